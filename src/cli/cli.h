@@ -1,0 +1,40 @@
+/*
+** cli.h: what every subcommand of the tuogou command line shares.
+**
+** One file per subcommand (cmd_<name>.c), each exporting one cmd_<name>
+** function listed in the command table of main.c.  A command receives its
+** own argv (argv[0] is the command's name) and returns the process exit
+** status:
+**   0  it ran (for validate: the identifier is valid)
+**   1  validate: the identifier is invalid; audit verify: the log is broken
+**   2  bad input or usage, with a message on stderr naming the problem
+**   3  an internal or I/O failure (database, disk)
+*/
+#ifndef TG_CLI_H
+#define TG_CLI_H
+
+#include <stdio.h>
+#include "error.h"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_BADINPUT = 2, EXIT_INTERNAL = 3 };
+
+typedef int (*cli_cmd_fn)(int argc, char **argv);
+
+int cmd_calendar(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+
+/* Print "tuogou: <message>" to stderr, with the path and code when set. */
+void cli_print_error(const tg_error *err);
+/* Print a usage line for the command and return EXIT_BADINPUT. */
+int cli_usage(const char *usage);
+
+/* The database a command works on: --db PATH, else $TUOGOU_DB, else
+** var/tuogou.db. */
+const char *cli_default_db(void);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+** main.c: the tuogou command line, a table of subcommands.
+**
+** Adding a command is one line in the table below and one cmd_<name>.c file.
+** Each command parses its own options; main only dispatches.
+*/
+#include <stdlib.h>
+#include <string.h>
+#include <locale.h>
+
+#include "cli.h"
+
+struct cli_cmd {
+	const char *name;
+	cli_cmd_fn fn;
+	const char *summary; /* Chinese, shown by `tuogou help` */
+};
+
+static const struct cli_cmd commands[] = {
+	{"calendar", cmd_calendar, "工作日计算：add-workdays 日期 N | is-workday 日期"},
+	{"check", cmd_check, "按截至日期检查登记簿，列出问题清单"},
+	{"explain", cmd_explain, "说明一条规则：条款原文、参数及取值"},
+	{"export", cmd_export, "导出登记簿（JSON 数据包）"},
+	{"import", cmd_import, "导入 JSON 数据包（全部校验通过才写入）"},
+	{"plan", cmd_plan, "plan show：列出方案条款及对应规则"},
+	{"validate", cmd_validate, "校验统一社会信用代码（uscc）或公民身份号码（id）"},
+};
+
+static void print_help(FILE *out)
+{
+	fprintf(out, "用法: tuogou <命令> [参数]\n\n命令:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+}
+
+void cli_print_error(const tg_error *err)
+{
+	if (err->path[0])
+		fprintf(stderr, "tuogou: %s: %s [%s]\n", err->path, err->message, err->code);
+	else
+		fprintf(stderr, "tuogou: %s [%s]\n", err->message, err->code);
+}
+
+int cli_usage(const char *usage)
+{
+	fprintf(stderr, "用法: %s\n", usage);
+	return EXIT_BADINPUT;
+}
+
+const char *cli_default_db(void)
+{
+	const char *env = getenv("TUOGOU_DB");
+	return env && *env ? env : "var/tuogou.db";
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_CTYPE, "C.UTF-8");
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		print_help(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_BADINPUT : EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "tuogou: 未知命令 \"%s\"（运行 tuogou help 查看命令列表）\n", argv[1]);
+	return EXIT_BADINPUT;
+}
