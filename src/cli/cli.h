@@ -13,8 +13,13 @@
 #ifndef TG_CLI_H
 #define TG_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
+
 #include "error.h"
+#include "plan.h"
+#include "register.h"
+#include "store.h"
 
 enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_BADINPUT = 2, EXIT_INTERNAL = 3 };
 
@@ -32,6 +37,20 @@ int cmd_validate(int argc, char **argv);
 void cli_print_error(const tg_error *err);
 /* Print a usage line for the command and return EXIT_BADINPUT. */
 int cli_usage(const char *usage);
+
+/* Open the store; with must_exist a missing SQLite file is an error (a
+** read-only command must not create an empty register).  Returns an exit
+** status, messages printed. */
+int cli_open_store(const char *db, bool must_exist, tg_store **out);
+/* The plan of a run: --plan FILE, else the one stored with the register,
+** else the built-in Luoyang plan.  Validated, rules checked. */
+int cli_load_plan(const char *plan_file, tg_store *store, tg_plan **out);
+/* Read, validate and resolve a bundle file; every error printed with the
+** file name and JSON path.  fallback: the register it will merge into. */
+int cli_read_bundle(const char *path, const tg_plan *plan, const tg_register *fallback,
+		    tg_register *r);
+void cli_print_errors(const tg_errors *errs, const char *file);
+int cli_parse_date(const char *s, const char *what, tg_date *out);
 
 /* The database a command works on: --db PATH, else $TUOGOU_DB, else
 ** var/tuogou.db. */

@@ -1,8 +1,186 @@
-/* cmd_plan.c: placeholder until the command lands. */
+/*
+** cmd_plan.c: tuogou plan show [--plan FILE] [--db PATH]
+**             tuogou explain RULE [--plan FILE] [--db PATH] [--set NAME=VALUE]...
+**
+** Traceability from the plan to the code: each clause with the rules that
+** check it, and for one rule its clause text, its basis and the values of
+** the parameters it reads.
+*/
+#include <getopt.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cli.h"
+#include "rules.h"
+
+/* The plan for a read-only command: --plan, else the register's (when the
+** database exists), else the built-in one. */
+static int load_plan_readonly(const char *plan_file, const char *db, tg_plan **plan)
+{
+	struct stat st;
+	tg_store *store = NULL;
+	if (!plan_file && stat(db, &st) == 0) {
+		int rc = cli_open_store(db, true, &store);
+		if (rc)
+			return rc;
+	}
+	int rc = cli_load_plan(plan_file, store, plan);
+	store_close(store);
+	return rc;
+}
+
+static void print_header(const tg_plan *plan)
+{
+	printf("%s（%s）\n", plan->title, plan->number ? plan->number : plan->id);
+	if (plan->n_issuers) {
+		printf("印发：");
+		for (size_t i = 0; i < plan->n_issuers; i++)
+			printf("%s%s", i ? "、" : "", plan->issuers[i]);
+		printf("，%s\n", plan->issued_on ? plan->issued_on : "");
+	}
+}
+
+static int plan_show(const tg_plan *plan)
+{
+	print_header(plan);
+	printf("共 %zu 个条款、%zu 条规则\n", plan->n_clauses, plan->n_rules);
+	for (size_t i = 0; i < plan->n_clauses; i++) {
+		const tg_clause *cl = &plan->clauses[i];
+		printf("\n%s  %s  [%s]\n", cl->cite, cl->heading, cl->id);
+		int any = 0;
+		for (size_t k = 0; k < plan->n_rules; k++) {
+			const tg_plan_rule *r = &plan->rules[k];
+			if (!r->clause || strcmp(r->clause, cl->id))
+				continue;
+			printf("    %-44s %s\n", r->id, r->title ? r->title : "");
+			any = 1;
+		}
+		if (!any)
+			printf("    （本条无对应的检查规则）\n");
+	}
+	return EXIT_OK;
+}
+
 int cmd_plan(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fprintf(stderr, "tuogou: 命令尚未实现\n");
-	return EXIT_INTERNAL;
+	static const char usage[] = "tuogou plan show [--plan FILE] [--db PATH]";
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					      {"plan", required_argument, NULL, 'p'},
+					      {NULL, 0, NULL, 0}};
+	const char *db = cli_default_db(), *plan_file = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'p')
+			plan_file = optarg;
+		else
+			return cli_usage(usage);
+	}
+	if (optind + 1 != argc || strcmp(argv[optind], "show"))
+		return cli_usage(usage);
+	tg_plan *plan = NULL;
+	int rc = load_plan_readonly(plan_file, db, &plan);
+	if (!rc)
+		rc = plan_show(plan);
+	plan_free(plan);
+	return rc;
+}
+
+static void print_wrapped(const char *text, const char *indent)
+{
+	printf("%s", indent);
+	for (const char *p = text; *p; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			printf("%s", indent);
+	}
+	putchar('\n');
+}
+
+static int explain(const tg_plan *plan, const char *id)
+{
+	const tg_rule_def *def = rules_find(id);
+	const tg_plan_rule *pr = plan_rule(plan, id);
+	if (!def) {
+		fprintf(stderr, "tuogou: 没有规则“%s”（tuogou plan show 列出全部规则）\n", id);
+		return EXIT_BADINPUT;
+	}
+	const char *clause = pr ? pr->clause : def->clause;
+	const tg_clause *cl = plan_clause(plan, clause);
+	printf("规则：%s%s%s%s\n", def->id, pr && pr->title ? "（" : "",
+	       pr && pr->title ? pr->title : "", pr && pr->title ? "）" : "");
+	if (!pr)
+		printf("注意：方案 %s 未列入此规则，检查时不运行\n", plan->id);
+	printf("条款：%s %s\n", cl ? cl->cite : clause, cl ? cl->heading : "");
+	printf("依据：%s\n", pr && pr->basis ? pr->basis : "（方案本身）");
+	printf("触发条件：%s\n", def->summary);
+	printf("参数：");
+	if (!*def->params) {
+		printf("无\n");
+	} else {
+		printf("\n");
+		char names[256];
+		snprintf(names, sizeof names, "%s", def->params);
+		for (char *save = NULL, *name = strtok_r(names, ",", &save); name;
+		     name = strtok_r(NULL, ",", &save)) {
+			const tg_param_info *info = plan_param(plan, name);
+			char value[512];
+			plan_param_value(plan, name, value, sizeof value);
+			printf("  %s = %s", name, value);
+			if (info)
+				printf("（%s；条款 %s%s）", info->label ? info->label : "",
+				       info->clause ? info->clause : "",
+				       info->overridden ? "；本次已用 --set 调整" : "");
+			printf("\n");
+		}
+	}
+	if (cl) {
+		printf("条款原文（%s %s）：\n", cl->cite, cl->heading);
+		print_wrapped(cl->text, "  ");
+		if (cl->uncertain)
+			printf("存疑说明：%s\n", cl->uncertain);
+	}
+	return EXIT_OK;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	static const char usage[] =
+		"tuogou explain RULE [--plan FILE] [--db PATH] [--set NAME=VALUE]...";
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					      {"plan", required_argument, NULL, 'p'},
+					      {"set", required_argument, NULL, 's'},
+					      {NULL, 0, NULL, 0}};
+	const char *db = cli_default_db(), *plan_file = NULL;
+	const char *sets[32];
+	size_t n_sets = 0;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'p')
+			plan_file = optarg;
+		else if (c == 's' && n_sets < 32)
+			sets[n_sets++] = optarg;
+		else
+			return cli_usage(usage);
+	}
+	if (optind + 1 != argc)
+		return cli_usage(usage);
+	tg_plan *plan = NULL;
+	int rc = load_plan_readonly(plan_file, db, &plan);
+	for (size_t i = 0; !rc && i < n_sets; i++) {
+		tg_error err = {0};
+		if (plan_set(plan, sets[i], &err)) {
+			cli_print_error(&err);
+			rc = EXIT_BADINPUT;
+		}
+	}
+	if (!rc)
+		rc = explain(plan, argv[optind]);
+	plan_free(plan);
+	return rc;
 }

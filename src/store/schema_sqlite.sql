@@ -1,1 +1,238 @@
--- schema
+-- tuogou SQLite schema: versioned migrations.
+--
+-- Each migration starts with a line "-- migration: N" and runs once, in one
+-- transaction, recorded in PRAGMA user_version.  Never edit a migration that
+-- has shipped: add the next one below it.
+--
+-- Tables mirror the bundle arrays (bundle.md) column for column, in the
+-- order of the schema table (src/core/schema.c); nested objects are
+-- flattened (scope_override_in_scope, approval_kind ...).  A unit test
+-- checks that the columns and the schema table agree.  Dates are TEXT
+-- 'YYYY-MM-DD' so that the sqlite3 shell shows what an official reads;
+-- money is INTEGER fen (0.01 yuan), never floating point; booleans are 0/1;
+-- enums are their English keys.  Every row carries a version for optimistic
+-- concurrency and the time of its last change.
+
+-- migration: 1
+CREATE TABLE meta (
+  "key" TEXT PRIMARY KEY,
+  "value" TEXT NOT NULL
+) STRICT;
+
+-- The plan the register is run under (docs/plan-format.md), as loaded.
+CREATE TABLE plan (
+  "id" INTEGER PRIMARY KEY CHECK ("id" = 1),
+  "plan_id" TEXT NOT NULL,
+  "json" TEXT NOT NULL,
+  "loaded_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE batches (
+  "id" TEXT PRIMARY KEY,
+  "name" TEXT,
+  "due" TEXT CHECK ("due" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE units (
+  "id" TEXT PRIMARY KEY,
+  "name" TEXT NOT NULL,
+  "kind" TEXT NOT NULL,
+  "function_list_on" TEXT CHECK ("function_list_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE associations (
+  "uscc" TEXT PRIMARY KEY,
+  "name" TEXT NOT NULL,
+  "level" TEXT NOT NULL,
+  "member_basis" TEXT,
+  "registered_on" TEXT NOT NULL CHECK ("registered_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "deregistered_on" TEXT CHECK ("deregistered_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "unit" TEXT REFERENCES units("id"),
+  "link" TEXT,
+  "link_cancelled_on" TEXT CHECK ("link_cancelled_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "scope_override_in_scope" INTEGER,
+  "scope_override_reason" TEXT,
+  "batch" TEXT,
+  "plan_submitted_on" TEXT CHECK ("plan_submitted_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "decoupled_on" TEXT CHECK ("decoupled_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "audit_report_on" TEXT CHECK ("audit_report_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "report_submitted_on" TEXT CHECK ("report_submitted_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "accepted_on" TEXT CHECK ("accepted_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "independent_account_on" TEXT CHECK ("independent_account_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "asset_inventory_on" TEXT CHECK ("asset_inventory_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "party_org" INTEGER NOT NULL DEFAULT 0,
+  "party_transferred_on" TEXT CHECK ("party_transferred_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "charter_filed_on" TEXT CHECK ("charter_filed_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "staffing_quota" INTEGER NOT NULL DEFAULT 0,
+  "staffing_quota_cancelled_on" TEXT CHECK ("staffing_quota_cancelled_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE persons (
+  "id" TEXT PRIMARY KEY,
+  "name" TEXT NOT NULL,
+  "id_number" TEXT,
+  "civil_servant" INTEGER NOT NULL DEFAULT 0,
+  "leading_cadre" INTEGER NOT NULL DEFAULT 0,
+  "unit" TEXT REFERENCES units("id"),
+  "retired_on" TEXT CHECK ("retired_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "left_public_service_on" TEXT CHECK ("left_public_service_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE posts (
+  "id" TEXT PRIMARY KEY,
+  "person" TEXT NOT NULL REFERENCES persons("id"),
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "role" TEXT NOT NULL,
+  "legal_representative" INTEGER NOT NULL DEFAULT 0,
+  "from" TEXT NOT NULL CHECK ("from" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "to" TEXT CHECK ("to" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "recommended_by_unit" INTEGER NOT NULL DEFAULT 0,
+  "paid" INTEGER NOT NULL DEFAULT 0,
+  "approval_kind" TEXT,
+  "approval_ref" TEXT,
+  "approval_on" TEXT CHECK ("approval_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "departure_audit_on" TEXT CHECK ("departure_audit_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE staff (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "name" TEXT,
+  "from" TEXT NOT NULL CHECK ("from" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "to" TEXT CHECK ("to" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "labor_contract_on" TEXT CHECK ("labor_contract_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "social_insurance_on" TEXT CHECK ("social_insurance_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE premises (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "address" TEXT,
+  "owner" TEXT NOT NULL,
+  "area" REAL NOT NULL,
+  "approved_area" REAL,
+  "co_located_with_unit" INTEGER NOT NULL DEFAULT 0,
+  "from" TEXT NOT NULL CHECK ("from" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "to" TEXT CHECK ("to" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE assets (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "name" TEXT,
+  "state_owned" INTEGER NOT NULL DEFAULT 0,
+  "value" INTEGER NOT NULL DEFAULT 0,
+  "from" TEXT NOT NULL CHECK ("from" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "to" TEXT CHECK ("to" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "registered_on" TEXT CHECK ("registered_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE appropriations (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "year" INTEGER NOT NULL,
+  "kind" TEXT NOT NULL,
+  "amount" INTEGER NOT NULL DEFAULT 0,
+  "on" TEXT NOT NULL CHECK ("on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "purchase_item" TEXT,
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE functions (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "unit" TEXT REFERENCES units("id"),
+  "name" TEXT,
+  "disposition" TEXT NOT NULL,
+  "stripped_on" TEXT CHECK ("stripped_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "legal_basis" TEXT,
+  "purchase_ref" TEXT,
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE unit_tasks (
+  "id" TEXT PRIMARY KEY,
+  "unit" TEXT NOT NULL REFERENCES units("id"),
+  "task" TEXT,
+  "clause" TEXT,
+  "higher_level_doc_on" TEXT CHECK ("higher_level_doc_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "issued_on" TEXT CHECK ("issued_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "published_on" TEXT CHECK ("published_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE elections (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "body" TEXT NOT NULL,
+  "on" TEXT NOT NULL CHECK ("on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "term_years" INTEGER NOT NULL,
+  "contested" INTEGER NOT NULL DEFAULT 0,
+  "secret_ballot" INTEGER NOT NULL DEFAULT 0,
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE annual_reports (
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "year" INTEGER NOT NULL,
+  "submitted_on" TEXT CHECK ("submitted_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  PRIMARY KEY ("association", "year")
+) STRICT;
+
+CREATE TABLE foreign_approvals (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "on" TEXT NOT NULL CHECK ("on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "approver_unit" TEXT REFERENCES units("id"),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE TABLE credit_listings (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "list" TEXT NOT NULL,
+  "on" TEXT NOT NULL CHECK ("on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "reason" TEXT,
+  "removed_on" TEXT CHECK ("removed_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+
+CREATE INDEX associations_unit ON associations("unit");
+CREATE INDEX persons_unit ON persons("unit");
+CREATE INDEX posts_person ON posts("person");
+CREATE INDEX posts_association ON posts("association");
+CREATE INDEX staff_association ON staff("association");
+CREATE INDEX premises_association ON premises("association");
+CREATE INDEX assets_association ON assets("association");
+CREATE INDEX appropriations_association ON appropriations("association");
+CREATE INDEX functions_association ON functions("association");
+CREATE INDEX functions_unit ON functions("unit");
+CREATE INDEX unit_tasks_unit ON unit_tasks("unit");
+CREATE INDEX elections_association ON elections("association");
+CREATE INDEX foreign_approvals_association ON foreign_approvals("association");
+CREATE INDEX foreign_approvals_approver_unit ON foreign_approvals("approver_unit");
+CREATE INDEX credit_listings_association ON credit_listings("association");

@@ -1,0 +1,314 @@
+/*
+** register.h: the in-memory register, the model every part of tuogou reads.
+**
+** One struct per array of the bundle (bundle.md), one tg_register holding
+** them all.  Whether the register came from a bundle file, from SQLite or
+** from PostgreSQL, the rules see exactly this, so `check --bundle` and
+** `check --db` cannot drift apart.
+**
+** Invariants, once register_resolve() has succeeded:
+**   - every string is UTF-8 in the register's arena, or NULL (empty strings
+**     are stored as NULL: rules.md counts them as null);
+**   - every date is a tg_date or TG_DATE_NONE;
+**   - every reference field (unit, association, person, approver_unit) has
+**     its *_ix set to the referenced record's position, or TG_IX_NONE when
+**     the reference is null; a batch reference is kept by id only (batches
+**     may come from the plan);
+**   - enums hold one of their values, or -1 for null where null is allowed.
+**
+** The description of every array and field (key, Chinese label, type,
+** required, enum values, reference target) is the schema table below; the
+** bundle reader and writer, the stores and the sheet importers all walk it,
+** so a field is added in one place.
+*/
+#ifndef TG_REGISTER_H
+#define TG_REGISTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "date.h"
+#include "error.h"
+#include "idmap.h"
+
+typedef uint32_t tg_ix;
+
+/* Enumerations: values are indexes into the schema's value tables. */
+enum unit_kind { UNIT_ORGAN, UNIT_ORGAN_AFFILIATE, UNIT_CIVIL_SERVICE_MANAGED, UNIT_OTHER };
+enum level { LEVEL_CITY, LEVEL_COUNTY };
+enum member_basis { MB_INDUSTRY_UNITS, MB_TRADE_PERSONS, MB_REGIONAL_ORGS, MB_OTHER };
+enum link { LINK_SPONSOR, LINK_SUPERVISOR, LINK_LIAISON, LINK_HOST };
+enum role { ROLE_PRESIDENT, ROLE_VICE_PRESIDENT, ROLE_SECRETARY_GENERAL, ROLE_DIRECTOR,
+	    ROLE_SUPERVISOR, ROLE_DISPATCHED_SUPERVISOR, ROLE_OTHER };
+enum approval_kind { APPROVAL_APPROVAL, APPROVAL_FILING };
+enum owner { OWNER_ADMINISTRATIVE, OWNER_OWN, OWNER_LEASED };
+enum appropriation_kind { APPROP_DIRECT, APPROP_PURCHASE };
+enum disposition { DISP_ADMINISTRATIVE, DISP_TRANSFER, DISP_ENTRUST, DISP_RETAIN_BY_LAW };
+enum body { BODY_ASSEMBLY, BODY_BOARD, BODY_SUPERVISORS };
+enum list_kind { LIST_ABNORMAL, LIST_SERIOUS };
+
+typedef struct tg_batch {
+	const char *id, *name;
+	tg_date due;
+} tg_batch;
+
+typedef struct tg_unit {
+	const char *id, *name;
+	int8_t kind;
+	tg_date function_list_on;
+} tg_unit;
+
+typedef struct tg_association {
+	const char *uscc, *name;
+	int8_t level, member_basis, link; /* member_basis, link: -1 null */
+	tg_date registered_on, deregistered_on;
+	const char *unit;
+	tg_ix unit_ix;
+	tg_date link_cancelled_on;
+	int8_t override_in_scope; /* scope_override.in_scope: -1 no override, 0, 1 */
+	const char *override_reason;
+	const char *batch;
+	tg_date plan_submitted_on, decoupled_on, audit_report_on, report_submitted_on,
+		accepted_on, independent_account_on, asset_inventory_on;
+	bool party_org;
+	tg_date party_transferred_on, charter_filed_on;
+	int64_t staffing_quota;
+	tg_date staffing_quota_cancelled_on;
+} tg_association;
+
+typedef struct tg_person {
+	const char *id, *name, *id_number;
+	bool civil_servant, leading_cadre;
+	const char *unit;
+	tg_ix unit_ix;
+	tg_date retired_on, left_public_service_on;
+	tg_date birth; /* from id_number, TG_DATE_NONE without one */
+} tg_person;
+
+typedef struct tg_post {
+	const char *id;
+	const char *person;
+	tg_ix person_ix;
+	const char *association;
+	tg_ix association_ix;
+	int8_t role;
+	bool legal_representative;
+	tg_date from, to;
+	bool recommended_by_unit, paid;
+	int8_t approval_kind; /* -1: no approval */
+	const char *approval_ref;
+	tg_date approval_on;
+	tg_date departure_audit_on;
+} tg_post;
+
+typedef struct tg_staff {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	const char *name;
+	tg_date from, to, labor_contract_on, social_insurance_on;
+} tg_staff;
+
+typedef struct tg_premises {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	const char *address;
+	int8_t owner;
+	double area, approved_area; /* square metres; approved_area < 0: null */
+	bool co_located_with_unit;
+	tg_date from, to;
+} tg_premises;
+
+typedef struct tg_asset {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	const char *name;
+	bool state_owned;
+	int64_t value; /* fen (0.01 yuan) */
+	tg_date from, to, registered_on;
+} tg_asset;
+
+typedef struct tg_appropriation {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	int64_t year;
+	int8_t kind;
+	int64_t amount; /* fen */
+	tg_date on;
+	const char *purchase_item;
+} tg_appropriation;
+
+typedef struct tg_function {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	const char *unit;
+	tg_ix unit_ix;
+	const char *name;
+	int8_t disposition;
+	tg_date stripped_on;
+	const char *legal_basis, *purchase_ref;
+} tg_function;
+
+typedef struct tg_unit_task {
+	const char *id;
+	const char *unit;
+	tg_ix unit_ix;
+	const char *task, *clause;
+	tg_date higher_level_doc_on, issued_on, published_on;
+} tg_unit_task;
+
+typedef struct tg_election {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	int8_t body;
+	tg_date on;
+	int64_t term_years;
+	bool contested, secret_ballot;
+} tg_election;
+
+typedef struct tg_annual_report {
+	const char *key; /* "uscc/year": the record's identity */
+	const char *association;
+	tg_ix association_ix;
+	int64_t year;
+	tg_date submitted_on;
+} tg_annual_report;
+
+typedef struct tg_foreign_approval {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	tg_date on;
+	const char *approver_unit;
+	tg_ix approver_unit_ix;
+} tg_foreign_approval;
+
+typedef struct tg_credit_listing {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	int8_t list;
+	tg_date on;
+	const char *reason;
+	tg_date removed_on;
+} tg_credit_listing;
+
+/* The arrays, in bundle order.  The order is also the order of import
+** (referenced arrays before the arrays that reference them). */
+enum tg_array {
+	ARR_BATCHES, ARR_UNITS, ARR_ASSOCIATIONS, ARR_PERSONS, ARR_POSTS, ARR_STAFF,
+	ARR_PREMISES, ARR_ASSETS, ARR_APPROPRIATIONS, ARR_FUNCTIONS, ARR_UNIT_TASKS,
+	ARR_ELECTIONS, ARR_ANNUAL_REPORTS, ARR_FOREIGN_APPROVALS, ARR_CREDIT_LISTINGS,
+	ARR_COUNT
+};
+
+/* A growable array of records of one type, with its index by id. */
+typedef struct tg_table {
+	void *rows;
+	size_t count, alloc;
+	tg_idmap index;
+} tg_table;
+
+typedef struct tg_register {
+	const char *plan;         /* the bundle's "plan", may be NULL */
+	tg_table t[ARR_COUNT];
+	tg_arena arena;
+} tg_register;
+
+/* ---- the schema: every array and field, described once ---- */
+
+enum tg_field_type {
+	FT_KEY,    /* the record's id (string, required, unique) */
+	FT_STR,
+	FT_DATE,
+	FT_BOOL,
+	FT_INT,    /* whole number >= 0, int64_t */
+	FT_MONEY,  /* yuan with at most 2 decimals, stored as int64_t fen */
+	FT_AREA,   /* finite >= 0, double; FT_AREA_NULL: -1 means null */
+	FT_ENUM,   /* int8_t, -1 for null */
+	FT_REF,    /* string id of another array, plus its tg_ix */
+	FT_OBJECT  /* nested object of sub-fields (scope_override, approval) */
+};
+
+typedef struct tg_enum_value {
+	const char *key; /* "supervisor" */
+	const char *zh;  /* "主管" */
+} tg_enum_value;
+
+typedef struct tg_field {
+	const char *key;        /* bundle key: "registered_on" */
+	const char *zh;         /* glossary label: "登记日期" */
+	enum tg_field_type type;
+	bool required;          /* required and not null */
+	size_t off;             /* offset of the value in the record */
+	size_t off_ix;          /* FT_REF: offset of the tg_ix */
+	int target;             /* FT_REF: enum tg_array */
+	const tg_enum_value *values; /* FT_ENUM: NULL-terminated */
+	const struct tg_field *sub;  /* FT_OBJECT: sub-fields, key NULL ends */
+	const char *column;     /* storage column (defaults to key) */
+} tg_field;
+
+typedef struct tg_array_def {
+	const char *key;       /* "associations" */
+	const char *zh;        /* "行业协会商会" */
+	size_t size;           /* sizeof the record struct */
+	const tg_field *fields; /* key NULL ends */
+} tg_array_def;
+
+extern const tg_array_def tg_schema[ARR_COUNT];
+
+/* Name of an enum value, or NULL for -1. */
+const char *schema_enum_key(const tg_field *f, int v);
+const char *schema_enum_zh(const tg_field *f, int v);
+/* Position of key (English or Chinese) among f's values, or -1. */
+int schema_enum_find(const tg_field *f, const char *key);
+/* The field def by key, or NULL. */
+const tg_field *schema_field(int array, const char *key);
+/* Arrays by English or Chinese name; -1 if unknown. */
+int schema_array_find(const char *name);
+
+/* ---- lifecycle ---- */
+
+void register_init(tg_register *r);
+void register_release(tg_register *r);
+
+/* A zeroed new row at the end of array `a` with its defaults set (dates
+** TG_DATE_NONE, enums -1, refs TG_IX_NONE).  The pointer is valid until the
+** next append to the same array. */
+void *register_append(tg_register *r, int a);
+static inline void *register_row(const tg_register *r, int a, size_t i)
+{
+	return (char *)r->t[a].rows + i * tg_schema[a].size;
+}
+#define REG_ROWS(r, a, type) ((type *)(r)->t[a].rows)
+#define REG_COUNT(r, a) ((r)->t[a].count)
+
+/* The key of row i ("id", "uscc" or the annual report's key). */
+const char *register_key(const tg_register *r, int a, size_t i);
+/* Build the indexes by id; duplicates go to errs with the JSON path of the
+** second occurrence.  Then resolve every reference; dangling ones go to
+** errs.  extra_batches (may be NULL) lists batch ids known elsewhere (the
+** plan's); a key missing from r but present in fallback (may be NULL: the
+** register a bundle is merged into) is not dangling, though its *_ix stays
+** TG_IX_NONE in r. */
+int register_resolve(tg_register *r, const char *const *extra_batches, size_t n_extra,
+		     const tg_register *fallback, tg_errors *errs);
+/* Position of the record with this key, or TG_IX_NONE. */
+tg_ix register_find(const tg_register *r, int a, const char *key);
+
+/* Reset every field of a freshly appended row to its default. */
+void register_row_defaults(int a, void *row);
+
+/* Merge src into dst by key: a record of src replaces the record of dst with
+** the same key, other records are appended.  Strings are copied into dst's
+** arena.  dst must be resolved again afterwards. */
+void register_merge(tg_register *dst, const tg_register *src);
+
+#endif

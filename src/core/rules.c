@@ -1,0 +1,431 @@
+/*
+** rules.c: the rule catalogue, one evaluation run, and the findings'
+** outputs (see rules.h).
+**
+** A run: compute the per-association facts of rules.md's Definitions once
+** (registered on D, in scope, due(a)), then call each rule the plan lists,
+** then sort.  Rule functions live in rules_<group>.c by clause.
+*/
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_impl.h"
+
+/* The catalogue, in the order of rules.md.  One line per rule. */
+const tg_rule_def tg_rules[] = {
+	{"scope.member-basis-unknown", "3", rule_scope_member_basis_unknown,
+	 "registered, no override, qualifying link, member_basis null", ""},
+	{"scope.name-unlisted", "3", rule_scope_name_unlisted,
+	 "registered, no override, qualifying link, member_basis not other, no listed suffix", "name_suffixes"},
+	{"registration.new-with-link", "4.1", rule_registration_new_with_link,
+	 "A registered on/after P.issued with an uncancelled link", "issued"},
+	{"institution.link-active", "4.1", rule_institution_link_active,
+	 "A registered before P.issued with an uncancelled link", "issued,decoupling_due"},
+	{"institution.shared-office", "4.1", rule_institution_shared_office,
+	 "active premises of A shared with the unit", "decoupling_due"},
+	{"plan.not-submitted", "6.2", rule_plan_not_submitted, "A without a decoupling plan", "decoupling_due"},
+	{"decoupling.incomplete", "6.3", rule_decoupling_incomplete, "A not decoupled", "decoupling_due"},
+	{"report.summary-missing", "6.3", rule_report_summary_missing,
+	 "city-level A decoupled without a work summary", "report_workdays"},
+	{"acceptance.pending", "6.3", rule_acceptance_pending,
+	 "city-level A whose summary awaits acceptance", ""},
+	{"audit.report-missing", "6.2", rule_audit_report_missing,
+	 "A decoupled without an audit report", ""},
+	{"personnel.official-holds-post", "4.2", rule_personnel_official_holds_post,
+	 "active post of A held by a serving civil servant", "issued,decoupling_due"},
+	{"personnel.cooling-off-unapproved", "4.2", rule_personnel_cooling_off_unapproved,
+	 "retired cadre within the cooling-off, post not approved", "cooling_off_years,issued,decoupling_due"},
+	{"personnel.post-retirement-unfiled", "4.2", rule_personnel_post_retirement_unfiled,
+	 "retired cadre after the cooling-off, post neither approved nor filed", "cooling_off_years,issued,decoupling_due"},
+	{"personnel.placed-by-unit", "4.2", rule_personnel_placed_by_unit,
+	 "civil servant placed by the unit after P.issued", "issued"},
+	{"personnel.retired-cadre-paid", "4.2", rule_personnel_retired_cadre_paid,
+	 "retired cadre paid for a post", "issued,decoupling_due"},
+	{"personnel.retired-cadre-over-age", "4.2", rule_personnel_retired_cadre_over_age,
+	 "retired cadre at or over the age limit", "retired_cadre_max_age"},
+	{"personnel.retired-cadre-multiple-posts", "4.2",
+	 rule_personnel_retired_cadre_multiple_posts, "retired cadre over the post limit", "retired_cadre_max_posts"},
+	{"personnel.no-labor-contract", "4.2", rule_personnel_no_labor_contract,
+	 "active staff without a labour contract", "decoupling_due"},
+	{"personnel.no-social-insurance", "4.2", rule_personnel_no_social_insurance,
+	 "active staff without social insurance", "decoupling_due"},
+	{"personnel.staffing-quota-not-cancelled", "4.2",
+	 rule_personnel_staffing_quota_not_cancelled, "decoupled A still using staffing quota", ""},
+	{"finance.no-independent-account", "4.3", rule_finance_no_independent_account,
+	 "A without its own account", "decoupling_due"},
+	{"finance.asset-inventory-missing", "4.3", rule_finance_asset_inventory_missing,
+	 "A registered before P.issued without an asset inventory", "issued,asset_inventory_due"},
+	{"finance.state-asset-unregistered", "4.3", rule_finance_state_asset_unregistered,
+	 "active state asset of A not registered", "decoupling_due"},
+	{"finance.direct-appropriation", "4.3", rule_finance_direct_appropriation,
+	 "direct appropriation to a city-level A from the banned year", "direct_appropriation_banned_from_year"},
+	{"office.excess-area", "4.3", rule_office_excess_area,
+	 "administrative premises above the approved area", "office_due"},
+	{"office.administrative-space", "4.3", rule_office_administrative_space,
+	 "administrative premises within the approved area", ""},
+	{"function.list-missing", "4.4", rule_function_list_missing,
+	 "unit of some A without a function list", "decoupling_due"},
+	{"function.administrative-not-stripped", "4.4", rule_function_administrative_not_stripped,
+	 "administrative function without legal basis not stripped", "decoupling_due"},
+	{"function.entrusted-without-purchase", "4.4", rule_function_entrusted_without_purchase,
+	 "entrusted function without a purchase contract", "decoupling_due"},
+	{"party.not-transferred", "4.5", rule_party_not_transferred,
+	 "A with a party organisation not transferred", "decoupling_due"},
+	{"foreign.approved-by-former-unit", "4.5", rule_foreign_approved_by_former_unit,
+	 "foreign approval by the former unit after decoupling", ""},
+	{"task.supporting-rules-late", "6.2", rule_task_supporting_rules_late,
+	 "supporting document not issued", "issued,supporting_rules_months"},
+	{"task.not-published", "6.2", rule_task_not_published,
+	 "supporting document issued but not published", ""},
+	{"charter.not-filed", "5.2", rule_charter_not_filed,
+	 "decoupled A whose charter is not filed", ""},
+	{"annual-report.missing", "5.2", rule_annual_report_missing,
+	 "registered a without the annual report of a past year", "annual_report_from_year,annual_report_due"},
+	{"credit.abnormal-candidate", "5.2", rule_credit_abnormal_candidate,
+	 "overdue annual report, not on the abnormal list", "annual_report_from_year,annual_report_due"},
+	{"credit.serious-candidate", "5.2", rule_credit_serious_candidate,
+	 "on the abnormal list for the set years, not on the serious list", "abnormal_to_serious_years"},
+	{"exit.candidate", "5.2", rule_exit_candidate,
+	 "consecutive years of overdue annual reports", "exit_missing_report_years,annual_report_from_year,annual_report_due"},
+	{"governance.term-expired", "5.2", rule_governance_term_expired,
+	 "latest board election's term has expired", ""},
+	{"governance.election-irregular", "5.2", rule_governance_election_irregular,
+	 "latest board election after P.issued not contested or not secret", "issued"},
+	{"governance.dispatched-supervisor-paid", "5.2", rule_governance_dispatched_supervisor_paid,
+	 "dispatched supervisor paid", ""},
+	{"governance.dispatched-supervisor-holds-post", "5.2",
+	 rule_governance_dispatched_supervisor_holds_post,
+	 "dispatched supervisor also holding another post", ""},
+	{"governance.departure-audit-missing", "5.2", rule_governance_departure_audit_missing,
+	 "legal representative left without a departure audit", ""},
+};
+const size_t tg_rules_count = sizeof tg_rules / sizeof tg_rules[0];
+
+const tg_rule_def *rules_find(const char *id)
+{
+	for (size_t i = 0; i < tg_rules_count; i++)
+		if (!strcmp(tg_rules[i].id, id))
+			return &tg_rules[i];
+	return NULL;
+}
+
+int rules_check_plan(const tg_plan *plan, tg_errors *errs)
+{
+	size_t before = errs->total;
+	for (size_t i = 0; i < plan->n_rules; i++) {
+		const char *id = plan->rules[i].id;
+		if (id && !rules_find(id)) {
+			char p[64];
+			snprintf(p, sizeof p, "rules[%zu].id", i);
+			tg_errors_add(errs, "unknown_rule", p, "规则目录中没有规则“%s”", id);
+		}
+		for (size_t j = 0; id && j < i; j++)
+			if (plan->rules[j].id && !strcmp(plan->rules[j].id, id)) {
+				char p[64];
+				snprintf(p, sizeof p, "rules[%zu].id", i);
+				tg_errors_add(errs, "duplicate_id", p, "规则“%s”重复", id);
+			}
+	}
+	return errs->total > before ? TG_EINVAL : TG_OK;
+}
+
+/* ---- Definitions of rules.md ---- */
+
+bool person_serving(const tg_person *p, tg_date d)
+{
+	return p->civil_servant && !happened(p->retired_on, d) &&
+	       !happened(p->left_public_service_on, d);
+}
+
+bool person_retired_cadre(const tg_person *p, tg_date d)
+{
+	return p->leading_cadre && happened(p->retired_on, d);
+}
+
+tg_date post_due(const tg_eval *ev, const tg_post *t)
+{
+	return t->from < ev->P->issued ? ev->due[t->association_ix] : t->from;
+}
+
+bool post_approved(const tg_post *t, unsigned kinds, tg_date d)
+{
+	return t->approval_kind >= 0 && (kinds & (1u << t->approval_kind)) &&
+	       happened(t->approval_on, d);
+}
+
+tg_date eval_add_workdays(tg_eval *ev, tg_date d, int n)
+{
+	bool outside = false;
+	tg_date r = calendar_add_workdays(ev->cal, d, n, &outside);
+	if (outside && !ev->calendar_outside) {
+		ev->calendar_outside = true;
+		ev->outside_year = date_year(r);
+	}
+	return r;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+static void build_reports(tg_eval *ev)
+{
+	const tg_annual_report *ar = ROWS(ev, ARR_ANNUAL_REPORTS, tg_annual_report);
+	size_t n = COUNT(ev, ARR_ANNUAL_REPORTS);
+	ev->reports = malloc((n ? n : 1) * sizeof *ev->reports);
+	if (!ev->reports)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		if (ar[i].association_ix != TG_IX_NONE && happened(ar[i].submitted_on, ev->D) &&
+		    ar[i].year >= 0 && ar[i].year < (1LL << 31))
+			ev->reports[ev->n_reports++] =
+				((uint64_t)ar[i].association_ix << 32) | (uint64_t)ar[i].year;
+	qsort(ev->reports, ev->n_reports, sizeof *ev->reports, cmp_u64);
+}
+
+bool report_submitted(const tg_eval *ev, tg_ix i, int64_t y)
+{
+	uint64_t key = ((uint64_t)i << 32) | (uint64_t)y;
+	return bsearch(&key, ev->reports, ev->n_reports, sizeof key, cmp_u64) != NULL;
+}
+
+tg_date report_due(const tg_eval *ev, int64_t y)
+{
+	int m = ev->P->annual_report_due / 100, d = ev->P->annual_report_due % 100;
+	int last = date_days_in_month((int)y + 1, m);
+	return date_from_ymd((int)y + 1, m, d > last ? last : d);
+}
+
+int64_t first_report_year(const tg_eval *ev, const tg_association *a)
+{
+	int64_t y = date_year(a->registered_on);
+	return y > ev->P->annual_report_from_year ? y : ev->P->annual_report_from_year;
+}
+
+bool report_missing_overdue(const tg_eval *ev, tg_ix i, int64_t y)
+{
+	return !report_submitted(ev, i, y) && ev->D > report_due(ev, y);
+}
+
+const char *unit_name(const tg_eval *ev, tg_ix u)
+{
+	return u == TG_IX_NONE ? "主管单位" : ROWS(ev, ARR_UNITS, tg_unit)[u].name;
+}
+
+const char *role_name(int role)
+{
+	static const char *names[] = {"会长（理事长）", "副会长", "秘书长", "理事",
+				      "监事", "委派监事", "其他职务"};
+	return role >= 0 && role <= ROLE_OTHER ? names[role] : "职务";
+}
+
+const char *link_name(int link)
+{
+	static const char *names[] = {"主办", "主管", "联系", "挂靠"};
+	return link >= 0 && link <= LINK_HOST ? names[link] : "";
+}
+
+void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, tg_date due,
+	  const char *action, const char *fmt, ...)
+{
+	tg_findings *fs = ev->out;
+	if (fs->count == fs->alloc) {
+		size_t n = fs->alloc ? fs->alloc * 2 : 256;
+		tg_finding *items = realloc(fs->items, n * sizeof *items);
+		if (!items)
+			abort();
+		fs->items = items;
+		fs->alloc = n;
+	}
+	char situation[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(situation, sizeof situation, fmt, ap);
+	va_end(ap);
+
+	char deadline[160] = "";
+	if (due != TG_DATE_NONE && action) {
+		char ds[11];
+		date_format(due, ds);
+		if (ev->D > due)
+			snprintf(deadline, sizeof deadline, "，应于%s前%s，已逾期%d天", ds, action,
+				 (int)(ev->D - due));
+		else
+			snprintf(deadline, sizeof deadline, "，须于%s前%s", ds, action);
+	} else if (action) {
+		snprintf(deadline, sizeof deadline, "，请%s", action);
+	}
+	char cite[256];
+	if (ev->basis)
+		snprintf(cite, sizeof cite, "（%s；依据%s）", ev->cite, ev->basis);
+	else
+		snprintf(cite, sizeof cite, "（%s）", ev->cite);
+
+	tg_finding *f = &fs->items[fs->count++];
+	f->rule = ev->rule_id;
+	f->clause = ev->clause;
+	f->basis = ev->basis;
+	f->association = association == TG_IX_NONE ? NULL : assoc_at(ev, association)->uscc;
+	f->subject = subject;
+	f->due = due;
+	f->unit_ix = unit_ix;
+	f->message = arena_printf(&fs->arena, "%s%s%s", situation, deadline, cite);
+}
+
+/* ---- one run ---- */
+
+static bool has_suffix(const tg_params *P, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < P->n_name_suffixes; i++) {
+		size_t k = strlen(P->name_suffixes[i]);
+		if (k <= n && !memcmp(name + n - k, P->name_suffixes[i], k))
+			return true;
+	}
+	return false;
+}
+
+static bool qualifying_link(const tg_eval *ev, const tg_association *a)
+{
+	if (a->link < 0 || a->unit_ix == TG_IX_NONE)
+		return false;
+	int kind = ROWS(ev, ARR_UNITS, tg_unit)[a->unit_ix].kind;
+	return kind == UNIT_ORGAN || kind == UNIT_ORGAN_AFFILIATE ||
+	       kind == UNIT_CIVIL_SERVICE_MANAGED;
+}
+
+bool eval_qualifying_link(const tg_eval *ev, const tg_association *a)
+{
+	return qualifying_link(ev, a);
+}
+
+bool eval_name_listed(const tg_eval *ev, const char *name)
+{
+	return name && has_suffix(ev->P, name);
+}
+
+/* in_scope(a) of rules.md. */
+bool eval_in_scope(const tg_eval *ev, const tg_association *a)
+{
+	if (a->override_in_scope >= 0)
+		return a->override_in_scope > 0;
+	return qualifying_link(ev, a) && eval_name_listed(ev, a->name) &&
+	       (a->member_basis == MB_INDUSTRY_UNITS || a->member_basis == MB_TRADE_PERSONS ||
+		a->member_basis == MB_REGIONAL_ORGS);
+}
+
+/* due(a): the batch's due date when it has one (the register's batch first,
+** then the plan's), else P.decoupling_due. */
+static tg_date association_due(const tg_eval *ev, const tg_association *a)
+{
+	if (a->batch) {
+		tg_ix b = register_find(ev->reg, ARR_BATCHES, a->batch);
+		if (b != TG_IX_NONE) {
+			tg_date due = ROWS(ev, ARR_BATCHES, tg_batch)[b].due;
+			if (due != TG_DATE_NONE)
+				return due;
+		} else {
+			const tg_plan_batch *pb = plan_batch(ev->plan, a->batch);
+			if (pb && pb->due != TG_DATE_NONE)
+				return pb->due;
+		}
+	}
+	return ev->P->decoupling_due;
+}
+
+static void compute_association_facts(tg_eval *ev)
+{
+	size_t n = COUNT(ev, ARR_ASSOCIATIONS);
+	const tg_association *as = ROWS(ev, ARR_ASSOCIATIONS, tg_association);
+	ev->registered = calloc(n ? n : 1, 1);
+	ev->in_A = calloc(n ? n : 1, 1);
+	ev->due = malloc((n ? n : 1) * sizeof *ev->due);
+	if (!ev->registered || !ev->in_A || !ev->due)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		const tg_association *a = &as[i];
+		ev->registered[i] = happened(a->registered_on, ev->D) &&
+				    !happened(a->deregistered_on, ev->D);
+		ev->in_A[i] = ev->registered[i] && eval_in_scope(ev, a);
+		ev->due[i] = association_due(ev, a);
+	}
+}
+
+static int cmp_nullable(const char *x, const char *y)
+{
+	if (!x || !y)
+		return x ? 1 : y ? -1 : 0;
+	return strcmp(x, y);
+}
+
+static int cmp_finding(const void *px, const void *py)
+{
+	const tg_finding *x = px, *y = py;
+	int c = strcmp(x->rule, y->rule);
+	if (!c)
+		c = cmp_nullable(x->association, y->association);
+	if (!c)
+		c = cmp_nullable(x->subject, y->subject);
+	if (!c)
+		c = x->due < y->due ? -1 : x->due > y->due;
+	if (!c)
+		c = strcmp(x->message, y->message);
+	return c;
+}
+
+int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+		   tg_date as_of, tg_findings *out)
+{
+	memset(out, 0, sizeof *out);
+	arena_init(&out->arena);
+	out->as_of = as_of;
+	out->plan_id = plan->id;
+
+	tg_eval ev = {0};
+	ev.reg = r;
+	ev.plan = plan;
+	ev.P = &plan->p;
+	ev.cal = cal;
+	ev.D = as_of;
+	ev.out = out;
+	compute_association_facts(&ev);
+	build_reports(&ev);
+
+	for (size_t i = 0; i < plan->n_rules; i++) {
+		const tg_plan_rule *pr = &plan->rules[i];
+		const tg_rule_def *def = pr->id ? rules_find(pr->id) : NULL;
+		if (!def)
+			continue; /* rejected by rules_check_plan */
+		const tg_clause *cl = plan_clause(plan, pr->clause);
+		ev.rule_id = def->id;
+		ev.clause = pr->clause ? pr->clause : def->clause;
+		ev.cite = cl && cl->cite ? cl->cite : ev.clause;
+		ev.basis = pr->basis;
+		def->fn(&ev);
+	}
+	qsort(out->items, out->count, sizeof *out->items, cmp_finding);
+
+	if (ev.calendar_outside) {
+		out->notes = arena_alloc(&out->arena, sizeof *out->notes);
+		out->notes[out->n_notes++] = arena_printf(
+			&out->arena,
+			"部分截止日期的计算涉及节假日数据未覆盖的年份（数据覆盖%d—%d年，涉及%d年），"
+			"这些年份按周一至周五计算工作日，请以国务院当年公布的节假日安排为准",
+			calendar_first_year(cal), calendar_last_year(cal), ev.outside_year);
+	}
+	free(ev.registered);
+	free(ev.in_A);
+	free(ev.due);
+	free(ev.reports);
+	return TG_OK;
+}
+
+void findings_release(tg_findings *fs)
+{
+	free(fs->items);
+	arena_free(&fs->arena);
+	memset(fs, 0, sizeof *fs);
+}

@@ -1,0 +1,86 @@
+/*
+** rules.h: the rule engine.  Given a register, a plan and a date D, say what
+** every association, unit and person still owes the plan (rules.md).
+**
+** The catalogue is the table tg_rules[] in rules.c: one entry per rule id,
+** each naming the one function that implements it.  Which clause a rule
+** cites and which regulation it takes its numbers from come from the plan
+** (plan.rules), and every number it uses is a plan parameter.
+**
+** Evaluation is set-based: each rule walks the arrays it reads once, using
+** the register's hash indexes and per-association facts computed once per
+** run (registered on D, in scope, due date).  Nothing here does I/O.
+*/
+#ifndef TG_RULES_H
+#define TG_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calendar.h"
+#include "plan.h"
+#include "register.h"
+#include "strbuf.h"
+
+typedef struct tg_finding {
+	const char *rule;        /* "personnel.official-holds-post" */
+	const char *clause;      /* "4.2", from the plan */
+	const char *basis;       /* regulation, or NULL */
+	const char *association; /* USCC, or NULL */
+	const char *subject;     /* record id or year, or NULL */
+	tg_date due;             /* TG_DATE_NONE: the plan sets none */
+	const char *message;     /* Chinese sentence */
+	int32_t unit_ix;         /* the supervising unit concerned, -1 if none
+				  * (used to scope findings to a unit's users) */
+} tg_finding;
+
+typedef struct tg_findings {
+	tg_finding *items;
+	size_t count, alloc;
+	tg_date as_of;
+	const char *plan_id;
+	const char **notes;
+	size_t n_notes;
+	tg_arena arena;
+} tg_findings;
+
+static inline bool finding_overdue(const tg_findings *fs, const tg_finding *f)
+{
+	return f->due != TG_DATE_NONE && fs->as_of > f->due;
+}
+
+typedef struct tg_eval tg_eval;
+typedef void (*tg_rule_fn)(tg_eval *ev);
+
+typedef struct tg_rule_def {
+	const char *id;
+	const char *clause; /* rules.md's clause, used when a plan omits it */
+	tg_rule_fn fn;
+	const char *summary; /* one English line: what fires it */
+	const char *params;  /* the plan parameters it reads, comma-separated */
+} tg_rule_def;
+
+extern const tg_rule_def tg_rules[];
+extern const size_t tg_rules_count;
+
+const tg_rule_def *rules_find(const char *id);
+
+/* Check that every rule the plan lists exists in the catalogue. */
+int rules_check_plan(const tg_plan *plan, tg_errors *errs);
+
+/* Evaluate every rule the plan lists, as of D.  The register must be
+** resolved.  Findings come back sorted (rule, association, subject; byte
+** order, null first). */
+int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+		   tg_date as_of, tg_findings *out);
+void findings_release(tg_findings *fs);
+
+/* Output, as bundle.md describes. */
+void findings_write_json(const tg_findings *fs, strbuf *out);
+void findings_write_csv(const tg_findings *fs, strbuf *out);
+void findings_write_table(const tg_findings *fs, const tg_plan *plan, strbuf *out);
+/* One finding as a JSON object (the API reuses it). */
+void finding_write_json(const tg_findings *fs, const tg_finding *f, strbuf *out);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+** rules_personnel.c: 人员分离 (clause 4.2).  Officials holding posts,
+** retired cadres (cooling-off, approval or filing, pay, age, number of
+** posts, 中组发〔2014〕11号), placement by the unit, staff contracts and
+** insurance, and the staffing quota cancelled at decoupling.
+*/
+#include <stdlib.h>
+
+#include "rules_impl.h"
+
+static const tg_person *post_person(const tg_eval *ev, const tg_post *t)
+{
+	return t->person_ix == TG_IX_NONE ? NULL
+					  : &ROWS(ev, ARR_PERSONS, tg_person)[t->person_ix];
+}
+
+/* The posts of A active on D, with their person: the common start of the
+** 4.2 post rules. */
+#define FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a)                                             \
+	for (size_t k_ = 0; k_ < COUNT(ev, ARR_POSTS); k_++)                               \
+		for (const tg_post *t = &ROWS(ev, ARR_POSTS, tg_post)[k_]; t; t = NULL)    \
+			for (const tg_person *p = post_person(ev, t); p; p = NULL)         \
+				for (const tg_association *a = is_A(ev, t->association_ix) &&    \
+							       active(t->from, t->to, ev->D)     \
+								   ? assoc_at(ev, t->association_ix) \
+								   : NULL;                       \
+				     a; a = NULL)
+
+static int32_t unit_of(const tg_association *a)
+{
+	return (int32_t)a->unit_ix;
+}
+
+/* personnel.official-holds-post */
+void rule_personnel_official_holds_post(tg_eval *ev)
+{
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+		if (!person_serving(p, ev->D))
+			continue;
+		emit(ev, t->association_ix, unit_of(a), t->id, post_due(ev, t), "清理",
+		     "在职公务员%s在%s任%s", p->name, a->name, role_name(t->role));
+	}
+}
+
+/* personnel.cooling-off-unapproved: within P.cooling_off_years of
+** retirement, only an approval (审批) counts. */
+void rule_personnel_cooling_off_unapproved(tg_eval *ev)
+{
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+		if (!person_retired_cadre(p, ev->D) ||
+		    ev->D >= date_add_years(p->retired_on, ev->P->cooling_off_years) ||
+		    post_approved(t, 1u << APPROVAL_APPROVAL, ev->D))
+			continue;
+		emit(ev, t->association_ix, unit_of(a), t->id, post_due(ev, t),
+		     "按干部管理权限履行审批手续或辞去职务",
+		     "退休领导干部%s退休未满%d年在%s任%s，未经批准", p->name,
+		     ev->P->cooling_off_years, a->name, role_name(t->role));
+	}
+}
+
+/* personnel.post-retirement-unfiled: after the cooling-off, approval or
+** filing (备案). */
+void rule_personnel_post_retirement_unfiled(tg_eval *ev)
+{
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+		if (!person_retired_cadre(p, ev->D) ||
+		    ev->D < date_add_years(p->retired_on, ev->P->cooling_off_years) ||
+		    post_approved(t, (1u << APPROVAL_APPROVAL) | (1u << APPROVAL_FILING), ev->D))
+			continue;
+		emit(ev, t->association_ix, unit_of(a), t->id, post_due(ev, t), "办理审批或备案",
+		     "退休领导干部%s退休满%d年后在%s任%s，未经审批或备案", p->name,
+		     ev->P->cooling_off_years, a->name, role_name(t->role));
+	}
+}
+
+/* personnel.placed-by-unit: a (serving or retired) civil servant placed by
+** the unit after the plan, who had not left public service before. */
+void rule_personnel_placed_by_unit(tg_eval *ev)
+{
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+		if (!t->recommended_by_unit || t->from < ev->P->issued || !p->civil_servant ||
+		    (p->left_public_service_on != TG_DATE_NONE && p->left_public_service_on < t->from))
+			continue;
+		emit(ev, t->association_ix, unit_of(a), t->id, t->from, "纠正",
+		     "%s推荐安排公务员%s到%s任%s", unit_name(ev, a->unit_ix), p->name, a->name,
+		     role_name(t->role));
+	}
+}
+
+/* personnel.retired-cadre-paid */
+void rule_personnel_retired_cadre_paid(tg_eval *ev)
+{
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+		if (!t->paid || !person_retired_cadre(p, ev->D))
+			continue;
+		emit(ev, t->association_ix, unit_of(a), t->id, post_due(ev, t), "停止取酬",
+		     "退休领导干部%s在%s兼任%s并取酬", p->name, a->name, role_name(t->role));
+	}
+}
+
+/* personnel.retired-cadre-over-age: age from the ID number's birth date. */
+void rule_personnel_retired_cadre_over_age(tg_eval *ev)
+{
+	int max_age = ev->P->retired_cadre_max_age;
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+		if (!person_retired_cadre(p, ev->D) || p->birth == TG_DATE_NONE)
+			continue;
+		tg_date limit = date_add_years(p->birth, max_age);
+		if (ev->D < limit)
+			continue;
+		emit(ev, t->association_ix, unit_of(a), t->id, limit > t->from ? limit : t->from,
+		     "辞去职务", "退休领导干部%s已年满%d周岁，仍在%s任%s", p->name, max_age,
+		     a->name, role_name(t->role));
+	}
+}
+
+/* personnel.retired-cadre-multiple-posts: counted over every registered
+** association, in scope or not; the finding is about the person. */
+void rule_personnel_retired_cadre_multiple_posts(tg_eval *ev)
+{
+	size_t np = COUNT(ev, ARR_PERSONS);
+	uint32_t *count = calloc(np ? np : 1, sizeof *count);
+	tg_date *latest = malloc((np ? np : 1) * sizeof *latest);
+	if (!count || !latest)
+		abort();
+	const tg_person *ps = ROWS(ev, ARR_PERSONS, tg_person);
+	const tg_post *ts = ROWS(ev, ARR_POSTS, tg_post);
+	for (size_t k = 0; k < COUNT(ev, ARR_POSTS); k++) {
+		const tg_post *t = &ts[k];
+		if (t->person_ix == TG_IX_NONE || !is_registered(ev, t->association_ix) ||
+		    !active(t->from, t->to, ev->D) || !person_retired_cadre(&ps[t->person_ix], ev->D))
+			continue;
+		if (!count[t->person_ix]++ || t->from > latest[t->person_ix])
+			latest[t->person_ix] = t->from;
+	}
+	for (size_t i = 0; i < np; i++) {
+		if (count[i] <= (uint32_t)ev->P->retired_cadre_max_posts)
+			continue;
+		emit(ev, TG_IX_NONE, ps[i].unit_ix == TG_IX_NONE ? -1 : (int32_t)ps[i].unit_ix,
+		     ps[i].id, latest[i], "辞去多余职务",
+		     "退休领导干部%s在行业协会商会兼任%u个职务，超过%d个", ps[i].name, count[i],
+		     ev->P->retired_cadre_max_posts);
+	}
+	free(count);
+	free(latest);
+}
+
+static void staff_rule(tg_eval *ev, size_t date_off, const char *what, const char *action)
+{
+	const tg_staff *ss = ROWS(ev, ARR_STAFF, tg_staff);
+	for (size_t k = 0; k < COUNT(ev, ARR_STAFF); k++) {
+		const tg_staff *s = &ss[k];
+		tg_date done = *(const tg_date *)((const char *)s + date_off);
+		if (!is_A(ev, s->association_ix) || !active(s->from, s->to, ev->D) ||
+		    happened(done, ev->D))
+			continue;
+		const tg_association *a = assoc_at(ev, s->association_ix);
+		emit(ev, s->association_ix, unit_of(a), s->id, ev->due[s->association_ix], action,
+		     "%s工作人员%s%s", a->name, s->name ? s->name : s->id, what);
+	}
+}
+
+/* personnel.no-labor-contract */
+void rule_personnel_no_labor_contract(tg_eval *ev)
+{
+	staff_rule(ev, offsetof(tg_staff, labor_contract_on), "未签订劳动合同", "签订劳动合同");
+}
+
+/* personnel.no-social-insurance */
+void rule_personnel_no_social_insurance(tg_eval *ev)
+{
+	staff_rule(ev, offsetof(tg_staff, social_insurance_on), "未参加社会保险和住房公积金",
+		   "办理参保");
+}
+
+/* personnel.staffing-quota-not-cancelled: due on the day of decoupling. */
+void rule_personnel_staffing_quota_not_cancelled(tg_eval *ev)
+{
+	FOR_EACH_ASSOCIATION(ev, i, a) {
+		if (!ev->in_A[i] || a->staffing_quota <= 0 || !happened(a->decoupled_on, ev->D) ||
+		    happened(a->staffing_quota_cancelled_on, ev->D))
+			continue;
+		emit(ev, i, unit_of(a), NULL, a->decoupled_on, "核销",
+		     "%s已脱钩，使用的%lld名事业编制尚未核销", a->name,
+		     (long long)a->staffing_quota);
+	}
+}

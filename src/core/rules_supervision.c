@@ -1,0 +1,297 @@
+/*
+** rules_supervision.c: supervision after decoupling (clause 5.2): the
+** charter filed with civil affairs, annual reports (社会团体登记管理条例),
+** the credit lists (民政部令第60号), exit candidates, and governance:
+** board terms, elections, dispatched supervisors, departure audits.
+**
+** These rules look at every registered association, in scope or not, except
+** charter.not-filed which is about decoupled ones.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_impl.h"
+
+/* charter.not-filed */
+void rule_charter_not_filed(tg_eval *ev)
+{
+	FOR_EACH_ASSOCIATION(ev, i, a) {
+		if (!ev->in_A[i] || !happened(a->decoupled_on, ev->D))
+			continue;
+		if (happened(a->charter_filed_on, ev->D) && a->charter_filed_on >= a->decoupled_on)
+			continue;
+		emit(ev, i, (int32_t)a->unit_ix, NULL, TG_DATE_NONE, "修改章程并报民政部门核准备案",
+		     "%s脱钩后修改的章程尚未备案", a->name);
+	}
+}
+
+/* annual-report.missing: one finding per missing year, subject the year. */
+void rule_annual_report_missing(tg_eval *ev)
+{
+	int64_t last = date_year(ev->D) - 1;
+	FOR_EACH_ASSOCIATION(ev, i, a) {
+		if (!ev->registered[i])
+			continue;
+		for (int64_t y = first_report_year(ev, a); y <= last; y++) {
+			if (report_submitted(ev, i, y))
+				continue;
+			char year[24];
+			snprintf(year, sizeof year, "%lld", (long long)y);
+			emit(ev, i, (int32_t)a->unit_ix, arena_strdup(&ev->out->arena, year),
+			     report_due(ev, y), "向登记管理机关报送", "%s未报送%lld年度工作报告",
+			     a->name, (long long)y);
+		}
+	}
+}
+
+/* Whether a has any overdue missing annual report on D. */
+static bool any_report_overdue(const tg_eval *ev, tg_ix i, const tg_association *a)
+{
+	int64_t last = date_year(ev->D) - 1;
+	for (int64_t y = first_report_year(ev, a); y <= last; y++)
+		if (report_missing_overdue(ev, i, y))
+			return true;
+	return false;
+}
+
+/* Whether a is on the list on D (a listing is active from on to removed_on).
+** The listings of each association are found through per-run lookup arrays
+** built by listed_init. */
+typedef struct listed {
+	uint8_t *abnormal, *serious;
+} listed;
+
+static void listed_init(const tg_eval *ev, listed *l)
+{
+	size_t n = COUNT(ev, ARR_ASSOCIATIONS);
+	l->abnormal = calloc(n ? n : 1, 1);
+	l->serious = calloc(n ? n : 1, 1);
+	if (!l->abnormal || !l->serious)
+		abort();
+	const tg_credit_listing *ls = ROWS(ev, ARR_CREDIT_LISTINGS, tg_credit_listing);
+	for (size_t k = 0; k < COUNT(ev, ARR_CREDIT_LISTINGS); k++) {
+		if (ls[k].association_ix == TG_IX_NONE || !active(ls[k].on, ls[k].removed_on, ev->D))
+			continue;
+		(ls[k].list == LIST_SERIOUS ? l->serious : l->abnormal)[ls[k].association_ix] = 1;
+	}
+}
+
+static void listed_free(listed *l)
+{
+	free(l->abnormal);
+	free(l->serious);
+}
+
+/* credit.abnormal-candidate */
+void rule_credit_abnormal_candidate(tg_eval *ev)
+{
+	listed l;
+	listed_init(ev, &l);
+	FOR_EACH_ASSOCIATION(ev, i, a) {
+		if (!ev->registered[i] || l.abnormal[i] || !any_report_overdue(ev, i, a))
+			continue;
+		emit(ev, i, (int32_t)a->unit_ix, NULL, TG_DATE_NONE, "由登记管理机关列入活动异常名录",
+		     "%s未按时报送年度工作报告，尚未列入活动异常名录", a->name);
+	}
+	listed_free(&l);
+}
+
+/* credit.serious-candidate: one finding per abnormal listing old enough. */
+void rule_credit_serious_candidate(tg_eval *ev)
+{
+	listed l;
+	listed_init(ev, &l);
+	const tg_credit_listing *ls = ROWS(ev, ARR_CREDIT_LISTINGS, tg_credit_listing);
+	for (size_t k = 0; k < COUNT(ev, ARR_CREDIT_LISTINGS); k++) {
+		const tg_credit_listing *c = &ls[k];
+		tg_ix i = c->association_ix;
+		if (!is_registered(ev, i) || c->list != LIST_ABNORMAL ||
+		    !active(c->on, c->removed_on, ev->D) || l.serious[i])
+			continue;
+		tg_date due = date_add_years(c->on, ev->P->abnormal_to_serious_years);
+		if (ev->D < due)
+			continue;
+		const tg_association *a = assoc_at(ev, i);
+		char d[11];
+		date_format(c->on, d);
+		emit(ev, i, (int32_t)a->unit_ix, c->id, due, "列入严重违法失信名单",
+		     "%s自%s列入活动异常名录已满%d年", a->name, d,
+		     ev->P->abnormal_to_serious_years);
+	}
+	listed_free(&l);
+}
+
+/* exit.candidate: N consecutive years, each with an overdue missing report. */
+void rule_exit_candidate(tg_eval *ev)
+{
+	int need = ev->P->exit_missing_report_years;
+	int64_t last = date_year(ev->D) - 1;
+	FOR_EACH_ASSOCIATION(ev, i, a) {
+		if (!ev->registered[i])
+			continue;
+		int run = 0;
+		bool fire = need <= 0;
+		for (int64_t y = first_report_year(ev, a); y <= last && !fire; y++) {
+			run = report_missing_overdue(ev, i, y) ? run + 1 : 0;
+			fire = run >= need;
+		}
+		if (!fire)
+			continue;
+		emit(ev, i, (int32_t)a->unit_ix, NULL, TG_DATE_NONE, "研究是否依法注销（退出）",
+		     "%s连续%d年未按时报送年度工作报告", a->name, need);
+	}
+}
+
+/* latest_board(a, D) for every association at once: the board election
+** with the latest date on or before D; on a tie the greatest id. */
+static tg_ix *latest_boards(const tg_eval *ev)
+{
+	size_t n = COUNT(ev, ARR_ASSOCIATIONS);
+	tg_ix *best = malloc((n ? n : 1) * sizeof *best);
+	if (!best)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		best[i] = TG_IX_NONE;
+	const tg_election *es = ROWS(ev, ARR_ELECTIONS, tg_election);
+	for (size_t k = 0; k < COUNT(ev, ARR_ELECTIONS); k++) {
+		const tg_election *e = &es[k];
+		if (e->association_ix == TG_IX_NONE || e->body != BODY_BOARD || !happened(e->on, ev->D))
+			continue;
+		tg_ix *b = &best[e->association_ix];
+		if (*b == TG_IX_NONE || e->on > es[*b].on ||
+		    (e->on == es[*b].on && strcmp(e->id, es[*b].id) > 0))
+			*b = (tg_ix)k;
+	}
+	return best;
+}
+
+/* governance.term-expired */
+void rule_governance_term_expired(tg_eval *ev)
+{
+	tg_ix *best = latest_boards(ev);
+	const tg_election *es = ROWS(ev, ARR_ELECTIONS, tg_election);
+	FOR_EACH_ASSOCIATION(ev, i, a) {
+		if (!ev->registered[i] || best[i] == TG_IX_NONE)
+			continue;
+		const tg_election *e = &es[best[i]];
+		tg_date end = date_add_years(e->on, (int)e->term_years);
+		if (ev->D < end)
+			continue;
+		emit(ev, i, (int32_t)a->unit_ix, e->id, end, "换届", "%s理事会任期届满（%lld年）",
+		     a->name, (long long)e->term_years);
+	}
+	free(best);
+}
+
+/* governance.election-irregular: 民主选举、差额选举和无记名投票. */
+void rule_governance_election_irregular(tg_eval *ev)
+{
+	tg_ix *best = latest_boards(ev);
+	const tg_election *es = ROWS(ev, ARR_ELECTIONS, tg_election);
+	FOR_EACH_ASSOCIATION(ev, i, a) {
+		if (!ev->registered[i] || best[i] == TG_IX_NONE)
+			continue;
+		const tg_election *e = &es[best[i]];
+		if (e->on < ev->P->issued || (e->contested && e->secret_ballot))
+			continue;
+		char d[11];
+		date_format(e->on, d);
+		emit(ev, i, (int32_t)a->unit_ix, e->id, e->on, "依章程重新规范选举",
+		     "%s于%s的理事会换届%s%s", a->name, d, e->contested ? "" : "未实行差额选举",
+		     e->secret_ballot ? "" : (e->contested ? "未采用无记名投票" : "、未采用无记名投票"));
+	}
+	free(best);
+}
+
+static const tg_person *person_of(const tg_eval *ev, const tg_post *t)
+{
+	return &ROWS(ev, ARR_PERSONS, tg_person)[t->person_ix];
+}
+
+/* governance.dispatched-supervisor-paid */
+void rule_governance_dispatched_supervisor_paid(tg_eval *ev)
+{
+	const tg_post *ts = ROWS(ev, ARR_POSTS, tg_post);
+	for (size_t k = 0; k < COUNT(ev, ARR_POSTS); k++) {
+		const tg_post *t = &ts[k];
+		if (!is_registered(ev, t->association_ix) || t->role != ROLE_DISPATCHED_SUPERVISOR ||
+		    !active(t->from, t->to, ev->D) || !t->paid)
+			continue;
+		const tg_association *a = assoc_at(ev, t->association_ix);
+		emit(ev, t->association_ix, (int32_t)a->unit_ix, t->id, t->from, "停止取酬",
+		     "委派监事%s在%s取酬", person_of(ev, t)->name, a->name);
+	}
+}
+
+/* (person, association) -> latest `from` of the person's other (not
+** dispatched) posts active on D, as a sorted array for binary search. */
+typedef struct pa_from {
+	uint64_t key;
+	tg_date from;
+} pa_from;
+
+static int cmp_pa(const void *x, const void *y)
+{
+	uint64_t a = ((const pa_from *)x)->key, b = ((const pa_from *)y)->key;
+	return a < b ? -1 : a > b;
+}
+
+/* governance.dispatched-supervisor-holds-post */
+void rule_governance_dispatched_supervisor_holds_post(tg_eval *ev)
+{
+	const tg_post *ts = ROWS(ev, ARR_POSTS, tg_post);
+	size_t n = COUNT(ev, ARR_POSTS), m = 0;
+	pa_from *other = malloc((n ? n : 1) * sizeof *other);
+	if (!other)
+		abort();
+	for (size_t k = 0; k < n; k++) {
+		const tg_post *t = &ts[k];
+		if (t->association_ix == TG_IX_NONE || t->person_ix == TG_IX_NONE ||
+		    t->role == ROLE_DISPATCHED_SUPERVISOR || !active(t->from, t->to, ev->D))
+			continue;
+		other[m].key = ((uint64_t)t->person_ix << 32) | t->association_ix;
+		other[m++].from = t->from;
+	}
+	qsort(other, m, sizeof *other, cmp_pa);
+	/* keep, per key, the latest from */
+	size_t w = 0;
+	for (size_t k = 0; k < m; k++) {
+		if (w && other[w - 1].key == other[k].key) {
+			if (other[k].from > other[w - 1].from)
+				other[w - 1].from = other[k].from;
+		} else {
+			other[w++] = other[k];
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		const tg_post *t = &ts[k];
+		if (!is_registered(ev, t->association_ix) || t->role != ROLE_DISPATCHED_SUPERVISOR ||
+		    !active(t->from, t->to, ev->D))
+			continue;
+		pa_from key = {((uint64_t)t->person_ix << 32) | t->association_ix, 0};
+		const pa_from *hit = bsearch(&key, other, w, sizeof *other, cmp_pa);
+		if (!hit)
+			continue;
+		const tg_association *a = assoc_at(ev, t->association_ix);
+		emit(ev, t->association_ix, (int32_t)a->unit_ix, t->id,
+		     hit->from > t->from ? hit->from : t->from, "辞去其他职务",
+		     "委派监事%s在%s同时担任其他职务", person_of(ev, t)->name, a->name);
+	}
+	free(other);
+}
+
+/* governance.departure-audit-missing (社会团体登记管理条例 第二十七条) */
+void rule_governance_departure_audit_missing(tg_eval *ev)
+{
+	const tg_post *ts = ROWS(ev, ARR_POSTS, tg_post);
+	for (size_t k = 0; k < COUNT(ev, ARR_POSTS); k++) {
+		const tg_post *t = &ts[k];
+		if (!is_registered(ev, t->association_ix) || !t->legal_representative ||
+		    !happened(t->to, ev->D) || happened(t->departure_audit_on, ev->D))
+			continue;
+		const tg_association *a = assoc_at(ev, t->association_ix);
+		emit(ev, t->association_ix, (int32_t)a->unit_ix, t->id, TG_DATE_NONE, "进行离任审计",
+		     "%s原法定代表人%s离任后未进行离任审计", a->name, person_of(ev, t)->name);
+	}
+}

@@ -1,0 +1,44 @@
+/*
+** strbuf.h: a growable byte buffer, optionally draining into a FILE.
+**
+** Every text output of tuogou (bundle JSON, check output in each format,
+** API bodies) is built in a strbuf.  With a sink set, the buffer writes
+** itself out whenever it grows past a threshold, so exporting a national
+** register streams instead of holding hundreds of megabytes.
+*/
+#ifndef TG_STRBUF_H
+#define TG_STRBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct strbuf {
+	char *buf;
+	size_t len, alloc;
+	FILE *sink;     /* NULL: keep everything in memory */
+	bool failed;    /* a write to the sink failed */
+} strbuf;
+
+void sb_init(strbuf *sb);
+void sb_init_sink(strbuf *sb, FILE *sink);
+void sb_release(strbuf *sb);
+void sb_add(strbuf *sb, const char *s, size_t n);
+void sb_adds(strbuf *sb, const char *s);
+void sb_addc(strbuf *sb, char c);
+void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A JSON string literal with quotes; NULL writes null. */
+void sb_add_json_str(strbuf *sb, const char *s);
+/* A CSV field (RFC 4180 quoting when needed); NULL writes nothing. */
+void sb_add_csv_field(strbuf *sb, const char *s);
+/* Write everything to the sink (no-op without one); returns 0 or -1. */
+int sb_flush(strbuf *sb);
+/* Detach the NUL-terminated contents (in-memory buffers only). */
+char *sb_detach(strbuf *sb, size_t *len);
+
+/* Display width of UTF-8 text in a terminal: CJK and fullwidth count 2. */
+size_t utf8_width(const char *s);
+/* Whether s is valid UTF-8 (no overlongs, no surrogates). */
+bool utf8_valid(const char *s, size_t n);
+
+#endif
