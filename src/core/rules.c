@@ -288,52 +288,79 @@ static bool has_suffix(const tg_params *P, const char *name)
 	return false;
 }
 
-static bool qualifying_link(const tg_eval *ev, const tg_association *a)
+bool rules_registered(const tg_association *a, tg_date d)
+{
+	return happened(a->registered_on, d) && !happened(a->deregistered_on, d);
+}
+
+bool rules_qualifying_link(const tg_register *r, const tg_association *a)
 {
 	if (a->link < 0 || a->unit_ix == TG_IX_NONE)
 		return false;
-	int kind = ROWS(ev, ARR_UNITS, tg_unit)[a->unit_ix].kind;
+	int kind = REG_ROWS(r, ARR_UNITS, tg_unit)[a->unit_ix].kind;
 	return kind == UNIT_ORGAN || kind == UNIT_ORGAN_AFFILIATE ||
 	       kind == UNIT_CIVIL_SERVICE_MANAGED;
 }
 
-bool eval_qualifying_link(const tg_eval *ev, const tg_association *a)
+bool rules_name_listed(const tg_plan *plan, const char *name)
 {
-	return qualifying_link(ev, a);
+	return name && has_suffix(&plan->p, name);
 }
 
-bool eval_name_listed(const tg_eval *ev, const char *name)
+static bool member_basis_qualifies(int mb)
 {
-	return name && has_suffix(ev->P, name);
+	return mb == MB_INDUSTRY_UNITS || mb == MB_TRADE_PERSONS || mb == MB_REGIONAL_ORGS;
 }
 
-/* in_scope(a) of rules.md. */
-bool eval_in_scope(const tg_eval *ev, const tg_association *a)
+bool rules_in_scope(const tg_register *r, const tg_plan *plan, const tg_association *a)
 {
 	if (a->override_in_scope >= 0)
 		return a->override_in_scope > 0;
-	return qualifying_link(ev, a) && eval_name_listed(ev, a->name) &&
-	       (a->member_basis == MB_INDUSTRY_UNITS || a->member_basis == MB_TRADE_PERSONS ||
-		a->member_basis == MB_REGIONAL_ORGS);
+	return rules_qualifying_link(r, a) && rules_name_listed(plan, a->name) &&
+	       member_basis_qualifies(a->member_basis);
 }
 
-/* due(a): the batch's due date when it has one (the register's batch first,
-** then the plan's), else P.decoupling_due. */
-static tg_date association_due(const tg_eval *ev, const tg_association *a)
+const char *rules_scope_reason(const tg_register *r, const tg_plan *plan,
+			       const tg_association *a)
+{
+	if (a->override_in_scope >= 0)
+		return a->override_in_scope ? "经认定纳入脱钩范围" : "经认定不纳入脱钩范围";
+	if (!rules_qualifying_link(r, a))
+		return "与行政机关（含下属单位、参公单位）无主办、主管、联系、挂靠关系";
+	if (!rules_name_listed(plan, a->name))
+		return "名称不以方案所列字样结尾，须认定";
+	if (a->member_basis < 0)
+		return "会员构成未登记，须认定";
+	if (!member_basis_qualifies(a->member_basis))
+		return "会员不以同业单位、同业人员或同地域经济组织为主";
+	return "与行政机关存在主办、主管、联系或挂靠关系，名称和会员构成符合方案第三条";
+}
+
+tg_date rules_due(const tg_register *r, const tg_plan *plan, const tg_association *a)
 {
 	if (a->batch) {
-		tg_ix b = register_find(ev->reg, ARR_BATCHES, a->batch);
+		tg_ix b = register_find(r, ARR_BATCHES, a->batch);
 		if (b != TG_IX_NONE) {
-			tg_date due = ROWS(ev, ARR_BATCHES, tg_batch)[b].due;
+			tg_date due = REG_ROWS(r, ARR_BATCHES, tg_batch)[b].due;
 			if (due != TG_DATE_NONE)
 				return due;
 		} else {
-			const tg_plan_batch *pb = plan_batch(ev->plan, a->batch);
+			const tg_plan_batch *pb = plan_batch(plan, a->batch);
 			if (pb && pb->due != TG_DATE_NONE)
 				return pb->due;
 		}
 	}
-	return ev->P->decoupling_due;
+	return plan->p.decoupling_due;
+}
+
+bool eval_qualifying_link(const tg_eval *ev, const tg_association *a)
+{
+	return rules_qualifying_link(ev->reg, a);
+}
+
+bool eval_name_listed(const tg_eval *ev, const char *name)
+{
+	return rules_name_listed(ev->plan, name);
 }
 
 static void compute_association_facts(tg_eval *ev)
@@ -347,10 +374,9 @@ static void compute_association_facts(tg_eval *ev)
 		abort();
 	for (size_t i = 0; i < n; i++) {
 		const tg_association *a = &as[i];
-		ev->registered[i] = happened(a->registered_on, ev->D) &&
-				    !happened(a->deregistered_on, ev->D);
-		ev->in_A[i] = ev->registered[i] && eval_in_scope(ev, a);
-		ev->due[i] = association_due(ev, a);
+		ev->registered[i] = rules_registered(a, ev->D);
+		ev->in_A[i] = ev->registered[i] && rules_in_scope(ev->reg, ev->plan, a);
+		ev->due[i] = rules_due(ev->reg, ev->plan, a);
 	}
 }
 

@@ -76,6 +76,18 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 		   tg_date as_of, tg_findings *out);
 void findings_release(tg_findings *fs);
 
+/* The Definitions of rules.md for one association, for the pages and
+** reports that show them (the engine computes them once per run). */
+bool rules_registered(const tg_association *a, tg_date d);
+bool rules_qualifying_link(const tg_register *r, const tg_association *a);
+bool rules_name_listed(const tg_plan *plan, const char *name);
+bool rules_in_scope(const tg_register *r, const tg_plan *plan, const tg_association *a);
+/* Why a is in or out of scope, in Chinese. */
+const char *rules_scope_reason(const tg_register *r, const tg_plan *plan,
+			       const tg_association *a);
+/* due(a) */
+tg_date rules_due(const tg_register *r, const tg_plan *plan, const tg_association *a);
+
 /* Output, as bundle.md describes. */
 void findings_write_json(const tg_findings *fs, strbuf *out);
 void findings_write_csv(const tg_findings *fs, strbuf *out);

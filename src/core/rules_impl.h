@@ -92,9 +92,8 @@ int64_t first_report_year(const tg_eval *ev, const tg_association *a);
 /* Whether a's annual report for y is missing and overdue on D. */
 bool report_missing_overdue(const tg_eval *ev, tg_ix i, int64_t y);
 
-/* in_scope(a), qualifying link(a), and whether a name ends in a listed
-** suffix (P.name_suffixes). */
-bool eval_in_scope(const tg_eval *ev, const tg_association *a);
+/* qualifying link(a), and whether a name ends in a listed suffix
+** (P.name_suffixes). */
 bool eval_qualifying_link(const tg_eval *ev, const tg_association *a);
 bool eval_name_listed(const tg_eval *ev, const char *name);
 

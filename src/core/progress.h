@@ -1,0 +1,103 @@
+/*
+** progress.h: what the offices look at, computed from one run of the rules:
+** the workflow stage of each association, its checklist of the five
+** separations, and the dashboard numbers.
+**
+** A checklist item is one obligation a rule checks for one association (or
+** one of its records): done when the date field the rule reads has
+** happened, otherwise open or overdue with the rule's finding.  "Marking an
+** item done" therefore means setting that field (progress_done_field says
+** which), so that the checklist, the findings and the dashboard cannot
+** disagree.
+*/
+#ifndef TG_PROGRESS_H
+#define TG_PROGRESS_H
+
+#include "rules.h"
+
+/* The path of an association through the reform (product.md). */
+enum tg_stage {
+	STAGE_NOT_REGISTERED, /* not registered on D */
+	STAGE_REGISTERED,     /* 在册 (not in scope) */
+	STAGE_IN_SCOPE,       /* 纳入范围 */
+	STAGE_PLAN_SUBMITTED, /* 方案已报 */
+	STAGE_DECOUPLED,      /* 脱钩完成 */
+	STAGE_SUMMARY_SUBMITTED, /* 总结已报 */
+	STAGE_ACCEPTED        /* 已验收 */
+};
+const char *stage_key(enum tg_stage s); /* "in_scope" */
+const char *stage_zh(enum tg_stage s);  /* "纳入范围" */
+
+/* Facts of one association on D (rules.md's definitions). */
+typedef struct tg_assoc_facts {
+	bool registered, in_scope;
+	const char *scope_reason; /* Chinese: why in or out of scope */
+	tg_date due;              /* due(a) */
+	enum tg_stage stage;
+} tg_assoc_facts;
+
+void progress_facts(const tg_register *r, const tg_plan *plan, tg_ix a, tg_date as_of,
+		    tg_assoc_facts *out);
+
+/* Light of a due date on D: "red" overdue, "yellow" due within 5 working
+** days, "green" otherwise; NULL when there is no due date. */
+const char *progress_light(const tg_calendar *cal, tg_date due, tg_date as_of);
+
+/* Which record field clears a rule's finding when set to a date, e.g.
+** "decoupling.incomplete" -> associations.decoupled_on.  Returns false for
+** rules that are not cleared by one date (edit the record instead). */
+bool progress_done_field(const char *rule, int *array, const char **field);
+
+typedef struct tg_check_item {
+	const char *rule, *title, *clause, *cite;
+	const char *subject;       /* record id, or NULL for the association */
+	const char *subject_label; /* Chinese: the person, staff member, asset... */
+	int array;                 /* the record the item is about */
+	const char *field;         /* the date field that marks it done, or NULL */
+	tg_date done_on;           /* TG_DATE_NONE when not done */
+	const char *status;        /* "done", "open", "overdue" */
+	tg_date due;
+	const char *light;
+	const tg_finding *finding; /* the open finding, or NULL when done */
+} tg_check_item;
+
+typedef struct tg_checklist_section {
+	const char *id, *name; /* separation, or "progress" 脱钩进程, "supervision" 综合监管 */
+	tg_check_item *items;
+	size_t n_items;
+} tg_checklist_section;
+
+typedef struct tg_checklist {
+	tg_checklist_section *sections;
+	size_t n_sections;
+	tg_arena arena;
+} tg_checklist;
+
+/* The checklist of association a on D, from the findings of the same run
+** (fs must come from rules_evaluate on the same register, plan and D). */
+void checklist_build(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+		     const tg_findings *fs, tg_ix a, tg_checklist *out);
+void checklist_release(tg_checklist *cl);
+
+typedef struct tg_dashboard_row {
+	const char *id, *name;
+	tg_date due;        /* batches: their due date */
+	size_t in_scope, decoupled, overdue, open, done;
+} tg_dashboard_row;
+
+typedef struct tg_dashboard {
+	tg_date as_of;
+	size_t in_scope, decoupled, not_decoupled, overdue_findings, open_findings,
+	       awaiting_acceptance, summaries_missing, accepted;
+	tg_dashboard_row *by_batch, *by_unit, *by_separation;
+	size_t n_batch, n_unit, n_separation;
+	tg_arena arena;
+} tg_dashboard;
+
+/* Numbers of the 总览 page, from one run's findings.  unit_filter: a unit
+** index to restrict to (a unit user's scope), or TG_IX_NONE for all. */
+void dashboard_compute(const tg_register *r, const tg_plan *plan, const tg_findings *fs,
+		       tg_ix unit_filter, tg_dashboard *out);
+void dashboard_release(tg_dashboard *d);
+
+#endif
