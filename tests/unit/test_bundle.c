@@ -1,0 +1,279 @@
+/*
+** test_bundle.c: the bundle format (bundle.md): every class of validation
+** error with its JSON path and code, and round trips of generated registers
+** through JSON and through the SQLite store.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "gen.h"
+#include "store.h"
+
+/* A small valid bundle; each error test changes one thing in it. */
+static const char *valid_bundle =
+	"{\"format\": \"tuogou-bundle/1\", \"plan\": \"luoyang-2017\","
+	" \"units\": [{\"id\": \"U01\", \"name\": \"洛阳市工业和信息化委员会\", \"kind\": \"organ\"}],"
+	" \"associations\": [{\"uscc\": \"%USCC%\", \"name\": \"洛阳市软件行业协会\", \"level\": \"city\","
+	"   \"registered_on\": \"2005-03-01\", \"unit\": \"U01\", \"link\": \"supervisor\"}],"
+	" \"persons\": [{\"id\": \"P01\", \"name\": \"张三\", \"id_number\": \"11010519491231002X\"}],"
+	" \"posts\": [{\"id\": \"T01\", \"person\": \"P01\", \"association\": \"%USCC%\","
+	"   \"role\": \"president\", \"from\": \"2012-01-01\"}],"
+	" \"premises\": [{\"id\": \"F01\", \"association\": \"%USCC%\", \"owner\": \"own\","
+	"   \"area\": 120.5, \"from\": \"2010-01-01\"}]}";
+
+static char *make_bundle(const char *from, const char *to)
+{
+	char uscc[19];
+	gen_uscc(1, uscc);
+	/* substitute the valid USCC, then the test's change */
+	size_t cap = strlen(valid_bundle) + 1024;
+	char *a = malloc(cap), *b = malloc(cap);
+	const char *src = valid_bundle;
+	char *o = a;
+	while (*src) {
+		if (!strncmp(src, "%USCC%", 6)) {
+			o += sprintf(o, "%s", uscc);
+			src += 6;
+		} else {
+			*o++ = *src++;
+		}
+	}
+	*o = '\0';
+	if (!from) {
+		free(b);
+		return a;
+	}
+	char *hit = strstr(a, from);
+	assert_non_null(hit);
+	snprintf(b, cap, "%.*s%s%s", (int)(hit - a), a, to, hit + strlen(from));
+	free(a);
+	return b;
+}
+
+/* Read a bundle and resolve it; return the first error, if any. */
+static size_t read_errors(const char *text, tg_errors *errs)
+{
+	tg_register r;
+	register_init(&r);
+	static const char *plan_batches[] = {"pilot", "second"};
+	bundle_read_buffer(text, strlen(text), &r, errs);
+	register_resolve(&r, plan_batches, 2, NULL, errs);
+	register_release(&r);
+	return errs->total;
+}
+
+static void expect_error(const char *from, const char *to, const char *code, const char *path)
+{
+	char *text = make_bundle(from, to);
+	tg_errors errs;
+	tg_errors_init(&errs);
+	read_errors(text, &errs);
+	int found = 0;
+	for (size_t i = 0; i < errs.count; i++) {
+		if (!strcmp(errs.items[i].code, code) && !strcmp(errs.items[i].path, path))
+			found = 1;
+		assert_true(strlen(errs.items[i].message) > 0);
+	}
+	if (!found) {
+		for (size_t i = 0; i < errs.count; i++)
+			print_error("  got %s %s %s\n", errs.items[i].code, errs.items[i].path,
+				    errs.items[i].message);
+		fail_msg("expected %s at %s after replacing [%s] by [%s]", code, path, from, to);
+	}
+	tg_errors_free(&errs);
+	free(text);
+}
+
+static void test_valid_bundle_has_no_error(void **state)
+{
+	(void)state;
+	char *text = make_bundle(NULL, NULL);
+	tg_errors errs;
+	tg_errors_init(&errs);
+	assert_int_equal(read_errors(text, &errs), 0);
+	tg_errors_free(&errs);
+	free(text);
+}
+
+static void test_unknown_key(void **state)
+{
+	(void)state;
+	expect_error("\"level\": \"city\"", "\"level\": \"city\", \"levle\": 1", "unknown_key",
+		     "associations[0].levle");
+	expect_error("\"plan\":", "\"colour\": 1, \"plan\":", "unknown_key", "colour");
+}
+
+static void test_required_field(void **state)
+{
+	(void)state;
+	expect_error("\"name\": \"洛阳市软件行业协会\", ", "", "required", "associations[0].name");
+	expect_error("\"role\": \"president\"", "\"role\": null", "required", "posts[0].role");
+	expect_error("\"format\": \"tuogou-bundle/1\", ", "", "required", "format");
+}
+
+static void test_bad_uscc_and_id(void **state)
+{
+	(void)state;
+	char uscc[19];
+	gen_uscc(1, uscc);
+	char wrong[19];
+	memcpy(wrong, uscc, 19);
+	wrong[17] = wrong[17] == 'A' ? 'B' : 'A';
+	char from[64], to[64];
+	snprintf(from, sizeof from, "\"uscc\": \"%s\"", uscc);
+	snprintf(to, sizeof to, "\"uscc\": \"%s\"", wrong);
+	expect_error(from, to, "bad_uscc", "associations[0].uscc");
+	expect_error("11010519491231002X", "110105194902300020", "bad_id_number", "persons[0].id_number");
+	expect_error("11010519491231002X", "110105194912310021", "bad_id_number", "persons[0].id_number");
+}
+
+static void test_dangling_reference(void **state)
+{
+	(void)state;
+	expect_error("\"person\": \"P01\"", "\"person\": \"P99\"", "dangling_ref", "posts[0].person");
+	expect_error("\"unit\": \"U01\"", "\"unit\": \"U02\"", "dangling_ref", "associations[0].unit");
+	expect_error("\"link\": \"supervisor\"", "\"link\": \"supervisor\", \"batch\": \"third\"",
+		     "dangling_ref", "associations[0].batch");
+}
+
+static void test_bad_dates(void **state)
+{
+	(void)state;
+	expect_error("2005-03-01", "2017-02-30", "bad_date", "associations[0].registered_on");
+	expect_error("2005-03-01", "2005/03/01", "bad_date", "associations[0].registered_on");
+	expect_error("\"from\": \"2012-01-01\"", "\"from\": \"2012-01-01\", \"to\": \"2012-01-01\"",
+		     "bad_order", "posts[0].to");
+}
+
+static void test_bad_numbers(void **state)
+{
+	(void)state;
+	expect_error("120.5", "-1", "negative", "premises[0].area");
+	expect_error("\"owner\": \"own\"", "\"owner\": \"administrative\"", "required",
+		     "premises[0].approved_area");
+	expect_error("\"level\": \"city\"", "\"level\": \"city\", \"staffing_quota\": 1.5",
+		     "not_integer", "associations[0].staffing_quota");
+	expect_error("\"level\": \"city\"", "\"level\": \"city\", \"party_org\": \"yes\"",
+		     "bad_type", "associations[0].party_org");
+}
+
+static void test_unknown_enum(void **state)
+{
+	(void)state;
+	expect_error("\"kind\": \"organ\"", "\"kind\": \"ministry\"", "bad_enum", "units[0].kind");
+	expect_error("\"link\": \"supervisor\"", "\"link\": \"主管\"", "bad_enum", "associations[0].link");
+}
+
+static void test_duplicates(void **state)
+{
+	(void)state;
+	expect_error("\"id\": \"P01\", \"name\": \"张三\"", "\"id\": \"P01\", \"id\": \"P02\", \"name\": \"张三\"",
+		     "json_syntax", "第1行第309列");
+	expect_error("\"units\": [{\"id\": \"U01\", \"name\": \"洛阳市工业和信息化委员会\", \"kind\": \"organ\"}]",
+		     "\"units\": [{\"id\": \"U01\", \"name\": \"a\", \"kind\": \"organ\"}, {\"id\": \"U01\", \"name\": \"b\", \"kind\": \"organ\"}]",
+		     "duplicate_id", "units[1].id");
+}
+
+static char *write_bundle(const tg_register *r)
+{
+	strbuf sb;
+	sb_init(&sb);
+	bundle_write(r, "luoyang-2017", &sb);
+	return sb_detach(&sb, NULL);
+}
+
+/* Generated register -> JSON -> register -> JSON gives the same text. */
+static void test_round_trip_json(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		tg_register r;
+		register_init(&r);
+		gen_register(&r, seed, 30);
+		char *first = write_bundle(&r);
+		tg_register back;
+		register_init(&back);
+		tg_errors errs;
+		tg_errors_init(&errs);
+		bundle_read_buffer(first, strlen(first), &back, &errs);
+		register_resolve(&back, NULL, 0, NULL, &errs);
+		for (size_t i = 0; i < errs.count; i++)
+			print_error("seed %llu: %s: %s\n", (unsigned long long)seed, errs.items[i].path,
+				    errs.items[i].message);
+		assert_int_equal(errs.total, 0);
+		char *second = write_bundle(&back);
+		assert_string_equal(first, second);
+		free(first);
+		free(second);
+		tg_errors_free(&errs);
+		register_release(&back);
+		register_release(&r);
+	}
+}
+
+/* Generated register -> SQLite -> register gives the same bundle; a second
+** import of the same bundle (a merge by key) changes nothing. */
+static void test_round_trip_store(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tuogou-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	tg_error err;
+	tg_store *s;
+	assert_int_equal(store_open(path, &s, &err), 0);
+	tg_register r;
+	register_init(&r);
+	gen_register(&r, 42, 60);
+	char *first = write_bundle(&r);
+	assert_int_equal(store_import(s, &r, &err), 0);
+	assert_int_equal(store_import(s, &r, &err), 0);
+	tg_register back;
+	register_init(&back);
+	assert_int_equal(store_load_register(s, &back, &err), 0);
+	char *second = write_bundle(&back);
+	assert_string_equal(first, second);
+	size_t n;
+	assert_int_equal(store_count(s, ARR_ASSOCIATIONS, &n, &err), 0);
+	assert_int_equal(n, 60);
+	free(first);
+	free(second);
+	register_release(&back);
+	register_release(&r);
+	store_close(s);
+	char wal[64];
+	unlink(path);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	unlink(wal);
+	snprintf(wal, sizeof wal, "%s-shm", path);
+	unlink(wal);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_bundle_has_no_error),
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_required_field),
+		cmocka_unit_test(test_bad_uscc_and_id),
+		cmocka_unit_test(test_dangling_reference),
+		cmocka_unit_test(test_bad_dates),
+		cmocka_unit_test(test_bad_numbers),
+		cmocka_unit_test(test_unknown_enum),
+		cmocka_unit_test(test_duplicates),
+		cmocka_unit_test(test_round_trip_json),
+		cmocka_unit_test(test_round_trip_store),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
