@@ -432,7 +432,8 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 		ev.basis = pr->basis;
 		def->fn(&ev);
 	}
-	qsort(out->items, out->count, sizeof *out->items, cmp_finding);
+	if (out->count)
+		qsort(out->items, out->count, sizeof *out->items, cmp_finding);
 
 	if (ev.calendar_outside) {
 		out->notes = arena_alloc(&out->arena, sizeof *out->notes);
