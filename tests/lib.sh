@@ -17,8 +17,14 @@ trap 'rm -rf "$T"' EXIT
 _passed=0
 _failed=0
 
+# TUOGOU_WRAP runs the binary under a tool (valgrind, exiting 99 on an error).
 TUOGOU_WRAP=${TUOGOU_WRAP:-}
-tg() { $TUOGOU_WRAP "$TUOGOU" "$@"; }
+tg() {
+	$TUOGOU_WRAP "$TUOGOU" "$@"
+	local rc=$?
+	[ $rc -eq 99 ] && [ -n "$TUOGOU_WRAP" ] && fail "memory errors under $TUOGOU_WRAP: tuogou $*" >&2
+	return $rc
+}
 
 pass() { _passed=$((_passed + 1)); echo "ok - $*"; }
 fail() { _failed=$((_failed + 1)); echo "not ok - $*"; }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The joint office checks the register at the deadlines of the plan; the
 # same input always gives the same answer, from a file or from the database.
+# valgrind: yes
 . "$(dirname "$0")/../lib.sh"
 DB=$T/reg.db
 DEMO=$TOP/data/demo-bundle.json

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # A registration clerk checks identifiers and deadlines at the command line.
+# valgrind: yes
 . "$(dirname "$0")/../lib.sh"
 
 # The standard's own USCC example is valid; a wrong check character is named.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The joint office loads the register from a bundle, exports it back, and
 # sees every bad bundle refused whole, with the place of each error named.
+# valgrind: yes
 . "$(dirname "$0")/../lib.sh"
 DB=$T/reg.db
 DEMO=$TOP/data/demo-bundle.json
