@@ -107,7 +107,7 @@ int cli_read_bundle(const char *path, const tg_plan *plan, const tg_register *fa
 		cli_print_errors(&errs, path);
 		fprintf(stderr, "tuogou: %s 共有 %zu 处错误，未写入任何数据\n", path, errs.total);
 	}
-	rc = errs.total ? (rc == TG_EIO ? EXIT_BADINPUT : EXIT_BADINPUT) : EXIT_OK;
+	rc = errs.total ? EXIT_BADINPUT : EXIT_OK;
 	tg_errors_free(&errs);
 	return rc;
 }

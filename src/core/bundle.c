@@ -267,14 +267,14 @@ static int read_field(tg_register *r, int a, const tg_field *f, json_t *v, void 
 	return 0;
 }
 
+/* to_key must be strictly after the date it closes (bundle.md). */
 static void check_after(tg_date from, tg_date to, const char *path, const char *to_key,
-			const char *what, tg_errors *errs)
+			const char *to_label, const char *from_label, tg_errors *errs)
 {
 	if (from != TG_DATE_NONE && to != TG_DATE_NONE && to <= from) {
 		char p[256];
 		path_of(p, sizeof p, path, to_key);
-		tg_errors_add(errs, "bad_order", p, "%s须晚于%s", to_key[0] == 'r' ? "移出日期" : "终止日期",
-			      what);
+		tg_errors_add(errs, "bad_order", p, "%s须晚于%s", to_label, from_label);
 	}
 }
 
@@ -285,17 +285,17 @@ void bundle_check_record(const tg_register *r, int a, const void *row, const cha
 	switch (a) {
 	case ARR_POSTS: {
 		const tg_post *t = row;
-		check_after(t->from, t->to, path, "to", "起始日期", errs);
+		check_after(t->from, t->to, path, "to", "终止日期", "起始日期", errs);
 		break;
 	}
 	case ARR_STAFF: {
 		const tg_staff *s = row;
-		check_after(s->from, s->to, path, "to", "起始日期", errs);
+		check_after(s->from, s->to, path, "to", "终止日期", "起始日期", errs);
 		break;
 	}
 	case ARR_PREMISES: {
 		const tg_premises *f = row;
-		check_after(f->from, f->to, path, "to", "起始日期", errs);
+		check_after(f->from, f->to, path, "to", "终止日期", "起始日期", errs);
 		if (f->owner == OWNER_ADMINISTRATIVE && f->approved_area < 0) {
 			char p[256];
 			path_of(p, sizeof p, path, "approved_area");
@@ -306,12 +306,12 @@ void bundle_check_record(const tg_register *r, int a, const void *row, const cha
 	}
 	case ARR_ASSETS: {
 		const tg_asset *s = row;
-		check_after(s->from, s->to, path, "to", "起始日期", errs);
+		check_after(s->from, s->to, path, "to", "终止日期", "起始日期", errs);
 		break;
 	}
 	case ARR_CREDIT_LISTINGS: {
 		const tg_credit_listing *l = row;
-		check_after(l->on, l->removed_on, path, "removed_on", "列入日期", errs);
+		check_after(l->on, l->removed_on, path, "removed_on", "移出日期", "列入日期", errs);
 		break;
 	}
 	default:

@@ -180,11 +180,6 @@ int register_resolve(tg_register *r, const char *const *extra_batches, size_t n_
 	return errs && errs->total > before ? TG_EINVAL : TG_OK;
 }
 
-static const char *copy_str(tg_register *dst, const char *s)
-{
-	return s ? arena_strdup(&dst->arena, s) : NULL;
-}
-
 static void copy_strings(tg_register *dst, const tg_field *fields, void *row)
 {
 	for (const tg_field *f = fields; f->key; f++) {
@@ -194,7 +189,7 @@ static void copy_strings(tg_register *dst, const tg_field *fields, void *row)
 		}
 		if (f->type == FT_KEY || f->type == FT_STR || f->type == FT_REF) {
 			const char **p = (const char **)((char *)row + f->off);
-			*p = copy_str(dst, *p);
+			*p = arena_strdup(&dst->arena, *p);
 		}
 	}
 }
@@ -216,7 +211,7 @@ void register_merge(tg_register *dst, const tg_register *src)
 			memcpy(drow, srow, size);
 			copy_strings(dst, tg_schema[a].fields, drow);
 			if (a == ARR_ANNUAL_REPORTS)
-				((tg_annual_report *)drow)->key = copy_str(dst, key);
+				((tg_annual_report *)drow)->key = arena_strdup(&dst->arena, key);
 			if (at == TG_IX_NONE && key)
 				idmap_set(&dst->t[a].index, register_key(dst, a, dst->t[a].count - 1),
 					  (uint32_t)(dst->t[a].count - 1));
