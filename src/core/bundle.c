@@ -1,15 +1,20 @@
 /*
 ** bundle.c: reading and writing tuogou-bundle/1 (see bundle.h).
 **
-** Parsing uses jansson with JSON_REJECT_DUPLICATES (a key given twice is an
-** error, bundle.md) and then walks the schema table of schema.c: one generic
-** function per field type, so every array gets exactly the same checks and
-** the same messages.
+** Parsing streams the top level (see "Streaming" below) and lets jansson
+** parse each record with JSON_REJECT_DUPLICATES (a key given twice is an
+** error, bundle.md); each record is then checked by walking the schema table
+** of schema.c: one generic function per field type, so every array gets
+** exactly the same checks and the same messages.
 */
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "ident.h"
@@ -345,96 +350,298 @@ int bundle_read_record(tg_register *r, int a, json_t *obj, const char *path, tg_
 	return errs->total > before ? TG_EINVAL : TG_OK;
 }
 
-static int read_document(json_t *root, tg_register *r, tg_errors *errs)
+/*
+** Streaming: a bundle of a national register is a gigabyte of JSON, so it
+** is never parsed into one document.  A small scanner walks the top-level
+** object and cuts each array into its elements; jansson parses one element
+** at a time (with JSON_REJECT_DUPLICATES), which is validated into the
+** register and freed.  Memory is the register plus one record; the file
+** itself is mapped, not copied.
+*/
+typedef struct scanner {
+	const char *buf, *p, *end;
+	/* position of p as a person reads it: line and column, counting
+	** characters (not UTF-8 continuation bytes), kept up to date lazily */
+	const char *counted;
+	int line, col;
+	tg_errors *errs;
+	bool failed;
+} scanner;
+
+static void scan_count(scanner *sc, const char *upto)
 {
-	if (!json_is_object(root)) {
-		tg_errors_add(errs, "bad_type", "$", "数据包应为 JSON 对象");
-		return TG_EINVAL;
-	}
-	size_t before = errs->total;
-	const char *key;
-	json_t *v;
-	json_object_foreach(root, key, v) {
-		int a = schema_array_find(key);
-		bool known = !strcmp(key, "format") || !strcmp(key, "plan") ||
-			     (a >= 0 && !strcmp(key, tg_schema[a].key));
-		if (!known)
-			tg_errors_add(errs, "unknown_key", key, "未知字段“%.60s”", key);
-	}
-	json_t *format = json_object_get(root, "format");
-	if (!format)
-		tg_errors_add(errs, "required", "format", "缺少必填字段“format”（应为 \"%s\"）",
-			      TG_BUNDLE_FORMAT);
-	else if (!json_is_string(format) || strcmp(json_string_value(format), TG_BUNDLE_FORMAT))
-		tg_errors_add(errs, "bad_format", "format", "format 应为 \"%s\"", TG_BUNDLE_FORMAT);
-	json_t *plan = json_object_get(root, "plan");
-	if (plan && !json_is_null(plan)) {
-		if (!json_is_string(plan))
-			tg_errors_add(errs, "bad_type", "plan", "应为字符串");
-		else
-			r->plan = arena_strdup(&r->arena, json_string_value(plan));
-	}
-	for (int a = 0; a < ARR_COUNT; a++) {
-		json_t *arr = json_object_get(root, tg_schema[a].key);
-		if (!arr || json_is_null(arr))
-			continue;
-		if (!json_is_array(arr)) {
-			tg_errors_add(errs, "bad_type", tg_schema[a].key, "应为数组");
-			continue;
-		}
-		size_t i;
-		json_array_foreach(arr, i, v) {
-			char p[96];
-			snprintf(p, sizeof p, "%s[%zu]", tg_schema[a].key, i);
-			bundle_read_record(r, a, v, p, errs);
+	for (const char *q = sc->counted; q < upto; q++) {
+		if (*q == '\n') {
+			sc->line++;
+			sc->col = 0;
+		} else if (((unsigned char)*q & 0xC0) != 0x80) {
+			sc->col++;
 		}
 	}
-	return errs->total > before ? TG_EINVAL : TG_OK;
+	sc->counted = upto;
 }
 
-static void json_error_to(tg_errors *errs, const json_error_t *je)
+static void scan_error(scanner *sc, const char *at, const char *what)
+{
+	if (sc->failed)
+		return;
+	scan_count(sc, at);
+	char path[64];
+	snprintf(path, sizeof path, "第%d行第%d列", sc->line, sc->col + 1);
+	tg_errors_add(sc->errs, "json_syntax", path, "JSON 格式错误：%s", what);
+	sc->failed = true;
+}
+
+static void skip_ws(scanner *sc)
+{
+	while (sc->p < sc->end &&
+	       (*sc->p == ' ' || *sc->p == '\n' || *sc->p == '\r' || *sc->p == '\t'))
+		sc->p++;
+}
+
+/* The end of the string starting at p (on its opening quote), or NULL. */
+static const char *string_end(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* The end of the JSON value at sc->p, without validating its inside
+** (jansson does that); NULL when it never ends. */
+static const char *value_end(scanner *sc)
+{
+	const char *p = sc->p;
+	if (p >= sc->end)
+		return NULL;
+	if (*p == '"')
+		return string_end(p, sc->end);
+	if (*p != '{' && *p != '[') {
+		while (p < sc->end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' &&
+		       *p != '\n' && *p != '\r' && *p != '\t')
+			p++;
+		return p;
+	}
+	int depth = 0;
+	for (; p < sc->end; p++) {
+		if (*p == '"') {
+			p = string_end(p, sc->end);
+			if (!p)
+				return NULL;
+			p--;
+		} else if (*p == '{' || *p == '[') {
+			if (++depth > 64)
+				return NULL;
+		} else if (*p == '}' || *p == ']') {
+			if (--depth == 0)
+				return p + 1;
+		}
+	}
+	return NULL;
+}
+
+static void json_error_at(scanner *sc, const char *start, const json_error_t *je)
 {
 	const char *what = je->text;
 	if (strstr(je->text, "duplicate object key"))
 		what = "同一对象中键重复";
-	else if (strstr(je->text, "invalid UTF-8") || strstr(je->text, "Invalid UTF-8"))
+	else if (strstr(je->text, "nvalid UTF-8"))
 		what = "不是有效的 UTF-8 文本";
 	else if (strstr(je->text, "maximum parsing depth"))
 		what = "嵌套层次过深";
+	scan_count(sc, start);
+	int line = sc->line + je->line - 1;
+	int col = je->line == 1 ? sc->col + je->column : je->column;
 	char path[64];
-	snprintf(path, sizeof path, "第%d行第%d列", je->line, je->column);
-	tg_errors_add(errs, "json_syntax", path, "JSON 格式错误：%s（%s）", what, je->text);
+	snprintf(path, sizeof path, "第%d行第%d列", line, col);
+	tg_errors_add(sc->errs, "json_syntax", path, "JSON 格式错误：%s（%s）", what, je->text);
+}
+
+/* Parse the value at sc->p with jansson and advance past it. */
+static json_t *take_value(scanner *sc)
+{
+	const char *start = sc->p, *stop = value_end(sc);
+	if (!stop) {
+		scan_error(sc, start, "值不完整或嵌套层次过深");
+		return NULL;
+	}
+	json_error_t je;
+	json_t *v = json_loadb(start, (size_t)(stop - start), JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+			       &je);
+	if (!v) {
+		json_error_at(sc, start, &je);
+		sc->failed = true;
+		return NULL;
+	}
+	sc->p = stop;
+	return v;
+}
+
+static bool expect_char(scanner *sc, char c, const char *what)
+{
+	skip_ws(sc);
+	if (sc->p < sc->end && *sc->p == c) {
+		sc->p++;
+		return true;
+	}
+	scan_error(sc, sc->p, what);
+	return false;
+}
+
+static void read_array(scanner *sc, tg_register *r, int a)
+{
+	size_t i = 0;
+	skip_ws(sc);
+	if (sc->p < sc->end && *sc->p == ']') {
+		sc->p++;
+		return;
+	}
+	for (;;) {
+		skip_ws(sc);
+		json_t *v = take_value(sc);
+		if (!v)
+			return;
+		char path[96];
+		snprintf(path, sizeof path, "%s[%zu]", tg_schema[a].key, i++);
+		bundle_read_record(r, a, v, path, sc->errs);
+		json_decref(v);
+		skip_ws(sc);
+		if (sc->p < sc->end && *sc->p == ',') {
+			sc->p++;
+			continue;
+		}
+		expect_char(sc, ']', "数组缺少“]”或“,”");
+		return;
+	}
+}
+
+static void read_member(scanner *sc, tg_register *r, const char *key, bool *seen_format)
+{
+	int a = schema_array_find(key);
+	if (a >= 0 && strcmp(key, tg_schema[a].key))
+		a = -1; /* Chinese sheet names are for spreadsheets, not bundles */
+	skip_ws(sc);
+	if (a >= 0 && sc->p < sc->end && *sc->p == '[') {
+		sc->p++;
+		read_array(sc, r, a);
+		return;
+	}
+	json_t *v = take_value(sc);
+	if (!v)
+		return;
+	if (a >= 0) {
+		if (!json_is_null(v))
+			tg_errors_add(sc->errs, "bad_type", key, "应为数组");
+	} else if (!strcmp(key, "format")) {
+		*seen_format = true;
+		if (!json_is_string(v) || strcmp(json_string_value(v), TG_BUNDLE_FORMAT))
+			tg_errors_add(sc->errs, "bad_format", "format", "format 应为 \"%s\"",
+				      TG_BUNDLE_FORMAT);
+	} else if (!strcmp(key, "plan")) {
+		if (json_is_string(v))
+			r->plan = arena_strdup(&r->arena, json_string_value(v));
+		else if (!json_is_null(v))
+			tg_errors_add(sc->errs, "bad_type", "plan", "应为字符串");
+	} else {
+		tg_errors_add(sc->errs, "unknown_key", key, "未知字段“%.60s”", key);
+	}
+	json_decref(v);
 }
 
 int bundle_read_buffer(const char *buf, size_t len, tg_register *r, tg_errors *errs)
 {
-	json_error_t je;
-	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		json_error_to(errs, &je);
+	size_t before = errs->total;
+	scanner sc = {buf, buf, buf + len, buf, 1, 0, errs, false};
+	/* keys seen at the top level: a duplicate is an error (bundle.md) */
+	char *seen[64];
+	size_t n_seen = 0;
+	bool seen_format = false;
+
+	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+		sc.p += 3;
+	skip_ws(&sc);
+	if (sc.p >= sc.end || *sc.p != '{') {
+		if (sc.p < sc.end && (*sc.p == '[' || *sc.p == '"'))
+			tg_errors_add(errs, "bad_type", "$", "数据包应为 JSON 对象");
+		else
+			scan_error(&sc, sc.p, "数据包应为 JSON 对象");
 		return TG_EINVAL;
 	}
-	int rc = read_document(root, r, errs);
-	json_decref(root);
-	return rc;
+	sc.p++;
+	skip_ws(&sc);
+	if (sc.p < sc.end && *sc.p == '}') {
+		sc.p++;
+	} else {
+		while (!sc.failed) {
+			skip_ws(&sc);
+			if (sc.p >= sc.end || *sc.p != '"') {
+				scan_error(&sc, sc.p, "应为带引号的键");
+				break;
+			}
+			json_t *k = take_value(&sc);
+			if (!k)
+				break;
+			const char *key = json_string_value(k);
+			bool dup = false;
+			for (size_t i = 0; i < n_seen; i++)
+				dup |= !strcmp(seen[i], key);
+			if (dup) {
+				scan_error(&sc, sc.p, "同一对象中键重复");
+				json_decref(k);
+				break;
+			}
+			if (n_seen < 64)
+				seen[n_seen++] = strdup(key);
+			if (expect_char(&sc, ':', "键后缺少“:”"))
+				read_member(&sc, r, key, &seen_format);
+			json_decref(k);
+			skip_ws(&sc);
+			if (sc.p < sc.end && *sc.p == ',') {
+				sc.p++;
+				continue;
+			}
+			expect_char(&sc, '}', "对象缺少“}”或“,”");
+			break;
+		}
+	}
+	skip_ws(&sc);
+	if (!sc.failed && sc.p != sc.end)
+		scan_error(&sc, sc.p, "数据包结束后还有多余内容");
+	for (size_t i = 0; i < n_seen; i++)
+		free(seen[i]);
+	if (!sc.failed && !seen_format)
+		tg_errors_add(errs, "required", "format", "缺少必填字段“format”（应为 \"%s\"）",
+			      TG_BUNDLE_FORMAT);
+	return errs->total > before ? TG_EINVAL : TG_OK;
 }
 
 int bundle_read_file(const char *path, tg_register *r, tg_errors *errs)
 {
-	json_error_t je;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
 		tg_errors_add(errs, "io", path, "无法打开文件");
 		return TG_EIO;
 	}
-	json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
-	fclose(f);
-	if (!root) {
-		json_error_to(errs, &je);
-		return TG_EINVAL;
+	if (st.st_size == 0) {
+		close(fd);
+		return bundle_read_buffer("", 0, r, errs);
 	}
-	int rc = read_document(root, r, errs);
-	json_decref(root);
+	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		tg_errors_add(errs, "io", path, "无法读取文件");
+		return TG_EIO;
+	}
+	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+	int rc = bundle_read_buffer(map, (size_t)st.st_size, r, errs);
+	munmap(map, (size_t)st.st_size);
 	return rc;
 }
 
