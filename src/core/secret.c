@@ -1,0 +1,131 @@
+/*
+** secret.c: sealing personal data with libsodium (see secret.h).
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "secret.h"
+
+#define PREFIX "v1:"
+#define NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG crypto_aead_xchacha20poly1305_ietf_ABYTES
+
+static int ensure_sodium(tg_error *err)
+{
+	if (sodium_init() < 0)
+		return tg_error_set(err, TG_EIO, "crypto_init", "", "无法初始化加密库");
+	return TG_OK;
+}
+
+static int read_key(int fd, tg_secret_key *key, const char *path, tg_error *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return tg_error_set(err, TG_EIO, "key_file", path, "密钥文件无效");
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		return tg_error_set(err, TG_EINVAL, "key_file_mode", path,
+				    "密钥文件权限过宽（应为 0600，仅属主可读写）");
+	ssize_t n = read(fd, key->k, sizeof key->k);
+	if (n != (ssize_t)sizeof key->k)
+		return tg_error_set(err, TG_EIO, "key_file", path, "密钥文件长度不对（应为 32 字节）");
+	return TG_OK;
+}
+
+int secret_key_load(const char *path, int create, tg_secret_key *key, tg_error *err)
+{
+	int rc = ensure_sodium(err);
+	if (rc)
+		return rc;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		rc = read_key(fd, key, path, err);
+		close(fd);
+		return rc;
+	}
+	if (errno != ENOENT || !create)
+		return tg_error_set(err, TG_EIO, "key_file", path, "无法读取密钥文件");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return tg_error_set(err, TG_EIO, "key_file", path, "无法创建密钥文件");
+	randombytes_buf(key->k, sizeof key->k);
+	rc = write(fd, key->k, sizeof key->k) == (ssize_t)sizeof key->k && fsync(fd) == 0
+		     ? TG_OK
+		     : tg_error_set(err, TG_EIO, "key_file", path, "无法写入密钥文件");
+	close(fd);
+	return rc;
+}
+
+int secret_is_sealed(const char *text)
+{
+	return text && !strncmp(text, PREFIX, strlen(PREFIX));
+}
+
+int secret_seal(const tg_secret_key *key, const char *plaintext, const char *ad, char **sealed,
+		tg_error *err)
+{
+	int rc = ensure_sodium(err);
+	if (rc)
+		return rc;
+	size_t n = strlen(plaintext);
+	size_t raw_len = NONCE + n + TAG;
+	unsigned char *raw = malloc(raw_len);
+	size_t b64_len = sodium_base64_ENCODED_LEN(raw_len, sodium_base64_VARIANT_ORIGINAL);
+	char *out = malloc(strlen(PREFIX) + b64_len);
+	if (!raw || !out) {
+		free(raw);
+		free(out);
+		return TG_ENOMEM;
+	}
+	randombytes_buf(raw, NONCE);
+	unsigned long long clen;
+	crypto_aead_xchacha20poly1305_ietf_encrypt(raw + NONCE, &clen, (const unsigned char *)plaintext,
+						   n, (const unsigned char *)ad, strlen(ad), NULL, raw,
+						   key->k);
+	memcpy(out, PREFIX, strlen(PREFIX));
+	sodium_bin2base64(out + strlen(PREFIX), b64_len, raw, NONCE + (size_t)clen,
+			  sodium_base64_VARIANT_ORIGINAL);
+	free(raw);
+	*sealed = out;
+	return TG_OK;
+}
+
+int secret_open(const tg_secret_key *key, const char *sealed, const char *ad, char **plaintext,
+		tg_error *err)
+{
+	int rc = ensure_sodium(err);
+	if (rc)
+		return rc;
+	*plaintext = NULL;
+	if (!secret_is_sealed(sealed))
+		return tg_error_set(err, TG_EINVAL, "not_sealed", "", "数据未加密或格式不对");
+	const char *b64 = sealed + strlen(PREFIX);
+	size_t cap = strlen(b64), raw_len;
+	unsigned char *raw = malloc(cap + 1);
+	if (!raw)
+		return TG_ENOMEM;
+	if (sodium_base642bin(raw, cap, b64, strlen(b64), NULL, &raw_len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    raw_len < NONCE + TAG) {
+		free(raw);
+		return tg_error_set(err, TG_EINVAL, "bad_sealed", "", "加密数据已损坏");
+	}
+	char *out = malloc(raw_len - NONCE - TAG + 1);
+	unsigned long long mlen;
+	if (!out || crypto_aead_xchacha20poly1305_ietf_decrypt(
+			    (unsigned char *)out, &mlen, NULL, raw + NONCE, raw_len - NONCE, (const unsigned char *)ad,
+			    strlen(ad), raw, key->k) != 0) {
+		free(raw);
+		free(out);
+		return tg_error_set(err, TG_EINVAL, "bad_sealed", "",
+				    "无法解密：数据被篡改、属于其他记录或密钥不对");
+	}
+	out[mlen] = '\0';
+	free(raw);
+	*plaintext = out;
+	return TG_OK;
+}
