@@ -1,7 +1,8 @@
 /*
 ** idmap.h: a hash index from string keys to record positions.
 **
-** Open addressing with linear probing over FNV-1a hashes; the keys are not
+** Open addressing with linear probing over FNV-1a hashes kept beside the
+** keys; the keys are not
 ** copied (they live in the owner's arena).  Used for every "by id" lookup of
 ** the register, so that reference resolution and the rules are O(1) per
 ** record instead of a query or a scan.
@@ -17,6 +18,7 @@
 typedef struct tg_idmap {
 	const char **keys;
 	uint32_t *vals;
+	uint32_t *hashes; /* the hash of each slot's key */
 	size_t cap; /* power of two, or 0 */
 	size_t count;
 } tg_idmap;
