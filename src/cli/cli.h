@@ -31,6 +31,11 @@ int cmd_explain(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_remind(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_routes(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 
 /* Print "tuogou: <message>" to stderr, with the path and code when set. */

@@ -1,21 +1,47 @@
 /*
 ** cmd_check.c: tuogou check [--db PATH | --bundle FILE] [--plan FILE]
 **              [--set NAME=VALUE]... --as-of YYYY-MM-DD [--format json|table|csv]
+**              [--format xlsx -o FILE]
 **
 ** Reads the register (from the database, or from a bundle file without any
 ** database), runs every rule of the plan as of the date, prints the findings
-** (bundle.md).  The same input always gives byte-identical output.
+** (bundle.md).  The same input always gives byte-identical output.  With
+** --format xlsx the findings go to a workbook (问题清单) in FILE.
 */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calendar.h"
 #include "cli.h"
 #include "rules.h"
+#include "xlsx.h"
 
 static const char usage[] =
 	"tuogou check [--db PATH | --bundle FILE] [--plan FILE] [--set NAME=VALUE]... "
-	"--as-of YYYY-MM-DD [--format json|table|csv]";
+	"--as-of YYYY-MM-DD [--format json|table|csv | --format xlsx -o FILE]";
+
+/* The findings as a workbook, written beside FILE and renamed into place. */
+static int write_findings_xlsx(const tg_findings *fs, const tg_plan *plan, const tg_register *r,
+			       const char *output)
+{
+	tg_error err = {0};
+	size_t n = strlen(output) + 24;
+	char *tmp = malloc(n);
+	if (!tmp)
+		abort();
+	snprintf(tmp, n, "%s.tmp%d", output, (int)getpid());
+	int rc = xlsx_write_findings(fs, plan, r, tmp, &err);
+	if (rc == TG_OK && rename(tmp, output) != 0)
+		rc = tg_error_set(&err, TG_EIO, "io", output, "无法写入文件");
+	if (rc) {
+		remove(tmp);
+		cli_print_error(&err);
+	}
+	free(tmp);
+	return rc ? EXIT_INTERNAL : EXIT_OK;
+}
 
 #define MAX_SETS 64
 
@@ -27,20 +53,22 @@ int cmd_check(int argc, char **argv)
 					      {"set", required_argument, NULL, 's'},
 					      {"as-of", required_argument, NULL, 'a'},
 					      {"format", required_argument, NULL, 'f'},
+					      {"output", required_argument, NULL, 'o'},
 					      {NULL, 0, NULL, 0}};
 	const char *db = NULL, *bundle = NULL, *plan_file = NULL, *as_of = NULL,
-		   *format = "json";
+		   *format = "json", *output = NULL;
 	const char *sets[MAX_SETS];
 	size_t n_sets = 0;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'b': bundle = optarg; break;
 		case 'p': plan_file = optarg; break;
 		case 'a': as_of = optarg; break;
 		case 'f': format = optarg; break;
+		case 'o': output = optarg; break;
 		case 's':
 			if (n_sets == MAX_SETS) {
 				fprintf(stderr, "tuogou: --set 过多（最多 %d 个）\n", MAX_SETS);
@@ -57,8 +85,13 @@ int cmd_check(int argc, char **argv)
 		fprintf(stderr, "tuogou: --db 与 --bundle 只能选一个\n");
 		return EXIT_BADINPUT;
 	}
-	if (strcmp(format, "json") && strcmp(format, "table") && strcmp(format, "csv")) {
-		fprintf(stderr, "tuogou: 不支持的输出格式“%s”（可选：json、table、csv）\n", format);
+	if (strcmp(format, "json") && strcmp(format, "table") && strcmp(format, "csv") &&
+	    strcmp(format, "xlsx")) {
+		fprintf(stderr, "tuogou: 不支持的输出格式“%s”（可选：json、table、csv、xlsx）\n", format);
+		return EXIT_BADINPUT;
+	}
+	if (!strcmp(format, "xlsx") != !!output) {
+		fprintf(stderr, "tuogou: --format xlsx 须用 -o 指定文件（其他格式输出到标准输出）\n");
 		return EXIT_BADINPUT;
 	}
 	tg_date day;
@@ -94,6 +127,11 @@ int cmd_check(int argc, char **argv)
 
 	tg_findings fs;
 	rules_evaluate(&r, plan, calendar_default(), day, &fs);
+	if (output) {
+		rc = write_findings_xlsx(&fs, plan, &r, output);
+		findings_release(&fs);
+		goto out;
+	}
 	strbuf sb;
 	sb_init_sink(&sb, stdout);
 	if (!strcmp(format, "json"))

@@ -1,9 +1,12 @@
 /*
-** cmd_export.c: tuogou export [--db PATH] --format json [-o FILE]
+** cmd_export.c: tuogou export [--db PATH] --format json|xlsx [-o FILE]
+**               tuogou export --template -o FILE.xlsx
 **
-** The whole register as a bundle, on standard output or into FILE.  A file
-** is written beside its target and renamed into place, so a reader never
-** sees half an export.
+** The whole register as a bundle, on standard output or into FILE; or as a
+** workbook (one sheet per array, Chinese headers, ID numbers in full: this
+** is the operator's export) into FILE; or the empty import template.  A
+** file is written beside its target and renamed into place, so a reader
+** never sees half an export.
 */
 #include <getopt.h>
 #include <stdlib.h>
@@ -12,16 +15,49 @@
 
 #include "bundle.h"
 #include "cli.h"
+#include "xlsx.h"
 
-static const char usage[] = "tuogou export [--db PATH] --format json [-o FILE]";
+static const char usage[] =
+	"tuogou export [--db PATH] --format json|xlsx [-o FILE] | export --template -o FILE.xlsx";
+
+/* A temporary name beside path (malloc'd). */
+static char *tmp_name(const char *path)
+{
+	size_t n = strlen(path) + 24;
+	char *tmp = malloc(n);
+	if (!tmp)
+		abort();
+	snprintf(tmp, n, "%s.tmp%d", path, (int)getpid());
+	return tmp;
+}
+
+/* Write a workbook with fn into a temporary file, then rename it to path. */
+static int write_xlsx(const char *path, const tg_register *r, bool template_only)
+{
+	tg_error err = {0};
+	char *tmp = tmp_name(path);
+	int rc = template_only ? xlsx_write_template(tmp, &err)
+			       : xlsx_write_register(r, tmp, NULL, &err);
+	if (rc == TG_OK && rename(tmp, path) != 0)
+		rc = tg_error_set(&err, TG_EIO, "io", path, "无法写入文件");
+	if (rc) {
+		remove(tmp);
+		snprintf(err.path, sizeof err.path, "%s", path);
+		cli_print_error(&err);
+	}
+	free(tmp);
+	return rc ? EXIT_INTERNAL : EXIT_OK;
+}
 
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					      {"format", required_argument, NULL, 'f'},
 					      {"output", required_argument, NULL, 'o'},
+					      {"template", no_argument, NULL, 't'},
 					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db(), *format = "json", *output = NULL;
+	bool template_only = false;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -29,15 +65,22 @@ int cmd_export(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'f': format = optarg; break;
 		case 'o': output = optarg; break;
+		case 't': template_only = true; break;
 		default: return cli_usage(usage);
 		}
 	}
 	if (optind != argc)
 		return cli_usage(usage);
-	if (strcmp(format, "json")) {
-		fprintf(stderr, "tuogou: 不支持的导出格式“%s”（可选：json）\n", format);
+	if (strcmp(format, "json") && strcmp(format, "xlsx")) {
+		fprintf(stderr, "tuogou: 不支持的导出格式“%s”（可选：json、xlsx）\n", format);
 		return EXIT_BADINPUT;
 	}
+	if ((template_only || !strcmp(format, "xlsx")) && !output) {
+		fprintf(stderr, "tuogou: 导出 xlsx 须用 -o 指定文件\n");
+		return EXIT_BADINPUT;
+	}
+	if (template_only)
+		return write_xlsx(output, NULL, true);
 
 	tg_store *store = NULL;
 	tg_plan *plan = NULL;
@@ -56,10 +99,12 @@ int cmd_export(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 		goto out;
 	}
+	if (!strcmp(format, "xlsx")) {
+		rc = write_xlsx(output, &r, false);
+		goto out;
+	}
 	if (output) {
-		size_t n = strlen(output) + 16;
-		tmp = malloc(n);
-		snprintf(tmp, n, "%s.tmp%d", output, (int)getpid());
+		tmp = tmp_name(output);
 		if (!(f = fopen(tmp, "wb"))) {
 			fprintf(stderr, "tuogou: 无法写入“%s”\n", output);
 			rc = EXIT_BADINPUT;

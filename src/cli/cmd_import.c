@@ -1,20 +1,24 @@
 /*
 ** cmd_import.c: tuogou import [--db PATH] FILE...
 **
+** FILE is a bundle (.json), one array as CSV (.csv, the file's name says the
+** array: posts.csv or 任职.csv) or a workbook (.xlsx, one sheet per array).
 ** Every file is read and validated first; references may point into the
 ** other files or into the register already stored.  Only when nothing is
 ** wrong anywhere is the lot merged by key in one transaction.  With any
-** error: every problem printed with its file and path, exit 2, nothing
-** stored.
+** error: every problem printed with its file and path (for sheets: sheet,
+** row and column), exit 2, nothing stored.
 */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
 #include "bundle.h"
+#include "cli.h"
+#include "sheet.h"
 
-static const char usage[] = "tuogou import [--db PATH] FILE.json...";
+static const char usage[] = "tuogou import [--db PATH] FILE.json|FILE.csv|FILE.xlsx...";
 
 static bool has_ext(const char *path, const char *ext)
 {
@@ -35,6 +39,47 @@ static void print_summary(const tg_register *r)
 	printf(first ? "（数据包为空）\n" : "\n");
 }
 
+/* One file of the import, read but not yet resolved. */
+typedef struct input {
+	const char *path;
+	tg_register reg;
+	tg_sheet_origin *origin; /* sheets only */
+	tg_errors errs;
+	bool io_failed;
+} input;
+
+static void read_input(input *in, const tg_plan *plan)
+{
+	register_init(&in->reg);
+	tg_errors_init(&in->errs);
+	if (has_ext(in->path, ".json")) {
+		in->io_failed = bundle_read_file(in->path, &in->reg, &in->errs) == TG_EIO;
+		if (in->reg.plan && strcmp(in->reg.plan, plan->id))
+			tg_errors_add(&in->errs, "plan_mismatch", "plan",
+				      "数据包所属方案“%s”与所用方案“%s”不一致", in->reg.plan,
+				      plan->id);
+	} else {
+		sheet_read_file(in->path, &in->reg, &in->origin, &in->errs);
+	}
+}
+
+/* Resolve a file's references against the bundle of all files and the
+** stored register (pool). */
+static void resolve_input(input *in, const tg_plan *plan, const tg_register *pool)
+{
+	if (in->io_failed)
+		return;
+	const char **ids = calloc(plan->n_batches + 1, sizeof *ids);
+	if (!ids)
+		abort();
+	for (size_t i = 0; i < plan->n_batches; i++)
+		ids[i] = plan->batches[i].id;
+	size_t mark = in->errs.count;
+	register_resolve(&in->reg, ids, plan->n_batches, pool, &in->errs);
+	free(ids);
+	sheet_translate_errors(in->origin, &in->errs, mark);
+}
+
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -51,17 +96,24 @@ int cmd_import(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage(usage);
 	for (int i = optind; i < argc; i++)
-		if (!has_ext(argv[i], ".json")) {
-			fprintf(stderr, "tuogou: %s: 不支持的文件类型（支持 .json 数据包）\n", argv[i]);
+		if (!has_ext(argv[i], ".json") && !has_ext(argv[i], ".csv") &&
+		    !has_ext(argv[i], ".xlsx")) {
+			fprintf(stderr, "tuogou: %s: 不支持的文件类型（支持 .json 数据包、.csv 和 .xlsx 表格）\n",
+				argv[i]);
 			return EXIT_BADINPUT;
 		}
 
 	tg_store *store = NULL;
 	tg_plan *plan = NULL;
-	tg_register existing, incoming;
+	tg_register existing, incoming, pool;
 	register_init(&existing);
 	register_init(&incoming);
+	register_init(&pool);
+	size_t n_in = (size_t)(argc - optind);
+	input *ins = calloc(n_in, sizeof *ins);
 	tg_error err = {0};
+	if (!ins)
+		abort();
 	int rc = cli_open_store(db, false, &store);
 	if (rc)
 		goto out;
@@ -74,18 +126,26 @@ int cmd_import(int argc, char **argv)
 	}
 	/* All files form one bundle: each is validated with the others and
 	** the stored register as the places references may point to. */
-	for (int i = optind; i < argc; i++) {
-		tg_register one;
-		register_init(&one);
-		int frc = cli_read_bundle(argv[i], plan, &existing, &one);
-		if (frc == EXIT_OK)
-			register_merge(&incoming, &one);
-		register_release(&one);
-		if (frc)
-			rc = frc;
+	for (size_t i = 0; i < n_in; i++) {
+		ins[i].path = argv[optind + (int)i];
+		read_input(&ins[i], plan);
+	}
+	register_merge(&pool, &existing);
+	for (size_t i = 0; i < n_in; i++)
+		register_merge(&pool, &ins[i].reg);
+	for (size_t i = 0; i < n_in; i++) {
+		resolve_input(&ins[i], plan, &pool);
+		if (ins[i].errs.total) {
+			cli_print_errors(&ins[i].errs, ins[i].path);
+			fprintf(stderr, "tuogou: %s 共有 %zu 处错误，未写入任何数据\n", ins[i].path,
+				ins[i].errs.total);
+			rc = EXIT_BADINPUT;
+		}
 	}
 	if (rc)
 		goto out;
+	for (size_t i = 0; i < n_in; i++)
+		register_merge(&incoming, &ins[i].reg);
 	if (store_import(store, &incoming, &err) ||
 	    store_set_plan(store, plan->id, plan->json, plan->json_len, &err)) {
 		cli_print_error(&err);
@@ -94,6 +154,15 @@ int cmd_import(int argc, char **argv)
 	}
 	print_summary(&incoming);
 out:
+	for (size_t i = 0; i < n_in; i++) {
+		if (!ins[i].path)
+			continue;
+		register_release(&ins[i].reg);
+		tg_errors_free(&ins[i].errs);
+		sheet_origin_free(ins[i].origin);
+	}
+	free(ins);
+	register_release(&pool);
 	register_release(&incoming);
 	register_release(&existing);
 	plan_free(plan);

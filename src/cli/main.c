@@ -20,9 +20,14 @@ static const struct cli_cmd commands[] = {
 	{"calendar", cmd_calendar, "工作日计算：add-workdays 日期 N | is-workday 日期"},
 	{"check", cmd_check, "按截至日期检查登记簿，列出问题清单"},
 	{"explain", cmd_explain, "说明一条规则：条款原文、参数及取值"},
-	{"export", cmd_export, "导出登记簿（JSON 数据包）"},
-	{"import", cmd_import, "导入 JSON 数据包（全部校验通过才写入）"},
+	{"export", cmd_export, "导出登记簿（JSON 数据包或 xlsx 工作簿）；--template 导出导入模板"},
+	{"import", cmd_import, "导入 JSON 数据包、CSV 或 xlsx 表格（全部校验通过才写入）"},
 	{"plan", cmd_plan, "plan show：列出方案条款及对应规则"},
+	{"remind", cmd_remind, "按主管单位列出临近到期（默认5个工作日内）和逾期的事项"},
+	{"report", cmd_report, "生成 PDF 报告：progress 工作进展报告 | summary 统一社会信用代码 工作总结"},
+	{"routes", cmd_routes, "以 JSON 列出网页服务的全部接口及其授权"},
+	{"serve", cmd_serve, "启动网页服务与 JSON 接口（默认 127.0.0.1:8080）"},
+	{"user", cmd_user, "user add 用户名 --role 角色（密码从标准输入读取）| user list"},
 	{"validate", cmd_validate, "校验统一社会信用代码（uscc）或公民身份号码（id）"},
 };
 

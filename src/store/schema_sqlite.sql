@@ -236,3 +236,96 @@ CREATE INDEX elections_association ON elections("association");
 CREATE INDEX foreign_approvals_association ON foreign_approvals("association");
 CREATE INDEX foreign_approvals_approver_unit ON foreign_approvals("approver_unit");
 CREATE INDEX credit_listings_association ON credit_listings("association");
+
+-- migration: 2
+-- The web application: accounts, sessions, evidence files, the history of
+-- every change, full-text search on association names and their pinyin
+-- sort key.  Times used for expiry arithmetic are INTEGER Unix seconds;
+-- times people read are TEXT 'YYYY-MM-DDTHH:MM:SSZ'.
+
+-- The register's generation: bumped by every write transaction, so that a
+-- server can tell its cached findings are stale with one read.
+INSERT INTO meta ("key", "value") VALUES ('generation', '0')
+  ON CONFLICT ("key") DO NOTHING;
+
+-- Pinyin sort key of the name: its GB18030 bytes (set by the store).
+ALTER TABLE associations ADD COLUMN "name_pinyin" BLOB;
+CREATE INDEX associations_name_pinyin ON associations("name_pinyin");
+CREATE INDEX associations_batch ON associations("batch");
+CREATE INDEX associations_registered_on ON associations("registered_on");
+
+CREATE TABLE users (
+  "id" INTEGER PRIMARY KEY,
+  "username" TEXT NOT NULL UNIQUE,
+  "display_name" TEXT,
+  "role" TEXT NOT NULL CHECK ("role" IN ('office', 'civil_affairs', 'unit', 'department',
+                                         'association', 'sysadmin', 'secadmin', 'auditor')),
+  "unit" TEXT REFERENCES units("id"),
+  "association" TEXT REFERENCES associations("uscc"),
+  "department" TEXT CHECK ("department" IS NULL OR "department" IN
+                           ('finance', 'offices', 'organization', 'staffing', 'audit', 'price')),
+  "password_hash" TEXT NOT NULL,          -- Argon2id, crypto_pwhash_str format
+  "failed_count" INTEGER NOT NULL DEFAULT 0,
+  "locked_until" INTEGER NOT NULL DEFAULT 0,
+  "totp_secret" TEXT,
+  "created_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  CHECK (("role" = 'unit') = ("unit" IS NOT NULL)),
+  CHECK (("role" = 'association') = ("association" IS NOT NULL)),
+  CHECK (("role" = 'department') = ("department" IS NOT NULL))
+) STRICT;
+
+-- A session is known only by the SHA-256 of its token (hex).
+CREATE TABLE sessions (
+  "token_hash" TEXT PRIMARY KEY,
+  "user" INTEGER NOT NULL REFERENCES users("id") ON DELETE CASCADE,
+  "csrf_token" TEXT NOT NULL,
+  "created_at" INTEGER NOT NULL,
+  "last_seen" INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sessions_user ON sessions("user");
+
+-- Evidence files (佐证材料): the bytes live under var/evidence/ with a
+-- generated name; path is that name, never anything a client sent.
+CREATE TABLE evidence (
+  "id" INTEGER PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "rule" TEXT,
+  "subject" TEXT,
+  "name" TEXT NOT NULL,
+  "content_type" TEXT NOT NULL,
+  "size" INTEGER NOT NULL,
+  "sha256" TEXT NOT NULL,
+  "path" TEXT NOT NULL UNIQUE,
+  "uploaded_by" TEXT NOT NULL,
+  "uploaded_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE INDEX evidence_association ON evidence("association", "rule", "subject");
+
+-- The history of every change: one row per record written (before and
+-- after as bundle JSON, null for a creation), one row per bulk import.
+CREATE TABLE changes (
+  "id" INTEGER PRIMARY KEY,
+  "at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  "user" TEXT NOT NULL,
+  "array" TEXT NOT NULL,
+  "key" TEXT,
+  "association" TEXT,                      -- the association the record belongs to
+  "before" TEXT,
+  "after" TEXT
+) STRICT;
+CREATE INDEX changes_association ON changes("association", "id");
+
+-- Substring search on names: trigram FTS5, rowid = associations.rowid,
+-- uscc stored so that a lookup never depends on the rowid.
+CREATE VIRTUAL TABLE association_names USING fts5(name, uscc UNINDEXED, tokenize = 'trigram');
+INSERT INTO association_names (rowid, name, uscc) SELECT rowid, "name", "uscc" FROM associations;
+CREATE TRIGGER associations_names_insert AFTER INSERT ON associations BEGIN
+  INSERT INTO association_names (rowid, name, uscc) VALUES (new.rowid, new."name", new."uscc");
+END;
+CREATE TRIGGER associations_names_update AFTER UPDATE OF "name", "uscc" ON associations BEGIN
+  DELETE FROM association_names WHERE rowid = old.rowid;
+  INSERT INTO association_names (rowid, name, uscc) VALUES (new.rowid, new."name", new."uscc");
+END;
+CREATE TRIGGER associations_names_delete AFTER DELETE ON associations BEGIN
+  DELETE FROM association_names WHERE rowid = old.rowid;
+END;

@@ -1,6 +1,9 @@
 /*
-** store.c: backend selection and the thin dispatch of store.h.
+** store.c: backend selection and the thin dispatch of store.h, plus what
+** every backend shares (record pages, the pinyin sort key of a name).
 */
+#include <iconv.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store.h"
@@ -51,4 +54,156 @@ int store_set_plan(tg_store *s, const char *plan_id, const char *json, size_t le
 int store_count(tg_store *s, int array, size_t *n, tg_error *err)
 {
 	return s->ops->count(s, array, n, err);
+}
+
+/* ---- for the server ---- */
+
+void record_page_init(tg_record_page *p)
+{
+	memset(p, 0, sizeof *p);
+	register_init(&p->reg);
+}
+
+void record_page_release(tg_record_page *p)
+{
+	register_release(&p->reg);
+	free(p->versions);
+	memset(p, 0, sizeof *p);
+}
+
+int store_generation(tg_store *s, int64_t *gen, tg_error *err)
+{
+	return s->ops->generation(s, gen, err);
+}
+
+int store_record_get(tg_store *s, int array, const char *key, tg_register *r, int64_t *version,
+		     tg_error *err)
+{
+	return s->ops->record_get(s, array, key, r, version, err);
+}
+
+int store_record_list(tg_store *s, int array, const tg_list_query *q, tg_record_page *out,
+		      tg_error *err)
+{
+	return s->ops->record_list(s, array, q, out, err);
+}
+
+int store_record_in_scope(tg_store *s, int array, const char *key, const tg_record_filter *scope,
+			  bool *in, tg_error *err)
+{
+	return s->ops->record_in_scope(s, array, key, scope, in, err);
+}
+
+bool store_record_exists(tg_store *s, int array, const char *key)
+{
+	static const tg_record_filter none = {0};
+	bool in = false;
+	return s->ops->record_in_scope(s, array, key, &none, &in, NULL) == TG_OK && in;
+}
+
+int store_record_write(tg_store *s, int array, const tg_register *r, size_t row, bool create,
+		       int64_t expected_version, const char *user, tg_register *current,
+		       int64_t *version, tg_error *err)
+{
+	return s->ops->record_write(s, array, r, row, create, expected_version, user, current,
+				    version, err);
+}
+
+int store_import_as(tg_store *s, const tg_register *bundle, const char *user, tg_error *err)
+{
+	return s->ops->import_as(s, bundle, user, err);
+}
+
+int store_user_add(tg_store *s, const tg_user *u, tg_error *err)
+{
+	return s->ops->user_add(s, u, err);
+}
+
+int store_user_get(tg_store *s, const char *username, int64_t id, tg_user *u, tg_error *err)
+{
+	return s->ops->user_get(s, username, id, u, err);
+}
+
+int store_user_list(tg_store *s, tg_user **users, size_t *n, tg_error *err)
+{
+	return s->ops->user_list(s, users, n, err);
+}
+
+int store_user_login_result(tg_store *s, int64_t id, bool ok, int64_t now, int max_failures,
+			    int64_t lock_seconds, tg_error *err)
+{
+	return s->ops->user_login_result(s, id, ok, now, max_failures, lock_seconds, err);
+}
+
+int store_session_create(tg_store *s, const char *token_hash, int64_t user, const char *csrf,
+			 int64_t now, int64_t idle, int64_t absolute, tg_error *err)
+{
+	return s->ops->session_create(s, token_hash, user, csrf, now, idle, absolute, err);
+}
+
+int store_session_get(tg_store *s, const char *token_hash, tg_session *out, tg_error *err)
+{
+	return s->ops->session_get(s, token_hash, out, err);
+}
+
+int store_session_touch(tg_store *s, const char *token_hash, int64_t now, tg_error *err)
+{
+	return s->ops->session_touch(s, token_hash, now, err);
+}
+
+int store_session_delete(tg_store *s, const char *token_hash, tg_error *err)
+{
+	return s->ops->session_delete(s, token_hash, err);
+}
+
+int store_evidence_add(tg_store *s, tg_evidence *e, tg_error *err)
+{
+	return s->ops->evidence_add(s, e, err);
+}
+
+int store_evidence_get(tg_store *s, int64_t id, tg_evidence *e, tg_error *err)
+{
+	return s->ops->evidence_get(s, id, e, err);
+}
+
+int store_evidence_list(tg_store *s, const char *association, tg_evidence **items, size_t *n,
+			tg_error *err)
+{
+	return s->ops->evidence_list(s, association, items, n, err);
+}
+
+int store_evidence_attach(tg_store *s, int64_t id, const char *rule, const char *subject,
+			  tg_error *err)
+{
+	return s->ops->evidence_attach(s, id, rule, subject, err);
+}
+
+int store_history(tg_store *s, const char *association, size_t offset, size_t limit,
+		  tg_change_fn fn, void *ctx, size_t *total, tg_error *err)
+{
+	return s->ops->history(s, association, offset, limit, fn, ctx, total, err);
+}
+
+/* GB18030 orders the common (GB2312 level 1) characters by pinyin, and
+** every other character after them: good enough to sort names the way an
+** official expects, without a pinyin dictionary. */
+unsigned char *store_name_sort_key(const char *name, size_t *len)
+{
+	size_t in_len = name ? strlen(name) : 0;
+	size_t cap = in_len * 2 + 8, left = cap;
+	unsigned char *out = malloc(cap);
+	if (!out)
+		return NULL;
+	char *inp = (char *)(name ? name : ""), *outp = (char *)out;
+	size_t in_left = in_len;
+	iconv_t cd = iconv_open("GB18030", "UTF-8");
+	if (cd == (iconv_t)-1 || iconv(cd, &inp, &in_left, &outp, &left) == (size_t)-1) {
+		memcpy(out, name ? name : "", in_len);
+		*len = in_len;
+	} else {
+		*len = cap - left;
+	}
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+	return out;
 }

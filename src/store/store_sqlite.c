@@ -11,12 +11,20 @@
 ** The SQL of every table is derived from the schema table (schema.c) at open
 ** time, and the columns of the migrations must match it (a unit test checks);
 ** values are always bound, never spliced into SQL text.
+**
+** For the web API it also owns: one-record reads and writes with a version
+** check, lists with filters and scope (SQL fragments with bound values
+** only), accounts, sessions, evidence rows, the change history and the
+** generation counter in meta.  Every write bumps the generation and writes
+** its history row in the same transaction.  Statements used per request
+** are prepared once per connection (the stmt cache below).
 */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -25,11 +33,74 @@ extern const unsigned long tg_schema_sqlite_len;
 
 #define BUSY_TIMEOUT_MS 10000
 
+/* Statements prepared on first use and kept for the connection's life. */
+enum stmt_id {
+	ST_GENERATION_GET, ST_GENERATION_BUMP, ST_CHANGE_ADD, ST_PINYIN_SET, ST_PINYIN_MISSING,
+	ST_USER_ADD, ST_USER_BY_NAME, ST_USER_BY_ID, ST_USER_LIST, ST_USER_OK, ST_USER_FAILED,
+	ST_SESSION_ADD, ST_SESSION_PRUNE, ST_SESSION_GET, ST_SESSION_TOUCH, ST_SESSION_DELETE,
+	ST_EVIDENCE_ADD, ST_EVIDENCE_GET, ST_EVIDENCE_LIST, ST_EVIDENCE_ATTACH,
+	ST_HISTORY, ST_HISTORY_COUNT,
+	ST_COUNT
+};
+
+#define USER_COLUMNS                                                                       \
+	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
+	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
+	"\"totp_secret\" IS NOT NULL, \"created_at\""
+#define EVIDENCE_COLUMNS                                                                   \
+	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
+	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_GENERATION_GET] = "SELECT CAST(\"value\" AS INTEGER) FROM meta WHERE \"key\" = 'generation'",
+	[ST_GENERATION_BUMP] = "INSERT INTO meta (\"key\", \"value\") VALUES ('generation', '1') "
+			       "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = "
+			       "CAST(CAST(\"value\" AS INTEGER) + 1 AS TEXT)",
+	[ST_CHANGE_ADD] = "INSERT INTO changes (\"user\", \"array\", \"key\", \"association\", "
+			  "\"before\", \"after\") VALUES (?, ?, ?, ?, ?, ?)",
+	[ST_PINYIN_SET] = "UPDATE associations SET \"name_pinyin\" = ? WHERE \"uscc\" = ?",
+	[ST_PINYIN_MISSING] = "SELECT \"uscc\", \"name\" FROM associations WHERE \"name_pinyin\" IS NULL",
+	[ST_USER_ADD] = "INSERT INTO users (\"username\", \"display_name\", \"role\", \"unit\", "
+			"\"association\", \"department\", \"password_hash\") VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[ST_USER_BY_NAME] = "SELECT " USER_COLUMNS " FROM users WHERE \"username\" = ?",
+	[ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE \"id\" = ?",
+	[ST_USER_LIST] = "SELECT " USER_COLUMNS " FROM users ORDER BY \"username\"",
+	[ST_USER_OK] = "UPDATE users SET \"failed_count\" = 0, \"locked_until\" = 0 WHERE \"id\" = ?",
+	[ST_USER_FAILED] = "UPDATE users SET "
+			   "\"locked_until\" = CASE WHEN \"failed_count\" + 1 >= ?2 THEN ?3 + ?4 "
+			   "ELSE \"locked_until\" END, "
+			   "\"failed_count\" = CASE WHEN \"failed_count\" + 1 >= ?2 THEN 0 "
+			   "ELSE \"failed_count\" + 1 END WHERE \"id\" = ?1",
+	[ST_SESSION_ADD] = "INSERT INTO sessions (\"token_hash\", \"user\", \"csrf_token\", "
+			   "\"created_at\", \"last_seen\") VALUES (?, ?, ?, ?, ?)",
+	[ST_SESSION_PRUNE] = "DELETE FROM sessions WHERE \"last_seen\" < ?1 - ?2 OR \"created_at\" < ?1 - ?3",
+	[ST_SESSION_GET] = "SELECT \"user\", \"csrf_token\", \"created_at\", \"last_seen\" "
+			   "FROM sessions WHERE \"token_hash\" = ?",
+	[ST_SESSION_TOUCH] = "UPDATE sessions SET \"last_seen\" = ? WHERE \"token_hash\" = ?",
+	[ST_SESSION_DELETE] = "DELETE FROM sessions WHERE \"token_hash\" = ?",
+	[ST_EVIDENCE_ADD] = "INSERT INTO evidence (\"association\", \"rule\", \"subject\", \"name\", "
+			    "\"content_type\", \"size\", \"sha256\", \"path\", \"uploaded_by\") "
+			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \"id\", \"uploaded_at\"",
+	[ST_EVIDENCE_GET] = "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"id\" = ?",
+	[ST_EVIDENCE_LIST] = "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"association\" = ? "
+			     "ORDER BY \"id\"",
+	[ST_EVIDENCE_ATTACH] = "UPDATE evidence SET \"rule\" = ?, \"subject\" = ? WHERE \"id\" = ?",
+	[ST_HISTORY] = "SELECT \"id\", \"at\", \"user\", \"array\", \"key\", \"association\", "
+		       "\"before\", \"after\" FROM changes WHERE \"association\" = ? "
+		       "ORDER BY \"id\" DESC LIMIT ? OFFSET ?",
+	[ST_HISTORY_COUNT] = "SELECT count(*) FROM changes WHERE \"association\" = ?",
+};
+
 typedef struct sqlite_store {
 	tg_store base;
 	sqlite3 *db;
 	sqlite3_stmt *select[ARR_COUNT];
 	sqlite3_stmt *upsert[ARR_COUNT];
+	sqlite3_stmt *select_one[ARR_COUNT];
+	sqlite3_stmt *insert[ARR_COUNT];
+	sqlite3_stmt *update[ARR_COUNT];
+	int n_columns[ARR_COUNT];
+	sqlite3_stmt *stmt[ST_COUNT];
 } sqlite_store;
 
 static int db_error(sqlite_store *s, tg_error *err, const char *what)
@@ -93,6 +164,30 @@ static const char *key_columns(int a)
 	return "\"id\"";
 }
 
+/* The WHERE of one record by key ("?" placeholders). */
+static const char *key_where(int a)
+{
+	if (a == ARR_ANNUAL_REPORTS)
+		return "\"association\" = ? AND \"year\" = ?";
+	if (a == ARR_ASSOCIATIONS)
+		return "\"uscc\" = ?";
+	return "\"id\" = ?";
+}
+
+static void count_one(const tg_field *f, const char *column, void *ctx)
+{
+	(void)f;
+	(void)column;
+	(*(int *)ctx)++;
+}
+
+static int count_columns(int a)
+{
+	int n = 0;
+	for_each_column(a, count_one, &n);
+	return n;
+}
+
 static int prepare_statements(sqlite_store *s, tg_error *err)
 {
 	for (int a = 0; a < ARR_COUNT; a++) {
@@ -116,6 +211,38 @@ static int prepare_statements(sqlite_store *s, tg_error *err)
 			rc = sqlite3_prepare_v3(s->db, sb.buf, -1, SQLITE_PREPARE_PERSISTENT,
 						&s->upsert[a], NULL);
 		}
+		sb.len = 0;
+		if (rc == SQLITE_OK) {
+			sb_adds(&sb, "SELECT ");
+			columns_sql(a, &sb, "\"%s\"", ", \"%s\"");
+			sb_addf(&sb, ", \"version\" FROM %s WHERE %s", tg_schema[a].key,
+				key_where(a));
+			rc = sqlite3_prepare_v3(s->db, sb.buf, -1, SQLITE_PREPARE_PERSISTENT,
+						&s->select_one[a], NULL);
+		}
+		sb.len = 0;
+		if (rc == SQLITE_OK) {
+			sb_addf(&sb, "INSERT INTO %s (", tg_schema[a].key);
+			columns_sql(a, &sb, "\"%s\"", ", \"%s\"");
+			sb_adds(&sb, ") VALUES (");
+			columns_sql(a, &sb, "?", ", ?");
+			sb_adds(&sb, ")");
+			rc = sqlite3_prepare_v3(s->db, sb.buf, -1, SQLITE_PREPARE_PERSISTENT,
+						&s->insert[a], NULL);
+		}
+		sb.len = 0;
+		if (rc == SQLITE_OK) {
+			/* Columns bind as ?1..?n, the key and the version after them. */
+			sb_addf(&sb, "UPDATE %s SET ", tg_schema[a].key);
+			columns_sql(a, &sb, "\"%s\" = ?", ", \"%s\" = ?");
+			sb_addf(&sb, ", \"version\" = \"version\" + 1, \"updated_at\" = "
+				     "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now') WHERE %s AND "
+				     "\"version\" = ? RETURNING \"version\"",
+				key_where(a));
+			rc = sqlite3_prepare_v3(s->db, sb.buf, -1, SQLITE_PREPARE_PERSISTENT,
+						&s->update[a], NULL);
+		}
+		s->n_columns[a] = count_columns(a);
 		sb_release(&sb);
 		if (rc != SQLITE_OK)
 			return db_error(s, err, tg_schema[a].key);
@@ -330,14 +457,128 @@ static void bind_column(const tg_field *f, const char *column, void *vctx)
 	}
 }
 
-static int sqlite_import(tg_store *base, const tg_register *bundle, tg_error *err)
+/* ---- shared by the writes ---- */
+
+static sqlite3_stmt *stmt(sqlite_store *s, enum stmt_id id, tg_error *err)
+{
+	if (!s->stmt[id] && sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+					       &s->stmt[id], NULL) != SQLITE_OK) {
+		db_error(s, err, "prepare");
+		return NULL;
+	}
+	return s->stmt[id];
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int run(sqlite_store *s, sqlite3_stmt *st, tg_error *err, const char *what)
+{
+	int step = sqlite3_step(st);
+	while (step == SQLITE_ROW)
+		step = sqlite3_step(st);
+	int rc = step == SQLITE_DONE ? TG_OK : db_error(s, err, what);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int bump_generation(sqlite_store *s, tg_error *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_GENERATION_BUMP, err);
+	return st ? run(s, st, err, "generation") : TG_EIO;
+}
+
+static int add_change(sqlite_store *s, const char *user, const char *array, const char *key,
+		      const char *association, const char *before, const char *after,
+		      tg_error *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_CHANGE_ADD, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_text(st, 1, user ? user : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, array, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 3, key);
+	bind_text_or_null(st, 4, association);
+	bind_text_or_null(st, 5, before);
+	bind_text_or_null(st, 6, after);
+	return run(s, st, err, "changes");
+}
+
+static int set_pinyin(sqlite_store *s, const char *uscc, const char *name, tg_error *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_PINYIN_SET, err);
+	if (!st)
+		return TG_EIO;
+	size_t len = 0;
+	unsigned char *key = store_name_sort_key(name, &len);
+	if (!key)
+		return TG_ENOMEM;
+	sqlite3_bind_blob(st, 1, key, (int)len, free);
+	sqlite3_bind_text(st, 2, uscc, -1, SQLITE_TRANSIENT);
+	return run(s, st, err, "name_pinyin");
+}
+
+/* Fill the sort key of rows written before migration 2 or by other tools. */
+static int fill_missing_pinyin(sqlite_store *s, tg_error *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_PINYIN_MISSING, err);
+	if (!st)
+		return TG_EIO;
+	tg_register tmp;
+	register_init(&tmp);
+	const char **pairs = NULL;
+	size_t n = 0, alloc = 0;
+	int rc = TG_OK;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n + 2 > alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			const char **p = realloc(pairs, alloc * sizeof *p);
+			if (!p) {
+				rc = TG_ENOMEM;
+				break;
+			}
+			pairs = p;
+		}
+		pairs[n++] = arena_strdup(&tmp.arena, (const char *)sqlite3_column_text(st, 0));
+		pairs[n++] = arena_strdup(&tmp.arena, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc == TG_OK && n) {
+		rc = exec(s, "BEGIN IMMEDIATE", err);
+		for (size_t i = 0; rc == TG_OK && i < n; i += 2)
+			rc = set_pinyin(s, pairs[i], pairs[i + 1], err);
+		if (rc == TG_OK)
+			rc = exec(s, "COMMIT", err);
+		else
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	free(pairs);
+	register_release(&tmp);
+	return rc;
+}
+
+static int sqlite_import_as(tg_store *base, const tg_register *bundle, const char *user,
+			    tg_error *err)
 {
 	sqlite_store *s = (sqlite_store *)base;
 	int rc = exec(s, "BEGIN IMMEDIATE", err);
 	if (rc)
 		return rc;
+	strbuf counts;
+	sb_init(&counts);
+	sb_addc(&counts, '{');
 	for (int a = 0; a < ARR_COUNT && rc == TG_OK; a++) {
 		sqlite3_stmt *st = s->upsert[a];
+		if (bundle->t[a].count)
+			sb_addf(&counts, "%s\"%s\": %zu", counts.len > 1 ? ", " : "",
+				tg_schema[a].key, bundle->t[a].count);
 		for (size_t i = 0; i < bundle->t[a].count; i++) {
 			struct bind_ctx c = {st, 0, register_row(bundle, a, i)};
 			for_each_column(a, bind_column, &c);
@@ -351,13 +592,824 @@ static int sqlite_import(tg_store *base, const tg_register *bundle, tg_error *er
 						  "写入数据库失败：%s", sqlite3_errmsg(s->db));
 				break;
 			}
+			if (a == ARR_ASSOCIATIONS) {
+				const tg_association *as = register_row(bundle, a, i);
+				rc = set_pinyin(s, as->uscc, as->name, err);
+				if (rc)
+					break;
+			}
 		}
 	}
+	sb_addc(&counts, '}');
+	/* One history row per import: the counts, not every record (a national
+	** import would double the database). */
+	if (rc == TG_OK)
+		rc = add_change(s, user, "import", NULL, NULL, NULL, counts.buf, err);
+	if (rc == TG_OK)
+		rc = bump_generation(s, err);
 	if (rc == TG_OK)
 		rc = exec(s, "COMMIT", err);
 	if (rc != TG_OK)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sb_release(&counts);
 	return rc;
+}
+
+static int sqlite_import(tg_store *base, const tg_register *bundle, tg_error *err)
+{
+	return sqlite_import_as(base, bundle, "cli", err);
+}
+
+/* ---- one record ---- */
+
+/* Bind the key of a record ("uscc", "id" or "uscc/year") from position i. */
+static int bind_key(sqlite3_stmt *st, int i, int a, const char *key)
+{
+	if (a != ARR_ANNUAL_REPORTS) {
+		sqlite3_bind_text(st, i, key, -1, SQLITE_TRANSIENT);
+		return i + 1;
+	}
+	const char *slash = strrchr(key, '/');
+	char *end = NULL;
+	long long year = slash ? strtoll(slash + 1, &end, 10) : -1;
+	if (!slash || !end || *end || end == slash + 1)
+		year = -1;
+	sqlite3_bind_text(st, i, key, slash ? (int)(slash - key) : -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, i + 1, year);
+	return i + 2;
+}
+
+/* Append the current row of st (columns of array a, then version) to r. */
+static void read_row(sqlite3_stmt *st, int a, tg_register *r, int64_t *version, int n_columns)
+{
+	struct read_ctx c = {st, 0, register_append(r, a), r};
+	for_each_column(a, read_column, &c);
+	if (a == ARR_PERSONS) {
+		tg_person *p = c.row;
+		p->birth = id_birth(p->id_number);
+	}
+	if (a == ARR_ANNUAL_REPORTS) {
+		tg_annual_report *ar = c.row;
+		ar->key = arena_printf(&r->arena, "%s/%lld", ar->association ? ar->association : "",
+				       (long long)ar->year);
+	}
+	if (version)
+		*version = sqlite3_column_int64(st, n_columns);
+}
+
+static int get_one(sqlite_store *s, int a, const char *key, tg_register *r, int64_t *version,
+		   tg_error *err)
+{
+	sqlite3_stmt *st = s->select_one[a];
+	bind_key(st, 1, a, key);
+	int step = sqlite3_step(st);
+	int rc = TG_OK;
+	if (step == SQLITE_ROW)
+		read_row(st, a, r, version, s->n_columns[a]);
+	else if (step == SQLITE_DONE)
+		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该%s记录",
+				  tg_schema[a].zh);
+	else
+		rc = db_error(s, err, tg_schema[a].key);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int sqlite_record_get(tg_store *base, int a, const char *key, tg_register *r,
+			     int64_t *version, tg_error *err)
+{
+	return get_one((sqlite_store *)base, a, key, r, version, err);
+}
+
+/* The association a record belongs to, for the history. */
+static const char *row_association(int a, const void *row)
+{
+	if (a == ARR_ASSOCIATIONS)
+		return ((const tg_association *)row)->uscc;
+	const tg_field *f = schema_field(a, "association");
+	return f ? *(const char *const *)((const char *)row + f->off) : NULL;
+}
+
+static char *record_json(const tg_register *r, int a, const void *row)
+{
+	strbuf sb;
+	sb_init(&sb);
+	bundle_write_record(r, a, row, &sb);
+	return sb_detach(&sb, NULL);
+}
+
+static int write_insert(sqlite_store *s, int a, const void *row, tg_error *err)
+{
+	sqlite3_stmt *st = s->insert[a];
+	struct bind_ctx c = {st, 0, row};
+	for_each_column(a, bind_column, &c);
+	int step = sqlite3_step(st);
+	int ext = sqlite3_extended_errcode(s->db);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (step == SQLITE_DONE)
+		return TG_OK;
+	if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
+		return tg_error_set(err, TG_ECONFLICT, "duplicate_key", tg_schema[a].fields[0].key,
+				    "该%s已存在（编号重复）", tg_schema[a].zh);
+	if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return tg_error_set(err, TG_EINVAL, "dangling_ref", "", "引用的记录不存在");
+	return db_error(s, err, tg_schema[a].key);
+}
+
+static int write_update(sqlite_store *s, int a, const void *row, const char *key,
+			int64_t expected, int64_t *version, tg_error *err)
+{
+	sqlite3_stmt *st = s->update[a];
+	struct bind_ctx c = {st, 0, row};
+	for_each_column(a, bind_column, &c);
+	int i = bind_key(st, c.col + 1, a, key);
+	sqlite3_bind_int64(st, i, expected);
+	int step = sqlite3_step(st);
+	int rc = TG_OK;
+	if (step == SQLITE_ROW) {
+		if (version)
+			*version = sqlite3_column_int64(st, 0);
+		step = sqlite3_step(st);
+	} else if (step == SQLITE_DONE) {
+		rc = tg_error_set(err, TG_ECONFLICT, "stale_version", "version",
+				  "记录已被他人修改，请刷新后重试");
+	}
+	if (step != SQLITE_DONE && rc == TG_OK) {
+		int ext = sqlite3_extended_errcode(s->db);
+		rc = ext == SQLITE_CONSTRAINT_FOREIGNKEY
+			     ? tg_error_set(err, TG_EINVAL, "dangling_ref", "", "引用的记录不存在")
+			     : db_error(s, err, tg_schema[a].key);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int sqlite_record_write(tg_store *base, int a, const tg_register *r, size_t i, bool create,
+			       int64_t expected, const char *user, tg_register *current,
+			       int64_t *version, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	const void *row = register_row(r, a, i);
+	const char *key = register_key(r, a, i);
+	char *before = NULL, *after = NULL;
+	tg_register now;
+	register_init(&now);
+	if (!key)
+		return tg_error_set(err, TG_EINVAL, "required", tg_schema[a].fields[0].key,
+				    "缺少编号");
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		goto out;
+	if (create) {
+		rc = write_insert(s, a, row, err);
+		if (version)
+			*version = 1;
+	} else {
+		int64_t have = 0;
+		rc = get_one(s, a, key, &now, &have, err);
+		if (rc == TG_OK && have != expected) {
+			rc = tg_error_set(err, TG_ECONFLICT, "stale_version", "version",
+					  "记录已被他人修改（当前版本 %lld，提交的版本 %lld），"
+					  "请刷新后合并修改",
+					  (long long)have, (long long)expected);
+			if (current)
+				register_merge(current, &now);
+		}
+		if (rc == TG_OK) {
+			before = record_json(&now, a, register_row(&now, a, 0));
+			rc = write_update(s, a, row, key, expected, version, err);
+		}
+	}
+	if (rc == TG_OK && a == ARR_ASSOCIATIONS)
+		rc = set_pinyin(s, key, ((const tg_association *)row)->name, err);
+	if (rc == TG_OK) {
+		after = record_json(r, a, row);
+		rc = add_change(s, user, tg_schema[a].key, key, row_association(a, row), before,
+				after, err);
+	}
+	if (rc == TG_OK)
+		rc = bump_generation(s, err);
+	if (rc == TG_OK)
+		rc = exec(s, "COMMIT", err);
+	if (rc != TG_OK)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	free(before);
+	free(after);
+	register_release(&now);
+	return rc;
+}
+
+/* ---- lists and scope ---- */
+
+#define MAX_BINDS 24
+
+typedef struct binds {
+	const char *v[MAX_BINDS];
+	int n;
+} binds;
+
+static void bind_add(binds *b, const char *v)
+{
+	if (b->n < MAX_BINDS)
+		b->v[b->n++] = v;
+}
+
+/* Conditions (" AND ...") for records of unit u. */
+static void where_unit(int a, const char *u, strbuf *sql, binds *b)
+{
+	switch (a) {
+	case ARR_BATCHES:
+		return;
+	case ARR_UNITS:
+		sb_adds(sql, " AND \"id\" = ?");
+		bind_add(b, u);
+		return;
+	case ARR_ASSOCIATIONS:
+	case ARR_UNIT_TASKS:
+		sb_adds(sql, " AND \"unit\" = ?");
+		bind_add(b, u);
+		return;
+	case ARR_PERSONS:
+		sb_adds(sql, " AND (\"unit\" = ? OR \"id\" IN (SELECT \"person\" FROM posts WHERE "
+			     "\"association\" IN (SELECT \"uscc\" FROM associations WHERE \"unit\" = ?)))");
+		bind_add(b, u);
+		bind_add(b, u);
+		return;
+	default:
+		sb_adds(sql, " AND \"association\" IN (SELECT \"uscc\" FROM associations WHERE "
+			     "\"unit\" = ?)");
+		bind_add(b, u);
+		return;
+	}
+}
+
+/* Conditions for records of association x (its unit's record and tasks
+** are not its own). */
+static void where_association(int a, const char *x, strbuf *sql, binds *b)
+{
+	switch (a) {
+	case ARR_BATCHES:
+		return;
+	case ARR_UNITS:
+		sb_adds(sql, " AND \"id\" = (SELECT \"unit\" FROM associations WHERE \"uscc\" = ?)");
+		bind_add(b, x);
+		return;
+	case ARR_UNIT_TASKS:
+		sb_adds(sql, " AND 0");
+		return;
+	case ARR_ASSOCIATIONS:
+		sb_adds(sql, " AND \"uscc\" = ?");
+		bind_add(b, x);
+		return;
+	case ARR_PERSONS:
+		sb_adds(sql, " AND \"id\" IN (SELECT \"person\" FROM posts WHERE \"association\" = ?)");
+		bind_add(b, x);
+		return;
+	default:
+		sb_adds(sql, " AND \"association\" = ?");
+		bind_add(b, x);
+		return;
+	}
+}
+
+/* Number of characters of UTF-8 text. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static void where_filter(int a, const tg_record_filter *f, strbuf *sql, binds *b,
+			 tg_arena *scratch)
+{
+	if (f->unit)
+		where_unit(a, f->unit, sql, b);
+	if (f->association)
+		where_association(a, f->association, sql, b);
+	if (a != ARR_ASSOCIATIONS)
+		return;
+	if (f->batch) {
+		sb_adds(sql, " AND \"batch\" = ?");
+		bind_add(b, f->batch);
+	}
+	if (f->uscc_json) {
+		sb_adds(sql, " AND \"uscc\" IN (SELECT \"value\" FROM json_each(?))");
+		bind_add(b, f->uscc_json);
+	}
+	if (f->q && *f->q) {
+		if (utf8_chars(f->q) >= 3) {
+			/* A trigram phrase: the text in double quotes, quotes doubled. */
+			strbuf phrase;
+			sb_init(&phrase);
+			sb_addc(&phrase, '"');
+			for (const char *p = f->q; *p; p++) {
+				if (*p == '"')
+					sb_addc(&phrase, '"');
+				sb_addc(&phrase, *p);
+			}
+			sb_addc(&phrase, '"');
+			sb_adds(sql, " AND \"uscc\" IN (SELECT \"uscc\" FROM association_names "
+				     "WHERE association_names MATCH ?)");
+			bind_add(b, arena_strdup(scratch, phrase.buf));
+			sb_release(&phrase);
+		} else {
+			sb_adds(sql, " AND instr(\"name\", ?) > 0");
+			bind_add(b, f->q);
+		}
+	}
+}
+
+static void where_all(int a, const tg_list_query *q, strbuf *sql, binds *b, tg_arena *scratch)
+{
+	sb_addf(sql, " FROM %s WHERE 1", tg_schema[a].key);
+	where_filter(a, &q->filter, sql, b, scratch);
+	where_filter(a, &q->scope, sql, b, scratch);
+}
+
+static void bind_all(sqlite3_stmt *st, const binds *b)
+{
+	for (int i = 0; i < b->n; i++)
+		sqlite3_bind_text(st, i + 1, b->v[i], -1, SQLITE_TRANSIENT);
+}
+
+static void order_by(int a, const tg_list_query *q, strbuf *sql)
+{
+	const char *dir = q->desc ? " DESC" : "";
+	if (a == ARR_ASSOCIATIONS && q->sort && !strcmp(q->sort, "name"))
+		sb_addf(sql, " ORDER BY \"name_pinyin\"%s, \"uscc\"%s", dir, dir);
+	else if (a == ARR_ASSOCIATIONS && q->sort && !strcmp(q->sort, "registered_on"))
+		sb_addf(sql, " ORDER BY \"registered_on\"%s, \"uscc\"%s", dir, dir);
+	else if (a == ARR_ANNUAL_REPORTS)
+		sb_addf(sql, " ORDER BY \"association\"%s, \"year\"%s", dir, dir);
+	else
+		sb_addf(sql, " ORDER BY %s%s", key_columns(a), dir);
+}
+
+static int sqlite_record_list(tg_store *base, int a, const tg_list_query *q, tg_record_page *out,
+			      tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	strbuf where, sql;
+	sb_init(&where);
+	sb_init(&sql);
+	binds b = {{0}, 0};
+	tg_arena scratch;
+	arena_init(&scratch);
+	sqlite3_stmt *st = NULL;
+	int rc = TG_OK;
+	where_all(a, q, &where, &b, &scratch);
+
+	sb_addf(&sql, "SELECT count(*)%s", where.buf);
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(s, err, tg_schema[a].key);
+		goto out;
+	}
+	bind_all(st, &b);
+	out->total = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	st = NULL;
+
+	sql.len = 0;
+	sb_adds(&sql, "SELECT ");
+	columns_sql(a, &sql, "\"%s\"", ", \"%s\"");
+	sb_addf(&sql, ", \"version\"%s", where.buf);
+	order_by(a, q, &sql);
+	sb_addf(&sql, " LIMIT ?%d OFFSET ?%d", b.n + 1, b.n + 2);
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(s, err, tg_schema[a].key);
+		goto out;
+	}
+	bind_all(st, &b);
+	sqlite3_bind_int64(st, b.n + 1, (sqlite3_int64)q->limit);
+	sqlite3_bind_int64(st, b.n + 2, (sqlite3_int64)q->offset);
+	size_t alloc = 0;
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t n = out->reg.t[a].count;
+		if (n == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			int64_t *v = realloc(out->versions, alloc * sizeof *v);
+			if (!v) {
+				rc = TG_ENOMEM;
+				goto out;
+			}
+			out->versions = v;
+		}
+		read_row(st, a, &out->reg, &out->versions[n], s->n_columns[a]);
+	}
+	if (step != SQLITE_DONE)
+		rc = db_error(s, err, tg_schema[a].key);
+out:
+	sqlite3_finalize(st);
+	arena_free(&scratch);
+	sb_release(&where);
+	sb_release(&sql);
+	return rc;
+}
+
+static int sqlite_record_in_scope(tg_store *base, int a, const char *key,
+				  const tg_record_filter *scope, bool *in, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	strbuf sql;
+	sb_init(&sql);
+	binds b = {{0}, 0};
+	tg_arena scratch;
+	arena_init(&scratch);
+	sqlite3_stmt *st = NULL;
+	int rc = TG_OK;
+	*in = false;
+	sb_addf(&sql, "SELECT 1 FROM %s WHERE %s", tg_schema[a].key, key_where(a));
+	where_filter(a, scope, &sql, &b, &scratch);
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(s, err, tg_schema[a].key);
+	} else {
+		int i = bind_key(st, 1, a, key);
+		for (int k = 0; k < b.n; k++)
+			sqlite3_bind_text(st, i + k, b.v[k], -1, SQLITE_TRANSIENT);
+		*in = sqlite3_step(st) == SQLITE_ROW;
+	}
+	sqlite3_finalize(st);
+	arena_free(&scratch);
+	sb_release(&sql);
+	return rc;
+}
+
+static int sqlite_generation(tg_store *base, int64_t *gen, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_GENERATION_GET, err);
+	if (!st)
+		return TG_EIO;
+	int step = sqlite3_step(st);
+	*gen = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? TG_OK : db_error(s, err, "generation");
+}
+
+/* ---- accounts and sessions ---- */
+
+static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+	snprintf(dst, size, "%s", v ? (const char *)v : "");
+}
+
+static void read_user(sqlite3_stmt *st, tg_user *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = sqlite3_column_int64(st, 0);
+	copy_col(u->username, sizeof u->username, st, 1);
+	copy_col(u->display_name, sizeof u->display_name, st, 2);
+	copy_col(u->role, sizeof u->role, st, 3);
+	copy_col(u->unit, sizeof u->unit, st, 4);
+	copy_col(u->association, sizeof u->association, st, 5);
+	copy_col(u->department, sizeof u->department, st, 6);
+	copy_col(u->password_hash, sizeof u->password_hash, st, 7);
+	u->failed_count = sqlite3_column_int64(st, 8);
+	u->locked_until = sqlite3_column_int64(st, 9);
+	u->has_totp = sqlite3_column_int(st, 10) != 0;
+	copy_col(u->created_at, sizeof u->created_at, st, 11);
+}
+
+static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_USER_ADD, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_text(st, 1, u->username, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 2, u->display_name);
+	sqlite3_bind_text(st, 3, u->role, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 4, u->unit);
+	bind_text_or_null(st, 5, u->association);
+	bind_text_or_null(st, 6, u->department);
+	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
+	int step = sqlite3_step(st);
+	int ext = sqlite3_extended_errcode(s->db);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (step == SQLITE_DONE)
+		return TG_OK;
+	if (ext == SQLITE_CONSTRAINT_UNIQUE)
+		return tg_error_set(err, TG_ECONFLICT, "duplicate_user", "username",
+				    "用户名“%s”已存在", u->username);
+	if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return tg_error_set(err, TG_EINVAL, "dangling_ref", "--unit",
+				    "指定的主管单位或协会不存在");
+	if (ext == SQLITE_CONSTRAINT_CHECK)
+		return tg_error_set(err, TG_EINVAL, "bad_role", "--role",
+				    "角色与 --unit、--association、--department 不匹配");
+	return db_error(s, err, "users");
+}
+
+static int sqlite_user_get(tg_store *base, const char *username, int64_t id, tg_user *u,
+			   tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, username ? ST_USER_BY_NAME : ST_USER_BY_ID, err);
+	if (!st)
+		return TG_EIO;
+	if (username)
+		sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	int step = sqlite3_step(st);
+	int rc = TG_OK;
+	if (step == SQLITE_ROW)
+		read_user(st, u);
+	else if (step == SQLITE_DONE)
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_user", "username", "用户不存在");
+	else
+		rc = db_error(s, err, "users");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int sqlite_user_list(tg_store *base, tg_user **users, size_t *n, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_USER_LIST, err);
+	*users = NULL;
+	*n = 0;
+	if (!st)
+		return TG_EIO;
+	size_t alloc = 0;
+	int rc = TG_OK, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			tg_user *p = realloc(*users, alloc * sizeof *p);
+			if (!p) {
+				rc = TG_ENOMEM;
+				break;
+			}
+			*users = p;
+		}
+		read_user(st, &(*users)[(*n)++]);
+	}
+	if (rc == TG_OK && step != SQLITE_DONE)
+		rc = db_error(s, err, "users");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int sqlite_user_login_result(tg_store *base, int64_t id, bool ok, int64_t now,
+				    int max_failures, int64_t lock_seconds, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ok ? ST_USER_OK : ST_USER_FAILED, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	if (!ok) {
+		sqlite3_bind_int(st, 2, max_failures);
+		sqlite3_bind_int64(st, 3, now);
+		sqlite3_bind_int64(st, 4, lock_seconds);
+	}
+	return run(s, st, err, "users");
+}
+
+static int sqlite_session_create(tg_store *base, const char *token_hash, int64_t user,
+				 const char *csrf, int64_t now, int64_t idle, int64_t absolute,
+				 tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *prune = stmt(s, ST_SESSION_PRUNE, err), *add = stmt(s, ST_SESSION_ADD, err);
+	if (!prune || !add)
+		return TG_EIO;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(prune, 1, now);
+	sqlite3_bind_int64(prune, 2, idle);
+	sqlite3_bind_int64(prune, 3, absolute);
+	rc = run(s, prune, err, "sessions");
+	if (rc == TG_OK) {
+		sqlite3_bind_text(add, 1, token_hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(add, 2, user);
+		sqlite3_bind_text(add, 3, csrf, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(add, 4, now);
+		sqlite3_bind_int64(add, 5, now);
+		rc = run(s, add, err, "sessions");
+	}
+	if (rc == TG_OK)
+		rc = exec(s, "COMMIT", err);
+	else
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static int sqlite_session_get(tg_store *base, const char *token_hash, tg_session *out,
+			      tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_SESSION_GET, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
+	int step = sqlite3_step(st);
+	int rc = TG_OK;
+	if (step == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->user_id = sqlite3_column_int64(st, 0);
+		copy_col(out->csrf_token, sizeof out->csrf_token, st, 1);
+		out->created_at = sqlite3_column_int64(st, 2);
+		out->last_seen = sqlite3_column_int64(st, 3);
+	} else if (step == SQLITE_DONE) {
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_session", "", "会话不存在");
+	} else {
+		rc = db_error(s, err, "sessions");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int sqlite_session_touch(tg_store *base, const char *token_hash, int64_t now,
+				tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_SESSION_TOUCH, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, token_hash, -1, SQLITE_TRANSIENT);
+	return run(s, st, err, "sessions");
+}
+
+static int sqlite_session_delete(tg_store *base, const char *token_hash, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_SESSION_DELETE, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
+	return run(s, st, err, "sessions");
+}
+
+/* ---- evidence ---- */
+
+static void read_evidence(sqlite3_stmt *st, tg_evidence *e)
+{
+	memset(e, 0, sizeof *e);
+	e->id = sqlite3_column_int64(st, 0);
+	copy_col(e->association, sizeof e->association, st, 1);
+	copy_col(e->rule, sizeof e->rule, st, 2);
+	copy_col(e->subject, sizeof e->subject, st, 3);
+	copy_col(e->name, sizeof e->name, st, 4);
+	copy_col(e->content_type, sizeof e->content_type, st, 5);
+	e->size = sqlite3_column_int64(st, 6);
+	copy_col(e->sha256, sizeof e->sha256, st, 7);
+	copy_col(e->path, sizeof e->path, st, 8);
+	copy_col(e->uploaded_by, sizeof e->uploaded_by, st, 9);
+	copy_col(e->uploaded_at, sizeof e->uploaded_at, st, 10);
+}
+
+static int sqlite_evidence_add(tg_store *base, tg_evidence *e, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_ADD, err);
+	if (!st)
+		return TG_EIO;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, e->association, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 2, e->rule);
+	bind_text_or_null(st, 3, e->subject);
+	sqlite3_bind_text(st, 4, e->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, e->content_type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, e->size);
+	sqlite3_bind_text(st, 7, e->sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, e->path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, e->uploaded_by, -1, SQLITE_TRANSIENT);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		e->id = sqlite3_column_int64(st, 0);
+		copy_col(e->uploaded_at, sizeof e->uploaded_at, st, 1);
+		step = sqlite3_step(st);
+	}
+	if (step != SQLITE_DONE)
+		rc = db_error(s, err, "evidence");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == TG_OK) {
+		char after[160];
+		snprintf(after, sizeof after, "{\"evidence\": %lld, \"sha256\": \"%s\"}",
+			 (long long)e->id, e->sha256);
+		rc = add_change(s, e->uploaded_by, "evidence", e->name, e->association, NULL, after,
+				err);
+	}
+	if (rc == TG_OK)
+		rc = exec(s, "COMMIT", err);
+	else
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static int sqlite_evidence_get(tg_store *base, int64_t id, tg_evidence *e, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_GET, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	int step = sqlite3_step(st);
+	int rc = TG_OK;
+	if (step == SQLITE_ROW)
+		read_evidence(st, e);
+	else if (step == SQLITE_DONE)
+		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该佐证材料");
+	else
+		rc = db_error(s, err, "evidence");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int sqlite_evidence_list(tg_store *base, const char *association, tg_evidence **items,
+				size_t *n, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_LIST, err);
+	*items = NULL;
+	*n = 0;
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_text(st, 1, association, -1, SQLITE_TRANSIENT);
+	size_t alloc = 0;
+	int rc = TG_OK, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			tg_evidence *p = realloc(*items, alloc * sizeof *p);
+			if (!p) {
+				rc = TG_ENOMEM;
+				break;
+			}
+			*items = p;
+		}
+		read_evidence(st, &(*items)[(*n)++]);
+	}
+	if (rc == TG_OK && step != SQLITE_DONE)
+		rc = db_error(s, err, "evidence");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int sqlite_evidence_attach(tg_store *base, int64_t id, const char *rule,
+				  const char *subject, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_ATTACH, err);
+	if (!st)
+		return TG_EIO;
+	bind_text_or_null(st, 1, rule);
+	bind_text_or_null(st, 2, subject);
+	sqlite3_bind_int64(st, 3, id);
+	return run(s, st, err, "evidence");
+}
+
+/* ---- history ---- */
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int sqlite_history(tg_store *base, const char *association, size_t offset, size_t limit,
+			  tg_change_fn fn, void *ctx, size_t *total, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *count = stmt(s, ST_HISTORY_COUNT, err), *st = stmt(s, ST_HISTORY, err);
+	if (!count || !st)
+		return TG_EIO;
+	sqlite3_bind_text(count, 1, association, -1, SQLITE_TRANSIENT);
+	*total = sqlite3_step(count) == SQLITE_ROW ? (size_t)sqlite3_column_int64(count, 0) : 0;
+	sqlite3_reset(count);
+	sqlite3_clear_bindings(count);
+	sqlite3_bind_text(st, 1, association, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
+	int step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		tg_change c = {sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
+			       col_text(st, 3), col_text(st, 4), col_text(st, 5), col_text(st, 6),
+			       col_text(st, 7)};
+		fn(ctx, &c);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return step == SQLITE_DONE ? TG_OK : db_error(s, err, "changes");
 }
 
 /* ---- plan ---- */
@@ -405,6 +1457,8 @@ static int sqlite_set_plan(tg_store *base, const char *plan_id, const char *json
 		sqlite3_finalize(st);
 	}
 	if (rc == TG_OK)
+		rc = bump_generation(s, err);
+	if (rc == TG_OK)
 		rc = exec(s, "COMMIT", err);
 	else
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -430,7 +1484,12 @@ static void sqlite_close(tg_store *base)
 	for (int a = 0; a < ARR_COUNT; a++) {
 		sqlite3_finalize(s->select[a]);
 		sqlite3_finalize(s->upsert[a]);
+		sqlite3_finalize(s->select_one[a]);
+		sqlite3_finalize(s->insert[a]);
+		sqlite3_finalize(s->update[a]);
 	}
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);
 	free(s->base.url);
 	free(s);
@@ -439,6 +1498,12 @@ static void sqlite_close(tg_store *base)
 static const tg_store_ops sqlite_ops = {
 	"sqlite", sqlite_close, sqlite_load_register, sqlite_import,
 	sqlite_get_plan, sqlite_set_plan, sqlite_count,
+	sqlite_generation, sqlite_record_get, sqlite_record_list, sqlite_record_in_scope,
+	sqlite_record_write, sqlite_import_as,
+	sqlite_user_add, sqlite_user_get, sqlite_user_list, sqlite_user_login_result,
+	sqlite_session_create, sqlite_session_get, sqlite_session_touch, sqlite_session_delete,
+	sqlite_evidence_add, sqlite_evidence_get, sqlite_evidence_list, sqlite_evidence_attach,
+	sqlite_history,
 };
 
 int store_sqlite_open(const char *path, tg_store **out, tg_error *err)
@@ -465,6 +1530,8 @@ int store_sqlite_open(const char *path, tg_store **out, tg_error *err)
 		rc = migrate(s, err);
 	if (rc == TG_OK)
 		rc = prepare_statements(s, err);
+	if (rc == TG_OK)
+		rc = fill_missing_pinyin(s, err);
 	if (rc != TG_OK) {
 		sqlite_close(&s->base);
 		return rc;

@@ -1,0 +1,215 @@
+/*
+** cmd_user.c: tuogou user add NAME --role ROLE [--unit ID | --association USCC |
+**             --department KIND] [--display-name TEXT] [--db PATH]
+**             tuogou user list [--db PATH]
+**
+** Accounts are made here, on the server, never with a default password:
+** `user add` reads the password from the first line of stdin, checks it
+** against the password rules (src/http/auth.c) and stores only its Argon2id
+** hash.  A unit account names an existing unit, an association account an
+** existing association (USCC), a department account its kind.
+*/
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "http.h"
+#include "ident.h"
+
+static const char usage[] =
+	"tuogou user add NAME --role ROLE [--unit ID | --association USCC | --department KIND] "
+	"[--display-name TEXT] [--db PATH] < 密码\n       tuogou user list [--db PATH]";
+
+static const char *role_zh(const char *role)
+{
+	static const char *const names[][2] = {
+		{"office", "联合工作组办公室"}, {"civil_affairs", "民政局"}, {"unit", "主管单位"},
+		{"department", "职能部门"},      {"association", "协会"},    {"sysadmin", "系统管理员"},
+		{"secadmin", "安全管理员"},     {"auditor", "安全审计员"}};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(names[i][0], role))
+			return names[i][1];
+	return role;
+}
+
+static bool valid_username(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr("._-@", *s)))
+			return false;
+	return true;
+}
+
+/* The first line of stdin, without its line end. */
+static char *read_password(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, stdin);
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return line;
+}
+
+/* The scope option the role needs, and no other. */
+static int check_scope(tg_user *u, const char *unit, const char *assoc, const char *dept)
+{
+	bool is_unit = !strcmp(u->role, "unit"), is_assoc = !strcmp(u->role, "association"),
+	     is_dept = !strcmp(u->role, "department");
+	if (is_unit != (unit != NULL) || is_assoc != (assoc != NULL) || is_dept != (dept != NULL)) {
+		fprintf(stderr, "tuogou: 角色 unit 须且仅须指定 --unit，association 须且仅须指定 "
+				"--association，department 须且仅须指定 --department\n");
+		return EXIT_BADINPUT;
+	}
+	if (dept && !http_department_valid(dept)) {
+		fprintf(stderr, "tuogou: --department 应为 finance、offices、organization、staffing、"
+				"audit 或 price\n");
+		return EXIT_BADINPUT;
+	}
+	if (assoc) {
+		char norm[19];
+		tg_error err = {0};
+		if (ident_uscc_check(assoc, norm, &err)) {
+			cli_print_error(&err);
+			return EXIT_BADINPUT;
+		}
+		snprintf(u->association, sizeof u->association, "%s", norm);
+	}
+	snprintf(u->unit, sizeof u->unit, "%s", unit ? unit : "");
+	snprintf(u->department, sizeof u->department, "%s", dept ? dept : "");
+	return EXIT_OK;
+}
+
+static int user_add(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					      {"role", required_argument, NULL, 'r'},
+					      {"unit", required_argument, NULL, 'u'},
+					      {"association", required_argument, NULL, 'a'},
+					      {"department", required_argument, NULL, 'p'},
+					      {"display-name", required_argument, NULL, 'n'},
+					      {NULL, 0, NULL, 0}};
+	const char *db = cli_default_db(), *role = NULL, *unit = NULL, *assoc = NULL, *dept = NULL,
+		   *display = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'r': role = optarg; break;
+		case 'u': unit = optarg; break;
+		case 'a': assoc = optarg; break;
+		case 'p': dept = optarg; break;
+		case 'n': display = optarg; break;
+		default: return cli_usage(usage);
+		}
+	}
+	if (optind != argc - 1 || !role)
+		return cli_usage(usage);
+	tg_user u;
+	memset(&u, 0, sizeof u);
+	const char *name = argv[optind];
+	if (!valid_username(name)) {
+		fprintf(stderr, "tuogou: 用户名“%s”无效（2-64 个字符：字母、数字、. _ - @）\n", name);
+		return EXIT_BADINPUT;
+	}
+	if (!http_role_valid(role)) {
+		fprintf(stderr, "tuogou: 角色“%s”无效（office、civil_affairs、unit、department、"
+				"association、sysadmin、secadmin、auditor）\n", role);
+		return EXIT_BADINPUT;
+	}
+	snprintf(u.username, sizeof u.username, "%s", name);
+	snprintf(u.role, sizeof u.role, "%s", role);
+	snprintf(u.display_name, sizeof u.display_name, "%s", display ? display : "");
+	int rc = check_scope(&u, unit, assoc, dept);
+	if (rc)
+		return rc;
+
+	tg_error err = {0};
+	char *password = read_password();
+	if (!password) {
+		fprintf(stderr, "tuogou: 请从标准输入提供密码（第一行）\n");
+		return EXIT_BADINPUT;
+	}
+	if (http_password_check(name, password, &err) ||
+	    http_password_hash(password, u.password_hash, &err)) {
+		sodium_memzero(password, strlen(password));
+		free(password);
+		cli_print_error(&err);
+		return err.code[0] && !strcmp(err.code, "weak_password") ? EXIT_BADINPUT
+									  : EXIT_INTERNAL;
+	}
+	sodium_memzero(password, strlen(password));
+	free(password);
+
+	tg_store *store = NULL;
+	if ((rc = cli_open_store(db, false, &store)))
+		return rc;
+	if (store_user_add(store, &u, &err)) {
+		cli_print_error(&err);
+		rc = err.code[0] && strcmp(err.code, "db_error") ? EXIT_BADINPUT : EXIT_INTERNAL;
+	} else {
+		printf("已建立用户 %s（%s）\n", u.username, role_zh(u.role));
+	}
+	store_close(store);
+	return rc;
+}
+
+static int user_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					      {NULL, 0, NULL, 0}};
+	const char *db = cli_default_db();
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else
+			return cli_usage(usage);
+	}
+	if (optind != argc)
+		return cli_usage(usage);
+	tg_store *store = NULL;
+	tg_user *users = NULL;
+	size_t n = 0;
+	tg_error err = {0};
+	int rc = cli_open_store(db, true, &store);
+	if (rc)
+		return rc;
+	if (store_user_list(store, &users, &n, &err)) {
+		cli_print_error(&err);
+		rc = EXIT_INTERNAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const tg_user *u = &users[i];
+		const char *scope = u->unit[0] ? u->unit : u->association[0] ? u->association
+									     : u->department;
+		printf("%s\t%s\t%s\t%s\t%s\n", u->username, u->role, scope[0] ? scope : "-",
+		       u->display_name[0] ? u->display_name : "-", u->created_at);
+	}
+	free(users);
+	store_close(store);
+	return rc;
+}
+
+int cmd_user(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "add"))
+		return user_add(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "list"))
+		return user_list(argc - 1, argv + 1);
+	return cli_usage(usage);
+}

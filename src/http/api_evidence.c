@@ -1,0 +1,243 @@
+/*
+** api_evidence.c: evidence files (佐证材料): upload and download.
+**
+** An upload is multipart/form-data with a part "file" (at most
+** HTTP_EVIDENCE_MAX bytes) and optional "rule" and "subject".  The file's
+** type is decided by its content (PDF, PNG, JPEG, XLSX/DOCX, plain UTF-8
+** text), never by the name or the client's Content-Type; anything else is
+** 415.  The bytes are written under the evidence folder (outside the web
+** root) with a generated random name, mode 0600, and their SHA-256 is
+** recorded.  A download is always an attachment with nosniff, so a file
+** can never run as a page of this site.
+*/
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "http_impl.h"
+#include "rules.h"
+
+/* The client's file name, reduced to its last component, without control
+** characters, valid UTF-8, at most 200 bytes; "佐证材料" when nothing is left. */
+static void clean_name(const char *given, char *out, size_t size)
+{
+	const char *base = given ? given : "";
+	for (const char *p = base; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	size_t n = 0;
+	for (const char *p = base; *p && n + 1 < size && n < 200; p++)
+		if ((unsigned char)*p >= 0x20 && *p != 0x7F && *p != '"')
+			out[n++] = *p;
+	out[n] = '\0';
+	while (n && !utf8_valid(out, n))
+		out[--n] = '\0'; /* a cut multi-byte character */
+	if (!n)
+		snprintf(out, size, "佐证材料");
+}
+
+static int write_file(const char *dir, const char *name, const char *data, size_t len,
+		      tg_error *err)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return tg_error_set(err, TG_EIO, "evidence_write", "", "无法保存佐证材料：%s",
+				    strerror(errno));
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	int bad = done != len || fsync(fd) != 0;
+	if (close(fd) != 0 || bad) {
+		unlink(path);
+		return tg_error_set(err, TG_EIO, "evidence_write", "", "保存佐证材料失败");
+	}
+	return TG_OK;
+}
+
+static void unlink_evidence(const char *dir, const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	unlink(path);
+}
+
+static void evidence_json(strbuf *o, const tg_evidence *e)
+{
+	sb_addf(o, "{\"id\": %lld, \"name\": ", (long long)e->id);
+	sb_add_json_str(o, e->name);
+	sb_adds(o, ", \"sha256\": ");
+	sb_add_json_str(o, e->sha256);
+	sb_addf(o, ", \"size\": %lld, \"content_type\": ", (long long)e->size);
+	sb_add_json_str(o, e->content_type);
+	sb_adds(o, ", \"rule\": ");
+	sb_add_json_str(o, e->rule[0] ? e->rule : NULL);
+	sb_adds(o, ", \"subject\": ");
+	sb_add_json_str(o, e->subject[0] ? e->subject : NULL);
+	sb_adds(o, ", \"uploaded_at\": ");
+	sb_add_json_str(o, e->uploaded_at);
+	sb_adds(o, ", \"uploaded_by\": ");
+	sb_add_json_str(o, e->uploaded_by);
+	sb_adds(o, "}\n");
+}
+
+/* A short text part ("rule", "subject") copied into out; "" when absent. */
+static int text_part(http_request *rq, const mp_form *form, const char *name, char *out,
+		     size_t size)
+{
+	const mp_part *p = multipart_get(form, name);
+	out[0] = '\0';
+	if (!p)
+		return TG_OK;
+	if (p->len >= size || !utf8_valid(p->data, p->len) || memchr(p->data, '\0', p->len))
+		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_field", name, "“%s”的值无效",
+				   name),
+		       TG_EINVAL;
+	memcpy(out, p->data, p->len);
+	out[p->len] = '\0';
+	return TG_OK;
+}
+
+static int read_upload(http_request *rq, mp_form *form, const mp_part **file)
+{
+	char boundary[80];
+	const char *ct = rq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (multipart_boundary(ct, boundary, sizeof boundary))
+		return reply_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+				   NULL, "上传佐证材料须使用 multipart/form-data"),
+		       TG_EINVAL;
+	if (multipart_parse(rq->body ? rq->body : "", rq->body_len, boundary, form))
+		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_multipart", NULL,
+				   "上传内容格式错误（multipart/form-data 无法解析）"),
+		       TG_EINVAL;
+	*file = multipart_get(form, "file");
+	if (!*file || !(*file)->filename)
+		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "file",
+				   "缺少上传文件（字段 file）"),
+		       TG_EINVAL;
+	if ((*file)->len > HTTP_EVIDENCE_MAX)
+		return reply_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "file",
+				   "文件过大（上限 %u MiB）", HTTP_EVIDENCE_MAX >> 20),
+		       TG_EINVAL;
+	return TG_OK;
+}
+
+int api_evidence_upload(http_request *rq)
+{
+	mp_form form = {0};
+	const mp_part *file = NULL;
+	tg_evidence e;
+	memset(&e, 0, sizeof e);
+	int rc = TG_OK;
+	if (read_upload(rq, &form, &file) || text_part(rq, &form, "rule", e.rule, sizeof e.rule) ||
+	    text_part(rq, &form, "subject", e.subject, sizeof e.subject))
+		goto out;
+	if (e.rule[0] && !rules_find(e.rule)) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "unknown_rule", "rule",
+				 "规则目录中没有规则“%s”", e.rule);
+		goto out;
+	}
+	const char *type = sniff_content_type(file->data, file->len);
+	if (!type) {
+		rc = reply_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_type", "file",
+				 "不支持的文件类型：佐证材料须为 PDF、PNG、JPEG、XLSX、DOCX 或纯文本");
+		goto out;
+	}
+	unsigned char hash[crypto_hash_sha256_BYTES], name[16];
+	crypto_hash_sha256(hash, (const unsigned char *)file->data, file->len);
+	sodium_bin2hex(e.sha256, sizeof e.sha256, hash, sizeof hash);
+	randombytes_buf(name, sizeof name);
+	sodium_bin2hex(e.path, sizeof e.path, name, sizeof name);
+	snprintf(e.association, sizeof e.association, "%s", rq->params.value[0]);
+	clean_name(file->filename, e.name, sizeof e.name);
+	snprintf(e.content_type, sizeof e.content_type, "%s", type);
+	snprintf(e.uploaded_by, sizeof e.uploaded_by, "%s", rq->user.username);
+	e.size = (int64_t)file->len;
+	if ((rc = write_file(rq->srv->evidence_dir, e.path, file->data, file->len, &rq->err)))
+		goto out;
+	if ((rc = store_evidence_add(rq_store(rq), &e, &rq->err))) {
+		unlink_evidence(rq->srv->evidence_dir, e.path);
+		goto out;
+	}
+	evidence_json(&rq->out, &e);
+	rc = reply_json(rq, MHD_HTTP_CREATED);
+out:
+	multipart_free(&form);
+	return rc;
+}
+
+static bool generated_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n != 32)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+/* Content-Disposition: attachment, the name percent-encoded (RFC 6266). */
+static void disposition(const tg_evidence *e, char *out, size_t size)
+{
+	size_t n = (size_t)snprintf(out, size, "attachment; filename=\"evidence-%lld\"; "
+					       "filename*=UTF-8''",
+				    (long long)e->id);
+	for (const unsigned char *p = (const unsigned char *)e->name; *p && n + 4 < size; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			out[n++] = (char)*p;
+		else
+			n += (size_t)snprintf(out + n, size - n, "%%%02X", *p);
+	}
+	out[n] = '\0';
+}
+
+int api_evidence_get(http_request *rq)
+{
+	tg_evidence e;
+	int rc = store_evidence_get(rq_store(rq), strtoll(rq->params.value[0], NULL, 10), &e,
+				    &rq->err);
+	if (rc)
+		return rc;
+	if (!generated_name(e.path))
+		return tg_error_set(&rq->err, TG_ENOTFOUND, "not_found", "", "没有找到该佐证材料");
+	char path[4096], header[1024];
+	snprintf(path, sizeof path, "%s/%s", rq->srv->evidence_dir, e.path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return tg_error_set(&rq->err, TG_ENOTFOUND, "not_found", "",
+				    "佐证材料文件已不存在");
+	}
+	rq->fd = fd;
+	rq->fd_size = (uint64_t)st.st_size;
+	disposition(&e, header, sizeof header);
+	reply_header(rq, "Content-Disposition", header);
+	reply_header(rq, "X-Evidence-SHA256", e.sha256);
+	/* The stored type is one sniff_content_type chose: a constant. */
+	static const char *const known[] = {
+		"application/pdf", "image/png", "image/jpeg",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+		"text/plain; charset=utf-8"};
+	const char *type = "application/octet-stream";
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (!strcmp(known[i], e.content_type))
+			type = known[i];
+	return reply(rq, MHD_HTTP_OK, type);
+}

@@ -1,0 +1,651 @@
+/*
+** api_findings.c: what the rules say, over HTTP: findings, an association's
+** checklist and the marking of an item as done, the dashboard, the plan.
+**
+** Nothing here evaluates rules: it reads the cached run of the as-of date
+** (cache.c) and the lead's progress.c for stages, checklists and the
+** dashboard.  Findings are written with findings_write_json itself, so that
+** for the office (who sees everything) the answer is byte for byte the
+** output of `tuogou check --format json` for that date; other roles get the
+** same document limited to their scope.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "http_impl.h"
+#include "progress.h"
+
+static void add_date(strbuf *o, tg_date d)
+{
+	if (d == TG_DATE_NONE) {
+		sb_adds(o, "null");
+		return;
+	}
+	char s[11];
+	date_format(d, s);
+	sb_addf(o, "\"%s\"", s);
+}
+
+/* The unit index of a unit user in the cached register (TG_IX_NONE when
+** the role sees everything, or the unit is unknown: then nothing). */
+static bool unit_scope(http_request *rq, const tg_register *r, tg_ix *ix)
+{
+	*ix = TG_IX_NONE;
+	if (strcmp(rq->user.role, "unit"))
+		return false;
+	*ix = register_find(r, ARR_UNITS, rq->user.unit);
+	return true;
+}
+
+struct finding_filter {
+	bool by_unit;
+	tg_ix unit;
+	const char *association, *rule, *state;
+};
+
+static bool finding_kept(const tg_findings *fs, const tg_finding *f, const struct finding_filter *ff)
+{
+	if (ff->by_unit && (ff->unit == TG_IX_NONE || f->unit_ix != (int32_t)ff->unit))
+		return false;
+	if (ff->association && (!f->association || strcmp(f->association, ff->association)))
+		return false;
+	if (ff->rule && strcmp(f->rule, ff->rule))
+		return false;
+	if (ff->state && strcmp(ff->state, finding_overdue(fs, f) ? "overdue" : "open"))
+		return false;
+	return true;
+}
+
+/* The run's document with only the kept findings. */
+static void write_filtered(const tg_findings *fs, const struct finding_filter *ff, strbuf *out)
+{
+	tg_findings view = *fs;
+	view.items = malloc((fs->count ? fs->count : 1) * sizeof *view.items);
+	if (!view.items)
+		abort();
+	view.count = 0;
+	for (size_t i = 0; i < fs->count; i++)
+		if (finding_kept(fs, &fs->items[i], ff))
+			view.items[view.count++] = fs->items[i];
+	findings_write_json(&view, out);
+	free(view.items);
+}
+
+static int findings_reply(http_request *rq, const char *association)
+{
+	tg_date as_of;
+	cache_view v;
+	int rc = rq_as_of(rq, &as_of);
+	if (rc)
+		return rc;
+	struct finding_filter ff = {0};
+	ff.rule = rq_query(rq, "rule");
+	ff.state = rq_query(rq, "state");
+	if (ff.state && strcmp(ff.state, "open") && strcmp(ff.state, "overdue"))
+		return tg_error_set(&rq->err, TG_EINVAL, "bad_state", "state",
+				    "状态应为 open（待办）或 overdue（逾期）");
+	if ((rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v, &rq->err)))
+		return rc;
+	ff.by_unit = unit_scope(rq, v.reg, &ff.unit);
+	const char *unit = rq_query(rq, "unit");
+	if (unit) {
+		tg_ix u = register_find(v.reg, ARR_UNITS, unit);
+		if (ff.by_unit && u != ff.unit)
+			u = TG_IX_NONE; /* another unit's: nothing */
+		ff.by_unit = true;
+		ff.unit = u;
+	}
+	ff.association = association ? association : rq_query(rq, "association");
+	if (!strcmp(rq->user.role, "association")) {
+		if (ff.association && strcmp(ff.association, rq->user.association))
+			ff.unit = TG_IX_NONE, ff.by_unit = true;
+		ff.association = rq->user.association;
+	}
+	bool everything = !ff.by_unit && !ff.association && !ff.rule && !ff.state;
+	if (everything)
+		findings_write_json(v.fs, &rq->out);
+	else
+		write_filtered(v.fs, &ff, &rq->out);
+	cache_put(rq->srv->cache, &v);
+	return reply_json(rq, MHD_HTTP_OK);
+}
+
+int api_findings(http_request *rq)
+{
+	return findings_reply(rq, NULL);
+}
+
+int api_association_findings(http_request *rq)
+{
+	return findings_reply(rq, rq->params.value[0]);
+}
+
+/* ---- checklist ---- */
+
+static void write_evidence(strbuf *o, const tg_evidence *ev, size_t n, const char *rule,
+			   const char *subject)
+{
+	size_t k = 0;
+	sb_adds(o, "[");
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(ev[i].rule, rule) || strcmp(ev[i].subject, subject ? subject : ""))
+			continue;
+		sb_adds(o, k++ ? ", " : "");
+		sb_addf(o, "{\"id\": %lld, \"name\": ", (long long)ev[i].id);
+		sb_add_json_str(o, ev[i].name);
+		sb_adds(o, ", \"sha256\": ");
+		sb_add_json_str(o, ev[i].sha256);
+		sb_addf(o, ", \"size\": %lld}", (long long)ev[i].size);
+	}
+	sb_adds(o, "]");
+}
+
+static void write_item(strbuf *o, const tg_check_item *it, const tg_evidence *ev, size_t n_ev)
+{
+	sb_adds(o, "{\"rule\": ");
+	sb_add_json_str(o, it->rule);
+	sb_adds(o, ", \"title\": ");
+	sb_add_json_str(o, it->title);
+	sb_adds(o, ", \"clause\": ");
+	sb_add_json_str(o, it->clause);
+	sb_adds(o, ", \"cite\": ");
+	sb_add_json_str(o, it->cite);
+	sb_adds(o, ", \"subject\": ");
+	sb_add_json_str(o, it->subject);
+	sb_adds(o, ", \"subject_label\": ");
+	sb_add_json_str(o, it->subject_label);
+	sb_adds(o, ", \"field\": ");
+	if (it->field && it->array >= 0)
+		sb_addf(o, "\"%s.%s\"", tg_schema[it->array].key, it->field);
+	else
+		sb_adds(o, "null");
+	sb_adds(o, ", \"done_on\": ");
+	add_date(o, it->done_on);
+	sb_adds(o, ", \"status\": ");
+	sb_add_json_str(o, it->status ? it->status : "n/a");
+	sb_adds(o, ", \"due\": ");
+	add_date(o, it->due);
+	sb_adds(o, ", \"light\": ");
+	sb_add_json_str(o, it->light);
+	sb_adds(o, ", \"message\": ");
+	sb_add_json_str(o, it->finding ? it->finding->message : NULL);
+	sb_adds(o, ", \"evidence\": ");
+	write_evidence(o, ev, n_ev, it->rule, it->subject);
+	sb_addc(o, '}');
+}
+
+static void write_clauses(strbuf *o, const tg_plan *plan, const char *section)
+{
+	const tg_separation *sep = NULL;
+	for (size_t i = 0; i < plan->n_separations; i++)
+		if (!strcmp(plan->separations[i].id, section))
+			sep = &plan->separations[i];
+	sb_adds(o, "[");
+	for (size_t i = 0; sep && i < sep->n_clauses; i++) {
+		const tg_clause *cl = plan_clause(plan, sep->clauses[i]);
+		sb_adds(o, i ? ", " : "");
+		sb_adds(o, "{\"id\": ");
+		sb_add_json_str(o, sep->clauses[i]);
+		sb_adds(o, ", \"cite\": ");
+		sb_add_json_str(o, cl ? cl->cite : NULL);
+		sb_adds(o, ", \"heading\": ");
+		sb_add_json_str(o, cl ? cl->heading : NULL);
+		sb_adds(o, ", \"text\": ");
+		sb_add_json_str(o, cl ? cl->text : NULL);
+		sb_addc(o, '}');
+	}
+	sb_adds(o, "]");
+}
+
+static int checklist_reply(http_request *rq, const char *uscc, tg_date as_of)
+{
+	cache_view v;
+	tg_evidence *ev = NULL;
+	size_t n_ev = 0;
+	int rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v, &rq->err);
+	if (rc)
+		return rc;
+	tg_ix ix = register_find(v.reg, ARR_ASSOCIATIONS, uscc);
+	if (ix == TG_IX_NONE) {
+		rc = tg_error_set(&rq->err, TG_ENOTFOUND, "not_found", "", "没有找到该协会");
+		goto out;
+	}
+	if ((rc = store_evidence_list(rq_store(rq), uscc, &ev, &n_ev, &rq->err)))
+		goto out;
+	const tg_plan *plan = rq->srv->plan;
+	const tg_association *a = &REG_ROWS(v.reg, ARR_ASSOCIATIONS, tg_association)[ix];
+	tg_assoc_facts facts;
+	progress_facts(v.reg, plan, ix, as_of, &facts);
+	tg_checklist cl;
+	checklist_build(v.reg, plan, calendar_default(), v.fs, ix, &cl);
+	strbuf *o = &rq->out;
+	o->len = 0;
+	sb_adds(o, "{\"association\": ");
+	sb_add_json_str(o, a->uscc);
+	sb_adds(o, ", \"name\": ");
+	sb_add_json_str(o, a->name);
+	sb_adds(o, ", \"as_of\": ");
+	add_date(o, as_of);
+	sb_adds(o, ", \"stage\": ");
+	sb_add_json_str(o, stage_key(facts.stage));
+	sb_adds(o, ", \"stage_name\": ");
+	sb_add_json_str(o, stage_zh(facts.stage));
+	sb_addf(o, ", \"registered\": %s, \"in_scope\": %s, \"scope_reason\": ",
+		facts.registered ? "true" : "false", facts.in_scope ? "true" : "false");
+	sb_add_json_str(o, facts.scope_reason);
+	sb_adds(o, ", \"due\": ");
+	add_date(o, facts.due);
+	sb_adds(o, ",\n \"separations\": [");
+	for (size_t s = 0; s < cl.n_sections; s++) {
+		const tg_checklist_section *sec = &cl.sections[s];
+		sb_adds(o, s ? ",\n  " : "\n  ");
+		sb_adds(o, "{\"id\": ");
+		sb_add_json_str(o, sec->id);
+		sb_adds(o, ", \"name\": ");
+		sb_add_json_str(o, sec->name);
+		sb_adds(o, ", \"clauses\": ");
+		write_clauses(o, plan, sec->id);
+		sb_adds(o, ", \"items\": [");
+		for (size_t i = 0; i < sec->n_items; i++) {
+			sb_adds(o, i ? ",\n    " : "\n    ");
+			write_item(o, &sec->items[i], ev, n_ev);
+		}
+		sb_adds(o, "]}");
+	}
+	sb_adds(o, "]}\n");
+	checklist_release(&cl);
+	rc = reply_json(rq, MHD_HTTP_OK);
+out:
+	free(ev);
+	cache_put(rq->srv->cache, &v);
+	return rc;
+}
+
+int api_checklist_get(http_request *rq)
+{
+	tg_date as_of;
+	int rc = rq_as_of(rq, &as_of);
+	return rc ? rc : checklist_reply(rq, rq->params.value[0], as_of);
+}
+
+/* Which record the item is about: the association, or its record subject. */
+static int item_record(http_request *rq, const char *uscc, int array, json_t *subject,
+		       tg_register *r, int64_t *version)
+{
+	const char *key = uscc;
+	if (array != ARR_ASSOCIATIONS) {
+		if (!json_is_string(subject))
+			return reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "subject",
+					   "该事项针对具体记录，须提供 subject（记录编号）"),
+			       TG_EINVAL;
+		key = json_string_value(subject);
+	}
+	int rc = store_record_get(rq_store(rq), array, key, r, version, &rq->err);
+	if (rc == TG_ENOTFOUND)
+		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", "subject",
+				   "没有找到该事项对应的记录"),
+		       TG_EINVAL;
+	if (rc)
+		return rc;
+	if (array != ARR_ASSOCIATIONS) {
+		const tg_field *f = schema_field(array, "association");
+		const char *owner =
+			f ? *(const char *const *)((const char *)register_row(r, array, 0) + f->off)
+			  : NULL;
+		if (!owner || strcmp(owner, uscc))
+			return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", "subject",
+					   "该记录不属于本协会"),
+			       TG_EINVAL;
+	}
+	return TG_OK;
+}
+
+/* The evidence ids: each one this association's; attached to the item. */
+static int attach_evidence(http_request *rq, const char *uscc, json_t *ids, const char *rule,
+			   const char *subject, bool apply)
+{
+	size_t i;
+	json_t *id;
+	if (ids && !json_is_array(ids))
+		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_type", "evidence",
+				   "evidence 应为佐证材料编号的数组"),
+		       TG_EINVAL;
+	json_array_foreach(ids, i, id) {
+		char path[32];
+		tg_evidence e;
+		snprintf(path, sizeof path, "evidence[%zu]", i);
+		if (!json_is_integer(id) ||
+		    store_evidence_get(rq_store(rq), json_integer_value(id), &e, NULL) ||
+		    strcmp(e.association, uscc))
+			return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_evidence", path,
+					   "佐证材料不存在或不属于本协会"),
+			       TG_EINVAL;
+		if (apply) {
+			int rc = store_evidence_attach(rq_store(rq), e.id, rule, subject, &rq->err);
+			if (rc)
+				return rc;
+		}
+	}
+	return TG_OK;
+}
+
+int api_checklist_post(http_request *rq)
+{
+	const char *uscc = rq->params.value[0];
+	json_t *body = NULL;
+	tg_register r;
+	register_init(&r);
+	int64_t version = 0;
+	int array, rc = TG_OK;
+	const char *field;
+	tg_date on, as_of;
+	if ((rc = rq_as_of(rq, &as_of)) || rq_json_body(rq, &body))
+		goto out;
+	const char *rule = json_string_value(json_object_get(body, "rule"));
+	json_t *subject = json_object_get(body, "subject");
+	const char *on_s = json_string_value(json_object_get(body, "on"));
+	if (!rule || !progress_done_field(rule, &array, &field)) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "not_markable", "rule",
+				 "该事项不能直接标记完成，请修改相应记录");
+		goto out;
+	}
+	if (!on_s || date_parse(on_s, &on)) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_date", "on",
+				 "完成日期无效（应为 YYYY-MM-DD）");
+		goto out;
+	}
+	if (!policy_can_write_field(&rq->user, array, field)) {
+		rc = reply_error(rq, MHD_HTTP_FORBIDDEN, "field_forbidden", field,
+				 "当前角色无权修改字段“%s”", field);
+		goto out;
+	}
+	if ((rc = item_record(rq, uscc, array, subject, &r, &version)))
+		goto out;
+	if (rq->responded ||
+	    attach_evidence(rq, uscc, json_object_get(body, "evidence"), rule,
+			    json_string_value(subject), false))
+		goto out;
+	/* Set the date the rule reads, checked like any other write. */
+	void *row = register_row(&r, array, 0);
+	*(tg_date *)((char *)row + schema_field(array, field)->off) = on;
+	tg_errors *errs = calloc(1, sizeof *errs);
+	if (!errs)
+		abort();
+	tg_errors_init(errs);
+	rq->errs = errs;
+	bundle_check_record(&r, array, row, "", errs);
+	if (errs->total) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, errs->items[0].code, field, "%s",
+				 errs->items[0].message);
+		goto out;
+	}
+	rc = store_record_write(rq_store(rq), array, &r, 0, false, version, rq->user.username,
+				NULL, NULL, &rq->err);
+	if (rc == TG_OK)
+		rc = attach_evidence(rq, uscc, json_object_get(body, "evidence"), rule,
+				     json_string_value(subject), true);
+	if (rc == TG_OK && !rq->responded)
+		rc = checklist_reply(rq, uscc, as_of < on ? on : as_of);
+out:
+	json_decref(body);
+	register_release(&r);
+	return rc;
+}
+
+/* ---- dashboard ---- */
+
+static void write_rows(strbuf *o, const tg_dashboard_row *rows, size_t n, int kind)
+{
+	sb_adds(o, "[");
+	for (size_t i = 0; i < n; i++) {
+		const tg_dashboard_row *r = &rows[i];
+		sb_adds(o, i ? ",\n   " : "\n   ");
+		if (kind == 0) {
+			sb_adds(o, "{\"batch\": ");
+			sb_add_json_str(o, r->id);
+			sb_adds(o, ", \"name\": ");
+			sb_add_json_str(o, r->name);
+			sb_adds(o, ", \"due\": ");
+			add_date(o, r->due);
+			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu}", r->in_scope, r->decoupled);
+		} else if (kind == 1) {
+			sb_adds(o, "{\"unit\": ");
+			sb_add_json_str(o, r->id);
+			sb_adds(o, ", \"name\": ");
+			sb_add_json_str(o, r->name);
+			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu, \"overdue\": %zu}",
+				r->in_scope, r->decoupled, r->overdue);
+		} else {
+			sb_adds(o, "{\"id\": ");
+			sb_add_json_str(o, r->id);
+			sb_adds(o, ", \"name\": ");
+			sb_add_json_str(o, r->name);
+			sb_addf(o, ", \"done\": %zu, \"open\": %zu, \"overdue\": %zu}", r->done, r->open,
+				r->overdue);
+		}
+	}
+	sb_adds(o, "]");
+}
+
+static int cmp_due(const void *x, const void *y)
+{
+	const tg_finding *a = *(const tg_finding *const *)x, *b = *(const tg_finding *const *)y;
+	return a->due < b->due ? -1 : a->due > b->due;
+}
+
+/* Findings with a due date in scope: the next 20 (open, soonest first) or
+** the 20 most recently overdue. */
+static void write_deadlines(strbuf *o, const tg_findings *fs, const struct finding_filter *ff,
+			    bool overdue)
+{
+	const tg_finding **v = malloc((fs->count ? fs->count : 1) * sizeof *v);
+	size_t n = 0;
+	if (!v)
+		abort();
+	for (size_t i = 0; i < fs->count; i++) {
+		const tg_finding *f = &fs->items[i];
+		if (f->due != TG_DATE_NONE && finding_overdue(fs, f) == overdue &&
+		    finding_kept(fs, f, ff))
+			v[n++] = f;
+	}
+	qsort(v, n, sizeof *v, cmp_due);
+	sb_adds(o, "[");
+	for (size_t k = 0; k < n && k < 20; k++) {
+		const tg_finding *f = overdue ? v[n - 1 - k] : v[k];
+		sb_adds(o, k ? ",\n   " : "\n   ");
+		finding_write_json(fs, f, o);
+		o->len--; /* reopen the object */
+		sb_adds(o, ", \"light\": ");
+		sb_add_json_str(o, progress_light(calendar_default(), f->due, fs->as_of));
+		sb_addc(o, '}');
+	}
+	sb_adds(o, "]");
+	free(v);
+}
+
+static void write_timeline(strbuf *o, const tg_plan *plan)
+{
+	size_t n = 0;
+	sb_adds(o, "[");
+	for (size_t i = 0; i < plan->n_params; i++) {
+		const tg_param_info *pi = &plan->params[i];
+		if (pi->type != PT_DATE)
+			continue;
+		char value[64];
+		plan_param_value(plan, pi->name, value, sizeof value);
+		sb_adds(o, n++ ? ",\n   " : "\n   ");
+		sb_adds(o, "{\"date\": ");
+		sb_add_json_str(o, value);
+		sb_adds(o, ", \"label\": ");
+		sb_add_json_str(o, pi->label ? pi->label : pi->name);
+		sb_adds(o, ", \"clause\": ");
+		sb_add_json_str(o, pi->clause);
+		sb_addc(o, '}');
+	}
+	for (size_t i = 0; i < plan->n_batches; i++) {
+		const tg_plan_batch *b = &plan->batches[i];
+		if (b->due == TG_DATE_NONE)
+			continue;
+		sb_adds(o, n++ ? ",\n   " : "\n   ");
+		sb_adds(o, "{\"date\": ");
+		add_date(o, b->due);
+		sb_adds(o, ", \"label\": ");
+		char label[160];
+		snprintf(label, sizeof label, "%s截止", b->name ? b->name : b->id);
+		sb_add_json_str(o, label);
+		sb_adds(o, ", \"clause\": \"6.3\"}");
+	}
+	sb_adds(o, "]");
+}
+
+int api_dashboard(http_request *rq)
+{
+	tg_date as_of;
+	cache_view v;
+	int rc = rq_as_of(rq, &as_of);
+	if (rc)
+		return rc;
+	if ((rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v, &rq->err)))
+		return rc;
+	struct finding_filter ff = {0};
+	ff.by_unit = unit_scope(rq, v.reg, &ff.unit);
+	tg_dashboard d;
+	/* A unit not in the register sees nothing: an index no record has. */
+	tg_ix filter = !ff.by_unit ? TG_IX_NONE : ff.unit == TG_IX_NONE ? TG_IX_NONE - 1 : ff.unit;
+	dashboard_compute(v.reg, rq->srv->plan, v.fs, filter, &d);
+	strbuf *o = &rq->out;
+	sb_adds(o, "{\"as_of\": ");
+	add_date(o, as_of);
+	sb_addf(o, ",\n \"totals\": {\"in_scope\": %zu, \"decoupled\": %zu, \"not_decoupled\": %zu, "
+		   "\"overdue_findings\": %zu, \"open_findings\": %zu, \"awaiting_acceptance\": %zu, "
+		   "\"summaries_missing\": %zu, \"accepted\": %zu}",
+		d.in_scope, d.decoupled, d.not_decoupled, d.overdue_findings, d.open_findings,
+		d.awaiting_acceptance, d.summaries_missing, d.accepted);
+	sb_adds(o, ",\n \"by_batch\": ");
+	write_rows(o, d.by_batch, d.n_batch, 0);
+	sb_adds(o, ",\n \"by_unit\": ");
+	write_rows(o, d.by_unit, d.n_unit, 1);
+	sb_adds(o, ",\n \"by_separation\": ");
+	write_rows(o, d.by_separation, d.n_separation, 2);
+	sb_adds(o, ",\n \"upcoming\": ");
+	write_deadlines(o, v.fs, &ff, false);
+	sb_adds(o, ",\n \"overdue\": ");
+	write_deadlines(o, v.fs, &ff, true);
+	sb_adds(o, ",\n \"timeline\": ");
+	write_timeline(o, rq->srv->plan);
+	sb_adds(o, "}\n");
+	dashboard_release(&d);
+	cache_put(rq->srv->cache, &v);
+	return reply_json(rq, MHD_HTTP_OK);
+}
+
+/* ---- plan ---- */
+
+static void write_strings(strbuf *o, const char *const *v, size_t n)
+{
+	sb_adds(o, "[");
+	for (size_t i = 0; i < n; i++) {
+		sb_adds(o, i ? ", " : "");
+		sb_add_json_str(o, v[i]);
+	}
+	sb_adds(o, "]");
+}
+
+static void write_clause_rules(strbuf *o, const tg_plan *plan, const char *clause)
+{
+	size_t n = 0;
+	sb_adds(o, "[");
+	for (size_t i = 0; i < plan->n_rules; i++) {
+		const tg_plan_rule *r = &plan->rules[i];
+		if (!r->clause || strcmp(r->clause, clause))
+			continue;
+		sb_adds(o, n++ ? ", " : "");
+		sb_adds(o, "{\"id\": ");
+		sb_add_json_str(o, r->id);
+		sb_adds(o, ", \"title\": ");
+		sb_add_json_str(o, r->title);
+		sb_adds(o, ", \"basis\": ");
+		sb_add_json_str(o, r->basis);
+		sb_addc(o, '}');
+	}
+	sb_adds(o, "]");
+}
+
+int api_plan(http_request *rq)
+{
+	const tg_plan *plan = rq->srv->plan;
+	strbuf *o = &rq->out;
+	sb_adds(o, "{\"id\": ");
+	sb_add_json_str(o, plan->id);
+	sb_adds(o, ", \"title\": ");
+	sb_add_json_str(o, plan->title);
+	sb_adds(o, ", \"number\": ");
+	sb_add_json_str(o, plan->number);
+	sb_adds(o, ", \"issuers\": ");
+	write_strings(o, plan->issuers, plan->n_issuers);
+	sb_adds(o, ", \"issued_on\": ");
+	sb_add_json_str(o, plan->issued_on);
+	sb_adds(o, ",\n \"clauses\": [");
+	for (size_t i = 0; i < plan->n_clauses; i++) {
+		const tg_clause *c = &plan->clauses[i];
+		sb_adds(o, i ? ",\n  " : "\n  ");
+		sb_adds(o, "{\"id\": ");
+		sb_add_json_str(o, c->id);
+		sb_adds(o, ", \"cite\": ");
+		sb_add_json_str(o, c->cite);
+		sb_adds(o, ", \"heading\": ");
+		sb_add_json_str(o, c->heading);
+		sb_adds(o, ", \"text\": ");
+		sb_add_json_str(o, c->text);
+		sb_adds(o, ", \"uncertain\": ");
+		sb_add_json_str(o, c->uncertain);
+		sb_adds(o, ", \"rules\": ");
+		write_clause_rules(o, plan, c->id);
+		sb_addc(o, '}');
+	}
+	sb_adds(o, "],\n \"parameters\": [");
+	for (size_t i = 0; i < plan->n_params; i++) {
+		const tg_param_info *p = &plan->params[i];
+		char value[512];
+		plan_param_value(plan, p->name, value, sizeof value);
+		sb_adds(o, i ? ",\n  " : "\n  ");
+		sb_adds(o, "{\"name\": ");
+		sb_add_json_str(o, p->name);
+		sb_adds(o, ", \"value\": ");
+		sb_add_json_str(o, value);
+		sb_adds(o, ", \"label\": ");
+		sb_add_json_str(o, p->label);
+		sb_adds(o, ", \"clause\": ");
+		sb_add_json_str(o, p->clause);
+		sb_adds(o, ", \"note\": ");
+		sb_add_json_str(o, p->note);
+		sb_addc(o, '}');
+	}
+	sb_adds(o, "],\n \"separations\": [");
+	for (size_t i = 0; i < plan->n_separations; i++) {
+		const tg_separation *s = &plan->separations[i];
+		sb_adds(o, i ? ",\n  " : "\n  ");
+		sb_adds(o, "{\"id\": ");
+		sb_add_json_str(o, s->id);
+		sb_adds(o, ", \"name\": ");
+		sb_add_json_str(o, s->name);
+		sb_adds(o, ", \"clauses\": ");
+		write_strings(o, s->clauses, s->n_clauses);
+		sb_addc(o, '}');
+	}
+	sb_adds(o, "],\n \"batches\": [");
+	for (size_t i = 0; i < plan->n_batches; i++) {
+		const tg_plan_batch *b = &plan->batches[i];
+		sb_adds(o, i ? ", " : "");
+		sb_adds(o, "{\"id\": ");
+		sb_add_json_str(o, b->id);
+		sb_adds(o, ", \"name\": ");
+		sb_add_json_str(o, b->name);
+		sb_adds(o, ", \"due\": ");
+		add_date(o, b->due);
+		sb_addc(o, '}');
+	}
+	sb_adds(o, "]}\n");
+	return reply_json(rq, MHD_HTTP_OK);
+}

@@ -1,0 +1,424 @@
+/*
+** auth.c: who is asking.  Passwords (Argon2id), session cookies, the CSRF
+** token and the Origin/Referer check, and the per-IP limit on failed logins.
+**
+** A session token is 256 random bits (randombytes_buf) sent to the browser
+** in the HttpOnly cookie tuogou_session as 64 hex digits; the database keeps
+** only its SHA-256, so a copy of the database opens no session.  A session
+** ends after SESSION_IDLE_SECONDS without a request or SESSION_ABSOLUTE_
+** SECONDS after login, and at logout.  Every state-changing request must
+** carry the session's CSRF token in X-CSRF-Token, and an Origin or Referer,
+** when present, naming this host.
+**
+** Owns the table of failed logins by IP (in memory, under srv->lock).
+*/
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "http_impl.h"
+
+/* ---- passwords ---- */
+
+static size_t utf8_len(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Case-insensitive (ASCII) substring test. */
+static bool contains_ci(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (!n)
+		return false;
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return true;
+	return false;
+}
+
+int http_password_check(const char *username, const char *password, tg_error *err)
+{
+	if (!password || utf8_len(password) < 10)
+		return tg_error_set(err, TG_EINVAL, "weak_password", "password",
+				    "密码至少需要 10 个字符");
+	if (strlen(password) > 1024)
+		return tg_error_set(err, TG_EINVAL, "weak_password", "password", "密码过长");
+	bool lower = false, upper = false, digit = false, other = false;
+	for (const unsigned char *p = (const unsigned char *)password; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			return tg_error_set(err, TG_EINVAL, "weak_password", "password",
+					    "密码不能含有控制字符");
+		if (islower(*p))
+			lower = true;
+		else if (isupper(*p))
+			upper = true;
+		else if (isdigit(*p))
+			digit = true;
+		else
+			other = true;
+	}
+	if (lower + upper + digit + other < 3)
+		return tg_error_set(err, TG_EINVAL, "weak_password", "password",
+				    "密码须包含小写字母、大写字母、数字、其他字符中的至少三类");
+	if (username && contains_ci(password, username))
+		return tg_error_set(err, TG_EINVAL, "weak_password", "password",
+				    "密码不能包含用户名");
+	return TG_OK;
+}
+
+static int sodium_ready(tg_error *err)
+{
+	if (sodium_init() < 0)
+		return tg_error_set(err, TG_EIO, "sodium", "", "加密库初始化失败");
+	return TG_OK;
+}
+
+int http_password_hash(const char *password, char out[128], tg_error *err)
+{
+	if (sodium_ready(err))
+		return TG_EIO;
+	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return tg_error_set(err, TG_ENOMEM, "no_memory", "", "计算密码散列时内存不足");
+	return TG_OK;
+}
+
+/* ---- tokens ---- */
+
+static void hex_of(const unsigned char *bin, size_t n, char *out)
+{
+	sodium_bin2hex(out, n * 2 + 1, bin, n);
+}
+
+static void random_hex(char out[65])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	hex_of(raw, sizeof raw, out);
+	sodium_memzero(raw, sizeof raw);
+}
+
+static void token_hash(const char *token, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+	hex_of(h, sizeof h, out);
+}
+
+static bool is_token(const char *s)
+{
+	if (!s || strlen(s) != 64)
+		return false;
+	for (; *s; s++)
+		if (!isxdigit((unsigned char)*s) || isupper((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static int64_t now_seconds(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ---- sessions ---- */
+
+int auth_session(http_request *rq)
+{
+	const char *cookie = rq_cookie(rq, "tuogou_session");
+	tg_error e = {0};
+	rq->logged_in = false;
+	if (!is_token(cookie))
+		return TG_OK;
+	token_hash(cookie, rq->token_hash);
+	tg_store *s = rq_store(rq);
+	if (!s)
+		return TG_EIO;
+	int rc = store_session_get(s, rq->token_hash, &rq->session, &e);
+	if (rc == TG_ENOTFOUND)
+		return TG_OK;
+	if (rc)
+		return tg_error_set(&rq->err, rc, e.code, "", "%s", e.message);
+	int64_t now = now_seconds();
+	if (now - rq->session.last_seen > SESSION_IDLE_SECONDS ||
+	    now - rq->session.created_at > SESSION_ABSOLUTE_SECONDS) {
+		store_session_delete(s, rq->token_hash, NULL);
+		return TG_OK;
+	}
+	rc = store_user_get(s, NULL, rq->session.user_id, &rq->user, &e);
+	if (rc == TG_ENOTFOUND)
+		return TG_OK;
+	if (rc)
+		return tg_error_set(&rq->err, rc, e.code, "", "%s", e.message);
+	/* Writing on every request would queue readers behind writers. */
+	if (now - rq->session.last_seen >= 60)
+		store_session_touch(s, rq->token_hash, now, NULL);
+	rq->logged_in = true;
+	return TG_OK;
+}
+
+int auth_check_csrf(http_request *rq)
+{
+	const char *given = rq_header(rq, "X-CSRF-Token");
+	size_t n = strlen(rq->session.csrf_token);
+	if (!given || strlen(given) != n || n == 0 ||
+	    sodium_memcmp(given, rq->session.csrf_token, n) != 0) {
+		reply_error(rq, MHD_HTTP_FORBIDDEN, "csrf", "X-CSRF-Token",
+			    "缺少或错误的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试");
+		return TG_EINVAL;
+	}
+	return TG_OK;
+}
+
+/* "scheme://host[:port]..." -> whether host[:port] is the Host header. */
+static bool same_host(const char *url, const char *host)
+{
+	const char *p = strstr(url, "://");
+	if (!p || !host)
+		return false;
+	p += 3;
+	size_t n = strcspn(p, "/?#");
+	return n == strlen(host) && !strncasecmp(p, host, n);
+}
+
+int auth_check_origin(http_request *rq)
+{
+	const char *host = rq_header(rq, MHD_HTTP_HEADER_HOST);
+	const char *origin = rq_header(rq, "Origin");
+	const char *referer = rq_header(rq, MHD_HTTP_HEADER_REFERER);
+	if ((origin && !same_host(origin, host)) || (referer && !same_host(referer, host))) {
+		reply_error(rq, MHD_HTTP_FORBIDDEN, "bad_origin", NULL,
+			    "请求来源（Origin/Referer）不是本站，已拒绝");
+		return TG_EINVAL;
+	}
+	return TG_OK;
+}
+
+/* ---- login ---- */
+
+struct ip_failures {
+	char ip[64];
+	int64_t since;
+	int count;
+};
+
+void auth_forget_ip_failures(tg_http_server *srv)
+{
+	free(srv->ip_failures);
+	srv->ip_failures = NULL;
+	srv->n_ip_failures = 0;
+}
+
+/* Count a failure (add) or ask (add false) whether the IP is over the limit. */
+static bool ip_limited(tg_http_server *srv, const char *ip, bool add)
+{
+	int64_t now = now_seconds();
+	bool over = false;
+	pthread_mutex_lock(&srv->lock);
+	struct ip_failures *slot = NULL;
+	for (size_t i = 0; i < srv->n_ip_failures; i++) {
+		struct ip_failures *f = &srv->ip_failures[i];
+		if (now - f->since > LOGIN_IP_WINDOW_SECONDS)
+			f->count = 0;
+		if (!strcmp(f->ip, ip))
+			slot = f;
+	}
+	if (!slot && add) {
+		for (size_t i = 0; i < srv->n_ip_failures && !slot; i++)
+			if (!srv->ip_failures[i].count)
+				slot = &srv->ip_failures[i];
+		if (!slot && srv->n_ip_failures < 4096) {
+			struct ip_failures *p = realloc(srv->ip_failures,
+							(srv->n_ip_failures + 1) * sizeof *p);
+			if (p) {
+				srv->ip_failures = p;
+				slot = &p[srv->n_ip_failures++];
+				slot->count = 0;
+			}
+		}
+		if (slot) {
+			snprintf(slot->ip, sizeof slot->ip, "%s", ip);
+			slot->count = 0;
+		}
+	}
+	if (slot) {
+		if (add) {
+			if (!slot->count)
+				slot->since = now;
+			slot->count++;
+		}
+		over = slot->count > LOGIN_IP_MAX_FAILURES;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	return over;
+}
+
+static char dummy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy_hash(void)
+{
+	static const char pw[] = "not-a-password";
+	if (crypto_pwhash_str(dummy_hash, pw, sizeof pw - 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		dummy_hash[0] = '\0';
+}
+
+static void session_json(http_request *rq, const tg_user *u, const char *csrf)
+{
+	strbuf *o = &rq->out;
+	o->len = 0;
+	sb_adds(o, "{\"user\": ");
+	sb_add_json_str(o, u->username);
+	sb_adds(o, ", \"role\": ");
+	sb_add_json_str(o, u->role);
+	sb_adds(o, ", \"csrf_token\": ");
+	sb_add_json_str(o, csrf);
+	sb_adds(o, ", \"unit\": ");
+	sb_add_json_str(o, u->unit[0] ? u->unit : NULL);
+	sb_adds(o, ", \"association\": ");
+	sb_add_json_str(o, u->association[0] ? u->association : NULL);
+	sb_adds(o, ", \"department\": ");
+	sb_add_json_str(o, u->department[0] ? u->department : NULL);
+	sb_adds(o, ", \"display_name\": ");
+	sb_add_json_str(o, u->display_name[0] ? u->display_name : u->username);
+	sb_adds(o, "}\n");
+}
+
+static bool over_tls(http_request *rq)
+{
+	const char *proto = rq_header(rq, "X-Forwarded-Proto");
+	return rq->loopback && proto && !strcasecmp(proto, "https");
+}
+
+static void set_cookie(http_request *rq, const char *token, bool clear)
+{
+	char cookie[256];
+	snprintf(cookie, sizeof cookie, "tuogou_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
+		 clear ? "" : token, clear ? "; Max-Age=0" : "", over_tls(rq) ? "; Secure" : "");
+	reply_header(rq, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+}
+
+static int login_failed(http_request *rq, const tg_user *u, bool known)
+{
+	tg_store *s = rq_store(rq);
+	ip_limited(rq->srv, rq->ip, true);
+	if (known && s)
+		store_user_login_result(s, u->id, false, now_seconds(), LOGIN_MAX_FAILURES,
+					LOGIN_LOCK_SECONDS, NULL);
+	return reply_error(rq, MHD_HTTP_UNAUTHORIZED, "bad_credentials", NULL,
+			   "用户名或密码错误");
+}
+
+int api_session_create(http_request *rq)
+{
+	json_t *body = NULL;
+	tg_user u;
+	tg_error e = {0};
+	int rc = TG_OK;
+	if (rq_json_body(rq, &body))
+		return TG_OK;
+	tg_store *s = rq_store(rq);
+	if (!s) {
+		rc = TG_EIO;
+		goto out;
+	}
+	const char *name = json_string_value(json_object_get(body, "username"));
+	const char *password = json_string_value(json_object_get(body, "password"));
+	if (!name || !*name) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "username", "请输入用户名");
+		goto out;
+	}
+	if (!password || !*password) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "password", "请输入密码");
+		goto out;
+	}
+	if (ip_limited(rq->srv, rq->ip, false)) {
+		rc = reply_error(rq, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_failures", NULL,
+				 "登录失败次数过多，请 10 分钟后再试");
+		goto out;
+	}
+	if (sodium_ready(&rq->err)) {
+		rc = TG_EIO;
+		goto out;
+	}
+	rc = store_user_get(s, name, 0, &u, &e);
+	if (rc == TG_ENOTFOUND) {
+		/* Spend the same time as for a real account. */
+		pthread_once(&dummy_once, make_dummy_hash);
+		int same = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
+		(void)same; /* the answer is "no such user" either way */
+		rc = login_failed(rq, &u, false);
+		goto out;
+	}
+	if (rc) {
+		tg_error_set(&rq->err, rc, e.code, "", "%s", e.message);
+		goto out;
+	}
+	if (u.locked_until > now_seconds()) {
+		rc = reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
+				 "连续登录失败 %d 次，账户已锁定，请 %lld 分钟后再试",
+				 LOGIN_MAX_FAILURES,
+				 (long long)((u.locked_until - now_seconds()) / 60 + 1));
+		goto out;
+	}
+	if (crypto_pwhash_str_verify(u.password_hash, password, strlen(password)) != 0) {
+		rc = login_failed(rq, &u, true);
+		goto out;
+	}
+	if (u.has_totp) {
+		/* The second factor arrives with the security issue: until then an
+		** account that has one cannot log in rather than skip it. */
+		rc = reply_error(rq, MHD_HTTP_UNAUTHORIZED, "totp_required", "totp",
+				 "该账户需要动态口令，本版本尚不支持");
+		goto out;
+	}
+	store_user_login_result(s, u.id, true, now_seconds(), LOGIN_MAX_FAILURES,
+				LOGIN_LOCK_SECONDS, NULL);
+
+	/* Rotate: a session presented with the login ends now. */
+	const char *old = rq_cookie(rq, "tuogou_session");
+	if (is_token(old)) {
+		char h[65];
+		token_hash(old, h);
+		store_session_delete(s, h, NULL);
+	}
+	char token[65], hash[65], csrf[65];
+	random_hex(token);
+	random_hex(csrf);
+	token_hash(token, hash);
+	rc = store_session_create(s, hash, u.id, csrf, now_seconds(), SESSION_IDLE_SECONDS,
+				  SESSION_ABSOLUTE_SECONDS, &rq->err);
+	if (rc == TG_OK) {
+		set_cookie(rq, token, false);
+		session_json(rq, &u, csrf);
+		rc = reply_json(rq, MHD_HTTP_OK);
+	}
+	sodium_memzero(token, sizeof token);
+out:
+	json_decref(body);
+	return rc;
+}
+
+int api_session_get(http_request *rq)
+{
+	session_json(rq, &rq->user, rq->session.csrf_token);
+	return reply_json(rq, MHD_HTTP_OK);
+}
+
+int api_session_delete(http_request *rq)
+{
+	int rc = store_session_delete(rq_store(rq), rq->token_hash, &rq->err);
+	if (rc)
+		return rc;
+	set_cookie(rq, "", true);
+	rq->out.len = 0;
+	return reply(rq, MHD_HTTP_NO_CONTENT, NULL);
+}

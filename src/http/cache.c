@@ -1,0 +1,223 @@
+/*
+** cache.c: findings per as-of date, computed once and shared.
+**
+** Evaluating the rules on a national register takes seconds, so the server
+** never does it per request.  The cache keeps the register of the store's
+** current generation (loaded on the first request that needs it, never at
+** start) and the findings of up to CACHE_MAX_DATES dates computed on it.
+** A write anywhere (this server, another process, the CLI) bumps the
+** generation in the database; the next request sees a new number and the
+** entries of older generations are dropped once no request holds them.
+**
+** Readers hold an entry by reference (cache_get / cache_put); one
+** evaluation runs at a time (build_lock), others wait and then reuse it.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_impl.h"
+
+typedef struct cache_register {
+	int64_t generation;
+	tg_register reg;
+	int refs; /* entries using it, plus one while it is current */
+} cache_register;
+
+typedef struct cache_entry {
+	tg_date as_of;
+	int64_t generation;
+	cache_register *cr;
+	tg_findings fs;
+	int refs; /* requests holding it */
+	uint64_t used;
+	bool dead; /* dropped from the table: freed at the last put */
+} cache_entry;
+
+struct findings_cache {
+	pthread_mutex_t lock, build_lock;
+	cache_register *current;
+	cache_entry *entries[CACHE_MAX_DATES];
+	uint64_t clock;
+};
+
+findings_cache *cache_new(void)
+{
+	findings_cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->build_lock, NULL);
+	return c;
+}
+
+static void register_unref(cache_register *cr)
+{
+	if (cr && --cr->refs == 0) {
+		register_release(&cr->reg);
+		free(cr);
+	}
+}
+
+static void entry_free(cache_entry *e)
+{
+	findings_release(&e->fs);
+	register_unref(e->cr);
+	free(e);
+}
+
+void cache_free(findings_cache *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < CACHE_MAX_DATES; i++)
+		if (c->entries[i])
+			entry_free(c->entries[i]);
+	register_unref(c->current);
+	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->build_lock);
+	free(c);
+}
+
+/* Drop entry i from the table (under lock). */
+static void drop(findings_cache *c, int i)
+{
+	cache_entry *e = c->entries[i];
+	c->entries[i] = NULL;
+	if (e->refs)
+		e->dead = true;
+	else
+		entry_free(e);
+}
+
+/* Under lock: forget everything older than gen. */
+static void drop_stale(findings_cache *c, int64_t gen)
+{
+	for (int i = 0; i < CACHE_MAX_DATES; i++)
+		if (c->entries[i] && c->entries[i]->generation != gen)
+			drop(c, i);
+	if (c->current && c->current->generation != gen) {
+		register_unref(c->current);
+		c->current = NULL;
+	}
+}
+
+static cache_entry *find(findings_cache *c, int64_t gen, tg_date as_of)
+{
+	for (int i = 0; i < CACHE_MAX_DATES; i++) {
+		cache_entry *e = c->entries[i];
+		if (e && e->generation == gen && e->as_of == as_of)
+			return e;
+	}
+	return NULL;
+}
+
+static void hold(findings_cache *c, cache_entry *e, cache_view *out)
+{
+	e->refs++;
+	e->used = ++c->clock;
+	out->reg = &e->cr->reg;
+	out->fs = &e->fs;
+	out->generation = e->generation;
+	out->entry = e;
+}
+
+/* Under lock: a free slot, evicting the least recently used entry. */
+static int free_slot(findings_cache *c)
+{
+	int victim = 0;
+	for (int i = 0; i < CACHE_MAX_DATES; i++) {
+		if (!c->entries[i])
+			return i;
+		if (c->entries[i]->used < c->entries[victim]->used)
+			victim = i;
+	}
+	drop(c, victim);
+	return victim;
+}
+
+static int load_current(findings_cache *c, tg_store *s, int64_t gen, tg_error *err)
+{
+	cache_register *cr = calloc(1, sizeof *cr);
+	if (!cr)
+		return TG_ENOMEM;
+	register_init(&cr->reg);
+	int rc = store_load_register(s, &cr->reg, err);
+	if (rc) {
+		register_release(&cr->reg);
+		free(cr);
+		return rc;
+	}
+	cr->generation = gen;
+	cr->refs = 1;
+	pthread_mutex_lock(&c->lock);
+	drop_stale(c, gen);
+	register_unref(c->current);
+	c->current = cr;
+	pthread_mutex_unlock(&c->lock);
+	return TG_OK;
+}
+
+int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
+	      cache_view *out, tg_error *err)
+{
+	int64_t gen = 0;
+	int rc = store_generation(s, &gen, err);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof *out);
+	pthread_mutex_lock(&c->lock);
+	drop_stale(c, gen);
+	cache_entry *e = find(c, gen, as_of);
+	if (e) {
+		hold(c, e, out);
+		pthread_mutex_unlock(&c->lock);
+		return TG_OK;
+	}
+	pthread_mutex_unlock(&c->lock);
+
+	pthread_mutex_lock(&c->build_lock);
+	pthread_mutex_lock(&c->lock);
+	e = find(c, gen, as_of); /* built while we waited? */
+	bool have_register = c->current && c->current->generation == gen;
+	if (e)
+		hold(c, e, out);
+	pthread_mutex_unlock(&c->lock);
+	if (e)
+		goto done;
+	if (!have_register && (rc = load_current(c, s, gen, err)))
+		goto done;
+
+	e = calloc(1, sizeof *e);
+	if (!e) {
+		rc = TG_ENOMEM;
+		goto done;
+	}
+	pthread_mutex_lock(&c->lock);
+	cache_register *cr = c->current;
+	cr->refs++;
+	pthread_mutex_unlock(&c->lock);
+	/* The register is immutable once loaded: evaluate without the lock. */
+	rules_evaluate(&cr->reg, plan, calendar_default(), as_of, &e->fs);
+	e->as_of = as_of;
+	e->generation = gen;
+	e->cr = cr;
+	pthread_mutex_lock(&c->lock);
+	c->entries[free_slot(c)] = e;
+	hold(c, e, out);
+	pthread_mutex_unlock(&c->lock);
+done:
+	pthread_mutex_unlock(&c->build_lock);
+	return rc;
+}
+
+void cache_put(findings_cache *c, cache_view *v)
+{
+	cache_entry *e = v->entry;
+	if (!e)
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (--e->refs == 0 && e->dead)
+		entry_free(e);
+	pthread_mutex_unlock(&c->lock);
+	memset(v, 0, sizeof *v);
+}

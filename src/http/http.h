@@ -1,0 +1,49 @@
+/*
+** http.h: the web server of tuogou (`tuogou serve`) as seen from outside.
+**
+** The server is libmicrohttpd used directly, with the JSON API of
+** docs/api.md and the static files of the web UI.  This header is what the
+** command line needs: start and stop a server, print the route table
+** (`tuogou routes`), and the password rules and hashing that `tuogou user
+** add` shares with the login.  Everything else lives in http_impl.h.
+*/
+#ifndef TG_HTTP_H
+#define TG_HTTP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "strbuf.h"
+
+typedef struct tg_http_config {
+	const char *db;         /* store URL, as for --db */
+	const char *listen;     /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free one */
+	const char *web;        /* UI folder: DIR/dist when it exists, else DIR */
+	const char *evidence;   /* evidence folder; NULL: "evidence" beside the database */
+	bool log;               /* one line per request on stderr */
+} tg_http_config;
+
+typedef struct tg_http_server tg_http_server;
+
+/* Open the store (migrating it), load the plan, bind and start serving on
+** the internal threads.  *port gets the port actually bound. */
+int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, tg_error *err);
+/* Stop accepting, finish the threads, release everything. */
+void http_stop(tg_http_server *srv);
+
+/* The route table as JSON: [{"method","pattern","roles":[...],"scope","array"}]. */
+void http_routes_json(strbuf *out);
+
+/* The roles of product.md, and a department's kinds. */
+bool http_role_valid(const char *role);
+bool http_department_valid(const char *kind);
+
+/* Password rules: at least 10 characters, three of the four classes
+** (lower case, upper case, digits, others), not containing the user name
+** (case-insensitive).  err->code "weak_password" with the reason. */
+int http_password_check(const char *username, const char *password, tg_error *err);
+/* Argon2id (libsodium crypto_pwhash_str, interactive limits). */
+int http_password_hash(const char *password, char out[128], tg_error *err);
+
+#endif

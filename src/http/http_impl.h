@@ -1,0 +1,275 @@
+/*
+** http_impl.h: what the files of src/http share: the server, one request,
+** the route table, roles and scope, the findings cache, responses.
+**
+** A request lives in one worker thread from its first byte to its
+** response; it holds that thread's store connection (SQLite allows one
+** connection per thread, so each worker opens its own on first use) and,
+** once the session is checked, the user.  Handlers return 0 after setting
+** a response, or a negative TG_E* with rq->err filled: the dispatcher then
+** answers with the status that code means (400, 404, 409, 500).
+*/
+#ifndef TG_HTTP_IMPL_H
+#define TG_HTTP_IMPL_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+
+#include "http.h"
+#include "plan.h"
+#include "rules.h"
+#include "store.h"
+
+/* ---- limits ---- */
+#define HTTP_JSON_CAP (1u << 20)            /* request bodies of JSON routes */
+#define HTTP_UPLOAD_CAP (12u << 20)         /* multipart evidence uploads */
+#define HTTP_IMPORT_CAP (64u << 20)         /* POST /api/v1/import */
+#define HTTP_EVIDENCE_MAX (10u << 20)       /* one evidence file */
+#define HTTP_THREADS 4
+#define HTTP_CONNECTIONS 256
+#define HTTP_PER_IP_CONNECTIONS 64 /* behind a proxy every client is 127.0.0.1 */
+#define HTTP_TIMEOUT_SECONDS 30
+#define HTTP_CONNECTION_MEMORY (128u * 1024)
+#define SESSION_IDLE_SECONDS (30 * 60)
+#define SESSION_ABSOLUTE_SECONDS (12 * 3600)
+#define LOGIN_MAX_FAILURES 5
+#define LOGIN_LOCK_SECONDS (15 * 60)
+#define LOGIN_IP_MAX_FAILURES 20
+#define LOGIN_IP_WINDOW_SECONDS (10 * 60)
+#define CACHE_MAX_DATES 8
+
+/* ---- roles: one bit each ---- */
+enum {
+	R_OFFICE = 1u << 0,
+	R_CIVIL_AFFAIRS = 1u << 1,
+	R_UNIT = 1u << 2,
+	R_DEPARTMENT = 1u << 3,
+	R_ASSOCIATION = 1u << 4,
+	R_SYSADMIN = 1u << 5,
+	R_SECADMIN = 1u << 6,
+	R_AUDITOR = 1u << 7,
+	R_PUBLIC = 1u << 8 /* no session needed */
+};
+#define R_BUSINESS (R_OFFICE | R_CIVIL_AFFAIRS | R_UNIT | R_DEPARTMENT | R_ASSOCIATION)
+#define R_ADMINS (R_SYSADMIN | R_SECADMIN | R_AUDITOR)
+#define R_USERS (R_BUSINESS | R_ADMINS)
+
+/* What the object of a route is, for the scope check done before the
+** handler runs (an object outside the user's scope answers 404). */
+enum scope_kind {
+	SCOPE_NONE,        /* no object, or the handler filters (findings, dashboard) */
+	SCOPE_LIST,        /* a list: filtered to the user's scope */
+	SCOPE_RECORD,      /* {key} of the route's array */
+	SCOPE_ASSOCIATION, /* {uscc} */
+	SCOPE_EVIDENCE,    /* {id} of an evidence file: its association */
+	SCOPE_BODY         /* a new record: checked on the body by the handler */
+};
+
+typedef struct http_request http_request;
+typedef int (*route_fn)(http_request *rq);
+
+typedef struct tg_route {
+	const char *method;
+	const char *pattern;  /* "/api/v1/posts/{id}" */
+	route_fn fn;
+	unsigned roles;       /* R_* bits allowed */
+	enum scope_kind scope;
+	int array;            /* record routes: enum tg_array, else -1 */
+	size_t body_cap;      /* 0: HTTP_JSON_CAP */
+} tg_route;
+
+extern const tg_route tg_routes[];
+extern const size_t tg_routes_count;
+
+#define ROUTE_MAX_PARAMS 4
+typedef struct route_params {
+	char *value[ROUTE_MAX_PARAMS];
+	int n;
+} route_params;
+
+/* Match method and path.  Returns the route, or NULL with *path_known set
+** when another method would match (405). */
+const tg_route *route_match(const char *method, const char *path, route_params *params,
+			    bool *path_known);
+void route_params_free(route_params *p);
+/* The body cap of whatever route a path would reach (before the method
+** is known to be allowed). */
+size_t route_body_cap(const char *method, const char *path);
+const char *role_name_of_bit(unsigned bit);
+unsigned role_bit(const char *role);
+
+/* ---- the findings cache ---- */
+
+/* A register and the findings of one as-of date, shared read-only by the
+** requests holding it; computed once per (generation, date). */
+typedef struct cache_view {
+	const tg_register *reg;
+	const tg_findings *fs;
+	int64_t generation;
+	void *entry;
+} cache_view;
+
+typedef struct findings_cache findings_cache;
+findings_cache *cache_new(void);
+void cache_free(findings_cache *c);
+int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
+	      cache_view *out, tg_error *err);
+void cache_put(findings_cache *c, cache_view *v);
+
+/* ---- the server ---- */
+
+struct tg_http_server {
+	struct MHD_Daemon *daemon;
+	char *db;
+	char *web_root;     /* realpath of the UI folder, or NULL */
+	char *evidence_dir; /* absolute, created 0700 */
+	bool log;
+	tg_plan *plan;
+	const char **plan_batches;
+	findings_cache *cache;
+
+	pthread_mutex_t lock; /* the stores list and the login limiter */
+	tg_store **stores;
+	size_t n_stores, alloc_stores;
+	struct ip_failures *ip_failures;
+	size_t n_ip_failures;
+};
+
+#define RESPONSE_MAX_HEADERS 6
+struct http_request {
+	tg_http_server *srv;
+	struct MHD_Connection *conn;
+	const char *method;
+	char *path;           /* decoded path, no query */
+	char ip[64];
+	bool loopback;
+	struct timespec started;
+
+	/* body, capped */
+	char *body;
+	size_t body_len, body_alloc, body_cap;
+	bool body_too_big;
+
+	const tg_route *route;
+	route_params params;
+
+	/* session */
+	bool logged_in;
+	tg_user user;
+	tg_session session;
+	char token_hash[65];
+
+	tg_store *store; /* this thread's connection */
+	tg_error err;    /* the error a handler returns */
+	tg_errors *errs; /* validation errors, when a handler collected several */
+	char *extra_json; /* raw JSON added to an error body ("current": ...) */
+
+	/* response */
+	unsigned status;
+	strbuf out;
+	const char *content_type;
+	int fd;          /* >= 0: send this file */
+	uint64_t fd_size;
+	char *headers[RESPONSE_MAX_HEADERS][2];
+	int n_headers;
+	bool responded;
+};
+
+/* Responses (respond.c). */
+int reply(http_request *rq, unsigned status, const char *content_type);
+int reply_json(http_request *rq, unsigned status); /* rq->out holds the JSON */
+int reply_error(http_request *rq, unsigned status, const char *code, const char *field,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The response for a handler's failure code (rq->err, rq->errs). */
+int reply_failure(http_request *rq, int rc);
+void reply_header(http_request *rq, const char *name, const char *value);
+unsigned status_of(int rc);
+/* Security headers and the cache policy, on every response. */
+void add_common_headers(struct MHD_Response *r, const char *path);
+void json_add_error(strbuf *out, const char *code, const char *message, const char *field);
+
+/* Request helpers (server.c). */
+const char *rq_header(http_request *rq, const char *name);
+const char *rq_query(http_request *rq, const char *name);
+const char *rq_cookie(http_request *rq, const char *name);
+tg_store *rq_store(http_request *rq); /* this thread's store, opened on first use */
+/* The as-of date of ?as_of= (default today); 400 on a bad date. */
+int rq_as_of(http_request *rq, tg_date *out);
+/* ?page & ?per_page (1..500, default 50). */
+int rq_paging(http_request *rq, size_t *page, size_t *per_page);
+/* Parse the body as a JSON object (415 unless application/json). */
+int rq_json_body(http_request *rq, json_t **out);
+/* The record key of the route's parameters ("uscc/year" for two). */
+void rq_key(http_request *rq, char *out, size_t size);
+
+/* Static files (static.c). */
+int static_serve(http_request *rq);
+
+/* Sessions, passwords, CSRF (auth.c). */
+int auth_session(http_request *rq);   /* sets rq->logged_in when the cookie is good */
+int auth_check_csrf(http_request *rq);
+int auth_check_origin(http_request *rq);
+void auth_forget_ip_failures(tg_http_server *srv);
+
+/* Roles, rights and scope (policy.c). */
+tg_record_filter policy_scope(const tg_user *u);
+/* The unit whose findings a unit user sees, else NULL. */
+bool policy_sees_all(const tg_user *u);
+/* May u create records of array a / change field key of a? */
+bool policy_can_create(const tg_user *u, int a);
+bool policy_can_write_field(const tg_user *u, int a, const char *key);
+/* Compare two rows of a; the first field that differs and u may not write,
+** or NULL. */
+const char *policy_forbidden_change(const tg_user *u, int a, const void *before, const void *after);
+/* Whether a record (about to be written) lies in u's scope. */
+int policy_row_in_scope(http_request *rq, int a, const void *row, bool *in);
+/* The scope check of a route's object. */
+int policy_check_scope(http_request *rq, bool *in);
+
+/* Multipart bodies (multipart.c). */
+typedef struct mp_part {
+	const char *name, *filename, *content_type; /* NUL-terminated copies, or NULL */
+	const char *data;
+	size_t len;
+} mp_part;
+#define MP_MAX_PARTS 16
+typedef struct mp_form {
+	mp_part parts[MP_MAX_PARTS];
+	size_t n;
+	char *strings; /* storage of the copies */
+} mp_form;
+/* The boundary of a multipart/form-data Content-Type (1-70 characters). */
+int multipart_boundary(const char *content_type, char *out, size_t size);
+int multipart_parse(const char *body, size_t len, const char *boundary, mp_form *form);
+void multipart_free(mp_form *form);
+const mp_part *multipart_get(const mp_form *form, const char *name);
+/* What a file is, by its first bytes: "application/pdf", ... or NULL. */
+const char *sniff_content_type(const char *data, size_t len);
+
+/* Record JSON with the version; person ID numbers masked. */
+void api_write_record(const tg_register *r, int a, const void *row, int64_t version, strbuf *out);
+/* Mask the id_number of a JSON object (history rows). */
+void api_mask_json(json_t *obj);
+
+/* Handlers. */
+int api_session_create(http_request *rq);
+int api_session_get(http_request *rq);
+int api_session_delete(http_request *rq);
+int api_record_list(http_request *rq);
+int api_record_get(http_request *rq);
+int api_record_create(http_request *rq);
+int api_record_update(http_request *rq);
+int api_findings(http_request *rq);
+int api_association_findings(http_request *rq);
+int api_checklist_get(http_request *rq);
+int api_checklist_post(http_request *rq);
+int api_dashboard(http_request *rq);
+int api_plan(http_request *rq);
+int api_evidence_upload(http_request *rq);
+int api_evidence_get(http_request *rq);
+int api_history(http_request *rq);
+int api_import(http_request *rq);
+int api_healthz(http_request *rq);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+** respond.c: building responses: JSON bodies, the error shape of
+** docs/api.md, extra headers, and the headers every response carries.
+**
+** Every response, API or static, error or not, gets the same security
+** headers (Content-Security-Policy without inline script, nosniff,
+** same-origin referrers, no framing); API answers are never cached.
+*/
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_impl.h"
+
+#define CSP                                                                                \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "   \
+	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+void add_common_headers(struct MHD_Response *r, const char *path)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", CSP);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	if (!strncmp(path, "/api", 4) || !strcmp(path, "/healthz"))
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+	else
+		MHD_add_response_header(r, "Cache-Control", "no-cache");
+}
+
+void reply_header(http_request *rq, const char *name, const char *value)
+{
+	if (rq->n_headers == RESPONSE_MAX_HEADERS)
+		return;
+	rq->headers[rq->n_headers][0] = strdup(name);
+	rq->headers[rq->n_headers][1] = strdup(value);
+	rq->n_headers++;
+}
+
+int reply(http_request *rq, unsigned status, const char *content_type)
+{
+	rq->status = status;
+	rq->content_type = content_type;
+	rq->responded = true;
+	return TG_OK;
+}
+
+int reply_json(http_request *rq, unsigned status)
+{
+	return reply(rq, status, "application/json; charset=utf-8");
+}
+
+void json_add_error(strbuf *out, const char *code, const char *message, const char *field)
+{
+	sb_adds(out, "{\"code\": ");
+	sb_add_json_str(out, code);
+	sb_adds(out, ", \"message\": ");
+	sb_add_json_str(out, message);
+	sb_adds(out, ", \"field\": ");
+	sb_add_json_str(out, field && *field ? field : NULL);
+	sb_addc(out, '}');
+}
+
+static void error_body(http_request *rq, const char *code, const char *message, const char *field)
+{
+	rq->out.len = 0;
+	sb_adds(&rq->out, "{\"error\": ");
+	json_add_error(&rq->out, code, message, field);
+	if (rq->errs && rq->errs->count) {
+		sb_adds(&rq->out, ", \"errors\": [");
+		for (size_t i = 0; i < rq->errs->count; i++) {
+			const tg_error *e = &rq->errs->items[i];
+			if (i)
+				sb_adds(&rq->out, ", ");
+			json_add_error(&rq->out, e->code, e->message, e->path);
+		}
+		sb_addc(&rq->out, ']');
+	}
+	if (rq->extra_json)
+		sb_adds(&rq->out, rq->extra_json);
+	sb_adds(&rq->out, "}\n");
+}
+
+int reply_error(http_request *rq, unsigned status, const char *code, const char *field,
+		const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	error_body(rq, code, message, field);
+	return reply_json(rq, status);
+}
+
+unsigned status_of(int rc)
+{
+	switch (rc) {
+	case TG_EINVAL: return MHD_HTTP_BAD_REQUEST;
+	case TG_ENOTFOUND: return MHD_HTTP_NOT_FOUND;
+	case TG_ECONFLICT: return MHD_HTTP_CONFLICT;
+	default: return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	}
+}
+
+int reply_failure(http_request *rq, int rc)
+{
+	if (rq->responded)
+		return TG_OK;
+	const tg_error *e = &rq->err;
+	if (!e->code[0] && rq->errs && rq->errs->count)
+		e = &rq->errs->items[0];
+	unsigned status = status_of(rc);
+	if (status == MHD_HTTP_INTERNAL_SERVER_ERROR) {
+		/* The detail goes to the log, not to the client. */
+		fprintf(stderr, "tuogou: 内部错误：%s [%s]\n", e->message, e->code);
+		error_body(rq, "internal", "服务器内部错误，请稍后重试或联系系统管理员", NULL);
+	} else if (e->code[0]) {
+		error_body(rq, e->code, e->message, e->path);
+	} else if (rc == TG_ENOTFOUND) {
+		error_body(rq, "not_found", "没有找到该记录", NULL);
+	} else {
+		error_body(rq, "bad_request", "请求无效", NULL);
+	}
+	return reply_json(rq, status);
+}

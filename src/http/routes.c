@@ -1,0 +1,228 @@
+/*
+** routes.c: THE route table of the server: every URL the server answers
+** below /api and /healthz, who may call it and what its object is.
+**
+** Authorization is decided here and nowhere else: the dispatcher refuses a
+** role whose bit is not in the route's mask (403), a request without a
+** session on a route that is not R_PUBLIC (401), and then checks the
+** route's object against the user's scope (404).  A path not in this table
+** is 404 (405 when only the method differs): deny by default.  The table is
+** printed by `tuogou routes` so that the security tests are generated from
+** it; keep it the only place a route is added.
+**
+** Field-level rights (which department writes which field) are in
+** policy.c; this table only says which roles may call a write at all.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_impl.h"
+
+/* Who may write each array (policy.c narrows it to fields and scope). */
+#define W_BATCHES R_OFFICE
+#define W_UNITS R_OFFICE
+#define W_ASSOCIATIONS (R_OFFICE | R_CIVIL_AFFAIRS | R_UNIT | R_DEPARTMENT | R_ASSOCIATION)
+#define W_PERSONS (R_OFFICE | R_UNIT | R_DEPARTMENT)
+#define W_POSTS (R_OFFICE | R_UNIT | R_DEPARTMENT)
+#define W_STAFF (R_OFFICE | R_UNIT | R_ASSOCIATION)
+#define W_PREMISES (R_OFFICE | R_UNIT | R_DEPARTMENT | R_ASSOCIATION)
+#define W_ASSETS (R_OFFICE | R_UNIT | R_DEPARTMENT)
+#define W_APPROPRIATIONS (R_OFFICE | R_DEPARTMENT)
+#define W_FUNCTIONS (R_OFFICE | R_UNIT)
+#define W_UNIT_TASKS (R_OFFICE | R_UNIT)
+#define W_ELECTIONS (R_OFFICE | R_CIVIL_AFFAIRS | R_ASSOCIATION)
+#define W_ANNUAL_REPORTS (R_OFFICE | R_CIVIL_AFFAIRS | R_ASSOCIATION)
+#define W_FOREIGN_APPROVALS (R_OFFICE | R_UNIT)
+#define W_CREDIT_LISTINGS (R_OFFICE | R_CIVIL_AFFAIRS)
+
+/* The four routes of one register array. */
+#define RECORD_ROUTES(name, key, arr, writers)                                             \
+	{"GET", "/api/v1/" name, api_record_list, R_BUSINESS, SCOPE_LIST, arr, 0},          \
+	{"POST", "/api/v1/" name, api_record_create, writers, SCOPE_BODY, arr, 0},          \
+	{"GET", "/api/v1/" name "/" key, api_record_get, R_BUSINESS, SCOPE_RECORD, arr, 0}, \
+	{"PUT", "/api/v1/" name "/" key, api_record_update, writers, SCOPE_RECORD, arr, 0}
+
+const tg_route tg_routes[] = {
+	{"GET", "/healthz", api_healthz, R_PUBLIC, SCOPE_NONE, -1, 0},
+
+	{"POST", "/api/v1/session", api_session_create, R_PUBLIC, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/session", api_session_get, R_USERS, SCOPE_NONE, -1, 0},
+	{"DELETE", "/api/v1/session", api_session_delete, R_USERS, SCOPE_NONE, -1, 0},
+
+	RECORD_ROUTES("batches", "{id}", ARR_BATCHES, W_BATCHES),
+	RECORD_ROUTES("units", "{id}", ARR_UNITS, W_UNITS),
+	RECORD_ROUTES("associations", "{uscc}", ARR_ASSOCIATIONS, W_ASSOCIATIONS),
+	RECORD_ROUTES("persons", "{id}", ARR_PERSONS, W_PERSONS),
+	RECORD_ROUTES("posts", "{id}", ARR_POSTS, W_POSTS),
+	RECORD_ROUTES("staff", "{id}", ARR_STAFF, W_STAFF),
+	RECORD_ROUTES("premises", "{id}", ARR_PREMISES, W_PREMISES),
+	RECORD_ROUTES("assets", "{id}", ARR_ASSETS, W_ASSETS),
+	RECORD_ROUTES("appropriations", "{id}", ARR_APPROPRIATIONS, W_APPROPRIATIONS),
+	RECORD_ROUTES("functions", "{id}", ARR_FUNCTIONS, W_FUNCTIONS),
+	RECORD_ROUTES("unit_tasks", "{id}", ARR_UNIT_TASKS, W_UNIT_TASKS),
+	RECORD_ROUTES("elections", "{id}", ARR_ELECTIONS, W_ELECTIONS),
+	RECORD_ROUTES("annual_reports", "{association}/{year}", ARR_ANNUAL_REPORTS,
+		      W_ANNUAL_REPORTS),
+	RECORD_ROUTES("foreign_approvals", "{id}", ARR_FOREIGN_APPROVALS, W_FOREIGN_APPROVALS),
+	RECORD_ROUTES("credit_listings", "{id}", ARR_CREDIT_LISTINGS, W_CREDIT_LISTINGS),
+
+	{"GET", "/api/v1/associations/{uscc}/findings", api_association_findings, R_BUSINESS,
+	 SCOPE_ASSOCIATION, -1, 0},
+	{"GET", "/api/v1/associations/{uscc}/checklist", api_checklist_get, R_BUSINESS,
+	 SCOPE_ASSOCIATION, -1, 0},
+	{"POST", "/api/v1/associations/{uscc}/checklist", api_checklist_post, W_ASSOCIATIONS,
+	 SCOPE_ASSOCIATION, -1, 0},
+	{"GET", "/api/v1/associations/{uscc}/history", api_history, R_BUSINESS, SCOPE_ASSOCIATION,
+	 -1, 0},
+	{"POST", "/api/v1/associations/{uscc}/evidence", api_evidence_upload,
+	 R_OFFICE | R_CIVIL_AFFAIRS | R_UNIT | R_DEPARTMENT | R_ASSOCIATION, SCOPE_ASSOCIATION, -1,
+	 HTTP_UPLOAD_CAP},
+	{"GET", "/api/v1/evidence/{id}", api_evidence_get, R_BUSINESS, SCOPE_EVIDENCE, -1, 0},
+
+	{"GET", "/api/v1/findings", api_findings, R_BUSINESS, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/dashboard", api_dashboard,
+	 R_OFFICE | R_CIVIL_AFFAIRS | R_UNIT | R_DEPARTMENT, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/plan", api_plan, R_BUSINESS, SCOPE_NONE, -1, 0},
+	{"POST", "/api/v1/import", api_import, R_OFFICE, SCOPE_NONE, -1, HTTP_IMPORT_CAP},
+};
+const size_t tg_routes_count = sizeof tg_routes / sizeof tg_routes[0];
+
+/* ---- roles ---- */
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} role_names[] = {
+	{R_OFFICE, "office"},     {R_CIVIL_AFFAIRS, "civil_affairs"}, {R_UNIT, "unit"},
+	{R_DEPARTMENT, "department"}, {R_ASSOCIATION, "association"}, {R_SYSADMIN, "sysadmin"},
+	{R_SECADMIN, "secadmin"}, {R_AUDITOR, "auditor"},           {R_PUBLIC, "public"},
+};
+
+const char *role_name_of_bit(unsigned bit)
+{
+	for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
+		if (role_names[i].bit == bit)
+			return role_names[i].name;
+	return NULL;
+}
+
+unsigned role_bit(const char *role)
+{
+	for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
+		if (role && role_names[i].bit != R_PUBLIC && !strcmp(role_names[i].name, role))
+			return role_names[i].bit;
+	return 0;
+}
+
+bool http_role_valid(const char *role)
+{
+	return role_bit(role) != 0;
+}
+
+/* ---- matching ---- */
+
+void route_params_free(route_params *p)
+{
+	for (int i = 0; i < p->n; i++)
+		free(p->value[i]);
+	p->n = 0;
+}
+
+/* Match path against pattern segment by segment; {x} takes one non-empty
+** segment. */
+static bool pattern_match(const char *pattern, const char *path, route_params *params)
+{
+	route_params got = {{0}, 0};
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p == '{') {
+			const char *pend = strchr(p, '}');
+			const char *send = strchr(s, '/');
+			size_t n = send ? (size_t)(send - s) : strlen(s);
+			if (!pend || n == 0 || got.n == ROUTE_MAX_PARAMS)
+				goto no;
+			got.value[got.n++] = strndup(s, n);
+			p = pend + 1;
+			s += n;
+			continue;
+		}
+		if (*p != *s)
+			goto no;
+		p++;
+		s++;
+	}
+	if (*p || *s)
+		goto no;
+	if (params)
+		*params = got;
+	else
+		route_params_free(&got);
+	return true;
+no:
+	route_params_free(&got);
+	return false;
+}
+
+const tg_route *route_match(const char *method, const char *path, route_params *params,
+			    bool *path_known)
+{
+	*path_known = false;
+	for (size_t i = 0; i < tg_routes_count; i++) {
+		const tg_route *r = &tg_routes[i];
+		bool same_method = !strcmp(r->method, method) ||
+				   (!strcmp(method, "HEAD") && !strcmp(r->method, "GET"));
+		if (!same_method) {
+			if (!*path_known && pattern_match(r->pattern, path, NULL))
+				*path_known = true;
+			continue;
+		}
+		if (pattern_match(r->pattern, path, params))
+			return r;
+	}
+	return NULL;
+}
+
+size_t route_body_cap(const char *method, const char *path)
+{
+	bool known;
+	route_params p = {{0}, 0};
+	const tg_route *r = route_match(method, path, &p, &known);
+	route_params_free(&p);
+	return r && r->body_cap ? r->body_cap : HTTP_JSON_CAP;
+}
+
+/* ---- the table as JSON ---- */
+
+static const char *scope_name(enum scope_kind k)
+{
+	static const char *names[] = {"none", "list", "record", "association", "evidence", "body"};
+	return names[k];
+}
+
+void http_routes_json(strbuf *out)
+{
+	sb_adds(out, "[");
+	for (size_t i = 0; i < tg_routes_count; i++) {
+		const tg_route *r = &tg_routes[i];
+		sb_adds(out, i ? ",\n " : "\n ");
+		sb_adds(out, "{\"method\": ");
+		sb_add_json_str(out, r->method);
+		sb_adds(out, ", \"pattern\": ");
+		sb_add_json_str(out, r->pattern);
+		sb_adds(out, ", \"roles\": [");
+		int n = 0;
+		for (size_t k = 0; k < sizeof role_names / sizeof role_names[0]; k++)
+			if (r->roles & role_names[k].bit) {
+				sb_adds(out, n++ ? ", " : "");
+				sb_add_json_str(out, role_names[k].name);
+			}
+		sb_adds(out, "], \"login\": ");
+		sb_adds(out, r->roles & R_PUBLIC ? "false" : "true");
+		sb_adds(out, ", \"scope\": ");
+		sb_add_json_str(out, scope_name(r->scope));
+		sb_adds(out, ", \"array\": ");
+		sb_add_json_str(out, r->array >= 0 ? tg_schema[r->array].key : NULL);
+		sb_addf(out, ", \"body_cap\": %zu}", r->body_cap ? r->body_cap : (size_t)HTTP_JSON_CAP);
+	}
+	sb_adds(out, "\n]\n");
+}

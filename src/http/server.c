@@ -1,0 +1,638 @@
+/*
+** server.c: the libmicrohttpd daemon of `tuogou serve`, the life of one
+** request, and the dispatch through the route table.
+**
+** Threading: MHD_USE_INTERNAL_POLLING_THREAD with a pool of HTTP_THREADS
+** workers (MHD_OPTION_THREAD_POOL_SIZE).  A connection stays on one worker
+** for its whole life, so a request never changes thread; each worker opens
+** its own store connection on first use (thread-local: SQLite's rule of one
+** connection per thread), and the server closes them all after the pool has
+** stopped.  The limits are set explicitly: connections, per-IP connections,
+** idle timeout, per-connection memory.
+**
+** A request body is copied into the request's own buffer, capped by route
+** (JSON 1 MiB, evidence 12 MiB, import 64 MiB): a Content-Length above the
+** cap is refused before reading (413), a chunked body is read and dropped
+** past the cap and then refused.
+**
+** Owns: the daemon, the per-thread stores, the plan loaded once at start,
+** the findings cache.  Never logs cookies, query strings or bodies.
+*/
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http_impl.h"
+
+static _Thread_local tg_store *thread_store;
+static _Thread_local tg_http_server *thread_store_owner;
+
+/* ---- request helpers ---- */
+
+const char *rq_header(http_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+const char *rq_query(http_request *rq, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+	return v && *v ? v : NULL;
+}
+
+const char *rq_cookie(http_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+tg_store *rq_store(http_request *rq)
+{
+	if (rq->store)
+		return rq->store;
+	tg_http_server *srv = rq->srv;
+	if (thread_store && thread_store_owner == srv)
+		return rq->store = thread_store;
+	tg_store *s = NULL;
+	if (store_open(srv->db, &s, &rq->err))
+		return NULL;
+	pthread_mutex_lock(&srv->lock);
+	if (srv->n_stores == srv->alloc_stores) {
+		size_t n = srv->alloc_stores ? srv->alloc_stores * 2 : 8;
+		tg_store **p = realloc(srv->stores, n * sizeof *p);
+		if (!p) {
+			pthread_mutex_unlock(&srv->lock);
+			store_close(s);
+			tg_error_set(&rq->err, TG_ENOMEM, "no_memory", "", "内存不足");
+			return NULL;
+		}
+		srv->stores = p;
+		srv->alloc_stores = n;
+	}
+	srv->stores[srv->n_stores++] = s;
+	pthread_mutex_unlock(&srv->lock);
+	thread_store = s;
+	thread_store_owner = srv;
+	return rq->store = s;
+}
+
+int rq_as_of(http_request *rq, tg_date *out)
+{
+	const char *v = rq_query(rq, "as_of");
+	if (!v) {
+		*out = date_today();
+		return TG_OK;
+	}
+	if (date_parse(v, out))
+		return tg_error_set(&rq->err, TG_EINVAL, "bad_date", "as_of",
+				    "截至日期“%.20s”无效（应为 YYYY-MM-DD）", v);
+	return TG_OK;
+}
+
+static int parse_size(const char *v, size_t min, size_t max, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno || *end || end == v || v[0] == '-' || n < min || n > max)
+		return TG_EINVAL;
+	*out = (size_t)n;
+	return TG_OK;
+}
+
+int rq_paging(http_request *rq, size_t *page, size_t *per_page)
+{
+	const char *p = rq_query(rq, "page"), *pp = rq_query(rq, "per_page");
+	*page = 1;
+	*per_page = 50;
+	if (p && parse_size(p, 1, 10000000, page))
+		return tg_error_set(&rq->err, TG_EINVAL, "bad_page", "page", "页码应为正整数");
+	if (pp && parse_size(pp, 1, 500, per_page))
+		return tg_error_set(&rq->err, TG_EINVAL, "bad_per_page", "per_page",
+				    "每页条数应为 1 至 500 的整数");
+	return TG_OK;
+}
+
+static bool content_type_is(http_request *rq, const char *want)
+{
+	const char *ct = rq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen(want);
+	return ct && !strncasecmp(ct, want, n) && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+int rq_json_body(http_request *rq, json_t **out)
+{
+	*out = NULL;
+	if (!content_type_is(rq, "application/json")) {
+		reply_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", NULL,
+			    "请求体应为 JSON（Content-Type: application/json）");
+		return TG_EINVAL;
+	}
+	json_error_t je;
+	json_t *v = json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &je);
+	if (!v) {
+		reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_json", NULL,
+			    "JSON 格式错误（第%d行第%d列）：%s", je.line, je.column, je.text);
+		return TG_EINVAL;
+	}
+	if (!json_is_object(v)) {
+		json_decref(v);
+		reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_json", NULL, "请求体应为 JSON 对象");
+		return TG_EINVAL;
+	}
+	*out = v;
+	return TG_OK;
+}
+
+void rq_key(http_request *rq, char *out, size_t size)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (int i = 0; i < rq->params.n && used < size; i++)
+		used += (size_t)snprintf(out + used, size - used, "%s%s", i ? "/" : "",
+					 rq->params.value[i]);
+}
+
+int api_healthz(http_request *rq)
+{
+	sb_adds(&rq->out, "ok");
+	return reply(rq, MHD_HTTP_OK, "text/plain; charset=utf-8");
+}
+
+/* ---- dispatch ---- */
+
+static bool is_api(const char *path)
+{
+	return !strncmp(path, "/api/", 5) || !strcmp(path, "/api") || !strcmp(path, "/healthz");
+}
+
+static bool state_changing(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
+}
+
+static void allow_header(http_request *rq)
+{
+	char allow[64] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < tg_routes_count; i++) {
+		const tg_route *r = &tg_routes[i];
+		route_params p = {{0}, 0};
+		bool known;
+		if (route_match(r->method, rq->path, &p, &known) == r && !strstr(allow, r->method))
+			used += (size_t)snprintf(allow + used, sizeof allow - used, "%s%s",
+						 used ? ", " : "", r->method);
+		route_params_free(&p);
+	}
+	reply_header(rq, "Allow", allow);
+}
+
+static int dispatch_api(http_request *rq)
+{
+	bool path_known = false;
+	rq->route = route_match(rq->method, rq->path, &rq->params, &path_known);
+	if (!rq->route) {
+		if (path_known) {
+			allow_header(rq);
+			return reply_error(rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
+					   "不支持的请求方法 %s", rq->method);
+		}
+		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", NULL, "没有这个接口");
+	}
+	const tg_route *r = rq->route;
+	if (r->roles & R_PUBLIC) {
+		if (state_changing(rq->method) && auth_check_origin(rq))
+			return reply_failure(rq, TG_EINVAL);
+		return r->fn(rq);
+	}
+	if (!rq_store(rq))
+		return reply_failure(rq, TG_EIO);
+	int rc = auth_session(rq);
+	if (rc)
+		return reply_failure(rq, rc);
+	if (!rq->logged_in)
+		return reply_error(rq, MHD_HTTP_UNAUTHORIZED, "unauthenticated", NULL,
+				   "未登录或会话已过期，请重新登录");
+	if (!(r->roles & role_bit(rq->user.role)))
+		return reply_error(rq, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
+				   "当前角色无权进行此操作");
+	if (state_changing(rq->method) && (auth_check_origin(rq) || auth_check_csrf(rq)))
+		return rq->responded ? 0 : reply_failure(rq, TG_EINVAL);
+	bool in = false;
+	if ((rc = policy_check_scope(rq, &in)))
+		return reply_failure(rq, rc);
+	if (!in)
+		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", NULL, "没有找到该记录");
+	return r->fn(rq);
+}
+
+static void dispatch(http_request *rq)
+{
+	int rc;
+	if (rq->body_too_big) {
+		reply_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", NULL,
+			    "请求体过大（上限 %zu 字节）", rq->body_cap);
+		return;
+	}
+	if (is_api(rq->path))
+		rc = dispatch_api(rq);
+	else
+		rc = static_serve(rq);
+	if (!rq->responded)
+		reply_failure(rq, rc ? rc : TG_EIO);
+}
+
+/* ---- the response ---- */
+
+static enum MHD_Result send_response(http_request *rq)
+{
+	struct MHD_Response *resp;
+	if (rq->fd >= 0) {
+		resp = MHD_create_response_from_fd((uint64_t)rq->fd_size, rq->fd);
+		rq->fd = -1; /* MHD closes it */
+	} else {
+		size_t len = rq->out.len;
+		char *body = sb_detach(&rq->out, NULL);
+		resp = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+	}
+	if (!resp)
+		return MHD_NO;
+	add_common_headers(resp, rq->path);
+	if (rq->content_type)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rq->content_type);
+	for (int i = 0; i < rq->n_headers; i++)
+		MHD_add_response_header(resp, rq->headers[i][0], rq->headers[i][1]);
+	enum MHD_Result ok = MHD_queue_response(rq->conn, rq->status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+/* ---- request life ---- */
+
+static void client_address(http_request *rq)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(rq->ip, sizeof rq->ip, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+		inet_ntop(AF_INET, &in->sin_addr, rq->ip, sizeof rq->ip);
+		rq->loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		inet_ntop(AF_INET6, &in6->sin6_addr, rq->ip, sizeof rq->ip);
+		rq->loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+}
+
+static http_request *request_new(tg_http_server *srv, struct MHD_Connection *conn,
+				 const char *url, const char *method)
+{
+	http_request *rq = calloc(1, sizeof *rq);
+	if (!rq)
+		return NULL;
+	rq->srv = srv;
+	rq->conn = conn;
+	rq->method = method;
+	rq->path = strdup(url);
+	rq->fd = -1;
+	sb_init(&rq->out);
+	clock_gettime(CLOCK_MONOTONIC, &rq->started);
+	if (!rq->path) {
+		free(rq);
+		return NULL;
+	}
+	client_address(rq);
+	rq->body_cap = route_body_cap(method, url);
+	return rq;
+}
+
+static void request_free(http_request *rq)
+{
+	free(rq->path);
+	free(rq->body);
+	free(rq->extra_json);
+	route_params_free(&rq->params);
+	sb_release(&rq->out);
+	if (rq->fd >= 0)
+		close(rq->fd);
+	for (int i = 0; i < rq->n_headers; i++) {
+		free(rq->headers[i][0]);
+		free(rq->headers[i][1]);
+	}
+	if (rq->errs) {
+		tg_errors_free(rq->errs);
+		free(rq->errs);
+	}
+	free(rq);
+}
+
+static void log_request(http_request *rq)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ms = (long)((now.tv_sec - rq->started.tv_sec) * 1000 +
+			 (now.tv_nsec - rq->started.tv_nsec) / 1000000);
+	time_t t = time(NULL);
+	struct tm tm;
+	char at[32];
+	gmtime_r(&t, &tm);
+	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* The path only: no query string (it may carry search text), no
+	** cookie, no body; a person's id is a register id, not an ID number. */
+	fprintf(stderr, "%s %s %s %s %u %ldms %s\n", at, rq->ip, rq->method, rq->path, rq->status,
+		ms, rq->logged_in ? rq->user.username : "-");
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	tg_http_server *srv = cls;
+	http_request *rq = *con_cls;
+	(void)conn;
+	(void)toe;
+	if (!rq)
+		return;
+	if (srv->log)
+		log_request(rq);
+	request_free(rq);
+	*con_cls = NULL;
+}
+
+static void body_append(http_request *rq, const char *data, size_t n)
+{
+	if (rq->body_too_big)
+		return;
+	if (rq->body_len + n > rq->body_cap) {
+		rq->body_too_big = true;
+		free(rq->body);
+		rq->body = NULL;
+		rq->body_len = rq->body_alloc = 0;
+		return;
+	}
+	if (rq->body_len + n + 1 > rq->body_alloc) {
+		size_t want = rq->body_alloc ? rq->body_alloc : 4096;
+		while (want < rq->body_len + n + 1)
+			want *= 2;
+		if (want > rq->body_cap + 1)
+			want = rq->body_cap + 1;
+		char *p = realloc(rq->body, want);
+		if (!p) {
+			rq->body_too_big = true;
+			return;
+		}
+		rq->body = p;
+		rq->body_alloc = want;
+	}
+	memcpy(rq->body + rq->body_len, data, n);
+	rq->body_len += n;
+	rq->body[rq->body_len] = '\0';
+}
+
+/* A declared Content-Length above the cap: refuse before reading. */
+static bool declared_too_big(http_request *rq)
+{
+	const char *cl = rq_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (!cl)
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(cl, &end, 10);
+	return errno || *end || n > rq->body_cap;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	tg_http_server *srv = cls;
+	http_request *rq = *con_cls;
+	(void)version;
+	if (!rq) {
+		rq = request_new(srv, conn, url, method);
+		if (!rq)
+			return MHD_NO;
+		*con_cls = rq;
+		if (declared_too_big(rq)) {
+			rq->body_too_big = true;
+			dispatch(rq);
+			return send_response(rq);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!rq->responded)
+			body_append(rq, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (rq->responded)
+		return MHD_YES;
+	dispatch(rq);
+	return send_response(rq);
+}
+
+/* ---- start and stop ---- */
+
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, tg_error *err)
+{
+	char host[128];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return tg_error_set(err, TG_EINVAL, "bad_listen", "--listen",
+				    "监听地址“%s”无效（应为 主机:端口，如 127.0.0.1:8080）", listen);
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || port < 0 || port > 65535)
+		return tg_error_set(err, TG_EINVAL, "bad_listen", "--listen", "端口“%s”无效",
+				    colon + 1);
+	memset(ss, 0, sizeof *ss);
+	size_t hl = strlen(host);
+	if (hl >= 2 && host[0] == '[' && host[hl - 1] == ']') {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+		host[hl - 1] = '\0';
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &in6->sin6_addr) != 1)
+			return tg_error_set(err, TG_EINVAL, "bad_listen", "--listen",
+					    "IPv6 地址“%s”无效", host + 1);
+		return TG_OK;
+	}
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	in->sin_family = AF_INET;
+	in->sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &in->sin_addr) != 1)
+		return tg_error_set(err, TG_EINVAL, "bad_listen", "--listen",
+				    "IPv4 地址“%s”无效（请写数字地址，如 127.0.0.1）", host);
+	return TG_OK;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The UI folder: DIR/dist when it exists, else DIR; NULL when neither. */
+static char *web_root(const char *dir)
+{
+	char dist[PATH_MAX];
+	if (!dir)
+		dir = "web";
+	snprintf(dist, sizeof dist, "%s/dist", dir);
+	const char *use = is_dir(dist) ? dist : is_dir(dir) ? dir : NULL;
+	return use ? realpath(use, NULL) : NULL;
+}
+
+/* "evidence" beside a SQLite database file. */
+static char *evidence_dir(const char *db, const char *given, tg_error *err)
+{
+	char path[PATH_MAX];
+	if (given) {
+		snprintf(path, sizeof path, "%s", given);
+	} else {
+		const char *slash = strrchr(db, '/');
+		if (slash)
+			snprintf(path, sizeof path, "%.*s/evidence", (int)(slash - db), db);
+		else
+			snprintf(path, sizeof path, "evidence");
+	}
+	if (mkdir(path, 0700) && errno != EEXIST) {
+		tg_error_set(err, TG_EIO, "evidence_dir", "--evidence",
+			     "无法建立佐证材料目录“%s”：%s", path, strerror(errno));
+		return NULL;
+	}
+	char *real = realpath(path, NULL);
+	if (!real)
+		tg_error_set(err, TG_EIO, "evidence_dir", "--evidence", "佐证材料目录“%s”不可用",
+			     path);
+	return real;
+}
+
+static bool path_inside(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+	return !strncmp(path, root, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+static int load_plan(tg_http_server *srv, tg_error *err)
+{
+	tg_store *s = NULL;
+	tg_errors errs;
+	tg_errors_init(&errs);
+	char *json = NULL;
+	size_t len = 0;
+	int rc = store_open(srv->db, &s, err);
+	if (rc == TG_OK)
+		rc = store_get_plan(s, &json, &len, err);
+	if (rc == TG_OK) {
+		rc = json ? plan_load_buffer(json, len, &srv->plan, &errs)
+			  : plan_load_default(&srv->plan, &errs);
+		if (rc == TG_OK && rules_check_plan(srv->plan, &errs))
+			rc = TG_EINVAL;
+		if (rc)
+			tg_error_set(err, rc, "bad_plan", errs.count ? errs.items[0].path : "",
+				     "登记簿中保存的方案有误：%s",
+				     errs.count ? errs.items[0].message : "");
+	}
+	if (rc == TG_OK) {
+		srv->plan_batches = calloc(srv->plan->n_batches + 1, sizeof *srv->plan_batches);
+		if (!srv->plan_batches)
+			rc = TG_ENOMEM;
+		for (size_t i = 0; rc == TG_OK && i < srv->plan->n_batches; i++)
+			srv->plan_batches[i] = srv->plan->batches[i].id;
+	}
+	free(json);
+	tg_errors_free(&errs);
+	store_close(s);
+	return rc;
+}
+
+void http_stop(tg_http_server *srv)
+{
+	if (!srv)
+		return;
+	if (srv->daemon)
+		MHD_stop_daemon(srv->daemon);
+	for (size_t i = 0; i < srv->n_stores; i++)
+		store_close(srv->stores[i]);
+	free(srv->stores);
+	cache_free(srv->cache);
+	plan_free(srv->plan);
+	free(srv->plan_batches);
+	auth_forget_ip_failures(srv);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv->db);
+	free(srv->web_root);
+	free(srv->evidence_dir);
+	free(srv);
+}
+
+int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, tg_error *err)
+{
+	struct sockaddr_storage addr;
+	*out = NULL;
+	int rc = parse_listen(cfg->listen ? cfg->listen : "127.0.0.1:8080", &addr, err);
+	if (rc)
+		return rc;
+	tg_http_server *srv = calloc(1, sizeof *srv);
+	if (!srv)
+		return TG_ENOMEM;
+	pthread_mutex_init(&srv->lock, NULL);
+	srv->db = strdup(cfg->db);
+	srv->log = cfg->log;
+	srv->web_root = web_root(cfg->web);
+	srv->cache = cache_new();
+	if (!srv->db || !srv->cache) {
+		rc = TG_ENOMEM;
+		goto fail;
+	}
+	if ((rc = load_plan(srv, err)))
+		goto fail;
+	if (!(srv->evidence_dir = evidence_dir(cfg->db, cfg->evidence, err))) {
+		rc = TG_EIO;
+		goto fail;
+	}
+	if (srv->web_root && path_inside(srv->evidence_dir, srv->web_root)) {
+		rc = tg_error_set(err, TG_EINVAL, "evidence_in_web_root", "--evidence",
+				  "佐证材料目录不能位于网页目录之内");
+		goto fail;
+	}
+	srv->daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		on_request, srv, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_CONNECTIONS,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_SECONDS,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+	if (!srv->daemon) {
+		rc = tg_error_set(err, TG_EIO, "listen_failed", "--listen",
+				  "无法在“%s”上监听（端口被占用或地址无效）",
+				  cfg->listen ? cfg->listen : "127.0.0.1:8080");
+		goto fail;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	if (port)
+		*port = di ? di->port : 0;
+	*out = srv;
+	return TG_OK;
+fail:
+	http_stop(srv);
+	return rc;
+}

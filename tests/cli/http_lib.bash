@@ -1,0 +1,119 @@
+# tests/cli/http_lib.bash: what the HTTP stories (http_*.sh) share.  Source
+# it after ../lib.sh.  Not a story itself (tests/run runs *.sh only).
+#
+#   http_setup                 fresh database from the demo register (or the
+#                              small tests/data/http-bundle.json)
+#   add_user NAME ROLE [opts]  tuogou user add, password $PW
+#   serve_start                tuogou serve on a free loopback port; $BASE
+#   login NAME [PASSWORD]      prints the status; session in $T/jar.NAME
+#                              (a cookie already there is presented), CSRF
+#                              token in $T/csrf.NAME: call `as NAME` next
+#   req METHOD PATH [curl args...]   status on stdout, body $T/body, headers $T/hdr
+#   as NAME                    following req calls use NAME's session
+#
+# The server is stopped by the EXIT trap (and its clean exit checked by
+# serve_stop, which each story calls before finish).
+export LC_ALL=C.UTF-8
+BUNDLE=$TOP/data/demo-bundle.json
+[ -f "$BUNDLE" ] || BUNDLE=$TOP/tests/data/http-bundle.json
+DB=$T/tuogou.db
+WEB=$T/web
+PW='Zz-test-Pass-2017'
+SERVER_PID=
+USER_JAR=
+CSRF=
+
+serve_kill() {
+	if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+		kill -TERM "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+	fi
+	SERVER_PID=
+}
+trap 'serve_kill; rm -rf "$T"' EXIT
+
+http_setup() {
+	mkdir -p "$WEB/assets"
+	printf '<!doctype html><html lang="zh-CN"><title>脱钩</title><script src="/assets/app.js"></script></html>\n' >"$WEB/index.html"
+	printf 'console.log("ok");\n' >"$WEB/assets/app.js"
+	printf 'body{}\n' >"$WEB/assets/app.css"
+	printf 'secret\n' >"$T/secret.txt"
+	tg import --db "$DB" "$BUNDLE" >/dev/null 2>"$T/err" || {
+		fail "import $BUNDLE: $(head -c 300 "$T/err")"
+		finish
+		exit 1
+	}
+}
+
+q() { sqlite3 -batch -noheader "$DB" "$@"; }
+
+add_user() { # add_user NAME ROLE [options...]
+	local name=$1 role=$2
+	shift 2
+	printf '%s\n' "$PW" | tg user add "$name" --role "$role" --db "$DB" "$@" >/dev/null 2>"$T/err" ||
+		fail "user add $name: $(cat "$T/err")"
+}
+
+serve_start() {
+	$TUOGOU_WRAP "$TUOGOU" serve --db "$DB" --listen 127.0.0.1:0 --web "$WEB" "$@" 2>"$T/serve.log" &
+	SERVER_PID=$!
+	local i
+	for i in $(seq 1 100); do
+		PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve.log" | head -1)
+		[ -n "$PORT" ] && break
+		sleep 0.1
+	done
+	if [ -z "$PORT" ]; then
+		fail "server did not start: $(head -c 400 "$T/serve.log")"
+		finish
+		exit 1
+	fi
+	BASE=http://127.0.0.1:$PORT
+	HOSTPORT=127.0.0.1:$PORT
+}
+
+# serve_stop: SIGTERM, and the server must exit 0 (under ASan: no leak).
+serve_stop() {
+	kill -TERM "$SERVER_PID"
+	wait "$SERVER_PID"
+	local rc=$?
+	SERVER_PID=
+	if [ $rc = 0 ]; then pass "server stops cleanly on SIGTERM"; else
+		fail "server exit $rc: $(grep -v '^20..-' "$T/serve.log" | head -c 1500)"
+	fi
+}
+
+as() { USER_JAR=$T/jar.$1; CSRF=$(cat "$T/csrf.$1" 2>/dev/null); }
+
+req() { # req METHOD PATH [curl args...]
+	local method=$1 path=$2
+	shift 2
+	local jar=()
+	[ -n "$USER_JAR" ] && jar=(-b "$USER_JAR" -c "$USER_JAR")
+	curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' -X "$method" "${jar[@]}" "$@" "$BASE$path"
+}
+
+# A state-changing JSON request with the session's CSRF token.
+send() { # send METHOD PATH JSON [curl args...]
+	local method=$1 path=$2 json=$3
+	shift 3
+	req "$method" "$path" -H 'Content-Type: application/json' -H "X-CSRF-Token: $CSRF" \
+		--data-binary "$json" "$@"
+}
+
+login() { # login NAME [PASSWORD]
+	local name=$1 pw=${2:-$PW}
+	USER_JAR=$T/jar.$name
+	local code
+	code=$(req POST /api/v1/session -H 'Content-Type: application/json' \
+		--data-binary "{\"username\": \"$name\", \"password\": \"$pw\"}")
+	sed -n 's/.*"csrf_token": "\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/csrf.$name"
+	CSRF=$(cat "$T/csrf.$name")
+	echo "$code"
+}
+
+body() { cat "$T/body"; }
+# json_field KEY: the first string value of KEY in the body.
+json_field() { sed -n "s/.*\"$1\": \"\\([^\"]*\\)\".*/\\1/p" "$T/body" | head -1; }
+json_number() { sed -n "s/.*\"$1\": \\([0-9]*\\).*/\\1/p" "$T/body" | head -1; }
+header() { grep -i "^$1:" "$T/hdr" | head -1 | cut -d' ' -f2- | tr -d '\r'; }

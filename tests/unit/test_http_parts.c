@@ -1,0 +1,215 @@
+/*
+** test_http_parts.c: unit tests of the pieces of the web server that need
+** no socket: the multipart parser and content sniffing (multipart.c), the
+** route table's matching and its deny-by-default shape (routes.c), the
+** password rules (auth.c) and the field rights of departments (policy.c).
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "http_impl.h"
+
+/* ---- multipart ---- */
+
+static void test_boundary(void **state)
+{
+	char b[80];
+	(void)state;
+	assert_int_equal(multipart_boundary("multipart/form-data; boundary=abc123", b, sizeof b), 0);
+	assert_string_equal(b, "abc123");
+	assert_int_equal(multipart_boundary("multipart/form-data; charset=utf-8; boundary=\"x y\"", b,
+					    sizeof b), 0);
+	assert_string_equal(b, "x y");
+	assert_int_not_equal(multipart_boundary("application/json", b, sizeof b), 0);
+	assert_int_not_equal(multipart_boundary("multipart/form-data", b, sizeof b), 0);
+	assert_int_not_equal(multipart_boundary(NULL, b, sizeof b), 0);
+}
+
+static const char body[] =
+	"--XyZ\r\n"
+	"Content-Disposition: form-data; name=\"rule\"\r\n"
+	"\r\n"
+	"decoupling.incomplete\r\n"
+	"--XyZ\r\n"
+	"Content-Disposition: form-data; name=\"file\"; filename=\"批复.pdf\"\r\n"
+	"Content-Type: application/octet-stream\r\n"
+	"\r\n"
+	"%PDF-1.4\r\n--not the boundary\r\n"
+	"\r\n--XyZ--\r\n";
+
+static void test_parse(void **state)
+{
+	mp_form f;
+	(void)state;
+	assert_int_equal(multipart_parse(body, sizeof body - 1, "XyZ", &f), 0);
+	assert_int_equal(f.n, 2);
+	const mp_part *rule = multipart_get(&f, "rule");
+	assert_non_null(rule);
+	assert_int_equal(rule->len, strlen("decoupling.incomplete"));
+	assert_memory_equal(rule->data, "decoupling.incomplete", rule->len);
+	assert_null(rule->filename);
+	const mp_part *file = multipart_get(&f, "file");
+	assert_non_null(file);
+	assert_string_equal(file->filename, "批复.pdf");
+	assert_string_equal(file->content_type, "application/octet-stream");
+	assert_int_equal(file->len, strlen("%PDF-1.4\r\n--not the boundary\r\n"));
+	assert_null(multipart_get(&f, "subject"));
+	multipart_free(&f);
+}
+
+static void test_parse_malformed(void **state)
+{
+	mp_form f;
+	(void)state;
+	static const char no_end[] = "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx";
+	assert_int_not_equal(multipart_parse(no_end, sizeof no_end - 1, "B", &f), 0);
+	multipart_free(&f);
+	static const char no_name[] = "--B\r\nContent-Type: text/plain\r\n\r\nx\r\n--B--\r\n";
+	assert_int_not_equal(multipart_parse(no_name, sizeof no_name - 1, "B", &f), 0);
+	multipart_free(&f);
+	static const char no_headers[] = "--B\r\nxxxxxxxx";
+	assert_int_not_equal(multipart_parse(no_headers, sizeof no_headers - 1, "B", &f), 0);
+	multipart_free(&f);
+	assert_int_not_equal(multipart_parse("", 0, "B", &f), 0);
+	multipart_free(&f);
+	static const char wrong[] = "--A\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--A--";
+	assert_int_not_equal(multipart_parse(wrong, sizeof wrong - 1, "B", &f), 0);
+	multipart_free(&f);
+}
+
+static void test_sniff(void **state)
+{
+	(void)state;
+	assert_string_equal(sniff_content_type("%PDF-1.7\n", 9), "application/pdf");
+	assert_string_equal(sniff_content_type("\x89PNG\r\n\x1a\n....", 12), "image/png");
+	assert_string_equal(sniff_content_type("\xff\xd8\xff\xe0", 4), "image/jpeg");
+	static const char xlsx[] = "PK\x03\x04....[Content_Types].xml....xl/workbook.xml";
+	assert_string_equal(sniff_content_type(xlsx, sizeof xlsx - 1),
+			    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+	static const char docx[] = "PK\x03\x04....[Content_Types].xml....word/document.xml";
+	assert_string_equal(sniff_content_type(docx, sizeof docx - 1),
+			    "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+	assert_null(sniff_content_type("PK\x03\x04 some zip", 14));
+	assert_string_equal(sniff_content_type("纪要\n", strlen("纪要\n")), "text/plain; charset=utf-8");
+	assert_null(sniff_content_type("\x7f" "ELF", 4));
+	assert_null(sniff_content_type("a\0b", 3));
+	assert_null(sniff_content_type("\xc3\x28", 2)); /* invalid UTF-8 */
+	assert_null(sniff_content_type("", 0));
+}
+
+/* ---- routes ---- */
+
+static void test_route_match(void **state)
+{
+	route_params p = {{0}, 0};
+	bool known;
+	(void)state;
+	const tg_route *r = route_match("GET", "/api/v1/associations/51410300MJ28509647", &p, &known);
+	assert_non_null(r);
+	assert_int_equal(r->array, ARR_ASSOCIATIONS);
+	assert_int_equal(r->scope, SCOPE_RECORD);
+	assert_int_equal(p.n, 1);
+	assert_string_equal(p.value[0], "51410300MJ28509647");
+	route_params_free(&p);
+
+	r = route_match("GET", "/api/v1/annual_reports/51410300MJ28509647/2017", &p, &known);
+	assert_non_null(r);
+	assert_int_equal(p.n, 2);
+	assert_string_equal(p.value[1], "2017");
+	route_params_free(&p);
+
+	r = route_match("GET", "/api/v1/associations/X/checklist", &p, &known);
+	assert_non_null(r);
+	assert_ptr_equal(r->fn, api_checklist_get);
+	route_params_free(&p);
+
+	assert_null(route_match("DELETE", "/api/v1/associations/X", &p, &known));
+	assert_true(known); /* 405, not 404 */
+	assert_null(route_match("GET", "/api/v1/associations/X/nothing", &p, &known));
+	assert_false(known);
+	assert_null(route_match("GET", "/api/v1/associations//checklist", &p, &known));
+	assert_null(route_match("GET", "/api/v1/associations/", &p, &known));
+	assert_non_null(route_match("HEAD", "/healthz", &p, &known));
+	route_params_free(&p);
+}
+
+/* Deny by default: only /healthz and the login are open, no route is open
+** to the three administrators except the session, every write is closed to
+** them. */
+static void test_route_table_shape(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < tg_routes_count; i++) {
+		const tg_route *r = &tg_routes[i];
+		if (r->roles & R_PUBLIC)
+			assert_true(!strcmp(r->pattern, "/healthz") || !strcmp(r->pattern, "/api/v1/session"));
+		if (strcmp(r->pattern, "/api/v1/session"))
+			assert_int_equal(r->roles & R_ADMINS, 0);
+		assert_int_not_equal(r->roles, 0);
+		assert_non_null(r->fn);
+	}
+	assert_int_equal(route_body_cap("POST", "/api/v1/import"), HTTP_IMPORT_CAP);
+	assert_int_equal(route_body_cap("POST", "/api/v1/associations/X/evidence"), HTTP_UPLOAD_CAP);
+	assert_int_equal(route_body_cap("PUT", "/api/v1/persons/P1"), HTTP_JSON_CAP);
+}
+
+/* ---- passwords and rights ---- */
+
+static void test_password_rules(void **state)
+{
+	tg_error e;
+	(void)state;
+	assert_int_equal(http_password_check("boss", "Zz-test-Pass-2017", &e), 0);
+	assert_int_not_equal(http_password_check("boss", "Short-1a", &e), 0);
+	assert_string_equal(e.code, "weak_password");
+	assert_int_not_equal(http_password_check("boss", "alllowercaseletters", &e), 0);
+	assert_int_equal(http_password_check("boss", "lowercase-and-123", &e), 0);
+	assert_int_not_equal(http_password_check("zhangsan", "My-ZhangSan-2017", &e), 0);
+	assert_int_not_equal(http_password_check("boss", "Tab\there-Pass-1", &e), 0);
+}
+
+static void test_rights(void **state)
+{
+	tg_user fin = {0}, unit = {0}, office = {0}, sys = {0};
+	(void)state;
+	strcpy(fin.role, "department");
+	strcpy(fin.department, "finance");
+	strcpy(unit.role, "unit");
+	strcpy(unit.unit, "U01");
+	strcpy(office.role, "office");
+	strcpy(sys.role, "sysadmin");
+	assert_true(policy_can_write_field(&fin, ARR_ASSOCIATIONS, "independent_account_on"));
+	assert_false(policy_can_write_field(&fin, ARR_ASSOCIATIONS, "decoupled_on"));
+	assert_true(policy_can_create(&fin, ARR_APPROPRIATIONS));
+	assert_false(policy_can_create(&fin, ARR_ASSOCIATIONS));
+	assert_true(policy_can_write_field(&unit, ARR_ASSOCIATIONS, "decoupled_on"));
+	assert_false(policy_can_write_field(&unit, ARR_ASSOCIATIONS, "accepted_on"));
+	assert_false(policy_can_create(&unit, ARR_ASSOCIATIONS));
+	assert_true(policy_can_write_field(&office, ARR_BATCHES, "due"));
+	assert_false(policy_can_write_field(&sys, ARR_ASSOCIATIONS, "name"));
+	assert_false(policy_can_create(&sys, ARR_STAFF));
+	tg_record_filter f = policy_scope(&unit);
+	assert_string_equal(f.unit, "U01");
+	assert_null(f.association);
+	assert_false(policy_sees_all(&unit));
+	assert_true(policy_sees_all(&fin));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_boundary),
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_sniff),
+		cmocka_unit_test(test_route_match),
+		cmocka_unit_test(test_route_table_shape),
+		cmocka_unit_test(test_password_rules),
+		cmocka_unit_test(test_rights),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
