@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# tests/browser/run.sh: the web UI tested in a real browser, against the real
+# server on a scratch database.  Prints one "ok - NAME" or "not ok - NAME" line
+# per test (tests/run counts them) and exits non-zero when anything failed.
+#
+#   1. builds the UI: npm ci && npm run build in web/ (into web/dist)
+#   2. creates a scratch database: build/tuogou import --db $DB data/demo-bundle.json
+#      (tests/browser/fixtures/bundle.json when the demo bundle is missing)
+#   3. creates the test users: office1 (role office) and unit06 (role unit,
+#      unit U06), password on stdin
+#   4. starts build/tuogou serve --db $DB --listen 127.0.0.1:$PORT --web web/dist
+#      and waits for /healthz
+#   5. runs node --test tests/browser/ (playwright-core + /usr/bin/chromium)
+#   6. stops the server
+#
+# Environment: TUOGOU_BIN (default build/tuogou), TUOGOU_TEST_PORT (default: a random port),
+# TUOGOU_KEEP=1 keeps the scratch folder.  Screenshots: tests/artifacts/.
+set -u
+cd "$(dirname "$0")/../.."
+TOP=$(pwd)
+PORT=${TUOGOU_TEST_PORT:-$((21000 + RANDOM % 20000))}
+USER_NAME=office1
+PASSWORD=Tuogou-Test-2017
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/tuogou-browser.XXXXXX")
+LOG=$SCRATCH/log
+SERVER_PID=
+failed=0
+
+cleanup() {
+	if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+		kill "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+	fi
+	[ "${TUOGOU_KEEP:-0}" = 1 ] || rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
+
+step_fail() { # step_fail NAME: report a failed setup step with its log, then stop
+	echo "not ok - $1"
+	sed 's/^/#   /' "$LOG" | tail -n 40
+	exit 1
+}
+
+# ---------------------------------------------------------------- 0. what the run needs
+if [ ! -x /usr/bin/chromium ]; then
+	echo "not ok - browser tests need Debian's chromium (apt-get install -y chromium)"
+	exit 1
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	echo "not ok - browser tests need node and npm"
+	exit 1
+fi
+
+# ---------------------------------------------------------------- 1. the UI
+WEB_DIR=$TOP/web
+if [ -f web/package.json ]; then
+	(cd web && npm ci --no-audit --no-fund && npm run build) >"$LOG" 2>&1 ||
+		step_fail "the web UI builds (npm ci && npm run build in web/)"
+	WEB_DIR=$TOP/web/dist
+fi
+(cd tests/browser && npm ci --no-audit --no-fund) >"$LOG" 2>&1 ||
+	step_fail "the browser test tools install (npm ci in tests/browser/)"
+
+# ---------------------------------------------------------------- 2-4. the server
+TUOGOU=${TUOGOU_BIN:-build/tuogou}
+if [ ! -x "$TUOGOU" ] && [ "$TUOGOU" = build/tuogou ]; then
+	{ cmake -S . -B build -G Ninja && cmake --build build; } >"$LOG" 2>&1 ||
+		step_fail "build/tuogou builds"
+fi
+BUNDLE=data/demo-bundle.json
+[ -f "$BUNDLE" ] || BUNDLE=tests/browser/fixtures/bundle.json
+DB=$SCRATCH/tuogou.db
+URL=http://127.0.0.1:$PORT
+
+echo "# browser tests against $TUOGOU serve ($BUNDLE)"
+"$TUOGOU" import --db "$DB" "$BUNDLE" >"$LOG" 2>&1 ||
+	step_fail "tuogou import of $BUNDLE into a scratch database"
+printf '%s\n' "$PASSWORD" | "$TUOGOU" user add "$USER_NAME" --role office --db "$DB" >"$LOG" 2>&1 ||
+	step_fail "tuogou user add $USER_NAME --role office"
+printf '%s\n' "$PASSWORD" | "$TUOGOU" user add unit06 --role unit --unit U06 --db "$DB" >"$LOG" 2>&1 ||
+	step_fail "tuogou user add unit06 --role unit --unit U06"
+"$TUOGOU" serve --db "$DB" --listen "127.0.0.1:$PORT" --web "$WEB_DIR" >"$SCRATCH/server.log" 2>&1 &
+SERVER_PID=$!
+
+up=0
+for _ in $(seq 1 100); do
+	if [ "$(curl -fsS "$URL/healthz" 2>/dev/null)" = ok ]; then up=1; break; fi
+	kill -0 "$SERVER_PID" 2>/dev/null || break
+	sleep 0.2
+done
+if [ $up != 1 ]; then
+	cp "$SCRATCH/server.log" "$LOG"
+	step_fail "the server answers /healthz on $URL"
+fi
+
+# ---------------------------------------------------------------- 5. the tests
+TUOGOU_BASE_URL=$URL TUOGOU_TEST_USER=$USER_NAME TUOGOU_TEST_PASSWORD=$PASSWORD \
+	timeout 900 node --test --test-reporter=tap tests/browser/ >"$SCRATCH/tap" 2>&1
+rc=$?
+
+# node's TAP has "ok 3 - name" at column 0 for each top-level test; the
+# repository's runner counts "ok - name" and "not ok - name".
+n=$(grep -cE '^(not )?ok [0-9]+ - ' "$SCRATCH/tap")
+awk '
+	/^(not )?ok [0-9]+ - / {
+		bad = ($1 == "not")
+		line = $0
+		sub(/^(not )?ok [0-9]+ - /, "", line)
+		print (bad ? "not ok - " : "ok - ") line
+		showing = bad
+		next
+	}
+	showing && /^  / { print "#" $0 }
+' "$SCRATCH/tap"
+if [ "$n" = 0 ] || { [ $rc -ne 0 ] && ! grep -qE '^not ok [0-9]+ - ' "$SCRATCH/tap"; }; then
+	echo "not ok - node --test tests/browser/ ran (exit $rc)"
+	sed 's/^/#   /' "$SCRATCH/tap" | tail -n 40
+	failed=1
+fi
+grep -qE '^not ok [0-9]+ - ' "$SCRATCH/tap" && failed=1
+[ $rc -ne 0 ] && failed=1
+
+# ---------------------------------------------------------------- 6. stop (trap)
+if [ $failed != 0 ]; then
+	echo "# server log (last lines):"
+	tail -n 20 "$SCRATCH/server.log" | sed 's/^/#   /'
+fi
+echo "# screenshots: tests/artifacts/"
+exit $failed

@@ -1,0 +1,58 @@
+// fmt.js: how dates, numbers and money look on screen (ui.md): dates as
+// 2017年12月31日, YYYY-MM-DD in inputs, thousands separators, money in 元.
+
+const nf = new Intl.NumberFormat('zh-CN');
+const mf = new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export function date(s) {
+  if (!s) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  if (!m) return String(s);
+  return `${m[1]}年${Number(m[2])}月${Number(m[3])}日`;
+}
+
+export function dateTime(s) {
+  if (!s) return '—';
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return String(s);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+export const num = (n) => (n === null || n === undefined || n === '' ? '—' : nf.format(Number(n)));
+export const money = (n) => (n === null || n === undefined || n === '' ? '—' : `${mf.format(Number(n))} 元`);
+export const area = (n) => (n === null || n === undefined || n === '' ? '—' : `${nf.format(Number(n))} ㎡`);
+export const bool = (b) => (b ? '是' : '否');
+
+export function isoToday() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+export function isIsoDate(s) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s || '')) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+// A person's ID number is masked by the API; mask again should a full one
+// ever arrive (nothing personal on screen by accident).
+export function maskId(s) {
+  if (!s) return '—';
+  if (s.includes('*')) return s;
+  return s.length > 10 ? `${s.slice(0, 6)}${'*'.repeat(s.length - 10)}${s.slice(-4)}` : '****';
+}
+
+export function bytes(n) {
+  if (n === null || n === undefined) return '—';
+  if (n < 1024) return `${nf.format(n)} 字节`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+// A date as the register stood on `asOf`: a later one has not happened yet.
+export const dateAsOf = (s, asOf) => (s && (!asOf || s <= asOf) ? date(s) : '—');
+
+// The server's own words for a date that is not one (bundle validation).
+export const badDate = (v) => `“${v}”不是有效日期（应为 YYYY-MM-DD 格式的真实日期）`;

@@ -1,0 +1,68 @@
+// labels.js: the Chinese words of tuogou, from the glossary (one word for one
+// thing, everywhere).  Nothing else on screen should invent a term.
+
+export const FIELD = {
+  id: '编号', uscc: '统一社会信用代码', name: '名称', kind: '类型', level: '层级',
+  member_basis: '会员构成', registered_on: '登记日期', deregistered_on: '注销日期', unit: '主管单位',
+  link: '关系类型', link_cancelled_on: '关系取消日期', scope_override: '范围认定', batch: '批次',
+  plan_submitted_on: '脱钩方案报送日期', decoupled_on: '脱钩完成日期', report_submitted_on: '工作总结报送日期',
+  accepted_on: '验收日期', audit_report_on: '审计报告日期', independent_account_on: '独立账户日期',
+  asset_inventory_on: '资产清查日期', party_org: '设有党组织', party_transferred_on: '党建关系移交日期',
+  charter_filed_on: '章程核准备案日期', staffing_quota: '事业编制数', staffing_quota_cancelled_on: '编制核销日期',
+  function_list_on: '职能清单印发日期', id_number: '公民身份号码', civil_servant: '公务员（含参公、在职工作人员）',
+  leading_cadre: '领导干部', retired_on: '退休日期', left_public_service_on: '辞去公职日期', person: '人员编号',
+  association: '协会统一社会信用代码', role: '职务', legal_representative: '法定代表人', from: '起始日期',
+  to: '终止日期', recommended_by_unit: '主管单位推荐安排', paid: '取酬', approval: '审批备案',
+  departure_audit_on: '离任审计日期', labor_contract_on: '劳动合同签订日期', social_insurance_on: '社保参保日期',
+  address: '地址', owner: '产权性质', area: '使用面积（㎡）', approved_area: '核定面积（㎡）',
+  co_located_with_unit: '与主管单位合署办公', state_owned: '国有资产', value: '价值（元）', year: '年度',
+  amount: '金额（元）', on: '日期', purchase_item: '购买服务事项', disposition: '处置方式', stripped_on: '剥离日期',
+  legal_basis: '法律依据', purchase_ref: '购买服务合同', task: '任务', clause: '条款',
+  higher_level_doc_on: '上级文件印发日期', issued_on: '印发日期', published_on: '公开日期', body: '机构',
+  term_years: '任期（年）', contested: '差额选举', secret_ballot: '无记名投票', submitted_on: '报送日期',
+  approver_unit: '审批单位', list: '名录', reason: '原因', removed_on: '移出日期', due: '截止日期',
+  evidence: '佐证材料', file: '佐证材料', version: '版本',
+};
+
+export const VALUE = {
+  unit_kind: { organ: '行政机关', organ_affiliate: '行政机关下属单位', civil_service_managed: '参照公务员法管理单位', other: '其他' },
+  level: { city: '全市性', county: '县级' },
+  member_basis: { industry_units: '同业单位', trade_persons: '同业人员', regional_orgs: '同地域经济组织', other: '其他' },
+  link: { sponsor: '主办', supervisor: '主管', liaison: '联系', host: '挂靠' },
+  role: { president: '会长（理事长）', vice_president: '副会长', secretary_general: '秘书长', director: '理事', supervisor: '监事', dispatched_supervisor: '委派监事', other: '其他' },
+  owner: { administrative: '行政办公用房', own: '自有', leased: '租用' },
+  appropriation_kind: { direct: '财政直接拨款', purchase: '政府购买服务' },
+  disposition: { administrative: '行政职能（应剥离）', transfer: '移交', entrust: '购买服务委托', retain_by_law: '依法保留' },
+  approval_kind: { approval: '审批', filing: '备案' },
+  body: { assembly: '会员（代表）大会', board: '理事会', supervisors: '监事会' },
+  list: { abnormal: '活动异常名录', serious: '严重违法失信名单' },
+  finding_state: { open: '待办', overdue: '逾期' },
+};
+
+export const val = (kind, v) => (v === null || v === undefined || v === '' ? '—' : VALUE[kind]?.[v] ?? String(v));
+
+export const STAGES = [
+  ['registered', '在册'], ['in_scope', '纳入范围'], ['plan_submitted', '方案已报'],
+  ['decoupled', '脱钩完成'], ['summary_submitted', '总结已报'], ['accepted', '已验收'],
+];
+export const STAGE = Object.fromEntries(STAGES);
+
+export const ROLE = {
+  office: '联合工作组办公室', civil_affairs: '民政局', unit: '主管单位', department: '职能部门',
+  association: '行业协会商会', sysadmin: '系统管理员', secadmin: '安全管理员', auditor: '安全审计员',
+};
+
+export const LIGHT = {
+  red: { word: '逾期', icon: '✕' },
+  yellow: { word: '临近', icon: '!' },
+  green: { word: '正常', icon: '✓' },
+};
+
+export const CHECK_STATUS = { done: '已完成', open: '待办', overdue: '逾期', 'n/a': '不适用' };
+
+export const ARRAY = {
+  batches: '批次', units: '主管单位', associations: '行业协会商会', persons: '人员', posts: '任职',
+  staff: '工作人员', premises: '办公用房', assets: '资产', appropriations: '财政资金', functions: '职能',
+  unit_tasks: '配套文件', elections: '换届选举', annual_reports: '年度工作报告', foreign_approvals: '外事审批',
+  credit_listings: '信用名录', evidence: '佐证材料',
+};

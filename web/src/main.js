@@ -1,0 +1,211 @@
+// main.js: the shell of the single-page app: session, top bar (product name,
+// 截至 date picker, user and role, 退出), the left navigation by task (only what
+// the role may open), the breadcrumb, and a hash router (#/path?query) so the
+// server only ever serves index.html and static files.
+
+import './style.css';
+import { h, replace } from './dom.js';
+import { api, session, forget } from './api.js';
+import * as fmt from './fmt.js';
+import { ROLE } from './labels.js';
+import { loading, errorBox, dateInput } from './ui.js';
+
+const PAGES = {
+  login: () => import('./pages/login.js'),
+  dashboard: () => import('./pages/dashboard.js'),
+  associations: () => import('./pages/associations.js'),
+  association: () => import('./pages/association.js'),
+  units: () => import('./pages/units.js'),
+  unit: () => import('./pages/unit.js'),
+  findings: () => import('./pages/findings.js'),
+  tasks: () => import('./pages/tasks.js'),
+  plan: () => import('./pages/plan.js'),
+  import: () => import('./pages/import.js'),
+  home: () => import('./pages/home.js'),
+};
+
+const BUSINESS = ['office', 'civil_affairs', 'unit', 'department', 'association'];
+const NAV = [
+  ['工作进度', [
+    ['dashboard', '总览', '#/dashboard', ['office', 'civil_affairs', 'unit', 'department']],
+    ['findings', '问题清单', '#/findings', BUSINESS],
+    ['tasks', '责任分工', '#/tasks', ['office', 'unit', 'department']],
+  ]],
+  ['登记簿', [
+    ['associations', '协会名录', '#/associations', ['office', 'civil_affairs', 'unit', 'department']],
+    ['association', '本协会', (u) => `#/associations/${encodeURIComponent(u.association || '')}`, ['association']],
+    ['units', '主管单位', '#/units', ['office', 'civil_affairs', 'department']],
+    ['unit', '本单位', (u) => `#/units/${encodeURIComponent(u.unit || '')}`, ['unit']],
+  ]],
+  ['政策与数据', [
+    ['plan', '政策条款', '#/plan', BUSINESS],
+    ['import', '导入', '#/import', ['office']],
+  ]],
+];
+
+// route name -> which NAV entry lights up, and the roles that may open it
+const ACCESS = {
+  dashboard: ['office', 'civil_affairs', 'unit', 'department'],
+  findings: BUSINESS, tasks: ['office', 'unit', 'department'],
+  associations: ['office', 'civil_affairs', 'unit', 'department'], association: BUSINESS,
+  units: ['office', 'civil_affairs', 'department', 'unit'], unit: ['office', 'civil_affairs', 'department', 'unit'],
+  plan: BUSINESS, import: ['office'], home: null,
+};
+
+export const state = {
+  asOf: sessionStorage.getItem('tuogou.as_of') || fmt.isoToday(),
+};
+
+function parseHash() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const cut = raw.indexOf('?');
+  const p = cut < 0 ? raw : raw.slice(0, cut);
+  const q = cut < 0 ? '' : raw.slice(cut + 1);
+  const parts = p.split('/').filter(Boolean).map((x) => { try { return decodeURIComponent(x); } catch { return x; } });
+  const query = Object.fromEntries(new URLSearchParams(q));
+  let name = parts[0] || '';
+  const params = {};
+  if (name === 'associations' && parts[1]) { name = 'association'; params.uscc = parts[1]; }
+  else if (name === 'units' && parts[1]) { name = 'unit'; params.id = parts[1]; }
+  return { name, params, query };
+}
+
+export function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+export function hashWith(base, query) {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== null && v !== undefined && v !== '') qs.set(k, v);
+  const s = qs.toString();
+  return s ? `${base}?${s}` : base;
+}
+
+const app = document.getElementById('app');
+let shell = null;
+let seq = 0;
+
+function landing(role) {
+  if (ACCESS.dashboard.includes(role)) return '#/dashboard';
+  if (role === 'association') return `#/associations/${encodeURIComponent(session.user.association || '')}`;
+  return '#/home';
+}
+
+function buildShell() {
+  const u = session.user;
+  const asOfBox = dateInput({ id: 'as-of', name: 'as_of', value: state.asOf, min: '2000-01-01', max: '2099-12-31', required: true });
+  const asOf = asOfBox.querySelector('input');
+  asOf.setAttribute('aria-describedby', 'as-of-text');
+  const asOfText = h('span', { id: 'as-of-text', class: 'as-of-text' }, fmt.date(state.asOf));
+  asOf.addEventListener('change', () => {
+    if (!fmt.isIsoDate(asOf.value)) { asOf.setAttribute('aria-invalid', 'true'); asOf.title = fmt.badDate(asOf.value); return; }
+    asOf.removeAttribute('aria-invalid'); asOf.removeAttribute('title');
+    if (asOf.value === state.asOf) return;
+    state.asOf = asOf.value;
+    sessionStorage.setItem('tuogou.as_of', state.asOf);
+    replace(asOfText, fmt.date(state.asOf));
+    route();
+  });
+  asOf.addEventListener('keydown', (e) => { if (e.key === 'Enter') asOf.dispatchEvent(new Event('change')); });
+  const today = h('button', { type: 'button', class: 'link-button on-dark', onclick: () => { asOf.value = fmt.isoToday(); asOf.dispatchEvent(new Event('change')); } }, '今天');
+  const logout = h('button', { type: 'button', class: 'btn-logout', id: 'logout', onclick: doLogout }, '退出');
+  const nav = h('nav', { class: 'sidenav', 'aria-label': '主导航' },
+    NAV.map(([group, items]) => {
+      const mine = items.filter(([, , , roles]) => (roles ? roles.includes(u.role) : true));
+      if (!mine.length) return null;
+      return h('div', { class: 'nav-group' }, h('h2', { class: 'nav-title' }, group),
+        h('ul', null, mine.map(([key, label, href]) => h('li', null, h('a', { href: typeof href === 'function' ? href(u) : href, dataset: { nav: key } }, label)))));
+    }));
+  const crumbs = h('nav', { class: 'breadcrumb', 'aria-label': '当前位置' }, h('ol', null));
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  const printHead = h('div', { class: 'print-head', 'aria-hidden': 'true' });
+  shell = { nav, crumbs, main, asOf, asOfText, printHead };
+  replace(app,
+    h('a', { class: 'skip', href: '#main', onclick: (e) => { e.preventDefault(); main.focus(); } }, '跳到正文'),
+    h('header', { class: 'topbar' },
+      h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, '行业协会商会脱钩管理系统')),
+      h('div', { class: 'topbar-asof' }, h('label', { for: 'as-of' }, '截至'), asOfBox, asOfText, today),
+      h('div', { class: 'topbar-user' },
+        h('span', { class: 'user-name' }, u.display_name || u.user),
+        h('span', { class: 'user-role' }, ROLE[u.role] || u.role),
+        logout)),
+    h('div', { class: 'body' }, nav, h('div', { class: 'content' }, printHead, crumbs, main)));
+}
+
+async function doLogout() {
+  try { await api.del('session'); } catch { /* already gone */ }
+  session.user = null; session.csrf = null; forget();
+  sessionStorage.removeItem('tuogou.as_of');
+  state.asOf = fmt.isoToday();
+  shell = null;
+  location.hash = '#/login';
+}
+
+function setCrumbs(list) {
+  const ol = shell.crumbs.querySelector('ol');
+  replace(ol, list.map(([label, href], i) => h('li', null, href && i < list.length - 1 ? h('a', { href }, label) : h('span', { 'aria-current': i === list.length - 1 ? 'page' : null }, label))));
+  document.title = `${list[list.length - 1][0]} - 行业协会商会脱钩管理系统`;
+}
+
+async function route() {
+  const my = ++seq;
+  const r = parseHash();
+  if (!session.user) {
+    try {
+      const s = await api.get('session');
+      session.user = s; session.csrf = s.csrf_token;
+    } catch (e) {
+      if (e.status !== 401) { replace(app, errorBox(e, route)); return; }
+    }
+  }
+  if (my !== seq) return;
+  if (!session.user) {
+    shell = null;
+    const mod = await PAGES.login();
+    if (my !== seq) return;
+    mod.render(app, { next: r.name && r.name !== 'login' ? location.hash : null, done: (s) => { session.user = s; session.csrf = s.csrf_token; forget(); location.hash = r.name && r.name !== 'login' ? location.hash : landing(s.role); if (r.name && r.name !== 'login') route(); } });
+    return;
+  }
+  if (!r.name || r.name === 'login' || !PAGES[r.name]) { location.replace(landing(session.user.role)); return; }
+  if (!shell) buildShell();
+  shell.asOf.value = state.asOf;
+  replace(shell.asOfText, fmt.date(state.asOf));
+  replace(shell.printHead, `行业协会商会脱钩管理系统 · 截至 ${fmt.date(state.asOf)} · ${session.user.display_name || session.user.user} 打印于 ${fmt.date(fmt.isoToday())}`);
+  const key = r.name;
+  shell.nav.querySelectorAll('a').forEach((a) => {
+    const on = a.dataset.nav === key || (key === 'association' && a.dataset.nav === 'associations') || (key === 'unit' && a.dataset.nav === 'units');
+    if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  });
+  const main = shell.main;
+  const allowed = ACCESS[key];
+  if (allowed && !allowed.includes(session.user.role)) {
+    setCrumbs([['无权访问']]);
+    replace(main, h('h1', null, '无权访问'), h('p', null, `“${ROLE[session.user.role]}”角色不能打开此页面。请从左侧导航选择。`));
+    return;
+  }
+  replace(main, loading());
+  try {
+    const mod = await PAGES[key]();
+    if (my !== seq) return;
+    const ctx = {
+      asOf: state.asOf, user: session.user, params: r.params, query: r.query,
+      crumbs: setCrumbs, alive: () => my === seq,
+      setQuery: (q) => go(hashWith('#/' + location.hash.replace(/^#\/?/, '').split('?')[0], q)),
+      refresh: route,
+    };
+    await mod.render(main, ctx);
+    if (my === seq && (document.activeElement === document.body || shell.nav.contains(document.activeElement))) {
+      const h1 = main.querySelector('h1');
+      if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }
+    }
+  } catch (e) {
+    if (my !== seq) return;
+    if (e.status === 401) return;
+    replace(main, errorBox(e, route));
+  }
+}
+
+session.onUnauthorized = () => { session.user = null; shell = null; route(); };
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,55 @@
+// 登录: username and password (and a one-time code once the account has one).
+import { h, replace } from '../dom.js';
+import { api } from '../api.js';
+import { field, showErrors, clearErrors } from '../ui.js';
+
+export function render(root, { done }) {
+  document.title = '登录 - 行业协会商会脱钩管理系统';
+  const user = h('input', { name: 'username', id: 'username', autocomplete: 'username', required: true, autofocus: true });
+  const pass = h('input', { name: 'password', id: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const totp = h('input', { name: 'totp', id: 'totp', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}' });
+  const totpField = field('动态口令（已绑定的账户填写）', totp);
+  totpField.hidden = true;
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, '登录');
+  const form = h('form', { class: 'login-form', novalidate: true },
+    h('div', { class: 'form-errors' }),
+    field('用户名', user), field('密码', pass), totpField, submit);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    if (!user.value.trim() || !pass.value) {
+      showErrors(form, { errors: [
+        !user.value.trim() && { field: 'username', message: '请输入用户名' },
+        !pass.value && { field: 'password', message: '请输入密码' }].filter(Boolean) });
+      return;
+    }
+    submit.disabled = true;
+    replace(submit, '正在登录…');
+    try {
+      const body = { username: user.value.trim(), password: pass.value };
+      if (totp.value) body.totp = totp.value;
+      const s = await api.post('session', body);
+      done(s);
+    } catch (err) {
+      if (err.field === 'totp' || err.code === 'totp_required') totpField.hidden = false;
+      const e2 = err.status === 401 && !err.field ? Object.assign(err, { field: 'password' }) : err;
+      showErrors(form, e2);
+      pass.value = '';
+    } finally {
+      submit.disabled = false;
+      replace(submit, '登录');
+    }
+  });
+  replace(root,
+    h('div', { class: 'login-page' },
+      h('header', { class: 'login-banner' },
+        h('span', { class: 'brand-mark', 'aria-hidden': 'true' }),
+        h('span', null, '行业协会商会脱钩管理系统')),
+      h('main', { class: 'login-main', id: 'main' },
+        h('section', { class: 'login-card', 'aria-labelledby': 'login-h' },
+          h('h1', { id: 'login-h' }, '登录'),
+          h('p', { class: 'muted' }, '请使用管理员为您开设的账户登录。'),
+          form),
+        h('p', { class: 'login-foot' }, '洛阳市行业协会商会与行政机关脱钩联合工作组办公室'))));
+  user.focus();
+}

@@ -1,0 +1,58 @@
+// 单位详情: a supervising unit, its associations, its function list (the
+// functions of its associations) and its tasks (配套文件, 六(二)).
+import { h, replace } from '../dom.js';
+import { api, all, lookups } from '../api.js';
+import * as fmt from '../fmt.js';
+import { val } from '../labels.js';
+import { table, section, dl, stateBadge, cite, due } from '../ui.js';
+import { taskState } from './tasks.js';
+
+export async function render(root, ctx) {
+  const id = ctx.params.id;
+  const lk = await lookups();
+  const [u, assocs, functions, tasks, fi] = await Promise.all([
+    api.get(`units/${encodeURIComponent(id)}`), all('associations', { unit: id, sort: 'name' }), all('functions', { unit: id }),
+    all('unit_tasks', { unit: id }), api.get('findings', { as_of: ctx.asOf, unit: id })]);
+  if (!ctx.alive()) return;
+  ctx.crumbs(ctx.user.role === 'unit' ? [[u.name]] : [['主管单位', '#/units'], [u.name]]);
+  const findings = fi.findings || [];
+  const perAssoc = {};
+  for (const f of findings) if (f.association) (perAssoc[f.association] ||= { open: 0, overdue: 0 })[f.state]++;
+  const own = findings.filter((f) => !f.association);
+  const assocName = Object.fromEntries(assocs.map((a) => [a.uscc, a.name]));
+  replace(root,
+    h('div', { class: 'page-head' }, h('h1', null, u.name), h('p', { class: 'page-sub' }, `${val('unit_kind', u.kind)} · 截至 ${fmt.date(ctx.asOf)}`),
+      h('div', { class: 'head-actions no-print' }, h('button', { type: 'button', class: 'btn btn-plain', onclick: () => window.print() }, '打印'))),
+    section('基本情况', 'unit-profile', dl([['编号', u.id], ['类型', val('unit_kind', u.kind)],
+      ['职能清单印发日期', u.function_list_on && u.function_list_on <= ctx.asOf ? fmt.date(u.function_list_on) : '未印发'],
+      ['主管的协会', `${fmt.num(assocs.length)} 个`]])),
+    own.length ? section('本单位的问题', 'unit-findings', table([
+      { label: '状态', cell: (f) => stateBadge(f.state) },
+      { label: '问题', cell: (f) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[f.rule]?.title || f.rule), h('br'), h('span', { class: 'msg' }, f.message)) },
+      { label: '截止日期', cell: (f) => due(f.due, f.rule, lk) },
+      { label: '条款', cell: (f) => cite(f.clause, lk) }], own)) : null,
+    section('主管的协会', 'unit-assocs', table([
+      { label: '名称', rowHeader: true, cell: (a) => h('a', { href: `#/associations/${encodeURIComponent(a.uscc)}` }, a.name) },
+      { label: '关系类型', cell: (a) => val('link', a.link) },
+      { label: '批次', cell: (a) => (a.batch ? lk.batch[a.batch]?.name || a.batch : '—') },
+      { label: '脱钩完成日期', cell: (a) => (a.decoupled_on && a.decoupled_on <= ctx.asOf ? fmt.date(a.decoupled_on) : h('span', { class: 'muted' }, '未完成')) },
+      { label: '待办', num: true, cell: (a) => fmt.num(perAssoc[a.uscc]?.open || 0) },
+      { label: '逾期', num: true, cell: (a) => (perAssoc[a.uscc]?.overdue ? h('a', { class: 'text-red', href: `#/findings?association=${encodeURIComponent(a.uscc)}&state=overdue` }, fmt.num(perAssoc[a.uscc].overdue)) : '0') },
+    ], assocs, { empty: '该单位没有主管的协会。' })),
+    section('职能清单', 'unit-functions', table([
+      { label: '职能', rowHeader: true, cell: (x) => x.name || x.id },
+      { label: '协会', cell: (x) => h('a', { href: `#/associations/${encodeURIComponent(x.association)}` }, assocName[x.association] || x.association) },
+      { label: '处置方式', cell: (x) => val('disposition', x.disposition) },
+      { label: '剥离日期', cell: (x) => fmt.dateAsOf(x.stripped_on, ctx.asOf) },
+      { label: '法律依据', cell: (x) => x.legal_basis || '—' },
+      { label: '购买服务合同', cell: (x) => x.purchase_ref || '—' },
+    ], functions, { empty: '还没有职能记录。单位印发职能清单后，可在导入页上传“职能”表格。' })),
+    section('配套文件', 'unit-tasks', table([
+      { label: '任务', rowHeader: true, cell: (t) => t.task || t.id },
+      { label: '条款', cell: (t) => cite(t.clause || '6.2', lk) },
+      { label: '上级文件印发日期', cell: (t) => fmt.dateAsOf(t.higher_level_doc_on, ctx.asOf) },
+      { label: '印发日期', cell: (t) => fmt.dateAsOf(t.issued_on, ctx.asOf) },
+      { label: '公开日期', cell: (t) => fmt.dateAsOf(t.published_on, ctx.asOf) },
+      { label: '状态', cell: (t) => taskState(t, ctx.asOf) },
+    ], tasks, { empty: '该单位没有配套文件任务。' })));
+}
