@@ -246,8 +246,20 @@ void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, 
 	vsnprintf(situation, sizeof situation, fmt, ap);
 	va_end(ap);
 
-	char deadline[160] = "";
-	if (due != TG_DATE_NONE && action) {
+	/* An action beginning with 立即 is owed from the day of a breach (a new
+	** post, a payment, an approval): "since D it is a breach" reads better
+	** than "by D". */
+	static const char now[] = "立即";
+	char deadline[200] = "";
+	if (due != TG_DATE_NONE && action && !strncmp(action, now, sizeof now - 1)) {
+		char ds[11];
+		date_format(due, ds);
+		if (ev->D > due)
+			snprintf(deadline, sizeof deadline, "，自%s起即属违规，须%s，已%d天", ds, action,
+				 (int)(ev->D - due));
+		else
+			snprintf(deadline, sizeof deadline, "，自%s起即属违规，须%s", ds, action);
+	} else if (due != TG_DATE_NONE && action) {
 		char ds[11];
 		date_format(due, ds);
 		if (ev->D > due)

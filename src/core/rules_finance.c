@@ -62,7 +62,7 @@ void rule_finance_direct_appropriation(tg_eval *ev)
 		char amount[32];
 		bundle_money_str(m->amount, amount);
 		emit(ev, m->association_ix, (int32_t)a->unit_ix, m->id, m->on,
-		     "停止直接拨款、改为政府购买服务", "%s获得%lld年度财政直接拨款%s元", a->name,
+		     "立即停止直接拨款、改为政府购买服务", "%s获得%lld年度财政直接拨款%s元", a->name,
 		     (long long)m->year, amount);
 	}
 }

@@ -89,7 +89,7 @@ void rule_foreign_approved_by_former_unit(tg_eval *ev)
 			continue;
 		char d[11];
 		date_format(w->on, d);
-		emit(ev, w->association_ix, (int32_t)a->unit_ix, w->id, w->on, "按中央有关规定办理",
+		emit(ev, w->association_ix, (int32_t)a->unit_ix, w->id, w->on, "立即改为按中央有关规定办理",
 		     "%s脱钩后的外事事项（%s）仍由原主管单位%s审批", a->name, d,
 		     unit_name(ev, a->unit_ix));
 	}

@@ -81,7 +81,7 @@ void rule_personnel_placed_by_unit(tg_eval *ev)
 		if (!t->recommended_by_unit || t->from < ev->P->issued || !p->civil_servant ||
 		    (p->left_public_service_on != TG_DATE_NONE && p->left_public_service_on < t->from))
 			continue;
-		emit(ev, t->association_ix, unit_of(a), t->id, t->from, "纠正",
+		emit(ev, t->association_ix, unit_of(a), t->id, t->from, "立即纠正",
 		     "%s推荐安排公务员%s到%s任%s", unit_name(ev, a->unit_ix), p->name, a->name,
 		     role_name(t->role));
 	}
@@ -109,7 +109,7 @@ void rule_personnel_retired_cadre_over_age(tg_eval *ev)
 		if (ev->D < limit)
 			continue;
 		emit(ev, t->association_ix, unit_of(a), t->id, limit > t->from ? limit : t->from,
-		     "辞去职务", "退休领导干部%s已年满%d周岁，仍在%s任%s", p->name, max_age,
+		     "立即辞去职务", "退休领导干部%s已年满%d周岁，仍在%s任%s", p->name, max_age,
 		     a->name, role_name(t->role));
 	}
 }
@@ -137,7 +137,7 @@ void rule_personnel_retired_cadre_multiple_posts(tg_eval *ev)
 		if (count[i] <= (uint32_t)ev->P->retired_cadre_max_posts)
 			continue;
 		emit(ev, TG_IX_NONE, ps[i].unit_ix == TG_IX_NONE ? -1 : (int32_t)ps[i].unit_ix,
-		     ps[i].id, latest[i], "辞去多余职务",
+		     ps[i].id, latest[i], "立即辞去多余职务",
 		     "退休领导干部%s在行业协会商会兼任%u个职务，超过%d个", ps[i].name, count[i],
 		     ev->P->retired_cadre_max_posts);
 	}
@@ -180,7 +180,7 @@ void rule_personnel_staffing_quota_not_cancelled(tg_eval *ev)
 		if (!ev->in_A[i] || a->staffing_quota <= 0 || !happened(a->decoupled_on, ev->D) ||
 		    happened(a->staffing_quota_cancelled_on, ev->D))
 			continue;
-		emit(ev, i, unit_of(a), NULL, a->decoupled_on, "核销",
+		emit(ev, i, unit_of(a), NULL, a->decoupled_on, "立即核销",
 		     "%s已脱钩，使用的%lld名事业编制尚未核销", a->name,
 		     (long long)a->staffing_quota);
 	}

@@ -37,7 +37,7 @@ void rule_registration_new_with_link(tg_eval *ev)
 		if (!ev->in_A[i] || a->registered_on < ev->P->issued || a->link < 0 ||
 		    happened(a->link_cancelled_on, ev->D))
 			continue;
-		emit(ev, i, (int32_t)a->unit_ix, NULL, a->registered_on, "取消该关系、直接登记",
+		emit(ev, i, (int32_t)a->unit_ix, NULL, a->registered_on, "立即取消该关系、直接登记",
 		     "方案印发后新登记的%s仍与%s保持%s关系", a->name, unit_name(ev, a->unit_ix),
 		     link_name(a->link));
 	}

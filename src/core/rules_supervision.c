@@ -197,7 +197,7 @@ void rule_governance_election_irregular(tg_eval *ev)
 			continue;
 		char d[11];
 		date_format(e->on, d);
-		emit(ev, i, (int32_t)a->unit_ix, e->id, e->on, "依章程重新规范选举",
+		emit(ev, i, (int32_t)a->unit_ix, e->id, e->on, "立即依章程规范选举",
 		     "%s于%s的理事会换届%s%s", a->name, d, e->contested ? "" : "未实行差额选举",
 		     e->secret_ballot ? "" : (e->contested ? "未采用无记名投票" : "、未采用无记名投票"));
 	}
@@ -219,7 +219,7 @@ void rule_governance_dispatched_supervisor_paid(tg_eval *ev)
 		    !active(t->from, t->to, ev->D) || !t->paid)
 			continue;
 		const tg_association *a = assoc_at(ev, t->association_ix);
-		emit(ev, t->association_ix, (int32_t)a->unit_ix, t->id, t->from, "停止取酬",
+		emit(ev, t->association_ix, (int32_t)a->unit_ix, t->id, t->from, "立即停止取酬",
 		     "委派监事%s在%s取酬", person_of(ev, t)->name, a->name);
 	}
 }
@@ -275,7 +275,7 @@ void rule_governance_dispatched_supervisor_holds_post(tg_eval *ev)
 			continue;
 		const tg_association *a = assoc_at(ev, t->association_ix);
 		emit(ev, t->association_ix, (int32_t)a->unit_ix, t->id,
-		     hit->from > t->from ? hit->from : t->from, "辞去其他职务",
+		     hit->from > t->from ? hit->from : t->from, "立即辞去其他职务",
 		     "委派监事%s在%s同时担任其他职务", person_of(ev, t)->name, a->name);
 	}
 	free(other);
