@@ -61,9 +61,21 @@ void *arena_alloc(tg_arena *a, size_t size)
 	return memset(p, 0, size);
 }
 
+static void *arena_alloc_raw(tg_arena *a, size_t size)
+{
+	size_t r = (size + 7) & ~(size_t)7;
+	if (a->head && a->used + r <= a->head->size) {
+		void *p = a->head->data + a->used;
+		a->used += r;
+		a->total += r;
+		return p;
+	}
+	return arena_alloc(a, size);
+}
+
 char *arena_strndup(tg_arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = arena_alloc_raw(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;

@@ -26,13 +26,17 @@
 static void path_of(char *out, size_t size, const char *base, const char *key)
 {
 	size_t nb = strlen(base), nk = strlen(key);
-	if (nb + 1 + nk + 1 > size) {
-		snprintf(out, size, "%s.%s", base, key);
-		return;
-	}
+	if (nb >= size)
+		nb = size - 1;
 	memcpy(out, base, nb);
-	out[nb] = '.';
-	memcpy(out + nb + 1, key, nk + 1);
+	if (nb + 1 < size) {
+		out[nb++] = '.';
+		if (nk > size - nb - 1)
+			nk = size - nb - 1; /* a path too long for messages is cut */
+		memcpy(out + nb, key, nk);
+		nb += nk;
+	}
+	out[nb] = '\0';
 }
 
 static const char *type_word(enum tg_field_type t)

@@ -26,6 +26,26 @@ void idmap_init(tg_idmap *m)
 	memset(m, 0, sizeof *m);
 }
 
+void idmap_reserve(tg_idmap *m, size_t n)
+{
+	size_t cap = 64;
+	while ((n + 1) * 2 > cap)
+		cap *= 2;
+	if (m->count || cap <= m->cap)
+		return;
+	free(m->keys);
+	free(m->vals);
+	free(m->hashes);
+	m->keys = calloc(cap, sizeof *m->keys);
+	m->vals = malloc(cap * sizeof *m->vals);
+	m->hashes = malloc(cap * sizeof *m->hashes);
+	if (!m->keys || !m->vals || !m->hashes) {
+		fputs("tuogou: 内存不足\n", stderr);
+		abort();
+	}
+	m->cap = cap;
+}
+
 void idmap_free(tg_idmap *m)
 {
 	free(m->keys);

@@ -25,6 +25,8 @@ typedef struct tg_idmap {
 
 void idmap_init(tg_idmap *m);
 void idmap_free(tg_idmap *m);
+/* Size an empty map for n keys (no growing while they are put). */
+void idmap_reserve(tg_idmap *m, size_t n);
 /* Insert key -> val.  Returns the previous value when the key was present
 ** (and then keeps it: the caller decides what a duplicate means), else
 ** TG_IX_NONE. */

@@ -82,6 +82,20 @@ void *register_append(tg_register *r, int a)
 	return row;
 }
 
+void register_reserve(tg_register *r, int a, size_t n)
+{
+	tg_table *t = &r->t[a];
+	if (n <= t->alloc)
+		return;
+	void *rows = realloc(t->rows, n * tg_schema[a].size);
+	if (!rows) {
+		fputs("tuogou: 内存不足\n", stderr);
+		abort();
+	}
+	t->rows = rows;
+	t->alloc = n;
+}
+
 const char *register_key(const tg_register *r, int a, size_t i)
 {
 	const void *row = register_row(r, a, i);
@@ -111,6 +125,7 @@ static void build_index(tg_register *r, int a, tg_errors *errs)
 	tg_table *t = &r->t[a];
 	idmap_free(&t->index);
 	idmap_init(&t->index);
+	idmap_reserve(&t->index, t->count);
 	for (size_t i = 0; i < t->count; i++) {
 		const char *key = register_key(r, a, i);
 		if (!key)

@@ -283,6 +283,8 @@ void register_release(tg_register *r);
 ** TG_DATE_NONE, enums -1, refs TG_IX_NONE).  The pointer is valid until the
 ** next append to the same array. */
 void *register_append(tg_register *r, int a);
+/* Room for n rows of array a (a hint: appending past it still works). */
+void register_reserve(tg_register *r, int a, size_t n);
 static inline void *register_row(const tg_register *r, int a, size_t i)
 {
 	return (char *)r->t[a].rows + i * tg_schema[a].size;

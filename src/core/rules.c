@@ -430,6 +430,17 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 	ev.D = as_of;
 	ev.out = out;
 	compute_association_facts(&ev);
+	{
+		size_t np = COUNT(&ev, ARR_PERSONS);
+		const tg_person *ps = ROWS(&ev, ARR_PERSONS, tg_person);
+		ev.pflag = malloc(np ? np : 1);
+		if (!ev.pflag)
+			abort();
+		for (size_t i = 0; i < np; i++)
+			ev.pflag[i] = (uint8_t)((person_serving(&ps[i], as_of) ? PF_SERVING : 0) |
+						(person_retired_cadre(&ps[i], as_of) ? PF_RETIRED_CADRE : 0) |
+						(ps[i].civil_servant ? PF_CIVIL_SERVANT : 0));
+	}
 	build_reports(&ev);
 
 	for (size_t i = 0; i < plan->n_rules; i++) {
@@ -458,6 +469,7 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 	free(ev.registered);
 	free(ev.in_A);
 	free(ev.due);
+	free(ev.pflag);
 	free(ev.reports);
 	return TG_OK;
 }

@@ -25,6 +25,8 @@ struct tg_eval {
 	uint8_t *registered;
 	uint8_t *in_A;
 	tg_date *due;
+	/* per person, computed once per run: PF_* bits */
+	uint8_t *pflag;
 
 	/* the rule being evaluated */
 	const char *rule_id, *clause, *cite, *basis;
@@ -73,6 +75,7 @@ static inline bool is_registered(const tg_eval *ev, tg_ix i)
 }
 
 /* serving(p, D) */
+enum { PF_SERVING = 1, PF_RETIRED_CADRE = 2, PF_CIVIL_SERVANT = 4 };
 bool person_serving(const tg_person *p, tg_date d);
 /* retired_cadre(p, D) */
 bool person_retired_cadre(const tg_person *p, tg_date d);

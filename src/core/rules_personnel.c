@@ -8,18 +8,22 @@
 
 #include "rules_impl.h"
 
-static const tg_person *post_person(const tg_eval *ev, const tg_post *t)
+/* The person of a post when the person has one of the PF_* bits in need:
+** the per-run flags are 1 byte per person, so the (large, cold) person
+** records are read only for the few posts that can fire. */
+static const tg_person *post_person(const tg_eval *ev, const tg_post *t, unsigned need)
 {
-	return t->person_ix == TG_IX_NONE ? NULL
-					  : &ROWS(ev, ARR_PERSONS, tg_person)[t->person_ix];
+	return t->person_ix == TG_IX_NONE || !(ev->pflag[t->person_ix] & need)
+		       ? NULL
+		       : &ROWS(ev, ARR_PERSONS, tg_person)[t->person_ix];
 }
 
 /* The posts of A active on D, with their person: the common start of the
 ** 4.2 post rules. */
-#define FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a)                                             \
+#define FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a, need)                                           \
 	for (size_t k_ = 0; k_ < COUNT(ev, ARR_POSTS); k_++)                               \
 		for (const tg_post *t = &ROWS(ev, ARR_POSTS, tg_post)[k_]; t; t = NULL)    \
-			for (const tg_person *p = post_person(ev, t); p; p = NULL)         \
+			for (const tg_person *p = post_person(ev, t, need); p; p = NULL)         \
 				for (const tg_association *a = is_A(ev, t->association_ix) &&    \
 							       active(t->from, t->to, ev->D)     \
 								   ? assoc_at(ev, t->association_ix) \
@@ -34,7 +38,7 @@ static int32_t unit_of(const tg_association *a)
 /* personnel.official-holds-post */
 void rule_personnel_official_holds_post(tg_eval *ev)
 {
-	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a, PF_SERVING) {
 		if (!person_serving(p, ev->D))
 			continue;
 		emit(ev, t->association_ix, unit_of(a), t->id, post_due(ev, t), "清理",
@@ -46,7 +50,7 @@ void rule_personnel_official_holds_post(tg_eval *ev)
 ** retirement, only an approval (审批) counts. */
 void rule_personnel_cooling_off_unapproved(tg_eval *ev)
 {
-	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a, PF_RETIRED_CADRE) {
 		if (!person_retired_cadre(p, ev->D) ||
 		    ev->D >= date_add_years(p->retired_on, ev->P->cooling_off_years) ||
 		    post_approved(t, 1u << APPROVAL_APPROVAL, ev->D))
@@ -62,7 +66,7 @@ void rule_personnel_cooling_off_unapproved(tg_eval *ev)
 ** filing (备案). */
 void rule_personnel_post_retirement_unfiled(tg_eval *ev)
 {
-	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a, PF_RETIRED_CADRE) {
 		if (!person_retired_cadre(p, ev->D) ||
 		    ev->D < date_add_years(p->retired_on, ev->P->cooling_off_years) ||
 		    post_approved(t, (1u << APPROVAL_APPROVAL) | (1u << APPROVAL_FILING), ev->D))
@@ -77,7 +81,7 @@ void rule_personnel_post_retirement_unfiled(tg_eval *ev)
 ** the unit after the plan, who had not left public service before. */
 void rule_personnel_placed_by_unit(tg_eval *ev)
 {
-	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a, PF_CIVIL_SERVANT) {
 		if (!t->recommended_by_unit || t->from < ev->P->issued || !p->civil_servant ||
 		    (p->left_public_service_on != TG_DATE_NONE && p->left_public_service_on < t->from))
 			continue;
@@ -90,7 +94,7 @@ void rule_personnel_placed_by_unit(tg_eval *ev)
 /* personnel.retired-cadre-paid */
 void rule_personnel_retired_cadre_paid(tg_eval *ev)
 {
-	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a, PF_RETIRED_CADRE) {
 		if (!t->paid || !person_retired_cadre(p, ev->D))
 			continue;
 		emit(ev, t->association_ix, unit_of(a), t->id, post_due(ev, t), "停止取酬",
@@ -102,7 +106,7 @@ void rule_personnel_retired_cadre_paid(tg_eval *ev)
 void rule_personnel_retired_cadre_over_age(tg_eval *ev)
 {
 	int max_age = ev->P->retired_cadre_max_age;
-	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a) {
+	FOR_EACH_ACTIVE_POST_OF_A(ev, t, p, a, PF_RETIRED_CADRE) {
 		if (!person_retired_cadre(p, ev->D) || p->birth == TG_DATE_NONE)
 			continue;
 		tg_date limit = date_add_years(p->birth, max_age);
@@ -128,7 +132,7 @@ void rule_personnel_retired_cadre_multiple_posts(tg_eval *ev)
 	for (size_t k = 0; k < COUNT(ev, ARR_POSTS); k++) {
 		const tg_post *t = &ts[k];
 		if (t->person_ix == TG_IX_NONE || !is_registered(ev, t->association_ix) ||
-		    !active(t->from, t->to, ev->D) || !person_retired_cadre(&ps[t->person_ix], ev->D))
+		    !active(t->from, t->to, ev->D) || !(ev->pflag[t->person_ix] & PF_RETIRED_CADRE))
 			continue;
 		if (!count[t->person_ix]++ || t->from > latest[t->person_ix])
 			latest[t->person_ix] = t->from;

@@ -241,44 +241,64 @@ static int cmp_pa(const void *x, const void *y)
 void rule_governance_dispatched_supervisor_holds_post(tg_eval *ev)
 {
 	const tg_post *ts = ROWS(ev, ARR_POSTS, tg_post);
-	size_t n = COUNT(ev, ARR_POSTS), m = 0;
-	pa_from *other = malloc((n ? n : 1) * sizeof *other);
-	if (!other)
+	size_t n = COUNT(ev, ARR_POSTS), d = 0;
+	/* The (person, association) keys of the active dispatched supervisors
+	** first: a few thousand, sorted; then one pass over every post looks
+	** its key up among them, keeping the latest from of another post. */
+	pa_from *sup = malloc((n ? n : 1) * sizeof *sup);
+	if (!sup)
 		abort();
 	for (size_t k = 0; k < n; k++) {
 		const tg_post *t = &ts[k];
-		if (t->association_ix == TG_IX_NONE || t->person_ix == TG_IX_NONE ||
-		    t->role == ROLE_DISPATCHED_SUPERVISOR || !active(t->from, t->to, ev->D))
+		if (!is_registered(ev, t->association_ix) || t->person_ix == TG_IX_NONE ||
+		    t->role != ROLE_DISPATCHED_SUPERVISOR || !active(t->from, t->to, ev->D))
 			continue;
-		other[m].key = ((uint64_t)t->person_ix << 32) | t->association_ix;
-		other[m++].from = t->from;
+		sup[d].key = ((uint64_t)t->person_ix << 32) | t->association_ix;
+		sup[d++].from = TG_DATE_NONE;
 	}
-	qsort(other, m, sizeof *other, cmp_pa);
-	/* keep, per key, the latest from */
-	size_t w = 0;
-	for (size_t k = 0; k < m; k++) {
-		if (w && other[w - 1].key == other[k].key) {
-			if (other[k].from > other[w - 1].from)
-				other[w - 1].from = other[k].from;
-		} else {
-			other[w++] = other[k];
-		}
-	}
-	for (size_t k = 0; k < n; k++) {
+	qsort(sup, d, sizeof *sup, cmp_pa);
+	/* associations with a dispatched supervisor: most posts skip the search */
+	uint8_t *has = calloc(COUNT(ev, ARR_ASSOCIATIONS) + 1, 1);
+	if (!has)
+		abort();
+	for (size_t k = 0; k < d; k++)
+		has[(uint32_t)sup[k].key] = 1;
+	for (size_t k = 0; d && k < n; k++) {
 		const tg_post *t = &ts[k];
-		if (!is_registered(ev, t->association_ix) || t->role != ROLE_DISPATCHED_SUPERVISOR ||
+		if (t->association_ix == TG_IX_NONE || !has[t->association_ix] ||
+		    t->person_ix == TG_IX_NONE || t->role == ROLE_DISPATCHED_SUPERVISOR ||
 		    !active(t->from, t->to, ev->D))
 			continue;
 		pa_from key = {((uint64_t)t->person_ix << 32) | t->association_ix, 0};
-		const pa_from *hit = bsearch(&key, other, w, sizeof *other, cmp_pa);
+		pa_from *hit = bsearch(&key, sup, d, sizeof *sup, cmp_pa);
 		if (!hit)
+			continue;
+		/* equal keys (a person dispatched twice) are adjacent: mark them all */
+		pa_from *first = hit, *last = hit;
+		while (first > sup && first[-1].key == key.key)
+			first--;
+		while (last + 1 < sup + d && last[1].key == key.key)
+			last++;
+		for (pa_from *h = first; h <= last; h++)
+			if (h->from == TG_DATE_NONE || t->from > h->from)
+				h->from = t->from;
+	}
+	for (size_t k = 0; d && k < n; k++) {
+		const tg_post *t = &ts[k];
+		if (!is_registered(ev, t->association_ix) || t->person_ix == TG_IX_NONE ||
+		    t->role != ROLE_DISPATCHED_SUPERVISOR || !active(t->from, t->to, ev->D))
+			continue;
+		pa_from key = {((uint64_t)t->person_ix << 32) | t->association_ix, 0};
+		const pa_from *hit = bsearch(&key, sup, d, sizeof *sup, cmp_pa);
+		if (!hit || hit->from == TG_DATE_NONE)
 			continue;
 		const tg_association *a = assoc_at(ev, t->association_ix);
 		emit(ev, t->association_ix, (int32_t)a->unit_ix, t->id,
 		     hit->from > t->from ? hit->from : t->from, "立即辞去其他职务",
 		     "委派监事%s在%s同时担任其他职务", person_of(ev, t)->name, a->name);
 	}
-	free(other);
+	free(has);
+	free(sup);
 }
 
 /* governance.departure-audit-missing (社会团体登记管理条例 第二十七条) */
