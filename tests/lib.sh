@@ -13,7 +13,10 @@ set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TUOGOU=${TUOGOU:-$TOP/build/tuogou}
 T=$(mktemp -d "${TMPDIR:-/tmp}/tuogou-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap 'tg_cleanup' EXIT
+# The key file that seals ID numbers lies beside a SQLite file ($T/tuogou.key);
+# a PostgreSQL database gets the same one.
+[ -n "${TUOGOU_TEST_DB_URL:-}" ] && export TUOGOU_KEY=${TUOGOU_KEY:-$T/tuogou.key}
 _passed=0
 _failed=0
 
@@ -24,6 +27,47 @@ tg() {
 	local rc=$?
 	[ $rc -eq 99 ] && [ -n "$TUOGOU_WRAP" ] && fail "memory errors under $TUOGOU_WRAP: tuogou $*" >&2
 	return $rc
+}
+
+# db_url NAME: the database a story uses as --db: the scratch SQLite file
+# $T/NAME.db, or, when TUOGOU_TEST_DB_URL is set (a PostgreSQL URL or libpq
+# keyword string: tests/run's PostgreSQL pass), a fresh database created on
+# that server and dropped by tg_cleanup.  It has instr(), so that the SQL of
+# the stories' checks reads the same in sqlite3 and in psql.
+db_url() {
+	if [ -z "${TUOGOU_TEST_DB_URL:-}" ]; then
+		echo "$T/$1.db"
+		return
+	fi
+	local name url
+	name=$(printf 'tg_%s_%s_%s' "$(basename "$0" .sh)" "$$" "$1" | tr -c 'a-zA-Z0-9_\n' _)
+	case $TUOGOU_TEST_DB_URL in
+	postgres://* | postgresql://*) # scheme://authority/dbname?params: replace dbname
+		local base=${TUOGOU_TEST_DB_URL%%\?*} query=
+		[ "$base" != "$TUOGOU_TEST_DB_URL" ] && query="?${TUOGOU_TEST_DB_URL#*\?}"
+		local rest=${base#*://}
+		url="${base%%://*}://${rest%%/*}/$name$query"
+		;;
+	*) url="$TUOGOU_TEST_DB_URL dbname=$name" ;;
+	esac
+	psql "$TUOGOU_TEST_DB_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$name\"" >/dev/null &&
+		echo "$name" >>"$T/pg-databases" &&
+		psql "$url" -X -q -v ON_ERROR_STOP=1 -c 'CREATE FUNCTION instr(text, text) RETURNS integer
+			LANGUAGE sql IMMUTABLE AS $$ SELECT position($2 in $1) $$' >/dev/null ||
+		echo "db_url: cannot create the database $name" >&2
+	echo "$url"
+}
+
+# At exit: drop the story's PostgreSQL databases, remove $T.
+tg_cleanup() {
+	local name
+	if [ -n "${TUOGOU_TEST_DB_URL:-}" ] && [ -f "$T/pg-databases" ]; then
+		while read -r name; do
+			psql "$TUOGOU_TEST_DB_URL" -X -q -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" \
+				>/dev/null 2>&1
+		done <"$T/pg-databases"
+	fi
+	rm -rf "$T"
 }
 
 pass() { _passed=$((_passed + 1)); echo "ok - $*"; }

@@ -25,6 +25,8 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_BADINPUT = 2, EXIT_INTERNAL = 3 };
 
 typedef int (*cli_cmd_fn)(int argc, char **argv);
 
+int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
@@ -33,8 +35,10 @@ int cmd_import(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_remind(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 

@@ -7,6 +7,11 @@
 ** is the operator's export) into FILE; or the empty import template.  A
 ** file is written beside its target and renamed into place, so a reader
 ** never sees half an export.
+**
+** The ID numbers are sealed in the store: this export, run by the operator
+** on the server that holds the key file, is the one place that writes them
+** in full (so that a register can move to another system), and it is
+** audited ("export", the operating-system user, ip "cli").
 */
 #include <getopt.h>
 #include <stdlib.h>
@@ -94,7 +99,21 @@ int cmd_export(int argc, char **argv)
 		goto out;
 	if ((rc = cli_load_plan(NULL, store, &plan)))
 		goto out;
-	if (store_load_register(store, &r, &err)) {
+	if (store_load_register(store, &r, &err) || store_reveal_id_numbers(store, &r, &err)) {
+		cli_print_error(&err);
+		rc = EXIT_INTERNAL;
+		goto out;
+	}
+	strbuf after;
+	sb_init(&after);
+	sb_adds(&after, "{\"format\": ");
+	sb_add_json_str(&after, format);
+	sb_adds(&after, ", \"file\": ");
+	sb_add_json_str(&after, output);
+	sb_addf(&after, ", \"persons\": %zu, \"id_numbers\": \"full\"}", r.t[ARR_PERSONS].count);
+	int arc = store_audit_add(store, "export", "register", "ok", NULL, after.buf, &err);
+	sb_release(&after);
+	if (arc) {
 		cli_print_error(&err);
 		rc = EXIT_INTERNAL;
 		goto out;

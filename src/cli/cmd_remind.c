@@ -6,7 +6,14 @@
 ** what is already overdue, from the same run of the rules as `tuogou
 ** check`.  Findings that concern no unit are listed last under
 ** 未明确主管单位.  Prints Chinese text; exit 0 whether or not anything is
-** due.
+** due.  The digest itself is src/core/remind.c, which the server's
+** GET /api/v1/reminders shares.
+**
+** --mail also sends each unit its own digest through SMTP (src/io/mail.c)
+** to the recipients the mail settings list for it (to.UNIT), and the whole
+** digest to to.office; settings from --mail-config FILE, $TUOGOU_MAIL_CONFIG
+** or mail.conf beside the database, and $TUOGOU_SMTP_URL, $TUOGOU_SMTP_FROM
+** (docs/mail.md).  Off unless asked for.
 */
 #include <getopt.h>
 #include <stdlib.h>
@@ -14,107 +21,85 @@
 
 #include "calendar.h"
 #include "cli.h"
+#include "mail.h"
+#include "remind.h"
 #include "rules.h"
 
-static const char usage[] = "tuogou remind [--db PATH] --as-of YYYY-MM-DD [--within N]";
+static const char usage[] =
+	"tuogou remind [--db PATH] --as-of YYYY-MM-DD [--within N] [--mail [--mail-config FILE]]";
 
-typedef struct due_item {
-	const tg_finding *f;
-	bool overdue;
-} due_item;
-
-static const tg_register *sort_reg;
-
-static const char *unit_id(int32_t ix)
+/* The mail settings: --mail-config, else $TUOGOU_MAIL_CONFIG, else mail.conf
+** beside a database file. */
+static char *mail_config_path(const char *given, const char *db)
 {
-	return ix >= 0 ? REG_ROWS(sort_reg, ARR_UNITS, tg_unit)[ix].id : NULL;
+	const char *env = getenv("TUOGOU_MAIL_CONFIG");
+	if (given || (env && *env))
+		return strdup(given ? given : env);
+	if (!strncmp(db, "postgres", 8))
+		return NULL;
+	const char *slash = strrchr(db, '/');
+	size_t n = slash ? (size_t)(slash - db) + 1 : 0;
+	char *p = malloc(n + sizeof "mail.conf");
+	if (p)
+		snprintf(p, n + sizeof "mail.conf", "%.*smail.conf", (int)n, db);
+	return p;
 }
 
-static int cmp_items(const void *x, const void *y)
+/* One message per unit with recipients (to.UNIT), the whole digest to
+** to.office; a unit with none is named on stderr.  Returns the exit code. */
+static int send_mail(const tg_remind_digest *d, const tg_plan *plan, const char *config_path,
+		     bool config_given)
 {
-	const due_item *a = x, *b = y;
-	const char *ua = unit_id(a->f->unit_ix), *ub = unit_id(b->f->unit_ix);
-	if (!ua != !ub)
-		return ua ? -1 : 1;
-	int c = ua ? strcmp(ua, ub) : 0;
-	if (c)
-		return c;
-	if (a->overdue != b->overdue)
-		return a->overdue ? -1 : 1;
-	if (a->f->due != b->f->due)
-		return a->f->due < b->f->due ? -1 : 1;
-	c = strcmp(a->f->rule, b->f->rule);
-	if (c)
-		return c;
-	return strcmp(a->f->message, b->f->message);
-}
-
-/* Working days from d to due (d < due), at most limit + 1. */
-static int workdays_until(const tg_calendar *cal, tg_date d, tg_date due, int limit)
-{
-	for (int k = 1; k <= limit; k++)
-		if (calendar_add_workdays(cal, d, k, NULL) >= due)
-			return k;
-	return limit + 1;
-}
-
-static void print_digest(const tg_register *r, const tg_plan *plan, const tg_findings *fs,
-			 const tg_calendar *cal, int within)
-{
-	tg_date D = fs->as_of, horizon = calendar_add_workdays(cal, D, within, NULL);
-	due_item *items = malloc((fs->count ? fs->count : 1) * sizeof *items);
-	size_t n = 0, n_over = 0;
-	if (!items)
-		abort();
-	for (size_t i = 0; i < fs->count; i++) {
-		const tg_finding *f = &fs->items[i];
-		if (f->due == TG_DATE_NONE || f->due > horizon)
+	tg_mail_config mc;
+	tg_error err = {0};
+	if (mail_config_load(config_path, config_given, &mc, &err)) {
+		cli_print_error(&err);
+		return EXIT_BADINPUT;
+	}
+	int rc = EXIT_OK;
+	size_t sent = 0;
+	char day[24], subject[512];
+	date_format_zh(d->as_of, day);
+	strbuf body;
+	sb_init(&body);
+	for (size_t i = 0; i <= d->n_units; i++) {
+		const tg_remind_unit *u = i < d->n_units ? &d->units[i] : NULL;
+		const char *to = mail_config_recipients(&mc, u ? u->unit_id : "office");
+		if (u && !u->unit_id)
+			continue; /* 未明确主管单位: in the office's digest only */
+		if (!to) {
+			if (u)
+				fprintf(stderr, "tuogou: 未配置“%s”（to.%s）的收件人，未发送\n",
+					u->unit_name, u->unit_id);
 			continue;
-		items[n].f = f;
-		items[n].overdue = finding_overdue(fs, f);
-		n_over += items[n].overdue;
-		n++;
-	}
-	sort_reg = r;
-	qsort(items, n, sizeof *items, cmp_items);
-	char day[24];
-	date_format_zh(D, day);
-	printf("催办提醒（截至%s；临近：%d个工作日内到期）\n", day, within);
-	if (!n) {
-		printf("没有逾期或临近到期的事项。\n");
-		free(items);
-		return;
-	}
-	size_t units = 0;
-	for (size_t i = 0; i < n;) {
-		size_t j = i, over = 0;
-		while (j < n && items[j].f->unit_ix == items[i].f->unit_ix)
-			over += items[j++].overdue;
-		int32_t ux = items[i].f->unit_ix;
-		units++;
-		printf("\n【%s】逾期 %zu 项，临近 %zu 项\n",
-		       ux >= 0 ? REG_ROWS(r, ARR_UNITS, tg_unit)[ux].name : "未明确主管单位", over,
-		       j - i - over);
-		for (size_t k = i; k < j; k++) {
-			const tg_finding *f = items[k].f;
-			const tg_clause *cl = plan_clause(plan, f->clause);
-			char due[11];
-			date_format(f->due, due);
-			if (items[k].overdue)
-				printf("  逾期  %s  %-8s  %s（已逾期%d天）\n", due,
-				       cl && cl->cite ? cl->cite : f->clause, f->message, (int)(D - f->due));
-			else if (f->due == D)
-				printf("  临近  %s  %-8s  %s（今日到期）\n", due,
-				       cl && cl->cite ? cl->cite : f->clause, f->message);
-			else
-				printf("  临近  %s  %-8s  %s（还有%d个工作日）\n", due,
-				       cl && cl->cite ? cl->cite : f->clause, f->message,
-				       workdays_until(cal, D, f->due, within));
 		}
-		i = j;
+		if (!u && !d->n)
+			continue;
+		body.len = 0;
+		if (u) {
+			snprintf(subject, sizeof subject, "【催办提醒】%s：逾期 %zu 项，临近 %zu 项（截至%s）",
+				 u->unit_name, u->n_overdue, u->n_near, day);
+			sb_addf(&body, "%s：\n\n截至%s，贵单位有以下事项已逾期或将在%d个工作日内到期，请抓紧办理。\n\n",
+				u->unit_name, day, d->within);
+			remind_write_unit_text(d, u, plan, &body);
+		} else {
+			snprintf(subject, sizeof subject, "【催办提醒】全市汇总：逾期 %zu 项，临近 %zu 项（截至%s）",
+				 d->n_overdue, d->n_near, day);
+			remind_write_text(d, plan, &body);
+		}
+		sb_adds(&body, "\n（本邮件由 tuogou 自动发送，请勿直接回复。）\n");
+		if (mail_send(&mc, to, subject, body.buf, &err)) {
+			cli_print_error(&err);
+			rc = EXIT_INTERNAL;
+			continue;
+		}
+		sent++;
+		printf("已发送：%s → %s\n", u ? u->unit_name : "联合工作组办公室（全市汇总）", to);
 	}
-	printf("\n合计：%zu 个主管单位，逾期 %zu 项，临近 %zu 项\n", units, n_over, n - n_over);
-	free(items);
+	printf("邮件：已发送 %zu 封\n", sent);
+	sb_release(&body);
+	mail_config_free(&mc);
+	return rc;
 }
 
 int cmd_remind(int argc, char **argv)
@@ -122,18 +107,23 @@ int cmd_remind(int argc, char **argv)
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					      {"as-of", required_argument, NULL, 'a'},
 					      {"within", required_argument, NULL, 'w'},
+					      {"mail", no_argument, NULL, 'm'},
+					      {"mail-config", required_argument, NULL, 'c'},
 					      {NULL, 0, NULL, 0}};
-	const char *db = cli_default_db(), *as_of = NULL;
-	int within = 5, c;
+	const char *db = cli_default_db(), *as_of = NULL, *mail_config = NULL;
+	int within = REMIND_WITHIN_DEFAULT, c;
+	bool mail = false;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'a': as_of = optarg; break;
+		case 'm': mail = true; break;
+		case 'c': mail_config = optarg; break;
 		case 'w': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
-			if (*end || end == optarg || v < 0 || v > 250) {
+			if (*end || end == optarg || v < 0 || v > REMIND_WITHIN_MAX) {
 				fprintf(stderr, "tuogou: --within 应为 0 到 250 之间的工作日数，而不是“%s”\n", optarg);
 				return EXIT_BADINPUT;
 			}
@@ -143,7 +133,7 @@ int cmd_remind(int argc, char **argv)
 		default: return cli_usage(usage);
 		}
 	}
-	if (optind != argc || !as_of)
+	if (optind != argc || !as_of || (mail_config && !mail))
 		return cli_usage(usage);
 	tg_date day;
 	if (cli_parse_date(as_of, "--as-of", &day))
@@ -165,10 +155,28 @@ int cmd_remind(int argc, char **argv)
 		goto out;
 	}
 	tg_findings fs;
+	tg_remind_digest d;
 	rules_evaluate(&r, plan, calendar_default(), day, &fs);
-	print_digest(&r, plan, &fs, calendar_default(), within);
+	if (remind_digest(&r, &fs, calendar_default(), within, NULL, NULL, &d)) {
+		findings_release(&fs);
+		rc = EXIT_INTERNAL;
+		goto out;
+	}
+	strbuf text;
+	sb_init_sink(&text, stdout);
+	remind_write_text(&d, plan, &text);
+	if (sb_flush(&text))
+		rc = EXIT_INTERNAL;
+	sb_release(&text);
+	if (mail && rc == EXIT_OK) {
+		char *path = mail_config_path(mail_config, db);
+		printf("\n");
+		rc = send_mail(&d, plan, path, mail_config != NULL);
+		free(path);
+	}
 	if (fflush(stdout))
 		rc = EXIT_INTERNAL;
+	remind_release(&d);
 	findings_release(&fs);
 out:
 	register_release(&r);

@@ -28,7 +28,7 @@ int cmd_serve(int argc, char **argv)
 					      {"evidence", required_argument, NULL, 'e'},
 					      {"quiet", no_argument, NULL, 'q'},
 					      {NULL, 0, NULL, 0}};
-	tg_http_config cfg = {cli_default_db(), "127.0.0.1:8080", "web", NULL, true};
+	tg_http_config cfg = {cli_default_db(), "127.0.0.1:8080", "web", NULL, true, false};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

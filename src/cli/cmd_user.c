@@ -8,6 +8,11 @@
 ** against the password rules (src/http/auth.c) and stores only its Argon2id
 ** hash.  A unit account names an existing unit, an association account an
 ** existing association (USCC), a department account its kind.
+**
+** An account that needs a second factor (the three administrators, any
+** account when the setting require_totp is on, or with --totp) gets a TOTP
+** secret, printed once as "totp-secret: BASE32" for the authenticator app;
+** `user totp NAME` issues a new one.  Both are audited.
 */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,10 +24,28 @@
 #include "cli.h"
 #include "http.h"
 #include "ident.h"
+#include "totp.h"
 
 static const char usage[] =
 	"tuogou user add NAME --role ROLE [--unit ID | --association USCC | --department KIND] "
-	"[--display-name TEXT] [--db PATH] < 密码\n       tuogou user list [--db PATH]";
+	"[--display-name TEXT] [--totp] [--db PATH] < 密码\n       tuogou user list [--db PATH]\n"
+	"       tuogou user totp NAME [--db PATH]";
+
+/* Give the account a new TOTP secret and print it. */
+static int issue_totp(tg_store *store, const tg_user *u)
+{
+	char secret[TOTP_SECRET_CHARS + 1];
+	tg_error err = {0};
+	totp_new_secret(secret);
+	if (store_user_totp_set(store, u->id, secret, &err)) {
+		cli_print_error(&err);
+		return EXIT_INTERNAL;
+	}
+	printf("totp-secret: %s\n", secret);
+	printf("otpauth://totp/tuogou:%s?secret=%s&issuer=tuogou\n", u->username, secret);
+	sodium_memzero(secret, sizeof secret);
+	return EXIT_OK;
+}
 
 static const char *role_zh(const char *role)
 {
@@ -100,9 +123,11 @@ static int user_add(int argc, char **argv)
 					      {"association", required_argument, NULL, 'a'},
 					      {"department", required_argument, NULL, 'p'},
 					      {"display-name", required_argument, NULL, 'n'},
+					      {"totp", no_argument, NULL, 't'},
 					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db(), *role = NULL, *unit = NULL, *assoc = NULL, *dept = NULL,
 		   *display = NULL;
+	bool want_totp = false;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -113,6 +138,7 @@ static int user_add(int argc, char **argv)
 		case 'a': assoc = optarg; break;
 		case 'p': dept = optarg; break;
 		case 'n': display = optarg; break;
+		case 't': want_totp = true; break;
 		default: return cli_usage(usage);
 		}
 	}
@@ -162,6 +188,42 @@ static int user_add(int argc, char **argv)
 		rc = err.code[0] && strcmp(err.code, "db_error") ? EXIT_BADINPUT : EXIT_INTERNAL;
 	} else {
 		printf("已建立用户 %s（%s）\n", u.username, role_zh(u.role));
+		bool admin = !strcmp(u.role, "sysadmin") || !strcmp(u.role, "secadmin") ||
+			     !strcmp(u.role, "auditor");
+		if ((admin || want_totp || store_setting_on(store, "require_totp")) &&
+		    store_user_get(store, u.username, 0, &u, &err) == TG_OK)
+			rc = issue_totp(store, &u);
+	}
+	store_close(store);
+	return rc;
+}
+
+static int user_totp(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					      {NULL, 0, NULL, 0}};
+	const char *db = cli_default_db();
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else
+			return cli_usage(usage);
+	}
+	if (optind != argc - 1)
+		return cli_usage(usage);
+	tg_store *store = NULL;
+	tg_user u;
+	tg_error err = {0};
+	int rc = cli_open_store(db, true, &store);
+	if (rc)
+		return rc;
+	if (store_user_get(store, argv[optind], 0, &u, &err)) {
+		cli_print_error(&err);
+		rc = EXIT_BADINPUT;
+	} else {
+		rc = issue_totp(store, &u);
 	}
 	store_close(store);
 	return rc;
@@ -211,5 +273,7 @@ int cmd_user(int argc, char **argv)
 		return user_add(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "list"))
 		return user_list(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "totp"))
+		return user_totp(argc - 1, argv + 1);
 	return cli_usage(usage);
 }

@@ -85,8 +85,18 @@ int audit_unhex(const char *hex, unsigned char h[TG_AUDIT_HASH_BYTES])
 int audit_verify(audit_next_fn next, void *ctx, int64_t head_seq,
 		 const unsigned char *head_hash, int64_t *bad_seq, int64_t *count, tg_error *err)
 {
+	return audit_verify_from(next, ctx, 0, NULL, head_seq, head_hash, bad_seq, count, err);
+}
+
+int audit_verify_from(audit_next_fn next, void *ctx, int64_t anchor_seq,
+		      const unsigned char *anchor_hash, int64_t head_seq,
+		      const unsigned char *head_hash, int64_t *bad_seq, int64_t *count,
+		      tg_error *err)
+{
 	unsigned char last[TG_AUDIT_HASH_BYTES] = {0};
-	int64_t expect = 1;
+	int64_t expect = anchor_seq + 1;
+	if (anchor_hash)
+		memcpy(last, anchor_hash, sizeof last);
 	tg_audit_record r;
 	int got;
 	*bad_seq = 0;
@@ -118,11 +128,12 @@ int audit_verify(audit_next_fn next, void *ctx, int64_t head_seq,
 	}
 	if (got < 0)
 		return tg_error_set(err, TG_EIO, "audit_read", "", "无法读取审计记录");
-	if (*count != head_seq || (head_hash && *count && memcmp(head_hash, last, sizeof last))) {
-		*bad_seq = *count + 1 <= head_seq ? *count + 1 : head_seq;
+	int64_t last_seq = anchor_seq + *count;
+	if (last_seq != head_seq || (head_hash && *count && memcmp(head_hash, last, sizeof last))) {
+		*bad_seq = last_seq + 1 <= head_seq ? last_seq + 1 : head_seq;
 		return tg_error_set(err, TG_EINVAL, "audit_truncated", "",
-				    "审计记录共 %lld 条，与登记的链尾（第 %lld 条）不符：末尾记录被删除或替换",
-				    (long long)*count, (long long)head_seq);
+				    "审计记录到第 %lld 条为止，与登记的链尾（第 %lld 条）不符：末尾记录被删除或替换",
+				    (long long)last_seq, (long long)head_seq);
 	}
 	return TG_OK;
 }

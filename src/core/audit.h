@@ -52,4 +52,13 @@ typedef int (*audit_next_fn)(void *ctx, tg_audit_record *out);
 int audit_verify(audit_next_fn next, void *ctx, int64_t head_seq,
 		 const unsigned char *head_hash, int64_t *bad_seq, int64_t *count, tg_error *err);
 
+/* The same walk for a log whose oldest records were purged: the first
+** record must be anchor_seq + 1 and link to anchor_hash, the hash of the
+** last purged record (kept apart, like the head).  anchor_seq 0 with
+** anchor_hash NULL is audit_verify. */
+int audit_verify_from(audit_next_fn next, void *ctx, int64_t anchor_seq,
+		      const unsigned char *anchor_hash, int64_t head_seq,
+		      const unsigned char *head_hash, int64_t *bad_seq, int64_t *count,
+		      tg_error *err);
+
 #endif

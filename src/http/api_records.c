@@ -55,12 +55,22 @@ void api_mask_json(json_t *obj)
 static const char *stage_names[] = {"registered", "in_scope", "plan_submitted", "decoupled",
 				    "summary_submitted", "accepted"};
 
+/* The position of a stage name in stage_names; "decoupled+" (that stage
+** or any later one) sets *or_later.  -1 when it is none. */
+static int stage_index(const char *s, bool *or_later)
+{
+	size_t n = strlen(s);
+	*or_later = n && s[n - 1] == '+';
+	for (size_t i = 0; i < sizeof stage_names / sizeof stage_names[0]; i++)
+		if (strlen(stage_names[i]) == n - *or_later && !strncmp(stage_names[i], s, n - *or_later))
+			return (int)i;
+	return -1;
+}
+
 static bool valid_stage(const char *s)
 {
-	for (size_t i = 0; i < sizeof stage_names / sizeof stage_names[0]; i++)
-		if (!strcmp(stage_names[i], s))
-			return true;
-	return false;
+	bool or_later;
+	return stage_index(s, &or_later) >= 0;
 }
 
 /* The USCCs whose workflow stage on the as-of date is `state`, as a JSON
@@ -79,10 +89,14 @@ static int stage_filter(http_request *rq, const char *state, char **json)
 	sb_init(&sb);
 	sb_addc(&sb, '[');
 	size_t n = 0;
+	bool or_later;
+	int want = stage_index(state, &or_later);
 	for (tg_ix i = 0; i < REG_COUNT(v.reg, ARR_ASSOCIATIONS); i++) {
 		tg_assoc_facts f;
 		progress_facts(v.reg, rq->srv->plan, i, as_of, &f);
-		if (strcmp(stage_key(f.stage), state))
+		/* stage_names[k] is the stage STAGE_REGISTERED + k */
+		int have = (int)f.stage - (int)STAGE_REGISTERED;
+		if (have < 0 || (or_later ? have < want : have != want))
 			continue;
 		sb_adds(&sb, n++ ? "," : "");
 		sb_add_json_str(&sb, REG_ROWS(v.reg, ARR_ASSOCIATIONS, tg_association)[i].uscc);
@@ -93,7 +107,7 @@ static int stage_filter(http_request *rq, const char *state, char **json)
 	return TG_OK;
 }
 
-static int list_query(http_request *rq, int a, tg_list_query *q, char **stage_json)
+int api_list_query(http_request *rq, int a, tg_list_query *q, char **stage_json)
 {
 	size_t page, per_page;
 	int rc = rq_paging(rq, &page, &per_page);
@@ -123,7 +137,7 @@ static int list_query(http_request *rq, int a, tg_list_query *q, char **stage_js
 		if (!valid_stage(state))
 			return tg_error_set(&rq->err, TG_EINVAL, "bad_state", "state",
 					    "状态应为 registered、in_scope、plan_submitted、decoupled、"
-					    "summary_submitted 或 accepted");
+					    "summary_submitted 或 accepted（后加 + 表示该阶段及以后）");
 		if ((rc = stage_filter(rq, state, stage_json)))
 			return rc;
 		q->filter.uscc_json = *stage_json;
@@ -138,7 +152,7 @@ int api_record_list(http_request *rq)
 	tg_record_page page;
 	char *stage_json = NULL;
 	record_page_init(&page);
-	int rc = list_query(rq, a, &q, &stage_json);
+	int rc = api_list_query(rq, a, &q, &stage_json);
 	if (rc == TG_OK)
 		rc = store_record_list(rq_store(rq), a, &q, &page, &rq->err);
 	if (rc == TG_OK) {
@@ -217,19 +231,24 @@ static void check_refs(http_request *rq, int a, const void *row, tg_errors *errs
 	}
 }
 
-/* A person's masked ID number sent back unchanged keeps the stored one. */
-static void unmask_id_number(json_t *body, const tg_register *current)
+/* A person's masked ID number sent back unchanged keeps the stored one:
+** the store reads only the masked number (the full one is sealed), so the
+** field is left out of validation and the masked value passed on, which
+** the store recognises and keeps. */
+static bool keep_masked_id(json_t *body, const tg_register *current)
 {
 	json_t *v = json_object_get(body, "id_number");
 	if (!current || !json_is_string(v) || !strchr(json_string_value(v), '*'))
-		return;
+		return false;
 	const tg_person *p = register_row(current, ARR_PERSONS, 0);
 	char masked[19];
 	if (!p->id_number)
-		return;
+		return false;
 	ident_id_mask(p->id_number, masked);
-	if (!strcmp(masked, json_string_value(v)))
-		json_object_set_new(body, "id_number", json_string(p->id_number));
+	if (strcmp(masked, json_string_value(v)))
+		return false;
+	json_object_del(body, "id_number");
+	return true;
 }
 
 /* Validate the body into r (one row); 400 with every error. */
@@ -381,11 +400,16 @@ int api_record_update(http_request *rq)
 	if (body_version(rq, body, &expected))
 		goto out;
 	default_key(body, a, rq);
-	if (a == ARR_PERSONS)
-		unmask_id_number(body, &current);
+	bool keep_id = a == ARR_PERSONS && keep_masked_id(body, &current);
 	if (read_body_record(rq, a, body, &r) || same_key(rq, a, &r, key))
 		goto out;
 	const void *row = register_row(&r, a, 0);
+	if (keep_id) {
+		tg_person *p = register_row(&r, ARR_PERSONS, 0);
+		const tg_person *was = register_row(&current, ARR_PERSONS, 0);
+		p->id_number = arena_strdup(&r.arena, was->id_number);
+		p->birth = was->birth;
+	}
 	const char *field = policy_forbidden_change(&rq->user, a, register_row(&current, a, 0), row);
 	if (field) {
 		rc = reply_error(rq, MHD_HTTP_FORBIDDEN, "field_forbidden", field,

@@ -10,6 +10,12 @@
 ** carry the session's CSRF token in X-CSRF-Token, and an Origin or Referer,
 ** when present, naming this host.
 **
+** The second factor is TOTP (totp.c): required for the three
+** administrators, for every account that has a secret, and for everyone when
+** the setting require_totp is on; a wrong code counts as a failed login.
+** Every login, failure, lock-out and logout goes to the audit log (the store
+** appends it for the actor set here).
+**
 ** Owns the table of failed logins by IP (in memory, under srv->lock).
 */
 #include <ctype.h>
@@ -21,6 +27,7 @@
 #include <time.h>
 
 #include "http_impl.h"
+#include "totp.h"
 
 /* ---- passwords ---- */
 
@@ -306,15 +313,89 @@ static void set_cookie(http_request *rq, const char *token, bool clear)
 	reply_header(rq, MHD_HTTP_HEADER_SET_COOKIE, cookie);
 }
 
-static int login_failed(http_request *rq, const tg_user *u, bool known)
+const char *auth_client_ip(http_request *rq)
+{
+	const char *fwd = rq->loopback ? rq_header(rq, "X-Forwarded-For") : NULL;
+	return fwd && *fwd ? fwd : rq->ip;
+}
+
+void auth_audit_denied(http_request *rq, const char *why)
+{
+	char after[96];
+	tg_store *s = rq->store;
+	if (!s)
+		return;
+	snprintf(after, sizeof after, "{\"reason\": \"%s\", \"method\": \"%s\"}", why,
+		 rq->method);
+	store_audit_add(s, "access_denied", rq->path, "denied", NULL, after, NULL);
+}
+
+int auth_password_again(http_request *rq, const char *password)
+{
+	if (!password || !*password || sodium_ready(NULL) ||
+	    crypto_pwhash_str_verify(rq->user.password_hash, password, strlen(password)) != 0)
+		return TG_EINVAL;
+	return TG_OK;
+}
+
+/* A failed login: counted per IP and, for a known account, per account
+** (which audits it and may lock the account); code and message say why. */
+static int login_failed(http_request *rq, const tg_user *u, bool known, const char *name,
+			const char *code, const char *field, const char *message)
 {
 	tg_store *s = rq_store(rq);
 	ip_limited(rq->srv, rq->ip, true);
-	if (known && s)
+	if (known && s) {
 		store_user_login_result(s, u->id, false, now_seconds(), LOGIN_MAX_FAILURES,
 					LOGIN_LOCK_SECONDS, NULL);
-	return reply_error(rq, MHD_HTTP_UNAUTHORIZED, "bad_credentials", NULL,
-			   "用户名或密码错误");
+	} else if (s) {
+		char object[96];
+		snprintf(object, sizeof object, "users/%.64s", name);
+		store_audit_add(s, "login_failed", object, "failed", NULL, NULL, NULL);
+	}
+	return reply_error(rq, MHD_HTTP_UNAUTHORIZED, code, field, "%s", message);
+}
+
+/* Whether u must give a TOTP code. */
+static bool needs_totp(tg_store *s, const tg_user *u)
+{
+	return u->has_totp || (role_bit(u->role) & R_ADMINS) || store_setting_on(s, "require_totp");
+}
+
+/* The second factor: TG_OK, or the response is set. */
+static int check_totp(http_request *rq, tg_store *s, const tg_user *u, const char *code)
+{
+	char secret[TOTP_SECRET_CHARS * 2 + 1];
+	char object[96];
+	int64_t step = 0;
+	snprintf(object, sizeof object, "users/%s", u->username);
+	if (!u->has_totp) {
+		store_audit_add(s, "login_failed", object, "denied", NULL,
+				"{\"reason\": \"totp_not_set\"}", NULL);
+		reply_error(rq, MHD_HTTP_UNAUTHORIZED, "totp_not_set", "totp",
+			    "该账户须使用动态口令登录，但尚未设置动态口令，请联系安全管理员");
+		return TG_EINVAL;
+	}
+	if (!code || !*code) {
+		reply_error(rq, MHD_HTTP_UNAUTHORIZED, "totp_required", "totp",
+			    "请输入动态口令（身份验证器上的 6 位数字）");
+		return TG_EINVAL;
+	}
+	int rc = store_user_totp_get(s, u->id, secret, sizeof secret, &rq->err);
+	if (rc) {
+		reply_failure(rq, rc == TG_ENOTFOUND ? TG_EIO : rc);
+		return rc;
+	}
+	rc = totp_check(secret, code, now_seconds(), u->totp_last_step, &step);
+	sodium_memzero(secret, sizeof secret);
+	if (rc == TG_OK)
+		rc = store_user_totp_used(s, u->id, step, NULL);
+	if (rc) {
+		login_failed(rq, u, true, u->username, "bad_totp", "totp",
+			     "动态口令错误或已使用过，请输入身份验证器上当前的 6 位数字");
+		return TG_EINVAL;
+	}
+	return TG_OK;
 }
 
 int api_session_create(http_request *rq)
@@ -355,29 +436,37 @@ int api_session_create(http_request *rq)
 		pthread_once(&dummy_once, make_dummy_hash);
 		int same = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
 		(void)same; /* the answer is "no such user" either way */
-		rc = login_failed(rq, &u, false);
+		store_set_actor(s, name, "-", auth_client_ip(rq));
+		rc = login_failed(rq, &u, false, name, "bad_credentials", NULL, "用户名或密码错误");
 		goto out;
 	}
 	if (rc) {
 		tg_error_set(&rq->err, rc, e.code, "", "%s", e.message);
 		goto out;
 	}
-	if (u.locked_until > now_seconds()) {
-		rc = reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
-				 "连续登录失败 %d 次，账户已锁定，请 %lld 分钟后再试",
-				 LOGIN_MAX_FAILURES,
-				 (long long)((u.locked_until - now_seconds()) / 60 + 1));
+	store_set_actor(s, u.username, u.role, auth_client_ip(rq));
+	if (u.locked || u.locked_until > now_seconds()) {
+		char object[96];
+		snprintf(object, sizeof object, "users/%s", u.username);
+		store_audit_add(s, "login_failed", object, "denied", NULL,
+				"{\"reason\": \"locked\"}", NULL);
+		if (u.locked)
+			rc = reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
+					 "账户已被安全管理员锁定，请联系安全管理员");
+		else
+			rc = reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
+					 "连续登录失败 %d 次，账户已锁定，请 %lld 分钟后再试",
+					 LOGIN_MAX_FAILURES,
+					 (long long)((u.locked_until - now_seconds()) / 60 + 1));
 		goto out;
 	}
 	if (crypto_pwhash_str_verify(u.password_hash, password, strlen(password)) != 0) {
-		rc = login_failed(rq, &u, true);
+		rc = login_failed(rq, &u, true, name, "bad_credentials", NULL, "用户名或密码错误");
 		goto out;
 	}
-	if (u.has_totp) {
-		/* The second factor arrives with the security issue: until then an
-		** account that has one cannot log in rather than skip it. */
-		rc = reply_error(rq, MHD_HTTP_UNAUTHORIZED, "totp_required", "totp",
-				 "该账户需要动态口令，本版本尚不支持");
+	if (needs_totp(s, &u) &&
+	    check_totp(rq, s, &u, json_string_value(json_object_get(body, "totp")))) {
+		rc = TG_OK; /* the response is set */
 		goto out;
 	}
 	store_user_login_result(s, u.id, true, now_seconds(), LOGIN_MAX_FAILURES,
@@ -415,9 +504,12 @@ int api_session_get(http_request *rq)
 
 int api_session_delete(http_request *rq)
 {
+	char object[96];
 	int rc = store_session_delete(rq_store(rq), rq->token_hash, &rq->err);
 	if (rc)
 		return rc;
+	snprintf(object, sizeof object, "users/%s", rq->user.username);
+	store_audit_add(rq_store(rq), "logout", object, "ok", NULL, NULL, NULL);
 	set_cookie(rq, "", true);
 	rq->out.len = 0;
 	return reply(rq, MHD_HTTP_NO_CONTENT, NULL);

@@ -135,7 +135,10 @@ static int free_slot(findings_cache *c)
 	return victim;
 }
 
-static int load_current(findings_cache *c, tg_store *s, int64_t gen, tg_error *err)
+/* Load the register of generation gen, make it current, and hand the
+** caller a reference of its own in *out. */
+static int load_current(findings_cache *c, tg_store *s, int64_t gen, cache_register **out,
+			tg_error *err)
 {
 	cache_register *cr = calloc(1, sizeof *cr);
 	if (!cr)
@@ -148,12 +151,13 @@ static int load_current(findings_cache *c, tg_store *s, int64_t gen, tg_error *e
 		return rc;
 	}
 	cr->generation = gen;
-	cr->refs = 1;
+	cr->refs = 2; /* current, and the caller's */
 	pthread_mutex_lock(&c->lock);
 	drop_stale(c, gen);
 	register_unref(c->current);
 	c->current = cr;
 	pthread_mutex_unlock(&c->lock);
+	*out = cr;
 	return TG_OK;
 }
 
@@ -178,24 +182,31 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 	pthread_mutex_lock(&c->build_lock);
 	pthread_mutex_lock(&c->lock);
 	e = find(c, gen, as_of); /* built while we waited? */
-	bool have_register = c->current && c->current->generation == gen;
-	if (e)
+	/* Take the register by reference now: a request that sees a newer
+	** generation in the meantime drops c->current (drop_stale) without
+	** the build lock, so it must not be read again after the unlock
+	** (bench/load crashed here with a NULL c->current under writes). */
+	cache_register *cr = NULL;
+	if (e) {
 		hold(c, e, out);
+	} else if (c->current && c->current->generation == gen) {
+		cr = c->current;
+		cr->refs++;
+	}
 	pthread_mutex_unlock(&c->lock);
 	if (e)
 		goto done;
-	if (!have_register && (rc = load_current(c, s, gen, err)))
+	if (!cr && (rc = load_current(c, s, gen, &cr, err)))
 		goto done;
 
 	e = calloc(1, sizeof *e);
 	if (!e) {
+		pthread_mutex_lock(&c->lock);
+		register_unref(cr);
+		pthread_mutex_unlock(&c->lock);
 		rc = TG_ENOMEM;
 		goto done;
 	}
-	pthread_mutex_lock(&c->lock);
-	cache_register *cr = c->current;
-	cr->refs++;
-	pthread_mutex_unlock(&c->lock);
 	/* The register is immutable once loaded: evaluate without the lock. */
 	rules_evaluate(&cr->reg, plan, calendar_default(), as_of, &e->fs);
 	e->as_of = as_of;

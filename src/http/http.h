@@ -22,6 +22,7 @@ typedef struct tg_http_config {
 	const char *web;        /* UI folder: DIR/dist when it exists, else DIR */
 	const char *evidence;   /* evidence folder; NULL: "evidence" beside the database */
 	bool log;               /* one line per request on stderr */
+	bool in_process;        /* no socket: requests come through http_handle */
 } tg_http_config;
 
 typedef struct tg_http_server tg_http_server;
@@ -31,6 +32,26 @@ typedef struct tg_http_server tg_http_server;
 int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, tg_error *err);
 /* Stop accepting, finish the threads, release everything. */
 void http_stop(tg_http_server *srv);
+
+/* One request handled in-process, without sockets (dispatch.c): for fuzzing
+** and tests, on a server started with in_process.  url is the request
+** target as sent (path and query, percent-encoded); headers are name/value
+** pairs.  The answer is malloc'd in *out (http_answer_free). */
+typedef struct tg_http_header {
+	const char *name, *value;
+} tg_http_header;
+typedef struct tg_http_answer {
+	unsigned status;
+	char *content_type;        /* or NULL */
+	char *body;                /* NUL-terminated */
+	size_t body_len;
+	tg_http_header headers[8]; /* the handler's extra headers (Set-Cookie, Allow...) */
+	int n_headers;
+} tg_http_answer;
+void http_handle(tg_http_server *srv, const char *method, const char *url,
+		 const tg_http_header *headers, size_t n_headers, const char *body, size_t body_len,
+		 tg_http_answer *out);
+void http_answer_free(tg_http_answer *a);
 
 /* The route table as JSON: [{"method","pattern","roles":[...],"scope","array"}]. */
 void http_routes_json(strbuf *out);

@@ -27,8 +27,11 @@
 #define HTTP_IMPORT_CAP (64u << 20)         /* POST /api/v1/import */
 #define HTTP_EVIDENCE_MAX (10u << 20)       /* one evidence file */
 #define HTTP_THREADS 4
-#define HTTP_CONNECTIONS 256
-#define HTTP_PER_IP_CONNECTIONS 64 /* behind a proxy every client is 127.0.0.1 */
+/* Behind nginx every client is 127.0.0.1, so the per-IP limit is the
+** proxy's limit: 256 concurrent clients (bench/load) must fit in it.  The
+** total is shared out among the HTTP_THREADS workers. */
+#define HTTP_CONNECTIONS 1024
+#define HTTP_PER_IP_CONNECTIONS 512
 #define HTTP_TIMEOUT_SECONDS 30
 #define HTTP_CONNECTION_MEMORY (128u * 1024)
 #define SESSION_IDLE_SECONDS (30 * 60)
@@ -117,6 +120,14 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 	      cache_view *out, tg_error *err);
 void cache_put(findings_cache *c, cache_view *v);
 
+/* ---- the public page's list (api_public.c) ---- */
+
+/* The rendered list of GET /api/v1/public/associations, per (generation,
+** day); created with the server. */
+typedef struct public_cache public_cache;
+public_cache *public_cache_new(void);
+void public_cache_free(public_cache *c);
+
 /* ---- the server ---- */
 
 struct tg_http_server {
@@ -128,6 +139,7 @@ struct tg_http_server {
 	tg_plan *plan;
 	const char **plan_batches;
 	findings_cache *cache;
+	public_cache *public_cache;
 
 	pthread_mutex_t lock; /* the stores list and the login limiter */
 	tg_store **stores;
@@ -161,6 +173,7 @@ struct http_request {
 	char token_hash[65];
 
 	tg_store *store; /* this thread's connection */
+	const struct http_synthetic *synth; /* conn NULL: an in-process request (dispatch.c) */
 	tg_error err;    /* the error a handler returns */
 	tg_errors *errs; /* validation errors, when a handler collected several */
 	char *extra_json; /* raw JSON added to an error body ("current": ...) */
@@ -189,6 +202,16 @@ unsigned status_of(int rc);
 void add_common_headers(struct MHD_Response *r, const char *path);
 void json_add_error(strbuf *out, const char *code, const char *message, const char *field);
 
+/* In-process requests (dispatch.c): headers, query and cookies of a
+** request that has no connection. */
+struct http_synthetic;
+const char *synth_lookup(const struct http_synthetic *s, enum MHD_ValueKind kind,
+			 const char *name);
+/* server.c: route a request whose body is read (sets the response), and
+** release it: what a connection's request goes through. */
+void http_dispatch(http_request *rq);
+void http_request_free(http_request *rq);
+
 /* Request helpers (server.c). */
 const char *rq_header(http_request *rq, const char *name);
 const char *rq_query(http_request *rq, const char *name);
@@ -211,6 +234,13 @@ int auth_session(http_request *rq);   /* sets rq->logged_in when the cookie is g
 int auth_check_csrf(http_request *rq);
 int auth_check_origin(http_request *rq);
 void auth_forget_ip_failures(tg_http_server *srv);
+/* The client's address for the audit log: X-Forwarded-For when the request
+** came through the proxy on loopback, else the peer. */
+const char *auth_client_ip(http_request *rq);
+/* Audit a refused request ("access_denied", outcome "denied"). */
+void auth_audit_denied(http_request *rq, const char *why);
+/* The user's password again (Argon2id), for reveal: TG_OK or TG_EINVAL. */
+int auth_password_again(http_request *rq, const char *password);
 
 /* Roles, rights and scope (policy.c). */
 tg_record_filter policy_scope(const tg_user *u);
@@ -271,5 +301,36 @@ int api_evidence_get(http_request *rq);
 int api_history(http_request *rq);
 int api_import(http_request *rq);
 int api_healthz(http_request *rq);
+/* Security (api_security.c): reveal, audit log, users, settings. */
+int api_person_reveal(http_request *rq);
+int api_audit_list(http_request *rq);
+int api_audit_export(http_request *rq);
+int api_audit_verify(http_request *rq);
+int api_users_list(http_request *rq);
+int api_user_create(http_request *rq);
+int api_user_update(http_request *rq);
+int api_user_password(http_request *rq);
+int api_user_totp(http_request *rq);
+int api_settings_get(http_request *rq);
+int api_settings_put(http_request *rq);
+/* The public page, downloads, reports and reminders (api_public.c,
+** api_export.c, api_import_sheets.c, api_reports.c, api_reminders.c). */
+int api_public_associations(http_request *rq);
+int api_export_xlsx(http_request *rq);
+int api_import_sheets(http_request *rq);
+int api_report_progress(http_request *rq);
+int api_report_summary(http_request *rq);
+int api_reminders(http_request *rq);
+int api_calendar_workdays(http_request *rq);
+/* Send the file at path (a download the handler wrote) as the body with
+** Content-Disposition: attachment; filename (UTF-8); the file is removed. */
+int reply_download(http_request *rq, const char *path, const char *content_type,
+		   const char *filename);
+/* A private temporary file for a download (malloc'd path, created 0600). */
+char *download_tmp_path(const char *suffix, tg_error *err);
+/* The filters of a record list (?unit, ?association, ?q, ?batch, ?state,
+** ?sort) and the user's scope, as api_record_list applies them
+** (api_records.c); *stage_json is the caller's to free. */
+int api_list_query(http_request *rq, int a, tg_list_query *q, char **stage_json);
 
 #endif

@@ -4,7 +4,8 @@
 **
 ** Every response, API or static, error or not, gets the same security
 ** headers (Content-Security-Policy without inline script, nosniff,
-** same-origin referrers, no framing); API answers are never cached.
+** same-origin referrers, no framing); API answers are never cached, except
+** the public page's (/api/v1/public/: public, max-age=60).
 */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +24,9 @@ void add_common_headers(struct MHD_Response *r, const char *path)
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	if (!strncmp(path, "/api", 4) || !strcmp(path, "/healthz"))
+	if (!strncmp(path, "/api/v1/public/", 15)) /* no personal data: caches may keep it */
+		MHD_add_response_header(r, "Cache-Control", "public, max-age=60");
+	else if (!strncmp(path, "/api", 4) || !strcmp(path, "/healthz"))
 		MHD_add_response_header(r, "Cache-Control", "no-store");
 	else
 		MHD_add_response_header(r, "Cache-Control", "no-cache");

@@ -84,6 +84,41 @@ const tg_route tg_routes[] = {
 	 R_OFFICE | R_CIVIL_AFFAIRS | R_UNIT | R_DEPARTMENT, SCOPE_NONE, -1, 0},
 	{"GET", "/api/v1/plan", api_plan, R_BUSINESS, SCOPE_NONE, -1, 0},
 	{"POST", "/api/v1/import", api_import, R_OFFICE, SCOPE_NONE, -1, HTTP_IMPORT_CAP},
+
+	/* Security (issue 5): one full ID number with the password again; the
+	** three administrators' pages, and nothing else for them. */
+	{"POST", "/api/v1/persons/{id}/reveal", api_person_reveal, R_OFFICE | R_UNIT, SCOPE_RECORD,
+	 ARR_PERSONS, 0},
+	{"GET", "/api/v1/audit", api_audit_list, R_AUDITOR, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/audit/export", api_audit_export, R_AUDITOR, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/audit/verify", api_audit_verify, R_AUDITOR, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/users", api_users_list, R_SECADMIN, SCOPE_NONE, -1, 0},
+	{"POST", "/api/v1/users", api_user_create, R_SECADMIN, SCOPE_NONE, -1, 0},
+	{"PUT", "/api/v1/users/{username}", api_user_update, R_SECADMIN, SCOPE_NONE, -1, 0},
+	{"POST", "/api/v1/users/{username}/password", api_user_password, R_SECADMIN, SCOPE_NONE,
+	 -1, 0},
+	{"POST", "/api/v1/users/{username}/totp", api_user_totp, R_SECADMIN, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/settings", api_settings_get, R_SYSADMIN, SCOPE_NONE, -1, 0},
+	{"PUT", "/api/v1/settings", api_settings_put, R_SYSADMIN, SCOPE_NONE, -1, 0},
+	{"POST", "/api/v1/import/sheets", api_import_sheets, R_OFFICE, SCOPE_NONE, -1,
+	 HTTP_IMPORT_CAP},
+
+	/* Downloads: lists as xlsx (scoped by the handler), the import template,
+	** the PDF reports. */
+	{"GET", "/api/v1/export/{list}.xlsx", api_export_xlsx, R_BUSINESS, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/reports/progress.pdf", api_report_progress,
+	 R_OFFICE | R_CIVIL_AFFAIRS | R_DEPARTMENT, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/associations/{uscc}/summary.pdf", api_report_summary, R_BUSINESS,
+	 SCOPE_ASSOCIATION, -1, 0},
+
+	/* Reminders (临近提醒, 催办) in the user's scope; the working-day
+	** calendar the lights use. */
+	{"GET", "/api/v1/reminders", api_reminders, R_BUSINESS, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/calendar/workdays", api_calendar_workdays, R_USERS, SCOPE_NONE, -1, 0},
+
+	/* The public page (公示): no login, no personal data. */
+	{"GET", "/api/v1/public/associations", api_public_associations, R_PUBLIC, SCOPE_NONE, -1,
+	 0},
 };
 const size_t tg_routes_count = sizeof tg_routes / sizeof tg_routes[0];
 
@@ -129,7 +164,8 @@ void route_params_free(route_params *p)
 }
 
 /* Match path against pattern segment by segment; {x} takes one non-empty
-** segment. */
+** segment, or what of it precedes the literal rest of the pattern's segment
+** ("{list}.xlsx" takes "associations" of "associations.xlsx"). */
 static bool pattern_match(const char *pattern, const char *path, route_params *params)
 {
 	route_params got = {{0}, 0};
@@ -141,6 +177,12 @@ static bool pattern_match(const char *pattern, const char *path, route_params *p
 			size_t n = send ? (size_t)(send - s) : strlen(s);
 			if (!pend || n == 0 || got.n == ROUTE_MAX_PARAMS)
 				goto no;
+			size_t rest = strcspn(pend + 1, "/"); /* a literal suffix in the segment */
+			if (rest) {
+				if (n <= rest || strncmp(s + n - rest, pend + 1, rest))
+					goto no;
+				n -= rest;
+			}
 			got.value[got.n++] = strndup(s, n);
 			p = pend + 1;
 			s += n;

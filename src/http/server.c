@@ -38,20 +38,28 @@ static _Thread_local tg_http_server *thread_store_owner;
 
 /* ---- request helpers ---- */
 
+/* A request without a connection is an in-process one (dispatch.c). */
+static const char *lookup(http_request *rq, enum MHD_ValueKind kind, const char *name)
+{
+	if (!rq->conn)
+		return synth_lookup(rq->synth, kind, name);
+	return MHD_lookup_connection_value(rq->conn, kind, name);
+}
+
 const char *rq_header(http_request *rq, const char *name)
 {
-	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+	return lookup(rq, MHD_HEADER_KIND, name);
 }
 
 const char *rq_query(http_request *rq, const char *name)
 {
-	const char *v = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+	const char *v = lookup(rq, MHD_GET_ARGUMENT_KIND, name);
 	return v && *v ? v : NULL;
 }
 
 const char *rq_cookie(http_request *rq, const char *name)
 {
-	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+	return lookup(rq, MHD_COOKIE_KIND, name);
 }
 
 tg_store *rq_store(http_request *rq)
@@ -208,12 +216,17 @@ static int dispatch_api(http_request *rq)
 		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", NULL, "没有这个接口");
 	}
 	const tg_route *r = rq->route;
+	/* The thread's store acts for whoever asks: nobody until the session
+	** says who (the audit log records it with every write). */
+	tg_store *store = rq_store(rq);
+	if (store)
+		store_set_actor(store, "-", "-", auth_client_ip(rq));
 	if (r->roles & R_PUBLIC) {
 		if (state_changing(rq->method) && auth_check_origin(rq))
 			return reply_failure(rq, TG_EINVAL);
 		return r->fn(rq);
 	}
-	if (!rq_store(rq))
+	if (!store)
 		return reply_failure(rq, TG_EIO);
 	int rc = auth_session(rq);
 	if (rc)
@@ -221,11 +234,16 @@ static int dispatch_api(http_request *rq)
 	if (!rq->logged_in)
 		return reply_error(rq, MHD_HTTP_UNAUTHORIZED, "unauthenticated", NULL,
 				   "未登录或会话已过期，请重新登录");
-	if (!(r->roles & role_bit(rq->user.role)))
+	store_set_actor(store, rq->user.username, rq->user.role, auth_client_ip(rq));
+	if (!(r->roles & role_bit(rq->user.role))) {
+		auth_audit_denied(rq, "forbidden");
 		return reply_error(rq, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
 				   "当前角色无权进行此操作");
-	if (state_changing(rq->method) && (auth_check_origin(rq) || auth_check_csrf(rq)))
+	}
+	if (state_changing(rq->method) && (auth_check_origin(rq) || auth_check_csrf(rq))) {
+		auth_audit_denied(rq, "csrf");
 		return rq->responded ? 0 : reply_failure(rq, TG_EINVAL);
+	}
 	bool in = false;
 	if ((rc = policy_check_scope(rq, &in)))
 		return reply_failure(rq, rc);
@@ -336,6 +354,17 @@ static void request_free(http_request *rq)
 		free(rq->errs);
 	}
 	free(rq);
+}
+
+/* In-process requests (dispatch.c) go through the same two steps. */
+void http_dispatch(http_request *rq)
+{
+	dispatch(rq);
+}
+
+void http_request_free(http_request *rq)
+{
+	request_free(rq);
 }
 
 static void log_request(http_request *rq)
@@ -498,12 +527,14 @@ static char *web_root(const char *dir)
 	return use ? realpath(use, NULL) : NULL;
 }
 
-/* "evidence" beside a SQLite database file. */
+/* "evidence" beside a SQLite database file; var/evidence for PostgreSQL. */
 static char *evidence_dir(const char *db, const char *given, tg_error *err)
 {
 	char path[PATH_MAX];
 	if (given) {
 		snprintf(path, sizeof path, "%s", given);
+	} else if (!strncmp(db, "postgres", 8) || strstr(db, "dbname=") || strstr(db, "host=")) {
+		snprintf(path, sizeof path, "var/evidence");
 	} else {
 		const char *slash = strrchr(db, '/');
 		if (slash)
@@ -572,6 +603,7 @@ void http_stop(tg_http_server *srv)
 		store_close(srv->stores[i]);
 	free(srv->stores);
 	cache_free(srv->cache);
+	public_cache_free(srv->public_cache);
 	plan_free(srv->plan);
 	free(srv->plan_batches);
 	auth_forget_ip_failures(srv);
@@ -597,7 +629,8 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 	srv->log = cfg->log;
 	srv->web_root = web_root(cfg->web);
 	srv->cache = cache_new();
-	if (!srv->db || !srv->cache) {
+	srv->public_cache = public_cache_new();
+	if (!srv->db || !srv->cache || !srv->public_cache) {
 		rc = TG_ENOMEM;
 		goto fail;
 	}
@@ -611,6 +644,12 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 		rc = tg_error_set(err, TG_EINVAL, "evidence_in_web_root", "--evidence",
 				  "佐证材料目录不能位于网页目录之内");
 		goto fail;
+	}
+	if (cfg->in_process) { /* no daemon: http_handle (dispatch.c) */
+		if (port)
+			*port = 0;
+		*out = srv;
+		return TG_OK;
 	}
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, 0, NULL, NULL,

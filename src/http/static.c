@@ -6,7 +6,8 @@
 ** inside the folder's own realpath, so "..", encoded dots and symbolic links
 ** pointing out all end in 404.  "/" is index.html; a path outside /api whose
 ** last segment has no dot and matches no file is a page of the single-page
-** application and gets index.html too.  Only GET and HEAD.
+** application and gets index.html too, except below /public, the public
+** page without login, which gets public.html.  Only GET and HEAD.
 */
 #include <errno.h>
 #include <fcntl.h>
@@ -125,6 +126,10 @@ int static_serve(http_request *rq)
 		return not_found(rq);
 	const char *rel = rq->path + 1;
 	char *real = *rel ? resolve(root, rel) : NULL;
+	/* The public page (公示) is its own small document, public.html. */
+	if (!real && (!strcmp(rq->path, "/public") || !strncmp(rq->path, "/public/", 8)) &&
+	    is_app_path(rq->path))
+		real = resolve(root, "public.html");
 	if (!real && (!*rel || is_app_path(rq->path)))
 		real = resolve(root, "index.html");
 	if (!real)

@@ -41,6 +41,9 @@ extern const tg_xlsx_limits tg_xlsx_default_limits;
 ** bad_xlsx, too_large, io. */
 int xlsx_read_file(const char *path, const tg_xlsx_limits *limits, tg_workbook *wb,
 		   bool *date1904, tg_error *err);
+/* The same from a workbook's bytes in memory (an upload, a fuzz input). */
+int xlsx_read_buffer(const void *buf, size_t len, const tg_xlsx_limits *limits, tg_workbook *wb,
+		     bool *date1904, tg_error *err);
 
 typedef struct tg_xlsx_options {
 	bool mask_ids; /* ID numbers as 410302********1234 (web downloads) */

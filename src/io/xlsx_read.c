@@ -588,21 +588,49 @@ static void reader_free(xlsx_reader *x)
 		zip_discard(x->zip);
 }
 
+static int read_zip(zip_t *zip, const tg_xlsx_limits *limits, tg_workbook *wb, bool *date1904,
+		    tg_error *err);
+
 int xlsx_read_file(const char *path, const tg_xlsx_limits *limits, tg_workbook *wb,
 		   bool *date1904, tg_error *err)
 {
-	xlsx_reader x = {0};
-	x.lim = limits ? limits : &tg_xlsx_default_limits;
-	x.err = err;
 	int zerr = 0;
 	FILE *probe = fopen(path, "rb");
 	if (!probe)
 		return tg_error_set(err, TG_EIO, "io", path, "无法打开文件");
 	fclose(probe);
-	x.zip = zip_open(path, ZIP_RDONLY, &zerr);
-	if (!x.zip)
+	zip_t *zip = zip_open(path, ZIP_RDONLY, &zerr);
+	if (!zip)
 		return tg_error_set(err, TG_EINVAL, "bad_xlsx", "",
 				    "不是有效的 xlsx 工作簿（无法按 zip 格式读取）");
+	return read_zip(zip, limits, wb, date1904, err);
+}
+
+int xlsx_read_buffer(const void *buf, size_t len, const tg_xlsx_limits *limits, tg_workbook *wb,
+		     bool *date1904, tg_error *err)
+{
+	zip_error_t zerr;
+	zip_error_init(&zerr);
+	zip_source_t *src = zip_source_buffer_create(len ? buf : "", len, 0, &zerr);
+	zip_t *zip = src ? zip_open_from_source(src, ZIP_RDONLY, &zerr) : NULL;
+	zip_error_fini(&zerr);
+	if (!zip) {
+		if (src)
+			zip_source_free(src);
+		return tg_error_set(err, TG_EINVAL, "bad_xlsx", "",
+				    "不是有效的 xlsx 工作簿（无法按 zip 格式读取）");
+	}
+	return read_zip(zip, limits, wb, date1904, err);
+}
+
+/* The workbook in an open zip (discarded before returning). */
+static int read_zip(zip_t *zip, const tg_xlsx_limits *limits, tg_workbook *wb, bool *date1904,
+		    tg_error *err)
+{
+	xlsx_reader x = {0};
+	x.lim = limits ? limits : &tg_xlsx_default_limits;
+	x.err = err;
+	x.zip = zip;
 	zip_int64_t entries = zip_get_num_entries(x.zip, 0);
 	if (entries < 0 || (size_t)entries > x.lim->max_entries) {
 		x.rc = tg_error_set(err, TG_EINVAL, "too_large", "",

@@ -329,3 +329,77 @@ END;
 CREATE TRIGGER associations_names_delete AFTER DELETE ON associations BEGIN
   DELETE FROM association_names WHERE rowid = old.rowid;
 END;
+
+-- migration: 3
+-- Security (等保 2.0 level 3 at the application): the audit log, settings,
+-- ID numbers sealed at rest, the second factor's bookkeeping.
+
+-- Settings of the system administrator (sysadmin), one row per key.
+CREATE TABLE settings (
+  "key" TEXT PRIMARY KEY,
+  "value" TEXT NOT NULL,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  "updated_by" TEXT
+) STRICT;
+INSERT INTO settings ("key", "value") VALUES ('require_totp', '0');
+
+-- The audit log: a hash chain (src/core/audit.c).  prev and hash are hex
+-- SHA-256; the head of the chain (audit_head_seq, audit_head_hash) and, after
+-- a purge, the anchor (audit_anchor_seq, audit_anchor_hash: the last purged
+-- record) are kept in meta.  Records are never changed, and removed only by
+-- `tuogou audit purge` once older than 180 days: the triggers refuse the rest.
+CREATE TABLE audit_log (
+  "seq" INTEGER PRIMARY KEY,
+  "at" TEXT NOT NULL,
+  "user" TEXT,
+  "role" TEXT,
+  "ip" TEXT,
+  "event" TEXT NOT NULL,
+  "object" TEXT,
+  "outcome" TEXT NOT NULL,
+  "before" TEXT,
+  "after" TEXT,
+  "prev" TEXT NOT NULL,
+  "hash" TEXT NOT NULL
+) STRICT;
+CREATE INDEX audit_log_at ON audit_log("at");
+CREATE INDEX audit_log_user ON audit_log("user", "seq");
+CREATE INDEX audit_log_event ON audit_log("event", "seq");
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+  SELECT RAISE(ABORT, 'audit_log: 审计记录不可修改');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  WHEN old."at" >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-180 days') BEGIN
+  SELECT RAISE(ABORT, 'audit_log: 不足 180 天的审计记录不可删除');
+END;
+
+-- Persons: "id_number" now holds the sealed text ("v1:...", src/core/secret.c,
+-- sealed by the store right after this migration, in its transaction); the
+-- birth date for the age rules and the masked number for people are kept
+-- beside it so that neither needs the key.
+ALTER TABLE persons ADD COLUMN "birth" TEXT
+  CHECK ("birth" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+ALTER TABLE persons ADD COLUMN "id_masked" TEXT;
+UPDATE persons SET
+  "birth" = substr("id_number", 7, 4) || '-' || substr("id_number", 11, 2) || '-' ||
+            substr("id_number", 13, 2),
+  "id_masked" = substr("id_number", 1, 6) || '********' || substr("id_number", 15, 4)
+  WHERE length("id_number") = 18 AND "id_number" NOT LIKE 'v1:%';
+
+-- The change history showed full ID numbers: mask them.
+UPDATE changes SET "before" = json_set("before", '$.id_number',
+    substr(json_extract("before", '$.id_number'), 1, 6) || '********' ||
+    substr(json_extract("before", '$.id_number'), 15, 4))
+  WHERE "array" = 'persons' AND json_valid("before") AND
+        length(json_extract("before", '$.id_number')) = 18;
+UPDATE changes SET "after" = json_set("after", '$.id_number',
+    substr(json_extract("after", '$.id_number'), 1, 6) || '********' ||
+    substr(json_extract("after", '$.id_number'), 15, 4))
+  WHERE "array" = 'persons' AND json_valid("after") AND
+        length(json_extract("after", '$.id_number')) = 18;
+
+-- Accounts: a lock set by the security administrator (until unlocked), and
+-- the last TOTP step used (a code is accepted once).  totp_secret holds
+-- the sealed base32 secret.
+ALTER TABLE users ADD COLUMN "locked" INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN "totp_last_step" INTEGER NOT NULL DEFAULT 0;

@@ -3,8 +3,11 @@
 ** every backend shares (record pages, the pinyin sort key of a name).
 */
 #include <iconv.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store.h"
 
@@ -19,10 +22,15 @@ int store_open(const char *url, tg_store **out, tg_error *err)
 	*out = NULL;
 	if (!url || !*url)
 		return tg_error_set(err, TG_EINVAL, "bad_db", "--db", "未指定数据库");
-	if (is_postgres_url(url))
-		return tg_error_set(err, TG_EINVAL, "backend_unavailable", "--db",
-				    "此版本尚未提供 PostgreSQL 存储");
-	return store_sqlite_open(url, out, err);
+	int rc = is_postgres_url(url) ? store_pg_open(url, out, err)
+				      : store_sqlite_open(url, out, err);
+	if (rc == TG_OK) {
+		/* The command line acts as the operating-system user. */
+		const struct passwd *pw = getpwuid(geteuid());
+		const char *who = pw && pw->pw_name ? pw->pw_name : getenv("USER");
+		store_set_actor(*out, who ? who : "?", "operator", "cli");
+	}
+	return rc;
 }
 
 void store_close(tg_store *s)
@@ -206,4 +214,121 @@ unsigned char *store_name_sort_key(const char *name, size_t *len)
 	if (cd != (iconv_t)-1)
 		iconv_close(cd);
 	return out;
+}
+
+/* ---- security ---- */
+
+/* A backend that lacks an operation says so instead of crashing. */
+#define NEED(s, op, err)                                                                   \
+	do {                                                                               \
+		if (!(s)->ops->op)                                                         \
+			return tg_error_set(err, TG_EIO, "not_supported", "",                 \
+					    "当前数据库后端不支持此操作（%s）", #op);      \
+	} while (0)
+
+void store_set_actor(tg_store *s, const char *user, const char *role, const char *ip)
+{
+	snprintf(s->actor.user, sizeof s->actor.user, "%s", user && *user ? user : "-");
+	snprintf(s->actor.role, sizeof s->actor.role, "%s", role && *role ? role : "-");
+	snprintf(s->actor.ip, sizeof s->actor.ip, "%s", ip && *ip ? ip : "-");
+}
+
+int store_audit_add(tg_store *s, const char *event, const char *object, const char *outcome,
+		    const char *before, const char *after, tg_error *err)
+{
+	NEED(s, audit_add, err);
+	return s->ops->audit_add(s, event, object, outcome, before, after, err);
+}
+
+int store_audit_list(tg_store *s, const tg_audit_filter *f, size_t offset, size_t limit,
+		     tg_audit_fn fn, void *ctx, size_t *total, tg_error *err)
+{
+	NEED(s, audit_list, err);
+	return s->ops->audit_list(s, f, offset, limit, fn, ctx, total, err);
+}
+
+int store_audit_verify(tg_store *s, int64_t *bad_seq, int64_t *count, tg_error *err)
+{
+	NEED(s, audit_verify, err);
+	return s->ops->audit_verify(s, bad_seq, count, err);
+}
+
+int store_audit_purge(tg_store *s, const char *before, int64_t *purged, tg_error *err)
+{
+	NEED(s, audit_purge, err);
+	return s->ops->audit_purge(s, before, purged, err);
+}
+
+int store_setting_get(tg_store *s, const char *key, char *value, size_t size, tg_error *err)
+{
+	NEED(s, setting_get, err);
+	return s->ops->setting_get(s, key, value, size, err);
+}
+
+int store_setting_set(tg_store *s, const char *key, const char *value, tg_error *err)
+{
+	NEED(s, setting_set, err);
+	return s->ops->setting_set(s, key, value, err);
+}
+
+bool store_setting_on(tg_store *s, const char *key)
+{
+	char v[16];
+	return store_setting_get(s, key, v, sizeof v, NULL) == TG_OK && !strcmp(v, "1");
+}
+
+int store_user_update(tg_store *s, const tg_user *u, tg_error *err)
+{
+	NEED(s, user_update, err);
+	return s->ops->user_update(s, u, err);
+}
+
+int store_user_totp_set(tg_store *s, int64_t id, const char *secret, tg_error *err)
+{
+	NEED(s, user_totp_set, err);
+	return s->ops->user_totp_set(s, id, secret, err);
+}
+
+int store_user_totp_get(tg_store *s, int64_t id, char *secret, size_t size, tg_error *err)
+{
+	NEED(s, user_totp_get, err);
+	return s->ops->user_totp_get(s, id, secret, size, err);
+}
+
+int store_user_totp_used(tg_store *s, int64_t id, int64_t step, tg_error *err)
+{
+	NEED(s, user_totp_used, err);
+	return s->ops->user_totp_used(s, id, step, err);
+}
+
+int store_person_reveal(tg_store *s, const char *id, char **number, tg_error *err)
+{
+	*number = NULL;
+	NEED(s, person_reveal, err);
+	return s->ops->person_reveal(s, id, number, err);
+}
+
+int store_reveal_id_numbers(tg_store *s, tg_register *r, tg_error *err)
+{
+	NEED(s, reveal_id_numbers, err);
+	return s->ops->reveal_id_numbers(s, r, err);
+}
+
+void store_key_path(const char *url, char *out, size_t size)
+{
+	const char *env = getenv("TUOGOU_KEY");
+	if (env && *env) {
+		snprintf(out, size, "%s", env);
+		return;
+	}
+	if (url && !is_postgres_url(url)) {
+		const char *slash = strrchr(url, '/');
+		if (slash) {
+			snprintf(out, size, "%.*s/tuogou.key", (int)(slash - url), url);
+			return;
+		}
+		snprintf(out, size, "tuogou.key");
+		return;
+	}
+	snprintf(out, size, "var/tuogou.key");
 }

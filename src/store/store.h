@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "error.h"
 #include "register.h"
 
@@ -67,7 +68,23 @@ typedef struct tg_user {
 	int64_t failed_count, locked_until; /* Unix seconds */
 	bool has_totp;
 	char created_at[24];
+	bool locked;            /* locked by the security administrator */
+	int64_t totp_last_step; /* the last TOTP step accepted */
 } tg_user;
+
+/* Who is acting: recorded in the audit log with every write.  store_open
+** sets the operating-system user, role "operator", ip "cli"; the server sets
+** the logged-in user and the client's address for each request. */
+typedef struct tg_actor {
+	char user[65], role[TG_ROLE_MAX], ip[64];
+} tg_actor;
+
+/* Which audit records a list keeps; NULL does not filter.  from and to are
+** dates (YYYY-MM-DD, inclusive, UTC). */
+typedef struct tg_audit_filter {
+	const char *user, *event, *from, *to;
+} tg_audit_filter;
+typedef void (*tg_audit_fn)(void *ctx, const tg_audit_record *r);
 
 typedef struct tg_session {
 	int64_t user_id;
@@ -135,11 +152,28 @@ typedef struct tg_store_ops {
 
 	int (*history)(tg_store *s, const char *association, size_t offset, size_t limit,
 		       tg_change_fn fn, void *ctx, size_t *total, tg_error *err);
+
+	/* Security (issue 5): audit log, settings, accounts, sealed ID numbers. */
+	int (*audit_add)(tg_store *s, const char *event, const char *object, const char *outcome,
+			 const char *before, const char *after, tg_error *err);
+	int (*audit_list)(tg_store *s, const tg_audit_filter *f, size_t offset, size_t limit,
+			  tg_audit_fn fn, void *ctx, size_t *total, tg_error *err);
+	int (*audit_verify)(tg_store *s, int64_t *bad_seq, int64_t *count, tg_error *err);
+	int (*audit_purge)(tg_store *s, const char *before, int64_t *purged, tg_error *err);
+	int (*setting_get)(tg_store *s, const char *key, char *value, size_t size, tg_error *err);
+	int (*setting_set)(tg_store *s, const char *key, const char *value, tg_error *err);
+	int (*user_update)(tg_store *s, const tg_user *u, tg_error *err);
+	int (*user_totp_set)(tg_store *s, int64_t id, const char *secret, tg_error *err);
+	int (*user_totp_get)(tg_store *s, int64_t id, char *secret, size_t size, tg_error *err);
+	int (*user_totp_used)(tg_store *s, int64_t id, int64_t step, tg_error *err);
+	int (*person_reveal)(tg_store *s, const char *id, char **number, tg_error *err);
+	int (*reveal_id_numbers)(tg_store *s, tg_register *r, tg_error *err);
 } tg_store_ops;
 
 struct tg_store {
 	const tg_store_ops *ops;
 	char *url;
+	tg_actor actor; /* store_set_actor */
 };
 
 /* Open (creating and migrating when needed) the database at url. */
@@ -219,6 +253,59 @@ int store_evidence_attach(tg_store *s, int64_t id, const char *rule, const char 
 int store_history(tg_store *s, const char *association, size_t offset, size_t limit,
 		  tg_change_fn fn, void *ctx, size_t *total, tg_error *err);
 
+/* ---- security (等保 2.0 level 3) ----
+**
+** Every write above (record_write, import, evidence, accounts, settings,
+** plan) appends an audit record for s->actor in its own transaction; the
+** operations below add the events that write nothing else. */
+
+/* The actor of the following operations (NULL fields: "-"). */
+void store_set_actor(tg_store *s, const char *user, const char *role, const char *ip);
+
+/* Append one audit record (login, logout, export, reveal, a refusal ...):
+** outcome "ok", "failed" or "denied"; before/after JSON or NULL. */
+int store_audit_add(tg_store *s, const char *event, const char *object, const char *outcome,
+		    const char *before, const char *after, tg_error *err);
+/* Audit records matching f, newest first, with the total before paging. */
+int store_audit_list(tg_store *s, const tg_audit_filter *f, size_t offset, size_t limit,
+		     tg_audit_fn fn, void *ctx, size_t *total, tg_error *err);
+/* Walk the chain from the purge anchor to the head (audit_verify_from):
+** TG_EINVAL with *bad_seq the first broken record when it is not intact. */
+int store_audit_verify(tg_store *s, int64_t *bad_seq, int64_t *count, tg_error *err);
+/* Remove the records dated before `before` (YYYY-MM-DD), which must be at
+** least 180 days ago (TG_EINVAL "audit_too_young" otherwise); the last one
+** removed becomes the anchor, and the purge is itself audited. */
+int store_audit_purge(tg_store *s, const char *before, int64_t *purged, tg_error *err);
+
+/* Settings ("require_totp": "0" or "1").  get: TG_ENOTFOUND when unset. */
+int store_setting_get(tg_store *s, const char *key, char *value, size_t size, tg_error *err);
+int store_setting_set(tg_store *s, const char *key, const char *value, tg_error *err);
+/* Whether the setting is "1". */
+bool store_setting_on(tg_store *s, const char *key);
+
+/* Change an account (found by u->id): display name, role and scope,
+** password hash, lock.  Audited as role_change, user_lock, user_unlock,
+** password_reset or user_update; a changed role, scope, lock or password
+** ends the account's sessions. */
+int store_user_update(tg_store *s, const tg_user *u, tg_error *err);
+/* Set (base32, sealed at rest) or clear (NULL) an account's TOTP secret;
+** get: the secret, TG_ENOTFOUND when there is none. */
+int store_user_totp_set(tg_store *s, int64_t id, const char *secret, tg_error *err);
+int store_user_totp_get(tg_store *s, int64_t id, char *secret, size_t size, tg_error *err);
+/* Record the TOTP step just accepted (a code is accepted once). */
+int store_user_totp_used(tg_store *s, int64_t id, int64_t step, tg_error *err);
+
+/* ID numbers are sealed at rest (secret.h) under the key file: reads give
+** the masked number ("410302********1234") and the birth date only.
+** person_reveal: one full number (malloc'd), audited "reveal_id".
+** reveal_id_numbers: every person of r (as loaded) gets the full number,
+** for the operator's export; the caller audits the export. */
+int store_person_reveal(tg_store *s, const char *id, char **number, tg_error *err);
+int store_reveal_id_numbers(tg_store *s, tg_register *r, tg_error *err);
+/* The key file of a database: $TUOGOU_KEY, else tuogou.key beside a SQLite
+** file (var/tuogou.key for var/tuogou.db), else var/tuogou.key. */
+void store_key_path(const char *url, char *out, size_t size);
+
 /* The pinyin sort key of a name: its GB18030 encoding (pinyin order for the
 ** common characters), or the UTF-8 bytes when it cannot be converted.
 ** Returns a malloc'd buffer of *len bytes. */
@@ -226,5 +313,7 @@ unsigned char *store_name_sort_key(const char *name, size_t *len);
 
 /* Backends. */
 int store_sqlite_open(const char *path, tg_store **out, tg_error *err);
+/* conninfo: a postgresql:// URL or a libpq keyword string ("host=... dbname=..."). */
+int store_pg_open(const char *conninfo, tg_store **out, tg_error *err);
 
 #endif

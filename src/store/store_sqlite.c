@@ -18,13 +18,28 @@
 ** generation counter in meta.  Every write bumps the generation and writes
 ** its history row in the same transaction.  Statements used per request
 ** are prepared once per connection (the stmt cache below).
+**
+** Security (migration 3): every write also appends its audit record (hash
+** chain, audit.c) for the connection's actor in the same transaction, the
+** chain's head kept in meta.  ID numbers are sealed (secret.c) under the key
+** file beside the database as they are written; reads return the masked
+** number (column id_masked in place of id_number) and the birth date
+** (column birth), so nothing but person_reveal and reveal_id_numbers ever
+** decrypts.
 */
+#include <errno.h>
+#include <limits.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "bundle.h"
+#include "ident.h"
+#include "secret.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -40,13 +55,16 @@ enum stmt_id {
 	ST_SESSION_ADD, ST_SESSION_PRUNE, ST_SESSION_GET, ST_SESSION_TOUCH, ST_SESSION_DELETE,
 	ST_EVIDENCE_ADD, ST_EVIDENCE_GET, ST_EVIDENCE_LIST, ST_EVIDENCE_ATTACH,
 	ST_HISTORY, ST_HISTORY_COUNT,
+	ST_META_GET, ST_META_SET, ST_AUDIT_ADD, ST_PERSON_DERIVED, ST_PERSON_SEALED,
+	ST_SETTING_GET, ST_SETTING_SET, ST_USER_UPDATE, ST_USER_SESSIONS_END, ST_USER_TOTP_SET,
+	ST_USER_TOTP_GET, ST_USER_TOTP_USED,
 	ST_COUNT
 };
 
 #define USER_COLUMNS                                                                       \
 	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
 	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
-	"\"totp_secret\" IS NOT NULL, \"created_at\""
+	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\""
 #define EVIDENCE_COLUMNS                                                                   \
 	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
 	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
@@ -89,6 +107,31 @@ static const char *const stmt_sql[ST_COUNT] = {
 		       "\"before\", \"after\" FROM changes WHERE \"association\" = ? "
 		       "ORDER BY \"id\" DESC LIMIT ? OFFSET ?",
 	[ST_HISTORY_COUNT] = "SELECT count(*) FROM changes WHERE \"association\" = ?",
+	[ST_META_GET] = "SELECT \"value\" FROM meta WHERE \"key\" = ?",
+	[ST_META_SET] = "INSERT INTO meta (\"key\", \"value\") VALUES (?, ?) ON CONFLICT (\"key\") "
+			"DO UPDATE SET \"value\" = excluded.\"value\"",
+	[ST_AUDIT_ADD] = "INSERT INTO audit_log (\"seq\", \"at\", \"user\", \"role\", \"ip\", "
+			 "\"event\", \"object\", \"outcome\", \"before\", \"after\", \"prev\", "
+			 "\"hash\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_PERSON_DERIVED] = "UPDATE persons SET \"birth\" = ?, \"id_masked\" = ? WHERE \"id\" = ?",
+	[ST_PERSON_SEALED] = "SELECT \"id_number\", \"birth\", \"id_masked\" FROM persons "
+			     "WHERE \"id\" = ?",
+	[ST_SETTING_GET] = "SELECT \"value\" FROM settings WHERE \"key\" = ?",
+	[ST_SETTING_SET] = "INSERT INTO settings (\"key\", \"value\", \"updated_by\") VALUES (?, ?, ?) "
+			   "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = excluded.\"value\", "
+			   "\"updated_by\" = excluded.\"updated_by\", \"updated_at\" = "
+			   "strftime('%Y-%m-%dT%H:%M:%SZ','now')",
+	[ST_USER_UPDATE] = "UPDATE users SET \"display_name\" = ?2, \"role\" = ?3, \"unit\" = ?4, "
+			   "\"association\" = ?5, \"department\" = ?6, \"password_hash\" = ?7, "
+			   "\"locked\" = ?8, \"locked_until\" = CASE WHEN ?8 THEN \"locked_until\" "
+			   "ELSE 0 END, \"failed_count\" = CASE WHEN ?8 THEN \"failed_count\" "
+			   "ELSE 0 END WHERE \"id\" = ?1",
+	[ST_USER_SESSIONS_END] = "DELETE FROM sessions WHERE \"user\" = ?",
+	[ST_USER_TOTP_SET] = "UPDATE users SET \"totp_secret\" = ?, \"totp_last_step\" = 0 "
+			     "WHERE \"id\" = ?",
+	[ST_USER_TOTP_GET] = "SELECT \"totp_secret\" FROM users WHERE \"id\" = ?",
+	[ST_USER_TOTP_USED] = "UPDATE users SET \"totp_last_step\" = ?2 WHERE \"id\" = ?1 AND "
+			      "\"totp_last_step\" < ?2",
 };
 
 typedef struct sqlite_store {
@@ -100,8 +143,15 @@ typedef struct sqlite_store {
 	sqlite3_stmt *insert[ARR_COUNT];
 	sqlite3_stmt *update[ARR_COUNT];
 	int n_columns[ARR_COUNT];
+	int n_select[ARR_COUNT]; /* columns of a SELECT: persons add "birth" */
 	sqlite3_stmt *stmt[ST_COUNT];
+	tg_secret_key key;
+	bool have_key;
+	char key_path[PATH_MAX];
 } sqlite_store;
+
+static int seal_plain_ids(sqlite_store *s, tg_error *err);
+static int in_write(sqlite_store *s, int rc);
 
 static int db_error(sqlite_store *s, tg_error *err, const char *what)
 {
@@ -181,6 +231,32 @@ static void count_one(const tg_field *f, const char *column, void *ctx)
 	(*(int *)ctx)++;
 }
 
+/* The columns a SELECT reads: a person's id_number is read from id_masked
+** (the sealed text never leaves the store), and its birth date follows the
+** schema's columns. */
+struct select_ctx {
+	strbuf *sb;
+	int n;
+	int a;
+};
+
+static void add_select_column(const tg_field *f, const char *column, void *vctx)
+{
+	struct select_ctx *c = vctx;
+	(void)f;
+	if (c->a == ARR_PERSONS && !strcmp(column, "id_number"))
+		column = "id_masked";
+	sb_addf(c->sb, c->n++ ? ", \"%s\"" : "\"%s\"", column);
+}
+
+static void select_columns(int a, strbuf *sb)
+{
+	struct select_ctx c = {sb, 0, a};
+	for_each_column(a, add_select_column, &c);
+	if (a == ARR_PERSONS)
+		sb_adds(sb, ", \"birth\"");
+}
+
 static int count_columns(int a)
 {
 	int n = 0;
@@ -194,7 +270,7 @@ static int prepare_statements(sqlite_store *s, tg_error *err)
 		strbuf sb;
 		sb_init(&sb);
 		sb_adds(&sb, "SELECT ");
-		columns_sql(a, &sb, "\"%s\"", ", \"%s\"");
+		select_columns(a, &sb);
 		/* no ORDER BY: the register does not depend on row order (findings
 		** and exports sort), and walking the key index cost a lookup a row */
 		sb_addf(&sb, " FROM %s", tg_schema[a].key);
@@ -216,7 +292,7 @@ static int prepare_statements(sqlite_store *s, tg_error *err)
 		sb.len = 0;
 		if (rc == SQLITE_OK) {
 			sb_adds(&sb, "SELECT ");
-			columns_sql(a, &sb, "\"%s\"", ", \"%s\"");
+			select_columns(a, &sb);
 			sb_addf(&sb, ", \"version\" FROM %s WHERE %s", tg_schema[a].key,
 				key_where(a));
 			rc = sqlite3_prepare_v3(s->db, sb.buf, -1, SQLITE_PREPARE_PERSISTENT,
@@ -245,6 +321,7 @@ static int prepare_statements(sqlite_store *s, tg_error *err)
 						&s->update[a], NULL);
 		}
 		s->n_columns[a] = count_columns(a);
+		s->n_select[a] = s->n_columns[a] + (a == ARR_PERSONS);
 		sb_release(&sb);
 		if (rc != SQLITE_OK)
 			return db_error(s, err, tg_schema[a].key);
@@ -282,6 +359,9 @@ static int migrate(sqlite_store *s, tg_error *err)
 			rc = exec(s, "BEGIN IMMEDIATE", err);
 			if (rc == TG_OK)
 				rc = exec(s, p, err);
+			/* Migration 3 seals the ID numbers in its transaction. */
+			if (rc == TG_OK && version == 3)
+				rc = seal_plain_ids(s, err);
 			if (rc == TG_OK)
 				rc = exec(s, pragma, err);
 			if (rc == TG_OK)
@@ -349,7 +429,7 @@ static void read_column(const tg_field *f, const char *column, void *vctx)
 	}
 }
 
-/* Birth date from characters 7-14 of a stored (validated) ID number. */
+/* Birth date from characters 7-14 of a validated ID number. */
 static tg_date id_birth(const char *id)
 {
 	if (!id || strlen(id) != 18)
@@ -360,6 +440,13 @@ static tg_date id_birth(const char *id)
 	m = (id[10] - '0') * 10 + (id[11] - '0');
 	d = (id[12] - '0') * 10 + (id[13] - '0');
 	return date_ymd_valid(y, m, d) ? date_from_ymd(y, m, d) : TG_DATE_NONE;
+}
+
+static tg_date column_date(sqlite3_stmt *st, int i)
+{
+	tg_date d;
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	return v && date_parse(v, &d) == TG_OK ? d : TG_DATE_NONE;
 }
 
 /* The largest rowid of a table: its row count when nothing was deleted,
@@ -390,10 +477,8 @@ static int sqlite_load_register(tg_store *base, tg_register *r, tg_error *err)
 		while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			struct read_ctx c = {st, 0, register_append(r, a), r};
 			for_each_column(a, read_column, &c);
-			if (a == ARR_PERSONS) {
-				tg_person *p = c.row;
-				p->birth = id_birth(p->id_number);
-			}
+			if (a == ARR_PERSONS)
+				((tg_person *)c.row)->birth = column_date(st, s->n_columns[a]);
 		}
 		if (step != SQLITE_DONE)
 			rc = db_error(s, err, tg_schema[a].key);
@@ -414,6 +499,7 @@ struct bind_ctx {
 	sqlite3_stmt *st;
 	int col;
 	const void *row;
+	const char *id_sealed; /* persons: what the id_number column gets */
 };
 
 static void bind_column(const tg_field *f, const char *column, void *vctx)
@@ -427,6 +513,8 @@ static void bind_column(const tg_field *f, const char *column, void *vctx)
 	case FT_STR:
 	case FT_REF: {
 		const char *v = *(const char *const *)p;
+		if (f->type == FT_STR && !strcmp(f->key, "id_number"))
+			v = c->id_sealed; /* never the plain number */
 		if (v)
 			sqlite3_bind_text(c->st, i, v, -1, SQLITE_STATIC);
 		else
@@ -499,6 +587,11 @@ static int run(sqlite_store *s, sqlite3_stmt *st, tg_error *err, const char *wha
 	return rc;
 }
 
+static void copy_text(char *dst, size_t size, const char *v)
+{
+	snprintf(dst, size, "%s", v ? v : "");
+}
+
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v && *v)
@@ -527,6 +620,304 @@ static int add_change(sqlite_store *s, const char *user, const char *array, cons
 	bind_text_or_null(st, 5, before);
 	bind_text_or_null(st, 6, after);
 	return run(s, st, err, "changes");
+}
+
+/* ---- the audit chain ---- */
+
+static int meta_get(sqlite_store *s, const char *key, char *out, size_t size, tg_error *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_META_GET, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	int rc = TG_ENOTFOUND;
+	if (step == SQLITE_ROW) {
+		copy_text(out, size, (const char *)sqlite3_column_text(st, 0));
+		rc = TG_OK;
+	} else if (step != SQLITE_DONE) {
+		rc = db_error(s, err, "meta");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int meta_set(sqlite_store *s, const char *key, const char *value, tg_error *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_META_SET, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+	return run(s, st, err, "meta");
+}
+
+/* A chain position kept in meta: (seq, hash); seq 0 and zeros when unset. */
+static int meta_position(sqlite_store *s, const char *seq_key, const char *hash_key,
+			 int64_t *seq, unsigned char hash[TG_AUDIT_HASH_BYTES], bool *set,
+			 tg_error *err)
+{
+	char v[80];
+	*seq = 0;
+	memset(hash, 0, TG_AUDIT_HASH_BYTES);
+	if (set)
+		*set = false;
+	int rc = meta_get(s, seq_key, v, sizeof v, err);
+	if (rc == TG_ENOTFOUND)
+		return TG_OK;
+	if (rc)
+		return rc;
+	*seq = strtoll(v, NULL, 10);
+	rc = meta_get(s, hash_key, v, sizeof v, err);
+	if (rc == TG_OK && audit_unhex(v, hash) == TG_OK && set)
+		*set = true;
+	return rc == TG_ENOTFOUND ? TG_OK : rc;
+}
+
+static void utc_now(char out[24])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Append one record for the actor; the caller holds a write transaction
+** (BEGIN IMMEDIATE), so the head read here is the head written after. */
+static int audit_append(sqlite_store *s, const char *event, const char *object,
+			const char *outcome, const char *before, const char *after, tg_error *err)
+{
+	const tg_actor *who = &s->base.actor;
+	tg_audit_record r;
+	char at[24], prev_hex[65], hash_hex[65], seq_text[32];
+	int64_t head = 0, anchor = 0;
+	unsigned char anchor_hash[TG_AUDIT_HASH_BYTES];
+	memset(&r, 0, sizeof r);
+	int rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, r.prev, NULL, err);
+	if (rc == TG_OK && !head)
+		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor,
+				   anchor_hash, NULL, err);
+	if (rc)
+		return rc;
+	if (!head && anchor) {
+		head = anchor;
+		memcpy(r.prev, anchor_hash, sizeof r.prev);
+	}
+	utc_now(at);
+	r.seq = head + 1;
+	r.at = at;
+	r.user = who->user[0] ? who->user : "-";
+	r.role = who->role[0] ? who->role : "-";
+	r.ip = who->ip[0] ? who->ip : "-";
+	r.event = event;
+	r.object = object;
+	r.outcome = outcome ? outcome : "ok";
+	r.before = before;
+	r.after = after;
+	audit_seal(&r);
+	audit_hex(r.prev, prev_hex);
+	audit_hex(r.hash, hash_hex);
+	sqlite3_stmt *st = stmt(s, ST_AUDIT_ADD, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_int64(st, 1, r.seq);
+	sqlite3_bind_text(st, 2, r.at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r.user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r.role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r.ip, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r.event, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 7, object);
+	sqlite3_bind_text(st, 8, r.outcome, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 9, before);
+	bind_text_or_null(st, 10, after);
+	sqlite3_bind_text(st, 11, prev_hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, hash_hex, -1, SQLITE_STATIC);
+	rc = run(s, st, err, "audit_log");
+	snprintf(seq_text, sizeof seq_text, "%lld", (long long)r.seq);
+	if (rc == TG_OK)
+		rc = meta_set(s, "audit_head_seq", seq_text, err);
+	if (rc == TG_OK)
+		rc = meta_set(s, "audit_head_hash", hash_hex, err);
+	return rc;
+}
+
+/* ---- sealed ID numbers ---- */
+
+static int need_key(sqlite_store *s, tg_error *err)
+{
+	if (s->have_key)
+		return TG_OK;
+	return tg_error_set(err, TG_EIO, "key_missing", s->key_path,
+			    "缺少加密密钥文件“%s”：数据库中已有加密的公民身份号码，"
+			    "请恢复原密钥文件（或用 --key、TUOGOU_KEY 指定）",
+			    s->key_path);
+}
+
+/* What a person's row stores for its ID number. */
+struct person_seal {
+	char *sealed; /* malloc'd, or NULL: no number */
+	char birth[11], masked[19];
+};
+
+static void person_seal_free(struct person_seal *ps)
+{
+	free(ps->sealed);
+	memset(ps, 0, sizeof *ps);
+}
+
+/* Seal p's number, or (a masked number: the web form sent back what it
+** was shown) keep the stored one when the masks agree. */
+static int person_seal(sqlite_store *s, const tg_person *p, struct person_seal *ps,
+		       tg_error *err)
+{
+	char ad[96];
+	memset(ps, 0, sizeof *ps);
+	if (!p->id_number)
+		return TG_OK;
+	if (strchr(p->id_number, '*')) {
+		sqlite3_stmt *st = stmt(s, ST_PERSON_SEALED, err);
+		if (!st)
+			return TG_EIO;
+		sqlite3_bind_text(st, 1, p->id, -1, SQLITE_TRANSIENT);
+		int rc = TG_EINVAL;
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+		    sqlite3_column_text(st, 2) &&
+		    !strcmp((const char *)sqlite3_column_text(st, 2), p->id_number)) {
+			ps->sealed = strdup((const char *)sqlite3_column_text(st, 0));
+			copy_text(ps->birth, sizeof ps->birth,
+				  (const char *)sqlite3_column_text(st, 1));
+			copy_text(ps->masked, sizeof ps->masked,
+				  (const char *)sqlite3_column_text(st, 2));
+			rc = ps->sealed ? TG_OK : TG_ENOMEM;
+		}
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		if (rc == TG_EINVAL)
+			tg_error_set(err, TG_EINVAL, "bad_id_number", "id_number",
+				     "公民身份号码不完整（含 *），请输入完整的 18 位号码");
+		return rc;
+	}
+	int rc = need_key(s, err);
+	if (rc)
+		return rc;
+	snprintf(ad, sizeof ad, "persons/%s", p->id);
+	rc = secret_seal(&s->key, p->id_number, ad, &ps->sealed, err);
+	if (rc)
+		return rc;
+	tg_date b = p->birth != TG_DATE_NONE ? p->birth : id_birth(p->id_number);
+	if (b != TG_DATE_NONE)
+		date_format(b, ps->birth);
+	ident_id_mask(p->id_number, ps->masked);
+	return TG_OK;
+}
+
+static int person_derived(sqlite_store *s, const char *id, const struct person_seal *ps,
+			  tg_error *err)
+{
+	sqlite3_stmt *st = stmt(s, ST_PERSON_DERIVED, err);
+	if (!st)
+		return TG_EIO;
+	bind_text_or_null(st, 1, ps->sealed ? ps->birth : NULL);
+	bind_text_or_null(st, 2, ps->sealed ? ps->masked : NULL);
+	sqlite3_bind_text(st, 3, id, -1, SQLITE_TRANSIENT);
+	return run(s, st, err, "persons");
+}
+
+/* Seal every plain number left in persons (migration 3, or rows written by
+** other tools); the caller holds a write transaction. */
+static int seal_plain_ids(sqlite_store *s, tg_error *err)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	int rc = TG_OK, step;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT \"id\", \"id_number\" FROM persons WHERE \"id_number\" IS NOT "
+			       "NULL AND \"id_number\" NOT LIKE 'v1:%'",
+			       -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db,
+			       "UPDATE persons SET \"id_number\" = ?, \"birth\" = ?, \"id_masked\" = ? "
+			       "WHERE \"id\" = ?",
+			       -1, &upd, NULL) != SQLITE_OK) {
+		rc = db_error(s, err, "persons");
+		goto out;
+	}
+	/* Collect first: the rows are updated under the statement's feet. */
+	tg_register tmp;
+	register_init(&tmp);
+	while ((step = sqlite3_step(sel)) == SQLITE_ROW) {
+		tg_person *p = register_append(&tmp, ARR_PERSONS);
+		p->id = arena_strdup(&tmp.arena, (const char *)sqlite3_column_text(sel, 0));
+		p->id_number = arena_strdup(&tmp.arena, (const char *)sqlite3_column_text(sel, 1));
+		p->birth = TG_DATE_NONE;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_error(s, err, "persons");
+	for (size_t i = 0; rc == TG_OK && i < tmp.t[ARR_PERSONS].count; i++) {
+		const tg_person *p = register_row(&tmp, ARR_PERSONS, i);
+		struct person_seal ps;
+		if (strchr(p->id_number, '*')) /* a masked number is no number */
+			continue;
+		if ((rc = person_seal(s, p, &ps, err)))
+			break;
+		sqlite3_bind_text(upd, 1, ps.sealed, -1, SQLITE_STATIC);
+		bind_text_or_null(upd, 2, ps.birth);
+		bind_text_or_null(upd, 3, ps.masked);
+		sqlite3_bind_text(upd, 4, p->id, -1, SQLITE_STATIC);
+		if (sqlite3_step(upd) != SQLITE_DONE)
+			rc = db_error(s, err, "persons");
+		sqlite3_reset(upd);
+		sqlite3_clear_bindings(upd);
+		person_seal_free(&ps);
+	}
+	register_release(&tmp);
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc;
+}
+
+/* The key file: loaded when it exists; made (0600) when missing and no
+** number is sealed yet; missing with sealed numbers: no key, and what
+** needs one says so. */
+static int load_key(sqlite_store *s, tg_error *err)
+{
+	struct stat st;
+	store_key_path(s->base.url, s->key_path, sizeof s->key_path);
+	if (stat(s->key_path, &st) == 0 || errno != ENOENT) {
+		int rc = secret_key_load(s->key_path, 0, &s->key, err);
+		s->have_key = rc == TG_OK;
+		return rc;
+	}
+	sqlite3_stmt *q = NULL;
+	bool sealed = false;
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM persons WHERE \"id_number\" LIKE 'v1:%' LIMIT 1",
+			       -1, &q, NULL) == SQLITE_OK)
+		sealed = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	if (sealed)
+		return TG_OK;
+	int rc = secret_key_load(s->key_path, 1, &s->key, err);
+	s->have_key = rc == TG_OK;
+	return rc;
+}
+
+/* A record's JSON for the history and the audit log: ID numbers masked. */
+static char *record_json_masked(const tg_register *r, int a, const void *row)
+{
+	strbuf sb;
+	sb_init(&sb);
+	if (a == ARR_PERSONS) {
+		tg_person p = *(const tg_person *)row;
+		char masked[19];
+		if (p.id_number) {
+			ident_id_mask(p.id_number, masked);
+			p.id_number = masked;
+		}
+		bundle_write_record(r, a, &p, &sb);
+	} else {
+		bundle_write_record(r, a, row, &sb);
+	}
+	return sb_detach(&sb, NULL);
 }
 
 static int set_pinyin(sqlite_store *s, const char *uscc, const char *name, tg_error *err)
@@ -582,10 +973,32 @@ static int fill_missing_pinyin(sqlite_store *s, tg_error *err)
 	return rc;
 }
 
+/* Numbers written in plain by other tools since: sealed at open. */
+static int seal_left_plain(sqlite_store *s, tg_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	bool any = false;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT 1 FROM persons WHERE \"id_number\" IS NOT NULL AND "
+			       "\"id_number\" NOT LIKE 'v1:%' AND instr(\"id_number\", '*') = 0 LIMIT 1",
+			       -1, &q, NULL) == SQLITE_OK)
+		any = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	if (!any)
+		return TG_OK;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	return in_write(s, seal_plain_ids(s, err));
+}
+
 static int sqlite_import_as(tg_store *base, const tg_register *bundle, const char *user,
 			    tg_error *err)
 {
 	sqlite_store *s = (sqlite_store *)base;
+	/* A bulk import keeps its pages in memory instead of spilling them to
+	** the WAL before the commit (256 MiB for this transaction only). */
+	sqlite3_exec(s->db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
 	int rc = exec(s, "BEGIN IMMEDIATE", err);
 	if (rc)
 		return rc;
@@ -598,11 +1011,22 @@ static int sqlite_import_as(tg_store *base, const tg_register *bundle, const cha
 			sb_addf(&counts, "%s\"%s\": %zu", counts.len > 1 ? ", " : "",
 				tg_schema[a].key, bundle->t[a].count);
 		for (size_t i = 0; i < bundle->t[a].count; i++) {
-			struct bind_ctx c = {st, 0, register_row(bundle, a, i)};
+			struct person_seal ps = {0};
+			struct bind_ctx c = {st, 0, register_row(bundle, a, i), NULL};
+			if (a == ARR_PERSONS) {
+				if ((rc = person_seal(s, c.row, &ps, err)))
+					break;
+				c.id_sealed = ps.sealed;
+			}
 			for_each_column(a, bind_column, &c);
 			int step = sqlite3_step(st);
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
+			if (step == SQLITE_DONE && a == ARR_PERSONS)
+				rc = person_derived(s, ((const tg_person *)c.row)->id, &ps, err);
+			person_seal_free(&ps);
+			if (rc)
+				break;
 			if (step != SQLITE_DONE) {
 				char path[96];
 				snprintf(path, sizeof path, "%s[%zu]", tg_schema[a].key, i);
@@ -624,18 +1048,21 @@ static int sqlite_import_as(tg_store *base, const tg_register *bundle, const cha
 	if (rc == TG_OK)
 		rc = add_change(s, user, "import", NULL, NULL, NULL, counts.buf, err);
 	if (rc == TG_OK)
+		rc = audit_append(s, "import", NULL, "ok", NULL, counts.buf, err);
+	if (rc == TG_OK)
 		rc = bump_generation(s, err);
 	if (rc == TG_OK)
 		rc = exec(s, "COMMIT", err);
 	if (rc != TG_OK)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(s->db, "PRAGMA cache_size = -2000", NULL, NULL, NULL);
 	sb_release(&counts);
 	return rc;
 }
 
 static int sqlite_import(tg_store *base, const tg_register *bundle, tg_error *err)
 {
-	return sqlite_import_as(base, bundle, "cli", err);
+	return sqlite_import_as(base, bundle, base->actor.user[0] ? base->actor.user : "cli", err);
 }
 
 /* ---- one record ---- */
@@ -662,17 +1089,15 @@ static void read_row(sqlite3_stmt *st, int a, tg_register *r, int64_t *version, 
 {
 	struct read_ctx c = {st, 0, register_append(r, a), r};
 	for_each_column(a, read_column, &c);
-	if (a == ARR_PERSONS) {
-		tg_person *p = c.row;
-		p->birth = id_birth(p->id_number);
-	}
+	if (a == ARR_PERSONS)
+		((tg_person *)c.row)->birth = column_date(st, n_columns);
 	if (a == ARR_ANNUAL_REPORTS) {
 		tg_annual_report *ar = c.row;
 		ar->key = arena_printf(&r->arena, "%s/%lld", ar->association ? ar->association : "",
 				       (long long)ar->year);
 	}
 	if (version)
-		*version = sqlite3_column_int64(st, n_columns);
+		*version = sqlite3_column_int64(st, n_columns + (a == ARR_PERSONS));
 }
 
 static int get_one(sqlite_store *s, int a, const char *key, tg_register *r, int64_t *version,
@@ -709,18 +1134,11 @@ static const char *row_association(int a, const void *row)
 	return f ? *(const char *const *)((const char *)row + f->off) : NULL;
 }
 
-static char *record_json(const tg_register *r, int a, const void *row)
-{
-	strbuf sb;
-	sb_init(&sb);
-	bundle_write_record(r, a, row, &sb);
-	return sb_detach(&sb, NULL);
-}
-
-static int write_insert(sqlite_store *s, int a, const void *row, tg_error *err)
+static int write_insert(sqlite_store *s, int a, const void *row, const char *id_sealed,
+			tg_error *err)
 {
 	sqlite3_stmt *st = s->insert[a];
-	struct bind_ctx c = {st, 0, row};
+	struct bind_ctx c = {st, 0, row, id_sealed};
 	for_each_column(a, bind_column, &c);
 	int step = sqlite3_step(st);
 	int ext = sqlite3_extended_errcode(s->db);
@@ -737,10 +1155,10 @@ static int write_insert(sqlite_store *s, int a, const void *row, tg_error *err)
 }
 
 static int write_update(sqlite_store *s, int a, const void *row, const char *key,
-			int64_t expected, int64_t *version, tg_error *err)
+			const char *id_sealed, int64_t expected, int64_t *version, tg_error *err)
 {
 	sqlite3_stmt *st = s->update[a];
-	struct bind_ctx c = {st, 0, row};
+	struct bind_ctx c = {st, 0, row, id_sealed};
 	for_each_column(a, bind_column, &c);
 	int i = bind_key(st, c.col + 1, a, key);
 	sqlite3_bind_int64(st, i, expected);
@@ -773,16 +1191,23 @@ static int sqlite_record_write(tg_store *base, int a, const tg_register *r, size
 	const void *row = register_row(r, a, i);
 	const char *key = register_key(r, a, i);
 	char *before = NULL, *after = NULL;
+	char object[200];
+	struct person_seal ps = {0};
 	tg_register now;
 	register_init(&now);
 	if (!key)
 		return tg_error_set(err, TG_EINVAL, "required", tg_schema[a].fields[0].key,
 				    "缺少编号");
+	snprintf(object, sizeof object, "%s/%s", tg_schema[a].key, key);
 	int rc = exec(s, "BEGIN IMMEDIATE", err);
 	if (rc)
 		goto out;
+	if (a == ARR_PERSONS && (rc = person_seal(s, row, &ps, err)) != TG_OK) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		goto out;
+	}
 	if (create) {
-		rc = write_insert(s, a, row, err);
+		rc = write_insert(s, a, row, ps.sealed, err);
 		if (version)
 			*version = 1;
 	} else {
@@ -797,17 +1222,21 @@ static int sqlite_record_write(tg_store *base, int a, const tg_register *r, size
 				register_merge(current, &now);
 		}
 		if (rc == TG_OK) {
-			before = record_json(&now, a, register_row(&now, a, 0));
-			rc = write_update(s, a, row, key, expected, version, err);
+			before = record_json_masked(&now, a, register_row(&now, a, 0));
+			rc = write_update(s, a, row, key, ps.sealed, expected, version, err);
 		}
 	}
+	if (rc == TG_OK && a == ARR_PERSONS)
+		rc = person_derived(s, key, &ps, err);
 	if (rc == TG_OK && a == ARR_ASSOCIATIONS)
 		rc = set_pinyin(s, key, ((const tg_association *)row)->name, err);
 	if (rc == TG_OK) {
-		after = record_json(r, a, row);
+		after = record_json_masked(r, a, row);
 		rc = add_change(s, user, tg_schema[a].key, key, row_association(a, row), before,
 				after, err);
 	}
+	if (rc == TG_OK)
+		rc = audit_append(s, "write", object, "ok", before, after, err);
 	if (rc == TG_OK)
 		rc = bump_generation(s, err);
 	if (rc == TG_OK)
@@ -817,6 +1246,7 @@ static int sqlite_record_write(tg_store *base, int a, const tg_register *r, size
 out:
 	free(before);
 	free(after);
+	person_seal_free(&ps);
 	register_release(&now);
 	return rc;
 }
@@ -995,7 +1425,7 @@ static int sqlite_record_list(tg_store *base, int a, const tg_list_query *q, tg_
 
 	sql.len = 0;
 	sb_adds(&sql, "SELECT ");
-	columns_sql(a, &sql, "\"%s\"", ", \"%s\"");
+	select_columns(a, &sql);
 	sb_addf(&sql, ", \"version\"%s", where.buf);
 	order_by(a, q, &sql);
 	sb_addf(&sql, " LIMIT ?%d OFFSET ?%d", b.n + 1, b.n + 2);
@@ -1094,6 +1524,29 @@ static void read_user(sqlite3_stmt *st, tg_user *u)
 	u->locked_until = sqlite3_column_int64(st, 9);
 	u->has_totp = sqlite3_column_int(st, 10) != 0;
 	copy_col(u->created_at, sizeof u->created_at, st, 11);
+	u->locked = sqlite3_column_int(st, 12) != 0;
+	u->totp_last_step = sqlite3_column_int64(st, 13);
+}
+
+/* An account as the audit log shows it (never the password hash). */
+static char *user_json(const tg_user *u)
+{
+	strbuf sb;
+	sb_init(&sb);
+	sb_adds(&sb, "{\"username\": ");
+	sb_add_json_str(&sb, u->username);
+	sb_adds(&sb, ", \"display_name\": ");
+	sb_add_json_str(&sb, u->display_name[0] ? u->display_name : NULL);
+	sb_adds(&sb, ", \"role\": ");
+	sb_add_json_str(&sb, u->role);
+	sb_adds(&sb, ", \"unit\": ");
+	sb_add_json_str(&sb, u->unit[0] ? u->unit : NULL);
+	sb_adds(&sb, ", \"association\": ");
+	sb_add_json_str(&sb, u->association[0] ? u->association : NULL);
+	sb_adds(&sb, ", \"department\": ");
+	sb_add_json_str(&sb, u->department[0] ? u->department : NULL);
+	sb_addf(&sb, ", \"locked\": %s}", u->locked ? "true" : "false");
+	return sb_detach(&sb, NULL);
 }
 
 static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
@@ -1109,12 +1562,24 @@ static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
 	bind_text_or_null(st, 5, u->association);
 	bind_text_or_null(st, 6, u->department);
 	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
+	if (exec(s, "BEGIN IMMEDIATE", err))
+		return TG_EIO;
 	int step = sqlite3_step(st);
 	int ext = sqlite3_extended_errcode(s->db);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	if (step == SQLITE_DONE)
-		return TG_OK;
+	if (step == SQLITE_DONE) {
+		char object[96], *after = user_json(u);
+		snprintf(object, sizeof object, "users/%s", u->username);
+		int rc = audit_append(s, "user_add", object, "ok", NULL, after, err);
+		free(after);
+		if (rc == TG_OK)
+			rc = exec(s, "COMMIT", err);
+		if (rc)
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	if (ext == SQLITE_CONSTRAINT_UNIQUE)
 		return tg_error_set(err, TG_ECONFLICT, "duplicate_user", "username",
 				    "用户名“%s”已存在", u->username);
@@ -1186,13 +1651,33 @@ static int sqlite_user_login_result(tg_store *base, int64_t id, bool ok, int64_t
 	sqlite3_stmt *st = stmt(s, ok ? ST_USER_OK : ST_USER_FAILED, err);
 	if (!st)
 		return TG_EIO;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
 	sqlite3_bind_int64(st, 1, id);
 	if (!ok) {
 		sqlite3_bind_int(st, 2, max_failures);
 		sqlite3_bind_int64(st, 3, now);
 		sqlite3_bind_int64(st, 4, lock_seconds);
 	}
-	return run(s, st, err, "users");
+	rc = run(s, st, err, "users");
+	/* The login and its outcome, and the lock-out it may have caused. */
+	tg_user u;
+	if (rc == TG_OK)
+		rc = sqlite_user_get(base, NULL, id, &u, err);
+	if (rc == TG_OK) {
+		char object[96];
+		snprintf(object, sizeof object, "users/%s", u.username);
+		rc = audit_append(s, ok ? "login" : "login_failed", object, ok ? "ok" : "failed",
+				  NULL, NULL, err);
+		if (rc == TG_OK && !ok && u.locked_until == now + lock_seconds)
+			rc = audit_append(s, "lockout", object, "ok", NULL, NULL, err);
+	}
+	if (rc == TG_OK)
+		rc = exec(s, "COMMIT", err);
+	if (rc)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
 }
 
 static int sqlite_session_create(tg_store *base, const char *token_hash, int64_t user,
@@ -1325,6 +1810,10 @@ static int sqlite_evidence_add(tg_store *base, tg_evidence *e, tg_error *err)
 			 (long long)e->id, e->sha256);
 		rc = add_change(s, e->uploaded_by, "evidence", e->name, e->association, NULL, after,
 				err);
+		char object[64];
+		snprintf(object, sizeof object, "evidence/%lld", (long long)e->id);
+		if (rc == TG_OK)
+			rc = audit_append(s, "evidence_upload", object, "ok", NULL, after, err);
 	}
 	if (rc == TG_OK)
 		rc = exec(s, "COMMIT", err);
@@ -1391,10 +1880,31 @@ static int sqlite_evidence_attach(tg_store *base, int64_t id, const char *rule,
 	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_ATTACH, err);
 	if (!st)
 		return TG_EIO;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
 	bind_text_or_null(st, 1, rule);
 	bind_text_or_null(st, 2, subject);
 	sqlite3_bind_int64(st, 3, id);
-	return run(s, st, err, "evidence");
+	rc = run(s, st, err, "evidence");
+	if (rc == TG_OK) {
+		char object[64];
+		strbuf after;
+		sb_init(&after);
+		sb_adds(&after, "{\"rule\": ");
+		sb_add_json_str(&after, rule);
+		sb_adds(&after, ", \"subject\": ");
+		sb_add_json_str(&after, subject);
+		sb_addc(&after, '}');
+		snprintf(object, sizeof object, "evidence/%lld", (long long)id);
+		rc = audit_append(s, "evidence_attach", object, "ok", NULL, after.buf, err);
+		sb_release(&after);
+	}
+	if (rc == TG_OK)
+		rc = exec(s, "COMMIT", err);
+	else
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
 }
 
 /* ---- history ---- */
@@ -1474,6 +1984,11 @@ static int sqlite_set_plan(tg_store *base, const char *plan_id, const char *json
 			rc = db_error(s, err, "plan");
 		sqlite3_finalize(st);
 	}
+	if (rc == TG_OK) {
+		char object[160];
+		snprintf(object, sizeof object, "plan/%s", plan_id);
+		rc = audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
+	}
 	if (rc == TG_OK)
 		rc = bump_generation(s, err);
 	if (rc == TG_OK)
@@ -1494,6 +2009,515 @@ static int sqlite_count(tg_store *base, int a, size_t *n, tg_error *err)
 	*n = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	return TG_OK;
+}
+
+/* ---- security: audit log, settings, accounts, sealed numbers ---- */
+
+/* Run fn inside BEGIN IMMEDIATE ... COMMIT (ROLLBACK on failure). */
+static int in_write(sqlite_store *s, int rc)
+{
+	if (rc == TG_OK) {
+		tg_error e;
+		if (exec(s, "COMMIT", &e) == TG_OK)
+			return TG_OK;
+		rc = TG_EIO;
+	}
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static int sqlite_audit_add(tg_store *base, const char *event, const char *object,
+			    const char *outcome, const char *before, const char *after,
+			    tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	return in_write(s, audit_append(s, event, object, outcome, before, after, err));
+}
+
+/* One row of audit_log (columns seq .. hash) as a record; the strings live
+** until the statement steps again. */
+static void read_audit(sqlite3_stmt *st, tg_audit_record *r)
+{
+	memset(r, 0, sizeof *r);
+	r->seq = sqlite3_column_int64(st, 0);
+	r->at = col_text(st, 1);
+	r->user = col_text(st, 2);
+	r->role = col_text(st, 3);
+	r->ip = col_text(st, 4);
+	r->event = col_text(st, 5);
+	r->object = col_text(st, 6);
+	r->outcome = col_text(st, 7);
+	r->before = col_text(st, 8);
+	r->after = col_text(st, 9);
+	if (audit_unhex(col_text(st, 10), r->prev))
+		memset(r->prev, 0xEE, sizeof r->prev); /* cannot link */
+	if (audit_unhex(col_text(st, 11), r->hash))
+		memset(r->hash, 0xEE, sizeof r->hash);
+}
+
+#define AUDIT_COLUMNS                                                                      \
+	"\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", \"object\", \"outcome\", "        \
+	"\"before\", \"after\", \"prev\", \"hash\""
+
+static int sqlite_audit_list(tg_store *base, const tg_audit_filter *f, size_t offset,
+			     size_t limit, tg_audit_fn fn, void *ctx, size_t *total, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	strbuf where, sql;
+	sqlite3_stmt *st = NULL;
+	const char *v[4];
+	char from[32], to[32];
+	int n = 0, rc = TG_OK, step;
+	sb_init(&where);
+	sb_init(&sql);
+	sb_adds(&where, " FROM audit_log WHERE 1");
+	if (f && f->user) {
+		sb_adds(&where, " AND \"user\" = ?");
+		v[n++] = f->user;
+	}
+	if (f && f->event) {
+		sb_adds(&where, " AND \"event\" = ?");
+		v[n++] = f->event;
+	}
+	if (f && f->from) {
+		snprintf(from, sizeof from, "%.10sT00:00:00Z", f->from);
+		sb_adds(&where, " AND \"at\" >= ?");
+		v[n++] = from;
+	}
+	if (f && f->to) {
+		snprintf(to, sizeof to, "%.10sT99", f->to); /* after every time of that day */
+		sb_adds(&where, " AND \"at\" < ?");
+		v[n++] = to;
+	}
+	sb_addf(&sql, "SELECT count(*)%s", where.buf);
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(s, err, "audit_log");
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC);
+	*total = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	sql.len = 0;
+	sb_addf(&sql, "SELECT " AUDIT_COLUMNS "%s ORDER BY \"seq\" DESC LIMIT ?%d OFFSET ?%d",
+		where.buf, n + 1, n + 2);
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
+		st = NULL;
+		rc = db_error(s, err, "audit_log");
+		goto out;
+	}
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, n + 1, (sqlite3_int64)limit);
+	sqlite3_bind_int64(st, n + 2, (sqlite3_int64)offset);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		tg_audit_record r;
+		read_audit(st, &r);
+		fn(ctx, &r);
+	}
+	if (step != SQLITE_DONE)
+		rc = db_error(s, err, "audit_log");
+out:
+	sqlite3_finalize(st);
+	sb_release(&where);
+	sb_release(&sql);
+	return rc;
+}
+
+static int next_audit(void *ctx, tg_audit_record *out)
+{
+	sqlite3_stmt *st = ctx;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		read_audit(st, out);
+		return 1;
+	}
+	return step == SQLITE_DONE ? 0 : -1;
+}
+
+static int sqlite_audit_verify(tg_store *base, int64_t *bad_seq, int64_t *count, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	int64_t head, anchor;
+	unsigned char head_hash[TG_AUDIT_HASH_BYTES], anchor_hash[TG_AUDIT_HASH_BYTES];
+	bool head_set, anchor_set;
+	sqlite3_stmt *st = NULL;
+	*bad_seq = 0;
+	*count = 0;
+	int rc = exec(s, "BEGIN", err); /* one snapshot */
+	if (rc)
+		return rc;
+	rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, head_hash, &head_set,
+			   err);
+	if (rc == TG_OK)
+		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor,
+				   anchor_hash, &anchor_set, err);
+	if (rc == TG_OK && sqlite3_prepare_v2(s->db,
+					      "SELECT " AUDIT_COLUMNS " FROM audit_log ORDER BY \"seq\"",
+					      -1, &st, NULL) != SQLITE_OK)
+		rc = db_error(s, err, "audit_log");
+	if (rc == TG_OK)
+		rc = audit_verify_from(next_audit, st, anchor, anchor_set ? anchor_hash : NULL, head,
+				       head_set ? head_hash : NULL, bad_seq, count, err);
+	sqlite3_finalize(st);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+#define AUDIT_KEEP_DAYS 180
+
+static int sqlite_audit_purge(tg_store *base, const char *before, int64_t *purged,
+			      tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	tg_date d, latest = date_today() - AUDIT_KEEP_DAYS;
+	char latest_text[11], cut[32], seq_text[32], hash_hex[65] = "";
+	sqlite3_stmt *st = NULL;
+	int64_t last = 0;
+	*purged = 0;
+	if (!before || date_parse(before, &d))
+		return tg_error_set(err, TG_EINVAL, "bad_date", "--before",
+				    "日期“%s”无效（应为 YYYY-MM-DD）", before ? before : "");
+	date_format(latest, latest_text);
+	if (d > latest)
+		return tg_error_set(err, TG_EINVAL, "audit_too_young", "--before",
+				    "审计记录须保存至少 %d 天：只能清除 %s 以前的记录", AUDIT_KEEP_DAYS,
+				    latest_text);
+	snprintf(cut, sizeof cut, "%sT00:00:00Z", before);
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	/* The oldest records only: everything up to the last one before the cut. */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT \"seq\", \"hash\", (SELECT count(*) FROM audit_log WHERE \"seq\" <= "
+			       "m.\"seq\") FROM audit_log m WHERE \"seq\" = (SELECT max(\"seq\") FROM "
+			       "audit_log WHERE \"at\" < ?)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		rc = db_error(s, err, "audit_log");
+		return in_write(s, rc);
+	}
+	sqlite3_bind_text(st, 1, cut, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		last = sqlite3_column_int64(st, 0);
+		copy_text(hash_hex, sizeof hash_hex, col_text(st, 1));
+		*purged = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (last) {
+		if (sqlite3_prepare_v2(s->db, "DELETE FROM audit_log WHERE \"seq\" <= ?", -1, &st,
+				       NULL) != SQLITE_OK) {
+			rc = db_error(s, err, "audit_log");
+		} else {
+			sqlite3_bind_int64(st, 1, last);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				rc = db_error(s, err, "audit_log");
+			sqlite3_finalize(st);
+		}
+		snprintf(seq_text, sizeof seq_text, "%lld", (long long)last);
+		if (rc == TG_OK)
+			rc = meta_set(s, "audit_anchor_seq", seq_text, err);
+		if (rc == TG_OK)
+			rc = meta_set(s, "audit_anchor_hash", hash_hex, err);
+	}
+	if (rc == TG_OK) {
+		char after[256];
+		snprintf(after, sizeof after,
+			 "{\"before\": \"%s\", \"purged\": %lld, \"anchor_seq\": %lld, "
+			 "\"anchor_hash\": \"%s\"}",
+			 before, (long long)*purged, (long long)last, hash_hex);
+		rc = audit_append(s, "audit_purge", NULL, "ok", NULL, after, err);
+	}
+	return in_write(s, rc);
+}
+
+static int sqlite_setting_get(tg_store *base, const char *key, char *value, size_t size,
+			      tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_SETTING_GET, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	int step = sqlite3_step(st);
+	int rc = TG_OK;
+	if (step == SQLITE_ROW)
+		copy_text(value, size, col_text(st, 0));
+	else if (step == SQLITE_DONE)
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_setting", key, "没有设置项“%s”", key);
+	else
+		rc = db_error(s, err, "settings");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+static int sqlite_setting_set(tg_store *base, const char *key, const char *value, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	char old[256] = "";
+	bool had = sqlite_setting_get(base, key, old, sizeof old, NULL) == TG_OK;
+	sqlite3_stmt *st = stmt(s, ST_SETTING_SET, err);
+	if (!st)
+		return TG_EIO;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, base->actor.user, -1, SQLITE_TRANSIENT);
+	rc = run(s, st, err, "settings");
+	if (rc == TG_OK) {
+		strbuf b, a;
+		char object[96];
+		sb_init(&b);
+		sb_init(&a);
+		sb_addc(&b, '{');
+		sb_add_json_str(&b, key);
+		sb_adds(&b, ": ");
+		sb_add_json_str(&b, had ? old : NULL);
+		sb_addc(&b, '}');
+		sb_addc(&a, '{');
+		sb_add_json_str(&a, key);
+		sb_adds(&a, ": ");
+		sb_add_json_str(&a, value);
+		sb_addc(&a, '}');
+		snprintf(object, sizeof object, "settings/%s", key);
+		rc = audit_append(s, "setting", object, "ok", b.buf, a.buf, err);
+		sb_release(&b);
+		sb_release(&a);
+	}
+	return in_write(s, rc);
+}
+
+static bool same_scope(const tg_user *x, const tg_user *y)
+{
+	return !strcmp(x->role, y->role) && !strcmp(x->unit, y->unit) &&
+	       !strcmp(x->association, y->association) && !strcmp(x->department, y->department);
+}
+
+static int sqlite_user_update(tg_store *base, const tg_user *u, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	tg_user old;
+	char object[96];
+	char *before = NULL, *after = NULL;
+	sqlite3_stmt *st = stmt(s, ST_USER_UPDATE, err), *end = stmt(s, ST_USER_SESSIONS_END, err);
+	if (!st || !end)
+		return TG_EIO;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	rc = sqlite_user_get(base, NULL, u->id, &old, err);
+	if (rc)
+		return in_write(s, rc);
+	sqlite3_bind_int64(st, 1, u->id);
+	bind_text_or_null(st, 2, u->display_name);
+	sqlite3_bind_text(st, 3, u->role, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 4, u->unit);
+	bind_text_or_null(st, 5, u->association);
+	bind_text_or_null(st, 6, u->department);
+	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 8, u->locked);
+	int step = sqlite3_step(st);
+	int ext = sqlite3_extended_errcode(s->db);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (step != SQLITE_DONE) {
+		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+			rc = tg_error_set(err, TG_EINVAL, "dangling_ref", "unit",
+					  "指定的主管单位或协会不存在");
+		else if (ext == SQLITE_CONSTRAINT_CHECK)
+			rc = tg_error_set(err, TG_EINVAL, "bad_role", "role",
+					  "角色与主管单位、协会、职能部门不匹配");
+		else
+			rc = db_error(s, err, "users");
+		return in_write(s, rc);
+	}
+	snprintf(object, sizeof object, "users/%s", old.username);
+	before = user_json(&old);
+	tg_user now = *u;
+	snprintf(now.username, sizeof now.username, "%s", old.username);
+	after = user_json(&now);
+	bool scope = !same_scope(&old, u), lock = old.locked != u->locked,
+	     password = strcmp(old.password_hash, u->password_hash) != 0,
+	     name = strcmp(old.display_name, u->display_name) != 0;
+	if (scope)
+		rc = audit_append(s, "role_change", object, "ok", before, after, err);
+	if (rc == TG_OK && lock)
+		rc = audit_append(s, u->locked ? "user_lock" : "user_unlock", object, "ok", NULL,
+				  NULL, err);
+	if (rc == TG_OK && password)
+		rc = audit_append(s, "password_reset", object, "ok", NULL, NULL, err);
+	if (rc == TG_OK && name)
+		rc = audit_append(s, "user_update", object, "ok", before, after, err);
+	if (rc == TG_OK && (scope || lock || password)) {
+		sqlite3_bind_int64(end, 1, u->id);
+		rc = run(s, end, err, "sessions");
+	}
+	free(before);
+	free(after);
+	return in_write(s, rc);
+}
+
+static int sqlite_user_totp_set(tg_store *base, int64_t id, const char *secret, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	char ad[64], object[96];
+	char *sealed = NULL;
+	tg_user u;
+	sqlite3_stmt *st = stmt(s, ST_USER_TOTP_SET, err);
+	if (!st)
+		return TG_EIO;
+	int rc = secret ? need_key(s, err) : TG_OK;
+	snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
+	if (rc == TG_OK && secret)
+		rc = secret_seal(&s->key, secret, ad, &sealed, err);
+	if (rc == TG_OK)
+		rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc) {
+		free(sealed);
+		return rc;
+	}
+	rc = sqlite_user_get(base, NULL, id, &u, err);
+	if (rc == TG_OK) {
+		bind_text_or_null(st, 1, sealed);
+		sqlite3_bind_int64(st, 2, id);
+		rc = run(s, st, err, "users");
+	}
+	if (rc == TG_OK) {
+		snprintf(object, sizeof object, "users/%s", u.username);
+		rc = audit_append(s, secret ? "totp_set" : "totp_clear", object, "ok", NULL, NULL,
+				  err);
+	}
+	free(sealed);
+	return in_write(s, rc);
+}
+
+static int sqlite_user_totp_get(tg_store *base, int64_t id, char *secret, size_t size,
+				tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	char ad[64];
+	char *plain = NULL;
+	sqlite3_stmt *st = stmt(s, ST_USER_TOTP_GET, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = TG_OK;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
+		rc = need_key(s, err);
+		if (rc == TG_OK)
+			rc = secret_open(&s->key, col_text(st, 0), ad, &plain, err);
+	} else if (step == SQLITE_ROW || step == SQLITE_DONE) {
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_totp", "", "该账户没有动态口令");
+	} else {
+		rc = db_error(s, err, "users");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == TG_OK) {
+		copy_text(secret, size, plain);
+		sodium_memzero(plain, strlen(plain));
+	}
+	free(plain);
+	return rc;
+}
+
+static int sqlite_user_totp_used(tg_store *base, int64_t id, int64_t step_no, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, ST_USER_TOTP_USED, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, step_no);
+	int rc = run(s, st, err, "users");
+	if (rc == TG_OK && sqlite3_changes(s->db) == 0)
+		rc = tg_error_set(err, TG_ECONFLICT, "totp_reused", "totp",
+				  "该动态口令已使用过，请等待下一个口令");
+	return rc;
+}
+
+static int open_number(sqlite_store *s, const char *id, const char *sealed, char **number,
+		       tg_error *err)
+{
+	char ad[96];
+	snprintf(ad, sizeof ad, "persons/%s", id);
+	int rc = need_key(s, err);
+	return rc ? rc : secret_open(&s->key, sealed, ad, number, err);
+}
+
+static int sqlite_person_reveal(tg_store *base, const char *id, char **number, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	char object[96];
+	sqlite3_stmt *st = stmt(s, ST_PERSON_SEALED, err);
+	*number = NULL;
+	if (!st)
+		return TG_EIO;
+	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		rc = open_number(s, id, col_text(st, 0), number, err);
+	else if (step == SQLITE_ROW)
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_id_number", "id_number",
+				  "该人员没有登记公民身份号码");
+	else if (step == SQLITE_DONE)
+		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该人员记录");
+	else
+		rc = db_error(s, err, "persons");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	snprintf(object, sizeof object, "persons/%s", id);
+	if (rc == TG_OK)
+		rc = audit_append(s, "reveal_id", object, "ok", NULL, NULL, err);
+	if (rc != TG_OK && *number) {
+		free(*number);
+		*number = NULL;
+	}
+	return in_write(s, rc);
+}
+
+static int sqlite_reveal_id_numbers(tg_store *base, tg_register *r, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = NULL;
+	size_t n = r->t[ARR_PERSONS].count, j = 0;
+	int rc = TG_OK, step;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT \"id\", \"id_number\" FROM persons WHERE \"id_number\" IS NOT "
+			       "NULL ORDER BY \"id\"",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "persons");
+	/* Both in id order (the register as loaded): one merge. */
+	while (rc == TG_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = col_text(st, 0);
+		while (j < n && strcmp(((tg_person *)register_row(r, ARR_PERSONS, j))->id, id) < 0)
+			j++;
+		if (j == n)
+			break;
+		tg_person *p = register_row(r, ARR_PERSONS, j);
+		if (strcmp(p->id, id))
+			continue;
+		char *plain = NULL;
+		rc = open_number(s, id, col_text(st, 1), &plain, err);
+		if (rc == TG_OK) {
+			p->id_number = arena_strdup(&r->arena, plain);
+			sodium_memzero(plain, strlen(plain));
+			free(plain);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 static void sqlite_close(tg_store *base)
@@ -1522,6 +2546,10 @@ static const tg_store_ops sqlite_ops = {
 	sqlite_session_create, sqlite_session_get, sqlite_session_touch, sqlite_session_delete,
 	sqlite_evidence_add, sqlite_evidence_get, sqlite_evidence_list, sqlite_evidence_attach,
 	sqlite_history,
+	sqlite_audit_add, sqlite_audit_list, sqlite_audit_verify, sqlite_audit_purge,
+	sqlite_setting_get, sqlite_setting_set, sqlite_user_update,
+	sqlite_user_totp_set, sqlite_user_totp_get, sqlite_user_totp_used,
+	sqlite_person_reveal, sqlite_reveal_id_numbers,
 };
 
 int store_sqlite_open(const char *path, tg_store **out, tg_error *err)
@@ -1545,14 +2573,22 @@ int store_sqlite_open(const char *path, tg_store **out, tg_error *err)
 	int rc = exec(s,
 		      "PRAGMA journal_mode = WAL;"
 		      "PRAGMA synchronous = FULL;"
-		      "PRAGMA foreign_keys = ON;",
+		      "PRAGMA foreign_keys = ON;"
+		      /* personal data overwritten or deleted (a number sealed
+		      ** after the fact, a purged record) leaves no trace in free
+		      ** pages of the file */
+		      "PRAGMA secure_delete = ON;",
 		      err);
+	if (rc == TG_OK)
+		rc = load_key(s, err);
 	if (rc == TG_OK)
 		rc = migrate(s, err);
 	if (rc == TG_OK)
 		rc = prepare_statements(s, err);
 	if (rc == TG_OK)
 		rc = fill_missing_pinyin(s, err);
+	if (rc == TG_OK)
+		rc = seal_left_plain(s, err);
 	if (rc != TG_OK) {
 		sqlite_close(&s->base);
 		return rc;

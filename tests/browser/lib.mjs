@@ -113,14 +113,20 @@ export async function launch(baseUrl) {
 }
 
 let shotNo = 0;
-export function clearArtifacts() {
+// Each test file keeps its screenshots under its own prefix ("" for
+// ui.test.mjs: 01-login.png; "io-" for io.test.mjs), and clears only those,
+// so that files run side by side do not remove each other's.
+export function clearArtifacts(prefix = '') {
   if (!fs.existsSync(ARTIFACTS)) return;
-  for (const f of fs.readdirSync(ARTIFACTS)) if (f.endsWith('.png')) fs.rmSync(path.join(ARTIFACTS, f));
+  for (const f of fs.readdirSync(ARTIFACTS)) {
+    if (!f.endsWith('.png')) continue;
+    if (prefix ? f.startsWith(prefix) : /^\d/.test(f)) fs.rmSync(path.join(ARTIFACTS, f));
+  }
 }
 export async function shot(page, name, opts = {}) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   shotNo += 1;
-  const file = path.join(ARTIFACTS, `${String(shotNo).padStart(2, '0')}-${name}.png`);
+  const file = path.join(ARTIFACTS, `${opts.prefix || ''}${String(shotNo).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: opts.fullPage !== false, ...opts.more });
   return file;
 }

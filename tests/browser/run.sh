@@ -95,7 +95,7 @@ fi
 
 # ---------------------------------------------------------------- 5. the tests
 TUOGOU_BASE_URL=$URL TUOGOU_TEST_USER=$USER_NAME TUOGOU_TEST_PASSWORD=$PASSWORD \
-	timeout 900 node --test --test-reporter=tap tests/browser/ >"$SCRATCH/tap" 2>&1
+	timeout 900 node --test --test-concurrency=1 --test-reporter=tap tests/browser/ >"$SCRATCH/tap" 2>&1
 rc=$?
 
 # node's TAP has "ok 3 - name" at column 0 for each top-level test; the

@@ -3,7 +3,7 @@
 # same input always gives the same answer, from a file or from the database.
 # valgrind: yes
 . "$(dirname "$0")/../lib.sh"
-DB=$T/reg.db
+DB=$(db_url reg)
 DEMO=$TOP/data/demo-bundle.json
 tg import --db "$DB" "$DEMO" >/dev/null
 

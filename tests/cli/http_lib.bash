@@ -3,9 +3,11 @@
 #
 #   http_setup                 fresh database from the demo register (or the
 #                              small tests/data/http-bundle.json)
-#   add_user NAME ROLE [opts]  tuogou user add, password $PW
+#   add_user NAME ROLE [opts]  tuogou user add, password $PW (a TOTP secret it
+#                              prints is kept in $T/totp.NAME)
 #   serve_start                tuogou serve on a free loopback port; $BASE
 #   login NAME [PASSWORD]      prints the status; session in $T/jar.NAME
+#                              (with the TOTP code when NAME has a secret)
 #                              (a cookie already there is presented), CSRF
 #                              token in $T/csrf.NAME: call `as NAME` next
 #   req METHOD PATH [curl args...]   status on stdout, body $T/body, headers $T/hdr
@@ -16,7 +18,7 @@
 export LC_ALL=C.UTF-8
 BUNDLE=$TOP/data/demo-bundle.json
 [ -f "$BUNDLE" ] || BUNDLE=$TOP/tests/data/http-bundle.json
-DB=$T/tuogou.db
+DB=$(db_url tuogou)
 WEB=$T/web
 PW='Zz-test-Pass-2017'
 SERVER_PID=
@@ -30,7 +32,7 @@ serve_kill() {
 	fi
 	SERVER_PID=
 }
-trap 'serve_kill; rm -rf "$T"' EXIT
+trap 'serve_kill; tg_cleanup' EXIT
 
 http_setup() {
 	mkdir -p "$WEB/assets"
@@ -45,17 +47,30 @@ http_setup() {
 	}
 }
 
-q() { sqlite3 -batch -noheader "$DB" "$@"; }
+# q SQL: run SQL on the story's database (sqlite3, or psql on PostgreSQL)
+q() {
+	if [ -n "${TUOGOU_TEST_DB_URL:-}" ]; then
+		psql "$DB" -X -q -t -A -v ON_ERROR_STOP=1 -c "$1"
+	else
+		sqlite3 -batch -noheader "$DB" "$@"
+	fi
+}
 
 add_user() { # add_user NAME ROLE [options...]
 	local name=$1 role=$2
 	shift 2
-	printf '%s\n' "$PW" | tg user add "$name" --role "$role" --db "$DB" "$@" >/dev/null 2>"$T/err" ||
+	printf '%s\n' "$PW" | tg user add "$name" --role "$role" --db "$DB" "$@" >"$T/useradd" 2>"$T/err" ||
 		fail "user add $name: $(cat "$T/err")"
+	sed -n 's/^totp-secret: //p' "$T/useradd" >"$T/totp.$name"
+	[ -s "$T/totp.$name" ] || rm -f "$T/totp.$name"
 }
 
+# totp_code NAME: the current TOTP code of NAME (each step used once).
+totp_code() { python3 "$TOP/tests/cli/totp.py" "$(cat "$T/totp.$1")" "$T/totpstep.$1"; }
+
 serve_start() {
-	$TUOGOU_WRAP "$TUOGOU" serve --db "$DB" --listen 127.0.0.1:0 --web "$WEB" "$@" 2>"$T/serve.log" &
+	$TUOGOU_WRAP "$TUOGOU" serve --db "$DB" --listen 127.0.0.1:0 --web "$WEB" --evidence "$T/evidence" \
+		"$@" 2>"$T/serve.log" &
 	SERVER_PID=$!
 	local i
 	for i in $(seq 1 100); do
@@ -104,9 +119,10 @@ send() { # send METHOD PATH JSON [curl args...]
 login() { # login NAME [PASSWORD]
 	local name=$1 pw=${2:-$PW}
 	USER_JAR=$T/jar.$name
-	local code
+	local code totp=
+	[ -f "$T/totp.$name" ] && totp=", \"totp\": \"$(totp_code "$name")\""
 	code=$(req POST /api/v1/session -H 'Content-Type: application/json' \
-		--data-binary "{\"username\": \"$name\", \"password\": \"$pw\"}")
+		--data-binary "{\"username\": \"$name\", \"password\": \"$pw\"$totp}")
 	sed -n 's/.*"csrf_token": "\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/csrf.$name"
 	CSRF=$(cat "$T/csrf.$name")
 	echo "$code"

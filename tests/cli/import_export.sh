@@ -3,7 +3,8 @@
 # sees every bad bundle refused whole, with the place of each error named.
 # valgrind: yes
 . "$(dirname "$0")/../lib.sh"
-DB=$T/reg.db
+DB=$(db_url reg)
+FRESH=$(db_url fresh)
 DEMO=$TOP/data/demo-bundle.json
 
 expect_exit "the demo bundle imports" 0 tg import --db "$DB" "$DEMO"
@@ -11,8 +12,8 @@ expect_grep "import reports what it stored" "行业协会商会 80 条" "$T/out"
 
 # Export, import the export into a fresh register, export again: same bytes.
 tg export --db "$DB" --format json -o "$T/export1.json"
-expect_exit "the export imports into a fresh register" 0 tg import --db "$T/fresh.db" "$T/export1.json"
-tg export --db "$T/fresh.db" --format json >"$T/export2.json"
+expect_exit "the export imports into a fresh register" 0 tg import --db "$FRESH" "$T/export1.json"
+tg export --db "$FRESH" --format json >"$T/export2.json"
 expect_eq "import then export gives the same facts back" "$(sha256sum <"$T/export1.json")" "$(sha256sum <"$T/export2.json")"
 
 # Importing the same bundle again merges by key: nothing changes.

@@ -3,7 +3,9 @@
 # another program, a workbook exported by tuogou itself.  Each imports; a
 # wrong cell is named by sheet, row and column, and nothing is stored.
 . "$(dirname "$0")/../lib.sh"
-DB=$T/reg.db
+DB=$(db_url reg)
+FRESH=$(db_url fresh)
+OTHER=$(db_url other)
 DEMO=$TOP/data/demo-bundle.json
 FIX=$TOP/tests/data/io
 
@@ -12,16 +14,16 @@ tg export --db "$DB" --format json -o "$T/before.json"
 
 # A workbook exported by the CLI imports back to the same facts.
 expect_exit "export --format xlsx writes a workbook" 0 tg export --db "$DB" --format xlsx -o "$T/demo.xlsx"
-expect_exit "the exported workbook imports into a fresh register" 0 tg import --db "$T/fresh.db" "$T/demo.xlsx"
+expect_exit "the exported workbook imports into a fresh register" 0 tg import --db "$FRESH" "$T/demo.xlsx"
 expect_grep "all 80 associations came back" "行业协会商会 80 条" "$T/out"
-tg export --db "$T/fresh.db" --format json -o "$T/after.json"
+tg export --db "$FRESH" --format json -o "$T/after.json"
 expect_eq "workbook round trip: export json before == after" "$(sha256sum <"$T/before.json")" "$(sha256sum <"$T/after.json")"
 expect_exit "the empty template is written" 0 tg export --template -o "$T/template.xlsx"
-expect_exit "the empty template imports (nothing in it)" 0 tg import --db "$T/empty.db" "$T/template.xlsx"
+expect_exit "the empty template imports (nothing in it)" 0 tg import --db "$(db_url empty)" "$T/template.xlsx"
 
 # A workbook written by hand with Python's zipfile (tests/data/io/make_other_program.py).
-expect_exit "an xlsx made by another program imports" 0 tg import --db "$T/other.db" "$FIX/other-program.xlsx"
-tg export --db "$T/other.db" --format json >"$T/other.json"
+expect_exit "an xlsx made by another program imports" 0 tg import --db "$OTHER" "$FIX/other-program.xlsx"
+tg export --db "$OTHER" --format json >"$T/other.json"
 expect_grep "its Excel date serial became a date" '"function_list_on": "2017-06-01"' "$T/other.json"
 expect_grep "its Chinese enum cell became the key" '"kind": "organ"' "$T/other.json"
 expect_grep "its approval columns became the object" '"approval": {"kind": "filing", "ref": "洛组干〔2017〕3号", "on": "2017-05-02"}' "$T/other.json"

@@ -3,7 +3,7 @@
 # association's work summary, and every unit gets its reminders.  The PDF
 # numbers are those of `tuogou check` for the same day.
 . "$(dirname "$0")/../lib.sh"
-DB=$T/reg.db
+DB=$(db_url reg)
 DAY=2017-12-31
 tg import --db "$DB" "$TOP/data/demo-bundle.json" >/dev/null
 

@@ -137,20 +137,32 @@ static void test_route_match(void **state)
 	route_params_free(&p);
 }
 
-/* Deny by default: only /healthz and the login are open, no route is open
-** to the three administrators except the session, every write is closed to
-** them. */
+/* Deny by default: only /healthz, the login and the public page are open;
+** the three administrators share no route with the business roles except
+** the session and the working-day calendar (no business data), and each of
+** their own routes belongs to one administrator only (三员分立). */
 static void test_route_table_shape(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < tg_routes_count; i++) {
 		const tg_route *r = &tg_routes[i];
 		if (r->roles & R_PUBLIC)
-			assert_true(!strcmp(r->pattern, "/healthz") || !strcmp(r->pattern, "/api/v1/session"));
-		if (strcmp(r->pattern, "/api/v1/session"))
-			assert_int_equal(r->roles & R_ADMINS, 0);
+			assert_true(!strcmp(r->pattern, "/healthz") ||
+				    !strcmp(r->pattern, "/api/v1/session") ||
+				    !strncmp(r->pattern, "/api/v1/public/", 15));
+		unsigned admins = r->roles & R_ADMINS;
+		if (admins && (r->roles & R_BUSINESS))
+			assert_true(!strcmp(r->pattern, "/api/v1/session") ||
+				    !strcmp(r->pattern, "/api/v1/calendar/workdays"));
+		else if (admins)
+			assert_true(admins == R_SYSADMIN || admins == R_SECADMIN ||
+				    admins == R_AUDITOR);
 		assert_int_not_equal(r->roles, 0);
 		assert_non_null(r->fn);
+		/* Unique: one route per method and pattern. */
+		for (size_t j = 0; j < i; j++)
+			assert_false(!strcmp(tg_routes[j].method, r->method) &&
+				     !strcmp(tg_routes[j].pattern, r->pattern));
 	}
 	assert_int_equal(route_body_cap("POST", "/api/v1/import"), HTTP_IMPORT_CAP);
 	assert_int_equal(route_body_cap("POST", "/api/v1/associations/X/evidence"), HTTP_UPLOAD_CAP);

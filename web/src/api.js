@@ -101,3 +101,45 @@ export async function names(ids) {
   await Promise.all(missing.slice(0, 40).map((u) => api.get(`associations/${encodeURIComponent(u)}`).then((a) => { out[u] = a.name; }).catch(() => {})));
   return out;
 }
+
+// Downloads (xlsx lists, PDF reports): fetched with the session so that a
+// refusal shows in the page as an ApiError, then saved under the server's
+// file name (Content-Disposition filename*=UTF-8'').
+export async function download(path, query) {
+  let url = '/api/v1/' + path.replace(/^\//, '');
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query || {})) if (v !== null && v !== undefined && v !== '') qs.set(k, v);
+  if (qs.toString()) url += '?' + qs.toString();
+  let res;
+  try {
+    res = await fetch(url, { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, { error: { code: 'network', message: '无法连接服务器，请检查网络后重试' } });
+  }
+  if (!res.ok) {
+    let data = null;
+    try { data = await res.json(); } catch { data = null; }
+    const err = new ApiError(res.status, data);
+    if (res.status === 401 && session.onUnauthorized) session.onUnauthorized(err);
+    throw err;
+  }
+  const cd = res.headers.get('Content-Disposition') || '';
+  const m = /filename\*=UTF-8''([^;]+)/i.exec(cd) || /filename="([^"]+)"/i.exec(cd);
+  let name = 'tuogou';
+  try { if (m) name = decodeURIComponent(m[1]); } catch { name = m[1]; }
+  const blob = await res.blob();
+  const href = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60000);
+  return { name, size: blob.size };
+}
+
+// The 5th working day after a date on the official calendar: the edge of
+// the yellow light (临近) for that as-of date.
+export const horizon = (asOf) => once(`horizon:${asOf}`, () => api.get('calendar/workdays', { from: asOf, n: 5 }).then((r) => r.date));

@@ -5,10 +5,10 @@
 
 import './style.css';
 import { h, replace } from './dom.js';
-import { api, session, forget } from './api.js';
+import { api, session, forget, horizon } from './api.js';
 import * as fmt from './fmt.js';
 import { ROLE } from './labels.js';
-import { loading, errorBox, dateInput } from './ui.js';
+import { loading, errorBox, dateInput, setDueContext } from './ui.js';
 
 const PAGES = {
   login: () => import('./pages/login.js'),
@@ -21,7 +21,12 @@ const PAGES = {
   tasks: () => import('./pages/tasks.js'),
   plan: () => import('./pages/plan.js'),
   import: () => import('./pages/import.js'),
+  reminders: () => import('./pages/reminders.js'),
+  export: () => import('./pages/export.js'),
   home: () => import('./pages/home.js'),
+  audit: () => import('./pages/audit.js'),
+  users: () => import('./pages/users.js'),
+  settings: () => import('./pages/settings.js'),
 };
 
 const BUSINESS = ['office', 'civil_affairs', 'unit', 'department', 'association'];
@@ -30,6 +35,7 @@ const NAV = [
     ['dashboard', '总览', '#/dashboard', ['office', 'civil_affairs', 'unit', 'department']],
     ['findings', '问题清单', '#/findings', BUSINESS],
     ['tasks', '责任分工', '#/tasks', ['office', 'unit', 'department']],
+    ['reminders', '提醒', '#/reminders', BUSINESS],
   ]],
   ['登记簿', [
     ['associations', '协会名录', '#/associations', ['office', 'civil_affairs', 'unit', 'department']],
@@ -40,6 +46,12 @@ const NAV = [
   ['政策与数据', [
     ['plan', '政策条款', '#/plan', BUSINESS],
     ['import', '导入', '#/import', ['office']],
+    ['export', '导出', '#/export', BUSINESS],
+  ]],
+  ['系统管理', [
+    ['audit', '审计日志', '#/audit', ['auditor']],
+    ['users', '用户与角色', '#/users', ['secadmin']],
+    ['settings', '系统设置与备份', '#/settings', ['sysadmin']],
   ]],
 ];
 
@@ -49,7 +61,8 @@ const ACCESS = {
   findings: BUSINESS, tasks: ['office', 'unit', 'department'],
   associations: ['office', 'civil_affairs', 'unit', 'department'], association: BUSINESS,
   units: ['office', 'civil_affairs', 'department', 'unit'], unit: ['office', 'civil_affairs', 'department', 'unit'],
-  plan: BUSINESS, import: ['office'], home: null,
+  plan: BUSINESS, import: ['office'], home: null, reminders: BUSINESS, export: BUSINESS,
+  audit: ['auditor'], users: ['secadmin'], settings: ['sysadmin'],
 };
 
 export const state = {
@@ -89,7 +102,8 @@ let seq = 0;
 function landing(role) {
   if (ACCESS.dashboard.includes(role)) return '#/dashboard';
   if (role === 'association') return `#/associations/${encodeURIComponent(session.user.association || '')}`;
-  return '#/home';
+  const admin = { auditor: '#/audit', secadmin: '#/users', sysadmin: '#/settings' }[role];
+  return admin || '#/home';
 }
 
 function buildShell() {
@@ -110,6 +124,7 @@ function buildShell() {
   asOf.addEventListener('keydown', (e) => { if (e.key === 'Enter') asOf.dispatchEvent(new Event('change')); });
   const today = h('button', { type: 'button', class: 'link-button on-dark', onclick: () => { asOf.value = fmt.isoToday(); asOf.dispatchEvent(new Event('change')); } }, '今天');
   const logout = h('button', { type: 'button', class: 'btn-logout', id: 'logout', onclick: doLogout }, '退出');
+  const bell = BUSINESS.includes(u.role) ? h('a', { class: 'bell', id: 'bell', href: '#/reminders', title: '提醒' }, bellIcon(), h('span', { class: 'bell-count', hidden: true })) : null;
   const nav = h('nav', { class: 'sidenav', 'aria-label': '主导航' },
     NAV.map(([group, items]) => {
       const mine = items.filter(([, , , roles]) => (roles ? roles.includes(u.role) : true));
@@ -120,17 +135,60 @@ function buildShell() {
   const crumbs = h('nav', { class: 'breadcrumb', 'aria-label': '当前位置' }, h('ol', null));
   const main = h('main', { id: 'main', tabindex: '-1' });
   const printHead = h('div', { class: 'print-head', 'aria-hidden': 'true' });
-  shell = { nav, crumbs, main, asOf, asOfText, printHead };
+  shell = { nav, crumbs, main, asOf, asOfText, printHead, bell };
   replace(app,
     h('a', { class: 'skip', href: '#main', onclick: (e) => { e.preventDefault(); main.focus(); } }, '跳到正文'),
     h('header', { class: 'topbar' },
       h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, '行业协会商会脱钩管理系统')),
       h('div', { class: 'topbar-asof' }, h('label', { for: 'as-of' }, '截至'), asOfBox, asOfText, today),
       h('div', { class: 'topbar-user' },
+        bell,
         h('span', { class: 'user-name' }, u.display_name || u.user),
         h('span', { class: 'user-role' }, ROLE[u.role] || u.role),
         logout)),
     h('div', { class: 'body' }, nav, h('div', { class: 'content' }, printHead, crumbs, main)));
+}
+
+// The bell of the top bar: an outline drawn in SVG (no icon font, no image).
+function bellIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '20');
+  svg.setAttribute('height', '20');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  for (const d of ['M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15z', 'M10 20a2 2 0 0 0 4 0']) {
+    const p = document.createElementNS(ns, 'path');
+    p.setAttribute('d', d);
+    p.setAttribute('fill', 'none');
+    p.setAttribute('stroke', 'currentColor');
+    p.setAttribute('stroke-width', '1.8');
+    p.setAttribute('stroke-linejoin', 'round');
+    svg.append(p);
+  }
+  return svg;
+}
+
+// The bell's count: what is overdue or falls due within 5 working days in
+// the user's scope, as of the chosen date (GET /api/v1/reminders?summary=1).
+let bellSeq = 0;
+async function updateBell() {
+  const bell = shell && shell.bell;
+  if (!bell) return;
+  const my = ++bellSeq;
+  try {
+    const r = await api.get('reminders', { as_of: state.asOf, summary: 1 });
+    if (my !== bellSeq) return;
+    const n = (r.overdue || 0) + (r.near || 0);
+    const count = bell.querySelector('.bell-count');
+    count.hidden = n === 0;
+    count.textContent = n > 99 ? '99+' : String(n);
+    count.className = `bell-count ${r.overdue ? 'bell-red' : 'bell-yellow'}`;
+    const text = n ? `提醒：逾期 ${fmt.num(r.overdue)} 项，临近到期 ${fmt.num(r.near)} 项` : '提醒：没有逾期或临近到期的事项';
+    bell.setAttribute('aria-label', text);
+    bell.title = text;
+  } catch { /* the page itself shows what went wrong */ }
 }
 
 async function doLogout() {
@@ -185,7 +243,9 @@ async function route() {
     return;
   }
   replace(main, loading());
+  updateBell();
   try {
+    try { setDueContext(state.asOf, await horizon(state.asOf)); } catch { setDueContext(state.asOf, null); }
     const mod = await PAGES[key]();
     if (my !== seq) return;
     const ctx = {

@@ -5,6 +5,7 @@
 import { h, replace } from './dom.js';
 import * as fmt from './fmt.js';
 import { LIGHT, FIELD } from './labels.js';
+import { download } from './api.js';
 
 export const clauseIds = (list) => (list || []).map((c) => (c && typeof c === 'object' ? c.id : c));
 
@@ -263,4 +264,43 @@ export function fileInput({ id, name, accept, field: dataField } = {}) {
   const shown = h('span', { class: 'file-name' }, '未选择文件');
   input.addEventListener('change', () => replace(shown, input.files[0] ? `${input.files[0].name}（${fmt.bytes(input.files[0].size)}）` : '未选择文件'));
   return h('span', { class: 'file-input' }, h('span', { class: 'file-button', 'aria-hidden': 'true' }, '选择文件'), shown, input);
+}
+
+// ---------------------------------------------------------------- the lights of due dates
+// Red 逾期 past the due date, yellow 临近 due within 5 working days of the
+// as-of date (the horizon, from the server's calendar), green 正常 otherwise;
+// main.js sets the as-of date and its horizon before each page draws.
+const dueCtx = { asOf: null, horizon: null };
+export function setDueContext(asOf, horizonDate) { dueCtx.asOf = asOf; dueCtx.horizon = horizonDate; }
+export function dueLight(d) {
+  if (!d || !dueCtx.asOf) return null;
+  if (d < dueCtx.asOf) return 'red';
+  if (dueCtx.horizon && d <= dueCtx.horizon) return 'yellow';
+  return 'green';
+}
+// The light of a finding (open or overdue): its state against its due date;
+// one without a due date is simply 待办.
+export function findingLight(f) {
+  if (f.state === 'overdue') return light('red');
+  const l = dueLight(f.due);
+  return l ? light(l) : stateBadge('open');
+}
+
+// ---------------------------------------------------------------- downloads
+// A button that downloads an xlsx or PDF from the API (api.download): busy
+// while the server writes it, the refusal shown beside it.
+export function downloadButton(label, path, query, { id, primary } = {}) {
+  const msg = h('span', { class: 'download-msg', role: 'status' });
+  const btn = h('button', { type: 'button', id, class: ['btn', primary ? 'btn-primary' : 'btn-plain', 'btn-download'], dataset: { path } }, label);
+  btn.addEventListener('click', async () => {
+    btn.disabled = true;
+    replace(msg, '正在生成…');
+    try {
+      const r = await download(path, typeof query === 'function' ? query() : query);
+      replace(msg, `已下载 ${r.name}`);
+    } catch (e) {
+      replace(msg, h('span', { class: 'text-red' }, e.message || String(e)));
+    } finally { btn.disabled = false; }
+  });
+  return h('span', { class: 'download' }, btn, msg);
 }

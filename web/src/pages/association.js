@@ -6,7 +6,7 @@ import { h, replace } from '../dom.js';
 import { api, all, lookups } from '../api.js';
 import * as fmt from '../fmt.js';
 import { STAGES, val, FIELD, CHECK_STATUS, ARRAY } from '../labels.js';
-import { table, light, stateBadge, cite, due, section, dl, emptyState, errorBox, loading, field, showErrors, clearErrors, liveDateCheck, dateInput, fileInput } from '../ui.js';
+import { table, light, stateBadge, findingLight, cite, due, section, dl, emptyState, errorBox, loading, field, showErrors, clearErrors, liveDateCheck, dateInput, fileInput, downloadButton } from '../ui.js';
 
 export async function render(root, ctx) {
   const uscc = ctx.params.uscc;
@@ -42,7 +42,7 @@ export async function render(root, ctx) {
   function drawFindings() {
     const f = state.fi.findings || [];
     replace(findingsBox, f.length ? table([
-      { label: '状态', cell: (x) => stateBadge(x.state) },
+      { label: '状态', cell: (x) => findingLight(x) },
       { label: '问题', cell: (x) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[x.rule]?.title || x.rule), h('br'), h('span', { class: 'msg' }, x.message)) },
       { label: '截止日期', cell: (x) => due(x.due, x.rule, lk) },
       { label: '条款', cell: (x) => cite(x.clause, lk) },
@@ -138,7 +138,9 @@ export async function render(root, ctx) {
       h('h1', null, a.name),
       h('p', { class: 'page-sub' }, h('span', { class: 'mono' }, a.uscc), ' · ', unit ? h('a', { href: `#/units/${encodeURIComponent(unit.id)}` }, unit.name) : '无主管单位',
         ' · ', `截至 ${fmt.date(ctx.asOf)}`),
-      h('div', { class: 'head-actions no-print' }, h('button', { type: 'button', class: 'btn btn-plain', onclick: () => window.print() }, '打印'))),
+      h('div', { class: 'head-actions no-print' },
+        downloadButton('工作总结（PDF）', `associations/${encodeURIComponent(a.uscc)}/summary.pdf`, { as_of: ctx.asOf }, { id: 'summary-pdf' }),
+        h('button', { type: 'button', class: 'btn btn-plain', onclick: () => window.print() }, '打印'))),
     flashBox,
     h('nav', { class: 'toc no-print', 'aria-label': '本页目录' }, h('ul', null, toc.map(([id, label]) => h('li', null,
       h('a', { href: location.hash, onclick: (e) => { e.preventDefault(); const t = document.getElementById(id); t.scrollIntoView({ block: 'start' }); const hh = t.querySelector('h2'); if (hh) { hh.setAttribute('tabindex', '-1'); hh.focus({ preventScroll: true }); } } }, label))))),

@@ -4,7 +4,7 @@ import { h, replace } from '../dom.js';
 import { api, all, lookups } from '../api.js';
 import * as fmt from '../fmt.js';
 import { STAGES, val } from '../labels.js';
-import { table, pager, loading, errorBox, emptyState } from '../ui.js';
+import { table, pager, loading, errorBox, emptyState, downloadButton } from '../ui.js';
 import { hashWith } from '../main.js';
 
 const PER = 20;
@@ -86,7 +86,9 @@ export async function render(root, ctx) {
   form.addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(timer); update(1); });
   for (const s of [unitSel, batchSel, stateSel, sortSel]) s.addEventListener('change', () => update(1));
 
+  const exportQuery = () => ({ q: q.q.trim(), unit: q.unit, batch: q.batch, state: q.state, as_of: ctx.asOf });
   replace(root, h('div', { class: 'page-head' }, h('h1', null, '协会名录'),
-    h('p', { class: 'page-sub' }, `阶段按截至 ${fmt.date(ctx.asOf)} 的情况筛选`)), form, results);
+    h('p', { class: 'page-sub' }, `阶段按截至 ${fmt.date(ctx.asOf)} 的情况筛选`),
+    h('div', { class: 'head-actions no-print' }, downloadButton('导出 Excel', 'export/associations.xlsx', exportQuery, { id: 'export-associations' }))), form, results);
   await load();
 }

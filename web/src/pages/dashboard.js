@@ -4,7 +4,7 @@
 import { h, replace } from '../dom.js';
 import { api, lookups, names } from '../api.js';
 import * as fmt from '../fmt.js';
-import { table, light, cite, due, section, emptyState, subjectCell } from '../ui.js';
+import { table, light, cite, due, section, emptyState, subjectCell, downloadButton } from '../ui.js';
 import { go } from '../main.js';
 
 export async function render(root, ctx) {
@@ -40,12 +40,14 @@ export async function render(root, ctx) {
   unitEl.setAttribute('aria-label', '按主管单位的脱钩进度');
 
   const dataTable = (summary, tbl) => h('details', { class: 'chart-data' }, h('summary', null, summary), tbl);
-  const upcoming = d.upcoming || [];
+  const upcoming = deadlines(d.overdue || [], d.upcoming || []);
   const assocName = await names(upcoming.map((f) => f.association));
   if (!ctx.alive()) return;
 
   replace(root,
-    h('div', { class: 'page-head' }, h('h1', null, '总览'), h('p', { class: 'page-sub' }, `截至 ${fmt.date(d.as_of || ctx.asOf)}，全市纳入脱钩范围的行业协会商会工作进度`)),
+    h('div', { class: 'page-head' }, h('h1', null, '总览'), h('p', { class: 'page-sub' }, `截至 ${fmt.date(d.as_of || ctx.asOf)}，全市纳入脱钩范围的行业协会商会工作进度`),
+      ['office', 'civil_affairs', 'department'].includes(ctx.user.role)
+        ? h('div', { class: 'head-actions no-print' }, downloadButton('工作进展报告（PDF）', 'reports/progress.pdf', { as_of: ctx.asOf }, { id: 'progress-pdf' })) : null),
     tiles,
     h('div', { class: 'grid-2' },
       section('按批次', 'by-batch', batches.length ? [batchEl,
@@ -69,13 +71,15 @@ export async function render(root, ctx) {
         { label: '逾期问题', num: true, cell: (u) => h('a', { href: `#/findings?unit=${encodeURIComponent(u.unit)}&state=overdue` }, fmt.num(u.overdue)) }], units))]
       : emptyState('没有纳入脱钩范围的协会。请先在导入页上传登记簿。')),
     h('div', { class: 'grid-2 grid-wide-left' },
-      section('近期截止事项', 'upcoming', upcoming.length ? table([
+      section('近期截止事项', 'upcoming', upcoming.length ? [table([
         { label: '状态', cell: (f) => light(f.light) },
         { label: '截止日期', cell: (f) => due(f.due, f.rule, lk) },
         { label: '协会或单位', cell: (f) => subjectCell(f, lk, assocName) },
         { label: '事项', cell: (f) => (lk.rule[f.rule] ? lk.rule[f.rule].title : f.rule) },
-        { label: '条款', cell: (f) => cite(f.clause, lk) }], upcoming, { className: 'compact' })
-        : emptyState('截至该日之后没有临近的截止事项。可在顶部“截至”换一个日期回看，或查看已逾期的问题。', h('a', { href: '#/findings?state=overdue' }, '查看逾期问题'))),
+        { label: '条款', cell: (f) => cite(f.clause, lk) }], upcoming, { className: 'compact', rowAttrs: (f) => ({ dataset: { light: f.light || '' } }) }),
+        (d.totals || {}).overdue_findings > upcoming.filter((f) => f.light === 'red').length
+          ? h('p', { class: 'more-link' }, h('a', { href: '#/findings?state=overdue' }, `查看全部 ${fmt.num(d.totals.overdue_findings)} 项逾期问题`)) : null]
+        : emptyState('截至该日没有逾期或临近的截止事项。可在顶部“截至”换一个日期回看。', h('a', { href: '#/findings?state=overdue' }, '查看逾期问题'))),
       section('方案时间节点', 'timeline', timeline(d.timeline || [], d.as_of || ctx.asOf, lk))));
 
   charts.progress(batchEl, batches.map((b) => ({ label: `${b.name}（${fmt.date(b.due)}）`, done: b.decoupled, rest: b.in_scope - b.decoupled,
@@ -83,6 +87,16 @@ export async function render(root, ctx) {
   charts.separations(sepEl, (d.by_separation || []).map((s) => ({ label: s.name, done: s.done, open: s.open, overdue: s.overdue,
     onClick: (series) => go(`#/findings?separation=${encodeURIComponent(s.id)}${series === '逾期' ? '&state=overdue' : ''}`) })));
   if (units.length) charts.progress(unitEl, units.map((u) => ({ label: u.name, done: u.decoupled, rest: u.in_scope - u.decoupled, onClick: () => go(`#/units/${encodeURIComponent(u.unit)}`) })), { labelWidth: 190 });
+}
+
+// The next 20 deadlines (ui.md): what is overdue comes first (red), the
+// most recently overdue of them, at most 10 unless fewer are coming up;
+// then the soonest coming up, yellow within 5 working days, else green.
+function deadlines(overdue, upcoming) {
+  const late = overdue.slice().sort((a, b) => String(b.due).localeCompare(String(a.due)));
+  const keepLate = Math.min(late.length, Math.max(10, 20 - upcoming.length));
+  const shownLate = late.slice(0, keepLate).sort((a, b) => String(a.due).localeCompare(String(b.due)));
+  return [...shownLate.map((f) => ({ ...f, light: 'red' })), ...upcoming.slice(0, 20 - shownLate.length)];
 }
 
 // the list behind a batch's numbers (the server filters by a batch id; the

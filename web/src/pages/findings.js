@@ -3,7 +3,7 @@
 import { h, replace } from '../dom.js';
 import { api, lookups, names } from '../api.js';
 import * as fmt from '../fmt.js';
-import { table, stateBadge, cite, due, pager, emptyState, clauseIds, subjectCell } from '../ui.js';
+import { table, findingLight, cite, due, pager, emptyState, clauseIds, subjectCell, downloadButton } from '../ui.js';
 
 const PER = 50;
 
@@ -46,11 +46,13 @@ export async function render(root, ctx) {
   replace(root,
     h('div', { class: 'page-head' }, h('h1', null, '问题清单'),
       h('p', { class: 'page-sub' }, `截至 ${fmt.date(r.as_of || ctx.asOf)}：共 ${fmt.num(list.length)} 项，其中逾期 ${fmt.num(overdue)} 项`),
-      h('div', { class: 'head-actions no-print' }, h('button', { type: 'button', class: 'btn btn-plain', onclick: () => window.print() }, '打印'))),
+      h('div', { class: 'head-actions no-print' },
+        downloadButton('导出 Excel', 'export/findings.xlsx', { as_of: ctx.asOf, rule: q.rule, unit: q.unit, state: q.state, separation: q.separation, association: q.association }, { id: 'export-findings' }),
+        h('button', { type: 'button', class: 'btn btn-plain', onclick: () => window.print() }, '打印'))),
     form,
     (r.notes || []).length ? h('div', { class: 'alert alert-warn' }, r.notes.map((n) => h('p', null, n))) : null,
     shown.length ? [table([
-      { label: '状态', cell: (f) => stateBadge(f.state) },
+      { label: '状态', cell: (f) => findingLight(f) },
       { label: '截止日期', cell: (f) => due(f.due, f.rule, lk) },
       { label: '协会或单位', cell: (f) => subjectCell(f, lk, assocName) },
       { label: '问题', cell: (f) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[f.rule]?.title || f.rule), h('br'), h('span', { class: 'msg' }, f.message), f.basis && !String(f.message || '').includes(f.basis) ? h('span', { class: 'basis' }, `依据：${f.basis}`) : null) },

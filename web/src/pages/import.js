@@ -1,34 +1,57 @@
-// 导入: upload a bundle; the server checks everything first (dry run) and
-// lists every error by its JSON path; only a clean bundle can be imported.
+// 导入: upload a bundle (JSON) or spreadsheets (.xlsx workbooks, .csv files
+// named by their array, UTF-8 or GB18030); the server checks everything
+// first (dry run) and lists every error, by JSON path for a bundle and by
+// sheet, row and column for a sheet; only a clean upload can be imported.
+// The xlsx template (every sheet, Chinese headers, drop-down lists) is a
+// download here.
 import { h, replace } from '../dom.js';
 import { api, forget } from '../api.js';
 import * as fmt from '../fmt.js';
 import { ARRAY } from '../labels.js';
-import { table, field, emptyState, fileInput } from '../ui.js';
+import { table, field, emptyState, fileInput, downloadButton } from '../ui.js';
+
+const ACCEPT = '.json,.xlsx,.csv,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv';
+const isJson = (f) => /\.json$/i.test(f.name);
 
 export async function render(root, ctx) {
   ctx.crumbs([['导入']]);
-  const fileBox = fileInput({ id: 'bundle-file', name: 'file', accept: '.json,application/json' });
+  const fileBox = fileInput({ id: 'bundle-file', name: 'file', accept: ACCEPT });
   const file = fileBox.querySelector('input');
+  file.multiple = true;
   const result = h('div', { id: 'import-result', 'aria-live': 'polite' });
   const check = h('button', { type: 'submit', class: 'btn btn-primary' }, '检查');
-  let text = null;
-  let name = '';
+  let files = [];
   const form = h('form', { class: 'import-form', novalidate: true },
-    field('数据包（JSON，格式 tuogou-bundle/1）', fileBox, '先检查：列出全部错误，不写入任何数据；全部通过后才能导入。'),
+    field('数据包（JSON）或表格（xlsx、csv）', fileBox,
+      'xlsx 每个工作表一个数组（工作表名用数组名或中文名，如“任职”）；csv 以文件名表示数组（如 任职.csv、posts.csv），UTF-8 或 GB18030 编码均可；可一次选择多个文件。先检查：列出全部错误，不写入任何数据；全部通过后才能导入。'),
     h('div', { class: 'form-actions' }, check));
-  file.addEventListener('change', () => replace(result));
+  // several files: show them all beside the chooser
+  file.addEventListener('change', () => {
+    replace(result);
+    if (file.files.length > 1) replace(fileBox.querySelector('.file-name'), `${file.files.length} 个文件：${[...file.files].map((f) => f.name).join('、')}`);
+  });
+
+  // One JSON bundle goes to POST /import as before; anything else, or
+  // several files, as multipart to POST /import/sheets.
+  async function send(dryRun) {
+    if (files.length === 1 && isJson(files[0])) return api.raw('import', await files[0].text(), dryRun ? { dry_run: 1 } : undefined);
+    const fd = new FormData();
+    for (const f of files) fd.append('file', f, f.name);
+    return api.upload(dryRun ? 'import/sheets?dry_run=1' : 'import/sheets', fd);
+  }
+  const label = () => files.map((f) => f.name).join('、');
+
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const f = file.files[0];
-    if (!f) { replace(result, h('div', { class: 'alert alert-error', role: 'alert' }, '请先选择要导入的数据包文件。')); return; }
-    text = await f.text();
-    name = f.name;
+    files = [...file.files];
+    if (!files.length) { replace(result, h('div', { class: 'alert alert-error', role: 'alert' }, '请先选择要导入的数据包或表格文件。')); return; }
+    const bad = files.find((f) => !/\.(json|xlsx|csv)$/i.test(f.name));
+    if (bad) { replace(result, h('div', { class: 'alert alert-error', role: 'alert' }, `不支持的文件类型：${bad.name}（支持 .json 数据包、.xlsx 和 .csv 表格）`)); return; }
     check.disabled = true;
     replace(result, h('p', { class: 'loading', role: 'status' }, '正在检查…'));
     try {
-      const r = await api.raw('import', text, { dry_run: 1 });
-      replace(result, h('div', { class: 'alert alert-ok' }, h('p', null, h('strong', null, `${name} 检查通过。`), '将导入：'), counts(r.counts)),
+      const r = await send(true);
+      replace(result, h('div', { class: 'alert alert-ok' }, h('p', null, h('strong', null, `${label()} 检查通过。`), '将导入：'), counts(r.counts)),
         h('div', { class: 'form-actions' }, h('button', { type: 'button', class: 'btn btn-primary', id: 'do-import', onclick: doImport }, '导入'),
           h('span', { class: 'hint' }, '导入后登记簿立即更新。')));
     } catch (err) {
@@ -39,30 +62,38 @@ export async function render(root, ctx) {
     const btn = e.currentTarget;
     btn.disabled = true;
     try {
-      const r = await api.raw('import', text);
+      const r = await send(false);
       forget();
-      replace(result, h('div', { class: 'alert alert-ok', role: 'status' }, h('p', null, h('strong', null, `已导入 ${name}。`)), counts(r.counts),
+      replace(result, h('div', { class: 'alert alert-ok', role: 'status' }, h('p', null, h('strong', null, `已导入 ${label()}。`)), counts(r.counts),
         h('p', null, h('a', { href: '#/associations' }, '查看协会名录'), ' · ', h('a', { href: '#/dashboard' }, '查看总览'))));
     } catch (err) { showImportErrors(err); btn.disabled = false; }
   }
   function showImportErrors(err) {
-    const list = err.errors && err.errors.length ? err.errors : [{ code: err.code, message: err.message, field: err.field }];
+    if (!err.errors || !err.errors.length || err.status === 413 || err.status === 415 || err.status >= 500) {
+      replace(result, h('div', { class: 'alert alert-error', role: 'alert' }, err.message));
+      return;
+    }
+    const list = err.errors;
+    const sheets = files.some((f) => !isJson(f));
+    const more = Math.max(0, (Number((/共有 (\d+) 处错误/.exec(err.message) || [])[1]) || list.length) - list.length);
     replace(result, h('div', { class: 'alert alert-error', role: 'alert' },
-      h('p', null, h('strong', null, `数据包有 ${fmt.num(list.length)} 处错误，未写入任何数据。`), '请改正后重新检查。')),
+      h('p', null, h('strong', null, `${sheets ? '表格' : '数据包'}有 ${fmt.num(list.length + more)} 处错误，未写入任何数据。`), '请改正后重新检查。',
+        more ? `（下表列出前 ${fmt.num(list.length)} 处）` : '')),
     table([
       { label: '序号', num: true, cell: (x) => String(list.indexOf(x) + 1) },
-      { label: '位置', class: 'mono', cell: (x) => x.field || '—' },
+      { label: sheets ? '位置（工作表、行、列）' : '位置', class: sheets ? null : 'mono', cell: (x) => x.field || '—' },
       { label: '说明', cell: (x) => x.message },
       { label: '代码', class: 'mono', cell: (x) => x.code || '—' }], list, { caption: '错误清单' }));
   }
   replace(root,
-    h('div', { class: 'page-head' }, h('h1', null, '导入'), h('p', { class: 'page-sub' }, '上传整份登记簿数据包；全部校验通过才写入，任何一处错误都不会写入数据。')),
+    h('div', { class: 'page-head' }, h('h1', null, '导入'), h('p', { class: 'page-sub' }, '上传整份登记簿数据包或摸底表格；全部校验通过才写入，任何一处错误都不会写入数据。'),
+      h('div', { class: 'head-actions no-print' }, downloadButton('下载导入模板（xlsx）', 'export/template.xlsx', null, { id: 'template-download' }))),
     h('section', { class: 'card' }, form, result),
-    emptyState('还没有数据包？可在服务器上用 tuogou export --format json 导出现有登记簿作为模板；每个数组（批次、主管单位、行业协会商会、人员、任职等）一节，日期写作 YYYY-MM-DD。'));
+    emptyState('还没有表格？先下载导入模板：每个数组（批次、主管单位、行业协会商会、人员、任职等）一个工作表，中文表头，类型字段有下拉选项，日期写作 YYYY-MM-DD 或 Excel 日期。也可在导出页导出现有登记簿，改后再导入。'));
 }
 
 function counts(c) {
   const rows = Object.entries(c || {}).filter(([, n]) => n);
-  if (!rows.length) return h('p', null, '数据包中没有记录。');
+  if (!rows.length) return h('p', null, '上传的文件中没有记录。');
   return h('ul', { class: 'counts' }, rows.map(([k, n]) => h('li', null, `${ARRAY[k] || k} ${fmt.num(n)} 条`)));
 }

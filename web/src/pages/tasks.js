@@ -3,7 +3,7 @@
 import { h, replace } from '../dom.js';
 import { api, all, lookups } from '../api.js';
 import * as fmt from '../fmt.js';
-import { table, cite, due, stateBadge, emptyState } from '../ui.js';
+import { table, cite, due, findingLight, emptyState, downloadButton } from '../ui.js';
 
 export function taskState(t, asOf) {
   const on = (d) => d && d <= asOf;
@@ -22,7 +22,9 @@ export async function render(root, ctx) {
   replace(root,
     h('div', { class: 'page-head' }, h('h1', null, '责任分工'),
       h('p', { class: 'page-sub' }, ['各牵头部门按 ', cite('6.2', lk), ` 制定配套文件的情况，截至 ${fmt.date(ctx.asOf)}`]),
-      h('div', { class: 'head-actions no-print' }, h('button', { type: 'button', class: 'btn btn-plain', onclick: () => window.print() }, '打印'))),
+      h('div', { class: 'head-actions no-print' },
+        downloadButton('导出 Excel', 'export/unit_tasks.xlsx', { as_of: ctx.asOf }, { id: 'export-tasks' }),
+        h('button', { type: 'button', class: 'btn btn-plain', onclick: () => window.print() }, '打印'))),
     tasks.length ? table([
       { label: '牵头单位', cell: (t) => (t.unit ? h('a', { href: `#/units/${encodeURIComponent(t.unit)}` }, lk.unit[t.unit]?.name || t.unit) : '—') },
       { label: '任务', rowHeader: true, cell: (t) => t.task || t.id },
@@ -31,6 +33,6 @@ export async function render(root, ctx) {
       { label: '印发日期', cell: (t) => fmt.dateAsOf(t.issued_on, ctx.asOf) },
       { label: '公开日期', cell: (t) => fmt.dateAsOf(t.published_on, ctx.asOf) },
       { label: '状态', cell: (t) => taskState(t, ctx.asOf) },
-      { label: '问题', cell: (t) => ((byTask[t.id] || []).length ? byTask[t.id].map((f) => h('div', { class: 'task-finding' }, stateBadge(f.state), ' ', lk.rule[f.rule]?.title || f.rule, f.due ? [' · 截止 ', due(f.due, f.rule, lk)] : null)) : h('span', { class: 'muted' }, '无')) },
+      { label: '问题', cell: (t) => ((byTask[t.id] || []).length ? byTask[t.id].map((f) => h('div', { class: 'task-finding' }, findingLight(f), ' ', lk.rule[f.rule]?.title || f.rule, f.due ? [' · 截止 ', due(f.due, f.rule, lk)] : null)) : h('span', { class: 'muted' }, '无')) },
     ], tasks, { caption: '配套文件' }) : emptyState('还没有配套文件任务。请在导入页上传含“配套文件”的数据包。', h('a', { href: '#/import' }, '去导入')));
 }

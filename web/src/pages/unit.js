@@ -4,7 +4,7 @@ import { h, replace } from '../dom.js';
 import { api, all, lookups } from '../api.js';
 import * as fmt from '../fmt.js';
 import { val } from '../labels.js';
-import { table, section, dl, stateBadge, cite, due } from '../ui.js';
+import { table, section, dl, findingLight, cite, due, downloadButton } from '../ui.js';
 import { taskState } from './tasks.js';
 
 export async function render(root, ctx) {
@@ -22,12 +22,14 @@ export async function render(root, ctx) {
   const assocName = Object.fromEntries(assocs.map((a) => [a.uscc, a.name]));
   replace(root,
     h('div', { class: 'page-head' }, h('h1', null, u.name), h('p', { class: 'page-sub' }, `${val('unit_kind', u.kind)} · 截至 ${fmt.date(ctx.asOf)}`),
-      h('div', { class: 'head-actions no-print' }, h('button', { type: 'button', class: 'btn btn-plain', onclick: () => window.print() }, '打印'))),
+      h('div', { class: 'head-actions no-print' },
+        downloadButton('导出协会名录', 'export/associations.xlsx', { unit: id, as_of: ctx.asOf }, { id: 'export-unit-associations' }),
+        h('button', { type: 'button', class: 'btn btn-plain', onclick: () => window.print() }, '打印'))),
     section('基本情况', 'unit-profile', dl([['编号', u.id], ['类型', val('unit_kind', u.kind)],
       ['职能清单印发日期', u.function_list_on && u.function_list_on <= ctx.asOf ? fmt.date(u.function_list_on) : '未印发'],
       ['主管的协会', `${fmt.num(assocs.length)} 个`]])),
     own.length ? section('本单位的问题', 'unit-findings', table([
-      { label: '状态', cell: (f) => stateBadge(f.state) },
+      { label: '状态', cell: (f) => findingLight(f) },
       { label: '问题', cell: (f) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[f.rule]?.title || f.rule), h('br'), h('span', { class: 'msg' }, f.message)) },
       { label: '截止日期', cell: (f) => due(f.due, f.rule, lk) },
       { label: '条款', cell: (f) => cite(f.clause, lk) }], own)) : null,

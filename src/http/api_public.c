@@ -1,0 +1,348 @@
+/*
+** api_public.c: GET /api/v1/public/associations, the data of the public
+** page (公示, /public/): no login, and no personal data at all.
+**
+** For each association registered on the day: its name, USCC, level, the
+** supervising unit it was linked to and how (the former link), its
+** decoupling status (stage, decoupled_on, accepted_on), whether it stands
+** on the 活动异常名录 or the 严重违法失信名单 that day, and the services the
+** government purchased from it (appropriations of kind purchase: year,
+** item, amount).  Nothing here ever reads persons, posts or staff, and no
+** free text that could carry a name (a listing's reason) is published.
+**
+** Cheap to serve: the whole list is rendered once per (write generation,
+** day) into memory, one JSON object per association in pinyin order; a
+** request only filters (?q= on the name or USCC), pages and concatenates.
+** The answer carries an ETag (generation, day, query) and Last-Modified
+** (when the list was rendered), and a matching If-None-Match gets 304;
+** Cache-Control is public (respond.c).  Owns the public_cache.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bundle.h"
+#include "http_impl.h"
+#include "progress.h"
+
+typedef struct public_entry {
+	char *name, *uscc;
+	unsigned char *sort_key;
+	size_t sort_len;
+	char *json; /* the item's object */
+	bool decoupled, accepted, listed, purchases;
+} public_entry;
+
+struct public_cache {
+	pthread_mutex_t lock;
+	bool built;
+	int64_t generation;
+	tg_date day;
+	time_t modified;
+	public_entry *items;
+	size_t n, n_decoupled, n_accepted, n_listed, n_purchases;
+};
+
+public_cache *public_cache_new(void)
+{
+	public_cache *c = calloc(1, sizeof *c);
+	if (c)
+		pthread_mutex_init(&c->lock, NULL);
+	return c;
+}
+
+static void entries_free(public_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->items[i].name);
+		free(c->items[i].uscc);
+		free(c->items[i].sort_key);
+		free(c->items[i].json);
+	}
+	free(c->items);
+	c->items = NULL;
+	c->n = c->n_decoupled = c->n_accepted = c->n_listed = c->n_purchases = 0;
+	c->built = false;
+}
+
+void public_cache_free(public_cache *c)
+{
+	if (!c)
+		return;
+	entries_free(c);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+static void add_date(strbuf *o, tg_date d)
+{
+	char s[11];
+	if (d == TG_DATE_NONE) {
+		sb_adds(o, "null");
+		return;
+	}
+	date_format(d, s);
+	sb_addf(o, "\"%s\"", s);
+}
+
+static int cmp_entries(const void *x, const void *y)
+{
+	const public_entry *a = x, *b = y;
+	size_t n = a->sort_len < b->sort_len ? a->sort_len : b->sort_len;
+	int c = memcmp(a->sort_key, b->sort_key, n);
+	if (c)
+		return c;
+	if (a->sort_len != b->sort_len)
+		return a->sort_len < b->sort_len ? -1 : 1;
+	return strcmp(a->uscc, b->uscc);
+}
+
+/* Purchased services of each association: positions of the appropriations
+** of kind purchase, grouped by association index (a counting sort). */
+typedef struct by_assoc {
+	size_t *start; /* n_assoc + 1 */
+	size_t *rows;
+} by_assoc;
+
+static int group_rows(const tg_register *r, int array, by_assoc *g,
+		      bool (*keep)(const void *row))
+{
+	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS), n = REG_COUNT(r, array);
+	const tg_field *f = schema_field(array, "association");
+	g->start = calloc(na + 2, sizeof *g->start);
+	g->rows = malloc((n ? n : 1) * sizeof *g->rows);
+	if (!g->start || !g->rows)
+		return TG_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const void *row = register_row(r, array, i);
+		tg_ix ai = *(const tg_ix *)((const char *)row + f->off_ix);
+		if (ai != TG_IX_NONE && ai < na && keep(row))
+			g->start[ai + 2]++;
+	}
+	for (size_t a = 0; a < na; a++)
+		g->start[a + 2] += g->start[a + 1];
+	for (size_t i = 0; i < n; i++) {
+		const void *row = register_row(r, array, i);
+		tg_ix ai = *(const tg_ix *)((const char *)row + f->off_ix);
+		if (ai != TG_IX_NONE && ai < na && keep(row))
+			g->rows[g->start[ai + 1]++] = i;
+	}
+	return TG_OK;
+}
+
+static bool is_purchase(const void *row)
+{
+	return ((const tg_appropriation *)row)->kind == APPROP_PURCHASE;
+}
+
+static bool any_row(const void *row)
+{
+	(void)row;
+	return true;
+}
+
+/* One association's public object. */
+static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date day,
+		   const by_assoc *buys, const by_assoc *lists, public_entry *e, strbuf *o)
+{
+	const tg_association *a = &REG_ROWS(r, ARR_ASSOCIATIONS, tg_association)[ai];
+	tg_assoc_facts facts;
+	progress_facts(r, plan, ai, day, &facts);
+	const tg_field *level = schema_field(ARR_ASSOCIATIONS, "level");
+	const tg_field *link = schema_field(ARR_ASSOCIATIONS, "link");
+	o->len = 0;
+	sb_adds(o, "{\"uscc\": ");
+	sb_add_json_str(o, a->uscc);
+	sb_adds(o, ", \"name\": ");
+	sb_add_json_str(o, a->name);
+	sb_adds(o, ", \"level\": ");
+	sb_add_json_str(o, schema_enum_key(level, a->level));
+	sb_adds(o, ", \"level_name\": ");
+	sb_add_json_str(o, schema_enum_zh(level, a->level));
+	sb_adds(o, ", \"registered_on\": ");
+	add_date(o, a->registered_on);
+	sb_adds(o, ", \"deregistered_on\": ");
+	add_date(o, date_happened(a->deregistered_on, day) ? a->deregistered_on : TG_DATE_NONE);
+	sb_adds(o, ",\n   \"unit_name\": ");
+	sb_add_json_str(o, a->unit_ix != TG_IX_NONE ? REG_ROWS(r, ARR_UNITS, tg_unit)[a->unit_ix].name
+						    : NULL);
+	sb_adds(o, ", \"link\": ");
+	sb_add_json_str(o, schema_enum_key(link, a->link));
+	sb_adds(o, ", \"link_name\": ");
+	sb_add_json_str(o, schema_enum_zh(link, a->link));
+	sb_adds(o, ", \"link_cancelled_on\": ");
+	add_date(o, date_happened(a->link_cancelled_on, day) ? a->link_cancelled_on : TG_DATE_NONE);
+	sb_addf(o, ",\n   \"in_scope\": %s, \"stage\": ", facts.in_scope ? "true" : "false");
+	sb_add_json_str(o, stage_key(facts.stage));
+	sb_adds(o, ", \"stage_name\": ");
+	sb_add_json_str(o, stage_zh(facts.stage));
+	sb_adds(o, ", \"decoupled_on\": ");
+	e->decoupled = date_happened(a->decoupled_on, day);
+	add_date(o, e->decoupled ? a->decoupled_on : TG_DATE_NONE);
+	sb_adds(o, ", \"accepted_on\": ");
+	e->accepted = date_happened(a->accepted_on, day);
+	add_date(o, e->accepted ? a->accepted_on : TG_DATE_NONE);
+
+	/* credit lists on the day: listed on or before it, not yet removed */
+	const tg_field *list = schema_field(ARR_CREDIT_LISTINGS, "list");
+	size_t k = 0;
+	sb_adds(o, ",\n   \"credit_lists\": [");
+	for (size_t i = lists->start[ai]; i < lists->start[ai + 1]; i++) {
+		const tg_credit_listing *cl =
+			&REG_ROWS(r, ARR_CREDIT_LISTINGS, tg_credit_listing)[lists->rows[i]];
+		if (!date_happened(cl->on, day) || date_happened(cl->removed_on, day))
+			continue;
+		sb_adds(o, k++ ? ", " : "");
+		sb_adds(o, "{\"list\": ");
+		sb_add_json_str(o, schema_enum_key(list, cl->list));
+		sb_adds(o, ", \"list_name\": ");
+		sb_add_json_str(o, schema_enum_zh(list, cl->list));
+		sb_adds(o, ", \"on\": ");
+		add_date(o, cl->on);
+		sb_addc(o, '}');
+	}
+	e->listed = k > 0;
+	sb_adds(o, "]");
+
+	/* services purchased (appropriations of kind purchase made by the day) */
+	k = 0;
+	sb_adds(o, ",\n   \"purchases\": [");
+	for (size_t i = buys->start[ai]; i < buys->start[ai + 1]; i++) {
+		const tg_appropriation *p =
+			&REG_ROWS(r, ARR_APPROPRIATIONS, tg_appropriation)[buys->rows[i]];
+		if (p->on != TG_DATE_NONE && p->on > day)
+			continue;
+		char amount[32];
+		bundle_money_str(p->amount, amount);
+		sb_adds(o, k++ ? ", " : "");
+		sb_addf(o, "{\"year\": %lld, \"purchase_item\": ", (long long)p->year);
+		sb_add_json_str(o, p->purchase_item);
+		sb_addf(o, ", \"amount\": %s, \"on\": ", amount);
+		add_date(o, p->on);
+		sb_addc(o, '}');
+	}
+	e->purchases = k > 0;
+	sb_adds(o, "]}");
+}
+
+/* Render the list of the day (under c->lock). */
+static int build(http_request *rq, public_cache *c, int64_t gen, tg_date day)
+{
+	cache_view v;
+	by_assoc buys = {0}, lists = {0};
+	strbuf o;
+	sb_init(&o);
+	int rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, day, &v, &rq->err);
+	if (rc)
+		return rc;
+	const tg_register *r = v.reg;
+	entries_free(c);
+	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS);
+	c->items = calloc(na ? na : 1, sizeof *c->items);
+	if (!c->items || group_rows(r, ARR_APPROPRIATIONS, &buys, is_purchase) ||
+	    group_rows(r, ARR_CREDIT_LISTINGS, &lists, any_row)) {
+		rc = tg_error_set(&rq->err, TG_ENOMEM, "no_memory", "", "内存不足");
+		goto out;
+	}
+	for (tg_ix ai = 0; ai < na; ai++) {
+		const tg_association *a = &REG_ROWS(r, ARR_ASSOCIATIONS, tg_association)[ai];
+		if (!rules_registered(a, day) && !date_happened(a->deregistered_on, day))
+			continue; /* not registered yet on the day */
+		public_entry *e = &c->items[c->n++];
+		render(r, rq->srv->plan, ai, day, &buys, &lists, e, &o);
+		e->name = strdup(a->name ? a->name : "");
+		e->uscc = strdup(a->uscc);
+		e->json = strdup(o.buf ? o.buf : "{}");
+		e->sort_key = store_name_sort_key(e->name ? e->name : "", &e->sort_len);
+		if (!e->name || !e->uscc || !e->json || !e->sort_key) {
+			rc = tg_error_set(&rq->err, TG_ENOMEM, "no_memory", "", "内存不足");
+			goto out;
+		}
+		c->n_decoupled += e->decoupled;
+		c->n_accepted += e->accepted;
+		c->n_listed += e->listed;
+		c->n_purchases += e->purchases;
+	}
+	qsort(c->items, c->n, sizeof *c->items, cmp_entries);
+	c->generation = gen;
+	c->day = day;
+	c->modified = time(NULL);
+	c->built = true;
+out:
+	if (rc)
+		entries_free(c);
+	free(buys.start);
+	free(buys.rows);
+	free(lists.start);
+	free(lists.rows);
+	sb_release(&o);
+	cache_put(rq->srv->cache, &v);
+	return rc;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (h ^ 0xff) * 1099511628211ull;
+}
+
+int api_public_associations(http_request *rq)
+{
+	public_cache *c = rq->srv->public_cache;
+	size_t page, per_page;
+	int64_t gen = 0;
+	int rc = rq_paging(rq, &page, &per_page);
+	if (rc)
+		return rc;
+	const char *q = rq_query(rq, "q");
+	if (q && (strlen(q) > 100 || !utf8_valid(q, strlen(q))))
+		return tg_error_set(&rq->err, TG_EINVAL, "bad_query", "q", "查询文字过长或无效");
+	if (!rq_store(rq))
+		return TG_EIO;
+	if ((rc = store_generation(rq_store(rq), &gen, &rq->err)))
+		return rc;
+	tg_date day = date_today();
+	pthread_mutex_lock(&c->lock);
+	if (!c->built || c->generation != gen || c->day != day)
+		rc = build(rq, c, gen, day);
+	if (rc) {
+		pthread_mutex_unlock(&c->lock);
+		return rc;
+	}
+	char etag[80], pagebuf[48], daytext[11], modified[40];
+	snprintf(pagebuf, sizeof pagebuf, "%zu/%zu", page, per_page);
+	date_format(day, daytext);
+	snprintf(etag, sizeof etag, "\"pub-%lld-%s-%016llx\"", (long long)gen, daytext,
+		 (unsigned long long)fnv1a(fnv1a(14695981039346656037ull, q), pagebuf));
+	struct tm tm;
+	gmtime_r(&c->modified, &tm);
+	strftime(modified, sizeof modified, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	reply_header(rq, "ETag", etag);
+	reply_header(rq, "Last-Modified", modified);
+	const char *inm = rq_header(rq, "If-None-Match");
+	if (inm && strstr(inm, etag)) {
+		pthread_mutex_unlock(&c->lock);
+		return reply(rq, MHD_HTTP_NOT_MODIFIED, NULL);
+	}
+	strbuf *o = &rq->out;
+	size_t total = 0, first = (page - 1) * per_page, shown = 0;
+	sb_adds(o, "{\"as_of\": ");
+	add_date(o, day);
+	sb_addf(o, ",\n \"summary\": {\"associations\": %zu, \"decoupled\": %zu, \"accepted\": %zu, "
+		   "\"credit_listed\": %zu, \"with_purchases\": %zu},\n \"items\": [",
+		c->n, c->n_decoupled, c->n_accepted, c->n_listed, c->n_purchases);
+	for (size_t i = 0; i < c->n; i++) {
+		const public_entry *e = &c->items[i];
+		if (q && !strstr(e->name, q) && !strstr(e->uscc, q))
+			continue;
+		if (total++ < first || shown == per_page)
+			continue;
+		sb_adds(o, shown++ ? ",\n  " : "\n  ");
+		sb_adds(o, e->json);
+	}
+	pthread_mutex_unlock(&c->lock);
+	sb_addf(o, "],\n \"total\": %zu, \"page\": %zu, \"per_page\": %zu}\n", total, page, per_page);
+	return reply_json(rq, MHD_HTTP_OK);
+}

@@ -1,0 +1,525 @@
+/*
+** api_security.c: the pages of the three administrators (三员分立) and the
+** reveal of one ID number.
+**
+**   auditor   GET /api/v1/audit, /api/v1/audit/export (CSV), /api/v1/audit/verify
+**   secadmin  GET/POST /api/v1/users, PUT /api/v1/users/{username},
+**             POST /api/v1/users/{username}/password | /totp
+**   sysadmin  GET/PUT /api/v1/settings
+**   office, unit (the person's own unit only)
+**             POST /api/v1/persons/{id}/reveal {"password"}: the full number once
+**
+** None of these reads business data.  Every change is audited by the store
+** (user_add, role_change, user_lock, password_reset, totp_set, setting,
+** reveal_id); the export of the log and a refused reveal are audited here.
+** The security administrator cannot change his own account: a role change
+** of one's own would undo the separation of the three roles.
+*/
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http_impl.h"
+#include "ident.h"
+#include "totp.h"
+
+/* ---- the audit log (auditor) ---- */
+
+static void write_audit_json(void *ctx, const tg_audit_record *r)
+{
+	strbuf *o = ctx;
+	char hash[65];
+	if (o->buf[o->len - 1] == '}')
+		sb_adds(o, ",\n  ");
+	else
+		sb_adds(o, "\n  ");
+	sb_addf(o, "{\"seq\": %lld, \"at\": ", (long long)r->seq);
+	sb_add_json_str(o, r->at);
+	sb_adds(o, ", \"user\": ");
+	sb_add_json_str(o, r->user);
+	sb_adds(o, ", \"role\": ");
+	sb_add_json_str(o, r->role);
+	sb_adds(o, ", \"ip\": ");
+	sb_add_json_str(o, r->ip);
+	sb_adds(o, ", \"event\": ");
+	sb_add_json_str(o, r->event);
+	sb_adds(o, ", \"object\": ");
+	sb_add_json_str(o, r->object);
+	sb_adds(o, ", \"outcome\": ");
+	sb_add_json_str(o, r->outcome);
+	/* before/after are JSON text written by the store (numbers masked). */
+	sb_adds(o, ", \"before\": ");
+	sb_add_json_str(o, r->before);
+	sb_adds(o, ", \"after\": ");
+	sb_add_json_str(o, r->after);
+	audit_hex(r->hash, hash);
+	sb_adds(o, ", \"hash\": ");
+	sb_add_json_str(o, hash);
+	sb_addc(o, '}');
+}
+
+static bool valid_date_text(const char *s)
+{
+	tg_date d;
+	return !s || date_parse(s, &d) == TG_OK;
+}
+
+static int audit_filter(http_request *rq, tg_audit_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->user = rq_query(rq, "user");
+	f->event = rq_query(rq, "event");
+	f->from = rq_query(rq, "from");
+	f->to = rq_query(rq, "to");
+	if (!valid_date_text(f->from))
+		return tg_error_set(&rq->err, TG_EINVAL, "bad_date", "from",
+				    "起始日期无效（应为 YYYY-MM-DD）");
+	if (!valid_date_text(f->to))
+		return tg_error_set(&rq->err, TG_EINVAL, "bad_date", "to",
+				    "截止日期无效（应为 YYYY-MM-DD）");
+	return TG_OK;
+}
+
+int api_audit_list(http_request *rq)
+{
+	tg_audit_filter f;
+	size_t page, per_page, total = 0;
+	int rc = rq_paging(rq, &page, &per_page);
+	if (rc == TG_OK)
+		rc = audit_filter(rq, &f);
+	if (rc)
+		return rc;
+	sb_adds(&rq->out, "{\"items\": [");
+	rc = store_audit_list(rq_store(rq), &f, (page - 1) * per_page, per_page, write_audit_json,
+			      &rq->out, &total, &rq->err);
+	if (rc)
+		return rc;
+	sb_addf(&rq->out, "], \"total\": %zu, \"page\": %zu, \"per_page\": %zu}\n", total, page,
+		per_page);
+	return reply_json(rq, MHD_HTTP_OK);
+}
+
+static void write_audit_csv(void *ctx, const tg_audit_record *r)
+{
+	strbuf *o = ctx;
+	char seq[32], hash[65];
+	snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
+	audit_hex(r->hash, hash);
+	const char *cells[] = {seq,	      r->at,	 r->user,   r->role,  r->ip, r->event,
+			       r->object,     r->outcome, r->before, r->after, hash};
+	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+		if (i)
+			sb_addc(o, ',');
+		sb_add_csv_field(o, cells[i] ? cells[i] : "");
+	}
+	sb_adds(o, "\r\n");
+}
+
+/* The log as CSV (UTF-8 with BOM, so that Excel reads the Chinese). */
+int api_audit_export(http_request *rq)
+{
+	tg_audit_filter f;
+	size_t total = 0;
+	int rc = audit_filter(rq, &f);
+	if (rc)
+		return rc;
+	strbuf *o = &rq->out;
+	sb_adds(o, "\xEF\xBB\xBF序号,时间,用户,角色,来源地址,事件,对象,结果,变更前,变更后,散列\r\n");
+	rc = store_audit_list(rq_store(rq), &f, 0, (size_t)-1 / 2, write_audit_csv, o, &total,
+			      &rq->err);
+	if (rc)
+		return rc;
+	char after[160];
+	snprintf(after, sizeof after, "{\"format\": \"csv\", \"records\": %zu}", total);
+	if ((rc = store_audit_add(rq_store(rq), "export", "audit_log", "ok", NULL, after,
+				  &rq->err)))
+		return rc;
+	reply_header(rq, "Content-Disposition",
+		     "attachment; filename=\"audit-log.csv\"; filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6"
+		     "%97%A5%E5%BF%97.csv");
+	return reply(rq, MHD_HTTP_OK, "text/csv; charset=utf-8");
+}
+
+int api_audit_verify(http_request *rq)
+{
+	int64_t bad = 0, count = 0;
+	tg_error e = {0};
+	int rc = store_audit_verify(rq_store(rq), &bad, &count, &e);
+	if (rc && rc != TG_EINVAL)
+		return tg_error_set(&rq->err, rc, e.code, "", "%s", e.message);
+	sb_addf(&rq->out, "{\"ok\": %s, \"count\": %lld, \"bad_seq\": ", rc ? "false" : "true",
+		(long long)count);
+	if (rc)
+		sb_addf(&rq->out, "%lld", (long long)bad);
+	else
+		sb_adds(&rq->out, "null");
+	sb_adds(&rq->out, ", \"message\": ");
+	sb_add_json_str(&rq->out, rc ? e.message : "审计记录完整，散列链未被篡改");
+	sb_adds(&rq->out, "}\n");
+	return reply_json(rq, MHD_HTTP_OK);
+}
+
+/* ---- users and roles (secadmin) ---- */
+
+static void user_json(strbuf *o, const tg_user *u)
+{
+	sb_adds(o, "{\"username\": ");
+	sb_add_json_str(o, u->username);
+	sb_adds(o, ", \"display_name\": ");
+	sb_add_json_str(o, u->display_name[0] ? u->display_name : NULL);
+	sb_adds(o, ", \"role\": ");
+	sb_add_json_str(o, u->role);
+	sb_adds(o, ", \"unit\": ");
+	sb_add_json_str(o, u->unit[0] ? u->unit : NULL);
+	sb_adds(o, ", \"association\": ");
+	sb_add_json_str(o, u->association[0] ? u->association : NULL);
+	sb_adds(o, ", \"department\": ");
+	sb_add_json_str(o, u->department[0] ? u->department : NULL);
+	sb_addf(o, ", \"locked\": %s, \"locked_until\": %lld, \"totp\": %s, \"created_at\": ",
+		u->locked ? "true" : "false", (long long)u->locked_until,
+		u->has_totp ? "true" : "false");
+	sb_add_json_str(o, u->created_at);
+	sb_addc(o, '}');
+}
+
+int api_users_list(http_request *rq)
+{
+	tg_user *users = NULL;
+	size_t n = 0;
+	int rc = store_user_list(rq_store(rq), &users, &n, &rq->err);
+	if (rc == TG_OK) {
+		sb_adds(&rq->out, "{\"items\": [");
+		for (size_t i = 0; i < n; i++) {
+			sb_adds(&rq->out, i ? ",\n  " : "\n  ");
+			user_json(&rq->out, &users[i]);
+		}
+		sb_addf(&rq->out, "], \"total\": %zu}\n", n);
+		rc = reply_json(rq, MHD_HTTP_OK);
+	}
+	free(users);
+	return rc;
+}
+
+static bool valid_username(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n < 2 || n > 64)
+		return false;
+	for (; *s; s++)
+		if (!(isalnum((unsigned char)*s) || strchr("._-@", *s)))
+			return false;
+	return true;
+}
+
+static const char *body_str(json_t *body, const char *key)
+{
+	const char *v = json_string_value(json_object_get(body, key));
+	return v && *v ? v : NULL;
+}
+
+/* Role and scope of the body into u: 400 with the field on a mistake. */
+static int read_role(http_request *rq, json_t *body, tg_user *u)
+{
+	const char *role = body_str(body, "role"), *unit = body_str(body, "unit"),
+		   *assoc = body_str(body, "association"), *dept = body_str(body, "department");
+	if (!http_role_valid(role))
+		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_role", "role",
+				   "角色应为 office、civil_affairs、unit、department、association、"
+				   "sysadmin、secadmin 或 auditor"),
+		       TG_EINVAL;
+	bool is_unit = !strcmp(role, "unit"), is_assoc = !strcmp(role, "association"),
+	     is_dept = !strcmp(role, "department");
+	if (is_unit != (unit != NULL))
+		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_scope", "unit",
+				   is_unit ? "主管单位账户须指定所属主管单位"
+					   : "只有主管单位账户才能指定主管单位"),
+		       TG_EINVAL;
+	if (is_assoc != (assoc != NULL))
+		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_scope", "association",
+				   is_assoc ? "协会账户须指定协会的统一社会信用代码"
+					    : "只有协会账户才能指定协会"),
+		       TG_EINVAL;
+	if (is_dept != (dept != NULL) || (dept && !http_department_valid(dept)))
+		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_scope", "department",
+				   "职能部门账户须指定部门类别（finance、offices、organization、"
+				   "staffing、audit、price），其他角色不能指定"),
+		       TG_EINVAL;
+	snprintf(u->role, sizeof u->role, "%s", role);
+	snprintf(u->unit, sizeof u->unit, "%s", unit ? unit : "");
+	snprintf(u->department, sizeof u->department, "%s", dept ? dept : "");
+	u->association[0] = '\0';
+	if (assoc) {
+		char norm[19];
+		tg_error e;
+		if (ident_uscc_check(assoc, norm, &e))
+			return reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, "association", "%s",
+					   e.message),
+			       TG_EINVAL;
+		memcpy(u->association, norm, sizeof norm);
+	}
+	const char *display = body_str(body, "display_name");
+	if (display)
+		snprintf(u->display_name, sizeof u->display_name, "%s", display);
+	return TG_OK;
+}
+
+/* A new TOTP secret for the account, sealed by the store; the answer's
+** fields "totp_secret" and "otpauth" (for the authenticator app's QR). */
+static int issue_totp(http_request *rq, const tg_user *u, strbuf *o)
+{
+	char secret[TOTP_SECRET_CHARS + 1];
+	totp_new_secret(secret);
+	int rc = store_user_totp_set(rq_store(rq), u->id, secret, &rq->err);
+	if (rc == TG_OK) {
+		sb_adds(o, ", \"totp_secret\": ");
+		sb_add_json_str(o, secret);
+		sb_addf(o, ", \"otpauth\": \"otpauth://totp/tuogou:%s?secret=%s&issuer=tuogou\"",
+			u->username, secret);
+	}
+	sodium_memzero(secret, sizeof secret);
+	return rc;
+}
+
+static bool needs_totp(http_request *rq, const tg_user *u, json_t *body)
+{
+	return (role_bit(u->role) & R_ADMINS) || json_is_true(json_object_get(body, "totp")) ||
+	       store_setting_on(rq_store(rq), "require_totp");
+}
+
+int api_user_create(http_request *rq)
+{
+	json_t *body = NULL;
+	tg_user u;
+	tg_error e = {0};
+	int rc = TG_OK;
+	memset(&u, 0, sizeof u);
+	if (rq_json_body(rq, &body))
+		return TG_OK;
+	const char *name = body_str(body, "username"), *password = body_str(body, "password");
+	if (!valid_username(name)) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_username", "username",
+				 "用户名须为 2-64 个字符：字母、数字、. _ - @");
+		goto out;
+	}
+	snprintf(u.username, sizeof u.username, "%s", name);
+	if (read_role(rq, body, &u))
+		goto out;
+	if (http_password_check(name, password, &e)) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, "password", "%s", e.message);
+		goto out;
+	}
+	if ((rc = http_password_hash(password, u.password_hash, &rq->err)))
+		goto out;
+	rc = store_user_add(rq_store(rq), &u, &rq->err);
+	if (rc == TG_OK)
+		rc = store_user_get(rq_store(rq), u.username, 0, &u, &rq->err);
+	if (rc)
+		goto out;
+	user_json(&rq->out, &u);
+	rq->out.len--; /* reopen the object */
+	if (needs_totp(rq, &u, body) && (rc = issue_totp(rq, &u, &rq->out)))
+		goto out;
+	sb_adds(&rq->out, "}\n");
+	rc = reply_json(rq, MHD_HTTP_CREATED);
+out:
+	json_decref(body);
+	return rc;
+}
+
+/* The account of {username}, not the caller's own: 404 / 403 set. */
+static int target_user(http_request *rq, tg_user *u)
+{
+	int rc = store_user_get(rq_store(rq), rq->params.value[0], 0, u, &rq->err);
+	if (rc == TG_ENOTFOUND)
+		return reply_error(rq, MHD_HTTP_NOT_FOUND, "no_user", "username", "用户不存在"),
+		       TG_ENOTFOUND;
+	if (rc)
+		return rc;
+	if (u->id == rq->user.id)
+		return reply_error(rq, MHD_HTTP_FORBIDDEN, "own_account", NULL,
+				   "不能修改自己的账户（请由另一名安全管理员操作）"),
+		       TG_EINVAL;
+	return TG_OK;
+}
+
+static int reply_user(http_request *rq, int64_t id)
+{
+	tg_user u;
+	int rc = store_user_get(rq_store(rq), NULL, id, &u, &rq->err);
+	if (rc)
+		return rc;
+	rq->out.len = 0;
+	user_json(&rq->out, &u);
+	sb_addc(&rq->out, '\n');
+	return reply_json(rq, MHD_HTTP_OK);
+}
+
+int api_user_update(http_request *rq)
+{
+	json_t *body = NULL;
+	tg_user u;
+	int rc = TG_OK;
+	if (rq_json_body(rq, &body))
+		return TG_OK;
+	if ((rc = target_user(rq, &u))) {
+		rc = rq->responded ? TG_OK : rc;
+		goto out;
+	}
+	if (json_object_get(body, "role") && read_role(rq, body, &u))
+		goto out;
+	if (!json_object_get(body, "role") && body_str(body, "display_name"))
+		snprintf(u.display_name, sizeof u.display_name, "%s", body_str(body, "display_name"));
+	json_t *locked = json_object_get(body, "locked");
+	if (locked && !json_is_boolean(locked)) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_type", "locked",
+				 "locked 应为 true 或 false");
+		goto out;
+	}
+	if (locked)
+		u.locked = json_is_true(locked);
+	rc = store_user_update(rq_store(rq), &u, &rq->err);
+	if (rc == TG_OK)
+		rc = reply_user(rq, u.id);
+out:
+	json_decref(body);
+	return rc;
+}
+
+int api_user_password(http_request *rq)
+{
+	json_t *body = NULL;
+	tg_user u;
+	tg_error e = {0};
+	int rc = TG_OK;
+	if (rq_json_body(rq, &body))
+		return TG_OK;
+	if ((rc = target_user(rq, &u))) {
+		rc = rq->responded ? TG_OK : rc;
+		goto out;
+	}
+	const char *password = body_str(body, "password");
+	if (http_password_check(u.username, password, &e)) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, "password", "%s", e.message);
+		goto out;
+	}
+	if ((rc = http_password_hash(password, u.password_hash, &rq->err)))
+		goto out;
+	u.locked = false; /* a reset also lifts a lock */
+	rc = store_user_update(rq_store(rq), &u, &rq->err);
+	if (rc == TG_OK)
+		rc = reply_user(rq, u.id);
+out:
+	json_decref(body);
+	return rc;
+}
+
+int api_user_totp(http_request *rq)
+{
+	tg_user u;
+	int rc = target_user(rq, &u);
+	if (rc)
+		return rq->responded ? TG_OK : rc;
+	user_json(&rq->out, &u);
+	rq->out.len--;
+	if ((rc = issue_totp(rq, &u, &rq->out)))
+		return rc;
+	sb_adds(&rq->out, "}\n");
+	return reply_json(rq, MHD_HTTP_OK);
+}
+
+/* ---- settings (sysadmin) ---- */
+
+static const char *const setting_keys[] = {"require_totp"};
+
+int api_settings_get(http_request *rq)
+{
+	sb_adds(&rq->out, "{");
+	for (size_t i = 0; i < sizeof setting_keys / sizeof setting_keys[0]; i++) {
+		bool on = store_setting_on(rq_store(rq), setting_keys[i]);
+		sb_addf(&rq->out, "%s\"%s\": %s", i ? ", " : "", setting_keys[i],
+			on ? "true" : "false");
+	}
+	sb_adds(&rq->out, ", \"backup\": \"tuogou backup\"}\n");
+	return reply_json(rq, MHD_HTTP_OK);
+}
+
+int api_settings_put(http_request *rq)
+{
+	json_t *body = NULL;
+	int rc = TG_OK;
+	if (rq_json_body(rq, &body))
+		return TG_OK;
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v) {
+		bool known = false;
+		for (size_t i = 0; i < sizeof setting_keys / sizeof setting_keys[0]; i++)
+			known |= !strcmp(setting_keys[i], key);
+		if (!known || !json_is_boolean(v)) {
+			rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, known ? "bad_type" : "unknown_setting",
+					 key, known ? "设置项“%s”应为 true 或 false" : "没有设置项“%s”",
+					 key);
+			goto out;
+		}
+	}
+	json_object_foreach(body, key, v) {
+		if ((rc = store_setting_set(rq_store(rq), key, json_is_true(v) ? "1" : "0",
+					    &rq->err)))
+			goto out;
+	}
+	rq->out.len = 0;
+	rc = api_settings_get(rq);
+out:
+	json_decref(body);
+	return rc;
+}
+
+/* ---- one full ID number ---- */
+
+int api_person_reveal(http_request *rq)
+{
+	json_t *body = NULL;
+	tg_register r;
+	char *number = NULL, object[96];
+	int rc = TG_OK;
+	register_init(&r);
+	if (rq_json_body(rq, &body))
+		goto out;
+	const char *id = rq->params.value[0];
+	snprintf(object, sizeof object, "persons/%s", id);
+	if ((rc = store_record_get(rq_store(rq), ARR_PERSONS, id, &r, NULL, &rq->err)))
+		goto out;
+	const tg_person *p = register_row(&r, ARR_PERSONS, 0);
+	/* A unit sees the full number of its own staff only. */
+	if (!strcmp(rq->user.role, "unit") && (!p->unit || strcmp(p->unit, rq->user.unit))) {
+		store_audit_add(rq_store(rq), "reveal_id", object, "denied", NULL, NULL, NULL);
+		rc = reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+				 "没有找到该记录（只能查看本单位人员的完整公民身份号码）");
+		goto out;
+	}
+	if (auth_password_again(rq, json_string_value(json_object_get(body, "password")))) {
+		store_audit_add(rq_store(rq), "reveal_id", object, "failed", NULL,
+				"{\"reason\": \"bad_password\"}", NULL);
+		rc = reply_error(rq, MHD_HTTP_FORBIDDEN, "bad_password", "password",
+				 "密码错误：查看完整的公民身份号码须再次输入本人的登录密码");
+		goto out;
+	}
+	if ((rc = store_person_reveal(rq_store(rq), id, &number, &rq->err)))
+		goto out;
+	sb_adds(&rq->out, "{\"id\": ");
+	sb_add_json_str(&rq->out, id);
+	sb_adds(&rq->out, ", \"id_number\": ");
+	sb_add_json_str(&rq->out, number);
+	sb_adds(&rq->out, "}\n");
+	rc = reply_json(rq, MHD_HTTP_OK);
+out:
+	if (number) {
+		sodium_memzero(number, strlen(number));
+		free(number);
+	}
+	json_decref(body);
+	register_release(&r);
+	return rc;
+}

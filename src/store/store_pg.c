@@ -1,0 +1,2905 @@
+/*
+** store_pg.c: the PostgreSQL store, for registers that departments share.
+**
+** Owns one libpq connection (one per thread: a server worker opens its own)
+** and the statements prepared on it.  Every statement that carries a value
+** is prepared (PQprepare) once per connection and run with bound parameters
+** (PQexecPrepared); the statement cache below is keyed by the SQL text, so
+** that the few shapes of a filtered list are prepared once too.  The only
+** SQL sent as plain text is a migration script, which carries no value.
+**
+** The connection runs with client_encoding UTF8, DateStyle ISO and a
+** statement_timeout (TUOGOU_PG_STATEMENT_TIMEOUT, or the one the connection
+** string or the role sets, else 30 s), so that a stuck query cannot hold a
+** server worker forever.
+**
+** Semantics are those of store_sqlite.c, operation for operation: the same
+** migrations (schema_pg.sql, recorded in schema_migrations, each in one
+** transaction under an advisory lock so that several servers starting at
+** once migrate once), the same merge by key on import (rows go in with COPY
+** into a temporary table, then one INSERT ... ON CONFLICT DO UPDATE per
+** array), the same versions for optimistic concurrency, the same history
+** rows and generation counter in meta, sessions in the database (several
+** `tuogou serve` processes share them).  Text keys are COLLATE "C", so rows
+** come back in the byte order SQLite gives them and exports of the two
+** backends are byte-identical.
+**
+** A connection that broke between operations (the server restarted) is
+** reset before the next one, and its statements are prepared again.
+*/
+#include <errno.h>
+#include <libpq-fe.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "bundle.h"
+#include "ident.h"
+#include "secret.h"
+#include "store.h"
+#include "strbuf.h"
+
+extern const unsigned char tg_schema_pg[];
+extern const unsigned long tg_schema_pg_len;
+
+#define DEFAULT_STATEMENT_TIMEOUT "30s"
+/* pg_advisory_xact_lock keys: of the migrations ("tuogou" in ASCII), and
+** of the audit chain's head (every audited write appends under it, as
+** SQLite's BEGIN IMMEDIATE serialises them). */
+#define MIGRATION_LOCK "127970165749109"
+#define AUDIT_LOCK "127970165749110"
+#define AUDIT_KEEP_DAYS 180
+#define STMT_SLOTS 1024 /* statement cache, open addressing */
+#define COPY_CHUNK (256 * 1024)
+#define MAX_PARAMS 64
+
+typedef struct stmt_slot {
+	char *sql;
+	char name[16];
+} stmt_slot;
+
+typedef struct pg_store {
+	tg_store base;
+	PGconn *db;
+	stmt_slot *slots;
+	size_t n_slots;
+	int next_name;
+	bool in_tx;
+	char sqlstate[6]; /* of the last failed statement */
+	/* per array, built from the schema table at open */
+	char *copy_out[ARR_COUNT], *select_one[ARR_COUNT], *insert[ARR_COUNT],
+		*update[ARR_COUNT], *temp[ARR_COUNT], *copy_in[ARR_COUNT], *merge[ARR_COUNT];
+	int n_columns[ARR_COUNT];
+	tg_secret_key key; /* seals ID numbers and TOTP secrets */
+	bool have_key;
+	char key_path[PATH_MAX];
+} pg_store;
+
+/* Bound values of one statement: text, or binary for bytea; NULL is null. */
+typedef struct params {
+	const char *v[MAX_PARAMS];
+	int len[MAX_PARAMS], fmt[MAX_PARAMS];
+	int n;
+	char num[MAX_PARAMS][24]; /* formatted numbers */
+} params;
+
+static void p_text(params *p, const char *v)
+{
+	if (p->n >= MAX_PARAMS)
+		return;
+	p->v[p->n] = v;
+	p->len[p->n] = 0;
+	p->fmt[p->n++] = 0;
+}
+
+/* Empty text is null, as in the SQLite store's bind_text_or_null. */
+static void p_text_or_null(params *p, const char *v)
+{
+	p_text(p, v && *v ? v : NULL);
+}
+
+static void p_int(params *p, int64_t v)
+{
+	if (p->n >= MAX_PARAMS)
+		return;
+	snprintf(p->num[p->n], sizeof p->num[p->n], "%lld", (long long)v);
+	p_text(p, p->num[p->n]);
+}
+
+static void p_bytes(params *p, const void *v, size_t len)
+{
+	if (p->n >= MAX_PARAMS)
+		return;
+	p->v[p->n] = v;
+	p->len[p->n] = (int)len;
+	p->fmt[p->n++] = 1;
+}
+
+/* ---- errors ---- */
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+static int result_error(pg_store *s, const PGresult *res, tg_error *err, const char *what)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	snprintf(s->sqlstate, sizeof s->sqlstate, "%s", state ? state : "");
+	char msg[400];
+	snprintf(msg, sizeof msg, "%s",
+		 res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res) : PQerrorMessage(s->db));
+	trim(msg);
+	if (!strcmp(s->sqlstate, "57014"))
+		return tg_error_set(err, TG_EIO, "db_timeout", "",
+				    "数据库操作超时（%s），已取消：%s", what, msg);
+	return tg_error_set(err, TG_EIO, "db_error", "", "数据库操作失败（%s）：%s", what, msg);
+}
+
+/* ---- connection and statements ---- */
+
+static uint64_t hash_sql(const char *sql)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *sql; sql++)
+		h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
+	return h;
+}
+
+static void forget_statements(pg_store *s)
+{
+	for (size_t i = 0; i < STMT_SLOTS; i++) {
+		free(s->slots[i].sql);
+		s->slots[i].sql = NULL;
+	}
+	s->n_slots = 0;
+}
+
+static int session_settings(pg_store *s, tg_error *err);
+
+/* Notices ("relation already exists, skipping") are not for the user. */
+static void ignore_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* After the server went away between two operations: reconnect. */
+static int ensure_connected(pg_store *s, tg_error *err)
+{
+	if (PQstatus(s->db) == CONNECTION_OK)
+		return TG_OK;
+	if (s->in_tx)
+		return tg_error_set(err, TG_EIO, "db_error", "", "数据库连接已断开：%s",
+				    PQerrorMessage(s->db));
+	PQreset(s->db);
+	forget_statements(s);
+	if (PQstatus(s->db) != CONNECTION_OK) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "%s", PQerrorMessage(s->db));
+		trim(msg);
+		return tg_error_set(err, TG_EIO, "db_error", "", "无法重新连接数据库：%s", msg);
+	}
+	return session_settings(s, err);
+}
+
+/* The name of the prepared statement for sql, preparing it on first use;
+** NULL (err set) on failure, "" when the cache is full (run unnamed). */
+static const char *prepared(pg_store *s, const char *sql, const params *p, tg_error *err,
+			    const char *what)
+{
+	size_t i = hash_sql(sql) & (STMT_SLOTS - 1);
+	while (s->slots[i].sql) {
+		if (!strcmp(s->slots[i].sql, sql))
+			return s->slots[i].name;
+		i = (i + 1) & (STMT_SLOTS - 1);
+	}
+	if (s->n_slots >= STMT_SLOTS / 2)
+		return "";
+	stmt_slot *slot = &s->slots[i];
+	snprintf(slot->name, sizeof slot->name, "tg%d", ++s->next_name);
+	Oid types[MAX_PARAMS] = {0};
+	for (int k = 0; k < p->n; k++)
+		types[k] = p->fmt[k] ? 17 /* bytea */ : 0;
+	PGresult *res = PQprepare(s->db, slot->name, sql, p->n, types);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		result_error(s, res, err, what);
+		PQclear(res);
+		return NULL;
+	}
+	PQclear(res);
+	slot->sql = strdup(sql);
+	if (!slot->sql) {
+		tg_error_set(err, TG_ENOMEM, "no_memory", "", "内存不足");
+		return NULL;
+	}
+	s->n_slots++;
+	return slot->name;
+}
+
+/* Run sql with p bound (p may be NULL); the result, or NULL with err set
+** and s->sqlstate saying why. */
+static PGresult *run(pg_store *s, const char *sql, const params *p, tg_error *err,
+		     const char *what)
+{
+	static const params none = {{0}, {0}, {0}, 0, {{0}}};
+	if (!p)
+		p = &none;
+	s->sqlstate[0] = '\0';
+	if (p->n >= MAX_PARAMS) {
+		tg_error_set(err, TG_EINVAL, "too_many_filters", "", "查询条件过多");
+		return NULL;
+	}
+	if (ensure_connected(s, err))
+		return NULL;
+	const char *name = prepared(s, sql, p, err, what);
+	if (!name)
+		return NULL;
+	PGresult *res = *name ? PQexecPrepared(s->db, name, p->n, p->v, p->len, p->fmt, 0)
+			      : PQexecParams(s->db, sql, p->n, NULL, p->v, p->len, p->fmt, 0);
+	ExecStatusType st = PQresultStatus(res);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_COPY_IN ||
+	    st == PGRES_COPY_OUT)
+		return res;
+	result_error(s, res, err, what);
+	PQclear(res);
+	return NULL;
+}
+
+/* Run a statement whose rows (if any) do not matter. */
+static int exec(pg_store *s, const char *sql, const params *p, tg_error *err, const char *what)
+{
+	PGresult *res = run(s, sql, p, err, what);
+	if (!res)
+		return TG_EIO;
+	PQclear(res);
+	return TG_OK;
+}
+
+static int tx_begin(pg_store *s, tg_error *err)
+{
+	int rc = exec(s, "BEGIN", NULL, err, "BEGIN");
+	s->in_tx = rc == TG_OK;
+	return rc;
+}
+
+static int tx_commit(pg_store *s, tg_error *err)
+{
+	int rc = exec(s, "COMMIT", NULL, err, "COMMIT");
+	s->in_tx = false;
+	return rc;
+}
+
+static void tx_rollback(pg_store *s)
+{
+	if (PQstatus(s->db) == CONNECTION_OK && PQtransactionStatus(s->db) != PQTRANS_IDLE) {
+		PGresult *res = PQexec(s->db, "ROLLBACK");
+		PQclear(res);
+	}
+	s->in_tx = false;
+}
+
+/* Finish a write transaction: commit when rc is TG_OK, else roll back. */
+static int tx_end(pg_store *s, int rc, tg_error *err)
+{
+	if (rc == TG_OK)
+		rc = tx_commit(s, err);
+	if (rc != TG_OK)
+		tx_rollback(s);
+	return rc;
+}
+
+static int session_settings(pg_store *s, tg_error *err)
+{
+	if (PQsetClientEncoding(s->db, "UTF8") != 0)
+		return tg_error_set(err, TG_EIO, "db_error", "", "数据库不支持 UTF8 编码");
+	const char *timeout = getenv("TUOGOU_PG_STATEMENT_TIMEOUT");
+	params p = {.n = 0};
+	p_text(&p, timeout ? timeout : "");
+	p_text(&p, DEFAULT_STATEMENT_TIMEOUT);
+	return exec(s,
+		    "SELECT set_config('DateStyle', 'ISO, YMD', false), "
+		    "set_config('statement_timeout', CASE WHEN $1::text <> '' THEN $1::text "
+		    "WHEN current_setting('statement_timeout') = '0' THEN $2::text "
+		    "ELSE current_setting('statement_timeout') END, false)",
+		    &p, err, "statement_timeout");
+}
+
+/* ---- migrations ---- */
+
+static int migrated_version(pg_store *s, int *version, tg_error *err)
+{
+	*version = 0;
+	PGresult *res = run(s, "SELECT to_regclass('schema_migrations') IS NOT NULL", NULL, err,
+			    "schema_migrations");
+	if (!res)
+		return TG_EIO;
+	bool exists = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	if (!exists)
+		return TG_OK;
+	res = run(s, "SELECT coalesce(max(\"version\"), 0) FROM schema_migrations", NULL, err,
+		  "schema_migrations");
+	if (!res)
+		return TG_EIO;
+	*version = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return TG_OK;
+}
+
+static int seal_plain_ids(pg_store *s, tg_error *err);
+
+/* Run migration `version` (its SQL text) unless it is recorded already. */
+static int migrate_one(pg_store *s, int version, const char *sql, tg_error *err)
+{
+	params p = {.n = 0};
+	p_int(&p, version);
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	/* Large registers take time to migrate; another server waits here. */
+	rc = exec(s, "SELECT set_config('statement_timeout', '0', true)", NULL, err, "migration");
+	if (rc == TG_OK)
+		rc = exec(s, "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")", NULL, err,
+			  "migration lock");
+	if (rc == TG_OK)
+		rc = exec(s,
+			  "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			  "\"version\" integer PRIMARY KEY, \"applied_at\" text NOT NULL DEFAULT "
+			  "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
+			  NULL, err, "schema_migrations");
+	PGresult *res = NULL;
+	if (rc == TG_OK) {
+		res = run(s, "SELECT 1 FROM schema_migrations WHERE \"version\" = $1", &p, err,
+			  "schema_migrations");
+		rc = res ? TG_OK : TG_EIO;
+	}
+	if (rc == TG_OK && PQntuples(res) == 0) {
+		/* The one plain-text statement: the migration script, no values. */
+		PGresult *m = PQexec(s->db, sql);
+		if (PQresultStatus(m) != PGRES_COMMAND_OK && PQresultStatus(m) != PGRES_TUPLES_OK) {
+			char what[32];
+			snprintf(what, sizeof what, "迁移 %d", version);
+			rc = result_error(s, m, err, what);
+		}
+		PQclear(m);
+		/* Migration 3 seals the ID numbers in its transaction. */
+		if (rc == TG_OK && version == 3)
+			rc = seal_plain_ids(s, err);
+		if (rc == TG_OK)
+			rc = exec(s, "INSERT INTO schema_migrations (\"version\") VALUES ($1)", &p,
+				  err, "schema_migrations");
+	}
+	PQclear(res);
+	return tx_end(s, rc, err);
+}
+
+static int migrate(pg_store *s, tg_error *err)
+{
+	int current = 0, latest = 0;
+	int rc = migrated_version(s, &current, err);
+	if (rc)
+		return rc;
+	char *sql = strndup((const char *)tg_schema_pg, tg_schema_pg_len);
+	if (!sql)
+		return TG_ENOMEM;
+	/* The migrations file is split at lines "-- migration: N". */
+	const char *marker = "-- migration: ";
+	for (char *p = strstr(sql, marker); p; p = strstr(p + 1, marker))
+		if (atoi(p + strlen(marker)) > latest)
+			latest = atoi(p + strlen(marker));
+	char *p = current >= latest ? NULL : strstr(sql, marker);
+	while (p && rc == TG_OK) {
+		int version = atoi(p + strlen(marker));
+		char *next = strstr(p + 1, marker);
+		if (next)
+			*next = '\0';
+		if (version > current)
+			rc = migrate_one(s, version, p, err);
+		if (next)
+			*next = marker[0];
+		p = next;
+	}
+	free(sql);
+	return rc;
+}
+
+/* ---- columns from the schema ---- */
+
+typedef void (*column_fn)(const tg_field *f, const char *column, void *ctx);
+
+static void for_each_column(int a, column_fn fn, void *ctx)
+{
+	for (const tg_field *f = tg_schema[a].fields; f->key; f++) {
+		if (f->type == FT_OBJECT) {
+			for (const tg_field *sub = f->sub; sub->key; sub++)
+				fn(sub, sub->column, ctx);
+		} else {
+			fn(f, f->column ? f->column : f->key, ctx);
+		}
+	}
+}
+
+/* How columns_sql writes each column. */
+enum column_form {
+	COL_NAME,     /* "c" */
+	COL_PARAM,    /* $n */
+	COL_SET,      /* "c" = $n */
+	COL_EXCLUDED, /* "c" = excluded."c" */
+	COL_SELECT    /* "c", a person's id_number read from id_masked */
+};
+
+struct sql_ctx {
+	strbuf *sb;
+	int n;
+	enum column_form form;
+};
+
+static void add_column(const tg_field *f, const char *column, void *vctx)
+{
+	struct sql_ctx *c = vctx;
+	if (c->n++)
+		sb_add(c->sb, ", ", 2);
+	switch (c->form) {
+	case COL_NAME: sb_addf(c->sb, "\"%s\"", column); break;
+	case COL_PARAM: sb_addf(c->sb, "$%d", c->n); break;
+	case COL_SET: sb_addf(c->sb, "\"%s\" = $%d", column, c->n); break;
+	case COL_EXCLUDED: sb_addf(c->sb, "\"%s\" = excluded.\"%s\"", column, column); break;
+	case COL_SELECT:
+		sb_addf(c->sb, "\"%s\"", f->type == FT_STR && !strcmp(f->key, "id_number")
+						  ? "id_masked" : column);
+		break;
+	}
+}
+
+/* The columns of array a, comma-separated; returns their number. */
+static int columns_sql(int a, strbuf *sb, enum column_form form)
+{
+	struct sql_ctx c = {sb, 0, form};
+	for_each_column(a, add_column, &c);
+	return c.n;
+}
+
+static const char *key_columns(int a)
+{
+	if (a == ARR_ANNUAL_REPORTS)
+		return "\"association\", \"year\"";
+	if (a == ARR_ASSOCIATIONS)
+		return "\"uscc\"";
+	return "\"id\"";
+}
+
+/* The WHERE of one record by key, its parameters from $first. */
+static void key_where(int a, strbuf *sb, int first)
+{
+	if (a == ARR_ANNUAL_REPORTS)
+		sb_addf(sb, "\"association\" = $%d AND \"year\" = $%d::bigint", first, first + 1);
+	else if (a == ARR_ASSOCIATIONS)
+		sb_addf(sb, "\"uscc\" = $%d", first);
+	else
+		sb_addf(sb, "\"id\" = $%d", first);
+}
+
+static int key_params(int a)
+{
+	return a == ARR_ANNUAL_REPORTS ? 2 : 1;
+}
+
+static void build_sql(pg_store *s)
+{
+	for (int a = 0; a < ARR_COUNT; a++) {
+		const char *t = tg_schema[a].key;
+		bool assoc = a == ARR_ASSOCIATIONS;
+		strbuf sb;
+		int n;
+
+		/* reads: a person's masked number and birth date, never the sealed text */
+		const char *extra = a == ARR_PERSONS ? ", \"birth\"" : "";
+		sb_init(&sb);
+		sb_adds(&sb, "COPY (SELECT ");
+		n = columns_sql(a, &sb, COL_SELECT);
+		sb_addf(&sb, "%s FROM %s ORDER BY %s) TO STDOUT", extra, t, key_columns(a));
+		s->copy_out[a] = sb_detach(&sb, NULL);
+		s->n_columns[a] = n;
+
+		sb_init(&sb);
+		sb_adds(&sb, "SELECT ");
+		columns_sql(a, &sb, COL_SELECT);
+		sb_addf(&sb, "%s, \"version\" FROM %s WHERE ", extra, t);
+		key_where(a, &sb, 1);
+		s->select_one[a] = sb_detach(&sb, NULL);
+
+		/* associations carry their pinyin sort key as the last parameter */
+		sb_init(&sb);
+		sb_addf(&sb, "INSERT INTO %s (", t);
+		columns_sql(a, &sb, COL_NAME);
+		sb_adds(&sb, assoc ? ", \"name_pinyin\") VALUES (" : ") VALUES (");
+		columns_sql(a, &sb, COL_PARAM);
+		if (assoc)
+			sb_addf(&sb, ", $%d", n + 1);
+		sb_adds(&sb, ")");
+		s->insert[a] = sb_detach(&sb, NULL);
+
+		sb_init(&sb);
+		sb_addf(&sb, "UPDATE %s SET ", t);
+		columns_sql(a, &sb, COL_SET);
+		int k = n + 1;
+		if (assoc)
+			sb_addf(&sb, ", \"name_pinyin\" = $%d", k++);
+		sb_adds(&sb, ", \"version\" = \"version\" + 1, \"updated_at\" = tg_now() WHERE ");
+		key_where(a, &sb, k);
+		sb_addf(&sb, " AND \"version\" = $%d::bigint RETURNING \"version\"", k + key_params(a));
+		s->update[a] = sb_detach(&sb, NULL);
+
+		/* import: COPY into a temporary table, then merge by key */
+		sb_init(&sb);
+		sb_addf(&sb, "CREATE TEMP TABLE IF NOT EXISTS \"tg_in_%s\" (LIKE %s INCLUDING DEFAULTS) "
+			     "ON COMMIT DELETE ROWS", t, t);
+		s->temp[a] = sb_detach(&sb, NULL);
+
+		/* what the store derives: associations' sort key, persons' birth
+		** date and masked number */
+		const char *derived = assoc ? ", \"name_pinyin\""
+				      : a == ARR_PERSONS ? ", \"birth\", \"id_masked\"" : "";
+		sb_init(&sb);
+		sb_addf(&sb, "COPY \"tg_in_%s\" (", t);
+		columns_sql(a, &sb, COL_NAME);
+		sb_addf(&sb, "%s) FROM STDIN", derived);
+		s->copy_in[a] = sb_detach(&sb, NULL);
+
+		sb_init(&sb);
+		sb_addf(&sb, "INSERT INTO %s AS t (", t);
+		columns_sql(a, &sb, COL_NAME);
+		sb_addf(&sb, "%s) SELECT ", derived);
+		columns_sql(a, &sb, COL_NAME);
+		sb_addf(&sb, "%s FROM \"tg_in_%s\" ON CONFLICT (%s) DO UPDATE SET ", derived, t,
+			key_columns(a));
+		columns_sql(a, &sb, COL_EXCLUDED);
+		if (assoc)
+			sb_adds(&sb, ", \"name_pinyin\" = excluded.\"name_pinyin\"");
+		if (a == ARR_PERSONS)
+			sb_adds(&sb, ", \"birth\" = excluded.\"birth\", "
+				     "\"id_masked\" = excluded.\"id_masked\"");
+		sb_adds(&sb, ", \"version\" = t.\"version\" + 1, \"updated_at\" = tg_now()");
+		s->merge[a] = sb_detach(&sb, NULL);
+	}
+}
+
+/* ---- reading rows ---- */
+
+/* Birth date from characters 7-14 of a stored (validated) ID number. */
+static tg_date id_birth(const char *id)
+{
+	if (!id || strlen(id) != 18)
+		return TG_DATE_NONE;
+	int y = 0, m = 0, d = 0;
+	for (int i = 6; i < 10; i++)
+		y = y * 10 + (id[i] - '0');
+	m = (id[10] - '0') * 10 + (id[11] - '0');
+	d = (id[12] - '0') * 10 + (id[13] - '0');
+	return date_ymd_valid(y, m, d) ? date_from_ymd(y, m, d) : TG_DATE_NONE;
+}
+
+struct read_ctx {
+	const char *const *vals; /* text of each column, NULL for null */
+	int col;
+	void *row;
+	tg_register *r;
+};
+
+static void read_column(const tg_field *f, const char *column, void *vctx)
+{
+	struct read_ctx *c = vctx;
+	const char *v = c->vals[c->col++];
+	char *p = (char *)c->row + f->off;
+	(void)column;
+	switch (f->type) {
+	case FT_KEY:
+	case FT_STR:
+	case FT_REF:
+		*(const char **)p = v ? arena_strdup(&c->r->arena, v) : NULL;
+		break;
+	case FT_DATE:
+		if (!v || date_parse(v, (tg_date *)p))
+			*(tg_date *)p = TG_DATE_NONE;
+		break;
+	case FT_BOOL:
+		/* A nullable boolean (scope_override.in_scope) keeps -1 for null. */
+		*(int8_t *)p = !v ? -1 : (int8_t)(v[0] == 't');
+		break;
+	case FT_INT:
+	case FT_MONEY:
+		*(int64_t *)p = v ? strtoll(v, NULL, 10) : 0;
+		break;
+	case FT_AREA:
+		*(double *)p = v ? strtod(v, NULL) : -1.0;
+		break;
+	case FT_ENUM:
+		*(int8_t *)p = (int8_t)(v ? schema_enum_find(f, v) : -1);
+		break;
+	case FT_OBJECT:
+		break;
+	}
+}
+
+/* Append a row (column texts vals) of array a to r; a person's birth date
+** follows the schema's columns. */
+static void *append_row(tg_register *r, int a, const char *const *vals)
+{
+	struct read_ctx c = {vals, 0, register_append(r, a), r};
+	for_each_column(a, read_column, &c);
+	if (a == ARR_PERSONS) {
+		tg_person *p = c.row;
+		const char *birth = vals[c.col];
+		if (!birth || date_parse(birth, &p->birth))
+			p->birth = TG_DATE_NONE;
+	}
+	if (a == ARR_ANNUAL_REPORTS) {
+		tg_annual_report *ar = c.row;
+		ar->key = arena_printf(&r->arena, "%s/%lld", ar->association ? ar->association : "",
+				       (long long)ar->year);
+	}
+	return c.row;
+}
+
+/* Append row i of a result (columns of a, then the version) to r. */
+static void read_result_row(const PGresult *res, int i, int a, tg_register *r, int64_t *version,
+			    int n_columns)
+{
+	const char *vals[MAX_PARAMS];
+	int n = n_columns + (a == ARR_PERSONS);
+	for (int k = 0; k < n && k < MAX_PARAMS; k++)
+		vals[k] = PQgetisnull(res, i, k) ? NULL : PQgetvalue(res, i, k);
+	append_row(r, a, vals);
+	if (version)
+		*version = strtoll(PQgetvalue(res, i, n), NULL, 10);
+}
+
+/* Split one line of COPY text format in place into its fields; returns the
+** number of fields. */
+static int copy_split(char *line, size_t len, const char **vals, int max)
+{
+	int n = 0;
+	char *end = line + len, *in = line;
+	if (len && end[-1] == '\n')
+		end--;
+	while (n < max) {
+		/* a field of exactly \N is null */
+		if (end - in >= 2 && in[0] == '\\' && in[1] == 'N' && (in + 2 == end || in[2] == '\t')) {
+			vals[n++] = NULL;
+			in += 2;
+		} else {
+			char *start = in, *out = in;
+			while (in < end && *in != '\t') {
+				if (*in == '\\' && in + 1 < end) {
+					in++;
+					switch (*in) {
+					case 'n': *out++ = '\n'; break;
+					case 't': *out++ = '\t'; break;
+					case 'r': *out++ = '\r'; break;
+					case 'b': *out++ = '\b'; break;
+					case 'f': *out++ = '\f'; break;
+					case 'v': *out++ = '\v'; break;
+					default: *out++ = *in; break;
+					}
+					in++;
+				} else {
+					*out++ = *in++;
+				}
+			}
+			bool more = in < end;
+			*out = '\0'; /* out <= in: the tab or the end is overwritten */
+			vals[n++] = start;
+			if (!more)
+				break;
+			in++;
+			continue;
+		}
+		if (in >= end)
+			break;
+		in++; /* the tab after \N */
+	}
+	return n;
+}
+
+static int pg_load_register(tg_store *base, tg_register *r, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	/* one snapshot for all tables */
+	int rc = exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL, err, "BEGIN");
+	if (rc)
+		return rc;
+	s->in_tx = true;
+	for (int a = 0; a < ARR_COUNT && rc == TG_OK; a++) {
+		PGresult *res = run(s, s->copy_out[a], NULL, err, tg_schema[a].key);
+		if (!res) {
+			rc = TG_EIO;
+			break;
+		}
+		PQclear(res);
+		char *line;
+		int len;
+		const char *vals[MAX_PARAMS];
+		while ((len = PQgetCopyData(s->db, &line, 0)) > 0) {
+			if (copy_split(line, (size_t)len, vals, MAX_PARAMS) ==
+			    s->n_columns[a] + (a == ARR_PERSONS))
+				append_row(r, a, vals);
+			else
+				rc = tg_error_set(err, TG_EIO, "db_error", tg_schema[a].key,
+						  "数据库返回的行无法解析");
+			PQfreemem(line);
+		}
+		if (len == -2)
+			rc = result_error(s, NULL, err, tg_schema[a].key);
+		while ((res = PQgetResult(s->db)) != NULL) {
+			if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == TG_OK)
+				rc = result_error(s, res, err, tg_schema[a].key);
+			PQclear(res);
+		}
+	}
+	rc = tx_end(s, rc, err);
+	if (rc)
+		return rc;
+	/* The store's foreign keys guarantee resolution; batches may be the
+	** plan's, so nothing is reported here. */
+	register_resolve(r, NULL, 0, NULL, NULL);
+	return TG_OK;
+}
+
+/* ---- writing rows ---- */
+
+/* The text of one column of a row (for binding and COPY); NULL for null.
+** buf holds formatted numbers and dates. */
+static const char *column_text(const tg_field *f, const void *row, char buf[32])
+{
+	const char *p = (const char *)row + f->off;
+	switch (f->type) {
+	case FT_KEY:
+	case FT_STR:
+	case FT_REF:
+		return *(const char *const *)p;
+	case FT_DATE: {
+		tg_date d = *(const tg_date *)p;
+		if (d == TG_DATE_NONE)
+			return NULL;
+		date_format(d, buf);
+		return buf;
+	}
+	case FT_BOOL: {
+		int8_t v = *(const int8_t *)p;
+		return v < 0 ? NULL : v ? "t" : "f";
+	}
+	case FT_INT:
+	case FT_MONEY:
+		snprintf(buf, 32, "%lld", (long long)*(const int64_t *)p);
+		return buf;
+	case FT_AREA:
+		if (*(const double *)p < 0)
+			return NULL;
+		snprintf(buf, 32, "%.17g", *(const double *)p);
+		return buf;
+	case FT_ENUM:
+		return schema_enum_key(f, *(const int8_t *)p);
+	case FT_OBJECT:
+		break;
+	}
+	return NULL;
+}
+
+static bool is_id_number(const tg_field *f)
+{
+	return f->type == FT_STR && !strcmp(f->key, "id_number");
+}
+
+struct bind_ctx {
+	params *p;
+	const void *row;
+	char (*bufs)[32];
+	const char *id_sealed; /* persons: what the id_number column gets */
+};
+
+static void bind_column(const tg_field *f, const char *column, void *vctx)
+{
+	struct bind_ctx *c = vctx;
+	(void)column;
+	/* never the plain number */
+	p_text(c->p, is_id_number(f) ? c->id_sealed : column_text(f, c->row, c->bufs[c->p->n]));
+}
+
+static void bind_row(params *p, int a, const void *row, const char *id_sealed,
+		     char (*bufs)[32])
+{
+	struct bind_ctx c = {p, row, bufs, id_sealed};
+	for_each_column(a, bind_column, &c);
+}
+
+/* COPY text format: backslash, tab, newline and return escaped. */
+static void copy_escape(strbuf *sb, const char *v)
+{
+	if (!v) {
+		sb_add(sb, "\\N", 2);
+		return;
+	}
+	const char *run_start = v;
+	for (; *v; v++) {
+		const char *esc = NULL;
+		switch (*v) {
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		default: continue;
+		}
+		sb_add(sb, run_start, (size_t)(v - run_start));
+		sb_add(sb, esc, 2);
+		run_start = v + 1;
+	}
+	sb_add(sb, run_start, (size_t)(v - run_start));
+}
+
+struct copy_ctx {
+	strbuf *sb;
+	const void *row;
+	int n;
+	const char *id_sealed;
+};
+
+static void copy_column(const tg_field *f, const char *column, void *vctx)
+{
+	struct copy_ctx *c = vctx;
+	char buf[32];
+	(void)column;
+	if (c->n++)
+		sb_addc(c->sb, '\t');
+	copy_escape(c->sb, is_id_number(f) ? c->id_sealed : column_text(f, c->row, buf));
+}
+
+/* bytea in COPY text: \x and hex digits, the backslash escaped. */
+static void copy_bytea(strbuf *sb, const unsigned char *v, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	sb_add(sb, "\\\\x", 3);
+	for (size_t i = 0; i < len; i++) {
+		sb_addc(sb, hex[v[i] >> 4]);
+		sb_addc(sb, hex[v[i] & 15]);
+	}
+}
+
+static int copy_put(pg_store *s, strbuf *sb, tg_error *err, const char *what)
+{
+	if (sb->len && PQputCopyData(s->db, sb->buf, (int)sb->len) != 1)
+		return result_error(s, NULL, err, what);
+	sb->len = 0;
+	return TG_OK;
+}
+
+/* What a person's row stores for its ID number. */
+struct person_seal {
+	char *sealed; /* malloc'd, or NULL: no number */
+	char birth[11], masked[19];
+};
+static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, tg_error *err);
+static void person_seal_free(struct person_seal *ps);
+
+#define COPY_ROWS 4096 /* rows per COPY: a person's seal may need a query between */
+
+/* COPY rows [from, to) of array a into its temporary table; seals holds the
+** persons' sealed numbers. */
+static int copy_chunk(pg_store *s, const tg_register *bundle, int a, size_t from, size_t to,
+		      const struct person_seal *seals, tg_error *err)
+{
+	const char *what = tg_schema[a].key;
+	PGresult *res = run(s, s->copy_in[a], NULL, err, what);
+	if (!res)
+		return TG_EIO;
+	PQclear(res);
+	int rc = TG_OK;
+	strbuf sb;
+	sb_init(&sb);
+	for (size_t i = from; i < to && rc == TG_OK; i++) {
+		const void *row = register_row(bundle, a, i);
+		const struct person_seal *ps = seals ? &seals[i - from] : NULL;
+		struct copy_ctx c = {&sb, row, 0, ps ? ps->sealed : NULL};
+		for_each_column(a, copy_column, &c);
+		if (ps) {
+			sb_addc(&sb, '\t');
+			copy_escape(&sb, ps->sealed && ps->birth[0] ? ps->birth : NULL);
+			sb_addc(&sb, '\t');
+			copy_escape(&sb, ps->sealed ? ps->masked : NULL);
+		}
+		if (a == ARR_ASSOCIATIONS) {
+			size_t len = 0;
+			unsigned char *key = store_name_sort_key(((const tg_association *)row)->name, &len);
+			if (!key) {
+				rc = TG_ENOMEM;
+				break;
+			}
+			sb_addc(&sb, '\t');
+			copy_bytea(&sb, key, len);
+			free(key);
+		}
+		sb_addc(&sb, '\n');
+		if (sb.len >= COPY_CHUNK)
+			rc = copy_put(s, &sb, err, what);
+	}
+	if (rc == TG_OK)
+		rc = copy_put(s, &sb, err, what);
+	sb_release(&sb);
+	if (PQputCopyEnd(s->db, rc == TG_OK ? NULL : "aborted") != 1 && rc == TG_OK)
+		rc = result_error(s, NULL, err, what);
+	while ((res = PQgetResult(s->db)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == TG_OK)
+			rc = result_error(s, res, err, what);
+		PQclear(res);
+	}
+	return rc;
+}
+
+/* COPY the rows of array a into its temporary table. */
+static int copy_rows(pg_store *s, const tg_register *bundle, int a, tg_error *err)
+{
+	int rc = exec(s, s->temp[a], NULL, err, tg_schema[a].key);
+	size_t count = bundle->t[a].count;
+	struct person_seal *seals = NULL;
+	if (rc == TG_OK && a == ARR_PERSONS) {
+		seals = calloc(count < COPY_ROWS ? count : COPY_ROWS, sizeof *seals);
+		if (!seals)
+			rc = TG_ENOMEM;
+	}
+	for (size_t from = 0; rc == TG_OK && from < count; from += COPY_ROWS) {
+		size_t to = count - from < COPY_ROWS ? count : from + COPY_ROWS;
+		for (size_t i = from; seals && rc == TG_OK && i < to; i++)
+			rc = person_seal(s, register_row(bundle, a, i), &seals[i - from], err);
+		if (rc == TG_OK)
+			rc = copy_chunk(s, bundle, a, from, to, seals, err);
+		for (size_t i = from; seals && i < to; i++)
+			person_seal_free(&seals[i - from]);
+	}
+	free(seals);
+	return rc;
+}
+
+static int bump_generation(pg_store *s, tg_error *err)
+{
+	return exec(s,
+		    "INSERT INTO meta (\"key\", \"value\") VALUES ('generation', '1') "
+		    "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = "
+		    "(meta.\"value\"::bigint + 1)::text",
+		    NULL, err, "generation");
+}
+
+static int add_change(pg_store *s, const char *user, const char *array, const char *key,
+		      const char *association, const char *before, const char *after,
+		      tg_error *err)
+{
+	params p = {.n = 0};
+	p_text(&p, user ? user : "");
+	p_text(&p, array);
+	p_text_or_null(&p, key);
+	p_text_or_null(&p, association);
+	p_text_or_null(&p, before);
+	p_text_or_null(&p, after);
+	return exec(s,
+		    "INSERT INTO changes (\"user\", \"array\", \"key\", \"association\", "
+		    "\"before\", \"after\") VALUES ($1, $2, $3, $4, $5, $6)",
+		    &p, err, "changes");
+}
+
+/* ---- the audit chain ---- */
+
+static int meta_get(pg_store *s, const char *key, char *out, size_t size, tg_error *err)
+{
+	params p = {.n = 0};
+	p_text(&p, key);
+	PGresult *res = run(s, "SELECT \"value\" FROM meta WHERE \"key\" = $1", &p, err, "meta");
+	if (!res)
+		return TG_EIO;
+	int rc = TG_ENOTFOUND;
+	if (PQntuples(res)) {
+		snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+		rc = TG_OK;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int meta_set(pg_store *s, const char *key, const char *value, tg_error *err)
+{
+	params p = {.n = 0};
+	p_text(&p, key);
+	p_text(&p, value);
+	return exec(s,
+		    "INSERT INTO meta (\"key\", \"value\") VALUES ($1, $2) ON CONFLICT (\"key\") "
+		    "DO UPDATE SET \"value\" = excluded.\"value\"",
+		    &p, err, "meta");
+}
+
+/* A chain position kept in meta: (seq, hash); seq 0 and zeros when unset. */
+static int meta_position(pg_store *s, const char *seq_key, const char *hash_key, int64_t *seq,
+			 unsigned char hash[TG_AUDIT_HASH_BYTES], bool *set, tg_error *err)
+{
+	char v[80];
+	*seq = 0;
+	memset(hash, 0, TG_AUDIT_HASH_BYTES);
+	if (set)
+		*set = false;
+	int rc = meta_get(s, seq_key, v, sizeof v, err);
+	if (rc == TG_ENOTFOUND)
+		return TG_OK;
+	if (rc)
+		return rc;
+	*seq = strtoll(v, NULL, 10);
+	rc = meta_get(s, hash_key, v, sizeof v, err);
+	if (rc == TG_OK && audit_unhex(v, hash) == TG_OK && set)
+		*set = true;
+	return rc == TG_ENOTFOUND ? TG_OK : rc;
+}
+
+static void utc_now(char out[24])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Append one record for the actor; the caller holds a write transaction.
+** The advisory lock makes the head read here the head written after, even
+** with several servers writing at once. */
+static int audit_append(pg_store *s, const char *event, const char *object, const char *outcome,
+			const char *before, const char *after, tg_error *err)
+{
+	const tg_actor *who = &s->base.actor;
+	tg_audit_record r;
+	char at[24], prev_hex[65], hash_hex[65], seq_text[32];
+	int64_t head = 0, anchor = 0;
+	unsigned char anchor_hash[TG_AUDIT_HASH_BYTES];
+	memset(&r, 0, sizeof r);
+	int rc = exec(s, "SELECT pg_advisory_xact_lock(" AUDIT_LOCK ")", NULL, err, "audit lock");
+	if (rc == TG_OK)
+		rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, r.prev, NULL, err);
+	if (rc == TG_OK && !head)
+		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor, anchor_hash,
+				   NULL, err);
+	if (rc)
+		return rc;
+	if (!head && anchor) {
+		head = anchor;
+		memcpy(r.prev, anchor_hash, sizeof r.prev);
+	}
+	utc_now(at);
+	r.seq = head + 1;
+	r.at = at;
+	r.user = who->user[0] ? who->user : "-";
+	r.role = who->role[0] ? who->role : "-";
+	r.ip = who->ip[0] ? who->ip : "-";
+	r.event = event;
+	r.object = object;
+	r.outcome = outcome ? outcome : "ok";
+	r.before = before;
+	r.after = after;
+	audit_seal(&r);
+	audit_hex(r.prev, prev_hex);
+	audit_hex(r.hash, hash_hex);
+	params p = {.n = 0};
+	p_int(&p, r.seq);
+	p_text(&p, r.at);
+	p_text(&p, r.user);
+	p_text(&p, r.role);
+	p_text(&p, r.ip);
+	p_text(&p, r.event);
+	p_text_or_null(&p, object);
+	p_text(&p, r.outcome);
+	p_text_or_null(&p, before);
+	p_text_or_null(&p, after);
+	p_text(&p, prev_hex);
+	p_text(&p, hash_hex);
+	rc = exec(s,
+		  "INSERT INTO audit_log (\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", "
+		  "\"object\", \"outcome\", \"before\", \"after\", \"prev\", \"hash\") "
+		  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+		  &p, err, "audit_log");
+	snprintf(seq_text, sizeof seq_text, "%lld", (long long)r.seq);
+	if (rc == TG_OK)
+		rc = meta_set(s, "audit_head_seq", seq_text, err);
+	if (rc == TG_OK)
+		rc = meta_set(s, "audit_head_hash", hash_hex, err);
+	return rc;
+}
+
+/* ---- sealed ID numbers ---- */
+
+static int need_key(pg_store *s, tg_error *err)
+{
+	if (s->have_key)
+		return TG_OK;
+	return tg_error_set(err, TG_EIO, "key_missing", s->key_path,
+			    "缺少加密密钥文件“%s”：数据库中已有加密的公民身份号码，"
+			    "请恢复原密钥文件（或用 --key、TUOGOU_KEY 指定）",
+			    s->key_path);
+}
+
+static void person_seal_free(struct person_seal *ps)
+{
+	free(ps->sealed);
+	memset(ps, 0, sizeof *ps);
+}
+
+/* Seal p's number, or (a masked number: the web form sent back what it
+** was shown) keep the stored one when the masks agree. */
+static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, tg_error *err)
+{
+	char ad[96];
+	memset(ps, 0, sizeof *ps);
+	if (!p->id_number)
+		return TG_OK;
+	if (strchr(p->id_number, '*')) {
+		params q = {.n = 0};
+		p_text(&q, p->id);
+		PGresult *res = run(s,
+				    "SELECT \"id_number\", \"birth\", \"id_masked\" FROM persons "
+				    "WHERE \"id\" = $1",
+				    &q, err, "persons");
+		if (!res)
+			return TG_EIO;
+		int rc = TG_EINVAL;
+		if (PQntuples(res) && !PQgetisnull(res, 0, 0) && !PQgetisnull(res, 0, 2) &&
+		    !strcmp(PQgetvalue(res, 0, 2), p->id_number)) {
+			ps->sealed = strdup(PQgetvalue(res, 0, 0));
+			snprintf(ps->birth, sizeof ps->birth, "%s",
+				 PQgetisnull(res, 0, 1) ? "" : PQgetvalue(res, 0, 1));
+			snprintf(ps->masked, sizeof ps->masked, "%s", PQgetvalue(res, 0, 2));
+			rc = ps->sealed ? TG_OK : TG_ENOMEM;
+		}
+		PQclear(res);
+		if (rc == TG_EINVAL)
+			tg_error_set(err, TG_EINVAL, "bad_id_number", "id_number",
+				     "公民身份号码不完整（含 *），请输入完整的 18 位号码");
+		return rc;
+	}
+	int rc = need_key(s, err);
+	if (rc)
+		return rc;
+	snprintf(ad, sizeof ad, "persons/%s", p->id);
+	rc = secret_seal(&s->key, p->id_number, ad, &ps->sealed, err);
+	if (rc)
+		return rc;
+	tg_date b = p->birth != TG_DATE_NONE ? p->birth : id_birth(p->id_number);
+	if (b != TG_DATE_NONE)
+		date_format(b, ps->birth);
+	ident_id_mask(p->id_number, ps->masked);
+	return TG_OK;
+}
+
+static int person_derived(pg_store *s, const char *id, const struct person_seal *ps,
+			  tg_error *err)
+{
+	params p = {.n = 0};
+	p_text_or_null(&p, ps->sealed ? ps->birth : NULL);
+	p_text_or_null(&p, ps->sealed ? ps->masked : NULL);
+	p_text(&p, id);
+	return exec(s, "UPDATE persons SET \"birth\" = $1, \"id_masked\" = $2 WHERE \"id\" = $3", &p,
+		    err, "persons");
+}
+
+/* Seal every plain number left in persons (migration 3, or rows written by
+** other tools); the caller holds a write transaction. */
+static int seal_plain_ids(pg_store *s, tg_error *err)
+{
+	PGresult *res = run(s,
+			    "SELECT \"id\", \"id_number\" FROM persons WHERE \"id_number\" IS NOT NULL "
+			    "AND \"id_number\" NOT LIKE 'v1:%' AND position('*' in \"id_number\") = 0",
+			    NULL, err, "persons");
+	if (!res)
+		return TG_EIO;
+	int rc = TG_OK;
+	for (int i = 0; rc == TG_OK && i < PQntuples(res); i++) {
+		tg_person p;
+		memset(&p, 0, sizeof p);
+		p.id = PQgetvalue(res, i, 0);
+		p.id_number = PQgetvalue(res, i, 1);
+		p.birth = TG_DATE_NONE;
+		struct person_seal ps;
+		if ((rc = person_seal(s, &p, &ps, err)))
+			break;
+		params q = {.n = 0};
+		p_text(&q, ps.sealed);
+		p_text_or_null(&q, ps.birth);
+		p_text_or_null(&q, ps.masked);
+		p_text(&q, p.id);
+		rc = exec(s,
+			  "UPDATE persons SET \"id_number\" = $1, \"birth\" = $2, \"id_masked\" = $3 "
+			  "WHERE \"id\" = $4",
+			  &q, err, "persons");
+		person_seal_free(&ps);
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Numbers written in plain by other tools since: sealed at open. */
+static int seal_left_plain(pg_store *s, tg_error *err)
+{
+	PGresult *res = run(s,
+			    "SELECT 1 FROM persons WHERE \"id_number\" IS NOT NULL AND "
+			    "\"id_number\" NOT LIKE 'v1:%' AND position('*' in \"id_number\") = 0 "
+			    "LIMIT 1",
+			    NULL, err, "persons");
+	if (!res)
+		return TG_EIO;
+	bool any = PQntuples(res) > 0;
+	PQclear(res);
+	if (!any)
+		return TG_OK;
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	return tx_end(s, seal_plain_ids(s, err), err);
+}
+
+/* The key file: loaded when it exists; made (0600) when missing and no
+** number is sealed yet; missing with sealed numbers: no key, and what
+** needs one says so. */
+static int load_key(pg_store *s, tg_error *err)
+{
+	struct stat st;
+	store_key_path(s->base.url, s->key_path, sizeof s->key_path);
+	if (stat(s->key_path, &st) == 0 || errno != ENOENT) {
+		int rc = secret_key_load(s->key_path, 0, &s->key, err);
+		s->have_key = rc == TG_OK;
+		return rc;
+	}
+	bool sealed = false;
+	PGresult *res = run(s, "SELECT to_regclass('persons') IS NOT NULL", NULL, err, "persons");
+	if (!res)
+		return TG_EIO;
+	bool exists = PQntuples(res) && PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	if (exists) {
+		res = run(s, "SELECT 1 FROM persons WHERE \"id_number\" LIKE 'v1:%' LIMIT 1", NULL, err,
+			  "persons");
+		if (!res)
+			return TG_EIO;
+		sealed = PQntuples(res) > 0;
+		PQclear(res);
+	}
+	if (sealed)
+		return TG_OK;
+	int rc = secret_key_load(s->key_path, 1, &s->key, err);
+	s->have_key = rc == TG_OK;
+	return rc;
+}
+
+/* A record's JSON for the history and the audit log: ID numbers masked. */
+static char *record_json_masked(const tg_register *r, int a, const void *row)
+{
+	strbuf sb;
+	sb_init(&sb);
+	if (a == ARR_PERSONS) {
+		tg_person p = *(const tg_person *)row;
+		char masked[19];
+		if (p.id_number) {
+			ident_id_mask(p.id_number, masked);
+			p.id_number = masked;
+		}
+		bundle_write_record(r, a, &p, &sb);
+	} else {
+		bundle_write_record(r, a, row, &sb);
+	}
+	return sb_detach(&sb, NULL);
+}
+
+/* Fill the sort key of rows written by other tools (a restored dump, psql). */
+static int fill_missing_pinyin(pg_store *s, tg_error *err)
+{
+	PGresult *res = run(s, "SELECT \"uscc\", \"name\" FROM associations "
+			       "WHERE \"name_pinyin\" IS NULL",
+			    NULL, err, "name_pinyin");
+	if (!res)
+		return TG_EIO;
+	int n = PQntuples(res), rc = TG_OK;
+	if (n) {
+		rc = tx_begin(s, err);
+		for (int i = 0; rc == TG_OK && i < n; i++) {
+			size_t len = 0;
+			unsigned char *key = store_name_sort_key(PQgetvalue(res, i, 1), &len);
+			if (!key) {
+				rc = TG_ENOMEM;
+				break;
+			}
+			params p = {.n = 0};
+			p_bytes(&p, key, len);
+			p_text(&p, PQgetvalue(res, i, 0));
+			rc = exec(s, "UPDATE associations SET \"name_pinyin\" = $1 WHERE \"uscc\" = $2",
+				  &p, err, "name_pinyin");
+			free(key);
+		}
+		rc = tx_end(s, rc, err);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_import_as(tg_store *base, const tg_register *bundle, const char *user,
+			tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	strbuf counts;
+	sb_init(&counts);
+	sb_addc(&counts, '{');
+	/* arrays in schema order, so that references meet their targets */
+	for (int a = 0; a < ARR_COUNT && rc == TG_OK; a++) {
+		if (!bundle->t[a].count)
+			continue;
+		sb_addf(&counts, "%s\"%s\": %zu", counts.len > 1 ? ", " : "", tg_schema[a].key,
+			bundle->t[a].count);
+		rc = copy_rows(s, bundle, a, err);
+		if (rc == TG_OK)
+			rc = exec(s, s->merge[a], NULL, err, tg_schema[a].key);
+	}
+	sb_addc(&counts, '}');
+	/* One history row per import: the counts, not every record (a national
+	** import would double the database). */
+	if (rc == TG_OK)
+		rc = add_change(s, user, "import", NULL, NULL, NULL, counts.buf, err);
+	if (rc == TG_OK)
+		rc = audit_append(s, "import", NULL, "ok", NULL, counts.buf, err);
+	if (rc == TG_OK)
+		rc = bump_generation(s, err);
+	rc = tx_end(s, rc, err);
+	sb_release(&counts);
+	return rc;
+}
+
+static int pg_import(tg_store *base, const tg_register *bundle, tg_error *err)
+{
+	return pg_import_as(base, bundle, base->actor.user[0] ? base->actor.user : "cli", err);
+}
+
+/* ---- one record ---- */
+
+/* Whether text can be sent to PostgreSQL, which refuses invalid UTF-8 where
+** SQLite compares bytes: such a value matches no stored (valid) text. */
+static bool text_ok(const char *v)
+{
+	return !v || utf8_valid(v, strlen(v));
+}
+
+/* Bind the key of a record ("uscc", "id" or "uscc/year"); num holds the
+** year's text. */
+static void bind_key(params *p, int a, const char *key, char *copy, size_t size)
+{
+	if (a != ARR_ANNUAL_REPORTS) {
+		p_text(p, key);
+		return;
+	}
+	const char *slash = strrchr(key, '/');
+	char *end = NULL;
+	long long year = slash ? strtoll(slash + 1, &end, 10) : -1;
+	if (!slash || !end || *end || end == slash + 1)
+		year = -1;
+	snprintf(copy, size, "%.*s", slash ? (int)(slash - key) : (int)strlen(key), key);
+	p_text(p, copy);
+	p_int(p, year);
+}
+
+static int get_one(pg_store *s, int a, const char *key, tg_register *r, int64_t *version,
+		   tg_error *err)
+{
+	if (!text_ok(key))
+		return tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该%s记录",
+				    tg_schema[a].zh);
+	params p = {.n = 0};
+	char kbuf[256];
+	bind_key(&p, a, key, kbuf, sizeof kbuf);
+	PGresult *res = run(s, s->select_one[a], &p, err, tg_schema[a].key);
+	if (!res)
+		return TG_EIO;
+	int rc = TG_OK;
+	if (PQntuples(res) > 0)
+		read_result_row(res, 0, a, r, version, s->n_columns[a]);
+	else
+		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该%s记录",
+				  tg_schema[a].zh);
+	PQclear(res);
+	return rc;
+}
+
+static int pg_record_get(tg_store *base, int a, const char *key, tg_register *r,
+			 int64_t *version, tg_error *err)
+{
+	return get_one((pg_store *)base, a, key, r, version, err);
+}
+
+/* The association a record belongs to, for the history. */
+static const char *row_association(int a, const void *row)
+{
+	if (a == ARR_ASSOCIATIONS)
+		return ((const tg_association *)row)->uscc;
+	const tg_field *f = schema_field(a, "association");
+	return f ? *(const char *const *)((const char *)row + f->off) : NULL;
+}
+
+static int write_insert(pg_store *s, int a, const void *row, const char *id_sealed,
+			tg_error *err)
+{
+	params p = {.n = 0};
+	char bufs[MAX_PARAMS][32];
+	bind_row(&p, a, row, id_sealed, bufs);
+	unsigned char *key = NULL;
+	if (a == ARR_ASSOCIATIONS) {
+		size_t len = 0;
+		key = store_name_sort_key(((const tg_association *)row)->name, &len);
+		if (!key)
+			return TG_ENOMEM;
+		p_bytes(&p, key, len);
+	}
+	int rc = exec(s, s->insert[a], &p, err, tg_schema[a].key);
+	free(key);
+	if (rc == TG_OK)
+		return TG_OK;
+	if (!strcmp(s->sqlstate, "23505"))
+		return tg_error_set(err, TG_ECONFLICT, "duplicate_key", tg_schema[a].fields[0].key,
+				    "该%s已存在（编号重复）", tg_schema[a].zh);
+	if (!strcmp(s->sqlstate, "23503"))
+		return tg_error_set(err, TG_EINVAL, "dangling_ref", "", "引用的记录不存在");
+	return rc;
+}
+
+static int write_update(pg_store *s, int a, const void *row, const char *key,
+			const char *id_sealed, int64_t expected, int64_t *version, tg_error *err)
+{
+	params p = {.n = 0};
+	char bufs[MAX_PARAMS][32], kbuf[256];
+	bind_row(&p, a, row, id_sealed, bufs);
+	unsigned char *sort = NULL;
+	if (a == ARR_ASSOCIATIONS) {
+		size_t len = 0;
+		sort = store_name_sort_key(((const tg_association *)row)->name, &len);
+		if (!sort)
+			return TG_ENOMEM;
+		p_bytes(&p, sort, len);
+	}
+	bind_key(&p, a, key, kbuf, sizeof kbuf);
+	p_int(&p, expected);
+	PGresult *res = run(s, s->update[a], &p, err, tg_schema[a].key);
+	free(sort);
+	int rc = TG_OK;
+	if (!res) {
+		rc = !strcmp(s->sqlstate, "23503")
+			     ? tg_error_set(err, TG_EINVAL, "dangling_ref", "", "引用的记录不存在")
+			     : TG_EIO;
+	} else if (PQntuples(res) == 0) {
+		rc = tg_error_set(err, TG_ECONFLICT, "stale_version", "version",
+				  "记录已被他人修改，请刷新后重试");
+	} else if (version) {
+		*version = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_record_write(tg_store *base, int a, const tg_register *r, size_t i, bool create,
+			   int64_t expected, const char *user, tg_register *current,
+			   int64_t *version, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	const void *row = register_row(r, a, i);
+	const char *key = register_key(r, a, i);
+	char *before = NULL, *after = NULL;
+	char object[200];
+	struct person_seal ps = {0};
+	tg_register now;
+	register_init(&now);
+	int rc = TG_OK;
+	if (!key) {
+		rc = tg_error_set(err, TG_EINVAL, "required", tg_schema[a].fields[0].key, "缺少编号");
+		goto cleanup;
+	}
+	snprintf(object, sizeof object, "%s/%s", tg_schema[a].key, key);
+	rc = tx_begin(s, err);
+	if (rc)
+		goto cleanup;
+	if (a == ARR_PERSONS)
+		rc = person_seal(s, row, &ps, err);
+	if (rc != TG_OK) {
+		/* nothing written */
+	} else if (create) {
+		rc = write_insert(s, a, row, ps.sealed, err);
+		if (version)
+			*version = 1;
+	} else {
+		int64_t have = 0;
+		rc = get_one(s, a, key, &now, &have, err);
+		if (rc == TG_OK && have != expected) {
+			rc = tg_error_set(err, TG_ECONFLICT, "stale_version", "version",
+					  "记录已被他人修改（当前版本 %lld，提交的版本 %lld），"
+					  "请刷新后合并修改",
+					  (long long)have, (long long)expected);
+			if (current)
+				register_merge(current, &now);
+		}
+		if (rc == TG_OK) {
+			before = record_json_masked(&now, a, register_row(&now, a, 0));
+			rc = write_update(s, a, row, key, ps.sealed, expected, version, err);
+		}
+	}
+	if (rc == TG_OK && a == ARR_PERSONS)
+		rc = person_derived(s, key, &ps, err);
+	if (rc == TG_OK) {
+		after = record_json_masked(r, a, row);
+		rc = add_change(s, user, tg_schema[a].key, key, row_association(a, row), before,
+				after, err);
+	}
+	if (rc == TG_OK)
+		rc = audit_append(s, "write", object, "ok", before, after, err);
+	if (rc == TG_OK)
+		rc = bump_generation(s, err);
+	rc = tx_end(s, rc, err);
+cleanup:
+	free(before);
+	free(after);
+	person_seal_free(&ps);
+	register_release(&now);
+	return rc;
+}
+
+/* ---- lists and scope ---- */
+
+/* Conditions (" AND ...") for records of unit u. */
+static void where_unit(int a, const char *u, strbuf *sql, params *p)
+{
+	switch (a) {
+	case ARR_BATCHES:
+		return;
+	case ARR_UNITS:
+		p_text(p, u);
+		sb_addf(sql, " AND \"id\" = $%d", p->n);
+		return;
+	case ARR_ASSOCIATIONS:
+	case ARR_UNIT_TASKS:
+		p_text(p, u);
+		sb_addf(sql, " AND \"unit\" = $%d", p->n);
+		return;
+	case ARR_PERSONS:
+		p_text(p, u);
+		sb_addf(sql, " AND (\"unit\" = $%d OR \"id\" IN (SELECT \"person\" FROM posts WHERE "
+			     "\"association\" IN (SELECT \"uscc\" FROM associations WHERE "
+			     "\"unit\" = $%d)))",
+			p->n, p->n);
+		return;
+	default:
+		p_text(p, u);
+		sb_addf(sql, " AND \"association\" IN (SELECT \"uscc\" FROM associations WHERE "
+			     "\"unit\" = $%d)",
+			p->n);
+		return;
+	}
+}
+
+/* Conditions for records of association x (its unit's record and tasks
+** are not its own). */
+static void where_association(int a, const char *x, strbuf *sql, params *p)
+{
+	switch (a) {
+	case ARR_BATCHES:
+		return;
+	case ARR_UNITS:
+		p_text(p, x);
+		sb_addf(sql, " AND \"id\" = (SELECT \"unit\" FROM associations WHERE \"uscc\" = $%d)",
+			p->n);
+		return;
+	case ARR_UNIT_TASKS:
+		sb_adds(sql, " AND false");
+		return;
+	case ARR_ASSOCIATIONS:
+		p_text(p, x);
+		sb_addf(sql, " AND \"uscc\" = $%d", p->n);
+		return;
+	case ARR_PERSONS:
+		p_text(p, x);
+		sb_addf(sql, " AND \"id\" IN (SELECT \"person\" FROM posts WHERE \"association\" = $%d)",
+			p->n);
+		return;
+	default:
+		p_text(p, x);
+		sb_addf(sql, " AND \"association\" = $%d", p->n);
+		return;
+	}
+}
+
+/* Number of characters of UTF-8 text. */
+static size_t utf8_chars(const char *str)
+{
+	size_t n = 0;
+	for (; *str; str++)
+		n += ((unsigned char)*str & 0xC0) != 0x80;
+	return n;
+}
+
+static void where_filter(int a, const tg_record_filter *f, strbuf *sql, params *p,
+			 tg_arena *scratch)
+{
+	if (!text_ok(f->unit) || !text_ok(f->association) || !text_ok(f->batch) ||
+	    !text_ok(f->q) || !text_ok(f->uscc_json)) {
+		sb_adds(sql, " AND false");
+		return;
+	}
+	if (f->unit)
+		where_unit(a, f->unit, sql, p);
+	if (f->association)
+		where_association(a, f->association, sql, p);
+	if (a != ARR_ASSOCIATIONS)
+		return;
+	if (f->batch) {
+		p_text(p, f->batch);
+		sb_addf(sql, " AND \"batch\" = $%d", p->n);
+	}
+	if (f->uscc_json) {
+		p_text(p, f->uscc_json);
+		sb_addf(sql, " AND \"uscc\" IN (SELECT jsonb_array_elements_text($%d::jsonb))", p->n);
+	}
+	if (f->q && *f->q) {
+		if (utf8_chars(f->q) >= 3) {
+			/* Served by the trigram index; case-insensitive like SQLite's
+			** trigram FTS5.  LIKE's wildcards in the text are escaped. */
+			strbuf pat;
+			sb_init(&pat);
+			sb_addc(&pat, '%');
+			for (const char *c = f->q; *c; c++) {
+				if (*c == '%' || *c == '_' || *c == '\\')
+					sb_addc(&pat, '\\');
+				sb_addc(&pat, *c);
+			}
+			sb_addc(&pat, '%');
+			p_text(p, arena_strdup(scratch, pat.buf));
+			sb_release(&pat);
+			sb_addf(sql, " AND \"name\" ILIKE $%d", p->n);
+		} else {
+			p_text(p, f->q);
+			sb_addf(sql, " AND position($%d::text in \"name\") > 0", p->n);
+		}
+	}
+}
+
+static void order_by(int a, const tg_list_query *q, strbuf *sql)
+{
+	const char *dir = q->desc ? " DESC" : "";
+	if (a == ARR_ASSOCIATIONS && q->sort && !strcmp(q->sort, "name"))
+		sb_addf(sql, " ORDER BY \"name_pinyin\"%s, \"uscc\"%s", dir, dir);
+	else if (a == ARR_ASSOCIATIONS && q->sort && !strcmp(q->sort, "registered_on"))
+		sb_addf(sql, " ORDER BY \"registered_on\"%s, \"uscc\"%s", dir, dir);
+	else if (a == ARR_ANNUAL_REPORTS)
+		sb_addf(sql, " ORDER BY \"association\"%s, \"year\"%s", dir, dir);
+	else
+		sb_addf(sql, " ORDER BY %s%s", key_columns(a), dir);
+}
+
+static int pg_record_list(tg_store *base, int a, const tg_list_query *q, tg_record_page *out,
+			  tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	strbuf where, sql;
+	sb_init(&where);
+	sb_init(&sql);
+	params p = {.n = 0};
+	tg_arena scratch;
+	arena_init(&scratch);
+	PGresult *res = NULL;
+	int rc = TG_OK;
+	sb_addf(&where, " FROM %s WHERE true", tg_schema[a].key);
+	where_filter(a, &q->filter, &where, &p, &scratch);
+	where_filter(a, &q->scope, &where, &p, &scratch);
+
+	sb_addf(&sql, "SELECT count(*)%s", where.buf);
+	res = run(s, sql.buf, &p, err, tg_schema[a].key);
+	if (!res) {
+		rc = TG_EIO;
+		goto cleanup;
+	}
+	out->total = (size_t)strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+
+	sql.len = 0;
+	sb_adds(&sql, "SELECT ");
+	columns_sql(a, &sql, COL_SELECT);
+	sb_addf(&sql, "%s, \"version\"%s", a == ARR_PERSONS ? ", \"birth\"" : "", where.buf);
+	order_by(a, q, &sql);
+	sb_addf(&sql, " LIMIT $%d::bigint OFFSET $%d::bigint", p.n + 1, p.n + 2);
+	if (q->limit > (size_t)INT64_MAX)
+		p_text(&p, NULL); /* LIMIT NULL: no limit */
+	else
+		p_int(&p, (int64_t)q->limit);
+	p_int(&p, q->offset > (size_t)INT64_MAX ? INT64_MAX : (int64_t)q->offset);
+	res = run(s, sql.buf, &p, err, tg_schema[a].key);
+	if (!res) {
+		rc = TG_EIO;
+		goto cleanup;
+	}
+	int n = PQntuples(res);
+	if (n) {
+		out->versions = realloc(out->versions,
+					(out->reg.t[a].count + (size_t)n) * sizeof *out->versions);
+		if (!out->versions) {
+			rc = TG_ENOMEM;
+			goto cleanup;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		size_t k = out->reg.t[a].count;
+		read_result_row(res, i, a, &out->reg, &out->versions[k], s->n_columns[a]);
+	}
+cleanup:
+	PQclear(res);
+	arena_free(&scratch);
+	sb_release(&where);
+	sb_release(&sql);
+	return rc;
+}
+
+static int pg_record_in_scope(tg_store *base, int a, const char *key,
+			      const tg_record_filter *scope, bool *in, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	*in = false;
+	if (!text_ok(key))
+		return TG_OK;
+	strbuf sql;
+	sb_init(&sql);
+	params p = {.n = 0};
+	char kbuf[256];
+	tg_arena scratch;
+	arena_init(&scratch);
+	bind_key(&p, a, key, kbuf, sizeof kbuf);
+	sb_addf(&sql, "SELECT 1 FROM %s WHERE ", tg_schema[a].key);
+	key_where(a, &sql, 1);
+	where_filter(a, scope, &sql, &p, &scratch);
+	PGresult *res = run(s, sql.buf, &p, err, tg_schema[a].key);
+	int rc = res ? TG_OK : TG_EIO;
+	if (res)
+		*in = PQntuples(res) > 0;
+	PQclear(res);
+	arena_free(&scratch);
+	sb_release(&sql);
+	return rc;
+}
+
+static int pg_generation(tg_store *base, int64_t *gen, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	PGresult *res = run(s, "SELECT \"value\"::bigint FROM meta WHERE \"key\" = 'generation'",
+			    NULL, err, "generation");
+	if (!res)
+		return TG_EIO;
+	*gen = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
+	PQclear(res);
+	return TG_OK;
+}
+
+/* ---- accounts and sessions ---- */
+
+#define USER_COLUMNS                                                                       \
+	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
+	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
+	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\""
+#define EVIDENCE_COLUMNS                                                                   \
+	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
+	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
+
+static void copy_col(char *dst, size_t size, const PGresult *res, int row, int i)
+{
+	snprintf(dst, size, "%s", PQgetisnull(res, row, i) ? "" : PQgetvalue(res, row, i));
+}
+
+static int64_t col_int(const PGresult *res, int row, int i)
+{
+	return strtoll(PQgetvalue(res, row, i), NULL, 10);
+}
+
+static void read_user(const PGresult *res, int row, tg_user *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = col_int(res, row, 0);
+	copy_col(u->username, sizeof u->username, res, row, 1);
+	copy_col(u->display_name, sizeof u->display_name, res, row, 2);
+	copy_col(u->role, sizeof u->role, res, row, 3);
+	copy_col(u->unit, sizeof u->unit, res, row, 4);
+	copy_col(u->association, sizeof u->association, res, row, 5);
+	copy_col(u->department, sizeof u->department, res, row, 6);
+	copy_col(u->password_hash, sizeof u->password_hash, res, row, 7);
+	u->failed_count = col_int(res, row, 8);
+	u->locked_until = col_int(res, row, 9);
+	u->has_totp = PQgetvalue(res, row, 10)[0] == 't';
+	copy_col(u->created_at, sizeof u->created_at, res, row, 11);
+	u->locked = PQgetvalue(res, row, 12)[0] == 't';
+	u->totp_last_step = col_int(res, row, 13);
+}
+
+/* An account as the audit log shows it (never the password hash). */
+static char *user_json(const tg_user *u)
+{
+	strbuf sb;
+	sb_init(&sb);
+	sb_adds(&sb, "{\"username\": ");
+	sb_add_json_str(&sb, u->username);
+	sb_adds(&sb, ", \"display_name\": ");
+	sb_add_json_str(&sb, u->display_name[0] ? u->display_name : NULL);
+	sb_adds(&sb, ", \"role\": ");
+	sb_add_json_str(&sb, u->role);
+	sb_adds(&sb, ", \"unit\": ");
+	sb_add_json_str(&sb, u->unit[0] ? u->unit : NULL);
+	sb_adds(&sb, ", \"association\": ");
+	sb_add_json_str(&sb, u->association[0] ? u->association : NULL);
+	sb_adds(&sb, ", \"department\": ");
+	sb_add_json_str(&sb, u->department[0] ? u->department : NULL);
+	sb_addf(&sb, ", \"locked\": %s}", u->locked ? "true" : "false");
+	return sb_detach(&sb, NULL);
+}
+
+static int pg_user_add(tg_store *base, const tg_user *u, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_text(&p, u->username);
+	p_text_or_null(&p, u->display_name);
+	p_text(&p, u->role);
+	p_text_or_null(&p, u->unit);
+	p_text_or_null(&p, u->association);
+	p_text_or_null(&p, u->department);
+	p_text(&p, u->password_hash);
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = exec(s,
+		  "INSERT INTO users (\"username\", \"display_name\", \"role\", \"unit\", "
+		  "\"association\", \"department\", \"password_hash\") "
+		  "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		  &p, err, "users");
+	if (rc == TG_OK) {
+		char object[96], *after = user_json(u);
+		snprintf(object, sizeof object, "users/%s", u->username);
+		rc = audit_append(s, "user_add", object, "ok", NULL, after, err);
+		free(after);
+		return tx_end(s, rc, err);
+	}
+	tx_rollback(s);
+	if (!strcmp(s->sqlstate, "23505"))
+		return tg_error_set(err, TG_ECONFLICT, "duplicate_user", "username",
+				    "用户名“%s”已存在", u->username);
+	if (!strcmp(s->sqlstate, "23503"))
+		return tg_error_set(err, TG_EINVAL, "dangling_ref", "--unit",
+				    "指定的主管单位或协会不存在");
+	if (!strcmp(s->sqlstate, "23514"))
+		return tg_error_set(err, TG_EINVAL, "bad_role", "--role",
+				    "角色与 --unit、--association、--department 不匹配");
+	return rc;
+}
+
+static int pg_user_get(tg_store *base, const char *username, int64_t id, tg_user *u,
+		       tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	if (username)
+		p_text(&p, username);
+	else
+		p_int(&p, id);
+	PGresult *res = run(s,
+			    username ? "SELECT " USER_COLUMNS " FROM users WHERE \"username\" = $1"
+				     : "SELECT " USER_COLUMNS " FROM users WHERE \"id\" = $1",
+			    &p, err, "users");
+	if (!res)
+		return TG_EIO;
+	int rc = TG_OK;
+	if (PQntuples(res))
+		read_user(res, 0, u);
+	else
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_user", "username", "用户不存在");
+	PQclear(res);
+	return rc;
+}
+
+static int pg_user_list(tg_store *base, tg_user **users, size_t *n, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	*users = NULL;
+	*n = 0;
+	PGresult *res = run(s, "SELECT " USER_COLUMNS " FROM users ORDER BY \"username\"", NULL,
+			    err, "users");
+	if (!res)
+		return TG_EIO;
+	int rows = PQntuples(res), rc = TG_OK;
+	if (rows) {
+		*users = calloc((size_t)rows, sizeof **users);
+		if (!*users)
+			rc = TG_ENOMEM;
+	}
+	for (int i = 0; rc == TG_OK && i < rows; i++)
+		read_user(res, i, &(*users)[(*n)++]);
+	PQclear(res);
+	return rc;
+}
+
+static int pg_user_login_result(tg_store *base, int64_t id, bool ok, int64_t now,
+				int max_failures, int64_t lock_seconds, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_int(&p, id);
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	if (ok) {
+		rc = exec(s,
+			  "UPDATE users SET \"failed_count\" = 0, \"locked_until\" = 0 "
+			  "WHERE \"id\" = $1",
+			  &p, err, "users");
+	} else {
+		p_int(&p, max_failures);
+		p_int(&p, now);
+		p_int(&p, lock_seconds);
+		rc = exec(s,
+			  "UPDATE users SET "
+			  "\"locked_until\" = CASE WHEN \"failed_count\" + 1 >= $2::bigint "
+			  "THEN $3::bigint + $4::bigint ELSE \"locked_until\" END, "
+			  "\"failed_count\" = CASE WHEN \"failed_count\" + 1 >= $2::bigint THEN 0 "
+			  "ELSE \"failed_count\" + 1 END WHERE \"id\" = $1",
+			  &p, err, "users");
+	}
+	/* The login and its outcome, and the lock-out it may have caused. */
+	tg_user u;
+	if (rc == TG_OK)
+		rc = pg_user_get(base, NULL, id, &u, err);
+	if (rc == TG_OK) {
+		char object[96];
+		snprintf(object, sizeof object, "users/%s", u.username);
+		rc = audit_append(s, ok ? "login" : "login_failed", object, ok ? "ok" : "failed",
+				  NULL, NULL, err);
+		if (rc == TG_OK && !ok && u.locked_until == now + lock_seconds)
+			rc = audit_append(s, "lockout", object, "ok", NULL, NULL, err);
+	}
+	return tx_end(s, rc, err);
+}
+
+static int pg_session_create(tg_store *base, const char *token_hash, int64_t user,
+			     const char *csrf, int64_t now, int64_t idle, int64_t absolute,
+			     tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	params p = {.n = 0};
+	p_int(&p, now);
+	p_int(&p, idle);
+	p_int(&p, absolute);
+	rc = exec(s,
+		  "DELETE FROM sessions WHERE \"last_seen\" < $1::bigint - $2::bigint "
+		  "OR \"created_at\" < $1::bigint - $3::bigint",
+		  &p, err, "sessions");
+	if (rc == TG_OK) {
+		params q = {.n = 0};
+		p_text(&q, token_hash);
+		p_int(&q, user);
+		p_text(&q, csrf);
+		p_int(&q, now);
+		p_int(&q, now);
+		rc = exec(s,
+			  "INSERT INTO sessions (\"token_hash\", \"user\", \"csrf_token\", "
+			  "\"created_at\", \"last_seen\") VALUES ($1, $2, $3, $4, $5)",
+			  &q, err, "sessions");
+	}
+	return tx_end(s, rc, err);
+}
+
+static int pg_session_get(tg_store *base, const char *token_hash, tg_session *out,
+			  tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_text(&p, token_hash);
+	PGresult *res = run(s,
+			    "SELECT \"user\", \"csrf_token\", \"created_at\", \"last_seen\" "
+			    "FROM sessions WHERE \"token_hash\" = $1",
+			    &p, err, "sessions");
+	if (!res)
+		return TG_EIO;
+	int rc = TG_OK;
+	if (PQntuples(res)) {
+		memset(out, 0, sizeof *out);
+		out->user_id = col_int(res, 0, 0);
+		copy_col(out->csrf_token, sizeof out->csrf_token, res, 0, 1);
+		out->created_at = col_int(res, 0, 2);
+		out->last_seen = col_int(res, 0, 3);
+	} else {
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_session", "", "会话不存在");
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_session_touch(tg_store *base, const char *token_hash, int64_t now, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_int(&p, now);
+	p_text(&p, token_hash);
+	return exec(s, "UPDATE sessions SET \"last_seen\" = $1 WHERE \"token_hash\" = $2", &p, err,
+		    "sessions");
+}
+
+static int pg_session_delete(tg_store *base, const char *token_hash, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_text(&p, token_hash);
+	return exec(s, "DELETE FROM sessions WHERE \"token_hash\" = $1", &p, err, "sessions");
+}
+
+/* ---- evidence ---- */
+
+static void read_evidence(const PGresult *res, int row, tg_evidence *e)
+{
+	memset(e, 0, sizeof *e);
+	e->id = col_int(res, row, 0);
+	copy_col(e->association, sizeof e->association, res, row, 1);
+	copy_col(e->rule, sizeof e->rule, res, row, 2);
+	copy_col(e->subject, sizeof e->subject, res, row, 3);
+	copy_col(e->name, sizeof e->name, res, row, 4);
+	copy_col(e->content_type, sizeof e->content_type, res, row, 5);
+	e->size = col_int(res, row, 6);
+	copy_col(e->sha256, sizeof e->sha256, res, row, 7);
+	copy_col(e->path, sizeof e->path, res, row, 8);
+	copy_col(e->uploaded_by, sizeof e->uploaded_by, res, row, 9);
+	copy_col(e->uploaded_at, sizeof e->uploaded_at, res, row, 10);
+}
+
+static int pg_evidence_add(tg_store *base, tg_evidence *e, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	params p = {.n = 0};
+	p_text(&p, e->association);
+	p_text_or_null(&p, e->rule);
+	p_text_or_null(&p, e->subject);
+	p_text(&p, e->name);
+	p_text(&p, e->content_type);
+	p_int(&p, e->size);
+	p_text(&p, e->sha256);
+	p_text(&p, e->path);
+	p_text(&p, e->uploaded_by);
+	PGresult *res = run(s,
+			    "INSERT INTO evidence (\"association\", \"rule\", \"subject\", \"name\", "
+			    "\"content_type\", \"size\", \"sha256\", \"path\", \"uploaded_by\") "
+			    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+			    "RETURNING \"id\", \"uploaded_at\"",
+			    &p, err, "evidence");
+	if (!res) {
+		rc = TG_EIO;
+	} else {
+		e->id = col_int(res, 0, 0);
+		copy_col(e->uploaded_at, sizeof e->uploaded_at, res, 0, 1);
+		PQclear(res);
+		char after[160];
+		snprintf(after, sizeof after, "{\"evidence\": %lld, \"sha256\": \"%s\"}",
+			 (long long)e->id, e->sha256);
+		rc = add_change(s, e->uploaded_by, "evidence", e->name, e->association, NULL, after,
+				err);
+		char object[64];
+		snprintf(object, sizeof object, "evidence/%lld", (long long)e->id);
+		if (rc == TG_OK)
+			rc = audit_append(s, "evidence_upload", object, "ok", NULL, after, err);
+	}
+	return tx_end(s, rc, err);
+}
+
+static int pg_evidence_get(tg_store *base, int64_t id, tg_evidence *e, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_int(&p, id);
+	PGresult *res = run(s, "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"id\" = $1", &p,
+			    err, "evidence");
+	if (!res)
+		return TG_EIO;
+	int rc = TG_OK;
+	if (PQntuples(res))
+		read_evidence(res, 0, e);
+	else
+		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该佐证材料");
+	PQclear(res);
+	return rc;
+}
+
+static int pg_evidence_list(tg_store *base, const char *association, tg_evidence **items,
+			    size_t *n, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	*items = NULL;
+	*n = 0;
+	params p = {.n = 0};
+	p_text(&p, association);
+	PGresult *res = run(s,
+			    "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"association\" = $1 "
+			    "ORDER BY \"id\"",
+			    &p, err, "evidence");
+	if (!res)
+		return TG_EIO;
+	int rows = PQntuples(res), rc = TG_OK;
+	if (rows) {
+		*items = calloc((size_t)rows, sizeof **items);
+		if (!*items)
+			rc = TG_ENOMEM;
+	}
+	for (int i = 0; rc == TG_OK && i < rows; i++)
+		read_evidence(res, i, &(*items)[(*n)++]);
+	PQclear(res);
+	return rc;
+}
+
+static int pg_evidence_attach(tg_store *base, int64_t id, const char *rule, const char *subject,
+			      tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_text_or_null(&p, rule);
+	p_text_or_null(&p, subject);
+	p_int(&p, id);
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = exec(s, "UPDATE evidence SET \"rule\" = $1, \"subject\" = $2 WHERE \"id\" = $3", &p,
+		  err, "evidence");
+	if (rc == TG_OK) {
+		char object[64];
+		strbuf after;
+		sb_init(&after);
+		sb_adds(&after, "{\"rule\": ");
+		sb_add_json_str(&after, rule);
+		sb_adds(&after, ", \"subject\": ");
+		sb_add_json_str(&after, subject);
+		sb_addc(&after, '}');
+		snprintf(object, sizeof object, "evidence/%lld", (long long)id);
+		rc = audit_append(s, "evidence_attach", object, "ok", NULL, after.buf, err);
+		sb_release(&after);
+	}
+	return tx_end(s, rc, err);
+}
+
+/* ---- history ---- */
+
+static const char *col_text(const PGresult *res, int row, int i)
+{
+	return PQgetisnull(res, row, i) ? NULL : PQgetvalue(res, row, i);
+}
+
+static int pg_history(tg_store *base, const char *association, size_t offset, size_t limit,
+		      tg_change_fn fn, void *ctx, size_t *total, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_text(&p, association);
+	PGresult *res = run(s, "SELECT count(*) FROM changes WHERE \"association\" = $1", &p, err,
+			    "changes");
+	if (!res)
+		return TG_EIO;
+	*total = (size_t)col_int(res, 0, 0);
+	PQclear(res);
+	if (limit > (size_t)INT64_MAX)
+		p_text(&p, NULL);
+	else
+		p_int(&p, (int64_t)limit);
+	p_int(&p, offset > (size_t)INT64_MAX ? INT64_MAX : (int64_t)offset);
+	res = run(s,
+		  "SELECT \"id\", \"at\", \"user\", \"array\", \"key\", \"association\", "
+		  "\"before\", \"after\" FROM changes WHERE \"association\" = $1 "
+		  "ORDER BY \"id\" DESC LIMIT $2::bigint OFFSET $3::bigint",
+		  &p, err, "changes");
+	if (!res)
+		return TG_EIO;
+	for (int i = 0; i < PQntuples(res); i++) {
+		tg_change c = {col_int(res, i, 0),	col_text(res, i, 1), col_text(res, i, 2),
+			       col_text(res, i, 3),	col_text(res, i, 4), col_text(res, i, 5),
+			       col_text(res, i, 6),	col_text(res, i, 7)};
+		fn(ctx, &c);
+	}
+	PQclear(res);
+	return TG_OK;
+}
+
+/* ---- plan ---- */
+
+static int pg_get_plan(tg_store *base, char **json, size_t *len, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	*json = NULL;
+	*len = 0;
+	PGresult *res = run(s, "SELECT \"json\" FROM plan WHERE \"id\" = 1", NULL, err, "plan");
+	if (!res)
+		return TG_EIO;
+	int rc = TG_OK;
+	if (PQntuples(res)) {
+		*len = (size_t)PQgetlength(res, 0, 0);
+		*json = strndup(PQgetvalue(res, 0, 0), *len);
+		if (!*json)
+			rc = TG_ENOMEM;
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_set_plan(tg_store *base, const char *plan_id, const char *json, size_t len,
+		       tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	char *text = strndup(json, len);
+	if (!text)
+		return TG_ENOMEM;
+	int rc = tx_begin(s, err);
+	if (rc == TG_OK) {
+		params p = {.n = 0};
+		p_text(&p, plan_id);
+		p_text(&p, text);
+		rc = exec(s,
+			  "INSERT INTO plan (\"id\", \"plan_id\", \"json\") VALUES (1, $1, $2) "
+			  "ON CONFLICT (\"id\") DO UPDATE SET \"plan_id\" = excluded.\"plan_id\", "
+			  "\"json\" = excluded.\"json\", \"loaded_at\" = tg_now()",
+			  &p, err, "plan");
+		if (rc == TG_OK) {
+			char object[160];
+			snprintf(object, sizeof object, "plan/%s", plan_id);
+			rc = audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
+		}
+		if (rc == TG_OK)
+			rc = bump_generation(s, err);
+		rc = tx_end(s, rc, err);
+	}
+	free(text);
+	return rc;
+}
+
+static int pg_count(tg_store *base, int a, size_t *n, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tg_schema[a].key);
+	PGresult *res = run(s, sql, NULL, err, tg_schema[a].key);
+	if (!res)
+		return TG_EIO;
+	*n = (size_t)col_int(res, 0, 0);
+	PQclear(res);
+	return TG_OK;
+}
+
+/* ---- security: audit log, settings, accounts, sealed numbers ---- */
+
+static int pg_audit_add(tg_store *base, const char *event, const char *object,
+			const char *outcome, const char *before, const char *after, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	return tx_end(s, audit_append(s, event, object, outcome, before, after, err), err);
+}
+
+#define AUDIT_COLUMNS                                                                      \
+	"\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", \"object\", \"outcome\", "        \
+	"\"before\", \"after\", \"prev\", \"hash\""
+
+/* Row i of a result of AUDIT_COLUMNS as a record (strings in the result). */
+static void read_audit(const PGresult *res, int i, tg_audit_record *r)
+{
+	memset(r, 0, sizeof *r);
+	r->seq = col_int(res, i, 0);
+	r->at = col_text(res, i, 1);
+	r->user = col_text(res, i, 2);
+	r->role = col_text(res, i, 3);
+	r->ip = col_text(res, i, 4);
+	r->event = col_text(res, i, 5);
+	r->object = col_text(res, i, 6);
+	r->outcome = col_text(res, i, 7);
+	r->before = col_text(res, i, 8);
+	r->after = col_text(res, i, 9);
+	if (audit_unhex(col_text(res, i, 10), r->prev))
+		memset(r->prev, 0xEE, sizeof r->prev); /* cannot link */
+	if (audit_unhex(col_text(res, i, 11), r->hash))
+		memset(r->hash, 0xEE, sizeof r->hash);
+}
+
+static int pg_audit_list(tg_store *base, const tg_audit_filter *f, size_t offset, size_t limit,
+			 tg_audit_fn fn, void *ctx, size_t *total, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	strbuf where, sql;
+	params p = {.n = 0};
+	char from[32], to[32];
+	PGresult *res = NULL;
+	int rc = TG_OK;
+	sb_init(&where);
+	sb_init(&sql);
+	sb_adds(&where, " FROM audit_log WHERE true");
+	if (f && f->user) {
+		p_text(&p, f->user);
+		sb_addf(&where, " AND \"user\" = $%d", p.n);
+	}
+	if (f && f->event) {
+		p_text(&p, f->event);
+		sb_addf(&where, " AND \"event\" = $%d", p.n);
+	}
+	if (f && f->from) {
+		snprintf(from, sizeof from, "%.10sT00:00:00Z", f->from);
+		p_text(&p, from);
+		sb_addf(&where, " AND \"at\" >= $%d", p.n);
+	}
+	if (f && f->to) {
+		snprintf(to, sizeof to, "%.10sT99", f->to); /* after every time of that day */
+		p_text(&p, to);
+		sb_addf(&where, " AND \"at\" < $%d", p.n);
+	}
+	sb_addf(&sql, "SELECT count(*)%s", where.buf);
+	res = run(s, sql.buf, &p, err, "audit_log");
+	if (!res) {
+		rc = TG_EIO;
+		goto cleanup;
+	}
+	*total = (size_t)col_int(res, 0, 0);
+	PQclear(res);
+	sql.len = 0;
+	sb_addf(&sql, "SELECT " AUDIT_COLUMNS "%s ORDER BY \"seq\" DESC LIMIT $%d::bigint "
+		      "OFFSET $%d::bigint",
+		where.buf, p.n + 1, p.n + 2);
+	if (limit > (size_t)INT64_MAX)
+		p_text(&p, NULL);
+	else
+		p_int(&p, (int64_t)limit);
+	p_int(&p, offset > (size_t)INT64_MAX ? INT64_MAX : (int64_t)offset);
+	res = run(s, sql.buf, &p, err, "audit_log");
+	if (!res) {
+		rc = TG_EIO;
+		goto cleanup;
+	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		tg_audit_record r;
+		read_audit(res, i, &r);
+		fn(ctx, &r);
+	}
+cleanup:
+	PQclear(res);
+	sb_release(&where);
+	sb_release(&sql);
+	return rc;
+}
+
+/* The chain read in pages by seq (a national log does not fit one result). */
+struct audit_walk {
+	pg_store *s;
+	PGresult *res;
+	int i;
+	int64_t last;
+	bool done, failed;
+	tg_error *err;
+};
+
+#define AUDIT_PAGE 10000
+
+static int next_audit(void *vctx, tg_audit_record *out)
+{
+	struct audit_walk *w = vctx;
+	if (w->res && w->i >= PQntuples(w->res)) {
+		w->done = PQntuples(w->res) < AUDIT_PAGE;
+		PQclear(w->res);
+		w->res = NULL;
+	}
+	if (!w->res && !w->done) {
+		params p = {.n = 0};
+		p_int(&p, w->last);
+		p_int(&p, AUDIT_PAGE);
+		w->res = run(w->s,
+			     "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE \"seq\" > $1::bigint "
+			     "ORDER BY \"seq\" LIMIT $2::bigint",
+			     &p, w->err, "audit_log");
+		w->i = 0;
+		if (!w->res) {
+			w->failed = true;
+			return -1;
+		}
+	}
+	if (!w->res || w->i >= PQntuples(w->res))
+		return 0;
+	read_audit(w->res, w->i++, out);
+	w->last = out->seq;
+	return 1;
+}
+
+static int pg_audit_verify(tg_store *base, int64_t *bad_seq, int64_t *count, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	int64_t head, anchor;
+	unsigned char head_hash[TG_AUDIT_HASH_BYTES], anchor_hash[TG_AUDIT_HASH_BYTES];
+	bool head_set, anchor_set;
+	*bad_seq = 0;
+	*count = 0;
+	/* one snapshot */
+	int rc = exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL, err, "BEGIN");
+	if (rc)
+		return rc;
+	s->in_tx = true;
+	rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, head_hash, &head_set,
+			   err);
+	if (rc == TG_OK)
+		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor, anchor_hash,
+				   &anchor_set, err);
+	struct audit_walk w = {s, NULL, 0, INT64_MIN, false, false, err};
+	if (rc == TG_OK)
+		rc = audit_verify_from(next_audit, &w, anchor, anchor_set ? anchor_hash : NULL, head,
+				       head_set ? head_hash : NULL, bad_seq, count, err);
+	PQclear(w.res);
+	if (w.failed && rc == TG_OK)
+		rc = TG_EIO;
+	tx_rollback(s); /* read only */
+	return rc;
+}
+
+static int pg_audit_purge(tg_store *base, const char *before, int64_t *purged, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	tg_date d, latest = date_today() - AUDIT_KEEP_DAYS;
+	char latest_text[11], cut[32], seq_text[32], hash_hex[65] = "";
+	int64_t last = 0;
+	*purged = 0;
+	if (!before || date_parse(before, &d))
+		return tg_error_set(err, TG_EINVAL, "bad_date", "--before",
+				    "日期“%s”无效（应为 YYYY-MM-DD）", before ? before : "");
+	date_format(latest, latest_text);
+	if (d > latest)
+		return tg_error_set(err, TG_EINVAL, "audit_too_young", "--before",
+				    "审计记录须保存至少 %d 天：只能清除 %s 以前的记录", AUDIT_KEEP_DAYS,
+				    latest_text);
+	snprintf(cut, sizeof cut, "%sT00:00:00Z", before);
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	/* no append may slip in between */
+	rc = exec(s, "SELECT pg_advisory_xact_lock(" AUDIT_LOCK ")", NULL, err, "audit lock");
+	/* The oldest records only: everything up to the last one before the cut. */
+	params p = {.n = 0};
+	p_text(&p, cut);
+	PGresult *res = rc ? NULL
+			   : run(s,
+				 "SELECT \"seq\", \"hash\", (SELECT count(*) FROM audit_log WHERE "
+				 "\"seq\" <= m.\"seq\") FROM audit_log m WHERE \"seq\" = (SELECT "
+				 "max(\"seq\") FROM audit_log WHERE \"at\" < $1)",
+				 &p, err, "audit_log");
+	if (!res && rc == TG_OK)
+		rc = TG_EIO;
+	if (res && PQntuples(res)) {
+		last = col_int(res, 0, 0);
+		snprintf(hash_hex, sizeof hash_hex, "%s", PQgetvalue(res, 0, 1));
+		*purged = col_int(res, 0, 2);
+	}
+	PQclear(res);
+	if (rc == TG_OK && last) {
+		params q = {.n = 0};
+		p_int(&q, last);
+		rc = exec(s, "DELETE FROM audit_log WHERE \"seq\" <= $1", &q, err, "audit_log");
+		snprintf(seq_text, sizeof seq_text, "%lld", (long long)last);
+		if (rc == TG_OK)
+			rc = meta_set(s, "audit_anchor_seq", seq_text, err);
+		if (rc == TG_OK)
+			rc = meta_set(s, "audit_anchor_hash", hash_hex, err);
+	}
+	if (rc == TG_OK) {
+		char after[256];
+		snprintf(after, sizeof after,
+			 "{\"before\": \"%s\", \"purged\": %lld, \"anchor_seq\": %lld, "
+			 "\"anchor_hash\": \"%s\"}",
+			 before, (long long)*purged, (long long)last, hash_hex);
+		rc = audit_append(s, "audit_purge", NULL, "ok", NULL, after, err);
+	}
+	return tx_end(s, rc, err);
+}
+
+static int pg_setting_get(tg_store *base, const char *key, char *value, size_t size,
+			  tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_text(&p, key);
+	PGresult *res = run(s, "SELECT \"value\" FROM settings WHERE \"key\" = $1", &p, err,
+			    "settings");
+	if (!res)
+		return TG_EIO;
+	int rc = TG_OK;
+	if (PQntuples(res))
+		snprintf(value, size, "%s", PQgetvalue(res, 0, 0));
+	else
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_setting", key, "没有设置项“%s”", key);
+	PQclear(res);
+	return rc;
+}
+
+static int pg_setting_set(tg_store *base, const char *key, const char *value, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	char old[256] = "";
+	bool had = pg_setting_get(base, key, old, sizeof old, NULL) == TG_OK;
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	params p = {.n = 0};
+	p_text(&p, key);
+	p_text(&p, value);
+	p_text(&p, base->actor.user);
+	rc = exec(s,
+		  "INSERT INTO settings (\"key\", \"value\", \"updated_by\") VALUES ($1, $2, $3) "
+		  "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = excluded.\"value\", "
+		  "\"updated_by\" = excluded.\"updated_by\", \"updated_at\" = tg_now()",
+		  &p, err, "settings");
+	if (rc == TG_OK) {
+		strbuf b, a;
+		char object[96];
+		sb_init(&b);
+		sb_init(&a);
+		sb_addc(&b, '{');
+		sb_add_json_str(&b, key);
+		sb_adds(&b, ": ");
+		sb_add_json_str(&b, had ? old : NULL);
+		sb_addc(&b, '}');
+		sb_addc(&a, '{');
+		sb_add_json_str(&a, key);
+		sb_adds(&a, ": ");
+		sb_add_json_str(&a, value);
+		sb_addc(&a, '}');
+		snprintf(object, sizeof object, "settings/%s", key);
+		rc = audit_append(s, "setting", object, "ok", b.buf, a.buf, err);
+		sb_release(&b);
+		sb_release(&a);
+	}
+	return tx_end(s, rc, err);
+}
+
+static bool same_scope(const tg_user *x, const tg_user *y)
+{
+	return !strcmp(x->role, y->role) && !strcmp(x->unit, y->unit) &&
+	       !strcmp(x->association, y->association) && !strcmp(x->department, y->department);
+}
+
+static int pg_user_update(tg_store *base, const tg_user *u, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	tg_user old;
+	char object[96];
+	char *before = NULL, *after = NULL;
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	rc = pg_user_get(base, NULL, u->id, &old, err);
+	if (rc)
+		return tx_end(s, rc, err);
+	params p = {.n = 0};
+	p_int(&p, u->id);
+	p_text_or_null(&p, u->display_name);
+	p_text(&p, u->role);
+	p_text_or_null(&p, u->unit);
+	p_text_or_null(&p, u->association);
+	p_text_or_null(&p, u->department);
+	p_text(&p, u->password_hash);
+	p_text(&p, u->locked ? "t" : "f");
+	rc = exec(s,
+		  "UPDATE users SET \"display_name\" = $2, \"role\" = $3, \"unit\" = $4, "
+		  "\"association\" = $5, \"department\" = $6, \"password_hash\" = $7, "
+		  "\"locked\" = $8::boolean, \"locked_until\" = CASE WHEN $8::boolean "
+		  "THEN \"locked_until\" ELSE 0 END, \"failed_count\" = CASE WHEN $8::boolean "
+		  "THEN \"failed_count\" ELSE 0 END WHERE \"id\" = $1",
+		  &p, err, "users");
+	if (rc) {
+		if (!strcmp(s->sqlstate, "23503"))
+			rc = tg_error_set(err, TG_EINVAL, "dangling_ref", "unit",
+					  "指定的主管单位或协会不存在");
+		else if (!strcmp(s->sqlstate, "23514"))
+			rc = tg_error_set(err, TG_EINVAL, "bad_role", "role",
+					  "角色与主管单位、协会、职能部门不匹配");
+		return tx_end(s, rc, err);
+	}
+	snprintf(object, sizeof object, "users/%s", old.username);
+	before = user_json(&old);
+	tg_user now = *u;
+	snprintf(now.username, sizeof now.username, "%s", old.username);
+	after = user_json(&now);
+	bool scope = !same_scope(&old, u), lock = old.locked != u->locked,
+	     password = strcmp(old.password_hash, u->password_hash) != 0,
+	     name = strcmp(old.display_name, u->display_name) != 0;
+	if (scope)
+		rc = audit_append(s, "role_change", object, "ok", before, after, err);
+	if (rc == TG_OK && lock)
+		rc = audit_append(s, u->locked ? "user_lock" : "user_unlock", object, "ok", NULL,
+				  NULL, err);
+	if (rc == TG_OK && password)
+		rc = audit_append(s, "password_reset", object, "ok", NULL, NULL, err);
+	if (rc == TG_OK && name)
+		rc = audit_append(s, "user_update", object, "ok", before, after, err);
+	if (rc == TG_OK && (scope || lock || password)) {
+		params q = {.n = 0};
+		p_int(&q, u->id);
+		rc = exec(s, "DELETE FROM sessions WHERE \"user\" = $1", &q, err, "sessions");
+	}
+	free(before);
+	free(after);
+	return tx_end(s, rc, err);
+}
+
+static int pg_user_totp_set(tg_store *base, int64_t id, const char *secret, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	char ad[64], object[96];
+	char *sealed = NULL;
+	tg_user u;
+	int rc = secret ? need_key(s, err) : TG_OK;
+	snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
+	if (rc == TG_OK && secret)
+		rc = secret_seal(&s->key, secret, ad, &sealed, err);
+	if (rc == TG_OK)
+		rc = tx_begin(s, err);
+	if (rc) {
+		free(sealed);
+		return rc;
+	}
+	rc = pg_user_get(base, NULL, id, &u, err);
+	if (rc == TG_OK) {
+		params p = {.n = 0};
+		p_text_or_null(&p, sealed);
+		p_int(&p, id);
+		rc = exec(s, "UPDATE users SET \"totp_secret\" = $1, \"totp_last_step\" = 0 "
+			     "WHERE \"id\" = $2",
+			  &p, err, "users");
+	}
+	if (rc == TG_OK) {
+		snprintf(object, sizeof object, "users/%s", u.username);
+		rc = audit_append(s, secret ? "totp_set" : "totp_clear", object, "ok", NULL, NULL,
+				  err);
+	}
+	free(sealed);
+	return tx_end(s, rc, err);
+}
+
+static int pg_user_totp_get(tg_store *base, int64_t id, char *secret, size_t size,
+			    tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	char ad[64];
+	char *plain = NULL;
+	params p = {.n = 0};
+	p_int(&p, id);
+	PGresult *res = run(s, "SELECT \"totp_secret\" FROM users WHERE \"id\" = $1", &p, err,
+			    "users");
+	if (!res)
+		return TG_EIO;
+	int rc = TG_OK;
+	if (PQntuples(res) && !PQgetisnull(res, 0, 0)) {
+		snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
+		rc = need_key(s, err);
+		if (rc == TG_OK)
+			rc = secret_open(&s->key, PQgetvalue(res, 0, 0), ad, &plain, err);
+	} else {
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_totp", "", "该账户没有动态口令");
+	}
+	PQclear(res);
+	if (rc == TG_OK) {
+		snprintf(secret, size, "%s", plain);
+		sodium_memzero(plain, strlen(plain));
+	}
+	free(plain);
+	return rc;
+}
+
+static int pg_user_totp_used(tg_store *base, int64_t id, int64_t step_no, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_int(&p, id);
+	p_int(&p, step_no);
+	PGresult *res = run(s,
+			    "UPDATE users SET \"totp_last_step\" = $2::bigint WHERE \"id\" = $1 AND "
+			    "\"totp_last_step\" < $2::bigint",
+			    &p, err, "users");
+	if (!res)
+		return TG_EIO;
+	int rc = TG_OK;
+	if (!strcmp(PQcmdTuples(res), "0"))
+		rc = tg_error_set(err, TG_ECONFLICT, "totp_reused", "totp",
+				  "该动态口令已使用过，请等待下一个口令");
+	PQclear(res);
+	return rc;
+}
+
+static int open_number(pg_store *s, const char *id, const char *sealed, char **number,
+		       tg_error *err)
+{
+	char ad[96];
+	snprintf(ad, sizeof ad, "persons/%s", id);
+	int rc = need_key(s, err);
+	return rc ? rc : secret_open(&s->key, sealed, ad, number, err);
+}
+
+static int pg_person_reveal(tg_store *base, const char *id, char **number, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	char object[96];
+	*number = NULL;
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	params p = {.n = 0};
+	p_text(&p, id);
+	PGresult *res = run(s, "SELECT \"id_number\" FROM persons WHERE \"id\" = $1", &p, err,
+			    "persons");
+	if (!res)
+		rc = TG_EIO;
+	else if (PQntuples(res) && !PQgetisnull(res, 0, 0))
+		rc = open_number(s, id, PQgetvalue(res, 0, 0), number, err);
+	else if (PQntuples(res))
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_id_number", "id_number",
+				  "该人员没有登记公民身份号码");
+	else
+		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该人员记录");
+	PQclear(res);
+	snprintf(object, sizeof object, "persons/%s", id);
+	if (rc == TG_OK)
+		rc = audit_append(s, "reveal_id", object, "ok", NULL, NULL, err);
+	if (rc != TG_OK && *number) {
+		free(*number);
+		*number = NULL;
+	}
+	return tx_end(s, rc, err);
+}
+
+static int pg_reveal_id_numbers(tg_store *base, tg_register *r, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	size_t n = r->t[ARR_PERSONS].count, j = 0;
+	PGresult *res = run(s,
+			    "SELECT \"id\", \"id_number\" FROM persons WHERE \"id_number\" IS NOT NULL "
+			    "ORDER BY \"id\"",
+			    NULL, err, "persons");
+	if (!res)
+		return TG_EIO;
+	int rc = TG_OK;
+	/* Both in id order (the register as loaded, byte order): one merge. */
+	for (int i = 0; rc == TG_OK && i < PQntuples(res); i++) {
+		const char *id = PQgetvalue(res, i, 0);
+		while (j < n && strcmp(((tg_person *)register_row(r, ARR_PERSONS, j))->id, id) < 0)
+			j++;
+		if (j == n)
+			break;
+		tg_person *p = register_row(r, ARR_PERSONS, j);
+		if (strcmp(p->id, id))
+			continue;
+		char *plain = NULL;
+		rc = open_number(s, id, PQgetvalue(res, i, 1), &plain, err);
+		if (rc == TG_OK) {
+			p->id_number = arena_strdup(&r->arena, plain);
+			sodium_memzero(plain, strlen(plain));
+			free(plain);
+		}
+	}
+	PQclear(res);
+	return rc;
+}
+
+static void pg_close(tg_store *base)
+{
+	pg_store *s = (pg_store *)base;
+	if (s->slots)
+		forget_statements(s);
+	free(s->slots);
+	for (int a = 0; a < ARR_COUNT; a++) {
+		free(s->copy_out[a]);
+		free(s->select_one[a]);
+		free(s->insert[a]);
+		free(s->update[a]);
+		free(s->temp[a]);
+		free(s->copy_in[a]);
+		free(s->merge[a]);
+	}
+	PQfinish(s->db);
+	sodium_memzero(&s->key, sizeof s->key);
+	free(s->base.url);
+	free(s);
+}
+
+static const tg_store_ops pg_ops = {
+	.name = "postgresql",
+	.close = pg_close,
+	.load_register = pg_load_register,
+	.import = pg_import,
+	.get_plan = pg_get_plan,
+	.set_plan = pg_set_plan,
+	.count = pg_count,
+	.generation = pg_generation,
+	.record_get = pg_record_get,
+	.record_list = pg_record_list,
+	.record_in_scope = pg_record_in_scope,
+	.record_write = pg_record_write,
+	.import_as = pg_import_as,
+	.user_add = pg_user_add,
+	.user_get = pg_user_get,
+	.user_list = pg_user_list,
+	.user_login_result = pg_user_login_result,
+	.session_create = pg_session_create,
+	.session_get = pg_session_get,
+	.session_touch = pg_session_touch,
+	.session_delete = pg_session_delete,
+	.evidence_add = pg_evidence_add,
+	.evidence_get = pg_evidence_get,
+	.evidence_list = pg_evidence_list,
+	.evidence_attach = pg_evidence_attach,
+	.history = pg_history,
+	.audit_add = pg_audit_add,
+	.audit_list = pg_audit_list,
+	.audit_verify = pg_audit_verify,
+	.audit_purge = pg_audit_purge,
+	.setting_get = pg_setting_get,
+	.setting_set = pg_setting_set,
+	.user_update = pg_user_update,
+	.user_totp_set = pg_user_totp_set,
+	.user_totp_get = pg_user_totp_get,
+	.user_totp_used = pg_user_totp_used,
+	.person_reveal = pg_person_reveal,
+	.reveal_id_numbers = pg_reveal_id_numbers,
+};
+
+int store_pg_open(const char *conninfo, tg_store **out, tg_error *err)
+{
+	*out = NULL;
+	pg_store *s = calloc(1, sizeof *s);
+	if (!s)
+		return TG_ENOMEM;
+	s->base.ops = &pg_ops;
+	s->base.url = strdup(conninfo);
+	s->slots = calloc(STMT_SLOTS, sizeof *s->slots);
+	if (!s->base.url || !s->slots) {
+		pg_close(&s->base);
+		return TG_ENOMEM;
+	}
+	const char *keys[] = {"dbname", "fallback_application_name", NULL};
+	const char *values[] = {conninfo, "tuogou", NULL};
+	s->db = PQconnectdbParams(keys, values, 1);
+	if (!s->db || PQstatus(s->db) != CONNECTION_OK) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "%s", s->db ? PQerrorMessage(s->db) : "内存不足");
+		trim(msg);
+		pg_close(&s->base);
+		/* never echo the connection string: it may carry a password */
+		return tg_error_set(err, TG_EIO, "db_open", "--db", "无法连接 PostgreSQL 数据库：%s",
+				    msg);
+	}
+	PQsetNoticeProcessor(s->db, ignore_notice, NULL);
+	build_sql(s);
+	int rc = session_settings(s, err);
+	if (rc == TG_OK)
+		rc = load_key(s, err);
+	if (rc == TG_OK)
+		rc = migrate(s, err);
+	if (rc == TG_OK)
+		rc = fill_missing_pinyin(s, err);
+	if (rc == TG_OK)
+		rc = seal_left_plain(s, err);
+	if (rc != TG_OK) {
+		pg_close(&s->base);
+		return rc;
+	}
+	*out = &s->base;
+	return TG_OK;
+}

@@ -1,0 +1,118 @@
+// public.js: the public page (公示, /public/), no login: each association's
+// decoupling status, its credit-list status and the services the government
+// bought from it, from GET /api/v1/public/associations (docs/api.md).  No
+// person appears here: the API carries none.  Search by name or USCC, paged
+// on the server; the query stays in the address (?q=&page=) for links.
+
+import './style.css';
+import './public.css';
+import { h, replace } from './dom.js';
+import * as fmt from './fmt.js';
+
+const PER = 20;
+const root = document.getElementById('public');
+const params = new URLSearchParams(location.search);
+const state = { q: params.get('q') || '', page: Math.max(1, Number(params.get('page')) || 1) };
+
+const STAGE_CLASS = { accepted: 'st-done', summary_submitted: 'st-done', decoupled: 'st-done', plan_submitted: 'st-open', in_scope: 'st-open', registered: 'st-none' };
+
+async function fetchList() {
+  const qs = new URLSearchParams({ page: String(state.page), per_page: String(PER) });
+  if (state.q.trim()) qs.set('q', state.q.trim());
+  const res = await fetch(`/api/v1/public/associations?${qs}`, { credentials: 'omit' });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error((body && body.error && body.error.message) || `查询失败（${res.status}）`);
+  return body;
+}
+
+function stageCell(a) {
+  const lines = [h('span', { class: ['stage', STAGE_CLASS[a.stage] || 'st-none'] }, a.deregistered_on ? '已注销' : a.in_scope ? a.stage_name : '不在脱钩范围')];
+  if (a.decoupled_on) lines.push(h('div', { class: 'sub' }, `脱钩完成：${fmt.date(a.decoupled_on)}`));
+  if (a.accepted_on) lines.push(h('div', { class: 'sub' }, `验收：${fmt.date(a.accepted_on)}`));
+  return lines;
+}
+
+function creditCell(a) {
+  if (!a.credit_lists.length) return h('span', { class: 'credit-ok' }, h('span', { 'aria-hidden': 'true' }, '✓ '), '未列入');
+  return a.credit_lists.map((c) => h('div', { class: 'credit-listed' }, h('span', { 'aria-hidden': 'true' }, '✕ '), `列入${c.list_name}`, h('span', { class: 'sub' }, `（${fmt.date(c.on)}）`)));
+}
+
+function purchaseCell(a) {
+  if (!a.purchases.length) return h('span', { class: 'muted' }, '无');
+  return h('ul', { class: 'buys' }, a.purchases.map((p) => h('li', null, `${p.year}年 ${p.purchase_item || '购买服务'}`, h('span', { class: 'amount' }, fmt.money(p.amount)))));
+}
+
+function linkCell(a) {
+  if (!a.unit_name) return h('span', { class: 'muted' }, '无');
+  return [a.unit_name, h('div', { class: 'sub' }, [a.link_name ? `原${a.link_name}单位` : '原主管单位', a.link_cancelled_on ? `，${fmt.date(a.link_cancelled_on)}取消` : ''].join(''))];
+}
+
+function tile(label, value, note) {
+  return h('div', { class: 'tile', role: 'listitem' }, h('span', { class: 'tile-label' }, label), h('span', { class: 'tile-value' }, fmt.num(value)), h('span', { class: 'tile-note' }, note));
+}
+
+async function load(results, summaryBox, focus) {
+  replace(results, h('p', { class: 'loading', role: 'status' }, '正在查询…'));
+  let r;
+  try {
+    r = await fetchList();
+  } catch (e) {
+    replace(results, h('div', { class: 'alert alert-error', role: 'alert' }, e.message));
+    return;
+  }
+  const s = r.summary || {};
+  replace(summaryBox,
+    tile('在册协会', s.associations, '家'), tile('已完成脱钩', s.decoupled, '家'), tile('已验收', s.accepted, '家'),
+    tile('列入信用名录', s.credit_listed, '家（活动异常或严重违法失信）'), tile('承接政府购买服务', s.with_purchases, '家'));
+  const pages = Math.max(1, Math.ceil((r.total || 0) / PER));
+  const go = (p) => { state.page = p; sync(); load(results, summaryBox, true); };
+  const items = r.items || [];
+  replace(results,
+    items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data public-table' },
+      h('caption', null, `${state.q.trim() ? `名称含“${state.q.trim()}”的协会` : '全部协会'}（共 ${fmt.num(r.total)} 家，截至 ${fmt.date(r.as_of)}）`),
+      h('thead', null, h('tr', null, ['协会名称', '统一社会信用代码', '层级', '原主管单位', '脱钩情况', '信用名录', '政府购买服务'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, items.map((a) => h('tr', { dataset: { uscc: a.uscc } },
+        h('th', { scope: 'row' }, a.name),
+        h('td', { class: 'mono' }, a.uscc),
+        h('td', null, a.level_name || '—'),
+        h('td', null, linkCell(a)),
+        h('td', null, stageCell(a)),
+        h('td', null, creditCell(a)),
+        h('td', null, purchaseCell(a)))))))
+      : h('div', { class: 'empty' }, h('p', null, state.q.trim() ? '没有名称或统一社会信用代码含该文字的协会，请换一个关键字。' : '暂无公示信息。')),
+    pages > 1 ? h('nav', { class: 'pager', 'aria-label': '分页' },
+      h('span', { class: 'pager-info' }, `共 ${fmt.num(r.total)} 家，第 ${fmt.num(state.page)} / ${fmt.num(pages)} 页`),
+      h('button', { type: 'button', class: 'pager-btn', disabled: state.page <= 1, onclick: () => go(1) }, '首页'),
+      h('button', { type: 'button', class: 'pager-btn', disabled: state.page <= 1, onclick: () => go(state.page - 1) }, '上一页'),
+      h('button', { type: 'button', class: 'pager-btn', disabled: state.page >= pages, onclick: () => go(state.page + 1) }, '下一页'),
+      h('button', { type: 'button', class: 'pager-btn', disabled: state.page >= pages, onclick: () => go(pages) }, '末页')) : null);
+  if (focus) results.scrollIntoView({ block: 'start' });
+}
+
+function sync() {
+  const qs = new URLSearchParams();
+  if (state.q.trim()) qs.set('q', state.q.trim());
+  if (state.page > 1) qs.set('page', String(state.page));
+  history.replaceState(null, '', `${location.pathname}${qs.toString() ? `?${qs}` : ''}`);
+}
+
+function render() {
+  const search = h('input', { type: 'search', id: 'public-search', name: 'q', value: state.q, placeholder: '输入协会名称中的文字或统一社会信用代码', autocomplete: 'off', maxlength: '50' });
+  const results = h('div', { id: 'public-results' });
+  const summaryBox = h('div', { class: 'tiles public-tiles', role: 'list', id: 'public-summary' });
+  const form = h('form', { class: 'filters', role: 'search', 'aria-label': '查找协会' },
+    h('div', { class: 'field field-search' }, h('label', { for: 'public-search' }, '查找'), search, h('button', { type: 'submit', class: 'btn btn-primary' }, '查询')));
+  form.addEventListener('submit', (e) => { e.preventDefault(); state.q = search.value; state.page = 1; sync(); load(results, summaryBox); });
+  replace(root,
+    h('header', { class: 'topbar' },
+      h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, '行业协会商会脱钩公示')),
+      h('div', { class: 'topbar-public' }, h('a', { href: '/', class: 'on-dark-link' }, '工作人员登录'))),
+    h('main', { class: 'public-main', id: 'main' },
+      h('div', { class: 'page-head' }, h('h1', null, '行业协会商会与行政机关脱钩情况公示'),
+        h('p', { class: 'page-sub' }, '依据《洛阳市行业协会商会与行政机关脱钩实施方案》公开各协会的脱钩进展、信用名录状态和承接政府购买服务事项。本页不含任何个人信息。')),
+      summaryBox, form, results,
+      h('footer', { class: 'public-foot' }, h('p', null, '数据每次登记簿更新后自动刷新。信用名录指民政部门的活动异常名录和严重违法失信名单；政府购买服务为财政资金中以购买服务方式安排的事项。'))));
+  load(results, summaryBox);
+}
+
+render();
