@@ -41,6 +41,7 @@
 #include "ident.h"
 #include "secret.h"
 #include "store.h"
+#include "store_impl.h"
 #include "strbuf.h"
 
 extern const unsigned char tg_schema_pg[];
@@ -466,15 +467,6 @@ static int columns_sql(int a, strbuf *sb, enum column_form form)
 	return c.n;
 }
 
-static const char *key_columns(int a)
-{
-	if (a == ARR_ANNUAL_REPORTS)
-		return "\"association\", \"year\"";
-	if (a == ARR_ASSOCIATIONS)
-		return "\"uscc\"";
-	return "\"id\"";
-}
-
 /* The WHERE of one record by key, its parameters from $first. */
 static void key_where(int a, strbuf *sb, int first)
 {
@@ -504,7 +496,7 @@ static void build_sql(pg_store *s)
 		sb_init(&sb);
 		sb_adds(&sb, "COPY (SELECT ");
 		n = columns_sql(a, &sb, COL_SELECT);
-		sb_addf(&sb, "%s FROM %s ORDER BY %s) TO STDOUT", extra, t, key_columns(a));
+		sb_addf(&sb, "%s FROM %s ORDER BY %s) TO STDOUT", extra, t, store_key_columns(a));
 		s->copy_out[a] = sb_detach(&sb, NULL);
 		s->n_columns[a] = n;
 
@@ -559,7 +551,7 @@ static void build_sql(pg_store *s)
 		sb_addf(&sb, "%s) SELECT ", derived);
 		columns_sql(a, &sb, COL_NAME);
 		sb_addf(&sb, "%s FROM \"tg_in_%s\" ON CONFLICT (%s) DO UPDATE SET ", derived, t,
-			key_columns(a));
+			store_key_columns(a));
 		columns_sql(a, &sb, COL_EXCLUDED);
 		if (assoc)
 			sb_adds(&sb, ", \"name_pinyin\" = excluded.\"name_pinyin\"");
@@ -572,19 +564,6 @@ static void build_sql(pg_store *s)
 }
 
 /* ---- reading rows ---- */
-
-/* Birth date from characters 7-14 of a stored (validated) ID number. */
-static tg_date id_birth(const char *id)
-{
-	if (!id || strlen(id) != 18)
-		return TG_DATE_NONE;
-	int y = 0, m = 0, d = 0;
-	for (int i = 6; i < 10; i++)
-		y = y * 10 + (id[i] - '0');
-	m = (id[10] - '0') * 10 + (id[11] - '0');
-	d = (id[12] - '0') * 10 + (id[13] - '0');
-	return date_ymd_valid(y, m, d) ? date_from_ymd(y, m, d) : TG_DATE_NONE;
-}
 
 struct read_ctx {
 	const char *const *vals; /* text of each column, NULL for null */
@@ -880,12 +859,7 @@ static int copy_put(pg_store *s, strbuf *sb, tg_error *err, const char *what)
 }
 
 /* What a person's row stores for its ID number. */
-struct person_seal {
-	char *sealed; /* malloc'd, or NULL: no number */
-	char birth[11], masked[19];
-};
 static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, tg_error *err);
-static void person_seal_free(struct person_seal *ps);
 
 #define COPY_ROWS 4096 /* rows per COPY: a person's seal may need a query between */
 
@@ -959,7 +933,7 @@ static int copy_rows(pg_store *s, const tg_register *bundle, int a, tg_error *er
 		if (rc == TG_OK)
 			rc = copy_chunk(s, bundle, a, from, to, seals, err);
 		for (size_t i = from; seals && i < to; i++)
-			person_seal_free(&seals[i - from]);
+			store_person_seal_free(&seals[i - from]);
 	}
 	free(seals);
 	return rc;
@@ -1041,14 +1015,6 @@ static int meta_position(pg_store *s, const char *seq_key, const char *hash_key,
 	return rc == TG_ENOTFOUND ? TG_OK : rc;
 }
 
-static void utc_now(char out[24])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* Append one record for the actor; the caller holds a write transaction.
 ** The advisory lock makes the head read here the head written after, even
 ** with several servers writing at once. */
@@ -1073,7 +1039,7 @@ static int audit_append(pg_store *s, const char *event, const char *object, cons
 		head = anchor;
 		memcpy(r.prev, anchor_hash, sizeof r.prev);
 	}
-	utc_now(at);
+	store_utc_now(at);
 	r.seq = head + 1;
 	r.at = at;
 	r.user = who->user[0] ? who->user : "-";
@@ -1125,12 +1091,6 @@ static int need_key(pg_store *s, tg_error *err)
 			    s->key_path);
 }
 
-static void person_seal_free(struct person_seal *ps)
-{
-	free(ps->sealed);
-	memset(ps, 0, sizeof *ps);
-}
-
 /* Seal p's number, or (a masked number: the web form sent back what it
 ** was shown) keep the stored one when the masks agree. */
 static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, tg_error *err)
@@ -1170,7 +1130,7 @@ static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, 
 	rc = secret_seal(&s->key, p->id_number, ad, &ps->sealed, err);
 	if (rc)
 		return rc;
-	tg_date b = p->birth != TG_DATE_NONE ? p->birth : id_birth(p->id_number);
+	tg_date b = p->birth != TG_DATE_NONE ? p->birth : store_id_birth(p->id_number);
 	if (b != TG_DATE_NONE)
 		date_format(b, ps->birth);
 	ident_id_mask(p->id_number, ps->masked);
@@ -1217,7 +1177,7 @@ static int seal_plain_ids(pg_store *s, tg_error *err)
 			  "UPDATE persons SET \"id_number\" = $1, \"birth\" = $2, \"id_masked\" = $3 "
 			  "WHERE \"id\" = $4",
 			  &q, err, "persons");
-		person_seal_free(&ps);
+		store_person_seal_free(&ps);
 	}
 	PQclear(res);
 	return rc;
@@ -1274,25 +1234,6 @@ static int load_key(pg_store *s, tg_error *err)
 	int rc = secret_key_load(s->key_path, 1, &s->key, err);
 	s->have_key = rc == TG_OK;
 	return rc;
-}
-
-/* A record's JSON for the history and the audit log: ID numbers masked. */
-static char *record_json_masked(const tg_register *r, int a, const void *row)
-{
-	strbuf sb;
-	sb_init(&sb);
-	if (a == ARR_PERSONS) {
-		tg_person p = *(const tg_person *)row;
-		char masked[19];
-		if (p.id_number) {
-			ident_id_mask(p.id_number, masked);
-			p.id_number = masked;
-		}
-		bundle_write_record(r, a, &p, &sb);
-	} else {
-		bundle_write_record(r, a, row, &sb);
-	}
-	return sb_detach(&sb, NULL);
 }
 
 /* Fill the sort key of rows written by other tools (a restored dump, psql). */
@@ -1420,15 +1361,6 @@ static int pg_record_get(tg_store *base, int a, const char *key, tg_register *r,
 	return get_one((pg_store *)base, a, key, r, version, err);
 }
 
-/* The association a record belongs to, for the history. */
-static const char *row_association(int a, const void *row)
-{
-	if (a == ARR_ASSOCIATIONS)
-		return ((const tg_association *)row)->uscc;
-	const tg_field *f = schema_field(a, "association");
-	return f ? *(const char *const *)((const char *)row + f->off) : NULL;
-}
-
 static int write_insert(pg_store *s, int a, const void *row, const char *id_sealed,
 			tg_error *err)
 {
@@ -1529,15 +1461,15 @@ static int pg_record_write(tg_store *base, int a, const tg_register *r, size_t i
 				register_merge(current, &now);
 		}
 		if (rc == TG_OK) {
-			before = record_json_masked(&now, a, register_row(&now, a, 0));
+			before = store_record_json_masked(&now, a, register_row(&now, a, 0));
 			rc = write_update(s, a, row, key, ps.sealed, expected, version, err);
 		}
 	}
 	if (rc == TG_OK && a == ARR_PERSONS)
 		rc = person_derived(s, key, &ps, err);
 	if (rc == TG_OK) {
-		after = record_json_masked(r, a, row);
-		rc = add_change(s, user, tg_schema[a].key, key, row_association(a, row), before,
+		after = store_record_json_masked(r, a, row);
+		rc = add_change(s, user, tg_schema[a].key, key, store_row_association(a, row), before,
 				after, err);
 	}
 	if (rc == TG_OK)
@@ -1548,7 +1480,7 @@ static int pg_record_write(tg_store *base, int a, const tg_register *r, size_t i
 cleanup:
 	free(before);
 	free(after);
-	person_seal_free(&ps);
+	store_person_seal_free(&ps);
 	register_release(&now);
 	return rc;
 }
@@ -1671,19 +1603,6 @@ static void where_filter(int a, const tg_record_filter *f, strbuf *sql, params *
 	}
 }
 
-static void order_by(int a, const tg_list_query *q, strbuf *sql)
-{
-	const char *dir = q->desc ? " DESC" : "";
-	if (a == ARR_ASSOCIATIONS && q->sort && !strcmp(q->sort, "name"))
-		sb_addf(sql, " ORDER BY \"name_pinyin\"%s, \"uscc\"%s", dir, dir);
-	else if (a == ARR_ASSOCIATIONS && q->sort && !strcmp(q->sort, "registered_on"))
-		sb_addf(sql, " ORDER BY \"registered_on\"%s, \"uscc\"%s", dir, dir);
-	else if (a == ARR_ANNUAL_REPORTS)
-		sb_addf(sql, " ORDER BY \"association\"%s, \"year\"%s", dir, dir);
-	else
-		sb_addf(sql, " ORDER BY %s%s", key_columns(a), dir);
-}
-
 static int pg_record_list(tg_store *base, int a, const tg_list_query *q, tg_record_page *out,
 			  tg_error *err)
 {
@@ -1713,7 +1632,7 @@ static int pg_record_list(tg_store *base, int a, const tg_list_query *q, tg_reco
 	sb_adds(&sql, "SELECT ");
 	columns_sql(a, &sql, COL_SELECT);
 	sb_addf(&sql, "%s, \"version\"%s", a == ARR_PERSONS ? ", \"birth\"" : "", where.buf);
-	order_by(a, q, &sql);
+	store_order_by(a, q, &sql);
 	sb_addf(&sql, " LIMIT $%d::bigint OFFSET $%d::bigint", p.n + 1, p.n + 2);
 	if (q->limit > (size_t)INT64_MAX)
 		p_text(&p, NULL); /* LIMIT NULL: no limit */
@@ -1824,27 +1743,6 @@ static void read_user(const PGresult *res, int row, tg_user *u)
 	u->totp_last_step = col_int(res, row, 13);
 }
 
-/* An account as the audit log shows it (never the password hash). */
-static char *user_json(const tg_user *u)
-{
-	strbuf sb;
-	sb_init(&sb);
-	sb_adds(&sb, "{\"username\": ");
-	sb_add_json_str(&sb, u->username);
-	sb_adds(&sb, ", \"display_name\": ");
-	sb_add_json_str(&sb, u->display_name[0] ? u->display_name : NULL);
-	sb_adds(&sb, ", \"role\": ");
-	sb_add_json_str(&sb, u->role);
-	sb_adds(&sb, ", \"unit\": ");
-	sb_add_json_str(&sb, u->unit[0] ? u->unit : NULL);
-	sb_adds(&sb, ", \"association\": ");
-	sb_add_json_str(&sb, u->association[0] ? u->association : NULL);
-	sb_adds(&sb, ", \"department\": ");
-	sb_add_json_str(&sb, u->department[0] ? u->department : NULL);
-	sb_addf(&sb, ", \"locked\": %s}", u->locked ? "true" : "false");
-	return sb_detach(&sb, NULL);
-}
-
 static int pg_user_add(tg_store *base, const tg_user *u, tg_error *err)
 {
 	pg_store *s = (pg_store *)base;
@@ -1865,7 +1763,7 @@ static int pg_user_add(tg_store *base, const tg_user *u, tg_error *err)
 		  "VALUES ($1, $2, $3, $4, $5, $6, $7)",
 		  &p, err, "users");
 	if (rc == TG_OK) {
-		char object[96], *after = user_json(u);
+		char object[96], *after = store_user_json(u);
 		snprintf(object, sizeof object, "users/%s", u->username);
 		rc = audit_append(s, "user_add", object, "ok", NULL, after, err);
 		free(after);
@@ -2570,12 +2468,6 @@ static int pg_setting_set(tg_store *base, const char *key, const char *value, tg
 	return tx_end(s, rc, err);
 }
 
-static bool same_scope(const tg_user *x, const tg_user *y)
-{
-	return !strcmp(x->role, y->role) && !strcmp(x->unit, y->unit) &&
-	       !strcmp(x->association, y->association) && !strcmp(x->department, y->department);
-}
-
 static int pg_user_update(tg_store *base, const tg_user *u, tg_error *err)
 {
 	pg_store *s = (pg_store *)base;
@@ -2614,11 +2506,11 @@ static int pg_user_update(tg_store *base, const tg_user *u, tg_error *err)
 		return tx_end(s, rc, err);
 	}
 	snprintf(object, sizeof object, "users/%s", old.username);
-	before = user_json(&old);
+	before = store_user_json(&old);
 	tg_user now = *u;
 	snprintf(now.username, sizeof now.username, "%s", old.username);
-	after = user_json(&now);
-	bool scope = !same_scope(&old, u), lock = old.locked != u->locked,
+	after = store_user_json(&now);
+	bool scope = !store_same_scope(&old, u), lock = old.locked != u->locked,
 	     password = strcmp(old.password_hash, u->password_hash) != 0,
 	     name = strcmp(old.display_name, u->display_name) != 0;
 	if (scope)

@@ -41,6 +41,7 @@
 #include "ident.h"
 #include "secret.h"
 #include "store.h"
+#include "store_impl.h"
 #include "strbuf.h"
 
 extern const unsigned char tg_schema_sqlite[];
@@ -205,15 +206,6 @@ static void columns_sql(int a, strbuf *sb, const char *first, const char *next)
 	for_each_column(a, add_column, &c);
 }
 
-static const char *key_columns(int a)
-{
-	if (a == ARR_ANNUAL_REPORTS)
-		return "\"association\", \"year\"";
-	if (a == ARR_ASSOCIATIONS)
-		return "\"uscc\"";
-	return "\"id\"";
-}
-
 /* The WHERE of one record by key ("?" placeholders). */
 static const char *key_where(int a)
 {
@@ -282,7 +274,7 @@ static int prepare_statements(sqlite_store *s, tg_error *err)
 			columns_sql(a, &sb, "\"%s\"", ", \"%s\"");
 			sb_adds(&sb, ") VALUES (");
 			columns_sql(a, &sb, "?", ", ?");
-			sb_addf(&sb, ") ON CONFLICT (%s) DO UPDATE SET ", key_columns(a));
+			sb_addf(&sb, ") ON CONFLICT (%s) DO UPDATE SET ", store_key_columns(a));
 			columns_sql(a, &sb, "\"%s\" = excluded.\"%s\"", ", \"%s\" = excluded.\"%s\"");
 			sb_adds(&sb, ", \"version\" = \"version\" + 1, \"updated_at\" = "
 				     "strftime('%Y-%m-%dT%H:%M:%SZ','now')");
@@ -427,19 +419,6 @@ static void read_column(const tg_field *f, const char *column, void *vctx)
 	case FT_OBJECT:
 		break;
 	}
-}
-
-/* Birth date from characters 7-14 of a validated ID number. */
-static tg_date id_birth(const char *id)
-{
-	if (!id || strlen(id) != 18)
-		return TG_DATE_NONE;
-	int y = 0, m = 0, d = 0;
-	for (int i = 6; i < 10; i++)
-		y = y * 10 + (id[i] - '0');
-	m = (id[10] - '0') * 10 + (id[11] - '0');
-	d = (id[12] - '0') * 10 + (id[13] - '0');
-	return date_ymd_valid(y, m, d) ? date_from_ymd(y, m, d) : TG_DATE_NONE;
 }
 
 static tg_date column_date(sqlite3_stmt *st, int i)
@@ -675,14 +654,6 @@ static int meta_position(sqlite_store *s, const char *seq_key, const char *hash_
 	return rc == TG_ENOTFOUND ? TG_OK : rc;
 }
 
-static void utc_now(char out[24])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* Append one record for the actor; the caller holds a write transaction
 ** (BEGIN IMMEDIATE), so the head read here is the head written after. */
 static int audit_append(sqlite_store *s, const char *event, const char *object,
@@ -704,7 +675,7 @@ static int audit_append(sqlite_store *s, const char *event, const char *object,
 		head = anchor;
 		memcpy(r.prev, anchor_hash, sizeof r.prev);
 	}
-	utc_now(at);
+	store_utc_now(at);
 	r.seq = head + 1;
 	r.at = at;
 	r.user = who->user[0] ? who->user : "-";
@@ -755,16 +726,6 @@ static int need_key(sqlite_store *s, tg_error *err)
 }
 
 /* What a person's row stores for its ID number. */
-struct person_seal {
-	char *sealed; /* malloc'd, or NULL: no number */
-	char birth[11], masked[19];
-};
-
-static void person_seal_free(struct person_seal *ps)
-{
-	free(ps->sealed);
-	memset(ps, 0, sizeof *ps);
-}
 
 /* Seal p's number, or (a masked number: the web form sent back what it
 ** was shown) keep the stored one when the masks agree. */
@@ -805,7 +766,7 @@ static int person_seal(sqlite_store *s, const tg_person *p, struct person_seal *
 	rc = secret_seal(&s->key, p->id_number, ad, &ps->sealed, err);
 	if (rc)
 		return rc;
-	tg_date b = p->birth != TG_DATE_NONE ? p->birth : id_birth(p->id_number);
+	tg_date b = p->birth != TG_DATE_NONE ? p->birth : store_id_birth(p->id_number);
 	if (b != TG_DATE_NONE)
 		date_format(b, ps->birth);
 	ident_id_mask(p->id_number, ps->masked);
@@ -867,7 +828,7 @@ static int seal_plain_ids(sqlite_store *s, tg_error *err)
 			rc = db_error(s, err, "persons");
 		sqlite3_reset(upd);
 		sqlite3_clear_bindings(upd);
-		person_seal_free(&ps);
+		store_person_seal_free(&ps);
 	}
 	register_release(&tmp);
 out:
@@ -899,25 +860,6 @@ static int load_key(sqlite_store *s, tg_error *err)
 	int rc = secret_key_load(s->key_path, 1, &s->key, err);
 	s->have_key = rc == TG_OK;
 	return rc;
-}
-
-/* A record's JSON for the history and the audit log: ID numbers masked. */
-static char *record_json_masked(const tg_register *r, int a, const void *row)
-{
-	strbuf sb;
-	sb_init(&sb);
-	if (a == ARR_PERSONS) {
-		tg_person p = *(const tg_person *)row;
-		char masked[19];
-		if (p.id_number) {
-			ident_id_mask(p.id_number, masked);
-			p.id_number = masked;
-		}
-		bundle_write_record(r, a, &p, &sb);
-	} else {
-		bundle_write_record(r, a, row, &sb);
-	}
-	return sb_detach(&sb, NULL);
 }
 
 static int set_pinyin(sqlite_store *s, const char *uscc, const char *name, tg_error *err)
@@ -1024,7 +966,7 @@ static int sqlite_import_as(tg_store *base, const tg_register *bundle, const cha
 			sqlite3_clear_bindings(st);
 			if (step == SQLITE_DONE && a == ARR_PERSONS)
 				rc = person_derived(s, ((const tg_person *)c.row)->id, &ps, err);
-			person_seal_free(&ps);
+			store_person_seal_free(&ps);
 			if (rc)
 				break;
 			if (step != SQLITE_DONE) {
@@ -1125,15 +1067,6 @@ static int sqlite_record_get(tg_store *base, int a, const char *key, tg_register
 	return get_one((sqlite_store *)base, a, key, r, version, err);
 }
 
-/* The association a record belongs to, for the history. */
-static const char *row_association(int a, const void *row)
-{
-	if (a == ARR_ASSOCIATIONS)
-		return ((const tg_association *)row)->uscc;
-	const tg_field *f = schema_field(a, "association");
-	return f ? *(const char *const *)((const char *)row + f->off) : NULL;
-}
-
 static int write_insert(sqlite_store *s, int a, const void *row, const char *id_sealed,
 			tg_error *err)
 {
@@ -1222,7 +1155,7 @@ static int sqlite_record_write(tg_store *base, int a, const tg_register *r, size
 				register_merge(current, &now);
 		}
 		if (rc == TG_OK) {
-			before = record_json_masked(&now, a, register_row(&now, a, 0));
+			before = store_record_json_masked(&now, a, register_row(&now, a, 0));
 			rc = write_update(s, a, row, key, ps.sealed, expected, version, err);
 		}
 	}
@@ -1231,8 +1164,8 @@ static int sqlite_record_write(tg_store *base, int a, const tg_register *r, size
 	if (rc == TG_OK && a == ARR_ASSOCIATIONS)
 		rc = set_pinyin(s, key, ((const tg_association *)row)->name, err);
 	if (rc == TG_OK) {
-		after = record_json_masked(r, a, row);
-		rc = add_change(s, user, tg_schema[a].key, key, row_association(a, row), before,
+		after = store_record_json_masked(r, a, row);
+		rc = add_change(s, user, tg_schema[a].key, key, store_row_association(a, row), before,
 				after, err);
 	}
 	if (rc == TG_OK)
@@ -1246,7 +1179,7 @@ static int sqlite_record_write(tg_store *base, int a, const tg_register *r, size
 out:
 	free(before);
 	free(after);
-	person_seal_free(&ps);
+	store_person_seal_free(&ps);
 	register_release(&now);
 	return rc;
 }
@@ -1386,19 +1319,6 @@ static void bind_all(sqlite3_stmt *st, const binds *b)
 		sqlite3_bind_text(st, i + 1, b->v[i], -1, SQLITE_TRANSIENT);
 }
 
-static void order_by(int a, const tg_list_query *q, strbuf *sql)
-{
-	const char *dir = q->desc ? " DESC" : "";
-	if (a == ARR_ASSOCIATIONS && q->sort && !strcmp(q->sort, "name"))
-		sb_addf(sql, " ORDER BY \"name_pinyin\"%s, \"uscc\"%s", dir, dir);
-	else if (a == ARR_ASSOCIATIONS && q->sort && !strcmp(q->sort, "registered_on"))
-		sb_addf(sql, " ORDER BY \"registered_on\"%s, \"uscc\"%s", dir, dir);
-	else if (a == ARR_ANNUAL_REPORTS)
-		sb_addf(sql, " ORDER BY \"association\"%s, \"year\"%s", dir, dir);
-	else
-		sb_addf(sql, " ORDER BY %s%s", key_columns(a), dir);
-}
-
 static int sqlite_record_list(tg_store *base, int a, const tg_list_query *q, tg_record_page *out,
 			      tg_error *err)
 {
@@ -1427,7 +1347,7 @@ static int sqlite_record_list(tg_store *base, int a, const tg_list_query *q, tg_
 	sb_adds(&sql, "SELECT ");
 	select_columns(a, &sql);
 	sb_addf(&sql, ", \"version\"%s", where.buf);
-	order_by(a, q, &sql);
+	store_order_by(a, q, &sql);
 	sb_addf(&sql, " LIMIT ?%d OFFSET ?%d", b.n + 1, b.n + 2);
 	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
 		rc = db_error(s, err, tg_schema[a].key);
@@ -1528,27 +1448,6 @@ static void read_user(sqlite3_stmt *st, tg_user *u)
 	u->totp_last_step = sqlite3_column_int64(st, 13);
 }
 
-/* An account as the audit log shows it (never the password hash). */
-static char *user_json(const tg_user *u)
-{
-	strbuf sb;
-	sb_init(&sb);
-	sb_adds(&sb, "{\"username\": ");
-	sb_add_json_str(&sb, u->username);
-	sb_adds(&sb, ", \"display_name\": ");
-	sb_add_json_str(&sb, u->display_name[0] ? u->display_name : NULL);
-	sb_adds(&sb, ", \"role\": ");
-	sb_add_json_str(&sb, u->role);
-	sb_adds(&sb, ", \"unit\": ");
-	sb_add_json_str(&sb, u->unit[0] ? u->unit : NULL);
-	sb_adds(&sb, ", \"association\": ");
-	sb_add_json_str(&sb, u->association[0] ? u->association : NULL);
-	sb_adds(&sb, ", \"department\": ");
-	sb_add_json_str(&sb, u->department[0] ? u->department : NULL);
-	sb_addf(&sb, ", \"locked\": %s}", u->locked ? "true" : "false");
-	return sb_detach(&sb, NULL);
-}
-
 static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
 {
 	sqlite_store *s = (sqlite_store *)base;
@@ -1569,7 +1468,7 @@ static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (step == SQLITE_DONE) {
-		char object[96], *after = user_json(u);
+		char object[96], *after = store_user_json(u);
 		snprintf(object, sizeof object, "users/%s", u->username);
 		int rc = audit_append(s, "user_add", object, "ok", NULL, after, err);
 		free(after);
@@ -2293,12 +2192,6 @@ static int sqlite_setting_set(tg_store *base, const char *key, const char *value
 	return in_write(s, rc);
 }
 
-static bool same_scope(const tg_user *x, const tg_user *y)
-{
-	return !strcmp(x->role, y->role) && !strcmp(x->unit, y->unit) &&
-	       !strcmp(x->association, y->association) && !strcmp(x->department, y->department);
-}
-
 static int sqlite_user_update(tg_store *base, const tg_user *u, tg_error *err)
 {
 	sqlite_store *s = (sqlite_store *)base;
@@ -2338,11 +2231,11 @@ static int sqlite_user_update(tg_store *base, const tg_user *u, tg_error *err)
 		return in_write(s, rc);
 	}
 	snprintf(object, sizeof object, "users/%s", old.username);
-	before = user_json(&old);
+	before = store_user_json(&old);
 	tg_user now = *u;
 	snprintf(now.username, sizeof now.username, "%s", old.username);
-	after = user_json(&now);
-	bool scope = !same_scope(&old, u), lock = old.locked != u->locked,
+	after = store_user_json(&now);
+	bool scope = !store_same_scope(&old, u), lock = old.locked != u->locked,
 	     password = strcmp(old.password_hash, u->password_hash) != 0,
 	     name = strcmp(old.display_name, u->display_name) != 0;
 	if (scope)

@@ -1,0 +1,41 @@
+/*
+** store_impl.h: what the storage backends share and nothing else uses.
+**
+** The helpers below do not depend on the database: the masked JSON of a
+** record for the history and the audit log, the order of list queries,
+** the birth date kept beside a sealed ID number.  store_sqlite.c and
+** store_pg.c both call them, so the two backends cannot drift apart.
+*/
+#ifndef TG_STORE_IMPL_H
+#define TG_STORE_IMPL_H
+
+#include <stdbool.h>
+
+#include "store.h"
+#include "strbuf.h"
+
+/* An ID number as it is written: sealed, plus what is kept in clear. */
+struct person_seal {
+	char *sealed; /* malloc'd, or NULL: no number */
+	char birth[11], masked[19];
+};
+void store_person_seal_free(struct person_seal *ps);
+
+/* Birth date from characters 7-14 of a validated ID number. */
+tg_date store_id_birth(const char *id);
+/* The key columns of an array's table, quoted: "\"uscc\"" ... */
+const char *store_key_columns(int a);
+/* " ORDER BY ..." of a list query. */
+void store_order_by(int a, const tg_list_query *q, strbuf *sql);
+/* A record's JSON for the history and the audit log: ID numbers masked. */
+char *store_record_json_masked(const tg_register *r, int a, const void *row);
+/* The association a record belongs to, for the history. */
+const char *store_row_association(int a, const void *row);
+/* Whether two accounts have the same role and scope. */
+bool store_same_scope(const tg_user *x, const tg_user *y);
+/* An account as the audit log shows it (never the password hash). */
+char *store_user_json(const tg_user *u);
+/* Now, UTC, "2026-11-27T08:43:11Z". */
+void store_utc_now(char out[24]);
+
+#endif
