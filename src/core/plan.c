@@ -207,6 +207,7 @@ void plan_param_value(const tg_plan *plan, const char *name, char *out, size_t s
 struct loader {
 	tg_plan *plan;
 	tg_errors *errs;
+	bool seen_param[N_PARAMS]; /* each parameter given once */
 };
 
 static const char *get_str(struct loader *L, json_t *obj, const char *key, const char *path,
@@ -258,31 +259,47 @@ static json_t *get_array(struct loader *L, json_t *root, const char *key, bool r
 	return v;
 }
 
-static void load_clauses(struct loader *L, json_t *arr)
+/* Walk the objects of one of the plan's arrays: each must be an object
+** with only the listed keys; fn reads it, given its path ("rules[3]"). */
+typedef void (*item_fn)(struct loader *L, json_t *o, const char *path);
+
+static void for_each_item(struct loader *L, json_t *arr, const char *name,
+			  const char *const *keys, item_fn fn)
 {
-	static const char *const keys[] = {"id", "cite", "heading", "text", "uncertain", NULL};
-	tg_plan *plan = L->plan;
 	size_t i;
-	json_t *c;
-	plan->clauses = arena_alloc(&plan->arena, (json_array_size(arr) + 1) * sizeof *plan->clauses);
-	json_array_foreach(arr, i, c) {
+	json_t *o;
+	json_array_foreach(arr, i, o) {
 		char p[64];
-		snprintf(p, sizeof p, "clauses[%zu]", i);
-		if (!json_is_object(c)) {
+		snprintf(p, sizeof p, "%s[%zu]", name, i);
+		if (!json_is_object(o)) {
 			tg_errors_add(L->errs, "bad_type", p, "应为对象");
 			continue;
 		}
-		check_keys(L, c, p, keys);
-		tg_clause *cl = &plan->clauses[plan->n_clauses++];
-		cl->id = get_str(L, c, "id", p, true);
-		cl->cite = get_str(L, c, "cite", p, true);
-		cl->heading = get_str(L, c, "heading", p, true);
-		cl->text = get_str(L, c, "text", p, true);
-		cl->uncertain = get_str(L, c, "uncertain", p, false);
-		for (size_t j = 0; cl->id && j + 1 < plan->n_clauses; j++)
-			if (plan->clauses[j].id && !strcmp(plan->clauses[j].id, cl->id))
-				tg_errors_add(L->errs, "duplicate_id", p, "条款编号“%s”重复", cl->id);
+		check_keys(L, o, p, keys);
+		fn(L, o, p);
 	}
+}
+
+static void read_clause(struct loader *L, json_t *c, const char *p)
+{
+	tg_plan *plan = L->plan;
+	tg_clause *cl = &plan->clauses[plan->n_clauses++];
+	cl->id = get_str(L, c, "id", p, true);
+	cl->cite = get_str(L, c, "cite", p, true);
+	cl->heading = get_str(L, c, "heading", p, true);
+	cl->text = get_str(L, c, "text", p, true);
+	cl->uncertain = get_str(L, c, "uncertain", p, false);
+	for (size_t j = 0; cl->id && j + 1 < plan->n_clauses; j++)
+		if (plan->clauses[j].id && !strcmp(plan->clauses[j].id, cl->id))
+			tg_errors_add(L->errs, "duplicate_id", p, "条款编号“%s”重复", cl->id);
+}
+
+static void load_clauses(struct loader *L, json_t *arr)
+{
+	static const char *const keys[] = {"id", "cite", "heading", "text", "uncertain", NULL};
+	L->plan->clauses = arena_alloc(&L->plan->arena,
+				       (json_array_size(arr) + 1) * sizeof *L->plan->clauses);
+	for_each_item(L, arr, "clauses", keys, read_clause);
 }
 
 static void load_param_value(struct loader *L, const struct param_def *d, json_t *v,
@@ -329,140 +346,115 @@ static void load_param_value(struct loader *L, const struct param_def *d, json_t
 			      type_hint(d->type));
 }
 
+static void read_param(struct loader *L, json_t *o, const char *p)
+{
+	tg_plan *plan = L->plan;
+	const char *name = get_str(L, o, "name", p, true);
+	const char *type = get_str(L, o, "type", p, true);
+	if (!name)
+		return;
+	const struct param_def *d = param_def(name);
+	if (!d) {
+		tg_errors_add(L->errs, "unknown_parameter", p, "未知参数“%s”", name);
+		return;
+	}
+	size_t k = (size_t)(d - param_defs);
+	if (L->seen_param[k]) {
+		tg_errors_add(L->errs, "duplicate_id", p, "参数“%s”重复", name);
+		return;
+	}
+	L->seen_param[k] = true;
+	if (type && strcmp(type, type_name(d->type)))
+		tg_errors_add(L->errs, "bad_type", p, "参数 %s 的类型应为 %s", name, type_name(d->type));
+	load_param_value(L, d, json_object_get(o, "value"), p);
+	tg_param_info *info = &plan->params[plan->n_params++];
+	info->name = d->name;
+	info->type = d->type;
+	info->clause = get_str(L, o, "clause", p, false);
+	info->label = get_str(L, o, "label", p, false);
+	info->note = get_str(L, o, "note", p, false);
+}
+
 static void load_params(struct loader *L, json_t *arr)
 {
 	static const char *const keys[] = {"name", "type", "value", "clause", "label", "note", NULL};
-	tg_plan *plan = L->plan;
-	bool seen[N_PARAMS] = {false};
-	size_t i;
-	json_t *o;
-	plan->params = arena_alloc(&plan->arena, N_PARAMS * sizeof *plan->params);
-	json_array_foreach(arr, i, o) {
-		char p[64];
-		snprintf(p, sizeof p, "parameters[%zu]", i);
-		if (!json_is_object(o)) {
-			tg_errors_add(L->errs, "bad_type", p, "应为对象");
-			continue;
-		}
-		check_keys(L, o, p, keys);
-		const char *name = get_str(L, o, "name", p, true);
-		const char *type = get_str(L, o, "type", p, true);
-		if (!name)
-			continue;
-		const struct param_def *d = param_def(name);
-		if (!d) {
-			tg_errors_add(L->errs, "unknown_parameter", p, "未知参数“%s”", name);
-			continue;
-		}
-		size_t k = (size_t)(d - param_defs);
-		if (seen[k]) {
-			tg_errors_add(L->errs, "duplicate_id", p, "参数“%s”重复", name);
-			continue;
-		}
-		seen[k] = true;
-		if (type && strcmp(type, type_name(d->type)))
-			tg_errors_add(L->errs, "bad_type", p, "参数 %s 的类型应为 %s", name,
-				      type_name(d->type));
-		load_param_value(L, d, json_object_get(o, "value"), p);
-		tg_param_info *info = &plan->params[plan->n_params++];
-		info->name = d->name;
-		info->type = d->type;
-		info->clause = get_str(L, o, "clause", p, false);
-		info->label = get_str(L, o, "label", p, false);
-		info->note = get_str(L, o, "note", p, false);
-	}
+	L->plan->params = arena_alloc(&L->plan->arena, N_PARAMS * sizeof *L->plan->params);
+	for_each_item(L, arr, "parameters", keys, read_param);
 	for (size_t k = 0; k < N_PARAMS; k++)
-		if (!seen[k])
+		if (!L->seen_param[k])
 			tg_errors_add(L->errs, "required", "parameters", "缺少参数“%s”",
 				      param_defs[k].name);
+}
+
+static void read_batch(struct loader *L, json_t *o, const char *p)
+{
+	tg_plan_batch *b = &L->plan->batches[L->plan->n_batches++];
+	b->id = get_str(L, o, "id", p, true);
+	b->name = get_str(L, o, "name", p, false);
+	b->due = TG_DATE_NONE;
+	const char *due = get_str(L, o, "due", p, false);
+	if (due && date_parse(due, &b->due))
+		tg_errors_add(L->errs, "bad_date", p, "batches 的 due 不是有效日期");
 }
 
 static void load_batches(struct loader *L, json_t *arr)
 {
 	static const char *const keys[] = {"id", "name", "due", NULL};
+	L->plan->batches = arena_alloc(&L->plan->arena,
+				       (json_array_size(arr) + 1) * sizeof *L->plan->batches);
+	for_each_item(L, arr, "batches", keys, read_batch);
+}
+
+static void read_separation(struct loader *L, json_t *o, const char *p)
+{
 	tg_plan *plan = L->plan;
-	size_t i;
-	json_t *o;
-	plan->batches = arena_alloc(&plan->arena, (json_array_size(arr) + 1) * sizeof *plan->batches);
-	json_array_foreach(arr, i, o) {
-		char p[64];
-		snprintf(p, sizeof p, "batches[%zu]", i);
-		if (!json_is_object(o)) {
-			tg_errors_add(L->errs, "bad_type", p, "应为对象");
+	tg_separation *s = &plan->separations[plan->n_separations++];
+	s->id = get_str(L, o, "id", p, true);
+	s->name = get_str(L, o, "name", p, true);
+	json_t *cl = json_object_get(o, "clauses");
+	if (!json_is_array(cl)) {
+		tg_errors_add(L->errs, "required", p, "separations 须有 clauses 数组");
+		return;
+	}
+	s->clauses = arena_alloc(&plan->arena, (json_array_size(cl) + 1) * sizeof *s->clauses);
+	size_t j;
+	json_t *c;
+	json_array_foreach(cl, j, c) {
+		if (!json_is_string(c) || !plan_clause(plan, json_string_value(c))) {
+			tg_errors_add(L->errs, "dangling_ref", p, "clauses[%zu] 不是方案中的条款", j);
 			continue;
 		}
-		check_keys(L, o, p, keys);
-		tg_plan_batch *b = &plan->batches[plan->n_batches++];
-		b->id = get_str(L, o, "id", p, true);
-		b->name = get_str(L, o, "name", p, false);
-		b->due = TG_DATE_NONE;
-		const char *due = get_str(L, o, "due", p, false);
-		if (due && date_parse(due, &b->due))
-			tg_errors_add(L->errs, "bad_date", p, "batches 的 due 不是有效日期");
+		s->clauses[s->n_clauses++] = arena_strdup(&plan->arena, json_string_value(c));
 	}
 }
 
 static void load_separations(struct loader *L, json_t *arr)
 {
 	static const char *const keys[] = {"id", "name", "clauses", NULL};
+	L->plan->separations = arena_alloc(&L->plan->arena,
+					   (json_array_size(arr) + 1) * sizeof *L->plan->separations);
+	for_each_item(L, arr, "separations", keys, read_separation);
+}
+
+static void read_rule(struct loader *L, json_t *o, const char *p)
+{
 	tg_plan *plan = L->plan;
-	size_t i;
-	json_t *o;
-	plan->separations = arena_alloc(&plan->arena,
-					(json_array_size(arr) + 1) * sizeof *plan->separations);
-	json_array_foreach(arr, i, o) {
-		char p[64];
-		snprintf(p, sizeof p, "separations[%zu]", i);
-		if (!json_is_object(o)) {
-			tg_errors_add(L->errs, "bad_type", p, "应为对象");
-			continue;
-		}
-		check_keys(L, o, p, keys);
-		tg_separation *s = &plan->separations[plan->n_separations++];
-		s->id = get_str(L, o, "id", p, true);
-		s->name = get_str(L, o, "name", p, true);
-		json_t *cl = json_object_get(o, "clauses");
-		if (!json_is_array(cl)) {
-			tg_errors_add(L->errs, "required", p, "separations 须有 clauses 数组");
-			continue;
-		}
-		s->clauses = arena_alloc(&plan->arena, (json_array_size(cl) + 1) * sizeof *s->clauses);
-		size_t j;
-		json_t *c;
-		json_array_foreach(cl, j, c) {
-			if (!json_is_string(c) || !plan_clause(plan, json_string_value(c))) {
-				tg_errors_add(L->errs, "dangling_ref", p, "clauses[%zu] 不是方案中的条款", j);
-				continue;
-			}
-			s->clauses[s->n_clauses++] = arena_strdup(&plan->arena, json_string_value(c));
-		}
-	}
+	tg_plan_rule *r = &plan->rules[plan->n_rules++];
+	r->id = get_str(L, o, "id", p, true);
+	r->clause = get_str(L, o, "clause", p, true);
+	r->basis = get_str(L, o, "basis", p, false);
+	r->title = get_str(L, o, "title", p, false);
+	if (r->clause && !plan_clause(plan, r->clause))
+		tg_errors_add(L->errs, "dangling_ref", p, "规则 %s 引用的条款“%s”不在方案中",
+			      r->id ? r->id : "?", r->clause);
 }
 
 static void load_rules(struct loader *L, json_t *arr)
 {
 	static const char *const keys[] = {"id", "clause", "basis", "title", NULL};
-	tg_plan *plan = L->plan;
-	size_t i;
-	json_t *o;
-	plan->rules = arena_alloc(&plan->arena, (json_array_size(arr) + 1) * sizeof *plan->rules);
-	json_array_foreach(arr, i, o) {
-		char p[64];
-		snprintf(p, sizeof p, "rules[%zu]", i);
-		if (!json_is_object(o)) {
-			tg_errors_add(L->errs, "bad_type", p, "应为对象");
-			continue;
-		}
-		check_keys(L, o, p, keys);
-		tg_plan_rule *r = &plan->rules[plan->n_rules++];
-		r->id = get_str(L, o, "id", p, true);
-		r->clause = get_str(L, o, "clause", p, true);
-		r->basis = get_str(L, o, "basis", p, false);
-		r->title = get_str(L, o, "title", p, false);
-		if (r->clause && !plan_clause(plan, r->clause))
-			tg_errors_add(L->errs, "dangling_ref", p, "规则 %s 引用的条款“%s”不在方案中",
-				      r->id ? r->id : "?", r->clause);
-	}
+	L->plan->rules = arena_alloc(&L->plan->arena,
+				     (json_array_size(arr) + 1) * sizeof *L->plan->rules);
+	for_each_item(L, arr, "rules", keys, read_rule);
 }
 
 static void load_root(struct loader *L, json_t *root)
@@ -527,7 +519,7 @@ int plan_load_buffer(const char *buf, size_t len, tg_plan **out, tg_errors *errs
 	}
 	arena_init(&plan->arena);
 	size_t before = errs->total;
-	struct loader L = {plan, errs};
+	struct loader L = {plan, errs, {false}};
 	load_root(&L, root);
 	json_decref(root);
 	if (errs->total > before) {
