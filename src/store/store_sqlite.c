@@ -270,12 +270,19 @@ static int prepare_statements(sqlite_store *s, tg_error *err)
 					    &s->select[a], NULL);
 		sb.len = 0;
 		if (rc == SQLITE_OK) {
+			/* persons also carry what is kept in clear beside the sealed
+			** number (birth date, masked number): one statement a row */
+			bool person = a == ARR_PERSONS;
 			sb_addf(&sb, "INSERT INTO %s (", tg_schema[a].key);
 			columns_sql(a, &sb, "\"%s\"", ", \"%s\"");
-			sb_adds(&sb, ") VALUES (");
+			sb_adds(&sb, person ? ", \"birth\", \"id_masked\") VALUES (" : ") VALUES (");
 			columns_sql(a, &sb, "?", ", ?");
-			sb_addf(&sb, ") ON CONFLICT (%s) DO UPDATE SET ", store_key_columns(a));
+			sb_addf(&sb, "%s) ON CONFLICT (%s) DO UPDATE SET ", person ? ", ?, ?" : "",
+				store_key_columns(a));
 			columns_sql(a, &sb, "\"%s\" = excluded.\"%s\"", ", \"%s\" = excluded.\"%s\"");
+			if (person)
+				sb_adds(&sb, ", \"birth\" = excluded.\"birth\", "
+					     "\"id_masked\" = excluded.\"id_masked\"");
 			sb_adds(&sb, ", \"version\" = \"version\" + 1, \"updated_at\" = "
 				     "strftime('%Y-%m-%dT%H:%M:%SZ','now')");
 			rc = sqlite3_prepare_v3(s->db, sb.buf, -1, SQLITE_PREPARE_PERSISTENT,
@@ -961,11 +968,13 @@ static int sqlite_import_as(tg_store *base, const tg_register *bundle, const cha
 				c.id_sealed = ps.sealed;
 			}
 			for_each_column(a, bind_column, &c);
+			if (a == ARR_PERSONS) {
+				bind_text_or_null(st, c.col + 1, ps.sealed ? ps.birth : NULL);
+				bind_text_or_null(st, c.col + 2, ps.sealed ? ps.masked : NULL);
+			}
 			int step = sqlite3_step(st);
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
-			if (step == SQLITE_DONE && a == ARR_PERSONS)
-				rc = person_derived(s, ((const tg_person *)c.row)->id, &ps, err);
 			store_person_seal_free(&ps);
 			if (rc)
 				break;
