@@ -87,6 +87,21 @@ static int read_string(tg_register *r, const tg_field *f, json_t *v, void *row,
 			tg_errors_add(errs, "bad_id", path, "编号过长（最多64个字节）");
 			return -1;
 		}
+		/* An id is also a path segment of the API (/api/v1/persons/{id})
+		** and a cell people type: no control characters, no "/", no
+		** spaces around it. */
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c < 0x20 || c == 0x7f || c == '/') {
+				tg_errors_add(errs, "bad_id", path,
+					      "编号中不能含有控制字符或“/”");
+				return -1;
+			}
+		}
+		if (n && (s[0] == ' ' || s[n - 1] == ' ')) {
+			tg_errors_add(errs, "bad_id", path, "编号首尾不能有空格");
+			return -1;
+		}
 	} else if (n > 4000) {
 		tg_errors_add(errs, "too_long", path, "文本过长（最多4000个字节）");
 		return -1;
@@ -325,6 +340,18 @@ void bundle_check_record(const tg_register *r, int a, const void *row, const cha
 	case ARR_ASSETS: {
 		const tg_asset *s = row;
 		check_after(s->from, s->to, path, "to", "终止日期", "起始日期", errs);
+		break;
+	}
+	case ARR_APPROPRIATIONS:
+	case ARR_ANNUAL_REPORTS: {
+		int64_t year = a == ARR_APPROPRIATIONS ? ((const tg_appropriation *)row)->year
+						       : ((const tg_annual_report *)row)->year;
+		if (year < 1900 || year > 2999) {
+			char p[256];
+			path_of(p, sizeof p, path, "year");
+			tg_errors_add(errs, "out_of_range", p, "年度“%lld”不在 1900—2999 之间",
+				      (long long)year);
+		}
 		break;
 	}
 	case ARR_CREDIT_LISTINGS: {

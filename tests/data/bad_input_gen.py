@@ -65,7 +65,7 @@ bundle("b_negative", assets=[{"id": "AB1", "association": USCC, "value": -5, "fr
 bundle("b_bad_money", assets=[{"id": "AB2", "association": USCC, "value": 1.001, "from": "2016-01-01"}])
 bundle("b_not_integer", annual_reports=[{"association": USCC, "year": 2017.5}])
 bundle("b_out_of_range", annual_reports=[{"association": USCC, "year": 2000000000}])
-# known gaps (reported): accepted today, should be refused
+# ids that cannot be a path segment, and years out of range: refused
 bundle("k_year_99999", annual_reports=[{"association": USCC, "year": 99999}])
 bundle("k_key_with_slash", persons=[{"id": "a/../b", "name": "某人"}])
 bundle("k_key_control_char", persons=[{"id": "PX\u0001", "name": "某人"}])
@@ -200,3 +200,4 @@ put("r_header_no_colon", b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nthis is n
 put("r_bare_lf", b"GET /healthz HTTP/1.1\nHost: 127.0.0.1\n\n")
 put("r_smuggle_space", b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length : 5\r\n\r\nhello")
 put("r_chunked_huge", b"POST /api/v1/persons HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nFFFFFFFFFFFFFFFF\r\nabc\r\n")
+put("r_method_utf8", b"G\xffT /api/v1/persons HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
