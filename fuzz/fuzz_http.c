@@ -19,7 +19,8 @@
 ** and @UCSRF@ those of a supervising unit's account, so that inputs reach
 ** past the login.  Any request must get a status between 200 and 599 with
 ** a body, never a crash, a leak or undefined behaviour; a 500 is a finding
-** too (the harness aborts on it).
+** too (the harness aborts on it), and so is a JSON answer that is not
+** valid JSON in UTF-8 (an error message echoing the request's bytes).
 */
 #include <dirent.h>
 #include <jansson.h>
@@ -188,6 +189,13 @@ static void setup(void)
 	login(&unit);
 }
 
+static bool json_loadb_ok(const char *body, size_t len)
+{
+	json_t *j = json_loadb(body, len, 0, NULL);
+	json_decref(j);
+	return j != NULL;
+}
+
 /* Header value with the placeholders replaced (malloc'd). */
 static char *expand(const char *v)
 {
@@ -296,6 +304,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "%u %s %s %.120s\n", ans.status, method, url, ans.body);
 	if (ans.status < 200 || ans.status > 599 || !ans.body)
 		abort();
+	/* every JSON answer is JSON: valid UTF-8 whatever the request echoed */
+	if (ans.content_type && !strncmp(ans.content_type, "application/json", 16) &&
+	    (!utf8_valid(ans.body, ans.body_len) || !json_loadb_ok(ans.body, ans.body_len))) {
+		fprintf(stderr, "fuzz_http: invalid JSON for %s %s: %s\n", method, url, ans.body);
+		abort();
+	}
 	if (ans.status == 500) {
 		fprintf(stderr, "fuzz_http: 500 for %s %s: %s\n", method, url, ans.body);
 		abort();

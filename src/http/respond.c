@@ -54,14 +54,41 @@ int reply_json(http_request *rq, unsigned status)
 	return reply(rq, status, "application/json; charset=utf-8");
 }
 
+/* Messages and paths echo what the client sent (a method, a date, a key),
+** cut to fit by %.20s or a fixed buffer, maybe in the middle of a
+** character: whatever their bytes, the JSON stays valid UTF-8 ('?' for
+** what is not; the fuzz harness of the server checks it). */
+static void utf8_scrub(char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (len <= n - i && utf8_valid(s + i, len)) {
+			i += len;
+		} else {
+			s[i++] = '?';
+		}
+	}
+}
+
+static void add_json_scrubbed(strbuf *out, const char *s)
+{
+	char *copy = s ? strdup(s) : NULL;
+	if (copy)
+		utf8_scrub(copy);
+	sb_add_json_str(out, copy ? copy : s);
+	free(copy);
+}
+
 void json_add_error(strbuf *out, const char *code, const char *message, const char *field)
 {
 	sb_adds(out, "{\"code\": ");
-	sb_add_json_str(out, code);
+	add_json_scrubbed(out, code);
 	sb_adds(out, ", \"message\": ");
-	sb_add_json_str(out, message);
+	add_json_scrubbed(out, message);
 	sb_adds(out, ", \"field\": ");
-	sb_add_json_str(out, field && *field ? field : NULL);
+	add_json_scrubbed(out, field && *field ? field : NULL);
 	sb_addc(out, '}');
 }
 

@@ -117,6 +117,8 @@ run_row() {
 	case $who in
 	raw)
 		got_status=$(raw_status "$(body_file "$body")")
+		got_code=$(sed -n 's/^{"error": {"code": "\([a-z_]*\)".*/\1/p' "$T/body" | head -1)
+		[ -n "$got_code" ] || got_code=-
 		return
 		;;
 	cli) # tuogou import of the body saved under the name in path
@@ -168,6 +170,10 @@ while IFS=$'\t' read -r name who method path ctype extra body want_status want_c
 	run_row "$who" "$method" "$path" "$ctype" "$extra" "$body"
 	if [ "$who" != cli ] && [ -f "$T/body" ] && grep -aqE "$SECRET|root:x:0:0" "$T/body"; then
 		fail "$name: the answer leaks a file from outside the web root"
+	fi
+	if [ "$who" != cli ] && [ -f "$T/body" ] && grep -aq '{"error"' "$T/body" &&
+		! sed -n '/{"error"/,$p' "$T/body" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1; then
+		fail "$name: the error answer is not valid UTF-8"
 	fi
 	if [ "$LEARN" = 1 ]; then
 		printf '%s\t%s\t%s\n' "$name" "$got_status" "$got_code"
