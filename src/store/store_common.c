@@ -1,12 +1,14 @@
 /*
 ** store_common.c: the backend-independent helpers of store_impl.h.
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "bundle.h"
 #include "ident.h"
+#include "secret.h"
 #include "store_impl.h"
 
 /* Birth date from characters 7-14 of a validated ID number. */
@@ -111,4 +113,19 @@ void store_utc_now(char out[24])
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int store_seal_number(const tg_secret_key *key, const tg_person *p, struct person_seal *ps,
+		      tg_error *err)
+{
+	char ad[96];
+	snprintf(ad, sizeof ad, "persons/%s", p->id);
+	int rc = secret_seal(key, p->id_number, ad, &ps->sealed, err);
+	if (rc)
+		return rc;
+	tg_date b = p->birth != TG_DATE_NONE ? p->birth : store_id_birth(p->id_number);
+	if (b != TG_DATE_NONE)
+		date_format(b, ps->birth);
+	ident_id_mask(p->id_number, ps->masked);
+	return TG_OK;
 }

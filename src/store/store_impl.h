@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 
+#include "secret.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -20,6 +21,10 @@ struct person_seal {
 	char birth[11], masked[19];
 };
 void store_person_seal_free(struct person_seal *ps);
+/* Seal p's full ID number for its record ("persons/<id>") and fill what is
+** kept in clear beside it: the birth date and the masked number. */
+int store_seal_number(const tg_secret_key *key, const tg_person *p, struct person_seal *ps,
+		      tg_error *err);
 
 /* Birth date from characters 7-14 of a validated ID number. */
 tg_date store_id_birth(const char *id);

@@ -1095,7 +1095,6 @@ static int need_key(pg_store *s, tg_error *err)
 ** was shown) keep the stored one when the masks agree. */
 static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, tg_error *err)
 {
-	char ad[96];
 	memset(ps, 0, sizeof *ps);
 	if (!p->id_number)
 		return TG_OK;
@@ -1126,15 +1125,7 @@ static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, 
 	int rc = need_key(s, err);
 	if (rc)
 		return rc;
-	snprintf(ad, sizeof ad, "persons/%s", p->id);
-	rc = secret_seal(&s->key, p->id_number, ad, &ps->sealed, err);
-	if (rc)
-		return rc;
-	tg_date b = p->birth != TG_DATE_NONE ? p->birth : store_id_birth(p->id_number);
-	if (b != TG_DATE_NONE)
-		date_format(b, ps->birth);
-	ident_id_mask(p->id_number, ps->masked);
-	return TG_OK;
+	return store_seal_number(&s->key, p, ps, err);
 }
 
 static int person_derived(pg_store *s, const char *id, const struct person_seal *ps,
