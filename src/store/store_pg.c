@@ -48,6 +48,7 @@ extern const unsigned char tg_schema_pg[];
 extern const unsigned long tg_schema_pg_len;
 
 #define DEFAULT_STATEMENT_TIMEOUT "30s"
+#define DEFAULT_IMPORT_TIMEOUT "1h" /* one import transaction, whole */
 /* pg_advisory_xact_lock keys: of the migrations ("tuogou" in ASCII), and
 ** of the audit chain's head (every audited write appends under it, as
 ** SQLite's BEGIN IMMEDIATE serialises them). */
@@ -1265,6 +1266,17 @@ static int pg_import_as(tg_store *base, const tg_register *bundle, const char *u
 	int rc = tx_begin(s, err);
 	if (rc)
 		return rc;
+	/* A national register's merge is one statement per array that runs for
+	** minutes: the import transaction gets its own, longer timeout. */
+	const char *timeout = getenv("TUOGOU_PG_IMPORT_TIMEOUT");
+	params tp = {.n = 0};
+	p_text(&tp, timeout && *timeout ? timeout : DEFAULT_IMPORT_TIMEOUT);
+	rc = exec(s, "SELECT set_config('statement_timeout', $1::text, true)", &tp, err,
+		  "statement_timeout");
+	if (rc) {
+		tx_rollback(s);
+		return rc;
+	}
 	strbuf counts;
 	sb_init(&counts);
 	sb_addc(&counts, '{');
