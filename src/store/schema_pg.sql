@@ -413,3 +413,16 @@ UPDATE changes SET
 -- the sealed base32 secret.
 ALTER TABLE users ADD COLUMN "locked" boolean NOT NULL DEFAULT false;
 ALTER TABLE users ADD COLUMN "totp_last_step" bigint NOT NULL DEFAULT 0;
+
+-- migration: 4
+-- Several `tuogou serve` processes on one database (issue 7): the per-IP
+-- limit on failed logins is kept here, so that it counts the failures made
+-- through every server.  One row per client address: the start of its
+-- current window (Unix seconds) and the failures in it; no account names.
+-- Rows whose window has expired are deleted as failures are added.
+CREATE TABLE login_failures (
+  "ip" text COLLATE "C" PRIMARY KEY,
+  "window_start" bigint NOT NULL,
+  "failures" bigint NOT NULL
+);
+CREATE INDEX login_failures_window_start ON login_failures("window_start");

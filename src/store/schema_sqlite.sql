@@ -403,3 +403,16 @@ UPDATE changes SET "after" = json_set("after", '$.id_number',
 -- the sealed base32 secret.
 ALTER TABLE users ADD COLUMN "locked" INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN "totp_last_step" INTEGER NOT NULL DEFAULT 0;
+
+-- migration: 4
+-- Several `tuogou serve` processes on one database (issue 7): the per-IP
+-- limit on failed logins is kept here, so that it counts the failures made
+-- through every server.  One row per client address: the start of its
+-- current window (Unix seconds) and the failures in it; no account names.
+-- Rows whose window has expired are deleted as failures are added.
+CREATE TABLE login_failures (
+  "ip" TEXT PRIMARY KEY,
+  "window_start" INTEGER NOT NULL,
+  "failures" INTEGER NOT NULL
+) STRICT;
+CREATE INDEX login_failures_window_start ON login_failures("window_start");

@@ -314,6 +314,16 @@ int store_reveal_id_numbers(tg_store *s, tg_register *r, tg_error *err)
 	return s->ops->reveal_id_numbers(s, r, err);
 }
 
+/* ---- several servers on one database ---- */
+
+int store_login_ip_failure(tg_store *s, const char *ip, int64_t now, int64_t window, bool add,
+			   int64_t *failures, tg_error *err)
+{
+	*failures = 0;
+	NEED(s, login_ip_failure, err);
+	return s->ops->login_ip_failure(s, ip, now, window, add, failures, err);
+}
+
 void store_key_path(const char *url, char *out, size_t size)
 {
 	const char *env = getenv("TUOGOU_KEY");

@@ -168,6 +168,10 @@ typedef struct tg_store_ops {
 	int (*user_totp_used)(tg_store *s, int64_t id, int64_t step, tg_error *err);
 	int (*person_reveal)(tg_store *s, const char *id, char **number, tg_error *err);
 	int (*reveal_id_numbers)(tg_store *s, tg_register *r, tg_error *err);
+
+	/* Several servers on one database (issue 7). */
+	int (*login_ip_failure)(tg_store *s, const char *ip, int64_t now, int64_t window,
+				bool add, int64_t *failures, tg_error *err);
 } tg_store_ops;
 
 struct tg_store {
@@ -231,6 +235,16 @@ int store_user_list(tg_store *s, tg_user **users, size_t *n, tg_error *err);
 ** lock_seconds. */
 int store_user_login_result(tg_store *s, int64_t id, bool ok, int64_t now, int max_failures,
 			    int64_t lock_seconds, tg_error *err);
+
+/* Failed logins per client address, shared by every server on the
+** database.  A window opens at an address's first failure and lasts window
+** seconds (it has expired once now - start > window); *failures is the
+** count in the current window (0 when there is none).  add counts one more
+** failure first, in one statement, opening a new window when the old one
+** has expired, and deletes the rows of expired windows; without add
+** nothing is written.  Only the address and the counter are kept. */
+int store_login_ip_failure(tg_store *s, const char *ip, int64_t now, int64_t window, bool add,
+			   int64_t *failures, tg_error *err);
 
 /* Sessions, known by the hex SHA-256 of their token.  Creating one also
 ** drops every session older than idle (since last seen) or absolute. */

@@ -19,10 +19,10 @@
 ** once migrate once), the same merge by key on import (rows go in with COPY
 ** into a temporary table, then one INSERT ... ON CONFLICT DO UPDATE per
 ** array), the same versions for optimistic concurrency, the same history
-** rows and generation counter in meta, sessions in the database (several
-** `tuogou serve` processes share them).  Text keys are COLLATE "C", so rows
-** come back in the byte order SQLite gives them and exports of the two
-** backends are byte-identical.
+** rows and generation counter in meta, sessions and the per-IP count of
+** failed logins in the database (several `tuogou serve` processes share
+** them).  Text keys are COLLATE "C", so rows come back in the byte order
+** SQLite gives them and exports of the two backends are byte-identical.
 **
 ** A connection that broke between operations (the server restarted) is
 ** reset before the next one, and its statements are prepared again.
@@ -2619,6 +2619,63 @@ static int pg_user_totp_used(tg_store *base, int64_t id, int64_t step_no, tg_err
 	return rc;
 }
 
+/* ---- several servers on one database ---- */
+
+static int pg_login_ip_failure(tg_store *base, const char *ip, int64_t now, int64_t window,
+			       bool add, int64_t *failures, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_text(&p, ip);
+	p_int(&p, now);
+	p_int(&p, window);
+	*failures = 0;
+	if (!add) {
+		PGresult *res = run(s,
+				    "SELECT CASE WHEN $2::bigint - \"window_start\" > $3::bigint "
+				    "THEN 0 ELSE \"failures\" END FROM login_failures WHERE \"ip\" = $1",
+				    &p, err, "login_failures");
+		if (!res)
+			return TG_EIO;
+		if (PQntuples(res))
+			*failures = col_int(res, 0, 0);
+		PQclear(res);
+		return TG_OK;
+	}
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	/* One statement: servers adding at once all count. */
+	PGresult *res = run(s,
+			    "INSERT INTO login_failures (\"ip\", \"window_start\", \"failures\") "
+			    "VALUES ($1, $2::bigint, 1) ON CONFLICT (\"ip\") DO UPDATE SET "
+			    "\"window_start\" = CASE WHEN $2::bigint - login_failures.\"window_start\" "
+			    "> $3::bigint THEN $2::bigint ELSE login_failures.\"window_start\" END, "
+			    "\"failures\" = CASE WHEN $2::bigint - login_failures.\"window_start\" "
+			    "> $3::bigint THEN 1 ELSE login_failures.\"failures\" + 1 END "
+			    "RETURNING \"failures\"",
+			    &p, err, "login_failures");
+	if (!res)
+		rc = TG_EIO;
+	else if (PQntuples(res) == 1)
+		*failures = col_int(res, 0, 0);
+	PQclear(res);
+	/* The windows that have expired are of no more use; rows another
+	** server is writing are left for the next time (no waiting, no
+	** deadlock between two servers pruning). */
+	if (rc == TG_OK) {
+		params q = {.n = 0};
+		p_int(&q, now);
+		p_int(&q, window);
+		rc = exec(s,
+			  "DELETE FROM login_failures WHERE \"ip\" IN (SELECT \"ip\" FROM "
+			  "login_failures WHERE \"window_start\" < $1::bigint - $2::bigint "
+			  "FOR UPDATE SKIP LOCKED)",
+			  &q, err, "login_failures");
+	}
+	return tx_end(s, rc, err);
+}
+
 static int open_number(pg_store *s, const char *id, const char *sealed, char **number,
 		       tg_error *err)
 {
@@ -2753,6 +2810,7 @@ static const tg_store_ops pg_ops = {
 	.user_totp_used = pg_user_totp_used,
 	.person_reveal = pg_person_reveal,
 	.reveal_id_numbers = pg_reveal_id_numbers,
+	.login_ip_failure = pg_login_ip_failure,
 };
 
 int store_pg_open(const char *conninfo, tg_store **out, tg_error *err)

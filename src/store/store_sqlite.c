@@ -14,8 +14,8 @@
 **
 ** For the web API it also owns: one-record reads and writes with a version
 ** check, lists with filters and scope (SQL fragments with bound values
-** only), accounts, sessions, evidence rows, the change history and the
-** generation counter in meta.  Every write bumps the generation and writes
+** only), accounts, sessions, the per-IP count of failed logins, evidence
+** rows, the change history and the generation counter in meta.  Every write bumps the generation and writes
 ** its history row in the same transaction.  Statements used per request
 ** are prepared once per connection (the stmt cache below).
 **
@@ -59,6 +59,7 @@ enum stmt_id {
 	ST_META_GET, ST_META_SET, ST_AUDIT_ADD, ST_PERSON_DERIVED, ST_PERSON_SEALED,
 	ST_SETTING_GET, ST_SETTING_SET, ST_USER_UPDATE, ST_USER_SESSIONS_END, ST_USER_TOTP_SET,
 	ST_USER_TOTP_GET, ST_USER_TOTP_USED,
+	ST_LOGIN_IP_ADD, ST_LOGIN_IP_GET, ST_LOGIN_IP_PRUNE,
 	ST_COUNT
 };
 
@@ -133,6 +134,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USER_TOTP_GET] = "SELECT \"totp_secret\" FROM users WHERE \"id\" = ?",
 	[ST_USER_TOTP_USED] = "UPDATE users SET \"totp_last_step\" = ?2 WHERE \"id\" = ?1 AND "
 			      "\"totp_last_step\" < ?2",
+	/* ?1 ip, ?2 now, ?3 window: a window has expired once ?2 - start > ?3 */
+	[ST_LOGIN_IP_ADD] = "INSERT INTO login_failures (\"ip\", \"window_start\", \"failures\") "
+			    "VALUES (?1, ?2, 1) ON CONFLICT (\"ip\") DO UPDATE SET "
+			    "\"window_start\" = CASE WHEN ?2 - login_failures.\"window_start\" > ?3 "
+			    "THEN ?2 ELSE login_failures.\"window_start\" END, "
+			    "\"failures\" = CASE WHEN ?2 - login_failures.\"window_start\" > ?3 "
+			    "THEN 1 ELSE login_failures.\"failures\" + 1 END RETURNING \"failures\"",
+	[ST_LOGIN_IP_GET] = "SELECT CASE WHEN ?2 - \"window_start\" > ?3 THEN 0 ELSE \"failures\" END "
+			    "FROM login_failures WHERE \"ip\" = ?1",
+	[ST_LOGIN_IP_PRUNE] = "DELETE FROM login_failures WHERE \"window_start\" < ?1 - ?2",
 };
 
 typedef struct sqlite_store {
@@ -2337,6 +2348,47 @@ static int sqlite_user_totp_used(tg_store *base, int64_t id, int64_t step_no, tg
 	return rc;
 }
 
+/* ---- several servers on one database ---- */
+
+static int sqlite_login_ip_failure(tg_store *base, const char *ip, int64_t now, int64_t window,
+				   bool add, int64_t *failures, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = stmt(s, add ? ST_LOGIN_IP_ADD : ST_LOGIN_IP_GET, err);
+	sqlite3_stmt *prune = add ? stmt(s, ST_LOGIN_IP_PRUNE, err) : NULL;
+	*failures = 0;
+	if (!st || (add && !prune))
+		return TG_EIO;
+	int rc = add ? exec(s, "BEGIN IMMEDIATE", err) : TG_OK;
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, window);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) { /* the one row: RETURNING's, or the read's */
+		*failures = sqlite3_column_int64(st, 0);
+		step = add ? sqlite3_step(st) : SQLITE_DONE;
+	}
+	if (step != SQLITE_DONE)
+		rc = db_error(s, err, "login_failures");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (!add)
+		return rc;
+	/* The windows that have expired are of no more use. */
+	if (rc == TG_OK) {
+		sqlite3_bind_int64(prune, 1, now);
+		sqlite3_bind_int64(prune, 2, window);
+		rc = run(s, prune, err, "login_failures");
+	}
+	if (rc == TG_OK)
+		rc = exec(s, "COMMIT", err);
+	if (rc)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 static int open_number(sqlite_store *s, const char *id, const char *sealed, char **number,
 		       tg_error *err)
 {
@@ -2443,6 +2495,7 @@ static const tg_store_ops sqlite_ops = {
 	sqlite_setting_get, sqlite_setting_set, sqlite_user_update,
 	sqlite_user_totp_set, sqlite_user_totp_get, sqlite_user_totp_used,
 	sqlite_person_reveal, sqlite_reveal_id_numbers,
+	sqlite_login_ip_failure,
 };
 
 int store_sqlite_open(const char *path, tg_store **out, tg_error *err)

@@ -1,7 +1,9 @@
 /*
 ** test_bundle.c: the bundle format (bundle.md): every class of validation
 ** error with its JSON path and code, and round trips of generated registers
-** through JSON and through the SQLite store.
+** through JSON and through the SQLite store; the store's per-IP count of
+** failed logins, shared by two connections.  The store tests run on
+** PostgreSQL instead when TUOGOU_TEST_PG_URL is set.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bundle.h"
@@ -273,6 +276,79 @@ static void test_round_trip_store(void **state)
 	unsetenv("TUOGOU_KEY");
 }
 
+/* The per-IP count of failed logins (store_login_ip_failure) through two
+** connections on one database, as two servers would use it: failures add
+** up across them, a window lasts `window` seconds from its first failure,
+** an expired one counts from 1 again, reads write nothing, and an add
+** deletes the rows of expired windows. */
+static void test_login_ip_failures(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tuogou-test-XXXXXX";
+	const char *pg = getenv("TUOGOU_TEST_PG_URL");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	char key[64];
+	snprintf(key, sizeof key, "%s.key", path);
+	setenv("TUOGOU_KEY", key, 1);
+	tg_error err;
+	tg_store *a, *b;
+	const char *url = pg && *pg ? pg : path;
+	assert_int_equal(store_open(url, &a, &err), 0);
+	assert_int_equal(store_open(url, &b, &err), 0);
+	/* addresses of this run only: a PostgreSQL test database is shared */
+	char ip[64], other[64];
+	snprintf(ip, sizeof ip, "192.0.2.1-%ld-%d", (long)time(NULL), (int)getpid());
+	snprintf(other, sizeof other, "192.0.2.2-%ld-%d", (long)time(NULL), (int)getpid());
+	const int64_t t = 1000000, window = 600;
+	int64_t n = -1;
+
+	assert_int_equal(store_login_ip_failure(a, ip, t, window, false, &n, &err), 0);
+	assert_int_equal(n, 0);
+	for (int64_t i = 1; i <= 6; i++) { /* alternately through a and b */
+		assert_int_equal(store_login_ip_failure(i % 2 ? a : b, ip, t + i, window, true, &n, &err),
+				 0);
+		assert_int_equal(n, i);
+	}
+	assert_int_equal(store_login_ip_failure(b, ip, t + 10, window, false, &n, &err), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(store_login_ip_failure(a, other, t + 10, window, false, &n, &err), 0);
+	assert_int_equal(n, 0);
+	/* the window runs from the first failure (t + 1) */
+	assert_int_equal(store_login_ip_failure(a, ip, t + 1 + window, window, false, &n, &err), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(store_login_ip_failure(a, ip, t + 2 + window, window, false, &n, &err), 0);
+	assert_int_equal(n, 0);
+	/* a read writes nothing: at the old time the count is still there */
+	assert_int_equal(store_login_ip_failure(b, ip, t + 10, window, false, &n, &err), 0);
+	assert_int_equal(n, 6);
+	/* another address, its window opened at t */
+	assert_int_equal(store_login_ip_failure(b, other, t, window, true, &n, &err), 0);
+	assert_int_equal(n, 1);
+	/* a failure after the window starts a new one */
+	assert_int_equal(store_login_ip_failure(b, ip, t + 2 + window, window, true, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_login_ip_failure(a, ip, t + 3 + window, window, true, &n, &err), 0);
+	assert_int_equal(n, 2);
+	/* those adds deleted the other address's expired row: at its own time
+	** it reads 0 now */
+	assert_int_equal(store_login_ip_failure(a, other, t, window, false, &n, &err), 0);
+	assert_int_equal(n, 0);
+
+	store_close(a);
+	store_close(b);
+	char wal[64];
+	unlink(path);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	unlink(wal);
+	snprintf(wal, sizeof wal, "%s-shm", path);
+	unlink(wal);
+	unlink(key);
+	unsetenv("TUOGOU_KEY");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +363,7 @@ int main(void)
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_round_trip_json),
 		cmocka_unit_test(test_round_trip_store),
+		cmocka_unit_test(test_login_ip_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
