@@ -16,12 +16,15 @@
 ** Every login, failure, lock-out and logout goes to the audit log (the store
 ** appends it for the actor set here).
 **
-** Owns the table of failed logins by IP (in memory, under srv->lock).
+** The per-IP count of failed logins lives in the database
+** (store_login_ip_failure), so that every `tuogou serve` on one database
+** counts the failures made through all of them; when it can be neither read
+** nor written the login is refused (503 login_limit_unavailable) rather
+** than let through unlimited.
 */
 #include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -210,61 +213,27 @@ int auth_check_origin(http_request *rq)
 
 /* ---- login ---- */
 
-struct ip_failures {
-	char ip[64];
-	int64_t since;
-	int count;
-};
-
-void auth_forget_ip_failures(tg_http_server *srv)
+/* Whether the client's address is over the limit of failed logins, after
+** counting one more failure when add: TG_OK, or the count could not be
+** read or written (*over is then true: fail closed). */
+static int ip_limited(http_request *rq, bool add, bool *over)
 {
-	free(srv->ip_failures);
-	srv->ip_failures = NULL;
-	srv->n_ip_failures = 0;
+	int64_t failures = 0;
+	tg_store *s = rq_store(rq);
+	*over = true;
+	if (!s)
+		return TG_EIO;
+	int rc = store_login_ip_failure(s, rq->ip, now_seconds(), LOGIN_IP_WINDOW_SECONDS, add,
+					&failures, NULL);
+	if (rc == TG_OK)
+		*over = failures > LOGIN_IP_MAX_FAILURES;
+	return rc;
 }
 
-/* Count a failure (add) or ask (add false) whether the IP is over the limit. */
-static bool ip_limited(tg_http_server *srv, const char *ip, bool add)
+static int limit_unavailable(http_request *rq)
 {
-	int64_t now = now_seconds();
-	bool over = false;
-	pthread_mutex_lock(&srv->lock);
-	struct ip_failures *slot = NULL;
-	for (size_t i = 0; i < srv->n_ip_failures; i++) {
-		struct ip_failures *f = &srv->ip_failures[i];
-		if (now - f->since > LOGIN_IP_WINDOW_SECONDS)
-			f->count = 0;
-		if (!strcmp(f->ip, ip))
-			slot = f;
-	}
-	if (!slot && add) {
-		for (size_t i = 0; i < srv->n_ip_failures && !slot; i++)
-			if (!srv->ip_failures[i].count)
-				slot = &srv->ip_failures[i];
-		if (!slot && srv->n_ip_failures < 4096) {
-			struct ip_failures *p = realloc(srv->ip_failures,
-							(srv->n_ip_failures + 1) * sizeof *p);
-			if (p) {
-				srv->ip_failures = p;
-				slot = &p[srv->n_ip_failures++];
-				slot->count = 0;
-			}
-		}
-		if (slot) {
-			snprintf(slot->ip, sizeof slot->ip, "%s", ip);
-			slot->count = 0;
-		}
-	}
-	if (slot) {
-		if (add) {
-			if (!slot->count)
-				slot->since = now;
-			slot->count++;
-		}
-		over = slot->count > LOGIN_IP_MAX_FAILURES;
-	}
-	pthread_mutex_unlock(&srv->lock);
-	return over;
+	return reply_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "login_limit_unavailable", NULL,
+			   "暂时无法核对登录失败次数，请稍后再试");
 }
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
@@ -344,7 +313,8 @@ static int login_failed(http_request *rq, const tg_user *u, bool known, const ch
 			const char *code, const char *field, const char *message)
 {
 	tg_store *s = rq_store(rq);
-	ip_limited(rq->srv, rq->ip, true);
+	bool over;
+	int counted = ip_limited(rq, true, &over);
 	if (known && s) {
 		store_user_login_result(s, u->id, false, now_seconds(), LOGIN_MAX_FAILURES,
 					LOGIN_LOCK_SECONDS, NULL);
@@ -353,6 +323,8 @@ static int login_failed(http_request *rq, const tg_user *u, bool known, const ch
 		snprintf(object, sizeof object, "users/%.64s", name);
 		store_audit_add(s, "login_failed", object, "failed", NULL, NULL, NULL);
 	}
+	if (counted)
+		return limit_unavailable(rq);
 	return reply_error(rq, MHD_HTTP_UNAUTHORIZED, code, field, "%s", message);
 }
 
@@ -421,7 +393,12 @@ int api_session_create(http_request *rq)
 		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "password", "请输入密码");
 		goto out;
 	}
-	if (ip_limited(rq->srv, rq->ip, false)) {
+	bool over;
+	if (ip_limited(rq, false, &over)) {
+		rc = limit_unavailable(rq);
+		goto out;
+	}
+	if (over) {
 		rc = reply_error(rq, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_failures", NULL,
 				 "登录失败次数过多，请 10 分钟后再试");
 		goto out;

@@ -141,11 +141,9 @@ struct tg_http_server {
 	findings_cache *cache;
 	public_cache *public_cache;
 
-	pthread_mutex_t lock; /* the stores list and the login limiter */
+	pthread_mutex_t lock; /* the stores list */
 	tg_store **stores;
 	size_t n_stores, alloc_stores;
-	struct ip_failures *ip_failures;
-	size_t n_ip_failures;
 };
 
 #define RESPONSE_MAX_HEADERS 6
@@ -233,7 +231,6 @@ int static_serve(http_request *rq);
 int auth_session(http_request *rq);   /* sets rq->logged_in when the cookie is good */
 int auth_check_csrf(http_request *rq);
 int auth_check_origin(http_request *rq);
-void auth_forget_ip_failures(tg_http_server *srv);
 /* The client's address for the audit log: X-Forwarded-For when the request
 ** came through the proxy on loopback, else the peer. */
 const char *auth_client_ip(http_request *rq);

@@ -606,7 +606,6 @@ void http_stop(tg_http_server *srv)
 	public_cache_free(srv->public_cache);
 	plan_free(srv->plan);
 	free(srv->plan_batches);
-	auth_forget_ip_failures(srv);
 	pthread_mutex_destroy(&srv->lock);
 	free(srv->db);
 	free(srv->web_root);
