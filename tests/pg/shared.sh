@@ -5,7 +5,8 @@
 # bump the generation once each; a session made through one server works on
 # the other, a logout on one ends it on both; a write through one is seen
 # by the other, and a stale version is refused across them; the audit chain
-# stays whole.
+# stays whole; failed logins from one address add up across the servers, and
+# once they pass the limit both answer 429.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../cli/http_lib.bash"
 if [ -z "${TUOGOU_TEST_DB_URL:-}" ]; then
@@ -64,6 +65,25 @@ expect_eq "logout on the first server" 204 "$(send DELETE /api/v1/session '')"
 BASE=$SECOND
 expect_eq "the session is dead on the second server too" 401 "$(req GET /api/v1/session)"
 [ "$name" != "" ] || fail "no name read"
+
+# --- failed logins from one address, spread over the two servers
+fail_login() { # fail_login BASE N
+	curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' \
+		--data-binary "{\"username\": \"nobody$2\", \"password\": \"Wrong-Pass-2017\"}" \
+		"$1/api/v1/session"
+}
+for i in $(seq 1 20); do
+	if [ $((i % 2)) = 1 ]; then fail_login "$FIRST" "$i"; else fail_login "$SECOND" "$i"; fi
+done >"$T/codes"
+expect_eq "twenty failed logins, ten through each server: 401" 20 "$(grep -c '^401$' "$T/codes")"
+expect_eq "the database counts them together" "127.0.0.1|20" "$(q 'SELECT ip, failures FROM login_failures')"
+BASE=$FIRST
+expect_eq "twenty are not yet too many" 200 "$(login boss)"
+expect_eq "the 21st, through the second server" 401 "$(fail_login "$SECOND" 21)"
+expect_eq "the first server answers 429" 429 "$(login boss)"
+expect_grep "too_many_failures" '"code": "too_many_failures"' "$T/body"
+BASE=$SECOND
+expect_eq "so does the second" 429 "$(login boss)"
 serve_stop
 SERVER_PID=$FIRST_PID
 serve_stop

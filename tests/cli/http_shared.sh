@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# http_shared.sh: two `tuogou serve` processes on one database (a SQLite
+# file, or PostgreSQL in tests/run's PostgreSQL pass; tests/pg/shared.sh has
+# more for PostgreSQL): the per-IP limit on failed logins is kept in the
+# database, so failures made through either server add up, also when they
+# arrive at once; past 20 both answer 429; the window expires for both; only
+# the address and the count are stored; and when the count cannot be read
+# the login is refused (503), not let through.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/http_lib.bash"
+
+http_setup
+add_user boss office
+serve_start
+FIRST_PID=$SERVER_PID FIRST=$BASE
+mv "$T/serve.log" "$T/serve1.log"
+serve_start
+SECOND_PID=$SERVER_PID SECOND=$BASE
+
+fail_login() { # fail_login BASE N: a failed login (unknown account) through that server
+	curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' \
+		--data-binary "{\"username\": \"nobody$2\", \"password\": \"Wrong-Pass-2017\"}" \
+		"$1/api/v1/session"
+}
+failures() { q "SELECT failures FROM login_failures WHERE ip = '127.0.0.1'"; }
+
+# --- six failures through each server at once: all twelve are counted
+pids=()
+for i in 1 2 3 4 5 6; do
+	fail_login "$FIRST" "a$i" >"$T/code.a$i" &
+	pids+=($!)
+	fail_login "$SECOND" "b$i" >"$T/code.b$i" &
+	pids+=($!)
+done
+wait "${pids[@]}"
+expect_eq "twelve failed logins at once, through both servers: all 401" "12 401" \
+	"$(cat "$T"/code.* | sort | uniq -c | awk '{print $1, $2}')"
+expect_eq "the database counts all twelve" 12 "$(failures)"
+
+# --- then one by one, alternately, up to the limit
+for i in $(seq 13 20); do
+	if [ $((i % 2)) = 1 ]; then fail_login "$FIRST" "$i"; else fail_login "$SECOND" "$i"; fi
+done >"$T/codes2"
+expect_eq "eight more through alternate servers: 401" 8 "$(grep -c '^401$' "$T/codes2")"
+expect_eq "twenty failures counted" 20 "$(failures)"
+BASE=$SECOND
+expect_eq "20 failures in 10 minutes are not yet too many: login on the second server" 200 "$(login boss)"
+expect_eq "the 21st failure, on the first server: 401" 401 "$(fail_login "$FIRST" 21)"
+expect_eq "the second server now answers 429" 429 "$(login boss)"
+expect_grep "with the code too_many_failures" '"code": "too_many_failures"' "$T/body"
+expect_grep "and the message of a single server" '登录失败次数过多，请 10 分钟后再试' "$T/body"
+BASE=$FIRST
+expect_eq "and so does the first" 429 "$(login boss)"
+expect_eq "a refused login is not a failure: the count stays" 21 "$(failures)"
+
+# --- only the address and the count
+expect_eq "one row: the address and its count" "127.0.0.1|21" "$(q 'SELECT ip, failures FROM login_failures')"
+expect_eq "no account name in the table" 0 "$(q "SELECT count(*) FROM login_failures WHERE ip LIKE '%nobody%' OR ip LIKE '%boss%'")"
+
+# --- the window: ten minutes from the first failure, for both servers
+q "UPDATE login_failures SET window_start = window_start - 601" >/dev/null
+BASE=$SECOND
+expect_eq "after 10 minutes the second server lets the right password in" 200 "$(login boss)"
+expect_eq "the next failure opens a new window" 401 "$(fail_login "$FIRST" 22)"
+expect_eq "counted from one" 1 "$(failures)"
+q "UPDATE login_failures SET window_start = window_start - 3600" >/dev/null
+q "INSERT INTO login_failures (ip, window_start, failures) VALUES ('192.0.2.9', 0, 5)" >/dev/null
+fail_login "$SECOND" 23 >/dev/null
+expect_eq "a failure deletes the expired rows" "127.0.0.1|1" "$(q 'SELECT ip, failures FROM login_failures')"
+
+# --- the count cannot be read or written: refused, not let through
+q "ALTER TABLE login_failures RENAME TO login_failures_gone" >/dev/null
+BASE=$FIRST
+expect_eq "the count cannot be read: even the right password gets 503" 503 "$(login boss)"
+expect_grep "with the code login_limit_unavailable" '"code": "login_limit_unavailable"' "$T/body"
+q "ALTER TABLE login_failures_gone RENAME TO login_failures" >/dev/null
+if [ -n "${TUOGOU_TEST_DB_URL:-}" ]; then
+	q 'CREATE FUNCTION stuck() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION $e$stuck$e$; END $$;
+	   CREATE TRIGGER login_failures_stuck BEFORE INSERT OR UPDATE ON login_failures
+	   FOR EACH ROW EXECUTE FUNCTION stuck()' >/dev/null
+else
+	q "CREATE TRIGGER login_failures_stuck BEFORE UPDATE ON login_failures BEGIN SELECT RAISE(ABORT, 'stuck'); END;
+	   CREATE TRIGGER login_failures_stuck2 BEFORE INSERT ON login_failures BEGIN SELECT RAISE(ABORT, 'stuck'); END;" >/dev/null
+fi
+expect_eq "a failure that cannot be counted: 503" 503 "$(fail_login "$SECOND" 24)"
+expect_eq "(it was not counted)" 1 "$(failures)"
+q "DROP TRIGGER login_failures_stuck$([ -n "${TUOGOU_TEST_DB_URL:-}" ] && echo ' ON login_failures')" >/dev/null
+[ -z "${TUOGOU_TEST_DB_URL:-}" ] && q "DROP TRIGGER login_failures_stuck2" >/dev/null
+expect_eq "with the table whole again, logins work" 200 "$(login boss)"
+expect_eq "and failures count again" 401 "$(fail_login "$SECOND" 25)"
+expect_eq "from where they were" 2 "$(failures)"
+
+cat "$T/serve1.log" "$T/serve.log" >"$T/logs"
+grep -q 'nobody\|login_failures' "$T/logs" && fail "a server log names an account or the table" ||
+	pass "the logs name no account and no table"
+serve_stop
+SERVER_PID=$FIRST_PID
+serve_stop
+finish
