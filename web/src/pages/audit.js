@@ -1,11 +1,13 @@
-// 审计日志 (auditor): the audit log, filtered by user, event and date range,
+// 审计日志 (auditor): the audit log, filtered by user, event and date range
+// (typed YYYY-MM-DD; the server takes them as UTC days, as the times show),
 // paged on the server; exported as CSV (the export is itself audited); the
 // hash chain checked on demand.  Records show who, in which role, from
 // where, did what to which object, and the outcome; before/after are JSON
 // with ID numbers already masked by the server.
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
-import { table, pager, field, emptyState } from '../ui.js';
+import * as fmt from '../fmt.js';
+import { table, pager, field, emptyState, dateInput, liveDateCheck } from '../ui.js';
 import { ROLE } from '../labels.js';
 
 export const EVENT = {
@@ -30,13 +32,18 @@ export async function render(root, ctx) {
   const event = h('select', { name: 'event', id: 'audit-event' },
     h('option', { value: '' }, '全部事件'),
     Object.entries(EVENT).map(([k, v]) => h('option', { value: k, selected: q.event === k }, v)));
-  const from = h('input', { type: 'date', name: 'from', id: 'audit-from', value: q.from || '' });
-  const to = h('input', { type: 'date', name: 'to', id: 'audit-to', value: q.to || '' });
+  const fromBox = dateInput({ name: 'from', id: 'audit-from', value: q.from || '' });
+  const toBox = dateInput({ name: 'to', id: 'audit-to', value: q.to || '' });
+  const from = fromBox.querySelector('input');
+  const to = toBox.querySelector('input');
+  liveDateCheck(from);
+  liveDateCheck(to);
   const form = h('form', { class: 'filters no-print', role: 'search' },
-    field('用户', user), field('事件', event), field('起始日期', from), field('截止日期', to),
+    field('用户', user), field('事件', event), field('起始日期', fromBox), field('截止日期', toBox),
     h('button', { type: 'submit', class: 'btn btn-primary' }, '查询'));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
+    if ([from, to].some((x) => x.value && !fmt.isIsoDate(x.value))) return; // the message shows by the field
     ctx.setQuery({ user: user.value.trim(), event: event.value, from: from.value, to: to.value });
   });
 
@@ -56,7 +63,7 @@ export async function render(root, ctx) {
   const json = (s) => (s ? h('code', { class: 'json' }, s.length > 160 ? s.slice(0, 160) + '…' : s) : '—');
   replace(root,
     h('div', { class: 'page-head' }, h('h1', null, '审计日志'),
-      h('p', { class: 'page-sub' }, '记录登录、退出、数据修改、导入导出、查看完整身份号码、用户与角色变更等操作；记录以散列链相连，不可修改或删除。'),
+      h('p', { class: 'page-sub' }, '记录登录、退出、数据修改、导入导出、查看完整公民身份号码、用户与角色变更等操作；记录以散列链相连，不可修改或删除。'),
       h('div', { class: 'head-actions no-print' },
         h('a', { class: 'btn btn-plain', href: exportHref, id: 'audit-export', download: '' }, '导出（CSV）'), verify)),
     verifyOut,

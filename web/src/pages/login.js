@@ -1,4 +1,5 @@
-// 登录: username and password (and a one-time code once the account has one).
+// 登录: username and password, and the one-time code (动态口令) when the server
+// asks for it (administrators, accounts with a TOTP secret, or require_totp).
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
 import { field, showErrors, clearErrors } from '../ui.js';
@@ -8,7 +9,7 @@ export function render(root, { done }) {
   const user = h('input', { name: 'username', id: 'username', autocomplete: 'username', required: true, autofocus: true });
   const pass = h('input', { name: 'password', id: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const totp = h('input', { name: 'totp', id: 'totp', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}' });
-  const totpField = field('动态口令（已绑定的账户填写）', totp);
+  const totpField = field('动态口令', totp, '身份验证器上当前的 6 位数字');
   totpField.hidden = true;
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, '登录');
   const form = h('form', { class: 'login-form', novalidate: true },
@@ -31,10 +32,12 @@ export function render(root, { done }) {
       const s = await api.post('session', body);
       done(s);
     } catch (err) {
-      if (err.field === 'totp' || err.code === 'totp_required') totpField.hidden = false;
+      // a question about the one-time code means the password was right:
+      // it stays, and only the code is asked for (again)
+      const codeAsked = err.field === 'totp' || err.code === 'totp_required';
+      if (codeAsked) { totpField.hidden = false; totp.value = ''; } else pass.value = '';
       const e2 = err.status === 401 && !err.field ? Object.assign(err, { field: 'password' }) : err;
       showErrors(form, e2);
-      pass.value = '';
     } finally {
       submit.disabled = false;
       replace(submit, '登录');

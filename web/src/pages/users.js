@@ -17,6 +17,25 @@ function secretNote(u) {
     h('p', { class: 'muted' }, u.otpauth));
 }
 
+// The store names a missing unit or association, or a role that does not
+// fit its scope, by the command line's options (--unit, --role): those
+// errors belong next to this form's fields.
+function byField(err, role) {
+  const scope = role === 'association' ? 'association' : role === 'department' ? 'department' : 'unit';
+  const name = (f) => (f === '--unit' || f === '--association' || f === '--department' ? scope : f === '--role' ? 'role' : f);
+  return {
+    message: err.message,
+    field: name(err.field),
+    errors: (err.errors || []).map((e) => ({ ...e, field: name(e.field), message: e.message.replace(/--unit、--association、--department/, '主管单位、协会、职能部门') })),
+  };
+}
+
+// What the last action did shows under the page's heading.
+function place(root, note) {
+  const head = root.querySelector('.page-head');
+  if (head) head.after(note); else root.prepend(note);
+}
+
 export async function render(root, ctx) {
   ctx.crumbs([['用户与角色']]);
   const d = await api.get('users');
@@ -25,8 +44,8 @@ export async function render(root, ctx) {
   const refresh = () => ctx.refresh();
 
   const act = async (fn) => {
-    try { const r = await fn(); replace(note, secretNote(r) || h('p', { class: 'text-green', role: 'status' }, '已保存。')); await render(root, ctx); root.prepend(note); }
-    catch (e) { replace(note, h('p', { class: 'text-red', role: 'alert' }, e.message)); root.prepend(note); }
+    try { const r = await fn(); replace(note, secretNote(r) || h('div', { class: 'alert alert-ok', role: 'status' }, '已保存。')); await render(root, ctx); place(root, note); }
+    catch (e) { replace(note, h('div', { class: 'alert alert-error', role: 'alert' }, e.message)); place(root, note); }
   };
 
   const rows = d.items;
@@ -79,9 +98,9 @@ export async function render(root, ctx) {
     try {
       const u = await api.post('users', body);
       await render(root, ctx);
-      replace(note, secretNote(u) || h('p', { class: 'text-green', role: 'status' }, `已新增用户 ${u.username}。`));
-      root.prepend(note);
-    } catch (err) { showErrors(form, err); }
+      replace(note, secretNote(u) || h('div', { class: 'alert alert-ok', role: 'status' }, `已新增用户 ${u.username}。`));
+      place(root, note);
+    } catch (err) { showErrors(form, byField(err, role.value)); }
   });
 
   replace(root,
