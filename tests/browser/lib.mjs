@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import { spawn, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -20,6 +21,9 @@ export const USER = process.env.TUOGOU_TEST_USER || 'office1';
 export const PASSWORD = process.env.TUOGOU_TEST_PASSWORD || 'Tuogou-Test-2017';
 export const UNIT_USER = 'unit06'; // role unit, scoped to the supervising unit U06
 export const UNIT = 'U06';
+// The three administrators (三员分立), made by run.sh (or startServer) with
+// `tuogou user add NAME --role ROLE`, which prints each one's TOTP secret.
+export const ADMINS = { sysadmin: 'sysadmin1', secadmin: 'secadmin1', auditor: 'auditor1' };
 const CHROMIUM = process.env.TUOGOU_CHROMIUM || '/usr/bin/chromium';
 
 export const TUOGOU = process.env.TUOGOU_BIN ? path.resolve(TOP, process.env.TUOGOU_BIN) : path.join(TOP, 'build', 'tuogou');
@@ -47,6 +51,13 @@ export async function startServer() {
   execFileSync(bin, ['import', '--db', db, bundle], { stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync(bin, ['user', 'add', USER, '--role', 'office', '--db', db], { input: PASSWORD + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
   execFileSync(bin, ['user', 'add', UNIT_USER, '--role', 'unit', '--unit', UNIT, '--db', db], { input: PASSWORD + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  const secrets = {};
+  for (const [role, name] of Object.entries(ADMINS)) {
+    const out = execFileSync(bin, ['user', 'add', name, '--role', role, '--db', db], { input: PASSWORD + '\n', stdio: ['pipe', 'pipe', 'inherit'] }).toString();
+    secrets[name] = /^totp-secret: ([A-Z2-7]+)$/m.exec(out)[1];
+  }
+  fs.writeFileSync(path.join(tmp, 'totp.json'), JSON.stringify(secrets));
+  process.env.TUOGOU_TEST_TOTP = path.join(tmp, 'totp.json');
   const child = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', web], { stdio: ['ignore', log, log] });
   const kind = 'tuogou serve';
   await waitHealthy(url);
@@ -135,4 +146,104 @@ export async function shot(page, name, opts = {}) {
 export function pdfBytes(text = 'tuogou evidence') {
   const body = `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\n% ${text}\ntrailer<</Root 1 0 R>>\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
+}
+
+// ---------------------------------------------------------------- TOTP (RFC 6238)
+// The code an administrator's authenticator would show.  The secrets are in
+// the JSON file TUOGOU_TEST_TOTP ({"sysadmin1": "BASE32", ...}).  The server
+// takes each 30-second step once per account and allows one step of drift,
+// so the last step used is kept beside that file (the test files run one
+// after the other, each in its own process) and the next login takes a later
+// step, waiting for the clock to reach it when it must.
+export function totpSecrets() {
+  const file = process.env.TUOGOU_TEST_TOTP;
+  if (!file || !fs.existsSync(file)) return null;
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function base32(s) {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, acc = 0;
+  const out = [];
+  for (const ch of s.replace(/=+$/, '')) {
+    acc = (acc << 5) | abc.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) { bits -= 8; out.push((acc >> bits) & 0xff); }
+  }
+  return Buffer.from(out);
+}
+
+export function hotp(secret, counter) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const mac = crypto.createHmac('sha1', base32(secret)).update(msg).digest();
+  const off = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+export async function totpCode(user) {
+  const secrets = totpSecrets();
+  if (!secrets || !secrets[user]) throw new Error(`no TOTP secret for ${user} (TUOGOU_TEST_TOTP)`);
+  const stateFile = process.env.TUOGOU_TEST_TOTP + '.steps';
+  const used = fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {};
+  // the current step or a later one (never the one before: it could fall out
+  // of the server's window while the request travels)
+  let now = Math.floor(Date.now() / 30000);
+  const step = Math.max(now, (used[user] ?? -1) + 1);
+  while (step > now + 1) {
+    await new Promise((r) => setTimeout(r, (now + 1) * 30000 - Date.now() + 50));
+    now = Math.floor(Date.now() / 30000);
+  }
+  used[user] = step;
+  fs.writeFileSync(stateFile, JSON.stringify(used));
+  return hotp(secrets[user], step);
+}
+
+// A session of the JSON API from node (no browser): for what a test checks
+// or sets behind the page's back (with the TOTP code when the user has a secret).
+export async function apiSession(baseUrl, user, password = PASSWORD) {
+  const body = { username: user, password };
+  if (totpSecrets()?.[user]) body.totp = await totpCode(user);
+  const r = await fetch(`${baseUrl}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (r.status !== 200) throw new Error(`login of ${user}: ${r.status} ${await r.text()}`);
+  const cookie = /tuogou_session=[^;]*/.exec(r.headers.get('set-cookie') || '')[0];
+  const { csrf_token: csrf } = await r.json();
+  const call = async (method, p, json) => {
+    const headers = { Cookie: cookie, Accept: 'application/json' };
+    if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
+    if (json !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(`${baseUrl}/api/v1/${p}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json) });
+    const text = await res.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch { data = text; }
+    return { status: res.status, body: data };
+  };
+  return {
+    get: (p) => call('GET', p),
+    put: (p, json) => call('PUT', p, json),
+    post: (p, json) => call('POST', p, json),
+    logout: () => call('DELETE', 'session'),
+  };
+}
+
+// Logs `user` in through the login page, as a person would: username and
+// password; when the server asks for the one-time code (动态口令), the code
+// of the user's authenticator.  Ends on the page the role lands on.
+export async function loginAs(page, baseUrl, user, password = PASSWORD) {
+  await page.goto(baseUrl + '/'); // a full load: the login page afresh
+  await page.waitForSelector('form.login-form');
+  await page.fill('#username', user);
+  await page.fill('#password', password);
+  await page.click('form.login-form button[type=submit]');
+  const next = await page.waitForFunction(() => {
+    if (document.querySelector('#logout')) return 'in';
+    const code = document.querySelector('#totp');
+    return code && code.closest('.field') && !code.closest('.field').hidden ? 'code' : null;
+  });
+  if ((await next.jsonValue()) === 'code') {
+    await page.fill('#totp', await totpCode(user));
+    await page.click('form.login-form button[type=submit]');
+    await page.waitForSelector('#logout');
+  }
+  await page.waitForFunction(() => !document.querySelector('main .loading'));
 }

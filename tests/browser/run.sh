@@ -6,8 +6,10 @@
 #   1. builds the UI: npm ci && npm run build in web/ (into web/dist)
 #   2. creates a scratch database: build/tuogou import --db $DB data/demo-bundle.json
 #      (tests/browser/fixtures/bundle.json when the demo bundle is missing)
-#   3. creates the test users: office1 (role office) and unit06 (role unit,
-#      unit U06), password on stdin
+#   3. creates the test users: office1 (role office), unit06 (role unit,
+#      unit U06) and the three administrators sysadmin1, secadmin1 and
+#      auditor1, password on stdin; the administrators' TOTP secrets go to
+#      $SCRATCH/totp.json (TUOGOU_TEST_TOTP for the tests)
 #   4. starts build/tuogou serve --db $DB --listen 127.0.0.1:$PORT --web web/dist
 #      and waits for /healthz
 #   5. runs node --test tests/browser/ (playwright-core + /usr/bin/chromium)
@@ -79,6 +81,20 @@ printf '%s\n' "$PASSWORD" | "$TUOGOU" user add "$USER_NAME" --role office --db "
 	step_fail "tuogou user add $USER_NAME --role office"
 printf '%s\n' "$PASSWORD" | "$TUOGOU" user add unit06 --role unit --unit U06 --db "$DB" >"$LOG" 2>&1 ||
 	step_fail "tuogou user add unit06 --role unit --unit U06"
+# the three administrators: user add prints each one's TOTP secret, which the
+# tests read from $TOTP to compute the codes their authenticators would show
+TOTP=$SCRATCH/totp.json
+sep='{'
+for admin in sysadmin1:sysadmin secadmin1:secadmin auditor1:auditor; do
+	name=${admin%%:*} role=${admin#*:}
+	printf '%s\n' "$PASSWORD" | "$TUOGOU" user add "$name" --role "$role" --db "$DB" >"$LOG" 2>&1 ||
+		step_fail "tuogou user add $name --role $role"
+	secret=$(sed -n 's/^totp-secret: \([A-Z2-7]*\)$/\1/p' "$LOG")
+	[ -n "$secret" ] || step_fail "tuogou user add $name --role $role prints a totp-secret"
+	printf '%s"%s": "%s"' "$sep" "$name" "$secret" >>"$TOTP"
+	sep=', '
+done
+echo '}' >>"$TOTP"
 "$TUOGOU" serve --db "$DB" --listen "127.0.0.1:$PORT" --web "$WEB_DIR" >"$SCRATCH/server.log" 2>&1 &
 SERVER_PID=$!
 
@@ -94,7 +110,7 @@ if [ $up != 1 ]; then
 fi
 
 # ---------------------------------------------------------------- 5. the tests
-TUOGOU_BASE_URL=$URL TUOGOU_TEST_USER=$USER_NAME TUOGOU_TEST_PASSWORD=$PASSWORD \
+TUOGOU_BASE_URL=$URL TUOGOU_TEST_USER=$USER_NAME TUOGOU_TEST_PASSWORD=$PASSWORD TUOGOU_TEST_TOTP=$TOTP \
 	timeout 900 node --test --test-concurrency=1 --test-reporter=tap tests/browser/ >"$SCRATCH/tap" 2>&1
 rc=$?
 

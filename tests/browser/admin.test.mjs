@@ -1,0 +1,336 @@
+// The three administrators (三员分立 of 等保 2.0), in a real browser: each
+// logs in with password and one-time code (动态口令) and sees only its own
+// page.  The security administrator (安全管理员) opens an account for a
+// supervising unit and the account logs in; the system administrator
+// (系统管理员) turns on 所有账户须使用动态口令 and finds it still on after a
+// reload, and off again; the audit administrator (安全审计员) filters the
+// audit log and finds the logins, the new account, the setting and the
+// refused requests just made.  None of the three reads business data: the
+// page says 无权访问 and the API answers 403.  Screenshots:
+// tests/artifacts/admin-*.png.
+//
+//   node --test tests/browser/admin.test.mjs   (TUOGOU_BASE_URL=... needs TUOGOU_TEST_TOTP too)
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, shot as shotAny, clearArtifacts, loginAs, apiSession, totpSecrets, totpCode, ADMINS, PASSWORD, USER } from './lib.mjs';
+
+let server;
+let b;
+let page;
+let seen = 0;
+let requireTotpOn = false; // set while the story has the setting on: after() turns it off whatever happened
+const shot = (p, name, opts = {}) => shotAny(p, name, { ...opts, prefix: 'admin-' });
+
+// the account the security administrator opens (unique, should the server be reused)
+const NEW_USER = `wangli${String(Date.now()).slice(-5)}`;
+const NEW_PASSWORD = 'Wang-Li-2017-Luoyang';
+const NEW_UNIT = 'U09';
+
+before(async () => {
+  clearArtifacts('admin-');
+  server = await startServer();
+  b = await launch(server.url);
+  page = b.page;
+  page.setDefaultTimeout(20000);
+});
+
+after(async () => {
+  if (requireTotpOn && server) {
+    const sys = await apiSession(server.url, ADMINS.sysadmin);
+    await sys.put('settings', { require_totp: false });
+    await sys.logout();
+  }
+  if (b) await b.close();
+  if (server) await server.stop();
+});
+
+function clean() {
+  const fresh = b.problems.slice(seen);
+  seen = b.problems.length;
+  assert.deepEqual(fresh, [], 'console errors, CSP violations or requests to other hosts');
+}
+
+async function waitIdle() {
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => !document.querySelector('main .loading'));
+}
+
+// The API as the page's session sees it.
+const fromPage = (path) => page.evaluate(async (p) => {
+  const r = await fetch(p, { headers: { Accept: 'application/json' } });
+  let body = null;
+  try { body = await r.json(); } catch { body = null; }
+  return { status: r.status, body };
+}, path);
+
+// An administrator opens a page that is not its own: the UI refuses it, and
+// the API behind it answers 403 (the server's refusal, whatever the UI does).
+async function refused(hash, apiPath, roleName) {
+  await page.goto(server.url + '/' + hash);
+  await page.waitForSelector('main h1:text("无权访问")');
+  assert.match(await page.textContent('main'), new RegExp(`“${roleName}”角色不能打开此页面`));
+  const r = await fromPage(apiPath);
+  assert.equal(r.status, 403, `${apiPath} answers 403`);
+  assert.equal(r.body.error.code, 'forbidden');
+  assert.match(r.body.error.message, /无权/);
+}
+
+async function logout() {
+  await page.click('#logout');
+  await page.waitForSelector('form.login-form');
+}
+
+const navLinks = () => page.$$eval('.sidenav a', (as) => as.map((a) => a.textContent));
+
+// The row of the account list whose 用户名 is `name`, as {column: text}.
+async function userRow(name) {
+  return page.$eval('main table.data', (t, n) => {
+    const heads = [...t.querySelectorAll('thead th')].map((x) => x.textContent);
+    const tr = [...t.querySelectorAll('tbody tr')].find((r) => r.querySelector('th').textContent === n);
+    return tr ? Object.fromEntries([...tr.children].map((c, i) => [heads[i], c.textContent])) : null;
+  }, name);
+}
+
+test('the administrators have their one-time-code secrets', { skip: !process.env.TUOGOU_TEST_TOTP && process.env.TUOGOU_BASE_URL ? 'a given server: TUOGOU_TEST_TOTP names no secrets' : false }, () => {
+  const s = totpSecrets();
+  for (const name of Object.values(ADMINS)) assert.match(s[name], /^[A-Z2-7]{32}$/, name);
+});
+
+test('the security administrator logs in with password and one-time code and sees only 用户与角色', async () => {
+  await page.goto(server.url + '/');
+  await page.waitForSelector('form.login-form');
+  await page.fill('#username', ADMINS.secadmin);
+  await page.fill('#password', PASSWORD);
+  await page.click('form.login-form button[type=submit]');
+  // the server asks for the code; the password typed stays
+  await page.waitForSelector('#totp:visible');
+  assert.match(await page.textContent('.field:has(#totp) .field-error'), /请输入动态口令/);
+  assert.equal(await page.inputValue('#password'), PASSWORD);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'totp');
+  await shot(page, 'login-code');
+  await page.fill('#totp', await totpCode(ADMINS.secadmin));
+  await page.click('form.login-form button[type=submit]');
+  await page.waitForSelector('main h1:text("用户与角色")');
+  await waitIdle();
+  assert.match(page.url(), /#\/users$/);
+  assert.deepEqual(await navLinks(), ['用户与角色']);
+  assert.match(await page.textContent('.topbar .user-role'), /^安全管理员$/);
+  assert.equal(await page.$('#bell'), null, 'no reminders bell: no business data');
+  const me = await userRow(ADMINS.secadmin);
+  assert.equal(me['角色'], '安全管理员');
+  assert.equal(me['动态口令'], '已设置');
+  assert.equal(me['操作'], '本人账户', 'no change of one\'s own account');
+  assert.equal((await userRow(USER))['角色'], '联合工作组办公室');
+  await shot(page, 'users');
+  clean();
+});
+
+test('the security administrator opens an account for a supervising unit, and it appears in the list', async () => {
+  await page.fill('#new-username', NEW_USER);
+  await page.fill('#new-display-name', '王丽');
+  await page.selectOption('#new-role', 'unit');
+  assert.ok(await page.isVisible('#new-unit'), 'a unit account asks for its unit');
+  assert.ok(!(await page.isVisible('#new-association')));
+  // a password too short: refused next to its field, nothing typed lost
+  await page.fill('#new-unit', NEW_UNIT);
+  await page.fill('#new-password', 'Wang-Li');
+  let posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST');
+  await page.click('#user-add button[type=submit]');
+  assert.equal((await posted).status(), 400);
+  await page.waitForSelector('#user-add .field:has(#new-password) .field-error');
+  assert.match(await page.textContent('#user-add .field:has(#new-password) .field-error'), /密码至少需要 10 个字符/);
+  assert.equal(await page.inputValue('#new-username'), NEW_USER);
+  assert.equal(await page.inputValue('#new-unit'), NEW_UNIT);
+  // a unit that does not exist: refused next to the unit
+  await page.fill('#new-password', NEW_PASSWORD);
+  await page.fill('#new-unit', 'U99');
+  posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST');
+  await page.click('#user-add button[type=submit]');
+  assert.equal((await posted).status(), 400);
+  await page.waitForSelector('#user-add .field:has(#new-unit) .field-error');
+  assert.match(await page.textContent('#user-add .field:has(#new-unit) .field-error'), /主管单位或协会不存在/);
+  await shot(page, 'user-add-error', { fullPage: false, more: {} });
+  // the right unit: the account is made and listed
+  await page.fill('#new-unit', NEW_UNIT);
+  posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST');
+  await page.click('#user-add button[type=submit]');
+  assert.equal((await posted).status(), 201);
+  await page.waitForSelector(`main [role=status]:text("已新增用户 ${NEW_USER}。")`);
+  const row = await userRow(NEW_USER);
+  assert.deepEqual(row, { 用户名: NEW_USER, 姓名: '王丽', 角色: '主管单位', 管理范围: NEW_UNIT, 动态口令: '未设置', 状态: '正常', 操作: '锁定 重置密码 重置动态口令' });
+  assert.match(await page.textContent('main .page-sub'), /共 \d+ 个账户/);
+  await shot(page, 'user-added');
+  clean();
+});
+
+test('an administrator account gets its one-time-code secret, shown once', async () => {
+  const name = `audit${String(Date.now()).slice(-5)}`;
+  await page.fill('#new-username', name);
+  await page.selectOption('#new-role', 'auditor');
+  await page.fill('#new-password', NEW_PASSWORD);
+  const posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST');
+  await page.click('#user-add button[type=submit]');
+  assert.equal((await posted).status(), 201);
+  await page.waitForSelector('#totp-secret code.secret');
+  assert.match(await page.textContent('#totp-secret code.secret'), /^[A-Z2-7]{32}$/);
+  assert.match(await page.textContent('#totp-secret'), new RegExp(`请立即将账户 ${name} 的动态口令密钥录入身份验证器`));
+  assert.equal((await userRow(name))['动态口令'], '已设置');
+  await shot(page, 'user-totp-secret', { fullPage: false });
+  // 刷新: the secret is not shown again
+  await page.click('main .head-actions button:text("刷新")');
+  await page.waitForFunction(() => !document.querySelector('#totp-secret'));
+  await page.waitForSelector('main h1:text("用户与角色")');
+  clean();
+});
+
+test('the security administrator is refused business data and the other administrators\' pages', async () => {
+  await refused('#/associations', '/api/v1/associations', '安全管理员');
+  await refused('#/associations/51410300MJ28509647', '/api/v1/persons/P0002', '安全管理员');
+  await shot(page, 'secadmin-refused');
+  await refused('#/settings', '/api/v1/settings', '安全管理员');
+  await refused('#/audit', '/api/v1/audit', '安全管理员');
+  await logout();
+  clean();
+});
+
+test('the new account logs in with its password and opens its own unit', async () => {
+  await loginAs(page, server.url, NEW_USER, NEW_PASSWORD);
+  await page.waitForSelector('main h1:text("总览")');
+  assert.match(await page.textContent('.topbar'), /王丽/);
+  assert.match(await page.textContent('.topbar .user-role'), /^主管单位$/);
+  await page.click('.sidenav a:text("本单位")');
+  await page.waitForSelector('#unit-assocs');
+  assert.match(page.url(), new RegExp(`#/units/${NEW_UNIT}$`));
+  await waitIdle();
+  await logout();
+  clean();
+});
+
+test('the system administrator turns on 所有账户须使用动态口令, and it holds after a reload', async () => {
+  await loginAs(page, server.url, ADMINS.sysadmin);
+  await page.waitForSelector('main h1:text("系统设置与备份")');
+  await waitIdle();
+  assert.deepEqual(await navLinks(), ['系统设置与备份']);
+  assert.match(await page.textContent('.topbar .user-role'), /^系统管理员$/);
+  assert.equal(await page.isChecked('#require-totp'), false);
+  let put = page.waitForResponse((r) => r.url().endsWith('/api/v1/settings') && r.request().method() === 'PUT');
+  await page.check('#require-totp');
+  assert.equal((await put).status(), 200);
+  requireTotpOn = true;
+  await page.waitForSelector('main [role=status]:text("已开启")');
+  await shot(page, 'settings-on');
+  await page.reload();
+  await page.waitForSelector('main h1:text("系统设置与备份")');
+  await waitIdle();
+  assert.equal(await page.isChecked('#require-totp'), true, 'still on after a reload');
+  // and it bites: an office account without a secret may not log in now
+  const r = await fetch(`${server.url}/api/v1/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: USER, password: PASSWORD }) });
+  assert.equal(r.status, 401);
+  const e = (await r.json()).error;
+  assert.equal(e.code, 'totp_not_set');
+  assert.match(e.message, /请联系安全管理员/);
+  // off again, and off after a reload
+  put = page.waitForResponse((x) => x.url().endsWith('/api/v1/settings') && x.request().method() === 'PUT');
+  await page.uncheck('#require-totp');
+  assert.equal((await put).status(), 200);
+  requireTotpOn = false;
+  await page.waitForSelector('main [role=status]:text("已关闭")');
+  await page.reload();
+  await page.waitForSelector('main h1:text("系统设置与备份")');
+  await waitIdle();
+  assert.equal(await page.isChecked('#require-totp'), false, 'still off after a reload');
+  await shot(page, 'settings');
+  clean();
+});
+
+test('the system administrator is refused business data and the other administrators\' pages', async () => {
+  await refused('#/findings', '/api/v1/findings', '系统管理员');
+  await refused('#/dashboard', '/api/v1/dashboard', '系统管理员');
+  await refused('#/users', '/api/v1/users', '系统管理员');
+  await refused('#/audit', '/api/v1/audit', '系统管理员');
+  await shot(page, 'sysadmin-refused');
+  await logout();
+  clean();
+});
+
+test('the audit administrator filters the audit log and finds the logins, the new account and the setting just made', async () => {
+  const today = new Date().toISOString().slice(0, 10); // the log's days are UTC days
+  await loginAs(page, server.url, ADMINS.auditor);
+  await page.waitForSelector('main h1:text("审计日志")');
+  await waitIdle();
+  assert.deepEqual(await navLinks(), ['审计日志']);
+  assert.match(await page.textContent('.topbar .user-role'), /^安全审计员$/);
+  // its own login, just made: the newest 登录 of auditor1 today
+  await filter({ user: ADMINS.auditor, event: 'login', from: today });
+  const logins = await rows();
+  assert.ok(logins.length >= 1, 'the login is logged');
+  for (const x of logins) { assert.equal(x['用户'], ADMINS.auditor); assert.equal(x['事件'], '登录'); }
+  assert.equal(logins[0]['结果'], '成功');
+  assert.equal(logins[0]['角色'], '安全审计员');
+  assert.equal(logins[0]['对象'], `users/${ADMINS.auditor}`);
+  assert.match(logins[0]['时间'], new RegExp(`^${today} \\d\\d:\\d\\d:\\d\\d UTC$`));
+  await shot(page, 'audit-logins');
+  // the account the security administrator opened, with what it was made as
+  await filter({ user: ADMINS.secadmin, event: 'user_add', from: today });
+  const adds = await rows();
+  const add = adds.find((x) => x['对象'] === `users/${NEW_USER}`);
+  assert.ok(add, `user_add of ${NEW_USER}: ${JSON.stringify(adds)}`);
+  assert.equal(add['结果'], '成功');
+  assert.match(add['变更后'], /"role": "unit"/);
+  assert.match(add['变更后'], new RegExp(`"unit": "${NEW_UNIT}"`));
+  // the setting, on and off
+  await filter({ user: ADMINS.sysadmin, event: 'setting', from: today });
+  const sets = await rows();
+  assert.ok(sets.length >= 2, `both changes of the setting: ${JSON.stringify(sets)}`);
+  assert.ok(sets.every((x) => x['角色'] === '系统管理员' && x['结果'] === '成功'));
+  // the administrators' refused requests for business data
+  await filter({ user: ADMINS.secadmin, event: 'access_denied', from: today });
+  const denied = await rows();
+  assert.ok(denied.some((x) => x['对象'] === '/api/v1/associations' && x['结果'] === '拒绝'), JSON.stringify(denied));
+  assert.ok(denied.some((x) => x['对象'] === '/api/v1/persons/P0002'), JSON.stringify(denied));
+  await shot(page, 'audit-denied');
+  // the chain of the log is intact
+  await page.click('#audit-verify');
+  await page.waitForSelector('main p.text-green');
+  assert.match(await page.textContent('main p.text-green'), /共 \d+ 条/);
+  clean();
+});
+
+test('the audit administrator is refused business data and the other administrators\' pages', async () => {
+  await refused('#/associations', '/api/v1/persons', '安全审计员');
+  await refused('#/reminders', '/api/v1/reminders', '安全审计员');
+  await refused('#/settings', '/api/v1/settings', '安全审计员');
+  await refused('#/users', '/api/v1/users', '安全审计员');
+  await logout();
+  clean();
+});
+
+test('no console error, CSP violation or request to another host among the administrators', async () => {
+  assert.deepEqual(b.problems, []);
+  const foreign = b.requests.filter((u) => !u.startsWith(server.url) && !/^(data|blob|about):/.test(u));
+  assert.deepEqual(foreign, []);
+});
+
+// ---- the audit page's filters, as the auditor uses them
+async function filter({ user = '', event = '', from = '', to = '' }) {
+  await page.fill('#audit-user', user);
+  await page.selectOption('#audit-event', event);
+  await page.fill('#audit-from', from);
+  await page.fill('#audit-to', to);
+  const want = new URLSearchParams(Object.entries({ user, event, from, to }).filter(([, v]) => v)).toString();
+  const answered = page.waitForResponse((r) => r.url().includes('/api/v1/audit?') && new URL(r.url()).searchParams.get('user') === (user || null) && new URL(r.url()).searchParams.get('event') === (event || null));
+  await page.click('form.filters button[type=submit]');
+  await answered;
+  await page.waitForFunction((w) => location.hash.endsWith('?' + w) || location.hash.endsWith('audit') && !w, want);
+  await waitIdle();
+}
+
+async function rows() {
+  return page.$$eval('main table.audit-log', (ts) => {
+    const t = ts[0];
+    if (!t) return [];
+    const heads = [...t.querySelectorAll('thead th')].map((x) => x.textContent);
+    return [...t.querySelectorAll('tbody tr')].map((tr) => Object.fromEntries([...tr.children].map((c, i) => [heads[i], c.textContent])));
+  });
+}
