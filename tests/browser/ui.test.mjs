@@ -159,8 +159,10 @@ test('the association page shows the profile, workflow and five separations', as
   for (const s of ['机构分离', '人员分离', '资产财务分离', '职能分离', '党建外事等事项分离']) assert.ok(seps.some((x) => x.startsWith(s)), s);
   // ID numbers are masked
   await page.waitForSelector('#people');
-  const ids = await page.$$eval('#people tbody td.mono', (tds) => tds.map((t) => t.textContent));
-  for (const id of ids) assert.ok(id === '—' || id.includes('*'), `masked: ${id}`);
+  const ids = await page.$$eval('#people tbody td.id-cell', (tds) => tds.map((t) => t.querySelector('.id-masked')?.textContent ?? t.textContent));
+  assert.ok(ids.length > 0);
+  for (const id of ids) assert.ok(id === '—' || /^\d{6}\*{8}\d{3}[\dX]$/.test(id), `masked: ${id}`);
+  assert.equal(await page.$$eval('#people .id-value', (xs) => xs.length), 0, 'no full number unless asked for');
   // a clause cite opens the clause text
   await page.click('#separations .cite >> nth=0');
   await page.waitForSelector('.popover .clause-text');

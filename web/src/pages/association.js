@@ -1,11 +1,13 @@
 // 协会详情: profile and link, scope decision and reason, the workflow path,
 // the five separations as checklists (mark an item done with a date and an
-// evidence file), findings, people and posts (ID numbers masked), staff,
+// evidence file), findings, people and posts (ID numbers masked; the full
+// number on request with the password again, reveal.js), staff,
 // premises, assets, money, functions, supervision records, and the history.
 import { h, replace } from '../dom.js';
 import { api, all, lookups } from '../api.js';
 import * as fmt from '../fmt.js';
 import { STAGES, val, FIELD, CHECK_STATUS, ARRAY } from '../labels.js';
+import { idNumber } from '../reveal.js';
 import { table, light, stateBadge, findingLight, cite, due, section, dl, emptyState, errorBox, loading, field, showErrors, clearErrors, liveDateCheck, dateInput, fileInput, downloadButton } from '../ui.js';
 
 export async function render(root, ctx) {
@@ -348,7 +350,7 @@ async function loadRecords(a, ctx, lk, box) {
       hidden ? h('p', { class: 'hint no-print' }, `以下按截至 ${fmt.date(d)} 的登记簿显示；该日以后才发生的 ${fmt.num(hidden)} 条记录未列出。`) : null,
       section('人员与任职', 'people', table([
         { label: '姓名', rowHeader: true, cell: (t) => persons[t.person]?.name || t.person },
-        { label: '公民身份号码', class: 'mono', cell: (t) => fmt.maskId(persons[t.person]?.id_number) },
+        { label: '公民身份号码', class: 'id-cell', cell: (t) => (persons[t.person] ? idNumber(persons[t.person], ctx.user) : '—') },
         { label: '职务', cell: (t) => [val('role', t.role), t.legal_representative ? h('span', { class: 'tag' }, '法定代表人') : null] },
         { label: '任职期间', cell: period },
         { label: '状态', cell: activeBadge },
@@ -356,7 +358,7 @@ async function loadRecords(a, ctx, lk, box) {
         { label: '领导干部', cell: (t) => fmt.bool(persons[t.person]?.leading_cadre) },
         { label: '取酬', cell: (t) => fmt.bool(t.paid) },
         { label: '审批备案', cell: (t) => (t.approval ? `${val('approval_kind', t.approval.kind)} ${t.approval.ref || ''} ${fmt.date(t.approval.on)}` : '—') },
-      ], posts, { empty: '还没有任职记录，可从导入页上传含“任职”的表格。' })),
+      ], posts, { className: 'people-table', empty: '还没有任职记录，可从导入页上传含“任职”的表格。' })),
       section('工作人员', 'staff', table([
         { label: '姓名', rowHeader: true, cell: (s) => s.name || s.id },
         { label: '在职期间', cell: period },
