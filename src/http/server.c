@@ -260,9 +260,15 @@ static void dispatch(http_request *rq)
 			    "请求体过大（上限 %zu 字节）", rq->body_cap);
 		return;
 	}
-	if (is_api(rq->path))
+	if (is_api(rq->path)) {
+		/* A request that changes nothing reads one snapshot (store.h). */
+		tg_store *store = state_changing(rq->method) ? NULL : rq_store(rq);
+		if (store && store_read_begin(store, NULL) != TG_OK)
+			store = NULL; /* each read then takes its own */
 		rc = dispatch_api(rq);
-	else
+		if (store)
+			store_read_end(store);
+	} else
 		rc = static_serve(rq);
 	if (!rq->responded)
 		reply_failure(rq, rc ? rc : TG_EIO);

@@ -79,6 +79,17 @@ void record_page_release(tg_record_page *p)
 	memset(p, 0, sizeof *p);
 }
 
+int store_read_begin(tg_store *s, tg_error *err)
+{
+	return s->ops->read_begin ? s->ops->read_begin(s, err) : TG_OK;
+}
+
+void store_read_end(tg_store *s)
+{
+	if (s->ops->read_end)
+		s->ops->read_end(s);
+}
+
 int store_generation(tg_store *s, int64_t *gen, tg_error *err)
 {
 	return s->ops->generation(s, gen, err);

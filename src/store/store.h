@@ -172,6 +172,11 @@ typedef struct tg_store_ops {
 	/* Several servers on one database (issue 7). */
 	int (*login_ip_failure)(tg_store *s, const char *ip, int64_t now, int64_t window,
 				bool add, int64_t *failures, tg_error *err);
+
+	/* One snapshot for the reads of a request (optional: a backend
+	** without them reads each statement on its own). */
+	int (*read_begin)(tg_store *s, tg_error *err);
+	void (*read_end)(tg_store *s);
 } tg_store_ops;
 
 struct tg_store {
@@ -199,6 +204,15 @@ int store_count(tg_store *s, int array, size_t *n, tg_error *err);
 /* A number that changes whenever a write transaction commits (from any
 ** process): cached results computed at another generation are stale. */
 int store_generation(tg_store *s, int64_t *gen, tg_error *err);
+/* Reads between store_read_begin and store_read_end see one snapshot of the
+** database, taken at the first of them; a write in between ends the snapshot
+** first, so the write and every read after it see the newest data.  The
+** server brackets each request that changes nothing with them: one
+** snapshot instead of one per statement (in SQLite's WAL mode each one
+** takes the shared-memory lock, contended by the worker threads).  Without
+** backend support both do nothing. */
+int store_read_begin(tg_store *s, tg_error *err);
+void store_read_end(tg_store *s);
 
 /* Key of a record in its URL form: "uscc", "id", or "uscc/year" for annual
 ** reports. */

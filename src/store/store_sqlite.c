@@ -29,6 +29,7 @@
 */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -160,6 +161,9 @@ typedef struct sqlite_store {
 	tg_secret_key key;
 	bool have_key;
 	char key_path[PATH_MAX];
+	/* Open read snapshots (snapshot_begin): the outermost one holds the
+	** read transaction.  0 whenever a write transaction runs. */
+	int snapshots;
 } sqlite_store;
 
 static int seal_plain_ids(sqlite_store *s, tg_error *err);
@@ -180,6 +184,56 @@ static int exec(sqlite_store *s, const char *sql, tg_error *err)
 		return TG_EIO;
 	}
 	return TG_OK;
+}
+
+/* ---- transactions ----
+**
+** A write starts with BEGIN IMMEDIATE (write_begin), so that writers queue
+** on the busy handler instead of failing on a stale snapshot.  Reads that
+** must agree with each other run in one read transaction (snapshot_begin /
+** snapshot_end, which nest: a whole register load inside a request's
+** snapshot shares it).  Invariant: a write never runs inside a read
+** snapshot; write_begin ends the snapshot first, and the snapshot_end calls
+** still to come find nothing to end. */
+
+static int snapshot_begin(sqlite_store *s, tg_error *err)
+{
+	if (s->snapshots++ > 0)
+		return TG_OK;
+	int rc = exec(s, "BEGIN", err);
+	if (rc)
+		s->snapshots = 0;
+	return rc;
+}
+
+static void snapshot_end(sqlite_store *s)
+{
+	if (s->snapshots > 0 && --s->snapshots == 0)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
+static int write_begin(sqlite_store *s, tg_error *err)
+{
+	if (s->snapshots > 0) {
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+		s->snapshots = 0;
+	}
+	return exec(s, "BEGIN IMMEDIATE", err);
+}
+
+static int sqlite_read_begin(tg_store *base, tg_error *err)
+{
+	return snapshot_begin((sqlite_store *)base, err);
+}
+
+static void sqlite_read_end(tg_store *base)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	/* the request's snapshot is the outermost: end it whatever is open */
+	if (s->snapshots > 0) {
+		s->snapshots = 1;
+		snapshot_end(s);
+	}
 }
 
 /* ---- columns from the schema ---- */
@@ -366,7 +420,7 @@ static int migrate(sqlite_store *s, tg_error *err)
 		if (version > current) {
 			char pragma[64];
 			snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;", version);
-			rc = exec(s, "BEGIN IMMEDIATE", err);
+			rc = write_begin(s, err);
 			if (rc == TG_OK)
 				rc = exec(s, p, err);
 			/* Migration 3 seals the ID numbers in its transaction. */
@@ -464,7 +518,7 @@ static size_t max_rowid(sqlite_store *s, int a)
 static int sqlite_load_register(tg_store *base, tg_register *r, tg_error *err)
 {
 	sqlite_store *s = (sqlite_store *)base;
-	int rc = exec(s, "BEGIN", err); /* one snapshot for all tables */
+	int rc = snapshot_begin(s, err); /* one snapshot for all tables */
 	if (rc)
 		return rc;
 	for (int a = 0; a < ARR_COUNT && rc == TG_OK; a++) {
@@ -481,7 +535,7 @@ static int sqlite_load_register(tg_store *base, tg_register *r, tg_error *err)
 			rc = db_error(s, err, tg_schema[a].key);
 		sqlite3_reset(st);
 	}
-	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	snapshot_end(s);
 	if (rc)
 		return rc;
 	/* The store's foreign keys guarantee resolution; batches may be the
@@ -911,7 +965,7 @@ static int fill_missing_pinyin(sqlite_store *s, tg_error *err)
 	}
 	sqlite3_reset(st);
 	if (rc == TG_OK && n) {
-		rc = exec(s, "BEGIN IMMEDIATE", err);
+		rc = write_begin(s, err);
 		for (size_t i = 0; rc == TG_OK && i < n; i += 2)
 			rc = set_pinyin(s, pairs[i], pairs[i + 1], err);
 		if (rc == TG_OK)
@@ -937,7 +991,7 @@ static int seal_left_plain(sqlite_store *s, tg_error *err)
 	sqlite3_finalize(q);
 	if (!any)
 		return TG_OK;
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	return in_write(s, seal_plain_ids(s, err));
@@ -950,7 +1004,7 @@ static int sqlite_import_as(tg_store *base, const tg_register *bundle, const cha
 	/* A bulk import keeps its pages in memory instead of spilling them to
 	** the WAL before the commit (256 MiB for this transaction only). */
 	sqlite3_exec(s->db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	strbuf counts;
@@ -1143,7 +1197,7 @@ static int sqlite_record_write(tg_store *base, int a, const tg_register *r, size
 		return tg_error_set(err, TG_EINVAL, "required", tg_schema[a].fields[0].key,
 				    "缺少编号");
 	snprintf(object, sizeof object, "%s/%s", tg_schema[a].key, key);
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		goto out;
 	if (a == ARR_PERSONS && (rc = person_seal(s, row, &ps, err)) != TG_OK) {
@@ -1472,7 +1526,7 @@ static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
 	bind_text_or_null(st, 5, u->association);
 	bind_text_or_null(st, 6, u->department);
 	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
-	if (exec(s, "BEGIN IMMEDIATE", err))
+	if (write_begin(s, err))
 		return TG_EIO;
 	int step = sqlite3_step(st);
 	int ext = sqlite3_extended_errcode(s->db);
@@ -1561,7 +1615,7 @@ static int sqlite_user_login_result(tg_store *base, int64_t id, bool ok, int64_t
 	sqlite3_stmt *st = stmt(s, ok ? ST_USER_OK : ST_USER_FAILED, err);
 	if (!st)
 		return TG_EIO;
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
@@ -1598,7 +1652,7 @@ static int sqlite_session_create(tg_store *base, const char *token_hash, int64_t
 	sqlite3_stmt *prune = stmt(s, ST_SESSION_PRUNE, err), *add = stmt(s, ST_SESSION_ADD, err);
 	if (!prune || !add)
 		return TG_EIO;
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(prune, 1, now);
@@ -1692,7 +1746,7 @@ static int sqlite_evidence_add(tg_store *base, tg_evidence *e, tg_error *err)
 	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_ADD, err);
 	if (!st)
 		return TG_EIO;
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, e->association, -1, SQLITE_TRANSIENT);
@@ -1790,7 +1844,7 @@ static int sqlite_evidence_attach(tg_store *base, int64_t id, const char *rule,
 	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_ATTACH, err);
 	if (!st)
 		return TG_EIO;
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	bind_text_or_null(st, 1, rule);
@@ -1877,7 +1931,7 @@ static int sqlite_set_plan(tg_store *base, const char *plan_id, const char *json
 {
 	sqlite_store *s = (sqlite_store *)base;
 	sqlite3_stmt *st;
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	if (sqlite3_prepare_v2(s->db,
@@ -1941,7 +1995,7 @@ static int sqlite_audit_add(tg_store *base, const char *event, const char *objec
 			    tg_error *err)
 {
 	sqlite_store *s = (sqlite_store *)base;
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	return in_write(s, audit_append(s, event, object, outcome, before, after, err));
@@ -2057,7 +2111,7 @@ static int sqlite_audit_verify(tg_store *base, int64_t *bad_seq, int64_t *count,
 	sqlite3_stmt *st = NULL;
 	*bad_seq = 0;
 	*count = 0;
-	int rc = exec(s, "BEGIN", err); /* one snapshot */
+	int rc = snapshot_begin(s, err); /* one snapshot */
 	if (rc)
 		return rc;
 	rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, head_hash, &head_set,
@@ -2073,7 +2127,7 @@ static int sqlite_audit_verify(tg_store *base, int64_t *bad_seq, int64_t *count,
 		rc = audit_verify_from(next_audit, st, anchor, anchor_set ? anchor_hash : NULL, head,
 				       head_set ? head_hash : NULL, bad_seq, count, err);
 	sqlite3_finalize(st);
-	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	snapshot_end(s);
 	return rc;
 }
 
@@ -2097,7 +2151,7 @@ static int sqlite_audit_purge(tg_store *base, const char *before, int64_t *purge
 				    "审计记录须保存至少 %d 天：只能清除 %s 以前的记录", AUDIT_KEEP_DAYS,
 				    latest_text);
 	snprintf(cut, sizeof cut, "%sT00:00:00Z", before);
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	/* The oldest records only: everything up to the last one before the cut. */
@@ -2173,7 +2227,7 @@ static int sqlite_setting_set(tg_store *base, const char *key, const char *value
 	sqlite3_stmt *st = stmt(s, ST_SETTING_SET, err);
 	if (!st)
 		return TG_EIO;
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
@@ -2212,7 +2266,7 @@ static int sqlite_user_update(tg_store *base, const tg_user *u, tg_error *err)
 	sqlite3_stmt *st = stmt(s, ST_USER_UPDATE, err), *end = stmt(s, ST_USER_SESSIONS_END, err);
 	if (!st || !end)
 		return TG_EIO;
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	rc = sqlite_user_get(base, NULL, u->id, &old, err);
@@ -2281,7 +2335,7 @@ static int sqlite_user_totp_set(tg_store *base, int64_t id, const char *secret, 
 	if (rc == TG_OK && secret)
 		rc = secret_seal(&s->key, secret, ad, &sealed, err);
 	if (rc == TG_OK)
-		rc = exec(s, "BEGIN IMMEDIATE", err);
+		rc = write_begin(s, err);
 	if (rc) {
 		free(sealed);
 		return rc;
@@ -2359,7 +2413,7 @@ static int sqlite_login_ip_failure(tg_store *base, const char *ip, int64_t now, 
 	*failures = 0;
 	if (!st || (add && !prune))
 		return TG_EIO;
-	int rc = add ? exec(s, "BEGIN IMMEDIATE", err) : TG_OK;
+	int rc = add ? write_begin(s, err) : TG_OK;
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
@@ -2406,7 +2460,7 @@ static int sqlite_person_reveal(tg_store *base, const char *id, char **number, t
 	*number = NULL;
 	if (!st)
 		return TG_EIO;
-	int rc = exec(s, "BEGIN IMMEDIATE", err);
+	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -2496,10 +2550,25 @@ static const tg_store_ops sqlite_ops = {
 	sqlite_user_totp_set, sqlite_user_totp_get, sqlite_user_totp_used,
 	sqlite_person_reveal, sqlite_reveal_id_numbers,
 	sqlite_login_ip_failure,
+	sqlite_read_begin, sqlite_read_end,
 };
+
+/* SQLite's memory statistics take one process-wide mutex on every
+** allocation: with the server's worker threads reading at once that mutex
+** was the most contended lock of a GET (two futex calls a request, found
+** with perf; bench/run http_vs_nginx).  tuogou never reads the statistics.
+** sqlite3_config must run before SQLite initializes, once: the first open
+** happens on the main thread, before any worker exists. */
+static void sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
 
 int store_sqlite_open(const char *path, tg_store **out, tg_error *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_configure);
 	sqlite_store *s = calloc(1, sizeof *s);
 	if (!s)
 		return TG_ENOMEM;

@@ -349,6 +349,75 @@ static void test_login_ip_failures(void **state)
 	unsetenv("TUOGOU_KEY");
 }
 
+/* store_read_begin/end: on SQLite the reads between them see one snapshot,
+** a write through the same connection ends it, and a register load nests
+** inside it; on PostgreSQL (no snapshot support) every read sees the
+** newest data.  Settings are the simplest record to write through two
+** connections. */
+static void test_read_snapshot(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tuogou-test-XXXXXX";
+	const char *pg = getenv("TUOGOU_TEST_PG_URL");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	char key[64], v[64];
+	snprintf(key, sizeof key, "%s.key", path);
+	setenv("TUOGOU_KEY", key, 1);
+	tg_error err;
+	tg_store *a, *b;
+	const char *url = pg && *pg ? pg : path;
+	bool sqlite = !(pg && *pg);
+	assert_int_equal(store_open(url, &a, &err), 0);
+	assert_int_equal(store_open(url, &b, &err), 0);
+	assert_int_equal(store_setting_set(b, "test.snapshot", "1", &err), 0);
+
+	assert_int_equal(store_read_begin(a, &err), 0);
+	assert_int_equal(store_setting_get(a, "test.snapshot", v, sizeof v, &err), 0);
+	assert_string_equal(v, "1");
+	assert_int_equal(store_setting_set(b, "test.snapshot", "2", &err), 0);
+	assert_int_equal(store_setting_get(a, "test.snapshot", v, sizeof v, &err), 0);
+	assert_string_equal(v, sqlite ? "1" : "2"); /* the snapshot holds */
+	/* a whole register load inside the request's snapshot shares it */
+	tg_register r;
+	register_init(&r);
+	assert_int_equal(store_load_register(a, &r, &err), 0);
+	register_release(&r);
+	assert_int_equal(store_setting_get(a, "test.snapshot", v, sizeof v, &err), 0);
+	assert_string_equal(v, sqlite ? "1" : "2");
+	/* a write through a ends the snapshot: it and later reads see the newest */
+	assert_int_equal(store_setting_set(a, "test.other", "x", &err), 0);
+	assert_int_equal(store_setting_get(a, "test.snapshot", v, sizeof v, &err), 0);
+	assert_string_equal(v, "2");
+	store_read_end(a); /* nothing left to end */
+	store_read_end(a);
+	/* the writer was not blocked by the reader, nor is it now */
+	assert_int_equal(store_setting_set(b, "test.snapshot", "3", &err), 0);
+	assert_int_equal(store_setting_get(a, "test.snapshot", v, sizeof v, &err), 0);
+	assert_string_equal(v, "3");
+
+	/* begin, read, end: the next read outside sees b's write */
+	assert_int_equal(store_read_begin(a, &err), 0);
+	assert_int_equal(store_setting_get(a, "test.snapshot", v, sizeof v, &err), 0);
+	store_read_end(a);
+	assert_int_equal(store_setting_set(b, "test.snapshot", "4", &err), 0);
+	assert_int_equal(store_setting_get(a, "test.snapshot", v, sizeof v, &err), 0);
+	assert_string_equal(v, "4");
+
+	store_close(a);
+	store_close(b);
+	char wal[64];
+	unlink(path);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	unlink(wal);
+	snprintf(wal, sizeof wal, "%s-shm", path);
+	unlink(wal);
+	unlink(key);
+	unsetenv("TUOGOU_KEY");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_json),
 		cmocka_unit_test(test_round_trip_store),
 		cmocka_unit_test(test_login_ip_failures),
+		cmocka_unit_test(test_read_snapshot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
