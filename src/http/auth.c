@@ -20,7 +20,9 @@
 ** (store_login_ip_failure), so that every `tuogou serve` on one database
 ** counts the failures made through all of them; when it can be neither read
 ** nor written the login is refused (503 login_limit_unavailable) rather
-** than let through unlimited.
+** than let through unlimited.  The address counted, like the one the audit
+** log records, is rq->ip: the client's (rq_client_address, client_addr.h),
+** which is the TCP peer unless that is a trusted proxy.
 */
 #include <ctype.h>
 #include <sodium.h>
@@ -213,9 +215,9 @@ int auth_check_origin(http_request *rq)
 
 /* ---- login ---- */
 
-/* Whether the client's address is over the limit of failed logins, after
-** counting one more failure when add: TG_OK, or the count could not be
-** read or written (*over is then true: fail closed). */
+/* Whether the client's address (rq->ip) is over the limit of failed
+** logins, after counting one more failure when add: TG_OK, or the count
+** could not be read or written (*over is then true: fail closed). */
 static int ip_limited(http_request *rq, bool add, bool *over)
 {
 	int64_t failures = 0;
@@ -280,12 +282,6 @@ static void set_cookie(http_request *rq, const char *token, bool clear)
 	snprintf(cookie, sizeof cookie, "tuogou_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
 		 clear ? "" : token, clear ? "; Max-Age=0" : "", over_tls(rq) ? "; Secure" : "");
 	reply_header(rq, MHD_HTTP_HEADER_SET_COOKIE, cookie);
-}
-
-const char *auth_client_ip(http_request *rq)
-{
-	const char *fwd = rq->loopback ? rq_header(rq, "X-Forwarded-For") : NULL;
-	return fwd && *fwd ? fwd : rq->ip;
 }
 
 void auth_audit_denied(http_request *rq, const char *why)
@@ -413,7 +409,7 @@ int api_session_create(http_request *rq)
 		pthread_once(&dummy_once, make_dummy_hash);
 		int same = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
 		(void)same; /* the answer is "no such user" either way */
-		store_set_actor(s, name, "-", auth_client_ip(rq));
+		store_set_actor(s, name, "-", rq->ip);
 		rc = login_failed(rq, &u, false, name, "bad_credentials", NULL, "用户名或密码错误");
 		goto out;
 	}
@@ -421,7 +417,7 @@ int api_session_create(http_request *rq)
 		tg_error_set(&rq->err, rc, e.code, "", "%s", e.message);
 		goto out;
 	}
-	store_set_actor(s, u.username, u.role, auth_client_ip(rq));
+	store_set_actor(s, u.username, u.role, rq->ip);
 	if (u.locked || u.locked_until > now_seconds()) {
 		char object[96];
 		snprintf(object, sizeof object, "users/%s", u.username);

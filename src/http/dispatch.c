@@ -9,7 +9,8 @@
 ** split at & and =, '+' is a space and each part percent-decoded, cookies
 ** are the name=value pairs of the Cookie header, header names match
 ** case-insensitively, and a body above the route's cap is refused (413).
-** The client is 127.0.0.1.
+** The peer is 127.0.0.1 (X-Forwarded-For counts as for a connection from
+** there: rq_client_address).
 **
 ** Owns: the synthetic request (http_synthetic) and the copies of the answer.
 */
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client_addr.h"
 #include "http_impl.h"
 
 #define SYNTH_MAX_PAIRS 64
@@ -130,6 +132,19 @@ static const char *header_of(const struct http_synthetic *sy, const char *name)
 	return NULL;
 }
 
+size_t synth_lookup_all(const struct http_synthetic *sy, const char *name, const char **out,
+			size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; sy && i < sy->n_headers; i++)
+		if (sy->headers[i].name && !strcasecmp(sy->headers[i].name, name)) {
+			if (n < max)
+				out[n] = sy->headers[i].value ? sy->headers[i].value : "";
+			n++;
+		}
+	return n;
+}
+
 const char *synth_lookup(const struct http_synthetic *sy, enum MHD_ValueKind kind, const char *name)
 {
 	if (!sy || !name)
@@ -223,6 +238,7 @@ void http_handle(tg_http_server *srv, const char *method, const char *url,
 	clock_gettime(CLOCK_MONOTONIC, &rq->started);
 	snprintf(rq->ip, sizeof rq->ip, "127.0.0.1");
 	rq->loopback = true;
+	rq_client_address(rq);
 	rq->body_cap = route_body_cap(method, rq->path);
 	if (declared_too_big(&sy, rq->body_cap) || body_len > rq->body_cap) {
 		rq->body_too_big = true;

@@ -23,6 +23,7 @@ typedef struct tg_http_config {
 	const char *evidence;   /* evidence folder; NULL: "evidence" beside the database */
 	bool log;               /* one line per request on stderr */
 	bool in_process;        /* no socket: requests come through http_handle */
+	const char *trusted_proxies; /* --trusted-proxy "ADDR[,ADDR...]" or NULL (client_addr.h) */
 } tg_http_config;
 
 typedef struct tg_http_server tg_http_server;

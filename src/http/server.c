@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client_addr.h"
 #include "http_impl.h"
 
 static _Thread_local tg_store *thread_store;
@@ -220,7 +221,7 @@ static int dispatch_api(http_request *rq)
 	** says who (the audit log records it with every write). */
 	tg_store *store = rq_store(rq);
 	if (store)
-		store_set_actor(store, "-", "-", auth_client_ip(rq));
+		store_set_actor(store, "-", "-", rq->ip);
 	if (r->roles & R_PUBLIC) {
 		if (state_changing(rq->method) && auth_check_origin(rq))
 			return reply_failure(rq, TG_EINVAL);
@@ -234,7 +235,7 @@ static int dispatch_api(http_request *rq)
 	if (!rq->logged_in)
 		return reply_error(rq, MHD_HTTP_UNAUTHORIZED, "unauthenticated", NULL,
 				   "未登录或会话已过期，请重新登录");
-	store_set_actor(store, rq->user.username, rq->user.role, auth_client_ip(rq));
+	store_set_actor(store, rq->user.username, rq->user.role, rq->ip);
 	if (!(r->roles & role_bit(rq->user.role))) {
 		auth_audit_denied(rq, "forbidden");
 		return reply_error(rq, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
@@ -301,7 +302,9 @@ static enum MHD_Result send_response(http_request *rq)
 
 /* ---- request life ---- */
 
-static void client_address(http_request *rq)
+/* rq->ip: the TCP peer (then rq_client_address); rq->loopback: the peer is
+** on loopback (X-Forwarded-Proto is believed from there, auth.c). */
+static void peer_address(http_request *rq)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -337,7 +340,8 @@ static http_request *request_new(tg_http_server *srv, struct MHD_Connection *con
 		free(rq);
 		return NULL;
 	}
-	client_address(rq);
+	peer_address(rq);
+	rq_client_address(rq);
 	rq->body_cap = route_body_cap(method, url);
 	return rq;
 }
@@ -617,18 +621,25 @@ void http_stop(tg_http_server *srv)
 	free(srv->web_root);
 	free(srv->evidence_dir);
 	free(srv);
+	proxies_install(NULL);
 }
 
 int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, tg_error *err)
 {
 	struct sockaddr_storage addr;
 	*out = NULL;
+	http_proxies *proxies = NULL;
 	int rc = parse_listen(cfg->listen ? cfg->listen : "127.0.0.1:8080", &addr, err);
+	if (rc == TG_OK && cfg->trusted_proxies)
+		rc = proxies_parse(cfg->trusted_proxies, &proxies, err);
 	if (rc)
 		return rc;
 	tg_http_server *srv = calloc(1, sizeof *srv);
-	if (!srv)
+	if (!srv) {
+		proxies_free(proxies);
 		return TG_ENOMEM;
+	}
+	proxies_install(proxies); /* before the daemon's threads start */
 	pthread_mutex_init(&srv->lock, NULL);
 	srv->db = strdup(cfg->db);
 	srv->log = cfg->log;
@@ -661,6 +672,9 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 		on_request, srv, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTIONS,
+		/* by TCP peer: libmicrohttpd counts connections before any header
+		** is read, so behind nginx (--trusted-proxy) this is the proxy's
+		** limit, not a client's; the client address is rq_client_address */
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_CONNECTIONS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_SECONDS,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,

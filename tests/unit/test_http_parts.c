@@ -2,7 +2,8 @@
 ** test_http_parts.c: unit tests of the pieces of the web server that need
 ** no socket: the multipart parser and content sniffing (multipart.c), the
 ** route table's matching and its deny-by-default shape (routes.c), the
-** password rules (auth.c) and the field rights of departments (policy.c).
+** password rules (auth.c), the field rights of departments (policy.c) and
+** the client's address behind trusted proxies (client_addr.c).
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "client_addr.h"
 #include "http_impl.h"
 
 /* ---- multipart ---- */
@@ -211,6 +213,150 @@ static void test_rights(void **state)
 	assert_true(policy_sees_all(&fin));
 }
 
+/* ---- trusted proxies and the client's address ---- */
+
+static void test_proxies_parse(void **state)
+{
+	static const char *good[] = {"127.0.0.1", "::1", "127.0.0.1,::1", " 10.0.0.1 , 10.0.0.2 ",
+				     "10.0.0.0/8", "192.168.1.0/24", "0.0.0.0/0", "fd00::/8",
+				     "2001:db8::/32", "::ffff:10.0.0.0/104", "10.1.2.3/32"};
+	static const struct {
+		const char *list, *names;
+	} bad[] = {{"", ""},
+		   {",", ""},
+		   {"127.0.0.1,", ""},
+		   {"127.0.0.1,,::1", ""},
+		   {"localhost", "“localhost”"},
+		   {"127.1", "“127.1”"},
+		   {"127.0.0.1:80", "“127.0.0.1:80”"},
+		   {"[::1]", "“[::1]”"},
+		   {"10.0.0.1/8", "主机位"},
+		   {"10.0.0.0/33", "前缀"},
+		   {"::/129", "前缀"},
+		   {"10.0.0.0/", "前缀"},
+		   {"10.0.0.0/+8", "前缀"},
+		   {"10.0.0.0/0008", "前缀"},
+		   {"::ffff:10.0.0.0/8", "前缀"},
+		   {"127.0.0.1, 999.0.0.1", "“999.0.0.1”"}};
+	(void)state;
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		http_proxies *p = NULL;
+		tg_error err = {0};
+		if (proxies_parse(good[i], &p, &err))
+			fail_msg("%s: %s", good[i], err.message);
+		assert_non_null(p);
+		proxies_free(p);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		http_proxies *p = (http_proxies *)&p;
+		tg_error err = {0};
+		if (proxies_parse(bad[i].list, &p, &err) != TG_EINVAL)
+			fail_msg("accepted: %s", bad[i].list);
+		assert_null(p);
+		assert_string_equal(err.code, "bad_trusted_proxy");
+		assert_string_equal(err.path, "--trusted-proxy");
+		if (!strstr(err.message, bad[i].names))
+			fail_msg("%s: %s", bad[i].list, err.message);
+	}
+}
+
+static void test_proxies_trust(void **state)
+{
+	http_proxies *p = NULL;
+	tg_error err = {0};
+	(void)state;
+	assert_int_equal(proxies_parse("127.0.0.1,10.0.0.0/8,172.16.0.0/12,fd00::/8,::1", &p, &err), 0);
+	assert_true(proxies_trust(p, "127.0.0.1"));
+	assert_false(proxies_trust(p, "127.0.0.2"));
+	assert_true(proxies_trust(p, "10.255.1.2"));
+	assert_false(proxies_trust(p, "11.0.0.1"));
+	assert_true(proxies_trust(p, "172.31.255.255"));
+	assert_false(proxies_trust(p, "172.32.0.0"));
+	assert_true(proxies_trust(p, "fdab::1"));
+	assert_false(proxies_trust(p, "fe80::1"));
+	assert_true(proxies_trust(p, "::1"));
+	assert_true(proxies_trust(p, "::ffff:127.0.0.1")); /* a dual-stack socket's IPv4 peer */
+	assert_true(proxies_trust(p, "::FFFF:10.0.0.9"));
+	assert_false(proxies_trust(p, "::127.0.0.1"));
+	assert_false(proxies_trust(p, "x"));
+	assert_false(proxies_trust(p, ""));
+	assert_false(proxies_trust(NULL, "127.0.0.1"));
+	proxies_free(p);
+}
+
+/* client_address with the X-Forwarded-For values a, b (NULL: fewer). */
+static const char *client(const http_proxies *p, const char *peer, const char *a, const char *b)
+{
+	static char out[CLIENT_ADDR_MAX];
+	const char *xff[2] = {a, b};
+	return client_address(p, peer, xff, b ? 2 : a ? 1 : 0, out);
+}
+
+static void test_client_address(void **state)
+{
+	http_proxies *lo = NULL, *chain = NULL;
+	tg_error err = {0};
+	(void)state;
+	assert_int_equal(proxies_parse("127.0.0.1,::1", &lo, &err), 0);
+	assert_int_equal(proxies_parse("127.0.0.1,10.0.0.0/8", &chain, &err), 0);
+
+	/* no trusted proxies: the header is ignored */
+	assert_string_equal(client(NULL, "127.0.0.1", "203.0.113.7", NULL), "127.0.0.1");
+	assert_string_equal(client(NULL, "::ffff:198.51.100.2", "203.0.113.7", NULL),
+			    "198.51.100.2");
+	/* a peer that is not trusted: ignored too */
+	assert_string_equal(client(lo, "198.51.100.2", "203.0.113.7", NULL), "198.51.100.2");
+	/* from a trusted proxy: the right-most address */
+	assert_string_equal(client(lo, "127.0.0.1", "203.0.113.7", NULL), "203.0.113.7");
+	assert_string_equal(client(lo, "::ffff:127.0.0.1", "203.0.113.7", NULL), "203.0.113.7");
+	assert_string_equal(client(lo, "127.0.0.1", "198.51.100.1, 203.0.113.7", NULL),
+			    "203.0.113.7");
+	assert_string_equal(client(lo, "127.0.0.1", " 198.51.100.1 ,\t203.0.113.7\t", NULL),
+			    "203.0.113.7");
+	assert_string_equal(client(lo, "::1", "2001:DB8:0:0::1", NULL), "2001:db8::1");
+	assert_string_equal(client(lo, "127.0.0.1", "::ffff:203.0.113.7", NULL), "203.0.113.7");
+	/* what the client put left of it is never read */
+	assert_string_equal(client(lo, "127.0.0.1", "forged, 203.0.113.7", NULL), "203.0.113.7");
+	assert_string_equal(client(lo, "127.0.0.1", ", 203.0.113.7", NULL), "203.0.113.7");
+	/* past trusted proxies, right to left, through several headers */
+	assert_string_equal(client(chain, "127.0.0.1", "198.51.100.1, 203.0.113.7, 10.1.1.1", NULL),
+			    "203.0.113.7");
+	assert_string_equal(client(chain, "127.0.0.1", "198.51.100.1", "203.0.113.7"),
+			    "203.0.113.7");
+	assert_string_equal(client(chain, "127.0.0.1", "203.0.113.7", "10.1.1.1, 10.2.2.2"),
+			    "203.0.113.7");
+	assert_string_equal(client(chain, "10.3.3.3", "203.0.113.7, 127.0.0.1", NULL),
+			    "203.0.113.7");
+	/* all of them trusted: the left-most */
+	assert_string_equal(client(chain, "127.0.0.1", "10.1.1.1, 10.2.2.2", NULL), "10.1.1.1");
+	/* missing or malformed: the peer */
+	assert_string_equal(client(lo, "127.0.0.1", NULL, NULL), "127.0.0.1");
+	static const char *malformed[] = {"",
+					  " ",
+					  "unknown",
+					  "203.0.113.7, ",
+					  "203.0.113.7,",
+					  "198.51.100.1, bogus",
+					  "203.0.113.7:4711",
+					  "[2001:db8::1]",
+					  "2001:db8::1%eth0",
+					  "203.0.113.007",
+					  "203.0.113.7 198.51.100.1",
+					  "1111:2222:3333:4444:5555:6666:7777:8888:9999"};
+	for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+		const char *got = client(lo, "127.0.0.1", malformed[i], NULL);
+		if (strcmp(got, "127.0.0.1"))
+			fail_msg("\"%s\" gave %s", malformed[i], got);
+	}
+	assert_string_equal(client(chain, "127.0.0.1", "203.0.113.7, 10.1.1.1, x", NULL),
+			    "127.0.0.1");
+	assert_string_equal(client(lo, "127.0.0.1", "198.51.100.1", "bogus"), "127.0.0.1");
+	/* a peer that is no address (an in-process request's "?") stays */
+	assert_string_equal(client(lo, "?", "203.0.113.7", NULL), "?");
+	proxies_free(lo);
+	proxies_free(chain);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +368,9 @@ int main(void)
 		cmocka_unit_test(test_route_table_shape),
 		cmocka_unit_test(test_password_rules),
 		cmocka_unit_test(test_rights),
+		cmocka_unit_test(test_proxies_parse),
+		cmocka_unit_test(test_proxies_trust),
+		cmocka_unit_test(test_client_address),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
