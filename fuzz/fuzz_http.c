@@ -2,8 +2,9 @@
 ** fuzz_http.c: libFuzzer harness for the server's request handling, in
 ** process and without sockets (http_handle, src/http/dispatch.c): routing,
 ** headers, cookies, CSRF and origin checks, query strings, JSON bodies,
-** multipart uploads, static paths, and every handler behind them, on a
-** register (tests/data/http-bundle.json) in a scratch SQLite database.
+** multipart uploads, static paths, X-Forwarded-For (the server trusts its
+** in-process peer, 127.0.0.1, as a proxy), and every handler behind them,
+** on a register (tests/data/http-bundle.json) in a scratch SQLite database.
 **
 ** An input is a request as it goes over the wire:
 **
@@ -183,6 +184,7 @@ static void setup(void)
 	cfg.web = web;
 	cfg.evidence = evidence;
 	cfg.in_process = true;
+	cfg.trusted_proxies = "127.0.0.1"; /* the in-process peer: X-Forwarded-For is read */
 	if (http_start(&cfg, &srv, NULL, &err))
 		die("http_start", &err);
 	login(&office);
