@@ -2,12 +2,18 @@
 ** arena.c: bump allocator (see arena.h).
 */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 
+/* Regular blocks double from ARENA_FIRST to ARENA_BLOCK: an owner holding
+** one record (an HTTP request's) costs one small malloc, not 256 KiB (which
+** glibc served by mmap and munmap on every request), and a national
+** register still gets 256 KiB blocks after a few doublings. */
+#define ARENA_FIRST (4 * 1024)
 #define ARENA_BLOCK (256 * 1024)
 
 struct tg_arena_block {
@@ -32,18 +38,28 @@ void arena_free(tg_arena *a)
 	memset(a, 0, sizeof *a);
 }
 
+static size_t next_block_size(const tg_arena *a)
+{
+	if (!a->head)
+		return ARENA_FIRST;
+	size_t n = a->head->size * 2;
+	return n < ARENA_BLOCK ? n : ARENA_BLOCK;
+}
+
 void *arena_alloc(tg_arena *a, size_t size)
 {
 	size = (size + 7) & ~(size_t)7;
 	if (!a->head || a->used + size > a->head->size) {
-		size_t bsize = size > ARENA_BLOCK / 4 ? size : ARENA_BLOCK;
+		size_t regular = next_block_size(a);
+		bool large = size > regular / 4;
+		size_t bsize = large ? size : regular;
 		tg_arena_block *b = malloc(sizeof *b + bsize);
 		if (!b) {
 			fputs("tuogou: 内存不足\n", stderr);
 			abort();
 		}
 		b->size = bsize;
-		if (a->head && bsize != ARENA_BLOCK) {
+		if (a->head && large) {
 			/* A large object gets its own block behind the head so the
 			** head's free space is not wasted. */
 			b->next = a->head->next;
