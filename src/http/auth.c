@@ -16,6 +16,13 @@
 ** Every login, failure, lock-out and logout goes to the audit log (the store
 ** appends it for the actor set here).
 **
+** Asking for the password again (auth_password_again: the reveal of a full
+** ID number) is a login as far as guessing goes: a wrong password there
+** counts towards the account's lock-out and the address's limit exactly as
+** a failed login does, a locked account or an address over its limit is
+** refused before the password is looked at, and a right password resets
+** nothing (only a login does), so a session cannot be used to guess.
+**
 ** The per-IP count of failed logins lives in the database
 ** (store_login_ip_failure), so that every `tuogou serve` on one database
 ** counts the failures made through all of them; when it can be neither read
@@ -295,18 +302,33 @@ void auth_audit_denied(http_request *rq, const char *why)
 	store_audit_add(s, "access_denied", rq->path, "denied", NULL, after, NULL);
 }
 
-int auth_password_again(http_request *rq, const char *password)
+static int too_many_failures(http_request *rq)
 {
-	if (!password || !*password || sodium_ready(NULL) ||
-	    crypto_pwhash_str_verify(rq->user.password_hash, password, strlen(password)) != 0)
-		return TG_EINVAL;
-	return TG_OK;
+	return reply_error(rq, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_failures", NULL,
+			   "登录失败次数过多，请 10 分钟后再试");
 }
 
-/* A failed login: counted per IP and, for a known account, per account
-** (which audits it and may lock the account); code and message say why. */
-static int login_failed(http_request *rq, const tg_user *u, bool known, const char *name,
-			const char *code, const char *field, const char *message)
+static bool account_locked(const tg_user *u)
+{
+	return u->locked || u->locked_until > now_seconds();
+}
+
+/* 423 for a locked account: by the security administrator, or for a while
+** after LOGIN_MAX_FAILURES failures in a row. */
+static int reply_locked(http_request *rq, const tg_user *u)
+{
+	if (u->locked)
+		return reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
+				   "账户已被安全管理员锁定，请联系安全管理员");
+	return reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
+			   "连续登录失败 %d 次，账户已锁定，请 %lld 分钟后再试", LOGIN_MAX_FAILURES,
+			   (long long)((u->locked_until - now_seconds()) / 60 + 1));
+}
+
+/* A wrong password or code: counted per IP and, for a known account, per
+** account (which audits it as login_failed and may lock the account).
+** TG_OK, or the per-IP count could not be written. */
+static int count_failure(http_request *rq, const tg_user *u, bool known, const char *name)
 {
 	tg_store *s = rq_store(rq);
 	bool over;
@@ -319,9 +341,51 @@ static int login_failed(http_request *rq, const tg_user *u, bool known, const ch
 		snprintf(object, sizeof object, "users/%.64s", name);
 		store_audit_add(s, "login_failed", object, "failed", NULL, NULL, NULL);
 	}
-	if (counted)
+	return counted;
+}
+
+/* A failed login: counted (count_failure); code and message say why. */
+static int login_failed(http_request *rq, const tg_user *u, bool known, const char *name,
+			const char *code, const char *field, const char *message)
+{
+	if (count_failure(rq, u, known, name))
 		return limit_unavailable(rq);
 	return reply_error(rq, MHD_HTTP_UNAUTHORIZED, code, field, "%s", message);
+}
+
+/* The logged-in user's password again.  TG_OK when it is right (nothing
+** is reset: the failure count of the account and of the address stay as
+** they are).  Otherwise TG_EINVAL with the response set, as a login would
+** answer: 400 required without a password; 429 too_many_failures when the
+** address is over its limit, 423 account_locked when the account is
+** locked (the password is not looked at in either case); 403 bad_password
+** for a wrong one, which counts as a failed login for the account (the
+** LOGIN_MAX_FAILURES-th in a row locks it) and for the address; 503
+** login_limit_unavailable when the address's count cannot be read or
+** written. */
+int auth_password_again(http_request *rq, const char *password)
+{
+	bool over;
+	if (!password || !*password)
+		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "password",
+				   "请输入本人的登录密码"),
+		       TG_EINVAL;
+	if (ip_limited(rq, false, &over))
+		return limit_unavailable(rq), TG_EINVAL;
+	if (over)
+		return too_many_failures(rq), TG_EINVAL;
+	if (account_locked(&rq->user))
+		return reply_locked(rq, &rq->user), TG_EINVAL;
+	if (sodium_ready(&rq->err))
+		return reply_failure(rq, TG_EIO), TG_EINVAL;
+	if (crypto_pwhash_str_verify(rq->user.password_hash, password, strlen(password)) == 0)
+		return TG_OK;
+	if (count_failure(rq, &rq->user, true, rq->user.username))
+		return limit_unavailable(rq), TG_EINVAL;
+	reply_error(rq, MHD_HTTP_FORBIDDEN, "bad_password", "password",
+		    "密码错误：请再次输入本人的登录密码（连续错误 %d 次账户将被锁定）",
+		    LOGIN_MAX_FAILURES);
+	return TG_EINVAL;
 }
 
 /* Whether u must give a TOTP code. */
@@ -395,8 +459,7 @@ int api_session_create(http_request *rq)
 		goto out;
 	}
 	if (over) {
-		rc = reply_error(rq, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_failures", NULL,
-				 "登录失败次数过多，请 10 分钟后再试");
+		rc = too_many_failures(rq);
 		goto out;
 	}
 	if (sodium_ready(&rq->err)) {
@@ -418,19 +481,12 @@ int api_session_create(http_request *rq)
 		goto out;
 	}
 	store_set_actor(s, u.username, u.role, rq->ip);
-	if (u.locked || u.locked_until > now_seconds()) {
+	if (account_locked(&u)) {
 		char object[96];
 		snprintf(object, sizeof object, "users/%s", u.username);
 		store_audit_add(s, "login_failed", object, "denied", NULL,
 				"{\"reason\": \"locked\"}", NULL);
-		if (u.locked)
-			rc = reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
-					 "账户已被安全管理员锁定，请联系安全管理员");
-		else
-			rc = reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
-					 "连续登录失败 %d 次，账户已锁定，请 %lld 分钟后再试",
-					 LOGIN_MAX_FAILURES,
-					 (long long)((u.locked_until - now_seconds()) / 60 + 1));
+		rc = reply_locked(rq, &u);
 		goto out;
 	}
 	if (crypto_pwhash_str_verify(u.password_hash, password, strlen(password)) != 0) {

@@ -102,7 +102,7 @@ test('a wrong password shows the server\'s message and no number', async () => {
   // a wrong one: the server's Chinese message by the field, no number
   assert.equal(await reveal('Not-My-Password-1'), 403);
   await page.waitForSelector('dialog[open] .field:has(#reveal-password) .field-error');
-  assert.equal(await page.textContent('dialog[open] .field-error'), '密码错误：查看完整的公民身份号码须再次输入本人的登录密码');
+  assert.equal(await page.textContent('dialog[open] .field-error'), '密码错误：请再次输入本人的登录密码（连续错误 5 次账户将被锁定）');
   assert.equal(await page.inputValue('dialog[open] #reveal-password'), '', 'the wrong password is not kept');
   assert.ok(!(await pageText()).includes(FULL), 'no full number anywhere');
   assert.match(await page.textContent(`${cell()} .id-masked`), MASKED);

@@ -140,6 +140,40 @@ expect_eq "it is the number the masked one hides" "$(q "SELECT id_masked FROM pe
 as u1
 expect_eq "a unit reveals its own staff member's number" 200 "$(send POST "/api/v1/persons/$P1/reveal" "{\"password\": \"$PW\"}")"
 expect_eq "but not another unit's: 404" 404 "$(send POST "/api/v1/persons/$P2/reveal" "{\"password\": \"$PW\"}")"
+
+# --- the password again is no oracle: a wrong one counts as a failed login
+add_user peek office
+expect_eq "peek logs in" 200 "$(login peek)"
+as peek
+ip_failures() { local n; n=$(q "SELECT failures FROM login_failures WHERE ip = '127.0.0.1'"); echo "${n:-0}"; }
+reveal_as_peek() { send POST "/api/v1/persons/$P1/reveal" "{\"password\": \"$1\"}"; }
+ip0=$(ip_failures)
+expect_eq "reveal without a password: 400" 400 "$(send POST "/api/v1/persons/$P1/reveal" '{}')"
+expect_eq "which counts for nothing" "0 $ip0" "$(q "SELECT failed_count FROM users WHERE username = 'peek'") $(ip_failures)"
+for i in 1 2 3 4; do
+	expect_eq "wrong password again ($i): 403" 403 "$(reveal_as_peek "Wrong-Pass-201$i")"
+done
+expect_grep "it says the password is wrong" '"code": "bad_password"' "$T/body"
+expect_eq "each counts for the account" 4 "$(q "SELECT failed_count FROM users WHERE username = 'peek'")"
+expect_eq "and for the address" $((ip0 + 4)) "$(ip_failures)"
+expect_eq "the right password after four wrong ones: 200" 200 "$(reveal_as_peek "$PW")"
+expect_eq "resets nothing: the account's count" 4 "$(q "SELECT failed_count FROM users WHERE username = 'peek'")"
+expect_eq "nor the address's" $((ip0 + 4)) "$(ip_failures)"
+expect_eq "the fifth wrong password in a row: 403" 403 "$(reveal_as_peek Wrong-Pass-2015)"
+expect_eq "locks the account (lockout audited)" 1 \
+	"$(q "SELECT count(*) FROM audit_log WHERE event = 'lockout' AND object = 'users/peek'")"
+expect_eq "then even the right password again: 423" 423 "$(reveal_as_peek "$PW")"
+expect_grep "as login says it" '"code": "account_locked"' "$T/body"
+expect_grep "with the time to wait" '连续登录失败 5 次，账户已锁定' "$T/body"
+expect_eq "a wrong one is not looked at: 423" 423 "$(reveal_as_peek Wrong-Pass-2016)"
+expect_eq "nor counted for the address" $((ip0 + 5)) "$(ip_failures)"
+expect_eq "and the login with the right password: 423" 423 "$(login peek)"
+expect_eq "the five wrong passwords are audited as failed logins" 5 \
+	"$(q "SELECT count(*) FROM audit_log WHERE event = 'login_failed' AND object = 'users/peek' AND outcome = 'failed'")"
+expect_eq "and as failed reveals" 5 \
+	"$(q "SELECT count(*) FROM audit_log WHERE event = 'reveal_id' AND \"user\" = 'peek' AND outcome = 'failed'")"
+expect_eq "the refusals while locked as denied reveals" 2 \
+	"$(q "SELECT count(*) FROM audit_log WHERE event = 'reveal_id' AND \"user\" = 'peek' AND outcome = 'denied' AND \"after\" LIKE '%locked%'")"
 as boss
 expect_eq "PUT the person back with the masked number" 200 "$(req GET "/api/v1/persons/$P1" >/dev/null; send PUT "/api/v1/persons/$P1" "$(cat "$T/body")")"
 expect_eq "a changed number is sealed again" 200 "$(send PUT "/api/v1/persons/$P1" \
@@ -177,6 +211,16 @@ for i in 1 2 3 4 5; do login newbie 'Wrong-Pass-2017' >/dev/null; done
 expect_eq "locked after 5 failures" 423 "$(login newbie)"
 expect_eq "the lock-out is audited" 1 "$(q "SELECT count(*) FROM audit_log WHERE event = 'lockout' AND object = 'users/newbie'")"
 expect_eq "five failures audited" 5 "$(q "SELECT count(*) FROM audit_log WHERE event = 'login_failed' AND object = 'users/newbie' AND outcome = 'failed'")"
+
+# --- the address over its limit of failed logins: the password again is 429 too
+n=$(ip_failures)
+for i in $(seq "$n" 20); do login "nobody$i" 'Wrong-Pass-2017' >/dev/null; done
+expect_eq "more than 20 failures from the address: the login is 429" 429 "$(login peek)"
+as boss
+expect_eq "and so is the right password again in a session" 429 "$(send POST "/api/v1/persons/$P1/reveal" "{\"password\": \"$PW\"}")"
+expect_grep "too many failures" '"code": "too_many_failures"' "$T/body"
+expect_eq "the refusal is audited" 1 \
+	"$(q "SELECT count(*) FROM audit_log WHERE event = 'reveal_id' AND \"user\" = 'boss' AND outcome = 'denied' AND \"after\" LIKE '%too_many_failures%'")"
 serve_stop
 
 # --- the CLI is audited as the operating-system user from "cli"
