@@ -7,7 +7,9 @@
 ** `user add` reads the password from the first line of stdin, checks it
 ** against the password rules (src/http/auth.c) and stores only its Argon2id
 ** hash.  A unit account names an existing unit, an association account an
-** existing association (USCC), a department account its kind.
+** existing association (USCC), a department account its kind: the store's
+** rules (store_user_check), whose errors name the API's fields; they are
+** printed with this command's options (--unit ...).
 **
 ** An account that needs a second factor (the three administrators, any
 ** account when the setting require_totp is on, or with --totp) gets a TOTP
@@ -23,7 +25,6 @@
 
 #include "cli.h"
 #include "http.h"
-#include "ident.h"
 #include "totp.h"
 
 static const char usage[] =
@@ -59,18 +60,6 @@ static const char *role_zh(const char *role)
 	return role;
 }
 
-static bool valid_username(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 2 || n > 64)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      strchr("._-@", *s)))
-			return false;
-	return true;
-}
-
 /* The first line of stdin, without its line end. */
 static char *read_password(void)
 {
@@ -86,33 +75,21 @@ static char *read_password(void)
 	return line;
 }
 
-/* The scope option the role needs, and no other. */
-static int check_scope(tg_user *u, const char *unit, const char *assoc, const char *dept)
+/* The store's errors name the API's fields (store_user_check); here they
+** are the command's options. */
+static void print_user_error(tg_error *err)
 {
-	bool is_unit = !strcmp(u->role, "unit"), is_assoc = !strcmp(u->role, "association"),
-	     is_dept = !strcmp(u->role, "department");
-	if (is_unit != (unit != NULL) || is_assoc != (assoc != NULL) || is_dept != (dept != NULL)) {
-		fprintf(stderr, "tuogou: 角色 unit 须且仅须指定 --unit，association 须且仅须指定 "
-				"--association，department 须且仅须指定 --department\n");
-		return EXIT_BADINPUT;
-	}
-	if (dept && !http_department_valid(dept)) {
-		fprintf(stderr, "tuogou: --department 应为 finance、offices、organization、staffing、"
-				"audit 或 price\n");
-		return EXIT_BADINPUT;
-	}
-	if (assoc) {
-		char norm[19];
-		tg_error err = {0};
-		if (ident_uscc_check(assoc, norm, &err)) {
-			cli_print_error(&err);
-			return EXIT_BADINPUT;
+	static const char *const options[][2] = {
+		{"username", "NAME"},	      {"role", "--role"},
+		{"unit", "--unit"},	      {"association", "--association"},
+		{"department", "--department"}, {"display_name", "--display-name"},
+		{"password", "密码（标准输入）"}};
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+		if (!strcmp(err->path, options[i][0])) {
+			snprintf(err->path, sizeof err->path, "%s", options[i][1]);
+			break;
 		}
-		snprintf(u->association, sizeof u->association, "%s", norm);
-	}
-	snprintf(u->unit, sizeof u->unit, "%s", unit ? unit : "");
-	snprintf(u->department, sizeof u->department, "%s", dept ? dept : "");
-	return EXIT_OK;
+	cli_print_error(err);
 }
 
 static int user_add(int argc, char **argv)
@@ -145,25 +122,17 @@ static int user_add(int argc, char **argv)
 	if (optind != argc - 1 || !role)
 		return cli_usage(usage);
 	tg_user u;
+	tg_error err = {0};
+	int rc;
 	memset(&u, 0, sizeof u);
 	const char *name = argv[optind];
-	if (!valid_username(name)) {
-		fprintf(stderr, "tuogou: 用户名“%s”无效（2-64 个字符：字母、数字、. _ - @）\n", name);
+	/* the store's rules, before the password is read */
+	if (store_user_fill(&u, name, role, unit, assoc, dept, &err)) {
+		print_user_error(&err);
 		return EXIT_BADINPUT;
 	}
-	if (!http_role_valid(role)) {
-		fprintf(stderr, "tuogou: 角色“%s”无效（office、civil_affairs、unit、department、"
-				"association、sysadmin、secadmin、auditor）\n", role);
-		return EXIT_BADINPUT;
-	}
-	snprintf(u.username, sizeof u.username, "%s", name);
-	snprintf(u.role, sizeof u.role, "%s", role);
 	snprintf(u.display_name, sizeof u.display_name, "%s", display ? display : "");
-	int rc = check_scope(&u, unit, assoc, dept);
-	if (rc)
-		return rc;
 
-	tg_error err = {0};
 	char *password = read_password();
 	if (!password) {
 		fprintf(stderr, "tuogou: 请从标准输入提供密码（第一行）\n");
@@ -173,7 +142,7 @@ static int user_add(int argc, char **argv)
 	    http_password_hash(password, u.password_hash, &err)) {
 		sodium_memzero(password, strlen(password));
 		free(password);
-		cli_print_error(&err);
+		print_user_error(&err);
 		return err.code[0] && !strcmp(err.code, "weak_password") ? EXIT_BADINPUT
 									  : EXIT_INTERNAL;
 	}
@@ -184,7 +153,7 @@ static int user_add(int argc, char **argv)
 	if ((rc = cli_open_store(db, false, &store)))
 		return rc;
 	if (store_user_add(store, &u, &err)) {
-		cli_print_error(&err);
+		print_user_error(&err);
 		rc = err.code[0] && strcmp(err.code, "db_error") ? EXIT_BADINPUT : EXIT_INTERNAL;
 	} else {
 		printf("已建立用户 %s（%s）\n", u.username, role_zh(u.role));

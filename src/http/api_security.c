@@ -16,14 +16,12 @@
 ** The security administrator cannot change his own account: a role change
 ** of one's own would undo the separation of the three roles.
 */
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http_impl.h"
-#include "ident.h"
 #include "totp.h"
 
 /* ---- the audit log (auditor) ---- */
@@ -203,63 +201,21 @@ int api_users_list(http_request *rq)
 	return rc;
 }
 
-static bool valid_username(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n < 2 || n > 64)
-		return false;
-	for (; *s; s++)
-		if (!(isalnum((unsigned char)*s) || strchr("._-@", *s)))
-			return false;
-	return true;
-}
-
 static const char *body_str(json_t *body, const char *key)
 {
 	const char *v = json_string_value(json_object_get(body, key));
 	return v && *v ? v : NULL;
 }
 
-/* Role and scope of the body into u: 400 with the field on a mistake. */
-static int read_role(http_request *rq, json_t *body, tg_user *u)
+/* Name (for a new account), role and scope of the body into u, by the
+** store's rules (store_user_fill): 400 with the field on a mistake. */
+static int read_role(http_request *rq, json_t *body, const char *username, tg_user *u)
 {
-	const char *role = body_str(body, "role"), *unit = body_str(body, "unit"),
-		   *assoc = body_str(body, "association"), *dept = body_str(body, "department");
-	if (!http_role_valid(role))
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_role", "role",
-				   "角色应为 office、civil_affairs、unit、department、association、"
-				   "sysadmin、secadmin 或 auditor"),
+	tg_error e = {0};
+	if (store_user_fill(u, username, body_str(body, "role"), body_str(body, "unit"),
+			    body_str(body, "association"), body_str(body, "department"), &e))
+		return reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, e.path, "%s", e.message),
 		       TG_EINVAL;
-	bool is_unit = !strcmp(role, "unit"), is_assoc = !strcmp(role, "association"),
-	     is_dept = !strcmp(role, "department");
-	if (is_unit != (unit != NULL))
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_scope", "unit",
-				   is_unit ? "主管单位账户须指定所属主管单位"
-					   : "只有主管单位账户才能指定主管单位"),
-		       TG_EINVAL;
-	if (is_assoc != (assoc != NULL))
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_scope", "association",
-				   is_assoc ? "协会账户须指定协会的统一社会信用代码"
-					    : "只有协会账户才能指定协会"),
-		       TG_EINVAL;
-	if (is_dept != (dept != NULL) || (dept && !http_department_valid(dept)))
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_scope", "department",
-				   "职能部门账户须指定部门类别（finance、offices、organization、"
-				   "staffing、audit、price），其他角色不能指定"),
-		       TG_EINVAL;
-	snprintf(u->role, sizeof u->role, "%s", role);
-	snprintf(u->unit, sizeof u->unit, "%s", unit ? unit : "");
-	snprintf(u->department, sizeof u->department, "%s", dept ? dept : "");
-	u->association[0] = '\0';
-	if (assoc) {
-		char norm[19];
-		tg_error e;
-		if (ident_uscc_check(assoc, norm, &e))
-			return reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, "association", "%s",
-					   e.message),
-			       TG_EINVAL;
-		memcpy(u->association, norm, sizeof norm);
-	}
 	const char *display = body_str(body, "display_name");
 	if (display)
 		snprintf(u->display_name, sizeof u->display_name, "%s", display);
@@ -299,13 +255,7 @@ int api_user_create(http_request *rq)
 	if (rq_json_body(rq, &body))
 		return TG_OK;
 	const char *name = body_str(body, "username"), *password = body_str(body, "password");
-	if (!valid_username(name)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_username", "username",
-				 "用户名须为 2-64 个字符：字母、数字、. _ - @");
-		goto out;
-	}
-	snprintf(u.username, sizeof u.username, "%s", name);
-	if (read_role(rq, body, &u))
+	if (read_role(rq, body, name ? name : "", &u))
 		goto out;
 	if (http_password_check(name, password, &e)) {
 		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, "password", "%s", e.message);
@@ -368,7 +318,7 @@ int api_user_update(http_request *rq)
 		rc = rq->responded ? TG_OK : rc;
 		goto out;
 	}
-	if (json_object_get(body, "role") && read_role(rq, body, &u))
+	if (json_object_get(body, "role") && read_role(rq, body, NULL, &u))
 		goto out;
 	if (!json_object_get(body, "role") && body_str(body, "display_name"))
 		snprintf(u.display_name, sizeof u.display_name, "%s", body_str(body, "display_name"));

@@ -57,10 +57,6 @@ void http_answer_free(tg_http_answer *a);
 /* The route table as JSON: [{"method","pattern","roles":[...],"scope","array"}]. */
 void http_routes_json(strbuf *out);
 
-/* The roles of product.md, and a department's kinds. */
-bool http_role_valid(const char *role);
-bool http_department_valid(const char *kind);
-
 /* Password rules: at least 10 characters, three of the four classes
 ** (lower case, upper case, digits, others), not containing the user name
 ** (case-insensitive).  err->code "weak_password" with the reason. */

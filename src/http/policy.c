@@ -94,16 +94,6 @@ static bool creates_association(const tg_user *u)
 	return role_bit(u->role) & (R_OFFICE | R_CIVIL_AFFAIRS);
 }
 
-bool http_department_valid(const char *kind)
-{
-	static const char *kinds[] = {"finance", "offices", "organization", "staffing", "audit",
-				      "price"};
-	for (size_t i = 0; kind && i < sizeof kinds / sizeof kinds[0]; i++)
-		if (!strcmp(kinds[i], kind))
-			return true;
-	return false;
-}
-
 static bool right_applies(const struct right *r, const tg_user *u, int a)
 {
 	return (r->roles & role_bit(u->role)) &&

@@ -149,11 +149,6 @@ unsigned role_bit(const char *role)
 	return 0;
 }
 
-bool http_role_valid(const char *role)
-{
-	return role_bit(role) != 0;
-}
-
 /* ---- matching ---- */
 
 void route_params_free(route_params *p)

@@ -135,7 +135,8 @@ int store_import_as(tg_store *s, const tg_register *bundle, const char *user, tg
 
 int store_user_add(tg_store *s, const tg_user *u, tg_error *err)
 {
-	return s->ops->user_add(s, u, err);
+	int rc = store_user_check(s, u, err);
+	return rc ? rc : s->ops->user_add(s, u, err);
 }
 
 int store_user_get(tg_store *s, const char *username, int64_t id, tg_user *u, tg_error *err)
@@ -291,7 +292,8 @@ bool store_setting_on(tg_store *s, const char *key)
 int store_user_update(tg_store *s, const tg_user *u, tg_error *err)
 {
 	NEED(s, user_update, err);
-	return s->ops->user_update(s, u, err);
+	int rc = store_user_check(s, u, err);
+	return rc ? rc : s->ops->user_update(s, u, err);
 }
 
 int store_user_totp_set(tg_store *s, int64_t id, const char *secret, tg_error *err)

@@ -239,8 +239,23 @@ int store_record_write(tg_store *s, int array, const tg_register *r, size_t row,
 /* store_import, recording user in the history. */
 int store_import_as(tg_store *s, const tg_register *bundle, const char *user, tg_error *err);
 
-/* Accounts.  user_add: TG_ECONFLICT when the name is taken.  user_get by
-** username, or by id when username is NULL: TG_ENOTFOUND. */
+/* The rules of an account, the same for the API, the command line and
+** both backends: a username of 2-64 letters, digits and . _ - @; one of the
+** eight roles; the scope its role needs and no other (unit: a unit's id;
+** association: a USCC; department: finance, offices, organization,
+** staffing, audit or price); with s, the unit or association exists.
+** TG_EINVAL naming the field as the API does ("username", "role", "unit",
+** "association", "department"), with a Chinese message. */
+int store_user_check(tg_store *s, const tg_user *u, tg_error *err);
+/* Name (unless username is NULL), role and scope of u from what a person
+** gave (NULL or "" for none), checked by store_user_check without the
+** store: a value too long for its field is refused, not cut; the USCC is
+** normalised. */
+int store_user_fill(tg_user *u, const char *username, const char *role, const char *unit,
+		    const char *association, const char *department, tg_error *err);
+/* Accounts.  user_add (checked by store_user_check first): TG_ECONFLICT
+** when the name is taken.  user_get by username, or by id when username
+** is NULL: TG_ENOTFOUND. */
 int store_user_add(tg_store *s, const tg_user *u, tg_error *err);
 int store_user_get(tg_store *s, const char *username, int64_t id, tg_user *u, tg_error *err);
 int store_user_list(tg_store *s, tg_user **users, size_t *n, tg_error *err);
@@ -311,10 +326,10 @@ int store_setting_set(tg_store *s, const char *key, const char *value, tg_error 
 /* Whether the setting is "1". */
 bool store_setting_on(tg_store *s, const char *key);
 
-/* Change an account (found by u->id): display name, role and scope,
-** password hash, lock.  Audited as role_change, user_lock, user_unlock,
-** password_reset or user_update; a changed role, scope, lock or password
-** ends the account's sessions. */
+/* Change an account (found by u->id; checked by store_user_check first):
+** display name, role and scope, password hash, lock.  Audited as
+** role_change, user_lock, user_unlock, password_reset or user_update; a
+** changed role, scope, lock or password ends the account's sessions. */
 int store_user_update(tg_store *s, const tg_user *u, tg_error *err);
 /* Set (base32, sealed at rest) or clear (NULL) an account's TOTP secret;
 ** get: the secret, TG_ENOTFOUND when there is none. */

@@ -86,6 +86,173 @@ bool store_same_scope(const tg_user *x, const tg_user *y)
 	       !strcmp(x->association, y->association) && !strcmp(x->department, y->department);
 }
 
+/* ---- the rules of an account ----
+**
+** One set of rules for the API, the command line and both backends.  The
+** errors name the fields of the API (username, role, unit, association,
+** department), never an option of the command line: `tuogou user add`
+** turns those into its own option names when it prints them. */
+
+static const char *const user_roles[] = {"office",	 "civil_affairs", "unit",
+					 "department",	 "association",	  "sysadmin",
+					 "secadmin",	 "auditor"};
+static const char *const user_departments[] = {"finance",  "offices", "organization",
+					       "staffing", "audit",   "price"};
+
+static bool one_of(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (!strcmp(s, list[i]))
+			return true;
+	return false;
+}
+
+#define ONE_OF(s, list) one_of(s, list, sizeof list / sizeof list[0])
+
+static int bad_username(tg_error *err)
+{
+	return tg_error_set(err, TG_EINVAL, "bad_username", "username",
+			    "用户名须为 2-64 个字符：字母、数字、. _ - @");
+}
+
+static int bad_role(tg_error *err)
+{
+	return tg_error_set(err, TG_EINVAL, "bad_role", "role",
+			    "角色应为 office（联合工作组办公室）、civil_affairs（民政局）、unit（主管单位）、"
+			    "department（职能部门）、association（协会）、sysadmin（系统管理员）、"
+			    "secadmin（安全管理员）或 auditor（安全审计员）");
+}
+
+static int bad_department(tg_error *err)
+{
+	return tg_error_set(err, TG_EINVAL, "bad_department", "department",
+			    "部门类别应为 finance（财政局）、offices（机关事务管理局）、"
+			    "organization（组织部）、staffing（编办）、audit（审计局）或 price（价格主管部门）");
+}
+
+static bool valid_username(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr("._-@", *s)))
+			return false;
+	return true;
+}
+
+/* The scope field a role needs: "unit", "association", "department" or
+** NULL. */
+static const char *scope_of_role(const char *role)
+{
+	if (!strcmp(role, "unit") || !strcmp(role, "association") || !strcmp(role, "department"))
+		return role;
+	return NULL;
+}
+
+/* Whether the record exists: TG_OK with *in, or the store's error. */
+static int exists(tg_store *s, int array, const char *key, bool *in, tg_error *err)
+{
+	static const tg_record_filter none = {0};
+	*in = false;
+	return s->ops->record_in_scope(s, array, key, &none, in, err);
+}
+
+static int no_unit(const char *unit, tg_error *err)
+{
+	return tg_error_set(err, TG_EINVAL, "dangling_ref", "unit", "主管单位“%s”不存在", unit);
+}
+
+static int no_association(const char *uscc, tg_error *err)
+{
+	return tg_error_set(err, TG_EINVAL, "dangling_ref", "association",
+			    "统一社会信用代码为“%s”的协会不存在", uscc);
+}
+
+int store_user_check(tg_store *s, const tg_user *u, tg_error *err)
+{
+	if (!valid_username(u->username))
+		return bad_username(err);
+	if (!ONE_OF(u->role, user_roles))
+		return bad_role(err);
+	const char *scope = scope_of_role(u->role);
+	bool unit = scope && !strcmp(scope, "unit"), assoc = scope && !strcmp(scope, "association"),
+	     dept = scope && !strcmp(scope, "department");
+	if (unit != (u->unit[0] != '\0'))
+		return tg_error_set(err, TG_EINVAL, "bad_scope", "unit",
+				    unit ? "主管单位账户须指定所属主管单位（主管单位编号）"
+					 : "只有主管单位账户才能指定主管单位");
+	if (assoc != (u->association[0] != '\0'))
+		return tg_error_set(err, TG_EINVAL, "bad_scope", "association",
+				    assoc ? "协会账户须指定协会的统一社会信用代码"
+					  : "只有协会账户才能指定协会");
+	if (dept != (u->department[0] != '\0'))
+		return tg_error_set(err, TG_EINVAL, "bad_scope", "department",
+				    dept ? "职能部门账户须指定部门类别"
+					 : "只有职能部门账户才能指定部门类别");
+	if (dept && !ONE_OF(u->department, user_departments))
+		return bad_department(err);
+	if (assoc) {
+		char norm[19];
+		int rc = ident_uscc_check(u->association, norm, err);
+		if (rc) {
+			snprintf(err->path, sizeof err->path, "association");
+			return rc;
+		}
+	}
+	if (!s || (!unit && !assoc))
+		return TG_OK;
+	bool in;
+	int rc = exists(s, unit ? ARR_UNITS : ARR_ASSOCIATIONS, unit ? u->unit : u->association,
+			&in, err);
+	if (rc == TG_OK && !in)
+		rc = unit ? no_unit(u->unit, err) : no_association(u->association, err);
+	return rc;
+}
+
+/* Copy src into dst (size bytes) unless it does not fit. */
+static bool fits(char *dst, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (n >= size)
+		return false;
+	memcpy(dst, src ? src : "", n + 1);
+	return true;
+}
+
+int store_user_fill(tg_user *u, const char *username, const char *role, const char *unit,
+		    const char *association, const char *department, tg_error *err)
+{
+	if (username && !fits(u->username, sizeof u->username, username))
+		return bad_username(err);
+	if (!role || !*role || !fits(u->role, sizeof u->role, role))
+		return bad_role(err);
+	if (!fits(u->unit, sizeof u->unit, unit))
+		return no_unit(unit, err);
+	if (!fits(u->department, sizeof u->department, department))
+		return bad_department(err);
+	u->association[0] = '\0';
+	if (association && *association) {
+		/* spaces around and lower case are the same code */
+		if (ident_uscc_check(association, u->association, err)) {
+			snprintf(err->path, sizeof err->path, "association");
+			return TG_EINVAL;
+		}
+	}
+	return store_user_check(NULL, u, err);
+}
+
+int store_user_refused(const tg_user *u, bool foreign_key, tg_error *err)
+{
+	if (!foreign_key)
+		return tg_error_set(err, TG_EINVAL, "bad_scope", "role",
+				    "角色与主管单位、协会、部门类别不匹配");
+	if (u->unit[0])
+		return no_unit(u->unit, err);
+	return no_association(u->association, err);
+}
+
 /* An account as the audit log shows it (never the password hash). */
 char *store_user_json(const tg_user *u)
 {

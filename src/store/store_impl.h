@@ -38,6 +38,11 @@ char *store_record_json_masked(const tg_register *r, int a, const void *row);
 const char *store_row_association(int a, const void *row);
 /* Whether two accounts have the same role and scope. */
 bool store_same_scope(const tg_user *x, const tg_user *y);
+/* The error for an account the database refused by a constraint (another
+** connection removed its unit, or a check store_user_check would have
+** caught): a missing unit or association (foreign_key), else a role that
+** does not fit its scope; fields as store_user_check names them. */
+int store_user_refused(const tg_user *u, bool foreign_key, tg_error *err);
 /* An account as the audit log shows it (never the password hash). */
 char *store_user_json(const tg_user *u);
 /* Now, UTC, "2026-11-27T08:43:11Z". */

@@ -1776,12 +1776,8 @@ static int pg_user_add(tg_store *base, const tg_user *u, tg_error *err)
 	if (!strcmp(s->sqlstate, "23505"))
 		return tg_error_set(err, TG_ECONFLICT, "duplicate_user", "username",
 				    "用户名“%s”已存在", u->username);
-	if (!strcmp(s->sqlstate, "23503"))
-		return tg_error_set(err, TG_EINVAL, "dangling_ref", "--unit",
-				    "指定的主管单位或协会不存在");
-	if (!strcmp(s->sqlstate, "23514"))
-		return tg_error_set(err, TG_EINVAL, "bad_role", "--role",
-				    "角色与 --unit、--association、--department 不匹配");
+	if (!strcmp(s->sqlstate, "23503") || !strcmp(s->sqlstate, "23514"))
+		return store_user_refused(u, !strcmp(s->sqlstate, "23503"), err);
 	return rc;
 }
 
@@ -2500,12 +2496,8 @@ static int pg_user_update(tg_store *base, const tg_user *u, tg_error *err)
 		  "THEN \"failed_count\" ELSE 0 END WHERE \"id\" = $1",
 		  &p, err, "users");
 	if (rc) {
-		if (!strcmp(s->sqlstate, "23503"))
-			rc = tg_error_set(err, TG_EINVAL, "dangling_ref", "unit",
-					  "指定的主管单位或协会不存在");
-		else if (!strcmp(s->sqlstate, "23514"))
-			rc = tg_error_set(err, TG_EINVAL, "bad_role", "role",
-					  "角色与主管单位、协会、职能部门不匹配");
+		if (!strcmp(s->sqlstate, "23503") || !strcmp(s->sqlstate, "23514"))
+			rc = store_user_refused(u, !strcmp(s->sqlstate, "23503"), err);
 		return tx_end(s, rc, err);
 	}
 	snprintf(object, sizeof object, "users/%s", old.username);

@@ -1547,12 +1547,8 @@ static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
 	if (ext == SQLITE_CONSTRAINT_UNIQUE)
 		return tg_error_set(err, TG_ECONFLICT, "duplicate_user", "username",
 				    "用户名“%s”已存在", u->username);
-	if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
-		return tg_error_set(err, TG_EINVAL, "dangling_ref", "--unit",
-				    "指定的主管单位或协会不存在");
-	if (ext == SQLITE_CONSTRAINT_CHECK)
-		return tg_error_set(err, TG_EINVAL, "bad_role", "--role",
-				    "角色与 --unit、--association、--department 不匹配");
+	if (ext == SQLITE_CONSTRAINT_FOREIGNKEY || ext == SQLITE_CONSTRAINT_CHECK)
+		return store_user_refused(u, ext == SQLITE_CONSTRAINT_FOREIGNKEY, err);
 	return db_error(s, err, "users");
 }
 
@@ -2285,12 +2281,8 @@ static int sqlite_user_update(tg_store *base, const tg_user *u, tg_error *err)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (step != SQLITE_DONE) {
-		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
-			rc = tg_error_set(err, TG_EINVAL, "dangling_ref", "unit",
-					  "指定的主管单位或协会不存在");
-		else if (ext == SQLITE_CONSTRAINT_CHECK)
-			rc = tg_error_set(err, TG_EINVAL, "bad_role", "role",
-					  "角色与主管单位、协会、职能部门不匹配");
+		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY || ext == SQLITE_CONSTRAINT_CHECK)
+			rc = store_user_refused(u, ext == SQLITE_CONSTRAINT_FOREIGNKEY, err);
 		else
 			rc = db_error(s, err, "users");
 		return in_write(s, rc);

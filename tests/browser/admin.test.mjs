@@ -149,7 +149,7 @@ test('the security administrator opens an account for a supervising unit, and it
   await page.click('#user-add button[type=submit]');
   assert.equal((await posted).status(), 400);
   await page.waitForSelector('#user-add .field:has(#new-unit) .field-error');
-  assert.match(await page.textContent('#user-add .field:has(#new-unit) .field-error'), /主管单位或协会不存在/);
+  assert.match(await page.textContent('#user-add .field:has(#new-unit) .field-error'), /^主管单位“U99”不存在$/);
   await shot(page, 'user-add-error', { fullPage: false, more: {} });
   // the right unit: the account is made and listed
   await page.fill('#new-unit', NEW_UNIT);

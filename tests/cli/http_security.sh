@@ -112,6 +112,44 @@ expect_eq "a weak password is refused" 400 "$(send POST /api/v1/users \
 	'{"username": "weak", "role": "office", "password": "short"}')"
 expect_eq "a unit account without its unit is refused" 400 "$(send POST /api/v1/users \
 	"{\"username\": \"nounit\", \"role\": \"unit\", \"password\": \"$PW\"}")"
+expect_grep "by the API's field" '"field": "unit"' "$T/body"
+expect_grep "in the glossary's words" '主管单位账户须指定所属主管单位' "$T/body"
+# the store's errors name the API's fields, not the command line's options
+no_option_names() { grep -q -- '--' "$T/body" && fail "$1: an option name in $(cat "$T/body")" || pass "$1: no option name"; }
+no_option_names "no unit"
+expect_eq "a unit that does not exist: 400" 400 "$(send POST /api/v1/users \
+	"{\"username\": \"nounit\", \"role\": \"unit\", \"unit\": \"U99\", \"password\": \"$PW\"}")"
+expect_grep "names the unit field" '"code": "dangling_ref", "message": "主管单位“U99”不存在", "field": "unit"' "$T/body"
+no_option_names "no such unit"
+expect_eq "an association that does not exist: 400" 400 "$(send POST /api/v1/users \
+	"{\"username\": \"noassoc\", \"role\": \"association\", \"association\": \"91410300MA44X0Y04F\", \"password\": \"$PW\"}")"
+expect_grep "names the association field" '"code": "dangling_ref", "message": "统一社会信用代码为“91410300MA44X0Y04F”的协会不存在", "field": "association"' "$T/body"
+expect_eq "a unit for an office account: 400" 400 "$(send POST /api/v1/users \
+	"{\"username\": \"office9\", \"role\": \"office\", \"unit\": \"$U1\", \"password\": \"$PW\"}")"
+expect_grep "names the unit field" '"code": "bad_scope", "message": "只有主管单位账户才能指定主管单位", "field": "unit"' "$T/body"
+expect_eq "a department of no known kind: 400" 400 "$(send POST /api/v1/users \
+	"{\"username\": \"dept9\", \"role\": \"department\", \"department\": \"police\", \"password\": \"$PW\"}")"
+expect_grep "names the department field" '"code": "bad_department", .*"field": "department"' "$T/body"
+expect_eq "an unknown role: 400" 400 "$(send POST /api/v1/users \
+	"{\"username\": \"role9\", \"role\": \"boss\", \"password\": \"$PW\"}")"
+expect_grep "names the role field" '"code": "bad_role", .*"field": "role"' "$T/body"
+no_option_names "unknown role"
+expect_eq "a role change to unit without one: 400" 400 "$(send PUT /api/v1/users/u1 '{"role": "unit"}')"
+expect_grep "names the unit field" '"field": "unit"' "$T/body"
+# ... and the command line prints them as its options
+printf '%s\n' "$PW" | tg user add nounit --role unit --db "$DB" >"$T/out" 2>"$T/err"
+expect_eq "user add without --unit exits 2" 2 "$?"
+expect_grep "naming --unit" '^tuogou: --unit: 主管单位账户须指定所属主管单位.*\[bad_scope\]$' "$T/err"
+printf '%s\n' "$PW" | tg user add nounit --role unit --unit U99 --db "$DB" >"$T/out" 2>"$T/err"
+expect_eq "user add with a unit that does not exist exits 2" 2 "$?"
+expect_grep "naming --unit" '^tuogou: --unit: 主管单位“U99”不存在 \[dangling_ref\]$' "$T/err"
+printf '%s\n' "$PW" | tg user add nounit --role chief --db "$DB" >"$T/out" 2>"$T/err"
+expect_grep "a bad role names --role" '^tuogou: --role: 角色应为 office' "$T/err"
+printf '%s\n' "$PW" | tg user add x --role office --db "$DB" >"$T/out" 2>"$T/err"
+expect_grep "a bad name names NAME" '^tuogou: NAME: 用户名须为 2-64 个字符' "$T/err"
+printf '%s\n' short | tg user add shorty --role office --db "$DB" >"$T/out" 2>"$T/err"
+expect_grep "a weak password names the standard input" '^tuogou: 密码（标准输入）: 密码至少需要 10 个字符' "$T/err"
+expect_eq "none of them was made" 0 "$(q "SELECT count(*) FROM users WHERE username IN ('nounit', 'noassoc', 'office9', 'dept9', 'role9', 'x', 'shorty')")"
 expect_eq "an auditor account comes with a TOTP secret" 201 "$(send POST /api/v1/users \
 	"{\"username\": \"aud2\", \"role\": \"auditor\", \"password\": \"$PW\"}")"
 expect_grep "its secret is shown once" '"totp_secret": "[A-Z2-7]\{32\}"' "$T/body"

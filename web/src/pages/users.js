@@ -17,19 +17,6 @@ function secretNote(u) {
     h('p', { class: 'muted' }, u.otpauth));
 }
 
-// The store names a missing unit or association, or a role that does not
-// fit its scope, by the command line's options (--unit, --role): those
-// errors belong next to this form's fields.
-function byField(err, role) {
-  const scope = role === 'association' ? 'association' : role === 'department' ? 'department' : 'unit';
-  const name = (f) => (f === '--unit' || f === '--association' || f === '--department' ? scope : f === '--role' ? 'role' : f);
-  return {
-    message: err.message,
-    field: name(err.field),
-    errors: (err.errors || []).map((e) => ({ ...e, field: name(e.field), message: e.message.replace(/--unit、--association、--department/, '主管单位、协会、职能部门') })),
-  };
-}
-
 // What the last action did shows under the page's heading.
 function place(root, note) {
   const head = root.querySelector('.page-head');
@@ -100,7 +87,7 @@ export async function render(root, ctx) {
       await render(root, ctx);
       replace(note, secretNote(u) || h('div', { class: 'alert alert-ok', role: 'status' }, `已新增用户 ${u.username}。`));
       place(root, note);
-    } catch (err) { showErrors(form, byField(err, role.value)); }
+    } catch (err) { showErrors(form, err); } // the server names the form's fields (unit, role, ...)
   });
 
   replace(root,

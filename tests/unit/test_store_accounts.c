@@ -1,0 +1,213 @@
+/*
+** test_store_accounts.c: the rules of an account (store_user_fill,
+** store_user_check), which the API, `tuogou user add` and both backends
+** share: every mistake names the API's field (username, role, unit,
+** association, department) with a Chinese message, never an option of the
+** command line; a value too long for its field is refused, not cut; and
+** through the store, a unit or association that does not exist is refused
+** on add and on a role change.  On PostgreSQL when TUOGOU_TEST_PG_URL is set.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "gen.h"
+#include "store.h"
+
+/* err names field with code, and speaks no command line. */
+static void expect_refused(int rc, const tg_error *err, const char *code, const char *field)
+{
+	assert_int_equal(rc, TG_EINVAL);
+	assert_string_equal(err->code, code);
+	assert_string_equal(err->path, field);
+	assert_true(strlen(err->message) > 0);
+	assert_null(strstr(err->message, "--"));
+	assert_null(strstr(err->path, "--"));
+}
+
+static int fill(tg_user *u, const char *name, const char *role, const char *unit,
+		const char *assoc, const char *dept, tg_error *err)
+{
+	memset(u, 0, sizeof *u);
+	memset(err, 0, sizeof *err);
+	return store_user_fill(u, name, role, unit, assoc, dept, err);
+}
+
+static void test_fill_names_the_fields(void **state)
+{
+	(void)state;
+	tg_user u;
+	tg_error e;
+	char longer[200];
+	memset(longer, 'a', sizeof longer - 1);
+	longer[sizeof longer - 1] = '\0';
+
+	assert_int_equal(fill(&u, "office1", "office", NULL, NULL, NULL, &e), TG_OK);
+	assert_string_equal(u.role, "office");
+	assert_string_equal(u.unit, "");
+	expect_refused(fill(&u, "a", "office", NULL, NULL, NULL, &e), &e, "bad_username", "username");
+	expect_refused(fill(&u, "王丽", "office", NULL, NULL, NULL, &e), &e, "bad_username",
+		       "username");
+	/* 199 characters are not cut to a valid 64 */
+	expect_refused(fill(&u, longer, "office", NULL, NULL, NULL, &e), &e, "bad_username",
+		       "username");
+	expect_refused(fill(&u, "boss1", "boss", NULL, NULL, NULL, &e), &e, "bad_role", "role");
+	expect_refused(fill(&u, "boss1", NULL, NULL, NULL, NULL, &e), &e, "bad_role", "role");
+	expect_refused(fill(&u, "boss1", "office_and_more_than_sixteen", NULL, NULL, NULL, &e), &e,
+		       "bad_role", "role");
+
+	/* the scope the role needs, and no other */
+	expect_refused(fill(&u, "gxw", "unit", NULL, NULL, NULL, &e), &e, "bad_scope", "unit");
+	assert_non_null(strstr(e.message, "主管单位"));
+	expect_refused(fill(&u, "gxw", "office", "U01", NULL, NULL, &e), &e, "bad_scope", "unit");
+	expect_refused(fill(&u, "gxw", "unit", longer, NULL, NULL, &e), &e, "dangling_ref", "unit");
+	assert_int_equal(fill(&u, "gxw", "unit", "U01", "", "", &e), TG_OK);
+	assert_string_equal(u.unit, "U01");
+
+	char uscc[19], lower[24];
+	gen_uscc(3, uscc);
+	snprintf(lower, sizeof lower, " %s ", uscc);
+	for (char *p = lower; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	expect_refused(fill(&u, "xh", "association", NULL, NULL, NULL, &e), &e, "bad_scope",
+		       "association");
+	expect_refused(fill(&u, "xh", "unit", "U01", uscc, NULL, &e), &e, "bad_scope",
+		       "association");
+	expect_refused(fill(&u, "xh", "association", NULL, "91410300MA44X0Y0X3", NULL, &e), &e,
+		       "bad_uscc", "association");
+	assert_int_equal(fill(&u, "xh", "association", NULL, lower, NULL, &e), TG_OK);
+	assert_string_equal(u.association, uscc); /* normalised */
+
+	expect_refused(fill(&u, "cz", "department", NULL, NULL, NULL, &e), &e, "bad_scope",
+		       "department");
+	expect_refused(fill(&u, "cz", "department", NULL, NULL, "police", &e), &e,
+		       "bad_department", "department");
+	expect_refused(fill(&u, "cz", "department", NULL, NULL, longer, &e), &e, "bad_department",
+		       "department");
+	expect_refused(fill(&u, "cz", "auditor", NULL, NULL, "finance", &e), &e, "bad_scope",
+		       "department");
+	assert_int_equal(fill(&u, "cz", "department", NULL, NULL, "finance", &e), TG_OK);
+
+	/* a role change keeps the name (NULL) */
+	snprintf(u.username, sizeof u.username, "kept");
+	assert_int_equal(store_user_fill(&u, NULL, "office", NULL, NULL, NULL, &e), TG_OK);
+	assert_string_equal(u.username, "kept");
+	assert_string_equal(u.department, "");
+}
+
+/* Through the store: the unit or association must exist, on add and on a
+** role change; the accounts that pass are stored. */
+static void test_store_refuses_what_does_not_exist(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tuogou-test-XXXXXX";
+	const char *pg = getenv("TUOGOU_TEST_PG_URL");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	char key[64];
+	snprintf(key, sizeof key, "%s.key", path);
+	setenv("TUOGOU_KEY", key, 1);
+	tg_error e = {0};
+	tg_store *s;
+	int rc = store_open(pg && *pg ? pg : path, &s, &e);
+	if (rc)
+		print_error("store_open: %s [%s]\n", e.message, e.code);
+	assert_int_equal(rc, 0);
+	/* one unit and its association, no person: a PostgreSQL test database
+	** already holds numbers sealed with another run's key */
+	char uscc[19], bundle[1024];
+	gen_uscc(1000 + (uint64_t)getpid() % 100000, uscc);
+	snprintf(bundle, sizeof bundle,
+		 "{\"format\": \"tuogou-bundle/1\", \"plan\": \"luoyang-2017\","
+		 " \"units\": [{\"id\": \"UA%d\", \"name\": \"洛阳市测试局\", \"kind\": \"organ\"}],"
+		 " \"associations\": [{\"uscc\": \"%s\", \"name\": \"洛阳市测试协会\", \"level\": "
+		 "\"city\", \"registered_on\": \"2005-03-01\", \"unit\": \"UA%d\", \"link\": "
+		 "\"supervisor\"}]}",
+		 (int)getpid(), uscc, (int)getpid());
+	tg_register r;
+	tg_errors errs;
+	register_init(&r);
+	tg_errors_init(&errs);
+	assert_int_equal(bundle_read_buffer(bundle, strlen(bundle), &r, &errs), 0);
+	assert_int_equal(register_resolve(&r, NULL, 0, NULL, &errs), 0);
+	tg_errors_free(&errs);
+	assert_int_equal(store_import(s, &r, &e), 0);
+	const tg_unit *unit = register_row(&r, ARR_UNITS, 0);
+	const tg_association *assoc = register_row(&r, ARR_ASSOCIATIONS, 0);
+
+	/* names of this run only: a PostgreSQL test database is shared */
+	char name[64], other[64];
+	snprintf(name, sizeof name, "acct-%ld-%d", (long)time(NULL), (int)getpid());
+	snprintf(other, sizeof other, "assoc-%ld-%d", (long)time(NULL), (int)getpid());
+	tg_user u, back;
+	assert_int_equal(fill(&u, name, "unit", "U-none", NULL, NULL, &e), TG_OK);
+	snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$not-a-real-hash");
+	expect_refused(store_user_add(s, &u, &e), &e, "dangling_ref", "unit");
+	assert_string_equal(e.message, "主管单位“U-none”不存在");
+	assert_int_equal(store_user_get(s, name, 0, &back, &e), TG_ENOTFOUND);
+
+	assert_int_equal(fill(&u, name, "unit", unit->id, NULL, NULL, &e), TG_OK);
+	snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$not-a-real-hash");
+	assert_int_equal(store_user_add(s, &u, &e), 0);
+	assert_int_equal(store_user_get(s, name, 0, &back, &e), 0);
+	assert_string_equal(back.unit, unit->id);
+
+	char missing[19];
+	gen_uscc(999983, missing);
+	assert_int_equal(fill(&u, other, "association", NULL, missing, NULL, &e), TG_OK);
+	snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$not-a-real-hash");
+	expect_refused(store_user_add(s, &u, &e), &e, "dangling_ref", "association");
+	assert_non_null(strstr(e.message, missing));
+	assert_int_equal(fill(&u, other, "association", NULL, assoc->uscc, NULL, &e), TG_OK);
+	snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$not-a-real-hash");
+	assert_int_equal(store_user_add(s, &u, &e), 0);
+
+	/* a role change to a unit that does not exist, and to one that does */
+	assert_int_equal(store_user_fill(&back, NULL, "unit", "U-none", NULL, NULL, &e), TG_OK);
+	expect_refused(store_user_update(s, &back, &e), &e, "dangling_ref", "unit");
+	assert_int_equal(store_user_fill(&back, NULL, "office", NULL, NULL, NULL, &e), TG_OK);
+	assert_int_equal(store_user_update(s, &back, &e), 0);
+	assert_int_equal(store_user_get(s, name, 0, &back, &e), 0);
+	assert_string_equal(back.role, "office");
+	assert_string_equal(back.unit, "");
+	/* a struct that store_user_fill did not make is checked all the same */
+	snprintf(back.department, sizeof back.department, "finance");
+	expect_refused(store_user_update(s, &back, &e), &e, "bad_scope", "department");
+	/* a taken name */
+	assert_int_equal(fill(&u, name, "office", NULL, NULL, NULL, &e), TG_OK);
+	snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$not-a-real-hash");
+	assert_int_equal(store_user_add(s, &u, &e), TG_ECONFLICT);
+	assert_string_equal(e.path, "username");
+
+	register_release(&r);
+	store_close(s);
+	char wal[64];
+	unlink(path);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	unlink(wal);
+	snprintf(wal, sizeof wal, "%s-shm", path);
+	unlink(wal);
+	unlink(key);
+	unsetenv("TUOGOU_KEY");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fill_names_the_fields),
+		cmocka_unit_test(test_store_refuses_what_does_not_exist),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
