@@ -201,6 +201,16 @@ static bool is_wide(uint32_t cp)
 	       (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
 }
 
+char *str_copy(char *dst, size_t size, const char *src)
+{
+	if (!size)
+		return dst;
+	size_t n = src ? strnlen(src, size - 1) : 0;
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+	return dst;
+}
+
 size_t utf8_width(const char *s)
 {
 	size_t w = 0, n = strlen(s);

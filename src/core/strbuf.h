@@ -36,6 +36,11 @@ int sb_flush(strbuf *sb);
 /* Detach the NUL-terminated contents (in-memory buffers only). */
 char *sb_detach(strbuf *sb, size_t *len);
 
+/* Copy src (NULL: "") into dst of size bytes, cut to fit and always
+** terminated; returns dst.  What snprintf(dst, size, "%s", src) does, at a
+** fraction of the cost on the paths every request takes. */
+char *str_copy(char *dst, size_t size, const char *src);
+
 /* Display width of UTF-8 text in a terminal: CJK and fullwidth count 2. */
 size_t utf8_width(const char *s);
 /* Whether s is valid UTF-8 (no overlongs, no surrogates). */

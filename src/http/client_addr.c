@@ -15,6 +15,7 @@
 
 #include "client_addr.h"
 #include "http_impl.h"
+#include "strbuf.h"
 
 typedef struct ip_addr {
 	int family; /* AF_INET or AF_INET6 */
@@ -199,9 +200,27 @@ void proxies_install(http_proxies *p)
 	installed = p;
 }
 
+void ipv4_text(const unsigned char b[4], char out[16])
+{
+	char *o = out;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+		if (i)
+			*o++ = '.';
+		if (v >= 100)
+			*o++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*o++ = (char)('0' + v / 10 % 10);
+		*o++ = (char)('0' + v % 10);
+	}
+	*o = '\0';
+}
+
 static void format_ip(const ip_addr *a, char out[CLIENT_ADDR_MAX])
 {
-	if (!inet_ntop(a->family, a->b, out, CLIENT_ADDR_MAX))
+	if (a->family == AF_INET)
+		ipv4_text(a->b, out);
+	else if (!inet_ntop(a->family, a->b, out, CLIENT_ADDR_MAX))
 		snprintf(out, CLIENT_ADDR_MAX, "?");
 }
 
@@ -239,7 +258,7 @@ const char *client_address(const http_proxies *p, const char *peer, const char *
 {
 	ip_addr a, client;
 	if (!peer || !parse_ip(peer, strlen(peer), &a)) {
-		snprintf(out, CLIENT_ADDR_MAX, "%s", peer ? peer : "?");
+		str_copy(out, CLIENT_ADDR_MAX, peer ? peer : "?");
 		return out;
 	}
 	if (trusted(p, &a) && forwarded_client(p, xff, n_xff, &client) == 1)
@@ -270,7 +289,11 @@ void rq_client_address(http_request *rq)
 {
 	char peer[CLIENT_ADDR_MAX];
 	xff_values x = {{0}, 0};
-	snprintf(peer, sizeof peer, "%s", rq->ip);
+	/* no proxy trusted and an IPv4 peer: rq->ip is already the canonical
+	** client address (the common case, and every request pays for it) */
+	if (!installed && !strchr(rq->ip, ':'))
+		return;
+	str_copy(peer, sizeof peer, rq->ip);
 	if (installed) { /* without trusted proxies the header is never read */
 		if (rq->conn)
 			MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, collect_xff, &x);

@@ -49,6 +49,10 @@ void proxies_install(http_proxies *p);
 const char *client_address(const http_proxies *p, const char *peer, const char *const *xff,
 			   size_t n_xff, char out[CLIENT_ADDR_MAX]);
 
+/* An IPv4 address (4 bytes, network order) as dotted text, what inet_ntop
+** writes, without the printf machinery inet_ntop runs for every request. */
+void ipv4_text(const unsigned char b[4], char out[16]);
+
 /* rq->ip holds the peer: replace it by the client's address, with the
 ** installed proxies and the request's headers (see above). */
 struct http_request;

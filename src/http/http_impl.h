@@ -27,9 +27,10 @@
 #define HTTP_IMPORT_CAP (64u << 20)         /* POST /api/v1/import */
 #define HTTP_EVIDENCE_MAX (10u << 20)       /* one evidence file */
 #define HTTP_THREADS 4
-/* Behind nginx every client is 127.0.0.1, so the per-IP limit is the
-** proxy's limit: 256 concurrent clients (bench/load) must fit in it.  The
-** total is shared out among the HTTP_THREADS workers. */
+/* libmicrohttpd's per-IP connection limit counts TCP peers (it cannot see
+** X-Forwarded-For): behind nginx every connection comes from 127.0.0.1, so
+** it is the proxy's limit, and 256 concurrent clients (bench/load) must fit
+** in it.  The total is shared out among the HTTP_THREADS workers. */
 #define HTTP_CONNECTIONS 1024
 #define HTTP_PER_IP_CONNECTIONS 512
 #define HTTP_TIMEOUT_SECONDS 30
@@ -237,9 +238,6 @@ int static_serve(http_request *rq);
 int auth_session(http_request *rq);   /* sets rq->logged_in when the cookie is good */
 int auth_check_csrf(http_request *rq);
 int auth_check_origin(http_request *rq);
-/* The client's address for the audit log: X-Forwarded-For when the request
-** came through the proxy on loopback, else the peer. */
-const char *auth_client_ip(http_request *rq);
 /* Audit a refused request ("access_denied", outcome "denied"). */
 void auth_audit_denied(http_request *rq, const char *why);
 /* The user's password again (Argon2id), for reveal: TG_OK or TG_EINVAL. */

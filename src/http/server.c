@@ -314,7 +314,7 @@ static void peer_address(http_request *rq)
 	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
-		inet_ntop(AF_INET, &in->sin_addr, rq->ip, sizeof rq->ip);
+		ipv4_text((const unsigned char *)&in->sin_addr.s_addr, rq->ip);
 		rq->loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
 	} else if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;

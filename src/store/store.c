@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "strbuf.h"
 
 static int is_postgres_url(const char *url)
 {
@@ -240,9 +241,9 @@ unsigned char *store_name_sort_key(const char *name, size_t *len)
 
 void store_set_actor(tg_store *s, const char *user, const char *role, const char *ip)
 {
-	snprintf(s->actor.user, sizeof s->actor.user, "%s", user && *user ? user : "-");
-	snprintf(s->actor.role, sizeof s->actor.role, "%s", role && *role ? role : "-");
-	snprintf(s->actor.ip, sizeof s->actor.ip, "%s", ip && *ip ? ip : "-");
+	str_copy(s->actor.user, sizeof s->actor.user, user && *user ? user : "-");
+	str_copy(s->actor.role, sizeof s->actor.role, role && *role ? role : "-");
+	str_copy(s->actor.ip, sizeof s->actor.ip, ip && *ip ? ip : "-");
 }
 
 int store_audit_add(tg_store *s, const char *event, const char *object, const char *outcome,

@@ -61,6 +61,7 @@ enum stmt_id {
 	ST_SETTING_GET, ST_SETTING_SET, ST_USER_UPDATE, ST_USER_SESSIONS_END, ST_USER_TOTP_SET,
 	ST_USER_TOTP_GET, ST_USER_TOTP_USED,
 	ST_LOGIN_IP_ADD, ST_LOGIN_IP_GET, ST_LOGIN_IP_PRUNE,
+	ST_SNAPSHOT_BEGIN, ST_SNAPSHOT_END,
 	ST_COUNT
 };
 
@@ -73,6 +74,9 @@ enum stmt_id {
 	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
 
 static const char *const stmt_sql[ST_COUNT] = {
+	/* a read snapshot per GET: prepared, not parsed again each time */
+	[ST_SNAPSHOT_BEGIN] = "BEGIN",
+	[ST_SNAPSHOT_END] = "COMMIT",
 	[ST_GENERATION_GET] = "SELECT CAST(\"value\" AS INTEGER) FROM meta WHERE \"key\" = 'generation'",
 	[ST_GENERATION_BUMP] = "INSERT INTO meta (\"key\", \"value\") VALUES ('generation', '1') "
 			       "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = "
@@ -196,26 +200,42 @@ static int exec(sqlite_store *s, const char *sql, tg_error *err)
 ** snapshot; write_begin ends the snapshot first, and the snapshot_end calls
 ** still to come find nothing to end. */
 
+static sqlite3_stmt *stmt(sqlite_store *s, enum stmt_id id, tg_error *err);
+static int run(sqlite_store *s, sqlite3_stmt *st, tg_error *err, const char *what);
+
 static int snapshot_begin(sqlite_store *s, tg_error *err)
 {
 	if (s->snapshots++ > 0)
 		return TG_OK;
-	int rc = exec(s, "BEGIN", err);
+	sqlite3_stmt *st = stmt(s, ST_SNAPSHOT_BEGIN, err);
+	int rc = st ? run(s, st, err, "BEGIN") : TG_EIO;
 	if (rc)
 		s->snapshots = 0;
 	return rc;
 }
 
+/* End the read transaction (nothing was written in it: COMMIT cannot fail
+** in a way that loses anything). */
+static void close_snapshot(sqlite_store *s)
+{
+	tg_error ignored;
+	sqlite3_stmt *st = stmt(s, ST_SNAPSHOT_END, &ignored);
+	if (st)
+		run(s, st, &ignored, "COMMIT");
+	else
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
 static void snapshot_end(sqlite_store *s)
 {
 	if (s->snapshots > 0 && --s->snapshots == 0)
-		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+		close_snapshot(s);
 }
 
 static int write_begin(sqlite_store *s, tg_error *err)
 {
 	if (s->snapshots > 0) {
-		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+		close_snapshot(s);
 		s->snapshots = 0;
 	}
 	return exec(s, "BEGIN IMMEDIATE", err);
@@ -640,7 +660,7 @@ static int run(sqlite_store *s, sqlite3_stmt *st, tg_error *err, const char *wha
 
 static void copy_text(char *dst, size_t size, const char *v)
 {
-	snprintf(dst, size, "%s", v ? v : "");
+	str_copy(dst, size, v);
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
@@ -1491,7 +1511,7 @@ static int sqlite_generation(tg_store *base, int64_t *gen, tg_error *err)
 static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int i)
 {
 	const unsigned char *v = sqlite3_column_text(st, i);
-	snprintf(dst, size, "%s", v ? (const char *)v : "");
+	str_copy(dst, size, (const char *)v);
 }
 
 static void read_user(sqlite3_stmt *st, tg_user *u)

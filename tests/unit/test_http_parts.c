@@ -5,6 +5,7 @@
 ** password rules (auth.c), the field rights of departments (policy.c) and
 ** the client's address behind trusted proxies (client_addr.c).
 */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -161,6 +162,10 @@ static void test_route_table_shape(void **state)
 				    admins == R_AUDITOR);
 		assert_int_not_equal(r->roles, 0);
 		assert_non_null(r->fn);
+		/* route_body_cap looks up only the methods that take a body */
+		if (r->body_cap)
+			assert_true(!strcmp(r->method, "POST") || !strcmp(r->method, "PUT") ||
+				    !strcmp(r->method, "PATCH"));
 		/* Unique: one route per method and pattern. */
 		for (size_t j = 0; j < i; j++)
 			assert_false(!strcmp(tg_routes[j].method, r->method) &&
@@ -169,6 +174,7 @@ static void test_route_table_shape(void **state)
 	assert_int_equal(route_body_cap("POST", "/api/v1/import"), HTTP_IMPORT_CAP);
 	assert_int_equal(route_body_cap("POST", "/api/v1/associations/X/evidence"), HTTP_UPLOAD_CAP);
 	assert_int_equal(route_body_cap("PUT", "/api/v1/persons/P1"), HTTP_JSON_CAP);
+	assert_int_equal(route_body_cap("GET", "/api/v1/import"), HTTP_JSON_CAP);
 }
 
 /* ---- passwords and rights ---- */
@@ -357,6 +363,23 @@ static void test_client_address(void **state)
 	proxies_free(chain);
 }
 
+/* ipv4_text writes what inet_ntop writes, for every value of each byte. */
+static void test_ipv4_text(void **state)
+{
+	(void)state;
+	for (unsigned v = 0; v < 256; v++) {
+		unsigned char b[4] = {(unsigned char)v, (unsigned char)(255 - v),
+				      (unsigned char)(v * 7), (unsigned char)(v / 3)};
+		char mine[16], libc[INET_ADDRSTRLEN];
+		ipv4_text(b, mine);
+		assert_non_null(inet_ntop(AF_INET, b, libc, sizeof libc));
+		assert_string_equal(mine, libc);
+	}
+	char out[16];
+	ipv4_text((const unsigned char[4]){255, 255, 255, 255}, out);
+	assert_string_equal(out, "255.255.255.255");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_proxies_parse),
 		cmocka_unit_test(test_proxies_trust),
 		cmocka_unit_test(test_client_address),
+		cmocka_unit_test(test_ipv4_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
