@@ -5,6 +5,7 @@
 ** Gregorian calendar; it is exact for every year the register can hold.
 */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "date.h"
@@ -140,4 +141,63 @@ tg_date date_today(void)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* ---- instants ---- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" of t shifted by offset seconds (20 bytes). */
+static void format_shifted(int64_t t, int64_t offset, char out[20])
+{
+	int64_t local = t + offset, day = floor_div(local, 86400);
+	int sec = (int)(local - day * 86400), part[3] = {sec / 3600, sec / 60 % 60, sec % 60};
+	date_format((tg_date)day, out);
+	out[10] = 'T';
+	for (int i = 0; i < 3; i++) {
+		out[11 + 3 * i] = (char)('0' + part[i] / 10);
+		out[12 + 3 * i] = (char)('0' + part[i] % 10);
+		out[13 + 3 * i] = i < 2 ? ':' : '\0';
+	}
+}
+
+void time_format_utc(int64_t t, char out[21])
+{
+	format_shifted(t, 0, out);
+	out[19] = 'Z';
+	out[20] = '\0';
+}
+
+int time_parse_utc(const char *s, int64_t *t)
+{
+	tg_date d;
+	char day[11];
+	if (!s || strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+		return TG_EINVAL;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	int h = digits(s + 11, 2), m = digits(s + 14, 2), sec = digits(s + 17, 2);
+	if (date_parse(day, &d) || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
+		return TG_EINVAL;
+	*t = (int64_t)d * 86400 + h * 3600 + m * 60 + sec;
+	return TG_OK;
+}
+
+void time_format_beijing(int64_t t, char out[26])
+{
+	format_shifted(t, TG_BEIJING_OFFSET_SECONDS, out);
+	memcpy(out + 19, "+08:00", 7);
+}
+
+tg_date date_beijing_of(int64_t t)
+{
+	return (tg_date)floor_div(t + TG_BEIJING_OFFSET_SECONDS, 86400);
+}
+
+int64_t date_beijing_start(tg_date d)
+{
+	return (int64_t)d * 86400 - TG_BEIJING_OFFSET_SECONDS;
 }

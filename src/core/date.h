@@ -54,4 +54,26 @@ static inline bool date_active(tg_date from, tg_date to, tg_date d)
 /* Today in local time (used only to refuse birth dates in the future). */
 tg_date date_today(void);
 
+/* ---- instants: Unix seconds, as UTC and as Beijing time ----
+**
+** Times are kept in UTC ("2018-01-01T07:30:00Z": the audit log, sessions)
+** and shown to people as Beijing time, the time of every user of tuogou.
+** Beijing time (Asia/Shanghai) is UTC+8 all year: China has had no
+** daylight saving time since 1991, so a fixed offset gives the right
+** answer for every time tuogou records, without the system's tzdata or
+** the TZ of the process. */
+#define TG_BEIJING_OFFSET_SECONDS (8 * 3600)
+
+/* Write t as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with NUL). */
+void time_format_utc(int64_t t, char out[21]);
+/* Read exactly "YYYY-MM-DDTHH:MM:SSZ": 0, or TG_EINVAL. */
+int time_parse_utc(const char *s, int64_t *t);
+/* Write t as Beijing time with its offset, "YYYY-MM-DDTHH:MM:SS+08:00"
+** (26 bytes with NUL). */
+void time_format_beijing(int64_t t, char out[26]);
+/* The Beijing day of t, and the instant its day d begins (00:00 Beijing
+** time is 16:00 UTC of the day before). */
+tg_date date_beijing_of(int64_t t);
+int64_t date_beijing_start(tg_date d);
+
 #endif

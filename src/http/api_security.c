@@ -24,18 +24,35 @@
 #include "http_impl.h"
 #include "totp.h"
 
-/* ---- the audit log (auditor) ---- */
+/* ---- the audit log (auditor) ----
+**
+** The log keeps its times in UTC ("2018-01-01T07:30:00Z", part of each
+** record's hash); the auditor reads them, and picks days, in Beijing time:
+** "at" is answered as "2018-01-01T15:30:00+08:00", and from/to are Beijing
+** dates (store_audit_bounds).  UTC+8 is a fixed offset: see date.h. */
+
+/* A record's time as Beijing time with its offset; as stored should it
+** not be the log's UTC form. */
+static void beijing_at(const char *at, char out[32])
+{
+	int64_t t;
+	if (time_parse_utc(at, &t) == TG_OK)
+		time_format_beijing(t, out);
+	else
+		snprintf(out, 32, "%s", at ? at : "");
+}
 
 static void write_audit_json(void *ctx, const tg_audit_record *r)
 {
 	strbuf *o = ctx;
-	char hash[65];
+	char hash[65], at[32];
 	if (o->buf[o->len - 1] == '}')
 		sb_adds(o, ",\n  ");
 	else
 		sb_adds(o, "\n  ");
 	sb_addf(o, "{\"seq\": %lld, \"at\": ", (long long)r->seq);
-	sb_add_json_str(o, r->at);
+	beijing_at(r->at, at);
+	sb_add_json_str(o, at);
 	sb_adds(o, ", \"user\": ");
 	sb_add_json_str(o, r->user);
 	sb_adds(o, ", \"role\": ");
@@ -72,6 +89,7 @@ static int audit_filter(http_request *rq, tg_audit_filter *f)
 	f->event = rq_query(rq, "event");
 	f->from = rq_query(rq, "from");
 	f->to = rq_query(rq, "to");
+	/* days in Beijing time (store_audit_bounds) */
 	if (!valid_date_text(f->from))
 		return tg_error_set(&rq->err, TG_EINVAL, "bad_date", "from",
 				    "起始日期无效（应为 YYYY-MM-DD）");
@@ -103,10 +121,11 @@ int api_audit_list(http_request *rq)
 static void write_audit_csv(void *ctx, const tg_audit_record *r)
 {
 	strbuf *o = ctx;
-	char seq[32], hash[65];
+	char seq[32], hash[65], at[32];
 	snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
 	audit_hex(r->hash, hash);
-	const char *cells[] = {seq,	      r->at,	 r->user,   r->role,  r->ip, r->event,
+	beijing_at(r->at, at);
+	const char *cells[] = {seq,	      at,	 r->user,   r->role,  r->ip, r->event,
 			       r->object,     r->outcome, r->before, r->after, hash};
 	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
 		if (i)

@@ -239,6 +239,11 @@ unsigned char *store_name_sort_key(const char *name, size_t *len)
 					    "当前数据库后端不支持此操作（%s）", #op);      \
 	} while (0)
 
+void store_set_clock(tg_store *s, int64_t now)
+{
+	s->clock = now;
+}
+
 void store_set_actor(tg_store *s, const char *user, const char *role, const char *ip)
 {
 	str_copy(s->actor.user, sizeof s->actor.user, user && *user ? user : "-");

@@ -80,7 +80,9 @@ typedef struct tg_actor {
 } tg_actor;
 
 /* Which audit records a list keeps; NULL does not filter.  from and to are
-** dates (YYYY-MM-DD, inclusive, UTC). */
+** Beijing dates (YYYY-MM-DD, inclusive): the records stamped from 00:00
+** Beijing time of from up to 24:00 of to.  The records' times (at) are
+** UTC, "2018-01-01T07:30:00Z"; date.h turns them into Beijing time. */
 typedef struct tg_audit_filter {
 	const char *user, *event, *from, *to;
 } tg_audit_filter;
@@ -183,6 +185,7 @@ struct tg_store {
 	const tg_store_ops *ops;
 	char *url;
 	tg_actor actor; /* store_set_actor */
+	int64_t clock;  /* store_set_clock; 0: the system's */
 };
 
 /* Open (creating and migrating when needed) the database at url. */
@@ -304,12 +307,16 @@ int store_history(tg_store *s, const char *association, size_t offset, size_t li
 
 /* The actor of the following operations (NULL fields: "-"). */
 void store_set_actor(tg_store *s, const char *user, const char *role, const char *ip);
+/* For tests: the time (Unix seconds) the following audit records are
+** stamped with; 0 goes back to the system clock. */
+void store_set_clock(tg_store *s, int64_t now);
 
 /* Append one audit record (login, logout, export, reveal, a refusal ...):
 ** outcome "ok", "failed" or "denied"; before/after JSON or NULL. */
 int store_audit_add(tg_store *s, const char *event, const char *object, const char *outcome,
 		    const char *before, const char *after, tg_error *err);
-/* Audit records matching f, newest first, with the total before paging. */
+/* Audit records matching f, newest first, with the total before paging;
+** TG_EINVAL (field "from" or "to") for a date that is not one. */
 int store_audit_list(tg_store *s, const tg_audit_filter *f, size_t offset, size_t limit,
 		     tg_audit_fn fn, void *ctx, size_t *total, tg_error *err);
 /* Walk the chain from the purge anchor to the head (audit_verify_from):

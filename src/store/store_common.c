@@ -274,12 +274,34 @@ char *store_user_json(const tg_user *u)
 	return sb_detach(&sb, NULL);
 }
 
-void store_utc_now(char out[24])
+void store_audit_now(const tg_store *s, char out[24])
 {
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	time_format_utc(s->clock ? s->clock : (int64_t)time(NULL), out);
+}
+
+/* One bound of an audit filter: the UTC time at which Beijing day `date`
+** (plus `after` days) begins, as the log writes times ("...Z": text order
+** is time order). */
+static int audit_bound(const char *date, int after, const char *field, char out[24],
+		       tg_error *err)
+{
+	tg_date d;
+	if (date_parse(date, &d))
+		return tg_error_set(err, TG_EINVAL, "bad_date", field, "日期“%s”无效（应为 YYYY-MM-DD）",
+				    date);
+	time_format_utc(date_beijing_start(d + after), out);
+	return TG_OK;
+}
+
+int store_audit_bounds(const tg_audit_filter *f, char from[24], char to[24], tg_error *err)
+{
+	from[0] = to[0] = '\0';
+	int rc = TG_OK;
+	if (f && f->from)
+		rc = audit_bound(f->from, 0, "from", from, err);
+	if (rc == TG_OK && f && f->to)
+		rc = audit_bound(f->to, 1, "to", to, err);
+	return rc;
 }
 
 int store_seal_number(const tg_secret_key *key, const tg_person *p, struct person_seal *ps,

@@ -45,7 +45,14 @@ bool store_same_scope(const tg_user *x, const tg_user *y);
 int store_user_refused(const tg_user *u, bool foreign_key, tg_error *err);
 /* An account as the audit log shows it (never the password hash). */
 char *store_user_json(const tg_user *u);
-/* Now, UTC, "2026-11-27T08:43:11Z". */
-void store_utc_now(char out[24]);
+/* The time of an audit record: now (or store_set_clock's), UTC,
+** "2026-11-27T08:43:11Z". */
+void store_audit_now(const tg_store *s, char out[24]);
+/* The audit filter's Beijing dates as UTC times, the form of the log's
+** "at": records with from <= at < to are those of the days from..to in
+** Beijing time (00:00 Beijing time is 16:00 UTC of the day before).  An
+** empty string for a date not given; TG_EINVAL (field "from" or "to") for
+** one that is not a date. */
+int store_audit_bounds(const tg_audit_filter *f, char from[24], char to[24], tg_error *err);
 
 #endif

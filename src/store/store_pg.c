@@ -1040,7 +1040,7 @@ static int audit_append(pg_store *s, const char *event, const char *object, cons
 		head = anchor;
 		memcpy(r.prev, anchor_hash, sizeof r.prev);
 	}
-	store_utc_now(at);
+	store_audit_now(&s->base, at);
 	r.seq = head + 1;
 	r.at = at;
 	r.user = who->user[0] ? who->user : "-";
@@ -2221,9 +2221,11 @@ static int pg_audit_list(tg_store *base, const tg_audit_filter *f, size_t offset
 	pg_store *s = (pg_store *)base;
 	strbuf where, sql;
 	params p = {.n = 0};
-	char from[32], to[32];
+	char from[24], to[24];
 	PGresult *res = NULL;
-	int rc = TG_OK;
+	int rc = store_audit_bounds(f, from, to, err);
+	if (rc)
+		return rc;
 	sb_init(&where);
 	sb_init(&sql);
 	sb_adds(&where, " FROM audit_log WHERE true");
@@ -2235,13 +2237,11 @@ static int pg_audit_list(tg_store *base, const tg_audit_filter *f, size_t offset
 		p_text(&p, f->event);
 		sb_addf(&where, " AND \"event\" = $%d", p.n);
 	}
-	if (f && f->from) {
-		snprintf(from, sizeof from, "%.10sT00:00:00Z", f->from);
+	if (from[0]) { /* Beijing days as UTC times (store_audit_bounds) */
 		p_text(&p, from);
 		sb_addf(&where, " AND \"at\" >= $%d", p.n);
 	}
-	if (f && f->to) {
-		snprintf(to, sizeof to, "%.10sT99", f->to); /* after every time of that day */
+	if (to[0]) {
 		p_text(&p, to);
 		sb_addf(&where, " AND \"at\" < $%d", p.n);
 	}

@@ -767,7 +767,7 @@ static int audit_append(sqlite_store *s, const char *event, const char *object,
 		head = anchor;
 		memcpy(r.prev, anchor_hash, sizeof r.prev);
 	}
-	store_utc_now(at);
+	store_audit_now(&s->base, at);
 	r.seq = head + 1;
 	r.at = at;
 	r.user = who->user[0] ? who->user : "-";
@@ -2049,8 +2049,10 @@ static int sqlite_audit_list(tg_store *base, const tg_audit_filter *f, size_t of
 	strbuf where, sql;
 	sqlite3_stmt *st = NULL;
 	const char *v[4];
-	char from[32], to[32];
-	int n = 0, rc = TG_OK, step;
+	char from[24], to[24];
+	int n = 0, rc = store_audit_bounds(f, from, to, err), step;
+	if (rc)
+		return rc;
 	sb_init(&where);
 	sb_init(&sql);
 	sb_adds(&where, " FROM audit_log WHERE 1");
@@ -2062,13 +2064,11 @@ static int sqlite_audit_list(tg_store *base, const tg_audit_filter *f, size_t of
 		sb_adds(&where, " AND \"event\" = ?");
 		v[n++] = f->event;
 	}
-	if (f && f->from) {
-		snprintf(from, sizeof from, "%.10sT00:00:00Z", f->from);
+	if (from[0]) { /* Beijing days as UTC times (store_audit_bounds) */
 		sb_adds(&where, " AND \"at\" >= ?");
 		v[n++] = from;
 	}
-	if (f && f->to) {
-		snprintf(to, sizeof to, "%.10sT99", f->to); /* after every time of that day */
+	if (to[0]) {
 		sb_adds(&where, " AND \"at\" < ?");
 		v[n++] = to;
 	}

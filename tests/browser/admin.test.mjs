@@ -255,7 +255,8 @@ test('the system administrator is refused business data and the other administra
 });
 
 test('the audit administrator filters the audit log and finds the logins, the new account and the setting just made', async () => {
-  const today = new Date().toISOString().slice(0, 10); // the log's days are UTC days
+  // the log's days are Beijing days (UTC+8 all year), whatever the browser's zone
+  const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
   await loginAs(page, server.url, ADMINS.auditor);
   await page.waitForSelector('main h1:text("审计日志")');
   await waitIdle();
@@ -269,7 +270,10 @@ test('the audit administrator filters the audit log and finds the logins, the ne
   assert.equal(logins[0]['结果'], '成功');
   assert.equal(logins[0]['角色'], '安全审计员');
   assert.equal(logins[0]['对象'], `users/${ADMINS.auditor}`);
-  assert.match(logins[0]['时间'], new RegExp(`^${today} \\d\\d:\\d\\d:\\d\\d UTC$`));
+  assert.match(logins[0]['时间'], new RegExp(`^${today} \\d\\d:\\d\\d:\\d\\d$`), 'Beijing time');
+  // the time shown is the API's Beijing time: the login was just now
+  const shown = Date.parse(logins[0]['时间'].replace(' ', 'T') + '+08:00');
+  assert.ok(Math.abs(Date.now() - shown) < 10 * 60 * 1000, `${logins[0]['时间']} is now in Beijing`);
   await shot(page, 'audit-logins');
   // the account the security administrator opened, with what it was made as
   await filter({ user: ADMINS.secadmin, event: 'user_add', from: today });

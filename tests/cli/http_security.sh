@@ -233,13 +233,22 @@ grep -qE '"before": "[^"]*[0-9]{17}[0-9X]' "$T/body" && fail "a full ID number i
 	pass "no full ID number in the audit records"
 expect_eq "filter by user and event" 200 "$(req GET '/api/v1/audit?user=boss&event=reveal_id')"
 expect_eq "two reveals by boss (one failed)" 2 "$(json_number total)"
-today=$(date -u +%F)
+today=$(date -u -d '+8 hours' +%F) # the filter's days are Beijing days (UTC+8, no DST)
 expect_eq "filter by date range" 200 "$(req GET "/api/v1/audit?from=$today&to=$today&per_page=1")"
 expect_eq "paged" 1 "$(grep -o '"seq"' "$T/body" | wc -l)"
+# times are kept in UTC and answered as Beijing time with the offset
+at=$(json_field at)
+stored=$(q "SELECT \"at\" FROM audit_log WHERE seq = $(json_number seq)")
+expect_eq "the time in Beijing time, with its offset" "$(date -u -d "$stored +8 hours" +%Y-%m-%dT%H:%M:%S)+08:00" "$at"
+expect_eq "the same instant as the stored UTC time" "$(date -u -d "$stored" +%s)" "$(date -u -d "$at" +%s)"
+expect_eq "the newest record is of today in Beijing" "$today" "${at:0:10}"
+expect_eq "yesterday in Beijing does not have it" 200 "$(req GET "/api/v1/audit?from=$(date -u -d '+8 hours yesterday' +%F)&to=$(date -u -d '+8 hours yesterday' +%F)&user=aud")"
+expect_eq "(nothing of aud)" 0 "$(json_number total)"
 expect_eq "a bad date: 400" 400 "$(req GET '/api/v1/audit?from=yesterday')"
 expect_eq "auditor exports the log (CSV)" 200 "$(req GET /api/v1/audit/export)"
 expect_grep "as CSV" 'text/csv' "$T/hdr"
 expect_grep "with Chinese headers" '序号,时间,用户,角色,来源地址,事件,对象,结果' "$T/body"
+expect_grep "times in Beijing time" '^[0-9]*,[0-9-]*T[0-9:]*+08:00,' "$T/body"
 expect_eq "the export is audited" 1 "$(q "SELECT count(*) FROM audit_log WHERE event = 'export' AND \"user\" = 'aud'")"
 expect_eq "auditor checks the chain" 200 "$(req GET /api/v1/audit/verify)"
 expect_grep "intact" '"ok": true' "$T/body"

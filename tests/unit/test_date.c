@@ -3,7 +3,8 @@
 **
 ** Covers the one accepted text format and what it refuses, the Gregorian
 ** leap-year rule, the month-end clamping of add_months/add_years that
-** rules.md defines, and the weekday every calendar computation builds on.
+** rules.md defines, and the weekday every calendar computation builds on;
+** instants as UTC and as Beijing time.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -225,6 +226,52 @@ static void test_today(void **state)
 	assert_true(t < D("9999-12-31"));
 }
 
+/* Instants: UTC text both ways, Beijing time (UTC+8, no daylight saving)
+** across the day boundary that puts a record on another day there, and
+** the instant a Beijing day begins. */
+static void test_instants(void **state)
+{
+	(void)state;
+	char utc[21], bj[26];
+	int64_t t = -1;
+	/* 2017-12-31T20:15:07Z is already New Year's Day in Luoyang */
+	assert_int_equal(time_parse_utc("2017-12-31T20:15:07Z", &t), TG_OK);
+	assert_int_equal(t, 1514751307);
+	time_format_utc(t, utc);
+	assert_string_equal(utc, "2017-12-31T20:15:07Z");
+	time_format_beijing(t, bj);
+	assert_string_equal(bj, "2018-01-01T04:15:07+08:00");
+	assert_int_equal(date_beijing_of(t), D("2018-01-01"));
+	/* the edges of Beijing's 2018-01-01: 16:00 UTC the day before, up to
+	** 15:59:59 UTC of the day */
+	assert_int_equal(date_beijing_start(D("2018-01-01")), 1514736000);
+	time_format_utc(date_beijing_start(D("2018-01-01")), utc);
+	assert_string_equal(utc, "2017-12-31T16:00:00Z");
+	assert_int_equal(date_beijing_of(1514736000), D("2018-01-01"));
+	assert_int_equal(date_beijing_of(1514736000 - 1), D("2017-12-31"));
+	assert_int_equal(date_beijing_of(date_beijing_start(D("2018-01-02")) - 1), D("2018-01-01"));
+	time_format_beijing(date_beijing_start(D("2018-01-02")) - 1, bj);
+	assert_string_equal(bj, "2018-01-01T23:59:59+08:00");
+	/* midsummer too: no daylight saving time */
+	assert_int_equal(time_parse_utc("2017-07-01T00:00:00Z", &t), TG_OK);
+	time_format_beijing(t, bj);
+	assert_string_equal(bj, "2017-07-01T08:00:00+08:00");
+	/* a leap day and the epoch */
+	assert_int_equal(time_parse_utc("2016-02-28T16:00:00Z", &t), TG_OK);
+	assert_int_equal(date_beijing_of(t), D("2016-02-29"));
+	time_format_utc(0, utc);
+	assert_string_equal(utc, "1970-01-01T00:00:00Z");
+	time_format_beijing(-1, bj);
+	assert_string_equal(bj, "1970-01-01T07:59:59+08:00");
+	/* only the one format */
+	const char *bad[] = {"2017-12-31T20:15:07",	  "2017-12-31 20:15:07Z", "2017-12-31T24:00:00Z",
+			     "2017-12-31T20:60:00Z",	  "2017-02-30T00:00:00Z", "2017-12-31T20:15:07+08:00",
+			     "2017-12-31T2:15:07Z",	  ""};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(time_parse_utc(bad[i], &t), TG_EINVAL);
+	assert_int_equal(time_parse_utc(NULL, &t), TG_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_format_zh),
 		cmocka_unit_test(test_happened_active),
 		cmocka_unit_test(test_today),
+		cmocka_unit_test(test_instants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,17 @@ export function dateTime(s) {
   return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日 ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+// An instant as Beijing time, "2018-01-01 07:30:00", whatever the browser's
+// time zone: China keeps UTC+8 all year (no daylight saving since 1991), so
+// a fixed offset is exact.  The audit log's times come as
+// "2018-01-01T07:30:00+08:00" (any ISO 8601 time with an offset is read).
+export function beijingTime(s) {
+  if (!s) return '—';
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) return String(s);
+  return new Date(d.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 export const num = (n) => (n === null || n === undefined || n === '' ? '—' : nf.format(Number(n)));
 export const money = (n) => (n === null || n === undefined || n === '' ? '—' : `${mf.format(Number(n))} 元`);
 export const area = (n) => (n === null || n === undefined || n === '' ? '—' : `${nf.format(Number(n))} ㎡`);

@@ -1,5 +1,6 @@
 // 审计日志 (auditor): the audit log, filtered by user, event and date range
-// (typed YYYY-MM-DD; the server takes them as UTC days, as the times show),
+// (typed YYYY-MM-DD; the server takes them as Beijing days, and the times
+// show in Beijing time, whatever the browser's time zone),
 // paged on the server; exported as CSV (the export is itself audited); the
 // hash chain checked on demand.  Records show who, in which role, from
 // where, did what to which object, and the outcome; before/after are JSON
@@ -70,7 +71,7 @@ export async function render(root, ctx) {
     form,
     d.items.length ? table([
       { label: '序号', num: true, cell: (r) => String(r.seq) },
-      { label: '时间', cell: (r) => r.at.replace('T', ' ').replace('Z', ' UTC') },
+      { label: '时间', cell: (r) => fmt.beijingTime(r.at) },
       { label: '用户', cell: (r) => r.user },
       { label: '角色', cell: (r) => ROLE[r.role] || (r.role === 'operator' ? '服务器操作员' : r.role) },
       { label: '来源地址', cell: (r) => r.ip },
@@ -79,6 +80,6 @@ export async function render(root, ctx) {
       { label: '结果', cell: (r) => h('span', { class: r.outcome === 'ok' ? null : 'text-red' }, OUTCOME[r.outcome] || r.outcome) },
       { label: '变更前', cell: (r) => json(r.before) },
       { label: '变更后', cell: (r) => json(r.after) },
-    ], d.items, { caption: '审计记录（新的在前）', className: 'audit-log' }) : emptyState('没有符合条件的审计记录。'),
+    ], d.items, { caption: '审计记录（新的在前；时间为北京时间）', className: 'audit-log' }) : emptyState('没有符合条件的审计记录。'),
     pager(d.total, page, 50, (p) => ctx.setQuery({ ...q, page: p })));
 }
