@@ -733,7 +733,7 @@ static void write_value(const tg_register *r, const tg_field *f, const void *row
 		sb_adds(out, *(const int8_t *)p > 0 ? "true" : "false");
 		break;
 	case FT_INT:
-		sb_addf(out, "%lld", (long long)*(const int64_t *)p);
+		sb_add_int(out, (long long)*(const int64_t *)p);
 		break;
 	case FT_MONEY:
 		bundle_money_str(*(const int64_t *)p, tmp);
@@ -768,8 +768,10 @@ static void write_value(const tg_register *r, const tg_field *f, const void *row
 
 static void write_field(const tg_register *r, const tg_field *f, const void *row, strbuf *out)
 {
-	sb_add_json_str(out, f->key);
-	sb_adds(out, ": ");
+	/* field keys are plain ASCII identifiers (schema.c): nothing to escape */
+	sb_addc(out, '"');
+	sb_adds(out, f->key);
+	sb_add(out, "\": ", 3);
 	write_value(r, f, row, out);
 }
 

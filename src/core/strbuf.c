@@ -70,7 +70,25 @@ void sb_adds(strbuf *sb, const char *s)
 
 void sb_addc(strbuf *sb, char c)
 {
+	if (sb->len + 2 <= sb->alloc && !sb->sink) { /* the common case, in place */
+		sb->buf[sb->len++] = c;
+		sb->buf[sb->len] = '\0';
+		return;
+	}
 	sb_add(sb, &c, 1);
+}
+
+void sb_add_int(strbuf *sb, long long v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	/* negate as unsigned: LLONG_MIN has no positive counterpart */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	sb_add(sb, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 void sb_addf(strbuf *sb, const char *fmt, ...)
@@ -95,6 +113,21 @@ void sb_addf(strbuf *sb, const char *fmt, ...)
 		sb_flush(sb);
 }
 
+/* The bytes that stand for themselves inside a JSON string: all but the
+** control characters (NUL among them, which ends the scan), '"' and '\\'
+** (RFC 8259, section 7).  A table: one load a byte on the path of every
+** string tuogou writes. */
+#define J16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+static const unsigned char json_plain[256] = {
+	J16(0), J16(0),
+	1, 1, 0 /* " */, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	J16(1), J16(1),
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* \\ */, 1, 1, 1,
+	J16(1), J16(1),
+	J16(1), J16(1), J16(1), J16(1), J16(1), J16(1), J16(1), J16(1),
+};
+#undef J16
+
 void sb_add_json_str(strbuf *sb, const char *s)
 {
 	if (!s) {
@@ -103,10 +136,12 @@ void sb_add_json_str(strbuf *sb, const char *s)
 	}
 	sb_addc(sb, '"');
 	const char *run = s;
-	for (; *s; s++) {
+	for (;; s++) {
+		while (json_plain[(unsigned char)*s])
+			s++;
 		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
+		if (!c)
+			break;
 		sb_add(sb, run, (size_t)(s - run));
 		switch (c) {
 		case '"': sb_add(sb, "\\\"", 2); break;

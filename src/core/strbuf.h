@@ -27,6 +27,8 @@ void sb_add(strbuf *sb, const char *s, size_t n);
 void sb_adds(strbuf *sb, const char *s);
 void sb_addc(strbuf *sb, char c);
 void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A decimal integer, as "%lld" writes it. */
+void sb_add_int(strbuf *sb, long long v);
 /* A JSON string literal with quotes; NULL writes null. */
 void sb_add_json_str(strbuf *sb, const char *s);
 /* A CSV field (RFC 4180 quoting when needed); NULL writes nothing. */

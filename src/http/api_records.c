@@ -37,7 +37,9 @@ void api_write_record(const tg_register *r, int a, const void *row, int64_t vers
 	}
 	if (out->len > start && out->buf[out->len - 1] == '}')
 		out->len--;
-	sb_addf(out, ", \"version\": %lld}", (long long)version);
+	sb_adds(out, ", \"version\": ");
+	sb_add_int(out, (long long)version);
+	sb_addc(out, '}');
 }
 
 void api_mask_json(json_t *obj)

@@ -1,0 +1,117 @@
+/*
+** test_strbuf.c: the text writers every output goes through (strbuf.c):
+** JSON string escaping byte by byte against RFC 8259, integers against
+** printf, the in-place character append, str_copy's cutting.
+*/
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "strbuf.h"
+
+/* The escaping the writer must produce for one byte c inside a string. */
+static void expected_escape(unsigned char c, char *out, size_t size)
+{
+	switch (c) {
+	case '"': snprintf(out, size, "\\\""); break;
+	case '\\': snprintf(out, size, "\\\\"); break;
+	case '\n': snprintf(out, size, "\\n"); break;
+	case '\r': snprintf(out, size, "\\r"); break;
+	case '\t': snprintf(out, size, "\\t"); break;
+	default:
+		if (c < 0x20)
+			snprintf(out, size, "\\u%04x", c);
+		else
+			snprintf(out, size, "%c", c);
+	}
+}
+
+static void test_json_every_byte(void **state)
+{
+	(void)state;
+	for (unsigned c = 1; c < 256; c++) {
+		char in[4] = {'a', (char)c, 'b', '\0'}, esc[8], want[16];
+		expected_escape((unsigned char)c, esc, sizeof esc);
+		snprintf(want, sizeof want, "\"a%sb\"", esc);
+		strbuf sb;
+		sb_init(&sb);
+		sb_add_json_str(&sb, in);
+		assert_string_equal(sb.buf, want);
+		sb_release(&sb);
+	}
+}
+
+static void test_json_runs(void **state)
+{
+	(void)state;
+	strbuf sb;
+	sb_init(&sb);
+	sb_add_json_str(&sb, NULL);
+	sb_addc(&sb, ' ');
+	sb_add_json_str(&sb, "");
+	sb_addc(&sb, ' ');
+	sb_add_json_str(&sb, "洛阳市\"汽车\"维修\\协会\n");
+	sb_addc(&sb, ' ');
+	sb_add_json_str(&sb, "\"\"");
+	assert_string_equal(sb.buf, "null \"\" \"洛阳市\\\"汽车\\\"维修\\\\协会\\n\" \"\\\"\\\"\"");
+	sb_release(&sb);
+}
+
+static void test_int(void **state)
+{
+	(void)state;
+	const long long vs[] = {0, 1, -1, 9, 10, -10, 42, 1000000, -987654321, LLONG_MAX, LLONG_MIN};
+	for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
+		char want[32];
+		snprintf(want, sizeof want, "%lld", vs[i]);
+		strbuf sb;
+		sb_init(&sb);
+		sb_add_int(&sb, vs[i]);
+		assert_string_equal(sb.buf, want);
+		assert_int_equal(sb.len, strlen(want));
+		sb_release(&sb);
+	}
+}
+
+/* sb_addc in place and through growth: 10,000 characters, each kept. */
+static void test_addc_grows(void **state)
+{
+	(void)state;
+	strbuf sb;
+	sb_init(&sb);
+	for (int i = 0; i < 10000; i++)
+		sb_addc(&sb, (char)('a' + i % 26));
+	assert_int_equal(sb.len, 10000);
+	assert_int_equal(strlen(sb.buf), 10000);
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(sb.buf[i], 'a' + i % 26);
+	sb_release(&sb);
+}
+
+static void test_str_copy(void **state)
+{
+	(void)state;
+	char small[4];
+	assert_string_equal(str_copy(small, sizeof small, "abcdef"), "abc");
+	assert_string_equal(str_copy(small, sizeof small, "ab"), "ab");
+	assert_string_equal(str_copy(small, sizeof small, NULL), "");
+	char one[1] = {'x'};
+	assert_string_equal(str_copy(one, sizeof one, "abc"), "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_every_byte),
+		cmocka_unit_test(test_json_runs),
+		cmocka_unit_test(test_int),
+		cmocka_unit_test(test_addc_grows),
+		cmocka_unit_test(test_str_copy),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
