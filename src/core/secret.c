@@ -3,7 +3,9 @@
 */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,6 +38,63 @@ static int read_key(int fd, tg_secret_key *key, const char *path, tg_error *err)
 	return TG_OK;
 }
 
+static int load_existing(const char *path, tg_secret_key *key, tg_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tg_error_set(err, TG_EIO, "key_file", path, "无法读取密钥文件");
+	int rc = read_key(fd, key, path, err);
+	close(fd);
+	return rc;
+}
+
+/* The folder holding path, made durable after a new name in it. */
+static void sync_folder(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, sizeof dir, ".");
+	else
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path + (slash == path)), path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* A new key is written whole under a name of its own, then linked into
+** place: several processes opening a fresh database at once (servers
+** starting together) race here, link() lets exactly one of them win, and
+** the others read the winner's key, never a half-written file. */
+static int create_key(const char *path, tg_secret_key *key, tg_error *err)
+{
+	char tmp[PATH_MAX];
+	unsigned char tag[8];
+	char hex[2 * sizeof tag + 1];
+	randombytes_buf(tag, sizeof tag);
+	sodium_bin2hex(hex, sizeof hex, tag, sizeof tag);
+	if (snprintf(tmp, sizeof tmp, "%s.%s.tmp", path, hex) >= (int)sizeof tmp)
+		return tg_error_set(err, TG_EINVAL, "key_file", path, "密钥文件路径过长");
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return tg_error_set(err, TG_EIO, "key_file", path, "无法创建密钥文件");
+	randombytes_buf(key->k, sizeof key->k);
+	int rc = write(fd, key->k, sizeof key->k) == (ssize_t)sizeof key->k && fsync(fd) == 0
+			 ? TG_OK
+			 : tg_error_set(err, TG_EIO, "key_file", path, "无法写入密钥文件");
+	close(fd);
+	if (rc == TG_OK && link(tmp, path) != 0) {
+		rc = errno == EEXIST ? load_existing(path, key, err)
+				     : tg_error_set(err, TG_EIO, "key_file", path, "无法创建密钥文件");
+	} else if (rc == TG_OK) {
+		sync_folder(path);
+	}
+	unlink(tmp);
+	return rc;
+}
+
 int secret_key_load(const char *path, int create, tg_secret_key *key, tg_error *err)
 {
 	int rc = ensure_sodium(err);
@@ -49,15 +108,7 @@ int secret_key_load(const char *path, int create, tg_secret_key *key, tg_error *
 	}
 	if (errno != ENOENT || !create)
 		return tg_error_set(err, TG_EIO, "key_file", path, "无法读取密钥文件");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return tg_error_set(err, TG_EIO, "key_file", path, "无法创建密钥文件");
-	randombytes_buf(key->k, sizeof key->k);
-	rc = write(fd, key->k, sizeof key->k) == (ssize_t)sizeof key->k && fsync(fd) == 0
-		     ? TG_OK
-		     : tg_error_set(err, TG_EIO, "key_file", path, "无法写入密钥文件");
-	close(fd);
-	return rc;
+	return create_key(path, key, err);
 }
 
 int secret_is_sealed(const char *text)
