@@ -240,7 +240,11 @@ int auth_check_csrf(http_request *rq);
 int auth_check_origin(http_request *rq);
 /* Audit a refused request ("access_denied", outcome "denied"). */
 void auth_audit_denied(http_request *rq, const char *why);
-/* The user's password again (Argon2id), for reveal: TG_OK or TG_EINVAL. */
+/* The logged-in user's password again (Argon2id; the reveal): TG_OK when
+** right (nothing is reset).  Otherwise TG_EINVAL with the response set as a
+** login would answer: 400 required, 429 too_many_failures, 423
+** account_locked, 403 bad_password (counted as a failed login for the
+** account and the address), 503 login_limit_unavailable. */
 int auth_password_again(http_request *rq, const char *password);
 
 /* Roles, rights and scope (policy.c). */
