@@ -44,7 +44,6 @@ start() {
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/tuogou-pg.XXXXXX") || exit 1
 	chmod 0755 "$dir"
 	[ "$(id -u)" = 0 ] && chown postgres: "$dir"
-	port=$(free_port) || { echo "cluster.sh: no free port" >&2; rm -rf "$dir"; exit 1; }
 	if ! as_pg "$PGBIN/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 \
 		--locale=C.UTF-8 >"$dir/initdb.log" 2>&1; then
 		echo "cluster.sh: initdb failed:" >&2
@@ -52,9 +51,20 @@ start() {
 		rm -rf "$dir"
 		exit 1
 	fi
-	if ! as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c max_connections=200" \
-		start >/dev/null 2>&1; then
+	# A port free when probed can be taken before the server binds it (other
+	# tests' servers, clients' ephemeral ports): then try another one.
+	local try started=0
+	for try in 1 2 3 4 5; do
+		port=$(free_port) || break
+		if as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+			-o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c max_connections=200" \
+			start >/dev/null 2>&1; then
+			started=1
+			break
+		fi
+		grep -q "Address already in use" "$dir/server.log" 2>/dev/null || break
+	done
+	if [ $started != 1 ]; then
 		echo "cluster.sh: the server did not start:" >&2
 		tail -20 "$dir/server.log" >&2
 		rm -rf "$dir"
