@@ -19,6 +19,7 @@
 
 #include "bundle.h"
 #include "gen.h"
+#include "scratch.h"
 #include "store.h"
 
 /* A small valid bundle; each error test changes one thing in it. */
@@ -230,18 +231,12 @@ static void test_round_trip_json(void **state)
 static void test_round_trip_store(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/tuogou-test-XXXXXX";
-	const char *pg = getenv("TUOGOU_TEST_PG_URL");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
+	scratch_store sc;
+	const char *url = scratch_begin(&sc);
+	assert_non_null(url);
 	tg_error err;
 	tg_store *s;
-	char key[64];
-	snprintf(key, sizeof key, "%s.key", path);
-	setenv("TUOGOU_KEY", key, 1); /* the key that seals ID numbers */
-	int rc = store_open(pg && *pg ? pg : path, &s, &err);
+	int rc = store_open(url, &s, &err);
 	if (rc)
 		print_error("store_open: %s\n", err.message);
 	assert_int_equal(rc, 0);
@@ -266,14 +261,7 @@ static void test_round_trip_store(void **state)
 	register_release(&back);
 	register_release(&r);
 	store_close(s);
-	char wal[64];
-	unlink(path);
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", path);
-	unlink(wal);
-	unlink(key);
-	unsetenv("TUOGOU_KEY");
+	scratch_end(&sc);
 }
 
 /* The per-IP count of failed logins (store_login_ip_failure) through two
@@ -284,18 +272,11 @@ static void test_round_trip_store(void **state)
 static void test_login_ip_failures(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/tuogou-test-XXXXXX";
-	const char *pg = getenv("TUOGOU_TEST_PG_URL");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-	char key[64];
-	snprintf(key, sizeof key, "%s.key", path);
-	setenv("TUOGOU_KEY", key, 1);
+	scratch_store sc;
+	const char *url = scratch_begin(&sc);
+	assert_non_null(url);
 	tg_error err;
 	tg_store *a, *b;
-	const char *url = pg && *pg ? pg : path;
 	assert_int_equal(store_open(url, &a, &err), 0);
 	assert_int_equal(store_open(url, &b, &err), 0);
 	/* addresses of this run only: a PostgreSQL test database is shared */
@@ -339,14 +320,7 @@ static void test_login_ip_failures(void **state)
 
 	store_close(a);
 	store_close(b);
-	char wal[64];
-	unlink(path);
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", path);
-	unlink(wal);
-	unlink(key);
-	unsetenv("TUOGOU_KEY");
+	scratch_end(&sc);
 }
 
 /* store_read_begin/end: on SQLite the reads between them see one snapshot,
@@ -357,19 +331,13 @@ static void test_login_ip_failures(void **state)
 static void test_read_snapshot(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/tuogou-test-XXXXXX";
-	const char *pg = getenv("TUOGOU_TEST_PG_URL");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-	char key[64], v[64];
-	snprintf(key, sizeof key, "%s.key", path);
-	setenv("TUOGOU_KEY", key, 1);
+	scratch_store sc;
+	const char *url = scratch_begin(&sc);
+	assert_non_null(url);
+	char v[64];
 	tg_error err;
 	tg_store *a, *b;
-	const char *url = pg && *pg ? pg : path;
-	bool sqlite = !(pg && *pg);
+	bool sqlite = url == sc.path;
 	assert_int_equal(store_open(url, &a, &err), 0);
 	assert_int_equal(store_open(url, &b, &err), 0);
 	assert_int_equal(store_setting_set(b, "test.snapshot", "1", &err), 0);
@@ -408,14 +376,7 @@ static void test_read_snapshot(void **state)
 
 	store_close(a);
 	store_close(b);
-	char wal[64];
-	unlink(path);
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", path);
-	unlink(wal);
-	unlink(key);
-	unsetenv("TUOGOU_KEY");
+	scratch_end(&sc);
 }
 
 int main(void)

@@ -21,6 +21,7 @@
 
 #include "bundle.h"
 #include "gen.h"
+#include "scratch.h"
 #include "store.h"
 
 /* err names field with code, and speaks no command line. */
@@ -110,18 +111,12 @@ static void test_fill_names_the_fields(void **state)
 static void test_store_refuses_what_does_not_exist(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/tuogou-test-XXXXXX";
-	const char *pg = getenv("TUOGOU_TEST_PG_URL");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-	char key[64];
-	snprintf(key, sizeof key, "%s.key", path);
-	setenv("TUOGOU_KEY", key, 1);
+	scratch_store sc;
+	const char *url = scratch_begin(&sc);
+	assert_non_null(url);
 	tg_error e = {0};
 	tg_store *s;
-	int rc = store_open(pg && *pg ? pg : path, &s, &e);
+	int rc = store_open(url, &s, &e);
 	if (rc)
 		print_error("store_open: %s [%s]\n", e.message, e.code);
 	assert_int_equal(rc, 0);
@@ -193,14 +188,7 @@ static void test_store_refuses_what_does_not_exist(void **state)
 
 	register_release(&r);
 	store_close(s);
-	char wal[64];
-	unlink(path);
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", path);
-	unlink(wal);
-	unlink(key);
-	unsetenv("TUOGOU_KEY");
+	scratch_end(&sc);
 }
 
 int main(void)

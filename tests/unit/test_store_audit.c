@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "date.h"
+#include "scratch.h"
 #include "store.h"
 
 #define MAX_SEEN 16
@@ -57,18 +58,12 @@ static void list(tg_store *st, const char *user, const char *from, const char *t
 static void test_days_are_beijing_days(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/tuogou-test-XXXXXX";
-	const char *pg = getenv("TUOGOU_TEST_PG_URL");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-	char key[64];
-	snprintf(key, sizeof key, "%s.key", path);
-	setenv("TUOGOU_KEY", key, 1);
+	scratch_store sc;
+	const char *url = scratch_begin(&sc);
+	assert_non_null(url);
 	tg_error e = {0};
 	tg_store *s;
-	int rc = store_open(pg && *pg ? pg : path, &s, &e);
+	int rc = store_open(url, &s, &e);
 	if (rc)
 		print_error("store_open: %s [%s]\n", e.message, e.code);
 	assert_int_equal(rc, 0);
@@ -130,14 +125,7 @@ static void test_days_are_beijing_days(void **state)
 	assert_true(count >= 5);
 
 	store_close(s);
-	char wal[64];
-	unlink(path);
-	snprintf(wal, sizeof wal, "%s-wal", path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", path);
-	unlink(wal);
-	unlink(key);
-	unsetenv("TUOGOU_KEY");
+	scratch_end(&sc);
 }
 
 int main(void)

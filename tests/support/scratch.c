@@ -1,0 +1,36 @@
+/*
+** scratch.c: a scratch store for the unit tests (see scratch.h).
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scratch.h"
+
+const char *scratch_begin(scratch_store *sc)
+{
+	snprintf(sc->path, sizeof sc->path, "/tmp/tuogou-test-XXXXXX");
+	int fd = mkstemp(sc->path);
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	unlink(sc->path); /* the store creates it */
+	snprintf(sc->key, sizeof sc->key, "%s.key", sc->path);
+	setenv("TUOGOU_KEY", sc->key, 1);
+	const char *pg = getenv("TUOGOU_TEST_PG_URL");
+	sc->url = pg && *pg ? pg : sc->path;
+	return sc->url;
+}
+
+void scratch_end(scratch_store *sc)
+{
+	char side[48];
+	unlink(sc->path);
+	snprintf(side, sizeof side, "%s-wal", sc->path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", sc->path);
+	unlink(side);
+	unlink(sc->key);
+	unsetenv("TUOGOU_KEY");
+}

@@ -1,0 +1,22 @@
+/*
+** scratch.h: a scratch store for the unit tests that need a database.
+**
+** A fresh SQLite file under /tmp, or, when TUOGOU_TEST_PG_URL is set
+** (tests/run's PostgreSQL pass), that PostgreSQL database; either way a
+** scratch key file that seals ID numbers, given to the store through
+** TUOGOU_KEY.  scratch_end removes the file, its -wal and -shm, and the key.
+*/
+#ifndef TG_TEST_SCRATCH_H
+#define TG_TEST_SCRATCH_H
+
+typedef struct scratch_store {
+	char path[32]; /* the SQLite file (unused on PostgreSQL but for the key's name) */
+	char key[64];
+	const char *url; /* what store_open takes */
+} scratch_store;
+
+/* Returns sc->url, or NULL when no scratch name could be made. */
+const char *scratch_begin(scratch_store *sc);
+void scratch_end(scratch_store *sc);
+
+#endif
