@@ -658,11 +658,6 @@ static int run(sqlite_store *s, sqlite3_stmt *st, tg_error *err, const char *wha
 	return rc;
 }
 
-static void copy_text(char *dst, size_t size, const char *v)
-{
-	str_copy(dst, size, v);
-}
-
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v && *v)
@@ -704,7 +699,7 @@ static int meta_get(sqlite_store *s, const char *key, char *out, size_t size, tg
 	int step = sqlite3_step(st);
 	int rc = TG_ENOTFOUND;
 	if (step == SQLITE_ROW) {
-		copy_text(out, size, (const char *)sqlite3_column_text(st, 0));
+		str_copy(out, size, (const char *)sqlite3_column_text(st, 0));
 		rc = TG_OK;
 	} else if (step != SQLITE_DONE) {
 		rc = db_error(s, err, "meta");
@@ -837,9 +832,9 @@ static int person_seal(sqlite_store *s, const tg_person *p, struct person_seal *
 		    sqlite3_column_text(st, 2) &&
 		    !strcmp((const char *)sqlite3_column_text(st, 2), p->id_number)) {
 			ps->sealed = strdup((const char *)sqlite3_column_text(st, 0));
-			copy_text(ps->birth, sizeof ps->birth,
+			str_copy(ps->birth, sizeof ps->birth,
 				  (const char *)sqlite3_column_text(st, 1));
-			copy_text(ps->masked, sizeof ps->masked,
+			str_copy(ps->masked, sizeof ps->masked,
 				  (const char *)sqlite3_column_text(st, 2));
 			rc = ps->sealed ? TG_OK : TG_ENOMEM;
 		}
@@ -2182,7 +2177,7 @@ static int sqlite_audit_purge(tg_store *base, const char *before, int64_t *purge
 	sqlite3_bind_text(st, 1, cut, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		last = sqlite3_column_int64(st, 0);
-		copy_text(hash_hex, sizeof hash_hex, col_text(st, 1));
+		str_copy(hash_hex, sizeof hash_hex, col_text(st, 1));
 		*purged = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_finalize(st);
@@ -2225,7 +2220,7 @@ static int sqlite_setting_get(tg_store *base, const char *key, char *value, size
 	int step = sqlite3_step(st);
 	int rc = TG_OK;
 	if (step == SQLITE_ROW)
-		copy_text(value, size, col_text(st, 0));
+		str_copy(value, size, col_text(st, 0));
 	else if (step == SQLITE_DONE)
 		rc = tg_error_set(err, TG_ENOTFOUND, "no_setting", key, "没有设置项“%s”", key);
 	else
@@ -2392,7 +2387,7 @@ static int sqlite_user_totp_get(tg_store *base, int64_t id, char *secret, size_t
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc == TG_OK) {
-		copy_text(secret, size, plain);
+		str_copy(secret, size, plain);
 		sodium_memzero(plain, strlen(plain));
 	}
 	free(plain);
