@@ -232,12 +232,18 @@ static void snapshot_end(sqlite_store *s)
 		close_snapshot(s);
 }
 
-static int write_begin(sqlite_store *s, tg_error *err)
+/* End the read transaction however many snapshots are open in it. */
+static void snapshots_end_all(sqlite_store *s)
 {
 	if (s->snapshots > 0) {
 		close_snapshot(s);
 		s->snapshots = 0;
 	}
+}
+
+static int write_begin(sqlite_store *s, tg_error *err)
+{
+	snapshots_end_all(s);
 	return exec(s, "BEGIN IMMEDIATE", err);
 }
 
@@ -246,14 +252,10 @@ static int sqlite_read_begin(tg_store *base, tg_error *err)
 	return snapshot_begin((sqlite_store *)base, err);
 }
 
+/* The request's snapshot is the outermost: it ends whatever is open. */
 static void sqlite_read_end(tg_store *base)
 {
-	sqlite_store *s = (sqlite_store *)base;
-	/* the request's snapshot is the outermost: end it whatever is open */
-	if (s->snapshots > 0) {
-		s->snapshots = 1;
-		snapshot_end(s);
-	}
+	snapshots_end_all((sqlite_store *)base);
 }
 
 /* ---- columns from the schema ---- */
