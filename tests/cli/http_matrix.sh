@@ -13,9 +13,15 @@
 http_setup
 serve_start
 BASE=$BASE TUOGOU=$TUOGOU DB=$DB PW=$PW T=$T BUNDLE=$BUNDLE \
-	python3 "$TOP/tests/cli/http_matrix.py" 2>"$T/matrix.err"
-rc=$?
+	python3 "$TOP/tests/cli/http_matrix.py" 2>"$T/matrix.err" | tee "$T/matrix.out"
+rc=${PIPESTATUS[0]}
 [ $rc = 0 ] || [ -s "$T/matrix.err" ] && sed 's/^/# /' "$T/matrix.err" | tail -20
-[ -s "$T/matrix.err" ] && grep -q Traceback "$T/matrix.err" && fail "http_matrix.py crashed"
+# A failed check prints its own "not ok" and the summary line; a crash, or an
+# exit before the matrix ran (a login refused), is a failure of its own.
+if grep -q Traceback "$T/matrix.err"; then
+	fail "http_matrix.py crashed"
+elif ! grep -q '^# http_matrix.py: [0-9]* checks' "$T/matrix.out"; then
+	fail "http_matrix.py stopped (exit $rc) before its checks: $(tail -1 "$T/matrix.err")"
+fi
 serve_stop
 finish

@@ -25,6 +25,22 @@ def hotp(secret_b32, counter):
     return "%06d" % (value % 1000000)
 
 
+def next_step(last):
+    """The step to use after step `last` (-1: none used yet), waiting when
+    the server would not take any: it takes the steps now-1 .. now+1 of its
+    own clock when the code arrives.  The previous step is good for a fresh
+    account only while the server cannot pass a step boundary before it
+    checks the code: not in the last 8 s of a step (a loaded machine, ASan)."""
+    while True:
+        t = time.time()
+        now = int(t) // 30
+        oldest = now - 1 if t - now * 30 < 22 else now
+        step = max(oldest, last + 1)
+        if step <= now + 1:
+            return step
+        time.sleep(1)
+
+
 def main():
     secret = sys.argv[1]
     state = sys.argv[2] if len(sys.argv) > 2 else None
@@ -32,18 +48,7 @@ def main():
     if state and os.path.exists(state):
         with open(state) as f:
             last = int(f.read().strip() or -1)
-    while True:
-        t = time.time()
-        now = int(t) // 30
-        # The server takes the steps now-1 .. now+1 of its own clock when the
-        # code arrives.  The previous step is good for a fresh account only
-        # while the server cannot pass a step boundary before it checks the
-        # code: not in the last 8 s of a step (a loaded machine, ASan).
-        oldest = now - 1 if t - now * 30 < 22 else now
-        step = max(oldest, last + 1)
-        if step <= now + 1:
-            break
-        time.sleep(1)
+    step = next_step(last)
     if state:
         with open(state, "w") as f:
             f.write(str(step))
