@@ -234,6 +234,7 @@ void http_handle(tg_http_server *srv, const char *method, const char *url,
 	rq->method = method;
 	rq->path = unescape(url, path_len, false);
 	rq->fd = -1;
+	rq->body_fd = -1;
 	sb_init(&rq->out);
 	clock_gettime(CLOCK_MONOTONIC, &rq->started);
 	snprintf(rq->ip, sizeof rq->ip, "127.0.0.1");

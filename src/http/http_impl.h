@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "http.h"
 #include "plan.h"
@@ -26,6 +27,13 @@
 #define HTTP_UPLOAD_CAP (12u << 20)         /* multipart evidence uploads */
 #define HTTP_IMPORT_CAP (64u << 20)         /* POST /api/v1/import */
 #define HTTP_EVIDENCE_MAX (10u << 20)       /* one evidence file */
+/* Bodies in flight (issue 14): a body above HTTP_BODY_MEMORY is spooled
+** to a private temporary file instead of memory, and all bodies being
+** received, in memory or spooled, share HTTP_BODY_BUDGET (over it: 503
+** server_busy with Retry-After). */
+#define HTTP_BODY_MEMORY (64u << 10)
+#define HTTP_BODY_BUDGET (256u << 20)
+#define HTTP_BUSY_RETRY_SECONDS 5
 #define HTTP_THREADS 4
 /* libmicrohttpd's per-IP connection limit counts TCP peers (it cannot see
 ** X-Forwarded-For): behind nginx every connection comes from 127.0.0.1, so
@@ -151,6 +159,10 @@ struct tg_http_server {
 	pthread_mutex_t lock; /* the stores list */
 	tg_store **stores;
 	size_t n_stores, alloc_stores;
+
+	/* bodies in flight (server.c) */
+	char *body_dir;              /* private temporary folder (0700), or NULL */
+	_Atomic size_t body_bytes;   /* reserved of HTTP_BODY_BUDGET */
 };
 
 #define RESPONSE_MAX_HEADERS 6
@@ -163,10 +175,17 @@ struct http_request {
 	bool loopback;
 	struct timespec started;
 
-	/* body, capped */
+	/* body, capped; above HTTP_BODY_MEMORY spooled to body_fd and mapped
+	** when complete (body_mapped) */
 	char *body;
 	size_t body_len, body_alloc, body_cap;
 	bool body_too_big;
+	bool admitted;     /* the route's checks passed (from the headers alone) */
+	bool body_busy;    /* over HTTP_BODY_BUDGET: answered 503 */
+	bool body_failed;  /* the spool could not be written */
+	bool body_mapped;
+	int body_fd;       /* the spool, or -1 */
+	size_t body_held;  /* bytes reserved of the server's budget */
 
 	const tg_route *route;
 	route_params params;

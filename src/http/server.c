@@ -15,18 +15,34 @@
 ** cap is refused before reading (413), a chunked body is read and dropped
 ** past the cap and then refused.
 **
+** Nothing of a body is read before it is known to be wanted (issue 14): at
+** libmicrohttpd's first call of a request, with its headers only, a
+** state-changing API request goes through every check of its route (the
+** route itself, the session cookie, the role, Origin and the CSRF token,
+** the scope of its object: api_admit); a refusal is answered there and
+** then, and libmicrohttpd closes the connection without reading the body.
+** An admitted body reserves its declared length (as it arrives, when
+** chunked) of the server's budget for bodies in flight, HTTP_BODY_BUDGET;
+** over it the answer is 503 server_busy with Retry-After.  Past
+** HTTP_BODY_MEMORY a body goes to a file of the server's private
+** temporary folder (0700; the file 0600 and unlinked at once, so it
+** vanishes with its descriptor) and is mapped read-only when complete.
+**
 ** Owns: the daemon, the per-thread stores, the plan loaded once at start,
 ** the findings cache.  Never logs cookies, query strings or bodies.
 */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -204,7 +220,14 @@ static void allow_header(http_request *rq)
 	reply_header(rq, "Allow", allow);
 }
 
-static int dispatch_api(http_request *rq)
+/* Every check of an API request that its headers decide: the route (404,
+** 405), the session (401), the role (403), Origin and the CSRF token of a
+** state-changing request (403), the scope of the route's object (404).
+** Sets rq->admitted when the handler may run; otherwise the response is set
+** (or a failure code returned).  Runs before a byte of the body is read
+** (on_request) or, for a request whose body is read already (dispatch.c)
+** and every GET, from dispatch_api. */
+static int api_admit(http_request *rq)
 {
 	bool path_known = false;
 	rq->route = route_match(rq->method, rq->path, &rq->params, &path_known);
@@ -225,7 +248,8 @@ static int dispatch_api(http_request *rq)
 	if (r->roles & R_PUBLIC) {
 		if (state_changing(rq->method) && auth_check_origin(rq))
 			return reply_failure(rq, TG_EINVAL);
-		return r->fn(rq);
+		rq->admitted = true;
+		return TG_OK;
 	}
 	if (!store)
 		return reply_failure(rq, TG_EIO);
@@ -250,7 +274,34 @@ static int dispatch_api(http_request *rq)
 		return reply_failure(rq, rc);
 	if (!in)
 		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", NULL, "没有找到该记录");
-	return r->fn(rq);
+	rq->admitted = true;
+	return TG_OK;
+}
+
+static int dispatch_api(http_request *rq)
+{
+	if (!rq->admitted) {
+		int rc = api_admit(rq);
+		if (!rq->admitted)
+			return rc;
+	} else if (rq_store(rq)) {
+		/* Admitted from the headers: other requests of this worker
+		** thread have set the store's actor since. */
+		if (rq->logged_in)
+			store_set_actor(rq->store, rq->user.username, rq->user.role, rq->ip);
+		else
+			store_set_actor(rq->store, "-", "-", rq->ip);
+	}
+	return rq->route->fn(rq);
+}
+
+static void reply_busy(http_request *rq)
+{
+	char secs[16];
+	snprintf(secs, sizeof secs, "%d", HTTP_BUSY_RETRY_SECONDS);
+	reply_header(rq, "Retry-After", secs);
+	reply_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "server_busy", NULL,
+		    "服务器正在接收的上传过多，请 %d 秒后重试", HTTP_BUSY_RETRY_SECONDS);
 }
 
 static void dispatch(http_request *rq)
@@ -259,6 +310,15 @@ static void dispatch(http_request *rq)
 	if (rq->body_too_big) {
 		reply_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", NULL,
 			    "请求体过大（上限 %zu 字节）", rq->body_cap);
+		return;
+	}
+	if (rq->body_busy) {
+		reply_busy(rq);
+		return;
+	}
+	if (rq->body_failed) {
+		reply_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "io", NULL,
+			    "无法暂存请求体，请稍后重试");
 		return;
 	}
 	if (is_api(rq->path)) {
@@ -334,6 +394,7 @@ static http_request *request_new(tg_http_server *srv, struct MHD_Connection *con
 	rq->method = method;
 	rq->path = strdup(url);
 	rq->fd = -1;
+	rq->body_fd = -1;
 	sb_init(&rq->out);
 	clock_gettime(CLOCK_MONOTONIC, &rq->started);
 	if (!rq->path) {
@@ -346,10 +407,47 @@ static http_request *request_new(tg_http_server *srv, struct MHD_Connection *con
 	return rq;
 }
 
+static void budget_release(http_request *rq)
+{
+	if (rq->body_held)
+		atomic_fetch_sub(&rq->srv->body_bytes, rq->body_held);
+	rq->body_held = 0;
+}
+
+/* Reserve n more bytes of the server's budget for rq's body. */
+static bool budget_take(http_request *rq, size_t n)
+{
+	_Atomic size_t *used = &rq->srv->body_bytes;
+	size_t cur = atomic_load(used);
+	do {
+		if (n > HTTP_BODY_BUDGET - cur)
+			return false;
+	} while (!atomic_compare_exchange_weak(used, &cur, cur + n));
+	rq->body_held += n;
+	return true;
+}
+
+/* Drop what is held of the body (memory, spool, mapping). */
+static void body_drop(http_request *rq)
+{
+	if (rq->body_mapped)
+		munmap(rq->body, rq->body_len);
+	else
+		free(rq->body);
+	rq->body = NULL;
+	rq->body_mapped = false;
+	rq->body_len = rq->body_alloc = 0;
+	if (rq->body_fd >= 0)
+		close(rq->body_fd);
+	rq->body_fd = -1;
+}
+
 static void request_free(http_request *rq)
 {
 	free(rq->path);
-	free(rq->body);
+	body_drop(rq);
+	if (rq->srv)
+		budget_release(rq);
 	free(rq->extra_json);
 	route_params_free(&rq->params);
 	sb_release(&rq->out);
@@ -401,6 +499,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	http_request *rq = *con_cls;
 	(void)conn;
 	(void)toe;
+	(void)conn;
 	if (!rq)
 		return;
 	if (srv->log)
@@ -409,15 +508,72 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+static bool write_all(int fd, const char *data, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, data, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		data += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Move the body from memory to a new file of the private folder: created
+** 0600 (mkstemp) and unlinked at once, so nothing is left behind. */
+static bool body_spool(http_request *rq)
+{
+	const char *dir = rq->srv->body_dir;
+	char path[PATH_MAX];
+	if (!dir || snprintf(path, sizeof path, "%s/body-XXXXXX", dir) >= (int)sizeof path)
+		return false;
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return false;
+	unlink(path);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (rq->body_len && !write_all(fd, rq->body, rq->body_len)) {
+		close(fd);
+		return false;
+	}
+	free(rq->body);
+	rq->body = NULL;
+	rq->body_alloc = 0;
+	rq->body_fd = fd;
+	return true;
+}
+
 static void body_append(http_request *rq, const char *data, size_t n)
 {
-	if (rq->body_too_big)
+	if (rq->body_too_big || rq->body_busy || rq->body_failed)
 		return;
 	if (rq->body_len + n > rq->body_cap) {
 		rq->body_too_big = true;
-		free(rq->body);
-		rq->body = NULL;
-		rq->body_len = rq->body_alloc = 0;
+		body_drop(rq);
+		budget_release(rq);
+		return;
+	}
+	if (rq->body_len + n > rq->body_held && !budget_take(rq, rq->body_len + n - rq->body_held)) {
+		rq->body_busy = true;
+		body_drop(rq);
+		budget_release(rq);
+		return;
+	}
+	if (rq->body_fd < 0 && rq->body_len + n > HTTP_BODY_MEMORY && !body_spool(rq)) {
+		rq->body_failed = true;
+		body_drop(rq);
+		return;
+	}
+	if (rq->body_fd >= 0) {
+		if (!write_all(rq->body_fd, data, n)) {
+			rq->body_failed = true;
+			body_drop(rq);
+			return;
+		}
+		rq->body_len += n;
 		return;
 	}
 	if (rq->body_len + n + 1 > rq->body_alloc) {
@@ -439,16 +595,45 @@ static void body_append(http_request *rq, const char *data, size_t n)
 	rq->body[rq->body_len] = '\0';
 }
 
-/* A declared Content-Length above the cap: refuse before reading. */
-static bool declared_too_big(http_request *rq)
+/* The whole body has come: a spooled one is mapped read-only in its place
+** (handlers read rq->body and rq->body_len; none relies on a NUL after). */
+static void body_complete(http_request *rq)
+{
+	if (rq->body_fd < 0 || rq->body_failed)
+		return;
+	void *p = rq->body_len ? mmap(NULL, rq->body_len, PROT_READ, MAP_PRIVATE, rq->body_fd, 0)
+			       : MAP_FAILED;
+	if (p == MAP_FAILED) {
+		rq->body_failed = true;
+		body_drop(rq);
+		return;
+	}
+	close(rq->body_fd);
+	rq->body_fd = -1;
+	rq->body = p;
+	rq->body_mapped = true;
+}
+
+/* The declared Content-Length: 0 when none; false when it is unreadable. */
+static bool declared_length(http_request *rq, unsigned long long *n)
 {
 	const char *cl = rq_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	*n = 0;
 	if (!cl)
-		return false;
+		return true;
 	char *end;
 	errno = 0;
-	unsigned long long n = strtoull(cl, &end, 10);
-	return errno || *end || n > rq->body_cap;
+	*n = strtoull(cl, &end, 10);
+	return !errno && !*end;
+}
+
+/* Answer now, from the headers alone: libmicrohttpd then reads none of the
+** body and closes the connection after the answer. */
+static enum MHD_Result answer_early(http_request *rq, int rc)
+{
+	if (!rq->responded)
+		reply_failure(rq, rc ? rc : TG_EIO);
+	return send_response(rq);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -464,9 +649,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!rq)
 			return MHD_NO;
 		*con_cls = rq;
-		if (declared_too_big(rq)) {
+		unsigned long long declared;
+		if (!declared_length(rq, &declared) || declared > rq->body_cap) {
 			rq->body_too_big = true;
 			dispatch(rq);
+			return send_response(rq);
+		}
+		if (is_api(rq->path) && state_changing(method)) {
+			int rc = api_admit(rq);
+			if (!rq->admitted)
+				return answer_early(rq, rc);
+		}
+		if (declared && !budget_take(rq, (size_t)declared)) {
+			reply_busy(rq);
 			return send_response(rq);
 		}
 		return MHD_YES;
@@ -479,8 +674,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (rq->responded)
 		return MHD_YES;
+	body_complete(rq);
 	dispatch(rq);
 	return send_response(rq);
+}
+
+/* The private folder of spooled bodies: $TMPDIR/tuogou-body-XXXXXX, 0700. */
+static char *body_dir_make(tg_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/tuogou-body-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(path)) {
+		tg_error_set(err, TG_EIO, "tmp_dir", "TMPDIR", "无法建立临时目录“%s”：%s", path,
+			     strerror(errno));
+		return NULL;
+	}
+	char *dir = strdup(path);
+	if (!dir)
+		rmdir(path);
+	return dir;
 }
 
 /* ---- start and stop ---- */
@@ -609,6 +822,9 @@ void http_stop(tg_http_server *srv)
 		return;
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	if (srv->body_dir)
+		rmdir(srv->body_dir); /* empty: every spool was unlinked when made */
+	free(srv->body_dir);
 	for (size_t i = 0; i < srv->n_stores; i++)
 		store_close(srv->stores[i]);
 	free(srv->stores);
@@ -641,6 +857,7 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 	}
 	proxies_install(proxies); /* before the daemon's threads start */
 	pthread_mutex_init(&srv->lock, NULL);
+	atomic_init(&srv->body_bytes, 0);
 	srv->db = strdup(cfg->db);
 	srv->log = cfg->log;
 	srv->web_root = web_root(cfg->web);
@@ -666,6 +883,10 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 			*port = 0;
 		*out = srv;
 		return TG_OK;
+	}
+	if (!(srv->body_dir = body_dir_make(err))) {
+		rc = TG_EIO;
+		goto fail;
 	}
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
