@@ -38,10 +38,16 @@
 /* libmicrohttpd's per-IP connection limit counts TCP peers (it cannot see
 ** X-Forwarded-For): behind nginx every connection comes from 127.0.0.1, so
 ** it is the proxy's limit, and 256 concurrent clients (bench/load) must fit
-** in it.  The total is shared out among the HTTP_THREADS workers. */
+** in it.  Three addresses at the limit still leave room in the total for
+** others (/healthz) (issue 14).  The total is shared out among the
+** HTTP_THREADS workers. */
 #define HTTP_CONNECTIONS 1024
-#define HTTP_PER_IP_CONNECTIONS 512
+#define HTTP_PER_IP_CONNECTIONS 300
 #define HTTP_TIMEOUT_SECONDS 30
+/* A request must finish its headers within this many seconds of its
+** connection opening (or of the previous answer on a kept-alive one),
+** however slowly it trickles: libmicrohttpd's timeout counts idle time. */
+#define HTTP_HEADER_SECONDS 10
 /* libmicrohttpd's pool per connection: the request's headers and the
 ** response's.  It zeroes the whole pool for every request on a kept-alive
 ** connection (MHD_pool_reset), so a bigger pool is paid on every GET: at
@@ -163,6 +169,12 @@ struct tg_http_server {
 	/* bodies in flight (server.c) */
 	char *body_dir;              /* private temporary folder (0700), or NULL */
 	_Atomic size_t body_bytes;   /* reserved of HTTP_BODY_BUDGET */
+	/* the header deadline: open connections, swept every second */
+	pthread_mutex_t watch_lock;
+	pthread_cond_t watch_wake;
+	struct conn_watch *watched;
+	pthread_t sweeper;
+	bool sweeping, stopping;
 };
 
 #define RESPONSE_MAX_HEADERS 6

@@ -28,6 +28,13 @@
 ** temporary folder (0700; the file 0600 and unlinked at once, so it
 ** vanishes with its descriptor) and is mapped read-only when complete.
 **
+** Slow clients: a request must finish its headers within HTTP_HEADER_
+** SECONDS of its connection opening (or of the previous answer on that
+** connection), however slowly it trickles.  Each connection is watched
+** from libmicrohttpd's connection notifications; a sweeper thread shuts
+** down the socket of one past its deadline every second, and
+** libmicrohttpd then closes it as a connection the client closed.
+**
 ** Owns: the daemon, the per-thread stores, the plan loaded once at start,
 ** the findings cache.  Never logs cookies, query strings or bodies.
 */
@@ -43,6 +50,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -492,14 +500,17 @@ static void log_request(http_request *rq)
 		ms, rq->logged_in ? rq->user.username : "-");
 }
 
+static void watch_arm(struct MHD_Connection *conn, bool arm);
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	tg_http_server *srv = cls;
 	http_request *rq = *con_cls;
-	(void)conn;
 	(void)toe;
-	(void)conn;
+	/* The next request on this connection has its headers due from now. */
+	if (conn)
+		watch_arm(conn, true);
 	if (!rq)
 		return;
 	if (srv->log)
@@ -627,6 +638,108 @@ static bool declared_length(http_request *rq, unsigned long long *n)
 	return !errno && !*end;
 }
 
+/* ---- slow clients: the header deadline ---- */
+
+typedef struct conn_watch {
+	struct conn_watch *prev, *next;
+	MHD_socket fd;
+	_Atomic int64_t deadline_ms; /* monotonic; 0: headers done, no deadline */
+} conn_watch;
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static conn_watch *watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* The next request's headers are due HTTP_HEADER_SECONDS from now (0: they
+** have come). */
+static void watch_arm(struct MHD_Connection *conn, bool arm)
+{
+	conn_watch *w = watch_of(conn);
+	if (w)
+		atomic_store(&w->deadline_ms, arm ? monotonic_ms() + HTTP_HEADER_SECONDS * 1000 : 0);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	tg_http_server *srv = cls;
+	conn_watch *w = *socket_context;
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (!ci || !(w = calloc(1, sizeof *w)))
+			return; /* unwatched: libmicrohttpd's idle timeout still holds */
+		w->fd = ci->connect_fd;
+		atomic_store(&w->deadline_ms, monotonic_ms() + HTTP_HEADER_SECONDS * 1000);
+		pthread_mutex_lock(&srv->watch_lock);
+		w->next = srv->watched;
+		if (w->next)
+			w->next->prev = w;
+		srv->watched = w;
+		pthread_mutex_unlock(&srv->watch_lock);
+		*socket_context = w;
+		return;
+	}
+	if (!w)
+		return;
+	/* Before libmicrohttpd closes the socket: once out of the list under
+	** the lock, the sweeper never touches its descriptor again. */
+	pthread_mutex_lock(&srv->watch_lock);
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		srv->watched = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&srv->watch_lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+static void *sweeper(void *arg)
+{
+	tg_http_server *srv = arg;
+	pthread_mutex_lock(&srv->watch_lock);
+	while (!srv->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&srv->watch_wake, &srv->watch_lock, &until);
+		int64_t now = monotonic_ms();
+		for (conn_watch *w = srv->watched; w; w = w->next) {
+			int64_t due = atomic_load(&w->deadline_ms);
+			if (due && now > due) {
+				atomic_store(&w->deadline_ms, 0);
+				shutdown(w->fd, SHUT_RDWR);
+			}
+		}
+	}
+	pthread_mutex_unlock(&srv->watch_lock);
+	return NULL;
+}
+
+static void sweeper_stop(tg_http_server *srv)
+{
+	if (!srv->sweeping)
+		return;
+	pthread_mutex_lock(&srv->watch_lock);
+	srv->stopping = true;
+	pthread_cond_signal(&srv->watch_wake);
+	pthread_mutex_unlock(&srv->watch_lock);
+	pthread_join(srv->sweeper, NULL);
+	srv->sweeping = false;
+}
+
 /* Answer now, from the headers alone: libmicrohttpd then reads none of the
 ** body and closes the connection after the answer. */
 static enum MHD_Result answer_early(http_request *rq, int rc)
@@ -645,6 +758,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	http_request *rq = *con_cls;
 	(void)version;
 	if (!rq) {
+		watch_arm(conn, false);
 		rq = request_new(srv, conn, url, method);
 		if (!rq)
 			return MHD_NO;
@@ -822,6 +936,9 @@ void http_stop(tg_http_server *srv)
 		return;
 	if (srv->daemon)
 		MHD_stop_daemon(srv->daemon);
+	sweeper_stop(srv);
+	pthread_cond_destroy(&srv->watch_wake);
+	pthread_mutex_destroy(&srv->watch_lock);
 	if (srv->body_dir)
 		rmdir(srv->body_dir); /* empty: every spool was unlinked when made */
 	free(srv->body_dir);
@@ -857,6 +974,12 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 	}
 	proxies_install(proxies); /* before the daemon's threads start */
 	pthread_mutex_init(&srv->lock, NULL);
+	pthread_mutex_init(&srv->watch_lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&srv->watch_wake, &ca);
+	pthread_condattr_destroy(&ca);
 	atomic_init(&srv->body_bytes, 0);
 	srv->db = strdup(cfg->db);
 	srv->log = cfg->log;
@@ -888,6 +1011,11 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 		rc = TG_EIO;
 		goto fail;
 	}
+	if (pthread_create(&srv->sweeper, NULL, sweeper, srv)) {
+		rc = tg_error_set(err, TG_EIO, "thread", "", "无法启动连接超时线程");
+		goto fail;
+	}
+	srv->sweeping = true;
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 		on_request, srv, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&addr,
@@ -899,7 +1027,8 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)HTTP_PER_IP_CONNECTIONS,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_TIMEOUT_SECONDS,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
 	if (!srv->daemon) {
 		rc = tg_error_set(err, TG_EIO, "listen_failed", "--listen",
 				  "无法在“%s”上监听（端口被占用或地址无效）",
