@@ -336,6 +336,7 @@ static int migrated_version(pg_store *s, int *version, tg_error *err)
 }
 
 static int seal_plain_ids(pg_store *s, tg_error *err);
+static int seal_clear_births(pg_store *s, tg_error *err);
 
 /* Run migration `version` (its SQL text) unless it is recorded already. */
 static int migrate_one(pg_store *s, int version, const char *sql, tg_error *err)
@@ -371,9 +372,12 @@ static int migrate_one(pg_store *s, int version, const char *sql, tg_error *err)
 			rc = result_error(s, m, err, what);
 		}
 		PQclear(m);
-		/* Migration 3 seals the ID numbers in its transaction. */
+		/* Migration 3 seals the ID numbers in its transaction,
+		** migration 6 the birth dates. */
 		if (rc == TG_OK && version == 3)
 			rc = seal_plain_ids(s, err);
+		if (rc == TG_OK && version == 6)
+			rc = seal_clear_births(s, err);
 		if (rc == TG_OK)
 			rc = exec(s, "INSERT INTO schema_migrations (\"version\") VALUES ($1)", &p,
 				  err, "schema_migrations");
@@ -608,37 +612,45 @@ static void read_column(const tg_field *f, const char *column, void *vctx)
 	}
 }
 
+static int need_key(pg_store *s, tg_error *err);
+
 /* Append a row (column texts vals) of array a to r; a person's birth date
-** follows the schema's columns. */
-static void *append_row(tg_register *r, int a, const char *const *vals)
+** (sealed) follows the schema's columns and is opened with the key. */
+static int append_row(pg_store *s, tg_register *r, int a, const char *const *vals,
+		      tg_error *err)
 {
 	struct read_ctx c = {vals, 0, register_append(r, a), r};
 	for_each_column(a, read_column, &c);
 	if (a == ARR_PERSONS) {
 		tg_person *p = c.row;
 		const char *birth = vals[c.col];
-		if (!birth || date_parse(birth, &p->birth))
-			p->birth = TG_DATE_NONE;
+		p->birth = TG_DATE_NONE;
+		int rc = birth ? need_key(s, err) : TG_OK;
+		if (rc == TG_OK && birth)
+			rc = store_open_birth(&s->key, p->id, birth, &p->birth, err);
+		if (rc)
+			return rc;
 	}
 	if (a == ARR_ANNUAL_REPORTS) {
 		tg_annual_report *ar = c.row;
 		ar->key = arena_printf(&r->arena, "%s/%lld", ar->association ? ar->association : "",
 				       (long long)ar->year);
 	}
-	return c.row;
+	return TG_OK;
 }
 
 /* Append row i of a result (columns of a, then the version) to r. */
-static void read_result_row(const PGresult *res, int i, int a, tg_register *r, int64_t *version,
-			    int n_columns)
+static int read_result_row(pg_store *s, const PGresult *res, int i, int a, tg_register *r,
+			   int64_t *version, tg_error *err)
 {
 	const char *vals[MAX_PARAMS];
-	int n = n_columns + (a == ARR_PERSONS);
+	int n = s->n_columns[a] + (a == ARR_PERSONS);
 	for (int k = 0; k < n && k < MAX_PARAMS; k++)
 		vals[k] = PQgetisnull(res, i, k) ? NULL : PQgetvalue(res, i, k);
-	append_row(r, a, vals);
-	if (version)
+	int rc = append_row(s, r, a, vals, err);
+	if (rc == TG_OK && version)
 		*version = strtoll(PQgetvalue(res, i, n), NULL, 10);
+	return rc;
 }
 
 /* Split one line of COPY text format in place into its fields; returns the
@@ -708,9 +720,10 @@ static int pg_load_register(tg_store *base, tg_register *r, tg_error *err)
 		const char *vals[MAX_PARAMS];
 		while ((len = PQgetCopyData(s->db, &line, 0)) > 0) {
 			if (copy_split(line, (size_t)len, vals, MAX_PARAMS) ==
-			    s->n_columns[a] + (a == ARR_PERSONS))
-				append_row(r, a, vals);
-			else
+			    s->n_columns[a] + (a == ARR_PERSONS)) {
+				if (rc == TG_OK)
+					rc = append_row(s, r, a, vals, err);
+			} else
 				rc = tg_error_set(err, TG_EIO, "db_error", tg_schema[a].key,
 						  "数据库返回的行无法解析");
 			PQfreemem(line);
@@ -884,7 +897,7 @@ static int copy_chunk(pg_store *s, const tg_register *bundle, int a, size_t from
 		for_each_column(a, copy_column, &c);
 		if (ps) {
 			sb_addc(&sb, '\t');
-			copy_escape(&sb, ps->sealed && ps->birth[0] ? ps->birth : NULL);
+			copy_escape(&sb, ps->sealed ? ps->birth : NULL);
 			sb_addc(&sb, '\t');
 			copy_escape(&sb, ps->sealed ? ps->masked : NULL);
 		}
@@ -1112,10 +1125,10 @@ static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, 
 		if (PQntuples(res) && !PQgetisnull(res, 0, 0) && !PQgetisnull(res, 0, 2) &&
 		    !strcmp(PQgetvalue(res, 0, 2), p->id_number)) {
 			ps->sealed = strdup(PQgetvalue(res, 0, 0));
-			snprintf(ps->birth, sizeof ps->birth, "%s",
-				 PQgetisnull(res, 0, 1) ? "" : PQgetvalue(res, 0, 1));
+			if (!PQgetisnull(res, 0, 1))
+				ps->birth = strdup(PQgetvalue(res, 0, 1));
 			snprintf(ps->masked, sizeof ps->masked, "%s", PQgetvalue(res, 0, 2));
-			rc = ps->sealed ? TG_OK : TG_ENOMEM;
+			rc = ps->sealed && (ps->birth || PQgetisnull(res, 0, 1)) ? TG_OK : TG_ENOMEM;
 		}
 		PQclear(res);
 		if (rc == TG_EINVAL)
@@ -1172,6 +1185,42 @@ static int seal_plain_ids(pg_store *s, tg_error *err)
 		store_person_seal_free(&ps);
 	}
 	PQclear(res);
+	return rc;
+}
+
+/* Seal the birth dates migration 6 moved aside (column birth_clear) into
+** birth, then drop the clear column; the caller holds the migration's
+** transaction.  The rows are rewritten without the clear date; the old
+** row versions stay in the data files until VACUUM reclaims them (a
+** pg_dump never holds them). */
+static int seal_clear_births(pg_store *s, tg_error *err)
+{
+	PGresult *res = run(s,
+			    "SELECT \"id\", to_char(\"birth_clear\", 'YYYY-MM-DD') FROM persons "
+			    "WHERE \"birth_clear\" IS NOT NULL",
+			    NULL, err, "persons");
+	if (!res)
+		return TG_EIO;
+	int rc = PQntuples(res) ? need_key(s, err) : TG_OK;
+	for (int i = 0; rc == TG_OK && i < PQntuples(res); i++) {
+		const char *id = PQgetvalue(res, i, 0);
+		tg_date birth;
+		char *sealed = NULL;
+		if (date_parse(PQgetvalue(res, i, 1), &birth) == TG_OK &&
+		    (rc = store_seal_birth(&s->key, id, birth, &sealed, err)))
+			break;
+		params q = {.n = 0};
+		p_text_or_null(&q, sealed);
+		p_text(&q, id);
+		rc = exec(s,
+			  "UPDATE persons SET \"birth\" = $1, \"birth_clear\" = NULL "
+			  "WHERE \"id\" = $2",
+			  &q, err, "persons");
+		free(sealed);
+	}
+	PQclear(res);
+	if (rc == TG_OK)
+		rc = exec(s, "ALTER TABLE persons DROP COLUMN \"birth_clear\"", NULL, err, "persons");
 	return rc;
 }
 
@@ -1350,7 +1399,7 @@ static int get_one(pg_store *s, int a, const char *key, tg_register *r, int64_t 
 		return TG_EIO;
 	int rc = TG_OK;
 	if (PQntuples(res) > 0)
-		read_result_row(res, 0, a, r, version, s->n_columns[a]);
+		rc = read_result_row(s, res, 0, a, r, version, err);
 	else
 		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该%s记录",
 				  tg_schema[a].zh);
@@ -1658,7 +1707,8 @@ static int pg_record_list(tg_store *base, int a, const tg_list_query *q, tg_reco
 	}
 	for (int i = 0; i < n; i++) {
 		size_t k = out->reg.t[a].count;
-		read_result_row(res, i, a, &out->reg, &out->versions[k], s->n_columns[a]);
+		if ((rc = read_result_row(s, res, i, a, &out->reg, &out->versions[k], err)))
+			break;
 	}
 cleanup:
 	PQclear(res);
