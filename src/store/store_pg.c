@@ -615,7 +615,8 @@ static void read_column(const tg_field *f, const char *column, void *vctx)
 static int need_key(pg_store *s, tg_error *err);
 
 /* Append a row (column texts vals) of array a to r; a person's birth date
-** (sealed) follows the schema's columns and is opened with the key. */
+** (sealed) follows the schema's columns and is opened with the key where a
+** rule reads it (person_birth_needed). */
 static int append_row(pg_store *s, tg_register *r, int a, const char *const *vals,
 		      tg_error *err)
 {
@@ -623,7 +624,7 @@ static int append_row(pg_store *s, tg_register *r, int a, const char *const *val
 	for_each_column(a, read_column, &c);
 	if (a == ARR_PERSONS) {
 		tg_person *p = c.row;
-		const char *birth = vals[c.col];
+		const char *birth = person_birth_needed(p) ? vals[c.col] : NULL;
 		p->birth = TG_DATE_NONE;
 		int rc = birth ? need_key(s, err) : TG_OK;
 		if (rc == TG_OK && birth)

@@ -523,11 +523,15 @@ static void read_column(const tg_field *f, const char *column, void *vctx)
 	}
 }
 
-/* A person's birth date from column i (sealed): opened with the key. */
+/* A person's birth date from column i (sealed): opened with the key where
+** a rule reads it (person_birth_needed), one opening per retired leading
+** cadre instead of one per person (1.5 s of cpu at national size). */
 static int read_birth(sqlite_store *s, sqlite3_stmt *st, int i, tg_person *p, tg_error *err)
 {
-	const char *v = (const char *)sqlite3_column_text(st, i);
 	p->birth = TG_DATE_NONE;
+	if (!person_birth_needed(p))
+		return TG_OK;
+	const char *v = (const char *)sqlite3_column_text(st, i);
 	if (!v)
 		return TG_OK;
 	int rc = need_key(s, err);
