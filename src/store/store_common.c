@@ -1,6 +1,7 @@
 /*
 ** store_common.c: the backend-independent helpers of store_impl.h.
 */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,4 +352,44 @@ int store_open_birth(const tg_secret_key *key, const char *id, const char *seale
 		snprintf(err->path, sizeof err->path, "persons/%s/birth", id);
 	free(text);
 	return rc;
+}
+
+int store_import_diff(const tg_register *cur, const tg_register *bundle, int a, size_t i,
+		      bool force, char **before, char **after, bool *changed)
+{
+	*before = *after = NULL;
+	*changed = false;
+	char *was = cur ? store_record_json_masked(cur, a, register_row(cur, a, 0)) : NULL;
+	char *now = store_record_json_masked(bundle, a, register_row(bundle, a, i));
+	if ((cur && !was) || !now) {
+		free(was);
+		free(now);
+		return TG_ENOMEM;
+	}
+	if (was && !force && !strcmp(was, now)) {
+		free(was);
+		free(now);
+		return TG_OK;
+	}
+	*before = was;
+	*after = now;
+	*changed = true;
+	return TG_OK;
+}
+
+int store_number_same(const tg_secret_key *key, const char *id, const char *sealed,
+		      const char *number, bool *same, tg_error *err)
+{
+	char ad[96], *plain = NULL;
+	*same = !number || !sealed ? !number && !sealed : strchr(number, '*') != NULL;
+	if (!number || !sealed || *same)
+		return TG_OK;
+	snprintf(ad, sizeof ad, "persons/%s", id);
+	int rc = secret_open(key, sealed, ad, &plain, err);
+	if (rc)
+		return rc;
+	*same = !strcmp(plain, number);
+	sodium_memzero(plain, strlen(plain));
+	free(plain);
+	return TG_OK;
 }

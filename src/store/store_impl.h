@@ -39,6 +39,21 @@ int store_seal_birth(const tg_secret_key *key, const char *id, tg_date birth, ch
 int store_open_birth(const tg_secret_key *key, const char *id, const char *sealed,
 		     tg_date *birth, tg_error *err);
 
+/* What an import does to row i of array a of bundle, against the record as
+** stored (row 0 of cur, or cur NULL: there is none): *changed, and then the
+** record's masked JSON before (NULL for a new record) and after, for its
+** history row and its audit record, as a single write records them
+** (malloc'd; nothing is allocated when unchanged).  A person whose masked
+** JSON is the same is compared on the whole number by the caller
+** (store_number_same), who calls again with force when the number changed
+** where the mask hides it. */
+int store_import_diff(const tg_register *cur, const tg_register *bundle, int a, size_t i,
+		      bool force, char **before, char **after, bool *changed);
+/* Whether the sealed number stored for person id is number (a masked
+** number, as an export gives it back, is the stored one when the masks
+** agree: the caller compared them). */
+int store_number_same(const tg_secret_key *key, const char *id, const char *sealed,
+		      const char *number, bool *same, tg_error *err);
 /* Birth date from characters 7-14 of a validated ID number. */
 tg_date store_id_birth(const char *id);
 /* The key columns of an array's table, quoted: "\"uscc\"" ... */

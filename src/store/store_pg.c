@@ -878,10 +878,10 @@ static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, 
 
 #define COPY_ROWS 4096 /* rows per COPY: a person's seal may need a query between */
 
-/* COPY rows [from, to) of array a into its temporary table; seals holds the
-** persons' sealed numbers. */
+/* COPY rows [from, to) of array a into its temporary table, but those skip
+** marks (skip may be NULL); seals holds the persons' sealed numbers. */
 static int copy_chunk(pg_store *s, const tg_register *bundle, int a, size_t from, size_t to,
-		      const struct person_seal *seals, tg_error *err)
+		      const struct person_seal *seals, const bool *skip, tg_error *err)
 {
 	const char *what = tg_schema[a].key;
 	PGresult *res = run(s, s->copy_in[a], NULL, err, what);
@@ -892,6 +892,8 @@ static int copy_chunk(pg_store *s, const tg_register *bundle, int a, size_t from
 	strbuf sb;
 	sb_init(&sb);
 	for (size_t i = from; i < to && rc == TG_OK; i++) {
+		if (skip && skip[i])
+			continue;
 		const void *row = register_row(bundle, a, i);
 		const struct person_seal *ps = seals ? &seals[i - from] : NULL;
 		struct copy_ctx c = {&sb, row, 0, ps ? ps->sealed : NULL};
@@ -930,8 +932,10 @@ static int copy_chunk(pg_store *s, const tg_register *bundle, int a, size_t from
 	return rc;
 }
 
-/* COPY the rows of array a into its temporary table. */
-static int copy_rows(pg_store *s, const tg_register *bundle, int a, tg_error *err)
+/* COPY the rows of array a into its temporary table, but those skip marks
+** (NULL: every row). */
+static int copy_rows(pg_store *s, const tg_register *bundle, int a, const bool *skip,
+		     tg_error *err)
 {
 	int rc = exec(s, s->temp[a], NULL, err, tg_schema[a].key);
 	size_t count = bundle->t[a].count;
@@ -944,9 +948,11 @@ static int copy_rows(pg_store *s, const tg_register *bundle, int a, tg_error *er
 	for (size_t from = 0; rc == TG_OK && from < count; from += COPY_ROWS) {
 		size_t to = count - from < COPY_ROWS ? count : from + COPY_ROWS;
 		for (size_t i = from; seals && rc == TG_OK && i < to; i++)
-			rc = person_seal(s, register_row(bundle, a, i), &seals[i - from], err);
+			if (!skip || !skip[i])
+				rc = person_seal(s, register_row(bundle, a, i), &seals[i - from],
+						 err);
 		if (rc == TG_OK)
-			rc = copy_chunk(s, bundle, a, from, to, seals, err);
+			rc = copy_chunk(s, bundle, a, from, to, seals, skip, err);
 		for (size_t i = from; seals && i < to; i++)
 			store_person_seal_free(&seals[i - from]);
 	}
@@ -1309,6 +1315,111 @@ static int fill_missing_pinyin(pg_store *s, tg_error *err)
 	return rc;
 }
 
+static int get_one(pg_store *s, int a, const char *key, tg_register *r, int64_t *version,
+		   tg_error *err);
+
+/* The history row and the audit record of one write: what a single write
+** through the API records, and what an import records for each record it
+** creates or changes. */
+static int record_changed(pg_store *s, const char *user, const tg_register *r, int a, size_t i,
+			  const char *before, const char *after, tg_error *err)
+{
+	const void *row = register_row(r, a, i);
+	const char *key = register_key(r, a, i);
+	char object[200];
+	snprintf(object, sizeof object, "%s/%s", tg_schema[a].key, key);
+	int rc = add_change(s, user, tg_schema[a].key, key, store_row_association(a, row), before,
+			    after, err);
+	return rc ? rc : audit_append(s, "write", object, "ok", before, after, err);
+}
+
+/* Whether no table of the register holds a row: a first import. */
+static int register_empty(pg_store *s, bool *empty, tg_error *err)
+{
+	*empty = true;
+	for (int a = 0; a < ARR_COUNT && *empty; a++) {
+		char sql[96];
+		snprintf(sql, sizeof sql, "SELECT 1 FROM %s LIMIT 1", tg_schema[a].key);
+		PGresult *res = run(s, sql, NULL, err, tg_schema[a].key);
+		if (!res)
+			return TG_EIO;
+		*empty = PQntuples(res) == 0;
+		PQclear(res);
+	}
+	return TG_OK;
+}
+
+/* What importing row i of array a changes (store_import_diff), a person's
+** whole number included. */
+static int import_diff(pg_store *s, const tg_register *bundle, int a, size_t i, char **before,
+		       char **after, bool *changed, tg_error *err)
+{
+	tg_register cur;
+	register_init(&cur);
+	int rc = get_one(s, a, register_key(bundle, a, i), &cur, NULL, err);
+	bool found = rc == TG_OK;
+	if (rc == TG_ENOTFOUND)
+		rc = TG_OK;
+	if (rc == TG_OK)
+		rc = store_import_diff(found ? &cur : NULL, bundle, a, i, false, before, after,
+				       changed);
+	if (rc == TG_OK && found && !*changed && a == ARR_PERSONS) {
+		const tg_person *p = register_row(bundle, a, i);
+		params q = {.n = 0};
+		p_text(&q, p->id);
+		PGresult *res = run(s, "SELECT \"id_number\" FROM persons WHERE \"id\" = $1", &q, err,
+				    "persons");
+		bool same = true;
+		rc = res ? TG_OK : TG_EIO;
+		if (rc == TG_OK) {
+			const char *sealed =
+				PQntuples(res) && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : NULL;
+			rc = p->id_number && sealed && !strchr(p->id_number, '*') ? need_key(s, err)
+										  : TG_OK;
+			if (rc == TG_OK)
+				rc = store_number_same(&s->key, p->id, sealed, p->id_number, &same,
+						       err);
+		}
+		PQclear(res);
+		/* only the 8 characters the mask hides: the same JSON, a new number */
+		if (rc == TG_OK && !same)
+			rc = store_import_diff(&cur, bundle, a, i, true, before, after, changed);
+	}
+	register_release(&cur);
+	return rc;
+}
+
+/* Which rows of array a the import writes (skip[i] false): every row of a
+** first import (*skip NULL); else the records created or changed, each
+** with its history row and audit record. */
+static int import_changes(pg_store *s, const tg_register *bundle, int a, const char *user,
+			  bool **skip, size_t *n_write, tg_error *err)
+{
+	size_t n = bundle->t[a].count;
+	bool *mark = calloc(n ? n : 1, sizeof *mark);
+	if (!mark)
+		return TG_ENOMEM;
+	int rc = TG_OK;
+	*n_write = 0;
+	for (size_t i = 0; rc == TG_OK && i < n; i++) {
+		char *before = NULL, *after = NULL;
+		bool changed = false;
+		rc = import_diff(s, bundle, a, i, &before, &after, &changed, err);
+		if (rc == TG_OK && changed)
+			rc = record_changed(s, user, bundle, a, i, before, after, err);
+		mark[i] = !changed;
+		*n_write += changed;
+		free(before);
+		free(after);
+	}
+	if (rc) {
+		free(mark);
+		return rc;
+	}
+	*skip = mark;
+	return TG_OK;
+}
+
 static int pg_import_as(tg_store *base, const tg_register *bundle, const char *user,
 			tg_error *err)
 {
@@ -1327,6 +1438,12 @@ static int pg_import_as(tg_store *base, const tg_register *bundle, const char *u
 		tx_rollback(s);
 		return rc;
 	}
+	/* Every record created or changed gets its history row and its audit
+	** record, as a single write; an unchanged one is not written at all.
+	** The first import of an empty register is recorded in bulk: the
+	** summary below (all is new, the file is the record). */
+	bool first = false;
+	rc = register_empty(s, &first, err);
 	strbuf counts;
 	sb_init(&counts);
 	sb_addc(&counts, '{');
@@ -1336,9 +1453,15 @@ static int pg_import_as(tg_store *base, const tg_register *bundle, const char *u
 			continue;
 		sb_addf(&counts, "%s\"%s\": %zu", counts.len > 1 ? ", " : "", tg_schema[a].key,
 			bundle->t[a].count);
-		rc = copy_rows(s, bundle, a, err);
-		if (rc == TG_OK)
+		bool *skip = NULL;
+		size_t n_write = bundle->t[a].count;
+		if (!first)
+			rc = import_changes(s, bundle, a, user, &skip, &n_write, err);
+		if (rc == TG_OK && n_write)
+			rc = copy_rows(s, bundle, a, skip, err);
+		if (rc == TG_OK && n_write)
 			rc = exec(s, s->merge[a], NULL, err, tg_schema[a].key);
+		free(skip);
 	}
 	sb_addc(&counts, '}');
 	/* One history row per import: the counts, not every record (a national

@@ -1087,6 +1087,82 @@ static int seal_left_plain(sqlite_store *s, tg_error *err)
 	return in_write(s, seal_plain_ids(s, err));
 }
 
+static int get_one(sqlite_store *s, int a, const char *key, tg_register *r, int64_t *version,
+		   tg_error *err);
+
+/* The history row and the audit record of one write: what a single write
+** through the API records, and what an import records for each record it
+** creates or changes. */
+static int record_changed(sqlite_store *s, const char *user, const tg_register *r, int a,
+			  size_t i, const char *before, const char *after, tg_error *err)
+{
+	const void *row = register_row(r, a, i);
+	const char *key = register_key(r, a, i);
+	char object[200];
+	snprintf(object, sizeof object, "%s/%s", tg_schema[a].key, key);
+	int rc = add_change(s, user, tg_schema[a].key, key, store_row_association(a, row), before,
+			    after, err);
+	return rc ? rc : audit_append(s, "write", object, "ok", before, after, err);
+}
+
+/* Whether no table of the register holds a row: a first import. */
+static int register_empty(sqlite_store *s, bool *empty, tg_error *err)
+{
+	*empty = true;
+	for (int a = 0; a < ARR_COUNT && *empty; a++) {
+		char sql[96];
+		sqlite3_stmt *st;
+		snprintf(sql, sizeof sql, "SELECT 1 FROM %s LIMIT 1", tg_schema[a].key);
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+			return db_error(s, err, tg_schema[a].key);
+		int step = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (step == SQLITE_ROW)
+			*empty = false;
+		else if (step != SQLITE_DONE)
+			return db_error(s, err, tg_schema[a].key);
+	}
+	return TG_OK;
+}
+
+/* What importing row i of array a changes (store_import_diff), a person's
+** whole number included. */
+static int import_diff(sqlite_store *s, const tg_register *bundle, int a, size_t i,
+		       char **before, char **after, bool *changed, tg_error *err)
+{
+	tg_register cur;
+	register_init(&cur);
+	int rc = get_one(s, a, register_key(bundle, a, i), &cur, NULL, err);
+	bool found = rc == TG_OK;
+	if (rc == TG_ENOTFOUND)
+		rc = TG_OK;
+	if (rc == TG_OK)
+		rc = store_import_diff(found ? &cur : NULL, bundle, a, i, false, before, after,
+				       changed);
+	if (rc == TG_OK && found && !*changed && a == ARR_PERSONS) {
+		const tg_person *p = register_row(bundle, a, i);
+		sqlite3_stmt *st = stmt(s, ST_PERSON_SEALED, err);
+		bool same = true;
+		rc = st ? TG_OK : TG_EIO;
+		if (rc == TG_OK) {
+			sqlite3_bind_text(st, 1, p->id, -1, SQLITE_TRANSIENT);
+			const char *sealed = sqlite3_step(st) == SQLITE_ROW ? col_text(st, 0) : NULL;
+			rc = p->id_number && sealed && !strchr(p->id_number, '*') ? need_key(s, err)
+										  : TG_OK;
+			if (rc == TG_OK)
+				rc = store_number_same(&s->key, p->id, sealed, p->id_number, &same,
+						       err);
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+		}
+		/* only the 8 characters the mask hides: the same JSON, a new number */
+		if (rc == TG_OK && !same)
+			rc = store_import_diff(&cur, bundle, a, i, true, before, after, changed);
+	}
+	register_release(&cur);
+	return rc;
+}
+
 static int sqlite_import_as(tg_store *base, const tg_register *bundle, const char *user,
 			    tg_error *err)
 {
@@ -1097,6 +1173,12 @@ static int sqlite_import_as(tg_store *base, const tg_register *bundle, const cha
 	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
+	/* Every record created or changed gets its history row and its audit
+	** record, as a single write; an unchanged one is not written at all.
+	** The first import of an empty register is recorded in bulk: the
+	** summary below (all is new, the file is the record). */
+	bool first = false;
+	rc = register_empty(s, &first, err);
 	strbuf counts;
 	sb_init(&counts);
 	sb_addc(&counts, '{');
@@ -1106,11 +1188,17 @@ static int sqlite_import_as(tg_store *base, const tg_register *bundle, const cha
 			sb_addf(&counts, "%s\"%s\": %zu", counts.len > 1 ? ", " : "",
 				tg_schema[a].key, bundle->t[a].count);
 		for (size_t i = 0; i < bundle->t[a].count; i++) {
+			char *before = NULL, *after = NULL;
+			bool changed = true;
+			if (!first && (rc = import_diff(s, bundle, a, i, &before, &after, &changed,
+							 err)))
+				break;
+			if (!changed)
+				continue;
 			struct person_seal ps = {0};
 			struct bind_ctx c = {st, 0, register_row(bundle, a, i), NULL};
 			if (a == ARR_PERSONS) {
-				if ((rc = person_seal(s, c.row, &ps, err)))
-					break;
+				rc = person_seal(s, c.row, &ps, err);
 				c.id_sealed = ps.sealed;
 			}
 			for_each_column(a, bind_column, &c);
@@ -1118,25 +1206,26 @@ static int sqlite_import_as(tg_store *base, const tg_register *bundle, const cha
 				bind_text_or_null(st, c.col + 1, ps.sealed ? ps.birth : NULL);
 				bind_text_or_null(st, c.col + 2, ps.sealed ? ps.masked : NULL);
 			}
-			int step = sqlite3_step(st);
+			int step = rc ? SQLITE_DONE : sqlite3_step(st);
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
 			store_person_seal_free(&ps);
-			if (rc)
-				break;
-			if (step != SQLITE_DONE) {
+			if (rc == TG_OK && step != SQLITE_DONE) {
 				char path[96];
 				snprintf(path, sizeof path, "%s[%zu]", tg_schema[a].key, i);
 				rc = tg_error_set(err, TG_EIO, "db_error", path,
 						  "写入数据库失败：%s", sqlite3_errmsg(s->db));
-				break;
 			}
-			if (a == ARR_ASSOCIATIONS) {
+			if (rc == TG_OK && a == ARR_ASSOCIATIONS) {
 				const tg_association *as = register_row(bundle, a, i);
 				rc = set_pinyin(s, as->uscc, as->name, err);
-				if (rc)
-					break;
 			}
+			if (rc == TG_OK && !first)
+				rc = record_changed(s, user, bundle, a, i, before, after, err);
+			free(before);
+			free(after);
+			if (rc)
+				break;
 		}
 	}
 	sb_addc(&counts, '}');
@@ -1326,11 +1415,8 @@ static int sqlite_record_write(tg_store *base, int a, const tg_register *r, size
 		rc = set_pinyin(s, key, ((const tg_association *)row)->name, err);
 	if (rc == TG_OK) {
 		after = store_record_json_masked(r, a, row);
-		rc = add_change(s, user, tg_schema[a].key, key, store_row_association(a, row), before,
-				after, err);
+		rc = record_changed(s, user, r, a, i, before, after, err);
 	}
-	if (rc == TG_OK)
-		rc = audit_append(s, "write", object, "ok", before, after, err);
 	if (rc == TG_OK)
 		rc = bump_generation(s, err);
 	if (rc == TG_OK)
