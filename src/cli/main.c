@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <locale.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -91,6 +92,10 @@ static int take_key_option(int *argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* Everything tuogou creates (database and its -wal/-shm, backups,
+	** exports, PDF and xlsx, the key, folders, temporary files) is its
+	** owner's alone: 0600 files, 0700 folders (issue 14). */
+	umask(077);
 	setlocale(LC_CTYPE, "C.UTF-8");
 	if (take_key_option(&argc, argv))
 		return EXIT_BADINPUT;

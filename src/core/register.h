@@ -87,6 +87,15 @@ typedef struct tg_person {
 	tg_date birth; /* from id_number, TG_DATE_NONE without one */
 } tg_person;
 
+/* Whether a rule reads the person's birth date: only the age rule
+** (personnel.retired-cadre-over-age) does, for retired leading cadres.  A
+** store opens a sealed birth date (issue 14) for these persons alone; the
+** others read back with TG_DATE_NONE. */
+static inline bool person_birth_needed(const tg_person *p)
+{
+	return p->leading_cadre && p->retired_on != TG_DATE_NONE;
+}
+
 typedef struct tg_post {
 	const char *id;
 	const char *person;

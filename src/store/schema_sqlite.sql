@@ -426,3 +426,14 @@ CREATE INDEX login_failures_window_start ON login_failures("window_start");
 CREATE INDEX persons_plain_id_number ON persons("id")
   WHERE "id_number" IS NOT NULL AND "id_number" NOT LIKE 'v1:%'
     AND instr("id_number", '*') = 0;
+
+-- migration: 6
+-- Persons: the birth date is sealed (issue 14).  With the masked number
+-- (first 6 and last 4 characters) it was the whole ID number, in clear in
+-- the file and in every backup.  The clear dates move aside; the store
+-- seals each one into "birth" ("v1:...", associated data
+-- "persons/<id>/birth") right after this migration, in its transaction,
+-- and drops "birth_clear".  The check refuses a clear date written by
+-- another tool.
+ALTER TABLE persons RENAME COLUMN "birth" TO "birth_clear";
+ALTER TABLE persons ADD COLUMN "birth" TEXT CHECK ("birth" GLOB 'v1:*');

@@ -1,6 +1,7 @@
 /*
 ** store_common.c: the backend-independent helpers of store_impl.h.
 */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ void store_order_by(int a, const tg_list_query *q, strbuf *sql)
 void store_person_seal_free(struct person_seal *ps)
 {
 	free(ps->sealed);
+	free(ps->birth);
 	memset(ps, 0, sizeof *ps);
 }
 
@@ -313,8 +315,81 @@ int store_seal_number(const tg_secret_key *key, const tg_person *p, struct perso
 	if (rc)
 		return rc;
 	tg_date b = p->birth != TG_DATE_NONE ? p->birth : store_id_birth(p->id_number);
-	if (b != TG_DATE_NONE)
-		date_format(b, ps->birth);
+	if (b != TG_DATE_NONE && (rc = store_seal_birth(key, p->id, b, &ps->birth, err))) {
+		store_person_seal_free(ps);
+		return rc;
+	}
 	ident_id_mask(p->id_number, ps->masked);
+	return TG_OK;
+}
+
+static void birth_ad(const char *id, char ad[96])
+{
+	snprintf(ad, 96, "persons/%s/birth", id);
+}
+
+int store_seal_birth(const tg_secret_key *key, const char *id, tg_date birth, char **sealed,
+		     tg_error *err)
+{
+	char ad[96], text[11];
+	birth_ad(id, ad);
+	date_format(birth, text);
+	return secret_seal(key, text, ad, sealed, err);
+}
+
+int store_open_birth(const tg_secret_key *key, const char *id, const char *sealed,
+		     tg_date *birth, tg_error *err)
+{
+	char ad[96], *text = NULL;
+	*birth = TG_DATE_NONE;
+	if (!sealed)
+		return TG_OK;
+	birth_ad(id, ad);
+	int rc = secret_open(key, sealed, ad, &text, err);
+	if (rc == TG_OK && date_parse(text, birth) != TG_OK)
+		rc = tg_error_set(err, TG_EINVAL, "bad_sealed", "birth", "加密的出生日期无效");
+	if (rc && err)
+		snprintf(err->path, sizeof err->path, "persons/%s/birth", id);
+	free(text);
+	return rc;
+}
+
+int store_import_diff(const tg_register *cur, const tg_register *bundle, int a, size_t i,
+		      bool force, char **before, char **after, bool *changed)
+{
+	*before = *after = NULL;
+	*changed = false;
+	char *was = cur ? store_record_json_masked(cur, a, register_row(cur, a, 0)) : NULL;
+	char *now = store_record_json_masked(bundle, a, register_row(bundle, a, i));
+	if ((cur && !was) || !now) {
+		free(was);
+		free(now);
+		return TG_ENOMEM;
+	}
+	if (was && !force && !strcmp(was, now)) {
+		free(was);
+		free(now);
+		return TG_OK;
+	}
+	*before = was;
+	*after = now;
+	*changed = true;
+	return TG_OK;
+}
+
+int store_number_same(const tg_secret_key *key, const char *id, const char *sealed,
+		      const char *number, bool *same, tg_error *err)
+{
+	char ad[96], *plain = NULL;
+	*same = !number || !sealed ? !number && !sealed : strchr(number, '*') != NULL;
+	if (!number || !sealed || *same)
+		return TG_OK;
+	snprintf(ad, sizeof ad, "persons/%s", id);
+	int rc = secret_open(key, sealed, ad, &plain, err);
+	if (rc)
+		return rc;
+	*same = !strcmp(plain, number);
+	sodium_memzero(plain, strlen(plain));
+	free(plain);
 	return TG_OK;
 }

@@ -3,7 +3,7 @@
 **
 ** The helpers below do not depend on the database: the masked JSON of a
 ** record for the history and the audit log, the order of list queries,
-** the birth date kept beside a sealed ID number.  store_sqlite.c and
+** the birth date sealed beside an ID number.  store_sqlite.c and
 ** store_pg.c both call them, so the two backends cannot drift apart.
 */
 #ifndef TG_STORE_IMPL_H
@@ -15,17 +15,45 @@
 #include "store.h"
 #include "strbuf.h"
 
-/* An ID number as it is written: sealed, plus what is kept in clear. */
+/* An ID number as it is written: sealed, the birth date (characters 7-14,
+** which the masked number hides) sealed on its own, and the masked number,
+** the one part kept in clear (first 6 and last 4 characters: alone it
+** cannot give the number back). */
 struct person_seal {
 	char *sealed; /* malloc'd, or NULL: no number */
-	char birth[11], masked[19];
+	char *birth;  /* malloc'd sealed "YYYY-MM-DD", or NULL: none */
+	char masked[19];
 };
 void store_person_seal_free(struct person_seal *ps);
 /* Seal p's full ID number for its record ("persons/<id>") and fill what is
-** kept in clear beside it: the birth date and the masked number. */
+** kept beside it: the sealed birth date and the masked number. */
 int store_seal_number(const tg_secret_key *key, const tg_person *p, struct person_seal *ps,
 		      tg_error *err);
+/* A person's birth date, sealed for the record and the column (associated
+** data "persons/<id>/birth"): the rules read it, the database file and its
+** backups never show it. */
+int store_seal_birth(const tg_secret_key *key, const char *id, tg_date birth, char **sealed,
+		     tg_error *err);
+/* The birth date a stored value holds: TG_DATE_NONE for NULL; TG_EINVAL
+** ("bad_sealed") for a value not sealed for this record under this key. */
+int store_open_birth(const tg_secret_key *key, const char *id, const char *sealed,
+		     tg_date *birth, tg_error *err);
 
+/* What an import does to row i of array a of bundle, against the record as
+** stored (row 0 of cur, or cur NULL: there is none): *changed, and then the
+** record's masked JSON before (NULL for a new record) and after, for its
+** history row and its audit record, as a single write records them
+** (malloc'd; nothing is allocated when unchanged).  A person whose masked
+** JSON is the same is compared on the whole number by the caller
+** (store_number_same), who calls again with force when the number changed
+** where the mask hides it. */
+int store_import_diff(const tg_register *cur, const tg_register *bundle, int a, size_t i,
+		      bool force, char **before, char **after, bool *changed);
+/* Whether the sealed number stored for person id is number (a masked
+** number, as an export gives it back, is the stored one when the masks
+** agree: the caller compared them). */
+int store_number_same(const tg_secret_key *key, const char *id, const char *sealed,
+		      const char *number, bool *same, tg_error *err);
 /* Birth date from characters 7-14 of a validated ID number. */
 tg_date store_id_birth(const char *id);
 /* The key columns of an array's table, quoted: "\"uscc\"" ... */

@@ -336,6 +336,7 @@ static int migrated_version(pg_store *s, int *version, tg_error *err)
 }
 
 static int seal_plain_ids(pg_store *s, tg_error *err);
+static int seal_clear_births(pg_store *s, tg_error *err);
 
 /* Run migration `version` (its SQL text) unless it is recorded already. */
 static int migrate_one(pg_store *s, int version, const char *sql, tg_error *err)
@@ -371,9 +372,12 @@ static int migrate_one(pg_store *s, int version, const char *sql, tg_error *err)
 			rc = result_error(s, m, err, what);
 		}
 		PQclear(m);
-		/* Migration 3 seals the ID numbers in its transaction. */
+		/* Migration 3 seals the ID numbers in its transaction,
+		** migration 6 the birth dates. */
 		if (rc == TG_OK && version == 3)
 			rc = seal_plain_ids(s, err);
+		if (rc == TG_OK && version == 6)
+			rc = seal_clear_births(s, err);
 		if (rc == TG_OK)
 			rc = exec(s, "INSERT INTO schema_migrations (\"version\") VALUES ($1)", &p,
 				  err, "schema_migrations");
@@ -608,37 +612,46 @@ static void read_column(const tg_field *f, const char *column, void *vctx)
 	}
 }
 
+static int need_key(pg_store *s, tg_error *err);
+
 /* Append a row (column texts vals) of array a to r; a person's birth date
-** follows the schema's columns. */
-static void *append_row(tg_register *r, int a, const char *const *vals)
+** (sealed) follows the schema's columns and is opened with the key where a
+** rule reads it (person_birth_needed). */
+static int append_row(pg_store *s, tg_register *r, int a, const char *const *vals,
+		      tg_error *err)
 {
 	struct read_ctx c = {vals, 0, register_append(r, a), r};
 	for_each_column(a, read_column, &c);
 	if (a == ARR_PERSONS) {
 		tg_person *p = c.row;
-		const char *birth = vals[c.col];
-		if (!birth || date_parse(birth, &p->birth))
-			p->birth = TG_DATE_NONE;
+		const char *birth = person_birth_needed(p) ? vals[c.col] : NULL;
+		p->birth = TG_DATE_NONE;
+		int rc = birth ? need_key(s, err) : TG_OK;
+		if (rc == TG_OK && birth)
+			rc = store_open_birth(&s->key, p->id, birth, &p->birth, err);
+		if (rc)
+			return rc;
 	}
 	if (a == ARR_ANNUAL_REPORTS) {
 		tg_annual_report *ar = c.row;
 		ar->key = arena_printf(&r->arena, "%s/%lld", ar->association ? ar->association : "",
 				       (long long)ar->year);
 	}
-	return c.row;
+	return TG_OK;
 }
 
 /* Append row i of a result (columns of a, then the version) to r. */
-static void read_result_row(const PGresult *res, int i, int a, tg_register *r, int64_t *version,
-			    int n_columns)
+static int read_result_row(pg_store *s, const PGresult *res, int i, int a, tg_register *r,
+			   int64_t *version, tg_error *err)
 {
 	const char *vals[MAX_PARAMS];
-	int n = n_columns + (a == ARR_PERSONS);
+	int n = s->n_columns[a] + (a == ARR_PERSONS);
 	for (int k = 0; k < n && k < MAX_PARAMS; k++)
 		vals[k] = PQgetisnull(res, i, k) ? NULL : PQgetvalue(res, i, k);
-	append_row(r, a, vals);
-	if (version)
+	int rc = append_row(s, r, a, vals, err);
+	if (rc == TG_OK && version)
 		*version = strtoll(PQgetvalue(res, i, n), NULL, 10);
+	return rc;
 }
 
 /* Split one line of COPY text format in place into its fields; returns the
@@ -708,9 +721,10 @@ static int pg_load_register(tg_store *base, tg_register *r, tg_error *err)
 		const char *vals[MAX_PARAMS];
 		while ((len = PQgetCopyData(s->db, &line, 0)) > 0) {
 			if (copy_split(line, (size_t)len, vals, MAX_PARAMS) ==
-			    s->n_columns[a] + (a == ARR_PERSONS))
-				append_row(r, a, vals);
-			else
+			    s->n_columns[a] + (a == ARR_PERSONS)) {
+				if (rc == TG_OK)
+					rc = append_row(s, r, a, vals, err);
+			} else
 				rc = tg_error_set(err, TG_EIO, "db_error", tg_schema[a].key,
 						  "数据库返回的行无法解析");
 			PQfreemem(line);
@@ -864,10 +878,10 @@ static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, 
 
 #define COPY_ROWS 4096 /* rows per COPY: a person's seal may need a query between */
 
-/* COPY rows [from, to) of array a into its temporary table; seals holds the
-** persons' sealed numbers. */
+/* COPY rows [from, to) of array a into its temporary table, but those skip
+** marks (skip may be NULL); seals holds the persons' sealed numbers. */
 static int copy_chunk(pg_store *s, const tg_register *bundle, int a, size_t from, size_t to,
-		      const struct person_seal *seals, tg_error *err)
+		      const struct person_seal *seals, const bool *skip, tg_error *err)
 {
 	const char *what = tg_schema[a].key;
 	PGresult *res = run(s, s->copy_in[a], NULL, err, what);
@@ -878,13 +892,15 @@ static int copy_chunk(pg_store *s, const tg_register *bundle, int a, size_t from
 	strbuf sb;
 	sb_init(&sb);
 	for (size_t i = from; i < to && rc == TG_OK; i++) {
+		if (skip && skip[i])
+			continue;
 		const void *row = register_row(bundle, a, i);
 		const struct person_seal *ps = seals ? &seals[i - from] : NULL;
 		struct copy_ctx c = {&sb, row, 0, ps ? ps->sealed : NULL};
 		for_each_column(a, copy_column, &c);
 		if (ps) {
 			sb_addc(&sb, '\t');
-			copy_escape(&sb, ps->sealed && ps->birth[0] ? ps->birth : NULL);
+			copy_escape(&sb, ps->sealed ? ps->birth : NULL);
 			sb_addc(&sb, '\t');
 			copy_escape(&sb, ps->sealed ? ps->masked : NULL);
 		}
@@ -916,8 +932,10 @@ static int copy_chunk(pg_store *s, const tg_register *bundle, int a, size_t from
 	return rc;
 }
 
-/* COPY the rows of array a into its temporary table. */
-static int copy_rows(pg_store *s, const tg_register *bundle, int a, tg_error *err)
+/* COPY the rows of array a into its temporary table, but those skip marks
+** (NULL: every row). */
+static int copy_rows(pg_store *s, const tg_register *bundle, int a, const bool *skip,
+		     tg_error *err)
 {
 	int rc = exec(s, s->temp[a], NULL, err, tg_schema[a].key);
 	size_t count = bundle->t[a].count;
@@ -930,9 +948,11 @@ static int copy_rows(pg_store *s, const tg_register *bundle, int a, tg_error *er
 	for (size_t from = 0; rc == TG_OK && from < count; from += COPY_ROWS) {
 		size_t to = count - from < COPY_ROWS ? count : from + COPY_ROWS;
 		for (size_t i = from; seals && rc == TG_OK && i < to; i++)
-			rc = person_seal(s, register_row(bundle, a, i), &seals[i - from], err);
+			if (!skip || !skip[i])
+				rc = person_seal(s, register_row(bundle, a, i), &seals[i - from],
+						 err);
 		if (rc == TG_OK)
-			rc = copy_chunk(s, bundle, a, from, to, seals, err);
+			rc = copy_chunk(s, bundle, a, from, to, seals, skip, err);
 		for (size_t i = from; seals && i < to; i++)
 			store_person_seal_free(&seals[i - from]);
 	}
@@ -1112,10 +1132,10 @@ static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, 
 		if (PQntuples(res) && !PQgetisnull(res, 0, 0) && !PQgetisnull(res, 0, 2) &&
 		    !strcmp(PQgetvalue(res, 0, 2), p->id_number)) {
 			ps->sealed = strdup(PQgetvalue(res, 0, 0));
-			snprintf(ps->birth, sizeof ps->birth, "%s",
-				 PQgetisnull(res, 0, 1) ? "" : PQgetvalue(res, 0, 1));
+			if (!PQgetisnull(res, 0, 1))
+				ps->birth = strdup(PQgetvalue(res, 0, 1));
 			snprintf(ps->masked, sizeof ps->masked, "%s", PQgetvalue(res, 0, 2));
-			rc = ps->sealed ? TG_OK : TG_ENOMEM;
+			rc = ps->sealed && (ps->birth || PQgetisnull(res, 0, 1)) ? TG_OK : TG_ENOMEM;
 		}
 		PQclear(res);
 		if (rc == TG_EINVAL)
@@ -1172,6 +1192,42 @@ static int seal_plain_ids(pg_store *s, tg_error *err)
 		store_person_seal_free(&ps);
 	}
 	PQclear(res);
+	return rc;
+}
+
+/* Seal the birth dates migration 6 moved aside (column birth_clear) into
+** birth, then drop the clear column; the caller holds the migration's
+** transaction.  The rows are rewritten without the clear date; the old
+** row versions stay in the data files until VACUUM reclaims them (a
+** pg_dump never holds them). */
+static int seal_clear_births(pg_store *s, tg_error *err)
+{
+	PGresult *res = run(s,
+			    "SELECT \"id\", to_char(\"birth_clear\", 'YYYY-MM-DD') FROM persons "
+			    "WHERE \"birth_clear\" IS NOT NULL",
+			    NULL, err, "persons");
+	if (!res)
+		return TG_EIO;
+	int rc = PQntuples(res) ? need_key(s, err) : TG_OK;
+	for (int i = 0; rc == TG_OK && i < PQntuples(res); i++) {
+		const char *id = PQgetvalue(res, i, 0);
+		tg_date birth;
+		char *sealed = NULL;
+		if (date_parse(PQgetvalue(res, i, 1), &birth) == TG_OK &&
+		    (rc = store_seal_birth(&s->key, id, birth, &sealed, err)))
+			break;
+		params q = {.n = 0};
+		p_text_or_null(&q, sealed);
+		p_text(&q, id);
+		rc = exec(s,
+			  "UPDATE persons SET \"birth\" = $1, \"birth_clear\" = NULL "
+			  "WHERE \"id\" = $2",
+			  &q, err, "persons");
+		free(sealed);
+	}
+	PQclear(res);
+	if (rc == TG_OK)
+		rc = exec(s, "ALTER TABLE persons DROP COLUMN \"birth_clear\"", NULL, err, "persons");
 	return rc;
 }
 
@@ -1259,6 +1315,111 @@ static int fill_missing_pinyin(pg_store *s, tg_error *err)
 	return rc;
 }
 
+static int get_one(pg_store *s, int a, const char *key, tg_register *r, int64_t *version,
+		   tg_error *err);
+
+/* The history row and the audit record of one write: what a single write
+** through the API records, and what an import records for each record it
+** creates or changes. */
+static int record_changed(pg_store *s, const char *user, const tg_register *r, int a, size_t i,
+			  const char *before, const char *after, tg_error *err)
+{
+	const void *row = register_row(r, a, i);
+	const char *key = register_key(r, a, i);
+	char object[200];
+	snprintf(object, sizeof object, "%s/%s", tg_schema[a].key, key);
+	int rc = add_change(s, user, tg_schema[a].key, key, store_row_association(a, row), before,
+			    after, err);
+	return rc ? rc : audit_append(s, "write", object, "ok", before, after, err);
+}
+
+/* Whether no table of the register holds a row: a first import. */
+static int register_empty(pg_store *s, bool *empty, tg_error *err)
+{
+	*empty = true;
+	for (int a = 0; a < ARR_COUNT && *empty; a++) {
+		char sql[96];
+		snprintf(sql, sizeof sql, "SELECT 1 FROM %s LIMIT 1", tg_schema[a].key);
+		PGresult *res = run(s, sql, NULL, err, tg_schema[a].key);
+		if (!res)
+			return TG_EIO;
+		*empty = PQntuples(res) == 0;
+		PQclear(res);
+	}
+	return TG_OK;
+}
+
+/* What importing row i of array a changes (store_import_diff), a person's
+** whole number included. */
+static int import_diff(pg_store *s, const tg_register *bundle, int a, size_t i, char **before,
+		       char **after, bool *changed, tg_error *err)
+{
+	tg_register cur;
+	register_init(&cur);
+	int rc = get_one(s, a, register_key(bundle, a, i), &cur, NULL, err);
+	bool found = rc == TG_OK;
+	if (rc == TG_ENOTFOUND)
+		rc = TG_OK;
+	if (rc == TG_OK)
+		rc = store_import_diff(found ? &cur : NULL, bundle, a, i, false, before, after,
+				       changed);
+	if (rc == TG_OK && found && !*changed && a == ARR_PERSONS) {
+		const tg_person *p = register_row(bundle, a, i);
+		params q = {.n = 0};
+		p_text(&q, p->id);
+		PGresult *res = run(s, "SELECT \"id_number\" FROM persons WHERE \"id\" = $1", &q, err,
+				    "persons");
+		bool same = true;
+		rc = res ? TG_OK : TG_EIO;
+		if (rc == TG_OK) {
+			const char *sealed =
+				PQntuples(res) && !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : NULL;
+			rc = p->id_number && sealed && !strchr(p->id_number, '*') ? need_key(s, err)
+										  : TG_OK;
+			if (rc == TG_OK)
+				rc = store_number_same(&s->key, p->id, sealed, p->id_number, &same,
+						       err);
+		}
+		PQclear(res);
+		/* only the 8 characters the mask hides: the same JSON, a new number */
+		if (rc == TG_OK && !same)
+			rc = store_import_diff(&cur, bundle, a, i, true, before, after, changed);
+	}
+	register_release(&cur);
+	return rc;
+}
+
+/* Which rows of array a the import writes (skip[i] false): every row of a
+** first import (*skip NULL); else the records created or changed, each
+** with its history row and audit record. */
+static int import_changes(pg_store *s, const tg_register *bundle, int a, const char *user,
+			  bool **skip, size_t *n_write, tg_error *err)
+{
+	size_t n = bundle->t[a].count;
+	bool *mark = calloc(n ? n : 1, sizeof *mark);
+	if (!mark)
+		return TG_ENOMEM;
+	int rc = TG_OK;
+	*n_write = 0;
+	for (size_t i = 0; rc == TG_OK && i < n; i++) {
+		char *before = NULL, *after = NULL;
+		bool changed = false;
+		rc = import_diff(s, bundle, a, i, &before, &after, &changed, err);
+		if (rc == TG_OK && changed)
+			rc = record_changed(s, user, bundle, a, i, before, after, err);
+		mark[i] = !changed;
+		*n_write += changed;
+		free(before);
+		free(after);
+	}
+	if (rc) {
+		free(mark);
+		return rc;
+	}
+	*skip = mark;
+	return TG_OK;
+}
+
 static int pg_import_as(tg_store *base, const tg_register *bundle, const char *user,
 			tg_error *err)
 {
@@ -1277,6 +1438,12 @@ static int pg_import_as(tg_store *base, const tg_register *bundle, const char *u
 		tx_rollback(s);
 		return rc;
 	}
+	/* Every record created or changed gets its history row and its audit
+	** record, as a single write; an unchanged one is not written at all.
+	** The first import of an empty register is recorded in bulk: the
+	** summary below (all is new, the file is the record). */
+	bool first = false;
+	rc = register_empty(s, &first, err);
 	strbuf counts;
 	sb_init(&counts);
 	sb_addc(&counts, '{');
@@ -1286,9 +1453,15 @@ static int pg_import_as(tg_store *base, const tg_register *bundle, const char *u
 			continue;
 		sb_addf(&counts, "%s\"%s\": %zu", counts.len > 1 ? ", " : "", tg_schema[a].key,
 			bundle->t[a].count);
-		rc = copy_rows(s, bundle, a, err);
-		if (rc == TG_OK)
+		bool *skip = NULL;
+		size_t n_write = bundle->t[a].count;
+		if (!first)
+			rc = import_changes(s, bundle, a, user, &skip, &n_write, err);
+		if (rc == TG_OK && n_write)
+			rc = copy_rows(s, bundle, a, skip, err);
+		if (rc == TG_OK && n_write)
 			rc = exec(s, s->merge[a], NULL, err, tg_schema[a].key);
+		free(skip);
 	}
 	sb_addc(&counts, '}');
 	/* One history row per import: the counts, not every record (a national
@@ -1350,7 +1523,7 @@ static int get_one(pg_store *s, int a, const char *key, tg_register *r, int64_t 
 		return TG_EIO;
 	int rc = TG_OK;
 	if (PQntuples(res) > 0)
-		read_result_row(res, 0, a, r, version, s->n_columns[a]);
+		rc = read_result_row(s, res, 0, a, r, version, err);
 	else
 		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该%s记录",
 				  tg_schema[a].zh);
@@ -1658,7 +1831,8 @@ static int pg_record_list(tg_store *base, int a, const tg_list_query *q, tg_reco
 	}
 	for (int i = 0; i < n; i++) {
 		size_t k = out->reg.t[a].count;
-		read_result_row(res, i, a, &out->reg, &out->versions[k], s->n_columns[a]);
+		if ((rc = read_result_row(s, res, i, a, &out->reg, &out->versions[k], err)))
+			break;
 	}
 cleanup:
 	PQclear(res);
