@@ -110,4 +110,11 @@ expect_eq "a number changed in its birth date is recorded, masked before and aft
 tg export --db "$DB" --format json -o "$T/export.json" >/dev/null 2>&1
 expect_grep "and stored" "\"id_number\": \"$NEW_R\"" "$T/export.json"
 
+# --- a sheet (CSV) import is recorded the same way
+printf 'id,name,kind,function_list_on\nU01,洛阳市发展和改革委员会（更名）,organ,2017-06-28\n' >"$T/units.csv"
+tg import --db "$DB" "$T/units.csv" >/dev/null 2>"$T/err" || fail "units.csv: $(head -c 300 "$T/err")"
+expect_eq "a CSV import that renames a unit: its audit record" 1 \
+	"$(q "SELECT count(*) FROM audit_log WHERE event = 'write' AND object = 'units/U01' AND
+	      \"after\" LIKE '%（更名）%'")"
+
 finish
