@@ -31,9 +31,14 @@
 ** Slow clients: a request must finish its headers within HTTP_HEADER_
 ** SECONDS of its connection opening (or of the previous answer on that
 ** connection), however slowly it trickles.  Each connection is watched
-** from libmicrohttpd's connection notifications; a sweeper thread shuts
-** down the socket of one past its deadline every second, and
-** libmicrohttpd then closes it as a connection the client closed.
+** from libmicrohttpd's connection notifications; every second a sweeper
+** thread shuts down the socket of one past its deadline, and
+** libmicrohttpd then closes it as a connection the client closed.  Only
+** the client's slowness counts: a connection with bytes its worker has
+** not read yet (the worker busy with another request) is spared, and one
+** is shut down only when found past its deadline with nothing unread at
+** two sweeps in a row (from reading its last bytes to calling on_request,
+** a worker never waits).
 **
 ** Owns: the daemon, the per-thread stores, the plan loaded once at start,
 ** the findings cache.  Never logs cookies, query strings or bodies.
@@ -49,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -644,6 +650,7 @@ typedef struct conn_watch {
 	struct conn_watch *prev, *next;
 	MHD_socket fd;
 	_Atomic int64_t deadline_ms; /* monotonic; 0: headers done, no deadline */
+	int64_t idle_due; /* the sweeper's: the deadline it last found passed */
 } conn_watch;
 
 static int64_t monotonic_ms(void)
@@ -718,10 +725,20 @@ static void *sweeper(void *arg)
 		int64_t now = monotonic_ms();
 		for (conn_watch *w = srv->watched; w; w = w->next) {
 			int64_t due = atomic_load(&w->deadline_ms);
-			if (due && now > due) {
-				atomic_store(&w->deadline_ms, 0);
-				shutdown(w->fd, SHUT_RDWR);
+			int unread = 0;
+			if (!due || now <= due ||
+			    (ioctl(w->fd, FIONREAD, &unread) == 0 && unread > 0)) {
+				w->idle_due = 0; /* in time, or its worker is behind, not the client */
+				continue;
 			}
+			if (w->idle_due != due) {
+				/* Seen once with all it sent read: its worker may be
+				** parsing those very bytes now; again next second. */
+				w->idle_due = due;
+				continue;
+			}
+			atomic_store(&w->deadline_ms, 0);
+			shutdown(w->fd, SHUT_RDWR);
 		}
 	}
 	pthread_mutex_unlock(&srv->watch_lock);
