@@ -215,6 +215,11 @@ static void key_note(const char *db_path)
 		fprintf(stderr, "tuogou: 注意：身份号码加密密钥“%s”不在备份之内，请另行备份（与数据库备份分开保存；恢复时放回数据库旁或用 --key、TUOGOU_KEY 指定）\n", key);
 	else
 		fprintf(stderr, "tuogou: 注意：未找到身份号码加密密钥“%s”；如备份中有加密的身份号码，须放回原密钥文件\n", key);
+	/* the audit key (issue 14): without it the restored chain cannot be
+	** verified nor extended */
+	store_audit_key_path(db_path, key, sizeof key);
+	if (stat(key, &st) == 0)
+		fprintf(stderr, "tuogou: 注意：审计密钥“%s”不在备份之内，请另行备份（恢复时放回原处或用 TUOGOU_AUDIT_KEY 指定）\n", key);
 }
 
 static int open_db(const char *path, int flags, sqlite3 **db)

@@ -1,6 +1,7 @@
 /*
 ** strbuf.c: growable buffers and small UTF-8 helpers (see strbuf.h).
 */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -157,15 +158,42 @@ void sb_add_json_str(strbuf *sb, const char *s)
 	sb_addc(sb, '"');
 }
 
+/* A plain decimal number: optional sign, digits, optional fraction. */
+static bool csv_is_number(const char *s)
+{
+	if (*s == '-' || *s == '+')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return false;
+	while (isdigit((unsigned char)*s))
+		s++;
+	if (*s == '.') {
+		s++;
+		if (!isdigit((unsigned char)*s))
+			return false;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return !*s;
+}
+
+bool csv_cell_is_formula(const char *s)
+{
+	return s && *s && strchr("=+-@\t\r", *s) && !csv_is_number(s);
+}
+
 void sb_add_csv_field(strbuf *sb, const char *s)
 {
 	if (!s)
 		return;
-	if (!strpbrk(s, ",\"\r\n")) {
+	bool formula = csv_cell_is_formula(s);
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		sb_adds(sb, s);
 		return;
 	}
 	sb_addc(sb, '"');
+	if (formula) /* OWASP CSV injection: a spreadsheet reads it as text */
+		sb_addc(sb, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
 			sb_addc(sb, '"');

@@ -31,8 +31,15 @@ void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 
 void sb_add_int(strbuf *sb, long long v);
 /* A JSON string literal with quotes; NULL writes null. */
 void sb_add_json_str(strbuf *sb, const char *s);
-/* A CSV field (RFC 4180 quoting when needed); NULL writes nothing. */
+/* A CSV field (RFC 4180 quoting when needed); NULL writes nothing.  Every
+** CSV tuogou writes goes through here, so this is where a cell that a
+** spreadsheet would run as a formula (OWASP CSV injection: it starts with
+** '=', '+', '-', '@', tab or carriage return and is not a plain number such
+** as -3 or -2.5) is neutralised: written quoted, prefixed with a single
+** quote, so it shows as text. */
 void sb_add_csv_field(strbuf *sb, const char *s);
+/* Whether a cell is one that sb_add_csv_field neutralises. */
+bool csv_cell_is_formula(const char *s);
 /* Write everything to the sink (no-op without one); returns 0 or -1. */
 int sb_flush(strbuf *sb);
 /* Detach the NUL-terminated contents (in-memory buffers only). */

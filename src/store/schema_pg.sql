@@ -446,3 +446,13 @@ CREATE INDEX persons_plain_id_number ON persons("id")
 -- another tool.
 ALTER TABLE persons RENAME COLUMN "birth" TO "birth_clear";
 ALTER TABLE persons ADD COLUMN "birth" text CHECK ("birth" LIKE 'v1:%');
+
+-- migration: 7
+-- The audit chain becomes a keyed MAC (issue 14): each record names its
+-- algorithm.  Records written before are plain SHA-256 ("sha256") and still
+-- verify; the store appends the first keyed record ("hmac-sm3", or
+-- "hmac-sha256" where OpenSSL lacks SM3) in this migration's transaction,
+-- under the audit key file (tuogou-audit.key), which is not in the database.
+-- After a keyed record, an unkeyed one does not verify (src/core/audit.c).
+ALTER TABLE audit_log ADD COLUMN "alg" text NOT NULL DEFAULT 'sha256'
+  CHECK ("alg" IN ('sha256', 'hmac-sm3', 'hmac-sha256'));

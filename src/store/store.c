@@ -267,8 +267,17 @@ int store_audit_list(tg_store *s, const tg_audit_filter *f, size_t offset, size_
 
 int store_audit_verify(tg_store *s, int64_t *bad_seq, int64_t *count, tg_error *err)
 {
+	return store_audit_verify_checkpoints(s, NULL, 0, NULL, bad_seq, count, err);
+}
+
+int store_audit_verify_checkpoints(tg_store *s, const tg_audit_checkpoint *cps, size_t n_cps,
+				   tg_audit_checkpoint *head, int64_t *bad_seq, int64_t *count,
+				   tg_error *err)
+{
+	*bad_seq = 0;
+	*count = 0;
 	NEED(s, audit_verify, err);
-	return s->ops->audit_verify(s, bad_seq, count, err);
+	return s->ops->audit_verify(s, cps, n_cps, head, bad_seq, count, err);
 }
 
 int store_audit_purge(tg_store *s, const char *before, int64_t *purged, tg_error *err)
@@ -360,4 +369,20 @@ void store_key_path(const char *url, char *out, size_t size)
 		return;
 	}
 	snprintf(out, size, "var/tuogou.key");
+}
+
+void store_audit_key_path(const char *url, char *out, size_t size)
+{
+	const char *env = getenv("TUOGOU_AUDIT_KEY");
+	if (env && *env) {
+		snprintf(out, size, "%s", env);
+		return;
+	}
+	char key[4096];
+	store_key_path(url, key, sizeof key);
+	const char *slash = strrchr(key, '/');
+	if (slash)
+		snprintf(out, size, "%.*s/tuogou-audit.key", (int)(slash - key), key);
+	else
+		snprintf(out, size, "tuogou-audit.key");
 }

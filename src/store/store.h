@@ -160,7 +160,8 @@ typedef struct tg_store_ops {
 			 const char *before, const char *after, tg_error *err);
 	int (*audit_list)(tg_store *s, const tg_audit_filter *f, size_t offset, size_t limit,
 			  tg_audit_fn fn, void *ctx, size_t *total, tg_error *err);
-	int (*audit_verify)(tg_store *s, int64_t *bad_seq, int64_t *count, tg_error *err);
+	int (*audit_verify)(tg_store *s, const tg_audit_checkpoint *cps, size_t n_cps,
+			    tg_audit_checkpoint *head, int64_t *bad_seq, int64_t *count, tg_error *err);
 	int (*audit_purge)(tg_store *s, const char *before, int64_t *purged, tg_error *err);
 	int (*setting_get)(tg_store *s, const char *key, char *value, size_t size, tg_error *err);
 	int (*setting_set)(tg_store *s, const char *key, const char *value, tg_error *err);
@@ -319,9 +320,16 @@ int store_audit_add(tg_store *s, const char *event, const char *object, const ch
 ** TG_EINVAL (field "from" or "to") for a date that is not one. */
 int store_audit_list(tg_store *s, const tg_audit_filter *f, size_t offset, size_t limit,
 		     tg_audit_fn fn, void *ctx, size_t *total, tg_error *err);
-/* Walk the chain from the purge anchor to the head (audit_verify_from):
-** TG_EINVAL with *bad_seq the first broken record when it is not intact. */
+/* Walk the chain from the purge anchor to the head (audit_verify_chain)
+** under the audit key: TG_EINVAL with *bad_seq the first broken record when
+** it is not intact; TG_ENOTFOUND "audit_key_missing" without the key (it
+** cannot be checked). */
 int store_audit_verify(tg_store *s, int64_t *bad_seq, int64_t *count, tg_error *err);
+/* The same, also against checkpoints (sorted by seq: audit_checkpoints_read);
+** head (may be NULL) receives the last record, for a new checkpoint. */
+int store_audit_verify_checkpoints(tg_store *s, const tg_audit_checkpoint *cps, size_t n_cps,
+				   tg_audit_checkpoint *head, int64_t *bad_seq, int64_t *count,
+				   tg_error *err);
 /* Remove the records dated before `before` (YYYY-MM-DD), which must be at
 ** least 180 days ago (TG_EINVAL "audit_too_young" otherwise); the last one
 ** removed becomes the anchor, and the purge is itself audited. */
@@ -355,6 +363,9 @@ int store_reveal_id_numbers(tg_store *s, tg_register *r, tg_error *err);
 /* The key file of a database: $TUOGOU_KEY, else tuogou.key beside a SQLite
 ** file (var/tuogou.key for var/tuogou.db), else var/tuogou.key. */
 void store_key_path(const char *url, char *out, size_t size);
+/* The audit key file (the audit chain's HMAC key, audit.h): $TUOGOU_AUDIT_KEY,
+** else tuogou-audit.key in the folder of the key file (store_key_path). */
+void store_audit_key_path(const char *url, char *out, size_t size);
 
 /* The pinyin sort key of a name: its GB18030 encoding (pinyin order for the
 ** common characters), or the UTF-8 bytes when it cannot be converted.

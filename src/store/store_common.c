@@ -1,10 +1,12 @@
 /*
 ** store_common.c: the backend-independent helpers of store_impl.h.
 */
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "bundle.h"
@@ -279,6 +281,36 @@ char *store_user_json(const tg_user *u)
 void store_audit_now(const tg_store *s, char out[24])
 {
 	time_format_utc(s->clock ? s->clock : (int64_t)time(NULL), out);
+}
+
+void store_audit_purgeable_before(const tg_store *s, char out[24])
+{
+	time_format_utc((s->clock ? s->clock : (int64_t)time(NULL)) - 180 * 86400LL, out);
+}
+
+int store_audit_key_load(const char *path, bool create, tg_audit_key *key, bool *have,
+			 tg_error *err)
+{
+	struct stat st;
+	tg_secret_key k;
+	*have = false;
+	if (stat(path, &st) != 0 && errno == ENOENT && !create)
+		return TG_OK;
+	int rc = secret_key_load(path, 1, &k, err);
+	if (rc == TG_OK) {
+		memcpy(key->k, k.k, sizeof key->k);
+		*have = true;
+	}
+	sodium_memzero(&k, sizeof k);
+	return rc;
+}
+
+int store_audit_key_missing(const char *path, tg_error *err)
+{
+	return tg_error_set(err, TG_EIO, "audit_key_missing", path,
+			    "缺少审计密钥文件“%s”：审计记录无法签名，写入被拒绝。请恢复原审计密钥文件"
+			    "（或用 TUOGOU_AUDIT_KEY 指定）",
+			    path);
 }
 
 /* One bound of an audit filter: the UTC time at which Beijing day `date`

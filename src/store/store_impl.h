@@ -76,6 +76,16 @@ char *store_user_json(const tg_user *u);
 /* The time of an audit record: now (or store_set_clock's), UTC,
 ** "2026-11-27T08:43:11Z". */
 void store_audit_now(const tg_store *s, char out[24]);
+/* The audit key (audit.h) of a store at path (store_audit_key_path): loaded
+** when the file exists (refused when others may read it); when it does not,
+** made (random, 0600) if `create` (the chain has no keyed record yet), else
+** *have false: what needs the key says so.  The rules of secret_key_load. */
+int store_audit_key_load(const char *path, bool create, tg_audit_key *key, bool *have,
+			 tg_error *err);
+/* The error of an audited write without the audit key. */
+int store_audit_key_missing(const char *path, tg_error *err);
+/* The oldest time (UTC) a purge may have reached: now less 180 days. */
+void store_audit_purgeable_before(const tg_store *s, char out[24]);
 /* The audit filter's Beijing dates as UTC times, the form of the log's
 ** "at": records with from <= at < to are those of the days from..to in
 ** Beijing time (00:00 Beijing time is 16:00 UTC of the day before).  An

@@ -79,6 +79,9 @@ typedef struct pg_store {
 	tg_secret_key key; /* seals ID numbers and TOTP secrets */
 	bool have_key;
 	char key_path[PATH_MAX];
+	tg_audit_key audit_key; /* the audit chain's HMAC key (audit.h) */
+	bool have_audit_key;
+	char audit_key_path[PATH_MAX];
 } pg_store;
 
 /* Bound values of one statement: text, or binary for bytea; NULL is null. */
@@ -337,6 +340,7 @@ static int migrated_version(pg_store *s, int *version, tg_error *err)
 
 static int seal_plain_ids(pg_store *s, tg_error *err);
 static int seal_clear_births(pg_store *s, tg_error *err);
+static int audit_start_keyed(pg_store *s, tg_error *err);
 
 /* Run migration `version` (its SQL text) unless it is recorded already. */
 static int migrate_one(pg_store *s, int version, const char *sql, tg_error *err)
@@ -378,6 +382,9 @@ static int migrate_one(pg_store *s, int version, const char *sql, tg_error *err)
 			rc = seal_plain_ids(s, err);
 		if (rc == TG_OK && version == 6)
 			rc = seal_clear_births(s, err);
+		/* Migration 7 starts the keyed audit chain in its transaction. */
+		if (rc == TG_OK && version == 7)
+			rc = audit_start_keyed(s, err);
 		if (rc == TG_OK)
 			rc = exec(s, "INSERT INTO schema_migrations (\"version\") VALUES ($1)", &p,
 				  err, "schema_migrations");
@@ -1071,7 +1078,11 @@ static int audit_append(pg_store *s, const char *event, const char *object, cons
 	r.outcome = outcome ? outcome : "ok";
 	r.before = before;
 	r.after = after;
-	audit_seal(&r);
+	r.alg = audit_keyed_alg();
+	if (!s->have_audit_key)
+		return store_audit_key_missing(s->audit_key_path, err);
+	if (audit_seal_alg(&r, &s->audit_key))
+		return tg_error_set(err, TG_EIO, "audit_seal", "", "无法计算审计记录的 %s", r.alg);
 	audit_hex(r.prev, prev_hex);
 	audit_hex(r.hash, hash_hex);
 	params p = {.n = 0};
@@ -1087,10 +1098,11 @@ static int audit_append(pg_store *s, const char *event, const char *object, cons
 	p_text_or_null(&p, after);
 	p_text(&p, prev_hex);
 	p_text(&p, hash_hex);
+	p_text(&p, r.alg);
 	rc = exec(s,
 		  "INSERT INTO audit_log (\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", "
-		  "\"object\", \"outcome\", \"before\", \"after\", \"prev\", \"hash\") "
-		  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+		  "\"object\", \"outcome\", \"before\", \"after\", \"prev\", \"hash\", \"alg\") "
+		  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
 		  &p, err, "audit_log");
 	snprintf(seq_text, sizeof seq_text, "%lld", (long long)r.seq);
 	if (rc == TG_OK)
@@ -1098,6 +1110,43 @@ static int audit_append(pg_store *s, const char *event, const char *object, cons
 	if (rc == TG_OK)
 		rc = meta_set(s, "audit_head_hash", hash_hex, err);
 	return rc;
+}
+
+/* Migration 6: the first keyed record, naming its algorithm.  From here
+** on an unkeyed record does not verify (audit.h). */
+static int audit_start_keyed(pg_store *s, tg_error *err)
+{
+	char after[64];
+	snprintf(after, sizeof after, "{\"alg\": \"%s\"}", audit_keyed_alg());
+	return audit_append(s, "audit_keyed", NULL, "ok", NULL, after, err);
+}
+
+/* The audit key file: loaded when it exists; made (0600) when missing and
+** the chain has no keyed record yet (a new database, or one from before
+** migration 7); missing with keyed records: no key, audited writes are
+** refused and verify says it cannot check. */
+static int load_audit_key(pg_store *s, tg_error *err)
+{
+	bool keyed = false;
+	store_audit_key_path(s->base.url, s->audit_key_path, sizeof s->audit_key_path);
+	PGresult *res = run(s, "SELECT 1 FROM information_schema.columns WHERE \"table_schema\" = "
+			       "current_schema() AND \"table_name\" = 'audit_log' AND "
+			       "\"column_name\" = 'alg'",
+			    NULL, err, "audit_log");
+	if (!res)
+		return TG_EIO;
+	bool has_column = PQntuples(res) > 0;
+	PQclear(res);
+	if (has_column) {
+		res = run(s, "SELECT 1 FROM audit_log WHERE \"alg\" <> 'sha256' LIMIT 1", NULL, err,
+			  "audit_log");
+		if (!res)
+			return TG_EIO;
+		keyed = PQntuples(res) > 0;
+		PQclear(res);
+	}
+	return store_audit_key_load(s->audit_key_path, !keyed, &s->audit_key, &s->have_audit_key,
+				    err);
 }
 
 /* ---- sealed ID numbers ---- */
@@ -2367,7 +2416,7 @@ static int pg_audit_add(tg_store *base, const char *event, const char *object,
 
 #define AUDIT_COLUMNS                                                                      \
 	"\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", \"object\", \"outcome\", "        \
-	"\"before\", \"after\", \"prev\", \"hash\""
+	"\"before\", \"after\", \"prev\", \"hash\", \"alg\""
 
 /* Row i of a result of AUDIT_COLUMNS as a record (strings in the result). */
 static void read_audit(const PGresult *res, int i, tg_audit_record *r)
@@ -2387,6 +2436,7 @@ static void read_audit(const PGresult *res, int i, tg_audit_record *r)
 		memset(r->prev, 0xEE, sizeof r->prev); /* cannot link */
 	if (audit_unhex(col_text(res, i, 11), r->hash))
 		memset(r->hash, 0xEE, sizeof r->hash);
+	r->alg = col_text(res, i, 12);
 }
 
 static int pg_audit_list(tg_store *base, const tg_audit_filter *f, size_t offset, size_t limit,
@@ -2494,7 +2544,8 @@ static int next_audit(void *vctx, tg_audit_record *out)
 	return 1;
 }
 
-static int pg_audit_verify(tg_store *base, int64_t *bad_seq, int64_t *count, tg_error *err)
+static int pg_audit_verify(tg_store *base, const tg_audit_checkpoint *cps, size_t n_cps,
+			   tg_audit_checkpoint *last, int64_t *bad_seq, int64_t *count, tg_error *err)
 {
 	pg_store *s = (pg_store *)base;
 	int64_t head, anchor;
@@ -2513,9 +2564,18 @@ static int pg_audit_verify(tg_store *base, int64_t *bad_seq, int64_t *count, tg_
 		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor, anchor_hash,
 				   &anchor_set, err);
 	struct audit_walk w = {s, NULL, 0, INT64_MIN, false, false, err};
+	char purgeable[24];
+	store_audit_purgeable_before(&s->base, purgeable);
+	tg_audit_chain c = {s->have_audit_key ? &s->audit_key : NULL, anchor,
+			    anchor_set ? anchor_hash : NULL, head, head_set ? head_hash : NULL,
+			    cps, n_cps, purgeable};
+	if (rc == TG_OK && !c.key)
+		rc = tg_error_set(err, TG_ENOTFOUND, "audit_key_missing", s->audit_key_path,
+				  "无法验证审计记录：缺少审计密钥文件“%s”（或用 TUOGOU_AUDIT_KEY 指定），"
+				  "不能判断审计记录是否完整",
+				  s->audit_key_path);
 	if (rc == TG_OK)
-		rc = audit_verify_from(next_audit, &w, anchor, anchor_set ? anchor_hash : NULL, head,
-				       head_set ? head_hash : NULL, bad_seq, count, err);
+		rc = audit_verify_chain(next_audit, &w, &c, last, bad_seq, count, err);
 	PQclear(w.res);
 	if (w.failed && rc == TG_OK)
 		rc = TG_EIO;
@@ -3009,6 +3069,8 @@ int store_pg_open(const char *conninfo, tg_store **out, tg_error *err)
 	int rc = session_settings(s, err);
 	if (rc == TG_OK)
 		rc = load_key(s, err);
+	if (rc == TG_OK)
+		rc = load_audit_key(s, err);
 	if (rc == TG_OK)
 		rc = migrate(s, err);
 	if (rc == TG_OK)

@@ -28,6 +28,11 @@
 ** date (column birth, which with the masked number would be the whole
 ** number) is sealed too since migration 6, for its record and column, and
 ** opened as rows are read, for the age rules.
+**
+** The audit chain is keyed (issue 14, migration 7): records are sealed
+** with HMAC-SM3 under the audit key file (tuogou-audit.key, outside the
+** database); migration 7 adds each record's algorithm and appends the
+** first keyed record, in its transaction.
 */
 #include <errno.h>
 #include <limits.h>
@@ -121,7 +126,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 			"DO UPDATE SET \"value\" = excluded.\"value\"",
 	[ST_AUDIT_ADD] = "INSERT INTO audit_log (\"seq\", \"at\", \"user\", \"role\", \"ip\", "
 			 "\"event\", \"object\", \"outcome\", \"before\", \"after\", \"prev\", "
-			 "\"hash\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			 "\"hash\", \"alg\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_PERSON_DERIVED] = "UPDATE persons SET \"birth\" = ?, \"id_masked\" = ? WHERE \"id\" = ?",
 	[ST_PERSON_SEALED] = "SELECT \"id_number\", \"birth\", \"id_masked\" FROM persons "
 			     "WHERE \"id\" = ?",
@@ -167,6 +172,9 @@ typedef struct sqlite_store {
 	tg_secret_key key;
 	bool have_key;
 	char key_path[PATH_MAX];
+	tg_audit_key audit_key; /* the audit chain's HMAC key (audit.h) */
+	bool have_audit_key;
+	char audit_key_path[PATH_MAX];
 	/* Open read snapshots (snapshot_begin): the outermost one holds the
 	** read transaction.  0 whenever a write transaction runs. */
 	int snapshots;
@@ -422,6 +430,8 @@ static int prepare_statements(sqlite_store *s, tg_error *err)
 
 /* ---- migrations ---- */
 
+static int audit_start_keyed(sqlite_store *s, tg_error *err);
+
 static int migrate(sqlite_store *s, tg_error *err)
 {
 	int current = 0;
@@ -456,6 +466,9 @@ static int migrate(sqlite_store *s, tg_error *err)
 				rc = seal_plain_ids(s, err);
 			if (rc == TG_OK && version == 6)
 				rc = seal_clear_births(s, err);
+			/* Migration 7 starts the keyed chain in its transaction. */
+			if (rc == TG_OK && version == 7)
+				rc = audit_start_keyed(s, err);
 			if (rc == TG_OK)
 				rc = exec(s, pragma, err);
 			if (rc == TG_OK)
@@ -792,7 +805,11 @@ static int audit_append(sqlite_store *s, const char *event, const char *object,
 	r.outcome = outcome ? outcome : "ok";
 	r.before = before;
 	r.after = after;
-	audit_seal(&r);
+	r.alg = audit_keyed_alg();
+	if (!s->have_audit_key)
+		return store_audit_key_missing(s->audit_key_path, err);
+	if (audit_seal_alg(&r, &s->audit_key))
+		return tg_error_set(err, TG_EIO, "audit_seal", "", "无法计算审计记录的 %s", r.alg);
 	audit_hex(r.prev, prev_hex);
 	audit_hex(r.hash, hash_hex);
 	sqlite3_stmt *st = stmt(s, ST_AUDIT_ADD, err);
@@ -810,6 +827,7 @@ static int audit_append(sqlite_store *s, const char *event, const char *object,
 	bind_text_or_null(st, 10, after);
 	sqlite3_bind_text(st, 11, prev_hex, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, hash_hex, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, r.alg, -1, SQLITE_STATIC);
 	rc = run(s, st, err, "audit_log");
 	snprintf(seq_text, sizeof seq_text, "%lld", (long long)r.seq);
 	if (rc == TG_OK)
@@ -817,6 +835,35 @@ static int audit_append(sqlite_store *s, const char *event, const char *object,
 	if (rc == TG_OK)
 		rc = meta_set(s, "audit_head_hash", hash_hex, err);
 	return rc;
+}
+
+/* Migration 6: the first keyed record, naming its algorithm.  From here
+** on an unkeyed record does not verify (audit.h). */
+static int audit_start_keyed(sqlite_store *s, tg_error *err)
+{
+	char after[64];
+	snprintf(after, sizeof after, "{\"alg\": \"%s\"}", audit_keyed_alg());
+	return audit_append(s, "audit_keyed", NULL, "ok", NULL, after, err);
+}
+
+/* The audit key file: loaded when it exists; made (0600) when missing and
+** the chain has no keyed record yet (a new database, or one from before
+** migration 7); missing with keyed records: no key, audited writes are
+** refused and verify says it cannot check. */
+static int load_audit_key(sqlite_store *s, tg_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	bool keyed = false;
+	store_audit_key_path(s->base.url, s->audit_key_path, sizeof s->audit_key_path);
+	/* no such column before migration 7: nothing keyed (qualified, so that
+	** SQLite never reads a missing "alg" as a string) */
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM audit_log WHERE audit_log.\"alg\" <> 'sha256' "
+				      "LIMIT 1",
+			       -1, &q, NULL) == SQLITE_OK)
+		keyed = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return store_audit_key_load(s->audit_key_path, !keyed, &s->audit_key, &s->have_audit_key,
+				    err);
 }
 
 /* ---- sealed ID numbers ---- */
@@ -2199,11 +2246,12 @@ static void read_audit(sqlite3_stmt *st, tg_audit_record *r)
 		memset(r->prev, 0xEE, sizeof r->prev); /* cannot link */
 	if (audit_unhex(col_text(st, 11), r->hash))
 		memset(r->hash, 0xEE, sizeof r->hash);
+	r->alg = col_text(st, 12);
 }
 
 #define AUDIT_COLUMNS                                                                      \
 	"\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", \"object\", \"outcome\", "        \
-	"\"before\", \"after\", \"prev\", \"hash\""
+	"\"before\", \"after\", \"prev\", \"hash\", \"alg\""
 
 static int sqlite_audit_list(tg_store *base, const tg_audit_filter *f, size_t offset,
 			     size_t limit, tg_audit_fn fn, void *ctx, size_t *total, tg_error *err)
@@ -2281,7 +2329,9 @@ static int next_audit(void *ctx, tg_audit_record *out)
 	return step == SQLITE_DONE ? 0 : -1;
 }
 
-static int sqlite_audit_verify(tg_store *base, int64_t *bad_seq, int64_t *count, tg_error *err)
+static int sqlite_audit_verify(tg_store *base, const tg_audit_checkpoint *cps, size_t n_cps,
+			       tg_audit_checkpoint *last, int64_t *bad_seq, int64_t *count,
+			       tg_error *err)
 {
 	sqlite_store *s = (sqlite_store *)base;
 	int64_t head, anchor;
@@ -2302,9 +2352,18 @@ static int sqlite_audit_verify(tg_store *base, int64_t *bad_seq, int64_t *count,
 					      "SELECT " AUDIT_COLUMNS " FROM audit_log ORDER BY \"seq\"",
 					      -1, &st, NULL) != SQLITE_OK)
 		rc = db_error(s, err, "audit_log");
+	char purgeable[24];
+	store_audit_purgeable_before(&s->base, purgeable);
+	tg_audit_chain c = {s->have_audit_key ? &s->audit_key : NULL, anchor,
+			    anchor_set ? anchor_hash : NULL, head, head_set ? head_hash : NULL,
+			    cps, n_cps, purgeable};
+	if (rc == TG_OK && !c.key)
+		rc = tg_error_set(err, TG_ENOTFOUND, "audit_key_missing", s->audit_key_path,
+				  "无法验证审计记录：缺少审计密钥文件“%s”（或用 TUOGOU_AUDIT_KEY 指定），"
+				  "不能判断审计记录是否完整",
+				  s->audit_key_path);
 	if (rc == TG_OK)
-		rc = audit_verify_from(next_audit, st, anchor, anchor_set ? anchor_hash : NULL, head,
-				       head_set ? head_hash : NULL, bad_seq, count, err);
+		rc = audit_verify_chain(next_audit, st, &c, last, bad_seq, count, err);
 	sqlite3_finalize(st);
 	snapshot_end(s);
 	return rc;
@@ -2771,6 +2830,8 @@ int store_sqlite_open(const char *path, tg_store **out, tg_error *err)
 		      err);
 	if (rc == TG_OK)
 		rc = load_key(s, err);
+	if (rc == TG_OK)
+		rc = load_audit_key(s, err);
 	if (rc == TG_OK)
 		rc = migrate(s, err);
 	if (rc == TG_OK)

@@ -60,11 +60,12 @@ expect_exit "restore over a database a server has open is refused" 2 tg restore 
 expect_grep "…with db_in_use" 'db_in_use' "$T/err"
 serve_stop
 
-# restore into a fresh database; the sealing key goes beside it, as an
-# operator restores it from where it is kept apart
+# restore into a fresh database; the sealing key and the audit key go
+# beside it, as an operator restores them from where they are kept apart
 mkdir -p "$T/fresh"
 key=$(dirname "$DB")/tuogou.key
 [ -f "$key" ] && cp -p "$key" "$T/fresh/tuogou.key"
+[ -f "$(dirname "$DB")/tuogou-audit.key" ] && cp -p "$(dirname "$DB")/tuogou-audit.key" "$T/fresh/"
 cp "$T/backup.db" "$T/pristine.db"
 expect_exit "restore into a fresh database" 0 tg restore "$T/backup.db" --db "$T/fresh/tuogou.db"
 cmp -s "$T/backup.db" "$T/pristine.db" && pass "restore leaves the backup file untouched" || fail "restore changed the backup file"

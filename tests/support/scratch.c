@@ -18,7 +18,15 @@ const char *scratch_begin(scratch_store *sc)
 	unlink(sc->path); /* the store creates it */
 	snprintf(sc->key, sizeof sc->key, "%s.key", sc->path);
 	setenv("TUOGOU_KEY", sc->key, 1);
-	const char *pg = getenv("TUOGOU_TEST_PG_URL");
+	const char *pg = getenv("TUOGOU_TEST_PG_URL"), *pg_dir = getenv("TUOGOU_TEST_PG_DIR");
+	if (pg && *pg && pg_dir && *pg_dir)
+		snprintf(sc->audit_key, sizeof sc->audit_key, "%s/tuogou-audit.key", pg_dir);
+	else if (pg && *pg)
+		snprintf(sc->audit_key, sizeof sc->audit_key, "/tmp/tuogou-test-pg-%d-audit.key",
+			 (int)getuid());
+	else
+		snprintf(sc->audit_key, sizeof sc->audit_key, "%s-audit.key", sc->path);
+	setenv("TUOGOU_AUDIT_KEY", sc->audit_key, 1);
 	sc->url = pg && *pg ? pg : sc->path;
 	return sc->url;
 }
@@ -33,4 +41,7 @@ void scratch_end(scratch_store *sc)
 	unlink(side);
 	unlink(sc->key);
 	unsetenv("TUOGOU_KEY");
+	if (!getenv("TUOGOU_TEST_PG_URL") || !*getenv("TUOGOU_TEST_PG_URL"))
+		unlink(sc->audit_key); /* PostgreSQL's is shared by the tests */
+	unsetenv("TUOGOU_AUDIT_KEY");
 }

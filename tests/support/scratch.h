@@ -4,7 +4,10 @@
 ** A fresh SQLite file under /tmp, or, when TUOGOU_TEST_PG_URL is set
 ** (tests/run's PostgreSQL pass), that PostgreSQL database; either way a
 ** scratch key file that seals ID numbers, given to the store through
-** TUOGOU_KEY.  scratch_end removes the file, its -wal and -shm, and the key.
+** TUOGOU_KEY, and an audit key file (TUOGOU_AUDIT_KEY) beside it.
+** scratch_end removes the file, its -wal and -shm, and the keys.  On
+** PostgreSQL the unit tests share one database, so they share one audit
+** key too: in the cluster's folder ($TUOGOU_TEST_PG_DIR, removed with it).
 */
 #ifndef TG_TEST_SCRATCH_H
 #define TG_TEST_SCRATCH_H
@@ -12,6 +15,7 @@
 typedef struct scratch_store {
 	char path[32]; /* the SQLite file (unused on PostgreSQL but for the key's name) */
 	char key[64];
+	char audit_key[512];
 	const char *url; /* what store_open takes */
 } scratch_store;
 

@@ -5,7 +5,8 @@
 ** of `to`, so a record made at 02:00 in Luoyang on New Year's Day (18:00
 ** UTC on 31 December) is found on 1 January.  The records are made through
 ** the store with its clock set (store_set_clock), and the chain stays
-** intact.  On PostgreSQL when TUOGOU_TEST_PG_URL is set.
+** intact.  The chain is keyed and needs its key (issue 14).  On
+** PostgreSQL when TUOGOU_TEST_PG_URL is set.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,10 +130,60 @@ static void test_days_are_beijing_days(void **state)
 	scratch_end(&sc);
 }
 
+/* Issue 14: the chain is keyed under the audit key file, which is made
+** 0600 beside the key and is not in the database; a checkpoint of the head
+** verifies; without the key the store neither verifies ("cannot", never
+** intact) nor appends.  On PostgreSQL the unit tests share the key. */
+static void test_keyed_chain_needs_the_key(void **state)
+{
+	(void)state;
+	scratch_store sc;
+	const char *url = scratch_begin(&sc);
+	assert_non_null(url);
+	tg_error e = {0};
+	tg_store *s;
+	assert_int_equal(store_open(url, &s, &e), 0);
+	struct stat st;
+	assert_int_equal(stat(sc.audit_key, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	store_set_actor(s, "keyed", "auditor", "192.0.2.9");
+	assert_int_equal(store_audit_add(s, "login", "users/keyed", "ok", NULL, NULL, &e), 0);
+	tg_audit_checkpoint head;
+	int64_t bad = 0, count = 0;
+	assert_int_equal(store_audit_verify_checkpoints(s, NULL, 0, &head, &bad, &count, &e), 0);
+	assert_string_equal(head.alg, "hmac-sm3");
+	assert_true(head.seq >= 2); /* migration 7's keyed record, and this one */
+	/* the head as a checkpoint verifies */
+	assert_int_equal(store_audit_verify_checkpoints(s, &head, 1, NULL, &bad, &count, &e), 0);
+	/* a checkpoint whose MAC differs does not */
+	tg_audit_checkpoint wrong = head;
+	wrong.mac[0] ^= 1;
+	assert_int_equal(store_audit_verify_checkpoints(s, &wrong, 1, NULL, &bad, &count, &e),
+			 TG_EINVAL);
+	assert_string_equal(e.code, "audit_checkpoint");
+	store_close(s);
+
+	/* the same database without its audit key */
+	char missing[600];
+	snprintf(missing, sizeof missing, "%s.missing", sc.audit_key);
+	setenv("TUOGOU_AUDIT_KEY", missing, 1);
+	assert_int_equal(store_open(url, &s, &e), 0);
+	assert_int_equal(stat(missing, &st), -1); /* not made: the chain is keyed */
+	assert_int_equal(store_audit_verify(s, &bad, &count, &e), TG_ENOTFOUND);
+	assert_string_equal(e.code, "audit_key_missing");
+	store_set_actor(s, "keyed", "auditor", "192.0.2.9");
+	assert_int_not_equal(store_audit_add(s, "login", "users/keyed", "ok", NULL, NULL, &e), 0);
+	assert_string_equal(e.code, "audit_key_missing");
+	store_close(s);
+	setenv("TUOGOU_AUDIT_KEY", sc.audit_key, 1);
+	scratch_end(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_days_are_beijing_days),
+		cmocka_unit_test(test_keyed_chain_needs_the_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

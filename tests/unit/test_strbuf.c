@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -104,6 +105,51 @@ static void test_str_copy(void **state)
 	assert_string_equal(str_copy(one, sizeof one, "abc"), "");
 }
 
+static char *csv_cell(const char *in)
+{
+	strbuf sb;
+	sb_init(&sb);
+	sb_add_csv_field(&sb, in);
+	return sb_detach(&sb, NULL);
+}
+
+/* OWASP CSV injection: a cell a spreadsheet would run as a formula is
+** quoted and prefixed with a single quote; numbers and plain text are not. */
+static void test_csv_formula_cells(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+		{"+cmd|' /C calc'!A0", "\"'+cmd|' /C calc'!A0\""},
+		{"@SUM(1+1)", "\"'@SUM(1+1)\""},
+		{"-2+3+cmd|' /C calc'!A0", "\"'-2+3+cmd|' /C calc'!A0\""},
+		{"\tx", "\"'\tx\""},
+		{"\rx", "\"'\rx\""},
+		{"-", "\"'-\""},
+		{"+", "\"'+\""},
+		{"-1.", "\"'-1.\""},
+		{"-1e3", "\"'-1e3\""},
+		{"=1", "\"'=1\""},
+		{"-3", "-3"},
+		{"-2.5", "-2.5"},
+		{"+7", "+7"},
+		{"0.25", "0.25"},
+		{"2017-06-30", "2017-06-30"},
+		{"a=b", "a=b"},
+		{"洛阳市", "洛阳市"},
+		{"a,b", "\"a,b\""},
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out = csv_cell(cases[i][0]);
+		assert_string_equal(out, cases[i][1]);
+		free(out);
+	}
+	assert_true(csv_cell_is_formula("=1"));
+	assert_false(csv_cell_is_formula("-3"));
+	assert_false(csv_cell_is_formula(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -112,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_int),
 		cmocka_unit_test(test_addc_grows),
 		cmocka_unit_test(test_str_copy),
+		cmocka_unit_test(test_csv_formula_cells),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -92,6 +92,8 @@ static void test_check_window_and_replay(void **state)
 #define N 6
 static tg_audit_record chain[N];
 
+static const tg_audit_key akey = {{7}};
+
 static void build(void)
 {
 	unsigned char prev[TG_AUDIT_HASH_BYTES] = {0};
@@ -105,8 +107,9 @@ static void build(void)
 		r->ip = "cli";
 		r->event = "import";
 		r->outcome = "ok";
+		r->alg = audit_keyed_alg();
 		memcpy(r->prev, prev, sizeof prev);
-		audit_seal(r);
+		audit_seal_alg(r, &akey);
 		memcpy(prev, r->hash, sizeof prev);
 	}
 }
@@ -124,6 +127,15 @@ static int next(void *ctx, tg_audit_record *out)
 	return 1;
 }
 
+/* audit_verify_chain from an anchor (and from none: records 1, 2, ...). */
+static int verify_from(struct feed *f, int64_t anchor, const unsigned char *anchor_hash,
+		       int64_t *bad, int64_t *count, tg_error *e)
+{
+	tg_audit_chain c = {.key = &akey, .anchor_seq = anchor, .anchor_hash = anchor_hash,
+			    .head_seq = N, .head_hash = chain[N - 1].hash};
+	return audit_verify_chain(next, f, &c, NULL, bad, count, e);
+}
+
 static void test_audit_from_anchor(void **state)
 {
 	int64_t bad, count;
@@ -132,23 +144,20 @@ static void test_audit_from_anchor(void **state)
 	build();
 	/* Records 1-3 purged: the chain starts at 4, linked to record 3's hash. */
 	struct feed f = {3, 3};
-	assert_int_equal(audit_verify_from(next, &f, 3, chain[2].hash, N, chain[N - 1].hash, &bad,
-					   &count, &e),
+	assert_int_equal(verify_from(&f, 3, chain[2].hash, &bad, &count, &e),
 			 0);
 	assert_int_equal(count, 3);
 	/* The wrong anchor, or none, breaks it at the first record kept. */
 	f.at = 3;
-	assert_int_equal(audit_verify_from(next, &f, 3, chain[1].hash, N, chain[N - 1].hash, &bad,
-					   &count, &e),
+	assert_int_equal(verify_from(&f, 3, chain[1].hash, &bad, &count, &e),
 			 TG_EINVAL);
 	assert_int_equal(bad, 4);
 	f.at = 3;
-	assert_int_equal(audit_verify(next, &f, N, chain[N - 1].hash, &bad, &count, &e), TG_EINVAL);
+	assert_int_equal(verify_from(&f, 0, NULL, &bad, &count, &e), TG_EINVAL);
 	assert_int_equal(bad, 1);
 	/* One more record purged than the anchor says: a gap. */
 	f.at = 4;
-	assert_int_equal(audit_verify_from(next, &f, 3, chain[2].hash, N, chain[N - 1].hash, &bad,
-					   &count, &e),
+	assert_int_equal(verify_from(&f, 3, chain[2].hash, &bad, &count, &e),
 			 TG_EINVAL);
 	assert_int_equal(bad, 4);
 }
