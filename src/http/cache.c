@@ -28,6 +28,7 @@ typedef struct cache_entry {
 	int64_t generation;
 	cache_register *cr;
 	tg_findings fs;
+	tg_findings years; /* the birth-derived findings by the year (rules.h) */
 	int refs; /* requests holding it */
 	uint64_t used;
 	bool dead; /* dropped from the table: freed at the last put */
@@ -61,6 +62,7 @@ static void register_unref(cache_register *cr)
 static void entry_free(cache_entry *e)
 {
 	findings_release(&e->fs);
+	findings_release(&e->years);
 	register_unref(e->cr);
 	free(e);
 }
@@ -208,7 +210,7 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 		goto done;
 	}
 	/* The register is immutable once loaded: evaluate without the lock. */
-	rules_evaluate(&cr->reg, plan, calendar_default(), as_of, &e->fs);
+	rules_evaluate_with_years(&cr->reg, plan, calendar_default(), as_of, &e->fs, &e->years);
 	e->as_of = as_of;
 	e->generation = gen;
 	e->cr = cr;
@@ -224,6 +226,11 @@ done:
 void cache_put(findings_cache *c, cache_view *v)
 {
 	cache_entry *e = v->entry;
+	if (v->own) {
+		free(v->own->items);
+		free(v->own);
+		v->own = NULL;
+	}
 	if (!e)
 		return;
 	pthread_mutex_lock(&c->lock);
@@ -231,4 +238,58 @@ void cache_put(findings_cache *c, cache_view *v)
 		entry_free(e);
 	pthread_mutex_unlock(&c->lock);
 	memset(v, 0, sizeof *v);
+}
+
+/* Whether the user may see the exact timing of f: it derives from no birth
+** date, or from that of a person whose number the user may reveal. */
+static bool exact_for(const tg_user *u, const tg_register *r, const tg_finding *f)
+{
+	if (f->birth_ix < 0)
+		return true;
+	if ((size_t)f->birth_ix >= REG_COUNT(r, ARR_PERSONS))
+		return false;
+	return policy_may_reveal(u, &REG_ROWS(r, ARR_PERSONS, tg_person)[f->birth_ix]);
+}
+
+int cache_get_viewer(http_request *rq, tg_date as_of, cache_view *out)
+{
+	int rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, out, &rq->err);
+	if (rc)
+		return rc;
+	const cache_entry *e = out->entry;
+	const tg_findings *fs = &e->fs, *years = &e->years;
+	const tg_user *u = &rq->user;
+	bool mixed = false;
+	for (size_t i = 0; !mixed && i < fs->count; i++)
+		mixed = !exact_for(u, out->reg, &fs->items[i]);
+	for (size_t k = 0; !mixed && k < years->count; k++)
+		mixed = !exact_for(u, out->reg, &years->items[k]);
+	if (!mixed)
+		return TG_OK; /* nothing to withhold: the shared run as it is */
+	/* Merge the run without the findings withheld from u and the year-only
+	** findings u gets instead, both sorted alike. */
+	tg_findings *view = malloc(sizeof *view);
+	size_t n = fs->count + years->count;
+	if (!view || !(view->items = malloc((n ? n : 1) * sizeof *view->items)))
+		abort();
+	*view = (tg_findings){.items = view->items, .as_of = fs->as_of, .plan_id = fs->plan_id,
+			      .notes = fs->notes, .n_notes = fs->n_notes};
+	size_t i = 0, k = 0;
+	while (i < fs->count || k < years->count) {
+		const tg_finding *x = i < fs->count ? &fs->items[i] : NULL;
+		const tg_finding *y = k < years->count ? &years->items[k] : NULL;
+		if (x && (!y || finding_cmp(x, y) <= 0)) {
+			i++;
+			if (exact_for(u, out->reg, x))
+				view->items[view->count++] = *x;
+		} else {
+			k++;
+			if (!exact_for(u, out->reg, y))
+				view->items[view->count++] = *y;
+		}
+	}
+	view->alloc = n;
+	out->own = view;
+	out->fs = view;
+	return TG_OK;
 }
