@@ -430,6 +430,39 @@ int finding_cmp(const tg_finding *x, const tg_finding *y)
 	return c;
 }
 
+bool findings_for_viewer(const tg_findings *fs, const tg_findings *years,
+			 bool (*exact)(const tg_finding *f, void *ctx), void *ctx, tg_findings *out)
+{
+	bool mixed = false;
+	for (size_t i = 0; !mixed && i < fs->count; i++)
+		mixed = !exact(&fs->items[i], ctx);
+	for (size_t k = 0; !mixed && years && k < years->count; k++)
+		mixed = !exact(&years->items[k], ctx);
+	if (!mixed)
+		return false;
+	size_t n = fs->count + years->count;
+	tg_finding *items = malloc((n ? n : 1) * sizeof *items);
+	if (!items)
+		abort();
+	*out = (tg_findings){.items = items, .alloc = n, .as_of = fs->as_of, .plan_id = fs->plan_id,
+			     .notes = fs->notes, .n_notes = fs->n_notes};
+	size_t i = 0, k = 0;
+	while (i < fs->count || k < years->count) {
+		const tg_finding *x = i < fs->count ? &fs->items[i] : NULL;
+		const tg_finding *y = k < years->count ? &years->items[k] : NULL;
+		if (x && (!y || finding_cmp(x, y) <= 0)) {
+			i++;
+			if (exact(x, ctx))
+				out->items[out->count++] = *x;
+		} else {
+			k++;
+			if (!exact(y, ctx))
+				out->items[out->count++] = *y;
+		}
+	}
+	return true;
+}
+
 static int cmp_finding(const void *px, const void *py)
 {
 	return finding_cmp(px, py);

@@ -93,8 +93,16 @@ void findings_release(tg_findings *fs);
 int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			      tg_date as_of, tg_findings *out, tg_findings *years);
 /* The order of findings (rule, association, subject; byte order, null
-** first), for merging runs. */
+** first). */
 int finding_cmp(const tg_finding *x, const tg_finding *y);
+/* The findings one viewer gets from the two runs of rules_evaluate_with_years:
+** those of fs whose timing the viewer may see (exact(f, ctx): no birth_ix,
+** or the viewer may see that person's full number), and those of years it
+** may not, in order.  Returns false when that is fs itself (nothing
+** withheld: *out untouched); else *out holds copies of the items, which
+** point into fs and years (free(out->items) only). */
+bool findings_for_viewer(const tg_findings *fs, const tg_findings *years,
+			 bool (*exact)(const tg_finding *f, void *ctx), void *ctx, tg_findings *out);
 /* The due as people read it: "2021-06-15", "2021年内" when only the year is
 ** given, "" without one. */
 void finding_due_text(const tg_finding *f, char out[24]);

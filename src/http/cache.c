@@ -242,13 +242,19 @@ void cache_put(findings_cache *c, cache_view *v)
 
 /* Whether the user may see the exact timing of f: it derives from no birth
 ** date, or from that of a person whose number the user may reveal. */
-static bool exact_for(const tg_user *u, const tg_register *r, const tg_finding *f)
+struct viewer {
+	const tg_user *u;
+	const tg_register *r;
+};
+
+static bool exact_for(const tg_finding *f, void *ctx)
 {
+	const struct viewer *v = ctx;
 	if (f->birth_ix < 0)
 		return true;
-	if ((size_t)f->birth_ix >= REG_COUNT(r, ARR_PERSONS))
+	if ((size_t)f->birth_ix >= REG_COUNT(v->r, ARR_PERSONS))
 		return false;
-	return policy_may_reveal(u, &REG_ROWS(r, ARR_PERSONS, tg_person)[f->birth_ix]);
+	return policy_may_reveal(v->u, &REG_ROWS(v->r, ARR_PERSONS, tg_person)[f->birth_ix]);
 }
 
 int cache_get_viewer(http_request *rq, tg_date as_of, cache_view *out)
@@ -257,39 +263,14 @@ int cache_get_viewer(http_request *rq, tg_date as_of, cache_view *out)
 	if (rc)
 		return rc;
 	const cache_entry *e = out->entry;
-	const tg_findings *fs = &e->fs, *years = &e->years;
-	const tg_user *u = &rq->user;
-	bool mixed = false;
-	for (size_t i = 0; !mixed && i < fs->count; i++)
-		mixed = !exact_for(u, out->reg, &fs->items[i]);
-	for (size_t k = 0; !mixed && k < years->count; k++)
-		mixed = !exact_for(u, out->reg, &years->items[k]);
-	if (!mixed)
-		return TG_OK; /* nothing to withhold: the shared run as it is */
-	/* Merge the run without the findings withheld from u and the year-only
-	** findings u gets instead, both sorted alike. */
-	tg_findings *view = malloc(sizeof *view);
-	size_t n = fs->count + years->count;
-	if (!view || !(view->items = malloc((n ? n : 1) * sizeof *view->items)))
+	struct viewer v = {&rq->user, out->reg};
+	tg_findings view;
+	if (!findings_for_viewer(&e->fs, &e->years, exact_for, &v, &view))
+		return TG_OK; /* nothing withheld: the shared run as it is */
+	out->own = malloc(sizeof *out->own);
+	if (!out->own)
 		abort();
-	*view = (tg_findings){.items = view->items, .as_of = fs->as_of, .plan_id = fs->plan_id,
-			      .notes = fs->notes, .n_notes = fs->n_notes};
-	size_t i = 0, k = 0;
-	while (i < fs->count || k < years->count) {
-		const tg_finding *x = i < fs->count ? &fs->items[i] : NULL;
-		const tg_finding *y = k < years->count ? &years->items[k] : NULL;
-		if (x && (!y || finding_cmp(x, y) <= 0)) {
-			i++;
-			if (exact_for(u, out->reg, x))
-				view->items[view->count++] = *x;
-		} else {
-			k++;
-			if (!exact_for(u, out->reg, y))
-				view->items[view->count++] = *y;
-		}
-	}
-	view->alloc = n;
-	out->own = view;
-	out->fs = view;
+	*out->own = view;
+	out->fs = out->own;
 	return TG_OK;
 }
