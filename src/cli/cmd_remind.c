@@ -11,7 +11,9 @@
 **
 ** --mail also sends each unit its own digest through SMTP (src/io/mail.c)
 ** to the recipients the mail settings list for it (to.UNIT), and the whole
-** digest to to.office; settings from --mail-config FILE, $TUOGOU_MAIL_CONFIG
+** digest to to.office.  A unit's mail gives the findings dated by a birth
+** date by the year, except for its own staff, as the server gives them to
+** its users (rules_evaluate_with_years; issue 14); settings from --mail-config FILE, $TUOGOU_MAIL_CONFIG
 ** or mail.conf beside the database, and $TUOGOU_SMTP_URL, $TUOGOU_SMTP_FROM
 ** (docs/mail.md).  Off unless asked for.
 */
@@ -45,9 +47,47 @@ static char *mail_config_path(const char *given, const char *db)
 	return p;
 }
 
+/* What a unit's users see of the findings (policy_may_reveal of the
+** server): the exact timing of its own staff's findings only. */
+struct unit_view {
+	const tg_register *r;
+	const char *unit_id;
+	int32_t unit_ix;
+};
+
+static bool exact_for_unit(const tg_finding *f, void *ctx)
+{
+	const struct unit_view *v = ctx;
+	if (f->birth_ix < 0)
+		return true;
+	const char *employer = REG_ROWS(v->r, ARR_PERSONS, tg_person)[f->birth_ix].unit;
+	return employer && !strcmp(employer, v->unit_id);
+}
+
+static bool of_unit(const tg_finding *f, void *ctx)
+{
+	return f->unit_ix == ((const struct unit_view *)ctx)->unit_ix;
+}
+
+/* The digest of unit u as its users see it, in *own (its one group in
+** *mine, NULL when it has nothing), built on *view when that is not fs
+** (view->items then to free after the digest). */
+static int unit_digest(const tg_register *r, const tg_findings *fs, const tg_findings *years,
+		       const tg_remind_digest *d, const tg_remind_unit *u, tg_findings *view,
+		       tg_remind_digest *own, const tg_remind_unit **mine)
+{
+	struct unit_view v = {r, u->unit_id, u->unit_ix};
+	view->items = NULL;
+	bool mixed = findings_for_viewer(fs, years, exact_for_unit, &v, view);
+	int rc = remind_digest(r, mixed ? view : fs, calendar_default(), d->within, of_unit, &v, own);
+	*mine = rc == TG_OK && own->n_units ? &own->units[0] : NULL;
+	return rc;
+}
+
 /* One message per unit with recipients (to.UNIT), the whole digest to
 ** to.office; a unit with none is named on stderr.  Returns the exit code. */
-static int send_mail(const tg_remind_digest *d, const tg_plan *plan, const char *config_path,
+static int send_mail(const tg_register *r, const tg_findings *fs, const tg_findings *years,
+		     const tg_remind_digest *d, const tg_plan *plan, const char *config_path,
 		     bool config_given)
 {
 	tg_mail_config mc;
@@ -77,11 +117,26 @@ static int send_mail(const tg_remind_digest *d, const tg_plan *plan, const char 
 			continue;
 		body.len = 0;
 		if (u) {
-			snprintf(subject, sizeof subject, "【催办提醒】%s：逾期 %zu 项，临近 %zu 项（截至%s）",
-				 u->unit_name, u->n_overdue, u->n_near, day);
-			sb_addf(&body, "%s：\n\n截至%s，贵单位有以下事项已逾期或将在%d个工作日内到期，请抓紧办理。\n\n",
-				u->unit_name, day, d->within);
-			remind_write_unit_text(d, u, plan, &body);
+			tg_findings view;
+			tg_remind_digest own;
+			const tg_remind_unit *mine;
+			if (unit_digest(r, fs, years, d, u, &view, &own, &mine)) {
+				free(view.items);
+				rc = EXIT_INTERNAL;
+				continue;
+			}
+			if (mine) {
+				snprintf(subject, sizeof subject,
+					 "【催办提醒】%s：逾期 %zu 项，临近 %zu 项（截至%s）", u->unit_name,
+					 mine->n_overdue, mine->n_near, day);
+				sb_addf(&body, "%s：\n\n截至%s，贵单位有以下事项已逾期或将在%d个工作日内到期，请抓紧办理。\n\n",
+					u->unit_name, day, d->within);
+				remind_write_unit_text(&own, mine, plan, &body);
+			}
+			remind_release(&own);
+			free(view.items);
+			if (!mine)
+				continue;
 		} else {
 			snprintf(subject, sizeof subject, "【催办提醒】全市汇总：逾期 %zu 项，临近 %zu 项（截至%s）",
 				 d->n_overdue, d->n_near, day);
@@ -154,11 +209,12 @@ int cmd_remind(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 		goto out;
 	}
-	tg_findings fs;
+	tg_findings fs, years;
 	tg_remind_digest d;
-	rules_evaluate(&r, plan, calendar_default(), day, &fs);
+	rules_evaluate_with_years(&r, plan, calendar_default(), day, &fs, &years);
 	if (remind_digest(&r, &fs, calendar_default(), within, NULL, NULL, &d)) {
 		findings_release(&fs);
+		findings_release(&years);
 		rc = EXIT_INTERNAL;
 		goto out;
 	}
@@ -171,13 +227,14 @@ int cmd_remind(int argc, char **argv)
 	if (mail && rc == EXIT_OK) {
 		char *path = mail_config_path(mail_config, db);
 		printf("\n");
-		rc = send_mail(&d, plan, path, mail_config != NULL);
+		rc = send_mail(&r, &fs, &years, &d, plan, path, mail_config != NULL);
 		free(path);
 	}
 	if (fflush(stdout))
 		rc = EXIT_INTERNAL;
 	remind_release(&d);
 	findings_release(&fs);
+	findings_release(&years);
 out:
 	register_release(&r);
 	plan_free(plan);

@@ -2,6 +2,7 @@
 ** findings.c: rendering a run's findings as JSON, CSV and a terminal table
 ** (bundle.md, "tuogou check output").  One sorted list, several views.
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "rules.h"
@@ -35,7 +36,11 @@ void finding_write_json(const tg_findings *fs, const tg_finding *f, strbuf *out)
 	sb_adds(out, ", \"subject\": ");
 	sb_add_json_str(out, f->subject);
 	sb_adds(out, ", \"due\": ");
-	add_date_json(out, f->due);
+	if (f->due_year_only)
+		/* the day withheld (rules.h): the year, and why */
+		sb_addf(out, "null, \"due_year\": %d, \"due_withheld\": \"birth\"", date_year(f->due));
+	else
+		add_date_json(out, f->due);
 	sb_adds(out, ", \"state\": ");
 	sb_add_json_str(out, state_of(fs, f));
 	sb_adds(out, ", \"basis\": ");
@@ -43,6 +48,16 @@ void finding_write_json(const tg_findings *fs, const tg_finding *f, strbuf *out)
 	sb_adds(out, ", \"message\": ");
 	sb_add_json_str(out, f->message);
 	sb_addc(out, '}');
+}
+
+void finding_due_text(const tg_finding *f, char out[24])
+{
+	if (f->due == TG_DATE_NONE)
+		out[0] = 0;
+	else if (f->due_year_only)
+		snprintf(out, 24, "%d年内", date_year(f->due));
+	else
+		date_format(f->due, out);
 }
 
 void findings_write_json(const tg_findings *fs, strbuf *out)
@@ -70,9 +85,8 @@ void findings_write_csv(const tg_findings *fs, strbuf *out)
 	sb_adds(out, "rule,clause,association,subject,due,state,basis,message\r\n");
 	for (size_t i = 0; i < fs->count; i++) {
 		const tg_finding *f = &fs->items[i];
-		char due[11] = "";
-		if (f->due != TG_DATE_NONE)
-			date_format(f->due, due);
+		char due[24];
+		finding_due_text(f, due);
 		sb_add_csv_field(out, f->rule);
 		sb_addc(out, ',');
 		sb_add_csv_field(out, f->clause);
@@ -145,9 +159,9 @@ void findings_write_table(const tg_findings *fs, const tg_plan *plan, strbuf *ou
 	for (size_t i = 0; i < fs->count; i++) {
 		const tg_finding *f = &fs->items[i];
 		const tg_clause *cl = plan_clause(plan, f->clause);
-		char due[11] = "—";
+		char due[24] = "—";
 		if (f->due != TG_DATE_NONE)
-			date_format(f->due, due);
+			finding_due_text(f, due);
 		snprintf(no, sizeof no, "%zu", i + 1);
 		add_padded(out, no, w_no);
 		sb_adds(out, "  ");

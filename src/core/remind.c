@@ -128,9 +128,12 @@ void remind_write_unit_text(const tg_remind_digest *d, const tg_remind_unit *u,
 		const tg_finding *f = it->f;
 		const tg_clause *cl = plan_clause(plan, f->clause);
 		const char *cite = cl && cl->cite ? cl->cite : f->clause;
-		char due[11];
-		date_format(f->due, due);
-		if (it->overdue)
+		char due[24];
+		finding_due_text(f, due);
+		if (f->due_year_only) /* the day withheld (rules.h): no count of days */
+			sb_addf(out, "  %s  %s  %-8s  %s\n", it->overdue ? "逾期" : "临近", due, cite,
+				f->message);
+		else if (it->overdue)
 			sb_addf(out, "  逾期  %s  %-8s  %s（已逾期%d天）\n", due, cite, f->message,
 				it->days_overdue);
 		else if (f->due == d->as_of)

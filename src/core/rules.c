@@ -251,7 +251,17 @@ void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, 
 	** than "by D". */
 	static const char now[] = "立即";
 	char deadline[200] = "";
-	if (due != TG_DATE_NONE && action && !strncmp(action, now, sizeof now - 1)) {
+	if (ev->year_only && due != TG_DATE_NONE) {
+		/* the year only, no day and no count of days (rules.h) */
+		int y = date_year(due);
+		due = year_end(due);
+		if (action && !strncmp(action, now, sizeof now - 1))
+			snprintf(deadline, sizeof deadline, "，于%d年内即属违规，须%s", y, action);
+		else if (action && ev->D > due)
+			snprintf(deadline, sizeof deadline, "，应于%d年内%s，已逾期", y, action);
+		else if (action)
+			snprintf(deadline, sizeof deadline, "，须于%d年内%s", y, action);
+	} else if (due != TG_DATE_NONE && action && !strncmp(action, now, sizeof now - 1)) {
 		char ds[11];
 		date_format(due, ds);
 		if (ev->D > due)
@@ -284,7 +294,14 @@ void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, 
 	f->subject = subject;
 	f->due = due;
 	f->unit_ix = unit_ix;
+	f->birth_ix = ev->birth_ix;
+	f->due_year_only = ev->year_only;
 	f->message = arena_printf(&fs->arena, "%s%s%s", situation, deadline, cite);
+}
+
+tg_date year_end(tg_date d)
+{
+	return date_from_ymd(date_year(d), 12, 31);
 }
 
 /* ---- one run ---- */
@@ -399,9 +416,8 @@ static int cmp_nullable(const char *x, const char *y)
 	return strcmp(x, y);
 }
 
-static int cmp_finding(const void *px, const void *py)
+int finding_cmp(const tg_finding *x, const tg_finding *y)
 {
-	const tg_finding *x = px, *y = py;
 	int c = strcmp(x->rule, y->rule);
 	if (!c)
 		c = cmp_nullable(x->association, y->association);
@@ -414,13 +430,64 @@ static int cmp_finding(const void *px, const void *py)
 	return c;
 }
 
-int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-		   tg_date as_of, tg_findings *out)
+bool findings_for_viewer(const tg_findings *fs, const tg_findings *years,
+			 bool (*exact)(const tg_finding *f, void *ctx), void *ctx, tg_findings *out)
+{
+	bool mixed = false;
+	for (size_t i = 0; !mixed && i < fs->count; i++)
+		mixed = !exact(&fs->items[i], ctx);
+	for (size_t k = 0; !mixed && years && k < years->count; k++)
+		mixed = !exact(&years->items[k], ctx);
+	if (!mixed)
+		return false;
+	size_t n = fs->count + years->count;
+	tg_finding *items = malloc((n ? n : 1) * sizeof *items);
+	if (!items)
+		abort();
+	*out = (tg_findings){.items = items, .alloc = n, .as_of = fs->as_of, .plan_id = fs->plan_id,
+			     .notes = fs->notes, .n_notes = fs->n_notes};
+	size_t i = 0, k = 0;
+	while (i < fs->count || k < years->count) {
+		const tg_finding *x = i < fs->count ? &fs->items[i] : NULL;
+		const tg_finding *y = k < years->count ? &years->items[k] : NULL;
+		if (x && (!y || finding_cmp(x, y) <= 0)) {
+			i++;
+			if (exact(x, ctx))
+				out->items[out->count++] = *x;
+		} else {
+			k++;
+			if (!exact(y, ctx))
+				out->items[out->count++] = *y;
+		}
+	}
+	return true;
+}
+
+static int cmp_finding(const void *px, const void *py)
+{
+	return finding_cmp(px, py);
+}
+
+static void findings_begin(tg_findings *out, const tg_plan *plan, tg_date as_of)
 {
 	memset(out, 0, sizeof *out);
 	arena_init(&out->arena);
 	out->as_of = as_of;
 	out->plan_id = plan->id;
+}
+
+int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+		   tg_date as_of, tg_findings *out)
+{
+	return rules_evaluate_with_years(r, plan, cal, as_of, out, NULL);
+}
+
+int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+			      tg_date as_of, tg_findings *out, tg_findings *years)
+{
+	findings_begin(out, plan, as_of);
+	if (years)
+		findings_begin(years, plan, as_of);
 
 	tg_eval ev = {0};
 	ev.reg = r;
@@ -429,6 +496,8 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 	ev.cal = cal;
 	ev.D = as_of;
 	ev.out = out;
+	ev.years = years;
+	ev.birth_ix = -1;
 	compute_association_facts(&ev);
 	{
 		size_t np = COUNT(&ev, ARR_PERSONS);
@@ -457,6 +526,8 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 	}
 	if (out->count)
 		qsort(out->items, out->count, sizeof *out->items, cmp_finding);
+	if (years && years->count)
+		qsort(years->items, years->count, sizeof *years->items, cmp_finding);
 
 	if (ev.calendar_outside) {
 		out->notes = arena_alloc(&out->arena, sizeof *out->notes);

@@ -33,6 +33,11 @@ typedef struct tg_finding {
 	const char *message;     /* Chinese sentence */
 	int32_t unit_ix;         /* the supervising unit concerned, -1 if none
 				  * (used to scope findings to a unit's users) */
+	int32_t birth_ix;        /* the person whose birth date gives the finding
+				  * its timing (its due, and the day it appears),
+				  * -1 if none: see rules_evaluate_with_years */
+	bool due_year_only;      /* due is 31 December of the due's year, the day
+				  * itself withheld (rules_evaluate_with_years) */
 } tg_finding;
 
 typedef struct tg_findings {
@@ -75,6 +80,32 @@ int rules_check_plan(const tg_plan *plan, tg_errors *errs);
 int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 		   tg_date as_of, tg_findings *out);
 void findings_release(tg_findings *fs);
+
+/* rules_evaluate, and into *years the findings whose timing derives from a
+** person's birth date (birth_ix set) as they are given to a viewer who may
+** not see that person's full ID number (issue 14: the masked number and the
+** birth date are the whole number).  Such a finding is present as of D when
+** its due falls on or before 31 December of D's year; its due is that
+** year's 31 December with due_year_only set, it is overdue only in a later
+** year, and its message names the year, never the day or a count of days.
+** *years holds only the findings of the rules that read a birth date,
+** sorted as out is. */
+int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+			      tg_date as_of, tg_findings *out, tg_findings *years);
+/* The order of findings (rule, association, subject; byte order, null
+** first). */
+int finding_cmp(const tg_finding *x, const tg_finding *y);
+/* The findings one viewer gets from the two runs of rules_evaluate_with_years:
+** those of fs whose timing the viewer may see (exact(f, ctx): no birth_ix,
+** or the viewer may see that person's full number), and those of years it
+** may not, in order.  Returns false when that is fs itself (nothing
+** withheld: *out untouched); else *out holds copies of the items, which
+** point into fs and years (free(out->items) only). */
+bool findings_for_viewer(const tg_findings *fs, const tg_findings *years,
+			 bool (*exact)(const tg_finding *f, void *ctx), void *ctx, tg_findings *out);
+/* The due as people read it: "2021-06-15", "2021年内" when only the year is
+** given, "" without one. */
+void finding_due_text(const tg_finding *f, char out[24]);
 
 /* The Definitions of rules.md for one association, for the pages and
 ** reports that show them (the engine computes them once per run). */

@@ -37,6 +37,13 @@ struct tg_eval {
 
 	bool calendar_outside;
 	int outside_year;
+
+	/* rules_evaluate_with_years: the year-only findings, and while a rule
+	** emits into them, year_only; birth_ix is the person whose birth date
+	** the finding being emitted derives from (-1: none) */
+	tg_findings *years;
+	bool year_only;
+	int32_t birth_ix;
 };
 
 /* shorthand */
@@ -113,6 +120,8 @@ const char *link_name(int link);
 */
 void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, tg_date due,
 	  const char *action, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* 31 December of d's year. */
+tg_date year_end(tg_date d);
 
 /* The rule functions, one per rule id (rules_<group>.c). */
 #define RULE(fn) void fn(tg_eval *ev)

@@ -102,7 +102,9 @@ void rule_personnel_retired_cadre_paid(tg_eval *ev)
 	}
 }
 
-/* personnel.retired-cadre-over-age: age from the ID number's birth date. */
+/* personnel.retired-cadre-over-age: age from the ID number's birth date.
+** Its timing is the birth date's: with ev->years it also emits the finding
+** as a viewer who may not see the number gets it, by the year (rules.h). */
 void rule_personnel_retired_cadre_over_age(tg_eval *ev)
 {
 	int max_age = ev->P->retired_cadre_max_age;
@@ -110,11 +112,23 @@ void rule_personnel_retired_cadre_over_age(tg_eval *ev)
 		if (!person_retired_cadre(p, ev->D) || p->birth == TG_DATE_NONE)
 			continue;
 		tg_date limit = date_add_years(p->birth, max_age);
-		if (ev->D < limit)
-			continue;
-		emit(ev, t->association_ix, unit_of(a), t->id, limit > t->from ? limit : t->from,
-		     "立即辞去职务", "退休领导干部%s已年满%d周岁，仍在%s任%s", p->name, max_age,
-		     a->name, role_name(t->role));
+		tg_date due = limit > t->from ? limit : t->from;
+		ev->birth_ix = (int32_t)t->person_ix;
+		if (ev->D >= limit)
+			emit(ev, t->association_ix, unit_of(a), t->id, due, "立即辞去职务",
+			     "退休领导干部%s已年满%d周岁，仍在%s任%s", p->name, max_age, a->name,
+			     role_name(t->role));
+		if (ev->years && year_end(ev->D) >= limit) {
+			tg_findings *exact = ev->out;
+			ev->out = ev->years;
+			ev->year_only = true;
+			emit(ev, t->association_ix, unit_of(a), t->id, due, "立即辞去职务",
+			     "退休领导干部%s至%d年底已年满%d周岁，仍在%s任%s", p->name,
+			     date_year(due), max_age, a->name, role_name(t->role));
+			ev->year_only = false;
+			ev->out = exact;
+		}
+		ev->birth_ix = -1;
 	}
 }
 

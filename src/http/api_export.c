@@ -148,7 +148,7 @@ static int export_findings(http_request *rq, const char *path, char *filename, s
 	if (sep && !s.separation)
 		return tg_error_set(&rq->err, TG_EINVAL, "bad_separation", "separation",
 				    "没有这一类事项“%.40s”", sep);
-	if ((rc = cache_get(rq->srv->cache, rq_store(rq), plan, as_of, &v, &rq->err)))
+	if ((rc = cache_get_viewer(rq, as_of, &v)))
 		return rc;
 	if (!strcmp(rq->user.role, "unit")) {
 		s.by_unit = true;

@@ -85,7 +85,7 @@ static int findings_reply(http_request *rq, const char *association)
 	if (ff.state && strcmp(ff.state, "open") && strcmp(ff.state, "overdue"))
 		return tg_error_set(&rq->err, TG_EINVAL, "bad_state", "state",
 				    "状态应为 open（待办）或 overdue（逾期）");
-	if ((rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v, &rq->err)))
+	if ((rc = cache_get_viewer(rq, as_of, &v)))
 		return rc;
 	ff.by_unit = unit_scope(rq, v.reg, &ff.unit);
 	const char *unit = rq_query(rq, "unit");
@@ -165,7 +165,10 @@ static void write_item(strbuf *o, const tg_check_item *it, const tg_evidence *ev
 	sb_adds(o, ", \"status\": ");
 	sb_add_json_str(o, it->status ? it->status : "n/a");
 	sb_adds(o, ", \"due\": ");
-	add_date(o, it->due);
+	if (it->finding && it->finding->due_year_only) /* the day withheld (rules.h) */
+		sb_addf(o, "null, \"due_year\": %d, \"due_withheld\": \"birth\"", date_year(it->due));
+	else
+		add_date(o, it->due);
 	sb_adds(o, ", \"light\": ");
 	sb_add_json_str(o, it->light);
 	sb_adds(o, ", \"message\": ");
@@ -203,7 +206,7 @@ static int checklist_reply(http_request *rq, const char *uscc, tg_date as_of)
 	cache_view v;
 	tg_evidence *ev = NULL;
 	size_t n_ev = 0;
-	int rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v, &rq->err);
+	int rc = cache_get_viewer(rq, as_of, &v);
 	if (rc)
 		return rc;
 	tg_ix ix = register_find(v.reg, ARR_ASSOCIATIONS, uscc);
@@ -506,7 +509,7 @@ int api_dashboard(http_request *rq)
 	int rc = rq_as_of(rq, &as_of);
 	if (rc)
 		return rc;
-	if ((rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v, &rq->err)))
+	if ((rc = cache_get_viewer(rq, as_of, &v)))
 		return rc;
 	struct finding_filter ff = {0};
 	ff.by_unit = unit_scope(rq, v.reg, &ff.unit);

@@ -215,11 +215,15 @@ static void strip_paths(tg_errors *errs, size_t from)
 	}
 }
 
-/* Every reference of the row resolves in the store (batches: or the plan). */
+/* Every reference of the row resolves in the store (batches: or the plan).
+** A scoped role's references are checked against its scope instead
+** (policy_refs_in_scope), which answers 404 whether a record out of scope
+** exists or not: only batches, which every role sees, are checked here. */
 static void check_refs(http_request *rq, int a, const void *row, tg_errors *errs)
 {
+	bool scoped = !policy_sees_all(&rq->user);
 	for (const tg_field *f = tg_schema[a].fields; f->key; f++) {
-		if (f->type != FT_REF)
+		if (f->type != FT_REF || (scoped && f->target != ARR_BATCHES))
 			continue;
 		const char *ref = *(const char *const *)((const char *)row + f->off);
 		if (!ref)
@@ -289,6 +293,51 @@ static int scope_refusal(http_request *rq, int a)
 			   "没有找到该记录（不在本账户的管理范围内）");
 }
 
+/* The checks of a write beyond validation, in the order of their answers:
+** a field the role may not write (403), a reference out of its scope (404
+** naming the field), the record itself out of scope (404).  TG_OK with
+** *refused set when the response is set. */
+static int write_allowed(http_request *rq, int a, const void *row, const void *before,
+			 bool *refused)
+{
+	const char *field = before ? policy_forbidden_change(&rq->user, a, before, row)
+				   : policy_forbidden_create(&rq->user, a, row);
+	bool in = false;
+	int rc;
+	*refused = true;
+	if (field)
+		return reply_error(rq, MHD_HTTP_FORBIDDEN, "field_forbidden", field,
+				   "当前角色无权修改字段“%s”", field);
+	if ((rc = policy_refs_in_scope(rq, a, row, before, &field)))
+		return rc;
+	if (field)
+		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", field,
+				   "没有找到该记录（不在本账户的管理范围内）");
+	if ((rc = policy_row_in_scope(rq, a, row, &in)))
+		return rc;
+	if (!in)
+		return scope_refusal(rq, a);
+	*refused = false;
+	return TG_OK;
+}
+
+/* A new record whose key another scope holds answers as a record out of
+** scope does (404), so that a POST tells nobody what exists elsewhere; a
+** key of one's own scope is 409. */
+static int duplicate_refusal(http_request *rq, int a, const tg_register *r)
+{
+	bool in = true;
+	if (!policy_sees_all(&rq->user)) {
+		tg_record_filter scope = policy_scope(&rq->user);
+		const char *k = register_key(r, a, 0); /* "uscc/year" of a report */
+		tg_error err = {0};
+		if (k && store_record_in_scope(rq_store(rq), a, k, &scope, &in, &err) == TG_OK &&
+		    !in)
+			return scope_refusal(rq, a);
+	}
+	return TG_ECONFLICT; /* rq->err holds the store's duplicate_key */
+}
+
 int api_record_create(http_request *rq)
 {
 	int a = rq->route->array;
@@ -296,7 +345,7 @@ int api_record_create(http_request *rq)
 	tg_register r;
 	register_init(&r);
 	int64_t version = 1;
-	bool in = false;
+	bool refused = false;
 	int rc = TG_OK;
 	if (!policy_can_create(&rq->user, a)) {
 		rc = reply_error(rq, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
@@ -306,15 +355,13 @@ int api_record_create(http_request *rq)
 	if (rq_json_body(rq, &body) || read_body_record(rq, a, body, &r))
 		goto out;
 	const void *row = register_row(&r, a, 0);
-	if ((rc = policy_row_in_scope(rq, a, row, &in)))
+	if ((rc = write_allowed(rq, a, row, NULL, &refused)) || refused)
 		goto out;
-	if (!in) {
-		rc = scope_refusal(rq, a);
-		goto out;
-	}
 	rc = store_record_write(rq_store(rq), a, &r, 0, true, 0, rq->user.username, NULL,
 				&version, &rq->err);
-	if (rc == TG_OK)
+	if (rc == TG_ECONFLICT && !strcmp(rq->err.code, "duplicate_key"))
+		rc = duplicate_refusal(rq, a, &r);
+	else if (rc == TG_OK)
 		rc = reply_record(rq, a, &r, version, MHD_HTTP_CREATED);
 out:
 	json_decref(body);
@@ -390,7 +437,7 @@ int api_record_update(http_request *rq)
 	register_init(&current);
 	char key[160];
 	int64_t expected = 0, have = 0, version = 0;
-	bool in = false;
+	bool refused = false;
 	int rc;
 	rq_key(rq, key, sizeof key);
 	if (rq_json_body(rq, &body)) {
@@ -412,18 +459,8 @@ int api_record_update(http_request *rq)
 		p->id_number = arena_strdup(&r.arena, was->id_number);
 		p->birth = was->birth;
 	}
-	const char *field = policy_forbidden_change(&rq->user, a, register_row(&current, a, 0), row);
-	if (field) {
-		rc = reply_error(rq, MHD_HTTP_FORBIDDEN, "field_forbidden", field,
-				 "当前角色无权修改字段“%s”", field);
+	if ((rc = write_allowed(rq, a, row, register_row(&current, a, 0), &refused)) || refused)
 		goto out;
-	}
-	if ((rc = policy_row_in_scope(rq, a, row, &in)))
-		goto out;
-	if (!in) {
-		rc = scope_refusal(rq, a);
-		goto out;
-	}
 	rc = store_record_write(rq_store(rq), a, &r, 0, false, expected, rq->user.username, NULL,
 				&version, &rq->err);
 	if (rc == TG_ECONFLICT && !strcmp(rq->err.code, "stale_version"))

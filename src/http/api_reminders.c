@@ -85,13 +85,19 @@ static void write_item(strbuf *o, const tg_register *r, const tg_plan *plan,
 	sb_adds(o, ", \"subject\": ");
 	sb_add_json_str(o, f->subject);
 	sb_adds(o, ", \"due\": ");
-	add_date(o, f->due);
+	if (f->due_year_only) /* the day withheld (rules.h): no count of days either */
+		sb_addf(o, "null, \"due_year\": %d, \"due_withheld\": \"birth\"", date_year(f->due));
+	else
+		add_date(o, f->due);
 	sb_adds(o, ", \"state\": ");
 	sb_add_json_str(o, it->overdue ? "overdue" : "near");
 	sb_adds(o, ", \"light\": ");
 	sb_add_json_str(o, progress_light(calendar_default(), f->due, d->as_of));
-	sb_addf(o, ", \"days_overdue\": %d, \"workdays\": %d, \"message\": ", it->days_overdue,
-		it->workdays);
+	if (f->due_year_only)
+		sb_adds(o, ", \"days_overdue\": null, \"workdays\": null, \"message\": ");
+	else
+		sb_addf(o, ", \"days_overdue\": %d, \"workdays\": %d, \"message\": ",
+			it->days_overdue, it->workdays);
 	sb_add_json_str(o, f->message);
 	sb_addc(o, '}');
 }
@@ -105,7 +111,7 @@ int api_reminders(http_request *rq)
 		return rc;
 	const char *summary = rq_query(rq, "summary");
 	bool only_counts = summary && strcmp(summary, "0");
-	if ((rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v, &rq->err)))
+	if ((rc = cache_get_viewer(rq, as_of, &v)))
 		return rc;
 	struct scope s = {0};
 	if (!strcmp(rq->user.role, "unit")) {

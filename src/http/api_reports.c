@@ -46,7 +46,7 @@ int api_report_progress(http_request *rq)
 	char *path = download_tmp_path(".pdf", &rq->err);
 	if (!path)
 		return TG_EIO;
-	if ((rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v, &rq->err)))
+	if ((rc = cache_get_viewer(rq, as_of, &v)))
 		goto out;
 	pdf_begin();
 	rc = report_progress_pdf(v.reg, rq->srv->plan, v.fs, path, &rq->err);
@@ -79,7 +79,7 @@ int api_report_summary(http_request *rq)
 	char *path = download_tmp_path(".pdf", &rq->err);
 	if (!path)
 		return TG_EIO;
-	if ((rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v, &rq->err)))
+	if ((rc = cache_get_viewer(rq, as_of, &v)))
 		goto out;
 	tg_ix ai = register_find(v.reg, ARR_ASSOCIATIONS, uscc);
 	if (ai == TG_IX_NONE) {

@@ -480,8 +480,9 @@ int api_person_reveal(http_request *rq)
 	if ((rc = store_record_get(rq_store(rq), ARR_PERSONS, id, &r, NULL, &rq->err)))
 		goto out;
 	const tg_person *p = register_row(&r, ARR_PERSONS, 0);
-	/* A unit sees the full number of its own staff only. */
-	if (!strcmp(rq->user.role, "unit") && (!p->unit || strcmp(p->unit, rq->user.unit))) {
+	/* A unit sees the full number of its own staff only: persons.unit,
+	** which no unit can write (policy.c). */
+	if (!policy_may_reveal(&rq->user, p)) {
 		store_audit_add(rq_store(rq), "reveal_id", object, "denied", NULL, NULL, NULL);
 		rc = reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", NULL,
 				 "没有找到该记录（只能查看本单位人员的完整公民身份号码）");

@@ -28,6 +28,7 @@ typedef struct cache_entry {
 	int64_t generation;
 	cache_register *cr;
 	tg_findings fs;
+	tg_findings years; /* the birth-derived findings by the year (rules.h) */
 	int refs; /* requests holding it */
 	uint64_t used;
 	bool dead; /* dropped from the table: freed at the last put */
@@ -61,6 +62,7 @@ static void register_unref(cache_register *cr)
 static void entry_free(cache_entry *e)
 {
 	findings_release(&e->fs);
+	findings_release(&e->years);
 	register_unref(e->cr);
 	free(e);
 }
@@ -208,7 +210,7 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 		goto done;
 	}
 	/* The register is immutable once loaded: evaluate without the lock. */
-	rules_evaluate(&cr->reg, plan, calendar_default(), as_of, &e->fs);
+	rules_evaluate_with_years(&cr->reg, plan, calendar_default(), as_of, &e->fs, &e->years);
 	e->as_of = as_of;
 	e->generation = gen;
 	e->cr = cr;
@@ -224,6 +226,11 @@ done:
 void cache_put(findings_cache *c, cache_view *v)
 {
 	cache_entry *e = v->entry;
+	if (v->own) {
+		free(v->own->items);
+		free(v->own);
+		v->own = NULL;
+	}
 	if (!e)
 		return;
 	pthread_mutex_lock(&c->lock);
@@ -231,4 +238,39 @@ void cache_put(findings_cache *c, cache_view *v)
 		entry_free(e);
 	pthread_mutex_unlock(&c->lock);
 	memset(v, 0, sizeof *v);
+}
+
+/* Whether the user may see the exact timing of f: it derives from no birth
+** date, or from that of a person whose number the user may reveal. */
+struct viewer {
+	const tg_user *u;
+	const tg_register *r;
+};
+
+static bool exact_for(const tg_finding *f, void *ctx)
+{
+	const struct viewer *v = ctx;
+	if (f->birth_ix < 0)
+		return true;
+	if ((size_t)f->birth_ix >= REG_COUNT(v->r, ARR_PERSONS))
+		return false;
+	return policy_may_reveal(v->u, &REG_ROWS(v->r, ARR_PERSONS, tg_person)[f->birth_ix]);
+}
+
+int cache_get_viewer(http_request *rq, tg_date as_of, cache_view *out)
+{
+	int rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, out, &rq->err);
+	if (rc)
+		return rc;
+	const cache_entry *e = out->entry;
+	struct viewer v = {&rq->user, out->reg};
+	tg_findings view;
+	if (!findings_for_viewer(&e->fs, &e->years, exact_for, &v, &view))
+		return TG_OK; /* nothing withheld: the shared run as it is */
+	out->own = malloc(sizeof *out->own);
+	if (!out->own)
+		abort();
+	*out->own = view;
+	out->fs = out->own;
+	return TG_OK;
 }

@@ -132,6 +132,7 @@ typedef struct cache_view {
 	const tg_findings *fs;
 	int64_t generation;
 	void *entry;
+	tg_findings *own; /* cache_get_viewer: fs when it is the viewer's own */
 } cache_view;
 
 typedef struct findings_cache findings_cache;
@@ -140,6 +141,12 @@ void cache_free(findings_cache *c);
 int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
 	      cache_view *out, tg_error *err);
 void cache_put(findings_cache *c, cache_view *v);
+/* cache_get for the request's user: the findings whose timing derives from
+** a birth date are given by the year (rules_evaluate_with_years) where the
+** user may not see that person's full ID number (policy_may_reveal), so
+** that no answer, download or report rebuilds the number (issue 14).  Every
+** handler that shows findings to a user reads them through this. */
+int cache_get_viewer(http_request *rq, tg_date as_of, cache_view *out);
 
 /* ---- the public page's list (api_public.c) ---- */
 
@@ -288,6 +295,15 @@ bool policy_can_write_field(const tg_user *u, int a, const char *key);
 /* Compare two rows of a; the first field that differs and u may not write,
 ** or NULL. */
 const char *policy_forbidden_change(const tg_user *u, int a, const void *before, const void *after);
+/* The first field of a new record u may not set (NULL: none). */
+const char *policy_forbidden_create(const tg_user *u, int a, const void *row);
+/* Every reference of row (one changed from before, when not NULL) lies in
+** the user's scope; else *field names the first that does not. */
+int policy_refs_in_scope(http_request *rq, int a, const void *row, const void *before,
+			 const char **field);
+/* May u see p's full ID number: the office, or a unit for its own staff
+** (persons.unit, which no unit writes). */
+bool policy_may_reveal(const tg_user *u, const tg_person *p);
 /* Whether a record (about to be written) lies in u's scope. */
 int policy_row_in_scope(http_request *rq, int a, const void *row, bool *in);
 /* The scope check of a route's object. */

@@ -8,12 +8,18 @@
 **   - civil_affairs keeps registration data, annual reports, credit lists
 **     and elections, and registers new associations;
 **   - unit is scoped to its own associations and writes their decoupling
-**     records;
+**     records, but never a person's employing unit (persons.unit): that
+**     fact says whose staff a person is, and so whose full ID number the
+**     unit may reveal (policy_may_reveal); the office and 组织部 write it;
 **   - department reads everything and writes only its kind's fields (the
 **     table below, product.md);
 **   - association is scoped to itself and keeps its own records;
 **   - sysadmin, secadmin, auditor read no business data (routes.c).
-** A record outside the scope answers 404, a field outside the rights 403.
+** Every reference a scoped role's write makes (a post's person and
+** association, a function's unit, ...) must lie in its scope too
+** (policy_refs_in_scope), or the write answers 404 as for a record out of
+** scope.  A record outside the scope answers 404, a field outside the
+** rights 403.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +94,12 @@ static const struct right {
 	{R_ASSOCIATION, NULL, ARR_ELECTIONS, NULL},
 };
 
+/* Fields a role may not write although a right above gives it the whole
+** array: a unit may not say whose staff a person is (on create or after). */
+static const struct right withheld[] = {
+	{R_UNIT, NULL, ARR_PERSONS, "unit"},
+};
+
 /* Creating an association is registering it: civil affairs and the office. */
 static bool creates_association(const tg_user *u)
 {
@@ -113,6 +125,9 @@ bool policy_can_create(const tg_user *u, int a)
 
 bool policy_can_write_field(const tg_user *u, int a, const char *key)
 {
+	for (size_t i = 0; i < sizeof withheld / sizeof withheld[0]; i++)
+		if (right_applies(&withheld[i], u, a) && !strcmp(withheld[i].field, key))
+			return false;
 	for (size_t i = 0; i < sizeof rights / sizeof rights[0]; i++)
 		if (right_applies(&rights[i], u, a) &&
 		    (!rights[i].field || !strcmp(rights[i].field, key)))
@@ -158,6 +173,32 @@ const char *policy_forbidden_change(const tg_user *u, int a, const void *before,
 		if (!field_same(f, before, after) && !policy_can_write_field(u, a, f->key))
 			return f->key;
 	return NULL;
+}
+
+const char *policy_forbidden_create(const tg_user *u, int a, const void *row)
+{
+	if (a == ARR_ASSOCIATIONS && creates_association(u))
+		return NULL;
+	/* A new record against an empty one: every field given must be the
+	** writer's (the withheld ones are the only ones that can fail). */
+	void *empty = calloc(1, tg_schema[a].size);
+	if (!empty)
+		abort();
+	const char *field = NULL;
+	for (size_t i = 0; !field && i < sizeof withheld / sizeof withheld[0]; i++) {
+		const tg_field *f = withheld[i].array == a ? schema_field(a, withheld[i].field) : NULL;
+		if (f && !field_same(f, empty, row) && !policy_can_write_field(u, a, f->key))
+			field = f->key;
+	}
+	free(empty);
+	return field;
+}
+
+bool policy_may_reveal(const tg_user *u, const tg_person *p)
+{
+	if (!strcmp(u->role, "office"))
+		return true;
+	return !strcmp(u->role, "unit") && p->unit && u->unit[0] && !strcmp(p->unit, u->unit);
 }
 
 tg_record_filter policy_scope(const tg_user *u)
@@ -214,6 +255,60 @@ int policy_row_in_scope(http_request *rq, int a, const void *row, bool *in)
 	if (!assoc)
 		return TG_OK;
 	return store_record_in_scope(rq_store(rq), ARR_ASSOCIATIONS, assoc, &scope, in, &rq->err);
+}
+
+/* A person no record attaches to anyone (no employing unit, no post): one
+** a unit has just created may be referred to by its post. */
+static int person_unattached(tg_store *s, const char *id, bool *unattached, tg_error *err)
+{
+	tg_register r;
+	register_init(&r);
+	*unattached = false;
+	int rc = store_record_get(s, ARR_PERSONS, id, &r, NULL, err);
+	if (rc == TG_ENOTFOUND) {
+		register_release(&r);
+		return TG_OK;
+	}
+	if (rc == TG_OK && !((const tg_person *)register_row(&r, ARR_PERSONS, 0))->unit) {
+		tg_list_query q = {0};
+		tg_record_page page;
+		record_page_init(&page);
+		q.filter.person = id;
+		q.limit = 1;
+		rc = store_record_list(s, ARR_POSTS, &q, &page, err);
+		*unattached = rc == TG_OK && page.total == 0;
+		record_page_release(&page);
+	}
+	register_release(&r);
+	return rc;
+}
+
+int policy_refs_in_scope(http_request *rq, int a, const void *row, const void *before,
+			 const char **field)
+{
+	tg_record_filter scope = policy_scope(&rq->user);
+	tg_store *s = rq_store(rq);
+	*field = NULL;
+	if (policy_sees_all(&rq->user))
+		return TG_OK;
+	for (const tg_field *f = tg_schema[a].fields; f->key; f++) {
+		if (f->type != FT_REF || f->target == ARR_BATCHES)
+			continue;
+		const char *ref = *(const char *const *)((const char *)row + f->off);
+		if (!ref || (before && field_same(f, before, row)))
+			continue; /* a reference kept as it was is no new reach */
+		bool in = false;
+		int rc = store_record_in_scope(s, f->target, ref, &scope, &in, &rq->err);
+		if (rc == TG_OK && !in && f->target == ARR_PERSONS && scope.unit)
+			rc = person_unattached(s, ref, &in, &rq->err);
+		if (rc)
+			return rc;
+		if (!in) {
+			*field = f->key;
+			return TG_OK;
+		}
+	}
+	return TG_OK;
 }
 
 /* Normalise a USCC parameter in place (lower case, spaces). */

@@ -282,11 +282,12 @@ static void section_overdue(tg_pdf *pdf, const report_run *run)
 		pdf_table_begin(pdf, &t);
 		for (size_t k = i; k < j; k++) {
 			const tg_finding *f = od[k];
-			char no[24], due[11] = "—", days[24];
+			char no[24], due[24] = "—", days[24] = "—";
 			snprintf(no, sizeof no, "%zu", k - i + 1);
 			if (f->due != TG_DATE_NONE)
-				date_format(f->due, due);
-			snprintf(days, sizeof days, "%d天", (int)(fs->as_of - f->due));
+				finding_due_text(f, due);
+			if (!f->due_year_only) /* a count of days would give the day */
+				snprintf(days, sizeof days, "%d天", (int)(fs->as_of - f->due));
 			const char *cells[] = {no, f->association ? assoc_name(run->r, f->association) : "—",
 					       f->message, cite_of(run->plan, f->clause), due, days};
 			pdf_table_row(pdf, cells, 5);
@@ -478,6 +479,11 @@ static void summary_section(tg_pdf *pdf, const report_run *run, const tg_checkli
 			} else {
 				snprintf(state, sizeof state, "已完成");
 			}
+		} else if (it->finding && it->finding->due_year_only) {
+			/* the day withheld (rules.h): the year, no count of days */
+			red = !strcmp(it->status, "overdue");
+			snprintf(state, sizeof state, "尚未完成，%s于%d年内完成", red ? "应" : "须",
+				 date_year(it->due));
 		} else if (it->due != TG_DATE_NONE) {
 			date_format_zh(it->due, day);
 			red = !strcmp(it->status, "overdue");

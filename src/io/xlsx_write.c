@@ -360,8 +360,13 @@ int xlsx_write_findings(const tg_findings *fs, const tg_plan *plan, const tg_reg
 		double serial;
 		worksheet_write_number(ws, row, 0, (double)(i + 1), fm.integer);
 		worksheet_write_string(ws, row, 1, finding_overdue(fs, f) ? "逾期" : "待办", NULL);
-		if (excel_serial(f->due, &serial))
+		if (f->due_year_only) { /* the day withheld: "2021年内" */
+			char due[24];
+			finding_due_text(f, due);
+			worksheet_write_string(ws, row, 2, due, NULL);
+		} else if (excel_serial(f->due, &serial)) {
 			worksheet_write_number(ws, row, 2, serial, fm.date);
+		}
 		worksheet_write_string(ws, row, 3, cl && cl->cite ? cl->cite : f->clause, NULL);
 		worksheet_write_string(ws, row, 4, f->rule, NULL);
 		if (pr && pr->title)

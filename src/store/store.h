@@ -41,6 +41,7 @@ typedef struct tg_record_filter {
 	const char *batch;        /* associations */
 	const char *q;            /* associations: substring of the name */
 	const char *uscc_json;    /* associations: JSON array of USCCs to keep */
+	const char *person;       /* posts: held by this person */
 } tg_record_filter;
 
 typedef struct tg_list_query {

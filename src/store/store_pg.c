@@ -1787,7 +1787,7 @@ static void where_filter(int a, const tg_record_filter *f, strbuf *sql, params *
 			 tg_arena *scratch)
 {
 	if (!text_ok(f->unit) || !text_ok(f->association) || !text_ok(f->batch) ||
-	    !text_ok(f->q) || !text_ok(f->uscc_json)) {
+	    !text_ok(f->q) || !text_ok(f->uscc_json) || !text_ok(f->person)) {
 		sb_adds(sql, " AND false");
 		return;
 	}
@@ -1795,6 +1795,10 @@ static void where_filter(int a, const tg_record_filter *f, strbuf *sql, params *
 		where_unit(a, f->unit, sql, p);
 	if (f->association)
 		where_association(a, f->association, sql, p);
+	if (f->person && a == ARR_POSTS) {
+		p_text(p, f->person);
+		sb_addf(sql, " AND \"person\" = $%d", p->n);
+	}
 	if (a != ARR_ASSOCIATIONS)
 		return;
 	if (f->batch) {

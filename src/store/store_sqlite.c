@@ -1567,6 +1567,10 @@ static void where_filter(int a, const tg_record_filter *f, strbuf *sql, binds *b
 		where_unit(a, f->unit, sql, b);
 	if (f->association)
 		where_association(a, f->association, sql, b);
+	if (f->person && a == ARR_POSTS) {
+		sb_adds(sql, " AND \"person\" = ?");
+		bind_add(b, f->person);
+	}
 	if (a != ARR_ASSOCIATIONS)
 		return;
 	if (f->batch) {

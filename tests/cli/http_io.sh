@@ -118,8 +118,15 @@ expect_eq "civil affairs fetches the progress report: 200" 200 "$(req GET "/api/
 cp "$T/body" "$T/progress.pdf"
 expect_exit "it opens" 0 pdfinfo "$T/progress.pdf"
 tg report progress --db "$DB" --as-of $DAY -o "$T/cli.pdf" >/dev/null
-cmp -s <(pdftotext "$T/progress.pdf" -) <(pdftotext "$T/cli.pdf" -) && pass "the same text as tuogou report progress" ||
+# the office's: civil affairs gets the findings dated by a birth date by the
+# year only (issue 14, http_birth.sh), the command line has no viewer
+login boss >/dev/null
+as boss
+req GET "/api/v1/reports/progress.pdf?as_of=$DAY" >/dev/null
+cp "$T/body" "$T/progress.pdf"
+cmp -s <(pdftotext "$T/progress.pdf" -) <(pdftotext "$T/cli.pdf" -) && pass "the office's: the same text as tuogou report progress" ||
 	fail "the web and CLI reports differ"
+as ca
 expect_eq "a bad date: 400" 400 "$(req GET '/api/v1/reports/progress.pdf?as_of=2017-02-30')"
 
 # ---- reminders

@@ -319,6 +319,11 @@ CREATORS = {
 }
 
 
+# Fields a role may not set although it writes the array (policy.c's
+# withheld): a unit never says whose staff a person is.
+WITHHELD = {"unit": {"persons": {"unit"}}}
+
+
 def may_create(caller, a):
     kind, scope = caller
     k = "department:" + scope if kind == "department" else kind
@@ -429,6 +434,8 @@ def plan_call(route, caller, client):
             scope_rec, scope_arr = body, a
             if allowed and not may_create(caller, a):
                 return m, path, body, ctype, {403}
+            if allowed and any(body.get(f) for f in WITHHELD.get(kind, {}).get(a, ())):
+                return m, path, body, ctype, {403}
     elif a and route["scope"] == "record" and pat.endswith("/reveal"):
         rec = obj[a][0]
         path = "/api/v1/persons/%s/reveal" % rec["id"]
@@ -536,6 +543,7 @@ def run_matrix():
                   (route["method"], route["pattern"], plans))
     ok(skipped == ["POST /api/v1/session"],
        "every route of the table is tried (not tried: %s)" % ", ".join(skipped))
+    run_issue14()  # while every caller still has a session
     for route in later:
         for key, client in list(users.items()):
             st, hdrs, _ = client.call("DELETE", "/api/v1/session")
@@ -620,6 +628,155 @@ def crawl():
 def login_fresh_office():
     add_user("crawler", "office")
     return login("crawler")
+
+
+# ---------------------------------------------------------------- issue 14
+
+def expect_write(caller, route, a, out_of_scope, success):
+    """The status of a write to array a by caller: 401, 403 (route or
+    right), 404 when out_of_scope(caller) for a scoped role, else success."""
+    if caller is None:
+        return {401}
+    kind = caller[0]
+    if kind not in route["roles"]:
+        return {403}
+    if route["method"] == "POST" and not may_create(caller, a):
+        return {403}
+    if kind in ("unit", "association") and out_of_scope(caller):
+        return {404}
+    return {success}
+
+
+def route_of(method, pattern):
+    return next(r for r in routes if r["method"] == method and r["pattern"] == pattern)
+
+
+def check_all(what, route, a, make, expect):
+    """Call route for every caller of array a: make(caller) gives (path,
+    body) or None to skip; expect(caller) the statuses allowed."""
+    before, n = failed, 0
+    for caller in callers(a) + [None]:
+        plan = make(caller)
+        if plan is None:
+            continue
+        path, body = plan
+        client = Client() if caller is None else user(*caller)
+        st, hdrs, data = client.call(route["method"], path, body)
+        check_headers(route, hdrs)
+        want = expect(caller)
+        who = "%s%s" % (caller[0], ":" + caller[1] if caller and caller[1] else "") if caller else "no session"
+        ok(st in want, "%s: %s %s as %s: %d, expected %s %s" %
+           (what, route["method"], path, who, st, sorted(want), data[:200]), quiet=True)
+        n += 1
+    if failed == before:
+        print("ok - %s: %d callers answered as the rules say" % (what, n))
+
+
+def persons_outside(units):
+    """Persons of some unit, in the scope of none of the given units."""
+    return [p for p in data["persons"]
+            if p.get("unit") and not any(in_scope(("unit", u), "persons", p) for u in units if u)]
+
+
+def run_issue14():
+    # 1. references out of the writer's scope: a post's person, a
+    # function's unit
+    post_rec, pu, _ = obj["posts"]
+    units_seen = [pu, other_unit("posts", post_rec)]
+    # one stranger for the scoped callers, another for those who may name
+    # him (whose post would bring him into the unit's scope)
+    strangers = persons_outside(units_seen)
+    ok(len(strangers) >= 2, "the demo register has persons outside the units' scopes")
+    route = route_of("POST", "/api/v1/posts")
+
+    def post_with_stranger(caller):
+        b = create_body("posts", post_rec)
+        scoped = caller and caller[0] in ("unit", "association")
+        b["person"] = strangers[0 if scoped else 1]["id"]
+        return "/api/v1/posts", b
+    check_all("a post naming a person out of scope", route, "posts", post_with_stranger,
+              lambda c: expect_write(c, route, "posts", lambda c: True, 201))
+    if "functions" in obj:
+        fn_rec, fu, _ = obj["functions"]
+        far = next(u for u in units_all if u != fu and u not in units_seen)
+        route = route_of("POST", "/api/v1/functions")
+
+        def function_of_far_unit(caller):
+            b = create_body("functions", fn_rec)
+            b["unit"] = far
+            return "/api/v1/functions", b
+        check_all("a function naming a unit out of scope", route, "functions", function_of_far_unit,
+                  lambda c: expect_write(c, route, "functions", lambda c: True, 201))
+
+    # 2. a person's employing unit: the office and 组织部 change it, a unit
+    # never (403), not even for its own staff
+    person, u, _ = obj["persons"]
+    route = route_of("PUT", "/api/v1/persons/{id}")
+    path = "/api/v1/persons/%s" % urllib.parse.quote(person["id"])
+    original = person.get("unit")
+
+    def move_person(caller):
+        b = current("persons", person)
+        b["unit"] = next(x for x in units_all if x != b.get("unit"))
+        return path, b
+
+    def may_move(caller):
+        if caller is None:
+            return {401}
+        kind = caller[0]
+        if kind in ("office",) or caller == ("department", "organization"):
+            return {200}
+        if kind == "unit" and not in_scope(caller, "persons", person):
+            return {404}
+        return {403}
+    check_all("a person's employing unit changed", route, "persons", move_person, may_move)
+    b = current("persons", person)
+    b["unit"] = original
+    st, d = office.json("PUT", path, b)
+    ok(st == 200, "the person's employing unit put back: %d %s" % (st, d))
+
+    # 3. the reveal: a unit's own staff only, not a person its posts bring
+    # into its scope (a person with a post in its association, employed by
+    # nobody or by another unit)
+    guest = next((p for p in data["persons"] if p.get("id_number") and p.get("unit") != u and
+                  in_scope(("unit", u), "persons", p)), None)
+    ok(guest is not None, "the demo register has a person in %s's scope who is not its staff" % u)
+    route = route_of("POST", "/api/v1/persons/{id}/reveal")
+
+    def reveal_guest(caller):
+        return "/api/v1/persons/%s/reveal" % urllib.parse.quote(guest["id"]), {"password": PW}
+
+    def may_reveal(caller):
+        if caller is None:
+            return {401}
+        if caller[0] not in route["roles"]:
+            return {403}
+        return {200} if caller[0] == "office" else {404}
+    check_all("the reveal of a person who is not the unit's staff", route, "persons", reveal_guest,
+              may_reveal)
+
+    # 4. a POST whose key another scope holds: 404 as out of scope; the
+    # caller's own key 409
+    for a in arrays:
+        if a in ("annual_reports",) or a not in obj:  # a report's key holds its association
+            continue
+        route = route_of("POST", "/api/v1/" + a)
+        rec = obj[a][0]
+
+        def key_elsewhere(caller, a=a, rec=rec):
+            b = create_body(a, rec)
+            if a == "persons":
+                b.pop("unit", None)
+            if caller and caller[0] in ("unit", "association"):
+                theirs = next((x for x in data[a] if not in_scope(caller, a, x)), None)
+                if theirs is None:
+                    return None
+                b[("uscc" if a == "associations" else "id")] = key_of(a, theirs)
+            else:
+                b[("uscc" if a == "associations" else "id")] = key_of(a, rec)
+            return "/api/v1/" + a, b
+        check_all("a POST of a key that exists (%s)" % a, route, a, key_elsewhere,
+                  lambda c, a=a, route=route: expect_write(c, route, a, lambda c: True, 409))
 
 
 run_matrix()

@@ -53,6 +53,42 @@ expect_grep "the office gets the whole digest" "^SUBJECT 【催办提醒】全�
 grep -A200 '^TO <gxw@' "$T/mails" | sed '/^TO <office/,$d' >"$T/unitmail"
 if grep -q "洛阳市商务局" "$T/unitmail"; then fail "a unit's mail carries another unit's items"; else pass "a unit's mail carries only its own items"; fi
 
+# Issue 14: a unit's mail gives an over-age finding (due on a 70th birthday,
+# which with the masked number is the whole ID number) by the year, unless
+# the person is its own staff (孟华云 above); the office's mail, exact.
+python3 - "$TOP/data/demo-bundle.json" >"$T/cadre.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+a = next(x["uscc"] for x in b["associations"] if x["name"] == "洛阳市轴承行业协会")
+body = "11010519460310001"
+w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+num = body + "10X98765432"[sum(int(c) * k for c, k in zip(body, w)) % 11]
+print(json.dumps({"format": "tuogou-bundle/1",
+    "persons": [{"id": "P-MAIL", "name": "邮件测试", "id_number": num, "civil_servant": True,
+                 "leading_cadre": True, "retired_on": "2010-01-01"}],
+    "posts": [{"id": "T-MAIL", "person": "P-MAIL", "association": a, "role": "director",
+               "from": "2012-01-01",
+               "approval": {"kind": "approval", "ref": "洛组干〔2012〕1号", "on": "2011-12-01"}}]},
+    ensure_ascii=False))
+PY
+tg import --db "$DB" "$T/cadre.json" >/dev/null 2>"$T/err" || fail "import the cadre: $(cat "$T/err")"
+rm -f "$T/box"/*
+expect_exit "remind --mail with a retired cadre of nobody's staff" 0 tg remind --db "$DB" --as-of $DAY --mail --mail-config "$T/mail.conf"
+python3 - "$T/box" >"$T/mails" <<'PY'
+import email, glob, sys
+from email import policy
+for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
+    m = email.message_from_bytes(open(f, "rb").read(), policy=policy.default)
+    print("TO", m["X-Envelope-To"])
+    print(m.get_content())
+PY
+grep -A200 '^TO <gxw@' "$T/mails" | sed '/^TO <office/,$d' >"$T/unitmail"
+sed -n '/^TO <office/,$p' "$T/mails" >"$T/officemail"
+expect_grep "the unit's mail: the cadre's finding by the year" "2016年内.*邮件测试至2016年底已年满70周岁" "$T/unitmail"
+if grep -q "2016-03-10\|2016年3月10日" "$T/unitmail"; then fail "the unit's mail gives the 70th birthday"; else pass "the unit's mail gives no day"; fi
+expect_grep "... its own staff's still exact" "逾期  2016-04-12  四(二)  退休领导干部孟华云" "$T/unitmail"
+expect_grep "the office's mail: the exact day" "逾期  2016-03-10  四(二)  退休领导干部邮件测试已年满70周岁" "$T/officemail"
+
 # The environment overrides the file.
 rm -f "$T/box"/*
 TUOGOU_SMTP_FROM=reminders@example.gov.cn expect_exit "TUOGOU_SMTP_FROM overrides" 0 \

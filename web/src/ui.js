@@ -101,7 +101,11 @@ export function dueBasis(rule) {
   return DUE_BASIS.batch;
 }
 
-export function due(d, rule, lk) {
+// year: the due's year alone, when the server withholds the day (a due
+// derived from a birth date, which with the masked number would give the
+// whole ID number: "due": null, "due_year": 2020).
+export function due(d, rule, lk, year) {
+  if (!d && year) return h('span', { class: 'due', tabindex: '0', title: `截止日期在${year}年内\n具体日期由出生日期推算，仅对可查看完整公民身份号码的用户显示` }, `${year}年内`);
   if (!d) return h('span', { class: 'muted', title: '方案未规定截止日期' }, '未规定');
   const r = lk && lk.rule[rule];
   const c = r && lk.clause[r.clause];

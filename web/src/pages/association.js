@@ -46,7 +46,7 @@ export async function render(root, ctx) {
     replace(findingsBox, f.length ? table([
       { label: '状态', cell: (x) => findingLight(x) },
       { label: '问题', cell: (x) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[x.rule]?.title || x.rule), h('br'), h('span', { class: 'msg' }, x.message)) },
-      { label: '截止日期', cell: (x) => due(x.due, x.rule, lk) },
+      { label: '截止日期', cell: (x) => due(x.due, x.rule, lk, x.due_year) },
       { label: '条款', cell: (x) => cite(x.clause, lk) },
     ], f, { className: 'findings-table', rowAttrs: (x) => ({ dataset: { rule: x.rule, subject: x.subject ?? '' } }) }) : emptyState(`截至 ${fmt.date(ctx.asOf)}，该协会没有问题。`));
   }
@@ -219,7 +219,7 @@ function checklists(cl, lk, openDone) {
         { label: '状态', cell: (i) => h('span', { class: 'status-cell' }, i.status === 'done' ? stateBadge('done') : i.light ? light(i.light) : stateBadge(i.status), h('span', { class: 'visually-hidden' }, CHECK_STATUS[i.status] || '')) },
         { label: '事项', cell: (i) => h('span', null, h('strong', { class: 'rule-title' }, i.title || lk.rule[i.rule]?.title || i.rule), i.subject_label ? h('span', { class: 'subject' }, `（${i.subject_label}）`) : null,
           i.message && i.status !== 'done' ? [h('br'), h('span', { class: 'msg' }, i.message)] : null) },
-        { label: '截止日期', cell: (i) => due(i.due, i.rule, lk) },
+        { label: '截止日期', cell: (i) => due(i.due, i.rule, lk, i.due_year) },
         { label: '条款', cell: (i) => cite(i.clause, lk) },
         { label: '完成日期', cell: (i) => (i.done_on ? fmt.date(i.done_on) : h('span', { class: 'muted' }, '—')) },
         { label: '佐证材料', cell: (i) => ((i.evidence || []).length ? h('ul', { class: 'evidence' }, i.evidence.map((e) => h('li', null,

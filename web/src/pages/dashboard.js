@@ -73,7 +73,7 @@ export async function render(root, ctx) {
     h('div', { class: 'grid-2 grid-wide-left' },
       section('近期截止事项', 'upcoming', upcoming.length ? [table([
         { label: '状态', cell: (f) => light(f.light) },
-        { label: '截止日期', cell: (f) => due(f.due, f.rule, lk) },
+        { label: '截止日期', cell: (f) => due(f.due, f.rule, lk, f.due_year) },
         { label: '协会或单位', cell: (f) => subjectCell(f, lk, assocName) },
         { label: '事项', cell: (f) => (lk.rule[f.rule] ? lk.rule[f.rule].title : f.rule) },
         { label: '条款', cell: (f) => cite(f.clause, lk) }], upcoming, { className: 'compact', rowAttrs: (f) => ({ dataset: { light: f.light || '' } }) }),

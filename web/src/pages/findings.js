@@ -53,7 +53,7 @@ export async function render(root, ctx) {
     (r.notes || []).length ? h('div', { class: 'alert alert-warn' }, r.notes.map((n) => h('p', null, n))) : null,
     shown.length ? [table([
       { label: '状态', cell: (f) => findingLight(f) },
-      { label: '截止日期', cell: (f) => due(f.due, f.rule, lk) },
+      { label: '截止日期', cell: (f) => due(f.due, f.rule, lk, f.due_year) },
       { label: '协会或单位', cell: (f) => subjectCell(f, lk, assocName) },
       { label: '问题', cell: (f) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[f.rule]?.title || f.rule), h('br'), h('span', { class: 'msg' }, f.message), f.basis && !String(f.message || '').includes(f.basis) ? h('span', { class: 'basis' }, `依据：${f.basis}`) : null) },
       { label: '条款', cell: (f) => cite(f.clause, lk) },

@@ -18,7 +18,8 @@ export async function render(root, ctx) {
   for (const u of r.units || []) for (const it of u.items || []) if (it.association) names[it.association] = it.association_name;
   const sel = h('select', { id: 'within', name: 'within', onchange: () => ctx.setQuery({ within: sel.value === '5' ? '' : sel.value }) },
     WITHIN.map((n) => h('option', { value: String(n), selected: n === within }, `${n} 个工作日内`)));
-  const note = (it) => (it.state === 'overdue' ? h('span', { class: 'text-red' }, `已逾期 ${fmt.num(it.days_overdue)} 天`)
+  const note = (it) => (it.due_year ? (it.state === 'overdue' ? h('span', { class: 'text-red' }, '已逾期') : `${it.due_year}年内到期`)
+    : it.state === 'overdue' ? h('span', { class: 'text-red' }, `已逾期 ${fmt.num(it.days_overdue)} 天`)
     : it.due === r.as_of ? '今日到期' : `还有 ${fmt.num(it.workdays)} 个工作日`);
   const units = (r.units || []).map((u, i) => section(`${u.name}`, `remind-${i}`,
     h('p', { class: 'remind-counts' },
@@ -27,7 +28,7 @@ export async function render(root, ctx) {
       u.unit ? [' · ', h('a', { href: `#/findings?unit=${encodeURIComponent(u.unit)}&state=overdue` }, '在问题清单中查看')] : null),
     table([
       { label: '状态', cell: (it) => light(it.light) },
-      { label: '截止日期', cell: (it) => due(it.due, it.rule, lk) },
+      { label: '截止日期', cell: (it) => due(it.due, it.rule, lk, it.due_year) },
       { label: '协会或单位', cell: (it) => subjectCell(it, lk, names) },
       { label: '事项', cell: (it) => h('span', null, h('strong', { class: 'rule-title' }, it.title || it.rule), h('br'), h('span', { class: 'msg' }, it.message)) },
       { label: '条款', cell: (it) => cite(it.clause, lk) },

@@ -33,6 +33,6 @@ export async function render(root, ctx) {
       { label: '印发日期', cell: (t) => fmt.dateAsOf(t.issued_on, ctx.asOf) },
       { label: '公开日期', cell: (t) => fmt.dateAsOf(t.published_on, ctx.asOf) },
       { label: '状态', cell: (t) => taskState(t, ctx.asOf) },
-      { label: '问题', cell: (t) => ((byTask[t.id] || []).length ? byTask[t.id].map((f) => h('div', { class: 'task-finding' }, findingLight(f), ' ', lk.rule[f.rule]?.title || f.rule, f.due ? [' · 截止 ', due(f.due, f.rule, lk)] : null)) : h('span', { class: 'muted' }, '无')) },
+      { label: '问题', cell: (t) => ((byTask[t.id] || []).length ? byTask[t.id].map((f) => h('div', { class: 'task-finding' }, findingLight(f), ' ', lk.rule[f.rule]?.title || f.rule, f.due ? [' · 截止 ', due(f.due, f.rule, lk, f.due_year)] : null)) : h('span', { class: 'muted' }, '无')) },
     ], tasks, { caption: '配套文件' }) : emptyState('还没有配套文件任务。请在导入页上传含“配套文件”的数据包。', h('a', { href: '#/import' }, '去导入')));
 }
