@@ -435,3 +435,26 @@ CREATE INDEX login_failures_window_start ON login_failures("window_start");
 CREATE INDEX persons_plain_id_number ON persons("id")
   WHERE "id_number" IS NOT NULL AND "id_number" NOT LIKE 'v1:%'
     AND position('*' in "id_number") = 0;
+
+-- migration: 6
+-- 三员分立 (issue 14): a business account is created, given another role or
+-- scope, reset or unlocked through the API only as a request of one
+-- administrator that an administrator of the other kind approves
+-- (src/http/api_security.c).  created_at and decided_at are Unix seconds;
+-- a request left pending expires (REQUEST_TTL_SECONDS) and is then never
+-- carried out.  detail: the new role and scope as JSON, never a password.
+CREATE TABLE account_requests (
+  "id" bigserial PRIMARY KEY,
+  "kind" text NOT NULL CHECK ("kind" IN ('create', 'change', 'reset', 'unlock')),
+  "username" text NOT NULL,
+  "detail" text NOT NULL,
+  "proposer" text NOT NULL,
+  "proposer_role" text NOT NULL,
+  "created_at" bigint NOT NULL,
+  "status" text NOT NULL DEFAULT 'pending'
+    CHECK ("status" IN ('pending', 'approved', 'rejected', 'failed')),
+  "decided_by" text,
+  "decided_at" bigint
+);
+CREATE INDEX account_requests_pending ON account_requests("created_at")
+  WHERE "status" = 'pending';

@@ -426,3 +426,26 @@ CREATE INDEX login_failures_window_start ON login_failures("window_start");
 CREATE INDEX persons_plain_id_number ON persons("id")
   WHERE "id_number" IS NOT NULL AND "id_number" NOT LIKE 'v1:%'
     AND instr("id_number", '*') = 0;
+
+-- migration: 6
+-- 三员分立 (issue 14): a business account is created, given another role or
+-- scope, reset or unlocked through the API only as a request of one
+-- administrator that an administrator of the other kind approves
+-- (src/http/api_security.c).  created_at and decided_at are Unix seconds;
+-- a request left pending expires (REQUEST_TTL_SECONDS) and is then never
+-- carried out.  detail: the new role and scope as JSON, never a password.
+CREATE TABLE account_requests (
+  "id" INTEGER PRIMARY KEY,
+  "kind" TEXT NOT NULL CHECK ("kind" IN ('create', 'change', 'reset', 'unlock')),
+  "username" TEXT NOT NULL,
+  "detail" TEXT NOT NULL,
+  "proposer" TEXT NOT NULL,
+  "proposer_role" TEXT NOT NULL,
+  "created_at" INTEGER NOT NULL,
+  "status" TEXT NOT NULL DEFAULT 'pending'
+    CHECK ("status" IN ('pending', 'approved', 'rejected', 'failed')),
+  "decided_by" TEXT,
+  "decided_at" INTEGER
+) STRICT;
+CREATE INDEX account_requests_pending ON account_requests("created_at")
+  WHERE "status" = 'pending';
