@@ -226,10 +226,10 @@ expect_eq "a locked account cannot log in: 423" 423 "$(login gxw2 "$TMP_GXW2")"
 as sec
 expect_eq "unlocking is a request" 202 "$(send PUT /api/v1/users/gxw2 '{"locked": false}')"
 REQ=$(json_number id)
-expect_eq "still locked" 1 "$(q "SELECT locked FROM users WHERE username = 'gxw2'")"
+expect_eq "still locked" 1 "$(q "SELECT CASE WHEN locked THEN 1 ELSE 0 END FROM users WHERE username = 'gxw2'")"
 as sys
 expect_eq "sysadmin approves the unlock" 200 "$(send POST "/api/v1/user-requests/$REQ/approve" '{}')"
-expect_eq "unlocked" 0 "$(q "SELECT locked FROM users WHERE username = 'gxw2'")"
+expect_eq "unlocked" 0 "$(q "SELECT CASE WHEN locked THEN 1 ELSE 0 END FROM users WHERE username = 'gxw2'")"
 as sec
 expect_eq "secadmin alone cannot reset a business password" 202 "$(send POST /api/v1/users/gxw2/password "{\"password\": \"Other-Pass-2018\"}")"
 REQ=$(json_number id)
