@@ -214,9 +214,11 @@ static void user_json(strbuf *o, const tg_user *u)
 	sb_add_json_str(o, u->association[0] ? u->association : NULL);
 	sb_adds(o, ", \"department\": ");
 	sb_add_json_str(o, u->department[0] ? u->department : NULL);
-	sb_addf(o, ", \"locked\": %s, \"locked_until\": %lld, \"totp\": %s, \"created_at\": ",
+	sb_addf(o,
+		", \"locked\": %s, \"locked_until\": %lld, \"totp\": %s, \"must_change_password\": %s, "
+		"\"created_at\": ",
 		u->locked ? "true" : "false", (long long)u->locked_until,
-		u->has_totp ? "true" : "false");
+		u->has_totp ? "true" : "false", u->must_change ? "true" : "false");
 	sb_add_json_str(o, u->created_at);
 	sb_addc(o, '}');
 }
@@ -622,6 +624,8 @@ static int carry_out(http_request *rq, const tg_account_request *r, tg_error *e)
 		temporary_password(u.username, password);
 		rc = http_password_hash(password, u.password_hash, e);
 	}
+	if (rc == TG_OK && password[0])
+		u.must_change = true; /* changed at the next login (auth.c) */
 	if (rc == TG_OK && strcmp(r->kind, "change"))
 		u.locked = false; /* a reset also lifts a lock */
 	if (rc == TG_OK)

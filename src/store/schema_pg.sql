@@ -458,3 +458,7 @@ CREATE TABLE account_requests (
 );
 CREATE INDEX account_requests_pending ON account_requests("created_at")
   WHERE "status" = 'pending';
+
+-- A password made at an approval (a new account, a reset) is temporary: the
+-- account changes it at its next login before any session is opened.
+ALTER TABLE users ADD COLUMN "must_change_password" boolean NOT NULL DEFAULT false;

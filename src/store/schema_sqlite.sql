@@ -449,3 +449,7 @@ CREATE TABLE account_requests (
 ) STRICT;
 CREATE INDEX account_requests_pending ON account_requests("created_at")
   WHERE "status" = 'pending';
+
+-- A password made at an approval (a new account, a reset) is temporary: the
+-- account changes it at its next login before any session is opened.
+ALTER TABLE users ADD COLUMN "must_change_password" INTEGER NOT NULL DEFAULT 0;

@@ -70,6 +70,7 @@ typedef struct tg_user {
 	char created_at[24];
 	bool locked;            /* locked by the security administrator */
 	int64_t totp_last_step; /* the last TOTP step accepted */
+	bool must_change;       /* a temporary password: changed at the next login */
 } tg_user;
 
 /* Who is acting: recorded in the audit log with every write.  store_open

@@ -1712,7 +1712,8 @@ static int pg_generation(tg_store *base, int64_t *gen, tg_error *err)
 #define USER_COLUMNS                                                                       \
 	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
 	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
-	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\""
+	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
+	"\"must_change_password\""
 #define EVIDENCE_COLUMNS                                                                   \
 	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
 	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
@@ -1744,6 +1745,7 @@ static void read_user(const PGresult *res, int row, tg_user *u)
 	copy_col(u->created_at, sizeof u->created_at, res, row, 11);
 	u->locked = PQgetvalue(res, row, 12)[0] == 't';
 	u->totp_last_step = col_int(res, row, 13);
+	u->must_change = PQgetvalue(res, row, 14)[0] == 't';
 }
 
 static int pg_user_add(tg_store *base, const tg_user *u, tg_error *err)
@@ -1757,13 +1759,14 @@ static int pg_user_add(tg_store *base, const tg_user *u, tg_error *err)
 	p_text_or_null(&p, u->association);
 	p_text_or_null(&p, u->department);
 	p_text(&p, u->password_hash);
+	p_text(&p, u->must_change ? "t" : "f");
 	int rc = tx_begin(s, err);
 	if (rc)
 		return rc;
 	rc = exec(s,
 		  "INSERT INTO users (\"username\", \"display_name\", \"role\", \"unit\", "
-		  "\"association\", \"department\", \"password_hash\") "
-		  "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		  "\"association\", \"department\", \"password_hash\", \"must_change_password\") "
+		  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean)",
 		  &p, err, "users");
 	if (rc == TG_OK) {
 		char object[96], *after = store_user_json(u);
@@ -2497,12 +2500,14 @@ static int pg_user_update(tg_store *base, const tg_user *u, tg_error *err)
 	p_text_or_null(&p, u->department);
 	p_text(&p, u->password_hash);
 	p_text(&p, u->locked ? "t" : "f");
+	p_text(&p, u->must_change ? "t" : "f");
 	rc = exec(s,
 		  "UPDATE users SET \"display_name\" = $2, \"role\" = $3, \"unit\" = $4, "
 		  "\"association\" = $5, \"department\" = $6, \"password_hash\" = $7, "
 		  "\"locked\" = $8::boolean, \"locked_until\" = CASE WHEN $8::boolean "
 		  "THEN \"locked_until\" ELSE 0 END, \"failed_count\" = CASE WHEN $8::boolean "
-		  "THEN \"failed_count\" ELSE 0 END WHERE \"id\" = $1",
+		  "THEN \"failed_count\" ELSE 0 END, \"must_change_password\" = $9::boolean "
+		  "WHERE \"id\" = $1",
 		  &p, err, "users");
 	if (rc) {
 		if (!strcmp(s->sqlstate, "23503") || !strcmp(s->sqlstate, "23514"))

@@ -69,7 +69,8 @@ enum stmt_id {
 #define USER_COLUMNS                                                                       \
 	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
 	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
-	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\""
+	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
+	"\"must_change_password\""
 #define EVIDENCE_COLUMNS                                                                   \
 	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
 	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
@@ -87,7 +88,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PINYIN_SET] = "UPDATE associations SET \"name_pinyin\" = ? WHERE \"uscc\" = ?",
 	[ST_PINYIN_MISSING] = "SELECT \"uscc\", \"name\" FROM associations WHERE \"name_pinyin\" IS NULL",
 	[ST_USER_ADD] = "INSERT INTO users (\"username\", \"display_name\", \"role\", \"unit\", "
-			"\"association\", \"department\", \"password_hash\") VALUES (?, ?, ?, ?, ?, ?, ?)",
+			"\"association\", \"department\", \"password_hash\", \"must_change_password\") "
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_USER_BY_NAME] = "SELECT " USER_COLUMNS " FROM users WHERE \"username\" = ?",
 	[ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE \"id\" = ?",
 	[ST_USER_LIST] = "SELECT " USER_COLUMNS " FROM users ORDER BY \"username\"",
@@ -136,7 +138,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 			   "\"association\" = ?5, \"department\" = ?6, \"password_hash\" = ?7, "
 			   "\"locked\" = ?8, \"locked_until\" = CASE WHEN ?8 THEN \"locked_until\" "
 			   "ELSE 0 END, \"failed_count\" = CASE WHEN ?8 THEN \"failed_count\" "
-			   "ELSE 0 END WHERE \"id\" = ?1",
+			   "ELSE 0 END, \"must_change_password\" = ?9 WHERE \"id\" = ?1",
 	[ST_USER_SESSIONS_END] = "DELETE FROM sessions WHERE \"user\" = ?",
 	[ST_USER_TOTP_SET] = "UPDATE users SET \"totp_secret\" = ?, \"totp_last_step\" = 0 "
 			     "WHERE \"id\" = ?",
@@ -1532,6 +1534,7 @@ static void read_user(sqlite3_stmt *st, tg_user *u)
 	copy_col(u->created_at, sizeof u->created_at, st, 11);
 	u->locked = sqlite3_column_int(st, 12) != 0;
 	u->totp_last_step = sqlite3_column_int64(st, 13);
+	u->must_change = sqlite3_column_int(st, 14) != 0;
 }
 
 static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
@@ -1547,6 +1550,7 @@ static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
 	bind_text_or_null(st, 5, u->association);
 	bind_text_or_null(st, 6, u->department);
 	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 8, u->must_change);
 	if (write_begin(s, err))
 		return TG_EIO;
 	int step = sqlite3_step(st);
@@ -2301,6 +2305,7 @@ static int sqlite_user_update(tg_store *base, const tg_user *u, tg_error *err)
 	bind_text_or_null(st, 6, u->department);
 	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 8, u->locked);
+	sqlite3_bind_int(st, 9, u->must_change);
 	int step = sqlite3_step(st);
 	int ext = sqlite3_extended_errcode(s->db);
 	sqlite3_reset(st);

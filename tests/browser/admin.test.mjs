@@ -214,8 +214,23 @@ test('the system administrator approves the request and is shown the temporary p
   clean();
 });
 
-test('the new account logs in with its password and opens its own unit', async () => {
-  await loginAs(page, server.url, NEW_USER, NEW_PASSWORD);
+test('the new account changes its temporary password at the first login and opens its own unit', async () => {
+  await page.goto(server.url + '/');
+  await page.waitForSelector('form.login-form');
+  await page.fill('#username', NEW_USER);
+  await page.fill('#password', NEW_PASSWORD);
+  await page.click('form.login-form button[type=submit]');
+  // the server asks for a new password; the temporary one typed stays
+  await page.waitForSelector('#new-password:visible');
+  assert.match(await page.textContent('.field:has(#new-password) .field-error'), /临时密码/);
+  assert.equal(await page.inputValue('#password'), NEW_PASSWORD);
+  // a common password is refused with the reason
+  await page.fill('#new-password', 'Password123');
+  await page.click('form.login-form button[type=submit]');
+  await page.waitForSelector('.field:has(#new-password) .field-error:text-matches("密码太容易被猜中")');
+  await shot(page, 'login-new-password', { fullPage: false });
+  await page.fill('#new-password', 'Wang-Li-2017-Luoyang');
+  await page.click('form.login-form button[type=submit]');
   await page.waitForSelector('main h1:text("总览")');
   assert.match(await page.textContent('.topbar'), /王丽/);
   assert.match(await page.textContent('.topbar .user-role'), /^主管单位$/);

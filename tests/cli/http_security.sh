@@ -136,7 +136,22 @@ expect_eq "sysadmin approves gxw2" 200 "$(send POST "/api/v1/user-requests/$REQ_
 TMP_GXW2=$(json_field temporary_password)
 expect_grep "the account is made" '"user": {"username": "gxw2", .*"role": "unit"' "$T/body"
 [ -n "$TMP_GXW2" ] && pass "a temporary password is shown once to the approver" || fail "no temporary password"
-expect_eq "gxw2 logs in with it" 200 "$(login gxw2 "$TMP_GXW2")"
+# a temporary password is changed at the first login, before any session
+first_login() { # first_login NAME TEMPORARY NEW (the session, if any, in NAME's jar)
+	local USER_JAR=$T/jar.$1
+	req POST /api/v1/session -H 'Content-Type: application/json' \
+		--data-binary "{\"username\": \"$1\", \"password\": \"$2\", \"new_password\": \"$3\"}"
+}
+GXW2_PW='Unit-Own-Pass-2018'
+expect_eq "gxw2 must first change the temporary password: 403" 403 "$(login gxw2 "$TMP_GXW2")"
+expect_grep "told so, by the field" '"code": "password_change_required", .*"field": "new_password"' "$T/body"
+expect_eq "no session was opened" 401 "$(USER_JAR=$T/jar.gxw2 req GET /api/v1/session)"
+expect_eq "a common new password is refused" 400 "$(first_login gxw2 "$TMP_GXW2" Password123)"
+expect_grep "  with the reason" '密码太容易被猜中' "$T/body"
+expect_eq "the temporary password again is refused" 400 "$(first_login gxw2 "$TMP_GXW2" "$TMP_GXW2")"
+expect_eq "a good one: logged in" 200 "$(first_login gxw2 "$TMP_GXW2" "$GXW2_PW")"
+expect_eq "the temporary password no longer works" 401 "$(login gxw2 "$TMP_GXW2")"
+expect_eq "gxw2 logs in with its own password" 200 "$(login gxw2 "$GXW2_PW")"
 expect_eq "an approved request is not approved twice" 404 "$(as sys; send POST "/api/v1/user-requests/$REQ_GXW2/approve" '{}')"
 expect_eq "request, approval and rejection are audited" "1 1 1" \
 	"$(q "SELECT count(*) FROM audit_log WHERE event = 'user_request' AND object = 'users/gxw2'") $(q "SELECT count(*) FROM audit_log WHERE event = 'user_approve' AND \"user\" = 'sys'") $(q "SELECT count(*) FROM audit_log WHERE event = 'user_reject' AND \"user\" = 'sys'")"
@@ -222,7 +237,7 @@ expect_grep "the new role" '"role": "office"' "$T/body"
 expect_eq "the role change is audited with before and after" 1 \
 	"$(q "SELECT count(*) FROM audit_log WHERE event = 'role_change' AND object = 'users/gxw2' AND \"before\" LIKE '%unit%' AND \"after\" LIKE '%office%'")"
 expect_eq "secadmin locks gxw2 at once" 200 "$(send PUT /api/v1/users/gxw2 '{"locked": true}')"
-expect_eq "a locked account cannot log in: 423" 423 "$(login gxw2 "$TMP_GXW2")"
+expect_eq "a locked account cannot log in: 423" 423 "$(login gxw2 "$GXW2_PW")"
 as sec
 expect_eq "unlocking is a request" 202 "$(send PUT /api/v1/users/gxw2 '{"locked": false}')"
 REQ=$(json_number id)
@@ -233,13 +248,14 @@ expect_eq "unlocked" 0 "$(q "SELECT CASE WHEN locked THEN 1 ELSE 0 END FROM user
 as sec
 expect_eq "secadmin alone cannot reset a business password" 202 "$(send POST /api/v1/users/gxw2/password "{\"password\": \"Other-Pass-2018\"}")"
 REQ=$(json_number id)
-expect_eq "the password is unchanged: the old one still works" 200 "$(login gxw2 "$TMP_GXW2")"
+expect_eq "the password is unchanged: the old one still works" 200 "$(login gxw2 "$GXW2_PW")"
 expect_eq "the one secadmin chose does not" 401 "$(login gxw2 Other-Pass-2018)"
 as sys
 expect_eq "sysadmin approves the reset" 200 "$(send POST "/api/v1/user-requests/$REQ/approve" '{}')"
 NEW_GXW2=$(json_field temporary_password)
-expect_eq "gxw2 logs in with the new temporary password" 200 "$(login gxw2 "$NEW_GXW2")"
-expect_eq "not with the old one" 401 "$(login gxw2 "$TMP_GXW2")"
+expect_eq "the new temporary password must be changed too" 403 "$(login gxw2 "$NEW_GXW2")"
+expect_eq "gxw2 sets another password with it" 200 "$(first_login gxw2 "$NEW_GXW2" Unit-New-Pass-2019)"
+expect_eq "not with the old one" 401 "$(login gxw2 "$GXW2_PW")"
 expect_eq "an unknown account: 404" 404 "$(as sec; send PUT /api/v1/users/nobody '{"locked": true}')"
 
 # --- ID numbers: masked everywhere, revealed once with the password

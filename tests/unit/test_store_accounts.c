@@ -6,7 +6,7 @@
 ** command line; a value too long for its field is refused, not cut; and
 ** through the store, a unit or association that does not exist is refused
 ** on add and on a role change.  Requests for a second administrator's
-** approval (issue 14): stored pending with the proposer, listed until they
+** approval (issue 14): the temporary password's flag kept; stored pending with the proposer, listed until they
 ** expire, decided once, each step audited; an administrator's failures
 ** grow a delay without locking.  On PostgreSQL when TUOGOU_TEST_PG_URL is
 ** set.
@@ -281,8 +281,14 @@ static void test_requests_and_delay(void **state)
 	tg_user u, back;
 	assert_int_equal(fill(&u, name, "sysadmin", NULL, NULL, NULL, &e), TG_OK);
 	snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$not-a-real-hash");
+	u.must_change = true; /* a temporary password (issue 14) */
 	assert_int_equal(store_user_add(s, &u, &e), 0);
 	assert_int_equal(store_user_get(s, name, 0, &u, &e), 0);
+	assert_true(u.must_change);
+	u.must_change = false;
+	assert_int_equal(store_user_update(s, &u, &e), 0);
+	assert_int_equal(store_user_get(s, name, 0, &u, &e), 0);
+	assert_false(u.must_change);
 	for (int i = 1; i <= 7; i++) {
 		assert_int_equal(store_user_login_result(s, u.id, false, now, 0, i >= 5 ? 4 : 0, &e),
 				 0);
