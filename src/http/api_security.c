@@ -3,8 +3,11 @@
 ** reveal of one ID number.
 **
 **   auditor   GET /api/v1/audit, /api/v1/audit/export (CSV), /api/v1/audit/verify
-**   secadmin  GET/POST /api/v1/users, PUT /api/v1/users/{username},
-**             POST /api/v1/users/{username}/password | /totp
+**   secadmin, sysadmin (issue 14: one proposes, the other kind approves)
+**             GET/POST /api/v1/users, PUT /api/v1/users/{username},
+**             POST /api/v1/users/{username}/password,
+**             GET /api/v1/user-requests, POST /api/v1/user-requests/{id}/approve
+**             | /reject; secadmin POST /api/v1/users/{username}/totp
 **   sysadmin  GET/PUT /api/v1/settings
 **   office, unit (the person's own unit only)
 **             POST /api/v1/persons/{id}/reveal {"password"}: the full number once;
@@ -13,13 +16,14 @@
 ** None of these reads business data.  Every change is audited by the store
 ** (user_add, role_change, user_lock, password_reset, totp_set, setting,
 ** reveal_id); the export of the log and a refused reveal are audited here.
-** The security administrator cannot change his own account: a role change
-** of one's own would undo the separation of the three roles.
+** No administrator changes his own account or any administrator's (see
+** "users and roles" below).
 */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "http_impl.h"
 #include "totp.h"
@@ -183,7 +187,22 @@ int api_audit_verify(http_request *rq)
 	return reply_json(rq, MHD_HTTP_OK);
 }
 
-/* ---- users and roles (secadmin) ---- */
+/* ---- users and roles (三员分立, issue 14) ----
+**
+** Administrator accounts (sysadmin, secadmin, auditor) are never made,
+** changed, reset or given another role here: only `tuogou user` on the
+** server does that (whoever holds the machine), so no administrator acts on
+** his own kind or on another administrator.  Of a business account, what
+** gives or changes its rights or access (creating it, its role or scope,
+** a password reset, an unlock) is a request of one administrator (the
+** security or the system administrator) carried out only when an
+** administrator of the other kind approves it; the proposer never approves
+** his own.  Request, approval and rejection are audited (user_request,
+** user_approve, user_reject) and the change itself as before (user_add,
+** role_change ...).  A request waits REQUEST_TTL_SECONDS at most.  A new
+** account's or a reset's password is made at approval, shown once to the
+** approver.  Locking an account, its display name and a new TOTP secret
+** (secadmin) take away nothing but are done at once. */
 
 static void user_json(strbuf *o, const tg_user *u)
 {
@@ -199,9 +218,11 @@ static void user_json(strbuf *o, const tg_user *u)
 	sb_add_json_str(o, u->association[0] ? u->association : NULL);
 	sb_adds(o, ", \"department\": ");
 	sb_add_json_str(o, u->department[0] ? u->department : NULL);
-	sb_addf(o, ", \"locked\": %s, \"locked_until\": %lld, \"totp\": %s, \"created_at\": ",
+	sb_addf(o,
+		", \"locked\": %s, \"locked_until\": %lld, \"totp\": %s, \"must_change_password\": %s, "
+		"\"created_at\": ",
 		u->locked ? "true" : "false", (long long)u->locked_until,
-		u->has_totp ? "true" : "false");
+		u->has_totp ? "true" : "false", u->must_change ? "true" : "false");
 	sb_add_json_str(o, u->created_at);
 	sb_addc(o, '}');
 }
@@ -230,15 +251,34 @@ static const char *body_str(json_t *body, const char *key)
 	return v && *v ? v : NULL;
 }
 
+static bool admin_role(const char *role)
+{
+	return (role_bit(role) & R_ADMINS) != 0;
+}
+
+/* 403: an administrator account is managed on the server only. */
+static int admin_refused(http_request *rq, const char *field)
+{
+	reply_error(rq, MHD_HTTP_FORBIDDEN, "admin_account", field,
+		    "管理员账户（系统管理员、安全管理员、安全审计员）只能在服务器上用 tuogou user "
+		    "命令建立和管理，不能通过网页或接口建立、修改或授予");
+	return TG_EINVAL;
+}
+
 /* Name (for a new account), role and scope of the body into u, by the
-** store's rules (store_user_fill): 400 with the field on a mistake. */
+** store's rules (store_user_fill, then store_user_check for the unit or
+** association), never an administrator's role: the response is set on a
+** mistake (400 with the field, 403 admin_account). */
 static int read_role(http_request *rq, json_t *body, const char *username, tg_user *u)
 {
 	tg_error e = {0};
 	if (store_user_fill(u, username, body_str(body, "role"), body_str(body, "unit"),
-			    body_str(body, "association"), body_str(body, "department"), &e))
+			    body_str(body, "association"), body_str(body, "department"), &e) ||
+	    (!admin_role(u->role) && store_user_check(rq_store(rq), u, &e)))
 		return reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, e.path, "%s", e.message),
 		       TG_EINVAL;
+	if (admin_role(u->role))
+		return admin_refused(rq, "role");
 	const char *display = body_str(body, "display_name");
 	if (display)
 		snprintf(u->display_name, sizeof u->display_name, "%s", display);
@@ -262,47 +302,118 @@ static int issue_totp(http_request *rq, const tg_user *u, strbuf *o)
 	return rc;
 }
 
-static bool needs_totp(http_request *rq, const tg_user *u, json_t *body)
+/* A one-time password made at approval: 4 groups of 4 letters and digits
+** (about 90 bits), with a capital, a small letter and a digit, passing
+** http_password_check. */
+static void temporary_password(const char *username, char out[20])
 {
-	return (role_bit(u->role) & R_ADMINS) || json_is_true(json_object_get(body, "totp")) ||
-	       store_setting_on(rq_store(rq), "require_totp");
+	static const char upper[] = "ABCDEFGHJKLMNPQRSTUVWXYZ", lower[] = "abcdefghijkmnpqrstuvwxyz",
+			  digit[] = "23456789";
+	static const char all[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+	tg_error e = {0};
+	do {
+		for (int i = 0, j = 0; i < 19; i++) {
+			if (i % 5 == 4) {
+				out[i] = '-';
+				continue;
+			}
+			const char *set = j == 0 ? upper : j == 1 ? lower : j == 2 ? digit : all;
+			size_t n = strlen(set);
+			out[i] = set[randombytes_uniform((uint32_t)n)];
+			j++;
+		}
+		out[19] = '\0';
+	} while (http_password_check(username, out, &e));
+}
+
+/* The role and scope asked for, as the request's detail (JSON). */
+static void request_detail(const tg_user *u, bool totp, char out[1024])
+{
+	strbuf b;
+	sb_init(&b);
+	sb_adds(&b, "{\"role\": ");
+	sb_add_json_str(&b, u->role);
+	sb_adds(&b, ", \"unit\": ");
+	sb_add_json_str(&b, u->unit[0] ? u->unit : NULL);
+	sb_adds(&b, ", \"association\": ");
+	sb_add_json_str(&b, u->association[0] ? u->association : NULL);
+	sb_adds(&b, ", \"department\": ");
+	sb_add_json_str(&b, u->department[0] ? u->department : NULL);
+	sb_adds(&b, ", \"display_name\": ");
+	sb_add_json_str(&b, u->display_name[0] ? u->display_name : NULL);
+	sb_addf(&b, ", \"totp\": %s}", totp ? "true" : "false");
+	snprintf(out, 1024, "%s", b.buf ? b.buf : "{}");
+	sb_release(&b);
+}
+
+static void request_json(http_request *rq, strbuf *o, const tg_account_request *r)
+{
+	char *j = store_request_json(r);
+	if (!j) {
+		sb_adds(o, "null");
+		return;
+	}
+	/* reopen it for what the caller may decide */
+	sb_adds(o, j);
+	o->len--;
+	bool mine = !strcmp(r->proposer, rq->user.username) ||
+		    !strcmp(r->proposer_role, rq->user.role);
+	sb_addf(o, ", \"expires_at\": %lld, \"can_approve\": %s}",
+		(long long)(r->created_at + REQUEST_TTL_SECONDS),
+		!mine && !strcmp(r->status, "pending") ? "true" : "false");
+	free(j);
+}
+
+/* Store a request for the other kind of administrator: 202 with it. */
+static int propose(http_request *rq, const char *kind, const char *username, const char *detail)
+{
+	tg_account_request r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.kind, sizeof r.kind, "%s", kind);
+	snprintf(r.username, sizeof r.username, "%s", username);
+	snprintf(r.detail, sizeof r.detail, "%s", detail);
+	r.created_at = (int64_t)time(NULL);
+	int rc = store_request_add(rq_store(rq), &r, &rq->err);
+	if (rc)
+		return rc;
+	rq->out.len = 0;
+	sb_adds(&rq->out, "{\"request\": ");
+	request_json(rq, &rq->out, &r);
+	sb_adds(&rq->out, ", \"message\": ");
+	sb_add_json_str(&rq->out, !strcmp(rq->user.role, "secadmin")
+					  ? "已提交申请，须由系统管理员审批后生效"
+					  : "已提交申请，须由安全管理员审批后生效");
+	sb_adds(&rq->out, "}\n");
+	return reply_json(rq, MHD_HTTP_ACCEPTED);
 }
 
 int api_user_create(http_request *rq)
 {
 	json_t *body = NULL;
-	tg_user u;
-	tg_error e = {0};
+	tg_user u, other;
 	int rc = TG_OK;
+	char detail[1024];
 	memset(&u, 0, sizeof u);
 	if (rq_json_body(rq, &body))
 		return TG_OK;
-	const char *name = body_str(body, "username"), *password = body_str(body, "password");
+	const char *name = body_str(body, "username");
 	if (read_role(rq, body, name ? name : "", &u))
 		goto out;
-	if (http_password_check(name, password, &e)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, "password", "%s", e.message);
+	rc = store_user_get(rq_store(rq), u.username, 0, &other, NULL);
+	if (rc == TG_OK) {
+		rc = reply_error(rq, MHD_HTTP_CONFLICT, "duplicate_user", "username",
+				 "用户名“%s”已存在", u.username);
 		goto out;
 	}
-	if ((rc = http_password_hash(password, u.password_hash, &rq->err)))
-		goto out;
-	rc = store_user_add(rq_store(rq), &u, &rq->err);
-	if (rc == TG_OK)
-		rc = store_user_get(rq_store(rq), u.username, 0, &u, &rq->err);
-	if (rc)
-		goto out;
-	user_json(&rq->out, &u);
-	rq->out.len--; /* reopen the object */
-	if (needs_totp(rq, &u, body) && (rc = issue_totp(rq, &u, &rq->out)))
-		goto out;
-	sb_adds(&rq->out, "}\n");
-	rc = reply_json(rq, MHD_HTTP_CREATED);
+	request_detail(&u, json_is_true(json_object_get(body, "totp")), detail);
+	rc = propose(rq, "create", u.username, detail);
 out:
 	json_decref(body);
 	return rc;
 }
 
-/* The account of {username}, not the caller's own: 404 / 403 set. */
+/* The account of {username}: a business account, not the caller's own
+** (404 / 403 set). */
 static int target_user(http_request *rq, tg_user *u)
 {
 	int rc = store_user_get(rq_store(rq), rq->params.value[0], 0, u, &rq->err);
@@ -313,8 +424,10 @@ static int target_user(http_request *rq, tg_user *u)
 		return rc;
 	if (u->id == rq->user.id)
 		return reply_error(rq, MHD_HTTP_FORBIDDEN, "own_account", NULL,
-				   "不能修改自己的账户（请由另一名安全管理员操作）"),
+				   "不能修改自己的账户"),
 		       TG_EINVAL;
+	if (admin_role(u->role))
+		return admin_refused(rq, "username");
 	return TG_OK;
 }
 
@@ -330,29 +443,46 @@ static int reply_user(http_request *rq, int64_t id)
 	return reply_json(rq, MHD_HTTP_OK);
 }
 
+static bool user_locked(const tg_user *u)
+{
+	return u->locked || u->locked_until > (int64_t)time(NULL);
+}
+
 int api_user_update(http_request *rq)
 {
 	json_t *body = NULL;
 	tg_user u;
 	int rc = TG_OK;
+	char detail[1024];
 	if (rq_json_body(rq, &body))
 		return TG_OK;
 	if ((rc = target_user(rq, &u))) {
 		rc = rq->responded ? TG_OK : rc;
 		goto out;
 	}
-	if (json_object_get(body, "role") && read_role(rq, body, NULL, &u))
-		goto out;
-	if (!json_object_get(body, "role") && body_str(body, "display_name"))
-		snprintf(u.display_name, sizeof u.display_name, "%s", body_str(body, "display_name"));
 	json_t *locked = json_object_get(body, "locked");
 	if (locked && !json_is_boolean(locked)) {
 		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_type", "locked",
 				 "locked 应为 true 或 false");
 		goto out;
 	}
-	if (locked)
-		u.locked = json_is_true(locked);
+	if (json_object_get(body, "role")) {
+		/* another role or scope: a request */
+		if (read_role(rq, body, NULL, &u))
+			goto out;
+		request_detail(&u, false, detail);
+		rc = propose(rq, "change", u.username, detail);
+		goto out;
+	}
+	if (locked && !json_is_true(locked) && user_locked(&u)) {
+		rc = propose(rq, "unlock", u.username, "{}");
+		goto out;
+	}
+	/* at once: a lock, the display name */
+	if (body_str(body, "display_name"))
+		snprintf(u.display_name, sizeof u.display_name, "%s", body_str(body, "display_name"));
+	if (locked && json_is_true(locked))
+		u.locked = true;
 	rc = store_user_update(rq_store(rq), &u, &rq->err);
 	if (rc == TG_OK)
 		rc = reply_user(rq, u.id);
@@ -363,30 +493,12 @@ out:
 
 int api_user_password(http_request *rq)
 {
-	json_t *body = NULL;
 	tg_user u;
-	tg_error e = {0};
-	int rc = TG_OK;
-	if (rq_json_body(rq, &body))
-		return TG_OK;
-	if ((rc = target_user(rq, &u))) {
-		rc = rq->responded ? TG_OK : rc;
-		goto out;
-	}
-	const char *password = body_str(body, "password");
-	if (http_password_check(u.username, password, &e)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, "password", "%s", e.message);
-		goto out;
-	}
-	if ((rc = http_password_hash(password, u.password_hash, &rq->err)))
-		goto out;
-	u.locked = false; /* a reset also lifts a lock */
-	rc = store_user_update(rq_store(rq), &u, &rq->err);
-	if (rc == TG_OK)
-		rc = reply_user(rq, u.id);
-out:
-	json_decref(body);
-	return rc;
+	int rc = target_user(rq, &u);
+	if (rc)
+		return rq->responded ? TG_OK : rc;
+	/* the new password is made at approval (the body is not read) */
+	return propose(rq, "reset", u.username, "{}");
 }
 
 int api_user_totp(http_request *rq)
@@ -401,6 +513,176 @@ int api_user_totp(http_request *rq)
 		return rc;
 	sb_adds(&rq->out, "}\n");
 	return reply_json(rq, MHD_HTTP_OK);
+}
+
+int api_requests_list(http_request *rq)
+{
+	tg_account_request *items = NULL;
+	size_t n = 0;
+	int rc = store_request_list(rq_store(rq), (int64_t)time(NULL) - REQUEST_TTL_SECONDS,
+				    &items, &n, &rq->err);
+	if (rc == TG_OK) {
+		sb_adds(&rq->out, "{\"items\": [");
+		for (size_t i = 0; i < n; i++) {
+			sb_adds(&rq->out, i ? ",\n  " : "\n  ");
+			request_json(rq, &rq->out, &items[i]);
+		}
+		sb_addf(&rq->out, "], \"total\": %zu}\n", n);
+		rc = reply_json(rq, MHD_HTTP_OK);
+	}
+	free(items);
+	return rc;
+}
+
+/* The pending, unexpired request {id} that the caller may decide: TG_OK,
+** or the response is set (404 no_request, 403 own_request). */
+static int decidable(http_request *rq, tg_account_request *out)
+{
+	char *end = NULL;
+	const char *text = rq->params.value[0];
+	long long id = strtoll(text, &end, 10);
+	tg_account_request *items = NULL;
+	size_t n = 0;
+	int rc = TG_ENOTFOUND;
+	if (end && !*end && id > 0 &&
+	    (rc = store_request_list(rq_store(rq), (int64_t)time(NULL) - REQUEST_TTL_SECONDS,
+				     &items, &n, &rq->err)) == TG_OK) {
+		rc = TG_ENOTFOUND;
+		for (size_t i = 0; i < n; i++)
+			if (items[i].id == id) {
+				*out = items[i];
+				rc = TG_OK;
+			}
+	}
+	free(items);
+	if (rc == TG_ENOTFOUND)
+		return reply_error(rq, MHD_HTTP_NOT_FOUND, "no_request", "id",
+				   "没有这项待审批的申请（可能已处理或已过期）"),
+		       TG_EINVAL;
+	if (rc)
+		return rc;
+	if (!strcmp(out->proposer, rq->user.username) ||
+	    !strcmp(out->proposer_role, rq->user.role))
+		return reply_error(rq, MHD_HTTP_FORBIDDEN, "own_request", "id",
+				   "不能审批自己或同类管理员提出的申请：须由另一类管理员（%s）审批",
+				   !strcmp(out->proposer_role, "secadmin") ? "系统管理员"
+									  : "安全管理员"),
+		       TG_EINVAL;
+	return TG_OK;
+}
+
+int api_request_reject(http_request *rq)
+{
+	tg_account_request r;
+	int rc = decidable(rq, &r);
+	if (rc)
+		return rq->responded ? TG_OK : rc;
+	int64_t now = (int64_t)time(NULL);
+	if ((rc = store_request_decide(rq_store(rq), r.id, "pending", "rejected", now,
+				       now - REQUEST_TTL_SECONDS, &rq->err)))
+		return rc == TG_ENOTFOUND ? reply_error(rq, MHD_HTTP_NOT_FOUND, rq->err.code, "id",
+							"%s", rq->err.message)
+					  : rc;
+	snprintf(r.status, sizeof r.status, "rejected");
+	snprintf(r.decided_by, sizeof r.decided_by, "%s", rq->user.username);
+	r.decided_at = now;
+	sb_adds(&rq->out, "{\"request\": ");
+	request_json(rq, &rq->out, &r);
+	sb_adds(&rq->out, "}\n");
+	return reply_json(rq, MHD_HTTP_OK);
+}
+
+/* Carry out an approved request; the answer's fields after "request". */
+static int carry_out(http_request *rq, const tg_account_request *r, tg_error *e)
+{
+	tg_store *s = rq_store(rq);
+	json_error_t jerr;
+	json_t *d = json_loads(r->detail, 0, &jerr);
+	tg_user u;
+	char password[20] = "";
+	int rc = TG_OK;
+	memset(&u, 0, sizeof u);
+	if (!strcmp(r->kind, "create")) {
+		rc = store_user_fill(&u, r->username, body_str(d, "role"), body_str(d, "unit"),
+				     body_str(d, "association"), body_str(d, "department"), e);
+		snprintf(u.display_name, sizeof u.display_name, "%s",
+			 body_str(d, "display_name") ? body_str(d, "display_name") : "");
+	} else {
+		rc = store_user_get(s, r->username, 0, &u, e);
+		if (rc == TG_OK && admin_role(u.role))
+			rc = tg_error_set(e, TG_EINVAL, "admin_account", "username",
+					  "该账户现为管理员账户，只能在服务器上管理");
+		if (rc == TG_OK && !strcmp(r->kind, "change")) {
+			rc = store_user_fill(&u, NULL, body_str(d, "role"), body_str(d, "unit"),
+					     body_str(d, "association"), body_str(d, "department"),
+					     e);
+			if (body_str(d, "display_name"))
+				snprintf(u.display_name, sizeof u.display_name, "%s",
+					 body_str(d, "display_name"));
+		}
+	}
+	if (rc == TG_OK && admin_role(u.role))
+		rc = tg_error_set(e, TG_EINVAL, "admin_account", "role",
+				  "管理员角色只能在服务器上授予");
+	if (rc == TG_OK && (!strcmp(r->kind, "create") || !strcmp(r->kind, "reset"))) {
+		temporary_password(u.username, password);
+		rc = http_password_hash(password, u.password_hash, e);
+	}
+	if (rc == TG_OK && password[0])
+		u.must_change = true; /* changed at the next login (auth.c) */
+	if (rc == TG_OK && strcmp(r->kind, "change"))
+		u.locked = false; /* a reset also lifts a lock */
+	if (rc == TG_OK)
+		rc = !strcmp(r->kind, "create") ? store_user_add(s, &u, e) : store_user_update(s, &u, e);
+	if (rc == TG_OK)
+		rc = store_user_get(s, u.username, 0, &u, e);
+	if (rc == TG_OK) {
+		sb_adds(&rq->out, ", \"user\": ");
+		user_json(&rq->out, &u);
+		if (password[0]) {
+			sb_adds(&rq->out, ", \"temporary_password\": ");
+			sb_add_json_str(&rq->out, password);
+		}
+		if (!strcmp(r->kind, "create") &&
+		    (json_is_true(json_object_get(d, "totp")) || store_setting_on(s, "require_totp")))
+			rc = issue_totp(rq, &u, &rq->out);
+	}
+	sodium_memzero(password, sizeof password);
+	json_decref(d);
+	return rc;
+}
+
+int api_request_approve(http_request *rq)
+{
+	tg_account_request r;
+	tg_error e = {0};
+	int rc = decidable(rq, &r);
+	if (rc)
+		return rq->responded ? TG_OK : rc;
+	int64_t now = (int64_t)time(NULL);
+	/* claimed first: of two approvals at once, one carries it out */
+	if ((rc = store_request_decide(rq_store(rq), r.id, "pending", "approved", now,
+				       now - REQUEST_TTL_SECONDS, &rq->err)))
+		return rc == TG_ENOTFOUND ? reply_error(rq, MHD_HTTP_NOT_FOUND, rq->err.code, "id",
+							"%s", rq->err.message)
+					  : rc;
+	snprintf(r.status, sizeof r.status, "approved");
+	snprintf(r.decided_by, sizeof r.decided_by, "%s", rq->user.username);
+	r.decided_at = now;
+	sb_adds(&rq->out, "{\"request\": ");
+	request_json(rq, &rq->out, &r);
+	rc = carry_out(rq, &r, &e);
+	if (rc == TG_OK) {
+		sb_adds(&rq->out, "}\n");
+		return reply_json(rq, MHD_HTTP_OK);
+	}
+	/* the change could not be made (the name taken, the unit gone ...) */
+	store_request_decide(rq_store(rq), r.id, "approved", "failed", now, 0, NULL);
+	rq->out.len = 0;
+	if (rc == TG_EINVAL || rc == TG_ECONFLICT || rc == TG_ENOTFOUND)
+		return reply_error(rq, rc == TG_ECONFLICT ? MHD_HTTP_CONFLICT : MHD_HTTP_BAD_REQUEST,
+				   e.code, e.path, "申请无法执行：%s", e.message);
+	return tg_error_set(&rq->err, rc, e.code, e.path, "%s", e.message);
 }
 
 /* ---- settings (sysadmin) ---- */

@@ -16,6 +16,17 @@
 ** Every login, failure, lock-out and logout goes to the audit log (the store
 ** appends it for the actor set here).
 **
+** Issue 14: a password made at an approval (a new account, a reset) is
+** temporary (must_change): the login with it answers 403
+** password_change_required until the body also carries "new_password",
+** which must pass the password rules; it is set, and the login goes on.
+** A name no account has answers the same 423 as an account after
+** LOGIN_MAX_FAILURES failures (its failures are counted by name beside the
+** per-IP counts), and an administrator is delayed (1, 2, 4 ... at most
+** LOGIN_ADMIN_DELAY_MAX seconds) instead of locked: a 15-minute lock would
+** let anyone keep the administrators out.  Passwords are also judged by
+** zxcvbn-c (common words, keyboard walks, dates ...).
+**
 ** Asking for the password again (auth_password_again: the reveal of a full
 ** ID number) is a login as far as guessing goes: a wrong password there
 ** counts towards the account's lock-out and the address's limit exactly as
@@ -32,16 +43,21 @@
 ** which is the TCP peer unless that is a trusted proxy.
 */
 #include <ctype.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include <zxcvbn.h>
+
 #include "http_impl.h"
 #include "totp.h"
 
 /* ---- passwords ---- */
+
+#define PASSWORD_MIN_BITS 33.0
 
 static size_t utf8_len(const char *s)
 {
@@ -61,6 +77,49 @@ static bool contains_ci(const char *hay, const char *needle)
 		if (!strncasecmp(hay, needle, n))
 			return true;
 	return false;
+}
+
+/* Why zxcvbn rated a password weak, in Chinese: the kind of its longest
+** part that is not random (a common word, a keyboard walk ...). */
+static const char *weak_reason(const ZxcMatch_t *m)
+{
+	int type = BRUTE_MATCH, len = 0;
+	for (; m; m = m->Next) {
+		int t = (int)m->Type & ~MULTIPLE_MATCH;
+		if (t != BRUTE_MATCH && t != NON_MATCH && m->Length > len) {
+			type = t;
+			len = m->Length;
+		}
+	}
+	switch (type) {
+	case DICTIONARY_MATCH:
+	case DICT_LEET_MATCH: return "主要由常见单词或常用密码构成（字母换成数字或符号也能被猜到）";
+	case USER_MATCH:
+	case USER_LEET_MATCH: return "含有用户名";
+	case REPEATS_MATCH: return "含有重复的字符或片段";
+	case SEQUENCE_MATCH: return "含有连续的字母或数字（如 abc、123）";
+	case SPATIAL_MATCH: return "含有键盘上相邻的按键（如 qwerty、asdf）";
+	case DATE_MATCH:
+	case YEAR_MATCH: return "主要由日期或年份构成";
+	default: return "太短，随机性不足";
+	}
+}
+
+/* The strength of a password as zxcvbn (Debian's zxcvbn-c) estimates it:
+** refused under PASSWORD_MIN_BITS (log2 of the guesses an attacker needs;
+** 33 bits is zxcvbn's best score, 10^10 guesses), with the reason. */
+static int password_guessable(const char *username, const char *password, tg_error *err)
+{
+	const char *dict[] = {username && *username ? username : NULL, "tuogou", "luoyang", NULL};
+	ZxcMatch_t *info = NULL;
+	double bits = ZxcvbnMatch(password, dict[0] ? dict : dict + 1, &info);
+	int rc = TG_OK;
+	if (bits < PASSWORD_MIN_BITS)
+		rc = tg_error_set(err, TG_EINVAL, "weak_password", "password",
+				  "密码太容易被猜中：%s，请改用更长、更随机的密码（可用几个不相关的词加数字和符号）",
+				  weak_reason(info));
+	ZxcvbnFreeInfo(info);
+	return rc;
 }
 
 int http_password_check(const char *username, const char *password, tg_error *err)
@@ -90,7 +149,7 @@ int http_password_check(const char *username, const char *password, tg_error *er
 	if (username && contains_ci(password, username))
 		return tg_error_set(err, TG_EINVAL, "weak_password", "password",
 				    "密码不能包含用户名");
-	return TG_OK;
+	return password_guessable(username, password, err);
 }
 
 static int sodium_ready(tg_error *err)
@@ -314,32 +373,78 @@ static bool account_locked(const tg_user *u)
 }
 
 /* 423 for a locked account: by the security administrator, or for a while
-** after LOGIN_MAX_FAILURES failures in a row. */
+** after LOGIN_MAX_FAILURES failures in a row.  The text of the second is
+** the same for every account and for a name no account has (name_locked),
+** so that a 423 tells nothing of which names exist.  An administrator is
+** never locked for long (anyone could keep him out): he waits a delay that
+** doubles with each failure past LOGIN_MAX_FAILURES - 1, at most
+** LOGIN_ADMIN_DELAY_MAX seconds (admin_delay). */
 static int reply_locked(http_request *rq, const tg_user *u)
 {
-	if (u->locked)
+	if (u && u->locked)
 		return reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
 				   "账户已被安全管理员锁定，请联系安全管理员");
+	if (u && (role_bit(u->role) & R_ADMINS))
+		return reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
+				   "登录失败次数过多，请 %lld 秒后再试",
+				   (long long)(u->locked_until - now_seconds()));
 	return reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
-			   "连续登录失败 %d 次，账户已锁定，请 %lld 分钟后再试", LOGIN_MAX_FAILURES,
-			   (long long)((u->locked_until - now_seconds()) / 60 + 1));
+			   "连续登录失败 %d 次，账户已锁定，请 %d 分钟后再试", LOGIN_MAX_FAILURES,
+			   LOGIN_LOCK_SECONDS / 60);
 }
 
-/* A wrong password or code: counted per IP and, for a known account, per
-** account (which audits it as login_failed and may lock the account).
-** TG_OK, or the per-IP count could not be written. */
+/* The seconds an administrator waits after his failures-th failure in a
+** row: none for the first LOGIN_MAX_FAILURES - 1, then 1, 2, 4 ... up to
+** LOGIN_ADMIN_DELAY_MAX. */
+static int64_t admin_delay(int64_t failures)
+{
+	if (failures < LOGIN_MAX_FAILURES)
+		return 0;
+	int64_t n = failures - LOGIN_MAX_FAILURES;
+	return n >= 16 || (INT64_C(1) << n) > LOGIN_ADMIN_DELAY_MAX ? LOGIN_ADMIN_DELAY_MAX
+								       : INT64_C(1) << n;
+}
+
+/* The counter of failed logins of a name no account has, kept with the
+** per-IP counts under the key "user:NAME" (no address starts so). */
+static int name_failures(http_request *rq, const char *name, bool add, int64_t *failures)
+{
+	char key[80];
+	*failures = 0;
+	snprintf(key, sizeof key, "user:%.64s", name);
+	return store_login_ip_failure(rq_store(rq), key, now_seconds(), LOGIN_LOCK_SECONDS, add,
+				      failures, NULL);
+}
+
+/* Whether a name no account has answers 423, as an account would after as
+** many failures. */
+static bool name_locked(http_request *rq, const char *name)
+{
+	int64_t n = 0;
+	return name_failures(rq, name, false, &n) == TG_OK && n >= LOGIN_MAX_FAILURES;
+}
+
+/* A wrong password or code: counted per IP and per account (which audits
+** it as login_failed and may lock the account, or delay an administrator),
+** or per name when no account has it.  TG_OK, or the per-IP count could
+** not be written. */
 static int count_failure(http_request *rq, const tg_user *u, bool known, const char *name)
 {
 	tg_store *s = rq_store(rq);
 	bool over;
 	int counted = ip_limited(rq, true, &over);
-	if (known && s) {
+	if (known && s && (role_bit(u->role) & R_ADMINS)) {
+		store_user_login_result(s, u->id, false, now_seconds(), 0,
+					admin_delay(u->failed_count + 1), NULL);
+	} else if (known && s) {
 		store_user_login_result(s, u->id, false, now_seconds(), LOGIN_MAX_FAILURES,
 					LOGIN_LOCK_SECONDS, NULL);
 	} else if (s) {
 		char object[96];
+		int64_t n;
 		snprintf(object, sizeof object, "users/%.64s", name);
 		store_audit_add(s, "login_failed", object, "failed", NULL, NULL, NULL);
+		name_failures(rq, name, true, &n);
 	}
 	return counted;
 }
@@ -467,6 +572,15 @@ int api_session_create(http_request *rq)
 		goto out;
 	}
 	rc = store_user_get(s, name, 0, &u, &e);
+	if (rc == TG_ENOTFOUND && name_locked(rq, name)) {
+		char object[96];
+		snprintf(object, sizeof object, "users/%.64s", name);
+		store_set_actor(s, name, "-", rq->ip);
+		store_audit_add(s, "login_failed", object, "denied", NULL,
+				"{\"reason\": \"locked\"}", NULL);
+		rc = reply_locked(rq, NULL);
+		goto out;
+	}
 	if (rc == TG_ENOTFOUND) {
 		/* Spend the same time as for a real account. */
 		pthread_once(&dummy_once, make_dummy_hash);
@@ -493,10 +607,33 @@ int api_session_create(http_request *rq)
 		rc = login_failed(rq, &u, true, name, "bad_credentials", NULL, "用户名或密码错误");
 		goto out;
 	}
+	/* A temporary password (made at an approval) is changed before any
+	** session: asked for before the code, so that no code is spent. */
+	const char *new_password = json_string_value(json_object_get(body, "new_password"));
+	if (u.must_change && (!new_password || !*new_password)) {
+		rc = reply_error(rq, MHD_HTTP_FORBIDDEN, "password_change_required", "new_password",
+				 "该账户的密码是临时密码：请设置新密码后登录");
+		goto out;
+	}
+	if (u.must_change && !strcmp(new_password, password)) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "same_password", "new_password",
+				 "新密码不能与临时密码相同");
+		goto out;
+	}
+	if (u.must_change && http_password_check(u.username, new_password, &e)) {
+		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, "new_password", "%s", e.message);
+		goto out;
+	}
 	if (needs_totp(s, &u) &&
 	    check_totp(rq, s, &u, json_string_value(json_object_get(body, "totp")))) {
 		rc = TG_OK; /* the response is set */
 		goto out;
+	}
+	if (u.must_change) {
+		u.must_change = false;
+		if ((rc = http_password_hash(new_password, u.password_hash, &rq->err)) ||
+		    (rc = store_user_update(s, &u, &rq->err)))
+			goto out;
 	}
 	store_user_login_result(s, u.id, true, now_seconds(), LOGIN_MAX_FAILURES,
 				LOGIN_LOCK_SECONDS, NULL);

@@ -59,6 +59,8 @@
 #define SESSION_ABSOLUTE_SECONDS (12 * 3600)
 #define LOGIN_MAX_FAILURES 5
 #define LOGIN_LOCK_SECONDS (15 * 60)
+#define REQUEST_TTL_SECONDS (72 * 3600) /* a request for approval expires */
+#define LOGIN_ADMIN_DELAY_MAX 60 /* seconds: an administrator is delayed, never locked */
 #define LOGIN_IP_MAX_FAILURES 20
 #define LOGIN_IP_WINDOW_SECONDS (10 * 60)
 #define CACHE_MAX_DATES 8
@@ -363,6 +365,9 @@ int api_user_create(http_request *rq);
 int api_user_update(http_request *rq);
 int api_user_password(http_request *rq);
 int api_user_totp(http_request *rq);
+int api_requests_list(http_request *rq);
+int api_request_approve(http_request *rq);
+int api_request_reject(http_request *rq);
 int api_settings_get(http_request *rq);
 int api_settings_put(http_request *rq);
 /* The public page, downloads, reports and reminders (api_public.c,

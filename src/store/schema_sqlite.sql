@@ -439,6 +439,33 @@ ALTER TABLE persons RENAME COLUMN "birth" TO "birth_clear";
 ALTER TABLE persons ADD COLUMN "birth" TEXT CHECK ("birth" GLOB 'v1:*');
 
 -- migration: 7
+-- 三员分立 (issue 14): a business account is created, given another role or
+-- scope, reset or unlocked through the API only as a request of one
+-- administrator that an administrator of the other kind approves
+-- (src/http/api_security.c).  created_at and decided_at are Unix seconds;
+-- a request left pending expires (REQUEST_TTL_SECONDS) and is then never
+-- carried out.  detail: the new role and scope as JSON, never a password.
+CREATE TABLE account_requests (
+  "id" INTEGER PRIMARY KEY,
+  "kind" TEXT NOT NULL CHECK ("kind" IN ('create', 'change', 'reset', 'unlock')),
+  "username" TEXT NOT NULL,
+  "detail" TEXT NOT NULL,
+  "proposer" TEXT NOT NULL,
+  "proposer_role" TEXT NOT NULL,
+  "created_at" INTEGER NOT NULL,
+  "status" TEXT NOT NULL DEFAULT 'pending'
+    CHECK ("status" IN ('pending', 'approved', 'rejected', 'failed')),
+  "decided_by" TEXT,
+  "decided_at" INTEGER
+) STRICT;
+CREATE INDEX account_requests_pending ON account_requests("created_at")
+  WHERE "status" = 'pending';
+
+-- A password made at an approval (a new account, a reset) is temporary: the
+-- account changes it at its next login before any session is opened.
+ALTER TABLE users ADD COLUMN "must_change_password" INTEGER NOT NULL DEFAULT 0;
+
+-- migration: 8
 -- The audit chain becomes a keyed MAC (issue 14): each record names its
 -- algorithm.  Records written before are plain SHA-256 ("sha256") and still
 -- verify; the store appends the first keyed record ("hmac-sm3", or

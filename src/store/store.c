@@ -304,6 +304,28 @@ bool store_setting_on(tg_store *s, const char *key)
 	return store_setting_get(s, key, v, sizeof v, NULL) == TG_OK && !strcmp(v, "1");
 }
 
+int store_request_add(tg_store *s, tg_account_request *r, tg_error *err)
+{
+	NEED(s, request_add, err);
+	return s->ops->request_add(s, r, err);
+}
+
+int store_request_list(tg_store *s, int64_t since, tg_account_request **items, size_t *n,
+		       tg_error *err)
+{
+	*items = NULL;
+	*n = 0;
+	NEED(s, request_list, err);
+	return s->ops->request_list(s, since, items, n, err);
+}
+
+int store_request_decide(tg_store *s, int64_t id, const char *from, const char *to, int64_t now,
+			 int64_t since, tg_error *err)
+{
+	NEED(s, request_decide, err);
+	return s->ops->request_decide(s, id, from, to, now, since, err);
+}
+
 int store_user_update(tg_store *s, const tg_user *u, tg_error *err)
 {
 	NEED(s, user_update, err);

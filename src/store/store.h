@@ -71,6 +71,7 @@ typedef struct tg_user {
 	char created_at[24];
 	bool locked;            /* locked by the security administrator */
 	int64_t totp_last_step; /* the last TOTP step accepted */
+	bool must_change;       /* a temporary password: changed at the next login */
 } tg_user;
 
 /* Who is acting: recorded in the audit log with every write.  store_open
@@ -88,6 +89,23 @@ typedef struct tg_audit_filter {
 	const char *user, *event, *from, *to;
 } tg_audit_filter;
 typedef void (*tg_audit_fn)(void *ctx, const tg_audit_record *r);
+
+/* A request to create or change a business account (三员分立, issue 14):
+** made by one administrator, carried out only when an administrator of the
+** other kind approves it.  kind: "create", "change" (role and scope),
+** "reset" (password), "unlock"; detail: the new role and scope as JSON
+** ({"role": ..., "unit": ..., "association": ..., "department": ...,
+** "display_name": ..., "totp": true}), "{}" for reset and unlock.  status:
+** "pending", "approved", "rejected", "failed" (approved, but the change
+** could not be made). */
+typedef struct tg_account_request {
+	int64_t id;
+	char kind[16], username[65], detail[1024];
+	char proposer[65], proposer_role[TG_ROLE_MAX];
+	int64_t created_at; /* Unix seconds */
+	char status[16], decided_by[65];
+	int64_t decided_at;
+} tg_account_request;
 
 typedef struct tg_session {
 	int64_t user_id;
@@ -176,6 +194,13 @@ typedef struct tg_store_ops {
 	/* Several servers on one database (issue 7). */
 	int (*login_ip_failure)(tg_store *s, const char *ip, int64_t now, int64_t window,
 				bool add, int64_t *failures, tg_error *err);
+
+	/* Requests for a second administrator's approval (issue 14). */
+	int (*request_add)(tg_store *s, tg_account_request *r, tg_error *err);
+	int (*request_list)(tg_store *s, int64_t since, tg_account_request **items, size_t *n,
+			    tg_error *err);
+	int (*request_decide)(tg_store *s, int64_t id, const char *from, const char *to,
+			      int64_t now, int64_t since, tg_error *err);
 
 	/* One snapshot for the reads of a request (optional: a backend
 	** without them reads each statement on its own). */
@@ -266,9 +291,29 @@ int store_user_get(tg_store *s, const char *username, int64_t id, tg_user *u, tg
 int store_user_list(tg_store *s, tg_user **users, size_t *n, tg_error *err);
 /* After a password check: ok resets the failure count; a failure counts,
 ** and the max_failures-th consecutive one locks the account until now +
-** lock_seconds. */
+** lock_seconds.  max_failures 0 (the administrators' growing delay, issue
+** 14): the count only grows, and the account waits until now +
+** lock_seconds when lock_seconds > 0 (the caller's delay for the count). */
 int store_user_login_result(tg_store *s, int64_t id, bool ok, int64_t now, int max_failures,
 			    int64_t lock_seconds, tg_error *err);
+
+/* Requests for a second administrator's approval (issue 14).
+** request_add stores r (kind, username, detail; the proposer is the actor,
+** created_at r's) as pending, sets r->id and audits "user_request" with
+** the request as after.  request_list: the pending requests made at or
+** after since, oldest first (malloc'd).  request_decide moves request id
+** from status from to status to (decided by the actor at now) when it is in
+** from and was made at or after since, and audits it ("user_approve",
+** "user_reject", "user_request_failed") with before and after; TG_ENOTFOUND
+** when no such request is waiting (decided already, expired, or none). */
+int store_request_add(tg_store *s, tg_account_request *r, tg_error *err);
+int store_request_list(tg_store *s, int64_t since, tg_account_request **items, size_t *n,
+		       tg_error *err);
+int store_request_decide(tg_store *s, int64_t id, const char *from, const char *to, int64_t now,
+			 int64_t since, tg_error *err);
+/* A request as JSON, for the audit log and the API (malloc'd, NULL when
+** out of memory). */
+char *store_request_json(const tg_account_request *r);
 
 /* Failed logins per client address, shared by every server on the
 ** database.  A window opens at an address's first failure and lasts window

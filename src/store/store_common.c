@@ -424,4 +424,50 @@ int store_number_same(const tg_secret_key *key, const char *id, const char *seal
 	sodium_memzero(plain, strlen(plain));
 	free(plain);
 	return TG_OK;
+
+/* ---- requests for a second administrator's approval (issue 14) ----
+** The statements are the same text for both backends: SQLite numbers
+** "$1".."$n" in the order they first appear, as PostgreSQL does. */
+
+const char store_sql_request_add[] =
+	"INSERT INTO account_requests (\"kind\", \"username\", \"detail\", \"proposer\", "
+	"\"proposer_role\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6) RETURNING \"id\"";
+const char store_sql_request_list[] =
+	"SELECT \"id\", \"kind\", \"username\", \"detail\", \"proposer\", \"proposer_role\", "
+	"\"created_at\", \"status\", \"decided_by\", \"decided_at\" FROM account_requests "
+	"WHERE \"status\" = 'pending' AND \"created_at\" >= $1 ORDER BY \"id\"";
+const char store_sql_request_decide[] =
+	"UPDATE account_requests SET \"status\" = $1, \"decided_by\" = $2, \"decided_at\" = $3 "
+	"WHERE \"id\" = $4 AND \"status\" = $5 AND \"created_at\" >= $6";
+
+char *store_request_json(const tg_account_request *r)
+{
+	strbuf sb;
+	sb_init(&sb);
+	sb_addf(&sb, "{\"id\": %lld, \"kind\": ", (long long)r->id);
+	sb_add_json_str(&sb, r->kind);
+	sb_adds(&sb, ", \"username\": ");
+	sb_add_json_str(&sb, r->username);
+	/* detail is JSON written by api_security.c */
+	sb_adds(&sb, ", \"detail\": ");
+	sb_adds(&sb, r->detail[0] ? r->detail : "{}");
+	sb_adds(&sb, ", \"proposer\": ");
+	sb_add_json_str(&sb, r->proposer);
+	sb_adds(&sb, ", \"proposer_role\": ");
+	sb_add_json_str(&sb, r->proposer_role);
+	sb_addf(&sb, ", \"created_at\": %lld, \"status\": ", (long long)r->created_at);
+	sb_add_json_str(&sb, r->status);
+	sb_adds(&sb, ", \"decided_by\": ");
+	sb_add_json_str(&sb, r->decided_by[0] ? r->decided_by : NULL);
+	sb_addf(&sb, ", \"decided_at\": %lld}", (long long)r->decided_at);
+	return sb_detach(&sb, NULL);
+}
+
+const char *store_request_event(const char *to)
+{
+	if (!strcmp(to, "approved"))
+		return "user_approve";
+	if (!strcmp(to, "rejected"))
+		return "user_reject";
+	return "user_request_failed";
 }

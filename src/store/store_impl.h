@@ -93,4 +93,11 @@ void store_audit_purgeable_before(const tg_store *s, char out[24]);
 ** one that is not a date. */
 int store_audit_bounds(const tg_audit_filter *f, char from[24], char to[24], tg_error *err);
 
+/* Requests for a second administrator's approval (issue 14): the SQL of
+** both backends, and the audit event of a decision ("approved" ->
+** "user_approve" ...). */
+extern const char store_sql_request_add[], store_sql_request_list[],
+	store_sql_request_decide[];
+const char *store_request_event(const char *to);
+
 #endif

@@ -382,8 +382,8 @@ static int migrate_one(pg_store *s, int version, const char *sql, tg_error *err)
 			rc = seal_plain_ids(s, err);
 		if (rc == TG_OK && version == 6)
 			rc = seal_clear_births(s, err);
-		/* Migration 7 starts the keyed audit chain in its transaction. */
-		if (rc == TG_OK && version == 7)
+		/* Migration 8 starts the keyed audit chain in its transaction. */
+		if (rc == TG_OK && version == 8)
 			rc = audit_start_keyed(s, err);
 		if (rc == TG_OK)
 			rc = exec(s, "INSERT INTO schema_migrations (\"version\") VALUES ($1)", &p,
@@ -1123,7 +1123,7 @@ static int audit_start_keyed(pg_store *s, tg_error *err)
 
 /* The audit key file: loaded when it exists; made (0600) when missing and
 ** the chain has no keyed record yet (a new database, or one from before
-** migration 7); missing with keyed records: no key, audited writes are
+** migration 8); missing with keyed records: no key, audited writes are
 ** refused and verify says it cannot check. */
 static int load_audit_key(pg_store *s, tg_error *err)
 {
@@ -1939,7 +1939,8 @@ static int pg_generation(tg_store *base, int64_t *gen, tg_error *err)
 #define USER_COLUMNS                                                                       \
 	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
 	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
-	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\""
+	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
+	"\"must_change_password\""
 #define EVIDENCE_COLUMNS                                                                   \
 	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
 	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
@@ -1971,6 +1972,7 @@ static void read_user(const PGresult *res, int row, tg_user *u)
 	copy_col(u->created_at, sizeof u->created_at, res, row, 11);
 	u->locked = PQgetvalue(res, row, 12)[0] == 't';
 	u->totp_last_step = col_int(res, row, 13);
+	u->must_change = PQgetvalue(res, row, 14)[0] == 't';
 }
 
 static int pg_user_add(tg_store *base, const tg_user *u, tg_error *err)
@@ -1984,13 +1986,14 @@ static int pg_user_add(tg_store *base, const tg_user *u, tg_error *err)
 	p_text_or_null(&p, u->association);
 	p_text_or_null(&p, u->department);
 	p_text(&p, u->password_hash);
+	p_text(&p, u->must_change ? "t" : "f");
 	int rc = tx_begin(s, err);
 	if (rc)
 		return rc;
 	rc = exec(s,
 		  "INSERT INTO users (\"username\", \"display_name\", \"role\", \"unit\", "
-		  "\"association\", \"department\", \"password_hash\") "
-		  "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		  "\"association\", \"department\", \"password_hash\", \"must_change_password\") "
+		  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean)",
 		  &p, err, "users");
 	if (rc == TG_OK) {
 		char object[96], *after = store_user_json(u);
@@ -2067,6 +2070,15 @@ static int pg_user_login_result(tg_store *base, int64_t id, bool ok, int64_t now
 			  "UPDATE users SET \"failed_count\" = 0, \"locked_until\" = 0 "
 			  "WHERE \"id\" = $1",
 			  &p, err, "users");
+	} else if (max_failures <= 0) {
+		/* the administrators' growing delay: the count is never reset here */
+		p_int(&p, now);
+		p_int(&p, lock_seconds);
+		rc = exec(s,
+			  "UPDATE users SET \"failed_count\" = \"failed_count\" + 1, "
+			  "\"locked_until\" = CASE WHEN $3::bigint > 0 THEN $2::bigint + $3::bigint "
+			  "ELSE \"locked_until\" END WHERE \"id\" = $1",
+			  &p, err, "users");
 	} else {
 		p_int(&p, max_failures);
 		p_int(&p, now);
@@ -2088,7 +2100,7 @@ static int pg_user_login_result(tg_store *base, int64_t id, bool ok, int64_t now
 		snprintf(object, sizeof object, "users/%s", u.username);
 		rc = audit_append(s, ok ? "login" : "login_failed", object, ok ? "ok" : "failed",
 				  NULL, NULL, err);
-		if (rc == TG_OK && !ok && u.locked_until == now + lock_seconds)
+		if (rc == TG_OK && !ok && lock_seconds > 0 && u.locked_until == now + lock_seconds)
 			rc = audit_append(s, "lockout", object, "ok", NULL, NULL, err);
 	}
 	return tx_end(s, rc, err);
@@ -2726,12 +2738,14 @@ static int pg_user_update(tg_store *base, const tg_user *u, tg_error *err)
 	p_text_or_null(&p, u->department);
 	p_text(&p, u->password_hash);
 	p_text(&p, u->locked ? "t" : "f");
+	p_text(&p, u->must_change ? "t" : "f");
 	rc = exec(s,
 		  "UPDATE users SET \"display_name\" = $2, \"role\" = $3, \"unit\" = $4, "
 		  "\"association\" = $5, \"department\" = $6, \"password_hash\" = $7, "
 		  "\"locked\" = $8::boolean, \"locked_until\" = CASE WHEN $8::boolean "
 		  "THEN \"locked_until\" ELSE 0 END, \"failed_count\" = CASE WHEN $8::boolean "
-		  "THEN \"failed_count\" ELSE 0 END WHERE \"id\" = $1",
+		  "THEN \"failed_count\" ELSE 0 END, \"must_change_password\" = $9::boolean "
+		  "WHERE \"id\" = $1",
 		  &p, err, "users");
 	if (rc) {
 		if (!strcmp(s->sqlstate, "23503") || !strcmp(s->sqlstate, "23514"))
@@ -3001,6 +3015,115 @@ static void pg_close(tg_store *base)
 	free(s);
 }
 
+/* ---- requests for a second administrator's approval (issue 14) ---- */
+
+static int pg_request_add(tg_store *base, tg_account_request *r, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	snprintf(r->proposer, sizeof r->proposer, "%s", base->actor.user);
+	snprintf(r->proposer_role, sizeof r->proposer_role, "%s", base->actor.role);
+	snprintf(r->status, sizeof r->status, "pending");
+	params p = {.n = 0};
+	p_text(&p, r->kind);
+	p_text(&p, r->username);
+	p_text(&p, r->detail);
+	p_text(&p, r->proposer);
+	p_text(&p, r->proposer_role);
+	p_int(&p, r->created_at);
+	PGresult *res = run(s, store_sql_request_add, &p, err, "account_requests");
+	if (!res)
+		rc = TG_EIO;
+	else {
+		r->id = col_int(res, 0, 0);
+		PQclear(res);
+		char object[96], *after = store_request_json(r);
+		snprintf(object, sizeof object, "users/%s", r->username);
+		rc = after ? audit_append(s, "user_request", object, "ok", NULL, after, err)
+			   : TG_ENOMEM;
+		free(after);
+	}
+	return tx_end(s, rc, err);
+}
+
+static const char *text_or_empty(const PGresult *res, int row, int i)
+{
+	const char *v = col_text(res, row, i);
+	return v ? v : "";
+}
+
+static int pg_request_list(tg_store *base, int64_t since, tg_account_request **items,
+			   size_t *n, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	params p = {.n = 0};
+	p_int(&p, since);
+	PGresult *res = run(s, store_sql_request_list, &p, err, "account_requests");
+	if (!res)
+		return TG_EIO;
+	int rows = PQntuples(res);
+	if (rows && !(*items = calloc((size_t)rows, sizeof **items))) {
+		PQclear(res);
+		return TG_ENOMEM;
+	}
+	for (int i = 0; i < rows; i++) {
+		tg_account_request *r = &(*items)[i];
+		r->id = col_int(res, i, 0);
+		snprintf(r->kind, sizeof r->kind, "%s", text_or_empty(res, i, 1));
+		snprintf(r->username, sizeof r->username, "%s", text_or_empty(res, i, 2));
+		snprintf(r->detail, sizeof r->detail, "%s", text_or_empty(res, i, 3));
+		snprintf(r->proposer, sizeof r->proposer, "%s", text_or_empty(res, i, 4));
+		snprintf(r->proposer_role, sizeof r->proposer_role, "%s", text_or_empty(res, i, 5));
+		r->created_at = col_int(res, i, 6);
+		snprintf(r->status, sizeof r->status, "%s", text_or_empty(res, i, 7));
+		snprintf(r->decided_by, sizeof r->decided_by, "%s", text_or_empty(res, i, 8));
+		r->decided_at = col_int(res, i, 9);
+	}
+	*n = (size_t)rows;
+	PQclear(res);
+	return TG_OK;
+}
+
+static int pg_request_decide(tg_store *base, int64_t id, const char *from, const char *to,
+			     int64_t now, int64_t since, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	int rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	params p = {.n = 0};
+	p_text(&p, to);
+	p_text(&p, base->actor.user);
+	p_int(&p, now);
+	p_int(&p, id);
+	p_text(&p, from);
+	p_int(&p, since);
+	PGresult *res = run(s, store_sql_request_decide, &p, err, "account_requests");
+	if (!res)
+		rc = TG_EIO;
+	else {
+		if (strcmp(PQcmdTuples(res), "1"))
+			rc = tg_error_set(err, TG_ENOTFOUND, "no_request", "id",
+					  "没有待审批的申请 %lld（可能已处理或已过期）", (long long)id);
+		PQclear(res);
+	}
+	if (rc == TG_OK) {
+		char object[96], before[96];
+		snprintf(object, sizeof object, "user-requests/%lld", (long long)id);
+		snprintf(before, sizeof before, "{\"status\": \"%s\"}", from);
+		strbuf a;
+		sb_init(&a);
+		sb_addf(&a, "{\"status\": \"%s\", \"decided_by\": ", to);
+		sb_add_json_str(&a, base->actor.user);
+		sb_addc(&a, '}');
+		rc = audit_append(s, store_request_event(to), object, "ok", before, a.buf, err);
+		sb_release(&a);
+	}
+	return tx_end(s, rc, err);
+}
+
 static const tg_store_ops pg_ops = {
 	.name = "postgresql",
 	.close = pg_close,
@@ -3041,6 +3164,9 @@ static const tg_store_ops pg_ops = {
 	.person_reveal = pg_person_reveal,
 	.reveal_id_numbers = pg_reveal_id_numbers,
 	.login_ip_failure = pg_login_ip_failure,
+	.request_add = pg_request_add,
+	.request_list = pg_request_list,
+	.request_decide = pg_request_decide,
 };
 
 int store_pg_open(const char *conninfo, tg_store **out, tg_error *err)

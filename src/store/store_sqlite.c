@@ -29,9 +29,9 @@
 ** number) is sealed too since migration 6, for its record and column, and
 ** opened as rows are read, for the age rules.
 **
-** The audit chain is keyed (issue 14, migration 7): records are sealed
+** The audit chain is keyed (issue 14, migration 8): records are sealed
 ** with HMAC-SM3 under the audit key file (tuogou-audit.key, outside the
-** database); migration 7 adds each record's algorithm and appends the
+** database); migration 8 adds each record's algorithm and appends the
 ** first keyed record, in its transaction.
 */
 #include <errno.h>
@@ -61,6 +61,7 @@ extern const unsigned long tg_schema_sqlite_len;
 enum stmt_id {
 	ST_GENERATION_GET, ST_GENERATION_BUMP, ST_CHANGE_ADD, ST_PINYIN_SET, ST_PINYIN_MISSING,
 	ST_USER_ADD, ST_USER_BY_NAME, ST_USER_BY_ID, ST_USER_LIST, ST_USER_OK, ST_USER_FAILED,
+	ST_USER_DELAYED,
 	ST_SESSION_ADD, ST_SESSION_PRUNE, ST_SESSION_GET, ST_SESSION_TOUCH, ST_SESSION_DELETE,
 	ST_EVIDENCE_ADD, ST_EVIDENCE_GET, ST_EVIDENCE_LIST, ST_EVIDENCE_ATTACH,
 	ST_HISTORY, ST_HISTORY_COUNT,
@@ -75,7 +76,8 @@ enum stmt_id {
 #define USER_COLUMNS                                                                       \
 	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
 	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
-	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\""
+	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
+	"\"must_change_password\""
 #define EVIDENCE_COLUMNS                                                                   \
 	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
 	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
@@ -93,7 +95,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PINYIN_SET] = "UPDATE associations SET \"name_pinyin\" = ? WHERE \"uscc\" = ?",
 	[ST_PINYIN_MISSING] = "SELECT \"uscc\", \"name\" FROM associations WHERE \"name_pinyin\" IS NULL",
 	[ST_USER_ADD] = "INSERT INTO users (\"username\", \"display_name\", \"role\", \"unit\", "
-			"\"association\", \"department\", \"password_hash\") VALUES (?, ?, ?, ?, ?, ?, ?)",
+			"\"association\", \"department\", \"password_hash\", \"must_change_password\") "
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_USER_BY_NAME] = "SELECT " USER_COLUMNS " FROM users WHERE \"username\" = ?",
 	[ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE \"id\" = ?",
 	[ST_USER_LIST] = "SELECT " USER_COLUMNS " FROM users ORDER BY \"username\"",
@@ -103,6 +106,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 			   "ELSE \"locked_until\" END, "
 			   "\"failed_count\" = CASE WHEN \"failed_count\" + 1 >= ?2 THEN 0 "
 			   "ELSE \"failed_count\" + 1 END WHERE \"id\" = ?1",
+	[ST_USER_DELAYED] = "UPDATE users SET \"failed_count\" = \"failed_count\" + 1, "
+			    "\"locked_until\" = CASE WHEN ?3 > 0 THEN ?2 + ?3 ELSE \"locked_until\" END "
+			    "WHERE \"id\" = ?1",
 	[ST_SESSION_ADD] = "INSERT INTO sessions (\"token_hash\", \"user\", \"csrf_token\", "
 			   "\"created_at\", \"last_seen\") VALUES (?, ?, ?, ?, ?)",
 	[ST_SESSION_PRUNE] = "DELETE FROM sessions WHERE \"last_seen\" < ?1 - ?2 OR \"created_at\" < ?1 - ?3",
@@ -139,7 +145,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 			   "\"association\" = ?5, \"department\" = ?6, \"password_hash\" = ?7, "
 			   "\"locked\" = ?8, \"locked_until\" = CASE WHEN ?8 THEN \"locked_until\" "
 			   "ELSE 0 END, \"failed_count\" = CASE WHEN ?8 THEN \"failed_count\" "
-			   "ELSE 0 END WHERE \"id\" = ?1",
+			   "ELSE 0 END, \"must_change_password\" = ?9 WHERE \"id\" = ?1",
 	[ST_USER_SESSIONS_END] = "DELETE FROM sessions WHERE \"user\" = ?",
 	[ST_USER_TOTP_SET] = "UPDATE users SET \"totp_secret\" = ?, \"totp_last_step\" = 0 "
 			     "WHERE \"id\" = ?",
@@ -466,8 +472,8 @@ static int migrate(sqlite_store *s, tg_error *err)
 				rc = seal_plain_ids(s, err);
 			if (rc == TG_OK && version == 6)
 				rc = seal_clear_births(s, err);
-			/* Migration 7 starts the keyed chain in its transaction. */
-			if (rc == TG_OK && version == 7)
+			/* Migration 8 starts the keyed chain in its transaction. */
+			if (rc == TG_OK && version == 8)
 				rc = audit_start_keyed(s, err);
 			if (rc == TG_OK)
 				rc = exec(s, pragma, err);
@@ -848,14 +854,14 @@ static int audit_start_keyed(sqlite_store *s, tg_error *err)
 
 /* The audit key file: loaded when it exists; made (0600) when missing and
 ** the chain has no keyed record yet (a new database, or one from before
-** migration 7); missing with keyed records: no key, audited writes are
+** migration 8); missing with keyed records: no key, audited writes are
 ** refused and verify says it cannot check. */
 static int load_audit_key(sqlite_store *s, tg_error *err)
 {
 	sqlite3_stmt *q = NULL;
 	bool keyed = false;
 	store_audit_key_path(s->base.url, s->audit_key_path, sizeof s->audit_key_path);
-	/* no such column before migration 7: nothing keyed (qualified, so that
+	/* no such column before migration 8: nothing keyed (qualified, so that
 	** SQLite never reads a missing "alg" as a string) */
 	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM audit_log WHERE audit_log.\"alg\" <> 'sha256' "
 				      "LIMIT 1",
@@ -1745,6 +1751,7 @@ static void read_user(sqlite3_stmt *st, tg_user *u)
 	copy_col(u->created_at, sizeof u->created_at, st, 11);
 	u->locked = sqlite3_column_int(st, 12) != 0;
 	u->totp_last_step = sqlite3_column_int64(st, 13);
+	u->must_change = sqlite3_column_int(st, 14) != 0;
 }
 
 static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
@@ -1760,6 +1767,7 @@ static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
 	bind_text_or_null(st, 5, u->association);
 	bind_text_or_null(st, 6, u->department);
 	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 8, u->must_change);
 	if (write_begin(s, err))
 		return TG_EIO;
 	int step = sqlite3_step(st);
@@ -1842,14 +1850,18 @@ static int sqlite_user_login_result(tg_store *base, int64_t id, bool ok, int64_t
 				    int max_failures, int64_t lock_seconds, tg_error *err)
 {
 	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ok ? ST_USER_OK : ST_USER_FAILED, err);
+	bool grow = !ok && max_failures <= 0;
+	sqlite3_stmt *st = stmt(s, ok ? ST_USER_OK : grow ? ST_USER_DELAYED : ST_USER_FAILED, err);
 	if (!st)
 		return TG_EIO;
 	int rc = write_begin(s, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, id);
-	if (!ok) {
+	if (grow) {
+		sqlite3_bind_int64(st, 2, now);
+		sqlite3_bind_int64(st, 3, lock_seconds);
+	} else if (!ok) {
 		sqlite3_bind_int(st, 2, max_failures);
 		sqlite3_bind_int64(st, 3, now);
 		sqlite3_bind_int64(st, 4, lock_seconds);
@@ -1864,7 +1876,7 @@ static int sqlite_user_login_result(tg_store *base, int64_t id, bool ok, int64_t
 		snprintf(object, sizeof object, "users/%s", u.username);
 		rc = audit_append(s, ok ? "login" : "login_failed", object, ok ? "ok" : "failed",
 				  NULL, NULL, err);
-		if (rc == TG_OK && !ok && u.locked_until == now + lock_seconds)
+		if (rc == TG_OK && !ok && lock_seconds > 0 && u.locked_until == now + lock_seconds)
 			rc = audit_append(s, "lockout", object, "ok", NULL, NULL, err);
 	}
 	if (rc == TG_OK)
@@ -2522,6 +2534,7 @@ static int sqlite_user_update(tg_store *base, const tg_user *u, tg_error *err)
 	bind_text_or_null(st, 6, u->department);
 	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 8, u->locked);
+	sqlite3_bind_int(st, 9, u->must_change);
 	int step = sqlite3_step(st);
 	int ext = sqlite3_extended_errcode(s->db);
 	sqlite3_reset(st);
@@ -2774,6 +2787,128 @@ static void sqlite_close(tg_store *base)
 	free(s);
 }
 
+/* ---- requests for a second administrator's approval (issue 14) ---- */
+
+static sqlite3_stmt *prepare_once(sqlite_store *s, const char *sql, tg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_error(s, err, "account_requests");
+		return NULL;
+	}
+	return st;
+}
+
+static int sqlite_request_add(tg_store *base, tg_account_request *r, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	int rc = write_begin(s, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = prepare_once(s, store_sql_request_add, err);
+	if (!st)
+		return in_write(s, TG_EIO);
+	snprintf(r->proposer, sizeof r->proposer, "%s", base->actor.user);
+	snprintf(r->proposer_role, sizeof r->proposer_role, "%s", base->actor.role);
+	snprintf(r->status, sizeof r->status, "pending");
+	sqlite3_bind_text(st, 1, r->kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r->username, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, r->detail, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, r->proposer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, r->proposer_role, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, r->created_at);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r->id = sqlite3_column_int64(st, 0);
+	else
+		rc = db_error(s, err, "account_requests");
+	sqlite3_finalize(st);
+	if (rc == TG_OK) {
+		char object[96], *after = store_request_json(r);
+		snprintf(object, sizeof object, "users/%s", r->username);
+		rc = after ? audit_append(s, "user_request", object, "ok", NULL, after, err)
+			   : TG_ENOMEM;
+		free(after);
+	}
+	return in_write(s, rc);
+}
+
+static int sqlite_request_list(tg_store *base, int64_t since, tg_account_request **items,
+			       size_t *n, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	sqlite3_stmt *st = prepare_once(s, store_sql_request_list, err);
+	if (!st)
+		return TG_EIO;
+	sqlite3_bind_int64(st, 1, since);
+	size_t alloc = 0;
+	int rc = TG_OK, step;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			tg_account_request *p = realloc(*items, alloc * sizeof *p);
+			if (!p) {
+				rc = TG_ENOMEM;
+				break;
+			}
+			*items = p;
+		}
+		tg_account_request *r = &(*items)[(*n)++];
+		memset(r, 0, sizeof *r);
+		r->id = sqlite3_column_int64(st, 0);
+		str_copy(r->kind, sizeof r->kind, col_text(st, 1));
+		str_copy(r->username, sizeof r->username, col_text(st, 2));
+		str_copy(r->detail, sizeof r->detail, col_text(st, 3));
+		str_copy(r->proposer, sizeof r->proposer, col_text(st, 4));
+		str_copy(r->proposer_role, sizeof r->proposer_role, col_text(st, 5));
+		r->created_at = sqlite3_column_int64(st, 6);
+		str_copy(r->status, sizeof r->status, col_text(st, 7));
+		str_copy(r->decided_by, sizeof r->decided_by, col_text(st, 8));
+		r->decided_at = sqlite3_column_int64(st, 9);
+	}
+	if (rc == TG_OK && step != SQLITE_DONE)
+		rc = db_error(s, err, "account_requests");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_request_decide(tg_store *base, int64_t id, const char *from, const char *to,
+				 int64_t now, int64_t since, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	int rc = write_begin(s, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = prepare_once(s, store_sql_request_decide, err);
+	if (!st)
+		return in_write(s, TG_EIO);
+	sqlite3_bind_text(st, 1, to, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, base->actor.user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, id);
+	sqlite3_bind_text(st, 5, from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, since);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_error(s, err, "account_requests");
+	else if (sqlite3_changes(s->db) != 1)
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_request", "id",
+				  "没有待审批的申请 %lld（可能已处理或已过期）", (long long)id);
+	sqlite3_finalize(st);
+	if (rc == TG_OK) {
+		char object[96], before[96], after[192];
+		snprintf(object, sizeof object, "user-requests/%lld", (long long)id);
+		snprintf(before, sizeof before, "{\"status\": \"%s\"}", from);
+		snprintf(after, sizeof after, "{\"status\": \"%s\", \"decided_by\": ", to);
+		strbuf a;
+		sb_init(&a);
+		sb_adds(&a, after);
+		sb_add_json_str(&a, base->actor.user);
+		sb_addc(&a, '}');
+		rc = audit_append(s, store_request_event(to), object, "ok", before, a.buf, err);
+		sb_release(&a);
+	}
+	return in_write(s, rc);
+}
+
 static const tg_store_ops sqlite_ops = {
 	"sqlite", sqlite_close, sqlite_load_register, sqlite_import,
 	sqlite_get_plan, sqlite_set_plan, sqlite_count,
@@ -2788,6 +2923,7 @@ static const tg_store_ops sqlite_ops = {
 	sqlite_user_totp_set, sqlite_user_totp_get, sqlite_user_totp_used,
 	sqlite_person_reveal, sqlite_reveal_id_numbers,
 	sqlite_login_ip_failure,
+	sqlite_request_add, sqlite_request_list, sqlite_request_decide,
 	sqlite_read_begin, sqlite_read_end,
 };
 

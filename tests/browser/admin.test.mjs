@@ -1,10 +1,12 @@
 // The three administrators (三员分立 of 等保 2.0), in a real browser: each
 // logs in with password and one-time code (动态口令) and sees only its own
-// page.  The security administrator (安全管理员) opens an account for a
-// supervising unit and the account logs in; the system administrator
-// (系统管理员) turns on 所有账户须使用动态口令 and finds it still on after a
-// reload, and off again; the audit administrator (安全审计员) filters the
-// audit log and finds the logins, the new account, the setting and the
+// page.  The security administrator (安全管理员) asks for an account for a
+// supervising unit (三员分立, issue 14: a request, 待审批), the system
+// administrator (系统管理员) approves it and is shown its temporary password
+// once, and the account logs in with it; the system administrator turns on
+// 所有账户须使用动态口令 and finds it still on after a reload, and off
+// again; the audit administrator (安全审计员) filters the audit log and
+// finds the logins, the request, the new account, the setting and the
 // refused requests just made.  None of the three reads business data: the
 // page says 无权访问 and the API answers 403.  Screenshots:
 // tests/artifacts/admin-*.png.
@@ -24,7 +26,7 @@ const shot = (p, name, opts = {}) => shotAny(p, name, { ...opts, prefix: 'admin-
 
 // the account the security administrator opens (unique, should the server be reused)
 const NEW_USER = `wangli${String(Date.now()).slice(-5)}`;
-const NEW_PASSWORD = 'Wang-Li-2017-Luoyang';
+let NEW_PASSWORD = null; // made when the system administrator approves
 const NEW_UNIT = 'U09';
 
 before(async () => {
@@ -85,7 +87,7 @@ const navLinks = () => page.$$eval('.sidenav a', (as) => as.map((a) => a.textCon
 
 // The row of the account list whose 用户名 is `name`, as {column: text}.
 async function userRow(name) {
-  return page.$eval('main table.data', (t, n) => {
+  return page.$eval('main table.users-table', (t, n) => {
     const heads = [...t.querySelectorAll('thead th')].map((x) => x.textContent);
     const tr = [...t.querySelectorAll('tbody tr')].find((r) => r.querySelector('th').textContent === n);
     return tr ? Object.fromEntries([...tr.children].map((c, i) => [heads[i], c.textContent])) : null;
@@ -126,61 +128,51 @@ test('the security administrator logs in with password and one-time code and see
   clean();
 });
 
-test('the security administrator opens an account for a supervising unit, and it appears in the list', async () => {
+// The row of 待审批 for account `name`, as {column: text} (null without one:
+// with no request waiting the section says so instead of a table).
+async function requestRow(name) {
+  if (!(await page.$('main table.requests-table'))) return null;
+  return page.$eval('main table.requests-table', (t, n) => {
+    const heads = [...t.querySelectorAll('thead th')].map((x) => x.textContent);
+    const tr = [...t.querySelectorAll('tbody tr')].find((r) => r.children[2].textContent === n);
+    return tr ? Object.fromEntries([...tr.children].map((c, i) => [heads[i], c.textContent])) : null;
+  }, name);
+}
+
+test('the security administrator asks for an account for a supervising unit: a request, not an account', async () => {
+  assert.deepEqual(await page.$$eval('#new-role option', (os) => os.map((o) => o.value)),
+    ['office', 'civil_affairs', 'unit', 'department', 'association'], 'no administrator role is offered');
+  assert.equal(await page.$('#new-password'), null, 'no password: it is made at approval');
   await page.fill('#new-username', NEW_USER);
   await page.fill('#new-display-name', '王丽');
   await page.selectOption('#new-role', 'unit');
   assert.ok(await page.isVisible('#new-unit'), 'a unit account asks for its unit');
   assert.ok(!(await page.isVisible('#new-association')));
-  // a password too short: refused next to its field, nothing typed lost
-  await page.fill('#new-unit', NEW_UNIT);
-  await page.fill('#new-password', 'Wang-Li');
-  let posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST');
-  await page.click('#user-add button[type=submit]');
-  assert.equal((await posted).status(), 400);
-  await page.waitForSelector('#user-add .field:has(#new-password) .field-error');
-  assert.match(await page.textContent('#user-add .field:has(#new-password) .field-error'), /密码至少需要 10 个字符/);
-  assert.equal(await page.inputValue('#new-username'), NEW_USER);
-  assert.equal(await page.inputValue('#new-unit'), NEW_UNIT);
-  // a unit that does not exist: refused next to the unit
-  await page.fill('#new-password', NEW_PASSWORD);
+  // a unit that does not exist: refused next to the unit, nothing typed lost
   await page.fill('#new-unit', 'U99');
-  posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST');
+  let posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST');
   await page.click('#user-add button[type=submit]');
   assert.equal((await posted).status(), 400);
   await page.waitForSelector('#user-add .field:has(#new-unit) .field-error');
   assert.match(await page.textContent('#user-add .field:has(#new-unit) .field-error'), /^主管单位“U99”不存在$/);
+  assert.equal(await page.inputValue('#new-username'), NEW_USER);
   await shot(page, 'user-add-error', { fullPage: false, more: {} });
-  // the right unit: the account is made and listed
+  // the right unit: a request for the system administrator, no account yet
   await page.fill('#new-unit', NEW_UNIT);
   posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST');
   await page.click('#user-add button[type=submit]');
-  assert.equal((await posted).status(), 201);
-  await page.waitForSelector(`main [role=status]:text("已新增用户 ${NEW_USER}。")`);
-  const row = await userRow(NEW_USER);
-  assert.deepEqual(row, { 用户名: NEW_USER, 姓名: '王丽', 角色: '主管单位', 管理范围: NEW_UNIT, 动态口令: '未设置', 状态: '正常', 操作: '锁定 重置密码 重置动态口令' });
-  assert.match(await page.textContent('main .page-sub'), /共 \d+ 个账户/);
-  await shot(page, 'user-added');
-  clean();
-});
-
-test('an administrator account gets its one-time-code secret, shown once', async () => {
-  const name = `audit${String(Date.now()).slice(-5)}`;
-  await page.fill('#new-username', name);
-  await page.selectOption('#new-role', 'auditor');
-  await page.fill('#new-password', NEW_PASSWORD);
-  const posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/users') && r.request().method() === 'POST');
-  await page.click('#user-add button[type=submit]');
-  assert.equal((await posted).status(), 201);
-  await page.waitForSelector('#totp-secret code.secret');
-  assert.match(await page.textContent('#totp-secret code.secret'), /^[A-Z2-7]{32}$/);
-  assert.match(await page.textContent('#totp-secret'), new RegExp(`请立即将账户 ${name} 的动态口令密钥录入身份验证器`));
-  assert.equal((await userRow(name))['动态口令'], '已设置');
-  await shot(page, 'user-totp-secret', { fullPage: false });
-  // 刷新: the secret is not shown again
-  await page.click('main .head-actions button:text("刷新")');
-  await page.waitForFunction(() => !document.querySelector('#totp-secret'));
-  await page.waitForSelector('main h1:text("用户与角色")');
+  assert.equal((await posted).status(), 202);
+  await page.waitForSelector(`main [role=status]:text("已提交新增用户 ${NEW_USER} 的申请，须由系统管理员审批后生效。")`);
+  assert.equal(await userRow(NEW_USER), null, 'no account before the approval');
+  const req = await requestRow(NEW_USER);
+  assert.equal(req['申请'], '新增用户');
+  assert.equal(req['内容'], `主管单位：${NEW_UNIT}（王丽）`);
+  assert.equal(req['申请人'], `${ADMINS.secadmin}（安全管理员）`);
+  assert.equal(req['操作'], '等待系统管理员审批', 'the proposer cannot approve his own request');
+  assert.match(await page.textContent('main .page-sub'), /共 \d+ 个账户，\d+ 项申请待审批/);
+  await shot(page, 'user-requested');
+  // administrators' rows offer nothing: they are managed on the server
+  assert.equal((await userRow(ADMINS.sysadmin))['操作'], '仅在服务器上管理');
   clean();
 });
 
@@ -194,8 +186,51 @@ test('the security administrator is refused business data and the other administ
   clean();
 });
 
-test('the new account logs in with its password and opens its own unit', async () => {
-  await loginAs(page, server.url, NEW_USER, NEW_PASSWORD);
+test('the system administrator approves the request and is shown the temporary password once', async () => {
+  await loginAs(page, server.url, ADMINS.sysadmin);
+  await page.waitForSelector('main h1:text("系统设置与备份")');
+  await waitIdle();
+  assert.deepEqual(await navLinks(), ['用户与角色', '系统设置与备份']);
+  await page.click('.sidenav a:text("用户与角色")');
+  await page.waitForSelector('main h1:text("用户与角色")');
+  await waitIdle();
+  const req = await requestRow(NEW_USER);
+  assert.equal(req['操作'], '批准 驳回');
+  const posted = page.waitForResponse((r) => /\/api\/v1\/user-requests\/\d+\/approve$/.test(r.url()));
+  await page.click('main table.requests-table tbody tr:has(td:text("' + NEW_USER + '")) button:text("批准")');
+  assert.equal((await posted).status(), 200);
+  await page.waitForSelector('#temp-password');
+  NEW_PASSWORD = await page.textContent('#temp-password');
+  assert.match(NEW_PASSWORD, /^[A-Za-z0-9]{4}(-[A-Za-z0-9]{4}){3}$/);
+  assert.deepEqual(await userRow(NEW_USER), { 用户名: NEW_USER, 姓名: '王丽', 角色: '主管单位', 管理范围: NEW_UNIT, 动态口令: '未设置', 状态: '正常', 操作: '锁定 申请重置密码' });
+  assert.equal(await requestRow(NEW_USER), null, 'no longer waiting');
+  assert.match(await page.textContent('#user-requests'), /没有待审批的申请/);
+  await shot(page, 'user-approved', { fullPage: false });
+  // 刷新: the password is not shown again
+  await page.click('main .head-actions button:text("刷新")');
+  await page.waitForFunction(() => !document.querySelector('#temp-password'));
+  await page.waitForSelector('main h1:text("用户与角色")');
+  await logout();
+  clean();
+});
+
+test('the new account changes its temporary password at the first login and opens its own unit', async () => {
+  await page.goto(server.url + '/');
+  await page.waitForSelector('form.login-form');
+  await page.fill('#username', NEW_USER);
+  await page.fill('#password', NEW_PASSWORD);
+  await page.click('form.login-form button[type=submit]');
+  // the server asks for a new password; the temporary one typed stays
+  await page.waitForSelector('#new-password:visible');
+  assert.match(await page.textContent('.field:has(#new-password) .field-error'), /临时密码/);
+  assert.equal(await page.inputValue('#password'), NEW_PASSWORD);
+  // a common password is refused with the reason
+  await page.fill('#new-password', 'Password123');
+  await page.click('form.login-form button[type=submit]');
+  await page.waitForSelector('.field:has(#new-password) .field-error:text-matches("密码太容易被猜中")');
+  await shot(page, 'login-new-password', { fullPage: false });
+  await page.fill('#new-password', 'Wang-Li-2017-Luoyang');
+  await page.click('form.login-form button[type=submit]');
   await page.waitForSelector('main h1:text("总览")');
   assert.match(await page.textContent('.topbar'), /王丽/);
   assert.match(await page.textContent('.topbar .user-role'), /^主管单位$/);
@@ -211,7 +246,7 @@ test('the system administrator turns on 所有账户须使用动态口令, and i
   await loginAs(page, server.url, ADMINS.sysadmin);
   await page.waitForSelector('main h1:text("系统设置与备份")');
   await waitIdle();
-  assert.deepEqual(await navLinks(), ['系统设置与备份']);
+  assert.deepEqual(await navLinks(), ['用户与角色', '系统设置与备份']);
   assert.match(await page.textContent('.topbar .user-role'), /^系统管理员$/);
   assert.equal(await page.isChecked('#require-totp'), false);
   let put = page.waitForResponse((r) => r.url().endsWith('/api/v1/settings') && r.request().method() === 'PUT');
@@ -247,7 +282,6 @@ test('the system administrator turns on 所有账户须使用动态口令, and i
 test('the system administrator is refused business data and the other administrators\' pages', async () => {
   await refused('#/findings', '/api/v1/findings', '系统管理员');
   await refused('#/dashboard', '/api/v1/dashboard', '系统管理员');
-  await refused('#/users', '/api/v1/users', '系统管理员');
   await refused('#/audit', '/api/v1/audit', '系统管理员');
   await shot(page, 'sysadmin-refused');
   await logout();
@@ -275,8 +309,14 @@ test('the audit administrator filters the audit log and finds the logins, the ne
   const shown = Date.parse(logins[0]['时间'].replace(' ', 'T') + '+08:00');
   assert.ok(Math.abs(Date.now() - shown) < 10 * 60 * 1000, `${logins[0]['时间']} is now in Beijing`);
   await shot(page, 'audit-logins');
-  // the account the security administrator opened, with what it was made as
-  await filter({ user: ADMINS.secadmin, event: 'user_add', from: today });
+  // the request of the security administrator ...
+  await filter({ user: ADMINS.secadmin, event: 'user_request', from: today });
+  const asked = await rows();
+  assert.ok(asked.some((x) => x['对象'] === `users/${NEW_USER}` && x['事件'] === '提出账户申请'), JSON.stringify(asked));
+  // ... and the account the system administrator's approval made, with what it was made as
+  await filter({ user: ADMINS.sysadmin, event: 'user_approve', from: today });
+  assert.ok((await rows()).length >= 1, 'the approval is logged');
+  await filter({ user: ADMINS.sysadmin, event: 'user_add', from: today });
   const adds = await rows();
   const add = adds.find((x) => x['对象'] === `users/${NEW_USER}`);
   assert.ok(add, `user_add of ${NEW_USER}: ${JSON.stringify(adds)}`);

@@ -466,11 +466,16 @@ def plan_call(route, caller, client):
         body, ctype = multipart({"nothing": (None, "x")})
         success = 400
     elif pat == "/api/v1/users" and m == "POST":
-        body = {"username": fresh("mx-user-"), "role": "office", "password": PW}
+        # issue 14: a request for the other kind of administrator to approve
+        body, success = {"username": fresh("mx-user-"), "role": "office"}, 202
+    elif pat.startswith("/api/v1/user-requests/{id}/"):
+        # no such request: an allowed caller is told so (the two-person path
+        # itself is in http_security.sh)
+        path, body, success = pat.replace("{id}", "999999999"), {}, 404
     elif pat.startswith("/api/v1/users/{username}"):
         path = pat.replace("{username}", "matrix-target")
         if pat.endswith("/password"):
-            body, success = {"password": PW}, 200
+            body, success = {}, 202
         elif pat.endswith("/totp"):
             body, success = {}, 200
         else:

@@ -157,6 +157,10 @@ static void test_route_table_shape(void **state)
 		if (admins && (r->roles & R_BUSINESS))
 			assert_true(!strcmp(r->pattern, "/api/v1/session") ||
 				    !strcmp(r->pattern, "/api/v1/calendar/workdays"));
+		else if (admins == (R_SYSADMIN | R_SECADMIN))
+			/* the accounts: one proposes, the other kind approves (issue 14) */
+			assert_true(!strncmp(r->pattern, "/api/v1/users", 13) ||
+				    !strncmp(r->pattern, "/api/v1/user-requests", 21));
 		else if (admins)
 			assert_true(admins == R_SYSADMIN || admins == R_SECADMIN ||
 				    admins == R_AUDITOR);
@@ -190,6 +194,23 @@ static void test_password_rules(void **state)
 	assert_int_equal(http_password_check("boss", "lowercase-and-123", &e), 0);
 	assert_int_not_equal(http_password_check("zhangsan", "My-ZhangSan-2017", &e), 0);
 	assert_int_not_equal(http_password_check("boss", "Tab\there-Pass-1", &e), 0);
+	/* common passwords, though long enough and of three kinds (zxcvbn) */
+	static const char *const common[][2] = {
+		{"Password123", "常见单词或常用密码"}, {"Qwerty123!", "常见单词"},
+		{"P@ssw0rd2017", "字母换成数字或符号"},
+		{"Zxcvbnm,./12", "键盘上相邻的按键"}};
+	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++) {
+		memset(&e, 0, sizeof e);
+		assert_int_equal(http_password_check("boss", common[i][0], &e), TG_EINVAL);
+		assert_string_equal(e.code, "weak_password");
+		assert_string_equal(e.path, "password");
+		assert_non_null(strstr(e.message, "密码太容易被猜中"));
+		if (!strstr(e.message, common[i][1]))
+			fail_msg("%s: %s", common[i][0], e.message);
+	}
+	/* the test suite's passwords pass */
+	assert_int_equal(http_password_check("office1", "Tuogou-Test-2017", &e), 0);
+	assert_int_equal(http_password_check("gxw2", "Other-Pass-2018", &e), 0);
 }
 
 static void test_rights(void **state)

@@ -5,7 +5,11 @@
 ** association, department) with a Chinese message, never an option of the
 ** command line; a value too long for its field is refused, not cut; and
 ** through the store, a unit or association that does not exist is refused
-** on add and on a role change.  On PostgreSQL when TUOGOU_TEST_PG_URL is set.
+** on add and on a role change.  Requests for a second administrator's
+** approval (issue 14): the temporary password's flag kept; stored pending with the proposer, listed until they
+** expire, decided once, each step audited; an administrator's failures
+** grow a delay without locking.  On PostgreSQL when TUOGOU_TEST_PG_URL is
+** set.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -191,11 +195,123 @@ static void test_store_refuses_what_does_not_exist(void **state)
 	scratch_end(&sc);
 }
 
+/* The audit records of event on object. */
+static size_t audit_count_fn_n;
+static const char *audit_count_object;
+static void audit_count_fn(void *ctx, const tg_audit_record *r)
+{
+	(void)ctx;
+	if (r->object && !strcmp(r->object, audit_count_object))
+		audit_count_fn_n++;
+}
+static size_t audit_count(tg_store *s, const char *event, const char *object)
+{
+	tg_audit_filter f = {.event = event};
+	size_t total = 0;
+	audit_count_fn_n = 0;
+	audit_count_object = object;
+	assert_int_equal(store_audit_list(s, &f, 0, 100000, audit_count_fn, NULL, &total, NULL), 0);
+	return audit_count_fn_n;
+}
+
+static void test_requests_and_delay(void **state)
+{
+	(void)state;
+	scratch_store sc;
+	const char *url = scratch_begin(&sc);
+	assert_non_null(url);
+	tg_error e = {0};
+	tg_store *s;
+	assert_int_equal(store_open(url, &s, &e), 0);
+	char name[64], object[96];
+	snprintf(name, sizeof name, "req-%ld-%d", (long)time(NULL), (int)getpid());
+	snprintf(object, sizeof object, "users/%s", name);
+	int64_t now = (int64_t)time(NULL);
+
+	store_set_actor(s, "sec1", "secadmin", "127.0.0.1");
+	tg_account_request r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.kind, sizeof r.kind, "create");
+	snprintf(r.username, sizeof r.username, "%s", name);
+	snprintf(r.detail, sizeof r.detail, "{\"role\": \"office\"}");
+	r.created_at = now;
+	assert_int_equal(store_request_add(s, &r, &e), 0);
+	assert_true(r.id > 0);
+	assert_int_equal(audit_count(s, "user_request", object), 1);
+
+	/* listed, with the proposer; not once expired (made before since) */
+	tg_account_request *items = NULL;
+	size_t n = 0, found = 0;
+	assert_int_equal(store_request_list(s, now - 60, &items, &n, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		if (items[i].id == r.id) {
+			found++;
+			assert_string_equal(items[i].proposer, "sec1");
+			assert_string_equal(items[i].proposer_role, "secadmin");
+			assert_string_equal(items[i].status, "pending");
+			assert_string_equal(items[i].username, name);
+			assert_string_equal(items[i].detail, "{\"role\": \"office\"}");
+			assert_string_equal(items[i].decided_by, "");
+		}
+	free(items);
+	assert_int_equal(found, 1);
+	assert_int_equal(store_request_list(s, now + 1, &items, &n, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_true(items[i].id != r.id);
+	free(items);
+
+	/* an expired request cannot be decided; a pending one once */
+	store_set_actor(s, "sys1", "sysadmin", "127.0.0.1");
+	assert_int_equal(store_request_decide(s, r.id, "pending", "approved", now, now + 1, &e),
+			 TG_ENOTFOUND);
+	assert_int_equal(store_request_decide(s, r.id, "pending", "approved", now, now - 60, &e), 0);
+	assert_int_equal(store_request_decide(s, r.id, "pending", "rejected", now, now - 60, &e),
+			 TG_ENOTFOUND);
+	assert_string_equal(e.code, "no_request");
+	char req_object[96];
+	snprintf(req_object, sizeof req_object, "user-requests/%lld", (long long)r.id);
+	assert_int_equal(audit_count(s, "user_approve", req_object), 1);
+	assert_int_equal(audit_count(s, "user_reject", req_object), 0);
+	assert_int_equal(store_request_list(s, now - 60, &items, &n, &e), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_true(items[i].id != r.id);
+	free(items);
+
+	/* the administrators' delay: the count grows, the wait is the caller's */
+	tg_user u, back;
+	assert_int_equal(fill(&u, name, "sysadmin", NULL, NULL, NULL, &e), TG_OK);
+	snprintf(u.password_hash, sizeof u.password_hash, "$argon2id$not-a-real-hash");
+	u.must_change = true; /* a temporary password (issue 14) */
+	assert_int_equal(store_user_add(s, &u, &e), 0);
+	assert_int_equal(store_user_get(s, name, 0, &u, &e), 0);
+	assert_true(u.must_change);
+	u.must_change = false;
+	assert_int_equal(store_user_update(s, &u, &e), 0);
+	assert_int_equal(store_user_get(s, name, 0, &u, &e), 0);
+	assert_false(u.must_change);
+	for (int i = 1; i <= 7; i++) {
+		assert_int_equal(store_user_login_result(s, u.id, false, now, 0, i >= 5 ? 4 : 0, &e),
+				 0);
+		assert_int_equal(store_user_get(s, name, 0, &back, &e), 0);
+		assert_int_equal(back.failed_count, i);
+		assert_int_equal(back.locked_until, i >= 5 ? now + 4 : 0);
+	}
+	assert_int_equal(audit_count(s, "lockout", object), 3);
+	assert_int_equal(store_user_login_result(s, u.id, true, now, 5, 900, &e), 0);
+	assert_int_equal(store_user_get(s, name, 0, &back, &e), 0);
+	assert_int_equal(back.failed_count, 0);
+	assert_int_equal(back.locked_until, 0);
+
+	store_close(s);
+	scratch_end(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fill_names_the_fields),
 		cmocka_unit_test(test_store_refuses_what_does_not_exist),
+		cmocka_unit_test(test_requests_and_delay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,7 +50,7 @@ const NAV = [
   ]],
   ['系统管理', [
     ['audit', '审计日志', '#/audit', ['auditor']],
-    ['users', '用户与角色', '#/users', ['secadmin']],
+    ['users', '用户与角色', '#/users', ['secadmin', 'sysadmin']],
     ['settings', '系统设置与备份', '#/settings', ['sysadmin']],
   ]],
 ];
@@ -62,7 +62,7 @@ const ACCESS = {
   associations: ['office', 'civil_affairs', 'unit', 'department'], association: BUSINESS,
   units: ['office', 'civil_affairs', 'department', 'unit'], unit: ['office', 'civil_affairs', 'department', 'unit'],
   plan: BUSINESS, import: ['office'], home: null, reminders: BUSINESS, export: BUSINESS,
-  audit: ['auditor'], users: ['secadmin'], settings: ['sysadmin'],
+  audit: ['auditor'], users: ['secadmin', 'sysadmin'], settings: ['sysadmin'],
 };
 
 export const state = {

@@ -16,6 +16,7 @@ export const EVENT = {
   write: '修改记录', import: '导入', export: '导出', reveal_id: '查看完整公民身份号码',
   user_add: '新增用户', role_change: '角色变更', user_lock: '锁定账户', user_unlock: '解锁账户',
   password_reset: '重置密码', user_update: '修改用户', totp_set: '设置动态口令', totp_clear: '清除动态口令',
+  user_request: '提出账户申请', user_approve: '批准账户申请', user_reject: '驳回账户申请', user_request_failed: '账户申请无法执行',
   setting: '系统设置', plan_set: '载入方案', evidence_upload: '上传佐证材料', evidence_attach: '关联佐证材料',
   access_denied: '越权访问被拒绝', audit_purge: '清除过期审计记录',
 };

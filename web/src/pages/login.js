@@ -1,5 +1,6 @@
 // 登录: username and password, and the one-time code (动态口令) when the server
-// asks for it (administrators, accounts with a TOTP secret, or require_totp).
+// asks for it (administrators, accounts with a TOTP secret, or require_totp);
+// a new password when the one given is temporary (made at an approval).
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
 import { field, showErrors, clearErrors } from '../ui.js';
@@ -11,10 +12,13 @@ export function render(root, { done }) {
   const totp = h('input', { name: 'totp', id: 'totp', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}' });
   const totpField = field('动态口令', totp, '身份验证器上当前的 6 位数字');
   totpField.hidden = true;
+  const fresh = h('input', { name: 'new_password', id: 'new-password', type: 'password', autocomplete: 'new-password' });
+  const freshField = field('新密码', fresh, '临时密码须先改为本人的密码：至少 10 个字符，包含三类字符，不能是常见密码');
+  freshField.hidden = true;
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, '登录');
   const form = h('form', { class: 'login-form', novalidate: true },
     h('div', { class: 'form-errors' }),
-    field('用户名', user), field('密码', pass), totpField, submit);
+    field('用户名', user), field('密码', pass), freshField, totpField, submit);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form);
@@ -29,13 +33,15 @@ export function render(root, { done }) {
     try {
       const body = { username: user.value.trim(), password: pass.value };
       if (totp.value) body.totp = totp.value;
+      if (fresh.value) body.new_password = fresh.value;
       const s = await api.post('session', body);
       done(s);
     } catch (err) {
       // a question about the one-time code means the password was right:
       // it stays, and only the code is asked for (again)
       const codeAsked = err.field === 'totp' || err.code === 'totp_required';
-      if (codeAsked) { totpField.hidden = false; totp.value = ''; } else pass.value = '';
+      const freshAsked = err.field === 'new_password';
+      if (codeAsked) { totpField.hidden = false; totp.value = ''; } else if (freshAsked) { freshField.hidden = false; fresh.value = ''; } else pass.value = '';
       const e2 = err.status === 401 && !err.field ? Object.assign(err, { field: 'password' }) : err;
       showErrors(form, e2);
     } finally {
