@@ -114,6 +114,9 @@ const char *link_name(int link);
 void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, tg_date due,
 	  const char *action, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
+/* The plan's obligations, as of D (obligation.c): findings through emit. */
+void obligations_evaluate(tg_eval *ev);
+
 /* The rule functions, one per rule id (rules_<group>.c). */
 #define RULE(fn) void fn(tg_eval *ev)
 RULE(rule_scope_member_basis_unknown);

@@ -175,6 +175,8 @@ static void write_value(lxw_worksheet *ws, const formats *fm, lxw_row_t row, lxw
 		worksheet_write_string(ws, row, col, *(const int8_t *)p > 0 ? "是" : "否", NULL);
 		return;
 	case FT_INT:
+		if (!*(const int64_t *)p && schema_int_zero_is_null(f))
+			return;
 		worksheet_write_number(ws, row, col, (double)*(const int64_t *)p, fm->integer);
 		widen(c, 6);
 		return;

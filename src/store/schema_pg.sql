@@ -435,3 +435,20 @@ CREATE INDEX login_failures_window_start ON login_failures("window_start");
 CREATE INDEX persons_plain_id_number ON persons("id")
   WHERE "id_number" IS NOT NULL AND "id_number" NOT LIKE 'v1:%'
     AND position('*' in "id_number") = 0;
+
+-- migration: 6
+-- ==== issue 12, obligations (branch oblig): renumber this block on merge ====
+-- steps[] (SQLite migration 6): an obligation of the plan done for one
+-- record; period 0 stands for null (never a year).
+CREATE TABLE steps (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "obligation" text COLLATE "C" NOT NULL,
+  "subject" text COLLATE "C" NOT NULL,
+  "period" bigint NOT NULL DEFAULT 0,
+  "done_on" date,
+  "note" text COLLATE "C",
+  "version" bigint NOT NULL DEFAULT 1,
+  "updated_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);
+CREATE INDEX steps_obligation_subject ON steps("obligation", "subject");
+-- ==== end of issue 12 block ====

@@ -426,3 +426,22 @@ CREATE INDEX login_failures_window_start ON login_failures("window_start");
 CREATE INDEX persons_plain_id_number ON persons("id")
   WHERE "id_number" IS NOT NULL AND "id_number" NOT LIKE 'v1:%'
     AND instr("id_number", '*') = 0;
+
+-- migration: 6
+-- ==== issue 12, obligations (branch oblig): renumber this block on merge ====
+-- steps[] of the bundle (obligations.md): an obligation of the plan done
+-- for one record.  obligation and subject are checked against the plan in
+-- force, not by foreign keys (the plan is not a table).  period is the
+-- year of a yearly obligation; the store keeps 0 for null (never a year).
+CREATE TABLE steps (
+  "id" TEXT PRIMARY KEY,
+  "obligation" TEXT NOT NULL,
+  "subject" TEXT NOT NULL,
+  "period" INTEGER NOT NULL DEFAULT 0,
+  "done_on" TEXT CHECK ("done_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "note" TEXT,
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE INDEX steps_obligation_subject ON steps("obligation", "subject");
+-- ==== end of issue 12 block ====
