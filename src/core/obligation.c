@@ -504,16 +504,16 @@ static void read_obligation(struct oload *L, json_t *v, size_t i, const char *pa
 		path_join(p, sizeof p, path, "when"), read_when(L, o, x, p);
 	if ((x = json_object_get(v, "in_scope"))) {
 		path_join(p, sizeof p, path, "in_scope");
-		if (!json_is_boolean(x)) {
+		/* Given at all on records without an association: refused (the
+		** plan check names in_scope itself, true or false). */
+		if (!json_is_boolean(x))
 			tg_errors_add(L->errs, "bad_type", p, "应为 true 或 false");
-		} else if (json_is_true(x)) {
-			if (!has_association(o->subject))
-				tg_errors_add(L->errs, "no_association", p,
-					      "%s 的记录没有所属协会，不能限定脱钩范围",
-					      tg_schema[o->subject].key);
-			else if (param_of(L, "name_suffixes", PT_STRINGS, p))
-				o->in_scope = true;
-		}
+		else if (!has_association(o->subject))
+			tg_errors_add(L->errs, "no_association", p,
+				      "%s 的记录没有所属协会，不能限定脱钩范围",
+				      tg_schema[o->subject].key);
+		else if (json_is_true(x) && param_of(L, "name_suffixes", PT_STRINGS, p))
+			o->in_scope = true;
 	}
 	json_t *yearly = json_object_get(v, "yearly");
 	json_t *anchor = json_object_get(v, "anchor"), *offset = json_object_get(v, "offset");

@@ -533,13 +533,15 @@ static void load_root(struct loader *L, json_t *root)
 	json_t *arr;
 	if ((arr = get_array(L, root, "clauses", true)))
 		load_clauses(L, arr);
-	if ((arr = get_array(L, root, "parameters", true)))
+	/* parameters and rules may be absent: a plan of obligations only
+	** (rules_check_plan refuses a plan with neither rules nor obligations). */
+	if ((arr = get_array(L, root, "parameters", false)))
 		load_params(L, arr);
 	if ((arr = get_array(L, root, "batches", false)))
 		load_batches(L, arr);
 	if ((arr = get_array(L, root, "separations", false)))
 		load_separations(L, arr);
-	if ((arr = get_array(L, root, "rules", true)))
+	if ((arr = get_array(L, root, "rules", false)))
 		load_rules(L, arr);
 	if ((arr = get_array(L, root, "obligations", false)))
 		obligations_load(plan, arr, L->errs);

@@ -74,10 +74,27 @@ refuse "a yearly duty with an anchor" "obligations[1].yearly" 'o["yearly"] = {"f
 refuse "a yearly duty with done other than a step" "obligations[1].yearly" 'del o["anchor"]; del o["offset"]; o["yearly"] = {"from_year": 2017, "due": "05-31"}; o["done"] = {"field": "on"}'
 refuse "from_year not an int" "obligations[1].yearly.from_year.param" 'del o["anchor"]; del o["offset"]; o["yearly"] = {"from_year": {"param": "services_evaluation_from"}, "due": "05-31"}'
 refuse "in_scope on a subject without association" "obligations[1].in_scope" 'o["subject"] = "unit_tasks"; o["in_scope"] = True'
+refuse "in_scope: false on a subject without association" "obligations[1].in_scope" 'o["subject"] = "units"; o["in_scope"] = False'
 refuse "a step source naming an unknown obligation" "obligations[1].anchor.step" 'o["anchor"] = {"step": "no.such"}'
 refuse "a step source naming a yearly obligation" "obligations[1].anchor.step" 'o["anchor"] = {"step": "report.yearly-summary"}'
 refuse "a step source of another subject array" "obligations[1].anchor.step" 'o["anchor"] = {"step": "charter.filed-late"}'
 refuse "a plan listing no rule and no obligation" "rules" 'p["rules"] = []; p["obligations"] = []'
+
+# A plan of obligations only: no rules, no parameters.
+python3 - "$T/plan.json" "$T/only.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1], encoding="utf-8"))
+del p["rules"], p["parameters"]
+p["obligations"] = [{"id": "units.list-late", "clause": "4.4", "subject": "units",
+                     "anchor": {"date": "2017-03-28"}, "offset": {"months": 3},
+                     "done": {"field": "function_list_on"}}]
+json.dump(p, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+expect_exit "a plan of obligations only, without rules or parameters, runs" 0 tg check --bundle "$DEMO" --plan "$T/only.json" --as-of 2017-07-01
+expect_grep "and reports its duty (2017-03-28 + 3 months)" '"rule": "units.list-late".*"due": "2017-06-28", "state": "overdue"' "$T/out"
+if grep -q '"rule": "[a-z-]*\.[a-z-]*", "clause"' "$T/out" && ! grep -q '"rule": "decoupling.incomplete"' "$T/out"; then
+	pass "and nothing but its obligations"
+else fail "a plan of obligations only ran rules"; fi
 
 # Open parameters: a plan without the rule that reads one may leave it null;
 # a listed rule whose parameter is null is refused naming the rule.
