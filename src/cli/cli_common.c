@@ -9,6 +9,7 @@
 
 #include "bundle.h"
 #include "cli.h"
+#include "obligation.h"
 #include "rules.h"
 
 static int is_sqlite_path(const char *db)
@@ -99,6 +100,7 @@ int cli_read_bundle(const char *path, const tg_plan *plan, const tg_register *fa
 		const char **ids = plan_batch_ids(plan);
 		register_resolve(r, ids, plan->n_batches, fallback, &errs);
 		free(ids);
+		obligation_check_steps(r, plan, fallback, &errs);
 	}
 	if (r->plan && strcmp(r->plan, plan->id))
 		tg_errors_add(&errs, "plan_mismatch", "plan",

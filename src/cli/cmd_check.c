@@ -15,6 +15,7 @@
 
 #include "calendar.h"
 #include "cli.h"
+#include "obligation.h"
 #include "rules.h"
 #include "xlsx.h"
 
@@ -121,6 +122,20 @@ int cmd_check(int argc, char **argv)
 		cli_print_error(&err);
 		rc = EXIT_INTERNAL;
 		goto out;
+	} else {
+		/* The stored steps are checked against the plan in force, as a
+		** bundle's are (cli_read_bundle). */
+		tg_errors errs;
+		tg_errors_init(&errs);
+		if (obligation_check_steps(&r, plan, NULL, &errs)) {
+			cli_print_errors(&errs, NULL);
+			fprintf(stderr, "tuogou: 登记簿中的办结记录与所用方案“%s”不符，共 %zu 处错误，未检查\n",
+				plan->id, errs.total);
+			rc = EXIT_BADINPUT;
+		}
+		tg_errors_free(&errs);
+		if (rc)
+			goto out;
 	}
 	if (n_sets)
 		fprintf(stderr, "注意：本次检查按 --set 调整了方案参数（假设分析），结果不代表方案原定要求\n");

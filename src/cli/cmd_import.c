@@ -16,9 +16,10 @@
 
 #include "bundle.h"
 #include "cli.h"
+#include "obligation.h"
 #include "sheet.h"
 
-static const char usage[] = "tuogou import [--db PATH] FILE.json|FILE.csv|FILE.xlsx...";
+static const char usage[] = "tuogou import [--db PATH] [--plan FILE] FILE.json|FILE.csv|FILE.xlsx...";
 
 static bool has_ext(const char *path, const char *ext)
 {
@@ -77,19 +78,23 @@ static void resolve_input(input *in, const tg_plan *plan, const tg_register *poo
 	size_t mark = in->errs.count;
 	register_resolve(&in->reg, ids, plan->n_batches, pool, &in->errs);
 	free(ids);
+	obligation_check_steps(&in->reg, plan, pool, &in->errs);
 	sheet_translate_errors(in->origin, &in->errs, mark);
 }
 
 int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+					      {"plan", required_argument, NULL, 'p'},
 					      {NULL, 0, NULL, 0}};
-	const char *db = cli_default_db();
+	const char *db = cli_default_db(), *plan_file = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'd')
 			db = optarg;
+		else if (c == 'p')
+			plan_file = optarg;
 		else
 			return cli_usage(usage);
 	}
@@ -117,7 +122,9 @@ int cmd_import(int argc, char **argv)
 	int rc = cli_open_store(db, false, &store);
 	if (rc)
 		goto out;
-	if ((rc = cli_load_plan(NULL, store, &plan)))
+	/* --plan: validate against FILE for this run; the register's own plan
+	** is left as it is (holding plans is `plan use`, issue 12). */
+	if ((rc = cli_load_plan(plan_file, store, &plan)))
 		goto out;
 	if (store_load_register(store, &existing, &err)) {
 		cli_print_error(&err);
@@ -147,7 +154,7 @@ int cmd_import(int argc, char **argv)
 	for (size_t i = 0; i < n_in; i++)
 		register_merge(&incoming, &ins[i].reg);
 	if (store_import(store, &incoming, &err) ||
-	    store_set_plan(store, plan->id, plan->json, plan->json_len, &err)) {
+	    (!plan_file && store_set_plan(store, plan->id, plan->json, plan->json_len, &err))) {
 		cli_print_error(&err);
 		rc = EXIT_INTERNAL;
 		goto out;

@@ -733,7 +733,10 @@ static void write_value(const tg_register *r, const tg_field *f, const void *row
 		sb_adds(out, *(const int8_t *)p > 0 ? "true" : "false");
 		break;
 	case FT_INT:
-		sb_add_int(out, (long long)*(const int64_t *)p);
+		if (!*(const int64_t *)p && schema_int_zero_is_null(f))
+			sb_adds(out, "null");
+		else
+			sb_add_int(out, (long long)*(const int64_t *)p);
 		break;
 	case FT_MONEY:
 		bundle_money_str(*(const int64_t *)p, tmp);

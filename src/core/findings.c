@@ -45,6 +45,8 @@ void finding_write_json(const tg_findings *fs, const tg_finding *f, strbuf *out)
 	sb_add_json_str(out, state_of(fs, f));
 	sb_adds(out, ", \"basis\": ");
 	sb_add_json_str(out, f->basis);
+	sb_adds(out, ", \"plan\": ");
+	sb_add_json_str(out, fs->plan_id);
 	sb_adds(out, ", \"message\": ");
 	sb_add_json_str(out, f->message);
 	sb_addc(out, '}');
@@ -82,7 +84,7 @@ void findings_write_json(const tg_findings *fs, strbuf *out)
 
 void findings_write_csv(const tg_findings *fs, strbuf *out)
 {
-	sb_adds(out, "rule,clause,association,subject,due,state,basis,message\r\n");
+	sb_adds(out, "rule,clause,association,subject,due,state,basis,plan,message\r\n");
 	for (size_t i = 0; i < fs->count; i++) {
 		const tg_finding *f = &fs->items[i];
 		char due[24];
@@ -100,6 +102,8 @@ void findings_write_csv(const tg_findings *fs, strbuf *out)
 		sb_add_csv_field(out, state_of(fs, f));
 		sb_addc(out, ',');
 		sb_add_csv_field(out, f->basis);
+		sb_addc(out, ',');
+		sb_add_csv_field(out, fs->plan_id);
 		sb_addc(out, ',');
 		sb_add_csv_field(out, f->message);
 		sb_adds(out, "\r\n");

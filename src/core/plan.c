@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "obligation.h"
 #include "plan.h"
 
 extern const unsigned char tg_plan_luoyang[];
@@ -60,7 +61,7 @@ static const char *type_name(enum tg_param_type t)
 
 /* ---- parameter values from text or JSON ---- */
 
-static int parse_month_day(const char *s, int *out)
+int plan_parse_month_day(const char *s)
 {
 	if (strlen(s) != 5 || s[2] != '-')
 		return -1;
@@ -71,8 +72,7 @@ static int parse_month_day(const char *s, int *out)
 	/* Any year: 02-29 is allowed and clamps to 02-28 in common years. */
 	if (m < 1 || m > 12 || d < 1 || d > date_days_in_month(2016, m))
 		return -1;
-	*out = m * 100 + d;
-	return 0;
+	return m * 100 + d;
 }
 
 static int parse_int_text(const char *s, int *out)
@@ -88,7 +88,7 @@ static int parse_int_text(const char *s, int *out)
 }
 
 /* Split "a,b,c" (also "、" and "，") into the plan's arena. */
-static int set_strings_text(tg_plan *plan, tg_params *p, const char *s)
+static int set_strings_text(tg_plan *plan, tg_param_info *info, const char *s)
 {
 	size_t cap = 1;
 	for (const char *c = s; *c; c++)
@@ -114,25 +114,60 @@ static int set_strings_text(tg_plan *plan, tg_params *p, const char *s)
 	}
 	if (!n)
 		return -1;
-	p->name_suffixes = list;
-	p->n_name_suffixes = n;
+	info->strings = list;
+	info->n_strings = n;
 	return 0;
 }
 
-static int set_param_text(tg_plan *plan, const struct param_def *d, const char *value)
+/* Copy a declared parameter of rules.md into the typed tg_params. */
+static void sync_typed(tg_plan *plan, const tg_param_info *info)
 {
+	const struct param_def *d = param_def(info->name);
+	if (!d || d->type != info->type)
+		return;
 	void *at = (char *)&plan->p + d->off;
 	switch (d->type) {
 	case PT_DATE:
-		return date_parse(value, (tg_date *)at) ? -1 : 0;
+		*(tg_date *)at = info->null ? TG_DATE_NONE : info->date;
+		break;
 	case PT_INT:
-		return parse_int_text(value, (int *)at);
 	case PT_MONTH_DAY:
-		return parse_month_day(value, (int *)at);
+		*(int *)at = info->null ? 0 : info->ival;
+		break;
 	case PT_STRINGS:
-		return set_strings_text(plan, &plan->p, value);
+		plan->p.name_suffixes = info->null ? NULL : info->strings;
+		plan->p.n_name_suffixes = info->null ? 0 : info->n_strings;
+		break;
 	}
-	return -1;
+}
+
+static int set_param_text(tg_plan *plan, tg_param_info *info, const char *value)
+{
+	int rc = -1;
+	switch (info->type) {
+	case PT_DATE:
+		rc = date_parse(value, &info->date) ? -1 : 0;
+		break;
+	case PT_INT:
+		rc = parse_int_text(value, &info->ival);
+		break;
+	case PT_MONTH_DAY: {
+		int md = plan_parse_month_day(value);
+		if (md > 0) {
+			info->ival = md;
+			rc = 0;
+		}
+		break;
+	}
+	case PT_STRINGS:
+		rc = set_strings_text(plan, info, value);
+		break;
+	}
+	if (rc == 0) {
+		info->null = false;
+		sync_typed(plan, info);
+	}
+	return rc;
 }
 
 static const char *type_hint(enum tg_param_type t)
@@ -157,46 +192,42 @@ int plan_set(tg_plan *plan, const char *assignment, tg_error *err)
 		n = sizeof name - 1;
 	memcpy(name, assignment, n);
 	name[n] = '\0';
-	const struct param_def *d = param_def(name);
-	if (!d)
+	tg_param_info *info = (tg_param_info *)plan_param(plan, name);
+	if (!info)
 		return tg_error_set(err, TG_EINVAL, "unknown_parameter", "--set",
 				    "方案中没有参数“%s”（运行 tuogou explain 规则编号 查看参数）", name);
-	if (set_param_text(plan, d, eq + 1))
+	if (set_param_text(plan, info, eq + 1))
 		return tg_error_set(err, TG_EINVAL, "bad_parameter", "--set",
-				    "参数 %s 的取值“%s”无效，应为%s", name, eq + 1, type_hint(d->type));
-	for (size_t i = 0; i < plan->n_params; i++)
-		if (!strcmp(plan->params[i].name, name))
-			plan->params[i].overridden = true;
+				    "参数 %s 的取值“%s”无效，应为%s", name, eq + 1,
+				    type_hint(info->type));
+	info->overridden = true;
 	return TG_OK;
 }
 
 void plan_param_value(const tg_plan *plan, const char *name, char *out, size_t size)
 {
-	const struct param_def *d = param_def(name);
+	const tg_param_info *info = plan_param(plan, name);
 	out[0] = '\0';
-	if (!d)
+	if (!info || info->null)
 		return;
-	const void *at = (const char *)&plan->p + d->off;
-	switch (d->type) {
+	switch (info->type) {
 	case PT_DATE: {
 		char tmp[11];
-		date_format(*(const tg_date *)at, tmp);
+		date_format(info->date, tmp);
 		snprintf(out, size, "%s", tmp);
 		break;
 	}
 	case PT_INT:
-		snprintf(out, size, "%d", *(const int *)at);
+		snprintf(out, size, "%d", info->ival);
 		break;
-	case PT_MONTH_DAY: {
-		int md = *(const int *)at;
-		snprintf(out, size, "%02d-%02d", (md / 100) % 100, md % 100);
+	case PT_MONTH_DAY:
+		snprintf(out, size, "%02d-%02d", (info->ival / 100) % 100, info->ival % 100);
 		break;
-	}
 	case PT_STRINGS: {
 		size_t used = 0;
-		for (size_t i = 0; i < plan->p.n_name_suffixes && used < size; i++)
+		for (size_t i = 0; i < info->n_strings && used < size; i++)
 			used += (size_t)snprintf(out + used, size - used, "%s%s", i ? "," : "",
-						 plan->p.name_suffixes[i]);
+						 info->strings[i]);
 		break;
 	}
 	}
@@ -207,7 +238,6 @@ void plan_param_value(const tg_plan *plan, const char *name, char *out, size_t s
 struct loader {
 	tg_plan *plan;
 	tg_errors *errs;
-	bool seen_param[N_PARAMS]; /* each parameter given once */
 };
 
 static const char *get_str(struct loader *L, json_t *obj, const char *key, const char *path,
@@ -302,25 +332,28 @@ static void load_clauses(struct loader *L, json_t *arr)
 	for_each_item(L, arr, "clauses", keys, read_clause);
 }
 
-static void load_param_value(struct loader *L, const struct param_def *d, json_t *v,
+static void load_param_value(struct loader *L, tg_param_info *info, json_t *v,
 			     const char *path)
 {
 	char p[96];
 	snprintf(p, sizeof p, "%s.value", path);
-	void *at = (char *)&L->plan->p + d->off;
 	int bad = 0;
-	switch (d->type) {
+	if (!v || json_is_null(v)) {
+		info->null = true;
+		return;
+	}
+	switch (info->type) {
 	case PT_DATE:
-		bad = !json_is_string(v) || date_parse(json_string_value(v), (tg_date *)at);
+		bad = !json_is_string(v) || date_parse(json_string_value(v), &info->date);
 		break;
 	case PT_INT:
 		bad = !json_is_integer(v) || json_integer_value(v) < 0 ||
 		      json_integer_value(v) > 100000;
 		if (!bad)
-			*(int *)at = (int)json_integer_value(v);
+			info->ival = (int)json_integer_value(v);
 		break;
 	case PT_MONTH_DAY:
-		bad = !json_is_string(v) || parse_month_day(json_string_value(v), (int *)at);
+		bad = !json_is_string(v) || (info->ival = plan_parse_month_day(json_string_value(v))) < 0;
 		break;
 	case PT_STRINGS: {
 		bad = !json_is_array(v) || json_array_size(v) == 0;
@@ -336,40 +369,52 @@ static void load_param_value(struct loader *L, const struct param_def *d, json_t
 			}
 			list[i] = arena_strdup(&L->plan->arena, json_string_value(s));
 		}
-		L->plan->p.name_suffixes = list;
-		L->plan->p.n_name_suffixes = n;
+		info->strings = list;
+		info->n_strings = n;
 		break;
 	}
 	}
-	if (bad)
-		tg_errors_add(L->errs, "bad_parameter", p, "参数 %s 的取值无效，应为%s", d->name,
-			      type_hint(d->type));
+	if (bad) {
+		info->null = true;
+		tg_errors_add(L->errs, "bad_parameter", p, "参数 %s 的取值无效，应为%s", info->name,
+			      type_hint(info->type));
+	}
 }
 
 static void read_param(struct loader *L, json_t *o, const char *p)
 {
+	static const char *const types[] = {"date", "int", "month_day", "strings", NULL};
 	tg_plan *plan = L->plan;
 	const char *name = get_str(L, o, "name", p, true);
 	const char *type = get_str(L, o, "type", p, true);
-	if (!name)
+	if (!name || !type)
 		return;
-	const struct param_def *d = param_def(name);
-	if (!d) {
-		tg_errors_add(L->errs, "unknown_parameter", p, "未知参数“%s”", name);
+	if (!*name) {
+		tg_errors_add(L->errs, "bad_value", p, "参数名不能为空");
 		return;
 	}
-	size_t k = (size_t)(d - param_defs);
-	if (L->seen_param[k]) {
+	if (plan_param(plan, name)) {
 		tg_errors_add(L->errs, "duplicate_id", p, "参数“%s”重复", name);
 		return;
 	}
-	L->seen_param[k] = true;
-	if (type && strcmp(type, type_name(d->type)))
+	int t;
+	for (t = 0; types[t] && strcmp(types[t], type); t++)
+		;
+	if (!types[t]) {
+		tg_errors_add(L->errs, "bad_type", p, "参数 %s 的类型“%s”无效，可选：date、int、month_day、strings",
+			      name, type);
+		return;
+	}
+	const struct param_def *d = param_def(name);
+	if (d && d->type != (enum tg_param_type)t) {
 		tg_errors_add(L->errs, "bad_type", p, "参数 %s 的类型应为 %s", name, type_name(d->type));
-	load_param_value(L, d, json_object_get(o, "value"), p);
+		return;
+	}
 	tg_param_info *info = &plan->params[plan->n_params++];
-	info->name = d->name;
-	info->type = d->type;
+	info->name = name;
+	info->type = (enum tg_param_type)t;
+	load_param_value(L, info, json_object_get(o, "value"), p);
+	sync_typed(plan, info);
 	info->clause = get_str(L, o, "clause", p, false);
 	info->label = get_str(L, o, "label", p, false);
 	info->note = get_str(L, o, "note", p, false);
@@ -378,12 +423,9 @@ static void read_param(struct loader *L, json_t *o, const char *p)
 static void load_params(struct loader *L, json_t *arr)
 {
 	static const char *const keys[] = {"name", "type", "value", "clause", "label", "note", NULL};
-	L->plan->params = arena_alloc(&L->plan->arena, N_PARAMS * sizeof *L->plan->params);
+	L->plan->params = arena_alloc(&L->plan->arena,
+				      (json_array_size(arr) + 1) * sizeof *L->plan->params);
 	for_each_item(L, arr, "parameters", keys, read_param);
-	for (size_t k = 0; k < N_PARAMS; k++)
-		if (!L->seen_param[k])
-			tg_errors_add(L->errs, "required", "parameters", "缺少参数“%s”",
-				      param_defs[k].name);
 }
 
 static void read_batch(struct loader *L, json_t *o, const char *p)
@@ -462,7 +504,7 @@ static void load_root(struct loader *L, json_t *root)
 	static const char *const keys[] = {"format", "id", "title", "number", "issuers",
 					   "issued_on", "in_force_on", "public", "implements",
 					   "source", "clauses", "parameters", "batches",
-					   "separations", "rules", NULL};
+					   "separations", "rules", "obligations", NULL};
 	tg_plan *plan = L->plan;
 	if (!json_is_object(root)) {
 		tg_errors_add(L->errs, "bad_type", "$", "方案文件应为 JSON 对象");
@@ -491,14 +533,18 @@ static void load_root(struct loader *L, json_t *root)
 	json_t *arr;
 	if ((arr = get_array(L, root, "clauses", true)))
 		load_clauses(L, arr);
-	if ((arr = get_array(L, root, "parameters", true)))
+	/* parameters and rules may be absent: a plan of obligations only
+	** (rules_check_plan refuses a plan with neither rules nor obligations). */
+	if ((arr = get_array(L, root, "parameters", false)))
 		load_params(L, arr);
 	if ((arr = get_array(L, root, "batches", false)))
 		load_batches(L, arr);
 	if ((arr = get_array(L, root, "separations", false)))
 		load_separations(L, arr);
-	if ((arr = get_array(L, root, "rules", true)))
+	if ((arr = get_array(L, root, "rules", false)))
 		load_rules(L, arr);
+	if ((arr = get_array(L, root, "obligations", false)))
+		obligations_load(plan, arr, L->errs);
 }
 
 int plan_load_buffer(const char *buf, size_t len, tg_plan **out, tg_errors *errs)
@@ -519,7 +565,9 @@ int plan_load_buffer(const char *buf, size_t len, tg_plan **out, tg_errors *errs
 	}
 	arena_init(&plan->arena);
 	size_t before = errs->total;
-	struct loader L = {plan, errs, {false}};
+	struct loader L = {plan, errs};
+	plan->p.issued = plan->p.decoupling_due = plan->p.asset_inventory_due =
+		plan->p.office_due = TG_DATE_NONE;
 	load_root(&L, root);
 	json_decref(root);
 	if (errs->total > before) {
@@ -604,5 +652,13 @@ const tg_param_info *plan_param(const tg_plan *plan, const char *name)
 	for (size_t i = 0; i < plan->n_params; i++)
 		if (!strcmp(plan->params[i].name, name))
 			return &plan->params[i];
+	return NULL;
+}
+
+const tg_obligation *plan_obligation(const tg_plan *plan, const char *id)
+{
+	for (size_t i = 0; id && i < plan->n_obligations; i++)
+		if (plan->obligations[i].id && !strcmp(plan->obligations[i].id, id))
+			return &plan->obligations[i];
 	return NULL;
 }

@@ -54,12 +54,62 @@ typedef struct tg_params {
 	size_t n_name_suffixes;
 } tg_params;
 
+/* A declared parameter.  Any name may be declared (obligations.md,
+** "Parameters are open"); the names of rules.md also fill tg_params, which
+** the rules read.  A value may be null unless a listed rule or obligation
+** reads it (rules_check_plan, obligations_load). */
 typedef struct tg_param_info {
 	const char *name;
 	enum tg_param_type type;
 	const char *clause, *label, *note; /* from the plan file */
 	bool overridden;                   /* changed by --set for this run */
+	bool null;                         /* the value is null */
+	tg_date date;                      /* PT_DATE */
+	int ival;                          /* PT_INT; PT_MONTH_DAY as month * 100 + day */
+	const char **strings;              /* PT_STRINGS */
+	size_t n_strings;
 } tg_param_info;
+
+/* ---- obligations (obligations.md, "In the plan"; src/core/obligation.c) ---- */
+
+enum tg_source_kind { SRC_NONE, SRC_FIELD, SRC_ASSOCIATION_FIELD, SRC_PARAM, SRC_DATE, SRC_STEP };
+
+typedef struct tg_source {
+	enum tg_source_kind kind;
+	size_t off;          /* SRC_FIELD, SRC_ASSOCIATION_FIELD: the date's offset */
+	const char *param;   /* SRC_PARAM: its name (read at evaluation: --set) */
+	tg_date date;        /* SRC_DATE */
+	size_t step;         /* SRC_STEP: index of the obligation in plan->obligations */
+} tg_source;
+
+enum tg_offset_kind { OFFSET_DAYS, OFFSET_WORKDAYS, OFFSET_MONTHS, OFFSET_YEARS, OFFSET_NULL };
+enum tg_done_kind { DONE_STEP, DONE_FIELD, DONE_RECORD };
+
+/* One field of `when`: the record's value must be one of values, each a
+** canonical token ("n" null, "s:text", "b:1", "d:2018"). */
+typedef struct tg_when {
+	const void *field; /* const tg_field * of the subject array */
+	const char **values;
+	size_t n_values;
+} tg_when;
+
+typedef struct tg_obligation {
+	const char *id, *clause, *basis, *title;
+	int subject;                   /* enum tg_array */
+	tg_when *when;
+	size_t n_when;
+	bool in_scope;
+	bool yearly;
+	tg_source anchor, opens;       /* opens SRC_NONE: the anchor */
+	enum tg_offset_kind offset;
+	int offset_n;
+	enum tg_done_kind done;
+	int done_array;                /* DONE_RECORD */
+	size_t done_off;               /* DONE_FIELD, DONE_RECORD: the date's offset */
+	int from_year;                 /* yearly, unless from_year_param */
+	const char *from_year_param;
+	int due_md;                    /* yearly: month * 100 + day */
+} tg_obligation;
 
 typedef struct tg_plan {
 	const char *id, *title, *number, *issued_on, *in_force_on, *source;
@@ -73,6 +123,8 @@ typedef struct tg_plan {
 	size_t n_separations;
 	tg_plan_rule *rules;
 	size_t n_rules;
+	tg_obligation *obligations;
+	size_t n_obligations;
 	tg_params p;
 	tg_param_info *params;
 	size_t n_params;
@@ -96,10 +148,14 @@ const tg_clause *plan_clause(const tg_plan *plan, const char *id);
 const tg_plan_rule *plan_rule(const tg_plan *plan, const char *rule_id);
 const tg_plan_batch *plan_batch(const tg_plan *plan, const char *id);
 const tg_param_info *plan_param(const tg_plan *plan, const char *name);
+const tg_obligation *plan_obligation(const tg_plan *plan, const char *id);
+/* "MM-DD" as month * 100 + day (02-29 allowed); -1 when malformed. */
+int plan_parse_month_day(const char *s);
 /* The parameter's current value as text ("2017-12-31", "10", "05-31",
 ** "行业协会,协会"); out has size bytes. */
 void plan_param_value(const tg_plan *plan, const char *name, char *out, size_t size);
-/* The names of all parameters, in plan order, NULL-terminated. */
+/* The names of the parameters rules.md defines (the rules read them
+** typed), NULL-terminated. */
 const char *const *plan_param_names(void);
 
 #endif

@@ -209,13 +209,25 @@ typedef struct tg_credit_listing {
 	tg_date removed_on;
 } tg_credit_listing;
 
+/* A step: an obligation of the plan done for one record (obligations.md,
+** "In the bundle: steps[]").  obligation and subject are checked against
+** the plan in force (obligation_check_steps), not resolved here. */
+typedef struct tg_step {
+	const char *id;
+	const char *obligation; /* an obligation id of the plan */
+	const char *subject;    /* key of a record of the obligation's subject array */
+	int64_t period;         /* the year of a yearly obligation; 0: null */
+	tg_date done_on;
+	const char *note;
+} tg_step;
+
 /* The arrays, in bundle order.  The order is also the order of import
 ** (referenced arrays before the arrays that reference them). */
 enum tg_array {
 	ARR_BATCHES, ARR_UNITS, ARR_ASSOCIATIONS, ARR_PERSONS, ARR_POSTS, ARR_STAFF,
 	ARR_PREMISES, ARR_ASSETS, ARR_APPROPRIATIONS, ARR_FUNCTIONS, ARR_UNIT_TASKS,
 	ARR_ELECTIONS, ARR_ANNUAL_REPORTS, ARR_FOREIGN_APPROVALS, ARR_CREDIT_LISTINGS,
-	ARR_COUNT
+	ARR_STEPS, ARR_COUNT
 };
 
 /* A growable array of records of one type, with its index by id. */
@@ -280,6 +292,9 @@ const char *schema_enum_zh(const tg_field *f, int v);
 int schema_enum_find(const tg_field *f, const char *key);
 /* The field def by key, or NULL. */
 const tg_field *schema_field(int array, const char *key);
+/* Whether a whole-number field writes 0 as null (steps[].period: a year,
+** never 0, null for an obligation that is not yearly). */
+bool schema_int_zero_is_null(const tg_field *f);
 /* Arrays by English or Chinese name; -1 if unknown. */
 int schema_array_find(const char *name);
 

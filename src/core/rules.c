@@ -110,12 +110,49 @@ const tg_rule_def *rules_find(const char *id)
 	return NULL;
 }
 
+/* The rules of rules.md that look at no association of A (so do not read
+** P.name_suffixes through in_scope). */
+static bool rule_reads_scope(const char *id)
+{
+	static const char *const no_scope[] = {
+		"scope.member-basis-unknown", "personnel.retired-cadre-multiple-posts",
+		"task.supporting-rules-late", "task.not-published", "annual-report.missing",
+		"credit.abnormal-candidate", "credit.serious-candidate", "exit.candidate",
+		"governance.term-expired", "governance.election-irregular",
+		"governance.dispatched-supervisor-paid",
+		"governance.dispatched-supervisor-holds-post",
+		"governance.departure-audit-missing", NULL};
+	for (size_t i = 0; no_scope[i]; i++)
+		if (!strcmp(no_scope[i], id))
+			return false;
+	return true;
+}
+
+/* A parameter a listed rule reads: declared and not null. */
+static void need_param(const tg_plan *plan, size_t rule, const char *rule_id, const char *name,
+		       size_t len, tg_errors *errs)
+{
+	char n[64];
+	snprintf(n, sizeof n, "%.*s", (int)len, name);
+	const tg_param_info *info = plan_param(plan, n);
+	if (info && !info->null)
+		return;
+	char p[64];
+	snprintf(p, sizeof p, "rules[%zu]", rule);
+	tg_errors_add(errs, "required", p, "规则 %s 要读取参数“%s”，方案中%s", rule_id, n,
+		      info ? "该参数为 null" : "没有声明该参数");
+}
+
 int rules_check_plan(const tg_plan *plan, tg_errors *errs)
 {
 	size_t before = errs->total;
+	if (!plan->n_rules && !plan->n_obligations)
+		tg_errors_add(errs, "empty_plan", "rules",
+			      "方案既未列出规则也未列出义务，无法检查（结果不会是“没有问题”）");
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		const char *id = plan->rules[i].id;
-		if (id && !rules_find(id)) {
+		const tg_rule_def *def = id ? rules_find(id) : NULL;
+		if (id && !def) {
 			char p[64];
 			snprintf(p, sizeof p, "rules[%zu].id", i);
 			tg_errors_add(errs, "unknown_rule", p, "规则目录中没有规则“%s”", id);
@@ -126,6 +163,15 @@ int rules_check_plan(const tg_plan *plan, tg_errors *errs)
 				snprintf(p, sizeof p, "rules[%zu].id", i);
 				tg_errors_add(errs, "duplicate_id", p, "规则“%s”重复", id);
 			}
+		if (!def)
+			continue;
+		for (const char *s = def->params; *s;) {
+			size_t len = strcspn(s, ",");
+			need_param(plan, i, id, s, len, errs);
+			s += len + (s[len] == ',');
+		}
+		if (rule_reads_scope(id) && !strstr(def->params, "name_suffixes"))
+			need_param(plan, i, id, "name_suffixes", strlen("name_suffixes"), errs);
 	}
 	return errs->total > before ? TG_EINVAL : TG_OK;
 }
@@ -524,6 +570,7 @@ int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const t
 		ev.basis = pr->basis;
 		def->fn(&ev);
 	}
+	obligations_evaluate(&ev);
 	if (out->count)
 		qsort(out->items, out->count, sizeof *out->items, cmp_finding);
 	if (years && years->count)

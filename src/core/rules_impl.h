@@ -123,6 +123,9 @@ void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, 
 /* 31 December of d's year. */
 tg_date year_end(tg_date d);
 
+/* The plan's obligations, as of D (obligation.c): findings through emit. */
+void obligations_evaluate(tg_eval *ev);
+
 /* The rule functions, one per rule id (rules_<group>.c). */
 #define RULE(fn) void fn(tg_eval *ev)
 RULE(rule_scope_member_basis_unknown);

@@ -251,6 +251,16 @@ static const tg_field credit_listing_fields[] = {
 	F(tg_credit_listing, "removed_on", "移出日期", FT_DATE, false, removed_on),
 	FEND};
 
+/* steps: labels decided here (glossary.md lists none). */
+static const tg_field step_fields[] = {
+	F(tg_step, "id", "编号", FT_KEY, true, id),
+	F(tg_step, "obligation", "事项", FT_STR, true, obligation),
+	F(tg_step, "subject", "对象编号", FT_STR, true, subject),
+	F(tg_step, "period", "年度", FT_INT, false, period),
+	F(tg_step, "done_on", "完成日期", FT_DATE, false, done_on),
+	F(tg_step, "note", "备注", FT_STR, false, note),
+	FEND};
+
 const tg_array_def tg_schema[ARR_COUNT] = {
 	[ARR_BATCHES] = {"batches", "批次", sizeof(tg_batch), batch_fields},
 	[ARR_UNITS] = {"units", "主管单位", sizeof(tg_unit), unit_fields},
@@ -272,7 +282,13 @@ const tg_array_def tg_schema[ARR_COUNT] = {
 				   foreign_approval_fields},
 	[ARR_CREDIT_LISTINGS] = {"credit_listings", "信用名录", sizeof(tg_credit_listing),
 				 credit_listing_fields},
+	[ARR_STEPS] = {"steps", "办结记录", sizeof(tg_step), step_fields},
 };
+
+bool schema_int_zero_is_null(const tg_field *f)
+{
+	return f == &step_fields[3];
+}
 
 const char *schema_enum_key(const tg_field *f, int v)
 {

@@ -175,6 +175,8 @@ static void write_value(lxw_worksheet *ws, const formats *fm, lxw_row_t row, lxw
 		worksheet_write_string(ws, row, col, *(const int8_t *)p > 0 ? "是" : "否", NULL);
 		return;
 	case FT_INT:
+		if (!*(const int64_t *)p && schema_int_zero_is_null(f))
+			return;
 		worksheet_write_number(ws, row, col, (double)*(const int64_t *)p, fm->integer);
 		widen(c, 6);
 		return;
@@ -346,9 +348,9 @@ int xlsx_write_findings(const tg_findings *fs, const tg_plan *plan, const tg_reg
 	make_formats(wb, &fm);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "问题清单");
 	static const char *heads[] = {"序号", "状态", "截止日期", "条款", "规则", "问题",
-				      "协会统一社会信用代码", "协会名称", "对象", "说明", "依据"};
+				      "协会统一社会信用代码", "协会名称", "对象", "说明", "依据", "方案"};
 	enum { NH = sizeof heads / sizeof heads[0] };
-	double widths[NH] = {6, 6, 12, 8, 30, 24, 22, 30, 12, 80, 24};
+	double widths[NH] = {6, 6, 12, 8, 30, 24, 22, 30, 12, 80, 24, 16};
 	for (size_t c = 0; c < NH; c++)
 		worksheet_write_string(ws, 0, (lxw_col_t)c, heads[c], fm.head);
 	worksheet_freeze_panes(ws, 1, 0);
@@ -369,8 +371,11 @@ int xlsx_write_findings(const tg_findings *fs, const tg_plan *plan, const tg_reg
 		}
 		worksheet_write_string(ws, row, 3, cl && cl->cite ? cl->cite : f->clause, NULL);
 		worksheet_write_string(ws, row, 4, f->rule, NULL);
+		const tg_obligation *ob = pr ? NULL : plan_obligation(plan, f->rule);
 		if (pr && pr->title)
 			worksheet_write_string(ws, row, 5, pr->title, NULL);
+		else if (ob && ob->title)
+			worksheet_write_string(ws, row, 5, ob->title, NULL);
 		if (f->association) {
 			worksheet_write_string(ws, row, 6, f->association, NULL);
 			tg_ix ix = r ? register_find(r, ARR_ASSOCIATIONS, f->association) : TG_IX_NONE;
@@ -384,6 +389,8 @@ int xlsx_write_findings(const tg_findings *fs, const tg_plan *plan, const tg_reg
 		worksheet_write_string(ws, row, 9, f->message, NULL);
 		if (f->basis)
 			worksheet_write_string(ws, row, 10, f->basis, NULL);
+		if (fs->plan_id)
+			worksheet_write_string(ws, row, 11, fs->plan_id, NULL);
 	}
 	worksheet_autofilter(ws, 0, 0, (lxw_row_t)fs->count, NH - 1);
 	for (size_t c = 0; c < NH; c++)

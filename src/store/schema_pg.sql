@@ -475,6 +475,21 @@ CREATE INDEX account_requests_pending ON account_requests("created_at")
 ALTER TABLE users ADD COLUMN "must_change_password" boolean NOT NULL DEFAULT false;
 
 -- migration: 8
+-- steps[] (issue 12): an obligation of the plan done for one
+-- record; period 0 stands for null (never a year).
+CREATE TABLE steps (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "obligation" text COLLATE "C" NOT NULL,
+  "subject" text COLLATE "C" NOT NULL,
+  "period" bigint NOT NULL DEFAULT 0,
+  "done_on" date,
+  "note" text COLLATE "C",
+  "version" bigint NOT NULL DEFAULT 1,
+  "updated_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);
+CREATE INDEX steps_obligation_subject ON steps("obligation", "subject");
+
+-- migration: 9
 -- The audit chain becomes a keyed MAC (issue 14): each record names its
 -- algorithm.  Records written before are plain SHA-256 ("sha256") and still
 -- verify; the store appends the first keyed record ("hmac-sm3", or

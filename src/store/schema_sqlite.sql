@@ -466,6 +466,23 @@ CREATE INDEX account_requests_pending ON account_requests("created_at")
 ALTER TABLE users ADD COLUMN "must_change_password" INTEGER NOT NULL DEFAULT 0;
 
 -- migration: 8
+-- steps[] of the bundle (obligations.md): an obligation of the plan done
+-- for one record.  obligation and subject are checked against the plan in
+-- force, not by foreign keys (the plan is not a table).  period is the
+-- year of a yearly obligation; the store keeps 0 for null (never a year).
+CREATE TABLE steps (
+  "id" TEXT PRIMARY KEY,
+  "obligation" TEXT NOT NULL,
+  "subject" TEXT NOT NULL,
+  "period" INTEGER NOT NULL DEFAULT 0,
+  "done_on" TEXT CHECK ("done_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "note" TEXT,
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE INDEX steps_obligation_subject ON steps("obligation", "subject");
+
+-- migration: 9
 -- The audit chain becomes a keyed MAC (issue 14): each record names its
 -- algorithm.  Records written before are plain SHA-256 ("sha256") and still
 -- verify; the store appends the first keyed record ("hmac-sm3", or

@@ -382,8 +382,8 @@ static int migrate_one(pg_store *s, int version, const char *sql, tg_error *err)
 			rc = seal_plain_ids(s, err);
 		if (rc == TG_OK && version == 6)
 			rc = seal_clear_births(s, err);
-		/* Migration 8 starts the keyed audit chain in its transaction. */
-		if (rc == TG_OK && version == 8)
+		/* Migration 9 starts the keyed audit chain in its transaction. */
+		if (rc == TG_OK && version == 9)
 			rc = audit_start_keyed(s, err);
 		if (rc == TG_OK)
 			rc = exec(s, "INSERT INTO schema_migrations (\"version\") VALUES ($1)", &p,
@@ -1123,7 +1123,7 @@ static int audit_start_keyed(pg_store *s, tg_error *err)
 
 /* The audit key file: loaded when it exists; made (0600) when missing and
 ** the chain has no keyed record yet (a new database, or one from before
-** migration 8); missing with keyed records: no key, audited writes are
+** migration 9); missing with keyed records: no key, audited writes are
 ** refused and verify says it cannot check. */
 static int load_audit_key(pg_store *s, tg_error *err)
 {

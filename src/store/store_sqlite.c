@@ -29,9 +29,9 @@
 ** number) is sealed too since migration 6, for its record and column, and
 ** opened as rows are read, for the age rules.
 **
-** The audit chain is keyed (issue 14, migration 8): records are sealed
+** The audit chain is keyed (issue 14, migration 9): records are sealed
 ** with HMAC-SM3 under the audit key file (tuogou-audit.key, outside the
-** database); migration 8 adds each record's algorithm and appends the
+** database); migration 9 adds each record's algorithm and appends the
 ** first keyed record, in its transaction.
 */
 #include <errno.h>
@@ -472,8 +472,8 @@ static int migrate(sqlite_store *s, tg_error *err)
 				rc = seal_plain_ids(s, err);
 			if (rc == TG_OK && version == 6)
 				rc = seal_clear_births(s, err);
-			/* Migration 8 starts the keyed chain in its transaction. */
-			if (rc == TG_OK && version == 8)
+			/* Migration 9 starts the keyed chain in its transaction. */
+			if (rc == TG_OK && version == 9)
 				rc = audit_start_keyed(s, err);
 			if (rc == TG_OK)
 				rc = exec(s, pragma, err);
@@ -854,14 +854,14 @@ static int audit_start_keyed(sqlite_store *s, tg_error *err)
 
 /* The audit key file: loaded when it exists; made (0600) when missing and
 ** the chain has no keyed record yet (a new database, or one from before
-** migration 8); missing with keyed records: no key, audited writes are
+** migration 9); missing with keyed records: no key, audited writes are
 ** refused and verify says it cannot check. */
 static int load_audit_key(sqlite_store *s, tg_error *err)
 {
 	sqlite3_stmt *q = NULL;
 	bool keyed = false;
 	store_audit_key_path(s->base.url, s->audit_key_path, sizeof s->audit_key_path);
-	/* no such column before migration 8: nothing keyed (qualified, so that
+	/* no such column before migration 9: nothing keyed (qualified, so that
 	** SQLite never reads a missing "alg" as a string) */
 	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM audit_log WHERE audit_log.\"alg\" <> 'sha256' "
 				      "LIMIT 1",
