@@ -424,6 +424,7 @@ int store_number_same(const tg_secret_key *key, const char *id, const char *seal
 	sodium_memzero(plain, strlen(plain));
 	free(plain);
 	return TG_OK;
+}
 
 /* ---- requests for a second administrator's approval (issue 14) ----
 ** The statements are the same text for both backends: SQLite numbers

@@ -9,7 +9,7 @@
 # writes the head outside the database and `verify --checkpoint` catches a
 # cut end or a rewrite even by the key's holder.  Records written by the
 # code before the key (tests/data/audit-legacy.sql, made at 3bd5d5b) still
-# verify after migration 8.  On SQLite and on PostgreSQL.
+# verify after migration 9.  On SQLite and on PostgreSQL.
 . "$(dirname "$0")/../lib.sh"
 export LC_ALL=C.UTF-8
 PW='Zz-test-Pass-2017'
@@ -150,18 +150,18 @@ expect_exit "an emptied log with the anchor at the head does not verify" 1 tg au
 grep -q '完整' "$T/out" && fail "the emptied log was called intact: $(cat "$T/out")" ||
 	pass "the emptied log is not called intact"
 
-# --- records of the code before the key still verify after migration 8
+# --- records of the code before the key still verify after migration 9
 DB5=$(make_db legacy)
 drop_triggers "$DB5"
 if [ -n "$PG" ]; then
 	q "$DB5" 'DELETE FROM audit_log; ALTER TABLE audit_log DROP COLUMN "alg";
-		DELETE FROM schema_migrations WHERE "version" >= 8'
+		DELETE FROM schema_migrations WHERE "version" >= 9'
 else
-	q "$DB5" 'DELETE FROM audit_log; ALTER TABLE audit_log DROP COLUMN "alg"; PRAGMA user_version = 7'
+	q "$DB5" 'DELETE FROM audit_log; ALTER TABLE audit_log DROP COLUMN "alg"; PRAGMA user_version = 8'
 fi
 q "$DB5" "$(grep -v '^--' "$TOP/tests/data/audit-legacy.sql")"
 mv "$AKEY" "$T/saved-audit.key" # an upgrade: no audit key yet
-expect_exit "legacy records and migration 8: intact" 0 tg audit verify --db "$DB5"
+expect_exit "legacy records and migration 9: intact" 0 tg audit verify --db "$DB5"
 expect_grep "the four old records and the first keyed one" '共 5 条' "$T/out"
 expect_eq "the audit key is made at the upgrade" 600 "$(stat -c %a "$AKEY" 2>&1)"
 expect_eq "the old records keep sha256, the new one is keyed" "sha256 4,hmac-sm3 1" \

@@ -12,7 +12,7 @@ that replaces the log and the head in meta.
 file can do.  KEYFILE seals them with HMAC-SM3 under that key: what the
 holder of the audit key can do (caught only by a checkpoint).  --change SEQ
 rewrites that record's user.  --alg-column writes the alg column (absent
-before migration 8)."""
+before migration 9)."""
 import hashlib
 import hmac
 import json

@@ -152,7 +152,7 @@ static void test_keyed_chain_needs_the_key(void **state)
 	int64_t bad = 0, count = 0;
 	assert_int_equal(store_audit_verify_checkpoints(s, NULL, 0, &head, &bad, &count, &e), 0);
 	assert_string_equal(head.alg, "hmac-sm3");
-	assert_true(head.seq >= 2); /* migration 8's keyed record, and this one */
+	assert_true(head.seq >= 2); /* migration 9's keyed record, and this one */
 	/* the head as a checkpoint verifies */
 	assert_int_equal(store_audit_verify_checkpoints(s, &head, 1, NULL, &bad, &count, &e), 0);
 	/* a checkpoint whose MAC differs does not */
