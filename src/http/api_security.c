@@ -326,8 +326,9 @@ static void temporary_password(const char *username, char out[20])
 	} while (http_password_check(username, out, &e));
 }
 
-/* The role and scope asked for, as the request's detail (JSON). */
-static void request_detail(const tg_user *u, bool totp, char out[1024])
+/* The role and scope asked for, as the request's detail (JSON): false when
+** it does not fit (a display name of many escaped characters). */
+static bool request_detail(const tg_user *u, bool totp, char out[1024])
 {
 	strbuf b;
 	sb_init(&b);
@@ -342,8 +343,15 @@ static void request_detail(const tg_user *u, bool totp, char out[1024])
 	sb_adds(&b, ", \"display_name\": ");
 	sb_add_json_str(&b, u->display_name[0] ? u->display_name : NULL);
 	sb_addf(&b, ", \"totp\": %s}", totp ? "true" : "false");
-	snprintf(out, 1024, "%s", b.buf ? b.buf : "{}");
+	bool fits = b.buf && b.len < 1024;
+	snprintf(out, 1024, "%s", fits ? b.buf : "{}");
 	sb_release(&b);
+	return fits;
+}
+
+static int detail_too_long(http_request *rq)
+{
+	return reply_error(rq, MHD_HTTP_BAD_REQUEST, "too_long", "display_name", "姓名过长");
 }
 
 static void request_json(http_request *rq, strbuf *o, const tg_account_request *r)
@@ -405,8 +413,10 @@ int api_user_create(http_request *rq)
 				 "用户名“%s”已存在", u.username);
 		goto out;
 	}
-	request_detail(&u, json_is_true(json_object_get(body, "totp")), detail);
-	rc = propose(rq, "create", u.username, detail);
+	if (!request_detail(&u, json_is_true(json_object_get(body, "totp")), detail))
+		rc = detail_too_long(rq);
+	else
+		rc = propose(rq, "create", u.username, detail);
 out:
 	json_decref(body);
 	return rc;
@@ -470,8 +480,8 @@ int api_user_update(http_request *rq)
 		/* another role or scope: a request */
 		if (read_role(rq, body, NULL, &u))
 			goto out;
-		request_detail(&u, false, detail);
-		rc = propose(rq, "change", u.username, detail);
+		rc = request_detail(&u, false, detail) ? propose(rq, "change", u.username, detail)
+						      : detail_too_long(rq);
 		goto out;
 	}
 	if (locked && !json_is_true(locked) && user_locked(&u)) {

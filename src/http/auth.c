@@ -406,14 +406,20 @@ static int64_t admin_delay(int64_t failures)
 }
 
 /* The counter of failed logins of a name no account has, kept with the
-** per-IP counts under the key "user:NAME" (no address starts so). */
+** per-IP counts under the key "name:" and the SHA-256 of the name (no
+** address starts so; the table keeps no name in clear: what was typed as a
+** name may be a password), in their
+** window (LOGIN_IP_WINDOW_SECONDS: the rows of older windows are deleted as
+** failures are added), so such a name answers 423 until 10 minutes after
+** its first failure, an account until 15 after its fifth. */
 static int name_failures(http_request *rq, const char *name, bool add, int64_t *failures)
 {
-	char key[80];
+	char key[80], hash[65];
 	*failures = 0;
-	snprintf(key, sizeof key, "user:%.64s", name);
-	return store_login_ip_failure(rq_store(rq), key, now_seconds(), LOGIN_LOCK_SECONDS, add,
-				      failures, NULL);
+	token_hash(name, hash);
+	snprintf(key, sizeof key, "name:%s", hash);
+	return store_login_ip_failure(rq_store(rq), key, now_seconds(), LOGIN_IP_WINDOW_SECONDS,
+				      add, failures, NULL);
 }
 
 /* Whether a name no account has answers 423, as an account would after as
