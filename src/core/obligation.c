@@ -852,6 +852,8 @@ static void eval_one(tg_eval *ev, const struct steps_ix *steps, const tg_obligat
 				continue;
 			from = info->ival;
 		}
+		if (from < 1900) /* a --set value; the plan check holds literals to 1900-2200 */
+			from = 1900;
 		tg_date opens = TG_DATE_NONE;
 		if (o->opens.kind != SRC_NONE) {
 			opens = source_date(ev, steps, &o->opens, row, a, key);

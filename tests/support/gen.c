@@ -253,5 +253,16 @@ void gen_register(tg_register *r, uint64_t seed, size_t n)
 		l->reason = "未按时报送年度工作报告";
 		l->removed_on = chance(30) ? l->on + 1 + pick(700) : TG_DATE_NONE;
 	}
+	/* steps (obligations.md): checked against a plan only by the commands,
+	** so any obligation id does here; period 0 is null. */
+	for (size_t k = 0; k < n / 3 + 1; k++) {
+		tg_step *st = register_append(r, ARR_STEPS);
+		st->id = str(r, "ST%03llu", k);
+		st->obligation = chance(50) ? "services.evaluation-missing" : "disclosure.yearly";
+		st->subject = ((tg_association *)register_row(r, ARR_ASSOCIATIONS, (size_t)pick((int)n)))->uscc;
+		st->period = chance(50) ? 2017 + pick(4) : 0;
+		st->done_on = maybe_date(70, 2017, 2020);
+		st->note = chance(30) ? "已评价" : NULL;
+	}
 	register_resolve(r, NULL, 0, NULL, NULL);
 }
