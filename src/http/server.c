@@ -19,8 +19,9 @@
 ** libmicrohttpd's first call of a request, with its headers only, a
 ** state-changing API request goes through every check of its route (the
 ** route itself, the session cookie, the role, Origin and the CSRF token,
-** the scope of its object: api_admit); a refusal is answered there and
-** then, and libmicrohttpd closes the connection without reading the body.
+** the scope of its object: api_admit), and one for a static path (which
+** takes no body) is answered 405; a refusal is answered there and then,
+** and libmicrohttpd closes the connection without reading the body.
 ** An admitted body reserves its declared length (as it arrives, when
 ** chunked) of the server's budget for bodies in flight, HTTP_BODY_BUDGET;
 ** over it the answer is 503 server_busy with Retry-After.  Past
@@ -786,7 +787,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			dispatch(rq);
 			return send_response(rq);
 		}
-		if (is_api(rq->path) && state_changing(method)) {
+		if (state_changing(method)) {
+			if (!is_api(rq->path)) { /* static files take no body: 405 */
+				dispatch(rq);
+				return send_response(rq);
+			}
 			int rc = api_admit(rq);
 			if (!rq->admitted)
 				return answer_early(rq, rc);

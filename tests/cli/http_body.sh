@@ -80,16 +80,19 @@ TOKEN_UNIT=$(awk '$6 == "tuogou_session" {print $7}' "$T/jar.unit1")
 CSRF_OFFICE=$(cat "$T/csrf.office")
 CSRF_UNIT=$(cat "$T/csrf.unit1")
 
-# early HOST PORT COOKIE CSRF: headers declaring a 60 MiB body to
-# /api/v1/import, no body; the status answered within 3 s, or "none".
+# early COOKIE CSRF [PATH SIZE]: headers declaring a body of SIZE bytes (60
+# MiB) to PATH (/api/v1/import), no body; the status answered within 3 s,
+# or "none".
 early() {
 	python3 - "$HOSTPORT" "$@" <<'PY'
 import socket, sys
 host, port = sys.argv[1].rsplit(":", 1)
 cookie, csrf = sys.argv[2], sys.argv[3]
+path = sys.argv[4] if len(sys.argv) > 4 else "/api/v1/import"
+size = int(sys.argv[5]) if len(sys.argv) > 5 else 60 << 20
 s = socket.create_connection((host, int(port)), timeout=3)
-head = "POST /api/v1/import HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % (
-    sys.argv[1], 60 << 20)
+head = "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % (
+    path, sys.argv[1], size)
 if cookie:
     head += "Cookie: tuogou_session=%s\r\n" % cookie
 if csrf:
@@ -109,6 +112,8 @@ expect_eq "a unit (not allowed to import): 403 before the body" 403 "$(early "$T
 expect_eq "an office without the CSRF token: 403 before the body" 403 "$(early "$TOKEN_OFFICE" '')"
 expect_eq "an office with a wrong CSRF token: 403 before the body" 403 \
 	"$(early "$TOKEN_OFFICE" 0000000000000000000000000000000000000000000000000000000000000000)"
+expect_eq "a POST to a static path: 405 before its 512 KiB body" 405 "$(early '' '' /index.html 524288)"
+expect_eq "a POST to an unknown API path: 404 before its 512 KiB body" 404 "$(early '' '' /api/v1/nothing 524288)"
 
 # ---- an office's large import: spooled to a private file, and it works
 python3 - "$BUNDLE" "$T/big.json" <<'PY'
