@@ -15,6 +15,7 @@
 
 #include "bundle.h"
 #include "http_impl.h"
+#include "obligation.h"
 
 struct history_ctx {
 	strbuf *out;
@@ -109,6 +110,7 @@ int api_import(http_request *rq)
 		goto out;
 	bundle_read_buffer(rq->body ? rq->body : "", rq->body_len, &incoming, errs);
 	register_resolve(&incoming, rq->srv->plan_batches, rq->srv->plan->n_batches, &stored, errs);
+	obligation_check_steps(&incoming, rq->srv->plan, &stored, errs);
 	if (incoming.plan && strcmp(incoming.plan, rq->srv->plan->id))
 		tg_errors_add(errs, "plan_mismatch", "plan", "数据包所属方案“%s”与所用方案“%s”不一致",
 			      incoming.plan, rq->srv->plan->id);

@@ -23,6 +23,7 @@
 
 #include "bundle.h"
 #include "http_impl.h"
+#include "obligation.h"
 #include "sheet.h"
 
 #define SHEET_FILES_MAX 8
@@ -107,6 +108,7 @@ static void resolve_upload(upload *u, const tg_http_server *srv, const tg_regist
 		return;
 	size_t mark = u->errs.count;
 	register_resolve(&u->reg, srv->plan_batches, srv->plan->n_batches, pool, &u->errs);
+	obligation_check_steps(&u->reg, srv->plan, pool, &u->errs);
 	sheet_translate_errors(u->origin, &u->errs, mark);
 }
 

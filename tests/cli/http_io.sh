@@ -182,5 +182,15 @@ as boss
 expect_eq "after a write the old ETag no longer matches" 200 "$(req GET '/api/v1/public/associations?per_page=500' -H "If-None-Match: $etag")"
 [ "$(header ETag)" != "$etag" ] && pass "a new ETag" || fail "the ETag did not change after a write"
 
+# ---- a step naming an obligation the plan in force does not hold is refused
+# by the web's imports as by `tuogou import` (obligations.md: "refused the
+# same way"), naming the path, and nothing is written
+login boss >/dev/null
+as boss
+steps_json='{"format": "tuogou-bundle/1", "steps": [{"id": "ST9", "obligation": "no.such-duty", "subject": "'"$U06_A"'", "period": null, "done_on": "2018-01-05", "note": null}]}'
+expect_eq "POST /api/v1/import with a step of no obligation: 400" 400 "$(send POST /api/v1/import "$steps_json")"
+expect_grep "naming steps[0].obligation" 'steps\[0\]\.obligation' "$T/body"
+expect_eq "no step was written" 0 "$(q "SELECT count(*) FROM steps")"
+
 serve_stop
 finish
