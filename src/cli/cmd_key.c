@@ -11,7 +11,10 @@
 ** A store opened with "<key>.new" present finishes or undoes the rotation.
 **
 ** Every server on the database must be stopped first: a running server
-** keeps the old key in memory and would seal new numbers under it.
+** keeps the old key in memory and would seal new numbers under it.  On
+** PostgreSQL the rotation is refused while another tuogou connection is on
+** the database (pg_stat_activity); a SQLite file's servers cannot be seen
+** from here: the help and README say to stop them.
 */
 #include <getopt.h>
 #include <limits.h>
@@ -101,11 +104,9 @@ int cmd_key(int argc, char **argv)
 	rc = secret_key_write_new(key_path, &key, &err);
 	if (rc == TG_OK && crash && !strcmp(crash, "key_new"))
 		_exit(EXIT_INTERNAL);
-	if (rc == TG_OK && (rc = store_key_rotate(store, &key, &n, &err))) {
-		char next[PATH_MAX];
-		secret_key_new_path(key_path, next, sizeof next);
-		unlink(next); /* nothing committed: the data is under the old key */
-	}
+	bool written = rc == TG_OK;
+	if (rc == TG_OK)
+		rc = store_key_rotate(store, &key, &n, &err);
 	sodium_memzero(&key, sizeof key);
 	if (rc == TG_OK && crash && !strcmp(crash, "key_commit"))
 		_exit(EXIT_INTERNAL);
@@ -114,7 +115,12 @@ int cmd_key(int argc, char **argv)
 	store_close(store);
 	if (rc) {
 		cli_print_error(&err);
-		return EXIT_INTERNAL;
+		/* Failed with "<key>.new" written: the commit may or may not have
+		** happened (a connection lost during COMMIT); opening the store
+		** again looks at the data and keeps or deletes .new. */
+		if (written && !cli_open_store(db, true, &store))
+			store_close(store);
+		return !strcmp(err.code, "servers_running") ? EXIT_BADINPUT : EXIT_INTERNAL;
 	}
 	printf("已轮换数据密钥“%s”：重新加密公民身份号码 %zu 个、出生日期 %zu 个、动态口令 %zu 个。\n"
 	       "旧密钥保留在“%s”（0600）：用它做的备份仍需要它，这些备份全部销毁后请删除该文件。\n"

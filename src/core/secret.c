@@ -183,10 +183,13 @@ int secret_key_recover(const char *path, const char *ad, const char *sealed, tg_
 	secret_key_new_path(path, next, sizeof next);
 	if (stat(next, &st) != 0 && errno == ENOENT)
 		return TG_OK;
-	int rc = secret_key_load(next, 0, &key, err);
+	int rc = ensure_sodium(err);
 	if (rc)
 		return rc;
-	bool under_new = sealed && secret_open(&key, sealed, ad, &plain, &ignored) == TG_OK;
+	/* a .new that cannot be read (cut short: written before the
+	** transaction, so never committed to) holds nothing */
+	bool under_new = sealed && secret_key_load(next, 0, &key, &ignored) == TG_OK &&
+			 secret_open(&key, sealed, ad, &plain, &ignored) == TG_OK;
 	bool under_old = false;
 	if (!under_new && sealed) {
 		rc = secret_key_load(path, 0, &key, err);

@@ -3064,6 +3064,23 @@ static int pg_key_rotate(tg_store *base, const tg_secret_key *key, tg_key_counts
 	** store's other connections (servers must be stopped: key rotate --help) */
 	rc = exec(s, "LOCK TABLE persons, users IN SHARE ROW EXCLUSIVE MODE", NULL, err,
 		  "key_rotate");
+	if (rc == TG_OK) {
+		/* other tuogou connections (fallback_application_name): a server
+		** still running would go on sealing under the old key */
+		PGresult *res = run(s,
+				    "SELECT count(*) FROM pg_stat_activity WHERE \"datname\" = "
+				    "current_database() AND \"pid\" <> pg_backend_pid() AND "
+				    "\"application_name\" = 'tuogou'",
+				    NULL, err, "key_rotate");
+		if (!res)
+			rc = TG_EIO;
+		else if (atoll(PQgetvalue(res, 0, 0)) > 0)
+			rc = tg_error_set(err, TG_ECONFLICT, "servers_running", "",
+					  "还有 %s 个 tuogou 连接在使用该数据库：请先停止全部网页服务，"
+					  "再轮换密钥",
+					  PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
 	if (rc == TG_OK)
 		rc = key_reseal_table(s, key, true, n, err);
 	if (rc == TG_OK)

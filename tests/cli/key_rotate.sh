@@ -37,6 +37,18 @@ expect_eq "the export holds the 266 full numbers" 266 "$(grep -vc '\*' "$T/befor
 totp_before=$(SQL "SELECT totp_secret FROM users WHERE username = 'keyadmin'")
 cp "$KEY" "$T/key.1"
 
+# --- PostgreSQL: refused while another tuogou connection (a server) is on the database
+if [ -n "${TUOGOU_TEST_DB_URL:-}" ]; then
+	PGAPPNAME=tuogou psql "$DB" -X -q -c 'SELECT pg_sleep(4)' >/dev/null 2>&1 &
+	sleeper=$!
+	sleep 1
+	expect_exit "refused while a server is connected" 2 tg key rotate --db "$DB"
+	expect_grep "... saying why" "servers_running" "$T/err"
+	cmp -s "$T/key.1" "$KEY" && [ ! -e "$KEY.new" ] && [ ! -e "$KEY.old" ] &&
+		pass "... leaving the key files as they were" || fail "... leaving the key files as they were"
+	wait "$sleeper"
+fi
+
 # --- the rotation
 expect_grep "help: servers must be stopped first" "停止所有使用该数据库" <(tg key --help)
 expect_exit "tuogou key rotate" 0 tg key rotate --db "$DB"
