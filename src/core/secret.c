@@ -198,12 +198,26 @@ int secret_key_recover(const char *path, const char *ad, const char *sealed, tg_
 	if (plain) {
 		sodium_memzero(plain, strlen(plain));
 		free(plain);
+		plain = NULL;
 	}
 	sodium_memzero(&key, sizeof key);
-	if (under_new)
-		return secret_key_install(path, err);
+	/* Another process opening the database at the same time (servers
+	** starting together) may finish first: .new gone, and the key in place
+	** opening the data, is done. */
+	if (under_new) {
+		rc = secret_key_install(path, err);
+		if (rc && stat(next, &st) != 0 && errno == ENOENT &&
+		    secret_key_load(path, 0, &key, &ignored) == TG_OK &&
+		    secret_open(&key, sealed, ad, &plain, &ignored) == TG_OK) {
+			sodium_memzero(plain, strlen(plain));
+			free(plain);
+			rc = TG_OK;
+		}
+		sodium_memzero(&key, sizeof key);
+		return rc;
+	}
 	if (under_old || !sealed) {
-		if (unlink(next) != 0)
+		if (unlink(next) != 0 && errno != ENOENT)
 			return tg_error_set(err, TG_EIO, "key_file", next, "无法删除未完成的新密钥文件");
 		sync_folder(next);
 		return TG_OK;

@@ -116,6 +116,26 @@ cmp -s "$T/key.3" "$KEY" && pass "the key file is unchanged" || fail "the key fi
 [ ! -e "$KEY.old" ] && pass "no .old made" || fail "no .old made"
 expect_eq "still two key_rotate audit records" 2 "$(SQL "SELECT count(*) FROM audit_log WHERE event = 'key_rotate'")"
 
+# --- several processes opening the database at once after such a crash
+# (servers starting together): each one opens the data, one finishes
+cp "$KEY" "$T/key.4"
+expect_exit "crash right after the commit, again" 3 \
+	env TUOGOU_TEST_CRASH_AFTER=key_commit "$TUOGOU" key rotate --db "$DB"
+pids=
+for i in 1 2 3 4; do
+	tg export --db "$DB" --format json -o "$T/race$i.json" >/dev/null 2>"$T/race$i.err" &
+	pids="$pids $!"
+done
+ok=0
+for p in $pids; do wait "$p" && ok=$((ok + 1)); done
+expect_eq "four exports at once after the crash all open the data" 4 "$ok"
+[ "$ok" = 4 ] || fail "race: $(cat "$T"/race*.err | head -c 400)"
+numbers "$T/race4.json" >"$T/race4.txt"
+cmp -s "$T/before.txt" "$T/race4.txt" && pass "... with the same numbers" || fail "... with the same numbers"
+[ ! -e "$KEY.new" ] && cmp -s "$T/key.4" "$KEY.old" && ! cmp -s "$T/key.4" "$KEY" &&
+	pass "... and the rotation finished once" || fail "... and the rotation finished once"
+mv "$KEY.old" "$T/key.4.kept"
+
 # --- a .new when neither key opens the data is refused, not guessed
 cp "$T/key.1.kept" "$T/wrong.key"
 head -c 32 /dev/urandom >"$T/wrong.key.new" && chmod 600 "$T/wrong.key.new"
