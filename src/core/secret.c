@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,122 @@ int secret_key_load(const char *path, int create, tg_secret_key *key, tg_error *
 	if (errno != ENOENT || !create)
 		return tg_error_set(err, TG_EIO, "key_file", path, "无法读取密钥文件");
 	return create_key(path, key, err);
+}
+
+void secret_key_new_path(const char *path, char *out, size_t size)
+{
+	snprintf(out, size, "%s.new", path);
+}
+
+void secret_key_old_path(const char *path, char *out, size_t size)
+{
+	snprintf(out, size, "%s.old", path);
+}
+
+int secret_key_write_new(const char *path, tg_secret_key *key, tg_error *err)
+{
+	char tmp[PATH_MAX];
+	int rc = ensure_sodium(err);
+	if (rc)
+		return rc;
+	secret_key_new_path(path, tmp, sizeof tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return tg_error_set(err, TG_EIO, errno == EEXIST ? "key_new_exists" : "key_file", tmp,
+				    errno == EEXIST ? "已有未完成的密钥轮换文件" : "无法创建新密钥文件");
+	randombytes_buf(key->k, sizeof key->k);
+	rc = write(fd, key->k, sizeof key->k) == (ssize_t)sizeof key->k && fsync(fd) == 0
+		     ? TG_OK
+		     : tg_error_set(err, TG_EIO, "key_file", tmp, "无法写入新密钥文件");
+	close(fd);
+	if (rc) {
+		unlink(tmp);
+		return rc;
+	}
+	sync_folder(tmp);
+	return TG_OK;
+}
+
+static bool same_key_file(const char *a, const char *b)
+{
+	tg_secret_key x, y;
+	tg_error ignored;
+	bool same = load_existing(a, &x, &ignored) == TG_OK && load_existing(b, &y, &ignored) == TG_OK &&
+		    sodium_memcmp(x.k, y.k, sizeof x.k) == 0;
+	sodium_memzero(&x, sizeof x);
+	sodium_memzero(&y, sizeof y);
+	return same;
+}
+
+int secret_key_install(const char *path, tg_error *err)
+{
+	char next[PATH_MAX], old[PATH_MAX];
+	secret_key_new_path(path, next, sizeof next);
+	secret_key_old_path(path, old, sizeof old);
+	/* a second link to the old key; already there (a crash after it): the
+	** same key, else an old key of another rotation, never overwritten */
+	if (link(path, old) != 0 && !(errno == EEXIST && same_key_file(path, old)))
+		return tg_error_set(err, TG_EIO, "key_old_exists", old,
+				    "无法保留旧密钥（已有另一个旧密钥文件？）；新密钥仍在“%s”", next);
+	sync_folder(old);
+	if (rename(next, path) != 0)
+		return tg_error_set(err, TG_EIO, "key_file", path, "无法把新密钥“%s”换入", next);
+	sync_folder(path);
+	return TG_OK;
+}
+
+int secret_key_recover(const char *path, const char *ad, const char *sealed, tg_error *err)
+{
+	char next[PATH_MAX], *plain = NULL;
+	tg_secret_key key;
+	tg_error ignored;
+	struct stat st;
+	secret_key_new_path(path, next, sizeof next);
+	if (stat(next, &st) != 0 && errno == ENOENT)
+		return TG_OK;
+	int rc = ensure_sodium(err);
+	if (rc)
+		return rc;
+	/* a .new that cannot be read (cut short: written before the
+	** transaction, so never committed to) holds nothing */
+	bool under_new = sealed && secret_key_load(next, 0, &key, &ignored) == TG_OK &&
+			 secret_open(&key, sealed, ad, &plain, &ignored) == TG_OK;
+	bool under_old = false;
+	if (!under_new && sealed) {
+		rc = secret_key_load(path, 0, &key, err);
+		under_old = rc == TG_OK && secret_open(&key, sealed, ad, &plain, &ignored) == TG_OK;
+	}
+	if (plain) {
+		sodium_memzero(plain, strlen(plain));
+		free(plain);
+		plain = NULL;
+	}
+	sodium_memzero(&key, sizeof key);
+	/* Another process opening the database at the same time (servers
+	** starting together) may finish first: .new gone, and the key in place
+	** opening the data, is done. */
+	if (under_new) {
+		rc = secret_key_install(path, err);
+		if (rc && stat(next, &st) != 0 && errno == ENOENT &&
+		    secret_key_load(path, 0, &key, &ignored) == TG_OK &&
+		    secret_open(&key, sealed, ad, &plain, &ignored) == TG_OK) {
+			sodium_memzero(plain, strlen(plain));
+			free(plain);
+			rc = TG_OK;
+		}
+		sodium_memzero(&key, sizeof key);
+		return rc;
+	}
+	if (under_old || !sealed) {
+		if (unlink(next) != 0 && errno != ENOENT)
+			return tg_error_set(err, TG_EIO, "key_file", next, "无法删除未完成的新密钥文件");
+		sync_folder(next);
+		return TG_OK;
+	}
+	return rc ? rc
+		  : tg_error_set(err, TG_EINVAL, "key_rotate_unknown", path,
+				 "密钥轮换未完成，且新旧密钥都无法解密数据库中的数据；"
+				 "请找回正确的密钥文件");
 }
 
 int secret_is_sealed(const char *text)

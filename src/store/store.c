@@ -364,6 +364,13 @@ int store_reveal_id_numbers(tg_store *s, tg_register *r, tg_error *err)
 	return s->ops->reveal_id_numbers(s, r, err);
 }
 
+int store_key_rotate(tg_store *s, const tg_secret_key *key, tg_key_counts *n, tg_error *err)
+{
+	memset(n, 0, sizeof *n);
+	NEED(s, key_rotate, err);
+	return s->ops->key_rotate(s, key, n, err);
+}
+
 /* ---- several servers on one database ---- */
 
 int store_login_ip_failure(tg_store *s, const char *ip, int64_t now, int64_t window, bool add,

@@ -28,6 +28,7 @@
 #include "audit.h"
 #include "error.h"
 #include "register.h"
+#include "secret.h"
 
 typedef struct tg_store tg_store;
 
@@ -130,6 +131,11 @@ typedef struct tg_change {
 } tg_change;
 typedef void (*tg_change_fn)(void *ctx, const tg_change *c);
 
+/* What a rotation of the data key re-sealed (store_key_rotate). */
+typedef struct tg_key_counts {
+	size_t id_numbers, births, totp_secrets;
+} tg_key_counts;
+
 typedef struct tg_store_ops {
 	const char *name; /* "sqlite", "postgresql" */
 	void (*close)(tg_store *s);
@@ -206,6 +212,10 @@ typedef struct tg_store_ops {
 	** without them reads each statement on its own). */
 	int (*read_begin)(tg_store *s, tg_error *err);
 	void (*read_end)(tg_store *s);
+
+	/* Rotation of the data key (optional). */
+	int (*key_rotate)(tg_store *s, const tg_secret_key *key, tg_key_counts *n,
+			  tg_error *err);
 } tg_store_ops;
 
 struct tg_store {
@@ -406,6 +416,11 @@ int store_user_totp_used(tg_store *s, int64_t id, int64_t step, tg_error *err);
 ** for the operator's export; the caller audits the export. */
 int store_person_reveal(tg_store *s, const char *id, char **number, tg_error *err);
 int store_reveal_id_numbers(tg_store *s, tg_register *r, tg_error *err);
+/* Re-seal every sealed value (ID numbers, birth dates, TOTP secrets) under
+** key in one transaction with its audit record ("key_rotate", the counts);
+** from then on the store seals under key.  The caller wrote key to
+** "<key file>.new" before and installs it after (secret.h). */
+int store_key_rotate(tg_store *s, const tg_secret_key *key, tg_key_counts *n, tg_error *err);
 /* The key file of a database: $TUOGOU_KEY, else tuogou.key beside a SQLite
 ** file (var/tuogou.key for var/tuogou.db), else var/tuogou.key. */
 void store_key_path(const char *url, char *out, size_t size);

@@ -426,6 +426,55 @@ int store_number_same(const tg_secret_key *key, const char *id, const char *seal
 	return TG_OK;
 }
 
+/* ---- rotation of the data key (tuogou key rotate) ---- */
+
+const char store_sql_key_sample[] =
+	"SELECT 'persons/' || \"id\", \"id_number\" FROM persons WHERE \"id_number\" LIKE 'v1:%' "
+	"UNION ALL SELECT 'users/' || \"id\" || '/totp', \"totp_secret\" FROM users "
+	"WHERE \"totp_secret\" LIKE 'v1:%' LIMIT 1";
+const char store_sql_key_persons[] =
+	"SELECT \"id\", \"id_number\", \"birth\" FROM persons "
+	"WHERE \"id_number\" LIKE 'v1:%' OR \"birth\" IS NOT NULL";
+const char store_sql_key_person_set[] =
+	"UPDATE persons SET \"id_number\" = $1, \"birth\" = $2 WHERE \"id\" = $3";
+const char store_sql_key_users[] =
+	"SELECT \"id\", \"totp_secret\" FROM users WHERE \"totp_secret\" IS NOT NULL";
+const char store_sql_key_user_set[] = "UPDATE users SET \"totp_secret\" = $1 WHERE \"id\" = $2";
+
+int store_key_reseal(const tg_secret_key *from, const tg_secret_key *to, const char *ad,
+		     const char *sealed, char **out, size_t *count, tg_error *err)
+{
+	char *plain = NULL;
+	*out = NULL;
+	if (!sealed || !*sealed)
+		return TG_OK;
+	if (!secret_is_sealed(sealed)) { /* a masked number: nothing sealed */
+		*out = strdup(sealed);
+		return *out ? TG_OK : TG_ENOMEM;
+	}
+	int rc = secret_open(from, sealed, ad, &plain, err);
+	if (rc) {
+		if (err)
+			snprintf(err->path, sizeof err->path, "%s", ad);
+		return rc;
+	}
+	rc = secret_seal(to, plain, ad, out, err);
+	sodium_memzero(plain, strlen(plain));
+	free(plain);
+	if (rc == TG_OK)
+		(*count)++;
+	return rc;
+}
+
+char *store_key_rotate_json(const tg_key_counts *n)
+{
+	strbuf sb;
+	sb_init(&sb);
+	sb_addf(&sb, "{\"id_numbers\": %zu, \"births\": %zu, \"totp_secrets\": %zu}",
+		n->id_numbers, n->births, n->totp_secrets);
+	return sb_detach(&sb, NULL);
+}
+
 /* ---- requests for a second administrator's approval (issue 14) ----
 ** The statements are the same text for both backends: SQLite numbers
 ** "$1".."$n" in the order they first appear, as PostgreSQL does. */

@@ -100,4 +100,17 @@ extern const char store_sql_request_add[], store_sql_request_list[],
 	store_sql_request_decide[];
 const char *store_request_event(const char *to);
 
+/* Rotation of the data key (store_key_rotate): the SQL of both backends.
+** sample: one sealed value and its associated data (secret_key_recover);
+** persons: id, id_number, birth of the rows holding a sealed value; users:
+** id, totp_secret; the updates take the re-sealed values and the id. */
+extern const char store_sql_key_sample[], store_sql_key_persons[],
+	store_sql_key_person_set[], store_sql_key_users[], store_sql_key_user_set[];
+/* A value sealed for ad under from, sealed again under to (malloc'd), and
+** (*count)++; NULL for NULL; a value not sealed (a masked number) copied. */
+int store_key_reseal(const tg_secret_key *from, const tg_secret_key *to, const char *ad,
+		     const char *sealed, char **out, size_t *count, tg_error *err);
+/* The "after" of the key_rotate audit record: the counts only. */
+char *store_key_rotate_json(const tg_key_counts *n);
+
 #endif

@@ -1306,7 +1306,21 @@ static int seal_left_plain(pg_store *s, tg_error *err)
 static int load_key(pg_store *s, tg_error *err)
 {
 	struct stat st;
+	char next[PATH_MAX];
 	store_key_path(s->base.url, s->key_path, sizeof s->key_path);
+	secret_key_new_path(s->key_path, next, sizeof next);
+	if (stat(next, &st) == 0) {
+		/* a rotation that did not finish: which key is the data under? */
+		PGresult *res = run(s, store_sql_key_sample, NULL, err, "persons");
+		if (!res)
+			return TG_EIO;
+		int rc = PQntuples(res) ? secret_key_recover(s->key_path, PQgetvalue(res, 0, 0),
+							     PQgetvalue(res, 0, 1), err)
+					: secret_key_recover(s->key_path, NULL, NULL, err);
+		PQclear(res);
+		if (rc)
+			return rc;
+	}
 	if (stat(s->key_path, &st) == 0 || errno != ENOENT) {
 		int rc = secret_key_load(s->key_path, 0, &s->key, err);
 		s->have_key = rc == TG_OK;
@@ -2994,6 +3008,94 @@ static int pg_reveal_id_numbers(tg_store *base, tg_register *r, tg_error *err)
 	return rc;
 }
 
+/* ---- rotation of the data key ---- */
+
+/* Re-seal one table's values under key; the caller holds the transaction
+** (the rows read are all in the result before any is updated). */
+static int key_reseal_table(pg_store *s, const tg_secret_key *key, bool persons,
+			    tg_key_counts *n, tg_error *err)
+{
+	PGresult *res = run(s, persons ? store_sql_key_persons : store_sql_key_users, NULL, err,
+			    "key_rotate");
+	if (!res)
+		return TG_EIO;
+	int rc = TG_OK;
+	for (int i = 0; rc == TG_OK && i < PQntuples(res); i++) {
+		const char *id = PQgetvalue(res, i, 0);
+		const char *va = PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1);
+		char ad[96], *a = NULL, *b = NULL;
+		if (persons) {
+			const char *vb = PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2);
+			snprintf(ad, sizeof ad, "persons/%s", id);
+			rc = store_key_reseal(&s->key, key, ad, va, &a, &n->id_numbers, err);
+			snprintf(ad, sizeof ad, "persons/%s/birth", id);
+			if (rc == TG_OK)
+				rc = store_key_reseal(&s->key, key, ad, vb, &b, &n->births, err);
+		} else {
+			snprintf(ad, sizeof ad, "users/%s/totp", id);
+			rc = store_key_reseal(&s->key, key, ad, va, &a, &n->totp_secrets, err);
+		}
+		if (rc == TG_OK) {
+			params q = {.n = 0};
+			p_text_or_null(&q, a);
+			if (persons)
+				p_text_or_null(&q, b);
+			p_text(&q, id);
+			rc = exec(s, persons ? store_sql_key_person_set : store_sql_key_user_set, &q,
+				  err, "key_rotate");
+		}
+		free(a);
+		free(b);
+	}
+	PQclear(res);
+	return rc;
+}
+
+static int pg_key_rotate(tg_store *base, const tg_secret_key *key, tg_key_counts *n,
+			 tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	int rc = need_key(s, err);
+	if (rc == TG_OK)
+		rc = tx_begin(s, err);
+	if (rc)
+		return rc;
+	/* one rotation at a time, and no sealed row written meanwhile by this
+	** store's other connections (servers must be stopped: key rotate --help) */
+	rc = exec(s, "LOCK TABLE persons, users IN SHARE ROW EXCLUSIVE MODE", NULL, err,
+		  "key_rotate");
+	if (rc == TG_OK) {
+		/* other tuogou connections (fallback_application_name): a server
+		** still running would go on sealing under the old key */
+		PGresult *res = run(s,
+				    "SELECT count(*) FROM pg_stat_activity WHERE \"datname\" = "
+				    "current_database() AND \"pid\" <> pg_backend_pid() AND "
+				    "\"application_name\" = 'tuogou'",
+				    NULL, err, "key_rotate");
+		if (!res)
+			rc = TG_EIO;
+		else if (atoll(PQgetvalue(res, 0, 0)) > 0)
+			rc = tg_error_set(err, TG_ECONFLICT, "servers_running", "",
+					  "还有 %s 个 tuogou 连接在使用该数据库：请先停止全部网页服务，"
+					  "再轮换密钥",
+					  PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+	if (rc == TG_OK)
+		rc = key_reseal_table(s, key, true, n, err);
+	if (rc == TG_OK)
+		rc = key_reseal_table(s, key, false, n, err);
+	if (rc == TG_OK) {
+		char *after = store_key_rotate_json(n);
+		rc = after ? audit_append(s, "key_rotate", NULL, "ok", NULL, after, err) : TG_ENOMEM;
+		free(after);
+	}
+	rc = tx_end(s, rc, err);
+	if (rc == TG_OK)
+		s->key = *key;
+	return rc;
+}
+
 static void pg_close(tg_store *base)
 {
 	pg_store *s = (pg_store *)base;
@@ -3167,6 +3269,7 @@ static const tg_store_ops pg_ops = {
 	.request_add = pg_request_add,
 	.request_list = pg_request_list,
 	.request_decide = pg_request_decide,
+	.key_rotate = pg_key_rotate,
 };
 
 int store_pg_open(const char *conninfo, tg_store **out, tg_error *err)

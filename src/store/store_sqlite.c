@@ -1049,7 +1049,24 @@ out:
 static int load_key(sqlite_store *s, tg_error *err)
 {
 	struct stat st;
+	char next[PATH_MAX];
 	store_key_path(s->base.url, s->key_path, sizeof s->key_path);
+	secret_key_new_path(s->key_path, next, sizeof next);
+	if (stat(next, &st) == 0) {
+		/* a rotation that did not finish: which key is the data under? */
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(s->db, store_sql_key_sample, -1, &q, NULL) != SQLITE_OK)
+			return db_error(s, err, "persons");
+		int step = sqlite3_step(q), rc;
+		if (step == SQLITE_ROW)
+			rc = secret_key_recover(s->key_path, col_text(q, 0), col_text(q, 1), err);
+		else
+			rc = step == SQLITE_DONE ? secret_key_recover(s->key_path, NULL, NULL, err)
+						 : db_error(s, err, "persons");
+		sqlite3_finalize(q);
+		if (rc)
+			return rc;
+	}
 	if (stat(s->key_path, &st) == 0 || errno != ENOENT) {
 		int rc = secret_key_load(s->key_path, 0, &s->key, err);
 		s->have_key = rc == TG_OK;
@@ -2770,6 +2787,131 @@ static int sqlite_reveal_id_numbers(tg_store *base, tg_register *r, tg_error *er
 	return rc;
 }
 
+/* ---- rotation of the data key ---- */
+
+struct key_row {
+	char *id, *a, *b;
+};
+
+/* The rows of a statement of store_sql_key_* (2 or 3 columns), collected:
+** the rows are updated under the statement's feet. */
+static int key_rows(sqlite_store *s, const char *sql, int columns, struct key_row **rows,
+		    size_t *n, tg_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t alloc = 0;
+	int rc = TG_OK, step;
+	*rows = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "key_rotate");
+	while (rc == TG_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			struct key_row *p = realloc(*rows, alloc * sizeof *p);
+			if (!p) {
+				rc = TG_ENOMEM;
+				break;
+			}
+			*rows = p;
+		}
+		struct key_row *r = &(*rows)[(*n)++];
+		const char *a = col_text(st, 1), *b = columns > 2 ? col_text(st, 2) : NULL;
+		r->id = strdup(col_text(st, 0));
+		r->a = a ? strdup(a) : NULL;
+		r->b = b ? strdup(b) : NULL;
+		if (!r->id || (a && !r->a) || (b && !r->b))
+			rc = TG_ENOMEM;
+	}
+	if (rc == TG_OK && step != SQLITE_DONE)
+		rc = db_error(s, err, "key_rotate");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void key_rows_free(struct key_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].id);
+		free(rows[i].a);
+		free(rows[i].b);
+	}
+	free(rows);
+}
+
+/* Re-seal one table's values under key; the caller holds the transaction. */
+static int key_reseal_table(sqlite_store *s, const tg_secret_key *key, bool persons,
+			    tg_key_counts *n, tg_error *err)
+{
+	struct key_row *rows = NULL;
+	size_t count = 0;
+	sqlite3_stmt *upd = NULL;
+	int rc = key_rows(s, persons ? store_sql_key_persons : store_sql_key_users,
+			  persons ? 3 : 2, &rows, &count, err);
+	if (rc == TG_OK &&
+	    sqlite3_prepare_v2(s->db, persons ? store_sql_key_person_set : store_sql_key_user_set,
+			       -1, &upd, NULL) != SQLITE_OK)
+		rc = db_error(s, err, "key_rotate");
+	for (size_t i = 0; rc == TG_OK && i < count; i++) {
+		char ad[96], *a = NULL, *b = NULL;
+		if (persons) {
+			snprintf(ad, sizeof ad, "persons/%s", rows[i].id);
+			rc = store_key_reseal(&s->key, key, ad, rows[i].a, &a, &n->id_numbers, err);
+			snprintf(ad, sizeof ad, "persons/%s/birth", rows[i].id);
+			if (rc == TG_OK)
+				rc = store_key_reseal(&s->key, key, ad, rows[i].b, &b, &n->births,
+						      err);
+		} else {
+			snprintf(ad, sizeof ad, "users/%s/totp", rows[i].id);
+			rc = store_key_reseal(&s->key, key, ad, rows[i].a, &a, &n->totp_secrets,
+					      err);
+		}
+		if (rc == TG_OK) {
+			int k = 1;
+			bind_text_or_null(upd, k++, a);
+			if (persons)
+				bind_text_or_null(upd, k++, b);
+			sqlite3_bind_text(upd, k, rows[i].id, -1, SQLITE_STATIC);
+			if (sqlite3_step(upd) != SQLITE_DONE)
+				rc = db_error(s, err, "key_rotate");
+			sqlite3_reset(upd);
+			sqlite3_clear_bindings(upd);
+		}
+		free(a);
+		free(b);
+	}
+	sqlite3_finalize(upd);
+	key_rows_free(rows, count);
+	return rc;
+}
+
+static int sqlite_key_rotate(tg_store *base, const tg_secret_key *key, tg_key_counts *n,
+			     tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	int rc = need_key(s, err);
+	if (rc == TG_OK)
+		rc = write_begin(s, err);
+	if (rc)
+		return rc;
+	rc = key_reseal_table(s, key, true, n, err);
+	if (rc == TG_OK)
+		rc = key_reseal_table(s, key, false, n, err);
+	if (rc == TG_OK) {
+		char *after = store_key_rotate_json(n);
+		rc = after ? audit_append(s, "key_rotate", NULL, "ok", NULL, after, err) : TG_ENOMEM;
+		free(after);
+	}
+	if (rc == TG_OK)
+		rc = exec(s, "COMMIT", err);
+	if (rc) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	s->key = *key;
+	return TG_OK;
+}
+
 static void sqlite_close(tg_store *base)
 {
 	sqlite_store *s = (sqlite_store *)base;
@@ -2925,6 +3067,7 @@ static const tg_store_ops sqlite_ops = {
 	sqlite_login_ip_failure,
 	sqlite_request_add, sqlite_request_list, sqlite_request_decide,
 	sqlite_read_begin, sqlite_read_end,
+	sqlite_key_rotate,
 };
 
 /* SQLite's memory statistics take one process-wide mutex on every
