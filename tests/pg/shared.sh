@@ -76,7 +76,8 @@ for i in $(seq 1 20); do
 	if [ $((i % 2)) = 1 ]; then fail_login "$FIRST" "$i"; else fail_login "$SECOND" "$i"; fi
 done >"$T/codes"
 expect_eq "twenty failed logins, ten through each server: 401" 20 "$(grep -c '^401$' "$T/codes")"
-expect_eq "the database counts them together" "127.0.0.1|20" "$(q 'SELECT ip, failures FROM login_failures')"
+# (names no account has are counted too, under "name:" and a hash: issue 14)
+expect_eq "the database counts them together" "127.0.0.1|20" "$(q "SELECT ip, failures FROM login_failures WHERE ip NOT LIKE 'name:%'")"
 BASE=$FIRST
 expect_eq "twenty are not yet too many" 200 "$(login boss)"
 expect_eq "the 21st, through the second server" 401 "$(fail_login "$SECOND" 21)"

@@ -47,9 +47,23 @@ expect_grep "it names the cause with the code db_timeout" "db_timeout" "$T/err"
 	fail "it waited ${ms} ms for a 1 s timeout"
 wait $HOLDER
 
+# renamed WHAT: the demo register with the first association (the row
+# "hold row" locks) renamed, so that an import must write that row (an
+# import leaves unchanged records alone since issue 14)
+renamed() {
+	python3 - "$DEMO" "$T/renamed-$1.json" "$1" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1], encoding="utf-8"))
+first = min(b["associations"], key=lambda a: a["uscc"].encode())
+first["name"] = first["name"] + sys.argv[3]
+json.dump(b, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+	echo "$T/renamed-$1.json"
+}
+
 # --- an import behind the lock waits for it under its own timeout
 hold row 3
-TUOGOU_PG_STATEMENT_TIMEOUT=1s tg import --db "$DB" "$DEMO" >"$T/out" 2>"$T/err"
+TUOGOU_PG_STATEMENT_TIMEOUT=1s tg import --db "$DB" "$(renamed 甲)" >"$T/out" 2>"$T/err"
 expect_eq "an import outlives a 1 s statement_timeout (it waits for the lock)" "0 " "$? $(head -c 300 "$T/err")"
 wait $HOLDER
 expect_eq "the import landed: the register holds the same records" "$before" "$(count)"
@@ -57,7 +71,7 @@ expect_eq "the import landed: the register holds the same records" "$before" "$(
 # --- an import whose own timeout runs out leaves nothing behind
 imports=$(q "SELECT count(*) FROM changes WHERE \"array\" = 'import'")
 hold row 4
-TUOGOU_PG_IMPORT_TIMEOUT=1s tg import --db "$DB" "$DEMO" >"$T/out" 2>"$T/err"
+TUOGOU_PG_IMPORT_TIMEOUT=1s tg import --db "$DB" "$(renamed 乙)" >"$T/out" 2>"$T/err"
 rc=$?
 wait $HOLDER
 [ $rc != 0 ] && pass "an import past TUOGOU_PG_IMPORT_TIMEOUT fails (exit $rc)" ||
