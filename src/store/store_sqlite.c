@@ -3082,6 +3082,15 @@ static void sqlite_configure(void)
 	sqlite3_initialize();
 }
 
+/* Take group and other permissions off an existing file (0644 -> 0600);
+** a file that is not there or not ours is left to the open to report. */
+static void tighten_mode(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+		(void)chmod(path, st.st_mode & 0700);
+}
+
 int store_sqlite_open(const char *path, tg_store **out, tg_error *err)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -3102,6 +3111,10 @@ int store_sqlite_open(const char *path, tg_store **out, tg_error *err)
 		return rc;
 	}
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	/* A database made by a version before umask 077 (or copied in) may be
+	** readable by others: it is tightened before its -wal and -shm files,
+	** which SQLite gives the database's mode, are made (issue 14). */
+	tighten_mode(path);
 	int rc = exec(s,
 		      "PRAGMA journal_mode = WAL;"
 		      "PRAGMA synchronous = FULL;"

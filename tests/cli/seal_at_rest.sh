@@ -112,6 +112,10 @@ if [ -z "${TUOGOU_TEST_DB_URL:-}" ]; then
 	expect_eq "the backup is 0600" 600 "$(mode "$T/backup.db")"
 	tg restore "$T/backup.db" --db "$T/restored.db" >/dev/null 2>&1
 	expect_eq "a restored database is 0600" 600 "$(mode "$T/restored.db")"
+	# a database left 0644 by an older version is tightened at its next open
+	chmod 644 "$T/restored.db"
+	tg check --db "$T/restored.db" --as-of 2017-12-31 >/dev/null 2>&1
+	expect_eq "an older database left 0644 is 0600 after an open" 600 "$(mode "$T/restored.db")"
 fi
 expect_eq "the key file is 0600" 600 "$(mode "$T/tuogou.key")"
 tg export --db "$DB" --format json -o "$T/export.json" >/dev/null 2>&1
