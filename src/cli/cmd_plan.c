@@ -1,16 +1,19 @@
 /*
 ** cmd_plan.c: tuogou plan show [--plan FILE] [--db PATH]
-**             tuogou explain RULE [--plan FILE] [--db PATH] [--set NAME=VALUE]...
+**             tuogou explain ID [--plan FILE] [--db PATH] [--set NAME=VALUE]...
 **
-** Traceability from the plan to the code: each clause with the rules that
-** check it, and for one rule its clause text, its basis and the values of
-** the parameters it reads.
+** Traceability from the plan to the code: each clause with the rules and
+** obligations that check it, and for one rule its clause text, its basis
+** and the values of the parameters it reads; for one obligation (plan
+** data, obligation.c) its subject, filters, due date and what makes it
+** done.
 */
 #include <getopt.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "obligation.h"
 #include "rules.h"
 
 /* The plan for a read-only command: --plan, else the register's (when the
@@ -43,7 +46,8 @@ static void print_header(const tg_plan *plan)
 static int plan_show(const tg_plan *plan)
 {
 	print_header(plan);
-	printf("共 %zu 个条款、%zu 条规则\n", plan->n_clauses, plan->n_rules);
+	printf("共 %zu 个条款、%zu 条规则、%zu 项义务\n", plan->n_clauses, plan->n_rules,
+	       plan->n_obligations);
 	for (size_t i = 0; i < plan->n_clauses; i++) {
 		const tg_clause *cl = &plan->clauses[i];
 		printf("\n%s  %s  [%s]\n", cl->cite, cl->heading, cl->id);
@@ -55,8 +59,15 @@ static int plan_show(const tg_plan *plan)
 			printf("    %-44s %s\n", r->id, r->title ? r->title : "");
 			any = 1;
 		}
+		for (size_t k = 0; k < plan->n_obligations; k++) {
+			const tg_obligation *o = &plan->obligations[k];
+			if (strcmp(o->clause, cl->id))
+				continue;
+			printf("    %-44s %s（义务）\n", o->id, o->title ? o->title : "");
+			any = 1;
+		}
 		if (!any)
-			printf("    （本条无对应的检查规则）\n");
+			printf("    （本条无对应的检查规则或义务）\n");
 	}
 	return EXIT_OK;
 }
@@ -99,12 +110,39 @@ static void print_wrapped(const char *text, const char *indent)
 	putchar('\n');
 }
 
+static void print_clause_text(const tg_clause *cl)
+{
+	printf("条款原文（%s %s）：\n", cl->cite, cl->heading);
+	print_wrapped(cl->text, "  ");
+	if (cl->uncertain)
+		printf("存疑说明：%s\n", cl->uncertain);
+}
+
+static int explain_obligation(const tg_plan *plan, const tg_obligation *o)
+{
+	const tg_clause *cl = plan_clause(plan, o->clause);
+	printf("义务：%s（%s）\n", o->id, o->title ? o->title : "");
+	printf("条款：%s %s\n", cl ? cl->cite : o->clause, cl ? cl->heading : "");
+	printf("依据：%s\n", o->basis ? o->basis : "（方案本身）");
+	strbuf sb;
+	sb_init(&sb);
+	obligation_explain(plan, o, &sb);
+	fputs(sb.buf ? sb.buf : "", stdout);
+	sb_release(&sb);
+	if (cl)
+		print_clause_text(cl);
+	return EXIT_OK;
+}
+
 static int explain(const tg_plan *plan, const char *id)
 {
 	const tg_rule_def *def = rules_find(id);
 	const tg_plan_rule *pr = plan_rule(plan, id);
 	if (!def) {
-		fprintf(stderr, "tuogou: 没有规则“%s”（tuogou plan show 列出全部规则）\n", id);
+		const tg_obligation *o = plan_obligation(plan, id);
+		if (o)
+			return explain_obligation(plan, o);
+		fprintf(stderr, "tuogou: 没有规则或义务“%s”（tuogou plan show 列出全部）\n", id);
 		return EXIT_BADINPUT;
 	}
 	const char *clause = pr ? pr->clause : def->clause;
@@ -136,19 +174,15 @@ static int explain(const tg_plan *plan, const char *id)
 			printf("\n");
 		}
 	}
-	if (cl) {
-		printf("条款原文（%s %s）：\n", cl->cite, cl->heading);
-		print_wrapped(cl->text, "  ");
-		if (cl->uncertain)
-			printf("存疑说明：%s\n", cl->uncertain);
-	}
+	if (cl)
+		print_clause_text(cl);
 	return EXIT_OK;
 }
 
 int cmd_explain(int argc, char **argv)
 {
 	static const char usage[] =
-		"tuogou explain RULE [--plan FILE] [--db PATH] [--set NAME=VALUE]...";
+		"tuogou explain RULE|OBLIGATION [--plan FILE] [--db PATH] [--set NAME=VALUE]...";
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					      {"plan", required_argument, NULL, 'p'},
 					      {"set", required_argument, NULL, 's'},

@@ -22,7 +22,7 @@ static const struct cli_cmd commands[] = {
 	{"backup", cmd_backup, "备份登记簿（服务运行中亦可）：backup [--db 路径] 备份文件"},
 	{"calendar", cmd_calendar, "工作日计算：add-workdays 日期 N | is-workday 日期"},
 	{"check", cmd_check, "按截至日期检查登记簿，列出问题清单"},
-	{"explain", cmd_explain, "说明一条规则：条款原文、参数及取值"},
+	{"explain", cmd_explain, "说明一条规则或义务：条款原文、参数及取值、期限的算法"},
 	{"export", cmd_export, "导出登记簿（JSON 数据包或 xlsx 工作簿）；--template 导出导入模板"},
 	{"import", cmd_import, "导入 JSON 数据包、CSV 或 xlsx 表格（全部校验通过才写入）"},
 	{"key", cmd_key, "key rotate [--db 路径]：轮换数据密钥（须先停止全部网页服务；旧密钥留作 .old）"},

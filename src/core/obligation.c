@@ -903,3 +903,118 @@ void obligations_evaluate(tg_eval *ev)
 	}
 	free(steps.v);
 }
+
+/* ---- explain: an obligation in words (tuogou explain ID) ---- */
+
+/* The label of the date field at offset off of array a ("登记日期"), or
+** its key when it has none. */
+static const char *field_label_at(int a, size_t off)
+{
+	for (const tg_field *f = tg_schema[a].fields; f->key; f++) {
+		if (f->type == FT_OBJECT) {
+			for (const tg_field *g = f->sub; g && g->key; g++)
+				if (g->off == off)
+					return g->zh ? g->zh : g->key;
+		} else if (f->off == off && f->type != FT_REF) {
+			return f->zh ? f->zh : f->key;
+		}
+	}
+	return "?";
+}
+
+static void explain_source(const tg_plan *plan, const tg_obligation *o, const tg_source *s,
+			   strbuf *sb)
+{
+	char day[11];
+	switch (s->kind) {
+	case SRC_FIELD:
+		sb_addf(sb, "%s的“%s”", tg_schema[o->subject].zh, field_label_at(o->subject, s->off));
+		break;
+	case SRC_ASSOCIATION_FIELD:
+		sb_addf(sb, "所属行业协会商会的“%s”", field_label_at(ARR_ASSOCIATIONS, s->off));
+		break;
+	case SRC_PARAM: {
+		char value[64];
+		plan_param_value(plan, s->param, value, sizeof value);
+		sb_addf(sb, "参数 %s（%s）", s->param, value);
+		break;
+	}
+	case SRC_DATE:
+		date_format(s->date, day);
+		sb_adds(sb, day);
+		break;
+	case SRC_STEP:
+		sb_addf(sb, "事项 %s 的最早办结日期", plan->obligations[s->step].id);
+		break;
+	case SRC_NONE:
+		sb_adds(sb, "（无）");
+		break;
+	}
+}
+
+void obligation_explain(const tg_plan *plan, const tg_obligation *o, strbuf *sb)
+{
+	static const char *const units[] = {
+		[OFFSET_DAYS] = "日", [OFFSET_WORKDAYS] = "个工作日", [OFFSET_MONTHS] = "个月",
+		[OFFSET_YEARS] = "年"};
+	sb_addf(sb, "对象：%s（%s）\n", tg_schema[o->subject].zh, tg_schema[o->subject].key);
+	if (o->n_when || o->in_scope) {
+		sb_adds(sb, "适用：");
+		for (size_t i = 0; i < o->n_when; i++) {
+			const tg_field *f = o->when[i].field;
+			sb_addf(sb, "%s“%s”为", i ? "，且" : "", f->zh ? f->zh : f->key);
+			for (size_t k = 0; k < o->when[i].n_values; k++) {
+				const char *v = o->when[i].values[k];
+				/* canonical tokens: "n" null, "s:text", "b:1", "d:2018" */
+				sb_addf(sb, "%s%s", k ? "或" : "",
+					!strcmp(v, "n")      ? "空"
+					: !strcmp(v, "b:1")  ? "是"
+					: !strcmp(v, "b:0")  ? "否"
+					: strchr(v, ':')     ? strchr(v, ':') + 1
+							     : v);
+			}
+		}
+		if (o->in_scope)
+			sb_addf(sb, "%s仅限纳入脱钩范围的行业协会商会", o->n_when ? "，" : "");
+		sb_adds(sb, "\n");
+	}
+	if (o->yearly) {
+		if (o->from_year_param)
+			sb_addf(sb, "每年一次：自参数 %s 所定年度起", o->from_year_param);
+		else
+			sb_addf(sb, "每年一次：自%d年起", o->from_year);
+		sb_addf(sb, "，每一年度的事项于次年%d月%d日前办结", o->due_md / 100, o->due_md % 100);
+		if (o->opens.kind != SRC_NONE) {
+			sb_adds(sb, "；起始年度不早于");
+			explain_source(plan, o, &o->opens, sb);
+			sb_adds(sb, "所在年度");
+		}
+		sb_adds(sb, "\n办结：按年度的办结记录（steps）\n");
+		return;
+	}
+	sb_adds(sb, "起算：");
+	explain_source(plan, o, &o->anchor, sb);
+	sb_adds(sb, "\n期限：");
+	if (o->offset == OFFSET_NULL)
+		sb_adds(sb, "不设期限");
+	else if (o->offset_n == 0)
+		sb_adds(sb, "起算当日");
+	else
+		sb_addf(sb, "起算日%s%d%s", o->offset_n < 0 ? "前" : "后",
+			o->offset_n < 0 ? -o->offset_n : o->offset_n, units[o->offset]);
+	if (o->opens.kind != SRC_NONE) {
+		sb_adds(sb, "\n开始检查：");
+		explain_source(plan, o, &o->opens, sb);
+		sb_adds(sb, "之后");
+	}
+	sb_adds(sb, "\n办结：");
+	if (o->done == DONE_FIELD)
+		sb_addf(sb, "%s的“%s”已填", tg_schema[o->subject].zh,
+			field_label_at(o->subject, o->done_off));
+	else if (o->done == DONE_RECORD)
+		sb_addf(sb, "有一条%s记录，其“%s”在起算日或之后", tg_schema[o->done_array].zh,
+			field_label_at(o->done_array, o->done_off));
+	else
+		sb_adds(sb, "办结记录（steps）");
+	sb_adds(sb, "\n");
+}

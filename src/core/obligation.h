@@ -8,6 +8,7 @@
 
 #include "plan.h"
 #include "register.h"
+#include "strbuf.h"
 
 /* Read and check the plan's obligations[] (the plan's clauses, parameters
 ** and rules are read first).  Every problem goes to errs with its JSON path
@@ -21,5 +22,10 @@ void obligations_load(tg_plan *plan, json_t *arr, tg_errors *errs);
 ** resolves.  Errors name "steps[N].field". */
 int obligation_check_steps(const tg_register *r, const tg_plan *plan, const tg_register *fallback,
 			   tg_errors *errs);
+
+/* An obligation in words for `tuogou explain`: its subject, filters, where
+** its due date counts from and how, when it opens and what makes it done
+** (Chinese, one line each). */
+void obligation_explain(const tg_plan *plan, const tg_obligation *o, strbuf *sb);
 
 #endif

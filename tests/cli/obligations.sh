@@ -39,6 +39,28 @@ expect_exit "--set on a declared open parameter" 0 tg check --bundle "$DEMO" --p
 expect_grep "and moves the due date it anchors (2018-01-02 + 10 working days)" '"rule": "listing.review".*"due": "2018-01-16"' "$T/out"
 expect_exit "--set on an undeclared name is still refused" 2 tg check --bundle "$DEMO" --plan "$T/plan.json" --as-of 2018-03-01 --set nothing_here=2018-01-02
 
+# explain ID and plan show know the plan's obligations (issue 12)
+expect_exit "explain an obligation" 0 tg explain charter.filed-late --plan "$T/plan.json"
+expect_grep "its title" '义务：charter.filed-late（脱钩后未及时办理章程核准）' "$T/out"
+expect_grep "its clause" '条款：五(二)' "$T/out"
+expect_grep "its subject" '对象：行业协会商会（associations）' "$T/out"
+expect_grep "only associations in scope" '仅限纳入脱钩范围' "$T/out"
+expect_grep "where its due date counts from" '起算：行业协会商会的“脱钩完成日期”' "$T/out"
+expect_grep "how its due date is computed" '期限：起算日后30日' "$T/out"
+expect_grep "what makes it done" '办结：行业协会商会的“章程核准备案日期”已填' "$T/out"
+expect_grep "the clause's text" '条款原文' "$T/out"
+expect_exit "explain a duty anchored on a parameter" 0 tg explain listing.review --plan "$T/plan.json" --set services_evaluation_from=2018-01-02
+expect_grep "the parameter with its value for this run" '起算：参数 services_evaluation_from（2018-01-02）' "$T/out"
+expect_grep "working days" '期限：起算日后10个工作日' "$T/out"
+expect_grep "done by a step" '办结：办结记录（steps）' "$T/out"
+expect_exit "explain a yearly duty" 0 tg explain report.yearly-summary --plan "$T/plan.json"
+expect_grep "every year, due the next year" '每年一次：自2017年起，每一年度的事项于次年2月29日前办结' "$T/out"
+expect_exit "explain an id that is neither" 2 tg explain no.such-duty --plan "$T/plan.json"
+expect_grep "says so" '没有规则或义务“no.such-duty”' "$T/err"
+expect_exit "plan show" 0 tg plan show --plan "$T/plan.json"
+expect_grep "counts the obligations" '43 条规则、3 项义务' "$T/out"
+expect_grep "lists each under its clause" 'charter.filed-late .*脱钩后未及时办理章程核准（义务）' "$T/out"
+
 # Each malformed obligation: exit 2, the path named.
 n=0
 refuse() { # refuse WHAT EXPECTED_PATH PYTHON (o: the obligation, p: the plan)
