@@ -5,7 +5,7 @@
 --   35 %  GET /api/v1/associations/{uscc}
 --   30 %  GET /api/v1/associations?page=N&per_page=20&sort=name   (the list)
 --   15 %  GET /api/v1/findings?as_of=D&association={uscc}          (findings)
---   10 %  GET /api/v1/findings?as_of=D                             (all findings)
+--   10 %  GET /api/v1/findings?as_of=D                             (the first page of 50 of all findings)
 --   10 %  PUT /api/v1/associations/{uscc} with version and X-CSRF-Token
 --
 -- Each thread writes only its own associations and keeps their versions

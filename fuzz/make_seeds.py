@@ -207,6 +207,7 @@ rq("assoc-findings", "GET", "/api/v1/associations/%s/findings?as_of=2017-12-31" 
 rq("assoc-checklist", "GET", "/api/v1/associations/%s/checklist?as_of=2017-12-31" % U, OFF)
 rq("assoc-history", "GET", "/api/v1/associations/%s/history" % U, OFF)
 rq("findings", "GET", "/api/v1/findings?as_of=2017-12-31&state=overdue", OFF)
+rq("findings-paged", "GET", "/api/v1/findings?as_of=2017-12-31&page=2&per_page=20&sort=-due&separation=personnel", OFF)
 rq("dashboard", "GET", "/api/v1/dashboard?as_of=2018-01-15", OFF)
 rq("plan", "GET", "/api/v1/plan", OFF)
 rq("persons-unit", "GET", "/api/v1/persons?unit=%s" % UNIT, UNI)

@@ -4,11 +4,15 @@
 **
 ** Nothing here evaluates rules: it reads the cached run of the as-of date
 ** (cache.c) and the lead's progress.c for stages, checklists and the
-** dashboard.  Findings are written with findings_write_json itself, so that
-** for the office (who sees everything) the answer is byte for byte the
-** output of `tuogou check --format json` for that date; other roles get the
-** same document limited to their scope.
+** dashboard.  An association's findings are written with findings_write_json
+** itself, so that for the office (who sees everything) the answer is byte for
+** byte the output of `tuogou check --format json` for that date limited to
+** that association; other roles get the same document limited to their
+** scope.  The list of all findings is paged (issue 15): one page of the kept
+** findings, each written by finding_write_json, so that for the office the
+** pages put together in the default order are check's findings item for item.
 */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +46,7 @@ struct finding_filter {
 	bool by_unit;
 	tg_ix unit;
 	const char *association, *rule, *state;
+	const tg_separation *separation;
 };
 
 static bool finding_kept(const tg_findings *fs, const tg_finding *f, const struct finding_filter *ff)
@@ -54,6 +59,13 @@ static bool finding_kept(const tg_findings *fs, const tg_finding *f, const struc
 		return false;
 	if (ff->state && strcmp(ff->state, finding_overdue(fs, f) ? "overdue" : "open"))
 		return false;
+	if (ff->separation) {
+		bool in = false;
+		for (size_t i = 0; !in && i < ff->separation->n_clauses; i++)
+			in = f->clause && !strcmp(f->clause, ff->separation->clauses[i]);
+		if (!in)
+			return false;
+	}
 	return true;
 }
 
@@ -72,10 +84,87 @@ static void write_filtered(const tg_findings *fs, const struct finding_filter *f
 	free(view.items);
 }
 
+/* The orders of a page of findings (?sort=).  Ties keep the run's order
+** (rule, association, subject), which is also the default.  A due given by
+** the year only is that year's 31 December (rules.h), so its order tells
+** nothing of the day. */
+enum { SORT_RULE, SORT_DUE, SORT_DUE_DESC, SORT_ASSOCIATION };
+
+struct page_entry {
+	long long key;	     /* the due's order (0 unless sorting by due) */
+	const char *assoc;   /* when sorting by association */
+	size_t ix;	     /* the run's order */
+};
+
+static int cmp_entry(const void *x, const void *y)
+{
+	const struct page_entry *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (a->assoc != b->assoc) {
+		if (!a->assoc || !b->assoc)
+			return !a->assoc ? -1 : 1;
+		int c = strcmp(a->assoc, b->assoc);
+		if (c)
+			return c;
+	}
+	return a->ix < b->ix ? -1 : a->ix > b->ix;
+}
+
+/* One page of the kept findings: {"as_of","plan","notes","total","overdue",
+** "page","per_page","findings"}. */
+static void write_page(const tg_findings *fs, const struct finding_filter *ff, int sort,
+		       size_t page, size_t per_page, strbuf *o)
+{
+	struct page_entry *v = malloc((fs->count ? fs->count : 1) * sizeof *v);
+	size_t n = 0, overdue = 0;
+	if (!v)
+		abort();
+	for (size_t i = 0; i < fs->count; i++) {
+		const tg_finding *f = &fs->items[i];
+		if (!finding_kept(fs, f, ff))
+			continue;
+		struct page_entry *e = &v[n++];
+		e->key = 0;
+		e->assoc = NULL;
+		e->ix = i;
+		if (sort == SORT_DUE || sort == SORT_DUE_DESC) /* none last either way */
+			e->key = f->due == TG_DATE_NONE ? LLONG_MAX
+				 : sort == SORT_DUE	 ? (long long)f->due
+							 : -(long long)f->due;
+		else if (sort == SORT_ASSOCIATION)
+			e->assoc = f->association;
+		overdue += finding_overdue(fs, f);
+	}
+	if (sort != SORT_RULE)
+		qsort(v, n, sizeof *v, cmp_entry);
+	sb_adds(o, "{\"as_of\": ");
+	add_date(o, fs->as_of);
+	sb_adds(o, ", \"plan\": ");
+	sb_add_json_str(o, fs->plan_id);
+	sb_adds(o, ", \"notes\": [");
+	for (size_t i = 0; i < fs->n_notes; i++) {
+		sb_adds(o, i ? ", " : "");
+		sb_add_json_str(o, fs->notes[i]);
+	}
+	sb_addf(o, "],\n \"total\": %zu, \"overdue\": %zu, \"page\": %zu, \"per_page\": %zu,\n"
+		   " \"findings\": [",
+		n, overdue, page, per_page);
+	size_t first = page - 1 <= n / per_page ? (page - 1) * per_page : n, k = 0;
+	for (size_t i = first; i < n && k < per_page; i++, k++) {
+		sb_adds(o, k ? ",\n   " : "\n   ");
+		finding_write_json(fs, &fs->items[v[i].ix], o);
+	}
+	sb_adds(o, k ? "\n ]}\n" : "]}\n");
+	free(v);
+}
+
 static int findings_reply(http_request *rq, const char *association)
 {
 	tg_date as_of;
 	cache_view v;
+	size_t page = 1, per_page = 50;
+	int sort = SORT_RULE;
 	int rc = rq_as_of(rq, &as_of);
 	if (rc)
 		return rc;
@@ -85,6 +174,31 @@ static int findings_reply(http_request *rq, const char *association)
 	if (ff.state && strcmp(ff.state, "open") && strcmp(ff.state, "overdue"))
 		return tg_error_set(&rq->err, TG_EINVAL, "bad_state", "state",
 				    "状态应为 open（待办）或 overdue（逾期）");
+	const char *sep = rq_query(rq, "separation");
+	const tg_plan *plan = rq->srv->plan;
+	for (size_t i = 0; sep && i < plan->n_separations; i++)
+		if (!strcmp(plan->separations[i].id, sep))
+			ff.separation = &plan->separations[i];
+	if (sep && !ff.separation)
+		return tg_error_set(&rq->err, TG_EINVAL, "bad_separation", "separation",
+				    "没有这一类事项“%.40s”", sep);
+	if (!association) { /* the list pages; an association's findings are few */
+		if ((rc = rq_paging(rq, &page, &per_page)))
+			return rc;
+		const char *s = rq_query(rq, "sort");
+		if (!s || !strcmp(s, "rule"))
+			sort = SORT_RULE;
+		else if (!strcmp(s, "due"))
+			sort = SORT_DUE;
+		else if (!strcmp(s, "-due"))
+			sort = SORT_DUE_DESC;
+		else if (!strcmp(s, "association"))
+			sort = SORT_ASSOCIATION;
+		else
+			return tg_error_set(&rq->err, TG_EINVAL, "bad_sort", "sort",
+					    "排序方式应为 rule（按规则）、due（截止日期由近及远）、"
+					    "-due（截止日期由远及近）或 association（按协会）");
+	}
 	if ((rc = cache_get_viewer(rq, as_of, &v)))
 		return rc;
 	ff.by_unit = unit_scope(rq, v.reg, &ff.unit);
@@ -102,8 +216,10 @@ static int findings_reply(http_request *rq, const char *association)
 			ff.unit = TG_IX_NONE, ff.by_unit = true;
 		ff.association = rq->user.association;
 	}
-	bool everything = !ff.by_unit && !ff.association && !ff.rule && !ff.state;
-	if (everything)
+	bool everything = !ff.by_unit && !ff.association && !ff.rule && !ff.state && !ff.separation;
+	if (!association)
+		write_page(v.fs, &ff, sort, page, per_page, &rq->out);
+	else if (everything)
 		findings_write_json(v.fs, &rq->out);
 	else
 		write_filtered(v.fs, &ff, &rq->out);

@@ -124,6 +124,42 @@ test('the as-of picker looks back to an earlier date across the whole UI', async
   clean();
 });
 
+test('问题清单 pages on the server: 下一页 and 上一页 fetch 50 at a time', async () => {
+  await page.goto(server.url + '/#/findings');
+  await page.waitForSelector('.findings-table');
+  await waitIdle();
+  const total = Number((await page.textContent('.page-sub')).match(/共 ([\d,]+) 项/)[1].replace(/,/g, ''));
+  assert.ok(total > 50, `enough findings to page (${total})`);
+  const pages = Math.ceil(total / 50);
+  const info = () => page.textContent('.pager-info');
+  const rows = () => page.$$eval('.findings-table tbody tr', (trs) => trs.map((t) => t.textContent));
+  assert.equal(await info(), `第 1 页，共 ${pages} 页 / 共 ${total.toLocaleString('zh-CN')} 项`);
+  const first = await rows();
+  assert.equal(first.length, 50);
+  const asked = [];
+  const seen = (r) => { if (r.url().includes('/api/v1/findings')) asked.push(r.url()); };
+  page.on('request', seen);
+  await page.click('.pager-btn:text("下一页")');
+  await page.waitForFunction(() => /^第 2 页/.test(document.querySelector('.pager-info')?.textContent || ''));
+  await waitIdle();
+  const second = await rows();
+  assert.ok(second.length > 0 && second.length <= 50);
+  assert.notDeepEqual(second, first, 'another page of findings');
+  assert.ok(asked.some((u) => /[?&]page=2\b/.test(u) && /per_page=50\b/.test(u) && /sort=due\b/.test(u)), asked.join(' '));
+  await page.click('.pager-btn:text("上一页")');
+  await page.waitForFunction(() => /^第 1 页/.test(document.querySelector('.pager-info')?.textContent || ''));
+  await waitIdle();
+  assert.deepEqual(await rows(), first, 'back to the first page');
+  // a filter goes to the server too, and pages with it
+  await page.selectOption('select[name=state]', 'overdue');
+  await page.waitForFunction(() => /state=overdue/.test(location.hash));
+  await waitIdle();
+  assert.ok(asked.some((u) => /state=overdue/.test(u) && /page=1\b/.test(u)), asked.join(' '));
+  for (const w of await page.$$eval('.findings-table tbody tr td:first-child', (tds) => tds.map((t) => t.textContent))) assert.match(w, /逾期/);
+  page.off('request', seen);
+  clean();
+});
+
 let uscc;
 test('an association is found by a two-character Chinese search', async () => {
   await page.click('.sidenav a:text("协会名录")');

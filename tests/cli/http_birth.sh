@@ -55,13 +55,28 @@ done
 $ok_all && pass "the office registers three persons and their posts in $A1" || fail "setup: $(body)"
 
 # --- the office sees the exact day
-req GET "/api/v1/findings?as_of=2099-12-31&rule=personnel.retired-cadre-over-age" >/dev/null
+req GET "/api/v1/findings?per_page=500&as_of=2099-12-31&rule=personnel.retired-cadre-over-age" >/dev/null
 expect_eq "the office: the exact due of the 70th birthday" "2020-06-15|None|None|overdue" "$(over_age TP-B | cut -d'|' -f1-4)"
 
 # --- the passive attack: a department reads the findings as of 2099-12-31
 login fin >/dev/null
 as fin
-req GET "/api/v1/findings?as_of=2099-12-31" >/dev/null
+# every page of them (the list is paged), put together in $T/body
+n=1
+: >"$T/allpages"
+while req GET "/api/v1/findings?per_page=500&as_of=2099-12-31&page=$n" >/dev/null; do
+	cat "$T/body" >>"$T/allpages"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["page"]*d["per_page"] < d["total"] else 1)' "$T/body" || break
+	n=$((n + 1))
+done
+python3 -c '
+import json, sys
+dec, s, i, fs = json.JSONDecoder(), open(sys.argv[1]).read(), 0, []
+while i < len(s):
+    d, i = dec.raw_decode(s, i)
+    fs += d["findings"]
+    while i < len(s) and s[i].isspace(): i += 1
+json.dump({"findings": fs}, open(sys.argv[2], "w"), ensure_ascii=False)' "$T/allpages" "$T/body"
 got=$(over_age TP-B)
 expect_eq "a department as of 2099-12-31: the year only" "None|2020|birth|overdue" "$(cut -d'|' -f1-4 <<<"$got")"
 expect_eq "... the message names the year, no day, no count of days" "" \
@@ -70,17 +85,19 @@ expect_grep "... and says so" "至2020年底已年满70周岁" <<<"$got" /dev/st
 [ -n "$(grep -o '"2020-06-15"\|2020年6月15\|2020-06-1[0-9]' "$T/body")" ] &&
 	fail "the exact due is somewhere in the department's findings" || pass "the exact due is nowhere in the department's findings"
 # present by the year: already on 2020-01-02 (the true finding is not), not on 2019-12-31
-req GET "/api/v1/findings?as_of=2020-01-02&rule=personnel.retired-cadre-over-age" >/dev/null
+req GET "/api/v1/findings?per_page=500&as_of=2020-01-02&rule=personnel.retired-cadre-over-age" >/dev/null
 expect_eq "a department as of 2020-01-02: present, due within the year (年内)" "None|2020|birth|open" "$(over_age TP-B | cut -d'|' -f1-4)"
-req GET "/api/v1/findings?as_of=2020-07-01&rule=personnel.retired-cadre-over-age" >/dev/null
+req GET "/api/v1/findings?per_page=500&as_of=2020-07-01&rule=personnel.retired-cadre-over-age" >/dev/null
 expect_eq "... and still open in the same year after the day" "None|2020|birth|open" "$(over_age TP-B | cut -d'|' -f1-4)"
-req GET "/api/v1/findings?as_of=2019-12-31&rule=personnel.retired-cadre-over-age" >/dev/null
+req GET "/api/v1/findings?per_page=500&as_of=2019-12-31&rule=personnel.retired-cadre-over-age" >/dev/null
 expect_eq "... absent the year before" "" "$(over_age TP-B)"
 
 # every other answer the department can get, day by day around the birthday
 leaks=
 for d in 2020-06-10 2020-06-16 2020-12-31 2099-12-31; do
-	for path in "/api/v1/findings?as_of=$d" "/api/v1/associations/$A1/findings?as_of=$d" \
+	for path in "/api/v1/findings?per_page=500&as_of=$d" "/api/v1/findings?per_page=500&as_of=$d&page=2" \
+		"/api/v1/findings?per_page=500&as_of=$d&page=3" "/api/v1/findings?per_page=500&as_of=$d&sort=due" \
+		"/api/v1/associations/$A1/findings?as_of=$d" \
 		"/api/v1/associations/$A1/checklist?as_of=$d" "/api/v1/dashboard?as_of=$d" \
 		"/api/v1/reminders?as_of=$d&within=250"; do
 		st=$(req GET "$path")
@@ -127,7 +144,7 @@ attack() { # attack USER: prints what the user learns of P-A's due
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["leading_cadre"]=True; d["retired_on"]="2010-01-01"; print(json.dumps(d))' "$T/pa.json" >"$T/pa2.json"
 	local st1 st2
 	st1=$(send PUT /api/v1/persons/P-A "$(cat "$T/pa2.json")")
-	req GET "/api/v1/findings?as_of=2099-12-31&rule=personnel.retired-cadre-over-age" >/dev/null
+	req GET "/api/v1/findings?per_page=500&as_of=2099-12-31&rule=personnel.retired-cadre-over-age" >/dev/null
 	over_age TP-A | cut -d'|' -f1-3
 	req GET /api/v1/persons/P-A >/dev/null
 	st2=$(send PUT /api/v1/persons/P-A "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["leading_cadre"]=False; d["retired_on"]=None; print(json.dumps(d))' "$T/body")")
@@ -146,7 +163,7 @@ expect_eq "the office doing it: the exact day" "2021-03-07|None|None
 # --- a unit gets its own staff's day (it may reveal the number), not others'
 login u1 >/dev/null
 as u1
-req GET "/api/v1/findings?as_of=2099-12-31&rule=personnel.retired-cadre-over-age" >/dev/null
+req GET "/api/v1/findings?per_page=500&as_of=2099-12-31&rule=personnel.retired-cadre-over-age" >/dev/null
 expect_eq "a unit: its own staff's exact day" "2020-08-20|None|None|overdue" "$(over_age TP-O | cut -d'|' -f1-4)"
 expect_eq "a unit: the year of a person who is not its staff" "None|2020|birth|overdue" "$(over_age TP-B | cut -d'|' -f1-4)"
 

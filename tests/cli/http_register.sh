@@ -127,7 +127,7 @@ expect_eq "the stored number is unchanged" "$full" "$(q "SELECT id_number FROM p
 req GET "/api/v1/associations/$A1/history" >/dev/null
 grep -qE '[0-9]{17}[0-9Xx]' "$T/body" && fail "a full ID number in the history" ||
 	pass "no full ID number in the history"
-for path in "/api/v1/findings?as_of=2019-06-30" "/api/v1/posts?per_page=500" "/api/v1/dashboard?as_of=2019-06-30" \
+for path in "/api/v1/findings?as_of=2019-06-30&per_page=500" "/api/v1/posts?per_page=500" "/api/v1/dashboard?as_of=2019-06-30" \
 	"/api/v1/associations/$A1/checklist?as_of=2019-06-30"; do
 	req GET "$path" >/dev/null
 	grep -qE '[0-9]{17}[0-9Xx]' "$T/body" && fail "a full ID number in $path" || pass "no full ID number in $path"

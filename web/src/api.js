@@ -69,6 +69,19 @@ export async function all(array, query = {}) {
   return out;
 }
 
+// Every page of the findings of a query (GET /api/v1/findings pages, at most
+// 500 a page): for the pages that count findings of one unit or one rule.
+export async function allFindings(query = {}) {
+  const out = [];
+  let r = {};
+  for (let page = 1; page < 10000; page++) {
+    r = await api.get('findings', { ...query, page, per_page: 500 });
+    out.push(...(r.findings || []));
+    if (out.length >= (r.total ?? out.length) || !(r.findings || []).length) break;
+  }
+  return { ...r, findings: out };
+}
+
 // Small things every page needs, read once per login.
 const memo = new Map();
 export function once(key, fn) {

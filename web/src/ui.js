@@ -134,11 +134,12 @@ export function emptyState(text, ...actions) {
   return h('div', { class: 'empty' }, h('p', null, text), actions.length ? h('p', { class: 'empty-actions' }, actions) : null);
 }
 
-export function pager(total, page, perPage, go) {
+// info: the text before the buttons (default 共 N 条，第 p / P 页)
+export function pager(total, page, perPage, go, info) {
   const pages = Math.max(1, Math.ceil(total / perPage));
   const btn = (label, p, disabled, aria) => h('button', { type: 'button', class: 'pager-btn', disabled, 'aria-label': aria, onclick: () => go(p) }, label);
   return h('nav', { class: 'pager', 'aria-label': '分页' },
-    h('span', { class: 'pager-info' }, `共 ${fmt.num(total)} 条，第 ${fmt.num(page)} / ${fmt.num(pages)} 页`),
+    h('span', { class: 'pager-info' }, info || `共 ${fmt.num(total)} 条，第 ${fmt.num(page)} / ${fmt.num(pages)} 页`),
     btn('首页', 1, page <= 1, '第一页'),
     btn('上一页', page - 1, page <= 1, '上一页'),
     btn('下一页', page + 1, page >= pages, '下一页'),

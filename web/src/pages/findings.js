@@ -3,7 +3,7 @@
 import { h, replace } from '../dom.js';
 import { api, lookups, names } from '../api.js';
 import * as fmt from '../fmt.js';
-import { table, findingLight, cite, due, pager, emptyState, clauseIds, subjectCell, downloadButton } from '../ui.js';
+import { table, findingLight, cite, due, pager, emptyState, subjectCell, downloadButton } from '../ui.js';
 
 const PER = 50;
 
@@ -11,14 +11,15 @@ export async function render(root, ctx) {
   ctx.crumbs([['问题清单']]);
   const lk = await lookups();
   const q = { rule: ctx.query.rule || '', unit: ctx.query.unit || '', state: ctx.query.state || '', separation: ctx.query.separation || '', association: ctx.query.association || '', page: Number(ctx.query.page) || 1 };
-  const r = await api.get('findings', { as_of: ctx.asOf, rule: q.rule, unit: q.unit, state: q.state, association: q.association });
+  // the server filters, sorts (what needs action first: by due date, none
+  // last) and pages; the full list is the export
+  const r = await api.get('findings', { as_of: ctx.asOf, rule: q.rule, unit: q.unit, state: q.state, separation: q.separation, association: q.association, sort: 'due', page: q.page, per_page: PER });
   if (!ctx.alive()) return;
-  let list = r.findings || [];
-  const sep = (lk.plan.separations || []).find((s) => s.id === q.separation);
-  if (sep) list = list.filter((f) => clauseIds(sep.clauses).includes(f.clause));
-  // what needs action first: overdue, then by due date (none last)
-  list = list.slice().sort((x, y) => (x.state === 'overdue' ? 0 : 1) - (y.state === 'overdue' ? 0 : 1) ||
-    (x.due || '9999').localeCompare(y.due || '9999') || x.rule.localeCompare(y.rule));
+  const total = r.total || 0;
+  const pages = Math.max(1, Math.ceil(total / PER));
+  if (q.page > pages) { ctx.setQuery({ ...q, page: pages }); return; }
+  const page = q.page;
+  const list = r.findings || [];
   const assocName = await names(list.map((f) => f.association));
   if (!ctx.alive()) return;
 
@@ -39,13 +40,11 @@ export async function render(root, ctx) {
     q.association ? h('p', { class: 'filter-note' }, `仅显示：${assocName[q.association] || q.association}`) : null,
     h('button', { type: 'button', class: 'btn btn-plain', onclick: () => ctx.setQuery({}) }, '清空条件'));
 
-  const pages = Math.max(1, Math.ceil(list.length / PER));
-  const page = Math.min(q.page, pages);
-  const shown = list.slice((page - 1) * PER, page * PER);
-  const overdue = list.filter((f) => f.state === 'overdue').length;
+  const shown = list;
+  const overdue = r.overdue || 0;
   replace(root,
     h('div', { class: 'page-head' }, h('h1', null, '问题清单'),
-      h('p', { class: 'page-sub' }, `截至 ${fmt.date(r.as_of || ctx.asOf)}：共 ${fmt.num(list.length)} 项，其中逾期 ${fmt.num(overdue)} 项`),
+      h('p', { class: 'page-sub' }, `截至 ${fmt.date(r.as_of || ctx.asOf)}：共 ${fmt.num(total)} 项，其中逾期 ${fmt.num(overdue)} 项`),
       h('div', { class: 'head-actions no-print' },
         downloadButton('导出 Excel', 'export/findings.xlsx', { as_of: ctx.asOf, rule: q.rule, unit: q.unit, state: q.state, separation: q.separation, association: q.association }, { id: 'export-findings' }),
         h('button', { type: 'button', class: 'btn btn-plain', onclick: () => window.print() }, '打印'))),
@@ -58,6 +57,6 @@ export async function render(root, ctx) {
       { label: '问题', cell: (f) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[f.rule]?.title || f.rule), h('br'), h('span', { class: 'msg' }, f.message), f.basis && !String(f.message || '').includes(f.basis) ? h('span', { class: 'basis' }, `依据：${f.basis}`) : null) },
       { label: '条款', cell: (f) => cite(f.clause, lk) },
     ], shown, { className: 'findings-table', caption: `问题清单（截至 ${fmt.date(ctx.asOf)}）` }),
-    pages > 1 ? pager(list.length, page, PER, (p) => ctx.setQuery({ ...q, page: p })) : null]
+    pages > 1 ? pager(total, page, PER, (p) => ctx.setQuery({ ...q, page: p }), `第 ${fmt.num(page)} 页，共 ${fmt.num(pages)} 页 / 共 ${fmt.num(total)} 项`) : null]
       : emptyState(q.rule || q.unit || q.state || q.separation ? '没有符合条件的问题。可以清空筛选条件，或在顶部换一个截至日期。' : `截至 ${fmt.date(ctx.asOf)} 没有问题。`));
 }

@@ -1,7 +1,7 @@
 // 责任分工: the supporting rules each lead department owes under 六(二), with
 // their state and the lights of their deadlines.
 import { h, replace } from '../dom.js';
-import { api, all, lookups } from '../api.js';
+import { all, allFindings, lookups } from '../api.js';
 import * as fmt from '../fmt.js';
 import { table, cite, due, findingLight, emptyState, downloadButton } from '../ui.js';
 
@@ -15,7 +15,11 @@ export function taskState(t, asOf) {
 
 export async function render(root, ctx) {
   ctx.crumbs([['责任分工']]);
-  const [lk, tasks, fi] = await Promise.all([lookups(), all('unit_tasks'), api.get('findings', { as_of: ctx.asOf })]);
+  const lk = await lookups();
+  // only the task rules' findings, rule by rule (the list pages)
+  const taskRules = Object.keys(lk.rule).filter((id) => id.startsWith('task.')).sort();
+  const [tasks, ...fis] = await Promise.all([all('unit_tasks'), ...taskRules.map((rule) => allFindings({ as_of: ctx.asOf, rule }))]);
+  const fi = { findings: fis.flatMap((x) => x.findings) };
   if (!ctx.alive()) return;
   const byTask = {};
   for (const f of fi.findings || []) if (f.rule.startsWith('task.')) (byTask[f.subject] ||= []).push(f);

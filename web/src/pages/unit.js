@@ -1,7 +1,7 @@
 // 单位详情: a supervising unit, its associations, its function list (the
 // functions of its associations) and its tasks (配套文件, 六(二)).
 import { h, replace } from '../dom.js';
-import { api, all, lookups } from '../api.js';
+import { api, all, allFindings, lookups } from '../api.js';
 import * as fmt from '../fmt.js';
 import { val } from '../labels.js';
 import { table, section, dl, findingLight, cite, due, downloadButton } from '../ui.js';
@@ -12,7 +12,7 @@ export async function render(root, ctx) {
   const lk = await lookups();
   const [u, assocs, functions, tasks, fi] = await Promise.all([
     api.get(`units/${encodeURIComponent(id)}`), all('associations', { unit: id, sort: 'name' }), all('functions', { unit: id }),
-    all('unit_tasks', { unit: id }), api.get('findings', { as_of: ctx.asOf, unit: id })]);
+    all('unit_tasks', { unit: id }), allFindings({ as_of: ctx.asOf, unit: id })]);
   if (!ctx.alive()) return;
   ctx.crumbs(ctx.user.role === 'unit' ? [[u.name]] : [['主管单位', '#/units'], [u.name]]);
   const findings = fi.findings || [];
