@@ -80,39 +80,13 @@ static const tg_field *date_field(struct oload *L, int a, const char *name, cons
 
 static bool only_keys(struct oload *L, json_t *o, const char *path, const char *const *keys)
 {
-	const char *key;
-	json_t *v;
-	bool ok = true;
-	json_object_foreach(o, key, v) {
-		size_t i;
-		for (i = 0; keys[i] && strcmp(keys[i], key); i++)
-			;
-		if (!keys[i]) {
-			char p[192];
-			path_join(p, sizeof p, path, key);
-			tg_errors_add(L->errs, "unknown_key", p, "未知字段“%.60s”", key);
-			ok = false;
-		}
-	}
-	return ok;
+	return plan_doc_only_keys(L->errs, o, path, keys);
 }
 
 static const char *str_of(struct oload *L, json_t *o, const char *key, const char *path,
 			  bool required)
 {
-	json_t *v = json_object_get(o, key);
-	char p[192];
-	path_join(p, sizeof p, path, key);
-	if (!v || json_is_null(v)) {
-		if (required)
-			tg_errors_add(L->errs, "required", p, "缺少必填字段“%s”", key);
-		return NULL;
-	}
-	if (!json_is_string(v)) {
-		tg_errors_add(L->errs, "bad_type", p, "应为字符串");
-		return NULL;
-	}
-	return arena_strdup(&L->plan->arena, json_string_value(v));
+	return plan_doc_str(L->plan, L->errs, o, key, path, required);
 }
 
 static bool id_well_formed(const char *id)

@@ -10,6 +10,15 @@
 #include "register.h"
 #include "strbuf.h"
 
+/* Readers of a plan document, shared by plan.c and obligation.c: the
+** string at key (copied into the plan's arena; NULL when absent or null,
+** with "required" when it must be there, or "bad_type"), and whether obj
+** has only the listed keys ("unknown_key" for each other one).  Errors name
+** "path.key". */
+const char *plan_doc_str(tg_plan *plan, tg_errors *errs, json_t *obj, const char *key,
+			 const char *path, bool required);
+bool plan_doc_only_keys(tg_errors *errs, json_t *obj, const char *path, const char *const *keys);
+
 /* Read and check the plan's obligations[] (the plan's clauses, parameters
 ** and rules are read first).  Every problem goes to errs with its JSON path
 ** ("obligations[3].anchor.field"). */

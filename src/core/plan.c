@@ -240,38 +240,52 @@ struct loader {
 	tg_errors *errs;
 };
 
-static const char *get_str(struct loader *L, json_t *obj, const char *key, const char *path,
-			   bool required)
+const char *plan_doc_str(tg_plan *plan, tg_errors *errs, json_t *obj, const char *key,
+			 const char *path, bool required)
 {
 	json_t *v = json_object_get(obj, key);
-	char p[160];
+	char p[192];
 	snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", key);
 	if (!v || json_is_null(v)) {
 		if (required)
-			tg_errors_add(L->errs, "required", p, "缺少必填字段“%s”", key);
+			tg_errors_add(errs, "required", p, "缺少必填字段“%s”", key);
 		return NULL;
 	}
 	if (!json_is_string(v)) {
-		tg_errors_add(L->errs, "bad_type", p, "应为字符串");
+		tg_errors_add(errs, "bad_type", p, "应为字符串");
 		return NULL;
 	}
-	return arena_strdup(&L->plan->arena, json_string_value(v));
+	return arena_strdup(&plan->arena, json_string_value(v));
 }
 
-static void check_keys(struct loader *L, json_t *obj, const char *path, const char *const *keys)
+static const char *get_str(struct loader *L, json_t *obj, const char *key, const char *path,
+			   bool required)
+{
+	return plan_doc_str(L->plan, L->errs, obj, key, path, required);
+}
+
+bool plan_doc_only_keys(tg_errors *errs, json_t *obj, const char *path, const char *const *keys)
 {
 	const char *key;
 	json_t *v;
+	bool ok = true;
 	json_object_foreach(obj, key, v) {
 		size_t i;
 		for (i = 0; keys[i] && strcmp(keys[i], key); i++)
 			;
 		if (!keys[i]) {
-			char p[160];
+			char p[192];
 			snprintf(p, sizeof p, "%s%s%s", path, *path ? "." : "", key);
-			tg_errors_add(L->errs, "unknown_key", p, "未知字段“%.60s”", key);
+			tg_errors_add(errs, "unknown_key", p, "未知字段“%.60s”", key);
+			ok = false;
 		}
 	}
+	return ok;
+}
+
+static void check_keys(struct loader *L, json_t *obj, const char *path, const char *const *keys)
+{
+	plan_doc_only_keys(L->errs, obj, path, keys);
 }
 
 static json_t *get_array(struct loader *L, json_t *root, const char *key, bool required)
