@@ -62,7 +62,7 @@ void finding_due_text(const tg_finding *f, char out[24])
 		date_format(f->due, out);
 }
 
-void findings_write_json(const tg_findings *fs, strbuf *out)
+void findings_write_json_head(const tg_findings *fs, strbuf *out)
 {
 	sb_adds(out, "{\"as_of\": ");
 	add_date_json(out, fs->as_of);
@@ -74,7 +74,13 @@ void findings_write_json(const tg_findings *fs, strbuf *out)
 			sb_adds(out, ", ");
 		sb_add_json_str(out, fs->notes[i]);
 	}
-	sb_adds(out, "],\n \"findings\": [");
+	sb_adds(out, "]");
+}
+
+void findings_write_json(const tg_findings *fs, strbuf *out)
+{
+	findings_write_json_head(fs, out);
+	sb_adds(out, ",\n \"findings\": [");
 	for (size_t i = 0; i < fs->count; i++) {
 		sb_adds(out, i ? ",\n   " : "\n   ");
 		finding_write_json(fs, &fs->items[i], out);

@@ -120,6 +120,9 @@ const char *rules_scope_reason(const tg_register *r, const tg_plan *plan,
 tg_date rules_due(const tg_register *r, const tg_plan *plan, const tg_association *a);
 
 /* Output, as bundle.md describes. */
+/* The opening of the findings object: {"as_of", "plan", "notes": [...]
+** without its closing brace, for the writers that go on (the paged API). */
+void findings_write_json_head(const tg_findings *fs, strbuf *out);
 void findings_write_json(const tg_findings *fs, strbuf *out);
 void findings_write_csv(const tg_findings *fs, strbuf *out);
 void findings_write_table(const tg_findings *fs, const tg_plan *plan, strbuf *out);

@@ -138,16 +138,8 @@ static void write_page(const tg_findings *fs, const struct finding_filter *ff, i
 	}
 	if (sort != SORT_RULE)
 		qsort(v, n, sizeof *v, cmp_entry);
-	sb_adds(o, "{\"as_of\": ");
-	add_date(o, fs->as_of);
-	sb_adds(o, ", \"plan\": ");
-	sb_add_json_str(o, fs->plan_id);
-	sb_adds(o, ", \"notes\": [");
-	for (size_t i = 0; i < fs->n_notes; i++) {
-		sb_adds(o, i ? ", " : "");
-		sb_add_json_str(o, fs->notes[i]);
-	}
-	sb_addf(o, "],\n \"total\": %zu, \"overdue\": %zu, \"page\": %zu, \"per_page\": %zu,\n"
+	findings_write_json_head(fs, o);
+	sb_addf(o, ",\n \"total\": %zu, \"overdue\": %zu, \"page\": %zu, \"per_page\": %zu,\n"
 		   " \"findings\": [",
 		n, overdue, page, per_page);
 	size_t first = page - 1 <= n / per_page ? (page - 1) * per_page : n, k = 0;
