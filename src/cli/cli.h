@@ -52,6 +52,9 @@ int cli_usage(const char *usage);
 ** read-only command must not create an empty register).  Returns an exit
 ** status, messages printed. */
 int cli_open_store(const char *db, bool must_exist, tg_store **out);
+/* Whether there is a register at db: a SQLite file that exists, or any
+** PostgreSQL database (whose existence only opening it tells). */
+bool cli_db_exists(const char *db);
 /* The plan of a run: --plan FILE, else the one stored with the register,
 ** else the built-in Luoyang plan.  Validated, rules checked. */
 int cli_load_plan(const char *plan_file, tg_store *store, tg_plan **out);

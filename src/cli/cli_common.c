@@ -17,6 +17,12 @@ static int is_sqlite_path(const char *db)
 	return strncmp(db, "postgres", 8) && !strstr(db, "dbname=") && !strstr(db, "host=");
 }
 
+bool cli_db_exists(const char *db)
+{
+	struct stat st;
+	return !is_sqlite_path(db) || stat(db, &st) == 0;
+}
+
 int cli_open_store(const char *db, bool must_exist, tg_store **out)
 {
 	tg_error err = {0};

@@ -1,5 +1,6 @@
 /*
 ** cmd_plan.c: tuogou plan show [--plan FILE] [--db PATH]
+**             tuogou plan use FILE [--db PATH]
 **             tuogou explain ID [--plan FILE] [--db PATH] [--set NAME=VALUE]...
 **
 ** Traceability from the plan to the code: each clause with the rules and
@@ -10,7 +11,6 @@
 */
 #include <getopt.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "obligation.h"
@@ -20,9 +20,8 @@
 ** database exists), else the built-in one. */
 static int load_plan_readonly(const char *plan_file, const char *db, tg_plan **plan)
 {
-	struct stat st;
 	tg_store *store = NULL;
-	if (!plan_file && stat(db, &st) == 0) {
+	if (!plan_file && cli_db_exists(db)) {
 		int rc = cli_open_store(db, true, &store);
 		if (rc)
 			return rc;
@@ -35,6 +34,7 @@ static int load_plan_readonly(const char *plan_file, const char *db, tg_plan **p
 static void print_header(const tg_plan *plan)
 {
 	printf("%s（%s）\n", plan->title, plan->number ? plan->number : plan->id);
+	printf("方案编号：%s；层级：%s；工作机构：%s\n", plan->id, plan_place(plan), plan->office);
 	if (plan->n_issuers) {
 		printf("印发：");
 		for (size_t i = 0; i < plan->n_issuers; i++)
@@ -72,9 +72,69 @@ static int plan_show(const tg_plan *plan)
 	return EXIT_OK;
 }
 
+/* The register's records that the plan would leave dangling: an
+** association's batch the plan and the register do not define, a step of
+** an obligation the plan does not hold.  Printed; returns the count. */
+static size_t plan_fits(const tg_register *r, const tg_plan *plan)
+{
+	tg_errors errs;
+	tg_errors_init(&errs);
+	const tg_association *as = REG_ROWS(r, ARR_ASSOCIATIONS, tg_association);
+	for (size_t i = 0; i < REG_COUNT(r, ARR_ASSOCIATIONS); i++)
+		if (as[i].batch && !plan_batch(plan, as[i].batch) &&
+		    register_find(r, ARR_BATCHES, as[i].batch) == TG_IX_NONE) {
+			char path[64];
+			snprintf(path, sizeof path, "associations[%s].batch", as[i].uscc);
+			tg_errors_add(&errs, "dangling_ref", path, "批次“%s”不在该方案或登记簿中",
+				      as[i].batch);
+		}
+	obligation_check_steps(r, plan, NULL, &errs);
+	size_t n = errs.total;
+	if (n)
+		cli_print_errors(&errs, NULL);
+	tg_errors_free(&errs);
+	return n;
+}
+
+/* tuogou plan use FILE: the plan becomes the register's (audited
+** "plan_set" by the store); refused when the register's records name a
+** batch or an obligation it does not hold. */
+static int plan_use(const char *file, const char *db)
+{
+	tg_plan *plan = NULL;
+	tg_store *store = NULL;
+	tg_register r;
+	tg_error err = {0};
+	register_init(&r);
+	int rc = cli_load_plan(file, NULL, &plan);
+	if (!rc)
+		rc = cli_open_store(db, false, &store);
+	if (!rc && store_load_register(store, &r, &err)) {
+		cli_print_error(&err);
+		rc = EXIT_INTERNAL;
+	}
+	size_t bad = rc ? 0 : plan_fits(&r, plan);
+	if (bad) {
+		fprintf(stderr, "tuogou: 登记簿中有 %zu 处记录与方案“%s”不符，未采用该方案\n", bad,
+			plan->id);
+		rc = EXIT_BADINPUT;
+	}
+	if (!rc && store_set_plan(store, plan->id, plan->json, plan->json_len, &err)) {
+		cli_print_error(&err);
+		rc = EXIT_INTERNAL;
+	}
+	if (!rc)
+		printf("登记簿已采用方案“%s”（%s）\n", plan->title, plan->id);
+	register_release(&r);
+	store_close(store);
+	plan_free(plan);
+	return rc;
+}
+
 int cmd_plan(int argc, char **argv)
 {
-	static const char usage[] = "tuogou plan show [--plan FILE] [--db PATH]";
+	static const char usage[] =
+		"tuogou plan show [--plan FILE] [--db PATH] | plan use FILE [--db PATH]";
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					      {"plan", required_argument, NULL, 'p'},
 					      {NULL, 0, NULL, 0}};
@@ -89,6 +149,8 @@ int cmd_plan(int argc, char **argv)
 		else
 			return cli_usage(usage);
 	}
+	if (optind + 2 == argc && !strcmp(argv[optind], "use") && !plan_file)
+		return plan_use(argv[optind + 1], db);
 	if (optind + 1 != argc || strcmp(argv[optind], "show"))
 		return cli_usage(usage);
 	tg_plan *plan = NULL;

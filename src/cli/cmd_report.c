@@ -1,6 +1,6 @@
 /*
-** cmd_report.c: tuogou report progress [--db PATH] --as-of D -o FILE.pdf
-**               tuogou report summary USCC [--db PATH] --as-of D -o FILE.pdf
+** cmd_report.c: tuogou report progress [--db PATH] [--plan FILE] --as-of D -o FILE.pdf
+**               tuogou report summary USCC [--db PATH] [--plan FILE] --as-of D -o FILE.pdf
 **
 ** progress: the joint working group office's report on the reform as of D,
 ** in the form of an official report (红头, title, addressee, numbered
@@ -32,8 +32,8 @@
 #include "report.h"
 
 static const char usage[] =
-	"tuogou report progress [--db PATH] --as-of YYYY-MM-DD -o FILE.pdf | "
-	"report summary USCC [--db PATH] --as-of YYYY-MM-DD -o FILE.pdf";
+	"tuogou report progress [--db PATH] [--plan FILE] --as-of YYYY-MM-DD -o FILE.pdf | "
+	"report summary USCC [--db PATH] [--plan FILE] --as-of YYYY-MM-DD -o FILE.pdf";
 
 /* One run: the store, the register, its plan and the findings on D. */
 typedef struct report_run {
@@ -44,7 +44,7 @@ typedef struct report_run {
 	bool evaluated;
 } report_run;
 
-static int run_open(report_run *run, const char *db, tg_date as_of)
+static int run_open(report_run *run, const char *db, const char *plan_file, tg_date as_of)
 {
 	tg_error err = {0};
 	memset(run, 0, sizeof *run);
@@ -52,7 +52,7 @@ static int run_open(report_run *run, const char *db, tg_date as_of)
 	int rc = cli_open_store(db, true, &run->store);
 	if (rc)
 		return rc;
-	if ((rc = cli_load_plan(NULL, run->store, &run->plan)))
+	if ((rc = cli_load_plan(plan_file, run->store, &run->plan)))
 		return rc;
 	if (store_load_register(run->store, &run->r, &err)) {
 		cli_print_error(&err);
@@ -91,8 +91,9 @@ int cmd_report(int argc, char **argv)
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					      {"as-of", required_argument, NULL, 'a'},
 					      {"output", required_argument, NULL, 'o'},
+					      {"plan", required_argument, NULL, 'p'},
 					      {NULL, 0, NULL, 0}};
-	const char *db = cli_default_db(), *as_of = NULL, *output = NULL;
+	const char *db = cli_default_db(), *as_of = NULL, *output = NULL, *plan_file = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -100,6 +101,7 @@ int cmd_report(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'a': as_of = optarg; break;
 		case 'o': output = optarg; break;
+		case 'p': plan_file = optarg; break;
 		default: return cli_usage(usage);
 		}
 	}
@@ -126,7 +128,7 @@ int cmd_report(int argc, char **argv)
 	if (!tmp)
 		abort();
 	snprintf(tmp, n, "%s.tmp%d", output, (int)getpid());
-	int rc = run_open(&run, db, day);
+	int rc = run_open(&run, db, plan_file, day);
 	if (rc)
 		goto out;
 	if (progress) {

@@ -492,6 +492,100 @@ static void load_separations(struct loader *L, json_t *arr)
 	for_each_item(L, arr, "separations", keys, read_separation);
 }
 
+/* groups[] have the shape of separations[]: read into the separations'
+** array past its end, then moved to their own (one reader for both). */
+static void load_groups(struct loader *L, json_t *arr)
+{
+	static const char *const keys[] = {"id", "name", "clauses", NULL};
+	tg_plan *plan = L->plan;
+	tg_separation *seps = plan->separations;
+	size_t n_seps = plan->n_separations;
+	plan->separations = arena_alloc(&plan->arena, (json_array_size(arr) + 1) * sizeof *seps);
+	plan->n_separations = 0;
+	for_each_item(L, arr, "groups", keys, read_separation);
+	plan->groups = plan->separations;
+	plan->n_groups = plan->n_separations;
+	plan->separations = seps;
+	plan->n_separations = n_seps;
+	for (size_t g = 0; g < plan->n_groups; g++)
+		for (size_t k = 0; k < plan->n_separations; k++)
+			if (plan->groups[g].id && plan->separations[k].id &&
+			    !strcmp(plan->groups[g].id, plan->separations[k].id)) {
+				char p[64];
+				snprintf(p, sizeof p, "groups[%zu].id", g);
+				tg_errors_add(L->errs, "duplicate_id", p,
+					      "分组编号“%s”与某一分离事项相同", plan->groups[g].id);
+			}
+}
+
+/* The plan's level (obligations.md: "A plan has level"); absent: city, the
+** level of every plan before the key existed. */
+static const char *const plan_levels[] = {
+	[LEVEL_CITY] = "city", [LEVEL_COUNTY] = "county",
+	[LEVEL_NATIONAL] = "national", [LEVEL_PROVINCE] = "province"};
+
+static void read_level(struct loader *L, json_t *root)
+{
+	L->plan->level = LEVEL_CITY;
+	const char *v = get_str(L, root, "level", "", false);
+	if (!v)
+		return;
+	for (size_t i = 0; i < sizeof plan_levels / sizeof *plan_levels; i++)
+		if (!strcmp(plan_levels[i], v)) {
+			L->plan->level = (int)i;
+			return;
+		}
+	tg_errors_add(L->errs, "bad_enum", "level",
+		      "level 应为 national、province、city 或 county 之一");
+}
+
+const char *plan_place(const tg_plan *plan)
+{
+	static const char *const places[] = {[LEVEL_CITY] = "全市", [LEVEL_COUNTY] = "全县",
+					     [LEVEL_NATIONAL] = "全国", [LEVEL_PROVINCE] = "全省"};
+	return places[plan->level];
+}
+
+const char *plan_rule_clause(const tg_plan *plan, const char *rule_id)
+{
+	const tg_plan_rule *r = plan_rule(plan, rule_id);
+	return r ? r->clause : NULL;
+}
+
+static const char *section_in(const tg_separation *list, size_t n, const char *clause,
+			      const char **name)
+{
+	for (size_t s = 0; s < n; s++)
+		for (size_t k = 0; k < list[s].n_clauses; k++)
+			if (!strcmp(list[s].clauses[k], clause)) {
+				*name = list[s].name;
+				return list[s].id;
+			}
+	return NULL;
+}
+
+size_t plan_sections(const tg_plan *plan, const char **ids, const char **names)
+{
+	size_t n = 0;
+	for (size_t s = 0; s < plan->n_separations; s++, n++)
+		ids[n] = plan->separations[s].id, names[n] = plan->separations[s].name;
+	for (size_t g = 0; g < plan->n_groups; g++, n++)
+		ids[n] = plan->groups[g].id, names[n] = plan->groups[g].name;
+	ids[n] = "supervision", names[n] = "综合监管";
+	return n + 1;
+}
+
+const char *plan_section_of(const tg_plan *plan, const char *clause, const char **name)
+{
+	const char *id = section_in(plan->separations, plan->n_separations, clause, name);
+	if (!id)
+		id = section_in(plan->groups, plan->n_groups, clause, name);
+	if (id)
+		return id;
+	*name = "综合监管";
+	return "supervision";
+}
+
 static void read_rule(struct loader *L, json_t *o, const char *p)
 {
 	tg_plan *plan = L->plan;
@@ -518,7 +612,8 @@ static void load_root(struct loader *L, json_t *root)
 	static const char *const keys[] = {"format", "id", "title", "number", "issuers",
 					   "issued_on", "in_force_on", "public", "implements",
 					   "source", "clauses", "parameters", "batches",
-					   "separations", "rules", "obligations", NULL};
+					   "separations", "groups", "rules", "obligations", "level",
+					   "office", NULL};
 	tg_plan *plan = L->plan;
 	if (!json_is_object(root)) {
 		tg_errors_add(L->errs, "bad_type", "$", "方案文件应为 JSON 对象");
@@ -534,6 +629,10 @@ static void load_root(struct loader *L, json_t *root)
 	plan->issued_on = get_str(L, root, "issued_on", "", false);
 	plan->in_force_on = get_str(L, root, "in_force_on", "", false);
 	plan->source = get_str(L, root, "source", "", false);
+	plan->office = get_str(L, root, "office", "", false);
+	if (!plan->office)
+		plan->office = "联合工作组办公室";
+	read_level(L, root);
 	json_t *issuers = json_object_get(root, "issuers");
 	if (json_is_array(issuers)) {
 		size_t i;
@@ -555,6 +654,11 @@ static void load_root(struct loader *L, json_t *root)
 		load_batches(L, arr);
 	if ((arr = get_array(L, root, "separations", false)))
 		load_separations(L, arr);
+	if ((arr = get_array(L, root, "groups", false)))
+		load_groups(L, arr);
+	if (plan->n_separations + plan->n_groups >= TG_PLAN_SECTIONS_MAX)
+		tg_errors_add(L->errs, "too_many", "groups", "分离事项与分组合计不得超过%d个",
+			      TG_PLAN_SECTIONS_MAX - 1);
 	if ((arr = get_array(L, root, "rules", false)))
 		load_rules(L, arr);
 	if ((arr = get_array(L, root, "obligations", false)))

@@ -36,6 +36,10 @@ typedef struct tg_separation {
 	size_t n_clauses;
 } tg_separation;
 
+/* A group of clauses outside the separations (the plan's "groups"): a
+** section of the dashboard and of the progress report, e.g. 脱钩进程. */
+typedef tg_separation tg_plan_group;
+
 typedef struct tg_plan_rule {
 	const char *id, *clause, *basis, *title;
 } tg_plan_rule;
@@ -121,6 +125,10 @@ typedef struct tg_plan {
 	size_t n_batches;
 	tg_separation *separations;
 	size_t n_separations;
+	tg_plan_group *groups;
+	size_t n_groups;
+	int level;          /* enum level: the government that issued it ("level") */
+	const char *office; /* the office that reports and accepts ("office") */
 	tg_plan_rule *rules;
 	size_t n_rules;
 	tg_obligation *obligations;
@@ -140,6 +148,23 @@ int plan_load_file(const char *path, tg_plan **out, tg_errors *errs);
 /* The built-in Luoyang plan (a fresh copy the caller frees). */
 int plan_load_default(tg_plan **out, tg_errors *errs);
 void plan_free(tg_plan *plan);
+
+/* The place word of the plan's level, as a report says it: 全国, 全省,
+** 全市, 全县. */
+const char *plan_place(const tg_plan *plan);
+/* The clause of rule_id in the plan, or NULL when the plan does not list
+** the rule: what a report cites for the duty that rule checks. */
+const char *plan_rule_clause(const tg_plan *plan, const char *rule_id);
+/* The section a clause belongs to: the id of its separation or group
+** (*name its name), else "supervision" (综合监管). */
+const char *plan_section_of(const tg_plan *plan, const char *clause, const char **name);
+
+/* The sections of the dashboard, the checklists and the progress report,
+** in order: the separations, the groups, then "supervision" (综合监管)
+** for every clause in neither; ids[i] and names[i] for each, at most
+** TG_PLAN_SECTIONS_MAX (the loader refuses more).  Returns the count. */
+#define TG_PLAN_SECTIONS_MAX 32
+size_t plan_sections(const tg_plan *plan, const char **ids, const char **names);
 
 /* --set NAME=VALUE: override one parameter for this run. */
 int plan_set(tg_plan *plan, const char *assignment, tg_error *err);

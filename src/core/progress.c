@@ -146,14 +146,15 @@ static bool decoupled_with_quota(const tg_association *a, const tg_plan *plan, t
 {
 	return a->staffing_quota > 0 && decoupled(a, plan, d);
 }
-static bool city_decoupled(const tg_association *a, const tg_plan *plan, tg_date d)
+/* "City level" (市直) in rules.md reads "the association's level equals
+** the plan's" (obligations.md). */
+static bool own_level_decoupled(const tg_association *a, const tg_plan *plan, tg_date d)
 {
-	return a->level == LEVEL_CITY && decoupled(a, plan, d);
+	return (int)a->level == plan->level && decoupled(a, plan, d);
 }
-static bool city_summary_in(const tg_association *a, const tg_plan *plan, tg_date d)
+static bool own_level_summary_in(const tg_association *a, const tg_plan *plan, tg_date d)
 {
-	(void)plan;
-	return a->level == LEVEL_CITY && date_happened(a->report_submitted_on, d);
+	return (int)a->level == plan->level && date_happened(a->report_submitted_on, d);
 }
 
 static const struct step {
@@ -168,30 +169,12 @@ static const struct step {
 	{"finance.no-independent-account", always},
 	{"party.not-transferred", has_party},
 	{"decoupling.incomplete", always},
-	{"report.summary-missing", city_decoupled},
+	{"report.summary-missing", own_level_decoupled},
 	{"audit.report-missing", decoupled},
-	{"acceptance.pending", city_summary_in},
+	{"acceptance.pending", own_level_summary_in},
 	{"charter.not-filed", decoupled},
 };
 #define N_STEPS (sizeof steps / sizeof steps[0])
-
-/* The section a clause belongs to: one of the plan's separations, else
-** "progress" (六: the path, summaries, acceptance) or "supervision". */
-static const char *section_of(const tg_plan *plan, const char *clause, const char **name)
-{
-	for (size_t s = 0; s < plan->n_separations; s++)
-		for (size_t k = 0; k < plan->separations[s].n_clauses; k++)
-			if (!strcmp(plan->separations[s].clauses[k], clause)) {
-				*name = plan->separations[s].name;
-				return plan->separations[s].id;
-			}
-	if (clause[0] == '6') {
-		*name = "脱钩进程";
-		return "progress";
-	}
-	*name = "综合监管";
-	return "supervision";
-}
 
 static tg_date field_date(const tg_register *r, int array, const char *key, const char *field)
 {
@@ -362,18 +345,10 @@ void checklist_build(const tg_register *r, const tg_plan *plan, const tg_calenda
 	}
 	free(mine);
 
-	/* 3. group by section, in the plan's order, then progress, supervision */
-	const char *order[16];
-	const char *names[16];
-	size_t n_order = 0;
-	for (size_t s = 0; s < plan->n_separations && n_order < 14; s++) {
-		order[n_order] = plan->separations[s].id;
-		names[n_order++] = plan->separations[s].name;
-	}
-	order[n_order] = "progress";
-	names[n_order++] = "脱钩进程";
-	order[n_order] = "supervision";
-	names[n_order++] = "综合监管";
+	/* 3. group by section: the plan's separations, its groups, supervision */
+	const char *order[TG_PLAN_SECTIONS_MAX];
+	const char *names[TG_PLAN_SECTIONS_MAX];
+	size_t n_order = plan_sections(plan, order, names);
 	out->sections = arena_alloc(&out->arena, n_order * sizeof *out->sections);
 	for (size_t s = 0; s < n_order; s++) {
 		tg_checklist_section *sec = &out->sections[out->n_sections++];
@@ -382,7 +357,7 @@ void checklist_build(const tg_register *r, const tg_plan *plan, const tg_calenda
 		sec->items = arena_alloc(&out->arena, (items.n ? items.n : 1) * sizeof *sec->items);
 		for (size_t k = 0; k < items.n; k++) {
 			const char *name;
-			if (!strcmp(section_of(plan, items.v[k].clause, &name), sec->id))
+			if (!strcmp(plan_section_of(plan, items.v[k].clause, &name), sec->id))
 				sec->items[sec->n_items++] = items.v[k];
 		}
 	}
@@ -470,14 +445,13 @@ void dashboard_compute(const tg_register *r, const tg_plan *plan, const tg_findi
 	out->not_decoupled = out->in_scope - out->decoupled;
 
 	/* separations: open/overdue findings by clause, done fixed steps */
-	out->by_separation = arena_alloc(&out->arena, (plan->n_separations + 2) * sizeof *out->by_separation);
-	for (size_t s = 0; s < plan->n_separations; s++)
-		out->by_separation[out->n_separation++] = (tg_dashboard_row){
-			plan->separations[s].id, plan->separations[s].name, TG_DATE_NONE, 0, 0, 0, 0, 0};
-	out->by_separation[out->n_separation++] =
-		(tg_dashboard_row){"progress", "脱钩进程", TG_DATE_NONE, 0, 0, 0, 0, 0};
-	out->by_separation[out->n_separation++] =
-		(tg_dashboard_row){"supervision", "综合监管", TG_DATE_NONE, 0, 0, 0, 0, 0};
+	const char *ids[TG_PLAN_SECTIONS_MAX];
+	const char *names[TG_PLAN_SECTIONS_MAX];
+	size_t n_sections = plan_sections(plan, ids, names);
+	out->by_separation = arena_alloc(&out->arena, n_sections * sizeof *out->by_separation);
+	for (size_t s = 0; s < n_sections; s++)
+		out->by_separation[out->n_separation++] =
+			(tg_dashboard_row){ids[s], names[s], TG_DATE_NONE, 0, 0, 0, 0, 0};
 
 	for (size_t k = 0; k < fs->count; k++) {
 		const tg_finding *f = &fs->items[k];
@@ -492,7 +466,7 @@ void dashboard_compute(const tg_register *r, const tg_plan *plan, const tg_findi
 			out->summaries_missing++;
 		const char *name;
 		tg_dashboard_row *sr = row_for(out->by_separation, out->n_separation,
-					       section_of(plan, f->clause, &name));
+					       plan_section_of(plan, f->clause, &name));
 		if (sr) {
 			sr->overdue += overdue;
 			sr->open += !overdue;
@@ -516,7 +490,7 @@ void dashboard_compute(const tg_register *r, const tg_plan *plan, const tg_findi
 			if (!date_happened(field_date(r, ARR_ASSOCIATIONS, a->uscc, field), d))
 				continue;
 			tg_dashboard_row *sr = row_for(out->by_separation, out->n_separation,
-						       section_of(plan, pr->clause, &name));
+						       plan_section_of(plan, pr->clause, &name));
 			if (sr)
 				sr->done++;
 		}

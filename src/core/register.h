@@ -37,7 +37,8 @@ typedef uint32_t tg_ix;
 
 /* Enumerations: values are indexes into the schema's value tables. */
 enum unit_kind { UNIT_ORGAN, UNIT_ORGAN_AFFILIATE, UNIT_CIVIL_SERVICE_MANAGED, UNIT_OTHER };
-enum level { LEVEL_CITY, LEVEL_COUNTY };
+/* Appended values keep the stored order: city and county came first. */
+enum level { LEVEL_CITY, LEVEL_COUNTY, LEVEL_NATIONAL, LEVEL_PROVINCE };
 enum member_basis { MB_INDUSTRY_UNITS, MB_TRADE_PERSONS, MB_REGIONAL_ORGS, MB_OTHER };
 enum link { LINK_SPONSOR, LINK_SUPERVISOR, LINK_LIAISON, LINK_HOST };
 enum role { ROLE_PRESIDENT, ROLE_VICE_PRESIDENT, ROLE_SECRETARY_GENERAL, ROLE_DIRECTOR,

@@ -57,7 +57,7 @@ void rule_finance_direct_appropriation(tg_eval *ev)
 		    m->year < ev->P->direct_appropriation_banned_from_year || !happened(m->on, ev->D))
 			continue;
 		const tg_association *a = assoc_at(ev, m->association_ix);
-		if (a->level != LEVEL_CITY)
+		if (!own_level(ev, a))
 			continue;
 		char amount[32];
 		bundle_money_str(m->amount, amount);

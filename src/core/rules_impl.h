@@ -92,6 +92,12 @@ tg_date post_due(const tg_eval *ev, const tg_post *t);
 bool post_approved(const tg_post *t, unsigned kinds, tg_date d);
 /* add_workdays(d, n) through the plan's calendar, noting uncovered years */
 tg_date eval_add_workdays(tg_eval *ev, tg_date d, int n);
+/* "City level" (市直) of rules.md: the association's level is the plan's
+** (obligations.md: a county plan's 市直 are its county's associations). */
+static inline bool own_level(const tg_eval *ev, const tg_association *a)
+{
+	return (int)a->level == ev->plan->level;
+}
 /* Whether association i has submitted its report for year y by D. */
 bool report_submitted(const tg_eval *ev, tg_ix i, int64_t y);
 /* The due date of the annual report for year y: P.annual_report_due of y+1. */

@@ -99,7 +99,7 @@ void rule_decoupling_incomplete(tg_eval *ev)
 void rule_report_summary_missing(tg_eval *ev)
 {
 	FOR_EACH_ASSOCIATION(ev, i, a) {
-		if (!ev->in_A[i] || a->level != LEVEL_CITY || !happened(a->decoupled_on, ev->D) ||
+		if (!ev->in_A[i] || !own_level(ev, a) || !happened(a->decoupled_on, ev->D) ||
 		    happened(a->report_submitted_on, ev->D))
 			continue;
 		char d[11];
@@ -115,7 +115,7 @@ void rule_report_summary_missing(tg_eval *ev)
 void rule_acceptance_pending(tg_eval *ev)
 {
 	FOR_EACH_ASSOCIATION(ev, i, a) {
-		if (!ev->in_A[i] || a->level != LEVEL_CITY ||
+		if (!ev->in_A[i] || !own_level(ev, a) ||
 		    !happened(a->report_submitted_on, ev->D) || happened(a->accepted_on, ev->D))
 			continue;
 		emit(ev, i, (int32_t)a->unit_ix, NULL, TG_DATE_NONE, "联合工作组办公室适时组织验收",

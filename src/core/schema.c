@@ -18,7 +18,11 @@ static const tg_enum_value unit_kinds[] = {
 	{"civil_service_managed", "参照公务员法管理单位"},
 	{"other", "其他"},
 	{NULL, NULL}};
-static const tg_enum_value levels[] = {{"city", "全市性"}, {"county", "县级"}, {NULL, NULL}};
+/* city and county from glossary.md; national and province (obligations.md:
+** "associations[].level takes the four levels") worded the same way. */
+static const tg_enum_value levels[] = {{"city", "全市性"}, {"county", "县级"},
+					{"national", "全国性"}, {"province", "全省性"},
+					{NULL, NULL}};
 static const tg_enum_value member_bases[] = {
 	{"industry_units", "同业单位"},
 	{"trade_persons", "同业人员"},

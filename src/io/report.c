@@ -25,7 +25,8 @@ typedef struct report_run {
 	const tg_plan *plan;
 	const tg_findings *fs;
 	tg_date as_of;
-	char office[256]; /* 联合工作组办公室, named after the plan */
+	const char *office; /* the plan's "office": reports, receives, accepts */
+	const char *place;  /* 全市, 全县 ...: the plan's level */
 	char day_zh[24];
 } report_run;
 
@@ -37,12 +38,8 @@ static void run_init(report_run *run, const tg_register *r, const tg_plan *plan,
 	run->plan = plan;
 	run->fs = fs;
 	run->as_of = fs->as_of;
-	/* "洛阳市行业协会商会与行政机关脱钩实施方案" -> "…脱钩联合工作组办公室" */
-	const char *title = plan->title ? plan->title : "";
-	size_t n = strlen(title), k = strlen("实施方案");
-	if (n > k && !strcmp(title + n - k, "实施方案"))
-		n -= k;
-	snprintf(run->office, sizeof run->office, "%.*s联合工作组办公室", (int)n, title);
+	run->office = plan->office;
+	run->place = plan_place(plan);
 	date_format_zh(run->as_of, run->day_zh);
 }
 
@@ -50,6 +47,15 @@ static const char *cite_of(const tg_plan *plan, const char *clause)
 {
 	const tg_clause *c = plan_clause(plan, clause);
 	return c && c->cite ? c->cite : clause;
+}
+
+/* The citation of the clause that sets the duty rule checks, as the plan
+** says it ("六(三)"), or "" when the plan does not list the rule: a report
+** cites what the plan in use says, never a clause number of its own. */
+static const char *cite_rule(const tg_plan *plan, const char *rule)
+{
+	const char *clause = plan_rule_clause(plan, rule);
+	return clause ? cite_of(plan, clause) : "";
 }
 
 static const char *assoc_name(const tg_register *r, const char *uscc)
@@ -105,10 +111,10 @@ static void section_overview(tg_pdf *pdf, const report_run *run, const tg_dashbo
 		overdue_assoc += d->by_batch[i].overdue;
 	pct(dec_pct, sizeof dec_pct, d->decoupled, d->in_scope);
 	snprintf(text, sizeof text,
-		 "截至%s，全市纳入脱钩范围的行业协会商会共%zu家，已完成脱钩%zu家，占%s；"
+		 "截至%s，%s纳入脱钩范围的行业协会商会共%zu家，已完成脱钩%zu家，占%s；"
 		 "尚未脱钩%zu家，其中已超过脱钩截止日期%zu家。已脱钩的协会中，工作总结未报%zu家，"
 		 "待验收%zu家，已验收%zu家。对照方案逐条核查，共发现问题%zu项，其中逾期%zu项、待办%zu项。",
-		 run->day_zh, d->in_scope, d->decoupled, dec_pct, d->not_decoupled, overdue_assoc,
+		 run->day_zh, run->place, d->in_scope, d->decoupled, dec_pct, d->not_decoupled, overdue_assoc,
 		 d->summaries_missing, d->awaiting_acceptance, d->accepted,
 		 d->overdue_findings + d->open_findings, d->overdue_findings, d->open_findings);
 	pdf_paragraph(pdf, text, true);
@@ -201,13 +207,34 @@ static void section_units(tg_pdf *pdf, const report_run *run, const tg_dashboard
 	free(notes);
 }
 
-static void section_separations(tg_pdf *pdf, const tg_dashboard *d)
+static void zh_index(char *out, size_t size, size_t i);
+
+static void section_separations(tg_pdf *pdf, const report_run *run, const tg_dashboard *d)
 {
 	static const pdf_series sep_series[] = {{"已完成", {0.18, 0.55, 0.34}},
 						{"待办", {0.96, 0.71, 0.26}},
 						{"逾期", {0.80, 0.16, 0.14}}};
-	pdf_heading(pdf, "四、五分离及其他事项完成情况");
-	pdf_paragraph(pdf, "按方案“五分离”及脱钩进程、综合监管分类，各类事项的完成、待办和逾期情况如下图。", true);
+	/* "五分离" and the other sections by the plan's own separations and groups */
+	const tg_plan *plan = run->plan;
+	char count[16], heading[96], text[512];
+	strbuf others;
+	sb_init(&others);
+	for (size_t g = 0; g < plan->n_groups; g++)
+		sb_addf(&others, "%s、", plan->groups[g].name);
+	sb_adds(&others, "综合监管");
+	if (plan->n_separations) {
+		zh_index(count, sizeof count, plan->n_separations);
+		snprintf(heading, sizeof heading, "四、%s分离及其他事项完成情况", count);
+		snprintf(text, sizeof text, "按方案“%s分离”及%s分类，各类事项的完成、待办和逾期情况如下图。",
+			 count, others.buf);
+	} else {
+		snprintf(heading, sizeof heading, "四、各类事项完成情况");
+		snprintf(text, sizeof text, "按方案%s分类，各类事项的完成、待办和逾期情况如下图。",
+			 others.buf);
+	}
+	sb_release(&others);
+	pdf_heading(pdf, heading);
+	pdf_paragraph(pdf, text, true);
 	pdf_bar bars[16];
 	char notes[16][64];
 	size_t n = d->n_separation < 16 ? d->n_separation : 16;
@@ -263,8 +290,8 @@ static void section_overdue(tg_pdf *pdf, const report_run *run)
 	for (size_t i = 0; i < n; i++)
 		units += i == 0 || od[i]->unit_ix != od[i - 1]->unit_ix;
 	snprintf(text, sizeof text,
-		 "截至%s，共有逾期事项%zu项，涉及%zu个主管单位，分列如下。各单位应对照所列条款抓紧整改，并将整改结果报联合工作组办公室。",
-		 run->day_zh, n, units);
+		 "截至%s，共有逾期事项%zu项，涉及%zu个主管单位，分列如下。各单位应对照所列条款抓紧整改，并将整改结果报%s。",
+		 run->day_zh, n, units, run->office);
 	pdf_paragraph(pdf, text, true);
 	static const char *heads[] = {"序号", "协会", "逾期事项", "条款", "截止日期", "逾期天数"};
 	static const double widths[] = {0.06, 0.2, 0.43, 0.08, 0.12, 0.11};
@@ -310,7 +337,8 @@ static const tg_finding *finding_for(const tg_findings *fs, const char *rule, co
 static void section_tasks(tg_pdf *pdf, const report_run *run)
 {
 	char text[512];
-	snprintf(text, sizeof text, "六、牵头部门配套文件制定情况（%s）", cite_of(run->plan, "6.2"));
+	const char *cite = cite_rule(run->plan, "task.supporting-rules-late");
+	snprintf(text, sizeof text, *cite ? "六、牵头部门配套文件制定情况（%s）" : "六、牵头部门配套文件制定情况%s", cite);
 	pdf_heading(pdf, text);
 	size_t n = REG_COUNT(run->r, ARR_UNIT_TASKS);
 	if (!n) {
@@ -367,10 +395,12 @@ static int write_progress(const report_run *run, const char *path, tg_error *err
 	tg_dashboard d;
 	dashboard_compute(run->r, run->plan, run->fs, TG_IX_NONE, &d);
 	tg_pdf *pdf;
-	const char *title = "关于全市行业协会商会与行政机关脱钩工作进展情况的报告";
+	char title[160], title_lines[160];
+	snprintf(title, sizeof title, "关于%s行业协会商会与行政机关脱钩工作进展情况的报告", run->place);
 	int rc = pdf_open(path, title, run->office, &pdf, err);
 	/* the title broken where the sense allows, as official titles are */
-	const char *title_lines = "关于全市行业协会商会与行政机关脱钩\n工作进展情况的报告";
+	snprintf(title_lines, sizeof title_lines, "关于%s行业协会商会与行政机关脱钩\n工作进展情况的报告",
+		 run->place);
 	if (rc) {
 		dashboard_release(&d);
 		return rc;
@@ -383,22 +413,22 @@ static int write_progress(const report_run *run, const char *path, tg_error *err
 	pdf_space(pdf, 14);
 	pdf_paragraph(pdf, "联合工作组各成员单位：", false);
 	snprintf(text, sizeof text,
-		 "按照《%s》（%s）要求，联合工作组办公室依据全市行业协会商会脱钩工作登记簿，"
-		 "对截至%s全市行业协会商会与行政机关脱钩工作进展情况进行了统计核查。现将有关情况报告如下：",
+		 "按照《%s》（%s）要求，%s依据%s行业协会商会脱钩工作登记簿，"
+		 "对截至%s%s行业协会商会与行政机关脱钩工作进展情况进行了统计核查。现将有关情况报告如下：",
 		 run->plan->title ? run->plan->title : "", run->plan->number ? run->plan->number : "",
-		 run->day_zh);
+		 run->office, run->place, run->day_zh, run->place);
 	pdf_paragraph(pdf, text, true);
 	section_overview(pdf, run, &d);
 	section_batches(pdf, run, &d);
 	section_units(pdf, run, &d);
-	section_separations(pdf, &d);
+	section_separations(pdf, run, &d);
 	section_overdue(pdf, run);
 	section_tasks(pdf, run);
 	pdf_heading(pdf, "七、下一步工作");
 	snprintf(text, sizeof text,
-		 "对上述逾期事项，联合工作组办公室将按照方案%s的要求，逐项督促有关主管单位和牵头部门限期整改；"
+		 "对上述逾期事项，%s将按照方案%s的要求，逐项督促有关主管单位和牵头部门限期整改；"
 		 "对已完成脱钩的协会，督促其在规定时限内报送工作总结，并及时组织验收。",
-		 cite_of(run->plan, "6.3"));
+		 run->office, cite_rule(run->plan, "decoupling.incomplete"));
 	pdf_paragraph(pdf, text, true);
 	pdf_space(pdf, 24);
 	snprintf(text, sizeof text, "%s\n%s", run->office, run->day_zh);
@@ -573,16 +603,16 @@ static int write_summary(const report_run *run, tg_ix ai, const evidence_list *e
 	int wd = run->plan->p.report_workdays;
 	if (date_happened(a->report_submitted_on, run->as_of)) {
 		date_format_zh(a->report_submitted_on, day);
-		sb_addf(&sb, "本总结已于%s报送联合工作组办公室。", day);
+		sb_addf(&sb, "本总结已于%s报送%s。", day, run->office);
 	} else if (date_happened(a->decoupled_on, run->as_of)) {
 		tg_date due = calendar_add_workdays(calendar_default(), a->decoupled_on, wd, NULL);
 		date_format_zh(due, day);
-		sb_addf(&sb, "按照方案%s的要求，脱钩完成后%d个工作日内向联合工作组办公室报送工作总结，即应于%s前报送%s。",
-			cite_of(run->plan, "6.3"), wd, day,
+		sb_addf(&sb, "按照方案%s的要求，脱钩完成后%d个工作日内向%s报送工作总结，即应于%s前报送%s。",
+			cite_rule(run->plan, "report.summary-missing"), wd, run->office, day,
 			run->as_of > due ? "（已逾期）" : "");
 	} else {
-		sb_addf(&sb, "按照方案%s的要求，本会完成脱钩后%d个工作日内向联合工作组办公室报送工作总结。",
-			cite_of(run->plan, "6.3"), wd);
+		sb_addf(&sb, "按照方案%s的要求，本会完成脱钩后%d个工作日内向%s报送工作总结。",
+			cite_rule(run->plan, "report.summary-missing"), wd, run->office);
 	}
 	sb_adds(&sb, "以上事项的完成日期取自登记簿，佐证材料名称为随附的附件。");
 	sb_addc(&sb, '\0');
