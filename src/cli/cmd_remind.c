@@ -28,7 +28,7 @@
 #include "rules.h"
 
 static const char usage[] =
-	"tuogou remind [--db PATH] --as-of YYYY-MM-DD [--within N] [--mail [--mail-config FILE]]";
+	"tuogou remind [--db PATH] [--plan FILE] --as-of YYYY-MM-DD [--within N] [--mail [--mail-config FILE]]";
 
 /* The mail settings: --mail-config, else $TUOGOU_MAIL_CONFIG, else mail.conf
 ** beside a database file. */
@@ -164,8 +164,9 @@ int cmd_remind(int argc, char **argv)
 					      {"within", required_argument, NULL, 'w'},
 					      {"mail", no_argument, NULL, 'm'},
 					      {"mail-config", required_argument, NULL, 'c'},
+					      {"plan", required_argument, NULL, 'p'},
 					      {NULL, 0, NULL, 0}};
-	const char *db = cli_default_db(), *as_of = NULL, *mail_config = NULL;
+	const char *db = cli_default_db(), *as_of = NULL, *mail_config = NULL, *plan_file = NULL;
 	int within = REMIND_WITHIN_DEFAULT, c;
 	bool mail = false;
 	optind = 1;
@@ -175,6 +176,7 @@ int cmd_remind(int argc, char **argv)
 		case 'a': as_of = optarg; break;
 		case 'm': mail = true; break;
 		case 'c': mail_config = optarg; break;
+		case 'p': plan_file = optarg; break;
 		case 'w': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -202,7 +204,7 @@ int cmd_remind(int argc, char **argv)
 	int rc = cli_open_store(db, true, &store);
 	if (rc)
 		goto out;
-	if ((rc = cli_load_plan(NULL, store, &plan)))
+	if ((rc = cli_load_plan(plan_file, store, &plan)))
 		goto out;
 	if (store_load_register(store, &r, &err)) {
 		cli_print_error(&err);

@@ -26,7 +26,7 @@ static const struct cli_cmd commands[] = {
 	{"export", cmd_export, "导出登记簿（JSON 数据包或 xlsx 工作簿）；--template 导出导入模板"},
 	{"import", cmd_import, "导入 JSON 数据包、CSV 或 xlsx 表格（全部校验通过才写入）"},
 	{"key", cmd_key, "key rotate [--db 路径]：轮换数据密钥（须先停止全部网页服务；旧密钥留作 .old）"},
-	{"plan", cmd_plan, "plan show：列出方案条款及对应规则"},
+	{"plan", cmd_plan, "plan show|use：列出方案条款及对应规则；采用方案"},
 	{"remind", cmd_remind, "按主管单位列出临近到期（默认5个工作日内）和逾期的事项"},
 	{"report", cmd_report, "生成 PDF 报告：progress 工作进展报告 | summary 统一社会信用代码 工作总结"},
 	{"restore", cmd_restore, "从备份恢复登记簿：restore 备份文件 [--db 路径] [--force]"},

@@ -116,4 +116,11 @@ import json,sys
 a=json.load(open(sys.argv[1]));b=json.load(open(sys.argv[2]))
 print(a["findings"]==b["findings"])' "$T/after.json" "$T/county-findings.json")" "True"
 expect_exit "plan use of an invalid plan is refused" 2 tg plan use "$T/bad-level.json" --db "$DB"
+
+# remind takes the register's plan, or --plan for one run: under the county
+# plan the county-level associations' missing summaries are reminded.
+tg remind --db "$DB" --as-of $DAY >"$T/remind-county" 2>&1
+tg remind --db "$DB" --plan "$TOP/plans/luoyang-2017.json" --as-of $DAY >"$T/remind-city" 2>&1
+if cmp -s "$T/remind-county" "$T/remind-city"; then fail "remind --plan overrides the stored plan for one run"
+else pass "remind --plan overrides the stored plan for one run"; fi
 finish
