@@ -65,7 +65,7 @@ def load_stories(path):
     REFORM_FROM = STORIES["reform_from"]
     UNITS = [(u["name"], u["kind"], u["function_list_on"]) for u in STORIES["units"]]
     UID = {name: "U%02d" % (i + 1) for i, (name, _, _) in enumerate(UNITS)}
-    UNIT_TASKS = [(k["unit"], k["task"], k["higher_level_doc_on"], k["issued_on"], k["published_on"])
+    UNIT_TASKS = [(k["unit"], k["task"], k["clause"], k["higher_level_doc_on"], k["issued_on"], k["published_on"])
                   for k in STORIES["unit_tasks"]]
     STORY_PEOPLE = {key: (p["male"], p["born_on"], p["civil_servant"], p["leading_cadre"], p["unit"],
                           p["retired_on"], p["left_public_service_on"])
@@ -921,12 +921,12 @@ class Builder:
             u["function_list_on"] = fl
             units.append(u)
         tasks = []
-        for i, (unit, task, hl, issued, published) in enumerate(UNIT_TASKS):
+        for i, (unit, task, clause, hl, issued, published) in enumerate(UNIT_TASKS):
             k = OrderedDict()
             k["id"] = "K%02d" % (i + 1)
             k["unit"] = UID[unit]
             k["task"] = task
-            k["clause"] = "6.2"
+            k["clause"] = clause
             k["higher_level_doc_on"] = hl
             k["issued_on"] = issued
             k["published_on"] = published
