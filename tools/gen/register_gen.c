@@ -140,7 +140,10 @@ static const char *const task_names[] = {"行业协会商会资产清查和国�
 
 static void division_code(int p, int c, int d, char out[7])
 {
-	snprintf(out, 7, "%02d%02d%02d", province_codes[p % N_PROVINCES], 1 + c % 20, d % 16);
+	char six[40]; /* room for any int, so that no compiler sees a truncation */
+	snprintf(six, sizeof six, "%02d%02d%02d", province_codes[p % N_PROVINCES], 1 + c % 20, d % 16);
+	memcpy(out, six, 6);
+	out[6] = '\0';
 }
 
 /* The USCC of association i: 5 (民政) 1 (社会团体), the division code of
