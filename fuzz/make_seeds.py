@@ -1,19 +1,39 @@
 #!/usr/bin/env python3
 """fuzz/make_seeds.py: (re)write the seed corpora of the csv, xlsx and http
-harnesses from tests/data/http-bundle.json.  Seeds are small (a few records)
-so that the fuzzer mutates structure, not bulk.  Existing files with other
-names (crash regressions, inputs the fuzzer found) are left alone.
+harnesses.  The rows of the csv and xlsx seeds are the register generator's
+(tools/gen, through bench-gen: seed 1, 7 associations), the generator the
+benchmarks and the unit tests use; the http seeds name records of the http
+harness's register, tests/data/http-bundle.json, so that they reach past
+the lookups.  Seeds are small (a few records) so that the fuzzer mutates
+structure, not bulk.  Existing files with other names (crash regressions,
+inputs the fuzzer found) are left alone.
 
-    python3 fuzz/make_seeds.py
+    python3 fuzz/make_seeds.py [BENCH_GEN]     # default: build/bench-gen
 """
 import csv
 import io
 import json
 import os
+import subprocess
+import sys
+import tempfile
 import zipfile
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-B = json.load(open(os.path.join(TOP, "tests/data/http-bundle.json"), encoding="utf-8"))
+GEN = sys.argv[1] if len(sys.argv) > 1 else os.path.join(TOP, "build", "bench-gen")
+
+
+def generated(seed=1, scale=0.0001):
+    """The register generator's register (every array, a few rows each)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "register.json")
+        subprocess.run([GEN, "--seed", str(seed), "--scale", str(scale), "-o", out], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return json.load(open(out, encoding="utf-8"))
+
+
+B = generated()
+H = json.load(open(os.path.join(TOP, "tests/data/http-bundle.json"), encoding="utf-8"))
 ARRAYS = ["batches", "units", "associations", "persons", "posts", "staff", "premises",
           "assets", "appropriations", "functions", "unit_tasks", "elections",
           "annual_reports", "foreign_approvals", "credit_listings"]
@@ -184,9 +204,9 @@ put("xlsx", "seed-deep.parts", as_parts([("xl/workbook.xml", "<a>" * 80 + "</a>"
 put("xlsx", "seed-empty-sheet.parts", as_parts(workbook([("Sheet1", [])])))
 
 # ---- http: raw requests; @SESSION@/@CSRF@ become an office session ----
-U = B["associations"][0]["uscc"]
-P = B["persons"][0]["id"]
-UNIT = B["units"][0]["id"]
+U = H["associations"][0]["uscc"]
+P = H["persons"][0]["id"]
+UNIT = H["units"][0]["id"]
 OFF = "Cookie: tuogou_session=@SESSION@\r\nX-CSRF-Token: @CSRF@\r\n"
 UNI = "Cookie: tuogou_session=@USESSION@\r\nX-CSRF-Token: @UCSRF@\r\n"
 JSON = "Content-Type: application/json\r\n"
@@ -212,7 +232,7 @@ rq("dashboard", "GET", "/api/v1/dashboard?as_of=2018-01-15", OFF)
 rq("plan", "GET", "/api/v1/plan", OFF)
 rq("persons-unit", "GET", "/api/v1/persons?unit=%s" % UNIT, UNI)
 rq("person-get", "GET", "/api/v1/persons/" + P, OFF)
-a = dict(B["associations"][0])
+a = dict(H["associations"][0])
 a["version"] = 1
 a["name"] = a["name"] + "'); DROP TABLE associations;--<script>"
 rq("assoc-put", "PUT", "/api/v1/associations/" + U, OFF + JSON, json.dumps(a, ensure_ascii=False))

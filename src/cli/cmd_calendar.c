@@ -3,8 +3,11 @@
 **
 **   tuogou calendar add-workdays YYYY-MM-DD N   prints add_workdays(date, N)
 **   tuogou calendar is-workday YYYY-MM-DD       prints workday or rest
+**   tuogou calendar workdays FROM TO            prints every working day from
+**                                               FROM to TO, one a line (the
+**                                               demo generator's calendar)
 **
-** Both use the calendar compiled into the binary (calendar_default) and add
+** All use the calendar compiled into the binary (calendar_default) and add
 ** a note on stderr when a year the holiday data does not cover was used, so
 ** that stdout stays one machine-readable line.
 */
@@ -13,7 +16,9 @@
 #include "calendar.h"
 #include "cli.h"
 
-#define USAGE "tuogou calendar add-workdays YYYY-MM-DD N | tuogou calendar is-workday YYYY-MM-DD"
+#define USAGE                                                                        \
+	"tuogou calendar add-workdays YYYY-MM-DD N | tuogou calendar is-workday YYYY-MM-DD" \
+	" | tuogou calendar workdays FROM TO"
 
 /* The largest N accepted: about forty years, beyond any deadline of a plan. */
 #define MAX_WORKDAYS 10000
@@ -95,6 +100,32 @@ static int is_workday(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Every working day of [FROM, TO], so that a tool needs one call, not one a day. */
+static int workdays(int argc, char **argv)
+{
+	const tg_calendar *cal = calendar_default();
+	bool outside = false;
+	tg_date from, to;
+	char buf[11];
+	int rc;
+
+	if (argc != 3)
+		return cli_usage(USAGE);
+	if ((rc = parse_date_arg(argv[1], &from)) || (rc = parse_date_arg(argv[2], &to)))
+		return rc;
+	if (to < from)
+		return bad_argument("TO", "结束日期不应早于开始日期，实为 \"%s\"", argv[2]);
+	for (tg_date d = from; d <= to; d++) {
+		if (!calendar_is_workday(cal, d, &outside))
+			continue;
+		date_format(d, buf);
+		printf("%s\n", buf);
+	}
+	if (outside)
+		note_outside(cal);
+	return EXIT_OK;
+}
+
 int cmd_calendar(int argc, char **argv)
 {
 	if (argc < 2)
@@ -107,7 +138,9 @@ int cmd_calendar(int argc, char **argv)
 		return add_workdays(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "is-workday"))
 		return is_workday(argc - 1, argv + 1);
-	fprintf(stderr, "tuogou: 未知的 calendar 子命令 \"%s\"（应为 add-workdays 或 is-workday）\n",
+	if (!strcmp(argv[1], "workdays"))
+		return workdays(argc - 1, argv + 1);
+	fprintf(stderr, "tuogou: 未知的 calendar 子命令 \"%s\"（应为 add-workdays、is-workday 或 workdays）\n",
 		argv[1]);
 	return cli_usage(USAGE);
 }

@@ -20,7 +20,7 @@ struct cli_cmd {
 static const struct cli_cmd commands[] = {
 	{"audit", cmd_audit, "audit verify [--checkpoint 文件]：校验审计记录散列链 | audit checkpoint [--to 文件 | --syslog]：把链尾写到数据库之外 | audit purge --before 日期：清除 180 天以前的记录"},
 	{"backup", cmd_backup, "备份登记簿（服务运行中亦可）：backup [--db 路径] 备份文件"},
-	{"calendar", cmd_calendar, "工作日计算：add-workdays 日期 N | is-workday 日期"},
+	{"calendar", cmd_calendar, "工作日计算：add-workdays 日期 N | is-workday 日期 | workdays 起 止"},
 	{"check", cmd_check, "按截至日期检查登记簿，列出问题清单"},
 	{"explain", cmd_explain, "说明一条规则或义务：条款原文、参数及取值、期限的算法"},
 	{"export", cmd_export, "导出登记簿（JSON 数据包或 xlsx 工作簿）；--template 导出导入模板"},

@@ -29,4 +29,9 @@ expect_exit "a year outside the data still answers" 0 tg calendar is-workday 203
 expect_grep "with a note on stderr that the data stops in 2026" "2026" "$T/err"
 expect_exit "2017-02-30 is refused" 2 tg calendar is-workday 2017-02-30
 expect_exit "a negative count is refused" 2 tg calendar add-workdays 2017-09-28 -1
+# Every working day of a range, one a line: 09-30 (a Saturday) works, 10-01..10-08 rest.
+expect_eq "working days from 2017-09-28 to 2017-10-10" "2017-09-28 2017-09-29 2017-09-30 2017-10-09 2017-10-10" \
+	"$(tg calendar workdays 2017-09-28 2017-10-10 | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "a range of one rest day is empty" "" "$(tg calendar workdays 2017-10-01 2017-10-01)"
+expect_exit "a range that ends before it begins is refused" 2 tg calendar workdays 2017-10-10 2017-09-28
 finish

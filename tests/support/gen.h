@@ -1,7 +1,8 @@
 /*
-** gen.h: deterministic generator of valid registers for tests (round trips,
-** store tests).  Every identifier passes its check, every reference
-** resolves, every optional field is sometimes null.
+** gen.h: generated registers for the tests (round trips, store tests): the
+** register generator of tools/gen (the benchmarks' and the fuzz seeds'),
+** at the size a test wants, read in by the product's bundle reader, so
+** that every identifier passes its check and every reference resolves.
 */
 #ifndef TG_TEST_GEN_H
 #define TG_TEST_GEN_H
@@ -10,11 +11,11 @@
 
 #include "register.h"
 
-/* Fill r (initialised) with about n associations and their records. */
+/* Fill r (initialised) with exactly n associations and their records (the
+** register of tools/gen for this seed, with steps), resolved. */
 void gen_register(tg_register *r, uint64_t seed, size_t n);
-/* A valid USCC of a social organisation with sequence number k. */
+/* A valid USCC of a social organisation with sequence number k (k modulo
+** 1,000,000; gen_register's associations are 0 ... n-1). */
 void gen_uscc(uint64_t k, char out[19]);
-/* A valid ID number for a birth date and sequence number. */
-void gen_id_number(int y, int m, int d, unsigned k, char out[19]);
 
 #endif
