@@ -262,8 +262,37 @@ static tg_check_item *item_add(item_list *l)
 	return it;
 }
 
+/* An obligation of the plan (obligations.md) as a checklist item: its
+** clause and title from the plan, its subject array, and how it is done. */
+static bool describe_obligation(const tg_plan *plan, const char *id, tg_check_item *it)
+{
+	const tg_obligation *o = plan_obligation(plan, id);
+	if (!o)
+		return false;
+	it->rule = o->id;
+	it->clause = o->clause;
+	it->title = o->title ? o->title : o->id;
+	it->array = o->subject;
+	switch (o->done) {
+	case DONE_FIELD: {
+		const tg_field *f = schema_field_at(o->subject, o->done_off);
+		it->field = f ? f->key : NULL;
+		it->done_by = f ? "field" : NULL;
+		break;
+	}
+	case DONE_STEP: it->done_by = "step"; break;
+	case DONE_RECORD: it->done_by = "record"; break;
+	}
+	return true;
+}
+
 static void describe_rule(const tg_plan *plan, const char *rule, tg_check_item *it)
 {
+	if (describe_obligation(plan, rule, it)) {
+		const tg_clause *cl = plan_clause(plan, it->clause);
+		it->cite = cl ? cl->cite : it->clause;
+		return;
+	}
 	const tg_plan_rule *pr = plan_rule(plan, rule);
 	const tg_rule_def *def = rules_find(rule);
 	it->rule = def ? def->id : rule;
@@ -309,6 +338,7 @@ void checklist_build(const tg_register *r, const tg_plan *plan, const tg_calenda
 		describe_rule(plan, steps[s].rule, it);
 		it->array = ARR_ASSOCIATIONS;
 		progress_done_field(steps[s].rule, &it->array, &it->field);
+		it->done_by = it->field ? "field" : NULL;
 		it->status = "done";
 		for (size_t k = 0; k < n_mine; k++) {
 			const tg_finding *f = mine[k];
@@ -334,10 +364,13 @@ void checklist_build(const tg_register *r, const tg_plan *plan, const tg_calenda
 		tg_check_item *it = item_add(&items);
 		describe_rule(plan, f->rule, it);
 		it->subject = f->subject;
-		it->array = subject_array(f->rule);
-		int array;
-		if (progress_done_field(f->rule, &array, &it->field) && array != it->array)
-			it->field = NULL;
+		if (!plan_obligation(plan, f->rule)) {
+			it->array = subject_array(f->rule);
+			int array;
+			if (progress_done_field(f->rule, &array, &it->field) && array != it->array)
+				it->field = NULL;
+			it->done_by = it->field ? "field" : NULL;
+		}
 		it->subject_label = f->subject ? subject_label(r, plan, it->array, f->subject,
 							       &out->arena)
 					       : NULL;

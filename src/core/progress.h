@@ -54,6 +54,10 @@ typedef struct tg_check_item {
 	const char *subject_label; /* Chinese: the person, staff member, asset... */
 	int array;                 /* the record the item is about */
 	const char *field;         /* the date field that marks it done, or NULL */
+	/* How it is marked done: "field" (set field), "step" (a step of the
+	** plan's obligation, steps[]), "record" (a record of another array,
+	** which the checklist cannot make), or NULL (by the record's data). */
+	const char *done_by;
 	tg_date done_on;           /* TG_DATE_NONE when not done */
 	const char *status;        /* "done", "open", "overdue" */
 	tg_date due;

@@ -293,6 +293,9 @@ const char *schema_enum_zh(const tg_field *f, int v);
 int schema_enum_find(const tg_field *f, const char *key);
 /* The field def by key, or NULL. */
 const tg_field *schema_field(int array, const char *key);
+/* The top-level field of array stored at offset off (not a reference's
+** index), or NULL: a field inside an object, or none. */
+const tg_field *schema_field_at(int array, size_t off);
 /* Whether a whole-number field writes 0 as null (steps[].period: a year,
 ** never 0, null for an obligation that is not yearly). */
 bool schema_int_zero_is_null(const tg_field *f);

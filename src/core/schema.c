@@ -320,6 +320,14 @@ const tg_field *schema_field(int array, const char *key)
 	return NULL;
 }
 
+const tg_field *schema_field_at(int array, size_t off)
+{
+	for (const tg_field *f = tg_schema[array].fields; f->key; f++)
+		if (f->off == off && f->type != FT_REF && f->type != FT_OBJECT)
+			return f;
+	return NULL;
+}
+
 int schema_array_find(const char *name)
 {
 	for (int a = 0; a < ARR_COUNT; a++)

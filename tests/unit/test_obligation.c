@@ -20,6 +20,7 @@
 #include "bundle.h"
 #include "calendar.h"
 #include "obligation.h"
+#include "progress.h"
 #include "rules.h"
 
 #define A1 "51410300MJ000000XK" /* in scope: 协会, supervisor of an organ */
@@ -246,6 +247,79 @@ static void done_step_and_step_source(void **state)
 	expect("", o, early, "2017-03-20", "");
 }
 
+/* An obligation's finding is a checklist item like a rule's (issue 12,
+** item 5): under its clause's section (here the plan's group), with the
+** plan's title, its subject array and how it is marked done. */
+static void checklist_items(void **state)
+{
+	(void)state;
+	static const char plan_doc[] =
+		"{\"format\": \"tuogou-plan/1\", \"id\": \"t\", \"title\": \"测试方案\","
+		" \"clauses\": [{\"id\": \"5.2\", \"cite\": \"五(二)\", \"heading\": \"h\","
+		" \"text\": \"t\", \"uncertain\": null}],"
+		" \"parameters\": [{\"name\": \"name_suffixes\", \"type\": \"strings\","
+		" \"value\": [\"协会\"]}],"
+		" \"groups\": [{\"id\": \"after\", \"name\": \"脱钩后监管\", \"clauses\": [\"5.2\"]}],"
+		" \"rules\": [], \"obligations\": ["
+		" {\"id\": \"t.field\", \"clause\": \"5.2\", \"title\": \"组织验收\","
+		"  \"subject\": \"associations\", \"anchor\": {\"field\": \"decoupled_on\"},"
+		"  \"offset\": {\"days\": 30}, \"done\": {\"field\": \"accepted_on\"}},"
+		" {\"id\": \"t.step\", \"clause\": \"5.2\", \"title\": \"报送信用承诺\","
+		"  \"subject\": \"associations\", \"anchor\": {\"field\": \"decoupled_on\"},"
+		"  \"offset\": {\"days\": 10}}]}";
+	tg_errors errs;
+	tg_errors_init(&errs);
+	tg_plan *plan = NULL;
+	assert_int_equal(plan_load_buffer(plan_doc, sizeof plan_doc - 1, &plan, &errs), TG_OK);
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&doc, &len);
+	fprintf(f, "{\"format\": \"tuogou-bundle/1\", %s}", base_register);
+	fclose(f);
+	tg_register r;
+	register_init(&r);
+	bundle_read_buffer(doc, len, &r, &errs);
+	register_resolve(&r, NULL, 0, NULL, &errs);
+	assert_int_equal(errs.total, 0);
+	free(doc);
+	tg_date d;
+	assert_int_equal(date_parse("2017-12-31", &d), 0);
+	tg_findings fs;
+	rules_evaluate(&r, plan, calendar_default(), d, &fs);
+	tg_checklist cl;
+	checklist_build(&r, plan, calendar_default(), &fs, register_find(&r, ARR_ASSOCIATIONS, A1),
+			&cl);
+	const tg_checklist_section *after = NULL;
+	for (size_t s = 0; s < cl.n_sections; s++)
+		if (!strcmp(cl.sections[s].id, "after"))
+			after = &cl.sections[s];
+	assert_non_null(after);
+	assert_string_equal(after->name, "脱钩后监管");
+	assert_int_equal(after->n_items, 2);
+	for (size_t k = 0; k < after->n_items; k++) {
+		const tg_check_item *it = &after->items[k];
+		assert_string_equal(it->clause, "5.2");
+		assert_string_equal(it->cite, "五(二)");
+		assert_int_equal(it->array, ARR_ASSOCIATIONS);
+		assert_string_equal(it->status, "overdue");
+		if (!strcmp(it->rule, "t.field")) {
+			assert_string_equal(it->title, "组织验收");
+			assert_string_equal(it->done_by, "field");
+			assert_string_equal(it->field, "accepted_on");
+		} else {
+			assert_string_equal(it->rule, "t.step");
+			assert_string_equal(it->title, "报送信用承诺");
+			assert_string_equal(it->done_by, "step");
+			assert_null(it->field);
+		}
+	}
+	checklist_release(&cl);
+	findings_release(&fs);
+	register_release(&r);
+	plan_free(plan);
+	tg_errors_free(&errs);
+}
+
 static void yearly(void **state)
 {
 	const char *p = "{\"name\": \"first\", \"type\": \"int\", \"value\": 2018}";
@@ -386,6 +460,7 @@ int main(void)
 		cmocka_unit_test(done_record),
 		cmocka_unit_test(done_step_and_step_source),
 		cmocka_unit_test(yearly),
+		cmocka_unit_test(checklist_items),
 		cmocka_unit_test(filters),
 		cmocka_unit_test(plan_checks),
 		cmocka_unit_test(step_checks),
