@@ -252,8 +252,10 @@ export async function loginAs(page, baseUrl, user, password = PASSWORD) {
 // The before/after of a test file: its screenshots cleared (prefix), the
 // server started, a watched Chromium; `clean()` asserts that nothing went
 // wrong since it was last called; `idle()` waits for the page's requests
-// and its loading notes to end.  The fields are set once before() ran.
-export function browserSuite(prefix, { before: beforeHook, after: afterHook }) {
+// and its loading notes to end.  The fields are set once before() ran, and
+// then ready(suite) is called (node runs a file's before hooks side by
+// side, so a second hook could not count on them).
+export function browserSuite(prefix, { before: beforeHook, after: afterHook, ready }) {
   const s = { server: null, b: null, page: null, seen: 0 };
   beforeHook(async () => {
     clearArtifacts(prefix);
@@ -261,6 +263,7 @@ export function browserSuite(prefix, { before: beforeHook, after: afterHook }) {
     s.b = await launch(s.server.url);
     s.page = s.b.page;
     s.page.setDefaultTimeout(20000);
+    if (ready) ready(s);
   });
   afterHook(async () => {
     if (s.b) await s.b.close();

@@ -15,11 +15,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { browserSuite, loginAs, apiSession, pdfBytes, ADMINS, USER, UNIT_USER, UNIT } from './lib.mjs';
 
-const S = browserSuite('screens-', { before, after });
 let page;
 let b;
 let server;
-before(() => { ({ page, b, server } = S); });
+const S = browserSuite('screens-', { before, after, ready: (s) => { ({ page, b, server } = s); } });
 const { clean, shot } = S;
 const waitIdle = () => S.idle();
 const PHONE = { width: 390, height: 844 };
