@@ -141,10 +141,19 @@ async function requestRow(name) {
 
 test('the security administrator asks for an account for a supervising unit: a request, not an account', async () => {
   assert.deepEqual(await page.$$eval('#new-role option', (os) => os.map((o) => o.value)),
-    ['office', 'civil_affairs', 'unit', 'department', 'association'], 'no administrator role is offered');
+    ['', 'office', 'civil_affairs', 'unit', 'department', 'association'], 'no administrator role is offered, and none is chosen for the user');
+  assert.equal(await page.inputValue('#new-role'), '', 'the role is chosen, never preset');
   assert.equal(await page.$('#new-password'), null, 'no password: it is made at approval');
   await page.fill('#new-username', NEW_USER);
   await page.fill('#new-display-name', '王丽');
+  // no role chosen: the form says so and sends nothing
+  let early = 0;
+  const count = (r) => { if (r.url().endsWith('/api/v1/users') && r.method() === 'POST') early++; };
+  page.on('request', count);
+  await page.click('#user-add button[type=submit]');
+  await page.waitForSelector('#user-add .field:has(#new-role) .field-error:text("请选择角色")');
+  page.off('request', count);
+  assert.equal(early, 0, 'nothing sent without a role');
   await page.selectOption('#new-role', 'unit');
   assert.ok(await page.isVisible('#new-unit'), 'a unit account asks for its unit');
   assert.ok(!(await page.isVisible('#new-association')));
@@ -173,6 +182,21 @@ test('the security administrator asks for an account for a supervising unit: a r
   await shot(page, 'user-requested');
   // administrators' rows offer nothing: they are managed on the server
   assert.equal((await userRow(ADMINS.sysadmin))['操作'], '仅在服务器上管理');
+  // 申请重置密码 asks in a dialog of the page, never in a browser prompt
+  let native = 0;
+  const onNative = (d) => { native++; d.dismiss().catch(() => {}); };
+  page.on('dialog', onNative);
+  await page.click(`main table.users-table tbody tr:has(th:text-is("${USER}")) button:text("申请重置密码")`);
+  await page.waitForSelector('#reset-dialog[open]');
+  assert.match(await page.textContent('#reset-dialog'), new RegExp(`账户 ${USER}`));
+  assert.match(await page.textContent('#reset-dialog'), /只在批准人的页面上显示一次/);
+  await shot(page, 'reset-dialog', { fullPage: false });
+  await page.click('#reset-dialog button:text("取消")');
+  await page.waitForSelector('#reset-dialog[open]', { state: 'detached' }).catch(() => {});
+  assert.equal(await page.$('#reset-dialog[open]'), null);
+  page.off('dialog', onNative);
+  assert.equal(native, 0, 'no prompt(), confirm() or alert()');
+  assert.equal(await page.$('#as-of'), null, 'an administrator has no 截至 date');
   clean();
 });
 
@@ -248,6 +272,12 @@ test('the system administrator turns on 所有账户须使用动态口令, and i
   await waitIdle();
   assert.deepEqual(await navLinks(), ['用户与角色', '系统设置与备份']);
   assert.match(await page.textContent('.topbar .user-role'), /^系统管理员$/);
+  assert.equal(await page.$('#as-of'), null, 'an administrator has no 截至 date');
+  // backup is done now, with the command line: how, and no promise of a later version
+  const backup = await page.textContent('main section:has(#set-backup-h)');
+  assert.match(backup, /tuogou backup \[--db PATH\] FILE/);
+  assert.match(backup, /tuogou restore FILE/);
+  assert.ok(!/后续版本|later version/.test(backup), backup);
   assert.equal(await page.isChecked('#require-totp'), false);
   let put = page.waitForResponse((r) => r.url().endsWith('/api/v1/settings') && r.request().method() === 'PUT');
   await page.check('#require-totp');
@@ -321,8 +351,10 @@ test('the audit administrator filters the audit log and finds the logins, the ne
   const add = adds.find((x) => x['对象'] === `users/${NEW_USER}`);
   assert.ok(add, `user_add of ${NEW_USER}: ${JSON.stringify(adds)}`);
   assert.equal(add['结果'], '成功');
-  assert.match(add['变更后'], /"role": "unit"/);
-  assert.match(add['变更后'], new RegExp(`"unit": "${NEW_UNIT}"`));
+  // what the account was made as: field, before, after in the glossary's words
+  assert.ok(add.changes.some(([f, b4, af]) => f === '角色' && b4 === '空' && af === '主管单位'), JSON.stringify(add.changes));
+  assert.ok(add.changes.some(([f, , af]) => f === '主管单位' && af === NEW_UNIT), JSON.stringify(add.changes));
+  assert.ok(!/[{}"]/.test(add['变更内容']), `no JSON on screen: ${add['变更内容']}`);
   // the setting, on and off
   await filter({ user: ADMINS.sysadmin, event: 'setting', from: today });
   const sets = await rows();
@@ -374,7 +406,11 @@ async function rows() {
   return page.$$eval('main table.audit-log', (ts) => {
     const t = ts[0];
     if (!t) return [];
-    const heads = [...t.querySelectorAll('thead th')].map((x) => x.textContent);
-    return [...t.querySelectorAll('tbody tr')].map((tr) => Object.fromEntries([...tr.children].map((c, i) => [heads[i], c.textContent])));
+    const heads = [...t.querySelectorAll(':scope > thead > tr > th')].map((x) => x.textContent);
+    // each record's change is a table of its own: [field, before, after] rows
+    return [...t.querySelectorAll(':scope > tbody > tr')].map((tr) => ({
+      ...Object.fromEntries([...tr.children].map((c, i) => [heads[i], c.textContent])),
+      changes: [...tr.querySelectorAll('table.changes > tbody > tr')].map((r) => [...r.children].map((c) => c.textContent)),
+    }));
   });
 }

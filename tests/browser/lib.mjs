@@ -247,3 +247,38 @@ export async function loginAs(page, baseUrl, user, password = PASSWORD) {
   }
   await page.waitForFunction(() => !document.querySelector('main .loading'));
 }
+
+// ---------------------------------------------------------------- one test file's browser
+// The before/after of a test file: its screenshots cleared (prefix), the
+// server started, a watched Chromium; `clean()` asserts that nothing went
+// wrong since it was last called; `idle()` waits for the page's requests
+// and its loading notes to end.  The fields are set once before() ran, and
+// then ready(suite) is called (node runs a file's before hooks side by
+// side, so a second hook could not count on them).
+export function browserSuite(prefix, { before: beforeHook, after: afterHook, ready }) {
+  const s = { server: null, b: null, page: null, seen: 0 };
+  beforeHook(async () => {
+    clearArtifacts(prefix);
+    s.server = await startServer();
+    s.b = await launch(s.server.url);
+    s.page = s.b.page;
+    s.page.setDefaultTimeout(20000);
+    if (ready) ready(s);
+  });
+  afterHook(async () => {
+    if (s.b) await s.b.close();
+    if (s.server) await s.server.stop();
+  });
+  s.clean = () => {
+    const fresh = s.b.problems.slice(s.seen);
+    s.seen = s.b.problems.length;
+    if (fresh.length) throw new Error(`console errors, CSP violations or requests to other hosts: ${fresh.join('; ')}`);
+  };
+  s.forgive = () => { s.seen = s.b.problems.length; }; // what a test provoked on purpose
+  s.idle = async () => {
+    await s.page.waitForLoadState('networkidle');
+    await s.page.waitForFunction(() => !document.querySelector('main .loading'));
+  };
+  s.shot = (p, name, opts = {}) => shot(p, name, { ...opts, prefix });
+  return s;
+}

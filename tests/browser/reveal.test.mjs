@@ -195,13 +195,13 @@ test('the audit administrator finds every attempt in the audit log', async () =>
   await page.waitForSelector('main table.audit-log tbody tr');
   await page.waitForLoadState('networkidle');
   const rows = await page.$$eval('main table.audit-log', ([t]) => {
-    const heads = [...t.querySelectorAll('thead th')].map((x) => x.textContent);
-    return [...t.querySelectorAll('tbody tr')].map((tr) => Object.fromEntries([...tr.children].map((c, i) => [heads[i], c.textContent])));
+    const heads = [...t.querySelectorAll(':scope > thead > tr > th')].map((x) => x.textContent);
+    return [...t.querySelectorAll(':scope > tbody > tr')].map((tr) => Object.fromEntries([...tr.children].map((c, i) => [heads[i], c.textContent])));
   });
   const of = (user, outcome, id = PERSON.id) => rows.filter((r) => r['用户'] === user && r['结果'] === outcome && r['对象'] === `persons/${id}`);
   for (const r of rows) assert.equal(r['事件'], '查看完整公民身份号码');
   assert.ok(of(USER, '失败').length >= 1, 'the wrong password');
-  assert.match(of(USER, '失败')[0]['变更后'], /bad_password/);
+  assert.match(of(USER, '失败')[0]['变更内容'], /原因.*密码错误/);
   assert.ok(of(USER, '成功').length >= 3, 'the three reveals of the office');
   assert.ok(of(UNIT_USER, '成功').length >= 1, 'the unit\'s own staff');
   assert.ok(of(UNIT_USER, '拒绝', OTHER.id).length >= 1, 'the unit refused another person');

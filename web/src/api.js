@@ -3,10 +3,24 @@
 // with the server's code, Chinese message, field, every error and, for a 409,
 // the current record.
 
+// What a person is told when the server gave no message of its own (a
+// proxy's page, a request refused before the application saw it): words,
+// never a bare status code.
+const STATUS_TEXT = {
+  400: '请求有误，请检查填写的内容后重试', 401: '登录已超时，请重新登录', 403: '当前角色无权进行此操作',
+  404: '没有找到要访问的内容', 408: '请求超时，请重试', 409: '该记录已被他人修改，请刷新后重试',
+  413: '上传的内容太大', 414: '查询条件太长，请减少筛选条件后重试', 415: '不支持的文件或内容类型',
+  429: '操作太频繁，请稍后再试', 431: '请求太大，请减少筛选条件后重试',
+  502: '服务器暂时无法访问，请稍后重试', 503: '服务器正忙，请稍后重试', 504: '服务器响应超时，请稍后重试',
+};
+export function statusText(status) {
+  return STATUS_TEXT[status] || (status >= 500 ? '服务器出错，请稍后重试或联系系统管理员' : '请求未能完成，请重试');
+}
+
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {};
-    super(e.message || `请求失败（${status}）`);
+    super(e.message || statusText(status));
     this.status = status;
     this.code = e.code || 'http_' + status;
     this.field = e.field ?? null;

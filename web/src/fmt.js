@@ -67,3 +67,22 @@ export const dateAsOf = (s, asOf) => (s && (!asOf || s <= asOf) ? date(s) : '—
 
 // The server's own words for a date that is not one (bundle validation).
 export const badDate = (v) => `“${v}”不是有效日期（应为 YYYY-MM-DD 格式的真实日期）`;
+
+// A sentence the server composed (a finding's message, a refusal), as the
+// page shows it: its dates in Chinese like every other date on screen
+// (应于2017年6月30日前), and the days since a breach said as such
+// (…即属违规，须立即…，已违规628天; 已逾期N天 stays as it is).
+export function sentence(s) {
+  if (s === null || s === undefined) return '';
+  return String(s)
+    .replace(/(\d{4})-(\d{2})-(\d{2})(?!\d)/g, (_m, y, m, d) => `${y}年${Number(m)}月${Number(d)}日`)
+    .replace(/已(\d+)天/g, '已违规$1天');
+}
+
+// Editors' notes inside an official text: 〔存疑：…〕 and 〔存疑〕, the
+// transcribers' words, not the plan's.  The text without them, and the notes.
+const NOTE = /〔(?:存疑|编者注|按)[^〕]*〕/g;
+export function withoutNotes(s) {
+  const notes = String(s || '').match(NOTE) || [];
+  return { text: String(s || '').replace(NOTE, ''), notes: notes.map((n) => n.slice(1, -1)) };
+}

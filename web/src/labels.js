@@ -22,6 +22,12 @@ export const FIELD = {
   term_years: '任期（年）', contested: '差额选举', secret_ballot: '无记名投票', submitted_on: '报送日期',
   approver_unit: '审批单位', list: '名录', reason: '原因', removed_on: '移出日期', due: '截止日期',
   evidence: '佐证材料', file: '佐证材料', version: '版本',
+  // not in the glossary's sheets, but in the records of accounts, settings
+  // and the audit log (what the audit page shows as field / before / after)
+  username: '用户名', display_name: '姓名', department: '职能部门', totp: '动态口令', locked: '锁定',
+  locked_until: '锁定至', require_totp: '所有账户须使用动态口令', in_scope: '纳入脱钩范围', ref: '文号',
+  format: '格式', records: '记录数', sha256: 'SHA-256 校验值', size: '大小（字节）', rule: '规则',
+  subject: '事项对象', alg: '算法', request: '申请编号', jurisdiction: '辖区', path: '路径', count: '条数', method: '请求方式',
 };
 
 export const VALUE = {
@@ -37,6 +43,7 @@ export const VALUE = {
   body: { assembly: '会员（代表）大会', board: '理事会', supervisors: '监事会' },
   list: { abnormal: '活动异常名录', serious: '严重违法失信名单' },
   finding_state: { open: '待办', overdue: '逾期' },
+  department: { finance: '财政局', offices: '机关事务管理局', organization: '组织部', staffing: '编办', audit: '审计局', price: '价格主管部门' },
 };
 
 export const val = (kind, v) => (v === null || v === undefined || v === '' ? '—' : VALUE[kind]?.[v] ?? String(v));
@@ -47,6 +54,19 @@ export const STAGES = [
 ];
 export const STAGE = Object.fromEntries(STAGES);
 
+// The events of the audit log (审计日志 and its CSV).
+export const EVENT = {
+  login: '登录', login_failed: '登录失败', lockout: '账户锁定', logout: '退出',
+  write: '修改记录', import: '导入', export: '导出', reveal_id: '查看完整公民身份号码',
+  user_add: '新增用户', role_change: '角色变更', user_lock: '锁定账户', user_unlock: '解锁账户',
+  password_reset: '重置密码', user_update: '修改用户', totp_set: '设置动态口令', totp_clear: '清除动态口令',
+  user_request: '提出账户申请', user_approve: '批准账户申请', user_reject: '驳回账户申请', user_request_failed: '账户申请无法执行',
+  setting: '系统设置', plan_set: '载入方案', evidence_upload: '上传佐证材料', evidence_attach: '关联佐证材料',
+  access_denied: '越权访问被拒绝', audit_purge: '清除过期审计记录', audit_keyed: '审计记录启用密钥散列',
+  key_rotate: '更换密钥', backup: '备份', restore: '恢复',
+};
+export const OUTCOME = { ok: '成功', failed: '失败', denied: '拒绝' };
+
 export const ROLE = {
   office: '联合工作组办公室', civil_affairs: '民政局', unit: '主管单位', department: '职能部门',
   association: '行业协会商会', sysadmin: '系统管理员', secadmin: '安全管理员', auditor: '安全审计员',
@@ -56,6 +76,47 @@ export const LIGHT = {
   red: { word: '逾期', icon: '✕' },
   yellow: { word: '临近', icon: '!' },
   green: { word: '正常', icon: '✓' },
+};
+
+// The checklist says what is to be done (设立独立账户), where a finding says
+// what is wrong (未设立独立账户): the task of each rule an item can carry.
+export const TASK = {
+  'plan.not-submitted': '报送脱钩实施方案',
+  'institution.link-active': '取消主办、主管、联系、挂靠关系',
+  'registration.new-with-link': '取消新登记协会的主办、主管、联系、挂靠关系',
+  'institution.shared-office': '与主管单位分开办公',
+  'decoupling.incomplete': '完成脱钩',
+  'report.summary-missing': '报送工作总结',
+  'acceptance.pending': '验收',
+  'audit.report-missing': '出具审计报告',
+  'personnel.official-holds-post': '在职公务员退出协会任职',
+  'personnel.cooling-off-unapproved': '退休三年内兼职履行审批',
+  'personnel.post-retirement-unfiled': '退休三年后兼职履行审批或备案',
+  'personnel.placed-by-unit': '纠正主管单位推荐安排的任职',
+  'personnel.retired-cadre-paid': '停止退休领导干部兼职取酬',
+  'personnel.retired-cadre-over-age': '超过年龄界限的兼职退出',
+  'personnel.retired-cadre-multiple-posts': '兼职数量减至规定以内',
+  'personnel.no-labor-contract': '签订劳动合同',
+  'personnel.no-social-insurance': '参加社会保险',
+  'personnel.staffing-quota-not-cancelled': '核销事业编制',
+  'finance.no-independent-account': '设立独立账户',
+  'finance.asset-inventory-missing': '完成资产清查登记',
+  'finance.state-asset-unregistered': '登记使用的国有资产',
+  'finance.direct-appropriation': '停止财政直接拨款',
+  'office.excess-area': '腾退超出核定面积的行政办公用房',
+  'office.administrative-space': '腾退暂用的行政办公用房',
+  'function.list-missing': '印发职能清单',
+  'function.administrative-not-stripped': '剥离行政职能',
+  'function.entrusted-without-purchase': '委托职能签订购买服务合同',
+  'party.not-transferred': '移交党建关系',
+  'foreign.approved-by-former-unit': '外事改由规定机关审批',
+  'charter.not-filed': '章程核准备案',
+  'annual-report.missing': '报送年度工作报告',
+  'governance.term-expired': '理事会按期换届',
+  'governance.election-irregular': '换届实行差额选举和无记名投票',
+  'governance.dispatched-supervisor-paid': '委派监事停止取酬',
+  'governance.dispatched-supervisor-holds-post': '委派监事退出协会兼职',
+  'governance.departure-audit-missing': '法定代表人离任审计',
 };
 
 export const CHECK_STATUS = { done: '已完成', open: '待办', overdue: '逾期', 'n/a': '不适用' };

@@ -1,10 +1,13 @@
 // main.js: the shell of the single-page app: session, top bar (product name,
-// 截至 date picker, user and role, 退出), the left navigation by task (only what
-// the role may open), the breadcrumb, and a hash router (#/path?query) so the
-// server only ever serves index.html and static files.
+// 截至 date picker for the business roles, user and role, 退出), the left
+// navigation by task (only what the role may open; on a phone-sized screen
+// behind a 菜单 button), the breadcrumb, and a hash router (#/path?query) so
+// the server only ever serves index.html and static files.  A request
+// refused with 401 after login (the session expired) brings the login page
+// back with 登录已超时，请重新登录.
 
 import './style.css';
-import { h, replace } from './dom.js';
+import { h, replace, append } from './dom.js';
 import { api, session, forget, horizon } from './api.js';
 import * as fmt from './fmt.js';
 import { ROLE } from './labels.js';
@@ -108,6 +111,8 @@ function landing(role) {
 
 function buildShell() {
   const u = session.user;
+  // the administrators read no business data: no date to read it as of
+  const business = BUSINESS.includes(u.role);
   const asOfBox = dateInput({ id: 'as-of', name: 'as_of', value: state.asOf, min: '2000-01-01', max: '2099-12-31', required: true });
   const asOf = asOfBox.querySelector('input');
   asOf.setAttribute('aria-describedby', 'as-of-text');
@@ -125,28 +130,36 @@ function buildShell() {
   const today = h('button', { type: 'button', class: 'link-button on-dark', onclick: () => { asOf.value = fmt.isoToday(); asOf.dispatchEvent(new Event('change')); } }, '今天');
   const logout = h('button', { type: 'button', class: 'btn-logout', id: 'logout', onclick: doLogout }, '退出');
   const bell = BUSINESS.includes(u.role) ? h('a', { class: 'bell', id: 'bell', href: '#/reminders', title: '提醒' }, bellIcon(), h('span', { class: 'bell-count', hidden: true })) : null;
-  const nav = h('nav', { class: 'sidenav', 'aria-label': '主导航' },
+  const nav = h('nav', { class: 'sidenav', id: 'sidenav', 'aria-label': '主导航' },
     NAV.map(([group, items]) => {
       const mine = items.filter(([, , , roles]) => (roles ? roles.includes(u.role) : true));
       if (!mine.length) return null;
       return h('div', { class: 'nav-group' }, h('h2', { class: 'nav-title' }, group),
         h('ul', null, mine.map(([key, label, href]) => h('li', null, h('a', { href: typeof href === 'function' ? href(u) : href, dataset: { nav: key } }, label)))));
     }));
+  // a phone-sized screen: the navigation opens from 菜单 and closes on a choice
+  const menu = h('button', { type: 'button', class: 'nav-toggle', id: 'nav-toggle', 'aria-controls': 'sidenav', 'aria-expanded': 'false' },
+    h('span', { class: 'nav-toggle-icon', 'aria-hidden': 'true' }), '菜单');
+  const body = h('div', { class: 'body' });
+  const setMenu = (open) => { body.classList.toggle('nav-open', open); menu.setAttribute('aria-expanded', String(open)); };
+  menu.addEventListener('click', () => setMenu(!body.classList.contains('nav-open')));
+  nav.addEventListener('click', (e) => { if (e.target.closest('a')) setMenu(false); });
   const crumbs = h('nav', { class: 'breadcrumb', 'aria-label': '当前位置' }, h('ol', null));
   const main = h('main', { id: 'main', tabindex: '-1' });
   const printHead = h('div', { class: 'print-head', 'aria-hidden': 'true' });
-  shell = { nav, crumbs, main, asOf, asOfText, printHead, bell };
+  shell = { nav, crumbs, main, asOf, asOfText, printHead, bell, business, setMenu };
   replace(app,
     h('a', { class: 'skip', href: '#main', onclick: (e) => { e.preventDefault(); main.focus(); } }, '跳到正文'),
     h('header', { class: 'topbar' },
+      menu,
       h('div', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), h('span', { class: 'brand-name' }, '行业协会商会脱钩管理系统')),
-      h('div', { class: 'topbar-asof' }, h('label', { for: 'as-of' }, '截至'), asOfBox, asOfText, today),
+      business ? h('div', { class: 'topbar-asof' }, h('label', { for: 'as-of' }, '截至'), asOfBox, asOfText, today) : null,
       h('div', { class: 'topbar-user' },
         bell,
         h('span', { class: 'user-name' }, u.display_name || u.user),
         h('span', { class: 'user-role' }, ROLE[u.role] || u.role),
         logout)),
-    h('div', { class: 'body' }, nav, h('div', { class: 'content' }, printHead, crumbs, main)));
+    append(body, [nav, h('div', { class: 'content' }, printHead, crumbs, main)]));
 }
 
 // The bell of the top bar: an outline drawn in SVG (no icon font, no image).
@@ -222,14 +235,16 @@ async function route() {
     shell = null;
     const mod = await PAGES.login();
     if (my !== seq) return;
-    mod.render(app, { next: r.name && r.name !== 'login' ? location.hash : null, done: (s) => { session.user = s; session.csrf = s.csrf_token; forget(); location.hash = r.name && r.name !== 'login' ? location.hash : landing(s.role); if (r.name && r.name !== 'login') route(); } });
+    const notice = expired ? '登录已超时，请重新登录。' : null;
+    expired = false;
+    mod.render(app, { notice, next: r.name && r.name !== 'login' ? location.hash : null, done: (s) => { session.user = s; session.csrf = s.csrf_token; forget(); location.hash = r.name && r.name !== 'login' ? location.hash : landing(s.role); if (r.name && r.name !== 'login') route(); } });
     return;
   }
   if (!r.name || r.name === 'login' || !PAGES[r.name]) { location.replace(landing(session.user.role)); return; }
   if (!shell) buildShell();
   shell.asOf.value = state.asOf;
   replace(shell.asOfText, fmt.date(state.asOf));
-  replace(shell.printHead, `行业协会商会脱钩管理系统 · 截至 ${fmt.date(state.asOf)} · ${session.user.display_name || session.user.user} 打印于 ${fmt.date(fmt.isoToday())}`);
+  replace(shell.printHead, `行业协会商会脱钩管理系统 · ${shell.business ? `截至 ${fmt.date(state.asOf)} · ` : ''}${session.user.display_name || session.user.user} 打印于 ${fmt.date(fmt.isoToday())}`);
   const key = r.name;
   shell.nav.querySelectorAll('a').forEach((a) => {
     const on = a.dataset.nav === key || (key === 'association' && a.dataset.nav === 'associations') || (key === 'unit' && a.dataset.nav === 'units');
@@ -266,6 +281,9 @@ async function route() {
   }
 }
 
-session.onUnauthorized = () => { session.user = null; shell = null; route(); };
+// a 401 to a user who was logged in: the session ended on the server (timed
+// out, or ended elsewhere); the login page says so
+let expired = false;
+session.onUnauthorized = () => { if (session.user) expired = true; session.user = null; shell = null; route(); };
 window.addEventListener('hashchange', route);
 route();

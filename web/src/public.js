@@ -8,8 +8,10 @@ import './style.css';
 import './public.css';
 import { h, replace } from './dom.js';
 import * as fmt from './fmt.js';
+import { statusText } from './api.js';
 
 const PER = 20;
+const HEADS = ['协会名称', '统一社会信用代码', '层级', '主管单位', '脱钩情况', '信用名录', '政府购买服务'];
 const root = document.getElementById('public');
 const params = new URLSearchParams(location.search);
 const state = { q: params.get('q') || '', page: Math.max(1, Number(params.get('page')) || 1) };
@@ -21,7 +23,7 @@ async function fetchList() {
   if (state.q.trim()) qs.set('q', state.q.trim());
   const res = await fetch(`/api/v1/public/associations?${qs}`, { credentials: 'omit' });
   const body = await res.json().catch(() => null);
-  if (!res.ok) throw new Error((body && body.error && body.error.message) || `查询失败（${res.status}）`);
+  if (!res.ok) throw new Error((body && body.error && body.error.message) || statusText(res.status));
   return body;
 }
 
@@ -42,10 +44,16 @@ function purchaseCell(a) {
   return h('ul', { class: 'buys' }, a.purchases.map((p) => h('li', null, `${p.year}年 ${p.purchase_item || '购买服务'}`, h('span', { class: 'amount' }, fmt.money(p.amount)))));
 }
 
+// The unit and the relation: 原主管单位 only once the relation is cancelled.
 function linkCell(a) {
   if (!a.unit_name) return h('span', { class: 'muted' }, '无');
-  return [a.unit_name, h('div', { class: 'sub' }, [a.link_name ? `原${a.link_name}单位` : '原主管单位', a.link_cancelled_on ? `，${fmt.date(a.link_cancelled_on)}取消` : ''].join(''))];
+  const rel = a.link_name || '主管';
+  return [a.unit_name, h('div', { class: 'sub' }, a.link_cancelled_on ? `原${rel}单位，${fmt.date(a.link_cancelled_on)}取消` : `${rel}关系尚未取消`)];
 }
+
+// A cell under heading i: its content in one box (the card layout puts the
+// heading beside it).
+const cell = (i, content, cls) => h('td', { class: cls, 'data-label': HEADS[i] }, h('div', { class: 'cell' }, content));
 
 function tile(label, value, note) {
   return h('div', { class: 'tile', role: 'listitem' }, h('span', { class: 'tile-label' }, label), h('span', { class: 'tile-value' }, fmt.num(value)), h('span', { class: 'tile-note' }, note));
@@ -70,15 +78,12 @@ async function load(results, summaryBox, focus) {
   replace(results,
     items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'data public-table' },
       h('caption', null, `${state.q.trim() ? `名称含“${state.q.trim()}”的协会` : '全部协会'}（共 ${fmt.num(r.total)} 家，截至 ${fmt.date(r.as_of)}）`),
-      h('thead', null, h('tr', null, ['协会名称', '统一社会信用代码', '层级', '原主管单位', '脱钩情况', '信用名录', '政府购买服务'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', null, h('tr', null, HEADS.map((t) => h('th', { scope: 'col' }, t)))),
+      // data-label: on a phone-sized screen each row is a card, each cell under its heading
       h('tbody', null, items.map((a) => h('tr', { dataset: { uscc: a.uscc } },
         h('th', { scope: 'row' }, a.name),
-        h('td', { class: 'mono' }, a.uscc),
-        h('td', null, a.level_name || '—'),
-        h('td', null, linkCell(a)),
-        h('td', null, stageCell(a)),
-        h('td', null, creditCell(a)),
-        h('td', null, purchaseCell(a)))))))
+        cell(1, a.uscc, 'mono'), cell(2, a.level_name || '—'), cell(3, linkCell(a)),
+        cell(4, stageCell(a)), cell(5, creditCell(a)), cell(6, purchaseCell(a)))))))
       : h('div', { class: 'empty' }, h('p', null, state.q.trim() ? '没有名称或统一社会信用代码含该文字的协会，请换一个关键字。' : '暂无公示信息。')),
     pages > 1 ? h('nav', { class: 'pager', 'aria-label': '分页' },
       h('span', { class: 'pager-info' }, `共 ${fmt.num(r.total)} 家，第 ${fmt.num(state.page)} / ${fmt.num(pages)} 页`),

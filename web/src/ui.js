@@ -1,11 +1,13 @@
 // ui.js: the pieces every page is built from: tables with real <th>, lights
 // that never rely on colour alone, clause cites that open the clause text,
-// due dates that explain themselves, pagers, empty states and form errors.
+// due dates that explain themselves, pagers, empty states and form errors;
+// a clause's official text without the editors' notes, which 编者注 shows.
 
 import { h, replace } from './dom.js';
 import * as fmt from './fmt.js';
-import { LIGHT, FIELD } from './labels.js';
+import { LIGHT } from './labels.js';
 import { download } from './api.js';
+import { fieldLabel, inWords } from './changes.js';
 
 export const clauseIds = (list) => (list || []).map((c) => (c && typeof c === 'object' ? c.id : c));
 
@@ -43,7 +45,7 @@ export function cite(clauseRef, lk) {
   const label = c ? c.cite : clauseId;
   const btn = h('button', {
     type: 'button', class: 'cite', 'aria-expanded': 'false', 'aria-haspopup': 'dialog',
-    title: c ? `${c.cite} ${c.heading}：${c.text.slice(0, 90)}${c.text.length > 90 ? '…' : ''}` : `条款 ${clauseId}`,
+    title: c ? `${c.cite} ${c.heading}：${brief(fmt.withoutNotes(c.text).text)}` : `条款 ${clauseId}`,
   }, label);
   btn.addEventListener('click', (e) => {
     e.stopPropagation();
@@ -57,8 +59,7 @@ export function cite(clauseRef, lk) {
       h('div', { class: 'popover-head' },
         h('strong', { id: id + '-h' }, c ? `${(lk && lk.plan.number) || ''} ${c.cite} ${c.heading || ''}` : `条款 ${clauseId}`),
         h('button', { type: 'button', class: 'link-button', onclick: () => { const f = closePop(); if (f) f.focus(); } }, '关闭')),
-      h('p', { class: 'clause-text' }, c ? c.text : '未找到该条款的原文。'),
-      c && c.uncertain ? h('p', { class: 'note' }, '〔存疑〕', c.uncertain) : null,
+      c ? clauseText(c) : h('p', { class: 'clause-text' }, '未找到该条款的原文。'),
       h('a', { href: `#/plan?c=${encodeURIComponent(clauseId)}` }, '在政策条款中查看'));
     document.body.append(pop);
     const r = btn.getBoundingClientRect();
@@ -69,6 +70,32 @@ export function cite(clauseRef, lk) {
     pop.focus();
   });
   return btn;
+}
+
+const brief = (t) => (t.length > 90 ? `${t.slice(0, 90)}…` : t);
+
+// A clause's text as the plan has it, without the notes its editors put in
+// while transcribing (〔存疑：OCR作…〕) nor their remark on the clause
+// (uncertain); the 编者注 button shows them, in the text and below it.
+export function clauseText(c) {
+  const { text, notes } = fmt.withoutNotes(c.text);
+  const all = [...notes, ...(c.uncertain ? [`存疑：${c.uncertain}`] : [])];
+  const plain = h('p', { class: 'clause-text' }, text);
+  if (!all.length) return plain;
+  const annotated = h('p', { class: 'clause-text', hidden: true }, annotate(c.text));
+  const list = h('ul', { class: 'editor-notes note', hidden: true }, all.map((n) => h('li', null, n)));
+  const btn = h('button', { type: 'button', class: 'link-button editor-toggle no-print', 'aria-pressed': 'false' }, '显示编者注');
+  btn.addEventListener('click', () => {
+    const on = btn.getAttribute('aria-pressed') !== 'true';
+    btn.setAttribute('aria-pressed', String(on));
+    replace(btn, on ? '隐藏编者注' : '显示编者注');
+    plain.hidden = on; annotated.hidden = !on; list.hidden = !on;
+  });
+  return h('div', { class: 'clause-body' }, plain, annotated, h('p', { class: 'editor-bar' }, btn, h('span', { class: 'muted' }, `（${all.length} 条，整理者所加，非文件原文）`)), list);
+}
+// the text with its notes marked as notes
+function annotate(s) {
+  return String(s).split(/(〔(?:存疑|编者注|按)[^〕]*〕)/).map((part, i) => (i % 2 ? h('span', { class: 'editor-note' }, part) : part));
 }
 
 // ---------------------------------------------------------------- due dates that explain themselves
@@ -109,7 +136,7 @@ export function due(d, rule, lk, year) {
   if (!d) return h('span', { class: 'muted', title: '方案未规定截止日期' }, '未规定');
   const r = lk && lk.rule[rule];
   const c = r && lk.clause[r.clause];
-  const tip = `截止日期 ${d}\n规则：${r ? r.title : rule}${c ? `（${c.cite}）` : ''}\n计算：${dueBasis(rule)}`;
+  const tip = `截止日期 ${fmt.date(d)}\n规则：${r ? r.title : rule}${c ? `（${c.cite}）` : ''}\n计算：${dueBasis(rule)}`;
   return h('span', { class: 'due', title: tip, tabindex: '0' }, fmt.date(d));
 }
 
@@ -159,7 +186,7 @@ export function loading(text = '正在加载…') {
 }
 
 export function errorBox(err, retry) {
-  const msg = err && err.message ? err.message : String(err);
+  const msg = inWords(err && err.message ? err.message : String(err));
   return h('div', { class: 'alert alert-error', role: 'alert' },
     h('strong', null, err && err.status === 403 ? '无权访问：' : err && err.status === 404 ? '未找到：' : '出错了：'), msg,
     retry ? h('button', { type: 'button', class: 'link-button', onclick: retry }, '重试') : null);
@@ -178,7 +205,7 @@ export function showErrors(form, err) {
     const input = f && (form.querySelector(`[data-field="${CSS.escape(e.field)}"]`) || form.querySelector(`[name="${CSS.escape(f)}"]`));
     if (input) {
       const id = `${input.id || input.name}-err`;
-      const msg = h('p', { class: 'field-error', id }, e.message);
+      const msg = h('p', { class: 'field-error', id }, inWords(e.message));
       const before = input.getAttribute('aria-describedby');
       input.setAttribute('aria-invalid', 'true');
       input.setAttribute('aria-describedby', before ? `${before} ${id}` : id);
@@ -190,12 +217,12 @@ export function showErrors(form, err) {
     } else loose.push(e);
   }
   if (summary) {
-    replace(summary, loose.length ? h('div', { class: 'alert alert-error', role: 'alert' }, loose.length > 1 ? h('ul', null, loose.map((e) => h('li', null, fieldName(e.field), e.message))) : [fieldName(loose[0].field), loose[0].message]) : null);
+    replace(summary, loose.length ? h('div', { class: 'alert alert-error', role: 'alert' }, loose.length > 1 ? h('ul', null, loose.map((e) => h('li', null, fieldName(e.field), inWords(e.message)))) : [fieldName(loose[0].field), inWords(loose[0].message)]) : null);
   }
   const first = form.querySelector('[aria-invalid="true"]');
   if (first) first.focus();
 }
-const fieldName = (f) => (f ? `${FIELD[String(f).replace(/^.*\./, '')] || f}：` : '');
+const fieldName = (f) => (f ? `${fieldLabel(String(f).replace(/\[\d+\]/g, ''))}：` : '');
 
 export function clearErrors(form) {
   form.querySelectorAll('.field-error').forEach((e) => e.remove());

@@ -3,10 +3,13 @@
 // evidence file), findings, people and posts (ID numbers masked; the full
 // number on request with the password again, reveal.js), staff,
 // premises, assets, money, functions, supervision records, and the history.
+// Checklist items say the task (设立独立账户), keep their due date once done
+// (rules.md: the due the finding had) and their evidence files.
 import { h, replace } from '../dom.js';
 import { api, all, lookups } from '../api.js';
 import * as fmt from '../fmt.js';
-import { STAGES, val, FIELD, CHECK_STATUS, ARRAY } from '../labels.js';
+import { STAGES, val, FIELD, CHECK_STATUS, ARRAY, TASK } from '../labels.js';
+import { fieldLabel as changeField, valueText } from '../changes.js';
 import { idNumber } from '../reveal.js';
 import { table, light, stateBadge, findingLight, cite, due, section, dl, emptyState, errorBox, loading, field, showErrors, clearErrors, liveDateCheck, dateInput, fileInput, downloadButton } from '../ui.js';
 
@@ -22,6 +25,8 @@ export async function render(root, ctx) {
   if (ctx.user.role === 'association') crumbs.shift();
   ctx.crumbs(crumbs);
   const unit = a.unit ? lk.unit[a.unit] || (await api.get(`units/${encodeURIComponent(a.unit)}`).catch(() => null)) : null;
+  // the due of the work summary, once it is done: report_workdays working days after decoupling
+  const summaryDue = await reportDue(a, lk);
 
   const state = { a, cl, fi };
   const stageBox = h('div', { class: 'stage-box' });
@@ -40,12 +45,12 @@ export async function render(root, ctx) {
         h('button', { type: 'button', class: 'link-button', onclick: () => { const i = document.getElementById(`p-${next}`); if (i) { i.scrollIntoView({ block: 'center' }); i.focus(); } } }, `登记${FIELD[next]}`))
         : state.cl.stage === 'accepted' ? h('p', { class: 'next-step' }, '脱钩工作已验收。') : null);
   }
-  function drawChecklist() { replace(checklistBox, checklists(state.cl, lk, openDone)); }
+  function drawChecklist() { replace(checklistBox, checklists(state.cl, lk, openDone, (i) => stepDue(i, state.cl, state.a, lk, summaryDue))); }
   function drawFindings() {
     const f = state.fi.findings || [];
     replace(findingsBox, f.length ? table([
       { label: '状态', cell: (x) => findingLight(x) },
-      { label: '问题', cell: (x) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[x.rule]?.title || x.rule), h('br'), h('span', { class: 'msg' }, x.message)) },
+      { label: '问题', cell: (x) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[x.rule]?.title || x.rule), h('br'), h('span', { class: 'msg' }, fmt.sentence(x.message))) },
       { label: '截止日期', cell: (x) => due(x.due, x.rule, lk, x.due_year) },
       { label: '条款', cell: (x) => cite(x.clause, lk) },
     ], f, { className: 'findings-table', rowAttrs: (x) => ({ dataset: { rule: x.rule, subject: x.subject ?? '' } }) }) : emptyState(`截至 ${fmt.date(ctx.asOf)}，该协会没有问题。`));
@@ -72,11 +77,11 @@ export async function render(root, ctx) {
     let uploaded = null; // {file, meta}: an upload is not repeated when only the second step failed
     const form = h('form', { class: 'dialog-form', novalidate: true },
       h('h2', { id: 'done-h' }, '标记完成'),
-      h('p', { class: 'dialog-item' }, h('strong', null, item.title), item.subject_label ? `（${item.subject_label}）` : '', ' ', cite(item.clause, lk)),
+      h('p', { class: 'dialog-item' }, h('strong', null, taskTitle(item, lk)), item.subject_label ? `（${item.subject_label}）` : '', ' ', cite(item.clause, lk)),
       item.field ? h('p', { class: 'hint' }, `将登记：${fieldLabel(item.field)}`) : null,
       h('div', { class: 'form-errors' }),
       field('完成日期', onBox, '格式 YYYY-MM-DD，不晚于今天'),
-      field('佐证材料', fileBox, 'PDF、PNG、JPEG、XLSX、DOCX 或纯文本，不超过 10 MiB'),
+      field('佐证材料', fileBox, 'PDF、PNG、JPEG、XLSX、DOCX 或纯文本，不超过 10 MB'),
       h('div', { class: 'form-actions' }, ok, cancel));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
@@ -86,7 +91,7 @@ export async function render(root, ctx) {
       else if (on.value > maxDay) problems.push({ field: 'on', message: '完成日期不能晚于今天' });
       const f = file.files[0];
       if (!f && !uploaded) problems.push({ field: 'evidence', message: '请上传佐证材料' });
-      else if (f && f.size > 10 * 1024 * 1024) problems.push({ field: 'evidence', message: '文件超过 10 MiB' });
+      else if (f && f.size > 10 * 1024 * 1024) problems.push({ field: 'evidence', message: '文件超过 10 MB' });
       if (problems.length) { showErrors(form, { errors: problems }); return; }
       ok.disabled = true; replace(ok, '正在提交…');
       try {
@@ -103,7 +108,7 @@ export async function render(root, ctx) {
         const [a2, fi2] = await Promise.all([api.get(path), api.get(`${path}/findings`, { as_of: ctx.asOf })]);
         state.a = a2; state.fi = fi2;
         drawStage(); drawChecklist(); drawFindings(); drawScope(); drawProgress(); loadHistory();
-        flash(`已标记完成：${item.title}`);
+        flash(`已标记完成：${taskTitle(item, lk)}`);
       } catch (err) {
         const e2 = err.field === 'file' ? Object.assign(err, { field: 'evidence', errors: (err.errors || []).map((x) => (x.field === 'file' ? { ...x, field: 'evidence' } : x)) }) : err;
         showErrors(form, e2);
@@ -122,12 +127,13 @@ export async function render(root, ctx) {
 
   // ---- the records around the association
   const records = h('div', { id: 'records' }, loading('正在加载人员、资产等记录…'));
+  const names = { unit: Object.fromEntries(lk.units.map((x) => [x.id, x.name])), batch: Object.fromEntries(lk.batches.map((x) => [x.id, x.name])) };
   const historyBox = h('div', { id: 'history-box' }, loading());
   async function loadHistory() {
     try {
       const r = await api.get(`${path}/history`, { per_page: 50 });
       if (!ctx.alive()) return;
-      replace(historyBox, history(Array.isArray(r) ? r : r.items || []));
+      replace(historyBox, history(Array.isArray(r) ? r : r.items || [], names));
     } catch (e) { replace(historyBox, errorBox(e)); }
   }
 
@@ -170,7 +176,7 @@ export async function render(root, ctx) {
 // a date as it stood on the as-of date: a later one has not happened yet
 let asOfDay = null;
 const at = (x) => (x && (!asOfDay || x <= asOfDay) ? fmt.date(x) : '—');
-const fieldLabel = (f) => FIELD[String(f).split('.').pop()] || f;
+const fieldLabel = (f) => changeField(String(f).split('.').pop());
 
 function workflow(stage) {
   const idx = STAGES.findIndex(([k]) => k === stage);
@@ -205,7 +211,32 @@ function scope(a, cl, fi, unit, lk) {
     pending);
 }
 
-function checklists(cl, lk, openDone) {
+// What an item asks for, in the words of a task (labels.js TASK); the
+// plan's title when the UI has no task words for its rule.
+const taskTitle = (i, lk) => TASK[i.rule] || i.title || lk.rule[i.rule]?.title || i.rule;
+
+// The due date of an item: the finding's while it is open; once done (the
+// server then sends none), the one the rule gave it (rules.md), so that a
+// done item still shows by when it was owed.  None for the steps the plan
+// sets no date for (验收, 审计报告, 章程核准备案).
+const DUE_OF_A = ['plan.not-submitted', 'institution.link-active', 'decoupling.incomplete', 'finance.no-independent-account', 'party.not-transferred'];
+function stepDue(i, cl, a, lk, summaryDue) {
+  if (i.due || i.due_year || i.status !== 'done') return i.due;
+  if (DUE_OF_A.includes(i.rule)) return cl.due || null;
+  if (i.rule === 'registration.new-with-link') return a.registered_on || null;
+  if (i.rule === 'personnel.staffing-quota-not-cancelled') return a.decoupled_on || null;
+  if (i.rule === 'finance.asset-inventory-missing') return param(lk, 'asset_inventory_due');
+  if (i.rule === 'report.summary-missing') return summaryDue;
+  return null;
+}
+const param = (lk, name) => ((lk.plan.parameters || []).find((p) => p.name === name) || {}).value || null;
+async function reportDue(a, lk) {
+  const n = Number(param(lk, 'report_workdays'));
+  if (!a.decoupled_on || !n) return null;
+  try { return (await api.get('calendar/workdays', { from: a.decoupled_on, n })).date; } catch { return null; }
+}
+
+function checklists(cl, lk, openDone, dueOf) {
   const seps = cl.separations || [];
   if (!seps.length) return emptyState('该协会没有五分离事项（不在脱钩范围，或截至该日尚未登记）。');
   return seps.map((s) => {
@@ -217,9 +248,9 @@ function checklists(cl, lk, openDone) {
         h('span', { class: 'sep-counts' }, `已完成 ${counts.done} · 待办 ${counts.open} · 逾期 ${counts.overdue}`)),
       items.length ? table([
         { label: '状态', cell: (i) => h('span', { class: 'status-cell' }, i.status === 'done' ? stateBadge('done') : i.light ? light(i.light) : stateBadge(i.status), h('span', { class: 'visually-hidden' }, CHECK_STATUS[i.status] || '')) },
-        { label: '事项', cell: (i) => h('span', null, h('strong', { class: 'rule-title' }, i.title || lk.rule[i.rule]?.title || i.rule), i.subject_label ? h('span', { class: 'subject' }, `（${i.subject_label}）`) : null,
-          i.message && i.status !== 'done' ? [h('br'), h('span', { class: 'msg' }, i.message)] : null) },
-        { label: '截止日期', cell: (i) => due(i.due, i.rule, lk, i.due_year) },
+        { label: '事项', cell: (i) => h('span', null, h('strong', { class: 'rule-title' }, taskTitle(i, lk)), i.subject_label ? h('span', { class: 'subject' }, `（${i.subject_label}）`) : null,
+          i.message && i.status !== 'done' ? [h('br'), h('span', { class: 'msg' }, fmt.sentence(i.message))] : null) },
+        { label: '截止日期', cell: (i) => due(dueOf(i), i.rule, lk, i.due_year) },
         { label: '条款', cell: (i) => cite(i.clause, lk) },
         { label: '完成日期', cell: (i) => (i.done_on ? fmt.date(i.done_on) : h('span', { class: 'muted' }, '—')) },
         { label: '佐证材料', cell: (i) => ((i.evidence || []).length ? h('ul', { class: 'evidence' }, i.evidence.map((e) => h('li', null,
@@ -300,7 +331,7 @@ function progressForm(state, path, ctx, saved) {
   return form;
 }
 
-function history(items) {
+function history(items, names) {
   if (!items.length) return emptyState('还没有变更记录。');
   return h('ol', { class: 'history' }, items.map((e) => {
     let changes = e.changes || (e.field ? [{ field: e.field, from: e.from, to: e.to }] : []);
@@ -319,10 +350,9 @@ function history(items) {
       h('span', { class: 'hist-time' }, fmt.dateTime(e.at || e.time || e.changed_at || e.created_at)),
       h('span', { class: 'hist-what' }, what || '修改', e.by || e.user ? h('span', { class: 'muted' }, `（${e.by || e.user}）`) : null),
       changes.length ? h('ul', { class: 'hist-changes' }, changes.map((c) => h('li', null,
-        `${FIELD[c.field] || c.field}：${show(c.from)} → ${show(c.to)}`))) : null);
+        `${changeField(c.field)}：${valueText(c.field, c.from, names)} → ${valueText(c.field, c.to, names)}`))) : null);
   }));
 }
-const show = (v) => (v === null || v === undefined || v === '' ? '空' : /^\d{4}-\d{2}-\d{2}$/.test(v) ? fmt.date(v) : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 async function loadRecords(a, ctx, lk, box) {
   const q = { association: a.uscc };

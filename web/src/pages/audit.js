@@ -3,24 +3,16 @@
 // show in Beijing time, whatever the browser's time zone),
 // paged on the server; exported as CSV (the export is itself audited); the
 // hash chain checked on demand.  Records show who, in which role, from
-// where, did what to which object, and the outcome; before/after are JSON
-// with ID numbers already masked by the server.
+// where, did what to which object, and the outcome; what changed is a table
+// of field, before and after in the glossary's words (changes.js), from the
+// before/after JSON the server stored (ID numbers already masked).
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
 import * as fmt from '../fmt.js';
 import { table, pager, field, emptyState, dateInput, liveDateCheck } from '../ui.js';
-import { ROLE } from '../labels.js';
+import { ROLE, EVENT, OUTCOME } from '../labels.js';
+import { changeTable } from '../changes.js';
 
-export const EVENT = {
-  login: '登录', login_failed: '登录失败', lockout: '账户锁定', logout: '退出',
-  write: '修改记录', import: '导入', export: '导出', reveal_id: '查看完整公民身份号码',
-  user_add: '新增用户', role_change: '角色变更', user_lock: '锁定账户', user_unlock: '解锁账户',
-  password_reset: '重置密码', user_update: '修改用户', totp_set: '设置动态口令', totp_clear: '清除动态口令',
-  user_request: '提出账户申请', user_approve: '批准账户申请', user_reject: '驳回账户申请', user_request_failed: '账户申请无法执行',
-  setting: '系统设置', plan_set: '载入方案', evidence_upload: '上传佐证材料', evidence_attach: '关联佐证材料',
-  access_denied: '越权访问被拒绝', audit_purge: '清除过期审计记录',
-};
-const OUTCOME = { ok: '成功', failed: '失败', denied: '拒绝' };
 
 export async function render(root, ctx) {
   ctx.crumbs([['审计日志']]);
@@ -62,7 +54,6 @@ export async function render(root, ctx) {
     } catch (e) { replace(verifyOut, e.message); }
   });
 
-  const json = (s) => (s ? h('code', { class: 'json' }, s.length > 160 ? s.slice(0, 160) + '…' : s) : '—');
   replace(root,
     h('div', { class: 'page-head' }, h('h1', null, '审计日志'),
       h('p', { class: 'page-sub' }, '记录登录、退出、数据修改、导入导出、查看完整公民身份号码、用户与角色变更等操作；记录以散列链相连，不可修改或删除。'),
@@ -76,11 +67,10 @@ export async function render(root, ctx) {
       { label: '用户', cell: (r) => r.user },
       { label: '角色', cell: (r) => ROLE[r.role] || (r.role === 'operator' ? '服务器操作员' : r.role) },
       { label: '来源地址', cell: (r) => r.ip },
-      { label: '事件', cell: (r) => EVENT[r.event] || r.event },
+      { label: '事件', cell: (r) => (EVENT[r.event] ? EVENT[r.event] : h('span', { title: r.event }, '其他操作')) },
       { label: '对象', cell: (r) => r.object || '—' },
-      { label: '结果', cell: (r) => h('span', { class: r.outcome === 'ok' ? null : 'text-red' }, OUTCOME[r.outcome] || r.outcome) },
-      { label: '变更前', cell: (r) => json(r.before) },
-      { label: '变更后', cell: (r) => json(r.after) },
+      { label: '结果', cell: (r) => h('span', { class: r.outcome === 'ok' ? null : 'text-red' }, OUTCOME[r.outcome] || '其他') },
+      { label: '变更内容', class: 'audit-change', cell: (r) => changeTable(r.before, r.after) },
     ], d.items, { caption: '审计记录（新的在前；时间为北京时间）', className: 'audit-log' }) : emptyState('没有符合条件的审计记录。'),
     pager(d.total, page, 50, (p) => ctx.setQuery({ ...q, page: p })));
 }

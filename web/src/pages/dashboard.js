@@ -45,7 +45,7 @@ export async function render(root, ctx) {
   if (!ctx.alive()) return;
 
   replace(root,
-    h('div', { class: 'page-head' }, h('h1', null, '总览'), h('p', { class: 'page-sub' }, `截至 ${fmt.date(d.as_of || ctx.asOf)}，全市纳入脱钩范围的行业协会商会工作进度`),
+    h('div', { class: 'page-head' }, h('h1', null, '总览'), h('p', { class: 'page-sub' }, `截至 ${fmt.date(d.as_of || ctx.asOf)}，${scopeWords(ctx, lk)}纳入脱钩范围的行业协会商会工作进度`),
       ['office', 'civil_affairs', 'department'].includes(ctx.user.role)
         ? h('div', { class: 'head-actions no-print' }, downloadButton('工作进展报告（PDF）', 'reports/progress.pdf', { as_of: ctx.asOf }, { id: 'progress-pdf' })) : null),
     tiles,
@@ -87,6 +87,12 @@ export async function render(root, ctx) {
   charts.separations(sepEl, (d.by_separation || []).map((s) => ({ label: s.name, done: s.done, open: s.open, overdue: s.overdue,
     onClick: (series) => go(`#/findings?separation=${encodeURIComponent(s.id)}${series === '逾期' ? '&state=overdue' : ''}`) })));
   if (units.length) charts.progress(unitEl, units.map((u) => ({ label: u.name, done: u.decoupled, rest: u.in_scope - u.decoupled, onClick: () => go(`#/units/${encodeURIComponent(u.unit)}`) })), { labelWidth: 190 });
+}
+
+// Whose associations the numbers count: a unit sees its own, not the city's.
+function scopeWords(ctx, lk) {
+  if (ctx.user.role === 'unit') return `${lk.unit[ctx.user.unit]?.name || '本单位'}主管的`;
+  return '全市';
 }
 
 // The next 20 deadlines (ui.md): what is overdue comes first (red), the

@@ -54,7 +54,7 @@ export async function render(root, ctx) {
       { label: '状态', cell: (f) => findingLight(f) },
       { label: '截止日期', cell: (f) => due(f.due, f.rule, lk, f.due_year) },
       { label: '协会或单位', cell: (f) => subjectCell(f, lk, assocName) },
-      { label: '问题', cell: (f) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[f.rule]?.title || f.rule), h('br'), h('span', { class: 'msg' }, f.message), f.basis && !String(f.message || '').includes(f.basis) ? h('span', { class: 'basis' }, `依据：${f.basis}`) : null) },
+      { label: '问题', cell: (f) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[f.rule]?.title || f.rule), h('br'), h('span', { class: 'msg' }, fmt.sentence(f.message)), f.basis && !String(f.message || '').includes(f.basis) ? h('span', { class: 'basis' }, `依据：${f.basis}`) : null) },
       { label: '条款', cell: (f) => cite(f.clause, lk) },
     ], shown, { className: 'findings-table', caption: `问题清单（截至 ${fmt.date(ctx.asOf)}）` }),
     pages > 1 ? pager(total, page, PER, (p) => ctx.setQuery({ ...q, page: p }), `第 ${fmt.num(page)} 页，共 ${fmt.num(pages)} 页 / 共 ${fmt.num(total)} 项`) : null]

@@ -8,6 +8,7 @@ import { h, replace } from '../dom.js';
 import { api, forget } from '../api.js';
 import * as fmt from '../fmt.js';
 import { ARRAY } from '../labels.js';
+import { inWords } from '../changes.js';
 import { table, field, emptyState, fileInput, downloadButton } from '../ui.js';
 
 const ACCEPT = '.json,.xlsx,.csv,application/json,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv';
@@ -82,8 +83,7 @@ export async function render(root, ctx) {
     table([
       { label: '序号', num: true, cell: (x) => String(list.indexOf(x) + 1) },
       { label: sheets ? '位置（工作表、行、列）' : '位置', class: sheets ? null : 'mono', cell: (x) => x.field || '—' },
-      { label: '说明', cell: (x) => x.message },
-      { label: '代码', class: 'mono', cell: (x) => x.code || '—' }], list, { caption: '错误清单' }));
+      { label: '说明', cell: (x) => inWords(x.message) }], list, { caption: '错误清单' }));
   }
   replace(root,
     h('div', { class: 'page-head' }, h('h1', null, '导入'), h('p', { class: 'page-sub' }, '上传整份登记簿数据包或摸底表格；全部校验通过才写入，任何一处错误都不会写入数据。'),

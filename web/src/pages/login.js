@@ -1,11 +1,12 @@
 // 登录: username and password, and the one-time code (动态口令) when the server
 // asks for it (administrators, accounts with a TOTP secret, or require_totp);
-// a new password when the one given is temporary (made at an approval).
+// a new password when the one given is temporary (made at an approval);
+// notice: why the login page is back (登录已超时，请重新登录).
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
 import { field, showErrors, clearErrors } from '../ui.js';
 
-export function render(root, { done }) {
+export function render(root, { done, notice }) {
   document.title = '登录 - 行业协会商会脱钩管理系统';
   const user = h('input', { name: 'username', id: 'username', autocomplete: 'username', required: true, autofocus: true });
   const pass = h('input', { name: 'password', id: 'password', type: 'password', autocomplete: 'current-password', required: true });
@@ -57,6 +58,7 @@ export function render(root, { done }) {
       h('main', { class: 'login-main', id: 'main' },
         h('section', { class: 'login-card', 'aria-labelledby': 'login-h' },
           h('h1', { id: 'login-h' }, '登录'),
+          notice ? h('div', { class: 'alert alert-warn', role: 'alert', id: 'login-notice' }, notice) : null,
           h('p', { class: 'muted' }, '请使用管理员为您开设的账户登录。'),
           form),
         h('p', { class: 'login-foot' }, '洛阳市行业协会商会与行政机关脱钩联合工作组办公室'))));

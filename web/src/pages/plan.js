@@ -1,9 +1,10 @@
 // 政策条款: the plan as data: each clause with its text and the rules that
-// check it, and the plan's parameters.
+// check it, and the plan's parameters.  The clause text without the
+// editors' notes; 编者注 shows them (ui.js clauseText).
 import { h, replace } from '../dom.js';
 import { lookups } from '../api.js';
 import * as fmt from '../fmt.js';
-import { table, section } from '../ui.js';
+import { table, section, clauseText } from '../ui.js';
 
 export async function render(root, ctx) {
   ctx.crumbs([['政策条款']]);
@@ -21,8 +22,7 @@ export async function render(root, ctx) {
       h('a', { href: `#/plan?c=${encodeURIComponent(c.id)}` }, `${c.cite} ${c.heading || ''}`))))),
     (plan.clauses || []).map((c) => h('article', { class: ['card', 'clause', c.id === want ? 'clause-target' : null], id: `clause-${c.id}`, 'aria-labelledby': `clause-${c.id}-h` },
       h('h2', { id: `clause-${c.id}-h` }, h('span', { class: 'clause-cite' }, c.cite), ' ', c.heading || ''),
-      h('p', { class: 'clause-text' }, c.text),
-      c.uncertain ? h('p', { class: 'note' }, h('strong', null, '〔存疑〕'), c.uncertain) : null,
+      clauseText(c),
       (c.rules || []).length ? h('div', { class: 'clause-rules' }, h('h3', null, `据此检查的规则（${c.rules.length} 条）`),
         table([
           { label: '规则', class: 'mono', cell: (r) => r.id },

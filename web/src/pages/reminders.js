@@ -30,7 +30,7 @@ export async function render(root, ctx) {
       { label: '状态', cell: (it) => light(it.light) },
       { label: '截止日期', cell: (it) => due(it.due, it.rule, lk, it.due_year) },
       { label: '协会或单位', cell: (it) => subjectCell(it, lk, names) },
-      { label: '事项', cell: (it) => h('span', null, h('strong', { class: 'rule-title' }, it.title || it.rule), h('br'), h('span', { class: 'msg' }, it.message)) },
+      { label: '事项', cell: (it) => h('span', null, h('strong', { class: 'rule-title' }, it.title || it.rule), h('br'), h('span', { class: 'msg' }, fmt.sentence(it.message))) },
       { label: '条款', cell: (it) => cite(it.clause, lk) },
       { label: '说明', cell: note },
     ], u.items || [], { className: 'compact reminders-table', rowAttrs: (it) => ({ dataset: { state: it.state } }) })));

@@ -1,5 +1,6 @@
 // 系统设置与备份 (sysadmin): the settings (require_totp: every account logs
-// in with a TOTP code) and how backups are made on the server.
+// in with a TOTP code) and how backups are made on the server (tuogou
+// backup / restore, src/cli/cmd_backup.c; pg_dump for PostgreSQL).
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
 
@@ -30,7 +31,12 @@ export async function render(root, ctx) {
       status),
     h('section', { class: 'card', 'aria-labelledby': 'set-backup-h' },
       h('h2', { id: 'set-backup-h' }, '备份'),
-      h('p', null, '备份在服务器上以命令行进行，须同时备份与数据库分开保存的密钥文件 var/tuogou.key（没有它，加密的公民身份号码无法恢复）：'),
-      h('pre', null, 'tuogou backup FILE        # 备份登记簿（后续版本提供；在此之前请停止服务后复制 var/tuogou.db）\ntuogou audit verify       # 校验审计记录散列链'),
-      h('p', { class: 'muted' }, '网页上的备份与恢复将在后续版本提供。')));
+      h('p', null, '备份在服务器上以命令行进行，服务不必停止：备份读取数据库的一个一致快照，写入期间照常提供服务；备份文件先写到临时文件，校验完整后才替换原备份，不会留下半份备份。'),
+      h('pre', { class: 'cli', id: 'backup-commands' },
+        'tuogou backup [--db PATH] FILE            # 备份登记簿到 FILE（SQLite）\n' +
+        'tuogou restore FILE [--db PATH] [--force] # 从 FILE 恢复；服务运行时须先停止服务或加 --force\n' +
+        'tuogou audit verify                       # 校验审计记录散列链'),
+      h('p', null, '加密公民身份号码的密钥文件（默认 var/tuogou.key）不在备份文件中，须另行妥善保存；没有它，恢复后的公民身份号码无法解密。'),
+      h('p', null, '使用 PostgreSQL 时，请用 pg_dump 和 pg_restore 备份与恢复（对 postgresql:// 数据库执行 tuogou backup 会给出相应命令）。'),
+      h('p', { class: 'muted' }, '建议每日定时备份（如 cron），并定期在另一台机器上演练恢复。')));
 }

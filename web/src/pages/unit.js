@@ -30,7 +30,7 @@ export async function render(root, ctx) {
       ['主管的协会', `${fmt.num(assocs.length)} 个`]])),
     own.length ? section('本单位的问题', 'unit-findings', table([
       { label: '状态', cell: (f) => findingLight(f) },
-      { label: '问题', cell: (f) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[f.rule]?.title || f.rule), h('br'), h('span', { class: 'msg' }, f.message)) },
+      { label: '问题', cell: (f) => h('span', null, h('strong', { class: 'rule-title' }, lk.rule[f.rule]?.title || f.rule), h('br'), h('span', { class: 'msg' }, fmt.sentence(f.message))) },
       { label: '截止日期', cell: (f) => due(f.due, f.rule, lk, f.due_year) },
       { label: '条款', cell: (f) => cite(f.clause, lk) }], own)) : null,
     section('主管的协会', 'unit-assocs', table([

@@ -6,6 +6,9 @@
 // shown once to the approver.  A lock and a new TOTP secret (secadmin) are
 // done at once.  Administrator accounts are managed on the server only
 // (tuogou user): the page offers nothing for them, nor for one's own.
+// A new account's role is chosen, never preset (no role is the default);
+// a password reset is asked for in a dialog of the page (never a browser
+// prompt), and the temporary password shows only to the approver.
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
 import { table, field, showErrors, clearErrors } from '../ui.js';
@@ -80,9 +83,29 @@ export async function render(root, ctx) {
         ? h('button', { type: 'button', class: 'link-button', onclick: () => act(() => api.put(`users/${enc(u.username)}`, { locked: false }), proposed) }, '申请解锁')
         : h('button', { type: 'button', class: 'link-button', onclick: () => act(() => api.put(`users/${enc(u.username)}`, { locked: true }), () => ok(`已锁定 ${u.username}。`)) }, '锁定'),
       ' ',
-      h('button', { type: 'button', class: 'link-button', onclick: () => act(() => api.post(`users/${enc(u.username)}/password`, {}), proposed) }, '申请重置密码'),
+      h('button', { type: 'button', class: 'link-button', onclick: (e) => askReset(u, e.currentTarget) }, '申请重置密码'),
       me === 'secadmin' ? [' ', h('button', { type: 'button', class: 'link-button', onclick: () => act(() => api.post(`users/${enc(u.username)}/totp`, {}), (r) => secretNote(r) || ok('已保存。')) }, '重置动态口令')] : null);
   };
+  // 申请重置密码: asked in a dialog; the password is made at approval
+  const dialog = h('dialog', { class: 'dialog', id: 'reset-dialog', 'aria-labelledby': 'reset-h' });
+  function askReset(u, opener) {
+    const ok = h('button', { type: 'submit', class: 'btn btn-primary' }, '提交申请');
+    const form = h('form', { method: 'dialog' },
+      h('h2', { id: 'reset-h' }, '申请重置密码'),
+      h('p', { class: 'dialog-item' }, `账户 ${u.username}${u.display_name ? `（${u.display_name}）` : ''}`),
+      h('p', null, `提交后须由${OTHER[me] || '另一类管理员'}批准。批准时系统生成临时密码，只在批准人的页面上显示一次，请当面或经安全渠道交给本人；本人登录时须改为自己的密码。`),
+      h('div', { class: 'form-actions' }, ok, h('button', { type: 'button', class: 'btn btn-plain', onclick: () => dialog.close() }, '取消')));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      dialog.close();
+      act(() => api.post(`users/${enc(u.username)}/password`, {}), proposed);
+    });
+    replace(dialog, form);
+    dialog.addEventListener('close', () => { if (opener && opener.isConnected) opener.focus(); }, { once: true });
+    dialog.showModal();
+    ok.focus();
+  }
+
   const list = table([
     { label: '用户名', rowHeader: true, cell: (u) => u.username },
     { label: '姓名', cell: (u) => u.display_name || '—' },
@@ -111,7 +134,9 @@ export async function render(root, ctx) {
   // ask for a new business account
   const username = h('input', { name: 'username', id: 'new-username', required: true, autocomplete: 'off' });
   const display = h('input', { name: 'display_name', id: 'new-display-name' });
-  const role = h('select', { name: 'role', id: 'new-role' }, Object.entries(ROLE).filter(([k]) => !ADMIN_ROLES.includes(k)).map(([k, v]) => h('option', { value: k }, v)));
+  const role = h('select', { name: 'role', id: 'new-role', required: true },
+    h('option', { value: '', selected: true }, '请选择角色'),
+    Object.entries(ROLE).filter(([k]) => !ADMIN_ROLES.includes(k)).map(([k, v]) => h('option', { value: k }, v)));
   // the administrators read no business data: the unit is typed as its code (U01)
   const unit = h('input', { name: 'unit', id: 'new-unit', placeholder: '主管单位编号，如 U01' });
   const assoc = h('input', { name: 'association', id: 'new-association', placeholder: '统一社会信用代码' });
@@ -131,6 +156,7 @@ export async function render(root, ctx) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form);
+    if (!role.value) { showErrors(form, { errors: [{ field: 'role', message: '请选择角色' }] }); return; }
     const body = { username: username.value.trim(), display_name: display.value.trim(), role: role.value, totp: totp.checked };
     if (role.value === 'unit') body.unit = unit.value.trim();
     if (role.value === 'association') body.association = assoc.value.trim();
@@ -149,5 +175,6 @@ export async function render(root, ctx) {
       h('div', { class: 'head-actions no-print' }, h('button', { type: 'button', class: 'btn btn-plain', onclick: refresh }, '刷新'))),
     list,
     h('section', { class: 'card', 'aria-labelledby': 'user-requests-h', id: 'user-requests' }, h('h2', { id: 'user-requests-h' }, '待审批'), requests),
-    h('section', { class: 'card', 'aria-labelledby': 'user-add-h' }, h('h2', { id: 'user-add-h' }, '申请新增用户'), form));
+    h('section', { class: 'card', 'aria-labelledby': 'user-add-h' }, h('h2', { id: 'user-add-h' }, '申请新增用户'), form),
+    dialog);
 }
