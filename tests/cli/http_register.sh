@@ -81,7 +81,7 @@ expect_grep "missing version names the field" '"field": "version"' "$T/body"
 # --- validation: the errors of import, naming the field
 req GET "/api/v1/associations/$A1" >/dev/null
 cp "$T/body" "$T/a1.json"
-sed 's/"registered_on": "[0-9-]*"/"registered_on": "2017-02-30"/; s/"level": "[a-z]*"/"level": "province"/' \
+sed 's/"registered_on": "[0-9-]*"/"registered_on": "2017-02-30"/; s/"level": "[a-z]*"/"level": "prefecture"/' \
 	"$T/a1.json" >"$T/bad.json"
 expect_eq "invalid fields: 400" 400 "$(send PUT "/api/v1/associations/$A1" "$(cat "$T/bad.json")")"
 expect_grep "the error names registered_on" '"field": "registered_on"' "$T/body"
