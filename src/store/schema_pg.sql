@@ -498,3 +498,9 @@ CREATE INDEX steps_obligation_subject ON steps("obligation", "subject");
 -- After a keyed record, an unkeyed one does not verify (src/core/audit.c).
 ALTER TABLE audit_log ADD COLUMN "alg" text NOT NULL DEFAULT 'sha256'
   CHECK ("alg" IN ('sha256', 'hmac-sm3', 'hmac-sha256'));
+
+-- migration: 10
+-- Names sort by ICU's pinyin collation (src/core/collate.c) instead of
+-- their GB18030 bytes: every stored key is dropped here and made again by
+-- the store when it opens the database (keys missing are filled then).
+UPDATE associations SET "name_pinyin" = NULL;

@@ -248,7 +248,7 @@ CREATE INDEX credit_listings_association ON credit_listings("association");
 INSERT INTO meta ("key", "value") VALUES ('generation', '0')
   ON CONFLICT ("key") DO NOTHING;
 
--- Pinyin sort key of the name: its GB18030 bytes (set by the store).
+-- Pinyin sort key of the name (set by the store; ICU since migration 10).
 ALTER TABLE associations ADD COLUMN "name_pinyin" BLOB;
 CREATE INDEX associations_name_pinyin ON associations("name_pinyin");
 CREATE INDEX associations_batch ON associations("batch");
@@ -491,3 +491,9 @@ CREATE INDEX steps_obligation_subject ON steps("obligation", "subject");
 -- After a keyed record, an unkeyed one does not verify (src/core/audit.c).
 ALTER TABLE audit_log ADD COLUMN "alg" TEXT NOT NULL DEFAULT 'sha256'
   CHECK ("alg" IN ('sha256', 'hmac-sm3', 'hmac-sha256'));
+
+-- migration: 10
+-- Names sort by ICU's pinyin collation (src/core/collate.c) instead of
+-- their GB18030 bytes: every stored key is dropped here and made again by
+-- the store when it opens the database (keys missing are filled then).
+UPDATE associations SET "name_pinyin" = NULL;

@@ -2,13 +2,13 @@
 ** store.c: backend selection and the thin dispatch of store.h, plus what
 ** every backend shares (record pages, the pinyin sort key of a name).
 */
-#include <iconv.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "collate.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -205,28 +205,9 @@ int store_history(tg_store *s, const char *association, size_t offset, size_t li
 	return s->ops->history(s, association, offset, limit, fn, ctx, total, err);
 }
 
-/* GB18030 orders the common (GB2312 level 1) characters by pinyin, and
-** every other character after them: good enough to sort names the way an
-** official expects, without a pinyin dictionary. */
 unsigned char *store_name_sort_key(const char *name, size_t *len)
 {
-	size_t in_len = name ? strlen(name) : 0;
-	size_t cap = in_len * 2 + 8, left = cap;
-	unsigned char *out = malloc(cap);
-	if (!out)
-		return NULL;
-	char *inp = (char *)(name ? name : ""), *outp = (char *)out;
-	size_t in_left = in_len;
-	iconv_t cd = iconv_open("GB18030", "UTF-8");
-	if (cd == (iconv_t)-1 || iconv(cd, &inp, &in_left, &outp, &left) == (size_t)-1) {
-		memcpy(out, name ? name : "", in_len);
-		*len = in_len;
-	} else {
-		*len = cap - left;
-	}
-	if (cd != (iconv_t)-1)
-		iconv_close(cd);
-	return out;
+	return collate_name_key(name, len);
 }
 
 /* ---- security ---- */

@@ -428,9 +428,8 @@ void store_key_path(const char *url, char *out, size_t size);
 ** else tuogou-audit.key in the folder of the key file (store_key_path). */
 void store_audit_key_path(const char *url, char *out, size_t size);
 
-/* The pinyin sort key of a name: its GB18030 encoding (pinyin order for the
-** common characters), or the UTF-8 bytes when it cannot be converted.
-** Returns a malloc'd buffer of *len bytes. */
+/* The pinyin sort key of a name (collate.h: ICU's zh@collation=pinyin),
+** compared with memcmp.  Returns a malloc'd buffer of *len bytes. */
 unsigned char *store_name_sort_key(const char *name, size_t *len);
 
 /* Backends. */
