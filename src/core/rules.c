@@ -7,6 +7,7 @@
 ** then sort.  Rule functions live in rules_<group>.c, one file per rule-id
 ** group (TG_RULES in rules_impl.h).
 */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ const size_t tg_rules_count = sizeof tg_rules / sizeof tg_rules[0];
 
 const tg_rule_def *rules_find(const char *id)
 {
+	assert(id);
 	for (size_t i = 0; i < tg_rules_count; i++)
 		if (!strcmp(tg_rules[i].id, id))
 			return &tg_rules[i];
@@ -94,6 +96,7 @@ bool person_retired_cadre(const tg_person *p, tg_date d)
 
 tg_date post_due(const tg_eval *ev, const tg_post *t)
 {
+	assert(t->association_ix < COUNT(ev, ARR_ASSOCIATIONS));
 	return t->from < ev->P->issued ? ev->due[t->association_ix] : t->from;
 }
 
@@ -137,6 +140,7 @@ static void build_reports(tg_eval *ev)
 
 bool report_submitted(const tg_eval *ev, tg_ix i, int64_t y)
 {
+	assert(i < COUNT(ev, ARR_ASSOCIATIONS));
 	uint64_t key = ((uint64_t)i << 32) | (uint64_t)y;
 	return bsearch(&key, ev->reports, ev->n_reports, sizeof key, cmp_u64) != NULL;
 }
@@ -161,6 +165,7 @@ bool report_missing_overdue(const tg_eval *ev, tg_ix i, int64_t y)
 
 const char *unit_name(const tg_eval *ev, tg_ix u)
 {
+	assert(ix_ok(ev, ARR_UNITS, u));
 	return u == TG_IX_NONE ? "主管单位" : ROWS(ev, ARR_UNITS, tg_unit)[u].name;
 }
 
@@ -180,6 +185,12 @@ const char *link_name(int link)
 void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, tg_date due,
 	  const char *action, const char *fmt, ...)
 {
+	/* a rule of the catalogue or an obligation is running (rules_evaluate);
+	** the indexes come from the register, resolved; empty strings are NULL */
+	assert(ev->rule_id && ev->clause && ev->cite);
+	assert(ix_ok(ev, ARR_ASSOCIATIONS, association));
+	assert(unit_ix == -1 || (unit_ix >= 0 && (size_t)unit_ix < COUNT(ev, ARR_UNITS)));
+	assert(!subject || *subject);
 	tg_findings *fs = ev->out;
 	if (fs->count == fs->alloc) {
 		size_t n = fs->alloc ? fs->alloc * 2 : 256;
@@ -275,6 +286,7 @@ bool rules_qualifying_link(const tg_register *r, const tg_association *a)
 {
 	if (a->link < 0 || a->unit_ix == TG_IX_NONE)
 		return false;
+	assert(a->unit_ix < REG_COUNT(r, ARR_UNITS));
 	int kind = REG_ROWS(r, ARR_UNITS, tg_unit)[a->unit_ix].kind;
 	return kind == UNIT_ORGAN || kind == UNIT_ORGAN_AFFILIATE ||
 	       kind == UNIT_CIVIL_SERVICE_MANAGED;
@@ -399,6 +411,10 @@ bool findings_for_viewer(const tg_findings *fs, const tg_findings *years,
 	while (i < fs->count || k < years->count) {
 		const tg_finding *x = i < fs->count ? &fs->items[i] : NULL;
 		const tg_finding *y = k < years->count ? &years->items[k] : NULL;
+		/* the merge needs both lists sorted, as rules_evaluate_with_years
+		** gives them */
+		assert(!x || !i || finding_cmp(x - 1, x) <= 0);
+		assert(!y || !k || finding_cmp(y - 1, y) <= 0);
 		if (x && (!y || finding_cmp(x, y) <= 0)) {
 			i++;
 			if (exact(x, ctx))
@@ -425,6 +441,16 @@ static void findings_begin(tg_findings *out, const tg_plan *plan, tg_date as_of)
 	out->plan_id = plan->id;
 }
 
+/* Whether every array's index was built for its rows (register_resolve):
+** the engine looks batches up by id and follows the *_ix of references. */
+static bool register_indexed(const tg_register *r)
+{
+	for (int a = 0; a < ARR_COUNT; a++)
+		if (r->t[a].index.cap <= r->t[a].count || r->t[a].index.count > r->t[a].count)
+			return false;
+	return true;
+}
+
 int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 		   tg_date as_of, tg_findings *out)
 {
@@ -434,6 +460,8 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			      tg_date as_of, tg_findings *out, tg_findings *years)
 {
+	assert(r && plan && cal && out && as_of != TG_DATE_NONE);
+	assert(register_indexed(r));
 	findings_begin(out, plan, as_of);
 	if (years)
 		findings_begin(years, plan, as_of);

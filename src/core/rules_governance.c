@@ -73,6 +73,7 @@ void rule_governance_election_irregular(tg_eval *ev)
 
 static const tg_person *person_of(const tg_eval *ev, const tg_post *t)
 {
+	assert(t->person_ix < COUNT(ev, ARR_PERSONS));
 	return &ROWS(ev, ARR_PERSONS, tg_person)[t->person_ix];
 }
 

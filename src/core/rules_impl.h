@@ -11,6 +11,8 @@
 #ifndef TG_RULES_IMPL_H
 #define TG_RULES_IMPL_H
 
+#include <assert.h>
+
 #include "rules.h"
 
 struct tg_eval {
@@ -71,13 +73,22 @@ static inline const tg_association *assoc_at(const tg_eval *ev, tg_ix i)
 	return &ROWS(ev, ARR_ASSOCIATIONS, tg_association)[i];
 }
 
+/* Whether i is a row of array arr or TG_IX_NONE: what every *_ix of a
+** resolved register holds (register.h), for the asserts. */
+static inline bool ix_ok(const tg_eval *ev, int arr, tg_ix i)
+{
+	return i == TG_IX_NONE || i < COUNT(ev, arr);
+}
+
 static inline bool is_A(const tg_eval *ev, tg_ix i)
 {
+	assert(ix_ok(ev, ARR_ASSOCIATIONS, i));
 	return i != TG_IX_NONE && ev->in_A[i];
 }
 
 static inline bool is_registered(const tg_eval *ev, tg_ix i)
 {
+	assert(ix_ok(ev, ARR_ASSOCIATIONS, i));
 	return i != TG_IX_NONE && ev->registered[i];
 }
 

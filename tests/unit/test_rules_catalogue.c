@@ -6,7 +6,9 @@
 ** group; every rules_<group>.c holds a group of the catalogue; every rule
 ** has its case file tests/cases/<id>.json; tg_rules[] is the list, in its
 ** order, and rules_find finds each entry; and the reach column decides
-** whether a plan listing the rule must declare P.name_suffixes.
+** whether a plan listing the rule must declare P.name_suffixes.  Also that
+** the engine's asserts are compiled in (CMakeLists.txt takes NDEBUG out):
+** a register never resolved stops rules_evaluate.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,9 +17,14 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "calendar.h"
 
 #include "rules_impl.h"
 
@@ -187,6 +194,45 @@ static void test_reach(void **state)
 	assert_int_equal(plan_errors("governance.term-expired", false), 0);
 }
 
+/* register.h's invariants hold once register_resolve has run; the engine
+** asserts them on entry.  A register with an association but no index:
+** rules_evaluate aborts (in a child process). */
+static void test_asserts_on(void **state)
+{
+	(void)state;
+	tg_plan *plan = NULL;
+	tg_errors errs;
+	tg_errors_init(&errs);
+	assert_int_equal(plan_load_default(&plan, &errs), TG_OK);
+	tg_register r;
+	register_init(&r);
+	tg_association *a = register_append(&r, ARR_ASSOCIATIONS);
+	a->uscc = "51410300MJ000000XK";
+	a->name = "甲协会";
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		freopen("/dev/null", "w", stderr); /* the assert's message */
+		tg_findings fs;
+		rules_evaluate(&r, plan, calendar_default(), date_from_ymd(2018, 1, 1), &fs);
+		_exit(0);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	/* resolved, the same register is evaluated */
+	assert_int_equal(register_resolve(&r, NULL, 0, NULL, NULL), TG_OK);
+	tg_findings fs;
+	assert_int_equal(rules_evaluate(&r, plan, calendar_default(), date_from_ymd(2018, 1, 1), &fs),
+			 TG_OK);
+	findings_release(&fs);
+	register_release(&r);
+	plan_free(plan);
+	tg_errors_free(&errs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_files_follow_groups),
 		cmocka_unit_test(test_no_stray_file_and_cases),
 		cmocka_unit_test(test_reach),
+		cmocka_unit_test(test_asserts_on),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
