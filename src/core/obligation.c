@@ -784,6 +784,7 @@ static void eval_one(tg_eval *ev, const struct steps_ix *steps, const tg_obligat
 		tg_ix a = arr == ARR_ASSOCIATIONS ? (tg_ix)i
 			  : af ? *(const tg_ix *)((const char *)row + af->off_ix)
 			       : TG_IX_NONE;
+		assert(ix_ok(ev, ARR_ASSOCIATIONS, a));
 		/* 1. registered, in scope, when */
 		if (a != TG_IX_NONE && !ev->registered[a])
 			continue;

@@ -2,6 +2,7 @@
 ** register.c: lifecycle, indexes and reference resolution of the in-memory
 ** register (see register.h).
 */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,7 @@ const char *register_key(const tg_register *r, int a, size_t i)
 
 tg_ix register_find(const tg_register *r, int a, const char *key)
 {
+	assert(a >= 0 && a < ARR_COUNT);
 	return idmap_get(&r->t[a].index, key);
 }
 
@@ -175,6 +177,8 @@ static void resolve_field(tg_register *r, int a, size_t i, const tg_field *f,
 				      tg_schema[f->target].zh, ref);
 		}
 	}
+	/* register.h: a reference's *_ix is its record's position, or TG_IX_NONE */
+	assert(ix == TG_IX_NONE || (ref && ix < r->t[f->target].count));
 	if (f->off_ix)
 		*(tg_ix *)((char *)row + f->off_ix) = ix;
 }

@@ -4,128 +4,33 @@
 **
 ** A run: compute the per-association facts of rules.md's Definitions once
 ** (registered on D, in scope, due(a)), then call each rule the plan lists,
-** then sort.  Rule functions live in rules_<group>.c by clause.
+** then sort.  Rule functions live in rules_<group>.c, one file per rule-id
+** group (TG_RULES in rules_impl.h).
 */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rules_impl.h"
 
-/* The catalogue, in the order of rules.md.  One line per rule. */
-const tg_rule_def tg_rules[] = {
-	{"scope.member-basis-unknown", "3", rule_scope_member_basis_unknown,
-	 "registered, no override, qualifying link, member_basis null", ""},
-	{"scope.name-unlisted", "3", rule_scope_name_unlisted,
-	 "registered, no override, qualifying link, member_basis not other, no listed suffix", "name_suffixes"},
-	{"registration.new-with-link", "4.1", rule_registration_new_with_link,
-	 "A registered on/after P.issued with an uncancelled link", "issued"},
-	{"institution.link-active", "4.1", rule_institution_link_active,
-	 "A registered before P.issued with an uncancelled link", "issued,decoupling_due"},
-	{"institution.shared-office", "4.1", rule_institution_shared_office,
-	 "active premises of A shared with the unit", "decoupling_due"},
-	{"plan.not-submitted", "6.2", rule_plan_not_submitted, "A without a decoupling plan", "decoupling_due"},
-	{"decoupling.incomplete", "6.3", rule_decoupling_incomplete, "A not decoupled", "decoupling_due"},
-	{"report.summary-missing", "6.3", rule_report_summary_missing,
-	 "city-level A decoupled without a work summary", "report_workdays"},
-	{"acceptance.pending", "6.3", rule_acceptance_pending,
-	 "city-level A whose summary awaits acceptance", ""},
-	{"audit.report-missing", "6.2", rule_audit_report_missing,
-	 "A decoupled without an audit report", ""},
-	{"personnel.official-holds-post", "4.2", rule_personnel_official_holds_post,
-	 "active post of A held by a serving civil servant", "issued,decoupling_due"},
-	{"personnel.cooling-off-unapproved", "4.2", rule_personnel_cooling_off_unapproved,
-	 "retired cadre within the cooling-off, post not approved", "cooling_off_years,issued,decoupling_due"},
-	{"personnel.post-retirement-unfiled", "4.2", rule_personnel_post_retirement_unfiled,
-	 "retired cadre after the cooling-off, post neither approved nor filed", "cooling_off_years,issued,decoupling_due"},
-	{"personnel.placed-by-unit", "4.2", rule_personnel_placed_by_unit,
-	 "civil servant placed by the unit after P.issued", "issued"},
-	{"personnel.retired-cadre-paid", "4.2", rule_personnel_retired_cadre_paid,
-	 "retired cadre paid for a post", "issued,decoupling_due"},
-	{"personnel.retired-cadre-over-age", "4.2", rule_personnel_retired_cadre_over_age,
-	 "retired cadre at or over the age limit", "retired_cadre_max_age"},
-	{"personnel.retired-cadre-multiple-posts", "4.2",
-	 rule_personnel_retired_cadre_multiple_posts, "retired cadre over the post limit", "retired_cadre_max_posts"},
-	{"personnel.no-labor-contract", "4.2", rule_personnel_no_labor_contract,
-	 "active staff without a labour contract", "decoupling_due"},
-	{"personnel.no-social-insurance", "4.2", rule_personnel_no_social_insurance,
-	 "active staff without social insurance", "decoupling_due"},
-	{"personnel.staffing-quota-not-cancelled", "4.2",
-	 rule_personnel_staffing_quota_not_cancelled, "decoupled A still using staffing quota", ""},
-	{"finance.no-independent-account", "4.3", rule_finance_no_independent_account,
-	 "A without its own account", "decoupling_due"},
-	{"finance.asset-inventory-missing", "4.3", rule_finance_asset_inventory_missing,
-	 "A registered before P.issued without an asset inventory", "issued,asset_inventory_due"},
-	{"finance.state-asset-unregistered", "4.3", rule_finance_state_asset_unregistered,
-	 "active state asset of A not registered", "decoupling_due"},
-	{"finance.direct-appropriation", "4.3", rule_finance_direct_appropriation,
-	 "direct appropriation to a city-level A from the banned year", "direct_appropriation_banned_from_year"},
-	{"office.excess-area", "4.3", rule_office_excess_area,
-	 "administrative premises above the approved area", "office_due"},
-	{"office.administrative-space", "4.3", rule_office_administrative_space,
-	 "administrative premises within the approved area", ""},
-	{"function.list-missing", "4.4", rule_function_list_missing,
-	 "unit of some A without a function list", "decoupling_due"},
-	{"function.administrative-not-stripped", "4.4", rule_function_administrative_not_stripped,
-	 "administrative function without legal basis not stripped", "decoupling_due"},
-	{"function.entrusted-without-purchase", "4.4", rule_function_entrusted_without_purchase,
-	 "entrusted function without a purchase contract", "decoupling_due"},
-	{"party.not-transferred", "4.5", rule_party_not_transferred,
-	 "A with a party organisation not transferred", "decoupling_due"},
-	{"foreign.approved-by-former-unit", "4.5", rule_foreign_approved_by_former_unit,
-	 "foreign approval by the former unit after decoupling", ""},
-	{"task.supporting-rules-late", "6.2", rule_task_supporting_rules_late,
-	 "supporting document not issued", "issued,supporting_rules_months"},
-	{"task.not-published", "6.2", rule_task_not_published,
-	 "supporting document issued but not published", ""},
-	{"charter.not-filed", "5.2", rule_charter_not_filed,
-	 "decoupled A whose charter is not filed", ""},
-	{"annual-report.missing", "5.2", rule_annual_report_missing,
-	 "registered a without the annual report of a past year", "annual_report_from_year,annual_report_due"},
-	{"credit.abnormal-candidate", "5.2", rule_credit_abnormal_candidate,
-	 "overdue annual report, not on the abnormal list", "annual_report_from_year,annual_report_due"},
-	{"credit.serious-candidate", "5.2", rule_credit_serious_candidate,
-	 "on the abnormal list for the set years, not on the serious list", "abnormal_to_serious_years"},
-	{"exit.candidate", "5.2", rule_exit_candidate,
-	 "consecutive years of overdue annual reports", "exit_missing_report_years,annual_report_from_year,annual_report_due"},
-	{"governance.term-expired", "5.2", rule_governance_term_expired,
-	 "latest board election's term has expired", ""},
-	{"governance.election-irregular", "5.2", rule_governance_election_irregular,
-	 "latest board election after P.issued not contested or not secret", "issued"},
-	{"governance.dispatched-supervisor-paid", "5.2", rule_governance_dispatched_supervisor_paid,
-	 "dispatched supervisor paid", ""},
-	{"governance.dispatched-supervisor-holds-post", "5.2",
-	 rule_governance_dispatched_supervisor_holds_post,
-	 "dispatched supervisor also holding another post", ""},
-	{"governance.departure-audit-missing", "5.2", rule_governance_departure_audit_missing,
-	 "legal representative left without a departure audit", ""},
-};
+/* The catalogue, generated from TG_RULES (rules_impl.h). */
+#define TG_REACH_A true
+#define TG_REACH_ANY false
+#define TG_RULE_ENTRY(id_, clause_, function, reach, params_, summary_)                      \
+	{.id = id_, .clause = clause_, .fn = function, .summary = summary_, .params = params_, \
+	 .reads_scope = TG_REACH_##reach},
+const tg_rule_def tg_rules[] = {TG_RULES(TG_RULE_ENTRY)};
+#undef TG_RULE_ENTRY
 const size_t tg_rules_count = sizeof tg_rules / sizeof tg_rules[0];
 
 const tg_rule_def *rules_find(const char *id)
 {
+	assert(id);
 	for (size_t i = 0; i < tg_rules_count; i++)
 		if (!strcmp(tg_rules[i].id, id))
 			return &tg_rules[i];
 	return NULL;
-}
-
-/* The rules of rules.md that look at no association of A (so do not read
-** P.name_suffixes through in_scope). */
-static bool rule_reads_scope(const char *id)
-{
-	static const char *const no_scope[] = {
-		"scope.member-basis-unknown", "personnel.retired-cadre-multiple-posts",
-		"task.supporting-rules-late", "task.not-published", "annual-report.missing",
-		"credit.abnormal-candidate", "credit.serious-candidate", "exit.candidate",
-		"governance.term-expired", "governance.election-irregular",
-		"governance.dispatched-supervisor-paid",
-		"governance.dispatched-supervisor-holds-post",
-		"governance.departure-audit-missing", NULL};
-	for (size_t i = 0; no_scope[i]; i++)
-		if (!strcmp(no_scope[i], id))
-			return false;
-	return true;
 }
 
 /* A parameter a listed rule reads: declared and not null. */
@@ -170,7 +75,7 @@ int rules_check_plan(const tg_plan *plan, tg_errors *errs)
 			need_param(plan, i, id, s, len, errs);
 			s += len + (s[len] == ',');
 		}
-		if (rule_reads_scope(id) && !strstr(def->params, "name_suffixes"))
+		if (def->reads_scope && !strstr(def->params, "name_suffixes"))
 			need_param(plan, i, id, "name_suffixes", strlen("name_suffixes"), errs);
 	}
 	return errs->total > before ? TG_EINVAL : TG_OK;
@@ -191,6 +96,7 @@ bool person_retired_cadre(const tg_person *p, tg_date d)
 
 tg_date post_due(const tg_eval *ev, const tg_post *t)
 {
+	assert(t->association_ix < COUNT(ev, ARR_ASSOCIATIONS));
 	return t->from < ev->P->issued ? ev->due[t->association_ix] : t->from;
 }
 
@@ -234,6 +140,7 @@ static void build_reports(tg_eval *ev)
 
 bool report_submitted(const tg_eval *ev, tg_ix i, int64_t y)
 {
+	assert(i < COUNT(ev, ARR_ASSOCIATIONS));
 	uint64_t key = ((uint64_t)i << 32) | (uint64_t)y;
 	return bsearch(&key, ev->reports, ev->n_reports, sizeof key, cmp_u64) != NULL;
 }
@@ -258,6 +165,7 @@ bool report_missing_overdue(const tg_eval *ev, tg_ix i, int64_t y)
 
 const char *unit_name(const tg_eval *ev, tg_ix u)
 {
+	assert(ix_ok(ev, ARR_UNITS, u));
 	return u == TG_IX_NONE ? "主管单位" : ROWS(ev, ARR_UNITS, tg_unit)[u].name;
 }
 
@@ -277,6 +185,12 @@ const char *link_name(int link)
 void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, tg_date due,
 	  const char *action, const char *fmt, ...)
 {
+	/* a rule of the catalogue or an obligation is running (rules_evaluate);
+	** the indexes come from the register, resolved; empty strings are NULL */
+	assert(ev->rule_id && ev->clause && ev->cite);
+	assert(ix_ok(ev, ARR_ASSOCIATIONS, association));
+	assert(unit_ix == -1 || (unit_ix >= 0 && (size_t)unit_ix < COUNT(ev, ARR_UNITS)));
+	assert(!subject || *subject);
 	tg_findings *fs = ev->out;
 	if (fs->count == fs->alloc) {
 		size_t n = fs->alloc ? fs->alloc * 2 : 256;
@@ -372,6 +286,7 @@ bool rules_qualifying_link(const tg_register *r, const tg_association *a)
 {
 	if (a->link < 0 || a->unit_ix == TG_IX_NONE)
 		return false;
+	assert(a->unit_ix < REG_COUNT(r, ARR_UNITS));
 	int kind = REG_ROWS(r, ARR_UNITS, tg_unit)[a->unit_ix].kind;
 	return kind == UNIT_ORGAN || kind == UNIT_ORGAN_AFFILIATE ||
 	       kind == UNIT_CIVIL_SERVICE_MANAGED;
@@ -496,6 +411,10 @@ bool findings_for_viewer(const tg_findings *fs, const tg_findings *years,
 	while (i < fs->count || k < years->count) {
 		const tg_finding *x = i < fs->count ? &fs->items[i] : NULL;
 		const tg_finding *y = k < years->count ? &years->items[k] : NULL;
+		/* the merge needs both lists sorted, as rules_evaluate_with_years
+		** gives them */
+		assert(!x || !i || finding_cmp(x - 1, x) <= 0);
+		assert(!y || !k || finding_cmp(y - 1, y) <= 0);
 		if (x && (!y || finding_cmp(x, y) <= 0)) {
 			i++;
 			if (exact(x, ctx))
@@ -522,6 +441,16 @@ static void findings_begin(tg_findings *out, const tg_plan *plan, tg_date as_of)
 	out->plan_id = plan->id;
 }
 
+/* Whether every array's index was built for its rows (register_resolve):
+** the engine looks batches up by id and follows the *_ix of references. */
+static bool register_indexed(const tg_register *r)
+{
+	for (int a = 0; a < ARR_COUNT; a++)
+		if (r->t[a].index.cap <= r->t[a].count || r->t[a].index.count > r->t[a].count)
+			return false;
+	return true;
+}
+
 int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 		   tg_date as_of, tg_findings *out)
 {
@@ -531,6 +460,8 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			      tg_date as_of, tg_findings *out, tg_findings *years)
 {
+	assert(r && plan && cal && out && as_of != TG_DATE_NONE);
+	assert(register_indexed(r));
 	findings_begin(out, plan, as_of);
 	if (years)
 		findings_begin(years, plan, as_of);

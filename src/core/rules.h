@@ -2,8 +2,9 @@
 ** rules.h: the rule engine.  Given a register, a plan and a date D, say what
 ** every association, unit and person still owes the plan (rules.md).
 **
-** The catalogue is the table tg_rules[] in rules.c: one entry per rule id,
-** each naming the one function that implements it.  Which clause a rule
+** The catalogue is the table tg_rules[], generated from the list TG_RULES
+** in rules_impl.h: one entry per rule id, each naming the one function that
+** implements it, in rules_<group>.c after the id's group.  Which clause a rule
 ** cites and which regulation it takes its numbers from come from the plan
 ** (plan.rules), and every number it uses is a plan parameter.
 **
@@ -64,6 +65,8 @@ typedef struct tg_rule_def {
 	tg_rule_fn fn;
 	const char *summary; /* one English line: what fires it */
 	const char *params;  /* the plan parameters it reads, comma-separated */
+	bool reads_scope;    /* looks only at associations of A: reads the scope,
+			      * so P.name_suffixes too (rules_check_plan) */
 } tg_rule_def;
 
 extern const tg_rule_def tg_rules[];

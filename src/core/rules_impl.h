@@ -11,6 +11,8 @@
 #ifndef TG_RULES_IMPL_H
 #define TG_RULES_IMPL_H
 
+#include <assert.h>
+
 #include "rules.h"
 
 struct tg_eval {
@@ -71,13 +73,22 @@ static inline const tg_association *assoc_at(const tg_eval *ev, tg_ix i)
 	return &ROWS(ev, ARR_ASSOCIATIONS, tg_association)[i];
 }
 
+/* Whether i is a row of array arr or TG_IX_NONE: what every *_ix of a
+** resolved register holds (register.h), for the asserts. */
+static inline bool ix_ok(const tg_eval *ev, int arr, tg_ix i)
+{
+	return i == TG_IX_NONE || i < COUNT(ev, arr);
+}
+
 static inline bool is_A(const tg_eval *ev, tg_ix i)
 {
+	assert(ix_ok(ev, ARR_ASSOCIATIONS, i));
 	return i != TG_IX_NONE && ev->in_A[i];
 }
 
 static inline bool is_registered(const tg_eval *ev, tg_ix i)
 {
+	assert(ix_ok(ev, ARR_ASSOCIATIONS, i));
 	return i != TG_IX_NONE && ev->registered[i];
 }
 
@@ -132,50 +143,111 @@ tg_date year_end(tg_date d);
 /* The plan's obligations, as of D (obligation.c): findings through emit. */
 void obligations_evaluate(tg_eval *ev);
 
-/* The rule functions, one per rule id (rules_<group>.c). */
-#define RULE(fn) void fn(tg_eval *ev)
-RULE(rule_scope_member_basis_unknown);
-RULE(rule_scope_name_unlisted);
-RULE(rule_registration_new_with_link);
-RULE(rule_institution_link_active);
-RULE(rule_institution_shared_office);
-RULE(rule_plan_not_submitted);
-RULE(rule_decoupling_incomplete);
-RULE(rule_report_summary_missing);
-RULE(rule_acceptance_pending);
-RULE(rule_audit_report_missing);
-RULE(rule_personnel_official_holds_post);
-RULE(rule_personnel_cooling_off_unapproved);
-RULE(rule_personnel_post_retirement_unfiled);
-RULE(rule_personnel_placed_by_unit);
-RULE(rule_personnel_retired_cadre_paid);
-RULE(rule_personnel_retired_cadre_over_age);
-RULE(rule_personnel_retired_cadre_multiple_posts);
-RULE(rule_personnel_no_labor_contract);
-RULE(rule_personnel_no_social_insurance);
-RULE(rule_personnel_staffing_quota_not_cancelled);
-RULE(rule_finance_no_independent_account);
-RULE(rule_finance_asset_inventory_missing);
-RULE(rule_finance_state_asset_unregistered);
-RULE(rule_finance_direct_appropriation);
-RULE(rule_office_excess_area);
-RULE(rule_office_administrative_space);
-RULE(rule_function_list_missing);
-RULE(rule_function_administrative_not_stripped);
-RULE(rule_function_entrusted_without_purchase);
-RULE(rule_party_not_transferred);
-RULE(rule_foreign_approved_by_former_unit);
-RULE(rule_task_supporting_rules_late);
-RULE(rule_task_not_published);
-RULE(rule_charter_not_filed);
-RULE(rule_annual_report_missing);
-RULE(rule_credit_abnormal_candidate);
-RULE(rule_credit_serious_candidate);
-RULE(rule_exit_candidate);
-RULE(rule_governance_term_expired);
-RULE(rule_governance_election_irregular);
-RULE(rule_governance_dispatched_supervisor_paid);
-RULE(rule_governance_dispatched_supervisor_holds_post);
-RULE(rule_governance_departure_audit_missing);
+/*
+** The rule catalogue: one X(...) per rule, in the order of rules.md.  It
+** generates the table tg_rules[] (rules.c) and the declarations of the rule
+** functions below, so a rule is added here and nowhere else but in its
+** function.  The columns:
+**   id        the rule id the plan lists ("office.excess-area");
+**   clause    rules.md's clause, used when a plan omits it;
+**   function  void function(tg_eval *ev), defined in rules_<group>.c where
+**             <group> is the id's part before the dot, '-' written '_'
+**             (office.excess-area: rule_office_excess_area in rules_office.c);
+**   reach     A: the rule looks only at associations of A, so it reads the
+**             scope and with it P.name_suffixes; ANY: it does not;
+**   params    the plan parameters it reads, comma-separated;
+**   summary   one English line: what fires it (tuogou explain).
+*/
+#define TG_RULES(X) \
+	X("scope.member-basis-unknown", "3", rule_scope_member_basis_unknown, ANY, "", \
+	  "registered, no override, qualifying link, member_basis null") \
+	X("scope.name-unlisted", "3", rule_scope_name_unlisted, A, "name_suffixes", \
+	  "registered, no override, qualifying link, member_basis not other, no listed suffix") \
+	X("registration.new-with-link", "4.1", rule_registration_new_with_link, A, "issued", \
+	  "A registered on/after P.issued with an uncancelled link") \
+	X("institution.link-active", "4.1", rule_institution_link_active, A, "issued,decoupling_due", \
+	  "A registered before P.issued with an uncancelled link") \
+	X("institution.shared-office", "4.1", rule_institution_shared_office, A, "decoupling_due", \
+	  "active premises of A shared with the unit") \
+	X("plan.not-submitted", "6.2", rule_plan_not_submitted, A, "decoupling_due", \
+	  "A without a decoupling plan") \
+	X("decoupling.incomplete", "6.3", rule_decoupling_incomplete, A, "decoupling_due", \
+	  "A not decoupled") \
+	X("report.summary-missing", "6.3", rule_report_summary_missing, A, "report_workdays", \
+	  "city-level A decoupled without a work summary") \
+	X("acceptance.pending", "6.3", rule_acceptance_pending, A, "", \
+	  "city-level A whose summary awaits acceptance") \
+	X("audit.report-missing", "6.2", rule_audit_report_missing, A, "", \
+	  "A decoupled without an audit report") \
+	X("personnel.official-holds-post", "4.2", rule_personnel_official_holds_post, A, "issued,decoupling_due", \
+	  "active post of A held by a serving civil servant") \
+	X("personnel.cooling-off-unapproved", "4.2", rule_personnel_cooling_off_unapproved, A, "cooling_off_years,issued,decoupling_due", \
+	  "retired cadre within the cooling-off, post not approved") \
+	X("personnel.post-retirement-unfiled", "4.2", rule_personnel_post_retirement_unfiled, A, "cooling_off_years,issued,decoupling_due", \
+	  "retired cadre after the cooling-off, post neither approved nor filed") \
+	X("personnel.placed-by-unit", "4.2", rule_personnel_placed_by_unit, A, "issued", \
+	  "civil servant placed by the unit after P.issued") \
+	X("personnel.retired-cadre-paid", "4.2", rule_personnel_retired_cadre_paid, A, "issued,decoupling_due", \
+	  "retired cadre paid for a post") \
+	X("personnel.retired-cadre-over-age", "4.2", rule_personnel_retired_cadre_over_age, A, "retired_cadre_max_age", \
+	  "retired cadre at or over the age limit") \
+	X("personnel.retired-cadre-multiple-posts", "4.2", rule_personnel_retired_cadre_multiple_posts, ANY, "retired_cadre_max_posts", \
+	  "retired cadre over the post limit") \
+	X("personnel.no-labor-contract", "4.2", rule_personnel_no_labor_contract, A, "decoupling_due", \
+	  "active staff without a labour contract") \
+	X("personnel.no-social-insurance", "4.2", rule_personnel_no_social_insurance, A, "decoupling_due", \
+	  "active staff without social insurance") \
+	X("personnel.staffing-quota-not-cancelled", "4.2", rule_personnel_staffing_quota_not_cancelled, A, "", \
+	  "decoupled A still using staffing quota") \
+	X("finance.no-independent-account", "4.3", rule_finance_no_independent_account, A, "decoupling_due", \
+	  "A without its own account") \
+	X("finance.asset-inventory-missing", "4.3", rule_finance_asset_inventory_missing, A, "issued,asset_inventory_due", \
+	  "A registered before P.issued without an asset inventory") \
+	X("finance.state-asset-unregistered", "4.3", rule_finance_state_asset_unregistered, A, "decoupling_due", \
+	  "active state asset of A not registered") \
+	X("finance.direct-appropriation", "4.3", rule_finance_direct_appropriation, A, "direct_appropriation_banned_from_year", \
+	  "direct appropriation to a city-level A from the banned year") \
+	X("office.excess-area", "4.3", rule_office_excess_area, A, "office_due", \
+	  "administrative premises above the approved area") \
+	X("office.administrative-space", "4.3", rule_office_administrative_space, A, "", \
+	  "administrative premises within the approved area") \
+	X("function.list-missing", "4.4", rule_function_list_missing, A, "decoupling_due", \
+	  "unit of some A without a function list") \
+	X("function.administrative-not-stripped", "4.4", rule_function_administrative_not_stripped, A, "decoupling_due", \
+	  "administrative function without legal basis not stripped") \
+	X("function.entrusted-without-purchase", "4.4", rule_function_entrusted_without_purchase, A, "decoupling_due", \
+	  "entrusted function without a purchase contract") \
+	X("party.not-transferred", "4.5", rule_party_not_transferred, A, "decoupling_due", \
+	  "A with a party organisation not transferred") \
+	X("foreign.approved-by-former-unit", "4.5", rule_foreign_approved_by_former_unit, A, "", \
+	  "foreign approval by the former unit after decoupling") \
+	X("task.supporting-rules-late", "6.2", rule_task_supporting_rules_late, ANY, "issued,supporting_rules_months", \
+	  "supporting document not issued") \
+	X("task.not-published", "6.2", rule_task_not_published, ANY, "", \
+	  "supporting document issued but not published") \
+	X("charter.not-filed", "5.2", rule_charter_not_filed, A, "", \
+	  "decoupled A whose charter is not filed") \
+	X("annual-report.missing", "5.2", rule_annual_report_missing, ANY, "annual_report_from_year,annual_report_due", \
+	  "registered a without the annual report of a past year") \
+	X("credit.abnormal-candidate", "5.2", rule_credit_abnormal_candidate, ANY, "annual_report_from_year,annual_report_due", \
+	  "overdue annual report, not on the abnormal list") \
+	X("credit.serious-candidate", "5.2", rule_credit_serious_candidate, ANY, "abnormal_to_serious_years", \
+	  "on the abnormal list for the set years, not on the serious list") \
+	X("exit.candidate", "5.2", rule_exit_candidate, ANY, "exit_missing_report_years,annual_report_from_year,annual_report_due", \
+	  "consecutive years of overdue annual reports") \
+	X("governance.term-expired", "5.2", rule_governance_term_expired, ANY, "", \
+	  "latest board election's term has expired") \
+	X("governance.election-irregular", "5.2", rule_governance_election_irregular, ANY, "issued", \
+	  "latest board election after P.issued not contested or not secret") \
+	X("governance.dispatched-supervisor-paid", "5.2", rule_governance_dispatched_supervisor_paid, ANY, "", \
+	  "dispatched supervisor paid") \
+	X("governance.dispatched-supervisor-holds-post", "5.2", rule_governance_dispatched_supervisor_holds_post, ANY, "", \
+	  "dispatched supervisor also holding another post") \
+	X("governance.departure-audit-missing", "5.2", rule_governance_departure_audit_missing, ANY, "", \
+	  "legal representative left without a departure audit")
+
+#define TG_RULE_DECLARE(id, clause, function, reach, params, summary) void function(tg_eval *ev);
+TG_RULES(TG_RULE_DECLARE)
+#undef TG_RULE_DECLARE
 
 #endif

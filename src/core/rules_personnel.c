@@ -1,8 +1,9 @@
 /*
-** rules_personnel.c: 人员分离 (clause 4.2).  Officials holding posts,
-** retired cadres (cooling-off, approval or filing, pay, age, number of
-** posts, 中组发〔2014〕11号), placement by the unit, staff contracts and
-** insurance, and the staffing quota cancelled at decoupling.
+** rules_personnel.c: the rules personnel.*, 人员分离 (clause 4.2, 四(二)).
+** Officials holding posts, retired cadres (cooling-off, approval or filing,
+** pay, age, number of posts, 中组发〔2014〕11号), placement by the unit,
+** staff contracts and insurance, and the staffing quota cancelled at
+** decoupling.
 */
 #include <stdlib.h>
 

@@ -1,147 +1,14 @@
 /*
-** rules_supervision.c: supervision after decoupling (clause 5.2): the
-** charter filed with civil affairs, annual reports (社会团体登记管理条例),
-** the credit lists (民政部令第60号), exit candidates, and governance:
-** board terms, elections, dispatched supervisors, departure audits.
-**
-** These rules look at every registered association, in scope or not, except
-** charter.not-filed which is about decoupled ones.
+** rules_governance.c: the rules governance.*, 完善综合监管体制 (clause 5.2, 五(二)).
+** Governance of every registered association, in scope or not: board
+** terms, elections (民主选举、差额选举和无记名投票), dispatched supervisors
+** (paid, or holding another post) and the departure audit of a legal
+** representative (社会团体登记管理条例 第二十七条).
 */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rules_impl.h"
-
-/* charter.not-filed */
-void rule_charter_not_filed(tg_eval *ev)
-{
-	FOR_EACH_ASSOCIATION(ev, i, a) {
-		if (!ev->in_A[i] || !happened(a->decoupled_on, ev->D))
-			continue;
-		if (happened(a->charter_filed_on, ev->D) && a->charter_filed_on >= a->decoupled_on)
-			continue;
-		emit(ev, i, (int32_t)a->unit_ix, NULL, TG_DATE_NONE, "修改章程并报民政部门核准备案",
-		     "%s脱钩后修改的章程尚未备案", a->name);
-	}
-}
-
-/* annual-report.missing: one finding per missing year, subject the year. */
-void rule_annual_report_missing(tg_eval *ev)
-{
-	int64_t last = date_year(ev->D) - 1;
-	FOR_EACH_ASSOCIATION(ev, i, a) {
-		if (!ev->registered[i])
-			continue;
-		for (int64_t y = first_report_year(ev, a); y <= last; y++) {
-			if (report_submitted(ev, i, y))
-				continue;
-			char year[24];
-			snprintf(year, sizeof year, "%lld", (long long)y);
-			emit(ev, i, (int32_t)a->unit_ix, arena_strdup(&ev->out->arena, year),
-			     report_due(ev, y), "向登记管理机关报送", "%s未报送%lld年度工作报告",
-			     a->name, (long long)y);
-		}
-	}
-}
-
-/* Whether a has any overdue missing annual report on D. */
-static bool any_report_overdue(const tg_eval *ev, tg_ix i, const tg_association *a)
-{
-	int64_t last = date_year(ev->D) - 1;
-	for (int64_t y = first_report_year(ev, a); y <= last; y++)
-		if (report_missing_overdue(ev, i, y))
-			return true;
-	return false;
-}
-
-/* Whether a is on the list on D (a listing is active from on to removed_on).
-** The listings of each association are found through per-run lookup arrays
-** built by listed_init. */
-typedef struct listed {
-	uint8_t *abnormal, *serious;
-} listed;
-
-static void listed_init(const tg_eval *ev, listed *l)
-{
-	size_t n = COUNT(ev, ARR_ASSOCIATIONS);
-	l->abnormal = calloc(n ? n : 1, 1);
-	l->serious = calloc(n ? n : 1, 1);
-	if (!l->abnormal || !l->serious)
-		abort();
-	const tg_credit_listing *ls = ROWS(ev, ARR_CREDIT_LISTINGS, tg_credit_listing);
-	for (size_t k = 0; k < COUNT(ev, ARR_CREDIT_LISTINGS); k++) {
-		if (ls[k].association_ix == TG_IX_NONE || !active(ls[k].on, ls[k].removed_on, ev->D))
-			continue;
-		(ls[k].list == LIST_SERIOUS ? l->serious : l->abnormal)[ls[k].association_ix] = 1;
-	}
-}
-
-static void listed_free(listed *l)
-{
-	free(l->abnormal);
-	free(l->serious);
-}
-
-/* credit.abnormal-candidate */
-void rule_credit_abnormal_candidate(tg_eval *ev)
-{
-	listed l;
-	listed_init(ev, &l);
-	FOR_EACH_ASSOCIATION(ev, i, a) {
-		if (!ev->registered[i] || l.abnormal[i] || !any_report_overdue(ev, i, a))
-			continue;
-		emit(ev, i, (int32_t)a->unit_ix, NULL, TG_DATE_NONE, "由登记管理机关列入活动异常名录",
-		     "%s未按时报送年度工作报告，尚未列入活动异常名录", a->name);
-	}
-	listed_free(&l);
-}
-
-/* credit.serious-candidate: one finding per abnormal listing old enough. */
-void rule_credit_serious_candidate(tg_eval *ev)
-{
-	listed l;
-	listed_init(ev, &l);
-	const tg_credit_listing *ls = ROWS(ev, ARR_CREDIT_LISTINGS, tg_credit_listing);
-	for (size_t k = 0; k < COUNT(ev, ARR_CREDIT_LISTINGS); k++) {
-		const tg_credit_listing *c = &ls[k];
-		tg_ix i = c->association_ix;
-		if (!is_registered(ev, i) || c->list != LIST_ABNORMAL ||
-		    !active(c->on, c->removed_on, ev->D) || l.serious[i])
-			continue;
-		tg_date due = date_add_years(c->on, ev->P->abnormal_to_serious_years);
-		if (ev->D < due)
-			continue;
-		const tg_association *a = assoc_at(ev, i);
-		char d[11];
-		date_format(c->on, d);
-		emit(ev, i, (int32_t)a->unit_ix, c->id, due, "列入严重违法失信名单",
-		     "%s自%s列入活动异常名录已满%d年", a->name, d,
-		     ev->P->abnormal_to_serious_years);
-	}
-	listed_free(&l);
-}
-
-/* exit.candidate: N consecutive years, each with an overdue missing report. */
-void rule_exit_candidate(tg_eval *ev)
-{
-	int need = ev->P->exit_missing_report_years;
-	int64_t last = date_year(ev->D) - 1;
-	FOR_EACH_ASSOCIATION(ev, i, a) {
-		if (!ev->registered[i])
-			continue;
-		int run = 0;
-		bool fire = need <= 0;
-		for (int64_t y = first_report_year(ev, a); y <= last && !fire; y++) {
-			run = report_missing_overdue(ev, i, y) ? run + 1 : 0;
-			fire = run >= need;
-		}
-		if (!fire)
-			continue;
-		emit(ev, i, (int32_t)a->unit_ix, NULL, TG_DATE_NONE, "研究是否依法注销（退出）",
-		     "%s连续%d年未按时报送年度工作报告", a->name, need);
-	}
-}
 
 /* latest_board(a, D) for every association at once: the board election
 ** with the latest date on or before D; on a tie the greatest id. */
@@ -206,6 +73,7 @@ void rule_governance_election_irregular(tg_eval *ev)
 
 static const tg_person *person_of(const tg_eval *ev, const tg_post *t)
 {
+	assert(t->person_ix < COUNT(ev, ARR_PERSONS));
 	return &ROWS(ev, ARR_PERSONS, tg_person)[t->person_ix];
 }
 
