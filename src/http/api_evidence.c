@@ -19,7 +19,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "http_impl.h"
+#include "api.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "rules.h"
 
 /* The client's file name, reduced to its last component, without control
@@ -102,7 +110,7 @@ static int text_part(http_request *rq, const mp_form *form, const char *name, ch
 	if (!p)
 		return TG_OK;
 	if (p->len >= size || !utf8_valid(p->data, p->len) || memchr(p->data, '\0', p->len))
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_field", name, "“%s”的值无效",
+		return reply_error(rq, HTTP_BAD_REQUEST, "bad_field", name, "“%s”的值无效",
 				   name),
 		       TG_EINVAL;
 	memcpy(out, p->data, p->len);
@@ -113,22 +121,22 @@ static int text_part(http_request *rq, const mp_form *form, const char *name, ch
 static int read_upload(http_request *rq, mp_form *form, const mp_part **file)
 {
 	char boundary[80];
-	const char *ct = rq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *ct = rq_header(rq, HTTP_HEADER_CONTENT_TYPE);
 	if (multipart_boundary(ct, boundary, sizeof boundary))
-		return reply_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+		return reply_error(rq, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
 				   NULL, "上传佐证材料须使用 multipart/form-data"),
 		       TG_EINVAL;
 	if (multipart_parse(rq->body ? rq->body : "", rq->body_len, boundary, form))
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_multipart", NULL,
+		return reply_error(rq, HTTP_BAD_REQUEST, "bad_multipart", NULL,
 				   "上传内容格式错误（multipart/form-data 无法解析）"),
 		       TG_EINVAL;
 	*file = multipart_get(form, "file");
 	if (!*file || !(*file)->filename)
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "file",
+		return reply_error(rq, HTTP_BAD_REQUEST, "required", "file",
 				   "缺少上传文件（字段 file）"),
 		       TG_EINVAL;
 	if ((*file)->len > HTTP_EVIDENCE_MAX)
-		return reply_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "file",
+		return reply_error(rq, HTTP_CONTENT_TOO_LARGE, "too_large", "file",
 				   "文件过大（上限 %u MiB）", HTTP_EVIDENCE_MAX >> 20),
 		       TG_EINVAL;
 	return TG_OK;
@@ -145,13 +153,13 @@ int api_evidence_upload(http_request *rq)
 	    text_part(rq, &form, "subject", e.subject, sizeof e.subject))
 		goto out;
 	if (e.rule[0] && !rules_find(e.rule)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "unknown_rule", "rule",
+		rc = reply_error(rq, HTTP_BAD_REQUEST, "unknown_rule", "rule",
 				 "规则目录中没有规则“%s”", e.rule);
 		goto out;
 	}
 	const char *type = sniff_content_type(file->data, file->len);
 	if (!type) {
-		rc = reply_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_type", "file",
+		rc = reply_error(rq, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_type", "file",
 				 "不支持的文件类型：佐证材料须为 PDF、PNG、JPEG、XLSX、DOCX 或纯文本");
 		goto out;
 	}
@@ -172,7 +180,7 @@ int api_evidence_upload(http_request *rq)
 		goto out;
 	}
 	evidence_json(&rq->out, &e);
-	rc = reply_json(rq, MHD_HTTP_CREATED);
+	rc = reply_json(rq, HTTP_CREATED);
 out:
 	multipart_free(&form);
 	return rc;
@@ -239,5 +247,5 @@ int api_evidence_get(http_request *rq)
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (!strcmp(known[i], e.content_type))
 			type = known[i];
-	return reply(rq, MHD_HTTP_OK, type);
+	return reply(rq, HTTP_OK, type);
 }

@@ -17,7 +17,15 @@
 #include <string.h>
 
 #include "bundle.h"
-#include "http_impl.h"
+#include "api.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "progress.h"
 
 static void add_date(strbuf *o, tg_date d)
@@ -216,7 +224,7 @@ static int findings_reply(http_request *rq, const char *association)
 	else
 		write_filtered(v.fs, &ff, &rq->out);
 	cache_put(rq->srv->cache, &v);
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 int api_findings(http_request *rq)
@@ -366,7 +374,7 @@ static int checklist_reply(http_request *rq, const char *uscc, tg_date as_of)
 	}
 	sb_adds(o, "]}\n");
 	checklist_release(&cl);
-	rc = reply_json(rq, MHD_HTTP_OK);
+	rc = reply_json(rq, HTTP_OK);
 out:
 	free(ev);
 	cache_put(rq->srv->cache, &v);
@@ -387,14 +395,14 @@ static int item_record(http_request *rq, const char *uscc, int array, json_t *su
 	const char *key = uscc;
 	if (array != ARR_ASSOCIATIONS) {
 		if (!json_is_string(subject))
-			return reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "subject",
+			return reply_error(rq, HTTP_BAD_REQUEST, "required", "subject",
 					   "该事项针对具体记录，须提供 subject（记录编号）"),
 			       TG_EINVAL;
 		key = json_string_value(subject);
 	}
 	int rc = store_record_get(rq_store(rq), array, key, r, version, &rq->err);
 	if (rc == TG_ENOTFOUND)
-		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", "subject",
+		return reply_error(rq, HTTP_NOT_FOUND, "not_found", "subject",
 				   "没有找到该事项对应的记录"),
 		       TG_EINVAL;
 	if (rc)
@@ -405,7 +413,7 @@ static int item_record(http_request *rq, const char *uscc, int array, json_t *su
 			f ? *(const char *const *)((const char *)register_row(r, array, 0) + f->off)
 			  : NULL;
 		if (!owner || strcmp(owner, uscc))
-			return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", "subject",
+			return reply_error(rq, HTTP_NOT_FOUND, "not_found", "subject",
 					   "该记录不属于本协会"),
 			       TG_EINVAL;
 	}
@@ -419,7 +427,7 @@ static int attach_evidence(http_request *rq, const char *uscc, json_t *ids, cons
 	size_t i;
 	json_t *id;
 	if (ids && !json_is_array(ids))
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_type", "evidence",
+		return reply_error(rq, HTTP_BAD_REQUEST, "bad_type", "evidence",
 				   "evidence 应为佐证材料编号的数组"),
 		       TG_EINVAL;
 	json_array_foreach(ids, i, id) {
@@ -429,7 +437,7 @@ static int attach_evidence(http_request *rq, const char *uscc, json_t *ids, cons
 		if (!json_is_integer(id) ||
 		    store_evidence_get(rq_store(rq), json_integer_value(id), &e, NULL) ||
 		    strcmp(e.association, uscc))
-			return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_evidence", path,
+			return reply_error(rq, HTTP_BAD_REQUEST, "bad_evidence", path,
 					   "佐证材料不存在或不属于本协会"),
 			       TG_EINVAL;
 		if (apply) {
@@ -457,17 +465,17 @@ int api_checklist_post(http_request *rq)
 	json_t *subject = json_object_get(body, "subject");
 	const char *on_s = json_string_value(json_object_get(body, "on"));
 	if (!rule || !progress_done_field(rule, &array, &field)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "not_markable", "rule",
+		rc = reply_error(rq, HTTP_BAD_REQUEST, "not_markable", "rule",
 				 "该事项不能直接标记完成，请修改相应记录");
 		goto out;
 	}
 	if (!on_s || date_parse(on_s, &on)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_date", "on",
+		rc = reply_error(rq, HTTP_BAD_REQUEST, "bad_date", "on",
 				 "完成日期无效（应为 YYYY-MM-DD）");
 		goto out;
 	}
 	if (!policy_can_write_field(&rq->user, array, field)) {
-		rc = reply_error(rq, MHD_HTTP_FORBIDDEN, "field_forbidden", field,
+		rc = reply_error(rq, HTTP_FORBIDDEN, "field_forbidden", field,
 				 "当前角色无权修改字段“%s”", field);
 		goto out;
 	}
@@ -487,7 +495,7 @@ int api_checklist_post(http_request *rq)
 	rq->errs = errs;
 	bundle_check_record(&r, array, row, "", errs);
 	if (errs->total) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, errs->items[0].code, field, "%s",
+		rc = reply_error(rq, HTTP_BAD_REQUEST, errs->items[0].code, field, "%s",
 				 errs->items[0].message);
 		goto out;
 	}
@@ -648,7 +656,7 @@ int api_dashboard(http_request *rq)
 	sb_adds(o, "}\n");
 	dashboard_release(&d);
 	cache_put(rq->srv->cache, &v);
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 /* ---- plan ---- */
@@ -758,5 +766,5 @@ int api_plan(http_request *rq)
 		sb_addc(o, '}');
 	}
 	sb_adds(o, "]}\n");
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }

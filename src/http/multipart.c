@@ -10,11 +10,15 @@
 ** Content-Type for a file: sniff_content_type decides.
 */
 #define _GNU_SOURCE /* memmem */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "http_impl.h"
+#include "error.h"
+#include "multipart.h"
+#include "strbuf.h"
 
 int multipart_boundary(const char *content_type, char *out, size_t size)
 {

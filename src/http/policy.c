@@ -24,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_impl.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "ident.h"
 
 /* One right: roles (and department kind) that may write array's field; a

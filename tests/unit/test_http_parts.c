@@ -14,7 +14,11 @@
 #include <cmocka.h>
 
 #include "client_addr.h"
-#include "http_impl.h"
+#include "api.h"
+#include "http.h"
+#include "multipart.h"
+#include "policy.h"
+#include "routes.h"
 
 /* ---- multipart ---- */
 
