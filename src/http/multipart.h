@@ -1,6 +1,5 @@
 /*
-** multipart.h: multipart/form-data bodies (multipart.c) and what an
-** uploaded file is by its first bytes.
+** multipart.h: multipart/form-data bodies (multipart.c).
 */
 #ifndef TG_HTTP_MULTIPART_H
 #define TG_HTTP_MULTIPART_H
@@ -23,7 +22,4 @@ int multipart_boundary(const char *content_type, char *out, size_t size);
 int multipart_parse(const char *body, size_t len, const char *boundary, mp_form *form);
 void multipart_free(mp_form *form);
 const mp_part *multipart_get(const mp_form *form, const char *name);
-/* What a file is, by its first bytes: "application/pdf", ... or NULL. */
-const char *sniff_content_type(const char *data, size_t len);
-
 #endif

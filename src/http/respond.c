@@ -140,6 +140,24 @@ int reply_error(http_request *rq, unsigned status, const char *code, const char 
 	return reply_json(rq, status);
 }
 
+/* The errors of src/app whose code says more than the failure code. */
+static const struct {
+	const char *code;
+	unsigned status;
+} app_statuses[] = {
+	{"field_forbidden", HTTP_FORBIDDEN},
+	{"unsupported_type", HTTP_UNSUPPORTED_MEDIA_TYPE},
+};
+
+static unsigned status_of_error(const tg_error *e, int rc)
+{
+	if (rc == TG_EINVAL)
+		for (size_t i = 0; i < sizeof app_statuses / sizeof app_statuses[0]; i++)
+			if (!strcmp(e->code, app_statuses[i].code))
+				return app_statuses[i].status;
+	return status_of(rc);
+}
+
 unsigned status_of(int rc)
 {
 	switch (rc) {
@@ -157,7 +175,7 @@ int reply_failure(http_request *rq, int rc)
 	const tg_error *e = &rq->err;
 	if (!e->code[0] && rq->errs && rq->errs->count)
 		e = &rq->errs->items[0];
-	unsigned status = status_of(rc);
+	unsigned status = status_of_error(e, rc);
 	if (status == HTTP_INTERNAL_SERVER_ERROR) {
 		/* The detail goes to the log, not to the client. */
 		fprintf(stderr, "tuogou: 内部错误：%s [%s]\n", e->message, e->code);

@@ -14,7 +14,9 @@ int reply(http_request *rq, unsigned status, const char *content_type);
 int reply_json(http_request *rq, unsigned status); /* rq->out holds the JSON */
 int reply_error(http_request *rq, unsigned status, const char *code, const char *field,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* The response for a handler's failure code (rq->err, rq->errs). */
+/* The response for a handler's failure code (rq->err, rq->errs): 400,
+** 404, 409 or 500 by the code, 403 and 415 for a refusal of src/app
+** (err.code "field_forbidden", "unsupported_type"). */
 int reply_failure(http_request *rq, int rc);
 void reply_header(http_request *rq, const char *name, const char *value);
 /* 503 server_busy with Retry-After: the budget of bodies in flight is spent. */

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""tests/cli/layering.py: the layering of src/http and src/io, from the source.
+"""tests/cli/layering.py: the layering of src/http, src/io and src/app, from the source.
 
     layering.py ROOT mhd        prints the files of ROOT/src/http naming MHD_
     layering.py ROOT cycles     prints each include cycle, one a line
 
-An include cycle is one among the files of src/http and src/io, where a file
+The folders read are src/http, src/io and src/app (where it exists).
+
+An include cycle is one among the files of those folders, where a file
 leads to another when it includes it ("name.h" of those folders), and a
 header leads to each source that defines a function the header declares
 (what including it brings in at link time).  A source's edge to a header it
@@ -17,7 +19,7 @@ import os
 import re
 import sys
 
-DIRS = ("src/http", "src/io")
+DIRS = ("src/http", "src/io", "src/app")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 # A declaration at the start of a line: "type name(args...);" over one or
 # more lines; a definition: the same followed by "{" (static ones excluded).
@@ -31,6 +33,8 @@ def files(root):
     out = {}
     for d in DIRS:
         full = os.path.join(root, d)
+        if not os.path.isdir(full):
+            continue
         for name in sorted(os.listdir(full)):
             if name.endswith((".c", ".h")):
                 with open(os.path.join(full, name), encoding="utf-8") as f:

@@ -1,8 +1,8 @@
 /*
 ** roles.h: the roles of docs/security.md, one bit each, and their names.
 */
-#ifndef TG_HTTP_ROLES_H
-#define TG_HTTP_ROLES_H
+#ifndef TG_APP_ROLES_H
+#define TG_APP_ROLES_H
 
 enum {
 	R_OFFICE = 1u << 0,
