@@ -2,12 +2,11 @@
 ** api_evidence.c: evidence files (佐证材料): upload and download.
 **
 ** An upload is multipart/form-data with a part "file" (at most
-** HTTP_EVIDENCE_MAX bytes) and optional "rule" and "subject".  The file's
-** type is decided by its content (PDF, PNG, JPEG, XLSX/DOCX, plain UTF-8
-** text), never by the name or the client's Content-Type; anything else is
-** 415.  The bytes are written under the evidence folder (outside the web
-** root) with a generated random name, mode 0600, and their SHA-256 is
-** recorded.  A download is always an attachment with nosniff, so a file
+** HTTP_EVIDENCE_MAX bytes) and optional "rule" and "subject", kept by
+** app_evidence_add (src/app/evidence.c): refused (403) for a rule the user
+** may not mark done, typed by its content (anything but PDF, PNG, JPEG,
+** XLSX/DOCX and plain text is 415), written outside the web root under a
+** generated name with its SHA-256.  A download is always an attachment with nosniff, so a file
 ** can never run as a page of this site.
 */
 #include <errno.h>
@@ -19,60 +18,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "http_impl.h"
+#include "api.h"
+#include "app.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "rules.h"
-
-/* The client's file name, reduced to its last component, without control
-** characters, valid UTF-8, at most 200 bytes; "佐证材料" when nothing is left. */
-static void clean_name(const char *given, char *out, size_t size)
-{
-	const char *base = given ? given : "";
-	for (const char *p = base; *p; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	size_t n = 0;
-	for (const char *p = base; *p && n + 1 < size && n < 200; p++)
-		if ((unsigned char)*p >= 0x20 && *p != 0x7F && *p != '"')
-			out[n++] = *p;
-	out[n] = '\0';
-	while (n && !utf8_valid(out, n))
-		out[--n] = '\0'; /* a cut multi-byte character */
-	if (!n)
-		snprintf(out, size, "佐证材料");
-}
-
-static int write_file(const char *dir, const char *name, const char *data, size_t len,
-		      tg_error *err)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return tg_error_set(err, TG_EIO, "evidence_write", "", "无法保存佐证材料：%s",
-				    strerror(errno));
-	size_t done = 0;
-	while (done < len) {
-		ssize_t w = write(fd, data + done, len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		done += (size_t)w;
-	}
-	int bad = done != len || fsync(fd) != 0;
-	if (close(fd) != 0 || bad) {
-		unlink(path);
-		return tg_error_set(err, TG_EIO, "evidence_write", "", "保存佐证材料失败");
-	}
-	return TG_OK;
-}
-
-static void unlink_evidence(const char *dir, const char *name)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	unlink(path);
-}
 
 static void evidence_json(strbuf *o, const tg_evidence *e)
 {
@@ -102,7 +58,7 @@ static int text_part(http_request *rq, const mp_form *form, const char *name, ch
 	if (!p)
 		return TG_OK;
 	if (p->len >= size || !utf8_valid(p->data, p->len) || memchr(p->data, '\0', p->len))
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_field", name, "“%s”的值无效",
+		return reply_error(rq, HTTP_BAD_REQUEST, "bad_field", name, "“%s”的值无效",
 				   name),
 		       TG_EINVAL;
 	memcpy(out, p->data, p->len);
@@ -113,22 +69,22 @@ static int text_part(http_request *rq, const mp_form *form, const char *name, ch
 static int read_upload(http_request *rq, mp_form *form, const mp_part **file)
 {
 	char boundary[80];
-	const char *ct = rq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *ct = rq_header(rq, HTTP_HEADER_CONTENT_TYPE);
 	if (multipart_boundary(ct, boundary, sizeof boundary))
-		return reply_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+		return reply_error(rq, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
 				   NULL, "上传佐证材料须使用 multipart/form-data"),
 		       TG_EINVAL;
 	if (multipart_parse(rq->body ? rq->body : "", rq->body_len, boundary, form))
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_multipart", NULL,
+		return reply_error(rq, HTTP_BAD_REQUEST, "bad_multipart", NULL,
 				   "上传内容格式错误（multipart/form-data 无法解析）"),
 		       TG_EINVAL;
 	*file = multipart_get(form, "file");
 	if (!*file || !(*file)->filename)
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "file",
+		return reply_error(rq, HTTP_BAD_REQUEST, "required", "file",
 				   "缺少上传文件（字段 file）"),
 		       TG_EINVAL;
 	if ((*file)->len > HTTP_EVIDENCE_MAX)
-		return reply_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", "file",
+		return reply_error(rq, HTTP_CONTENT_TOO_LARGE, "too_large", "file",
 				   "文件过大（上限 %u MiB）", HTTP_EVIDENCE_MAX >> 20),
 		       TG_EINVAL;
 	return TG_OK;
@@ -138,41 +94,18 @@ int api_evidence_upload(http_request *rq)
 {
 	mp_form form = {0};
 	const mp_part *file = NULL;
+	char rule[sizeof ((tg_evidence *)0)->rule], subject[sizeof ((tg_evidence *)0)->subject];
 	tg_evidence e;
-	memset(&e, 0, sizeof e);
 	int rc = TG_OK;
-	if (read_upload(rq, &form, &file) || text_part(rq, &form, "rule", e.rule, sizeof e.rule) ||
-	    text_part(rq, &form, "subject", e.subject, sizeof e.subject))
+	if (read_upload(rq, &form, &file) || text_part(rq, &form, "rule", rule, sizeof rule) ||
+	    text_part(rq, &form, "subject", subject, sizeof subject))
 		goto out;
-	if (e.rule[0] && !rules_find(e.rule)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "unknown_rule", "rule",
-				 "规则目录中没有规则“%s”", e.rule);
+	app_upload in = {rq->params.value[0], rule, subject, file->filename, file->data, file->len};
+	if ((rc = app_evidence_add(rq_store(rq), &rq->user, rq->srv->evidence_dir, &in, &e,
+				   &rq->err)))
 		goto out;
-	}
-	const char *type = sniff_content_type(file->data, file->len);
-	if (!type) {
-		rc = reply_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_type", "file",
-				 "不支持的文件类型：佐证材料须为 PDF、PNG、JPEG、XLSX、DOCX 或纯文本");
-		goto out;
-	}
-	unsigned char hash[crypto_hash_sha256_BYTES], name[16];
-	crypto_hash_sha256(hash, (const unsigned char *)file->data, file->len);
-	sodium_bin2hex(e.sha256, sizeof e.sha256, hash, sizeof hash);
-	randombytes_buf(name, sizeof name);
-	sodium_bin2hex(e.path, sizeof e.path, name, sizeof name);
-	snprintf(e.association, sizeof e.association, "%s", rq->params.value[0]);
-	clean_name(file->filename, e.name, sizeof e.name);
-	snprintf(e.content_type, sizeof e.content_type, "%s", type);
-	snprintf(e.uploaded_by, sizeof e.uploaded_by, "%s", rq->user.username);
-	e.size = (int64_t)file->len;
-	if ((rc = write_file(rq->srv->evidence_dir, e.path, file->data, file->len, &rq->err)))
-		goto out;
-	if ((rc = store_evidence_add(rq_store(rq), &e, &rq->err))) {
-		unlink_evidence(rq->srv->evidence_dir, e.path);
-		goto out;
-	}
 	evidence_json(&rq->out, &e);
-	rc = reply_json(rq, MHD_HTTP_CREATED);
+	rc = reply_json(rq, HTTP_CREATED);
 out:
 	multipart_free(&form);
 	return rc;
@@ -229,7 +162,7 @@ int api_evidence_get(http_request *rq)
 	disposition(&e, header, sizeof header);
 	reply_header(rq, "Content-Disposition", header);
 	reply_header(rq, "X-Evidence-SHA256", e.sha256);
-	/* The stored type is one sniff_content_type chose: a constant. */
+	/* The stored type is one app_sniff_content_type chose: a constant. */
 	static const char *const known[] = {
 		"application/pdf", "image/png", "image/jpeg",
 		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -239,5 +172,5 @@ int api_evidence_get(http_request *rq)
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (!strcmp(known[i], e.content_type))
 			type = known[i];
-	return reply(rq, MHD_HTTP_OK, type);
+	return reply(rq, HTTP_OK, type);
 }

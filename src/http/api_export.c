@@ -20,7 +20,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "http_impl.h"
+#include "api.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "xlsx.h"
 
 #define EXPORT_MAX_ROWS 1000000 /* below Excel's 1 048 576 rows */
@@ -95,7 +103,7 @@ int reply_download(http_request *rq, const char *path, const char *content_type,
 	char cd[768];
 	disposition(filename, cd, sizeof cd);
 	reply_header(rq, "Content-Disposition", cd);
-	return reply(rq, MHD_HTTP_OK, content_type);
+	return reply(rq, HTTP_OK, content_type);
 }
 
 /* ---- findings ---- */
@@ -224,7 +232,7 @@ int api_export_xlsx(http_request *rq)
 		if (!strcmp(tg_schema[i].key, list))
 			a = i;
 	if (a < 0 && strcmp(list, "findings") && strcmp(list, "template"))
-		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+		return reply_error(rq, HTTP_NOT_FOUND, "not_found", NULL,
 				   "没有可导出的清单“%.40s”", list);
 	char *path = download_tmp_path(".xlsx", &rq->err);
 	if (!path)

@@ -17,7 +17,16 @@
 #include <string.h>
 
 #include "bundle.h"
-#include "http_impl.h"
+#include "api.h"
+#include "app.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "progress.h"
 
 static void add_date(strbuf *o, tg_date d)
@@ -216,7 +225,7 @@ static int findings_reply(http_request *rq, const char *association)
 	else
 		write_filtered(v.fs, &ff, &rq->out);
 	cache_put(rq->srv->cache, &v);
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 int api_findings(http_request *rq)
@@ -366,7 +375,7 @@ static int checklist_reply(http_request *rq, const char *uscc, tg_date as_of)
 	}
 	sb_adds(o, "]}\n");
 	checklist_release(&cl);
-	rc = reply_json(rq, MHD_HTTP_OK);
+	rc = reply_json(rq, HTTP_OK);
 out:
 	free(ev);
 	cache_put(rq->srv->cache, &v);
@@ -380,127 +389,53 @@ int api_checklist_get(http_request *rq)
 	return rc ? rc : checklist_reply(rq, rq->params.value[0], as_of);
 }
 
-/* Which record the item is about: the association, or its record subject. */
-static int item_record(http_request *rq, const char *uscc, int array, json_t *subject,
-		       tg_register *r, int64_t *version)
-{
-	const char *key = uscc;
-	if (array != ARR_ASSOCIATIONS) {
-		if (!json_is_string(subject))
-			return reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "subject",
-					   "该事项针对具体记录，须提供 subject（记录编号）"),
-			       TG_EINVAL;
-		key = json_string_value(subject);
-	}
-	int rc = store_record_get(rq_store(rq), array, key, r, version, &rq->err);
-	if (rc == TG_ENOTFOUND)
-		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", "subject",
-				   "没有找到该事项对应的记录"),
-		       TG_EINVAL;
-	if (rc)
-		return rc;
-	if (array != ARR_ASSOCIATIONS) {
-		const tg_field *f = schema_field(array, "association");
-		const char *owner =
-			f ? *(const char *const *)((const char *)register_row(r, array, 0) + f->off)
-			  : NULL;
-		if (!owner || strcmp(owner, uscc))
-			return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", "subject",
-					   "该记录不属于本协会"),
-			       TG_EINVAL;
-	}
-	return TG_OK;
-}
-
-/* The evidence ids: each one this association's; attached to the item. */
-static int attach_evidence(http_request *rq, const char *uscc, json_t *ids, const char *rule,
-			   const char *subject, bool apply)
+/* The evidence ids of a request: APP_NO_EVIDENCE for what is no id. */
+static int evidence_ids(http_request *rq, json_t *ids, int64_t **out, size_t *n)
 {
 	size_t i;
 	json_t *id;
+	*out = NULL;
+	*n = 0;
 	if (ids && !json_is_array(ids))
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_type", "evidence",
+		return reply_error(rq, HTTP_BAD_REQUEST, "bad_type", "evidence",
 				   "evidence 应为佐证材料编号的数组"),
 		       TG_EINVAL;
-	json_array_foreach(ids, i, id) {
-		char path[32];
-		tg_evidence e;
-		snprintf(path, sizeof path, "evidence[%zu]", i);
-		if (!json_is_integer(id) ||
-		    store_evidence_get(rq_store(rq), json_integer_value(id), &e, NULL) ||
-		    strcmp(e.association, uscc))
-			return reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_evidence", path,
-					   "佐证材料不存在或不属于本协会"),
-			       TG_EINVAL;
-		if (apply) {
-			int rc = store_evidence_attach(rq_store(rq), e.id, rule, subject, &rq->err);
-			if (rc)
-				return rc;
-		}
-	}
+	if (!json_array_size(ids))
+		return TG_OK;
+	if (!(*out = calloc(json_array_size(ids), sizeof **out)))
+		abort();
+	json_array_foreach(ids, i, id)
+		(*out)[(*n)++] = json_is_integer(id) ? json_integer_value(id) : APP_NO_EVIDENCE;
 	return TG_OK;
 }
 
 int api_checklist_post(http_request *rq)
 {
-	const char *uscc = rq->params.value[0];
 	json_t *body = NULL;
-	tg_register r;
-	register_init(&r);
-	int64_t version = 0;
-	int array, rc = TG_OK;
-	const char *field;
-	tg_date on, as_of;
-	if ((rc = rq_as_of(rq, &as_of)) || rq_json_body(rq, &body))
+	int64_t *ids = NULL;
+	tg_date as_of;
+	int rc;
+	if ((rc = rq_as_of(rq, &as_of)) || (rc = rq_json_body(rq, &body)))
 		goto out;
-	const char *rule = json_string_value(json_object_get(body, "rule"));
-	json_t *subject = json_object_get(body, "subject");
 	const char *on_s = json_string_value(json_object_get(body, "on"));
-	if (!rule || !progress_done_field(rule, &array, &field)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "not_markable", "rule",
-				 "该事项不能直接标记完成，请修改相应记录");
+	app_done in = {rq->params.value[0], json_string_value(json_object_get(body, "rule")),
+		       json_string_value(json_object_get(body, "subject")), TG_DATE_NONE, NULL, 0};
+	if (on_s && date_parse(on_s, &in.on))
+		in.on = TG_DATE_NONE;
+	if ((rc = evidence_ids(rq, json_object_get(body, "evidence"), &ids, &in.n_evidence)))
 		goto out;
-	}
-	if (!on_s || date_parse(on_s, &on)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_date", "on",
-				 "完成日期无效（应为 YYYY-MM-DD）");
-		goto out;
-	}
-	if (!policy_can_write_field(&rq->user, array, field)) {
-		rc = reply_error(rq, MHD_HTTP_FORBIDDEN, "field_forbidden", field,
-				 "当前角色无权修改字段“%s”", field);
-		goto out;
-	}
-	if ((rc = item_record(rq, uscc, array, subject, &r, &version)))
-		goto out;
-	if (rq->responded ||
-	    attach_evidence(rq, uscc, json_object_get(body, "evidence"), rule,
-			    json_string_value(subject), false))
-		goto out;
-	/* Set the date the rule reads, checked like any other write. */
-	void *row = register_row(&r, array, 0);
-	*(tg_date *)((char *)row + schema_field(array, field)->off) = on;
+	in.evidence = ids;
 	tg_errors *errs = calloc(1, sizeof *errs);
 	if (!errs)
 		abort();
 	tg_errors_init(errs);
 	rq->errs = errs;
-	bundle_check_record(&r, array, row, "", errs);
-	if (errs->total) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, errs->items[0].code, field, "%s",
-				 errs->items[0].message);
-		goto out;
-	}
-	rc = store_record_write(rq_store(rq), array, &r, 0, false, version, rq->user.username,
-				NULL, NULL, &rq->err);
+	rc = app_mark_done(rq_store(rq), &rq->user, &in, errs, &rq->err);
 	if (rc == TG_OK)
-		rc = attach_evidence(rq, uscc, json_object_get(body, "evidence"), rule,
-				     json_string_value(subject), true);
-	if (rc == TG_OK && !rq->responded)
-		rc = checklist_reply(rq, uscc, as_of < on ? on : as_of);
+		rc = checklist_reply(rq, in.association, as_of < in.on ? in.on : as_of);
 out:
+	free(ids);
 	json_decref(body);
-	register_release(&r);
 	return rc;
 }
 
@@ -648,7 +583,7 @@ int api_dashboard(http_request *rq)
 	sb_adds(o, "}\n");
 	dashboard_release(&d);
 	cache_put(rq->srv->cache, &v);
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 /* ---- plan ---- */
@@ -758,5 +693,5 @@ int api_plan(http_request *rq)
 		sb_addc(o, '}');
 	}
 	sb_adds(o, "]}\n");
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }

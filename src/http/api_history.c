@@ -14,7 +14,15 @@
 #include <strings.h>
 
 #include "bundle.h"
-#include "http_impl.h"
+#include "api.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "obligation.h"
 
 struct history_ctx {
@@ -71,7 +79,7 @@ int api_history(http_request *rq)
 		return rc;
 	sb_addf(&rq->out, "], \"total\": %zu, \"page\": %zu, \"per_page\": %zu}\n", total, page,
 		per_page);
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 /* ---- import ---- */
@@ -92,9 +100,9 @@ int api_import(http_request *rq)
 {
 	const char *dry = rq_query(rq, "dry_run");
 	bool dry_run = dry && strcmp(dry, "0") && strcmp(dry, "false");
-	const char *ct = rq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *ct = rq_header(rq, HTTP_HEADER_CONTENT_TYPE);
 	if (!ct || strncasecmp(ct, "application/json", 16))
-		return reply_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+		return reply_error(rq, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
 				   NULL, "数据包应为 JSON（Content-Type: application/json）");
 	tg_register incoming, stored;
 	register_init(&incoming);
@@ -115,7 +123,7 @@ int api_import(http_request *rq)
 		tg_errors_add(errs, "plan_mismatch", "plan", "数据包所属方案“%s”与所用方案“%s”不一致",
 			      incoming.plan, rq->srv->plan->id);
 	if (errs->total) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, errs->items[0].code, errs->items[0].path,
+		rc = reply_error(rq, HTTP_BAD_REQUEST, errs->items[0].code, errs->items[0].path,
 				 "数据包共有 %zu 处错误，未写入任何数据；第一处：%s", errs->total,
 				 errs->items[0].message);
 		goto out;
@@ -126,7 +134,7 @@ int api_import(http_request *rq)
 	sb_addf(&rq->out, "{\"ok\": true, \"dry_run\": %s, \"counts\": ", dry_run ? "true" : "false");
 	write_counts(&rq->out, &incoming);
 	sb_adds(&rq->out, "}\n");
-	rc = reply_json(rq, MHD_HTTP_OK);
+	rc = reply_json(rq, HTTP_OK);
 out:
 	register_release(&stored);
 	register_release(&incoming);

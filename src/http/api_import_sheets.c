@@ -22,7 +22,15 @@
 #include <unistd.h>
 
 #include "bundle.h"
-#include "http_impl.h"
+#include "api.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "obligation.h"
 #include "sheet.h"
 
@@ -126,14 +134,14 @@ int api_import_sheets(http_request *rq)
 	register_init(&pool);
 	register_init(&incoming);
 	int rc = TG_OK;
-	if (multipart_boundary(rq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE), boundary,
+	if (multipart_boundary(rq_header(rq, HTTP_HEADER_CONTENT_TYPE), boundary,
 			       sizeof boundary)) {
-		rc = reply_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", NULL,
+		rc = reply_error(rq, HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", NULL,
 				 "上传表格须使用 multipart/form-data");
 		goto out;
 	}
 	if (multipart_parse(rq->body ? rq->body : "", rq->body_len, boundary, &form)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_multipart", NULL,
+		rc = reply_error(rq, HTTP_BAD_REQUEST, "bad_multipart", NULL,
 				 "上传内容格式错误（multipart/form-data 无法解析）");
 		goto out;
 	}
@@ -149,7 +157,7 @@ int api_import_sheets(http_request *rq)
 		if (!p->filename || !p->filename[0])
 			continue;
 		if (n == SHEET_FILES_MAX) {
-			rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "too_many_files", "file",
+			rc = reply_error(rq, HTTP_BAD_REQUEST, "too_many_files", "file",
 					 "一次最多上传 %d 个文件", SHEET_FILES_MAX);
 			goto out;
 		}
@@ -157,7 +165,7 @@ int api_import_sheets(http_request *rq)
 		n++;
 	}
 	if (!n) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "file",
+		rc = reply_error(rq, HTTP_BAD_REQUEST, "required", "file",
 				 "缺少上传文件（字段 file）");
 		goto out;
 	}
@@ -185,7 +193,7 @@ int api_import_sheets(http_request *rq)
 		errs->total += ups[i].errs.total - ups[i].errs.count;
 	}
 	if (errs->total) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, errs->items[0].code, errs->items[0].path,
+		rc = reply_error(rq, HTTP_BAD_REQUEST, errs->items[0].code, errs->items[0].path,
 				 "上传的表格共有 %zu 处错误，未写入任何数据；第一处：%s", errs->total,
 				 errs->items[0].message);
 		goto out;
@@ -199,7 +207,7 @@ int api_import_sheets(http_request *rq)
 		dry_run ? "true" : "false", n);
 	write_counts(&rq->out, &incoming);
 	sb_adds(&rq->out, "}\n");
-	rc = reply_json(rq, MHD_HTTP_OK);
+	rc = reply_json(rq, HTTP_OK);
 out:
 	for (size_t i = 0; i < SHEET_FILES_MAX; i++) {
 		if (!ups[i].used)

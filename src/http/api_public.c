@@ -23,7 +23,15 @@
 #include <time.h>
 
 #include "bundle.h"
-#include "http_impl.h"
+#include "api.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "progress.h"
 
 typedef struct public_entry {
@@ -324,7 +332,7 @@ int api_public_associations(http_request *rq)
 	const char *inm = rq_header(rq, "If-None-Match");
 	if (inm && strstr(inm, etag)) {
 		pthread_mutex_unlock(&c->lock);
-		return reply(rq, MHD_HTTP_NOT_MODIFIED, NULL);
+		return reply(rq, HTTP_NOT_MODIFIED, NULL);
 	}
 	strbuf *o = &rq->out;
 	size_t total = 0, first = (page - 1) * per_page, shown = 0;
@@ -344,5 +352,11 @@ int api_public_associations(http_request *rq)
 	}
 	pthread_mutex_unlock(&c->lock);
 	sb_addf(o, "],\n \"total\": %zu, \"page\": %zu, \"per_page\": %zu}\n", total, page, per_page);
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
+}
+
+int api_healthz(http_request *rq)
+{
+	sb_adds(&rq->out, "ok");
+	return reply(rq, HTTP_OK, "text/plain; charset=utf-8");
 }

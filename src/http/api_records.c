@@ -15,7 +15,15 @@
 #include <string.h>
 
 #include "bundle.h"
-#include "http_impl.h"
+#include "api.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "ident.h"
 #include "progress.h"
 
@@ -167,7 +175,7 @@ int api_record_list(http_request *rq)
 		}
 		sb_addf(o, "], \"total\": %zu, \"page\": %zu, \"per_page\": %zu}\n", page.total,
 			q.offset / q.limit + 1, q.limit);
-		rc = reply_json(rq, MHD_HTTP_OK);
+		rc = reply_json(rq, HTTP_OK);
 	}
 	record_page_release(&page);
 	free(stage_json);
@@ -188,7 +196,7 @@ int api_record_get(http_request *rq)
 	if (rc == TG_OK) {
 		api_write_record(&r, a, register_row(&r, a, 0), version, &rq->out);
 		sb_addc(&rq->out, '\n');
-		rc = reply_json(rq, MHD_HTTP_OK);
+		rc = reply_json(rq, HTTP_OK);
 	}
 	register_release(&r);
 	return rc;
@@ -269,7 +277,7 @@ static int read_body_record(http_request *rq, int a, json_t *body, tg_register *
 	check_refs(rq, a, register_row(r, a, 0), errs);
 	if (errs->total) {
 		const tg_error *e = &errs->items[0];
-		reply_error(rq, MHD_HTTP_BAD_REQUEST, e->code, e->path, "%s", e->message);
+		reply_error(rq, HTTP_BAD_REQUEST, e->code, e->path, "%s", e->message);
 		return TG_EINVAL;
 	}
 	return TG_OK;
@@ -289,7 +297,7 @@ static int scope_refusal(http_request *rq, int a)
 	const char *field = a == ARR_ASSOCIATIONS ? "unit"
 			    : a == ARR_UNIT_TASKS || a == ARR_PERSONS ? "unit"
 								      : "association";
-	return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", field,
+	return reply_error(rq, HTTP_NOT_FOUND, "not_found", field,
 			   "没有找到该记录（不在本账户的管理范围内）");
 }
 
@@ -306,12 +314,12 @@ static int write_allowed(http_request *rq, int a, const void *row, const void *b
 	int rc;
 	*refused = true;
 	if (field)
-		return reply_error(rq, MHD_HTTP_FORBIDDEN, "field_forbidden", field,
+		return reply_error(rq, HTTP_FORBIDDEN, "field_forbidden", field,
 				   "当前角色无权修改字段“%s”", field);
 	if ((rc = policy_refs_in_scope(rq, a, row, before, &field)))
 		return rc;
 	if (field)
-		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", field,
+		return reply_error(rq, HTTP_NOT_FOUND, "not_found", field,
 				   "没有找到该记录（不在本账户的管理范围内）");
 	if ((rc = policy_row_in_scope(rq, a, row, &in)))
 		return rc;
@@ -348,7 +356,7 @@ int api_record_create(http_request *rq)
 	bool refused = false;
 	int rc = TG_OK;
 	if (!policy_can_create(&rq->user, a)) {
-		rc = reply_error(rq, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
+		rc = reply_error(rq, HTTP_FORBIDDEN, "forbidden", NULL,
 				 "当前角色无权新增%s记录", tg_schema[a].zh);
 		goto out;
 	}
@@ -362,7 +370,7 @@ int api_record_create(http_request *rq)
 	if (rc == TG_ECONFLICT && !strcmp(rq->err.code, "duplicate_key"))
 		rc = duplicate_refusal(rq, a, &r);
 	else if (rc == TG_OK)
-		rc = reply_record(rq, a, &r, version, MHD_HTTP_CREATED);
+		rc = reply_record(rq, a, &r, version, HTTP_CREATED);
 out:
 	json_decref(body);
 	register_release(&r);
@@ -384,14 +392,14 @@ static int reply_stale(http_request *rq, int a, const char *key)
 		sb_adds(&sb, "null");
 	register_release(&current);
 	rq->extra_json = sb_detach(&sb, NULL);
-	return reply_error(rq, MHD_HTTP_CONFLICT, rq->err.code, "version", "%s", rq->err.message);
+	return reply_error(rq, HTTP_CONFLICT, rq->err.code, "version", "%s", rq->err.message);
 }
 
 static int body_version(http_request *rq, json_t *body, int64_t *version)
 {
 	json_t *v = json_object_get(body, "version");
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "version",
+		return reply_error(rq, HTTP_BAD_REQUEST, "required", "version",
 				   "缺少记录版本号（version），请先读取记录再修改"),
 		       TG_EINVAL;
 	*version = json_integer_value(v);
@@ -404,7 +412,7 @@ static int same_key(http_request *rq, int a, const tg_register *r, const char *k
 	const char *body_key = register_key(r, a, 0);
 	if (body_key && !strcmp(body_key, key))
 		return TG_OK;
-	reply_error(rq, MHD_HTTP_BAD_REQUEST, "key_mismatch", tg_schema[a].fields[0].key,
+	reply_error(rq, HTTP_BAD_REQUEST, "key_mismatch", tg_schema[a].fields[0].key,
 		    "请求体中的编号与地址中的编号不一致");
 	return TG_EINVAL;
 }
@@ -466,7 +474,7 @@ int api_record_update(http_request *rq)
 	if (rc == TG_ECONFLICT && !strcmp(rq->err.code, "stale_version"))
 		rc = reply_stale(rq, a, key);
 	else if (rc == TG_OK)
-		rc = reply_record(rq, a, &r, version, MHD_HTTP_OK);
+		rc = reply_record(rq, a, &r, version, HTTP_OK);
 out:
 	json_decref(body);
 	register_release(&r);

@@ -16,7 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_impl.h"
+#include "api.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "progress.h"
 #include "remind.h"
 
@@ -154,7 +162,7 @@ int api_reminders(http_request *rq)
 	sb_adds(o, "]}\n");
 	remind_release(&d);
 	cache_put(rq->srv->cache, &v);
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 int api_calendar_workdays(http_request *rq)
@@ -177,5 +185,5 @@ int api_calendar_workdays(http_request *rq)
 	sb_addf(&rq->out, ", \"n\": %d, \"date\": ", n);
 	add_date(&rq->out, to);
 	sb_addf(&rq->out, ", \"calendar_covers\": %s}\n", outside ? "false" : "true");
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }

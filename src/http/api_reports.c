@@ -19,7 +19,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "http_impl.h"
+#include "api.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "pdf.h"
 #include "report.h"
 

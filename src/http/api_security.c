@@ -25,7 +25,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "http_impl.h"
+#include "api.h"
+#include "auth.h"
+#include "cache.h"
+#include "input.h"
+#include "multipart.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "totp.h"
 
 /* ---- the audit log (auditor) ----
@@ -119,7 +127,7 @@ int api_audit_list(http_request *rq)
 		return rc;
 	sb_addf(&rq->out, "], \"total\": %zu, \"page\": %zu, \"per_page\": %zu}\n", total, page,
 		per_page);
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 static void write_audit_csv(void *ctx, const tg_audit_record *r)
@@ -161,7 +169,7 @@ int api_audit_export(http_request *rq)
 	reply_header(rq, "Content-Disposition",
 		     "attachment; filename=\"audit-log.csv\"; filename*=UTF-8''%E5%AE%A1%E8%AE%A1%E6"
 		     "%97%A5%E5%BF%97.csv");
-	return reply(rq, MHD_HTTP_OK, "text/csv; charset=utf-8");
+	return reply(rq, HTTP_OK, "text/csv; charset=utf-8");
 }
 
 int api_audit_verify(http_request *rq)
@@ -184,7 +192,7 @@ int api_audit_verify(http_request *rq)
 	sb_adds(&rq->out, ", \"message\": ");
 	sb_add_json_str(&rq->out, rc ? e.message : "审计记录完整，散列链未被篡改");
 	sb_adds(&rq->out, "}\n");
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 /* ---- users and roles (三员分立, issue 14) ----
@@ -239,7 +247,7 @@ int api_users_list(http_request *rq)
 			user_json(&rq->out, &users[i]);
 		}
 		sb_addf(&rq->out, "], \"total\": %zu}\n", n);
-		rc = reply_json(rq, MHD_HTTP_OK);
+		rc = reply_json(rq, HTTP_OK);
 	}
 	free(users);
 	return rc;
@@ -259,7 +267,7 @@ static bool admin_role(const char *role)
 /* 403: an administrator account is managed on the server only. */
 static int admin_refused(http_request *rq, const char *field)
 {
-	reply_error(rq, MHD_HTTP_FORBIDDEN, "admin_account", field,
+	reply_error(rq, HTTP_FORBIDDEN, "admin_account", field,
 		    "管理员账户（系统管理员、安全管理员、安全审计员）只能在服务器上用 tuogou user "
 		    "命令建立和管理，不能通过网页或接口建立、修改或授予");
 	return TG_EINVAL;
@@ -275,7 +283,7 @@ static int read_role(http_request *rq, json_t *body, const char *username, tg_us
 	if (store_user_fill(u, username, body_str(body, "role"), body_str(body, "unit"),
 			    body_str(body, "association"), body_str(body, "department"), &e) ||
 	    (!admin_role(u->role) && store_user_check(rq_store(rq), u, &e)))
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, e.path, "%s", e.message),
+		return reply_error(rq, HTTP_BAD_REQUEST, e.code, e.path, "%s", e.message),
 		       TG_EINVAL;
 	if (admin_role(u->role))
 		return admin_refused(rq, "role");
@@ -351,7 +359,7 @@ static bool request_detail(const tg_user *u, bool totp, char out[1024])
 
 static int detail_too_long(http_request *rq)
 {
-	return reply_error(rq, MHD_HTTP_BAD_REQUEST, "too_long", "display_name", "姓名过长");
+	return reply_error(rq, HTTP_BAD_REQUEST, "too_long", "display_name", "姓名过长");
 }
 
 static void request_json(http_request *rq, strbuf *o, const tg_account_request *r)
@@ -392,7 +400,7 @@ static int propose(http_request *rq, const char *kind, const char *username, con
 					  ? "已提交申请，须由系统管理员审批后生效"
 					  : "已提交申请，须由安全管理员审批后生效");
 	sb_adds(&rq->out, "}\n");
-	return reply_json(rq, MHD_HTTP_ACCEPTED);
+	return reply_json(rq, HTTP_ACCEPTED);
 }
 
 int api_user_create(http_request *rq)
@@ -409,7 +417,7 @@ int api_user_create(http_request *rq)
 		goto out;
 	rc = store_user_get(rq_store(rq), u.username, 0, &other, NULL);
 	if (rc == TG_OK) {
-		rc = reply_error(rq, MHD_HTTP_CONFLICT, "duplicate_user", "username",
+		rc = reply_error(rq, HTTP_CONFLICT, "duplicate_user", "username",
 				 "用户名“%s”已存在", u.username);
 		goto out;
 	}
@@ -428,12 +436,12 @@ static int target_user(http_request *rq, tg_user *u)
 {
 	int rc = store_user_get(rq_store(rq), rq->params.value[0], 0, u, &rq->err);
 	if (rc == TG_ENOTFOUND)
-		return reply_error(rq, MHD_HTTP_NOT_FOUND, "no_user", "username", "用户不存在"),
+		return reply_error(rq, HTTP_NOT_FOUND, "no_user", "username", "用户不存在"),
 		       TG_ENOTFOUND;
 	if (rc)
 		return rc;
 	if (u->id == rq->user.id)
-		return reply_error(rq, MHD_HTTP_FORBIDDEN, "own_account", NULL,
+		return reply_error(rq, HTTP_FORBIDDEN, "own_account", NULL,
 				   "不能修改自己的账户"),
 		       TG_EINVAL;
 	if (admin_role(u->role))
@@ -450,7 +458,7 @@ static int reply_user(http_request *rq, int64_t id)
 	rq->out.len = 0;
 	user_json(&rq->out, &u);
 	sb_addc(&rq->out, '\n');
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 static bool user_locked(const tg_user *u)
@@ -472,7 +480,7 @@ int api_user_update(http_request *rq)
 	}
 	json_t *locked = json_object_get(body, "locked");
 	if (locked && !json_is_boolean(locked)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_type", "locked",
+		rc = reply_error(rq, HTTP_BAD_REQUEST, "bad_type", "locked",
 				 "locked 应为 true 或 false");
 		goto out;
 	}
@@ -522,7 +530,7 @@ int api_user_totp(http_request *rq)
 	if ((rc = issue_totp(rq, &u, &rq->out)))
 		return rc;
 	sb_adds(&rq->out, "}\n");
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 int api_requests_list(http_request *rq)
@@ -538,7 +546,7 @@ int api_requests_list(http_request *rq)
 			request_json(rq, &rq->out, &items[i]);
 		}
 		sb_addf(&rq->out, "], \"total\": %zu}\n", n);
-		rc = reply_json(rq, MHD_HTTP_OK);
+		rc = reply_json(rq, HTTP_OK);
 	}
 	free(items);
 	return rc;
@@ -566,14 +574,14 @@ static int decidable(http_request *rq, tg_account_request *out)
 	}
 	free(items);
 	if (rc == TG_ENOTFOUND)
-		return reply_error(rq, MHD_HTTP_NOT_FOUND, "no_request", "id",
+		return reply_error(rq, HTTP_NOT_FOUND, "no_request", "id",
 				   "没有这项待审批的申请（可能已处理或已过期）"),
 		       TG_EINVAL;
 	if (rc)
 		return rc;
 	if (!strcmp(out->proposer, rq->user.username) ||
 	    !strcmp(out->proposer_role, rq->user.role))
-		return reply_error(rq, MHD_HTTP_FORBIDDEN, "own_request", "id",
+		return reply_error(rq, HTTP_FORBIDDEN, "own_request", "id",
 				   "不能审批自己或同类管理员提出的申请：须由另一类管理员（%s）审批",
 				   !strcmp(out->proposer_role, "secadmin") ? "系统管理员"
 									  : "安全管理员"),
@@ -590,7 +598,7 @@ int api_request_reject(http_request *rq)
 	int64_t now = (int64_t)time(NULL);
 	if ((rc = store_request_decide(rq_store(rq), r.id, "pending", "rejected", now,
 				       now - REQUEST_TTL_SECONDS, &rq->err)))
-		return rc == TG_ENOTFOUND ? reply_error(rq, MHD_HTTP_NOT_FOUND, rq->err.code, "id",
+		return rc == TG_ENOTFOUND ? reply_error(rq, HTTP_NOT_FOUND, rq->err.code, "id",
 							"%s", rq->err.message)
 					  : rc;
 	snprintf(r.status, sizeof r.status, "rejected");
@@ -599,7 +607,7 @@ int api_request_reject(http_request *rq)
 	sb_adds(&rq->out, "{\"request\": ");
 	request_json(rq, &rq->out, &r);
 	sb_adds(&rq->out, "}\n");
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 /* Carry out an approved request; the answer's fields after "request". */
@@ -673,7 +681,7 @@ int api_request_approve(http_request *rq)
 	/* claimed first: of two approvals at once, one carries it out */
 	if ((rc = store_request_decide(rq_store(rq), r.id, "pending", "approved", now,
 				       now - REQUEST_TTL_SECONDS, &rq->err)))
-		return rc == TG_ENOTFOUND ? reply_error(rq, MHD_HTTP_NOT_FOUND, rq->err.code, "id",
+		return rc == TG_ENOTFOUND ? reply_error(rq, HTTP_NOT_FOUND, rq->err.code, "id",
 							"%s", rq->err.message)
 					  : rc;
 	snprintf(r.status, sizeof r.status, "approved");
@@ -684,13 +692,13 @@ int api_request_approve(http_request *rq)
 	rc = carry_out(rq, &r, &e);
 	if (rc == TG_OK) {
 		sb_adds(&rq->out, "}\n");
-		return reply_json(rq, MHD_HTTP_OK);
+		return reply_json(rq, HTTP_OK);
 	}
 	/* the change could not be made (the name taken, the unit gone ...) */
 	store_request_decide(rq_store(rq), r.id, "approved", "failed", now, 0, NULL);
 	rq->out.len = 0;
 	if (rc == TG_EINVAL || rc == TG_ECONFLICT || rc == TG_ENOTFOUND)
-		return reply_error(rq, rc == TG_ECONFLICT ? MHD_HTTP_CONFLICT : MHD_HTTP_BAD_REQUEST,
+		return reply_error(rq, rc == TG_ECONFLICT ? HTTP_CONFLICT : HTTP_BAD_REQUEST,
 				   e.code, e.path, "申请无法执行：%s", e.message);
 	return tg_error_set(&rq->err, rc, e.code, e.path, "%s", e.message);
 }
@@ -708,7 +716,7 @@ int api_settings_get(http_request *rq)
 			on ? "true" : "false");
 	}
 	sb_adds(&rq->out, ", \"backup\": \"tuogou backup\"}\n");
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 int api_settings_put(http_request *rq)
@@ -724,7 +732,7 @@ int api_settings_put(http_request *rq)
 		for (size_t i = 0; i < sizeof setting_keys / sizeof setting_keys[0]; i++)
 			known |= !strcmp(setting_keys[i], key);
 		if (!known || !json_is_boolean(v)) {
-			rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, known ? "bad_type" : "unknown_setting",
+			rc = reply_error(rq, HTTP_BAD_REQUEST, known ? "bad_type" : "unknown_setting",
 					 key, known ? "设置项“%s”应为 true 或 false" : "没有设置项“%s”",
 					 key);
 			goto out;
@@ -749,11 +757,11 @@ out:
 static const char *refusal_reason(unsigned status)
 {
 	switch (status) {
-	case MHD_HTTP_FORBIDDEN: return "bad_password";
-	case MHD_HTTP_LOCKED: return "locked";
-	case MHD_HTTP_TOO_MANY_REQUESTS: return "too_many_failures";
-	case MHD_HTTP_BAD_REQUEST: return "no_password";
-	case MHD_HTTP_SERVICE_UNAVAILABLE: return "login_limit_unavailable";
+	case HTTP_FORBIDDEN: return "bad_password";
+	case HTTP_LOCKED: return "locked";
+	case HTTP_TOO_MANY_REQUESTS: return "too_many_failures";
+	case HTTP_BAD_REQUEST: return "no_password";
+	case HTTP_SERVICE_UNAVAILABLE: return "login_limit_unavailable";
 	default: return "error";
 	}
 }
@@ -776,7 +784,7 @@ int api_person_reveal(http_request *rq)
 	** which no unit can write (policy.c). */
 	if (!policy_may_reveal(&rq->user, p)) {
 		store_audit_add(rq_store(rq), "reveal_id", object, "denied", NULL, NULL, NULL);
-		rc = reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", NULL,
+		rc = reply_error(rq, HTTP_NOT_FOUND, "not_found", NULL,
 				 "没有找到该记录（只能查看本单位人员的完整公民身份号码）");
 		goto out;
 	}
@@ -786,7 +794,7 @@ int api_person_reveal(http_request *rq)
 		char after[64];
 		snprintf(after, sizeof after, "{\"reason\": \"%s\"}", refusal_reason(rq->status));
 		store_audit_add(rq_store(rq), "reveal_id", object,
-				rq->status == MHD_HTTP_FORBIDDEN ? "failed" : "denied", NULL, after,
+				rq->status == HTTP_FORBIDDEN ? "failed" : "denied", NULL, after,
 				NULL);
 		rc = TG_OK; /* the response is set */
 		goto out;
@@ -798,7 +806,7 @@ int api_person_reveal(http_request *rq)
 	sb_adds(&rq->out, ", \"id_number\": ");
 	sb_add_json_str(&rq->out, number);
 	sb_adds(&rq->out, "}\n");
-	rc = reply_json(rq, MHD_HTTP_OK);
+	rc = reply_json(rq, HTTP_OK);
 out:
 	if (number) {
 		sodium_memzero(number, strlen(number));

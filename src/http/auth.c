@@ -52,7 +52,13 @@
 
 #include <zxcvbn.h>
 
-#include "http_impl.h"
+#include "api.h"
+#include "auth.h"
+#include "input.h"
+#include "password.h"
+#include "policy.h"
+#include "respond.h"
+#include "roles.h"
 #include "totp.h"
 
 /* ---- passwords ---- */
@@ -248,7 +254,7 @@ int auth_check_csrf(http_request *rq)
 	size_t n = strlen(rq->session.csrf_token);
 	if (!given || strlen(given) != n || n == 0 ||
 	    sodium_memcmp(given, rq->session.csrf_token, n) != 0) {
-		reply_error(rq, MHD_HTTP_FORBIDDEN, "csrf", "X-CSRF-Token",
+		reply_error(rq, HTTP_FORBIDDEN, "csrf", "X-CSRF-Token",
 			    "缺少或错误的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试");
 		return TG_EINVAL;
 	}
@@ -268,11 +274,11 @@ static bool same_host(const char *url, const char *host)
 
 int auth_check_origin(http_request *rq)
 {
-	const char *host = rq_header(rq, MHD_HTTP_HEADER_HOST);
+	const char *host = rq_header(rq, HTTP_HEADER_HOST);
 	const char *origin = rq_header(rq, "Origin");
-	const char *referer = rq_header(rq, MHD_HTTP_HEADER_REFERER);
+	const char *referer = rq_header(rq, HTTP_HEADER_REFERER);
 	if ((origin && !same_host(origin, host)) || (referer && !same_host(referer, host))) {
-		reply_error(rq, MHD_HTTP_FORBIDDEN, "bad_origin", NULL,
+		reply_error(rq, HTTP_FORBIDDEN, "bad_origin", NULL,
 			    "请求来源（Origin/Referer）不是本站，已拒绝");
 		return TG_EINVAL;
 	}
@@ -300,7 +306,7 @@ static int ip_limited(http_request *rq, bool add, bool *over)
 
 static int limit_unavailable(http_request *rq)
 {
-	return reply_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "login_limit_unavailable", NULL,
+	return reply_error(rq, HTTP_SERVICE_UNAVAILABLE, "login_limit_unavailable", NULL,
 			   "暂时无法核对登录失败次数，请稍后再试");
 }
 
@@ -347,7 +353,7 @@ static void set_cookie(http_request *rq, const char *token, bool clear)
 	char cookie[256];
 	snprintf(cookie, sizeof cookie, "tuogou_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
 		 clear ? "" : token, clear ? "; Max-Age=0" : "", over_tls(rq) ? "; Secure" : "");
-	reply_header(rq, MHD_HTTP_HEADER_SET_COOKIE, cookie);
+	reply_header(rq, HTTP_HEADER_SET_COOKIE, cookie);
 }
 
 void auth_audit_denied(http_request *rq, const char *why)
@@ -363,7 +369,7 @@ void auth_audit_denied(http_request *rq, const char *why)
 
 static int too_many_failures(http_request *rq)
 {
-	return reply_error(rq, MHD_HTTP_TOO_MANY_REQUESTS, "too_many_failures", NULL,
+	return reply_error(rq, HTTP_TOO_MANY_REQUESTS, "too_many_failures", NULL,
 			   "登录失败次数过多，请 10 分钟后再试");
 }
 
@@ -382,13 +388,13 @@ static bool account_locked(const tg_user *u)
 static int reply_locked(http_request *rq, const tg_user *u)
 {
 	if (u && u->locked)
-		return reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
+		return reply_error(rq, HTTP_LOCKED, "account_locked", NULL,
 				   "账户已被安全管理员锁定，请联系安全管理员");
 	if (u && (role_bit(u->role) & R_ADMINS))
-		return reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
+		return reply_error(rq, HTTP_LOCKED, "account_locked", NULL,
 				   "登录失败次数过多，请 %lld 秒后再试",
 				   (long long)(u->locked_until - now_seconds()));
-	return reply_error(rq, MHD_HTTP_LOCKED, "account_locked", NULL,
+	return reply_error(rq, HTTP_LOCKED, "account_locked", NULL,
 			   "连续登录失败 %d 次，账户已锁定，请 %d 分钟后再试", LOGIN_MAX_FAILURES,
 			   LOGIN_LOCK_SECONDS / 60);
 }
@@ -461,7 +467,7 @@ static int login_failed(http_request *rq, const tg_user *u, bool known, const ch
 {
 	if (count_failure(rq, u, known, name))
 		return limit_unavailable(rq);
-	return reply_error(rq, MHD_HTTP_UNAUTHORIZED, code, field, "%s", message);
+	return reply_error(rq, HTTP_UNAUTHORIZED, code, field, "%s", message);
 }
 
 /* The logged-in user's password again.  TG_OK when it is right (nothing
@@ -478,7 +484,7 @@ int auth_password_again(http_request *rq, const char *password)
 {
 	bool over;
 	if (!password || !*password)
-		return reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "password",
+		return reply_error(rq, HTTP_BAD_REQUEST, "required", "password",
 				   "请输入本人的登录密码"),
 		       TG_EINVAL;
 	if (ip_limited(rq, false, &over))
@@ -493,7 +499,7 @@ int auth_password_again(http_request *rq, const char *password)
 		return TG_OK;
 	if (count_failure(rq, &rq->user, true, rq->user.username))
 		return limit_unavailable(rq), TG_EINVAL;
-	reply_error(rq, MHD_HTTP_FORBIDDEN, "bad_password", "password",
+	reply_error(rq, HTTP_FORBIDDEN, "bad_password", "password",
 		    "密码错误：请再次输入本人的登录密码（连续错误 %d 次账户将被锁定）",
 		    LOGIN_MAX_FAILURES);
 	return TG_EINVAL;
@@ -515,12 +521,12 @@ static int check_totp(http_request *rq, tg_store *s, const tg_user *u, const cha
 	if (!u->has_totp) {
 		store_audit_add(s, "login_failed", object, "denied", NULL,
 				"{\"reason\": \"totp_not_set\"}", NULL);
-		reply_error(rq, MHD_HTTP_UNAUTHORIZED, "totp_not_set", "totp",
+		reply_error(rq, HTTP_UNAUTHORIZED, "totp_not_set", "totp",
 			    "该账户须使用动态口令登录，但尚未设置动态口令，请联系安全管理员");
 		return TG_EINVAL;
 	}
 	if (!code || !*code) {
-		reply_error(rq, MHD_HTTP_UNAUTHORIZED, "totp_required", "totp",
+		reply_error(rq, HTTP_UNAUTHORIZED, "totp_required", "totp",
 			    "请输入动态口令（身份验证器上的 6 位数字）");
 		return TG_EINVAL;
 	}
@@ -557,11 +563,11 @@ int api_session_create(http_request *rq)
 	const char *name = json_string_value(json_object_get(body, "username"));
 	const char *password = json_string_value(json_object_get(body, "password"));
 	if (!name || !*name) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "username", "请输入用户名");
+		rc = reply_error(rq, HTTP_BAD_REQUEST, "required", "username", "请输入用户名");
 		goto out;
 	}
 	if (!password || !*password) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "required", "password", "请输入密码");
+		rc = reply_error(rq, HTTP_BAD_REQUEST, "required", "password", "请输入密码");
 		goto out;
 	}
 	bool over;
@@ -617,17 +623,17 @@ int api_session_create(http_request *rq)
 	** session: asked for before the code, so that no code is spent. */
 	const char *new_password = json_string_value(json_object_get(body, "new_password"));
 	if (u.must_change && (!new_password || !*new_password)) {
-		rc = reply_error(rq, MHD_HTTP_FORBIDDEN, "password_change_required", "new_password",
+		rc = reply_error(rq, HTTP_FORBIDDEN, "password_change_required", "new_password",
 				 "该账户的密码是临时密码：请设置新密码后登录");
 		goto out;
 	}
 	if (u.must_change && !strcmp(new_password, password)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, "same_password", "new_password",
+		rc = reply_error(rq, HTTP_BAD_REQUEST, "same_password", "new_password",
 				 "新密码不能与临时密码相同");
 		goto out;
 	}
 	if (u.must_change && http_password_check(u.username, new_password, &e)) {
-		rc = reply_error(rq, MHD_HTTP_BAD_REQUEST, e.code, "new_password", "%s", e.message);
+		rc = reply_error(rq, HTTP_BAD_REQUEST, e.code, "new_password", "%s", e.message);
 		goto out;
 	}
 	if (needs_totp(s, &u) &&
@@ -660,7 +666,7 @@ int api_session_create(http_request *rq)
 	if (rc == TG_OK) {
 		set_cookie(rq, token, false);
 		session_json(rq, &u, csrf);
-		rc = reply_json(rq, MHD_HTTP_OK);
+		rc = reply_json(rq, HTTP_OK);
 	}
 	sodium_memzero(token, sizeof token);
 out:
@@ -671,7 +677,7 @@ out:
 int api_session_get(http_request *rq)
 {
 	session_json(rq, &rq->user, rq->session.csrf_token);
-	return reply_json(rq, MHD_HTTP_OK);
+	return reply_json(rq, HTTP_OK);
 }
 
 int api_session_delete(http_request *rq)
@@ -684,5 +690,5 @@ int api_session_delete(http_request *rq)
 	store_audit_add(rq_store(rq), "logout", object, "ok", NULL, NULL, NULL);
 	set_cookie(rq, "", true);
 	rq->out.len = 0;
-	return reply(rq, MHD_HTTP_NO_CONTENT, NULL);
+	return reply(rq, HTTP_NO_CONTENT, NULL);
 }

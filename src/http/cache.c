@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_impl.h"
+#include "cache.h"
+#include "policy.h"
+#include "respond.h"
 
 typedef struct cache_register {
 	int64_t generation;

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "client_addr.h"
-#include "http_impl.h"
+#include "request.h"
 #include "strbuf.h"
 
 typedef struct ip_addr {
@@ -267,40 +267,20 @@ const char *client_address(const http_proxies *p, const char *peer, const char *
 	return out;
 }
 
-typedef struct xff_values {
-	const char *v[XFF_MAX_HEADERS];
-	size_t n;
-} xff_values;
-
-static enum MHD_Result collect_xff(void *cls, enum MHD_ValueKind kind, const char *key,
-				   const char *value)
-{
-	xff_values *x = cls;
-	(void)kind;
-	if (key && !strcasecmp(key, "X-Forwarded-For")) {
-		if (x->n < XFF_MAX_HEADERS)
-			x->v[x->n] = value ? value : "";
-		x->n++;
-	}
-	return MHD_YES;
-}
-
 void rq_client_address(http_request *rq)
 {
 	char peer[CLIENT_ADDR_MAX];
-	xff_values x = {{0}, 0};
+	const char *xff[XFF_MAX_HEADERS] = {0};
+	size_t n_xff = 0;
 	/* no proxy trusted and an IPv4 peer: rq->ip is already the canonical
 	** client address (the common case, and every request pays for it) */
 	if (!installed && !strchr(rq->ip, ':'))
 		return;
 	str_copy(peer, sizeof peer, rq->ip);
 	if (installed) { /* without trusted proxies the header is never read */
-		if (rq->conn)
-			MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, collect_xff, &x);
-		else
-			x.n = synth_lookup_all(rq->synth, "X-Forwarded-For", x.v, XFF_MAX_HEADERS);
-		if (x.n > XFF_MAX_HEADERS)
-			x.n = 0; /* malformed: the peer */
+		n_xff = rq_header_all(rq, "X-Forwarded-For", xff, XFF_MAX_HEADERS);
+		if (n_xff > XFF_MAX_HEADERS)
+			n_xff = 0; /* malformed: the peer */
 	}
-	client_address(installed, peer, x.v, x.n, rq->ip);
+	client_address(installed, peer, xff, n_xff, rq->ip);
 }

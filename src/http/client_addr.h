@@ -58,10 +58,4 @@ void ipv4_text(const unsigned char b[4], char out[16]);
 struct http_request;
 void rq_client_address(struct http_request *rq);
 
-/* The values of every header called name of an in-process request, in order
-** (dispatch.c): up to max of them in out; returns how many there are. */
-struct http_synthetic;
-size_t synth_lookup_all(const struct http_synthetic *sy, const char *name, const char **out,
-			size_t max);
-
 #endif

@@ -12,6 +12,9 @@
 ** The peer is 127.0.0.1 (X-Forwarded-For counts as for a connection from
 ** there: rq_client_address).
 **
+** Its lookup hook (request.h) reads the synthetic request's headers, query
+** and cookies; handlers cannot tell it from a connection's.
+**
 ** Owns: the synthetic request (http_synthetic) and the copies of the answer.
 */
 #include <stdio.h>
@@ -22,7 +25,11 @@
 #include <unistd.h>
 
 #include "client_addr.h"
-#include "http_impl.h"
+#include "http.h"
+#include "http_status.h"
+#include "request.h"
+#include "router.h"
+#include "routes.h"
 
 #define SYNTH_MAX_PAIRS 64
 
@@ -132,38 +139,36 @@ static const char *header_of(const struct http_synthetic *sy, const char *name)
 	return NULL;
 }
 
-size_t synth_lookup_all(const struct http_synthetic *sy, const char *name, const char **out,
-			size_t max)
+static const char *pair_of(const pair *list, size_t n, const char *name)
 {
-	size_t n = 0;
-	for (size_t i = 0; sy && i < sy->n_headers; i++)
-		if (sy->headers[i].name && !strcasecmp(sy->headers[i].name, name)) {
-			if (n < max)
-				out[n] = sy->headers[i].value ? sy->headers[i].value : "";
-			n++;
-		}
-	return n;
-}
-
-const char *synth_lookup(const struct http_synthetic *sy, enum MHD_ValueKind kind, const char *name)
-{
-	if (!sy || !name)
-		return NULL;
-	const pair *list = NULL;
-	size_t n = 0;
-	if (kind == MHD_HEADER_KIND)
-		return header_of(sy, name);
-	if (kind == MHD_GET_ARGUMENT_KIND) {
-		list = sy->args;
-		n = sy->n_args;
-	} else if (kind == MHD_COOKIE_KIND) {
-		list = sy->cookies;
-		n = sy->n_cookies;
-	}
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(list[i].name, name))
 			return list[i].value;
 	return NULL;
+}
+
+/* The lookup hook of an in-process request (request.h). */
+static size_t synth_lookup(void *source, enum rq_kind kind, const char *name, const char **out,
+			   size_t max)
+{
+	const struct http_synthetic *sy = source;
+	if (!name)
+		return 0;
+	if (kind == RQ_HEADER) {
+		size_t n = 0;
+		for (size_t i = 0; i < sy->n_headers; i++)
+			if (sy->headers[i].name && !strcasecmp(sy->headers[i].name, name)) {
+				if (n < max)
+					out[n] = sy->headers[i].value ? sy->headers[i].value : "";
+				n++;
+			}
+		return n;
+	}
+	const char *v = kind == RQ_QUERY ? pair_of(sy->args, sy->n_args, name)
+					 : pair_of(sy->cookies, sy->n_cookies, name);
+	if (max)
+		out[0] = v;
+	return v != NULL;
 }
 
 static void synthetic_free(struct http_synthetic *sy)
@@ -181,7 +186,7 @@ static void synthetic_free(struct http_synthetic *sy)
 /* The Content-Length a request declares above the cap: refused unread. */
 static bool declared_too_big(const struct http_synthetic *sy, size_t cap)
 {
-	const char *cl = header_of(sy, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *cl = header_of(sy, HTTP_HEADER_CONTENT_LENGTH);
 	if (!cl)
 		return false;
 	char *end;
@@ -222,23 +227,14 @@ void http_handle(tg_http_server *srv, const char *method, const char *url,
 	size_t path_len = qmark ? (size_t)(qmark - url) : strlen(url);
 	if (qmark)
 		parse_query(&sy, qmark + 1);
-	const char *cookie = header_of(&sy, MHD_HTTP_HEADER_COOKIE);
+	const char *cookie = header_of(&sy, HTTP_HEADER_COOKIE);
 	if (cookie)
 		parse_cookies(&sy, cookie);
 
-	http_request *rq = calloc(1, sizeof *rq);
+	http_request *rq = request_new(srv, method, unescape(url, path_len, false), synth_lookup,
+				       &sy, "127.0.0.1", true);
 	if (!rq)
 		abort();
-	rq->srv = srv;
-	rq->synth = &sy;
-	rq->method = method;
-	rq->path = unescape(url, path_len, false);
-	rq->fd = -1;
-	rq->body_fd = -1;
-	sb_init(&rq->out);
-	clock_gettime(CLOCK_MONOTONIC, &rq->started);
-	snprintf(rq->ip, sizeof rq->ip, "127.0.0.1");
-	rq->loopback = true;
 	rq_client_address(rq);
 	rq->body_cap = route_body_cap(method, rq->path);
 	if (declared_too_big(&sy, rq->body_cap) || body_len > rq->body_cap) {
@@ -252,7 +248,7 @@ void http_handle(tg_http_server *srv, const char *method, const char *url,
 		rq->body_len = body_len;
 		rq->body_alloc = body_len + 1;
 	}
-	http_dispatch(rq);
+	router_dispatch(rq);
 
 	out->status = rq->status;
 	out->content_type = rq->content_type ? strdup(rq->content_type) : NULL;
@@ -272,7 +268,7 @@ void http_handle(tg_http_server *srv, const char *method, const char *url,
 		out->headers[i].value = strdup(rq->headers[i][1]);
 		out->n_headers++;
 	}
-	http_request_free(rq);
+	request_free(rq);
 	synthetic_free(&sy);
 }
 

@@ -5,7 +5,8 @@
 ** docs/api.md and the static files of the web UI.  This header is what the
 ** command line needs: start and stop a server, print the route table
 ** (`tuogou routes`), and the password rules and hashing that `tuogou user
-** add` shares with the login.  Everything else lives in http_impl.h.
+** add` shares with the login (password.h).  Inside, request.h is the
+** request, respond.h the answer, router.h the dispatch, api.h the handlers.
 */
 #ifndef TG_HTTP_H
 #define TG_HTTP_H
@@ -14,6 +15,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "password.h"
 #include "strbuf.h"
 
 typedef struct tg_http_config {
@@ -56,12 +58,5 @@ void http_answer_free(tg_http_answer *a);
 
 /* The route table as JSON: [{"method","pattern","roles":[...],"scope","array"}]. */
 void http_routes_json(strbuf *out);
-
-/* Password rules: at least 10 characters, three of the four classes
-** (lower case, upper case, digits, others), not containing the user name
-** (case-insensitive).  err->code "weak_password" with the reason. */
-int http_password_check(const char *username, const char *password, tg_error *err);
-/* Argon2id (libsodium crypto_pwhash_str, interactive limits). */
-int http_password_hash(const char *password, char out[128], tg_error *err);
 
 #endif

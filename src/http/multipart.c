@@ -7,14 +7,18 @@
 ** "\r\n--boundary", each part's headers end at the first empty line, only
 ** Content-Disposition (name, filename) and Content-Type are read.  Part data
 ** points into the body; names are copied.  Nothing here trusts a client's
-** Content-Type for a file: sniff_content_type decides.
+** Content-Type for a file: app_sniff_content_type (src/app) decides.
 */
 #define _GNU_SOURCE /* memmem */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "http_impl.h"
+#include "error.h"
+#include "multipart.h"
+#include "strbuf.h"
 
 int multipart_boundary(const char *content_type, char *out, size_t size)
 {
@@ -179,51 +183,5 @@ const mp_part *multipart_get(const mp_form *form, const char *name)
 	for (size_t i = 0; i < form->n; i++)
 		if (form->parts[i].name && !strcmp(form->parts[i].name, name))
 			return &form->parts[i];
-	return NULL;
-}
-
-static bool starts(const char *data, size_t len, const char *magic, size_t n)
-{
-	return len >= n && !memcmp(data, magic, n);
-}
-
-/* Plain text: valid UTF-8 without control characters other than tab,
-** line feed, carriage return and form feed. */
-static bool is_text(const char *data, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)data[i];
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
-			return false;
-		if (c == 0x7F)
-			return false;
-	}
-	return utf8_valid(data, len);
-}
-
-const char *sniff_content_type(const char *data, size_t len)
-{
-	if (len == 0)
-		return NULL;
-	if (starts(data, len, "%PDF-", 5))
-		return "application/pdf";
-	if (starts(data, len, "\x89PNG\r\n\x1a\n", 8))
-		return "image/png";
-	if (starts(data, len, "\xFF\xD8\xFF", 3))
-		return "image/jpeg";
-	if (starts(data, len, "PK\x03\x04", 4)) {
-		/* An Office Open XML package names its parts in the zip's
-		** local headers: look for the main folder. */
-		size_t scan = len;
-		if (memmem(data, scan, "[Content_Types].xml", 19)) {
-			if (memmem(data, scan, "xl/", 3))
-				return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-			if (memmem(data, scan, "word/", 5))
-				return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-		}
-		return NULL;
-	}
-	if (is_text(data, len))
-		return "text/plain; charset=utf-8";
 	return NULL;
 }

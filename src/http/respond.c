@@ -12,24 +12,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_impl.h"
+#include "respond.h"
 
 #define CSP                                                                                \
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "   \
 	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
-void add_common_headers(struct MHD_Response *r, const char *path)
+void common_headers(const char *path, const char *out[COMMON_HEADERS][2])
 {
-	MHD_add_response_header(r, "Content-Security-Policy", CSP);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	static const char *const fixed[COMMON_HEADERS - 1][2] = {
+		{"Content-Security-Policy", CSP},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "same-origin"},
+		{"X-Frame-Options", "DENY"},
+	};
+	for (int i = 0; i < COMMON_HEADERS - 1; i++) {
+		out[i][0] = fixed[i][0];
+		out[i][1] = fixed[i][1];
+	}
+	out[COMMON_HEADERS - 1][0] = "Cache-Control";
 	if (!strncmp(path, "/api/v1/public/", 15)) /* no personal data: caches may keep it */
-		MHD_add_response_header(r, "Cache-Control", "public, max-age=60");
+		out[COMMON_HEADERS - 1][1] = "public, max-age=60";
 	else if (!strncmp(path, "/api", 4) || !strcmp(path, "/healthz"))
-		MHD_add_response_header(r, "Cache-Control", "no-store");
+		out[COMMON_HEADERS - 1][1] = "no-store";
 	else
-		MHD_add_response_header(r, "Cache-Control", "no-cache");
+		out[COMMON_HEADERS - 1][1] = "no-cache";
 }
 
 void reply_header(http_request *rq, const char *name, const char *value)
@@ -52,6 +59,15 @@ int reply(http_request *rq, unsigned status, const char *content_type)
 int reply_json(http_request *rq, unsigned status)
 {
 	return reply(rq, status, "application/json; charset=utf-8");
+}
+
+void reply_busy(http_request *rq)
+{
+	char secs[16];
+	snprintf(secs, sizeof secs, "%d", HTTP_BUSY_RETRY_SECONDS);
+	reply_header(rq, "Retry-After", secs);
+	reply_error(rq, HTTP_SERVICE_UNAVAILABLE, "server_busy", NULL,
+		    "服务器正在接收的上传过多，请 %d 秒后重试", HTTP_BUSY_RETRY_SECONDS);
 }
 
 /* Messages and paths echo what the client sent (a method, a date, a key),
@@ -124,13 +140,31 @@ int reply_error(http_request *rq, unsigned status, const char *code, const char 
 	return reply_json(rq, status);
 }
 
+/* The errors of src/app whose code says more than the failure code. */
+static const struct {
+	const char *code;
+	unsigned status;
+} app_statuses[] = {
+	{"field_forbidden", HTTP_FORBIDDEN},
+	{"unsupported_type", HTTP_UNSUPPORTED_MEDIA_TYPE},
+};
+
+static unsigned status_of_error(const tg_error *e, int rc)
+{
+	if (rc == TG_EINVAL)
+		for (size_t i = 0; i < sizeof app_statuses / sizeof app_statuses[0]; i++)
+			if (!strcmp(e->code, app_statuses[i].code))
+				return app_statuses[i].status;
+	return status_of(rc);
+}
+
 unsigned status_of(int rc)
 {
 	switch (rc) {
-	case TG_EINVAL: return MHD_HTTP_BAD_REQUEST;
-	case TG_ENOTFOUND: return MHD_HTTP_NOT_FOUND;
-	case TG_ECONFLICT: return MHD_HTTP_CONFLICT;
-	default: return MHD_HTTP_INTERNAL_SERVER_ERROR;
+	case TG_EINVAL: return HTTP_BAD_REQUEST;
+	case TG_ENOTFOUND: return HTTP_NOT_FOUND;
+	case TG_ECONFLICT: return HTTP_CONFLICT;
+	default: return HTTP_INTERNAL_SERVER_ERROR;
 	}
 }
 
@@ -141,8 +175,8 @@ int reply_failure(http_request *rq, int rc)
 	const tg_error *e = &rq->err;
 	if (!e->code[0] && rq->errs && rq->errs->count)
 		e = &rq->errs->items[0];
-	unsigned status = status_of(rc);
-	if (status == MHD_HTTP_INTERNAL_SERVER_ERROR) {
+	unsigned status = status_of_error(e, rc);
+	if (status == HTTP_INTERNAL_SERVER_ERROR) {
 		/* The detail goes to the log, not to the client. */
 		fprintf(stderr, "tuogou: 内部错误：%s [%s]\n", e->message, e->code);
 		error_body(rq, "internal", "服务器内部错误，请稍后重试或联系系统管理员", NULL);

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_impl.h"
+#include "api.h"
+#include "http.h"
+#include "routes.h"
 
 /* Who may write each array (policy.c narrows it to fields and scope). */
 #define W_BATCHES R_OFFICE
@@ -131,41 +133,7 @@ const tg_route tg_routes[] = {
 };
 const size_t tg_routes_count = sizeof tg_routes / sizeof tg_routes[0];
 
-/* ---- roles ---- */
-
-static const struct {
-	unsigned bit;
-	const char *name;
-} role_names[] = {
-	{R_OFFICE, "office"},     {R_CIVIL_AFFAIRS, "civil_affairs"}, {R_UNIT, "unit"},
-	{R_DEPARTMENT, "department"}, {R_ASSOCIATION, "association"}, {R_SYSADMIN, "sysadmin"},
-	{R_SECADMIN, "secadmin"}, {R_AUDITOR, "auditor"},           {R_PUBLIC, "public"},
-};
-
-const char *role_name_of_bit(unsigned bit)
-{
-	for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
-		if (role_names[i].bit == bit)
-			return role_names[i].name;
-	return NULL;
-}
-
-unsigned role_bit(const char *role)
-{
-	for (size_t i = 0; i < sizeof role_names / sizeof role_names[0]; i++)
-		if (role && role_names[i].bit != R_PUBLIC && !strcmp(role_names[i].name, role))
-			return role_names[i].bit;
-	return 0;
-}
-
 /* ---- matching ---- */
-
-void route_params_free(route_params *p)
-{
-	for (int i = 0; i < p->n; i++)
-		free(p->value[i]);
-	p->n = 0;
-}
 
 /* Match path against pattern segment by segment; {x} takes one non-empty
 ** segment, or what of it precedes the literal rest of the pattern's segment
@@ -267,10 +235,10 @@ void http_routes_json(strbuf *out)
 		sb_add_json_str(out, r->pattern);
 		sb_adds(out, ", \"roles\": [");
 		int n = 0;
-		for (size_t k = 0; k < sizeof role_names / sizeof role_names[0]; k++)
-			if (r->roles & role_names[k].bit) {
+		for (unsigned bit = 1; bit <= R_PUBLIC; bit <<= 1) /* the roles in bit order */
+			if (r->roles & bit) {
 				sb_adds(out, n++ ? ", " : "");
-				sb_add_json_str(out, role_names[k].name);
+				sb_add_json_str(out, role_name_of_bit(bit));
 			}
 		sb_adds(out, "], \"login\": ");
 		sb_adds(out, r->roles & R_PUBLIC ? "false" : "true");

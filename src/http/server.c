@@ -1,6 +1,9 @@
 /*
-** server.c: the libmicrohttpd daemon of `tuogou serve`, the life of one
-** request, and the dispatch through the route table.
+** server.c: the socket front end of `tuogou serve`: the libmicrohttpd
+** daemon, reading a request's values (the lookup hook of request.h) and its
+** body, and sending the response a handler set (respond.h).  It is the
+** only file that names libmicrohttpd; the checks and the dispatch through
+** the route table are router.c's, the same for in-process requests.
 **
 ** Threading: MHD_USE_INTERNAL_POLLING_THREAD with a pool of HTTP_THREADS
 ** workers (MHD_OPTION_THREAD_POOL_SIZE).  A connection stays on one worker
@@ -19,7 +22,7 @@
 ** libmicrohttpd's first call of a request, with its headers only, a
 ** state-changing API request goes through every check of its route (the
 ** route itself, the session cookie, the role, Origin and the CSRF token,
-** the scope of its object: api_admit), and one for a static path (which
+** the scope of its object: router_admit), and one for a static path (which
 ** takes no body) is answered 405; a refusal is answered there and then,
 ** and libmicrohttpd closes the connection without reading the body.
 ** An admitted body reserves its declared length (as it arrives, when
@@ -41,8 +44,8 @@
 ** two sweeps in a row (from reading its last bytes to calling on_request,
 ** a worker never waits).
 **
-** Owns: the daemon, the per-thread stores, the plan loaded once at start,
-** the findings cache.  Never logs cookies, query strings or bodies.
+** Owns: the daemon, the server's state (request.h): the plan loaded once
+** at start, the findings cache, the list of per-thread stores.  Never logs cookies, query strings or bodies.
 */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -62,292 +65,88 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <microhttpd.h>
+
+#include "api.h"
+#include "cache.h"
 #include "client_addr.h"
-#include "http_impl.h"
+#include "http.h"
+#include "respond.h"
+#include "router.h"
+#include "routes.h"
+#include "rules.h"
 
-static _Thread_local tg_store *thread_store;
-static _Thread_local tg_http_server *thread_store_owner;
+#define HTTP_THREADS 4
+/* libmicrohttpd's per-IP connection limit counts TCP peers (it cannot see
+** X-Forwarded-For): behind nginx every connection comes from 127.0.0.1, so
+** it is the proxy's limit, and 256 concurrent clients (bench/load) must fit
+** in it.  Three addresses at the limit still leave room in the total for
+** others (/healthz) (issue 14).  The total is shared out among the
+** HTTP_THREADS workers. */
+#define HTTP_CONNECTIONS 1024
+#define HTTP_PER_IP_CONNECTIONS 300
+#define HTTP_TIMEOUT_SECONDS 30
+/* A request must finish its headers within this many seconds of its
+** connection opening (or of the previous answer on a kept-alive one),
+** however slowly it trickles: libmicrohttpd's timeout counts idle time. */
+#define HTTP_HEADER_SECONDS 10
+/* libmicrohttpd's pool per connection: the request's headers and the
+** response's.  It zeroes the whole pool for every request on a kept-alive
+** connection (MHD_pool_reset), so a bigger pool is paid on every GET: at
+** 128 KiB that memset was 15% of the server's CPU under wrk.  32 KiB
+** (libmicrohttpd's default) still takes any header a browser sends;
+** bigger ones are refused with 431. */
+#define HTTP_CONNECTION_MEMORY (32u * 1024)
 
-/* ---- request helpers ---- */
+/* The daemon and the header deadline's watch of open connections, swept
+** every second. */
+struct front_end {
+	struct MHD_Daemon *daemon;
+	pthread_mutex_t watch_lock;
+	pthread_cond_t watch_wake;
+	struct conn_watch *watched;
+	pthread_t sweeper;
+	bool sweeping, stopping;
+};
 
-/* A request without a connection is an in-process one (dispatch.c). */
-static const char *lookup(http_request *rq, enum MHD_ValueKind kind, const char *name)
+/* ---- the request's values ---- */
+
+typedef struct lookup_all {
+	const char *name;
+	const char **out;
+	size_t max, n;
+} lookup_all;
+
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *key,
+			       const char *value)
 {
-	if (!rq->conn)
-		return synth_lookup(rq->synth, kind, name);
-	return MHD_lookup_connection_value(rq->conn, kind, name);
-}
-
-const char *rq_header(http_request *rq, const char *name)
-{
-	return lookup(rq, MHD_HEADER_KIND, name);
-}
-
-const char *rq_query(http_request *rq, const char *name)
-{
-	const char *v = lookup(rq, MHD_GET_ARGUMENT_KIND, name);
-	return v && *v ? v : NULL;
-}
-
-const char *rq_cookie(http_request *rq, const char *name)
-{
-	return lookup(rq, MHD_COOKIE_KIND, name);
-}
-
-tg_store *rq_store(http_request *rq)
-{
-	if (rq->store)
-		return rq->store;
-	tg_http_server *srv = rq->srv;
-	if (thread_store && thread_store_owner == srv)
-		return rq->store = thread_store;
-	tg_store *s = NULL;
-	if (store_open(srv->db, &s, &rq->err))
-		return NULL;
-	pthread_mutex_lock(&srv->lock);
-	if (srv->n_stores == srv->alloc_stores) {
-		size_t n = srv->alloc_stores ? srv->alloc_stores * 2 : 8;
-		tg_store **p = realloc(srv->stores, n * sizeof *p);
-		if (!p) {
-			pthread_mutex_unlock(&srv->lock);
-			store_close(s);
-			tg_error_set(&rq->err, TG_ENOMEM, "no_memory", "", "内存不足");
-			return NULL;
-		}
-		srv->stores = p;
-		srv->alloc_stores = n;
+	lookup_all *x = cls;
+	(void)kind;
+	if (key && !strcasecmp(key, x->name)) {
+		if (x->n < x->max)
+			x->out[x->n] = value ? value : "";
+		x->n++;
 	}
-	srv->stores[srv->n_stores++] = s;
-	pthread_mutex_unlock(&srv->lock);
-	thread_store = s;
-	thread_store_owner = srv;
-	return rq->store = s;
+	return MHD_YES;
 }
 
-int rq_as_of(http_request *rq, tg_date *out)
+static size_t connection_lookup(void *source, enum rq_kind kind, const char *name,
+				const char **out, size_t max)
 {
-	const char *v = rq_query(rq, "as_of");
-	if (!v) {
-		*out = date_today();
-		return TG_OK;
+	static const enum MHD_ValueKind kinds[] = {
+		[RQ_HEADER] = MHD_HEADER_KIND,
+		[RQ_COOKIE] = MHD_COOKIE_KIND,
+		[RQ_QUERY] = MHD_GET_ARGUMENT_KIND,
+	};
+	struct MHD_Connection *conn = source;
+	if (max == 1) { /* the first value: what almost every lookup wants */
+		const char *v = MHD_lookup_connection_value(conn, kinds[kind], name);
+		out[0] = v;
+		return v != NULL;
 	}
-	if (date_parse(v, out))
-		return tg_error_set(&rq->err, TG_EINVAL, "bad_date", "as_of",
-				    "截至日期“%.20s”无效（应为 YYYY-MM-DD）", v);
-	return TG_OK;
-}
-
-static int parse_size(const char *v, size_t min, size_t max, size_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (errno || *end || end == v || v[0] == '-' || n < min || n > max)
-		return TG_EINVAL;
-	*out = (size_t)n;
-	return TG_OK;
-}
-
-int rq_paging(http_request *rq, size_t *page, size_t *per_page)
-{
-	const char *p = rq_query(rq, "page"), *pp = rq_query(rq, "per_page");
-	*page = 1;
-	*per_page = 50;
-	if (p && parse_size(p, 1, 10000000, page))
-		return tg_error_set(&rq->err, TG_EINVAL, "bad_page", "page", "页码应为正整数");
-	if (pp && parse_size(pp, 1, 500, per_page))
-		return tg_error_set(&rq->err, TG_EINVAL, "bad_per_page", "per_page",
-				    "每页条数应为 1 至 500 的整数");
-	return TG_OK;
-}
-
-static bool content_type_is(http_request *rq, const char *want)
-{
-	const char *ct = rq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
-	size_t n = strlen(want);
-	return ct && !strncasecmp(ct, want, n) && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
-int rq_json_body(http_request *rq, json_t **out)
-{
-	*out = NULL;
-	if (!content_type_is(rq, "application/json")) {
-		reply_error(rq, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", NULL,
-			    "请求体应为 JSON（Content-Type: application/json）");
-		return TG_EINVAL;
-	}
-	json_error_t je;
-	json_t *v = json_loadb(rq->body ? rq->body : "", rq->body_len, JSON_REJECT_DUPLICATES, &je);
-	if (!v) {
-		reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_json", NULL,
-			    "JSON 格式错误（第%d行第%d列）：%s", je.line, je.column, je.text);
-		return TG_EINVAL;
-	}
-	if (!json_is_object(v)) {
-		json_decref(v);
-		reply_error(rq, MHD_HTTP_BAD_REQUEST, "bad_json", NULL, "请求体应为 JSON 对象");
-		return TG_EINVAL;
-	}
-	*out = v;
-	return TG_OK;
-}
-
-void rq_key(http_request *rq, char *out, size_t size)
-{
-	size_t used = 0;
-	out[0] = '\0';
-	for (int i = 0; i < rq->params.n && used < size; i++)
-		used += (size_t)snprintf(out + used, size - used, "%s%s", i ? "/" : "",
-					 rq->params.value[i]);
-}
-
-int api_healthz(http_request *rq)
-{
-	sb_adds(&rq->out, "ok");
-	return reply(rq, MHD_HTTP_OK, "text/plain; charset=utf-8");
-}
-
-/* ---- dispatch ---- */
-
-static bool is_api(const char *path)
-{
-	return !strncmp(path, "/api/", 5) || !strcmp(path, "/api") || !strcmp(path, "/healthz");
-}
-
-static bool state_changing(const char *method)
-{
-	return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
-}
-
-static void allow_header(http_request *rq)
-{
-	char allow[64] = "";
-	size_t used = 0;
-	for (size_t i = 0; i < tg_routes_count; i++) {
-		const tg_route *r = &tg_routes[i];
-		route_params p = {{0}, 0};
-		bool known;
-		if (route_match(r->method, rq->path, &p, &known) == r && !strstr(allow, r->method))
-			used += (size_t)snprintf(allow + used, sizeof allow - used, "%s%s",
-						 used ? ", " : "", r->method);
-		route_params_free(&p);
-	}
-	reply_header(rq, "Allow", allow);
-}
-
-/* Every check of an API request that its headers decide: the route (404,
-** 405), the session (401), the role (403), Origin and the CSRF token of a
-** state-changing request (403), the scope of the route's object (404).
-** Sets rq->admitted when the handler may run; otherwise the response is set
-** (or a failure code returned).  Runs before a byte of the body is read
-** (on_request) or, for a request whose body is read already (dispatch.c)
-** and every GET, from dispatch_api. */
-static int api_admit(http_request *rq)
-{
-	bool path_known = false;
-	rq->route = route_match(rq->method, rq->path, &rq->params, &path_known);
-	if (!rq->route) {
-		if (path_known) {
-			allow_header(rq);
-			return reply_error(rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
-					   "不支持的请求方法 %s", rq->method);
-		}
-		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", NULL, "没有这个接口");
-	}
-	const tg_route *r = rq->route;
-	/* The thread's store acts for whoever asks: nobody until the session
-	** says who (the audit log records it with every write). */
-	tg_store *store = rq_store(rq);
-	if (store)
-		store_set_actor(store, "-", "-", rq->ip);
-	if (r->roles & R_PUBLIC) {
-		if (state_changing(rq->method) && auth_check_origin(rq))
-			return reply_failure(rq, TG_EINVAL);
-		rq->admitted = true;
-		return TG_OK;
-	}
-	if (!store)
-		return reply_failure(rq, TG_EIO);
-	int rc = auth_session(rq);
-	if (rc)
-		return reply_failure(rq, rc);
-	if (!rq->logged_in)
-		return reply_error(rq, MHD_HTTP_UNAUTHORIZED, "unauthenticated", NULL,
-				   "未登录或会话已过期，请重新登录");
-	store_set_actor(store, rq->user.username, rq->user.role, rq->ip);
-	if (!(r->roles & role_bit(rq->user.role))) {
-		auth_audit_denied(rq, "forbidden");
-		return reply_error(rq, MHD_HTTP_FORBIDDEN, "forbidden", NULL,
-				   "当前角色无权进行此操作");
-	}
-	if (state_changing(rq->method) && (auth_check_origin(rq) || auth_check_csrf(rq))) {
-		auth_audit_denied(rq, "csrf");
-		return rq->responded ? 0 : reply_failure(rq, TG_EINVAL);
-	}
-	bool in = false;
-	if ((rc = policy_check_scope(rq, &in)))
-		return reply_failure(rq, rc);
-	if (!in)
-		return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", NULL, "没有找到该记录");
-	rq->admitted = true;
-	return TG_OK;
-}
-
-static int dispatch_api(http_request *rq)
-{
-	if (!rq->admitted) {
-		int rc = api_admit(rq);
-		if (!rq->admitted)
-			return rc;
-	} else if (rq_store(rq)) {
-		/* Admitted from the headers: other requests of this worker
-		** thread have set the store's actor since. */
-		if (rq->logged_in)
-			store_set_actor(rq->store, rq->user.username, rq->user.role, rq->ip);
-		else
-			store_set_actor(rq->store, "-", "-", rq->ip);
-	}
-	return rq->route->fn(rq);
-}
-
-static void reply_busy(http_request *rq)
-{
-	char secs[16];
-	snprintf(secs, sizeof secs, "%d", HTTP_BUSY_RETRY_SECONDS);
-	reply_header(rq, "Retry-After", secs);
-	reply_error(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "server_busy", NULL,
-		    "服务器正在接收的上传过多，请 %d 秒后重试", HTTP_BUSY_RETRY_SECONDS);
-}
-
-static void dispatch(http_request *rq)
-{
-	int rc;
-	if (rq->body_too_big) {
-		reply_error(rq, MHD_HTTP_CONTENT_TOO_LARGE, "too_large", NULL,
-			    "请求体过大（上限 %zu 字节）", rq->body_cap);
-		return;
-	}
-	if (rq->body_busy) {
-		reply_busy(rq);
-		return;
-	}
-	if (rq->body_failed) {
-		reply_error(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "io", NULL,
-			    "无法暂存请求体，请稍后重试");
-		return;
-	}
-	if (is_api(rq->path)) {
-		/* A request that changes nothing reads one snapshot (store.h). */
-		tg_store *store = state_changing(rq->method) ? NULL : rq_store(rq);
-		if (store && store_read_begin(store, NULL) != TG_OK)
-			store = NULL; /* each read then takes its own */
-		rc = dispatch_api(rq);
-		if (store)
-			store_read_end(store);
-	} else
-		rc = static_serve(rq);
-	if (!rq->responded)
-		reply_failure(rq, rc ? rc : TG_EIO);
+	lookup_all x = {name, out, max, 0};
+	MHD_get_connection_values(conn, kinds[kind], collect, &x);
+	return x.n;
 }
 
 /* ---- the response ---- */
@@ -365,68 +164,56 @@ static enum MHD_Result send_response(http_request *rq)
 	}
 	if (!resp)
 		return MHD_NO;
-	add_common_headers(resp, rq->path);
+	const char *common[COMMON_HEADERS][2];
+	common_headers(rq->path, common);
+	for (int i = 0; i < COMMON_HEADERS; i++)
+		MHD_add_response_header(resp, common[i][0], common[i][1]);
 	if (rq->content_type)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, rq->content_type);
+		MHD_add_response_header(resp, HTTP_HEADER_CONTENT_TYPE, rq->content_type);
 	for (int i = 0; i < rq->n_headers; i++)
 		MHD_add_response_header(resp, rq->headers[i][0], rq->headers[i][1]);
-	enum MHD_Result ok = MHD_queue_response(rq->conn, rq->status, resp);
+	enum MHD_Result ok = MHD_queue_response(rq->source, rq->status, resp);
 	MHD_destroy_response(resp);
 	return ok;
 }
 
 /* ---- request life ---- */
 
-/* rq->ip: the TCP peer (then rq_client_address); rq->loopback: the peer is
+/* ip: the TCP peer as text (then rq_client_address); *loopback: the peer is
 ** on loopback (X-Forwarded-Proto is believed from there, auth.c). */
-static void peer_address(http_request *rq)
+static void peer_address(struct MHD_Connection *conn, char ip[CLIENT_ADDR_MAX], bool *loopback)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(rq->ip, sizeof rq->ip, "?");
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(ip, CLIENT_ADDR_MAX, "?");
+	*loopback = false;
 	if (!ci || !ci->client_addr)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
-		ipv4_text((const unsigned char *)&in->sin_addr.s_addr, rq->ip);
-		rq->loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+		ipv4_text((const unsigned char *)&in->sin_addr.s_addr, ip);
+		*loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
 	} else if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
-		inet_ntop(AF_INET6, &in6->sin6_addr, rq->ip, sizeof rq->ip);
-		rq->loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+		inet_ntop(AF_INET6, &in6->sin6_addr, ip, CLIENT_ADDR_MAX);
+		*loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
 	}
 }
 
-static http_request *request_new(tg_http_server *srv, struct MHD_Connection *conn,
-				 const char *url, const char *method)
+static http_request *request_start(tg_http_server *srv, struct MHD_Connection *conn,
+				   const char *url, const char *method)
 {
-	http_request *rq = calloc(1, sizeof *rq);
+	char ip[CLIENT_ADDR_MAX];
+	bool loopback;
+	peer_address(conn, ip, &loopback);
+	http_request *rq =
+		request_new(srv, method, strdup(url), connection_lookup, conn, ip, loopback);
 	if (!rq)
 		return NULL;
-	rq->srv = srv;
-	rq->conn = conn;
-	rq->method = method;
-	rq->path = strdup(url);
-	rq->fd = -1;
-	rq->body_fd = -1;
-	sb_init(&rq->out);
-	clock_gettime(CLOCK_MONOTONIC, &rq->started);
-	if (!rq->path) {
-		free(rq);
-		return NULL;
-	}
-	peer_address(rq);
 	rq_client_address(rq);
 	rq->body_cap = route_body_cap(method, url);
 	return rq;
-}
-
-static void budget_release(http_request *rq)
-{
-	if (rq->body_held)
-		atomic_fetch_sub(&rq->srv->body_bytes, rq->body_held);
-	rq->body_held = 0;
 }
 
 /* Reserve n more bytes of the server's budget for rq's body. */
@@ -440,54 +227,6 @@ static bool budget_take(http_request *rq, size_t n)
 	} while (!atomic_compare_exchange_weak(used, &cur, cur + n));
 	rq->body_held += n;
 	return true;
-}
-
-/* Drop what is held of the body (memory, spool, mapping). */
-static void body_drop(http_request *rq)
-{
-	if (rq->body_mapped)
-		munmap(rq->body, rq->body_len);
-	else
-		free(rq->body);
-	rq->body = NULL;
-	rq->body_mapped = false;
-	rq->body_len = rq->body_alloc = 0;
-	if (rq->body_fd >= 0)
-		close(rq->body_fd);
-	rq->body_fd = -1;
-}
-
-static void request_free(http_request *rq)
-{
-	free(rq->path);
-	body_drop(rq);
-	if (rq->srv)
-		budget_release(rq);
-	free(rq->extra_json);
-	route_params_free(&rq->params);
-	sb_release(&rq->out);
-	if (rq->fd >= 0)
-		close(rq->fd);
-	for (int i = 0; i < rq->n_headers; i++) {
-		free(rq->headers[i][0]);
-		free(rq->headers[i][1]);
-	}
-	if (rq->errs) {
-		tg_errors_free(rq->errs);
-		free(rq->errs);
-	}
-	free(rq);
-}
-
-/* In-process requests (dispatch.c) go through the same two steps. */
-void http_dispatch(http_request *rq)
-{
-	dispatch(rq);
-}
-
-void http_request_free(http_request *rq)
-{
-	request_free(rq);
 }
 
 static void log_request(http_request *rq)
@@ -570,25 +309,25 @@ static void body_append(http_request *rq, const char *data, size_t n)
 		return;
 	if (rq->body_len + n > rq->body_cap) {
 		rq->body_too_big = true;
-		body_drop(rq);
-		budget_release(rq);
+		request_body_drop(rq);
+		request_budget_release(rq);
 		return;
 	}
 	if (rq->body_len + n > rq->body_held && !budget_take(rq, rq->body_len + n - rq->body_held)) {
 		rq->body_busy = true;
-		body_drop(rq);
-		budget_release(rq);
+		request_body_drop(rq);
+		request_budget_release(rq);
 		return;
 	}
 	if (rq->body_fd < 0 && rq->body_len + n > HTTP_BODY_MEMORY && !body_spool(rq)) {
 		rq->body_failed = true;
-		body_drop(rq);
+		request_body_drop(rq);
 		return;
 	}
 	if (rq->body_fd >= 0) {
 		if (!write_all(rq->body_fd, data, n)) {
 			rq->body_failed = true;
-			body_drop(rq);
+			request_body_drop(rq);
 			return;
 		}
 		rq->body_len += n;
@@ -623,7 +362,7 @@ static void body_complete(http_request *rq)
 			       : MAP_FAILED;
 	if (p == MAP_FAILED) {
 		rq->body_failed = true;
-		body_drop(rq);
+		request_body_drop(rq);
 		return;
 	}
 	close(rq->body_fd);
@@ -635,7 +374,7 @@ static void body_complete(http_request *rq)
 /* The declared Content-Length: 0 when none; false when it is unreadable. */
 static bool declared_length(http_request *rq, unsigned long long *n)
 {
-	const char *cl = rq_header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const char *cl = rq_header(rq, HTTP_HEADER_CONTENT_LENGTH);
 	*n = 0;
 	if (!cl)
 		return true;
@@ -689,12 +428,12 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 			return; /* unwatched: libmicrohttpd's idle timeout still holds */
 		w->fd = ci->connect_fd;
 		atomic_store(&w->deadline_ms, monotonic_ms() + HTTP_HEADER_SECONDS * 1000);
-		pthread_mutex_lock(&srv->watch_lock);
-		w->next = srv->watched;
+		pthread_mutex_lock(&srv->front->watch_lock);
+		w->next = srv->front->watched;
 		if (w->next)
 			w->next->prev = w;
-		srv->watched = w;
-		pthread_mutex_unlock(&srv->watch_lock);
+		srv->front->watched = w;
+		pthread_mutex_unlock(&srv->front->watch_lock);
 		*socket_context = w;
 		return;
 	}
@@ -702,14 +441,14 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		return;
 	/* Before libmicrohttpd closes the socket: once out of the list under
 	** the lock, the sweeper never touches its descriptor again. */
-	pthread_mutex_lock(&srv->watch_lock);
+	pthread_mutex_lock(&srv->front->watch_lock);
 	if (w->prev)
 		w->prev->next = w->next;
 	else
-		srv->watched = w->next;
+		srv->front->watched = w->next;
 	if (w->next)
 		w->next->prev = w->prev;
-	pthread_mutex_unlock(&srv->watch_lock);
+	pthread_mutex_unlock(&srv->front->watch_lock);
 	free(w);
 	*socket_context = NULL;
 }
@@ -717,14 +456,14 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 static void *sweeper(void *arg)
 {
 	tg_http_server *srv = arg;
-	pthread_mutex_lock(&srv->watch_lock);
-	while (!srv->stopping) {
+	pthread_mutex_lock(&srv->front->watch_lock);
+	while (!srv->front->stopping) {
 		struct timespec until;
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += 1;
-		pthread_cond_timedwait(&srv->watch_wake, &srv->watch_lock, &until);
+		pthread_cond_timedwait(&srv->front->watch_wake, &srv->front->watch_lock, &until);
 		int64_t now = monotonic_ms();
-		for (conn_watch *w = srv->watched; w; w = w->next) {
+		for (conn_watch *w = srv->front->watched; w; w = w->next) {
 			int64_t due = atomic_load(&w->deadline_ms);
 			int unread = 0;
 			if (!due || now <= due ||
@@ -742,20 +481,20 @@ static void *sweeper(void *arg)
 			shutdown(w->fd, SHUT_RDWR);
 		}
 	}
-	pthread_mutex_unlock(&srv->watch_lock);
+	pthread_mutex_unlock(&srv->front->watch_lock);
 	return NULL;
 }
 
 static void sweeper_stop(tg_http_server *srv)
 {
-	if (!srv->sweeping)
+	if (!srv->front->sweeping)
 		return;
-	pthread_mutex_lock(&srv->watch_lock);
-	srv->stopping = true;
-	pthread_cond_signal(&srv->watch_wake);
-	pthread_mutex_unlock(&srv->watch_lock);
-	pthread_join(srv->sweeper, NULL);
-	srv->sweeping = false;
+	pthread_mutex_lock(&srv->front->watch_lock);
+	srv->front->stopping = true;
+	pthread_cond_signal(&srv->front->watch_wake);
+	pthread_mutex_unlock(&srv->front->watch_lock);
+	pthread_join(srv->front->sweeper, NULL);
+	srv->front->sweeping = false;
 }
 
 /* Answer now, from the headers alone: libmicrohttpd then reads none of the
@@ -777,22 +516,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)version;
 	if (!rq) {
 		watch_arm(conn, false);
-		rq = request_new(srv, conn, url, method);
+		rq = request_start(srv, conn, url, method);
 		if (!rq)
 			return MHD_NO;
 		*con_cls = rq;
 		unsigned long long declared;
 		if (!declared_length(rq, &declared) || declared > rq->body_cap) {
 			rq->body_too_big = true;
-			dispatch(rq);
+			router_dispatch(rq);
 			return send_response(rq);
 		}
-		if (state_changing(method)) {
-			if (!is_api(rq->path)) { /* static files take no body: 405 */
-				dispatch(rq);
+		if (method_changes_state(method)) {
+			if (!router_is_api(rq->path)) { /* static files take no body: 405 */
+				router_dispatch(rq);
 				return send_response(rq);
 			}
-			int rc = api_admit(rq);
+			int rc = router_admit(rq);
 			if (!rq->admitted)
 				return answer_early(rq, rc);
 		}
@@ -811,7 +550,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (rq->responded)
 		return MHD_YES;
 	body_complete(rq);
-	dispatch(rq);
+	router_dispatch(rq);
 	return send_response(rq);
 }
 
@@ -956,11 +695,11 @@ void http_stop(tg_http_server *srv)
 {
 	if (!srv)
 		return;
-	if (srv->daemon)
-		MHD_stop_daemon(srv->daemon);
+	if (srv->front->daemon)
+		MHD_stop_daemon(srv->front->daemon);
 	sweeper_stop(srv);
-	pthread_cond_destroy(&srv->watch_wake);
-	pthread_mutex_destroy(&srv->watch_lock);
+	pthread_cond_destroy(&srv->front->watch_wake);
+	pthread_mutex_destroy(&srv->front->watch_lock);
 	if (srv->body_dir)
 		rmdir(srv->body_dir); /* empty: every spool was unlinked when made */
 	free(srv->body_dir);
@@ -975,6 +714,7 @@ void http_stop(tg_http_server *srv)
 	free(srv->db);
 	free(srv->web_root);
 	free(srv->evidence_dir);
+	free(srv->front);
 	free(srv);
 	proxies_install(NULL);
 }
@@ -990,17 +730,21 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 	if (rc)
 		return rc;
 	tg_http_server *srv = calloc(1, sizeof *srv);
-	if (!srv) {
+	struct front_end *front = calloc(1, sizeof *front);
+	if (!srv || !front) {
+		free(srv);
+		free(front);
 		proxies_free(proxies);
 		return TG_ENOMEM;
 	}
+	srv->front = front;
 	proxies_install(proxies); /* before the daemon's threads start */
 	pthread_mutex_init(&srv->lock, NULL);
-	pthread_mutex_init(&srv->watch_lock, NULL);
+	pthread_mutex_init(&srv->front->watch_lock, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&srv->watch_wake, &ca);
+	pthread_cond_init(&srv->front->watch_wake, &ca);
 	pthread_condattr_destroy(&ca);
 	atomic_init(&srv->body_bytes, 0);
 	srv->db = strdup(cfg->db);
@@ -1033,12 +777,12 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 		rc = TG_EIO;
 		goto fail;
 	}
-	if (pthread_create(&srv->sweeper, NULL, sweeper, srv)) {
+	if (pthread_create(&srv->front->sweeper, NULL, sweeper, srv)) {
 		rc = tg_error_set(err, TG_EIO, "thread", "", "无法启动连接超时线程");
 		goto fail;
 	}
-	srv->sweeping = true;
-	srv->daemon = MHD_start_daemon(
+	srv->front->sweeping = true;
+	srv->front->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 		on_request, srv, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS,
@@ -1051,13 +795,14 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv, MHD_OPTION_END);
-	if (!srv->daemon) {
+	if (!srv->front->daemon) {
 		rc = tg_error_set(err, TG_EIO, "listen_failed", "--listen",
 				  "无法在“%s”上监听（端口被占用或地址无效）",
 				  cfg->listen ? cfg->listen : "127.0.0.1:8080");
 		goto fail;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *di = 
+		MHD_get_daemon_info(srv->front->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	if (port)
 		*port = di ? di->port : 0;
 	*out = srv;

@@ -19,7 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "http_impl.h"
+#include "api.h"
+#include "respond.h"
 
 static const struct {
 	const char *ext, *type;
@@ -61,7 +62,7 @@ static const char *mime_of(const char *path)
 
 static int not_found(http_request *rq)
 {
-	return reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found", NULL, "页面不存在");
+	return reply_error(rq, HTTP_NOT_FOUND, "not_found", NULL, "页面不存在");
 }
 
 /* A page of the application: no dot in the last segment. */
@@ -82,7 +83,7 @@ static int send_file(http_request *rq, const char *real)
 	}
 	rq->fd = fd;
 	rq->fd_size = (uint64_t)st.st_size;
-	return reply(rq, MHD_HTTP_OK, mime_of(real));
+	return reply(rq, HTTP_OK, mime_of(real));
 }
 
 /* Resolve path below root; NULL when it is not a file inside. */
@@ -112,7 +113,7 @@ int static_serve(http_request *rq)
 	const char *root = rq->srv->web_root;
 	if (strcmp(rq->method, "GET") && strcmp(rq->method, "HEAD")) {
 		reply_header(rq, "Allow", "GET, HEAD");
-		return reply_error(rq, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
+		return reply_error(rq, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", NULL,
 				   "不支持的请求方法 %s", rq->method);
 	}
 	if (!root || rq->path[0] != '/')

@@ -1,5 +1,5 @@
 /*
-** csv.h: reading CSV files (RFC 4180) into a grid (sheet.h).
+** csv.h: reading CSV files (RFC 4180) into a grid (grid.h).
 **
 ** Fields are separated by commas, records by CRLF or LF; a field in double
 ** quotes may hold commas, line breaks and doubled quotes.  Anything else is
@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #include "error.h"
-#include "sheet.h"
+#include "grid.h"
 
 /* Largest CSV file read (bytes). */
 #define TG_CSV_MAX_BYTES ((size_t)256 << 20)

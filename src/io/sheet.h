@@ -16,8 +16,9 @@
 ** (scope_override.reason); approval is 审批备案类型, 审批备案文号 and
 ** 审批备案日期 (approval.kind, approval.ref, approval.on).
 **
-** This module owns the grids and the origin tables it allocates; it does no
-** file I/O itself except in sheet_read_file, which dispatches on the name.
+** The grids themselves (cells, rows, workbooks) are grid.h's.  This module
+** owns the origin tables it allocates; it does no file I/O itself except in
+** sheet_read_file, which dispatches on the name (csv.h, xlsx.h).
 */
 #ifndef TG_SHEET_H
 #define TG_SHEET_H
@@ -26,57 +27,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
 #include "error.h"
+#include "grid.h"
 #include "register.h"
-
-enum tg_cell_kind { CELL_TEXT, CELL_NUMBER, CELL_BOOL };
-
-typedef struct tg_cell {
-	uint32_t col;     /* 0-based: A = 0 */
-	uint8_t kind;     /* enum tg_cell_kind */
-	bool is_date;     /* XLSX: a number shown with a date format */
-	double num;       /* CELL_NUMBER, CELL_BOOL (0 or 1) */
-	const char *text; /* UTF-8 in the grid's arena; never NULL */
-} tg_cell;
-
-typedef struct tg_grid_row {
-	uint32_t row; /* 1-based, as the spreadsheet shows it */
-	tg_cell *cells;
-	size_t n, alloc;
-} tg_grid_row;
-
-typedef struct tg_grid {
-	const char *name; /* sheet name (XLSX), or the file's base name without .csv */
-	tg_grid_row *rows;
-	size_t n_rows, alloc;
-	tg_arena arena;
-} tg_grid;
-
-typedef struct tg_workbook {
-	tg_grid *sheets;
-	size_t n;
-} tg_workbook;
-
-void grid_init(tg_grid *g, const char *name);
-void grid_release(tg_grid *g);
-/* A new row at the end (rows are added in increasing order). */
-tg_grid_row *grid_row_add(tg_grid *g, uint32_t row);
-/* A new text cell in the row; text is copied into the grid's arena. */
-tg_cell *grid_cell_add(tg_grid *g, tg_grid_row *row, uint32_t col, const char *text, size_t n);
-void workbook_release(tg_workbook *wb);
-
-/* Column letters: 0 -> "A", 27 -> "AB" (out has 4 bytes; XFD is the last). */
-void sheet_col_letters(uint32_t col, char out[4]);
-
-/* An Excel date serial (1900 system, or 1904 when the workbook says so) as
-** YYYY-MM-DD; TG_EINVAL for a serial that is no day (0, 60 = 1900-02-29). */
-int sheet_serial_date(double serial, bool date1904, char out[11]);
-
-/* The header a sheet written for people carries for a field (sub is the
-** sub-field of an object field, else NULL): the glossary's label, or the
-** labels above for nested objects. */
-const char *sheet_column_label(const tg_field *f, const tg_field *sub);
 
 /* Where each record read from sheets came from, to name cells in errors. */
 typedef struct tg_sheet_origin tg_sheet_origin;

@@ -2,7 +2,7 @@
 ** xlsx.h: Office Open XML workbooks (.xlsx), read and written.
 **
 ** Reading (xlsx_read.c, libzip + expat) turns every worksheet into a grid
-** (sheet.h): shared strings, inline strings, numbers, booleans, and numbers
+** (grid.h): shared strings, inline strings, numbers, booleans, and numbers
 ** with a date format as YYYY-MM-DD.  A workbook is untrusted input: the
 ** number of zip entries, the uncompressed size of each part and of all of
 ** them, and the depth of the XML are capped, DOCTYPEs are refused, and a
@@ -23,7 +23,7 @@
 #include "plan.h"
 #include "register.h"
 #include "rules.h"
-#include "sheet.h"
+#include "grid.h"
 
 typedef struct tg_xlsx_limits {
 	size_t max_entries;    /* zip entries */

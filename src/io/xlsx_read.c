@@ -60,20 +60,6 @@ typedef struct xml_run {
 	bool collect; /* character data goes to text */
 } xml_run;
 
-static void *grow(void *p, size_t *alloc, size_t need, size_t size)
-{
-	if (need <= *alloc)
-		return p;
-	size_t n = *alloc ? *alloc * 2 : 16;
-	while (n < need)
-		n *= 2;
-	void *q = realloc(p, n * size);
-	if (!q)
-		abort();
-	*alloc = n;
-	return q;
-}
-
 static char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;
@@ -235,9 +221,9 @@ static void wb_start(xml_run *run, const char *name, const char **atts)
 			return;
 		}
 		size_t cap = x->n_sheets, cap2 = x->n_sheets, cap3 = x->n_sheets;
-		x->sheet_names = grow(x->sheet_names, &cap, x->n_sheets + 1, sizeof(char *));
-		x->sheet_rids = grow(x->sheet_rids, &cap2, x->n_sheets + 1, sizeof(char *));
-		x->sheet_paths = grow(x->sheet_paths, &cap3, x->n_sheets + 1, sizeof(char *));
+		x->sheet_names = grid_grow(x->sheet_names, &cap, x->n_sheets + 1, sizeof(char *));
+		x->sheet_rids = grid_grow(x->sheet_rids, &cap2, x->n_sheets + 1, sizeof(char *));
+		x->sheet_paths = grid_grow(x->sheet_paths, &cap3, x->n_sheets + 1, sizeof(char *));
 		x->sheet_names[x->n_sheets] = xstrdup(n);
 		x->sheet_rids[x->n_sheets] = xstrdup(id);
 		x->sheet_paths[x->n_sheets] = NULL;
@@ -320,7 +306,7 @@ static void sst_end(xml_run *run, const char *name)
 		s->in_rph--;
 	} else if (!strcmp(l, "si")) {
 		s->in_si = 0;
-		x->sst = grow(x->sst, &x->alloc_sst, x->n_sst + 1, sizeof *x->sst);
+		x->sst = grid_grow(x->sst, &x->alloc_sst, x->n_sst + 1, sizeof *x->sst);
 		char *str = malloc(run->text.len + 1);
 		if (!str)
 			abort();
@@ -379,7 +365,7 @@ static void styles_start(xml_run *run, const char *name, const char **atts)
 	if (!strcmp(l, "numFmt")) {
 		const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
 		if (id && code && code_is_date(code)) {
-			x->fmt_ids = grow(x->fmt_ids, &x->alloc_fmt, x->n_fmt + 1, sizeof *x->fmt_ids);
+			x->fmt_ids = grid_grow(x->fmt_ids, &x->alloc_fmt, x->n_fmt + 1, sizeof *x->fmt_ids);
 			x->fmt_ids[x->n_fmt++] = atoi(id);
 		}
 	} else if (!strcmp(l, "cellXfs")) {
@@ -390,7 +376,7 @@ static void styles_start(xml_run *run, const char *name, const char **atts)
 		bool date = builtin_date(fid);
 		for (size_t i = 0; i < x->n_fmt && !date; i++)
 			date = x->fmt_ids[i] == fid;
-		x->xf_date = grow(x->xf_date, &x->alloc_xf, x->n_xf + 1, sizeof *x->xf_date);
+		x->xf_date = grid_grow(x->xf_date, &x->alloc_xf, x->n_xf + 1, sizeof *x->xf_date);
 		x->xf_date[x->n_xf++] = date;
 	}
 }

@@ -14,7 +14,12 @@
 #include <cmocka.h>
 
 #include "client_addr.h"
-#include "http_impl.h"
+#include "api.h"
+#include "app.h"
+#include "http.h"
+#include "multipart.h"
+#include "policy.h"
+#include "routes.h"
 
 /* ---- multipart ---- */
 
@@ -87,21 +92,21 @@ static void test_parse_malformed(void **state)
 static void test_sniff(void **state)
 {
 	(void)state;
-	assert_string_equal(sniff_content_type("%PDF-1.7\n", 9), "application/pdf");
-	assert_string_equal(sniff_content_type("\x89PNG\r\n\x1a\n....", 12), "image/png");
-	assert_string_equal(sniff_content_type("\xff\xd8\xff\xe0", 4), "image/jpeg");
+	assert_string_equal(app_sniff_content_type("%PDF-1.7\n", 9), "application/pdf");
+	assert_string_equal(app_sniff_content_type("\x89PNG\r\n\x1a\n....", 12), "image/png");
+	assert_string_equal(app_sniff_content_type("\xff\xd8\xff\xe0", 4), "image/jpeg");
 	static const char xlsx[] = "PK\x03\x04....[Content_Types].xml....xl/workbook.xml";
-	assert_string_equal(sniff_content_type(xlsx, sizeof xlsx - 1),
+	assert_string_equal(app_sniff_content_type(xlsx, sizeof xlsx - 1),
 			    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 	static const char docx[] = "PK\x03\x04....[Content_Types].xml....word/document.xml";
-	assert_string_equal(sniff_content_type(docx, sizeof docx - 1),
+	assert_string_equal(app_sniff_content_type(docx, sizeof docx - 1),
 			    "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-	assert_null(sniff_content_type("PK\x03\x04 some zip", 14));
-	assert_string_equal(sniff_content_type("纪要\n", strlen("纪要\n")), "text/plain; charset=utf-8");
-	assert_null(sniff_content_type("\x7f" "ELF", 4));
-	assert_null(sniff_content_type("a\0b", 3));
-	assert_null(sniff_content_type("\xc3\x28", 2)); /* invalid UTF-8 */
-	assert_null(sniff_content_type("", 0));
+	assert_null(app_sniff_content_type("PK\x03\x04 some zip", 14));
+	assert_string_equal(app_sniff_content_type("纪要\n", strlen("纪要\n")), "text/plain; charset=utf-8");
+	assert_null(app_sniff_content_type("\x7f" "ELF", 4));
+	assert_null(app_sniff_content_type("a\0b", 3));
+	assert_null(app_sniff_content_type("\xc3\x28", 2)); /* invalid UTF-8 */
+	assert_null(app_sniff_content_type("", 0));
 }
 
 /* ---- routes ---- */

@@ -1,0 +1,36 @@
+/*
+** cache.h: the findings cache: a register and the findings of one as-of
+** date, computed once per (generation, date) and shared read-only.
+*/
+#ifndef TG_HTTP_CACHE_H
+#define TG_HTTP_CACHE_H
+
+#include "request.h"
+#include "rules.h"
+
+#define CACHE_MAX_DATES 8
+
+/* A register and the findings of one as-of date, shared read-only by the
+** requests holding it; computed once per (generation, date). */
+typedef struct cache_view {
+	const tg_register *reg;
+	const tg_findings *fs;
+	int64_t generation;
+	void *entry;
+	tg_findings *own; /* cache_get_viewer: fs when it is the viewer's own */
+} cache_view;
+
+typedef struct findings_cache findings_cache;
+findings_cache *cache_new(void);
+void cache_free(findings_cache *c);
+int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
+	      cache_view *out, tg_error *err);
+void cache_put(findings_cache *c, cache_view *v);
+/* cache_get for the request's user: the findings whose timing derives from
+** a birth date are given by the year (rules_evaluate_with_years) where the
+** user may not see that person's full ID number (policy_may_reveal), so
+** that no answer, download or report rebuilds the number (issue 14).  Every
+** handler that shows findings to a user reads them through this. */
+int cache_get_viewer(http_request *rq, tg_date as_of, cache_view *out);
+
+#endif
