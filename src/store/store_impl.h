@@ -93,6 +93,13 @@ void store_audit_purgeable_before(const tg_store *s, char out[24]);
 ** one that is not a date. */
 int store_audit_bounds(const tg_audit_filter *f, char from[24], char to[24], tg_error *err);
 
+/* In the caller's write transaction: bump the generation; add a row to the
+** change history (empty key, association, before or after: null). */
+int store_generation_bump(tg_store *s, tg_error *err);
+int store_change_add(tg_store *s, const char *user, const char *array, const char *key,
+		     const char *association, const char *before, const char *after,
+		     tg_error *err);
+
 /* Requests for a second administrator's approval (issue 14): the SQL of
 ** both backends, and the audit event of a decision ("approved" ->
 ** "user_approve" ...). */

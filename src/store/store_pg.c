@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "bundle.h"
+#include "db.h"
 #include "ident.h"
 #include "secret.h"
 #include "store.h"
@@ -175,7 +176,8 @@ static void ignore_notice(void *arg, const char *message)
 	(void)message;
 }
 
-/* After the server went away between two operations: reconnect. */
+/* After the server went away between two operations: the driver
+** reconnects (db_check) and calls reconnected. */
 static int ensure_connected(pg_store *s, tg_error *err)
 {
 	if (PQstatus(s->db) == CONNECTION_OK)
@@ -183,14 +185,13 @@ static int ensure_connected(pg_store *s, tg_error *err)
 	if (s->in_tx)
 		return tg_error_set(err, TG_EIO, "db_error", "", "数据库连接已断开：%s",
 				    PQerrorMessage(s->db));
-	PQreset(s->db);
+	return db_check(s->base.db, err);
+}
+
+static int reconnected(void *ctx, tg_error *err)
+{
+	pg_store *s = ctx;
 	forget_statements(s);
-	if (PQstatus(s->db) != CONNECTION_OK) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "%s", PQerrorMessage(s->db));
-		trim(msg);
-		return tg_error_set(err, TG_EIO, "db_error", "", "无法重新连接数据库：%s", msg);
-	}
 	return session_settings(s, err);
 }
 
@@ -969,28 +970,15 @@ static int copy_rows(pg_store *s, const tg_register *bundle, int a, const bool *
 
 static int bump_generation(pg_store *s, tg_error *err)
 {
-	return exec(s,
-		    "INSERT INTO meta (\"key\", \"value\") VALUES ('generation', '1') "
-		    "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = "
-		    "(meta.\"value\"::bigint + 1)::text",
-		    NULL, err, "generation");
+	return store_generation_bump(&s->base, err);
 }
 
 static int add_change(pg_store *s, const char *user, const char *array, const char *key,
 		      const char *association, const char *before, const char *after,
 		      tg_error *err)
 {
-	params p = {.n = 0};
-	p_text(&p, user ? user : "");
-	p_text(&p, array);
-	p_text_or_null(&p, key);
-	p_text_or_null(&p, association);
-	p_text_or_null(&p, before);
-	p_text_or_null(&p, after);
-	return exec(s,
-		    "INSERT INTO changes (\"user\", \"array\", \"key\", \"association\", "
-		    "\"before\", \"after\") VALUES ($1, $2, $3, $4, $5, $6)",
-		    &p, err, "changes");
+	pg_store *self = s;
+	return store_change_add(&self->base, user, array, key, association, before, after, err);
 }
 
 /* ---- the audit chain ---- */
@@ -1936,18 +1924,6 @@ static int pg_record_in_scope(tg_store *base, int a, const char *key,
 	return rc;
 }
 
-static int pg_generation(tg_store *base, int64_t *gen, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	PGresult *res = run(s, "SELECT \"value\"::bigint FROM meta WHERE \"key\" = 'generation'",
-			    NULL, err, "generation");
-	if (!res)
-		return TG_EIO;
-	*gen = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
-	PQclear(res);
-	return TG_OK;
-}
-
 /* ---- accounts and sessions ---- */
 
 #define USER_COLUMNS                                                                       \
@@ -2334,103 +2310,7 @@ static const char *col_text(const PGresult *res, int row, int i)
 	return PQgetisnull(res, row, i) ? NULL : PQgetvalue(res, row, i);
 }
 
-static int pg_history(tg_store *base, const char *association, size_t offset, size_t limit,
-		      tg_change_fn fn, void *ctx, size_t *total, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_text(&p, association);
-	PGresult *res = run(s, "SELECT count(*) FROM changes WHERE \"association\" = $1", &p, err,
-			    "changes");
-	if (!res)
-		return TG_EIO;
-	*total = (size_t)col_int(res, 0, 0);
-	PQclear(res);
-	if (limit > (size_t)INT64_MAX)
-		p_text(&p, NULL);
-	else
-		p_int(&p, (int64_t)limit);
-	p_int(&p, offset > (size_t)INT64_MAX ? INT64_MAX : (int64_t)offset);
-	res = run(s,
-		  "SELECT \"id\", \"at\", \"user\", \"array\", \"key\", \"association\", "
-		  "\"before\", \"after\" FROM changes WHERE \"association\" = $1 "
-		  "ORDER BY \"id\" DESC LIMIT $2::bigint OFFSET $3::bigint",
-		  &p, err, "changes");
-	if (!res)
-		return TG_EIO;
-	for (int i = 0; i < PQntuples(res); i++) {
-		tg_change c = {col_int(res, i, 0),	col_text(res, i, 1), col_text(res, i, 2),
-			       col_text(res, i, 3),	col_text(res, i, 4), col_text(res, i, 5),
-			       col_text(res, i, 6),	col_text(res, i, 7)};
-		fn(ctx, &c);
-	}
-	PQclear(res);
-	return TG_OK;
-}
-
 /* ---- plan ---- */
-
-static int pg_get_plan(tg_store *base, char **json, size_t *len, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	*json = NULL;
-	*len = 0;
-	PGresult *res = run(s, "SELECT \"json\" FROM plan WHERE \"id\" = 1", NULL, err, "plan");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	if (PQntuples(res)) {
-		*len = (size_t)PQgetlength(res, 0, 0);
-		*json = strndup(PQgetvalue(res, 0, 0), *len);
-		if (!*json)
-			rc = TG_ENOMEM;
-	}
-	PQclear(res);
-	return rc;
-}
-
-static int pg_set_plan(tg_store *base, const char *plan_id, const char *json, size_t len,
-		       tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	char *text = strndup(json, len);
-	if (!text)
-		return TG_ENOMEM;
-	int rc = tx_begin(s, err);
-	if (rc == TG_OK) {
-		params p = {.n = 0};
-		p_text(&p, plan_id);
-		p_text(&p, text);
-		rc = exec(s,
-			  "INSERT INTO plan (\"id\", \"plan_id\", \"json\") VALUES (1, $1, $2) "
-			  "ON CONFLICT (\"id\") DO UPDATE SET \"plan_id\" = excluded.\"plan_id\", "
-			  "\"json\" = excluded.\"json\", \"loaded_at\" = tg_now()",
-			  &p, err, "plan");
-		if (rc == TG_OK) {
-			char object[160];
-			snprintf(object, sizeof object, "plan/%s", plan_id);
-			rc = audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
-		}
-		if (rc == TG_OK)
-			rc = bump_generation(s, err);
-		rc = tx_end(s, rc, err);
-	}
-	free(text);
-	return rc;
-}
-
-static int pg_count(tg_store *base, int a, size_t *n, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	char sql[96];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tg_schema[a].key);
-	PGresult *res = run(s, sql, NULL, err, tg_schema[a].key);
-	if (!res)
-		return TG_EIO;
-	*n = (size_t)col_int(res, 0, 0);
-	PQclear(res);
-	return TG_OK;
-}
 
 /* ---- security: audit log, settings, accounts, sealed numbers ---- */
 
@@ -2668,65 +2548,6 @@ static int pg_audit_purge(tg_store *base, const char *before, int64_t *purged, t
 			 "\"anchor_hash\": \"%s\"}",
 			 before, (long long)*purged, (long long)last, hash_hex);
 		rc = audit_append(s, "audit_purge", NULL, "ok", NULL, after, err);
-	}
-	return tx_end(s, rc, err);
-}
-
-static int pg_setting_get(tg_store *base, const char *key, char *value, size_t size,
-			  tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_text(&p, key);
-	PGresult *res = run(s, "SELECT \"value\" FROM settings WHERE \"key\" = $1", &p, err,
-			    "settings");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	if (PQntuples(res))
-		snprintf(value, size, "%s", PQgetvalue(res, 0, 0));
-	else
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_setting", key, "没有设置项“%s”", key);
-	PQclear(res);
-	return rc;
-}
-
-static int pg_setting_set(tg_store *base, const char *key, const char *value, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	char old[256] = "";
-	bool had = pg_setting_get(base, key, old, sizeof old, NULL) == TG_OK;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	params p = {.n = 0};
-	p_text(&p, key);
-	p_text(&p, value);
-	p_text(&p, base->actor.user);
-	rc = exec(s,
-		  "INSERT INTO settings (\"key\", \"value\", \"updated_by\") VALUES ($1, $2, $3) "
-		  "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = excluded.\"value\", "
-		  "\"updated_by\" = excluded.\"updated_by\", \"updated_at\" = tg_now()",
-		  &p, err, "settings");
-	if (rc == TG_OK) {
-		strbuf b, a;
-		char object[96];
-		sb_init(&b);
-		sb_init(&a);
-		sb_addc(&b, '{');
-		sb_add_json_str(&b, key);
-		sb_adds(&b, ": ");
-		sb_add_json_str(&b, had ? old : NULL);
-		sb_addc(&b, '}');
-		sb_addc(&a, '{');
-		sb_add_json_str(&a, key);
-		sb_adds(&a, ": ");
-		sb_add_json_str(&a, value);
-		sb_addc(&a, '}');
-		snprintf(object, sizeof object, "settings/%s", key);
-		rc = audit_append(s, "setting", object, "ok", b.buf, a.buf, err);
-		sb_release(&b);
-		sb_release(&a);
 	}
 	return tx_end(s, rc, err);
 }
@@ -3099,6 +2920,7 @@ static int pg_key_rotate(tg_store *base, const tg_secret_key *key, tg_key_counts
 static void pg_close(tg_store *base)
 {
 	pg_store *s = (pg_store *)base;
+	db_close(base->db);
 	if (s->slots)
 		forget_statements(s);
 	free(s->slots);
@@ -3226,15 +3048,18 @@ static int pg_request_decide(tg_store *base, int64_t id, const char *from, const
 	return tx_end(s, rc, err);
 }
 
+static int pg_audit_append(tg_store *base, const char *event, const char *object,
+			   const char *outcome, const char *before, const char *after, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	return audit_append(s, event, object, outcome, before, after, err);
+}
+
 static const tg_store_ops pg_ops = {
 	.name = "postgresql",
 	.close = pg_close,
 	.load_register = pg_load_register,
 	.import = pg_import,
-	.get_plan = pg_get_plan,
-	.set_plan = pg_set_plan,
-	.count = pg_count,
-	.generation = pg_generation,
 	.record_get = pg_record_get,
 	.record_list = pg_record_list,
 	.record_in_scope = pg_record_in_scope,
@@ -3252,13 +3077,10 @@ static const tg_store_ops pg_ops = {
 	.evidence_get = pg_evidence_get,
 	.evidence_list = pg_evidence_list,
 	.evidence_attach = pg_evidence_attach,
-	.history = pg_history,
 	.audit_add = pg_audit_add,
 	.audit_list = pg_audit_list,
 	.audit_verify = pg_audit_verify,
 	.audit_purge = pg_audit_purge,
-	.setting_get = pg_setting_get,
-	.setting_set = pg_setting_set,
 	.user_update = pg_user_update,
 	.user_totp_set = pg_user_totp_set,
 	.user_totp_get = pg_user_totp_get,
@@ -3270,6 +3092,7 @@ static const tg_store_ops pg_ops = {
 	.request_list = pg_request_list,
 	.request_decide = pg_request_decide,
 	.key_rotate = pg_key_rotate,
+	.audit_append = pg_audit_append,
 };
 
 int store_pg_open(const char *conninfo, tg_store **out, tg_error *err)
@@ -3298,6 +3121,12 @@ int store_pg_open(const char *conninfo, tg_store **out, tg_error *err)
 				    msg);
 	}
 	PQsetNoticeProcessor(s->db, ignore_notice, NULL);
+	s->base.db = db_pg_adopt(s->db);
+	if (!s->base.db) {
+		pg_close(&s->base);
+		return TG_ENOMEM;
+	}
+	db_on_reset(s->base.db, reconnected, s);
 	build_sql(s);
 	int rc = session_settings(s, err);
 	if (rc == TG_OK)
