@@ -137,6 +137,21 @@ const void *db_column_blob(tg_stmt *st, int i, size_t *len)
 	return st->db->drv->column_blob(st, i, len);
 }
 
+double db_column_double(tg_stmt *st, int i)
+{
+	return st->db->drv->column_double(st, i);
+}
+
+const char *db_sql_json_texts(const tg_db *db)
+{
+	return db->drv->json_texts;
+}
+
+const char *db_sql_name_contains(const tg_db *db, const char *q, bool trigram, strbuf *value)
+{
+	return db->drv->name_contains(q, trigram, value);
+}
+
 bool db_column_null(tg_stmt *st, int i)
 {
 	return st->db->drv->column_text(st, i) == NULL;

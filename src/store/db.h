@@ -50,6 +50,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "strbuf.h"
 
 typedef struct tg_db tg_db;     /* a connection: statements, transactions */
 typedef struct tg_stmt tg_stmt; /* a prepared statement, cached by its SQL */
@@ -103,6 +104,7 @@ int db_step(tg_stmt *st, tg_error *err);
 const char *db_column_text(tg_stmt *st, int i); /* NULL for null */
 int64_t db_column_int64(tg_stmt *st, int i);    /* 0 for null; booleans 0/1 */
 const void *db_column_blob(tg_stmt *st, int i, size_t *len);
+double db_column_double(tg_stmt *st, int i);
 bool db_column_null(tg_stmt *st, int i);
 /* Clear the bindings and the rows; the statement stays cached. */
 void db_reset(tg_stmt *st);
@@ -117,6 +119,14 @@ int db_check(tg_db *db, tg_error *err);
 /* On a reset connection the adopting backend forgets its own statements. */
 void db_on_reset(tg_db *db, int (*fn)(void *ctx, tg_error *err), void *ctx);
 
+/* Dialect of the associations' filters: a set of texts from a JSON array
+** bound as ? ("SELECT ... json_each(?)"), and the condition that a name
+** contains q, with the value it binds as ? (written to value): with
+** trigram (q of 3 characters or more) served by each schema's trigram
+** index, else a plain substring test. */
+const char *db_sql_json_texts(const tg_db *db);
+const char *db_sql_name_contains(const tg_db *db, const char *q, bool trigram, strbuf *value);
+
 /* ---- for the drivers only ---- */
 
 typedef struct db_driver {
@@ -130,6 +140,7 @@ typedef struct db_driver {
 	const char *(*column_text)(tg_stmt *st, int i);
 	int64_t (*column_int64)(tg_stmt *st, int i);
 	const void *(*column_blob)(tg_stmt *st, int i, size_t *len);
+	double (*column_double)(tg_stmt *st, int i);
 	void (*reset)(tg_stmt *st);
 	int (*exec)(tg_db *db, const char *sql, tg_error *err);
 	/* begin: 'r' a read snapshot, 'w' a write; end: commit or roll back */
@@ -137,6 +148,8 @@ typedef struct db_driver {
 	int (*end)(tg_db *db, bool commit, tg_error *err);
 	int (*check)(tg_db *db, tg_error *err);
 	void (*close)(tg_db *db);
+	const char *json_texts;
+	const char *(*name_contains)(const char *q, bool trigram, strbuf *value);
 } db_driver;
 
 #define DB_CACHE_BUCKETS 256

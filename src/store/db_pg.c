@@ -232,6 +232,30 @@ static const void *pq_column_blob(tg_stmt *st, int i, size_t *len)
 	return ps->blob;
 }
 
+static double pq_column_double(tg_stmt *st, int i)
+{
+	const char *v = pq_column_text(st, i);
+	return v ? strtod(v, NULL) : 0.0;
+}
+
+/* The trigram index on name serves ILIKE (case-insensitive like SQLite's
+** trigram FTS5); LIKE's wildcards in q are escaped. */
+static const char *pq_name_contains(const char *q, bool trigram, strbuf *value)
+{
+	if (!trigram) {
+		sb_adds(value, q);
+		return "position(CAST(? AS text) in \"name\") > 0";
+	}
+	sb_addc(value, '%');
+	for (const char *c = q; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			sb_addc(value, '\\');
+		sb_addc(value, *c);
+	}
+	sb_addc(value, '%');
+	return "\"name\" ILIKE ?";
+}
+
 static int pq_exec(tg_db *db, const char *sql, tg_error *err)
 {
 	int rc = db_check(db, err);
@@ -288,7 +312,8 @@ static void pq_close(tg_db *db)
 
 static const db_driver pq_driver = {"postgresql", pq_prepare, pq_finalize,
 	pq_bind_text, pq_bind_int64, pq_bind_blob, pq_step, pq_column_text, pq_column_int64,
-	pq_column_blob, pq_reset, pq_exec, pq_begin, pq_end, pq_check, pq_close};
+	pq_column_blob, pq_column_double, pq_reset, pq_exec, pq_begin, pq_end, pq_check, pq_close,
+	"SELECT jsonb_array_elements_text(CAST(? AS jsonb))", pq_name_contains};
 
 tg_db *db_pg_adopt(void *conn)
 {

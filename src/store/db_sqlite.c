@@ -9,6 +9,7 @@
 */
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "db.h"
@@ -145,6 +146,30 @@ static const void *lite_column_blob(tg_stmt *st, int i, size_t *len)
 	return v;
 }
 
+static double lite_column_double(tg_stmt *st, int i)
+{
+	return sqlite3_column_double(raw(st), i);
+}
+
+/* The FTS5 trigram table association_names: q as a phrase, in double
+** quotes, quotes doubled. */
+static const char *lite_name_contains(const char *q, bool trigram, strbuf *value)
+{
+	if (!trigram) {
+		sb_adds(value, q);
+		return "instr(\"name\", ?) > 0";
+	}
+	sb_addc(value, '"');
+	const char *quote;
+	for (; (quote = strchr(q, '"')) != NULL; q = quote + 1) {
+		sb_add(value, q, (size_t)(quote - q) + 1);
+		sb_addc(value, '"');
+	}
+	sb_adds(value, q);
+	sb_addc(value, '"');
+	return "\"uscc\" IN (SELECT \"uscc\" FROM association_names WHERE association_names MATCH ?)";
+}
+
 static void lite_reset(tg_stmt *st)
 {
 	sqlite3_reset(raw(st));
@@ -212,6 +237,8 @@ static void lite_close(tg_db *db)
 static const db_driver lite_driver = {
 	"sqlite",
 	lite_prepare, lite_finalize, lite_bind_text, lite_bind_int64, lite_bind_blob,
-	lite_step, lite_column_text, lite_column_int64, lite_column_blob, lite_reset,
+	lite_step, lite_column_text, lite_column_int64, lite_column_blob, lite_column_double,
+	lite_reset,
 	lite_exec, lite_begin, lite_end, lite_check, lite_close,
+	"SELECT \"value\" FROM json_each(?)", lite_name_contains,
 };

@@ -89,31 +89,6 @@ void store_read_end(tg_store *s)
 		s->ops->read_end(s);
 }
 
-int store_record_get(tg_store *s, int array, const char *key, tg_register *r, int64_t *version,
-		     tg_error *err)
-{
-	return s->ops->record_get(s, array, key, r, version, err);
-}
-
-int store_record_list(tg_store *s, int array, const tg_list_query *q, tg_record_page *out,
-		      tg_error *err)
-{
-	return s->ops->record_list(s, array, q, out, err);
-}
-
-int store_record_in_scope(tg_store *s, int array, const char *key, const tg_record_filter *scope,
-			  bool *in, tg_error *err)
-{
-	return s->ops->record_in_scope(s, array, key, scope, in, err);
-}
-
-bool store_record_exists(tg_store *s, int array, const char *key)
-{
-	static const tg_record_filter none = {0};
-	bool in = false;
-	return s->ops->record_in_scope(s, array, key, &none, &in, NULL) == TG_OK && in;
-}
-
 int store_record_write(tg_store *s, int array, const tg_register *r, size_t row, bool create,
 		       int64_t expected_version, const char *user, tg_register *current,
 		       int64_t *version, tg_error *err)

@@ -142,12 +142,6 @@ typedef struct tg_store_ops {
 	int (*load_register)(tg_store *s, tg_register *r, tg_error *err);
 	int (*import)(tg_store *s, const tg_register *bundle, tg_error *err);
 
-	int (*record_get)(tg_store *s, int array, const char *key, tg_register *r,
-			  int64_t *version, tg_error *err);
-	int (*record_list)(tg_store *s, int array, const tg_list_query *q, tg_record_page *out,
-			   tg_error *err);
-	int (*record_in_scope)(tg_store *s, int array, const char *key,
-			       const tg_record_filter *scope, bool *in, tg_error *err);
 	int (*record_write)(tg_store *s, int array, const tg_register *r, size_t row, bool create,
 			    int64_t expected_version, const char *user, tg_register *current,
 			    int64_t *version, tg_error *err);
@@ -213,6 +207,10 @@ typedef struct tg_store_ops {
 	int (*audit_append)(tg_store *s, const char *event, const char *object,
 			    const char *outcome, const char *before, const char *after,
 			    tg_error *err);
+
+	/* Until sealing moves to store_keys.c: the data key, or NULL with err
+	** set ("key_missing") when the key file is missing. */
+	const tg_secret_key *(*data_key)(tg_store *s, tg_error *err);
 } tg_store_ops;
 
 struct tg_db;

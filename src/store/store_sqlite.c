@@ -235,18 +235,11 @@ static void sqlite_read_end(tg_store *base)
 
 /* ---- columns from the schema ---- */
 
-typedef void (*column_fn)(const tg_field *f, const char *column, void *ctx);
+typedef store_column_fn column_fn;
 
 static void for_each_column(int a, column_fn fn, void *ctx)
 {
-	for (const tg_field *f = tg_schema[a].fields; f->key; f++) {
-		if (f->type == FT_OBJECT) {
-			for (const tg_field *s = f->sub; s->key; s++)
-				fn(s, s->column, ctx);
-		} else {
-			fn(f, f->column ? f->column : f->key, ctx);
-		}
-	}
+	store_for_each_column(a, fn, ctx);
 }
 
 struct sql_ctx {
@@ -462,40 +455,16 @@ static void read_column(const tg_field *f, const char *column, void *vctx)
 	char *p = (char *)c->row + f->off;
 	int null = sqlite3_column_type(c->st, i) == SQLITE_NULL;
 	(void)column;
-	switch (f->type) {
-	case FT_KEY:
-	case FT_STR:
-	case FT_REF:
-		*(const char **)p =
-			null ? NULL
-			     : arena_strndup(&c->r->arena, (const char *)sqlite3_column_text(c->st, i),
-					     (size_t)sqlite3_column_bytes(c->st, i));
-		break;
-	case FT_DATE:
-		if (null || date_parse((const char *)sqlite3_column_text(c->st, i), (tg_date *)p))
-			*(tg_date *)p = TG_DATE_NONE;
-		break;
-	case FT_BOOL:
-		/* A nullable boolean (scope_override.in_scope) keeps -1 for null. */
-		*(int8_t *)p = null ? -1 : (int8_t)(sqlite3_column_int(c->st, i) != 0);
-		break;
-	case FT_INT:
-	case FT_MONEY:
+	if (f->type == FT_INT || f->type == FT_MONEY)
 		*(int64_t *)p = sqlite3_column_int64(c->st, i);
-		break;
-	case FT_AREA:
-		*(double *)p = null ? -1.0 : sqlite3_column_double(c->st, i);
-		break;
-	case FT_ENUM: {
-		int v = -1;
-		if (!null)
-			v = schema_enum_find(f, (const char *)sqlite3_column_text(c->st, i));
-		*(int8_t *)p = (int8_t)v;
-		break;
-	}
-	case FT_OBJECT:
-		break;
-	}
+	else if (f->type == FT_AREA || f->type == FT_BOOL)
+		store_field_from_text(f, p, NULL, NULL); /* null, then the number */
+	else
+		store_field_from_text(f, p, null ? NULL : col_text(c->st, i), &c->r->arena);
+	if (!null && f->type == FT_AREA)
+		*(double *)p = sqlite3_column_double(c->st, i);
+	else if (!null && f->type == FT_BOOL)
+		*(int8_t *)p = (int8_t)(sqlite3_column_int(c->st, i) != 0);
 }
 
 /* A person's birth date from column i (sealed): opened with the key where
@@ -1276,13 +1245,9 @@ static int bind_key(sqlite3_stmt *st, int i, int a, const char *key)
 		sqlite3_bind_text(st, i, key, -1, SQLITE_TRANSIENT);
 		return i + 1;
 	}
-	const char *slash = strrchr(key, '/');
-	char *end = NULL;
-	long long year = slash ? strtoll(slash + 1, &end, 10) : -1;
-	if (!slash || !end || *end || end == slash + 1)
-		year = -1;
-	sqlite3_bind_text(st, i, key, slash ? (int)(slash - key) : -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, i + 1, year);
+	char copy[256];
+	sqlite3_bind_int64(st, i + 1, store_key_year(key, copy, sizeof copy));
+	sqlite3_bind_text(st, i, copy, -1, SQLITE_TRANSIENT);
 	return i + 2;
 }
 
@@ -1298,11 +1263,7 @@ static int read_row(sqlite_store *s, sqlite3_stmt *st, int a, tg_register *r, in
 		if (rc)
 			return rc;
 	}
-	if (a == ARR_ANNUAL_REPORTS) {
-		tg_annual_report *ar = c.row;
-		ar->key = arena_printf(&r->arena, "%s/%lld", ar->association ? ar->association : "",
-				       (long long)ar->year);
-	}
+	store_row_keyed(r, a, c.row);
 	if (version)
 		*version = sqlite3_column_int64(st, n_columns + (a == ARR_PERSONS));
 	return TG_OK;
@@ -1325,12 +1286,6 @@ static int get_one(sqlite_store *s, int a, const char *key, tg_register *r, int6
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;
-}
-
-static int sqlite_record_get(tg_store *base, int a, const char *key, tg_register *r,
-			     int64_t *version, tg_error *err)
-{
-	return get_one((sqlite_store *)base, a, key, r, version, err);
 }
 
 static int write_insert(sqlite_store *s, int a, const void *row, const char *id_sealed,
@@ -1444,236 +1399,6 @@ out:
 	free(after);
 	store_person_seal_free(&ps);
 	register_release(&now);
-	return rc;
-}
-
-/* ---- lists and scope ---- */
-
-#define MAX_BINDS 24
-
-typedef struct binds {
-	const char *v[MAX_BINDS];
-	int n;
-} binds;
-
-static void bind_add(binds *b, const char *v)
-{
-	if (b->n < MAX_BINDS)
-		b->v[b->n++] = v;
-}
-
-/* Conditions (" AND ...") for records of unit u. */
-static void where_unit(int a, const char *u, strbuf *sql, binds *b)
-{
-	switch (a) {
-	case ARR_BATCHES:
-		return;
-	case ARR_UNITS:
-		sb_adds(sql, " AND \"id\" = ?");
-		bind_add(b, u);
-		return;
-	case ARR_ASSOCIATIONS:
-	case ARR_UNIT_TASKS:
-		sb_adds(sql, " AND \"unit\" = ?");
-		bind_add(b, u);
-		return;
-	case ARR_PERSONS:
-		sb_adds(sql, " AND (\"unit\" = ? OR \"id\" IN (SELECT \"person\" FROM posts WHERE "
-			     "\"association\" IN (SELECT \"uscc\" FROM associations WHERE \"unit\" = ?)))");
-		bind_add(b, u);
-		bind_add(b, u);
-		return;
-	default:
-		sb_adds(sql, " AND \"association\" IN (SELECT \"uscc\" FROM associations WHERE "
-			     "\"unit\" = ?)");
-		bind_add(b, u);
-		return;
-	}
-}
-
-/* Conditions for records of association x (its unit's record and tasks
-** are not its own). */
-static void where_association(int a, const char *x, strbuf *sql, binds *b)
-{
-	switch (a) {
-	case ARR_BATCHES:
-		return;
-	case ARR_UNITS:
-		sb_adds(sql, " AND \"id\" = (SELECT \"unit\" FROM associations WHERE \"uscc\" = ?)");
-		bind_add(b, x);
-		return;
-	case ARR_UNIT_TASKS:
-		sb_adds(sql, " AND 0");
-		return;
-	case ARR_ASSOCIATIONS:
-		sb_adds(sql, " AND \"uscc\" = ?");
-		bind_add(b, x);
-		return;
-	case ARR_PERSONS:
-		sb_adds(sql, " AND \"id\" IN (SELECT \"person\" FROM posts WHERE \"association\" = ?)");
-		bind_add(b, x);
-		return;
-	default:
-		sb_adds(sql, " AND \"association\" = ?");
-		bind_add(b, x);
-		return;
-	}
-}
-
-/* Number of characters of UTF-8 text. */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-static void where_filter(int a, const tg_record_filter *f, strbuf *sql, binds *b,
-			 tg_arena *scratch)
-{
-	if (f->unit)
-		where_unit(a, f->unit, sql, b);
-	if (f->association)
-		where_association(a, f->association, sql, b);
-	if (f->person && a == ARR_POSTS) {
-		sb_adds(sql, " AND \"person\" = ?");
-		bind_add(b, f->person);
-	}
-	if (a != ARR_ASSOCIATIONS)
-		return;
-	if (f->batch) {
-		sb_adds(sql, " AND \"batch\" = ?");
-		bind_add(b, f->batch);
-	}
-	if (f->uscc_json) {
-		sb_adds(sql, " AND \"uscc\" IN (SELECT \"value\" FROM json_each(?))");
-		bind_add(b, f->uscc_json);
-	}
-	if (f->q && *f->q) {
-		if (utf8_chars(f->q) >= 3) {
-			/* A trigram phrase: the text in double quotes, quotes doubled. */
-			strbuf phrase;
-			sb_init(&phrase);
-			sb_addc(&phrase, '"');
-			for (const char *p = f->q; *p; p++) {
-				if (*p == '"')
-					sb_addc(&phrase, '"');
-				sb_addc(&phrase, *p);
-			}
-			sb_addc(&phrase, '"');
-			sb_adds(sql, " AND \"uscc\" IN (SELECT \"uscc\" FROM association_names "
-				     "WHERE association_names MATCH ?)");
-			bind_add(b, arena_strdup(scratch, phrase.buf));
-			sb_release(&phrase);
-		} else {
-			sb_adds(sql, " AND instr(\"name\", ?) > 0");
-			bind_add(b, f->q);
-		}
-	}
-}
-
-static void where_all(int a, const tg_list_query *q, strbuf *sql, binds *b, tg_arena *scratch)
-{
-	sb_addf(sql, " FROM %s WHERE 1", tg_schema[a].key);
-	where_filter(a, &q->filter, sql, b, scratch);
-	where_filter(a, &q->scope, sql, b, scratch);
-}
-
-static void bind_all(sqlite3_stmt *st, const binds *b)
-{
-	for (int i = 0; i < b->n; i++)
-		sqlite3_bind_text(st, i + 1, b->v[i], -1, SQLITE_TRANSIENT);
-}
-
-static int sqlite_record_list(tg_store *base, int a, const tg_list_query *q, tg_record_page *out,
-			      tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	strbuf where, sql;
-	sb_init(&where);
-	sb_init(&sql);
-	binds b = {{0}, 0};
-	tg_arena scratch;
-	arena_init(&scratch);
-	sqlite3_stmt *st = NULL;
-	int rc = TG_OK;
-	where_all(a, q, &where, &b, &scratch);
-
-	sb_addf(&sql, "SELECT count(*)%s", where.buf);
-	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, tg_schema[a].key);
-		goto out;
-	}
-	bind_all(st, &b);
-	out->total = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	st = NULL;
-
-	sql.len = 0;
-	sb_adds(&sql, "SELECT ");
-	select_columns(a, &sql);
-	sb_addf(&sql, ", \"version\"%s", where.buf);
-	store_order_by(a, q, &sql);
-	sb_addf(&sql, " LIMIT ?%d OFFSET ?%d", b.n + 1, b.n + 2);
-	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, tg_schema[a].key);
-		goto out;
-	}
-	bind_all(st, &b);
-	sqlite3_bind_int64(st, b.n + 1, (sqlite3_int64)q->limit);
-	sqlite3_bind_int64(st, b.n + 2, (sqlite3_int64)q->offset);
-	size_t alloc = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t n = out->reg.t[a].count;
-		if (n == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			int64_t *v = realloc(out->versions, alloc * sizeof *v);
-			if (!v) {
-				rc = TG_ENOMEM;
-				goto out;
-			}
-			out->versions = v;
-		}
-		if ((rc = read_row(s, st, a, &out->reg, &out->versions[n], err)))
-			goto out;
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(s, err, tg_schema[a].key);
-out:
-	sqlite3_finalize(st);
-	arena_free(&scratch);
-	sb_release(&where);
-	sb_release(&sql);
-	return rc;
-}
-
-static int sqlite_record_in_scope(tg_store *base, int a, const char *key,
-				  const tg_record_filter *scope, bool *in, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	strbuf sql;
-	sb_init(&sql);
-	binds b = {{0}, 0};
-	tg_arena scratch;
-	arena_init(&scratch);
-	sqlite3_stmt *st = NULL;
-	int rc = TG_OK;
-	*in = false;
-	sb_addf(&sql, "SELECT 1 FROM %s WHERE %s", tg_schema[a].key, key_where(a));
-	where_filter(a, scope, &sql, &b, &scratch);
-	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, tg_schema[a].key);
-	} else {
-		int i = bind_key(st, 1, a, key);
-		for (int k = 0; k < b.n; k++)
-			sqlite3_bind_text(st, i + k, b.v[k], -1, SQLITE_TRANSIENT);
-		*in = sqlite3_step(st) == SQLITE_ROW;
-	}
-	sqlite3_finalize(st);
-	arena_free(&scratch);
-	sb_release(&sql);
 	return rc;
 }
 
@@ -2832,6 +2557,12 @@ static int sqlite_request_decide(tg_store *base, int64_t id, const char *from, c
 	return in_write(s, rc);
 }
 
+static const tg_secret_key *sqlite_data_key(tg_store *base, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	return need_key(s, err) ? NULL : &s->key;
+}
+
 static int sqlite_audit_append(tg_store *base, const char *event, const char *object,
 			       const char *outcome, const char *before, const char *after,
 			       tg_error *err)
@@ -2842,8 +2573,8 @@ static int sqlite_audit_append(tg_store *base, const char *event, const char *ob
 /* By concept, one line each (a line of operations per line of the table). */
 static const tg_store_ops sqlite_ops = {
 	.name = "sqlite",
-	/* the register */ .close = sqlite_close, .load_register = sqlite_load_register, .import = sqlite_import, .import_as = sqlite_import_as,
-	/* records */ .record_get = sqlite_record_get, .record_list = sqlite_record_list, .record_in_scope = sqlite_record_in_scope, .record_write = sqlite_record_write, .read_begin = sqlite_read_begin, .read_end = sqlite_read_end,
+	/* the register */ .data_key = sqlite_data_key, .close = sqlite_close, .load_register = sqlite_load_register, .import = sqlite_import, .import_as = sqlite_import_as,
+	/* records */ .record_write = sqlite_record_write, .read_begin = sqlite_read_begin, .read_end = sqlite_read_end,
 	/* accounts */ .user_add = sqlite_user_add, .user_get = sqlite_user_get, .user_list = sqlite_user_list, .user_login_result = sqlite_user_login_result, .user_update = sqlite_user_update,
 	/* TOTP */ .user_totp_set = sqlite_user_totp_set, .user_totp_get = sqlite_user_totp_get, .user_totp_used = sqlite_user_totp_used,
 	/* sessions */ .session_create = sqlite_session_create, .session_get = sqlite_session_get, .session_touch = sqlite_session_touch, .session_delete = sqlite_session_delete,

@@ -74,6 +74,12 @@ static bool setting_is(const char *key, const char *want)
 	return want ? rc == TG_OK && !strcmp(v, want) : rc == TG_ENOTFOUND;
 }
 
+static void set(const char *key, const char *value)
+{
+	tg_error e;
+	assert_int_equal(store_setting_set(st, key, value, &e), TG_OK);
+}
+
 static void test_rolled_back_together(void **state)
 {
 	(void)state;
@@ -85,7 +91,7 @@ static void test_rolled_back_together(void **state)
 	int64_t gen = generation();
 
 	assert_int_equal(store_tx_begin(st, &e), TG_OK);
-	assert_int_equal(store_setting_set(st, key_a, "1", &e), TG_OK);
+	set(key_a, "1");
 	assert_int_equal(store_set_plan(st, "tx-test", "{\"tx\": 1}", 9, &e), TG_OK);
 	assert_true(setting_is(key_a, "1")); /* the transaction reads its own writes */
 	assert_int_equal(store_tx_end(st, false, &e), TG_EIO);
@@ -109,8 +115,8 @@ static void test_committed_together(void **state)
 	tg_error e;
 	size_t audits = audit_total();
 	assert_int_equal(store_tx_begin(st, &e), TG_OK);
-	assert_int_equal(store_setting_set(st, key_a, "1", &e), TG_OK);
-	assert_int_equal(store_setting_set(st, key_b, "2", &e), TG_OK);
+	set(key_a, "1");
+	set(key_b, "2");
 	assert_int_equal(store_tx_end(st, true, &e), TG_OK);
 	assert_true(setting_is(key_a, "1"));
 	assert_true(setting_is(key_b, "2"));
@@ -125,9 +131,9 @@ static void test_failed_part_rolls_back_all(void **state)
 	tg_error e;
 	size_t audits = audit_total();
 	assert_int_equal(store_tx_begin(st, &e), TG_OK);
-	assert_int_equal(store_setting_set(st, key_a, "outer", &e), TG_OK);
+	set(key_a, "outer");
 	assert_int_equal(store_tx_begin(st, &e), TG_OK);
-	assert_int_equal(store_setting_set(st, key_b, "inner", &e), TG_OK);
+	set(key_b, "inner");
 	assert_int_equal(store_tx_end(st, false, &e), TG_EIO);
 	memset(&e, 0, sizeof e);
 	assert_int_not_equal(store_tx_end(st, true, &e), TG_OK);
@@ -136,16 +142,14 @@ static void test_failed_part_rolls_back_all(void **state)
 	assert_true(setting_is(key_b, "2"));
 	assert_int_equal(audit_total(), audits);
 	/* and the store works on afterwards, outside any transaction */
-	assert_int_equal(store_setting_set(st, key_a, "3", &e), TG_OK);
+	set(key_a, "3");
 	assert_true(setting_is(key_a, "3"));
 }
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rolled_back_together),
-		cmocka_unit_test(test_committed_together),
-		cmocka_unit_test(test_failed_part_rolls_back_all),
-	};
+	const struct CMUnitTest tests[] = {cmocka_unit_test(test_rolled_back_together),
+					   cmocka_unit_test(test_committed_together),
+					   cmocka_unit_test(test_failed_part_rolls_back_all)};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
