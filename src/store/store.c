@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "collate.h"
+#include "db.h"
 #include "store.h"
 #include "strbuf.h"
 
@@ -34,6 +35,18 @@ int store_open(const char *url, tg_store **out, tg_error *err)
 	return rc;
 }
 
+int store_tx_begin(tg_store *s, tg_error *err)
+{
+	return db_write_begin(s->db, err);
+}
+
+/* !ok: everything since store_tx_begin is rolled back, and TG_EIO returned
+** with err left as the failed step set it. */
+int store_tx_end(tg_store *s, bool ok, tg_error *err)
+{
+	return db_write_end(s->db, ok ? TG_OK : TG_EIO, err);
+}
+
 void store_close(tg_store *s)
 {
 	if (s)
@@ -48,21 +61,6 @@ int store_load_register(tg_store *s, tg_register *r, tg_error *err)
 int store_import(tg_store *s, const tg_register *bundle, tg_error *err)
 {
 	return s->ops->import(s, bundle, err);
-}
-
-int store_get_plan(tg_store *s, char **json, size_t *len, tg_error *err)
-{
-	return s->ops->get_plan(s, json, len, err);
-}
-
-int store_set_plan(tg_store *s, const char *plan_id, const char *json, size_t len, tg_error *err)
-{
-	return s->ops->set_plan(s, plan_id, json, len, err);
-}
-
-int store_count(tg_store *s, int array, size_t *n, tg_error *err)
-{
-	return s->ops->count(s, array, n, err);
 }
 
 /* ---- for the server ---- */
@@ -89,36 +87,6 @@ void store_read_end(tg_store *s)
 {
 	if (s->ops->read_end)
 		s->ops->read_end(s);
-}
-
-int store_generation(tg_store *s, int64_t *gen, tg_error *err)
-{
-	return s->ops->generation(s, gen, err);
-}
-
-int store_record_get(tg_store *s, int array, const char *key, tg_register *r, int64_t *version,
-		     tg_error *err)
-{
-	return s->ops->record_get(s, array, key, r, version, err);
-}
-
-int store_record_list(tg_store *s, int array, const tg_list_query *q, tg_record_page *out,
-		      tg_error *err)
-{
-	return s->ops->record_list(s, array, q, out, err);
-}
-
-int store_record_in_scope(tg_store *s, int array, const char *key, const tg_record_filter *scope,
-			  bool *in, tg_error *err)
-{
-	return s->ops->record_in_scope(s, array, key, scope, in, err);
-}
-
-bool store_record_exists(tg_store *s, int array, const char *key)
-{
-	static const tg_record_filter none = {0};
-	bool in = false;
-	return s->ops->record_in_scope(s, array, key, &none, &in, NULL) == TG_OK && in;
 }
 
 int store_record_write(tg_store *s, int array, const tg_register *r, size_t row, bool create,
@@ -199,12 +167,6 @@ int store_evidence_attach(tg_store *s, int64_t id, const char *rule, const char 
 	return s->ops->evidence_attach(s, id, rule, subject, err);
 }
 
-int store_history(tg_store *s, const char *association, size_t offset, size_t limit,
-		  tg_change_fn fn, void *ctx, size_t *total, tg_error *err)
-{
-	return s->ops->history(s, association, offset, limit, fn, ctx, total, err);
-}
-
 unsigned char *store_name_sort_key(const char *name, size_t *len)
 {
 	return collate_name_key(name, len);
@@ -265,24 +227,6 @@ int store_audit_purge(tg_store *s, const char *before, int64_t *purged, tg_error
 {
 	NEED(s, audit_purge, err);
 	return s->ops->audit_purge(s, before, purged, err);
-}
-
-int store_setting_get(tg_store *s, const char *key, char *value, size_t size, tg_error *err)
-{
-	NEED(s, setting_get, err);
-	return s->ops->setting_get(s, key, value, size, err);
-}
-
-int store_setting_set(tg_store *s, const char *key, const char *value, tg_error *err)
-{
-	NEED(s, setting_set, err);
-	return s->ops->setting_set(s, key, value, err);
-}
-
-bool store_setting_on(tg_store *s, const char *key)
-{
-	char v[16];
-	return store_setting_get(s, key, v, sizeof v, NULL) == TG_OK && !strcmp(v, "1");
 }
 
 int store_request_add(tg_store *s, tg_account_request *r, tg_error *err)

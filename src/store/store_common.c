@@ -160,7 +160,7 @@ static int exists(tg_store *s, int array, const char *key, bool *in, tg_error *e
 {
 	static const tg_record_filter none = {0};
 	*in = false;
-	return s->ops->record_in_scope(s, array, key, &none, in, err);
+	return store_record_in_scope(s, array, key, &none, in, err);
 }
 
 static int no_unit(const char *unit, tg_error *err)

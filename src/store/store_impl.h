@@ -93,6 +93,27 @@ void store_audit_purgeable_before(const tg_store *s, char out[24]);
 ** one that is not a date. */
 int store_audit_bounds(const tg_audit_filter *f, char from[24], char to[24], tg_error *err);
 
+/* The columns of array a in schema order (an object's fields inline). */
+typedef void (*store_column_fn)(const tg_field *f, const char *column, void *ctx);
+void store_for_each_column(int a, store_column_fn fn, void *ctx);
+
+/* Set field f of a row (at p) from its text as a database gives it back
+** (v NULL: null; a boolean "t"/"1"; numbers in decimal), strings in arena. */
+void store_field_from_text(const tg_field *f, void *p, const char *v, tg_arena *arena);
+
+/* An annual report's key "uscc/year": the association (copied to copy) and
+** the year, -1 when the key holds none. */
+int64_t store_key_year(const char *key, char *copy, size_t size);
+/* A row read back gets its derived key (an annual report's "uscc/year"). */
+void store_row_keyed(tg_register *r, int a, void *row);
+
+/* In the caller's write transaction: bump the generation; add a row to the
+** change history (empty key, association, before or after: null). */
+int store_generation_bump(tg_store *s, tg_error *err);
+int store_change_add(tg_store *s, const char *user, const char *array, const char *key,
+		     const char *association, const char *before, const char *after,
+		     tg_error *err);
+
 /* Requests for a second administrator's approval (issue 14): the SQL of
 ** both backends, and the audit event of a decision ("approved" ->
 ** "user_approve" ...). */

@@ -38,6 +38,7 @@
 #include <time.h>
 
 #include "bundle.h"
+#include "db.h"
 #include "ident.h"
 #include "secret.h"
 #include "store.h"
@@ -175,7 +176,8 @@ static void ignore_notice(void *arg, const char *message)
 	(void)message;
 }
 
-/* After the server went away between two operations: reconnect. */
+/* After the server went away between two operations: the driver
+** reconnects (db_check) and calls reconnected. */
 static int ensure_connected(pg_store *s, tg_error *err)
 {
 	if (PQstatus(s->db) == CONNECTION_OK)
@@ -183,14 +185,13 @@ static int ensure_connected(pg_store *s, tg_error *err)
 	if (s->in_tx)
 		return tg_error_set(err, TG_EIO, "db_error", "", "数据库连接已断开：%s",
 				    PQerrorMessage(s->db));
-	PQreset(s->db);
+	return db_check(s->base.db, err);
+}
+
+static int reconnected(void *ctx, tg_error *err)
+{
+	pg_store *s = ctx;
 	forget_statements(s);
-	if (PQstatus(s->db) != CONNECTION_OK) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "%s", PQerrorMessage(s->db));
-		trim(msg);
-		return tg_error_set(err, TG_EIO, "db_error", "", "无法重新连接数据库：%s", msg);
-	}
 	return session_settings(s, err);
 }
 
@@ -425,18 +426,11 @@ static int migrate(pg_store *s, tg_error *err)
 
 /* ---- columns from the schema ---- */
 
-typedef void (*column_fn)(const tg_field *f, const char *column, void *ctx);
+typedef store_column_fn column_fn;
 
 static void for_each_column(int a, column_fn fn, void *ctx)
 {
-	for (const tg_field *f = tg_schema[a].fields; f->key; f++) {
-		if (f->type == FT_OBJECT) {
-			for (const tg_field *sub = f->sub; sub->key; sub++)
-				fn(sub, sub->column, ctx);
-		} else {
-			fn(f, f->column ? f->column : f->key, ctx);
-		}
-	}
+	store_for_each_column(a, fn, ctx);
 }
 
 /* How columns_sql writes each column. */
@@ -587,36 +581,8 @@ struct read_ctx {
 static void read_column(const tg_field *f, const char *column, void *vctx)
 {
 	struct read_ctx *c = vctx;
-	const char *v = c->vals[c->col++];
-	char *p = (char *)c->row + f->off;
 	(void)column;
-	switch (f->type) {
-	case FT_KEY:
-	case FT_STR:
-	case FT_REF:
-		*(const char **)p = v ? arena_strdup(&c->r->arena, v) : NULL;
-		break;
-	case FT_DATE:
-		if (!v || date_parse(v, (tg_date *)p))
-			*(tg_date *)p = TG_DATE_NONE;
-		break;
-	case FT_BOOL:
-		/* A nullable boolean (scope_override.in_scope) keeps -1 for null. */
-		*(int8_t *)p = !v ? -1 : (int8_t)(v[0] == 't');
-		break;
-	case FT_INT:
-	case FT_MONEY:
-		*(int64_t *)p = v ? strtoll(v, NULL, 10) : 0;
-		break;
-	case FT_AREA:
-		*(double *)p = v ? strtod(v, NULL) : -1.0;
-		break;
-	case FT_ENUM:
-		*(int8_t *)p = (int8_t)(v ? schema_enum_find(f, v) : -1);
-		break;
-	case FT_OBJECT:
-		break;
-	}
+	store_field_from_text(f, (char *)c->row + f->off, c->vals[c->col++], &c->r->arena);
 }
 
 static int need_key(pg_store *s, tg_error *err);
@@ -639,11 +605,7 @@ static int append_row(pg_store *s, tg_register *r, int a, const char *const *val
 		if (rc)
 			return rc;
 	}
-	if (a == ARR_ANNUAL_REPORTS) {
-		tg_annual_report *ar = c.row;
-		ar->key = arena_printf(&r->arena, "%s/%lld", ar->association ? ar->association : "",
-				       (long long)ar->year);
-	}
+	store_row_keyed(r, a, c.row);
 	return TG_OK;
 }
 
@@ -969,28 +931,15 @@ static int copy_rows(pg_store *s, const tg_register *bundle, int a, const bool *
 
 static int bump_generation(pg_store *s, tg_error *err)
 {
-	return exec(s,
-		    "INSERT INTO meta (\"key\", \"value\") VALUES ('generation', '1') "
-		    "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = "
-		    "(meta.\"value\"::bigint + 1)::text",
-		    NULL, err, "generation");
+	return store_generation_bump(&s->base, err);
 }
 
 static int add_change(pg_store *s, const char *user, const char *array, const char *key,
 		      const char *association, const char *before, const char *after,
 		      tg_error *err)
 {
-	params p = {.n = 0};
-	p_text(&p, user ? user : "");
-	p_text(&p, array);
-	p_text_or_null(&p, key);
-	p_text_or_null(&p, association);
-	p_text_or_null(&p, before);
-	p_text_or_null(&p, after);
-	return exec(s,
-		    "INSERT INTO changes (\"user\", \"array\", \"key\", \"association\", "
-		    "\"before\", \"after\") VALUES ($1, $2, $3, $4, $5, $6)",
-		    &p, err, "changes");
+	pg_store *self = s;
+	return store_change_add(&self->base, user, array, key, association, before, after, err);
 }
 
 /* ---- the audit chain ---- */
@@ -1562,12 +1511,7 @@ static void bind_key(params *p, int a, const char *key, char *copy, size_t size)
 		p_text(p, key);
 		return;
 	}
-	const char *slash = strrchr(key, '/');
-	char *end = NULL;
-	long long year = slash ? strtoll(slash + 1, &end, 10) : -1;
-	if (!slash || !end || *end || end == slash + 1)
-		year = -1;
-	snprintf(copy, size, "%.*s", slash ? (int)(slash - key) : (int)strlen(key), key);
+	int64_t year = store_key_year(key, copy, size);
 	p_text(p, copy);
 	p_int(p, year);
 }
@@ -1592,12 +1536,6 @@ static int get_one(pg_store *s, int a, const char *key, tg_register *r, int64_t 
 				  tg_schema[a].zh);
 	PQclear(res);
 	return rc;
-}
-
-static int pg_record_get(tg_store *base, int a, const char *key, tg_register *r,
-			 int64_t *version, tg_error *err)
-{
-	return get_one((pg_store *)base, a, key, r, version, err);
 }
 
 static int write_insert(pg_store *s, int a, const void *row, const char *id_sealed,
@@ -1727,227 +1665,9 @@ cleanup:
 /* ---- lists and scope ---- */
 
 /* Conditions (" AND ...") for records of unit u. */
-static void where_unit(int a, const char *u, strbuf *sql, params *p)
-{
-	switch (a) {
-	case ARR_BATCHES:
-		return;
-	case ARR_UNITS:
-		p_text(p, u);
-		sb_addf(sql, " AND \"id\" = $%d", p->n);
-		return;
-	case ARR_ASSOCIATIONS:
-	case ARR_UNIT_TASKS:
-		p_text(p, u);
-		sb_addf(sql, " AND \"unit\" = $%d", p->n);
-		return;
-	case ARR_PERSONS:
-		p_text(p, u);
-		sb_addf(sql, " AND (\"unit\" = $%d OR \"id\" IN (SELECT \"person\" FROM posts WHERE "
-			     "\"association\" IN (SELECT \"uscc\" FROM associations WHERE "
-			     "\"unit\" = $%d)))",
-			p->n, p->n);
-		return;
-	default:
-		p_text(p, u);
-		sb_addf(sql, " AND \"association\" IN (SELECT \"uscc\" FROM associations WHERE "
-			     "\"unit\" = $%d)",
-			p->n);
-		return;
-	}
-}
-
 /* Conditions for records of association x (its unit's record and tasks
 ** are not its own). */
-static void where_association(int a, const char *x, strbuf *sql, params *p)
-{
-	switch (a) {
-	case ARR_BATCHES:
-		return;
-	case ARR_UNITS:
-		p_text(p, x);
-		sb_addf(sql, " AND \"id\" = (SELECT \"unit\" FROM associations WHERE \"uscc\" = $%d)",
-			p->n);
-		return;
-	case ARR_UNIT_TASKS:
-		sb_adds(sql, " AND false");
-		return;
-	case ARR_ASSOCIATIONS:
-		p_text(p, x);
-		sb_addf(sql, " AND \"uscc\" = $%d", p->n);
-		return;
-	case ARR_PERSONS:
-		p_text(p, x);
-		sb_addf(sql, " AND \"id\" IN (SELECT \"person\" FROM posts WHERE \"association\" = $%d)",
-			p->n);
-		return;
-	default:
-		p_text(p, x);
-		sb_addf(sql, " AND \"association\" = $%d", p->n);
-		return;
-	}
-}
-
 /* Number of characters of UTF-8 text. */
-static size_t utf8_chars(const char *str)
-{
-	size_t n = 0;
-	for (; *str; str++)
-		n += ((unsigned char)*str & 0xC0) != 0x80;
-	return n;
-}
-
-static void where_filter(int a, const tg_record_filter *f, strbuf *sql, params *p,
-			 tg_arena *scratch)
-{
-	if (!text_ok(f->unit) || !text_ok(f->association) || !text_ok(f->batch) ||
-	    !text_ok(f->q) || !text_ok(f->uscc_json) || !text_ok(f->person)) {
-		sb_adds(sql, " AND false");
-		return;
-	}
-	if (f->unit)
-		where_unit(a, f->unit, sql, p);
-	if (f->association)
-		where_association(a, f->association, sql, p);
-	if (f->person && a == ARR_POSTS) {
-		p_text(p, f->person);
-		sb_addf(sql, " AND \"person\" = $%d", p->n);
-	}
-	if (a != ARR_ASSOCIATIONS)
-		return;
-	if (f->batch) {
-		p_text(p, f->batch);
-		sb_addf(sql, " AND \"batch\" = $%d", p->n);
-	}
-	if (f->uscc_json) {
-		p_text(p, f->uscc_json);
-		sb_addf(sql, " AND \"uscc\" IN (SELECT jsonb_array_elements_text($%d::jsonb))", p->n);
-	}
-	if (f->q && *f->q) {
-		if (utf8_chars(f->q) >= 3) {
-			/* Served by the trigram index; case-insensitive like SQLite's
-			** trigram FTS5.  LIKE's wildcards in the text are escaped. */
-			strbuf pat;
-			sb_init(&pat);
-			sb_addc(&pat, '%');
-			for (const char *c = f->q; *c; c++) {
-				if (*c == '%' || *c == '_' || *c == '\\')
-					sb_addc(&pat, '\\');
-				sb_addc(&pat, *c);
-			}
-			sb_addc(&pat, '%');
-			p_text(p, arena_strdup(scratch, pat.buf));
-			sb_release(&pat);
-			sb_addf(sql, " AND \"name\" ILIKE $%d", p->n);
-		} else {
-			p_text(p, f->q);
-			sb_addf(sql, " AND position($%d::text in \"name\") > 0", p->n);
-		}
-	}
-}
-
-static int pg_record_list(tg_store *base, int a, const tg_list_query *q, tg_record_page *out,
-			  tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	strbuf where, sql;
-	sb_init(&where);
-	sb_init(&sql);
-	params p = {.n = 0};
-	tg_arena scratch;
-	arena_init(&scratch);
-	PGresult *res = NULL;
-	int rc = TG_OK;
-	sb_addf(&where, " FROM %s WHERE true", tg_schema[a].key);
-	where_filter(a, &q->filter, &where, &p, &scratch);
-	where_filter(a, &q->scope, &where, &p, &scratch);
-
-	sb_addf(&sql, "SELECT count(*)%s", where.buf);
-	res = run(s, sql.buf, &p, err, tg_schema[a].key);
-	if (!res) {
-		rc = TG_EIO;
-		goto cleanup;
-	}
-	out->total = (size_t)strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-
-	sql.len = 0;
-	sb_adds(&sql, "SELECT ");
-	columns_sql(a, &sql, COL_SELECT);
-	sb_addf(&sql, "%s, \"version\"%s", a == ARR_PERSONS ? ", \"birth\"" : "", where.buf);
-	store_order_by(a, q, &sql);
-	sb_addf(&sql, " LIMIT $%d::bigint OFFSET $%d::bigint", p.n + 1, p.n + 2);
-	if (q->limit > (size_t)INT64_MAX)
-		p_text(&p, NULL); /* LIMIT NULL: no limit */
-	else
-		p_int(&p, (int64_t)q->limit);
-	p_int(&p, q->offset > (size_t)INT64_MAX ? INT64_MAX : (int64_t)q->offset);
-	res = run(s, sql.buf, &p, err, tg_schema[a].key);
-	if (!res) {
-		rc = TG_EIO;
-		goto cleanup;
-	}
-	int n = PQntuples(res);
-	if (n) {
-		out->versions = realloc(out->versions,
-					(out->reg.t[a].count + (size_t)n) * sizeof *out->versions);
-		if (!out->versions) {
-			rc = TG_ENOMEM;
-			goto cleanup;
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		size_t k = out->reg.t[a].count;
-		if ((rc = read_result_row(s, res, i, a, &out->reg, &out->versions[k], err)))
-			break;
-	}
-cleanup:
-	PQclear(res);
-	arena_free(&scratch);
-	sb_release(&where);
-	sb_release(&sql);
-	return rc;
-}
-
-static int pg_record_in_scope(tg_store *base, int a, const char *key,
-			      const tg_record_filter *scope, bool *in, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	*in = false;
-	if (!text_ok(key))
-		return TG_OK;
-	strbuf sql;
-	sb_init(&sql);
-	params p = {.n = 0};
-	char kbuf[256];
-	tg_arena scratch;
-	arena_init(&scratch);
-	bind_key(&p, a, key, kbuf, sizeof kbuf);
-	sb_addf(&sql, "SELECT 1 FROM %s WHERE ", tg_schema[a].key);
-	key_where(a, &sql, 1);
-	where_filter(a, scope, &sql, &p, &scratch);
-	PGresult *res = run(s, sql.buf, &p, err, tg_schema[a].key);
-	int rc = res ? TG_OK : TG_EIO;
-	if (res)
-		*in = PQntuples(res) > 0;
-	PQclear(res);
-	arena_free(&scratch);
-	sb_release(&sql);
-	return rc;
-}
-
-static int pg_generation(tg_store *base, int64_t *gen, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	PGresult *res = run(s, "SELECT \"value\"::bigint FROM meta WHERE \"key\" = 'generation'",
-			    NULL, err, "generation");
-	if (!res)
-		return TG_EIO;
-	*gen = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
-	PQclear(res);
-	return TG_OK;
-}
-
 /* ---- accounts and sessions ---- */
 
 #define USER_COLUMNS                                                                       \
@@ -2334,103 +2054,7 @@ static const char *col_text(const PGresult *res, int row, int i)
 	return PQgetisnull(res, row, i) ? NULL : PQgetvalue(res, row, i);
 }
 
-static int pg_history(tg_store *base, const char *association, size_t offset, size_t limit,
-		      tg_change_fn fn, void *ctx, size_t *total, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_text(&p, association);
-	PGresult *res = run(s, "SELECT count(*) FROM changes WHERE \"association\" = $1", &p, err,
-			    "changes");
-	if (!res)
-		return TG_EIO;
-	*total = (size_t)col_int(res, 0, 0);
-	PQclear(res);
-	if (limit > (size_t)INT64_MAX)
-		p_text(&p, NULL);
-	else
-		p_int(&p, (int64_t)limit);
-	p_int(&p, offset > (size_t)INT64_MAX ? INT64_MAX : (int64_t)offset);
-	res = run(s,
-		  "SELECT \"id\", \"at\", \"user\", \"array\", \"key\", \"association\", "
-		  "\"before\", \"after\" FROM changes WHERE \"association\" = $1 "
-		  "ORDER BY \"id\" DESC LIMIT $2::bigint OFFSET $3::bigint",
-		  &p, err, "changes");
-	if (!res)
-		return TG_EIO;
-	for (int i = 0; i < PQntuples(res); i++) {
-		tg_change c = {col_int(res, i, 0),	col_text(res, i, 1), col_text(res, i, 2),
-			       col_text(res, i, 3),	col_text(res, i, 4), col_text(res, i, 5),
-			       col_text(res, i, 6),	col_text(res, i, 7)};
-		fn(ctx, &c);
-	}
-	PQclear(res);
-	return TG_OK;
-}
-
 /* ---- plan ---- */
-
-static int pg_get_plan(tg_store *base, char **json, size_t *len, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	*json = NULL;
-	*len = 0;
-	PGresult *res = run(s, "SELECT \"json\" FROM plan WHERE \"id\" = 1", NULL, err, "plan");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	if (PQntuples(res)) {
-		*len = (size_t)PQgetlength(res, 0, 0);
-		*json = strndup(PQgetvalue(res, 0, 0), *len);
-		if (!*json)
-			rc = TG_ENOMEM;
-	}
-	PQclear(res);
-	return rc;
-}
-
-static int pg_set_plan(tg_store *base, const char *plan_id, const char *json, size_t len,
-		       tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	char *text = strndup(json, len);
-	if (!text)
-		return TG_ENOMEM;
-	int rc = tx_begin(s, err);
-	if (rc == TG_OK) {
-		params p = {.n = 0};
-		p_text(&p, plan_id);
-		p_text(&p, text);
-		rc = exec(s,
-			  "INSERT INTO plan (\"id\", \"plan_id\", \"json\") VALUES (1, $1, $2) "
-			  "ON CONFLICT (\"id\") DO UPDATE SET \"plan_id\" = excluded.\"plan_id\", "
-			  "\"json\" = excluded.\"json\", \"loaded_at\" = tg_now()",
-			  &p, err, "plan");
-		if (rc == TG_OK) {
-			char object[160];
-			snprintf(object, sizeof object, "plan/%s", plan_id);
-			rc = audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
-		}
-		if (rc == TG_OK)
-			rc = bump_generation(s, err);
-		rc = tx_end(s, rc, err);
-	}
-	free(text);
-	return rc;
-}
-
-static int pg_count(tg_store *base, int a, size_t *n, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	char sql[96];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tg_schema[a].key);
-	PGresult *res = run(s, sql, NULL, err, tg_schema[a].key);
-	if (!res)
-		return TG_EIO;
-	*n = (size_t)col_int(res, 0, 0);
-	PQclear(res);
-	return TG_OK;
-}
 
 /* ---- security: audit log, settings, accounts, sealed numbers ---- */
 
@@ -2668,65 +2292,6 @@ static int pg_audit_purge(tg_store *base, const char *before, int64_t *purged, t
 			 "\"anchor_hash\": \"%s\"}",
 			 before, (long long)*purged, (long long)last, hash_hex);
 		rc = audit_append(s, "audit_purge", NULL, "ok", NULL, after, err);
-	}
-	return tx_end(s, rc, err);
-}
-
-static int pg_setting_get(tg_store *base, const char *key, char *value, size_t size,
-			  tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_text(&p, key);
-	PGresult *res = run(s, "SELECT \"value\" FROM settings WHERE \"key\" = $1", &p, err,
-			    "settings");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	if (PQntuples(res))
-		snprintf(value, size, "%s", PQgetvalue(res, 0, 0));
-	else
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_setting", key, "没有设置项“%s”", key);
-	PQclear(res);
-	return rc;
-}
-
-static int pg_setting_set(tg_store *base, const char *key, const char *value, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	char old[256] = "";
-	bool had = pg_setting_get(base, key, old, sizeof old, NULL) == TG_OK;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	params p = {.n = 0};
-	p_text(&p, key);
-	p_text(&p, value);
-	p_text(&p, base->actor.user);
-	rc = exec(s,
-		  "INSERT INTO settings (\"key\", \"value\", \"updated_by\") VALUES ($1, $2, $3) "
-		  "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = excluded.\"value\", "
-		  "\"updated_by\" = excluded.\"updated_by\", \"updated_at\" = tg_now()",
-		  &p, err, "settings");
-	if (rc == TG_OK) {
-		strbuf b, a;
-		char object[96];
-		sb_init(&b);
-		sb_init(&a);
-		sb_addc(&b, '{');
-		sb_add_json_str(&b, key);
-		sb_adds(&b, ": ");
-		sb_add_json_str(&b, had ? old : NULL);
-		sb_addc(&b, '}');
-		sb_addc(&a, '{');
-		sb_add_json_str(&a, key);
-		sb_adds(&a, ": ");
-		sb_add_json_str(&a, value);
-		sb_addc(&a, '}');
-		snprintf(object, sizeof object, "settings/%s", key);
-		rc = audit_append(s, "setting", object, "ok", b.buf, a.buf, err);
-		sb_release(&b);
-		sb_release(&a);
 	}
 	return tx_end(s, rc, err);
 }
@@ -3099,6 +2664,7 @@ static int pg_key_rotate(tg_store *base, const tg_secret_key *key, tg_key_counts
 static void pg_close(tg_store *base)
 {
 	pg_store *s = (pg_store *)base;
+	db_close(base->db);
 	if (s->slots)
 		forget_statements(s);
 	free(s->slots);
@@ -3226,18 +2792,26 @@ static int pg_request_decide(tg_store *base, int64_t id, const char *from, const
 	return tx_end(s, rc, err);
 }
 
+static const tg_secret_key *pg_data_key(tg_store *base, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	if (need_key(s, err))
+		return NULL;
+	return &s->key;
+}
+
+static int pg_audit_append(tg_store *base, const char *event, const char *object,
+			   const char *outcome, const char *before, const char *after, tg_error *err)
+{
+	pg_store *s = (pg_store *)base;
+	return audit_append(s, event, object, outcome, before, after, err);
+}
+
 static const tg_store_ops pg_ops = {
 	.name = "postgresql",
 	.close = pg_close,
 	.load_register = pg_load_register,
 	.import = pg_import,
-	.get_plan = pg_get_plan,
-	.set_plan = pg_set_plan,
-	.count = pg_count,
-	.generation = pg_generation,
-	.record_get = pg_record_get,
-	.record_list = pg_record_list,
-	.record_in_scope = pg_record_in_scope,
 	.record_write = pg_record_write,
 	.import_as = pg_import_as,
 	.user_add = pg_user_add,
@@ -3252,13 +2826,10 @@ static const tg_store_ops pg_ops = {
 	.evidence_get = pg_evidence_get,
 	.evidence_list = pg_evidence_list,
 	.evidence_attach = pg_evidence_attach,
-	.history = pg_history,
 	.audit_add = pg_audit_add,
 	.audit_list = pg_audit_list,
 	.audit_verify = pg_audit_verify,
 	.audit_purge = pg_audit_purge,
-	.setting_get = pg_setting_get,
-	.setting_set = pg_setting_set,
 	.user_update = pg_user_update,
 	.user_totp_set = pg_user_totp_set,
 	.user_totp_get = pg_user_totp_get,
@@ -3270,6 +2841,8 @@ static const tg_store_ops pg_ops = {
 	.request_list = pg_request_list,
 	.request_decide = pg_request_decide,
 	.key_rotate = pg_key_rotate,
+	.audit_append = pg_audit_append,
+	.data_key = pg_data_key,
 };
 
 int store_pg_open(const char *conninfo, tg_store **out, tg_error *err)
@@ -3298,6 +2871,12 @@ int store_pg_open(const char *conninfo, tg_store **out, tg_error *err)
 				    msg);
 	}
 	PQsetNoticeProcessor(s->db, ignore_notice, NULL);
+	s->base.db = db_pg_adopt(s->db);
+	if (!s->base.db) {
+		pg_close(&s->base);
+		return TG_ENOMEM;
+	}
+	db_on_reset(s->base.db, reconnected, s);
 	build_sql(s);
 	int rc = session_settings(s, err);
 	if (rc == TG_OK)

@@ -46,6 +46,7 @@
 #include <time.h>
 
 #include "bundle.h"
+#include "db.h"
 #include "ident.h"
 #include "secret.h"
 #include "store.h"
@@ -59,17 +60,15 @@ extern const unsigned long tg_schema_sqlite_len;
 
 /* Statements prepared on first use and kept for the connection's life. */
 enum stmt_id {
-	ST_GENERATION_GET, ST_GENERATION_BUMP, ST_CHANGE_ADD, ST_PINYIN_SET, ST_PINYIN_MISSING,
+	ST_PINYIN_SET, ST_PINYIN_MISSING,
 	ST_USER_ADD, ST_USER_BY_NAME, ST_USER_BY_ID, ST_USER_LIST, ST_USER_OK, ST_USER_FAILED,
 	ST_USER_DELAYED,
 	ST_SESSION_ADD, ST_SESSION_PRUNE, ST_SESSION_GET, ST_SESSION_TOUCH, ST_SESSION_DELETE,
 	ST_EVIDENCE_ADD, ST_EVIDENCE_GET, ST_EVIDENCE_LIST, ST_EVIDENCE_ATTACH,
-	ST_HISTORY, ST_HISTORY_COUNT,
 	ST_META_GET, ST_META_SET, ST_AUDIT_ADD, ST_PERSON_DERIVED, ST_PERSON_SEALED,
-	ST_SETTING_GET, ST_SETTING_SET, ST_USER_UPDATE, ST_USER_SESSIONS_END, ST_USER_TOTP_SET,
+	ST_USER_UPDATE, ST_USER_SESSIONS_END, ST_USER_TOTP_SET,
 	ST_USER_TOTP_GET, ST_USER_TOTP_USED,
 	ST_LOGIN_IP_ADD, ST_LOGIN_IP_GET, ST_LOGIN_IP_PRUNE,
-	ST_SNAPSHOT_BEGIN, ST_SNAPSHOT_END,
 	ST_COUNT
 };
 
@@ -83,15 +82,6 @@ enum stmt_id {
 	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
 
 static const char *const stmt_sql[ST_COUNT] = {
-	/* a read snapshot per GET: prepared, not parsed again each time */
-	[ST_SNAPSHOT_BEGIN] = "BEGIN",
-	[ST_SNAPSHOT_END] = "COMMIT",
-	[ST_GENERATION_GET] = "SELECT CAST(\"value\" AS INTEGER) FROM meta WHERE \"key\" = 'generation'",
-	[ST_GENERATION_BUMP] = "INSERT INTO meta (\"key\", \"value\") VALUES ('generation', '1') "
-			       "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = "
-			       "CAST(CAST(\"value\" AS INTEGER) + 1 AS TEXT)",
-	[ST_CHANGE_ADD] = "INSERT INTO changes (\"user\", \"array\", \"key\", \"association\", "
-			  "\"before\", \"after\") VALUES (?, ?, ?, ?, ?, ?)",
 	[ST_PINYIN_SET] = "UPDATE associations SET \"name_pinyin\" = ? WHERE \"uscc\" = ?",
 	[ST_PINYIN_MISSING] = "SELECT \"uscc\", \"name\" FROM associations WHERE \"name_pinyin\" IS NULL",
 	[ST_USER_ADD] = "INSERT INTO users (\"username\", \"display_name\", \"role\", \"unit\", "
@@ -123,10 +113,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_EVIDENCE_LIST] = "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"association\" = ? "
 			     "ORDER BY \"id\"",
 	[ST_EVIDENCE_ATTACH] = "UPDATE evidence SET \"rule\" = ?, \"subject\" = ? WHERE \"id\" = ?",
-	[ST_HISTORY] = "SELECT \"id\", \"at\", \"user\", \"array\", \"key\", \"association\", "
-		       "\"before\", \"after\" FROM changes WHERE \"association\" = ? "
-		       "ORDER BY \"id\" DESC LIMIT ? OFFSET ?",
-	[ST_HISTORY_COUNT] = "SELECT count(*) FROM changes WHERE \"association\" = ?",
 	[ST_META_GET] = "SELECT \"value\" FROM meta WHERE \"key\" = ?",
 	[ST_META_SET] = "INSERT INTO meta (\"key\", \"value\") VALUES (?, ?) ON CONFLICT (\"key\") "
 			"DO UPDATE SET \"value\" = excluded.\"value\"",
@@ -136,11 +122,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PERSON_DERIVED] = "UPDATE persons SET \"birth\" = ?, \"id_masked\" = ? WHERE \"id\" = ?",
 	[ST_PERSON_SEALED] = "SELECT \"id_number\", \"birth\", \"id_masked\" FROM persons "
 			     "WHERE \"id\" = ?",
-	[ST_SETTING_GET] = "SELECT \"value\" FROM settings WHERE \"key\" = ?",
-	[ST_SETTING_SET] = "INSERT INTO settings (\"key\", \"value\", \"updated_by\") VALUES (?, ?, ?) "
-			   "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = excluded.\"value\", "
-			   "\"updated_by\" = excluded.\"updated_by\", \"updated_at\" = "
-			   "strftime('%Y-%m-%dT%H:%M:%SZ','now')",
 	[ST_USER_UPDATE] = "UPDATE users SET \"display_name\" = ?2, \"role\" = ?3, \"unit\" = ?4, "
 			   "\"association\" = ?5, \"department\" = ?6, \"password_hash\" = ?7, "
 			   "\"locked\" = ?8, \"locked_until\" = CASE WHEN ?8 THEN \"locked_until\" "
@@ -181,9 +162,6 @@ typedef struct sqlite_store {
 	tg_audit_key audit_key; /* the audit chain's HMAC key (audit.h) */
 	bool have_audit_key;
 	char audit_key_path[PATH_MAX];
-	/* Open read snapshots (snapshot_begin): the outermost one holds the
-	** read transaction.  0 whenever a write transaction runs. */
-	int snapshots;
 } sqlite_store;
 
 static int seal_plain_ids(sqlite_store *s, tg_error *err);
@@ -224,40 +202,18 @@ static int run(sqlite_store *s, sqlite3_stmt *st, tg_error *err, const char *wha
 
 static int snapshot_begin(sqlite_store *s, tg_error *err)
 {
-	if (s->snapshots++ > 0)
-		return TG_OK;
-	sqlite3_stmt *st = stmt(s, ST_SNAPSHOT_BEGIN, err);
-	int rc = st ? run(s, st, err, "BEGIN") : TG_EIO;
-	if (rc)
-		s->snapshots = 0;
-	return rc;
-}
-
-/* End the read transaction (nothing was written in it: COMMIT cannot fail
-** in a way that loses anything). */
-static void close_snapshot(sqlite_store *s)
-{
-	tg_error ignored;
-	sqlite3_stmt *st = stmt(s, ST_SNAPSHOT_END, &ignored);
-	if (st)
-		run(s, st, &ignored, "COMMIT");
-	else
-		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	return db_read_begin(s->base.db, err);
 }
 
 static void snapshot_end(sqlite_store *s)
 {
-	if (s->snapshots > 0 && --s->snapshots == 0)
-		close_snapshot(s);
+	db_read_end(s->base.db);
 }
 
 /* End the read transaction however many snapshots are open in it. */
 static void snapshots_end_all(sqlite_store *s)
 {
-	if (s->snapshots > 0) {
-		close_snapshot(s);
-		s->snapshots = 0;
-	}
+	db_read_end_all(s->base.db);
 }
 
 static int write_begin(sqlite_store *s, tg_error *err)
@@ -279,18 +235,11 @@ static void sqlite_read_end(tg_store *base)
 
 /* ---- columns from the schema ---- */
 
-typedef void (*column_fn)(const tg_field *f, const char *column, void *ctx);
+typedef store_column_fn column_fn;
 
 static void for_each_column(int a, column_fn fn, void *ctx)
 {
-	for (const tg_field *f = tg_schema[a].fields; f->key; f++) {
-		if (f->type == FT_OBJECT) {
-			for (const tg_field *s = f->sub; s->key; s++)
-				fn(s, s->column, ctx);
-		} else {
-			fn(f, f->column ? f->column : f->key, ctx);
-		}
-	}
+	store_for_each_column(a, fn, ctx);
 }
 
 struct sql_ctx {
@@ -506,40 +455,16 @@ static void read_column(const tg_field *f, const char *column, void *vctx)
 	char *p = (char *)c->row + f->off;
 	int null = sqlite3_column_type(c->st, i) == SQLITE_NULL;
 	(void)column;
-	switch (f->type) {
-	case FT_KEY:
-	case FT_STR:
-	case FT_REF:
-		*(const char **)p =
-			null ? NULL
-			     : arena_strndup(&c->r->arena, (const char *)sqlite3_column_text(c->st, i),
-					     (size_t)sqlite3_column_bytes(c->st, i));
-		break;
-	case FT_DATE:
-		if (null || date_parse((const char *)sqlite3_column_text(c->st, i), (tg_date *)p))
-			*(tg_date *)p = TG_DATE_NONE;
-		break;
-	case FT_BOOL:
-		/* A nullable boolean (scope_override.in_scope) keeps -1 for null. */
-		*(int8_t *)p = null ? -1 : (int8_t)(sqlite3_column_int(c->st, i) != 0);
-		break;
-	case FT_INT:
-	case FT_MONEY:
+	if (f->type == FT_INT || f->type == FT_MONEY)
 		*(int64_t *)p = sqlite3_column_int64(c->st, i);
-		break;
-	case FT_AREA:
-		*(double *)p = null ? -1.0 : sqlite3_column_double(c->st, i);
-		break;
-	case FT_ENUM: {
-		int v = -1;
-		if (!null)
-			v = schema_enum_find(f, (const char *)sqlite3_column_text(c->st, i));
-		*(int8_t *)p = (int8_t)v;
-		break;
-	}
-	case FT_OBJECT:
-		break;
-	}
+	else if (f->type == FT_AREA || f->type == FT_BOOL)
+		store_field_from_text(f, p, NULL, NULL); /* null, then the number */
+	else
+		store_field_from_text(f, p, null ? NULL : col_text(c->st, i), &c->r->arena);
+	if (!null && f->type == FT_AREA)
+		*(double *)p = sqlite3_column_double(c->st, i);
+	else if (!null && f->type == FT_BOOL)
+		*(int8_t *)p = (int8_t)(sqlite3_column_int(c->st, i) != 0);
 }
 
 /* A person's birth date from column i (sealed): opened with the key where
@@ -706,24 +631,14 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 
 static int bump_generation(sqlite_store *s, tg_error *err)
 {
-	sqlite3_stmt *st = stmt(s, ST_GENERATION_BUMP, err);
-	return st ? run(s, st, err, "generation") : TG_EIO;
+	return store_generation_bump(&s->base, err);
 }
 
 static int add_change(sqlite_store *s, const char *user, const char *array, const char *key,
 		      const char *association, const char *before, const char *after,
 		      tg_error *err)
 {
-	sqlite3_stmt *st = stmt(s, ST_CHANGE_ADD, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, user ? user : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, array, -1, SQLITE_TRANSIENT);
-	bind_text_or_null(st, 3, key);
-	bind_text_or_null(st, 4, association);
-	bind_text_or_null(st, 5, before);
-	bind_text_or_null(st, 6, after);
-	return run(s, st, err, "changes");
+	return store_change_add(&s->base, user, array, key, association, before, after, err);
 }
 
 /* ---- the audit chain ---- */
@@ -1330,13 +1245,9 @@ static int bind_key(sqlite3_stmt *st, int i, int a, const char *key)
 		sqlite3_bind_text(st, i, key, -1, SQLITE_TRANSIENT);
 		return i + 1;
 	}
-	const char *slash = strrchr(key, '/');
-	char *end = NULL;
-	long long year = slash ? strtoll(slash + 1, &end, 10) : -1;
-	if (!slash || !end || *end || end == slash + 1)
-		year = -1;
-	sqlite3_bind_text(st, i, key, slash ? (int)(slash - key) : -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, i + 1, year);
+	char copy[256];
+	sqlite3_bind_int64(st, i + 1, store_key_year(key, copy, sizeof copy));
+	sqlite3_bind_text(st, i, copy, -1, SQLITE_TRANSIENT);
 	return i + 2;
 }
 
@@ -1352,11 +1263,7 @@ static int read_row(sqlite_store *s, sqlite3_stmt *st, int a, tg_register *r, in
 		if (rc)
 			return rc;
 	}
-	if (a == ARR_ANNUAL_REPORTS) {
-		tg_annual_report *ar = c.row;
-		ar->key = arena_printf(&r->arena, "%s/%lld", ar->association ? ar->association : "",
-				       (long long)ar->year);
-	}
+	store_row_keyed(r, a, c.row);
 	if (version)
 		*version = sqlite3_column_int64(st, n_columns + (a == ARR_PERSONS));
 	return TG_OK;
@@ -1379,12 +1286,6 @@ static int get_one(sqlite_store *s, int a, const char *key, tg_register *r, int6
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;
-}
-
-static int sqlite_record_get(tg_store *base, int a, const char *key, tg_register *r,
-			     int64_t *version, tg_error *err)
-{
-	return get_one((sqlite_store *)base, a, key, r, version, err);
 }
 
 static int write_insert(sqlite_store *s, int a, const void *row, const char *id_sealed,
@@ -1499,248 +1400,6 @@ out:
 	store_person_seal_free(&ps);
 	register_release(&now);
 	return rc;
-}
-
-/* ---- lists and scope ---- */
-
-#define MAX_BINDS 24
-
-typedef struct binds {
-	const char *v[MAX_BINDS];
-	int n;
-} binds;
-
-static void bind_add(binds *b, const char *v)
-{
-	if (b->n < MAX_BINDS)
-		b->v[b->n++] = v;
-}
-
-/* Conditions (" AND ...") for records of unit u. */
-static void where_unit(int a, const char *u, strbuf *sql, binds *b)
-{
-	switch (a) {
-	case ARR_BATCHES:
-		return;
-	case ARR_UNITS:
-		sb_adds(sql, " AND \"id\" = ?");
-		bind_add(b, u);
-		return;
-	case ARR_ASSOCIATIONS:
-	case ARR_UNIT_TASKS:
-		sb_adds(sql, " AND \"unit\" = ?");
-		bind_add(b, u);
-		return;
-	case ARR_PERSONS:
-		sb_adds(sql, " AND (\"unit\" = ? OR \"id\" IN (SELECT \"person\" FROM posts WHERE "
-			     "\"association\" IN (SELECT \"uscc\" FROM associations WHERE \"unit\" = ?)))");
-		bind_add(b, u);
-		bind_add(b, u);
-		return;
-	default:
-		sb_adds(sql, " AND \"association\" IN (SELECT \"uscc\" FROM associations WHERE "
-			     "\"unit\" = ?)");
-		bind_add(b, u);
-		return;
-	}
-}
-
-/* Conditions for records of association x (its unit's record and tasks
-** are not its own). */
-static void where_association(int a, const char *x, strbuf *sql, binds *b)
-{
-	switch (a) {
-	case ARR_BATCHES:
-		return;
-	case ARR_UNITS:
-		sb_adds(sql, " AND \"id\" = (SELECT \"unit\" FROM associations WHERE \"uscc\" = ?)");
-		bind_add(b, x);
-		return;
-	case ARR_UNIT_TASKS:
-		sb_adds(sql, " AND 0");
-		return;
-	case ARR_ASSOCIATIONS:
-		sb_adds(sql, " AND \"uscc\" = ?");
-		bind_add(b, x);
-		return;
-	case ARR_PERSONS:
-		sb_adds(sql, " AND \"id\" IN (SELECT \"person\" FROM posts WHERE \"association\" = ?)");
-		bind_add(b, x);
-		return;
-	default:
-		sb_adds(sql, " AND \"association\" = ?");
-		bind_add(b, x);
-		return;
-	}
-}
-
-/* Number of characters of UTF-8 text. */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-static void where_filter(int a, const tg_record_filter *f, strbuf *sql, binds *b,
-			 tg_arena *scratch)
-{
-	if (f->unit)
-		where_unit(a, f->unit, sql, b);
-	if (f->association)
-		where_association(a, f->association, sql, b);
-	if (f->person && a == ARR_POSTS) {
-		sb_adds(sql, " AND \"person\" = ?");
-		bind_add(b, f->person);
-	}
-	if (a != ARR_ASSOCIATIONS)
-		return;
-	if (f->batch) {
-		sb_adds(sql, " AND \"batch\" = ?");
-		bind_add(b, f->batch);
-	}
-	if (f->uscc_json) {
-		sb_adds(sql, " AND \"uscc\" IN (SELECT \"value\" FROM json_each(?))");
-		bind_add(b, f->uscc_json);
-	}
-	if (f->q && *f->q) {
-		if (utf8_chars(f->q) >= 3) {
-			/* A trigram phrase: the text in double quotes, quotes doubled. */
-			strbuf phrase;
-			sb_init(&phrase);
-			sb_addc(&phrase, '"');
-			for (const char *p = f->q; *p; p++) {
-				if (*p == '"')
-					sb_addc(&phrase, '"');
-				sb_addc(&phrase, *p);
-			}
-			sb_addc(&phrase, '"');
-			sb_adds(sql, " AND \"uscc\" IN (SELECT \"uscc\" FROM association_names "
-				     "WHERE association_names MATCH ?)");
-			bind_add(b, arena_strdup(scratch, phrase.buf));
-			sb_release(&phrase);
-		} else {
-			sb_adds(sql, " AND instr(\"name\", ?) > 0");
-			bind_add(b, f->q);
-		}
-	}
-}
-
-static void where_all(int a, const tg_list_query *q, strbuf *sql, binds *b, tg_arena *scratch)
-{
-	sb_addf(sql, " FROM %s WHERE 1", tg_schema[a].key);
-	where_filter(a, &q->filter, sql, b, scratch);
-	where_filter(a, &q->scope, sql, b, scratch);
-}
-
-static void bind_all(sqlite3_stmt *st, const binds *b)
-{
-	for (int i = 0; i < b->n; i++)
-		sqlite3_bind_text(st, i + 1, b->v[i], -1, SQLITE_TRANSIENT);
-}
-
-static int sqlite_record_list(tg_store *base, int a, const tg_list_query *q, tg_record_page *out,
-			      tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	strbuf where, sql;
-	sb_init(&where);
-	sb_init(&sql);
-	binds b = {{0}, 0};
-	tg_arena scratch;
-	arena_init(&scratch);
-	sqlite3_stmt *st = NULL;
-	int rc = TG_OK;
-	where_all(a, q, &where, &b, &scratch);
-
-	sb_addf(&sql, "SELECT count(*)%s", where.buf);
-	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, tg_schema[a].key);
-		goto out;
-	}
-	bind_all(st, &b);
-	out->total = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	st = NULL;
-
-	sql.len = 0;
-	sb_adds(&sql, "SELECT ");
-	select_columns(a, &sql);
-	sb_addf(&sql, ", \"version\"%s", where.buf);
-	store_order_by(a, q, &sql);
-	sb_addf(&sql, " LIMIT ?%d OFFSET ?%d", b.n + 1, b.n + 2);
-	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, tg_schema[a].key);
-		goto out;
-	}
-	bind_all(st, &b);
-	sqlite3_bind_int64(st, b.n + 1, (sqlite3_int64)q->limit);
-	sqlite3_bind_int64(st, b.n + 2, (sqlite3_int64)q->offset);
-	size_t alloc = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t n = out->reg.t[a].count;
-		if (n == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			int64_t *v = realloc(out->versions, alloc * sizeof *v);
-			if (!v) {
-				rc = TG_ENOMEM;
-				goto out;
-			}
-			out->versions = v;
-		}
-		if ((rc = read_row(s, st, a, &out->reg, &out->versions[n], err)))
-			goto out;
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(s, err, tg_schema[a].key);
-out:
-	sqlite3_finalize(st);
-	arena_free(&scratch);
-	sb_release(&where);
-	sb_release(&sql);
-	return rc;
-}
-
-static int sqlite_record_in_scope(tg_store *base, int a, const char *key,
-				  const tg_record_filter *scope, bool *in, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	strbuf sql;
-	sb_init(&sql);
-	binds b = {{0}, 0};
-	tg_arena scratch;
-	arena_init(&scratch);
-	sqlite3_stmt *st = NULL;
-	int rc = TG_OK;
-	*in = false;
-	sb_addf(&sql, "SELECT 1 FROM %s WHERE %s", tg_schema[a].key, key_where(a));
-	where_filter(a, scope, &sql, &b, &scratch);
-	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, tg_schema[a].key);
-	} else {
-		int i = bind_key(st, 1, a, key);
-		for (int k = 0; k < b.n; k++)
-			sqlite3_bind_text(st, i + k, b.v[k], -1, SQLITE_TRANSIENT);
-		*in = sqlite3_step(st) == SQLITE_ROW;
-	}
-	sqlite3_finalize(st);
-	arena_free(&scratch);
-	sb_release(&sql);
-	return rc;
-}
-
-static int sqlite_generation(tg_store *base, int64_t *gen, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_GENERATION_GET, err);
-	if (!st)
-		return TG_EIO;
-	int step = sqlite3_step(st);
-	*gen = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? TG_OK : db_error(s, err, "generation");
 }
 
 /* ---- accounts and sessions ---- */
@@ -2137,102 +1796,7 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-static int sqlite_history(tg_store *base, const char *association, size_t offset, size_t limit,
-			  tg_change_fn fn, void *ctx, size_t *total, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *count = stmt(s, ST_HISTORY_COUNT, err), *st = stmt(s, ST_HISTORY, err);
-	if (!count || !st)
-		return TG_EIO;
-	sqlite3_bind_text(count, 1, association, -1, SQLITE_TRANSIENT);
-	*total = sqlite3_step(count) == SQLITE_ROW ? (size_t)sqlite3_column_int64(count, 0) : 0;
-	sqlite3_reset(count);
-	sqlite3_clear_bindings(count);
-	sqlite3_bind_text(st, 1, association, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		tg_change c = {sqlite3_column_int64(st, 0), col_text(st, 1), col_text(st, 2),
-			       col_text(st, 3), col_text(st, 4), col_text(st, 5), col_text(st, 6),
-			       col_text(st, 7)};
-		fn(ctx, &c);
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return step == SQLITE_DONE ? TG_OK : db_error(s, err, "changes");
-}
-
 /* ---- plan ---- */
-
-static int sqlite_get_plan(tg_store *base, char **json, size_t *len, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st;
-	*json = NULL;
-	*len = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT \"json\" FROM plan WHERE \"id\" = 1", -1, &st,
-			       NULL) != SQLITE_OK)
-		return db_error(s, err, "plan");
-	int rc = TG_OK;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*len = (size_t)sqlite3_column_bytes(st, 0);
-		*json = strndup((const char *)sqlite3_column_text(st, 0), *len);
-		if (!*json)
-			rc = TG_ENOMEM;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int sqlite_set_plan(tg_store *base, const char *plan_id, const char *json, size_t len,
-			   tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO plan (\"id\", \"plan_id\", \"json\") VALUES (1, ?, ?) "
-			       "ON CONFLICT (\"id\") DO UPDATE SET \"plan_id\" = excluded.\"plan_id\", "
-			       "\"json\" = excluded.\"json\", \"loaded_at\" = "
-			       "strftime('%Y-%m-%dT%H:%M:%SZ','now')",
-			       -1, &st, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, "plan");
-	} else {
-		sqlite3_bind_text(st, 1, plan_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, json, (int)len, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = db_error(s, err, "plan");
-		sqlite3_finalize(st);
-	}
-	if (rc == TG_OK) {
-		char object[160];
-		snprintf(object, sizeof object, "plan/%s", plan_id);
-		rc = audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
-	}
-	if (rc == TG_OK)
-		rc = bump_generation(s, err);
-	if (rc == TG_OK)
-		rc = exec(s, "COMMIT", err);
-	else
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-static int sqlite_count(tg_store *base, int a, size_t *n, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	char sql[96];
-	sqlite3_stmt *st;
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tg_schema[a].key);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, tg_schema[a].key);
-	*n = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return TG_OK;
-}
 
 /* ---- security: audit log, settings, accounts, sealed numbers ---- */
 
@@ -2465,65 +2029,6 @@ static int sqlite_audit_purge(tg_store *base, const char *before, int64_t *purge
 			 "\"anchor_hash\": \"%s\"}",
 			 before, (long long)*purged, (long long)last, hash_hex);
 		rc = audit_append(s, "audit_purge", NULL, "ok", NULL, after, err);
-	}
-	return in_write(s, rc);
-}
-
-static int sqlite_setting_get(tg_store *base, const char *key, char *value, size_t size,
-			      tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_SETTING_GET, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	int step = sqlite3_step(st);
-	int rc = TG_OK;
-	if (step == SQLITE_ROW)
-		str_copy(value, size, col_text(st, 0));
-	else if (step == SQLITE_DONE)
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_setting", key, "没有设置项“%s”", key);
-	else
-		rc = db_error(s, err, "settings");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static int sqlite_setting_set(tg_store *base, const char *key, const char *value, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	char old[256] = "";
-	bool had = sqlite_setting_get(base, key, old, sizeof old, NULL) == TG_OK;
-	sqlite3_stmt *st = stmt(s, ST_SETTING_SET, err);
-	if (!st)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, base->actor.user, -1, SQLITE_TRANSIENT);
-	rc = run(s, st, err, "settings");
-	if (rc == TG_OK) {
-		strbuf b, a;
-		char object[96];
-		sb_init(&b);
-		sb_init(&a);
-		sb_addc(&b, '{');
-		sb_add_json_str(&b, key);
-		sb_adds(&b, ": ");
-		sb_add_json_str(&b, had ? old : NULL);
-		sb_addc(&b, '}');
-		sb_addc(&a, '{');
-		sb_add_json_str(&a, key);
-		sb_adds(&a, ": ");
-		sb_add_json_str(&a, value);
-		sb_addc(&a, '}');
-		snprintf(object, sizeof object, "settings/%s", key);
-		rc = audit_append(s, "setting", object, "ok", b.buf, a.buf, err);
-		sb_release(&b);
-		sb_release(&a);
 	}
 	return in_write(s, rc);
 }
@@ -2915,6 +2420,7 @@ static int sqlite_key_rotate(tg_store *base, const tg_secret_key *key, tg_key_co
 static void sqlite_close(tg_store *base)
 {
 	sqlite_store *s = (sqlite_store *)base;
+	db_close(base->db);
 	for (int a = 0; a < ARR_COUNT; a++) {
 		sqlite3_finalize(s->select[a]);
 		sqlite3_finalize(s->upsert[a]);
@@ -3051,23 +2557,31 @@ static int sqlite_request_decide(tg_store *base, int64_t id, const char *from, c
 	return in_write(s, rc);
 }
 
+static const tg_secret_key *sqlite_data_key(tg_store *base, tg_error *err)
+{
+	sqlite_store *s = (sqlite_store *)base;
+	return need_key(s, err) ? NULL : &s->key;
+}
+
+static int sqlite_audit_append(tg_store *base, const char *event, const char *object,
+			       const char *outcome, const char *before, const char *after,
+			       tg_error *err)
+{
+	return audit_append((sqlite_store *)base, event, object, outcome, before, after, err);
+}
+
+/* By concept, one line each (a line of operations per line of the table). */
 static const tg_store_ops sqlite_ops = {
-	"sqlite", sqlite_close, sqlite_load_register, sqlite_import,
-	sqlite_get_plan, sqlite_set_plan, sqlite_count,
-	sqlite_generation, sqlite_record_get, sqlite_record_list, sqlite_record_in_scope,
-	sqlite_record_write, sqlite_import_as,
-	sqlite_user_add, sqlite_user_get, sqlite_user_list, sqlite_user_login_result,
-	sqlite_session_create, sqlite_session_get, sqlite_session_touch, sqlite_session_delete,
-	sqlite_evidence_add, sqlite_evidence_get, sqlite_evidence_list, sqlite_evidence_attach,
-	sqlite_history,
-	sqlite_audit_add, sqlite_audit_list, sqlite_audit_verify, sqlite_audit_purge,
-	sqlite_setting_get, sqlite_setting_set, sqlite_user_update,
-	sqlite_user_totp_set, sqlite_user_totp_get, sqlite_user_totp_used,
-	sqlite_person_reveal, sqlite_reveal_id_numbers,
-	sqlite_login_ip_failure,
-	sqlite_request_add, sqlite_request_list, sqlite_request_decide,
-	sqlite_read_begin, sqlite_read_end,
-	sqlite_key_rotate,
+	.name = "sqlite",
+	/* the register */ .data_key = sqlite_data_key, .close = sqlite_close, .load_register = sqlite_load_register, .import = sqlite_import, .import_as = sqlite_import_as,
+	/* records */ .record_write = sqlite_record_write, .read_begin = sqlite_read_begin, .read_end = sqlite_read_end,
+	/* accounts */ .user_add = sqlite_user_add, .user_get = sqlite_user_get, .user_list = sqlite_user_list, .user_login_result = sqlite_user_login_result, .user_update = sqlite_user_update,
+	/* TOTP */ .user_totp_set = sqlite_user_totp_set, .user_totp_get = sqlite_user_totp_get, .user_totp_used = sqlite_user_totp_used,
+	/* sessions */ .session_create = sqlite_session_create, .session_get = sqlite_session_get, .session_touch = sqlite_session_touch, .session_delete = sqlite_session_delete,
+	/* login failures and requests */ .login_ip_failure = sqlite_login_ip_failure, .request_add = sqlite_request_add, .request_list = sqlite_request_list, .request_decide = sqlite_request_decide,
+	/* evidence */ .evidence_add = sqlite_evidence_add, .evidence_get = sqlite_evidence_get, .evidence_list = sqlite_evidence_list, .evidence_attach = sqlite_evidence_attach,
+	/* audit */ .audit_add = sqlite_audit_add, .audit_list = sqlite_audit_list, .audit_verify = sqlite_audit_verify, .audit_purge = sqlite_audit_purge, .audit_append = sqlite_audit_append,
+	/* keys */ .person_reveal = sqlite_person_reveal, .reveal_id_numbers = sqlite_reveal_id_numbers, .key_rotate = sqlite_key_rotate,
 };
 
 /* SQLite's memory statistics take one process-wide mutex on every
@@ -3109,6 +2623,11 @@ int store_sqlite_open(const char *path, tg_store **out, tg_error *err)
 				      s->db ? sqlite3_errmsg(s->db) : "内存不足");
 		sqlite_close(&s->base);
 		return rc;
+	}
+	s->base.db = db_sqlite_adopt(s->db);
+	if (!s->base.db) {
+		sqlite_close(&s->base);
+		return TG_ENOMEM;
 	}
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	/* A database made by a version before umask 077 (or copied in) may be

@@ -1,0 +1,266 @@
+/*
+** db.c: what the database drivers share (db.h): the cache of prepared
+** statements by SQL text, the nesting of read snapshots and write
+** transactions, and the dispatch to the driver of the connection.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+
+const char *db_name(const tg_db *db)
+{
+	return db->drv->name;
+}
+
+enum db_failure db_failure(const tg_db *db)
+{
+	return db->failure;
+}
+
+tg_db *db_new(size_t size, const db_driver *drv, void *conn)
+{
+	tg_db *db = calloc(1, size);
+	if (db) {
+		db->drv = drv;
+		db->conn = conn;
+	}
+	return db;
+}
+
+/* ---- statements ---- */
+
+static unsigned bucket(const char *sql)
+{
+	uint32_t h = 2166136261u;
+	for (; *sql; sql++)
+		h = (h ^ (unsigned char)*sql) * 16777619u;
+	return h % DB_CACHE_BUCKETS;
+}
+
+tg_stmt *db_prepare(tg_db *db, const char *sql, tg_error *err)
+{
+	unsigned b = bucket(sql);
+	for (tg_stmt *st = db->cache[b]; st; st = st->next)
+		if (!strcmp(st->sql, sql))
+			return st;
+	tg_stmt *st = db->drv->prepare(db, sql, err);
+	if (!st)
+		return NULL;
+	st->db = db;
+	st->sql = strdup(sql);
+	if (!st->sql) {
+		db->drv->finalize(st);
+		tg_error_set(err, TG_ENOMEM, "no_memory", "", "内存不足");
+		return NULL;
+	}
+	st->next = db->cache[b];
+	db->cache[b] = st;
+	return st;
+}
+
+void db_forget(tg_db *db)
+{
+	for (int b = 0; b < DB_CACHE_BUCKETS; b++) {
+		while (db->cache[b]) {
+			tg_stmt *st = db->cache[b];
+			db->cache[b] = st->next;
+			free(st->sql);
+			db->drv->finalize(st);
+		}
+	}
+}
+
+void db_close(tg_db *db)
+{
+	if (!db)
+		return;
+	db_forget(db);
+	db->drv->close(db);
+}
+
+void db_bind_text(tg_stmt *st, int i, const char *v)
+{
+	if (!st)
+		return;
+	st->db->drv->bind_text(st, i, v);
+}
+
+void db_bind_text_or_null(tg_stmt *st, int i, const char *v)
+{
+	if (!st)
+		return;
+	st->db->drv->bind_text(st, i, v && *v ? v : NULL);
+}
+
+void db_bind_null(tg_stmt *st, int i)
+{
+	if (!st)
+		return;
+	st->db->drv->bind_text(st, i, NULL);
+}
+
+void db_bind_int64(tg_stmt *st, int i, int64_t v)
+{
+	if (!st)
+		return;
+	st->db->drv->bind_int64(st, i, v);
+}
+
+void db_bind_blob(tg_stmt *st, int i, const void *v, size_t len)
+{
+	if (!st)
+		return;
+	st->db->drv->bind_blob(st, i, v, len);
+}
+
+int db_step(tg_stmt *st, tg_error *err)
+{
+	if (!st)
+		return TG_EIO; /* the prepare failed and said why */
+	st->db->failure = DB_FAIL_NONE;
+	return st->db->drv->step(st, err);
+}
+
+const char *db_column_text(tg_stmt *st, int i)
+{
+	return st->db->drv->column_text(st, i);
+}
+
+int64_t db_column_int64(tg_stmt *st, int i)
+{
+	return st->db->drv->column_int64(st, i);
+}
+
+const void *db_column_blob(tg_stmt *st, int i, size_t *len)
+{
+	return st->db->drv->column_blob(st, i, len);
+}
+
+double db_column_double(tg_stmt *st, int i)
+{
+	return st->db->drv->column_double(st, i);
+}
+
+const char *db_sql_json_texts(const tg_db *db)
+{
+	return db->drv->json_texts;
+}
+
+const char *db_sql_name_contains(const tg_db *db, const char *q, bool trigram, strbuf *value)
+{
+	return db->drv->name_contains(q, trigram, value);
+}
+
+bool db_column_null(tg_stmt *st, int i)
+{
+	return st->db->drv->column_text(st, i) == NULL;
+}
+
+void db_reset(tg_stmt *st)
+{
+	if (!st)
+		return;
+	st->db->drv->reset(st);
+}
+
+int db_run(tg_stmt *st, tg_error *err)
+{
+	int step;
+	while ((step = db_step(st, err)) == DB_ROW)
+		;
+	db_reset(st);
+	return step == DB_DONE ? TG_OK : step;
+}
+
+int db_exec(tg_db *db, const char *sql, tg_error *err)
+{
+	db->failure = DB_FAIL_NONE;
+	return db->drv->exec(db, sql, err);
+}
+
+int db_check(tg_db *db, tg_error *err)
+{
+	return db->drv->check(db, err);
+}
+
+void db_on_reset(tg_db *db, int (*fn)(void *ctx, tg_error *err), void *ctx)
+{
+	db->on_reset = fn;
+	db->on_reset_ctx = ctx;
+}
+
+/* ---- transactions ----
+**
+** Invariant: a write never runs inside a read snapshot (db_write_begin
+** ends it first, and the db_read_end calls still to come find nothing to
+** end); a read inside a write reads the write's transaction. */
+
+int db_read_begin(tg_db *db, tg_error *err)
+{
+	if (db->writes > 0 || db->reads++ > 0)
+		return TG_OK;
+	int rc = db->drv->begin(db, 'r', err);
+	if (rc)
+		db->reads = 0;
+	return rc;
+}
+
+/* A read transaction wrote nothing: its end cannot lose anything. */
+static void close_read(tg_db *db)
+{
+	tg_error ignored;
+	db->drv->end(db, true, &ignored);
+}
+
+void db_read_end(tg_db *db)
+{
+	if (db->reads > 0 && --db->reads == 0)
+		close_read(db);
+}
+
+void db_read_end_all(tg_db *db)
+{
+	if (db->reads > 0) {
+		close_read(db);
+		db->reads = 0;
+	}
+}
+
+int db_write_begin(tg_db *db, tg_error *err)
+{
+	if (db->writes > 0) {
+		db->writes++;
+		return TG_OK;
+	}
+	db_read_end_all(db);
+	int rc = db->drv->begin(db, 'w', err);
+	if (rc == TG_OK) {
+		db->writes = 1;
+		db->failed = false;
+	}
+	return rc;
+}
+
+int db_write_end(tg_db *db, int rc, tg_error *err)
+{
+	if (db->writes <= 0)
+		return rc;
+	if (--db->writes > 0) {
+		if (rc)
+			db->failed = true;
+		return rc;
+	}
+	if (rc == TG_OK && db->failed)
+		rc = tg_error_set(err, TG_EIO, "tx_failed", "", "事务中的一步操作失败，已全部撤销");
+	if (rc == TG_OK && (rc = db->drv->end(db, true, err)) == TG_OK)
+		return TG_OK;
+	tg_error ignored;
+	db->drv->end(db, false, &ignored);
+	return rc;
+}
+
+bool db_in_write(const tg_db *db)
+{
+	return db->writes > 0;
+}

@@ -1,0 +1,180 @@
+/*
+** db.h: the driver interface under the store, the only thing the store's
+** logic knows of a database.
+**
+** As SQLite's os.c sits over os_unix.c and curl's vtls.c over each TLS
+** backend, the store's logic (store_*.c) is written once over a dozen
+** primitives, and db_sqlite.c and db_pg.c, the only files that include
+** sqlite3.h or libpq-fe.h, implement them.  db.c holds what the drivers
+** share: the cache of prepared statements by SQL text and the nesting of
+** transactions.
+**
+** SQL is written once, with `?` (or `?N`) placeholders; the PostgreSQL
+** driver rewrites them to $1.. when it first prepares a statement.  Write
+** SQL both dialects accept (INSERT ... ON CONFLICT ... DO UPDATE,
+** RETURNING, CAST(... AS BIGINT), tg_now() for the current time, which the
+** SQLite driver defines as PostgreSQL's schema does).  The schema files stay
+** per dialect.
+**
+** Transactions nest: db_write_begin inside a write joins it, and only the
+** outermost db_write_end commits (or rolls back when any part failed), so
+** store_tx_begin/store_tx_end make several operations one transaction.
+** Reads between db_read_begin and db_read_end share one snapshot where the
+** driver gives one; a write ends the snapshot first.
+**
+** Recipe: moving an operation from store_sqlite.c/store_pg.c to the logic
+**   1. Write it once in the concept's file (store_records.c, store_accounts.c,
+**      store_audit.c, ...) as `int store_xxx(tg_store *s, ...)`, taking the
+**      connection as s->db:
+**          int rc = db_write_begin(s->db, err);            (writes only)
+**          if (rc) return rc;
+**          tg_stmt *st = db_prepare(s->db, "UPDATE t SET \"v\" = ? "
+**                                   "WHERE \"k\" = ?", err);
+**          db_bind_text(st, 1, v); db_bind_text(st, 2, k);
+**          rc = db_run(st, err);                           (or a db_step loop)
+**          if (rc == TG_OK) rc = <audit record, generation, history>;
+**          return db_write_end(s->db, rc, err);
+**      Reads use db_step (DB_ROW / DB_DONE / TG_E*) and db_column_*
+**      (0-based) and end with db_reset.  A constraint refused: ask
+**      db_failure (DB_FAIL_UNIQUE -> TG_ECONFLICT as the operation names it).
+**   2. Delete the function from both backends and its slot from
+**      tg_store_ops (store.h), and make store.c call the new function.
+**   3. Build; run its unit tests and CLI stories on SQLite and on
+**      PostgreSQL (tests/run's pg_suite shows how).
+*/
+#ifndef TG_DB_H
+#define TG_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "strbuf.h"
+
+typedef struct tg_db tg_db;     /* a connection: statements, transactions */
+typedef struct tg_stmt tg_stmt; /* a prepared statement, cached by its SQL */
+
+/* What refused the last failed step. */
+enum db_failure {
+	DB_FAIL_NONE,
+	DB_FAIL_UNIQUE,      /* unique or primary key */
+	DB_FAIL_FOREIGN_KEY,
+	DB_FAIL_CHECK,
+	DB_FAIL_BUSY,        /* locked, serialization failure, deadlock */
+	DB_FAIL_OTHER
+};
+
+#define DB_ROW 1
+#define DB_DONE 0
+
+/* The drivers (until store.c opens through them, they adopt the old
+** backends' connections: conn is a sqlite3 * or a PGconn *, still closed
+** by its backend after db_close). */
+tg_db *db_sqlite_adopt(void *conn);
+tg_db *db_pg_adopt(void *conn);
+/* Finalize the cached statements and free the driver's state. */
+void db_close(tg_db *db);
+/* "sqlite", "postgresql". */
+const char *db_name(const tg_db *db);
+
+/* Transactions.  db_write_end commits (rc TG_OK, and no joined part
+** failed) or rolls back, and returns rc or the commit's error. */
+int db_read_begin(tg_db *db, tg_error *err);
+void db_read_end(tg_db *db);
+void db_read_end_all(tg_db *db);
+int db_write_begin(tg_db *db, tg_error *err);
+int db_write_end(tg_db *db, int rc, tg_error *err);
+bool db_in_write(const tg_db *db);
+
+/* A statement for sql (prepared once per connection, then taken from the
+** cache, reset); NULL with err set on failure.  A NULL statement takes
+** binds and resets and fails its step with TG_EIO, so that prepare, bind
+** and db_run need no test in between.  Bound values (index from
+** 1; text NULL is null) must stay valid until the first db_step. */
+tg_stmt *db_prepare(tg_db *db, const char *sql, tg_error *err);
+void db_bind_text(tg_stmt *st, int i, const char *v);
+void db_bind_text_or_null(tg_stmt *st, int i, const char *v); /* "" is null too */
+void db_bind_int64(tg_stmt *st, int i, int64_t v);
+void db_bind_null(tg_stmt *st, int i);
+void db_bind_blob(tg_stmt *st, int i, const void *v, size_t len);
+/* DB_ROW, DB_DONE, or TG_EIO with err set and db_failure saying why. */
+int db_step(tg_stmt *st, tg_error *err);
+/* Columns of the current row, from 0; valid until the next step or reset. */
+const char *db_column_text(tg_stmt *st, int i); /* NULL for null */
+int64_t db_column_int64(tg_stmt *st, int i);    /* 0 for null; booleans 0/1 */
+const void *db_column_blob(tg_stmt *st, int i, size_t *len);
+double db_column_double(tg_stmt *st, int i);
+bool db_column_null(tg_stmt *st, int i);
+/* Clear the bindings and the rows; the statement stays cached. */
+void db_reset(tg_stmt *st);
+/* Step to the end (rows are ignored), then reset. */
+int db_run(tg_stmt *st, tg_error *err);
+/* A script without values (migrations, pragmas). */
+int db_exec(tg_db *db, const char *sql, tg_error *err);
+enum db_failure db_failure(const tg_db *db);
+/* Make sure the connection is usable (PostgreSQL: reset one that broke
+** between transactions, forgetting its statements); TG_EIO when not. */
+int db_check(tg_db *db, tg_error *err);
+/* On a reset connection the adopting backend forgets its own statements. */
+void db_on_reset(tg_db *db, int (*fn)(void *ctx, tg_error *err), void *ctx);
+
+/* Dialect of the associations' filters: a set of texts from a JSON array
+** bound as ? ("SELECT ... json_each(?)"), and the condition that a name
+** contains q, with the value it binds as ? (written to value): with
+** trigram (q of 3 characters or more) served by each schema's trigram
+** index, else a plain substring test. */
+const char *db_sql_json_texts(const tg_db *db);
+const char *db_sql_name_contains(const tg_db *db, const char *q, bool trigram, strbuf *value);
+
+/* ---- for the drivers only ---- */
+
+typedef struct db_driver {
+	const char *name;
+	tg_stmt *(*prepare)(tg_db *db, const char *sql, tg_error *err);
+	void (*finalize)(tg_stmt *st);
+	void (*bind_text)(tg_stmt *st, int i, const char *v);
+	void (*bind_int64)(tg_stmt *st, int i, int64_t v);
+	void (*bind_blob)(tg_stmt *st, int i, const void *v, size_t len);
+	int (*step)(tg_stmt *st, tg_error *err);
+	const char *(*column_text)(tg_stmt *st, int i);
+	int64_t (*column_int64)(tg_stmt *st, int i);
+	const void *(*column_blob)(tg_stmt *st, int i, size_t *len);
+	double (*column_double)(tg_stmt *st, int i);
+	void (*reset)(tg_stmt *st);
+	int (*exec)(tg_db *db, const char *sql, tg_error *err);
+	/* begin: 'r' a read snapshot, 'w' a write; end: commit or roll back */
+	int (*begin)(tg_db *db, char kind, tg_error *err);
+	int (*end)(tg_db *db, bool commit, tg_error *err);
+	int (*check)(tg_db *db, tg_error *err);
+	void (*close)(tg_db *db);
+	const char *json_texts;
+	const char *(*name_contains)(const char *q, bool trigram, strbuf *value);
+} db_driver;
+
+#define DB_CACHE_BUCKETS 256
+
+struct tg_stmt {
+	tg_db *db;
+	char *sql;
+	tg_stmt *next; /* in its cache bucket */
+};
+
+struct tg_db {
+	const db_driver *drv;
+	void *conn; /* sqlite3 *, PGconn * */
+	tg_stmt *cache[DB_CACHE_BUCKETS];
+	int writes, reads;   /* nesting depths */
+	bool failed;         /* a joined part of the write failed */
+	enum db_failure failure;
+	int (*on_reset)(void *ctx, tg_error *err);
+	void *on_reset_ctx;
+};
+
+/* Drivers: a zeroed state of size bytes (a struct opening with tg_db) for
+** conn; NULL when out of memory. */
+tg_db *db_new(size_t size, const db_driver *drv, void *conn);
+/* Drivers: forget every cached statement (a connection was reset). */
+void db_forget(tg_db *db);
+
+#endif

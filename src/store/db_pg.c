@@ -1,0 +1,321 @@
+/*
+** db_pg.c: the PostgreSQL driver of db.h, one of the two files that know
+** a database.
+**
+** A statement's `?` and `?N` placeholders become $1.. once, when it is
+** first run, and it is prepared then (PQprepare, named "d<n>": bytea for
+** the parameters bound as blobs) and run with PQexecPrepared, values as
+** text, results as text.  A connection that broke between transactions
+** is reset before the next statement, and its statements prepared again.
+** A read snapshot is REPEATABLE READ READ ONLY.
+*/
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "strbuf.h"
+
+#define MAX_PARAMS 64
+
+typedef struct pq_db {
+	tg_db base;
+	int next_name;
+} pq_db;
+
+typedef struct pq_stmt {
+	tg_stmt base;
+	char *text;     /* with $n placeholders */
+	char name[16];  /* "" until prepared */
+	int n_params;
+	const char *v[MAX_PARAMS];
+	int len[MAX_PARAMS], fmt[MAX_PARAMS];
+	char num[MAX_PARAMS][24];
+	PGresult *res;
+	int row;
+	unsigned char *blob; /* the last column_blob, unescaped */
+} pq_stmt;
+
+static PGconn *conn_of(tg_db *db)
+{
+	return db->conn;
+}
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
+
+static enum db_failure failure_of(const char *state)
+{
+	static const struct {
+		const char *state;
+		enum db_failure f;
+	} map[] = {{"23505", DB_FAIL_UNIQUE}, {"23503", DB_FAIL_FOREIGN_KEY},
+		   {"23514", DB_FAIL_CHECK},  {"40001", DB_FAIL_BUSY},
+		   {"40P01", DB_FAIL_BUSY},   {"55P03", DB_FAIL_BUSY}};
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (!strcmp(state, map[i].state))
+			return map[i].f;
+	return DB_FAIL_OTHER;
+}
+
+static int fail(tg_db *db, const PGresult *res, tg_error *err)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	db->failure = failure_of(state ? state : "");
+	char msg[400];
+	snprintf(msg, sizeof msg, "%s",
+		 res && *PQresultErrorMessage(res) ? PQresultErrorMessage(res)
+						   : PQerrorMessage(conn_of(db)));
+	trim(msg);
+	if (state && !strcmp(state, "57014"))
+		return tg_error_set(err, TG_EIO, "db_timeout", "", "数据库操作超时，已取消：%s", msg);
+	return tg_error_set(err, TG_EIO, "db_error", "", "数据库操作失败：%s", msg);
+}
+
+/* sql with ? and ?N as $n, outside quotes (malloc'd); *n the parameters. */
+static char *dollars(const char *sql, int *n)
+{
+	strbuf sb;
+	sb_init(&sb);
+	int next = 0, max = 0;
+	char quote = 0;
+	for (const char *c = sql; *c; c++) {
+		if (quote) {
+			quote = *c == quote ? 0 : quote;
+		} else if (*c == '\'' || *c == '"') {
+			quote = *c;
+		} else if (*c == '?') {
+			int k = c[1] >= '0' && c[1] <= '9' ? (int)strtol(c + 1, (char **)&c, 10) : ++next;
+			if (c[0] != '?')
+				c--;
+			max = k > max ? k : max;
+			sb_addf(&sb, "$%d", k);
+			continue;
+		}
+		sb_addc(&sb, *c);
+	}
+	*n = max;
+	return sb_detach(&sb, NULL);
+}
+
+static tg_stmt *pq_prepare(tg_db *db, const char *sql, tg_error *err)
+{
+	(void)db;
+	pq_stmt *ps = calloc(1, sizeof *ps);
+	if (ps)
+		ps->text = dollars(sql, &ps->n_params);
+	if (!ps || !ps->text || ps->n_params > MAX_PARAMS) {
+		free(ps ? ps->text : NULL);
+		free(ps);
+		tg_error_set(err, TG_EINVAL, "too_many_filters", "", "查询条件过多");
+		return NULL;
+	}
+	ps->row = -1;
+	return &ps->base;
+}
+
+static void pq_reset(tg_stmt *st)
+{
+	pq_stmt *ps = (pq_stmt *)st;
+	PQclear(ps->res);
+	PQfreemem(ps->blob);
+	ps->res = NULL;
+	ps->blob = NULL;
+	ps->row = -1;
+	memset(ps->v, 0, sizeof ps->v);
+	memset(ps->fmt, 0, sizeof ps->fmt);
+}
+
+static void pq_finalize(tg_stmt *st)
+{
+	pq_stmt *ps = (pq_stmt *)st;
+	pq_reset(st);
+	free(ps->text);
+	free(ps);
+}
+
+static void bind(tg_stmt *st, int i, const char *v, int len, int fmt)
+{
+	pq_stmt *ps = (pq_stmt *)st;
+	if (i < 1 || i > MAX_PARAMS)
+		return;
+	ps->v[i - 1] = v;
+	ps->len[i - 1] = len;
+	ps->fmt[i - 1] = fmt;
+}
+
+static void pq_bind_text(tg_stmt *st, int i, const char *v)
+{
+	bind(st, i, v, 0, 0);
+}
+
+static void pq_bind_int64(tg_stmt *st, int i, int64_t v)
+{
+	pq_stmt *ps = (pq_stmt *)st;
+	if (i < 1 || i > MAX_PARAMS)
+		return;
+	snprintf(ps->num[i - 1], sizeof ps->num[i - 1], "%lld", (long long)v);
+	bind(st, i, ps->num[i - 1], 0, 0);
+}
+
+static void pq_bind_blob(tg_stmt *st, int i, const void *v, size_t len)
+{
+	bind(st, i, v ? v : "", (int)len, 1);
+}
+
+/* Prepare on the first run, when the blob parameters are known. */
+static int prepare_now(pq_stmt *ps, tg_error *err)
+{
+	tg_db *db = ps->base.db;
+	Oid types[MAX_PARAMS] = {0};
+	for (int k = 0; k < ps->n_params; k++)
+		types[k] = ps->fmt[k] ? 17 /* bytea */ : 0;
+	char name[16];
+	snprintf(name, sizeof name, "d%d", ++((pq_db *)db)->next_name);
+	PGresult *res = PQprepare(conn_of(db), name, ps->text, ps->n_params, types);
+	int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? TG_OK : fail(db, res, err);
+	PQclear(res);
+	if (rc == TG_OK)
+		memcpy(ps->name, name, sizeof name);
+	return rc;
+}
+
+static int pq_step(tg_stmt *st, tg_error *err)
+{
+	pq_stmt *ps = (pq_stmt *)st;
+	if (!ps->res) {
+		int rc = db_check(st->db, err);
+		if (rc == TG_OK && !ps->name[0])
+			rc = prepare_now(ps, err);
+		if (rc)
+			return rc;
+		ps->res = PQexecPrepared(conn_of(st->db), ps->name, ps->n_params, ps->v, ps->len,
+					 ps->fmt, 0);
+		ExecStatusType s = PQresultStatus(ps->res);
+		if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK)
+			return fail(st->db, ps->res, err);
+	}
+	return ++ps->row < PQntuples(ps->res) ? DB_ROW : DB_DONE;
+}
+
+static const char *pq_column_text(tg_stmt *st, int i)
+{
+	pq_stmt *ps = (pq_stmt *)st;
+	if (!ps->res || ps->row < 0 || PQgetisnull(ps->res, ps->row, i))
+		return NULL;
+	return PQgetvalue(ps->res, ps->row, i);
+}
+
+static int64_t pq_column_int64(tg_stmt *st, int i)
+{
+	const char *v = pq_column_text(st, i);
+	if (!v)
+		return 0;
+	if (!strcmp(v, "t") || !strcmp(v, "f"))
+		return *v == 't';
+	return strtoll(v, NULL, 10);
+}
+
+static const void *pq_column_blob(tg_stmt *st, int i, size_t *len)
+{
+	pq_stmt *ps = (pq_stmt *)st;
+	const char *v = pq_column_text(st, i);
+	PQfreemem(ps->blob);
+	ps->blob = v ? PQunescapeBytea((const unsigned char *)v, len) : NULL;
+	if (!ps->blob)
+		*len = 0;
+	return ps->blob;
+}
+
+static double pq_column_double(tg_stmt *st, int i)
+{
+	const char *v = pq_column_text(st, i);
+	return v ? strtod(v, NULL) : 0.0;
+}
+
+/* The trigram index on name serves ILIKE (case-insensitive like SQLite's
+** trigram FTS5); LIKE's wildcards in q are escaped. */
+static const char *pq_name_contains(const char *q, bool trigram, strbuf *value)
+{
+	if (!trigram) {
+		sb_adds(value, q);
+		return "position(CAST(? AS text) in \"name\") > 0";
+	}
+	sb_addc(value, '%');
+	for (const char *c = q; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			sb_addc(value, '\\');
+		sb_addc(value, *c);
+	}
+	sb_addc(value, '%');
+	return "\"name\" ILIKE ?";
+}
+
+static int pq_exec(tg_db *db, const char *sql, tg_error *err)
+{
+	int rc = db_check(db, err);
+	if (rc)
+		return rc;
+	PGresult *res = PQexec(conn_of(db), sql);
+	ExecStatusType s = PQresultStatus(res);
+	rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? TG_OK : fail(db, res, err);
+	PQclear(res);
+	return rc;
+}
+
+static int pq_begin(tg_db *db, char kind, tg_error *err)
+{
+	return pq_exec(db, kind == 'w' ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		       err);
+}
+
+static int pq_end(tg_db *db, bool commit, tg_error *err)
+{
+	if (commit)
+		return pq_exec(db, "COMMIT", err);
+	if (PQstatus(conn_of(db)) == CONNECTION_OK &&
+	    PQtransactionStatus(conn_of(db)) != PQTRANS_IDLE)
+		PQclear(PQexec(conn_of(db), "ROLLBACK"));
+	return TG_OK;
+}
+
+/* A connection that broke is reset, unless a transaction was open on it
+** (that transaction is lost: the operation fails). */
+static int pq_check(tg_db *db, tg_error *err)
+{
+	PGconn *c = conn_of(db);
+	if (PQstatus(c) == CONNECTION_OK)
+		return TG_OK;
+	if (db->writes || db->reads)
+		return tg_error_set(err, TG_EIO, "db_error", "", "数据库连接已断开：%s",
+				    PQerrorMessage(c));
+	PQreset(c);
+	db_forget(db);
+	if (PQstatus(c) != CONNECTION_OK) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "%s", PQerrorMessage(c));
+		trim(msg);
+		return tg_error_set(err, TG_EIO, "db_error", "", "无法重新连接数据库：%s", msg);
+	}
+	return db->on_reset ? db->on_reset(db->on_reset_ctx, err) : TG_OK;
+}
+
+static void pq_close(tg_db *db)
+{
+	free(db);
+}
+
+static const db_driver pq_driver = {"postgresql", pq_prepare, pq_finalize,
+	pq_bind_text, pq_bind_int64, pq_bind_blob, pq_step, pq_column_text, pq_column_int64,
+	pq_column_blob, pq_column_double, pq_reset, pq_exec, pq_begin, pq_end, pq_check, pq_close,
+	"SELECT jsonb_array_elements_text(CAST(? AS jsonb))", pq_name_contains};
+
+tg_db *db_pg_adopt(void *conn)
+{
+	return db_new(sizeof(pq_db), &pq_driver, conn);
+}

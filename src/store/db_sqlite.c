@@ -1,0 +1,244 @@
+/*
+** db_sqlite.c: the SQLite driver of db.h, one of the two files that know
+** a database.
+**
+** A connection belongs to one thread.  Statements are prepared with
+** SQLITE_PREPARE_PERSISTENT (db.c caches them by text); a write starts with
+** BEGIN IMMEDIATE, so that writers queue on the busy handler instead of
+** failing on a stale snapshot, and a read snapshot is a plain BEGIN.
+*/
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+
+typedef struct lite_db {
+	tg_db base;
+	sqlite3_stmt *begin_read, *commit; /* a snapshot per request: not parsed again */
+} lite_db;
+
+typedef struct lite_stmt {
+	tg_stmt base;
+	sqlite3_stmt *st;
+} lite_stmt;
+
+static const db_driver lite_driver;
+
+/* tg_now(): the time as the schemas store it, "2026-11-27T08:43:11Z", UTC
+** (PostgreSQL's schema defines the same function). */
+static void tg_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	char out[24];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
+tg_db *db_sqlite_adopt(void *conn)
+{
+	sqlite3_create_function(conn, "tg_now", 0, SQLITE_UTF8, NULL, tg_now, NULL, NULL);
+	return db_new(sizeof(lite_db), &lite_driver, conn);
+}
+
+static sqlite3 *conn_of(tg_db *db)
+{
+	return db->conn;
+}
+
+static sqlite3_stmt *raw(tg_stmt *st)
+{
+	return ((lite_stmt *)st)->st;
+}
+
+static int fail(tg_db *db, int code, tg_error *err)
+{
+	switch (code) {
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+	case SQLITE_CONSTRAINT_UNIQUE:
+		db->failure = DB_FAIL_UNIQUE;
+		break;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		db->failure = DB_FAIL_FOREIGN_KEY;
+		break;
+	case SQLITE_CONSTRAINT_CHECK:
+		db->failure = DB_FAIL_CHECK;
+		break;
+	default:
+		db->failure = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED
+				      ? DB_FAIL_BUSY
+				      : DB_FAIL_OTHER;
+	}
+	return tg_error_set(err, TG_EIO, "db_error", "", "数据库操作失败：%s",
+			    sqlite3_errmsg(conn_of(db)));
+}
+
+static tg_stmt *lite_prepare(tg_db *db, const char *sql, tg_error *err)
+{
+	lite_stmt *ls = calloc(1, sizeof *ls);
+	if (!ls) {
+		tg_error_set(err, TG_ENOMEM, "no_memory", "", "内存不足");
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(conn_of(db), sql, -1, SQLITE_PREPARE_PERSISTENT, &ls->st, NULL) !=
+	    SQLITE_OK) {
+		fail(db, sqlite3_extended_errcode(conn_of(db)), err);
+		sqlite3_finalize(ls->st);
+		free(ls);
+		return NULL;
+	}
+	return &ls->base;
+}
+
+static void lite_finalize(tg_stmt *st)
+{
+	sqlite3_finalize(raw(st));
+	free(st);
+}
+
+static void lite_bind_text(tg_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(raw(st), i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(raw(st), i);
+}
+
+static void lite_bind_int64(tg_stmt *st, int i, int64_t v)
+{
+	sqlite3_bind_int64(raw(st), i, v);
+}
+
+static void lite_bind_blob(tg_stmt *st, int i, const void *v, size_t len)
+{
+	sqlite3_bind_blob64(raw(st), i, v, len, SQLITE_TRANSIENT);
+}
+
+static int lite_step(tg_stmt *st, tg_error *err)
+{
+	int step = sqlite3_step(raw(st));
+	if (step == SQLITE_ROW)
+		return DB_ROW;
+	if (step == SQLITE_DONE)
+		return DB_DONE;
+	return fail(st->db, sqlite3_extended_errcode(conn_of(st->db)), err);
+}
+
+static const char *lite_column_text(tg_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(raw(st), i);
+}
+
+static int64_t lite_column_int64(tg_stmt *st, int i)
+{
+	return sqlite3_column_int64(raw(st), i);
+}
+
+static const void *lite_column_blob(tg_stmt *st, int i, size_t *len)
+{
+	const void *v = sqlite3_column_blob(raw(st), i);
+	*len = (size_t)sqlite3_column_bytes(raw(st), i);
+	return v;
+}
+
+static double lite_column_double(tg_stmt *st, int i)
+{
+	return sqlite3_column_double(raw(st), i);
+}
+
+/* The FTS5 trigram table association_names: q as a phrase, in double
+** quotes, quotes doubled. */
+static const char *lite_name_contains(const char *q, bool trigram, strbuf *value)
+{
+	if (!trigram) {
+		sb_adds(value, q);
+		return "instr(\"name\", ?) > 0";
+	}
+	sb_addc(value, '"');
+	const char *quote;
+	for (; (quote = strchr(q, '"')) != NULL; q = quote + 1) {
+		sb_add(value, q, (size_t)(quote - q) + 1);
+		sb_addc(value, '"');
+	}
+	sb_adds(value, q);
+	sb_addc(value, '"');
+	return "\"uscc\" IN (SELECT \"uscc\" FROM association_names WHERE association_names MATCH ?)";
+}
+
+static void lite_reset(tg_stmt *st)
+{
+	sqlite3_reset(raw(st));
+	sqlite3_clear_bindings(raw(st));
+}
+
+static int lite_exec(tg_db *db, const char *sql, tg_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(conn_of(db), sql, NULL, NULL, &msg) == SQLITE_OK)
+		return TG_OK;
+	fail(db, sqlite3_extended_errcode(conn_of(db)), NULL);
+	tg_error_set(err, TG_EIO, "db_error", "", "数据库操作失败：%s", msg ? msg : "");
+	sqlite3_free(msg);
+	return TG_EIO;
+}
+
+/* Run one of the connection's own statements (prepared on first use). */
+static int own(tg_db *db, sqlite3_stmt **st, const char *sql, tg_error *err)
+{
+	if (!*st && sqlite3_prepare_v3(conn_of(db), sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+				       NULL) != SQLITE_OK)
+		return lite_exec(db, sql, err);
+	int step = sqlite3_step(*st);
+	int rc = step == SQLITE_DONE || step == SQLITE_ROW
+			 ? TG_OK
+			 : fail(db, sqlite3_extended_errcode(conn_of(db)), err);
+	sqlite3_reset(*st);
+	return rc;
+}
+
+static int lite_begin(tg_db *db, char kind, tg_error *err)
+{
+	lite_db *l = (lite_db *)db;
+	return kind == 'w' ? lite_exec(db, "BEGIN IMMEDIATE", err)
+			   : own(db, &l->begin_read, "BEGIN", err);
+}
+
+static int lite_end(tg_db *db, bool commit, tg_error *err)
+{
+	lite_db *l = (lite_db *)db;
+	if (commit)
+		return own(db, &l->commit, "COMMIT", err);
+	if (!sqlite3_get_autocommit(conn_of(db)))
+		sqlite3_exec(conn_of(db), "ROLLBACK", NULL, NULL, NULL);
+	return TG_OK;
+}
+
+static int lite_check(tg_db *db, tg_error *err)
+{
+	(void)db;
+	(void)err;
+	return TG_OK;
+}
+
+static void lite_close(tg_db *db)
+{
+	lite_db *l = (lite_db *)db;
+	sqlite3_finalize(l->begin_read);
+	sqlite3_finalize(l->commit);
+	free(l);
+}
+
+/* In db_driver's order. */
+static const db_driver lite_driver = {
+	"sqlite",
+	lite_prepare, lite_finalize, lite_bind_text, lite_bind_int64, lite_bind_blob,
+	lite_step, lite_column_text, lite_column_int64, lite_column_blob, lite_column_double,
+	lite_reset,
+	lite_exec, lite_begin, lite_end, lite_check, lite_close,
+	"SELECT \"value\" FROM json_each(?)", lite_name_contains,
+};
