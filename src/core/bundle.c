@@ -311,6 +311,26 @@ static void check_after(tg_date from, tg_date to, const char *path, const char *
 	}
 }
 
+/* A jurisdiction's id is a GB/T 2260 code (six digits), and it is not its
+** own parent (the parent itself is resolved as a reference). */
+static void check_jurisdiction(const tg_jurisdiction *j, const char *path, tg_errors *errs)
+{
+	char p[256];
+	size_t n = j->id ? strlen(j->id) : 0;
+	bool digits = n == 6;
+	for (size_t i = 0; digits && i < n; i++)
+		digits = j->id[i] >= '0' && j->id[i] <= '9';
+	if (j->id && !digits) {
+		path_of(p, sizeof p, path, "id");
+		tg_errors_add(errs, "bad_code", p, "区划代码“%.60s”应为 GB/T 2260 的 6 位数字代码",
+			      j->id);
+	}
+	if (j->id && j->parent && !strcmp(j->id, j->parent)) {
+		path_of(p, sizeof p, path, "parent");
+		tg_errors_add(errs, "bad_parent", p, "上级区划不能是其本身");
+	}
+}
+
 void bundle_check_record(const tg_register *r, int a, const void *row, const char *path,
 			 tg_errors *errs)
 {
@@ -357,6 +377,32 @@ void bundle_check_record(const tg_register *r, int a, const void *row, const cha
 	case ARR_CREDIT_LISTINGS: {
 		const tg_credit_listing *l = row;
 		check_after(l->on, l->removed_on, path, "removed_on", "移出日期", "列入日期", errs);
+		break;
+	}
+	case ARR_JURISDICTIONS:
+		check_jurisdiction(row, path, errs);
+		break;
+	case ARR_SERVICE_PURCHASES: {
+		const tg_service_purchase *p = row;
+		check_after(p->starts_on, p->ends_on, path, "ends_on", "服务终止日期", "服务起始日期",
+			    errs);
+		break;
+	}
+	case ARR_FEES: {
+		const tg_fee *f = row;
+		check_after(f->from, f->to, path, "to", "终止日期", "起始日期", errs);
+		break;
+	}
+	case ARR_TAX_EXEMPTIONS: {
+		const tg_tax_exemption *t = row;
+		check_after(t->valid_from, t->valid_to, path, "valid_to", "有效期终止日期",
+			    "有效期起始日期", errs);
+		break;
+	}
+	case ARR_RATINGS: {
+		const tg_rating *g = row;
+		check_after(g->rated_on, g->valid_to, path, "valid_to", "有效期终止日期", "评估日期",
+			    errs);
 		break;
 	}
 	default:

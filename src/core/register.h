@@ -49,16 +49,35 @@ enum appropriation_kind { APPROP_DIRECT, APPROP_PURCHASE };
 enum disposition { DISP_ADMINISTRATIVE, DISP_TRANSFER, DISP_ENTRUST, DISP_RETAIN_BY_LAW };
 enum body { BODY_ASSEMBLY, BODY_BOARD, BODY_SUPERVISORS };
 enum list_kind { LIST_ABNORMAL, LIST_SERIOUS };
+/* supervision.md (五, 六) */
+enum jurisdiction_level { JL_NATIONAL, JL_PROVINCE, JL_CITY, JL_COUNTY };
+enum purchase_grade { GRADE_EXCELLENT, GRADE_QUALIFIED, GRADE_UNQUALIFIED };
+enum rating_grade { RATING_1A, RATING_2A, RATING_3A, RATING_4A, RATING_5A };
+enum evaluation_kind { EVAL_SOCIAL, EVAL_THIRD_PARTY };
+enum exit_reason { EXIT_FUNCTIONS_UNCLEAR, EXIT_ABNORMAL_OPERATION, EXIT_UNFIT,
+		   EXIT_MISSING_REPORTS, EXIT_OTHER };
+enum exit_outcome { OUTCOME_DEREGISTERED, OUTCOME_REVOKED, OUTCOME_KEPT };
 
 typedef struct tg_batch {
 	const char *id, *name;
 	tg_date due;
 } tg_batch;
 
+/* A jurisdiction (行政区划, 六(一)): id is a 6-digit GB/T 2260 code;
+** parent another jurisdiction of the bundle, or null. */
+typedef struct tg_jurisdiction {
+	const char *id, *name;
+	int8_t level;
+	const char *parent;
+	tg_ix parent_ix;
+} tg_jurisdiction;
+
 typedef struct tg_unit {
 	const char *id, *name;
 	int8_t kind;
 	tg_date function_list_on;
+	const char *jurisdiction; /* null: the register's own */
+	tg_ix jurisdiction_ix;
 } tg_unit;
 
 typedef struct tg_association {
@@ -77,6 +96,8 @@ typedef struct tg_association {
 	tg_date party_transferred_on, charter_filed_on;
 	int64_t staffing_quota;
 	tg_date staffing_quota_cancelled_on;
+	const char *jurisdiction; /* null: the register's own */
+	tg_ix jurisdiction_ix;
 } tg_association;
 
 typedef struct tg_person {
@@ -111,6 +132,7 @@ typedef struct tg_post {
 	const char *approval_ref;
 	tg_date approval_on;
 	tg_date departure_audit_on;
+	tg_date public_notice_on; /* 任职前公示, for a president or secretary general */
 } tg_post;
 
 typedef struct tg_staff {
@@ -208,7 +230,82 @@ typedef struct tg_credit_listing {
 	tg_date on;
 	const char *reason;
 	tg_date removed_on;
+	tg_date objection_on, objection_decided_on, rectified_on;
 } tg_credit_listing;
+
+/* ---- the arrays of supervision.md (五, after decoupling) ---- */
+
+typedef struct tg_service_purchase {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	const char *unit; /* the buyer */
+	tg_ix unit_ix;
+	const char *item, *catalogue_ref;
+	int64_t amount; /* fen */
+	tg_date signed_on, starts_on, ends_on, evaluated_on;
+	int8_t grade; /* -1: not graded */
+	tg_date published_on;
+} tg_service_purchase;
+
+typedef struct tg_fee {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	const char *name, *basis, *standard, *approved_ref;
+	tg_date published_on, from, to;
+} tg_fee;
+
+typedef struct tg_award {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	const char *name, *approved_ref;
+	tg_date approved_on, held_on;
+} tg_award;
+
+typedef struct tg_tax_exemption {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	const char *ref;
+	tg_date valid_from, valid_to, renewal_applied_on;
+} tg_tax_exemption;
+
+typedef struct tg_rating {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	int8_t grade;
+	tg_date rated_on, valid_to, published_on;
+} tg_rating;
+
+typedef struct tg_credit_commitment {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	tg_date signed_on, published_on;
+} tg_credit_commitment;
+
+typedef struct tg_evaluation {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	int8_t kind;
+	const char *evaluator;
+	tg_date on;
+	const char *result;
+	tg_date published_on;
+} tg_evaluation;
+
+typedef struct tg_exit_case {
+	const char *id;
+	const char *association;
+	tg_ix association_ix;
+	int8_t reason;
+	tg_date opened_on, notified_on, decided_on;
+	int8_t outcome; /* -1: not decided */
+} tg_exit_case;
 
 /* A step: an obligation of the plan done for one record (obligations.md,
 ** "In the bundle: steps[]").  obligation and subject are checked against
@@ -225,9 +322,11 @@ typedef struct tg_step {
 /* The arrays, in bundle order.  The order is also the order of import
 ** (referenced arrays before the arrays that reference them). */
 enum tg_array {
-	ARR_BATCHES, ARR_UNITS, ARR_ASSOCIATIONS, ARR_PERSONS, ARR_POSTS, ARR_STAFF,
+	ARR_BATCHES, ARR_JURISDICTIONS, ARR_UNITS, ARR_ASSOCIATIONS, ARR_PERSONS, ARR_POSTS, ARR_STAFF,
 	ARR_PREMISES, ARR_ASSETS, ARR_APPROPRIATIONS, ARR_FUNCTIONS, ARR_UNIT_TASKS,
 	ARR_ELECTIONS, ARR_ANNUAL_REPORTS, ARR_FOREIGN_APPROVALS, ARR_CREDIT_LISTINGS,
+	ARR_SERVICE_PURCHASES, ARR_FEES, ARR_AWARDS, ARR_TAX_EXEMPTIONS, ARR_RATINGS,
+	ARR_CREDIT_COMMITMENTS, ARR_EVALUATIONS, ARR_EXIT_CASES,
 	ARR_STEPS, ARR_COUNT
 };
 

@@ -58,6 +58,26 @@ static const tg_enum_value bodies[] = {
 	{NULL, NULL}};
 static const tg_enum_value lists[] = {
 	{"abnormal", "活动异常名录"}, {"serious", "严重违法失信名单"}, {NULL, NULL}};
+/* supervision.md's enums, with its Chinese words (glossary.md lists none). */
+static const tg_enum_value jurisdiction_levels[] = {
+	{"national", "全国"}, {"province", "省级"}, {"city", "市级"}, {"county", "县级"},
+	{NULL, NULL}};
+static const tg_enum_value purchase_grades[] = {
+	{"excellent", "优秀"}, {"qualified", "合格"}, {"unqualified", "不合格"}, {NULL, NULL}};
+static const tg_enum_value rating_grades[] = {
+	{"1A", "1A级"}, {"2A", "2A级"}, {"3A", "3A级"}, {"4A", "4A级"}, {"5A", "5A级"},
+	{NULL, NULL}};
+static const tg_enum_value evaluation_kinds[] = {
+	{"social", "社会评价"}, {"third_party", "第三方评估"}, {NULL, NULL}};
+static const tg_enum_value exit_reasons[] = {
+	{"functions_unclear", "职能不清"},
+	{"abnormal_operation", "业务不正常"},
+	{"unfit", "不适应发展"},
+	{"missing_reports", "连续未报年度工作报告"},
+	{"other", "其他"},
+	{NULL, NULL}};
+static const tg_enum_value exit_outcomes[] = {
+	{"deregistered", "注销"}, {"revoked", "撤销"}, {"kept", "保留"}, {NULL, NULL}};
 
 #define F(st, k, zh, t, req, m) {k, zh, t, req, offsetof(st, m), 0, 0, NULL, NULL, NULL}
 #define FE(st, k, zh, req, m, vals) {k, zh, FT_ENUM, req, offsetof(st, m), 0, 0, vals, NULL, NULL}
@@ -72,11 +92,20 @@ static const tg_field batch_fields[] = {
 	F(tg_batch, "due", "截止日期", FT_DATE, false, due),
 	FEND};
 
+/* jurisdictions (六(一)): labels from supervision.md, glossary.md lists none. */
+static const tg_field jurisdiction_fields[] = {
+	F(tg_jurisdiction, "id", "区划代码", FT_KEY, true, id),
+	F(tg_jurisdiction, "name", "名称", FT_STR, true, name),
+	FE(tg_jurisdiction, "level", "层级", true, level, jurisdiction_levels),
+	FR(tg_jurisdiction, "parent", "上级区划", false, parent, ARR_JURISDICTIONS),
+	FEND};
+
 static const tg_field unit_fields[] = {
 	F(tg_unit, "id", "编号", FT_KEY, true, id),
 	F(tg_unit, "name", "名称", FT_STR, true, name),
 	FE(tg_unit, "kind", "类型", true, kind, unit_kinds),
 	F(tg_unit, "function_list_on", "职能清单印发日期", FT_DATE, false, function_list_on),
+	FR(tg_unit, "jurisdiction", "行政区划", false, jurisdiction, ARR_JURISDICTIONS),
 	FEND};
 
 /* scope_override is stored flat: column override_in_scope, override_reason. */
@@ -116,6 +145,7 @@ static const tg_field association_fields[] = {
 	F(tg_association, "staffing_quota", "事业编制数", FT_INT, false, staffing_quota),
 	F(tg_association, "staffing_quota_cancelled_on", "编制核销日期", FT_DATE, false,
 	  staffing_quota_cancelled_on),
+	FR(tg_association, "jurisdiction", "行政区划", false, jurisdiction, ARR_JURISDICTIONS),
 	FEND};
 
 static const tg_field person_fields[] = {
@@ -150,6 +180,7 @@ static const tg_field post_fields[] = {
 	F(tg_post, "paid", "取酬", FT_BOOL, false, paid),
 	FO("approval", "审批备案", approval_fields),
 	F(tg_post, "departure_audit_on", "离任审计日期", FT_DATE, false, departure_audit_on),
+	F(tg_post, "public_notice_on", "任职前公示日期", FT_DATE, false, public_notice_on),
 	FEND};
 
 static const tg_field staff_fields[] = {
@@ -253,6 +284,96 @@ static const tg_field credit_listing_fields[] = {
 	F(tg_credit_listing, "on", "日期", FT_DATE, true, on),
 	F(tg_credit_listing, "reason", "原因", FT_STR, false, reason),
 	F(tg_credit_listing, "removed_on", "移出日期", FT_DATE, false, removed_on),
+	F(tg_credit_listing, "objection_on", "异议提出日期", FT_DATE, false, objection_on),
+	F(tg_credit_listing, "objection_decided_on", "异议处理日期", FT_DATE, false,
+	  objection_decided_on),
+	F(tg_credit_listing, "rectified_on", "整改完成日期", FT_DATE, false, rectified_on),
+	FEND};
+
+/* The arrays of supervision.md (五): its Chinese words as labels where
+** glossary.md lists none (it lists none of these). */
+#define ASSOC(st) FR(st, "association", "协会统一社会信用代码", true, association, ARR_ASSOCIATIONS)
+
+static const tg_field service_purchase_fields[] = {
+	F(tg_service_purchase, "id", "编号", FT_KEY, true, id),
+	ASSOC(tg_service_purchase),
+	FR(tg_service_purchase, "unit", "购买单位", false, unit, ARR_UNITS),
+	F(tg_service_purchase, "item", "服务事项", FT_STR, false, item),
+	F(tg_service_purchase, "catalogue_ref", "目录事项", FT_STR, false, catalogue_ref),
+	F(tg_service_purchase, "amount", "金额（元）", FT_MONEY, false, amount),
+	F(tg_service_purchase, "signed_on", "合同签订日期", FT_DATE, false, signed_on),
+	F(tg_service_purchase, "starts_on", "服务起始日期", FT_DATE, false, starts_on),
+	F(tg_service_purchase, "ends_on", "服务终止日期", FT_DATE, false, ends_on),
+	F(tg_service_purchase, "evaluated_on", "绩效评价日期", FT_DATE, false, evaluated_on),
+	FE(tg_service_purchase, "grade", "评价结果", false, grade, purchase_grades),
+	F(tg_service_purchase, "published_on", "公开日期", FT_DATE, false, published_on),
+	FEND};
+
+static const tg_field fee_fields[] = {
+	F(tg_fee, "id", "编号", FT_KEY, true, id),
+	ASSOC(tg_fee),
+	F(tg_fee, "name", "收费项目名称", FT_STR, false, name),
+	F(tg_fee, "basis", "收费依据", FT_STR, false, basis),
+	F(tg_fee, "standard", "收费标准", FT_STR, false, standard),
+	F(tg_fee, "approved_ref", "批准文号", FT_STR, false, approved_ref),
+	F(tg_fee, "published_on", "公开日期", FT_DATE, false, published_on),
+	F(tg_fee, "from", "起始日期", FT_DATE, false, from),
+	F(tg_fee, "to", "终止日期", FT_DATE, false, to),
+	FEND};
+
+static const tg_field award_fields[] = {
+	F(tg_award, "id", "编号", FT_KEY, true, id),
+	ASSOC(tg_award),
+	F(tg_award, "name", "活动名称", FT_STR, false, name),
+	F(tg_award, "approved_ref", "批准文号", FT_STR, false, approved_ref),
+	F(tg_award, "approved_on", "批准日期", FT_DATE, false, approved_on),
+	F(tg_award, "held_on", "举办日期", FT_DATE, false, held_on),
+	FEND};
+
+static const tg_field tax_exemption_fields[] = {
+	F(tg_tax_exemption, "id", "编号", FT_KEY, true, id),
+	ASSOC(tg_tax_exemption),
+	F(tg_tax_exemption, "ref", "认定文号", FT_STR, false, ref),
+	F(tg_tax_exemption, "valid_from", "有效期起始日期", FT_DATE, false, valid_from),
+	F(tg_tax_exemption, "valid_to", "有效期终止日期", FT_DATE, false, valid_to),
+	F(tg_tax_exemption, "renewal_applied_on", "复审申请日期", FT_DATE, false,
+	  renewal_applied_on),
+	FEND};
+
+static const tg_field rating_fields[] = {
+	F(tg_rating, "id", "编号", FT_KEY, true, id),
+	ASSOC(tg_rating),
+	FE(tg_rating, "grade", "评估等级", true, grade, rating_grades),
+	F(tg_rating, "rated_on", "评估日期", FT_DATE, false, rated_on),
+	F(tg_rating, "valid_to", "有效期终止日期", FT_DATE, false, valid_to),
+	F(tg_rating, "published_on", "公开日期", FT_DATE, false, published_on),
+	FEND};
+
+static const tg_field credit_commitment_fields[] = {
+	F(tg_credit_commitment, "id", "编号", FT_KEY, true, id),
+	ASSOC(tg_credit_commitment),
+	F(tg_credit_commitment, "signed_on", "签署日期", FT_DATE, false, signed_on),
+	F(tg_credit_commitment, "published_on", "公开日期", FT_DATE, false, published_on),
+	FEND};
+
+static const tg_field evaluation_fields[] = {
+	F(tg_evaluation, "id", "编号", FT_KEY, true, id),
+	ASSOC(tg_evaluation),
+	FE(tg_evaluation, "kind", "类型", true, kind, evaluation_kinds),
+	F(tg_evaluation, "evaluator", "评价机构", FT_STR, false, evaluator),
+	F(tg_evaluation, "on", "日期", FT_DATE, false, on),
+	F(tg_evaluation, "result", "结果", FT_STR, false, result),
+	F(tg_evaluation, "published_on", "公开日期", FT_DATE, false, published_on),
+	FEND};
+
+static const tg_field exit_case_fields[] = {
+	F(tg_exit_case, "id", "编号", FT_KEY, true, id),
+	ASSOC(tg_exit_case),
+	FE(tg_exit_case, "reason", "退出原因", true, reason, exit_reasons),
+	F(tg_exit_case, "opened_on", "立案日期", FT_DATE, false, opened_on),
+	F(tg_exit_case, "notified_on", "告知日期", FT_DATE, false, notified_on),
+	F(tg_exit_case, "decided_on", "决定日期", FT_DATE, false, decided_on),
+	FE(tg_exit_case, "outcome", "处理结果", false, outcome, exit_outcomes),
 	FEND};
 
 /* steps: labels decided here (glossary.md lists none). */
@@ -267,6 +388,8 @@ static const tg_field step_fields[] = {
 
 const tg_array_def tg_schema[ARR_COUNT] = {
 	[ARR_BATCHES] = {"batches", "批次", sizeof(tg_batch), batch_fields},
+	[ARR_JURISDICTIONS] = {"jurisdictions", "行政区划", sizeof(tg_jurisdiction),
+			       jurisdiction_fields},
 	[ARR_UNITS] = {"units", "主管单位", sizeof(tg_unit), unit_fields},
 	[ARR_ASSOCIATIONS] = {"associations", "行业协会商会", sizeof(tg_association),
 			      association_fields},
@@ -286,6 +409,18 @@ const tg_array_def tg_schema[ARR_COUNT] = {
 				   foreign_approval_fields},
 	[ARR_CREDIT_LISTINGS] = {"credit_listings", "信用名录", sizeof(tg_credit_listing),
 				 credit_listing_fields},
+	[ARR_SERVICE_PURCHASES] = {"service_purchases", "政府购买服务",
+				   sizeof(tg_service_purchase), service_purchase_fields},
+	[ARR_FEES] = {"fees", "收费项目", sizeof(tg_fee), fee_fields},
+	[ARR_AWARDS] = {"awards", "评比达标表彰活动", sizeof(tg_award), award_fields},
+	[ARR_TAX_EXEMPTIONS] = {"tax_exemptions", "非营利组织免税资格", sizeof(tg_tax_exemption),
+				tax_exemption_fields},
+	[ARR_RATINGS] = {"ratings", "社会组织评估等级", sizeof(tg_rating), rating_fields},
+	[ARR_CREDIT_COMMITMENTS] = {"credit_commitments", "信用承诺", sizeof(tg_credit_commitment),
+				    credit_commitment_fields},
+	[ARR_EVALUATIONS] = {"evaluations", "社会评价与第三方评估", sizeof(tg_evaluation),
+			     evaluation_fields},
+	[ARR_EXIT_CASES] = {"exit_cases", "退出案件", sizeof(tg_exit_case), exit_case_fields},
 	[ARR_STEPS] = {"steps", "办结记录", sizeof(tg_step), step_fields},
 };
 

@@ -504,3 +504,125 @@ ALTER TABLE audit_log ADD COLUMN "alg" text NOT NULL DEFAULT 'sha256'
 -- their GB18030 bytes: every stored key is dropped here and made again by
 -- the store when it opens the database (keys missing are filled then).
 UPDATE associations SET "name_pinyin" = NULL;
+
+-- migration: 11
+-- The arrays of supervision.md (五 and 六(一)): jurisdictions (GB/T 2260
+-- codes), purchase of services, fees, award activities, tax exemption,
+-- ratings, credit commitments, social and third-party evaluations, exit
+-- cases; and the fields added to associations, units, posts and credit
+-- listings (ALTER TABLE appends them; the store names its columns, so their
+-- place in the table does not matter).  Money in fen, as everywhere.
+CREATE TABLE jurisdictions (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "name" text COLLATE "C" NOT NULL,
+  "level" text COLLATE "C" NOT NULL,
+  "parent" text COLLATE "C" REFERENCES jurisdictions("id"),
+  "version" bigint NOT NULL DEFAULT 1,
+  "updated_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);
+CREATE TABLE service_purchases (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "association" text COLLATE "C" NOT NULL REFERENCES associations("uscc"),
+  "unit" text COLLATE "C" REFERENCES units("id"),
+  "item" text COLLATE "C",
+  "catalogue_ref" text COLLATE "C",
+  "amount" bigint NOT NULL DEFAULT 0,
+  "signed_on" date,
+  "starts_on" date,
+  "ends_on" date,
+  "evaluated_on" date,
+  "grade" text COLLATE "C",
+  "published_on" date,
+  "version" bigint NOT NULL DEFAULT 1,
+  "updated_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);
+CREATE TABLE fees (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "association" text COLLATE "C" NOT NULL REFERENCES associations("uscc"),
+  "name" text COLLATE "C",
+  "basis" text COLLATE "C",
+  "standard" text COLLATE "C",
+  "approved_ref" text COLLATE "C",
+  "published_on" date,
+  "from" date,
+  "to" date,
+  "version" bigint NOT NULL DEFAULT 1,
+  "updated_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);
+CREATE TABLE awards (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "association" text COLLATE "C" NOT NULL REFERENCES associations("uscc"),
+  "name" text COLLATE "C",
+  "approved_ref" text COLLATE "C",
+  "approved_on" date,
+  "held_on" date,
+  "version" bigint NOT NULL DEFAULT 1,
+  "updated_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);
+CREATE TABLE tax_exemptions (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "association" text COLLATE "C" NOT NULL REFERENCES associations("uscc"),
+  "ref" text COLLATE "C",
+  "valid_from" date,
+  "valid_to" date,
+  "renewal_applied_on" date,
+  "version" bigint NOT NULL DEFAULT 1,
+  "updated_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);
+CREATE TABLE ratings (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "association" text COLLATE "C" NOT NULL REFERENCES associations("uscc"),
+  "grade" text COLLATE "C" NOT NULL,
+  "rated_on" date,
+  "valid_to" date,
+  "published_on" date,
+  "version" bigint NOT NULL DEFAULT 1,
+  "updated_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);
+CREATE TABLE credit_commitments (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "association" text COLLATE "C" NOT NULL REFERENCES associations("uscc"),
+  "signed_on" date,
+  "published_on" date,
+  "version" bigint NOT NULL DEFAULT 1,
+  "updated_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);
+CREATE TABLE evaluations (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "association" text COLLATE "C" NOT NULL REFERENCES associations("uscc"),
+  "kind" text COLLATE "C" NOT NULL,
+  "evaluator" text COLLATE "C",
+  "on" date,
+  "result" text COLLATE "C",
+  "published_on" date,
+  "version" bigint NOT NULL DEFAULT 1,
+  "updated_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);
+CREATE TABLE exit_cases (
+  "id" text COLLATE "C" PRIMARY KEY,
+  "association" text COLLATE "C" NOT NULL REFERENCES associations("uscc"),
+  "reason" text COLLATE "C" NOT NULL,
+  "opened_on" date,
+  "notified_on" date,
+  "decided_on" date,
+  "outcome" text COLLATE "C",
+  "version" bigint NOT NULL DEFAULT 1,
+  "updated_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);
+CREATE INDEX service_purchases_association ON service_purchases("association");
+CREATE INDEX fees_association ON fees("association");
+CREATE INDEX awards_association ON awards("association");
+CREATE INDEX tax_exemptions_association ON tax_exemptions("association");
+CREATE INDEX ratings_association ON ratings("association");
+CREATE INDEX credit_commitments_association ON credit_commitments("association");
+CREATE INDEX evaluations_association ON evaluations("association");
+CREATE INDEX exit_cases_association ON exit_cases("association");
+ALTER TABLE associations ADD COLUMN "jurisdiction" text COLLATE "C" REFERENCES jurisdictions("id");
+ALTER TABLE units ADD COLUMN "jurisdiction" text COLLATE "C" REFERENCES jurisdictions("id");
+ALTER TABLE posts ADD COLUMN "public_notice_on" date;
+ALTER TABLE credit_listings ADD COLUMN "objection_on" date;
+ALTER TABLE credit_listings ADD COLUMN "objection_decided_on" date;
+ALTER TABLE credit_listings ADD COLUMN "rectified_on" date;
+CREATE INDEX associations_jurisdiction ON associations("jurisdiction");
+CREATE INDEX units_jurisdiction ON units("jurisdiction");
+-- ==== end of issue 13 block ====

@@ -497,3 +497,125 @@ ALTER TABLE audit_log ADD COLUMN "alg" TEXT NOT NULL DEFAULT 'sha256'
 -- their GB18030 bytes: every stored key is dropped here and made again by
 -- the store when it opens the database (keys missing are filled then).
 UPDATE associations SET "name_pinyin" = NULL;
+
+-- migration: 11
+-- The arrays of supervision.md (五 and 六(一)): jurisdictions (GB/T 2260
+-- codes), purchase of services, fees, award activities, tax exemption,
+-- ratings, credit commitments, social and third-party evaluations, exit
+-- cases; and the fields added to associations, units, posts and credit
+-- listings (ALTER TABLE appends them; the store names its columns, so their
+-- place in the table does not matter).  Money in fen, as everywhere.
+CREATE TABLE jurisdictions (
+  "id" TEXT PRIMARY KEY,
+  "name" TEXT NOT NULL,
+  "level" TEXT NOT NULL,
+  "parent" TEXT REFERENCES jurisdictions("id"),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE TABLE service_purchases (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "unit" TEXT REFERENCES units("id"),
+  "item" TEXT,
+  "catalogue_ref" TEXT,
+  "amount" INTEGER NOT NULL DEFAULT 0,
+  "signed_on" TEXT CHECK ("signed_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "starts_on" TEXT CHECK ("starts_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "ends_on" TEXT CHECK ("ends_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "evaluated_on" TEXT CHECK ("evaluated_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "grade" TEXT,
+  "published_on" TEXT CHECK ("published_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE TABLE fees (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "name" TEXT,
+  "basis" TEXT,
+  "standard" TEXT,
+  "approved_ref" TEXT,
+  "published_on" TEXT CHECK ("published_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "from" TEXT CHECK ("from" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "to" TEXT CHECK ("to" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE TABLE awards (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "name" TEXT,
+  "approved_ref" TEXT,
+  "approved_on" TEXT CHECK ("approved_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "held_on" TEXT CHECK ("held_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE TABLE tax_exemptions (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "ref" TEXT,
+  "valid_from" TEXT CHECK ("valid_from" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "valid_to" TEXT CHECK ("valid_to" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "renewal_applied_on" TEXT CHECK ("renewal_applied_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE TABLE ratings (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "grade" TEXT NOT NULL,
+  "rated_on" TEXT CHECK ("rated_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "valid_to" TEXT CHECK ("valid_to" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "published_on" TEXT CHECK ("published_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE TABLE credit_commitments (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "signed_on" TEXT CHECK ("signed_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "published_on" TEXT CHECK ("published_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE TABLE evaluations (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "kind" TEXT NOT NULL,
+  "evaluator" TEXT,
+  "on" TEXT CHECK ("on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "result" TEXT,
+  "published_on" TEXT CHECK ("published_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE TABLE exit_cases (
+  "id" TEXT PRIMARY KEY,
+  "association" TEXT NOT NULL REFERENCES associations("uscc"),
+  "reason" TEXT NOT NULL,
+  "opened_on" TEXT CHECK ("opened_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "notified_on" TEXT CHECK ("notified_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "decided_on" TEXT CHECK ("decided_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  "outcome" TEXT,
+  "version" INTEGER NOT NULL DEFAULT 1,
+  "updated_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;
+CREATE INDEX service_purchases_association ON service_purchases("association");
+CREATE INDEX fees_association ON fees("association");
+CREATE INDEX awards_association ON awards("association");
+CREATE INDEX tax_exemptions_association ON tax_exemptions("association");
+CREATE INDEX ratings_association ON ratings("association");
+CREATE INDEX credit_commitments_association ON credit_commitments("association");
+CREATE INDEX evaluations_association ON evaluations("association");
+CREATE INDEX exit_cases_association ON exit_cases("association");
+ALTER TABLE associations ADD COLUMN "jurisdiction" TEXT REFERENCES jurisdictions("id");
+ALTER TABLE units ADD COLUMN "jurisdiction" TEXT REFERENCES jurisdictions("id");
+ALTER TABLE posts ADD COLUMN "public_notice_on" TEXT CHECK ("public_notice_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+ALTER TABLE credit_listings ADD COLUMN "objection_on" TEXT CHECK ("objection_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+ALTER TABLE credit_listings ADD COLUMN "objection_decided_on" TEXT CHECK ("objection_decided_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+ALTER TABLE credit_listings ADD COLUMN "rectified_on" TEXT CHECK ("rectified_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+CREATE INDEX associations_jurisdiction ON associations("jurisdiction");
+CREATE INDEX units_jurisdiction ON units("jurisdiction");
+-- ==== end of issue 13 block ====

@@ -88,8 +88,8 @@ n_over=$(python3 -c "import json;print(sum(1 for f in json.load(open('$T/check.j
 expect_eq "one row per overdue finding (and the header)" $((n_over + 1)) "$(unzip -p "$T/findings.xlsx" xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l)"
 expect_eq "the import template: 200" 200 "$(req GET /api/v1/export/template.xlsx)"
 cp "$T/body" "$T/tpl.xlsx"
-# every array of bundle.md, and steps[] (obligations.md)
-expect_eq "it has every sheet" 16 "$(unzip -p "$T/tpl.xlsx" xl/workbook.xml | grep -o '<sheet ' | wc -l)"
+# every array of bundle.md, steps[] (obligations.md) and the nine of supervision.md
+expect_eq "it has every sheet" 25 "$(unzip -p "$T/tpl.xlsx" xl/workbook.xml | grep -o '<sheet ' | wc -l)"
 expect_eq "an unknown list: 404" 404 "$(req GET /api/v1/export/secrets.xlsx)"
 expect_eq "stage groups filter the export (decoupled+)" 200 "$(req GET "/api/v1/export/associations.xlsx?as_of=$DAY&state=decoupled%2B")"
 cp "$T/body" "$T/dec.xlsx"

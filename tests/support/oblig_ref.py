@@ -22,7 +22,10 @@ QUALIFYING_MEMBER_BASES = ("industry_units", "trade_persons", "regional_orgs")
 # Arrays whose records have an association (their "association" field);
 # associations are their own; the others have none (obligations.md).
 WITH_ASSOCIATION = {"posts", "staff", "premises", "assets", "appropriations", "functions",
-                    "elections", "annual_reports", "foreign_approvals", "credit_listings"}
+                    "elections", "annual_reports", "foreign_approvals", "credit_listings",
+                    # supervision.md's arrays (五)
+                    "service_purchases", "fees", "awards", "tax_exemptions", "ratings",
+                    "credit_commitments", "evaluations", "exit_cases"}
 
 
 def load_holidays(path):
