@@ -245,6 +245,11 @@ int db_write_end(tg_db *db, int rc, tg_error *err)
 	return rc;
 }
 
+int db_write_lock(tg_db *db, int64_t key, tg_error *err)
+{
+	return db->drv->lock(db, key, err);
+}
+
 bool db_in_write(const tg_db *db)
 {
 	return db->writes > 0;

@@ -85,6 +85,11 @@ void db_read_end_all(tg_db *db);
 int db_write_begin(tg_db *db, tg_error *err);
 int db_write_end(tg_db *db, int rc, tg_error *err);
 bool db_in_write(const tg_db *db);
+/* Inside a write: wait for, then hold until the write ends, the lock named
+** key, so that writers of one thing (the audit chain's head) take turns
+** even across servers (PostgreSQL: an advisory transaction lock; SQLite:
+** nothing to do, its writes are serialised by BEGIN IMMEDIATE). */
+int db_write_lock(tg_db *db, int64_t key, tg_error *err);
 
 /* A statement for sql (prepared once per connection, then taken from the
 ** cache, reset); NULL with err set on failure.  A NULL statement takes
@@ -135,6 +140,7 @@ typedef struct db_driver {
 	/* begin: 'r' a read snapshot, 'w' a write; end: commit or roll back */
 	int (*begin)(tg_db *db, char kind, tg_error *err);
 	int (*end)(tg_db *db, bool commit, tg_error *err);
+	int (*lock)(tg_db *db, int64_t key, tg_error *err);
 	int (*check)(tg_db *db, tg_error *err);
 	void (*close)(tg_db *db);
 } db_driver;
