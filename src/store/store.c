@@ -238,41 +238,6 @@ void store_set_actor(tg_store *s, const char *user, const char *role, const char
 	str_copy(s->actor.ip, sizeof s->actor.ip, ip && *ip ? ip : "-");
 }
 
-int store_audit_add(tg_store *s, const char *event, const char *object, const char *outcome,
-		    const char *before, const char *after, tg_error *err)
-{
-	NEED(s, audit_add, err);
-	return s->ops->audit_add(s, event, object, outcome, before, after, err);
-}
-
-int store_audit_list(tg_store *s, const tg_audit_filter *f, size_t offset, size_t limit,
-		     tg_audit_fn fn, void *ctx, size_t *total, tg_error *err)
-{
-	NEED(s, audit_list, err);
-	return s->ops->audit_list(s, f, offset, limit, fn, ctx, total, err);
-}
-
-int store_audit_verify(tg_store *s, int64_t *bad_seq, int64_t *count, tg_error *err)
-{
-	return store_audit_verify_checkpoints(s, NULL, 0, NULL, bad_seq, count, err);
-}
-
-int store_audit_verify_checkpoints(tg_store *s, const tg_audit_checkpoint *cps, size_t n_cps,
-				   tg_audit_checkpoint *head, int64_t *bad_seq, int64_t *count,
-				   tg_error *err)
-{
-	*bad_seq = 0;
-	*count = 0;
-	NEED(s, audit_verify, err);
-	return s->ops->audit_verify(s, cps, n_cps, head, bad_seq, count, err);
-}
-
-int store_audit_purge(tg_store *s, const char *before, int64_t *purged, tg_error *err)
-{
-	NEED(s, audit_purge, err);
-	return s->ops->audit_purge(s, before, purged, err);
-}
-
 int store_request_add(tg_store *s, tg_account_request *r, tg_error *err)
 {
 	NEED(s, request_add, err);

@@ -21,6 +21,7 @@
 #ifndef TG_STORE_H
 #define TG_STORE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -173,14 +174,7 @@ typedef struct tg_store_ops {
 			       tg_error *err);
 
 
-	/* Security (issue 5): audit log, settings, accounts, sealed ID numbers. */
-	int (*audit_add)(tg_store *s, const char *event, const char *object, const char *outcome,
-			 const char *before, const char *after, tg_error *err);
-	int (*audit_list)(tg_store *s, const tg_audit_filter *f, size_t offset, size_t limit,
-			  tg_audit_fn fn, void *ctx, size_t *total, tg_error *err);
-	int (*audit_verify)(tg_store *s, const tg_audit_checkpoint *cps, size_t n_cps,
-			    tg_audit_checkpoint *head, int64_t *bad_seq, int64_t *count, tg_error *err);
-	int (*audit_purge)(tg_store *s, const char *before, int64_t *purged, tg_error *err);
+	/* Security (issue 5): accounts, sealed ID numbers. */
 	int (*user_update)(tg_store *s, const tg_user *u, tg_error *err);
 	int (*user_totp_set)(tg_store *s, int64_t id, const char *secret, tg_error *err);
 	int (*user_totp_get)(tg_store *s, int64_t id, char *secret, size_t size, tg_error *err);
@@ -208,11 +202,6 @@ typedef struct tg_store_ops {
 	int (*key_rotate)(tg_store *s, const tg_secret_key *key, tg_key_counts *n,
 			  tg_error *err);
 
-	/* Until the audit chain moves to store_audit.c: append one record for
-	** the actor inside the caller's write transaction. */
-	int (*audit_append)(tg_store *s, const char *event, const char *object,
-			    const char *outcome, const char *before, const char *after,
-			    tg_error *err);
 } tg_store_ops;
 
 struct tg_db;
@@ -223,6 +212,15 @@ struct tg_store {
 	char *url;
 	tg_actor actor; /* store_set_actor */
 	int64_t clock;  /* store_set_clock; 0: the system's */
+	/* The keys (store_keys.c): the data key sealing ID numbers, birth
+	** dates and TOTP secrets, and the audit chain's HMAC key (audit.h);
+	** have_*: loaded (else what needs it names the missing file). */
+	tg_secret_key key;
+	bool have_key;
+	char key_path[PATH_MAX];
+	tg_audit_key audit_key;
+	bool have_audit_key;
+	char audit_key_path[PATH_MAX];
 };
 
 /* Open (creating and migrating when needed) the database at url. */

@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "store.h"
+#include "store_impl.h"
 #include "strbuf.h"
 
 int store_setting_get(tg_store *s, const char *key, char *value, size_t size, tg_error *err)
@@ -59,7 +60,7 @@ int store_setting_set(tg_store *s, const char *key, const char *value, tg_error 
 		setting_json(&b, key, had ? old : NULL);
 		setting_json(&a, key, value);
 		snprintf(object, sizeof object, "settings/%s", key);
-		rc = s->ops->audit_append(s, "setting", object, "ok", b.buf, a.buf, err);
+		rc = store_audit_append(s, "setting", object, "ok", b.buf, a.buf, err);
 		sb_release(&b);
 		sb_release(&a);
 	}

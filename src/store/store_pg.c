@@ -54,8 +54,6 @@ extern const unsigned long tg_schema_pg_len;
 ** of the audit chain's head (every audited write appends under it, as
 ** SQLite's BEGIN IMMEDIATE serialises them). */
 #define MIGRATION_LOCK "127970165749109"
-#define AUDIT_LOCK "127970165749110"
-#define AUDIT_KEEP_DAYS 180
 #define STMT_SLOTS 1024 /* statement cache, open addressing */
 #define COPY_CHUNK (256 * 1024)
 #define MAX_PARAMS 64
@@ -77,12 +75,6 @@ typedef struct pg_store {
 	char *copy_out[ARR_COUNT], *select_one[ARR_COUNT], *insert[ARR_COUNT],
 		*update[ARR_COUNT], *temp[ARR_COUNT], *copy_in[ARR_COUNT], *merge[ARR_COUNT];
 	int n_columns[ARR_COUNT];
-	tg_secret_key key; /* seals ID numbers and TOTP secrets */
-	bool have_key;
-	char key_path[PATH_MAX];
-	tg_audit_key audit_key; /* the audit chain's HMAC key (audit.h) */
-	bool have_audit_key;
-	char audit_key_path[PATH_MAX];
 } pg_store;
 
 /* Bound values of one statement: text, or binary for bytea; NULL is null. */
@@ -636,7 +628,7 @@ static int append_row(pg_store *s, tg_register *r, int a, const char *const *val
 		p->birth = TG_DATE_NONE;
 		int rc = birth ? need_key(s, err) : TG_OK;
 		if (rc == TG_OK && birth)
-			rc = store_open_birth(&s->key, p->id, birth, &p->birth, err);
+			rc = store_open_birth(&s->base.key, p->id, birth, &p->birth, err);
 		if (rc)
 			return rc;
 	}
@@ -983,121 +975,11 @@ static int add_change(pg_store *s, const char *user, const char *array, const ch
 
 /* ---- the audit chain ---- */
 
-static int meta_get(pg_store *s, const char *key, char *out, size_t size, tg_error *err)
+/* The audit chain is store_audit.c's; a wrapper for the operations still here. */
+static int audit_append(pg_store *s, const char *event, const char *object,
+			const char *outcome, const char *before, const char *after, tg_error *err)
 {
-	params p = {.n = 0};
-	p_text(&p, key);
-	PGresult *res = run(s, "SELECT \"value\" FROM meta WHERE \"key\" = $1", &p, err, "meta");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_ENOTFOUND;
-	if (PQntuples(res)) {
-		snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
-		rc = TG_OK;
-	}
-	PQclear(res);
-	return rc;
-}
-
-static int meta_set(pg_store *s, const char *key, const char *value, tg_error *err)
-{
-	params p = {.n = 0};
-	p_text(&p, key);
-	p_text(&p, value);
-	return exec(s,
-		    "INSERT INTO meta (\"key\", \"value\") VALUES ($1, $2) ON CONFLICT (\"key\") "
-		    "DO UPDATE SET \"value\" = excluded.\"value\"",
-		    &p, err, "meta");
-}
-
-/* A chain position kept in meta: (seq, hash); seq 0 and zeros when unset. */
-static int meta_position(pg_store *s, const char *seq_key, const char *hash_key, int64_t *seq,
-			 unsigned char hash[TG_AUDIT_HASH_BYTES], bool *set, tg_error *err)
-{
-	char v[80];
-	*seq = 0;
-	memset(hash, 0, TG_AUDIT_HASH_BYTES);
-	if (set)
-		*set = false;
-	int rc = meta_get(s, seq_key, v, sizeof v, err);
-	if (rc == TG_ENOTFOUND)
-		return TG_OK;
-	if (rc)
-		return rc;
-	*seq = strtoll(v, NULL, 10);
-	rc = meta_get(s, hash_key, v, sizeof v, err);
-	if (rc == TG_OK && audit_unhex(v, hash) == TG_OK && set)
-		*set = true;
-	return rc == TG_ENOTFOUND ? TG_OK : rc;
-}
-
-/* Append one record for the actor; the caller holds a write transaction.
-** The advisory lock makes the head read here the head written after, even
-** with several servers writing at once. */
-static int audit_append(pg_store *s, const char *event, const char *object, const char *outcome,
-			const char *before, const char *after, tg_error *err)
-{
-	const tg_actor *who = &s->base.actor;
-	tg_audit_record r;
-	char at[24], prev_hex[65], hash_hex[65], seq_text[32];
-	int64_t head = 0, anchor = 0;
-	unsigned char anchor_hash[TG_AUDIT_HASH_BYTES];
-	memset(&r, 0, sizeof r);
-	int rc = exec(s, "SELECT pg_advisory_xact_lock(" AUDIT_LOCK ")", NULL, err, "audit lock");
-	if (rc == TG_OK)
-		rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, r.prev, NULL, err);
-	if (rc == TG_OK && !head)
-		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor, anchor_hash,
-				   NULL, err);
-	if (rc)
-		return rc;
-	if (!head && anchor) {
-		head = anchor;
-		memcpy(r.prev, anchor_hash, sizeof r.prev);
-	}
-	store_audit_now(&s->base, at);
-	r.seq = head + 1;
-	r.at = at;
-	r.user = who->user[0] ? who->user : "-";
-	r.role = who->role[0] ? who->role : "-";
-	r.ip = who->ip[0] ? who->ip : "-";
-	r.event = event;
-	r.object = object;
-	r.outcome = outcome ? outcome : "ok";
-	r.before = before;
-	r.after = after;
-	r.alg = audit_keyed_alg();
-	if (!s->have_audit_key)
-		return store_audit_key_missing(s->audit_key_path, err);
-	if (audit_seal_alg(&r, &s->audit_key))
-		return tg_error_set(err, TG_EIO, "audit_seal", "", "无法计算审计记录的 %s", r.alg);
-	audit_hex(r.prev, prev_hex);
-	audit_hex(r.hash, hash_hex);
-	params p = {.n = 0};
-	p_int(&p, r.seq);
-	p_text(&p, r.at);
-	p_text(&p, r.user);
-	p_text(&p, r.role);
-	p_text(&p, r.ip);
-	p_text(&p, r.event);
-	p_text_or_null(&p, object);
-	p_text(&p, r.outcome);
-	p_text_or_null(&p, before);
-	p_text_or_null(&p, after);
-	p_text(&p, prev_hex);
-	p_text(&p, hash_hex);
-	p_text(&p, r.alg);
-	rc = exec(s,
-		  "INSERT INTO audit_log (\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", "
-		  "\"object\", \"outcome\", \"before\", \"after\", \"prev\", \"hash\", \"alg\") "
-		  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-		  &p, err, "audit_log");
-	snprintf(seq_text, sizeof seq_text, "%lld", (long long)r.seq);
-	if (rc == TG_OK)
-		rc = meta_set(s, "audit_head_seq", seq_text, err);
-	if (rc == TG_OK)
-		rc = meta_set(s, "audit_head_hash", hash_hex, err);
-	return rc;
+	return store_audit_append(&s->base, event, object, outcome, before, after, err);
 }
 
 /* Migration 6: the first keyed record, naming its algorithm.  From here
@@ -1116,7 +998,7 @@ static int audit_start_keyed(pg_store *s, tg_error *err)
 static int load_audit_key(pg_store *s, tg_error *err)
 {
 	bool keyed = false;
-	store_audit_key_path(s->base.url, s->audit_key_path, sizeof s->audit_key_path);
+	store_audit_key_path(s->base.url, s->base.audit_key_path, sizeof s->base.audit_key_path);
 	PGresult *res = run(s, "SELECT 1 FROM information_schema.columns WHERE \"table_schema\" = "
 			       "current_schema() AND \"table_name\" = 'audit_log' AND "
 			       "\"column_name\" = 'alg'",
@@ -1133,7 +1015,7 @@ static int load_audit_key(pg_store *s, tg_error *err)
 		keyed = PQntuples(res) > 0;
 		PQclear(res);
 	}
-	return store_audit_key_load(s->audit_key_path, !keyed, &s->audit_key, &s->have_audit_key,
+	return store_audit_key_load(s->base.audit_key_path, !keyed, &s->base.audit_key, &s->base.have_audit_key,
 				    err);
 }
 
@@ -1141,12 +1023,12 @@ static int load_audit_key(pg_store *s, tg_error *err)
 
 static int need_key(pg_store *s, tg_error *err)
 {
-	if (s->have_key)
+	if (s->base.have_key)
 		return TG_OK;
-	return tg_error_set(err, TG_EIO, "key_missing", s->key_path,
+	return tg_error_set(err, TG_EIO, "key_missing", s->base.key_path,
 			    "缺少加密密钥文件“%s”：数据库中已有加密的公民身份号码，"
 			    "请恢复原密钥文件（或用 --key、TUOGOU_KEY 指定）",
-			    s->key_path);
+			    s->base.key_path);
 }
 
 /* Seal p's number, or (a masked number: the web form sent back what it
@@ -1183,7 +1065,7 @@ static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, 
 	int rc = need_key(s, err);
 	if (rc)
 		return rc;
-	return store_seal_number(&s->key, p, ps, err);
+	return store_seal_number(&s->base.key, p, ps, err);
 }
 
 static int person_derived(pg_store *s, const char *id, const struct person_seal *ps,
@@ -1251,7 +1133,7 @@ static int seal_clear_births(pg_store *s, tg_error *err)
 		tg_date birth;
 		char *sealed = NULL;
 		if (date_parse(PQgetvalue(res, i, 1), &birth) == TG_OK &&
-		    (rc = store_seal_birth(&s->key, id, birth, &sealed, err)))
+		    (rc = store_seal_birth(&s->base.key, id, birth, &sealed, err)))
 			break;
 		params q = {.n = 0};
 		p_text_or_null(&q, sealed);
@@ -1295,23 +1177,23 @@ static int load_key(pg_store *s, tg_error *err)
 {
 	struct stat st;
 	char next[PATH_MAX];
-	store_key_path(s->base.url, s->key_path, sizeof s->key_path);
-	secret_key_new_path(s->key_path, next, sizeof next);
+	store_key_path(s->base.url, s->base.key_path, sizeof s->base.key_path);
+	secret_key_new_path(s->base.key_path, next, sizeof next);
 	if (stat(next, &st) == 0) {
 		/* a rotation that did not finish: which key is the data under? */
 		PGresult *res = run(s, store_sql_key_sample, NULL, err, "persons");
 		if (!res)
 			return TG_EIO;
-		int rc = PQntuples(res) ? secret_key_recover(s->key_path, PQgetvalue(res, 0, 0),
+		int rc = PQntuples(res) ? secret_key_recover(s->base.key_path, PQgetvalue(res, 0, 0),
 							     PQgetvalue(res, 0, 1), err)
-					: secret_key_recover(s->key_path, NULL, NULL, err);
+					: secret_key_recover(s->base.key_path, NULL, NULL, err);
 		PQclear(res);
 		if (rc)
 			return rc;
 	}
-	if (stat(s->key_path, &st) == 0 || errno != ENOENT) {
-		int rc = secret_key_load(s->key_path, 0, &s->key, err);
-		s->have_key = rc == TG_OK;
+	if (stat(s->base.key_path, &st) == 0 || errno != ENOENT) {
+		int rc = secret_key_load(s->base.key_path, 0, &s->base.key, err);
+		s->base.have_key = rc == TG_OK;
 		return rc;
 	}
 	bool sealed = false;
@@ -1330,8 +1212,8 @@ static int load_key(pg_store *s, tg_error *err)
 	}
 	if (sealed)
 		return TG_OK;
-	int rc = secret_key_load(s->key_path, 1, &s->key, err);
-	s->have_key = rc == TG_OK;
+	int rc = secret_key_load(s->base.key_path, 1, &s->base.key, err);
+	s->base.have_key = rc == TG_OK;
 	return rc;
 }
 
@@ -1428,7 +1310,7 @@ static int import_diff(pg_store *s, const tg_register *bundle, int a, size_t i, 
 			rc = p->id_number && sealed && !strchr(p->id_number, '*') ? need_key(s, err)
 										  : TG_OK;
 			if (rc == TG_OK)
-				rc = store_number_same(&s->key, p->id, sealed, p->id_number, &same,
+				rc = store_number_same(&s->base.key, p->id, sealed, p->id_number, &same,
 						       err);
 		}
 		PQclear(res);
@@ -2314,244 +2196,6 @@ static const char *col_text(const PGresult *res, int row, int i)
 
 /* ---- security: audit log, settings, accounts, sealed numbers ---- */
 
-static int pg_audit_add(tg_store *base, const char *event, const char *object,
-			const char *outcome, const char *before, const char *after, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	return tx_end(s, audit_append(s, event, object, outcome, before, after, err), err);
-}
-
-#define AUDIT_COLUMNS                                                                      \
-	"\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", \"object\", \"outcome\", "        \
-	"\"before\", \"after\", \"prev\", \"hash\", \"alg\""
-
-/* Row i of a result of AUDIT_COLUMNS as a record (strings in the result). */
-static void read_audit(const PGresult *res, int i, tg_audit_record *r)
-{
-	memset(r, 0, sizeof *r);
-	r->seq = col_int(res, i, 0);
-	r->at = col_text(res, i, 1);
-	r->user = col_text(res, i, 2);
-	r->role = col_text(res, i, 3);
-	r->ip = col_text(res, i, 4);
-	r->event = col_text(res, i, 5);
-	r->object = col_text(res, i, 6);
-	r->outcome = col_text(res, i, 7);
-	r->before = col_text(res, i, 8);
-	r->after = col_text(res, i, 9);
-	if (audit_unhex(col_text(res, i, 10), r->prev))
-		memset(r->prev, 0xEE, sizeof r->prev); /* cannot link */
-	if (audit_unhex(col_text(res, i, 11), r->hash))
-		memset(r->hash, 0xEE, sizeof r->hash);
-	r->alg = col_text(res, i, 12);
-}
-
-static int pg_audit_list(tg_store *base, const tg_audit_filter *f, size_t offset, size_t limit,
-			 tg_audit_fn fn, void *ctx, size_t *total, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	strbuf where, sql;
-	params p = {.n = 0};
-	char from[24], to[24];
-	PGresult *res = NULL;
-	int rc = store_audit_bounds(f, from, to, err);
-	if (rc)
-		return rc;
-	sb_init(&where);
-	sb_init(&sql);
-	sb_adds(&where, " FROM audit_log WHERE true");
-	if (f && f->user) {
-		p_text(&p, f->user);
-		sb_addf(&where, " AND \"user\" = $%d", p.n);
-	}
-	if (f && f->event) {
-		p_text(&p, f->event);
-		sb_addf(&where, " AND \"event\" = $%d", p.n);
-	}
-	if (from[0]) { /* Beijing days as UTC times (store_audit_bounds) */
-		p_text(&p, from);
-		sb_addf(&where, " AND \"at\" >= $%d", p.n);
-	}
-	if (to[0]) {
-		p_text(&p, to);
-		sb_addf(&where, " AND \"at\" < $%d", p.n);
-	}
-	sb_addf(&sql, "SELECT count(*)%s", where.buf);
-	res = run(s, sql.buf, &p, err, "audit_log");
-	if (!res) {
-		rc = TG_EIO;
-		goto cleanup;
-	}
-	*total = (size_t)col_int(res, 0, 0);
-	PQclear(res);
-	sql.len = 0;
-	sb_addf(&sql, "SELECT " AUDIT_COLUMNS "%s ORDER BY \"seq\" DESC LIMIT $%d::bigint "
-		      "OFFSET $%d::bigint",
-		where.buf, p.n + 1, p.n + 2);
-	if (limit > (size_t)INT64_MAX)
-		p_text(&p, NULL);
-	else
-		p_int(&p, (int64_t)limit);
-	p_int(&p, offset > (size_t)INT64_MAX ? INT64_MAX : (int64_t)offset);
-	res = run(s, sql.buf, &p, err, "audit_log");
-	if (!res) {
-		rc = TG_EIO;
-		goto cleanup;
-	}
-	for (int i = 0; i < PQntuples(res); i++) {
-		tg_audit_record r;
-		read_audit(res, i, &r);
-		fn(ctx, &r);
-	}
-cleanup:
-	PQclear(res);
-	sb_release(&where);
-	sb_release(&sql);
-	return rc;
-}
-
-/* The chain read in pages by seq (a national log does not fit one result). */
-struct audit_walk {
-	pg_store *s;
-	PGresult *res;
-	int i;
-	int64_t last;
-	bool done, failed;
-	tg_error *err;
-};
-
-#define AUDIT_PAGE 10000
-
-static int next_audit(void *vctx, tg_audit_record *out)
-{
-	struct audit_walk *w = vctx;
-	if (w->res && w->i >= PQntuples(w->res)) {
-		w->done = PQntuples(w->res) < AUDIT_PAGE;
-		PQclear(w->res);
-		w->res = NULL;
-	}
-	if (!w->res && !w->done) {
-		params p = {.n = 0};
-		p_int(&p, w->last);
-		p_int(&p, AUDIT_PAGE);
-		w->res = run(w->s,
-			     "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE \"seq\" > $1::bigint "
-			     "ORDER BY \"seq\" LIMIT $2::bigint",
-			     &p, w->err, "audit_log");
-		w->i = 0;
-		if (!w->res) {
-			w->failed = true;
-			return -1;
-		}
-	}
-	if (!w->res || w->i >= PQntuples(w->res))
-		return 0;
-	read_audit(w->res, w->i++, out);
-	w->last = out->seq;
-	return 1;
-}
-
-static int pg_audit_verify(tg_store *base, const tg_audit_checkpoint *cps, size_t n_cps,
-			   tg_audit_checkpoint *last, int64_t *bad_seq, int64_t *count, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	int64_t head, anchor;
-	unsigned char head_hash[TG_AUDIT_HASH_BYTES], anchor_hash[TG_AUDIT_HASH_BYTES];
-	bool head_set, anchor_set;
-	*bad_seq = 0;
-	*count = 0;
-	/* one snapshot */
-	int rc = exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL, err, "BEGIN");
-	if (rc)
-		return rc;
-	s->in_tx = true;
-	rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, head_hash, &head_set,
-			   err);
-	if (rc == TG_OK)
-		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor, anchor_hash,
-				   &anchor_set, err);
-	struct audit_walk w = {s, NULL, 0, INT64_MIN, false, false, err};
-	char purgeable[24];
-	store_audit_purgeable_before(&s->base, purgeable);
-	tg_audit_chain c = {s->have_audit_key ? &s->audit_key : NULL, anchor,
-			    anchor_set ? anchor_hash : NULL, head, head_set ? head_hash : NULL,
-			    cps, n_cps, purgeable};
-	if (rc == TG_OK && !c.key)
-		rc = tg_error_set(err, TG_ENOTFOUND, "audit_key_missing", s->audit_key_path,
-				  "无法验证审计记录：缺少审计密钥文件“%s”（或用 TUOGOU_AUDIT_KEY 指定），"
-				  "不能判断审计记录是否完整",
-				  s->audit_key_path);
-	if (rc == TG_OK)
-		rc = audit_verify_chain(next_audit, &w, &c, last, bad_seq, count, err);
-	PQclear(w.res);
-	if (w.failed && rc == TG_OK)
-		rc = TG_EIO;
-	tx_rollback(s); /* read only */
-	return rc;
-}
-
-static int pg_audit_purge(tg_store *base, const char *before, int64_t *purged, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	tg_date d, latest = date_today() - AUDIT_KEEP_DAYS;
-	char latest_text[11], cut[32], seq_text[32], hash_hex[65] = "";
-	int64_t last = 0;
-	*purged = 0;
-	if (!before || date_parse(before, &d))
-		return tg_error_set(err, TG_EINVAL, "bad_date", "--before",
-				    "日期“%s”无效（应为 YYYY-MM-DD）", before ? before : "");
-	date_format(latest, latest_text);
-	if (d > latest)
-		return tg_error_set(err, TG_EINVAL, "audit_too_young", "--before",
-				    "审计记录须保存至少 %d 天：只能清除 %s 以前的记录", AUDIT_KEEP_DAYS,
-				    latest_text);
-	snprintf(cut, sizeof cut, "%sT00:00:00Z", before);
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	/* no append may slip in between */
-	rc = exec(s, "SELECT pg_advisory_xact_lock(" AUDIT_LOCK ")", NULL, err, "audit lock");
-	/* The oldest records only: everything up to the last one before the cut. */
-	params p = {.n = 0};
-	p_text(&p, cut);
-	PGresult *res = rc ? NULL
-			   : run(s,
-				 "SELECT \"seq\", \"hash\", (SELECT count(*) FROM audit_log WHERE "
-				 "\"seq\" <= m.\"seq\") FROM audit_log m WHERE \"seq\" = (SELECT "
-				 "max(\"seq\") FROM audit_log WHERE \"at\" < $1)",
-				 &p, err, "audit_log");
-	if (!res && rc == TG_OK)
-		rc = TG_EIO;
-	if (res && PQntuples(res)) {
-		last = col_int(res, 0, 0);
-		snprintf(hash_hex, sizeof hash_hex, "%s", PQgetvalue(res, 0, 1));
-		*purged = col_int(res, 0, 2);
-	}
-	PQclear(res);
-	if (rc == TG_OK && last) {
-		params q = {.n = 0};
-		p_int(&q, last);
-		rc = exec(s, "DELETE FROM audit_log WHERE \"seq\" <= $1", &q, err, "audit_log");
-		snprintf(seq_text, sizeof seq_text, "%lld", (long long)last);
-		if (rc == TG_OK)
-			rc = meta_set(s, "audit_anchor_seq", seq_text, err);
-		if (rc == TG_OK)
-			rc = meta_set(s, "audit_anchor_hash", hash_hex, err);
-	}
-	if (rc == TG_OK) {
-		char after[256];
-		snprintf(after, sizeof after,
-			 "{\"before\": \"%s\", \"purged\": %lld, \"anchor_seq\": %lld, "
-			 "\"anchor_hash\": \"%s\"}",
-			 before, (long long)*purged, (long long)last, hash_hex);
-		rc = audit_append(s, "audit_purge", NULL, "ok", NULL, after, err);
-	}
-	return tx_end(s, rc, err);
-}
-
 static int pg_user_update(tg_store *base, const tg_user *u, tg_error *err)
 {
 	pg_store *s = (pg_store *)base;
@@ -2623,7 +2267,7 @@ static int pg_user_totp_set(tg_store *base, int64_t id, const char *secret, tg_e
 	int rc = secret ? need_key(s, err) : TG_OK;
 	snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
 	if (rc == TG_OK && secret)
-		rc = secret_seal(&s->key, secret, ad, &sealed, err);
+		rc = secret_seal(&s->base.key, secret, ad, &sealed, err);
 	if (rc == TG_OK)
 		rc = tx_begin(s, err);
 	if (rc) {
@@ -2665,7 +2309,7 @@ static int pg_user_totp_get(tg_store *base, int64_t id, char *secret, size_t siz
 		snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
 		rc = need_key(s, err);
 		if (rc == TG_OK)
-			rc = secret_open(&s->key, PQgetvalue(res, 0, 0), ad, &plain, err);
+			rc = secret_open(&s->base.key, PQgetvalue(res, 0, 0), ad, &plain, err);
 	} else {
 		rc = tg_error_set(err, TG_ENOTFOUND, "no_totp", "", "该账户没有动态口令");
 	}
@@ -2761,7 +2405,7 @@ static int open_number(pg_store *s, const char *id, const char *sealed, char **n
 	char ad[96];
 	snprintf(ad, sizeof ad, "persons/%s", id);
 	int rc = need_key(s, err);
-	return rc ? rc : secret_open(&s->key, sealed, ad, number, err);
+	return rc ? rc : secret_open(&s->base.key, sealed, ad, number, err);
 }
 
 static int pg_person_reveal(tg_store *base, const char *id, char **number, tg_error *err)
@@ -2848,13 +2492,13 @@ static int key_reseal_table(pg_store *s, const tg_secret_key *key, bool persons,
 		if (persons) {
 			const char *vb = PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2);
 			snprintf(ad, sizeof ad, "persons/%s", id);
-			rc = store_key_reseal(&s->key, key, ad, va, &a, &n->id_numbers, err);
+			rc = store_key_reseal(&s->base.key, key, ad, va, &a, &n->id_numbers, err);
 			snprintf(ad, sizeof ad, "persons/%s/birth", id);
 			if (rc == TG_OK)
-				rc = store_key_reseal(&s->key, key, ad, vb, &b, &n->births, err);
+				rc = store_key_reseal(&s->base.key, key, ad, vb, &b, &n->births, err);
 		} else {
 			snprintf(ad, sizeof ad, "users/%s/totp", id);
-			rc = store_key_reseal(&s->key, key, ad, va, &a, &n->totp_secrets, err);
+			rc = store_key_reseal(&s->base.key, key, ad, va, &a, &n->totp_secrets, err);
 		}
 		if (rc == TG_OK) {
 			params q = {.n = 0};
@@ -2913,7 +2557,7 @@ static int pg_key_rotate(tg_store *base, const tg_secret_key *key, tg_key_counts
 	}
 	rc = tx_end(s, rc, err);
 	if (rc == TG_OK)
-		s->key = *key;
+		s->base.key = *key;
 	return rc;
 }
 
@@ -2934,7 +2578,7 @@ static void pg_close(tg_store *base)
 		free(s->merge[a]);
 	}
 	PQfinish(s->db);
-	sodium_memzero(&s->key, sizeof s->key);
+	sodium_memzero(&s->base.key, sizeof s->base.key);
 	free(s->base.url);
 	free(s);
 }
@@ -3048,13 +2692,6 @@ static int pg_request_decide(tg_store *base, int64_t id, const char *from, const
 	return tx_end(s, rc, err);
 }
 
-static int pg_audit_append(tg_store *base, const char *event, const char *object,
-			   const char *outcome, const char *before, const char *after, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	return audit_append(s, event, object, outcome, before, after, err);
-}
-
 static const tg_store_ops pg_ops = {
 	.name = "postgresql",
 	.close = pg_close,
@@ -3077,10 +2714,6 @@ static const tg_store_ops pg_ops = {
 	.evidence_get = pg_evidence_get,
 	.evidence_list = pg_evidence_list,
 	.evidence_attach = pg_evidence_attach,
-	.audit_add = pg_audit_add,
-	.audit_list = pg_audit_list,
-	.audit_verify = pg_audit_verify,
-	.audit_purge = pg_audit_purge,
 	.user_update = pg_user_update,
 	.user_totp_set = pg_user_totp_set,
 	.user_totp_get = pg_user_totp_get,
@@ -3092,7 +2725,6 @@ static const tg_store_ops pg_ops = {
 	.request_list = pg_request_list,
 	.request_decide = pg_request_decide,
 	.key_rotate = pg_key_rotate,
-	.audit_append = pg_audit_append,
 };
 
 int store_pg_open(const char *conninfo, tg_store **out, tg_error *err)

@@ -127,7 +127,7 @@ int store_set_plan(tg_store *s, const char *plan_id, const char *json, size_t le
 		rc = db_run(st, err);
 		snprintf(object, sizeof object, "plan/%s", plan_id);
 		if (rc == TG_OK)
-			rc = s->ops->audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
+			rc = store_audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
 		if (rc == TG_OK)
 			rc = store_generation_bump(s, err);
 		rc = db_write_end(s->db, rc, err);

@@ -156,12 +156,6 @@ typedef struct sqlite_store {
 	int n_columns[ARR_COUNT];
 	int n_select[ARR_COUNT]; /* columns of a SELECT: persons add "birth" */
 	sqlite3_stmt *stmt[ST_COUNT];
-	tg_secret_key key;
-	bool have_key;
-	char key_path[PATH_MAX];
-	tg_audit_key audit_key; /* the audit chain's HMAC key (audit.h) */
-	bool have_audit_key;
-	char audit_key_path[PATH_MAX];
 } sqlite_store;
 
 static int seal_plain_ids(sqlite_store *s, tg_error *err);
@@ -510,7 +504,7 @@ static int read_birth(sqlite_store *s, sqlite3_stmt *st, int i, tg_person *p, tg
 	if (!v)
 		return TG_OK;
 	int rc = need_key(s, err);
-	return rc ? rc : store_open_birth(&s->key, p->id, v, &p->birth, err);
+	return rc ? rc : store_open_birth(&s->base.key, p->id, v, &p->birth, err);
 }
 
 /* The largest rowid of a table: its row count when nothing was deleted,
@@ -674,119 +668,11 @@ static int add_change(sqlite_store *s, const char *user, const char *array, cons
 
 /* ---- the audit chain ---- */
 
-static int meta_get(sqlite_store *s, const char *key, char *out, size_t size, tg_error *err)
-{
-	sqlite3_stmt *st = stmt(s, ST_META_GET, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	int rc = TG_ENOTFOUND;
-	if (step == SQLITE_ROW) {
-		str_copy(out, size, (const char *)sqlite3_column_text(st, 0));
-		rc = TG_OK;
-	} else if (step != SQLITE_DONE) {
-		rc = db_error(s, err, "meta");
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static int meta_set(sqlite_store *s, const char *key, const char *value, tg_error *err)
-{
-	sqlite3_stmt *st = stmt(s, ST_META_SET, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
-	return run(s, st, err, "meta");
-}
-
-/* A chain position kept in meta: (seq, hash); seq 0 and zeros when unset. */
-static int meta_position(sqlite_store *s, const char *seq_key, const char *hash_key,
-			 int64_t *seq, unsigned char hash[TG_AUDIT_HASH_BYTES], bool *set,
-			 tg_error *err)
-{
-	char v[80];
-	*seq = 0;
-	memset(hash, 0, TG_AUDIT_HASH_BYTES);
-	if (set)
-		*set = false;
-	int rc = meta_get(s, seq_key, v, sizeof v, err);
-	if (rc == TG_ENOTFOUND)
-		return TG_OK;
-	if (rc)
-		return rc;
-	*seq = strtoll(v, NULL, 10);
-	rc = meta_get(s, hash_key, v, sizeof v, err);
-	if (rc == TG_OK && audit_unhex(v, hash) == TG_OK && set)
-		*set = true;
-	return rc == TG_ENOTFOUND ? TG_OK : rc;
-}
-
-/* Append one record for the actor; the caller holds a write transaction
-** (BEGIN IMMEDIATE), so the head read here is the head written after. */
+/* The audit chain is store_audit.c's; a wrapper for the operations still here. */
 static int audit_append(sqlite_store *s, const char *event, const char *object,
 			const char *outcome, const char *before, const char *after, tg_error *err)
 {
-	const tg_actor *who = &s->base.actor;
-	tg_audit_record r;
-	char at[24], prev_hex[65], hash_hex[65], seq_text[32];
-	int64_t head = 0, anchor = 0;
-	unsigned char anchor_hash[TG_AUDIT_HASH_BYTES];
-	memset(&r, 0, sizeof r);
-	int rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, r.prev, NULL, err);
-	if (rc == TG_OK && !head)
-		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor,
-				   anchor_hash, NULL, err);
-	if (rc)
-		return rc;
-	if (!head && anchor) {
-		head = anchor;
-		memcpy(r.prev, anchor_hash, sizeof r.prev);
-	}
-	store_audit_now(&s->base, at);
-	r.seq = head + 1;
-	r.at = at;
-	r.user = who->user[0] ? who->user : "-";
-	r.role = who->role[0] ? who->role : "-";
-	r.ip = who->ip[0] ? who->ip : "-";
-	r.event = event;
-	r.object = object;
-	r.outcome = outcome ? outcome : "ok";
-	r.before = before;
-	r.after = after;
-	r.alg = audit_keyed_alg();
-	if (!s->have_audit_key)
-		return store_audit_key_missing(s->audit_key_path, err);
-	if (audit_seal_alg(&r, &s->audit_key))
-		return tg_error_set(err, TG_EIO, "audit_seal", "", "无法计算审计记录的 %s", r.alg);
-	audit_hex(r.prev, prev_hex);
-	audit_hex(r.hash, hash_hex);
-	sqlite3_stmt *st = stmt(s, ST_AUDIT_ADD, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_int64(st, 1, r.seq);
-	sqlite3_bind_text(st, 2, r.at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r.user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r.role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r.ip, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, r.event, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 7, object);
-	sqlite3_bind_text(st, 8, r.outcome, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 9, before);
-	bind_text_or_null(st, 10, after);
-	sqlite3_bind_text(st, 11, prev_hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, hash_hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 13, r.alg, -1, SQLITE_STATIC);
-	rc = run(s, st, err, "audit_log");
-	snprintf(seq_text, sizeof seq_text, "%lld", (long long)r.seq);
-	if (rc == TG_OK)
-		rc = meta_set(s, "audit_head_seq", seq_text, err);
-	if (rc == TG_OK)
-		rc = meta_set(s, "audit_head_hash", hash_hex, err);
-	return rc;
+	return store_audit_append(&s->base, event, object, outcome, before, after, err);
 }
 
 /* Migration 6: the first keyed record, naming its algorithm.  From here
@@ -806,7 +692,7 @@ static int load_audit_key(sqlite_store *s, tg_error *err)
 {
 	sqlite3_stmt *q = NULL;
 	bool keyed = false;
-	store_audit_key_path(s->base.url, s->audit_key_path, sizeof s->audit_key_path);
+	store_audit_key_path(s->base.url, s->base.audit_key_path, sizeof s->base.audit_key_path);
 	/* no such column before migration 9: nothing keyed (qualified, so that
 	** SQLite never reads a missing "alg" as a string) */
 	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM audit_log WHERE audit_log.\"alg\" <> 'sha256' "
@@ -814,7 +700,7 @@ static int load_audit_key(sqlite_store *s, tg_error *err)
 			       -1, &q, NULL) == SQLITE_OK)
 		keyed = sqlite3_step(q) == SQLITE_ROW;
 	sqlite3_finalize(q);
-	return store_audit_key_load(s->audit_key_path, !keyed, &s->audit_key, &s->have_audit_key,
+	return store_audit_key_load(s->base.audit_key_path, !keyed, &s->base.audit_key, &s->base.have_audit_key,
 				    err);
 }
 
@@ -822,12 +708,12 @@ static int load_audit_key(sqlite_store *s, tg_error *err)
 
 static int need_key(sqlite_store *s, tg_error *err)
 {
-	if (s->have_key)
+	if (s->base.have_key)
 		return TG_OK;
-	return tg_error_set(err, TG_EIO, "key_missing", s->key_path,
+	return tg_error_set(err, TG_EIO, "key_missing", s->base.key_path,
 			    "缺少加密密钥文件“%s”：数据库中已有加密的公民身份号码，"
 			    "请恢复原密钥文件（或用 --key、TUOGOU_KEY 指定）",
-			    s->key_path);
+			    s->base.key_path);
 }
 
 /* What a person's row stores for its ID number. */
@@ -867,7 +753,7 @@ static int person_seal(sqlite_store *s, const tg_person *p, struct person_seal *
 	int rc = need_key(s, err);
 	if (rc)
 		return rc;
-	return store_seal_number(&s->key, p, ps, err);
+	return store_seal_number(&s->base.key, p, ps, err);
 }
 
 static int person_derived(sqlite_store *s, const char *id, const struct person_seal *ps,
@@ -970,7 +856,7 @@ static int seal_clear_births(sqlite_store *s, tg_error *err)
 		const tg_person *p = register_row(&tmp, ARR_PERSONS, i);
 		char *sealed = NULL;
 		if (p->birth != TG_DATE_NONE &&
-		    (rc = store_seal_birth(&s->key, p->id, p->birth, &sealed, err)))
+		    (rc = store_seal_birth(&s->base.key, p->id, p->birth, &sealed, err)))
 			break;
 		bind_text_or_null(upd, 1, sealed);
 		sqlite3_bind_text(upd, 2, p->id, -1, SQLITE_STATIC);
@@ -996,8 +882,8 @@ static int load_key(sqlite_store *s, tg_error *err)
 {
 	struct stat st;
 	char next[PATH_MAX];
-	store_key_path(s->base.url, s->key_path, sizeof s->key_path);
-	secret_key_new_path(s->key_path, next, sizeof next);
+	store_key_path(s->base.url, s->base.key_path, sizeof s->base.key_path);
+	secret_key_new_path(s->base.key_path, next, sizeof next);
 	if (stat(next, &st) == 0) {
 		/* a rotation that did not finish: which key is the data under? */
 		sqlite3_stmt *q = NULL;
@@ -1005,17 +891,17 @@ static int load_key(sqlite_store *s, tg_error *err)
 			return db_error(s, err, "persons");
 		int step = sqlite3_step(q), rc;
 		if (step == SQLITE_ROW)
-			rc = secret_key_recover(s->key_path, col_text(q, 0), col_text(q, 1), err);
+			rc = secret_key_recover(s->base.key_path, col_text(q, 0), col_text(q, 1), err);
 		else
-			rc = step == SQLITE_DONE ? secret_key_recover(s->key_path, NULL, NULL, err)
+			rc = step == SQLITE_DONE ? secret_key_recover(s->base.key_path, NULL, NULL, err)
 						 : db_error(s, err, "persons");
 		sqlite3_finalize(q);
 		if (rc)
 			return rc;
 	}
-	if (stat(s->key_path, &st) == 0 || errno != ENOENT) {
-		int rc = secret_key_load(s->key_path, 0, &s->key, err);
-		s->have_key = rc == TG_OK;
+	if (stat(s->base.key_path, &st) == 0 || errno != ENOENT) {
+		int rc = secret_key_load(s->base.key_path, 0, &s->base.key, err);
+		s->base.have_key = rc == TG_OK;
 		return rc;
 	}
 	sqlite3_stmt *q = NULL;
@@ -1026,8 +912,8 @@ static int load_key(sqlite_store *s, tg_error *err)
 	sqlite3_finalize(q);
 	if (sealed)
 		return TG_OK;
-	int rc = secret_key_load(s->key_path, 1, &s->key, err);
-	s->have_key = rc == TG_OK;
+	int rc = secret_key_load(s->base.key_path, 1, &s->base.key, err);
+	s->base.have_key = rc == TG_OK;
 	return rc;
 }
 
@@ -1166,7 +1052,7 @@ static int import_diff(sqlite_store *s, const tg_register *bundle, int a, size_t
 			rc = p->id_number && sealed && !strchr(p->id_number, '*') ? need_key(s, err)
 										  : TG_OK;
 			if (rc == TG_OK)
-				rc = store_number_same(&s->key, p->id, sealed, p->id_number, &same,
+				rc = store_number_same(&s->base.key, p->id, sealed, p->id_number, &same,
 						       err);
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
@@ -2088,226 +1974,6 @@ static int in_write(sqlite_store *s, int rc)
 	return rc;
 }
 
-static int sqlite_audit_add(tg_store *base, const char *event, const char *object,
-			    const char *outcome, const char *before, const char *after,
-			    tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	return in_write(s, audit_append(s, event, object, outcome, before, after, err));
-}
-
-/* One row of audit_log (columns seq .. hash) as a record; the strings live
-** until the statement steps again. */
-static void read_audit(sqlite3_stmt *st, tg_audit_record *r)
-{
-	memset(r, 0, sizeof *r);
-	r->seq = sqlite3_column_int64(st, 0);
-	r->at = col_text(st, 1);
-	r->user = col_text(st, 2);
-	r->role = col_text(st, 3);
-	r->ip = col_text(st, 4);
-	r->event = col_text(st, 5);
-	r->object = col_text(st, 6);
-	r->outcome = col_text(st, 7);
-	r->before = col_text(st, 8);
-	r->after = col_text(st, 9);
-	if (audit_unhex(col_text(st, 10), r->prev))
-		memset(r->prev, 0xEE, sizeof r->prev); /* cannot link */
-	if (audit_unhex(col_text(st, 11), r->hash))
-		memset(r->hash, 0xEE, sizeof r->hash);
-	r->alg = col_text(st, 12);
-}
-
-#define AUDIT_COLUMNS                                                                      \
-	"\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", \"object\", \"outcome\", "        \
-	"\"before\", \"after\", \"prev\", \"hash\", \"alg\""
-
-static int sqlite_audit_list(tg_store *base, const tg_audit_filter *f, size_t offset,
-			     size_t limit, tg_audit_fn fn, void *ctx, size_t *total, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	strbuf where, sql;
-	sqlite3_stmt *st = NULL;
-	const char *v[4];
-	char from[24], to[24];
-	int n = 0, rc = store_audit_bounds(f, from, to, err), step;
-	if (rc)
-		return rc;
-	sb_init(&where);
-	sb_init(&sql);
-	sb_adds(&where, " FROM audit_log WHERE 1");
-	if (f && f->user) {
-		sb_adds(&where, " AND \"user\" = ?");
-		v[n++] = f->user;
-	}
-	if (f && f->event) {
-		sb_adds(&where, " AND \"event\" = ?");
-		v[n++] = f->event;
-	}
-	if (from[0]) { /* Beijing days as UTC times (store_audit_bounds) */
-		sb_adds(&where, " AND \"at\" >= ?");
-		v[n++] = from;
-	}
-	if (to[0]) {
-		sb_adds(&where, " AND \"at\" < ?");
-		v[n++] = to;
-	}
-	sb_addf(&sql, "SELECT count(*)%s", where.buf);
-	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, "audit_log");
-		goto out;
-	}
-	for (int i = 0; i < n; i++)
-		sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC);
-	*total = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	sql.len = 0;
-	sb_addf(&sql, "SELECT " AUDIT_COLUMNS "%s ORDER BY \"seq\" DESC LIMIT ?%d OFFSET ?%d",
-		where.buf, n + 1, n + 2);
-	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		st = NULL;
-		rc = db_error(s, err, "audit_log");
-		goto out;
-	}
-	for (int i = 0; i < n; i++)
-		sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, n + 1, (sqlite3_int64)limit);
-	sqlite3_bind_int64(st, n + 2, (sqlite3_int64)offset);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		tg_audit_record r;
-		read_audit(st, &r);
-		fn(ctx, &r);
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(s, err, "audit_log");
-out:
-	sqlite3_finalize(st);
-	sb_release(&where);
-	sb_release(&sql);
-	return rc;
-}
-
-static int next_audit(void *ctx, tg_audit_record *out)
-{
-	sqlite3_stmt *st = ctx;
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		read_audit(st, out);
-		return 1;
-	}
-	return step == SQLITE_DONE ? 0 : -1;
-}
-
-static int sqlite_audit_verify(tg_store *base, const tg_audit_checkpoint *cps, size_t n_cps,
-			       tg_audit_checkpoint *last, int64_t *bad_seq, int64_t *count,
-			       tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	int64_t head, anchor;
-	unsigned char head_hash[TG_AUDIT_HASH_BYTES], anchor_hash[TG_AUDIT_HASH_BYTES];
-	bool head_set, anchor_set;
-	sqlite3_stmt *st = NULL;
-	*bad_seq = 0;
-	*count = 0;
-	int rc = snapshot_begin(s, err); /* one snapshot */
-	if (rc)
-		return rc;
-	rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, head_hash, &head_set,
-			   err);
-	if (rc == TG_OK)
-		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor,
-				   anchor_hash, &anchor_set, err);
-	if (rc == TG_OK && sqlite3_prepare_v2(s->db,
-					      "SELECT " AUDIT_COLUMNS " FROM audit_log ORDER BY \"seq\"",
-					      -1, &st, NULL) != SQLITE_OK)
-		rc = db_error(s, err, "audit_log");
-	char purgeable[24];
-	store_audit_purgeable_before(&s->base, purgeable);
-	tg_audit_chain c = {s->have_audit_key ? &s->audit_key : NULL, anchor,
-			    anchor_set ? anchor_hash : NULL, head, head_set ? head_hash : NULL,
-			    cps, n_cps, purgeable};
-	if (rc == TG_OK && !c.key)
-		rc = tg_error_set(err, TG_ENOTFOUND, "audit_key_missing", s->audit_key_path,
-				  "无法验证审计记录：缺少审计密钥文件“%s”（或用 TUOGOU_AUDIT_KEY 指定），"
-				  "不能判断审计记录是否完整",
-				  s->audit_key_path);
-	if (rc == TG_OK)
-		rc = audit_verify_chain(next_audit, st, &c, last, bad_seq, count, err);
-	sqlite3_finalize(st);
-	snapshot_end(s);
-	return rc;
-}
-
-#define AUDIT_KEEP_DAYS 180
-
-static int sqlite_audit_purge(tg_store *base, const char *before, int64_t *purged,
-			      tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	tg_date d, latest = date_today() - AUDIT_KEEP_DAYS;
-	char latest_text[11], cut[32], seq_text[32], hash_hex[65] = "";
-	sqlite3_stmt *st = NULL;
-	int64_t last = 0;
-	*purged = 0;
-	if (!before || date_parse(before, &d))
-		return tg_error_set(err, TG_EINVAL, "bad_date", "--before",
-				    "日期“%s”无效（应为 YYYY-MM-DD）", before ? before : "");
-	date_format(latest, latest_text);
-	if (d > latest)
-		return tg_error_set(err, TG_EINVAL, "audit_too_young", "--before",
-				    "审计记录须保存至少 %d 天：只能清除 %s 以前的记录", AUDIT_KEEP_DAYS,
-				    latest_text);
-	snprintf(cut, sizeof cut, "%sT00:00:00Z", before);
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	/* The oldest records only: everything up to the last one before the cut. */
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT \"seq\", \"hash\", (SELECT count(*) FROM audit_log WHERE \"seq\" <= "
-			       "m.\"seq\") FROM audit_log m WHERE \"seq\" = (SELECT max(\"seq\") FROM "
-			       "audit_log WHERE \"at\" < ?)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, "audit_log");
-		return in_write(s, rc);
-	}
-	sqlite3_bind_text(st, 1, cut, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		last = sqlite3_column_int64(st, 0);
-		str_copy(hash_hex, sizeof hash_hex, col_text(st, 1));
-		*purged = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (last) {
-		if (sqlite3_prepare_v2(s->db, "DELETE FROM audit_log WHERE \"seq\" <= ?", -1, &st,
-				       NULL) != SQLITE_OK) {
-			rc = db_error(s, err, "audit_log");
-		} else {
-			sqlite3_bind_int64(st, 1, last);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				rc = db_error(s, err, "audit_log");
-			sqlite3_finalize(st);
-		}
-		snprintf(seq_text, sizeof seq_text, "%lld", (long long)last);
-		if (rc == TG_OK)
-			rc = meta_set(s, "audit_anchor_seq", seq_text, err);
-		if (rc == TG_OK)
-			rc = meta_set(s, "audit_anchor_hash", hash_hex, err);
-	}
-	if (rc == TG_OK) {
-		char after[256];
-		snprintf(after, sizeof after,
-			 "{\"before\": \"%s\", \"purged\": %lld, \"anchor_seq\": %lld, "
-			 "\"anchor_hash\": \"%s\"}",
-			 before, (long long)*purged, (long long)last, hash_hex);
-		rc = audit_append(s, "audit_purge", NULL, "ok", NULL, after, err);
-	}
-	return in_write(s, rc);
-}
-
 static int sqlite_user_update(tg_store *base, const tg_user *u, tg_error *err)
 {
 	sqlite_store *s = (sqlite_store *)base;
@@ -2381,7 +2047,7 @@ static int sqlite_user_totp_set(tg_store *base, int64_t id, const char *secret, 
 	int rc = secret ? need_key(s, err) : TG_OK;
 	snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
 	if (rc == TG_OK && secret)
-		rc = secret_seal(&s->key, secret, ad, &sealed, err);
+		rc = secret_seal(&s->base.key, secret, ad, &sealed, err);
 	if (rc == TG_OK)
 		rc = write_begin(s, err);
 	if (rc) {
@@ -2419,7 +2085,7 @@ static int sqlite_user_totp_get(tg_store *base, int64_t id, char *secret, size_t
 		snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
 		rc = need_key(s, err);
 		if (rc == TG_OK)
-			rc = secret_open(&s->key, col_text(st, 0), ad, &plain, err);
+			rc = secret_open(&s->base.key, col_text(st, 0), ad, &plain, err);
 	} else if (step == SQLITE_ROW || step == SQLITE_DONE) {
 		rc = tg_error_set(err, TG_ENOTFOUND, "no_totp", "", "该账户没有动态口令");
 	} else {
@@ -2497,7 +2163,7 @@ static int open_number(sqlite_store *s, const char *id, const char *sealed, char
 	char ad[96];
 	snprintf(ad, sizeof ad, "persons/%s", id);
 	int rc = need_key(s, err);
-	return rc ? rc : secret_open(&s->key, sealed, ad, number, err);
+	return rc ? rc : secret_open(&s->base.key, sealed, ad, number, err);
 }
 
 static int sqlite_person_reveal(tg_store *base, const char *id, char **number, tg_error *err)
@@ -2636,14 +2302,14 @@ static int key_reseal_table(sqlite_store *s, const tg_secret_key *key, bool pers
 		char ad[96], *a = NULL, *b = NULL;
 		if (persons) {
 			snprintf(ad, sizeof ad, "persons/%s", rows[i].id);
-			rc = store_key_reseal(&s->key, key, ad, rows[i].a, &a, &n->id_numbers, err);
+			rc = store_key_reseal(&s->base.key, key, ad, rows[i].a, &a, &n->id_numbers, err);
 			snprintf(ad, sizeof ad, "persons/%s/birth", rows[i].id);
 			if (rc == TG_OK)
-				rc = store_key_reseal(&s->key, key, ad, rows[i].b, &b, &n->births,
+				rc = store_key_reseal(&s->base.key, key, ad, rows[i].b, &b, &n->births,
 						      err);
 		} else {
 			snprintf(ad, sizeof ad, "users/%s/totp", rows[i].id);
-			rc = store_key_reseal(&s->key, key, ad, rows[i].a, &a, &n->totp_secrets,
+			rc = store_key_reseal(&s->base.key, key, ad, rows[i].a, &a, &n->totp_secrets,
 					      err);
 		}
 		if (rc == TG_OK) {
@@ -2688,7 +2354,7 @@ static int sqlite_key_rotate(tg_store *base, const tg_secret_key *key, tg_key_co
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
-	s->key = *key;
+	s->base.key = *key;
 	return TG_OK;
 }
 
@@ -2832,13 +2498,6 @@ static int sqlite_request_decide(tg_store *base, int64_t id, const char *from, c
 	return in_write(s, rc);
 }
 
-static int sqlite_audit_append(tg_store *base, const char *event, const char *object,
-			       const char *outcome, const char *before, const char *after,
-			       tg_error *err)
-{
-	return audit_append((sqlite_store *)base, event, object, outcome, before, after, err);
-}
-
 /* By concept, one line each (a line of operations per line of the table). */
 static const tg_store_ops sqlite_ops = {
 	.name = "sqlite",
@@ -2849,7 +2508,6 @@ static const tg_store_ops sqlite_ops = {
 	/* sessions */ .session_create = sqlite_session_create, .session_get = sqlite_session_get, .session_touch = sqlite_session_touch, .session_delete = sqlite_session_delete,
 	/* login failures and requests */ .login_ip_failure = sqlite_login_ip_failure, .request_add = sqlite_request_add, .request_list = sqlite_request_list, .request_decide = sqlite_request_decide,
 	/* evidence */ .evidence_add = sqlite_evidence_add, .evidence_get = sqlite_evidence_get, .evidence_list = sqlite_evidence_list, .evidence_attach = sqlite_evidence_attach,
-	/* audit */ .audit_add = sqlite_audit_add, .audit_list = sqlite_audit_list, .audit_verify = sqlite_audit_verify, .audit_purge = sqlite_audit_purge, .audit_append = sqlite_audit_append,
 	/* keys */ .person_reveal = sqlite_person_reveal, .reveal_id_numbers = sqlite_reveal_id_numbers, .key_rotate = sqlite_key_rotate,
 };
 
