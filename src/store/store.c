@@ -170,28 +170,6 @@ int store_session_delete(tg_store *s, const char *token_hash, tg_error *err)
 	return s->ops->session_delete(s, token_hash, err);
 }
 
-int store_evidence_add(tg_store *s, tg_evidence *e, tg_error *err)
-{
-	return s->ops->evidence_add(s, e, err);
-}
-
-int store_evidence_get(tg_store *s, int64_t id, tg_evidence *e, tg_error *err)
-{
-	return s->ops->evidence_get(s, id, e, err);
-}
-
-int store_evidence_list(tg_store *s, const char *association, tg_evidence **items, size_t *n,
-			tg_error *err)
-{
-	return s->ops->evidence_list(s, association, items, n, err);
-}
-
-int store_evidence_attach(tg_store *s, int64_t id, const char *rule, const char *subject,
-			  tg_error *err)
-{
-	return s->ops->evidence_attach(s, id, rule, subject, err);
-}
-
 /* GB18030 orders the common (GB2312 level 1) characters by pinyin, and
 ** every other character after them: good enough to sort names the way an
 ** official expects, without a pinyin dictionary. */

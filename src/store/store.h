@@ -166,14 +166,6 @@ typedef struct tg_store_ops {
 	int (*session_touch)(tg_store *s, const char *token_hash, int64_t now, tg_error *err);
 	int (*session_delete)(tg_store *s, const char *token_hash, tg_error *err);
 
-	int (*evidence_add)(tg_store *s, tg_evidence *e, tg_error *err);
-	int (*evidence_get)(tg_store *s, int64_t id, tg_evidence *e, tg_error *err);
-	int (*evidence_list)(tg_store *s, const char *association, tg_evidence **items, size_t *n,
-			     tg_error *err);
-	int (*evidence_attach)(tg_store *s, int64_t id, const char *rule, const char *subject,
-			       tg_error *err);
-
-
 	/* Security (issue 5): accounts, sealed ID numbers. */
 	int (*user_update)(tg_store *s, const tg_user *u, tg_error *err);
 	int (*user_totp_set)(tg_store *s, int64_t id, const char *secret, tg_error *err);

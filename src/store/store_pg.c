@@ -1813,9 +1813,6 @@ static int pg_record_in_scope(tg_store *base, int a, const char *key,
 	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
 	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
 	"\"must_change_password\""
-#define EVIDENCE_COLUMNS                                                                   \
-	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
-	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
 
 static void copy_col(char *dst, size_t size, const PGresult *res, int row, int i)
 {
@@ -2051,138 +2048,6 @@ static int pg_session_delete(tg_store *base, const char *token_hash, tg_error *e
 	params p = {.n = 0};
 	p_text(&p, token_hash);
 	return exec(s, "DELETE FROM sessions WHERE \"token_hash\" = $1", &p, err, "sessions");
-}
-
-/* ---- evidence ---- */
-
-static void read_evidence(const PGresult *res, int row, tg_evidence *e)
-{
-	memset(e, 0, sizeof *e);
-	e->id = col_int(res, row, 0);
-	copy_col(e->association, sizeof e->association, res, row, 1);
-	copy_col(e->rule, sizeof e->rule, res, row, 2);
-	copy_col(e->subject, sizeof e->subject, res, row, 3);
-	copy_col(e->name, sizeof e->name, res, row, 4);
-	copy_col(e->content_type, sizeof e->content_type, res, row, 5);
-	e->size = col_int(res, row, 6);
-	copy_col(e->sha256, sizeof e->sha256, res, row, 7);
-	copy_col(e->path, sizeof e->path, res, row, 8);
-	copy_col(e->uploaded_by, sizeof e->uploaded_by, res, row, 9);
-	copy_col(e->uploaded_at, sizeof e->uploaded_at, res, row, 10);
-}
-
-static int pg_evidence_add(tg_store *base, tg_evidence *e, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	params p = {.n = 0};
-	p_text(&p, e->association);
-	p_text_or_null(&p, e->rule);
-	p_text_or_null(&p, e->subject);
-	p_text(&p, e->name);
-	p_text(&p, e->content_type);
-	p_int(&p, e->size);
-	p_text(&p, e->sha256);
-	p_text(&p, e->path);
-	p_text(&p, e->uploaded_by);
-	PGresult *res = run(s,
-			    "INSERT INTO evidence (\"association\", \"rule\", \"subject\", \"name\", "
-			    "\"content_type\", \"size\", \"sha256\", \"path\", \"uploaded_by\") "
-			    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-			    "RETURNING \"id\", \"uploaded_at\"",
-			    &p, err, "evidence");
-	if (!res) {
-		rc = TG_EIO;
-	} else {
-		e->id = col_int(res, 0, 0);
-		copy_col(e->uploaded_at, sizeof e->uploaded_at, res, 0, 1);
-		PQclear(res);
-		char after[160];
-		snprintf(after, sizeof after, "{\"evidence\": %lld, \"sha256\": \"%s\"}",
-			 (long long)e->id, e->sha256);
-		rc = add_change(s, e->uploaded_by, "evidence", e->name, e->association, NULL, after,
-				err);
-		char object[64];
-		snprintf(object, sizeof object, "evidence/%lld", (long long)e->id);
-		if (rc == TG_OK)
-			rc = audit_append(s, "evidence_upload", object, "ok", NULL, after, err);
-	}
-	return tx_end(s, rc, err);
-}
-
-static int pg_evidence_get(tg_store *base, int64_t id, tg_evidence *e, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_int(&p, id);
-	PGresult *res = run(s, "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"id\" = $1", &p,
-			    err, "evidence");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	if (PQntuples(res))
-		read_evidence(res, 0, e);
-	else
-		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该佐证材料");
-	PQclear(res);
-	return rc;
-}
-
-static int pg_evidence_list(tg_store *base, const char *association, tg_evidence **items,
-			    size_t *n, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	*items = NULL;
-	*n = 0;
-	params p = {.n = 0};
-	p_text(&p, association);
-	PGresult *res = run(s,
-			    "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"association\" = $1 "
-			    "ORDER BY \"id\"",
-			    &p, err, "evidence");
-	if (!res)
-		return TG_EIO;
-	int rows = PQntuples(res), rc = TG_OK;
-	if (rows) {
-		*items = calloc((size_t)rows, sizeof **items);
-		if (!*items)
-			rc = TG_ENOMEM;
-	}
-	for (int i = 0; rc == TG_OK && i < rows; i++)
-		read_evidence(res, i, &(*items)[(*n)++]);
-	PQclear(res);
-	return rc;
-}
-
-static int pg_evidence_attach(tg_store *base, int64_t id, const char *rule, const char *subject,
-			      tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_text_or_null(&p, rule);
-	p_text_or_null(&p, subject);
-	p_int(&p, id);
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	rc = exec(s, "UPDATE evidence SET \"rule\" = $1, \"subject\" = $2 WHERE \"id\" = $3", &p,
-		  err, "evidence");
-	if (rc == TG_OK) {
-		char object[64];
-		strbuf after;
-		sb_init(&after);
-		sb_adds(&after, "{\"rule\": ");
-		sb_add_json_str(&after, rule);
-		sb_adds(&after, ", \"subject\": ");
-		sb_add_json_str(&after, subject);
-		sb_addc(&after, '}');
-		snprintf(object, sizeof object, "evidence/%lld", (long long)id);
-		rc = audit_append(s, "evidence_attach", object, "ok", NULL, after.buf, err);
-		sb_release(&after);
-	}
-	return tx_end(s, rc, err);
 }
 
 /* ---- history ---- */
@@ -2710,10 +2575,6 @@ static const tg_store_ops pg_ops = {
 	.session_get = pg_session_get,
 	.session_touch = pg_session_touch,
 	.session_delete = pg_session_delete,
-	.evidence_add = pg_evidence_add,
-	.evidence_get = pg_evidence_get,
-	.evidence_list = pg_evidence_list,
-	.evidence_attach = pg_evidence_attach,
 	.user_update = pg_user_update,
 	.user_totp_set = pg_user_totp_set,
 	.user_totp_get = pg_user_totp_get,

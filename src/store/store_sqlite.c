@@ -64,8 +64,7 @@ enum stmt_id {
 	ST_USER_ADD, ST_USER_BY_NAME, ST_USER_BY_ID, ST_USER_LIST, ST_USER_OK, ST_USER_FAILED,
 	ST_USER_DELAYED,
 	ST_SESSION_ADD, ST_SESSION_PRUNE, ST_SESSION_GET, ST_SESSION_TOUCH, ST_SESSION_DELETE,
-	ST_EVIDENCE_ADD, ST_EVIDENCE_GET, ST_EVIDENCE_LIST, ST_EVIDENCE_ATTACH,
-	ST_META_GET, ST_META_SET, ST_AUDIT_ADD, ST_PERSON_DERIVED, ST_PERSON_SEALED,
+	ST_PERSON_DERIVED, ST_PERSON_SEALED,
 	ST_USER_UPDATE, ST_USER_SESSIONS_END, ST_USER_TOTP_SET,
 	ST_USER_TOTP_GET, ST_USER_TOTP_USED,
 	ST_LOGIN_IP_ADD, ST_LOGIN_IP_GET, ST_LOGIN_IP_PRUNE,
@@ -77,9 +76,6 @@ enum stmt_id {
 	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
 	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
 	"\"must_change_password\""
-#define EVIDENCE_COLUMNS                                                                   \
-	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
-	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PINYIN_SET] = "UPDATE associations SET \"name_pinyin\" = ? WHERE \"uscc\" = ?",
@@ -106,19 +102,6 @@ static const char *const stmt_sql[ST_COUNT] = {
 			   "FROM sessions WHERE \"token_hash\" = ?",
 	[ST_SESSION_TOUCH] = "UPDATE sessions SET \"last_seen\" = ? WHERE \"token_hash\" = ?",
 	[ST_SESSION_DELETE] = "DELETE FROM sessions WHERE \"token_hash\" = ?",
-	[ST_EVIDENCE_ADD] = "INSERT INTO evidence (\"association\", \"rule\", \"subject\", \"name\", "
-			    "\"content_type\", \"size\", \"sha256\", \"path\", \"uploaded_by\") "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \"id\", \"uploaded_at\"",
-	[ST_EVIDENCE_GET] = "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"id\" = ?",
-	[ST_EVIDENCE_LIST] = "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"association\" = ? "
-			     "ORDER BY \"id\"",
-	[ST_EVIDENCE_ATTACH] = "UPDATE evidence SET \"rule\" = ?, \"subject\" = ? WHERE \"id\" = ?",
-	[ST_META_GET] = "SELECT \"value\" FROM meta WHERE \"key\" = ?",
-	[ST_META_SET] = "INSERT INTO meta (\"key\", \"value\") VALUES (?, ?) ON CONFLICT (\"key\") "
-			"DO UPDATE SET \"value\" = excluded.\"value\"",
-	[ST_AUDIT_ADD] = "INSERT INTO audit_log (\"seq\", \"at\", \"user\", \"role\", \"ip\", "
-			 "\"event\", \"object\", \"outcome\", \"before\", \"after\", \"prev\", "
-			 "\"hash\", \"alg\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_PERSON_DERIVED] = "UPDATE persons SET \"birth\" = ?, \"id_masked\" = ? WHERE \"id\" = ?",
 	[ST_PERSON_SEALED] = "SELECT \"id_number\", \"birth\", \"id_masked\" FROM persons "
 			     "WHERE \"id\" = ?",
@@ -1801,155 +1784,6 @@ static int sqlite_session_delete(tg_store *base, const char *token_hash, tg_erro
 	return run(s, st, err, "sessions");
 }
 
-/* ---- evidence ---- */
-
-static void read_evidence(sqlite3_stmt *st, tg_evidence *e)
-{
-	memset(e, 0, sizeof *e);
-	e->id = sqlite3_column_int64(st, 0);
-	copy_col(e->association, sizeof e->association, st, 1);
-	copy_col(e->rule, sizeof e->rule, st, 2);
-	copy_col(e->subject, sizeof e->subject, st, 3);
-	copy_col(e->name, sizeof e->name, st, 4);
-	copy_col(e->content_type, sizeof e->content_type, st, 5);
-	e->size = sqlite3_column_int64(st, 6);
-	copy_col(e->sha256, sizeof e->sha256, st, 7);
-	copy_col(e->path, sizeof e->path, st, 8);
-	copy_col(e->uploaded_by, sizeof e->uploaded_by, st, 9);
-	copy_col(e->uploaded_at, sizeof e->uploaded_at, st, 10);
-}
-
-static int sqlite_evidence_add(tg_store *base, tg_evidence *e, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_ADD, err);
-	if (!st)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, e->association, -1, SQLITE_TRANSIENT);
-	bind_text_or_null(st, 2, e->rule);
-	bind_text_or_null(st, 3, e->subject);
-	sqlite3_bind_text(st, 4, e->name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, e->content_type, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 6, e->size);
-	sqlite3_bind_text(st, 7, e->sha256, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 8, e->path, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 9, e->uploaded_by, -1, SQLITE_TRANSIENT);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		e->id = sqlite3_column_int64(st, 0);
-		copy_col(e->uploaded_at, sizeof e->uploaded_at, st, 1);
-		step = sqlite3_step(st);
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(s, err, "evidence");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == TG_OK) {
-		char after[160];
-		snprintf(after, sizeof after, "{\"evidence\": %lld, \"sha256\": \"%s\"}",
-			 (long long)e->id, e->sha256);
-		rc = add_change(s, e->uploaded_by, "evidence", e->name, e->association, NULL, after,
-				err);
-		char object[64];
-		snprintf(object, sizeof object, "evidence/%lld", (long long)e->id);
-		if (rc == TG_OK)
-			rc = audit_append(s, "evidence_upload", object, "ok", NULL, after, err);
-	}
-	if (rc == TG_OK)
-		rc = exec(s, "COMMIT", err);
-	else
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-static int sqlite_evidence_get(tg_store *base, int64_t id, tg_evidence *e, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_GET, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_int64(st, 1, id);
-	int step = sqlite3_step(st);
-	int rc = TG_OK;
-	if (step == SQLITE_ROW)
-		read_evidence(st, e);
-	else if (step == SQLITE_DONE)
-		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该佐证材料");
-	else
-		rc = db_error(s, err, "evidence");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static int sqlite_evidence_list(tg_store *base, const char *association, tg_evidence **items,
-				size_t *n, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_LIST, err);
-	*items = NULL;
-	*n = 0;
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, association, -1, SQLITE_TRANSIENT);
-	size_t alloc = 0;
-	int rc = TG_OK, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			tg_evidence *p = realloc(*items, alloc * sizeof *p);
-			if (!p) {
-				rc = TG_ENOMEM;
-				break;
-			}
-			*items = p;
-		}
-		read_evidence(st, &(*items)[(*n)++]);
-	}
-	if (rc == TG_OK && step != SQLITE_DONE)
-		rc = db_error(s, err, "evidence");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static int sqlite_evidence_attach(tg_store *base, int64_t id, const char *rule,
-				  const char *subject, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_ATTACH, err);
-	if (!st)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	bind_text_or_null(st, 1, rule);
-	bind_text_or_null(st, 2, subject);
-	sqlite3_bind_int64(st, 3, id);
-	rc = run(s, st, err, "evidence");
-	if (rc == TG_OK) {
-		char object[64];
-		strbuf after;
-		sb_init(&after);
-		sb_adds(&after, "{\"rule\": ");
-		sb_add_json_str(&after, rule);
-		sb_adds(&after, ", \"subject\": ");
-		sb_add_json_str(&after, subject);
-		sb_addc(&after, '}');
-		snprintf(object, sizeof object, "evidence/%lld", (long long)id);
-		rc = audit_append(s, "evidence_attach", object, "ok", NULL, after.buf, err);
-		sb_release(&after);
-	}
-	if (rc == TG_OK)
-		rc = exec(s, "COMMIT", err);
-	else
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
 /* ---- history ---- */
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -2507,7 +2341,6 @@ static const tg_store_ops sqlite_ops = {
 	/* TOTP */ .user_totp_set = sqlite_user_totp_set, .user_totp_get = sqlite_user_totp_get, .user_totp_used = sqlite_user_totp_used,
 	/* sessions */ .session_create = sqlite_session_create, .session_get = sqlite_session_get, .session_touch = sqlite_session_touch, .session_delete = sqlite_session_delete,
 	/* login failures and requests */ .login_ip_failure = sqlite_login_ip_failure, .request_add = sqlite_request_add, .request_list = sqlite_request_list, .request_decide = sqlite_request_decide,
-	/* evidence */ .evidence_add = sqlite_evidence_add, .evidence_get = sqlite_evidence_get, .evidence_list = sqlite_evidence_list, .evidence_attach = sqlite_evidence_attach,
 	/* keys */ .person_reveal = sqlite_person_reveal, .reveal_id_numbers = sqlite_reveal_id_numbers, .key_rotate = sqlite_key_rotate,
 };
 
