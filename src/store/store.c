@@ -127,49 +127,6 @@ int store_import_as(tg_store *s, const tg_register *bundle, const char *user, tg
 	return s->ops->import_as(s, bundle, user, err);
 }
 
-int store_user_add(tg_store *s, const tg_user *u, tg_error *err)
-{
-	int rc = store_user_check(s, u, err);
-	return rc ? rc : s->ops->user_add(s, u, err);
-}
-
-int store_user_get(tg_store *s, const char *username, int64_t id, tg_user *u, tg_error *err)
-{
-	return s->ops->user_get(s, username, id, u, err);
-}
-
-int store_user_list(tg_store *s, tg_user **users, size_t *n, tg_error *err)
-{
-	return s->ops->user_list(s, users, n, err);
-}
-
-int store_user_login_result(tg_store *s, int64_t id, bool ok, int64_t now, int max_failures,
-			    int64_t lock_seconds, tg_error *err)
-{
-	return s->ops->user_login_result(s, id, ok, now, max_failures, lock_seconds, err);
-}
-
-int store_session_create(tg_store *s, const char *token_hash, int64_t user, const char *csrf,
-			 int64_t now, int64_t idle, int64_t absolute, tg_error *err)
-{
-	return s->ops->session_create(s, token_hash, user, csrf, now, idle, absolute, err);
-}
-
-int store_session_get(tg_store *s, const char *token_hash, tg_session *out, tg_error *err)
-{
-	return s->ops->session_get(s, token_hash, out, err);
-}
-
-int store_session_touch(tg_store *s, const char *token_hash, int64_t now, tg_error *err)
-{
-	return s->ops->session_touch(s, token_hash, now, err);
-}
-
-int store_session_delete(tg_store *s, const char *token_hash, tg_error *err)
-{
-	return s->ops->session_delete(s, token_hash, err);
-}
-
 /* GB18030 orders the common (GB2312 level 1) characters by pinyin, and
 ** every other character after them: good enough to sort names the way an
 ** official expects, without a pinyin dictionary. */
@@ -236,31 +193,6 @@ int store_request_decide(tg_store *s, int64_t id, const char *from, const char *
 {
 	NEED(s, request_decide, err);
 	return s->ops->request_decide(s, id, from, to, now, since, err);
-}
-
-int store_user_update(tg_store *s, const tg_user *u, tg_error *err)
-{
-	NEED(s, user_update, err);
-	int rc = store_user_check(s, u, err);
-	return rc ? rc : s->ops->user_update(s, u, err);
-}
-
-int store_user_totp_set(tg_store *s, int64_t id, const char *secret, tg_error *err)
-{
-	NEED(s, user_totp_set, err);
-	return s->ops->user_totp_set(s, id, secret, err);
-}
-
-int store_user_totp_get(tg_store *s, int64_t id, char *secret, size_t size, tg_error *err)
-{
-	NEED(s, user_totp_get, err);
-	return s->ops->user_totp_get(s, id, secret, size, err);
-}
-
-int store_user_totp_used(tg_store *s, int64_t id, int64_t step, tg_error *err)
-{
-	NEED(s, user_totp_used, err);
-	return s->ops->user_totp_used(s, id, step, err);
 }
 
 int store_person_reveal(tg_store *s, const char *id, char **number, tg_error *err)

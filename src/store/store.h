@@ -154,23 +154,7 @@ typedef struct tg_store_ops {
 			    int64_t *version, tg_error *err);
 	int (*import_as)(tg_store *s, const tg_register *bundle, const char *user, tg_error *err);
 
-	int (*user_add)(tg_store *s, const tg_user *u, tg_error *err);
-	int (*user_get)(tg_store *s, const char *username, int64_t id, tg_user *u, tg_error *err);
-	int (*user_list)(tg_store *s, tg_user **users, size_t *n, tg_error *err);
-	int (*user_login_result)(tg_store *s, int64_t id, bool ok, int64_t now, int max_failures,
-				 int64_t lock_seconds, tg_error *err);
-
-	int (*session_create)(tg_store *s, const char *token_hash, int64_t user, const char *csrf,
-			      int64_t now, int64_t idle, int64_t absolute, tg_error *err);
-	int (*session_get)(tg_store *s, const char *token_hash, tg_session *out, tg_error *err);
-	int (*session_touch)(tg_store *s, const char *token_hash, int64_t now, tg_error *err);
-	int (*session_delete)(tg_store *s, const char *token_hash, tg_error *err);
-
 	/* Security (issue 5): accounts, sealed ID numbers. */
-	int (*user_update)(tg_store *s, const tg_user *u, tg_error *err);
-	int (*user_totp_set)(tg_store *s, int64_t id, const char *secret, tg_error *err);
-	int (*user_totp_get)(tg_store *s, int64_t id, char *secret, size_t size, tg_error *err);
-	int (*user_totp_used)(tg_store *s, int64_t id, int64_t step, tg_error *err);
 	int (*person_reveal)(tg_store *s, const char *id, char **number, tg_error *err);
 	int (*reveal_id_numbers)(tg_store *s, tg_register *r, tg_error *err);
 

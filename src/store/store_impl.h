@@ -93,6 +93,8 @@ void store_audit_purgeable_before(const tg_store *s, char out[24]);
 ** one that is not a date. */
 int store_audit_bounds(const tg_audit_filter *f, char from[24], char to[24], tg_error *err);
 
+/* TG_OK when the data key is loaded, else the error naming its file. */
+int store_need_key(tg_store *s, tg_error *err);
 /* In the caller's write transaction: append one audit record for s->actor
 ** to the keyed chain (store_audit.c). */
 int store_audit_append(tg_store *s, const char *event, const char *object, const char *outcome,

@@ -61,61 +61,17 @@ extern const unsigned long tg_schema_sqlite_len;
 /* Statements prepared on first use and kept for the connection's life. */
 enum stmt_id {
 	ST_PINYIN_SET, ST_PINYIN_MISSING,
-	ST_USER_ADD, ST_USER_BY_NAME, ST_USER_BY_ID, ST_USER_LIST, ST_USER_OK, ST_USER_FAILED,
-	ST_USER_DELAYED,
-	ST_SESSION_ADD, ST_SESSION_PRUNE, ST_SESSION_GET, ST_SESSION_TOUCH, ST_SESSION_DELETE,
 	ST_PERSON_DERIVED, ST_PERSON_SEALED,
-	ST_USER_UPDATE, ST_USER_SESSIONS_END, ST_USER_TOTP_SET,
-	ST_USER_TOTP_GET, ST_USER_TOTP_USED,
 	ST_LOGIN_IP_ADD, ST_LOGIN_IP_GET, ST_LOGIN_IP_PRUNE,
 	ST_COUNT
 };
 
-#define USER_COLUMNS                                                                       \
-	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
-	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
-	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
-	"\"must_change_password\""
-
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PINYIN_SET] = "UPDATE associations SET \"name_pinyin\" = ? WHERE \"uscc\" = ?",
 	[ST_PINYIN_MISSING] = "SELECT \"uscc\", \"name\" FROM associations WHERE \"name_pinyin\" IS NULL",
-	[ST_USER_ADD] = "INSERT INTO users (\"username\", \"display_name\", \"role\", \"unit\", "
-			"\"association\", \"department\", \"password_hash\", \"must_change_password\") "
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	[ST_USER_BY_NAME] = "SELECT " USER_COLUMNS " FROM users WHERE \"username\" = ?",
-	[ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE \"id\" = ?",
-	[ST_USER_LIST] = "SELECT " USER_COLUMNS " FROM users ORDER BY \"username\"",
-	[ST_USER_OK] = "UPDATE users SET \"failed_count\" = 0, \"locked_until\" = 0 WHERE \"id\" = ?",
-	[ST_USER_FAILED] = "UPDATE users SET "
-			   "\"locked_until\" = CASE WHEN \"failed_count\" + 1 >= ?2 THEN ?3 + ?4 "
-			   "ELSE \"locked_until\" END, "
-			   "\"failed_count\" = CASE WHEN \"failed_count\" + 1 >= ?2 THEN 0 "
-			   "ELSE \"failed_count\" + 1 END WHERE \"id\" = ?1",
-	[ST_USER_DELAYED] = "UPDATE users SET \"failed_count\" = \"failed_count\" + 1, "
-			    "\"locked_until\" = CASE WHEN ?3 > 0 THEN ?2 + ?3 ELSE \"locked_until\" END "
-			    "WHERE \"id\" = ?1",
-	[ST_SESSION_ADD] = "INSERT INTO sessions (\"token_hash\", \"user\", \"csrf_token\", "
-			   "\"created_at\", \"last_seen\") VALUES (?, ?, ?, ?, ?)",
-	[ST_SESSION_PRUNE] = "DELETE FROM sessions WHERE \"last_seen\" < ?1 - ?2 OR \"created_at\" < ?1 - ?3",
-	[ST_SESSION_GET] = "SELECT \"user\", \"csrf_token\", \"created_at\", \"last_seen\" "
-			   "FROM sessions WHERE \"token_hash\" = ?",
-	[ST_SESSION_TOUCH] = "UPDATE sessions SET \"last_seen\" = ? WHERE \"token_hash\" = ?",
-	[ST_SESSION_DELETE] = "DELETE FROM sessions WHERE \"token_hash\" = ?",
 	[ST_PERSON_DERIVED] = "UPDATE persons SET \"birth\" = ?, \"id_masked\" = ? WHERE \"id\" = ?",
 	[ST_PERSON_SEALED] = "SELECT \"id_number\", \"birth\", \"id_masked\" FROM persons "
 			     "WHERE \"id\" = ?",
-	[ST_USER_UPDATE] = "UPDATE users SET \"display_name\" = ?2, \"role\" = ?3, \"unit\" = ?4, "
-			   "\"association\" = ?5, \"department\" = ?6, \"password_hash\" = ?7, "
-			   "\"locked\" = ?8, \"locked_until\" = CASE WHEN ?8 THEN \"locked_until\" "
-			   "ELSE 0 END, \"failed_count\" = CASE WHEN ?8 THEN \"failed_count\" "
-			   "ELSE 0 END, \"must_change_password\" = ?9 WHERE \"id\" = ?1",
-	[ST_USER_SESSIONS_END] = "DELETE FROM sessions WHERE \"user\" = ?",
-	[ST_USER_TOTP_SET] = "UPDATE users SET \"totp_secret\" = ?, \"totp_last_step\" = 0 "
-			     "WHERE \"id\" = ?",
-	[ST_USER_TOTP_GET] = "SELECT \"totp_secret\" FROM users WHERE \"id\" = ?",
-	[ST_USER_TOTP_USED] = "UPDATE users SET \"totp_last_step\" = ?2 WHERE \"id\" = ?1 AND "
-			      "\"totp_last_step\" < ?2",
 	/* ?1 ip, ?2 now, ?3 window: a window has expired once ?2 - start > ?3 */
 	[ST_LOGIN_IP_ADD] = "INSERT INTO login_failures (\"ip\", \"window_start\", \"failures\") "
 			    "VALUES (?1, ?2, 1) ON CONFLICT (\"ip\") DO UPDATE SET "
@@ -689,14 +645,10 @@ static int load_audit_key(sqlite_store *s, tg_error *err)
 
 /* ---- sealed ID numbers ---- */
 
+/* The keys are store_keys.c's; a wrapper for the operations still here. */
 static int need_key(sqlite_store *s, tg_error *err)
 {
-	if (s->base.have_key)
-		return TG_OK;
-	return tg_error_set(err, TG_EIO, "key_missing", s->base.key_path,
-			    "缺少加密密钥文件“%s”：数据库中已有加密的公民身份号码，"
-			    "请恢复原密钥文件（或用 --key、TUOGOU_KEY 指定）",
-			    s->base.key_path);
+	return store_need_key(&s->base, err);
 }
 
 /* What a person's row stores for its ID number. */
@@ -1548,242 +1500,6 @@ static int sqlite_record_in_scope(tg_store *base, int a, const char *key,
 
 /* ---- accounts and sessions ---- */
 
-static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int i)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-	str_copy(dst, size, (const char *)v);
-}
-
-static void read_user(sqlite3_stmt *st, tg_user *u)
-{
-	memset(u, 0, sizeof *u);
-	u->id = sqlite3_column_int64(st, 0);
-	copy_col(u->username, sizeof u->username, st, 1);
-	copy_col(u->display_name, sizeof u->display_name, st, 2);
-	copy_col(u->role, sizeof u->role, st, 3);
-	copy_col(u->unit, sizeof u->unit, st, 4);
-	copy_col(u->association, sizeof u->association, st, 5);
-	copy_col(u->department, sizeof u->department, st, 6);
-	copy_col(u->password_hash, sizeof u->password_hash, st, 7);
-	u->failed_count = sqlite3_column_int64(st, 8);
-	u->locked_until = sqlite3_column_int64(st, 9);
-	u->has_totp = sqlite3_column_int(st, 10) != 0;
-	copy_col(u->created_at, sizeof u->created_at, st, 11);
-	u->locked = sqlite3_column_int(st, 12) != 0;
-	u->totp_last_step = sqlite3_column_int64(st, 13);
-	u->must_change = sqlite3_column_int(st, 14) != 0;
-}
-
-static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_USER_ADD, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, u->username, -1, SQLITE_TRANSIENT);
-	bind_text_or_null(st, 2, u->display_name);
-	sqlite3_bind_text(st, 3, u->role, -1, SQLITE_TRANSIENT);
-	bind_text_or_null(st, 4, u->unit);
-	bind_text_or_null(st, 5, u->association);
-	bind_text_or_null(st, 6, u->department);
-	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 8, u->must_change);
-	if (write_begin(s, err))
-		return TG_EIO;
-	int step = sqlite3_step(st);
-	int ext = sqlite3_extended_errcode(s->db);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (step == SQLITE_DONE) {
-		char object[96], *after = store_user_json(u);
-		snprintf(object, sizeof object, "users/%s", u->username);
-		int rc = audit_append(s, "user_add", object, "ok", NULL, after, err);
-		free(after);
-		if (rc == TG_OK)
-			rc = exec(s, "COMMIT", err);
-		if (rc)
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return rc;
-	}
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	if (ext == SQLITE_CONSTRAINT_UNIQUE)
-		return tg_error_set(err, TG_ECONFLICT, "duplicate_user", "username",
-				    "用户名“%s”已存在", u->username);
-	if (ext == SQLITE_CONSTRAINT_FOREIGNKEY || ext == SQLITE_CONSTRAINT_CHECK)
-		return store_user_refused(u, ext == SQLITE_CONSTRAINT_FOREIGNKEY, err);
-	return db_error(s, err, "users");
-}
-
-static int sqlite_user_get(tg_store *base, const char *username, int64_t id, tg_user *u,
-			   tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, username ? ST_USER_BY_NAME : ST_USER_BY_ID, err);
-	if (!st)
-		return TG_EIO;
-	if (username)
-		sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	int step = sqlite3_step(st);
-	int rc = TG_OK;
-	if (step == SQLITE_ROW)
-		read_user(st, u);
-	else if (step == SQLITE_DONE)
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_user", "username", "用户不存在");
-	else
-		rc = db_error(s, err, "users");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static int sqlite_user_list(tg_store *base, tg_user **users, size_t *n, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_USER_LIST, err);
-	*users = NULL;
-	*n = 0;
-	if (!st)
-		return TG_EIO;
-	size_t alloc = 0;
-	int rc = TG_OK, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			tg_user *p = realloc(*users, alloc * sizeof *p);
-			if (!p) {
-				rc = TG_ENOMEM;
-				break;
-			}
-			*users = p;
-		}
-		read_user(st, &(*users)[(*n)++]);
-	}
-	if (rc == TG_OK && step != SQLITE_DONE)
-		rc = db_error(s, err, "users");
-	sqlite3_reset(st);
-	return rc;
-}
-
-static int sqlite_user_login_result(tg_store *base, int64_t id, bool ok, int64_t now,
-				    int max_failures, int64_t lock_seconds, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	bool grow = !ok && max_failures <= 0;
-	sqlite3_stmt *st = stmt(s, ok ? ST_USER_OK : grow ? ST_USER_DELAYED : ST_USER_FAILED, err);
-	if (!st)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if (grow) {
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int64(st, 3, lock_seconds);
-	} else if (!ok) {
-		sqlite3_bind_int(st, 2, max_failures);
-		sqlite3_bind_int64(st, 3, now);
-		sqlite3_bind_int64(st, 4, lock_seconds);
-	}
-	rc = run(s, st, err, "users");
-	/* The login and its outcome, and the lock-out it may have caused. */
-	tg_user u;
-	if (rc == TG_OK)
-		rc = sqlite_user_get(base, NULL, id, &u, err);
-	if (rc == TG_OK) {
-		char object[96];
-		snprintf(object, sizeof object, "users/%s", u.username);
-		rc = audit_append(s, ok ? "login" : "login_failed", object, ok ? "ok" : "failed",
-				  NULL, NULL, err);
-		if (rc == TG_OK && !ok && lock_seconds > 0 && u.locked_until == now + lock_seconds)
-			rc = audit_append(s, "lockout", object, "ok", NULL, NULL, err);
-	}
-	if (rc == TG_OK)
-		rc = exec(s, "COMMIT", err);
-	if (rc)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-static int sqlite_session_create(tg_store *base, const char *token_hash, int64_t user,
-				 const char *csrf, int64_t now, int64_t idle, int64_t absolute,
-				 tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *prune = stmt(s, ST_SESSION_PRUNE, err), *add = stmt(s, ST_SESSION_ADD, err);
-	if (!prune || !add)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(prune, 1, now);
-	sqlite3_bind_int64(prune, 2, idle);
-	sqlite3_bind_int64(prune, 3, absolute);
-	rc = run(s, prune, err, "sessions");
-	if (rc == TG_OK) {
-		sqlite3_bind_text(add, 1, token_hash, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(add, 2, user);
-		sqlite3_bind_text(add, 3, csrf, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(add, 4, now);
-		sqlite3_bind_int64(add, 5, now);
-		rc = run(s, add, err, "sessions");
-	}
-	if (rc == TG_OK)
-		rc = exec(s, "COMMIT", err);
-	else
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-static int sqlite_session_get(tg_store *base, const char *token_hash, tg_session *out,
-			      tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_SESSION_GET, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
-	int step = sqlite3_step(st);
-	int rc = TG_OK;
-	if (step == SQLITE_ROW) {
-		memset(out, 0, sizeof *out);
-		out->user_id = sqlite3_column_int64(st, 0);
-		copy_col(out->csrf_token, sizeof out->csrf_token, st, 1);
-		out->created_at = sqlite3_column_int64(st, 2);
-		out->last_seen = sqlite3_column_int64(st, 3);
-	} else if (step == SQLITE_DONE) {
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_session", "", "会话不存在");
-	} else {
-		rc = db_error(s, err, "sessions");
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static int sqlite_session_touch(tg_store *base, const char *token_hash, int64_t now,
-				tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_SESSION_TOUCH, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_text(st, 2, token_hash, -1, SQLITE_TRANSIENT);
-	return run(s, st, err, "sessions");
-}
-
-static int sqlite_session_delete(tg_store *base, const char *token_hash, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_SESSION_DELETE, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
-	return run(s, st, err, "sessions");
-}
-
 /* ---- history ---- */
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -1805,148 +1521,6 @@ static int in_write(sqlite_store *s, int rc)
 		rc = TG_EIO;
 	}
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-static int sqlite_user_update(tg_store *base, const tg_user *u, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	tg_user old;
-	char object[96];
-	char *before = NULL, *after = NULL;
-	sqlite3_stmt *st = stmt(s, ST_USER_UPDATE, err), *end = stmt(s, ST_USER_SESSIONS_END, err);
-	if (!st || !end)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	rc = sqlite_user_get(base, NULL, u->id, &old, err);
-	if (rc)
-		return in_write(s, rc);
-	sqlite3_bind_int64(st, 1, u->id);
-	bind_text_or_null(st, 2, u->display_name);
-	sqlite3_bind_text(st, 3, u->role, -1, SQLITE_TRANSIENT);
-	bind_text_or_null(st, 4, u->unit);
-	bind_text_or_null(st, 5, u->association);
-	bind_text_or_null(st, 6, u->department);
-	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 8, u->locked);
-	sqlite3_bind_int(st, 9, u->must_change);
-	int step = sqlite3_step(st);
-	int ext = sqlite3_extended_errcode(s->db);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (step != SQLITE_DONE) {
-		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY || ext == SQLITE_CONSTRAINT_CHECK)
-			rc = store_user_refused(u, ext == SQLITE_CONSTRAINT_FOREIGNKEY, err);
-		else
-			rc = db_error(s, err, "users");
-		return in_write(s, rc);
-	}
-	snprintf(object, sizeof object, "users/%s", old.username);
-	before = store_user_json(&old);
-	tg_user now = *u;
-	snprintf(now.username, sizeof now.username, "%s", old.username);
-	after = store_user_json(&now);
-	bool scope = !store_same_scope(&old, u), lock = old.locked != u->locked,
-	     password = strcmp(old.password_hash, u->password_hash) != 0,
-	     name = strcmp(old.display_name, u->display_name) != 0;
-	if (scope)
-		rc = audit_append(s, "role_change", object, "ok", before, after, err);
-	if (rc == TG_OK && lock)
-		rc = audit_append(s, u->locked ? "user_lock" : "user_unlock", object, "ok", NULL,
-				  NULL, err);
-	if (rc == TG_OK && password)
-		rc = audit_append(s, "password_reset", object, "ok", NULL, NULL, err);
-	if (rc == TG_OK && name)
-		rc = audit_append(s, "user_update", object, "ok", before, after, err);
-	if (rc == TG_OK && (scope || lock || password)) {
-		sqlite3_bind_int64(end, 1, u->id);
-		rc = run(s, end, err, "sessions");
-	}
-	free(before);
-	free(after);
-	return in_write(s, rc);
-}
-
-static int sqlite_user_totp_set(tg_store *base, int64_t id, const char *secret, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	char ad[64], object[96];
-	char *sealed = NULL;
-	tg_user u;
-	sqlite3_stmt *st = stmt(s, ST_USER_TOTP_SET, err);
-	if (!st)
-		return TG_EIO;
-	int rc = secret ? need_key(s, err) : TG_OK;
-	snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
-	if (rc == TG_OK && secret)
-		rc = secret_seal(&s->base.key, secret, ad, &sealed, err);
-	if (rc == TG_OK)
-		rc = write_begin(s, err);
-	if (rc) {
-		free(sealed);
-		return rc;
-	}
-	rc = sqlite_user_get(base, NULL, id, &u, err);
-	if (rc == TG_OK) {
-		bind_text_or_null(st, 1, sealed);
-		sqlite3_bind_int64(st, 2, id);
-		rc = run(s, st, err, "users");
-	}
-	if (rc == TG_OK) {
-		snprintf(object, sizeof object, "users/%s", u.username);
-		rc = audit_append(s, secret ? "totp_set" : "totp_clear", object, "ok", NULL, NULL,
-				  err);
-	}
-	free(sealed);
-	return in_write(s, rc);
-}
-
-static int sqlite_user_totp_get(tg_store *base, int64_t id, char *secret, size_t size,
-				tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	char ad[64];
-	char *plain = NULL;
-	sqlite3_stmt *st = stmt(s, ST_USER_TOTP_GET, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = TG_OK;
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
-		rc = need_key(s, err);
-		if (rc == TG_OK)
-			rc = secret_open(&s->base.key, col_text(st, 0), ad, &plain, err);
-	} else if (step == SQLITE_ROW || step == SQLITE_DONE) {
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_totp", "", "该账户没有动态口令");
-	} else {
-		rc = db_error(s, err, "users");
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == TG_OK) {
-		str_copy(secret, size, plain);
-		sodium_memzero(plain, strlen(plain));
-	}
-	free(plain);
-	return rc;
-}
-
-static int sqlite_user_totp_used(tg_store *base, int64_t id, int64_t step_no, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_USER_TOTP_USED, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, step_no);
-	int rc = run(s, st, err, "users");
-	if (rc == TG_OK && sqlite3_changes(s->db) == 0)
-		rc = tg_error_set(err, TG_ECONFLICT, "totp_reused", "totp",
-				  "该动态口令已使用过，请等待下一个口令");
 	return rc;
 }
 
@@ -2337,9 +1911,6 @@ static const tg_store_ops sqlite_ops = {
 	.name = "sqlite",
 	/* the register */ .close = sqlite_close, .load_register = sqlite_load_register, .import = sqlite_import, .import_as = sqlite_import_as,
 	/* records */ .record_get = sqlite_record_get, .record_list = sqlite_record_list, .record_in_scope = sqlite_record_in_scope, .record_write = sqlite_record_write, .read_begin = sqlite_read_begin, .read_end = sqlite_read_end,
-	/* accounts */ .user_add = sqlite_user_add, .user_get = sqlite_user_get, .user_list = sqlite_user_list, .user_login_result = sqlite_user_login_result, .user_update = sqlite_user_update,
-	/* TOTP */ .user_totp_set = sqlite_user_totp_set, .user_totp_get = sqlite_user_totp_get, .user_totp_used = sqlite_user_totp_used,
-	/* sessions */ .session_create = sqlite_session_create, .session_get = sqlite_session_get, .session_touch = sqlite_session_touch, .session_delete = sqlite_session_delete,
 	/* login failures and requests */ .login_ip_failure = sqlite_login_ip_failure, .request_add = sqlite_request_add, .request_list = sqlite_request_list, .request_decide = sqlite_request_decide,
 	/* keys */ .person_reveal = sqlite_person_reveal, .reveal_id_numbers = sqlite_reveal_id_numbers, .key_rotate = sqlite_key_rotate,
 };
