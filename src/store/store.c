@@ -173,28 +173,6 @@ void store_set_actor(tg_store *s, const char *user, const char *role, const char
 	str_copy(s->actor.ip, sizeof s->actor.ip, ip && *ip ? ip : "-");
 }
 
-int store_request_add(tg_store *s, tg_account_request *r, tg_error *err)
-{
-	NEED(s, request_add, err);
-	return s->ops->request_add(s, r, err);
-}
-
-int store_request_list(tg_store *s, int64_t since, tg_account_request **items, size_t *n,
-		       tg_error *err)
-{
-	*items = NULL;
-	*n = 0;
-	NEED(s, request_list, err);
-	return s->ops->request_list(s, since, items, n, err);
-}
-
-int store_request_decide(tg_store *s, int64_t id, const char *from, const char *to, int64_t now,
-			 int64_t since, tg_error *err)
-{
-	NEED(s, request_decide, err);
-	return s->ops->request_decide(s, id, from, to, now, since, err);
-}
-
 int store_person_reveal(tg_store *s, const char *id, char **number, tg_error *err)
 {
 	*number = NULL;

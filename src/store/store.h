@@ -162,13 +162,6 @@ typedef struct tg_store_ops {
 	int (*login_ip_failure)(tg_store *s, const char *ip, int64_t now, int64_t window,
 				bool add, int64_t *failures, tg_error *err);
 
-	/* Requests for a second administrator's approval (issue 14). */
-	int (*request_add)(tg_store *s, tg_account_request *r, tg_error *err);
-	int (*request_list)(tg_store *s, int64_t since, tg_account_request **items, size_t *n,
-			    tg_error *err);
-	int (*request_decide)(tg_store *s, int64_t id, const char *from, const char *to,
-			      int64_t now, int64_t since, tg_error *err);
-
 	/* One snapshot for the reads of a request (optional: a backend
 	** without them reads each statement on its own). */
 	int (*read_begin)(tg_store *s, tg_error *err);

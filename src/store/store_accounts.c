@@ -2,7 +2,8 @@
 ** store_accounts.c: the store's logic for accounts and what goes with
 ** them, written once over the driver interface (db.h): the settings
 ** ("require_totp"), users (added, read, listed, changed, the counters of
-** a login), their TOTP secrets (sealed under the data key) and sessions.
+** a login), their TOTP secrets (sealed under the data key), sessions and
+** the requests for a second administrator's approval.
 */
 #include <sodium.h>
 #include <stdio.h>
@@ -466,4 +467,131 @@ int store_session_delete(tg_store *s, const char *token_hash, tg_error *err)
 	tg_stmt *st = db_prepare(s->db, "DELETE FROM sessions WHERE \"token_hash\" = ?", err);
 	db_bind_text(st, 1, token_hash);
 	return db_run(st, err);
+}
+
+/* ---- requests for a second administrator's approval (issue 14) ---- */
+
+int store_request_add(tg_store *s, tg_account_request *r, tg_error *err)
+{
+	int rc = db_write_begin(s->db, err);
+	if (rc)
+		return rc;
+	str_copy(r->proposer, sizeof r->proposer, s->actor.user);
+	str_copy(r->proposer_role, sizeof r->proposer_role, s->actor.role);
+	str_copy(r->status, sizeof r->status, "pending");
+	tg_stmt *st = db_prepare(s->db,
+				 "INSERT INTO account_requests (\"kind\", \"username\", \"detail\", "
+				 "\"proposer\", \"proposer_role\", \"created_at\") "
+				 "VALUES (?, ?, ?, ?, ?, ?) RETURNING \"id\"",
+				 err);
+	db_bind_text(st, 1, r->kind);
+	db_bind_text(st, 2, r->username);
+	db_bind_text(st, 3, r->detail);
+	db_bind_text(st, 4, r->proposer);
+	db_bind_text(st, 5, r->proposer_role);
+	db_bind_int64(st, 6, r->created_at);
+	int step = db_step(st, err);
+	if (step == DB_ROW)
+		r->id = db_column_int64(st, 0);
+	else
+		rc = step < 0 ? step : TG_EIO;
+	db_reset(st);
+	if (rc == TG_OK) {
+		char object[96], *after = store_request_json(r);
+		snprintf(object, sizeof object, "users/%s", r->username);
+		rc = after ? store_audit_append(s, "user_request", object, "ok", NULL, after, err)
+			   : TG_ENOMEM;
+		free(after);
+	}
+	return db_write_end(s->db, rc, err);
+}
+
+static void read_request(tg_stmt *st, tg_account_request *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = db_column_int64(st, 0);
+	str_copy(r->kind, sizeof r->kind, db_column_text(st, 1));
+	str_copy(r->username, sizeof r->username, db_column_text(st, 2));
+	str_copy(r->detail, sizeof r->detail, db_column_text(st, 3));
+	str_copy(r->proposer, sizeof r->proposer, db_column_text(st, 4));
+	str_copy(r->proposer_role, sizeof r->proposer_role, db_column_text(st, 5));
+	r->created_at = db_column_int64(st, 6);
+	str_copy(r->status, sizeof r->status, db_column_text(st, 7));
+	str_copy(r->decided_by, sizeof r->decided_by, db_column_text(st, 8));
+	r->decided_at = db_column_int64(st, 9);
+}
+
+int store_request_list(tg_store *s, int64_t since, tg_account_request **items, size_t *n,
+		       tg_error *err)
+{
+	*items = NULL;
+	*n = 0;
+	tg_stmt *st = db_prepare(s->db,
+				 "SELECT \"id\", \"kind\", \"username\", \"detail\", \"proposer\", "
+				 "\"proposer_role\", \"created_at\", \"status\", \"decided_by\", "
+				 "\"decided_at\" FROM account_requests WHERE \"status\" = 'pending' "
+				 "AND \"created_at\" >= ? ORDER BY \"id\"",
+				 err);
+	db_bind_int64(st, 1, since);
+	size_t alloc = 0;
+	int rc = TG_OK, step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		if (*n == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			tg_account_request *p = realloc(*items, alloc * sizeof *p);
+			if (!p) {
+				rc = TG_ENOMEM;
+				break;
+			}
+			*items = p;
+		}
+		read_request(st, &(*items)[(*n)++]);
+	}
+	db_reset(st);
+	return rc == TG_OK && step < 0 ? step : rc;
+}
+
+/* The audit record of a decision: status from -> to, by the actor. */
+static int request_decided(tg_store *s, int64_t id, const char *from, const char *to,
+			   tg_error *err)
+{
+	char object[96], before[96];
+	snprintf(object, sizeof object, "user-requests/%lld", (long long)id);
+	snprintf(before, sizeof before, "{\"status\": \"%s\"}", from);
+	strbuf a;
+	sb_init(&a);
+	sb_addf(&a, "{\"status\": \"%s\", \"decided_by\": ", to);
+	sb_add_json_str(&a, s->actor.user);
+	sb_addc(&a, '}');
+	int rc = store_audit_append(s, store_request_event(to), object, "ok", before, a.buf, err);
+	sb_release(&a);
+	return rc;
+}
+
+int store_request_decide(tg_store *s, int64_t id, const char *from, const char *to, int64_t now,
+			 int64_t since, tg_error *err)
+{
+	int rc = db_write_begin(s->db, err);
+	if (rc)
+		return rc;
+	tg_stmt *st = db_prepare(s->db,
+				 "UPDATE account_requests SET \"status\" = ?, \"decided_by\" = ?, "
+				 "\"decided_at\" = ? WHERE \"id\" = ? AND \"status\" = ? AND "
+				 "\"created_at\" >= ? RETURNING \"id\"",
+				 err);
+	db_bind_text(st, 1, to);
+	db_bind_text(st, 2, s->actor.user);
+	db_bind_int64(st, 3, now);
+	db_bind_int64(st, 4, id);
+	db_bind_text(st, 5, from);
+	db_bind_int64(st, 6, since);
+	int step = db_step(st, err);
+	bool decided = step == DB_ROW;
+	rc = step < 0 ? (db_reset(st), step) : db_run(st, err);
+	if (rc == TG_OK && !decided)
+		rc = tg_error_set(err, TG_ENOTFOUND, "no_request", "id",
+				  "没有待审批的申请 %lld（可能已处理或已过期）", (long long)id);
+	if (rc == TG_OK)
+		rc = request_decided(s, id, from, to, err);
+	return db_write_end(s->db, rc, err);
 }

@@ -106,11 +106,8 @@ int store_change_add(tg_store *s, const char *user, const char *array, const cha
 		     const char *association, const char *before, const char *after,
 		     tg_error *err);
 
-/* Requests for a second administrator's approval (issue 14): the SQL of
-** both backends, and the audit event of a decision ("approved" ->
-** "user_approve" ...). */
-extern const char store_sql_request_add[], store_sql_request_list[],
-	store_sql_request_decide[];
+/* The audit event of a decision on a request for a second administrator's
+** approval (issue 14): "approved" -> "user_approve" ... */
 const char *store_request_event(const char *to);
 
 /* Rotation of the data key (store_key_rotate): the SQL of both backends.

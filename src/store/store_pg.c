@@ -1811,11 +1811,6 @@ static int64_t col_int(const PGresult *res, int row, int i)
 
 /* ---- history ---- */
 
-static const char *col_text(const PGresult *res, int row, int i)
-{
-	return PQgetisnull(res, row, i) ? NULL : PQgetvalue(res, row, i);
-}
-
 /* ---- plan ---- */
 
 /* ---- security: audit log, settings, accounts, sealed numbers ---- */
@@ -2063,113 +2058,6 @@ static void pg_close(tg_store *base)
 
 /* ---- requests for a second administrator's approval (issue 14) ---- */
 
-static int pg_request_add(tg_store *base, tg_account_request *r, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	snprintf(r->proposer, sizeof r->proposer, "%s", base->actor.user);
-	snprintf(r->proposer_role, sizeof r->proposer_role, "%s", base->actor.role);
-	snprintf(r->status, sizeof r->status, "pending");
-	params p = {.n = 0};
-	p_text(&p, r->kind);
-	p_text(&p, r->username);
-	p_text(&p, r->detail);
-	p_text(&p, r->proposer);
-	p_text(&p, r->proposer_role);
-	p_int(&p, r->created_at);
-	PGresult *res = run(s, store_sql_request_add, &p, err, "account_requests");
-	if (!res)
-		rc = TG_EIO;
-	else {
-		r->id = col_int(res, 0, 0);
-		PQclear(res);
-		char object[96], *after = store_request_json(r);
-		snprintf(object, sizeof object, "users/%s", r->username);
-		rc = after ? audit_append(s, "user_request", object, "ok", NULL, after, err)
-			   : TG_ENOMEM;
-		free(after);
-	}
-	return tx_end(s, rc, err);
-}
-
-static const char *text_or_empty(const PGresult *res, int row, int i)
-{
-	const char *v = col_text(res, row, i);
-	return v ? v : "";
-}
-
-static int pg_request_list(tg_store *base, int64_t since, tg_account_request **items,
-			   size_t *n, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_int(&p, since);
-	PGresult *res = run(s, store_sql_request_list, &p, err, "account_requests");
-	if (!res)
-		return TG_EIO;
-	int rows = PQntuples(res);
-	if (rows && !(*items = calloc((size_t)rows, sizeof **items))) {
-		PQclear(res);
-		return TG_ENOMEM;
-	}
-	for (int i = 0; i < rows; i++) {
-		tg_account_request *r = &(*items)[i];
-		r->id = col_int(res, i, 0);
-		snprintf(r->kind, sizeof r->kind, "%s", text_or_empty(res, i, 1));
-		snprintf(r->username, sizeof r->username, "%s", text_or_empty(res, i, 2));
-		snprintf(r->detail, sizeof r->detail, "%s", text_or_empty(res, i, 3));
-		snprintf(r->proposer, sizeof r->proposer, "%s", text_or_empty(res, i, 4));
-		snprintf(r->proposer_role, sizeof r->proposer_role, "%s", text_or_empty(res, i, 5));
-		r->created_at = col_int(res, i, 6);
-		snprintf(r->status, sizeof r->status, "%s", text_or_empty(res, i, 7));
-		snprintf(r->decided_by, sizeof r->decided_by, "%s", text_or_empty(res, i, 8));
-		r->decided_at = col_int(res, i, 9);
-	}
-	*n = (size_t)rows;
-	PQclear(res);
-	return TG_OK;
-}
-
-static int pg_request_decide(tg_store *base, int64_t id, const char *from, const char *to,
-			     int64_t now, int64_t since, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	params p = {.n = 0};
-	p_text(&p, to);
-	p_text(&p, base->actor.user);
-	p_int(&p, now);
-	p_int(&p, id);
-	p_text(&p, from);
-	p_int(&p, since);
-	PGresult *res = run(s, store_sql_request_decide, &p, err, "account_requests");
-	if (!res)
-		rc = TG_EIO;
-	else {
-		if (strcmp(PQcmdTuples(res), "1"))
-			rc = tg_error_set(err, TG_ENOTFOUND, "no_request", "id",
-					  "没有待审批的申请 %lld（可能已处理或已过期）", (long long)id);
-		PQclear(res);
-	}
-	if (rc == TG_OK) {
-		char object[96], before[96];
-		snprintf(object, sizeof object, "user-requests/%lld", (long long)id);
-		snprintf(before, sizeof before, "{\"status\": \"%s\"}", from);
-		strbuf a;
-		sb_init(&a);
-		sb_addf(&a, "{\"status\": \"%s\", \"decided_by\": ", to);
-		sb_add_json_str(&a, base->actor.user);
-		sb_addc(&a, '}');
-		rc = audit_append(s, store_request_event(to), object, "ok", before, a.buf, err);
-		sb_release(&a);
-	}
-	return tx_end(s, rc, err);
-}
-
 static const tg_store_ops pg_ops = {
 	.name = "postgresql",
 	.close = pg_close,
@@ -2183,9 +2071,6 @@ static const tg_store_ops pg_ops = {
 	.person_reveal = pg_person_reveal,
 	.reveal_id_numbers = pg_reveal_id_numbers,
 	.login_ip_failure = pg_login_ip_failure,
-	.request_add = pg_request_add,
-	.request_list = pg_request_list,
-	.request_decide = pg_request_decide,
 	.key_rotate = pg_key_rotate,
 };
 
