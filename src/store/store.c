@@ -173,19 +173,6 @@ void store_set_actor(tg_store *s, const char *user, const char *role, const char
 	str_copy(s->actor.ip, sizeof s->actor.ip, ip && *ip ? ip : "-");
 }
 
-int store_person_reveal(tg_store *s, const char *id, char **number, tg_error *err)
-{
-	*number = NULL;
-	NEED(s, person_reveal, err);
-	return s->ops->person_reveal(s, id, number, err);
-}
-
-int store_reveal_id_numbers(tg_store *s, tg_register *r, tg_error *err)
-{
-	NEED(s, reveal_id_numbers, err);
-	return s->ops->reveal_id_numbers(s, r, err);
-}
-
 int store_key_rotate(tg_store *s, const tg_secret_key *key, tg_key_counts *n, tg_error *err)
 {
 	memset(n, 0, sizeof *n);

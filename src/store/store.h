@@ -154,9 +154,6 @@ typedef struct tg_store_ops {
 			    int64_t *version, tg_error *err);
 	int (*import_as)(tg_store *s, const tg_register *bundle, const char *user, tg_error *err);
 
-	/* Security (issue 5): accounts, sealed ID numbers. */
-	int (*person_reveal)(tg_store *s, const char *id, char **number, tg_error *err);
-	int (*reveal_id_numbers)(tg_store *s, tg_register *r, tg_error *err);
 
 	/* Several servers on one database (issue 7). */
 	int (*login_ip_failure)(tg_store *s, const char *ip, int64_t now, int64_t window,

@@ -1872,80 +1872,6 @@ static int pg_login_ip_failure(tg_store *base, const char *ip, int64_t now, int6
 	return tx_end(s, rc, err);
 }
 
-static int open_number(pg_store *s, const char *id, const char *sealed, char **number,
-		       tg_error *err)
-{
-	char ad[96];
-	snprintf(ad, sizeof ad, "persons/%s", id);
-	int rc = need_key(s, err);
-	return rc ? rc : secret_open(&s->base.key, sealed, ad, number, err);
-}
-
-static int pg_person_reveal(tg_store *base, const char *id, char **number, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	char object[96];
-	*number = NULL;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	params p = {.n = 0};
-	p_text(&p, id);
-	PGresult *res = run(s, "SELECT \"id_number\" FROM persons WHERE \"id\" = $1", &p, err,
-			    "persons");
-	if (!res)
-		rc = TG_EIO;
-	else if (PQntuples(res) && !PQgetisnull(res, 0, 0))
-		rc = open_number(s, id, PQgetvalue(res, 0, 0), number, err);
-	else if (PQntuples(res))
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_id_number", "id_number",
-				  "该人员没有登记公民身份号码");
-	else
-		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该人员记录");
-	PQclear(res);
-	snprintf(object, sizeof object, "persons/%s", id);
-	if (rc == TG_OK)
-		rc = audit_append(s, "reveal_id", object, "ok", NULL, NULL, err);
-	if (rc != TG_OK && *number) {
-		free(*number);
-		*number = NULL;
-	}
-	return tx_end(s, rc, err);
-}
-
-static int pg_reveal_id_numbers(tg_store *base, tg_register *r, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	size_t n = r->t[ARR_PERSONS].count, j = 0;
-	PGresult *res = run(s,
-			    "SELECT \"id\", \"id_number\" FROM persons WHERE \"id_number\" IS NOT NULL "
-			    "ORDER BY \"id\"",
-			    NULL, err, "persons");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	/* Both in id order (the register as loaded, byte order): one merge. */
-	for (int i = 0; rc == TG_OK && i < PQntuples(res); i++) {
-		const char *id = PQgetvalue(res, i, 0);
-		while (j < n && strcmp(((tg_person *)register_row(r, ARR_PERSONS, j))->id, id) < 0)
-			j++;
-		if (j == n)
-			break;
-		tg_person *p = register_row(r, ARR_PERSONS, j);
-		if (strcmp(p->id, id))
-			continue;
-		char *plain = NULL;
-		rc = open_number(s, id, PQgetvalue(res, i, 1), &plain, err);
-		if (rc == TG_OK) {
-			p->id_number = arena_strdup(&r->arena, plain);
-			sodium_memzero(plain, strlen(plain));
-			free(plain);
-		}
-	}
-	PQclear(res);
-	return rc;
-}
-
 /* ---- rotation of the data key ---- */
 
 /* Re-seal one table's values under key; the caller holds the transaction
@@ -2068,8 +1994,6 @@ static const tg_store_ops pg_ops = {
 	.record_in_scope = pg_record_in_scope,
 	.record_write = pg_record_write,
 	.import_as = pg_import_as,
-	.person_reveal = pg_person_reveal,
-	.reveal_id_numbers = pg_reveal_id_numbers,
 	.login_ip_failure = pg_login_ip_failure,
 	.key_rotate = pg_key_rotate,
 };

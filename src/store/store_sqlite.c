@@ -1565,82 +1565,6 @@ static int sqlite_login_ip_failure(tg_store *base, const char *ip, int64_t now, 
 	return rc;
 }
 
-static int open_number(sqlite_store *s, const char *id, const char *sealed, char **number,
-		       tg_error *err)
-{
-	char ad[96];
-	snprintf(ad, sizeof ad, "persons/%s", id);
-	int rc = need_key(s, err);
-	return rc ? rc : secret_open(&s->base.key, sealed, ad, number, err);
-}
-
-static int sqlite_person_reveal(tg_store *base, const char *id, char **number, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	char object[96];
-	sqlite3_stmt *st = stmt(s, ST_PERSON_SEALED, err);
-	*number = NULL;
-	if (!st)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		rc = open_number(s, id, col_text(st, 0), number, err);
-	else if (step == SQLITE_ROW)
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_id_number", "id_number",
-				  "该人员没有登记公民身份号码");
-	else if (step == SQLITE_DONE)
-		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该人员记录");
-	else
-		rc = db_error(s, err, "persons");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	snprintf(object, sizeof object, "persons/%s", id);
-	if (rc == TG_OK)
-		rc = audit_append(s, "reveal_id", object, "ok", NULL, NULL, err);
-	if (rc != TG_OK && *number) {
-		free(*number);
-		*number = NULL;
-	}
-	return in_write(s, rc);
-}
-
-static int sqlite_reveal_id_numbers(tg_store *base, tg_register *r, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = NULL;
-	size_t n = r->t[ARR_PERSONS].count, j = 0;
-	int rc = TG_OK, step;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT \"id\", \"id_number\" FROM persons WHERE \"id_number\" IS NOT "
-			       "NULL ORDER BY \"id\"",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "persons");
-	/* Both in id order (the register as loaded): one merge. */
-	while (rc == TG_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *id = col_text(st, 0);
-		while (j < n && strcmp(((tg_person *)register_row(r, ARR_PERSONS, j))->id, id) < 0)
-			j++;
-		if (j == n)
-			break;
-		tg_person *p = register_row(r, ARR_PERSONS, j);
-		if (strcmp(p->id, id))
-			continue;
-		char *plain = NULL;
-		rc = open_number(s, id, col_text(st, 1), &plain, err);
-		if (rc == TG_OK) {
-			p->id_number = arena_strdup(&r->arena, plain);
-			sodium_memzero(plain, strlen(plain));
-			free(plain);
-		}
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* ---- rotation of the data key ---- */
 
 struct key_row {
@@ -1792,7 +1716,7 @@ static const tg_store_ops sqlite_ops = {
 	/* the register */ .close = sqlite_close, .load_register = sqlite_load_register, .import = sqlite_import, .import_as = sqlite_import_as,
 	/* records */ .record_get = sqlite_record_get, .record_list = sqlite_record_list, .record_in_scope = sqlite_record_in_scope, .record_write = sqlite_record_write, .read_begin = sqlite_read_begin, .read_end = sqlite_read_end,
 	/* login failures */ .login_ip_failure = sqlite_login_ip_failure,
-	/* keys */ .person_reveal = sqlite_person_reveal, .reveal_id_numbers = sqlite_reveal_id_numbers, .key_rotate = sqlite_key_rotate,
+	/* keys */ .key_rotate = sqlite_key_rotate,
 };
 
 /* SQLite's memory statistics take one process-wide mutex on every
