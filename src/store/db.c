@@ -158,6 +158,31 @@ int db_run(tg_stmt *st, tg_error *err)
 	return step == DB_DONE ? TG_OK : step;
 }
 
+int db_collect(tg_stmt *st, size_t size, void (*read)(tg_stmt *st, void *item), void **items,
+	       size_t *n, tg_error *err)
+{
+	size_t alloc = 0;
+	int step;
+	*items = NULL;
+	*n = 0;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		if (*n == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			char *p = realloc(*items, alloc * size);
+			if (!p) {
+				step = TG_ENOMEM;
+				break;
+			}
+			*items = p;
+		}
+		void *item = (char *)*items + (*n)++ * size;
+		memset(item, 0, size);
+		read(st, item);
+	}
+	db_reset(st);
+	return step < 0 ? step : TG_OK;
+}
+
 int db_exec(tg_db *db, const char *sql, tg_error *err)
 {
 	db->failure = DB_FAIL_NONE;

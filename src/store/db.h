@@ -113,6 +113,11 @@ bool db_column_null(tg_stmt *st, int i);
 void db_reset(tg_stmt *st);
 /* Step to the end (rows are ignored), then reset. */
 int db_run(tg_stmt *st, tg_error *err);
+/* Step st to its end (then reset), each row read by read into the next
+** item (of size bytes, zeroed) of a growing array: *items (malloc'd, the
+** caller frees it even on failure) and *n.  TG_ENOMEM, or the step's error. */
+int db_collect(tg_stmt *st, size_t size, void (*read)(tg_stmt *st, void *item), void **items,
+	       size_t *n, tg_error *err);
 /* A script without values (migrations, pragmas). */
 int db_exec(tg_db *db, const char *sql, tg_error *err);
 enum db_failure db_failure(const tg_db *db);
