@@ -84,9 +84,9 @@ bool store_setting_on(tg_store *s, const char *key)
 	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
 	"\"must_change_password\""
 
-static void read_user(tg_stmt *st, tg_user *u)
+static void read_user(tg_stmt *st, void *item)
 {
-	memset(u, 0, sizeof *u);
+	tg_user *u = item;
 	u->id = db_column_int64(st, 0);
 	str_copy(u->username, sizeof u->username, db_column_text(st, 1));
 	str_copy(u->display_name, sizeof u->display_name, db_column_text(st, 2));
@@ -162,7 +162,7 @@ int store_user_get(tg_store *s, const char *username, int64_t id, tg_user *u, tg
 		db_bind_int64(st, 1, id);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW)
-		rc = (read_user(st, u), TG_OK);
+		rc = (memset(u, 0, sizeof *u), read_user(st, u), TG_OK);
 	else if (rc == DB_DONE)
 		rc = tg_error_set(err, TG_ENOTFOUND, "no_user", "username", "用户不存在");
 	db_reset(st);
@@ -171,26 +171,9 @@ int store_user_get(tg_store *s, const char *username, int64_t id, tg_user *u, tg
 
 int store_user_list(tg_store *s, tg_user **users, size_t *n, tg_error *err)
 {
-	*users = NULL;
-	*n = 0;
 	tg_stmt *st = db_prepare(s->db, "SELECT " USER_COLUMNS " FROM users ORDER BY \"username\"",
 				 err);
-	size_t alloc = 0;
-	int rc = TG_OK, step;
-	while ((step = db_step(st, err)) == DB_ROW) {
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			tg_user *p = realloc(*users, alloc * sizeof *p);
-			if (!p) {
-				rc = TG_ENOMEM;
-				break;
-			}
-			*users = p;
-		}
-		read_user(st, &(*users)[(*n)++]);
-	}
-	db_reset(st);
-	return rc == TG_OK && step < 0 ? step : rc;
+	return db_collect(st, sizeof **users, read_user, (void **)users, n, err);
 }
 
 /* The counters after a password check (store.h: store_user_login_result). */
@@ -506,9 +489,9 @@ int store_request_add(tg_store *s, tg_account_request *r, tg_error *err)
 	return db_write_end(s->db, rc, err);
 }
 
-static void read_request(tg_stmt *st, tg_account_request *r)
+static void read_request(tg_stmt *st, void *item)
 {
-	memset(r, 0, sizeof *r);
+	tg_account_request *r = item;
 	r->id = db_column_int64(st, 0);
 	str_copy(r->kind, sizeof r->kind, db_column_text(st, 1));
 	str_copy(r->username, sizeof r->username, db_column_text(st, 2));
@@ -524,8 +507,6 @@ static void read_request(tg_stmt *st, tg_account_request *r)
 int store_request_list(tg_store *s, int64_t since, tg_account_request **items, size_t *n,
 		       tg_error *err)
 {
-	*items = NULL;
-	*n = 0;
 	tg_stmt *st = db_prepare(s->db,
 				 "SELECT \"id\", \"kind\", \"username\", \"detail\", \"proposer\", "
 				 "\"proposer_role\", \"created_at\", \"status\", \"decided_by\", "
@@ -533,22 +514,7 @@ int store_request_list(tg_store *s, int64_t since, tg_account_request **items, s
 				 "AND \"created_at\" >= ? ORDER BY \"id\"",
 				 err);
 	db_bind_int64(st, 1, since);
-	size_t alloc = 0;
-	int rc = TG_OK, step;
-	while ((step = db_step(st, err)) == DB_ROW) {
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 8;
-			tg_account_request *p = realloc(*items, alloc * sizeof *p);
-			if (!p) {
-				rc = TG_ENOMEM;
-				break;
-			}
-			*items = p;
-		}
-		read_request(st, &(*items)[(*n)++]);
-	}
-	db_reset(st);
-	return rc == TG_OK && step < 0 ? step : rc;
+	return db_collect(st, sizeof **items, read_request, (void **)items, n, err);
 }
 
 /* The audit record of a decision: status from -> to, by the actor. */

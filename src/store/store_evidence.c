@@ -18,9 +18,9 @@
 	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
 	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
 
-static void read_evidence(tg_stmt *st, tg_evidence *e)
+static void read_evidence(tg_stmt *st, void *item)
 {
-	memset(e, 0, sizeof *e);
+	tg_evidence *e = item;
 	e->id = db_column_int64(st, 0);
 	str_copy(e->association, sizeof e->association, db_column_text(st, 1));
 	str_copy(e->rule, sizeof e->rule, db_column_text(st, 2));
@@ -88,7 +88,7 @@ int store_evidence_get(tg_store *s, int64_t id, tg_evidence *e, tg_error *err)
 	db_bind_int64(st, 1, id);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW)
-		rc = (read_evidence(st, e), TG_OK);
+		rc = (memset(e, 0, sizeof *e), read_evidence(st, e), TG_OK);
 	else if (rc == DB_DONE)
 		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该佐证材料");
 	db_reset(st);
@@ -98,29 +98,12 @@ int store_evidence_get(tg_store *s, int64_t id, tg_evidence *e, tg_error *err)
 int store_evidence_list(tg_store *s, const char *association, tg_evidence **items, size_t *n,
 			tg_error *err)
 {
-	*items = NULL;
-	*n = 0;
 	tg_stmt *st = db_prepare(s->db,
 				 "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"association\" = ? "
 				 "ORDER BY \"id\"",
 				 err);
 	db_bind_text(st, 1, association);
-	size_t alloc = 0;
-	int rc = TG_OK, step;
-	while ((step = db_step(st, err)) == DB_ROW) {
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			tg_evidence *p = realloc(*items, alloc * sizeof *p);
-			if (!p) {
-				rc = TG_ENOMEM;
-				break;
-			}
-			*items = p;
-		}
-		read_evidence(st, &(*items)[(*n)++]);
-	}
-	db_reset(st);
-	return rc == TG_OK && step < 0 ? step : rc;
+	return db_collect(st, sizeof **items, read_evidence, (void **)items, n, err);
 }
 
 int store_evidence_attach(tg_store *s, int64_t id, const char *rule, const char *subject,
