@@ -173,6 +173,31 @@ int db_run(tg_stmt *st, tg_error *err)
 	return step == DB_DONE ? TG_OK : step;
 }
 
+int db_collect(tg_stmt *st, size_t size, void (*read)(tg_stmt *st, void *item), void **items,
+	       size_t *n, tg_error *err)
+{
+	size_t alloc = 0;
+	int step;
+	*items = NULL;
+	*n = 0;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		if (*n == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			char *p = realloc(*items, alloc * size);
+			if (!p) {
+				step = TG_ENOMEM;
+				break;
+			}
+			*items = p;
+		}
+		void *item = (char *)*items + (*n)++ * size;
+		memset(item, 0, size);
+		read(st, item);
+	}
+	db_reset(st);
+	return step < 0 ? step : TG_OK;
+}
+
 int db_exec(tg_db *db, const char *sql, tg_error *err)
 {
 	db->failure = DB_FAIL_NONE;
@@ -258,6 +283,11 @@ int db_write_end(tg_db *db, int rc, tg_error *err)
 	tg_error ignored;
 	db->drv->end(db, false, &ignored);
 	return rc;
+}
+
+int db_write_lock(tg_db *db, int64_t key, tg_error *err)
+{
+	return db->drv->lock(db, key, err);
 }
 
 bool db_in_write(const tg_db *db)

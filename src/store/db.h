@@ -86,6 +86,11 @@ void db_read_end_all(tg_db *db);
 int db_write_begin(tg_db *db, tg_error *err);
 int db_write_end(tg_db *db, int rc, tg_error *err);
 bool db_in_write(const tg_db *db);
+/* Inside a write: wait for, then hold until the write ends, the lock named
+** key, so that writers of one thing (the audit chain's head) take turns
+** even across servers (PostgreSQL: an advisory transaction lock; SQLite:
+** nothing to do, its writes are serialised by BEGIN IMMEDIATE). */
+int db_write_lock(tg_db *db, int64_t key, tg_error *err);
 
 /* A statement for sql (prepared once per connection, then taken from the
 ** cache, reset); NULL with err set on failure.  A NULL statement takes
@@ -110,6 +115,11 @@ bool db_column_null(tg_stmt *st, int i);
 void db_reset(tg_stmt *st);
 /* Step to the end (rows are ignored), then reset. */
 int db_run(tg_stmt *st, tg_error *err);
+/* Step st to its end (then reset), each row read by read into the next
+** item (of size bytes, zeroed) of a growing array: *items (malloc'd, the
+** caller frees it even on failure) and *n.  TG_ENOMEM, or the step's error. */
+int db_collect(tg_stmt *st, size_t size, void (*read)(tg_stmt *st, void *item), void **items,
+	       size_t *n, tg_error *err);
 /* A script without values (migrations, pragmas). */
 int db_exec(tg_db *db, const char *sql, tg_error *err);
 enum db_failure db_failure(const tg_db *db);
@@ -146,6 +156,7 @@ typedef struct db_driver {
 	/* begin: 'r' a read snapshot, 'w' a write; end: commit or roll back */
 	int (*begin)(tg_db *db, char kind, tg_error *err);
 	int (*end)(tg_db *db, bool commit, tg_error *err);
+	int (*lock)(tg_db *db, int64_t key, tg_error *err);
 	int (*check)(tg_db *db, tg_error *err);
 	void (*close)(tg_db *db);
 	const char *json_texts;

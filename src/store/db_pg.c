@@ -305,6 +305,13 @@ static int pq_check(tg_db *db, tg_error *err)
 	return db->on_reset ? db->on_reset(db->on_reset_ctx, err) : TG_OK;
 }
 
+static int pq_lock(tg_db *db, int64_t key, tg_error *err)
+{
+	tg_stmt *st = db_prepare(db, "SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))", err);
+	db_bind_int64(st, 1, key);
+	return db_run(st, err);
+}
+
 static void pq_close(tg_db *db)
 {
 	free(db);
@@ -312,8 +319,8 @@ static void pq_close(tg_db *db)
 
 static const db_driver pq_driver = {"postgresql", pq_prepare, pq_finalize,
 	pq_bind_text, pq_bind_int64, pq_bind_blob, pq_step, pq_column_text, pq_column_int64,
-	pq_column_blob, pq_column_double, pq_reset, pq_exec, pq_begin, pq_end, pq_check, pq_close,
-	"SELECT jsonb_array_elements_text(CAST(? AS jsonb))", pq_name_contains};
+	pq_column_blob, pq_column_double, pq_reset, pq_exec, pq_begin, pq_end, pq_lock, pq_check,
+	pq_close, "SELECT jsonb_array_elements_text(CAST(? AS jsonb))", pq_name_contains};
 
 tg_db *db_pg_adopt(void *conn)
 {

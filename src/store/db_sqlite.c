@@ -218,6 +218,15 @@ static int lite_end(tg_db *db, bool commit, tg_error *err)
 	return TG_OK;
 }
 
+/* BEGIN IMMEDIATE made this write the only one already. */
+static int lite_lock(tg_db *db, int64_t key, tg_error *err)
+{
+	(void)db;
+	(void)key;
+	(void)err;
+	return TG_OK;
+}
+
 static int lite_check(tg_db *db, tg_error *err)
 {
 	(void)db;
@@ -239,6 +248,6 @@ static const db_driver lite_driver = {
 	lite_prepare, lite_finalize, lite_bind_text, lite_bind_int64, lite_bind_blob,
 	lite_step, lite_column_text, lite_column_int64, lite_column_blob, lite_column_double,
 	lite_reset,
-	lite_exec, lite_begin, lite_end, lite_check, lite_close,
+	lite_exec, lite_begin, lite_end, lite_lock, lite_check, lite_close,
 	"SELECT \"value\" FROM json_each(?)", lite_name_contains,
 };

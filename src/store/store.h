@@ -21,6 +21,7 @@
 #ifndef TG_STORE_H
 #define TG_STORE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -147,51 +148,10 @@ typedef struct tg_store_ops {
 			    int64_t *version, tg_error *err);
 	int (*import_as)(tg_store *s, const tg_register *bundle, const char *user, tg_error *err);
 
-	int (*user_add)(tg_store *s, const tg_user *u, tg_error *err);
-	int (*user_get)(tg_store *s, const char *username, int64_t id, tg_user *u, tg_error *err);
-	int (*user_list)(tg_store *s, tg_user **users, size_t *n, tg_error *err);
-	int (*user_login_result)(tg_store *s, int64_t id, bool ok, int64_t now, int max_failures,
-				 int64_t lock_seconds, tg_error *err);
-
-	int (*session_create)(tg_store *s, const char *token_hash, int64_t user, const char *csrf,
-			      int64_t now, int64_t idle, int64_t absolute, tg_error *err);
-	int (*session_get)(tg_store *s, const char *token_hash, tg_session *out, tg_error *err);
-	int (*session_touch)(tg_store *s, const char *token_hash, int64_t now, tg_error *err);
-	int (*session_delete)(tg_store *s, const char *token_hash, tg_error *err);
-
-	int (*evidence_add)(tg_store *s, tg_evidence *e, tg_error *err);
-	int (*evidence_get)(tg_store *s, int64_t id, tg_evidence *e, tg_error *err);
-	int (*evidence_list)(tg_store *s, const char *association, tg_evidence **items, size_t *n,
-			     tg_error *err);
-	int (*evidence_attach)(tg_store *s, int64_t id, const char *rule, const char *subject,
-			       tg_error *err);
-
-
-	/* Security (issue 5): audit log, settings, accounts, sealed ID numbers. */
-	int (*audit_add)(tg_store *s, const char *event, const char *object, const char *outcome,
-			 const char *before, const char *after, tg_error *err);
-	int (*audit_list)(tg_store *s, const tg_audit_filter *f, size_t offset, size_t limit,
-			  tg_audit_fn fn, void *ctx, size_t *total, tg_error *err);
-	int (*audit_verify)(tg_store *s, const tg_audit_checkpoint *cps, size_t n_cps,
-			    tg_audit_checkpoint *head, int64_t *bad_seq, int64_t *count, tg_error *err);
-	int (*audit_purge)(tg_store *s, const char *before, int64_t *purged, tg_error *err);
-	int (*user_update)(tg_store *s, const tg_user *u, tg_error *err);
-	int (*user_totp_set)(tg_store *s, int64_t id, const char *secret, tg_error *err);
-	int (*user_totp_get)(tg_store *s, int64_t id, char *secret, size_t size, tg_error *err);
-	int (*user_totp_used)(tg_store *s, int64_t id, int64_t step, tg_error *err);
-	int (*person_reveal)(tg_store *s, const char *id, char **number, tg_error *err);
-	int (*reveal_id_numbers)(tg_store *s, tg_register *r, tg_error *err);
 
 	/* Several servers on one database (issue 7). */
 	int (*login_ip_failure)(tg_store *s, const char *ip, int64_t now, int64_t window,
 				bool add, int64_t *failures, tg_error *err);
-
-	/* Requests for a second administrator's approval (issue 14). */
-	int (*request_add)(tg_store *s, tg_account_request *r, tg_error *err);
-	int (*request_list)(tg_store *s, int64_t since, tg_account_request **items, size_t *n,
-			    tg_error *err);
-	int (*request_decide)(tg_store *s, int64_t id, const char *from, const char *to,
-			      int64_t now, int64_t since, tg_error *err);
 
 	/* One snapshot for the reads of a request (optional: a backend
 	** without them reads each statement on its own). */
@@ -202,15 +162,6 @@ typedef struct tg_store_ops {
 	int (*key_rotate)(tg_store *s, const tg_secret_key *key, tg_key_counts *n,
 			  tg_error *err);
 
-	/* Until the audit chain moves to store_audit.c: append one record for
-	** the actor inside the caller's write transaction. */
-	int (*audit_append)(tg_store *s, const char *event, const char *object,
-			    const char *outcome, const char *before, const char *after,
-			    tg_error *err);
-
-	/* Until sealing moves to store_keys.c: the data key, or NULL with err
-	** set ("key_missing") when the key file is missing. */
-	const tg_secret_key *(*data_key)(tg_store *s, tg_error *err);
 } tg_store_ops;
 
 struct tg_db;
@@ -221,6 +172,15 @@ struct tg_store {
 	char *url;
 	tg_actor actor; /* store_set_actor */
 	int64_t clock;  /* store_set_clock; 0: the system's */
+	/* The keys (store_keys.c): the data key sealing ID numbers, birth
+	** dates and TOTP secrets, and the audit chain's HMAC key (audit.h);
+	** have_*: loaded (else what needs it names the missing file). */
+	tg_secret_key key;
+	bool have_key;
+	char key_path[PATH_MAX];
+	tg_audit_key audit_key;
+	bool have_audit_key;
+	char audit_key_path[PATH_MAX];
 };
 
 /* Open (creating and migrating when needed) the database at url. */

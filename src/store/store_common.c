@@ -475,20 +475,7 @@ char *store_key_rotate_json(const tg_key_counts *n)
 	return sb_detach(&sb, NULL);
 }
 
-/* ---- requests for a second administrator's approval (issue 14) ----
-** The statements are the same text for both backends: SQLite numbers
-** "$1".."$n" in the order they first appear, as PostgreSQL does. */
-
-const char store_sql_request_add[] =
-	"INSERT INTO account_requests (\"kind\", \"username\", \"detail\", \"proposer\", "
-	"\"proposer_role\", \"created_at\") VALUES ($1, $2, $3, $4, $5, $6) RETURNING \"id\"";
-const char store_sql_request_list[] =
-	"SELECT \"id\", \"kind\", \"username\", \"detail\", \"proposer\", \"proposer_role\", "
-	"\"created_at\", \"status\", \"decided_by\", \"decided_at\" FROM account_requests "
-	"WHERE \"status\" = 'pending' AND \"created_at\" >= $1 ORDER BY \"id\"";
-const char store_sql_request_decide[] =
-	"UPDATE account_requests SET \"status\" = $1, \"decided_by\" = $2, \"decided_at\" = $3 "
-	"WHERE \"id\" = $4 AND \"status\" = $5 AND \"created_at\" >= $6";
+/* ---- requests for a second administrator's approval (issue 14) ---- */
 
 char *store_request_json(const tg_account_request *r)
 {

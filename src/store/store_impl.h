@@ -107,6 +107,12 @@ int64_t store_key_year(const char *key, char *copy, size_t size);
 /* A row read back gets its derived key (an annual report's "uscc/year"). */
 void store_row_keyed(tg_register *r, int a, void *row);
 
+/* TG_OK when the data key is loaded, else the error naming its file. */
+int store_need_key(tg_store *s, tg_error *err);
+/* In the caller's write transaction: append one audit record for s->actor
+** to the keyed chain (store_audit.c). */
+int store_audit_append(tg_store *s, const char *event, const char *object, const char *outcome,
+		       const char *before, const char *after, tg_error *err);
 /* In the caller's write transaction: bump the generation; add a row to the
 ** change history (empty key, association, before or after: null). */
 int store_generation_bump(tg_store *s, tg_error *err);
@@ -114,11 +120,8 @@ int store_change_add(tg_store *s, const char *user, const char *array, const cha
 		     const char *association, const char *before, const char *after,
 		     tg_error *err);
 
-/* Requests for a second administrator's approval (issue 14): the SQL of
-** both backends, and the audit event of a decision ("approved" ->
-** "user_approve" ...). */
-extern const char store_sql_request_add[], store_sql_request_list[],
-	store_sql_request_decide[];
+/* The audit event of a decision on a request for a second administrator's
+** approval (issue 14): "approved" -> "user_approve" ... */
 const char *store_request_event(const char *to);
 
 /* Rotation of the data key (store_key_rotate): the SQL of both backends.

@@ -54,8 +54,6 @@ extern const unsigned long tg_schema_pg_len;
 ** of the audit chain's head (every audited write appends under it, as
 ** SQLite's BEGIN IMMEDIATE serialises them). */
 #define MIGRATION_LOCK "127970165749109"
-#define AUDIT_LOCK "127970165749110"
-#define AUDIT_KEEP_DAYS 180
 #define STMT_SLOTS 1024 /* statement cache, open addressing */
 #define COPY_CHUNK (256 * 1024)
 #define MAX_PARAMS 64
@@ -77,12 +75,6 @@ typedef struct pg_store {
 	char *copy_out[ARR_COUNT], *select_one[ARR_COUNT], *insert[ARR_COUNT],
 		*update[ARR_COUNT], *temp[ARR_COUNT], *copy_in[ARR_COUNT], *merge[ARR_COUNT];
 	int n_columns[ARR_COUNT];
-	tg_secret_key key; /* seals ID numbers and TOTP secrets */
-	bool have_key;
-	char key_path[PATH_MAX];
-	tg_audit_key audit_key; /* the audit chain's HMAC key (audit.h) */
-	bool have_audit_key;
-	char audit_key_path[PATH_MAX];
 } pg_store;
 
 /* Bound values of one statement: text, or binary for bytea; NULL is null. */
@@ -601,7 +593,7 @@ static int append_row(pg_store *s, tg_register *r, int a, const char *const *val
 		p->birth = TG_DATE_NONE;
 		int rc = birth ? need_key(s, err) : TG_OK;
 		if (rc == TG_OK && birth)
-			rc = store_open_birth(&s->key, p->id, birth, &p->birth, err);
+			rc = store_open_birth(&s->base.key, p->id, birth, &p->birth, err);
 		if (rc)
 			return rc;
 	}
@@ -944,121 +936,11 @@ static int add_change(pg_store *s, const char *user, const char *array, const ch
 
 /* ---- the audit chain ---- */
 
-static int meta_get(pg_store *s, const char *key, char *out, size_t size, tg_error *err)
+/* The audit chain is store_audit.c's; a wrapper for the operations still here. */
+static int audit_append(pg_store *s, const char *event, const char *object,
+			const char *outcome, const char *before, const char *after, tg_error *err)
 {
-	params p = {.n = 0};
-	p_text(&p, key);
-	PGresult *res = run(s, "SELECT \"value\" FROM meta WHERE \"key\" = $1", &p, err, "meta");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_ENOTFOUND;
-	if (PQntuples(res)) {
-		snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
-		rc = TG_OK;
-	}
-	PQclear(res);
-	return rc;
-}
-
-static int meta_set(pg_store *s, const char *key, const char *value, tg_error *err)
-{
-	params p = {.n = 0};
-	p_text(&p, key);
-	p_text(&p, value);
-	return exec(s,
-		    "INSERT INTO meta (\"key\", \"value\") VALUES ($1, $2) ON CONFLICT (\"key\") "
-		    "DO UPDATE SET \"value\" = excluded.\"value\"",
-		    &p, err, "meta");
-}
-
-/* A chain position kept in meta: (seq, hash); seq 0 and zeros when unset. */
-static int meta_position(pg_store *s, const char *seq_key, const char *hash_key, int64_t *seq,
-			 unsigned char hash[TG_AUDIT_HASH_BYTES], bool *set, tg_error *err)
-{
-	char v[80];
-	*seq = 0;
-	memset(hash, 0, TG_AUDIT_HASH_BYTES);
-	if (set)
-		*set = false;
-	int rc = meta_get(s, seq_key, v, sizeof v, err);
-	if (rc == TG_ENOTFOUND)
-		return TG_OK;
-	if (rc)
-		return rc;
-	*seq = strtoll(v, NULL, 10);
-	rc = meta_get(s, hash_key, v, sizeof v, err);
-	if (rc == TG_OK && audit_unhex(v, hash) == TG_OK && set)
-		*set = true;
-	return rc == TG_ENOTFOUND ? TG_OK : rc;
-}
-
-/* Append one record for the actor; the caller holds a write transaction.
-** The advisory lock makes the head read here the head written after, even
-** with several servers writing at once. */
-static int audit_append(pg_store *s, const char *event, const char *object, const char *outcome,
-			const char *before, const char *after, tg_error *err)
-{
-	const tg_actor *who = &s->base.actor;
-	tg_audit_record r;
-	char at[24], prev_hex[65], hash_hex[65], seq_text[32];
-	int64_t head = 0, anchor = 0;
-	unsigned char anchor_hash[TG_AUDIT_HASH_BYTES];
-	memset(&r, 0, sizeof r);
-	int rc = exec(s, "SELECT pg_advisory_xact_lock(" AUDIT_LOCK ")", NULL, err, "audit lock");
-	if (rc == TG_OK)
-		rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, r.prev, NULL, err);
-	if (rc == TG_OK && !head)
-		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor, anchor_hash,
-				   NULL, err);
-	if (rc)
-		return rc;
-	if (!head && anchor) {
-		head = anchor;
-		memcpy(r.prev, anchor_hash, sizeof r.prev);
-	}
-	store_audit_now(&s->base, at);
-	r.seq = head + 1;
-	r.at = at;
-	r.user = who->user[0] ? who->user : "-";
-	r.role = who->role[0] ? who->role : "-";
-	r.ip = who->ip[0] ? who->ip : "-";
-	r.event = event;
-	r.object = object;
-	r.outcome = outcome ? outcome : "ok";
-	r.before = before;
-	r.after = after;
-	r.alg = audit_keyed_alg();
-	if (!s->have_audit_key)
-		return store_audit_key_missing(s->audit_key_path, err);
-	if (audit_seal_alg(&r, &s->audit_key))
-		return tg_error_set(err, TG_EIO, "audit_seal", "", "无法计算审计记录的 %s", r.alg);
-	audit_hex(r.prev, prev_hex);
-	audit_hex(r.hash, hash_hex);
-	params p = {.n = 0};
-	p_int(&p, r.seq);
-	p_text(&p, r.at);
-	p_text(&p, r.user);
-	p_text(&p, r.role);
-	p_text(&p, r.ip);
-	p_text(&p, r.event);
-	p_text_or_null(&p, object);
-	p_text(&p, r.outcome);
-	p_text_or_null(&p, before);
-	p_text_or_null(&p, after);
-	p_text(&p, prev_hex);
-	p_text(&p, hash_hex);
-	p_text(&p, r.alg);
-	rc = exec(s,
-		  "INSERT INTO audit_log (\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", "
-		  "\"object\", \"outcome\", \"before\", \"after\", \"prev\", \"hash\", \"alg\") "
-		  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-		  &p, err, "audit_log");
-	snprintf(seq_text, sizeof seq_text, "%lld", (long long)r.seq);
-	if (rc == TG_OK)
-		rc = meta_set(s, "audit_head_seq", seq_text, err);
-	if (rc == TG_OK)
-		rc = meta_set(s, "audit_head_hash", hash_hex, err);
-	return rc;
+	return store_audit_append(&s->base, event, object, outcome, before, after, err);
 }
 
 /* Migration 6: the first keyed record, naming its algorithm.  From here
@@ -1077,7 +959,7 @@ static int audit_start_keyed(pg_store *s, tg_error *err)
 static int load_audit_key(pg_store *s, tg_error *err)
 {
 	bool keyed = false;
-	store_audit_key_path(s->base.url, s->audit_key_path, sizeof s->audit_key_path);
+	store_audit_key_path(s->base.url, s->base.audit_key_path, sizeof s->base.audit_key_path);
 	PGresult *res = run(s, "SELECT 1 FROM information_schema.columns WHERE \"table_schema\" = "
 			       "current_schema() AND \"table_name\" = 'audit_log' AND "
 			       "\"column_name\" = 'alg'",
@@ -1094,20 +976,16 @@ static int load_audit_key(pg_store *s, tg_error *err)
 		keyed = PQntuples(res) > 0;
 		PQclear(res);
 	}
-	return store_audit_key_load(s->audit_key_path, !keyed, &s->audit_key, &s->have_audit_key,
+	return store_audit_key_load(s->base.audit_key_path, !keyed, &s->base.audit_key, &s->base.have_audit_key,
 				    err);
 }
 
 /* ---- sealed ID numbers ---- */
 
+/* The keys are store_keys.c's; a wrapper for the operations still here. */
 static int need_key(pg_store *s, tg_error *err)
 {
-	if (s->have_key)
-		return TG_OK;
-	return tg_error_set(err, TG_EIO, "key_missing", s->key_path,
-			    "缺少加密密钥文件“%s”：数据库中已有加密的公民身份号码，"
-			    "请恢复原密钥文件（或用 --key、TUOGOU_KEY 指定）",
-			    s->key_path);
+	return store_need_key(&s->base, err);
 }
 
 /* Seal p's number, or (a masked number: the web form sent back what it
@@ -1144,7 +1022,7 @@ static int person_seal(pg_store *s, const tg_person *p, struct person_seal *ps, 
 	int rc = need_key(s, err);
 	if (rc)
 		return rc;
-	return store_seal_number(&s->key, p, ps, err);
+	return store_seal_number(&s->base.key, p, ps, err);
 }
 
 static int person_derived(pg_store *s, const char *id, const struct person_seal *ps,
@@ -1212,7 +1090,7 @@ static int seal_clear_births(pg_store *s, tg_error *err)
 		tg_date birth;
 		char *sealed = NULL;
 		if (date_parse(PQgetvalue(res, i, 1), &birth) == TG_OK &&
-		    (rc = store_seal_birth(&s->key, id, birth, &sealed, err)))
+		    (rc = store_seal_birth(&s->base.key, id, birth, &sealed, err)))
 			break;
 		params q = {.n = 0};
 		p_text_or_null(&q, sealed);
@@ -1256,23 +1134,23 @@ static int load_key(pg_store *s, tg_error *err)
 {
 	struct stat st;
 	char next[PATH_MAX];
-	store_key_path(s->base.url, s->key_path, sizeof s->key_path);
-	secret_key_new_path(s->key_path, next, sizeof next);
+	store_key_path(s->base.url, s->base.key_path, sizeof s->base.key_path);
+	secret_key_new_path(s->base.key_path, next, sizeof next);
 	if (stat(next, &st) == 0) {
 		/* a rotation that did not finish: which key is the data under? */
 		PGresult *res = run(s, store_sql_key_sample, NULL, err, "persons");
 		if (!res)
 			return TG_EIO;
-		int rc = PQntuples(res) ? secret_key_recover(s->key_path, PQgetvalue(res, 0, 0),
+		int rc = PQntuples(res) ? secret_key_recover(s->base.key_path, PQgetvalue(res, 0, 0),
 							     PQgetvalue(res, 0, 1), err)
-					: secret_key_recover(s->key_path, NULL, NULL, err);
+					: secret_key_recover(s->base.key_path, NULL, NULL, err);
 		PQclear(res);
 		if (rc)
 			return rc;
 	}
-	if (stat(s->key_path, &st) == 0 || errno != ENOENT) {
-		int rc = secret_key_load(s->key_path, 0, &s->key, err);
-		s->have_key = rc == TG_OK;
+	if (stat(s->base.key_path, &st) == 0 || errno != ENOENT) {
+		int rc = secret_key_load(s->base.key_path, 0, &s->base.key, err);
+		s->base.have_key = rc == TG_OK;
 		return rc;
 	}
 	bool sealed = false;
@@ -1291,8 +1169,8 @@ static int load_key(pg_store *s, tg_error *err)
 	}
 	if (sealed)
 		return TG_OK;
-	int rc = secret_key_load(s->key_path, 1, &s->key, err);
-	s->have_key = rc == TG_OK;
+	int rc = secret_key_load(s->base.key_path, 1, &s->base.key, err);
+	s->base.have_key = rc == TG_OK;
 	return rc;
 }
 
@@ -1389,7 +1267,7 @@ static int import_diff(pg_store *s, const tg_register *bundle, int a, size_t i, 
 			rc = p->id_number && sealed && !strchr(p->id_number, '*') ? need_key(s, err)
 										  : TG_OK;
 			if (rc == TG_OK)
-				rc = store_number_same(&s->key, p->id, sealed, p->id_number, &same,
+				rc = store_number_same(&s->base.key, p->id, sealed, p->id_number, &same,
 						       err);
 		}
 		PQclear(res);
@@ -1670,777 +1548,16 @@ cleanup:
 /* Number of characters of UTF-8 text. */
 /* ---- accounts and sessions ---- */
 
-#define USER_COLUMNS                                                                       \
-	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
-	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
-	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
-	"\"must_change_password\""
-#define EVIDENCE_COLUMNS                                                                   \
-	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
-	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
-
-static void copy_col(char *dst, size_t size, const PGresult *res, int row, int i)
-{
-	snprintf(dst, size, "%s", PQgetisnull(res, row, i) ? "" : PQgetvalue(res, row, i));
-}
-
 static int64_t col_int(const PGresult *res, int row, int i)
 {
 	return strtoll(PQgetvalue(res, row, i), NULL, 10);
 }
 
-static void read_user(const PGresult *res, int row, tg_user *u)
-{
-	memset(u, 0, sizeof *u);
-	u->id = col_int(res, row, 0);
-	copy_col(u->username, sizeof u->username, res, row, 1);
-	copy_col(u->display_name, sizeof u->display_name, res, row, 2);
-	copy_col(u->role, sizeof u->role, res, row, 3);
-	copy_col(u->unit, sizeof u->unit, res, row, 4);
-	copy_col(u->association, sizeof u->association, res, row, 5);
-	copy_col(u->department, sizeof u->department, res, row, 6);
-	copy_col(u->password_hash, sizeof u->password_hash, res, row, 7);
-	u->failed_count = col_int(res, row, 8);
-	u->locked_until = col_int(res, row, 9);
-	u->has_totp = PQgetvalue(res, row, 10)[0] == 't';
-	copy_col(u->created_at, sizeof u->created_at, res, row, 11);
-	u->locked = PQgetvalue(res, row, 12)[0] == 't';
-	u->totp_last_step = col_int(res, row, 13);
-	u->must_change = PQgetvalue(res, row, 14)[0] == 't';
-}
-
-static int pg_user_add(tg_store *base, const tg_user *u, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_text(&p, u->username);
-	p_text_or_null(&p, u->display_name);
-	p_text(&p, u->role);
-	p_text_or_null(&p, u->unit);
-	p_text_or_null(&p, u->association);
-	p_text_or_null(&p, u->department);
-	p_text(&p, u->password_hash);
-	p_text(&p, u->must_change ? "t" : "f");
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	rc = exec(s,
-		  "INSERT INTO users (\"username\", \"display_name\", \"role\", \"unit\", "
-		  "\"association\", \"department\", \"password_hash\", \"must_change_password\") "
-		  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::boolean)",
-		  &p, err, "users");
-	if (rc == TG_OK) {
-		char object[96], *after = store_user_json(u);
-		snprintf(object, sizeof object, "users/%s", u->username);
-		rc = audit_append(s, "user_add", object, "ok", NULL, after, err);
-		free(after);
-		return tx_end(s, rc, err);
-	}
-	tx_rollback(s);
-	if (!strcmp(s->sqlstate, "23505"))
-		return tg_error_set(err, TG_ECONFLICT, "duplicate_user", "username",
-				    "用户名“%s”已存在", u->username);
-	if (!strcmp(s->sqlstate, "23503") || !strcmp(s->sqlstate, "23514"))
-		return store_user_refused(u, !strcmp(s->sqlstate, "23503"), err);
-	return rc;
-}
-
-static int pg_user_get(tg_store *base, const char *username, int64_t id, tg_user *u,
-		       tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	if (username)
-		p_text(&p, username);
-	else
-		p_int(&p, id);
-	PGresult *res = run(s,
-			    username ? "SELECT " USER_COLUMNS " FROM users WHERE \"username\" = $1"
-				     : "SELECT " USER_COLUMNS " FROM users WHERE \"id\" = $1",
-			    &p, err, "users");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	if (PQntuples(res))
-		read_user(res, 0, u);
-	else
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_user", "username", "用户不存在");
-	PQclear(res);
-	return rc;
-}
-
-static int pg_user_list(tg_store *base, tg_user **users, size_t *n, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	*users = NULL;
-	*n = 0;
-	PGresult *res = run(s, "SELECT " USER_COLUMNS " FROM users ORDER BY \"username\"", NULL,
-			    err, "users");
-	if (!res)
-		return TG_EIO;
-	int rows = PQntuples(res), rc = TG_OK;
-	if (rows) {
-		*users = calloc((size_t)rows, sizeof **users);
-		if (!*users)
-			rc = TG_ENOMEM;
-	}
-	for (int i = 0; rc == TG_OK && i < rows; i++)
-		read_user(res, i, &(*users)[(*n)++]);
-	PQclear(res);
-	return rc;
-}
-
-static int pg_user_login_result(tg_store *base, int64_t id, bool ok, int64_t now,
-				int max_failures, int64_t lock_seconds, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_int(&p, id);
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	if (ok) {
-		rc = exec(s,
-			  "UPDATE users SET \"failed_count\" = 0, \"locked_until\" = 0 "
-			  "WHERE \"id\" = $1",
-			  &p, err, "users");
-	} else if (max_failures <= 0) {
-		/* the administrators' growing delay: the count is never reset here */
-		p_int(&p, now);
-		p_int(&p, lock_seconds);
-		rc = exec(s,
-			  "UPDATE users SET \"failed_count\" = \"failed_count\" + 1, "
-			  "\"locked_until\" = CASE WHEN $3::bigint > 0 THEN $2::bigint + $3::bigint "
-			  "ELSE \"locked_until\" END WHERE \"id\" = $1",
-			  &p, err, "users");
-	} else {
-		p_int(&p, max_failures);
-		p_int(&p, now);
-		p_int(&p, lock_seconds);
-		rc = exec(s,
-			  "UPDATE users SET "
-			  "\"locked_until\" = CASE WHEN \"failed_count\" + 1 >= $2::bigint "
-			  "THEN $3::bigint + $4::bigint ELSE \"locked_until\" END, "
-			  "\"failed_count\" = CASE WHEN \"failed_count\" + 1 >= $2::bigint THEN 0 "
-			  "ELSE \"failed_count\" + 1 END WHERE \"id\" = $1",
-			  &p, err, "users");
-	}
-	/* The login and its outcome, and the lock-out it may have caused. */
-	tg_user u;
-	if (rc == TG_OK)
-		rc = pg_user_get(base, NULL, id, &u, err);
-	if (rc == TG_OK) {
-		char object[96];
-		snprintf(object, sizeof object, "users/%s", u.username);
-		rc = audit_append(s, ok ? "login" : "login_failed", object, ok ? "ok" : "failed",
-				  NULL, NULL, err);
-		if (rc == TG_OK && !ok && lock_seconds > 0 && u.locked_until == now + lock_seconds)
-			rc = audit_append(s, "lockout", object, "ok", NULL, NULL, err);
-	}
-	return tx_end(s, rc, err);
-}
-
-static int pg_session_create(tg_store *base, const char *token_hash, int64_t user,
-			     const char *csrf, int64_t now, int64_t idle, int64_t absolute,
-			     tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	params p = {.n = 0};
-	p_int(&p, now);
-	p_int(&p, idle);
-	p_int(&p, absolute);
-	rc = exec(s,
-		  "DELETE FROM sessions WHERE \"last_seen\" < $1::bigint - $2::bigint "
-		  "OR \"created_at\" < $1::bigint - $3::bigint",
-		  &p, err, "sessions");
-	if (rc == TG_OK) {
-		params q = {.n = 0};
-		p_text(&q, token_hash);
-		p_int(&q, user);
-		p_text(&q, csrf);
-		p_int(&q, now);
-		p_int(&q, now);
-		rc = exec(s,
-			  "INSERT INTO sessions (\"token_hash\", \"user\", \"csrf_token\", "
-			  "\"created_at\", \"last_seen\") VALUES ($1, $2, $3, $4, $5)",
-			  &q, err, "sessions");
-	}
-	return tx_end(s, rc, err);
-}
-
-static int pg_session_get(tg_store *base, const char *token_hash, tg_session *out,
-			  tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_text(&p, token_hash);
-	PGresult *res = run(s,
-			    "SELECT \"user\", \"csrf_token\", \"created_at\", \"last_seen\" "
-			    "FROM sessions WHERE \"token_hash\" = $1",
-			    &p, err, "sessions");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	if (PQntuples(res)) {
-		memset(out, 0, sizeof *out);
-		out->user_id = col_int(res, 0, 0);
-		copy_col(out->csrf_token, sizeof out->csrf_token, res, 0, 1);
-		out->created_at = col_int(res, 0, 2);
-		out->last_seen = col_int(res, 0, 3);
-	} else {
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_session", "", "会话不存在");
-	}
-	PQclear(res);
-	return rc;
-}
-
-static int pg_session_touch(tg_store *base, const char *token_hash, int64_t now, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_int(&p, now);
-	p_text(&p, token_hash);
-	return exec(s, "UPDATE sessions SET \"last_seen\" = $1 WHERE \"token_hash\" = $2", &p, err,
-		    "sessions");
-}
-
-static int pg_session_delete(tg_store *base, const char *token_hash, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_text(&p, token_hash);
-	return exec(s, "DELETE FROM sessions WHERE \"token_hash\" = $1", &p, err, "sessions");
-}
-
-/* ---- evidence ---- */
-
-static void read_evidence(const PGresult *res, int row, tg_evidence *e)
-{
-	memset(e, 0, sizeof *e);
-	e->id = col_int(res, row, 0);
-	copy_col(e->association, sizeof e->association, res, row, 1);
-	copy_col(e->rule, sizeof e->rule, res, row, 2);
-	copy_col(e->subject, sizeof e->subject, res, row, 3);
-	copy_col(e->name, sizeof e->name, res, row, 4);
-	copy_col(e->content_type, sizeof e->content_type, res, row, 5);
-	e->size = col_int(res, row, 6);
-	copy_col(e->sha256, sizeof e->sha256, res, row, 7);
-	copy_col(e->path, sizeof e->path, res, row, 8);
-	copy_col(e->uploaded_by, sizeof e->uploaded_by, res, row, 9);
-	copy_col(e->uploaded_at, sizeof e->uploaded_at, res, row, 10);
-}
-
-static int pg_evidence_add(tg_store *base, tg_evidence *e, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	params p = {.n = 0};
-	p_text(&p, e->association);
-	p_text_or_null(&p, e->rule);
-	p_text_or_null(&p, e->subject);
-	p_text(&p, e->name);
-	p_text(&p, e->content_type);
-	p_int(&p, e->size);
-	p_text(&p, e->sha256);
-	p_text(&p, e->path);
-	p_text(&p, e->uploaded_by);
-	PGresult *res = run(s,
-			    "INSERT INTO evidence (\"association\", \"rule\", \"subject\", \"name\", "
-			    "\"content_type\", \"size\", \"sha256\", \"path\", \"uploaded_by\") "
-			    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-			    "RETURNING \"id\", \"uploaded_at\"",
-			    &p, err, "evidence");
-	if (!res) {
-		rc = TG_EIO;
-	} else {
-		e->id = col_int(res, 0, 0);
-		copy_col(e->uploaded_at, sizeof e->uploaded_at, res, 0, 1);
-		PQclear(res);
-		char after[160];
-		snprintf(after, sizeof after, "{\"evidence\": %lld, \"sha256\": \"%s\"}",
-			 (long long)e->id, e->sha256);
-		rc = add_change(s, e->uploaded_by, "evidence", e->name, e->association, NULL, after,
-				err);
-		char object[64];
-		snprintf(object, sizeof object, "evidence/%lld", (long long)e->id);
-		if (rc == TG_OK)
-			rc = audit_append(s, "evidence_upload", object, "ok", NULL, after, err);
-	}
-	return tx_end(s, rc, err);
-}
-
-static int pg_evidence_get(tg_store *base, int64_t id, tg_evidence *e, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_int(&p, id);
-	PGresult *res = run(s, "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"id\" = $1", &p,
-			    err, "evidence");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	if (PQntuples(res))
-		read_evidence(res, 0, e);
-	else
-		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该佐证材料");
-	PQclear(res);
-	return rc;
-}
-
-static int pg_evidence_list(tg_store *base, const char *association, tg_evidence **items,
-			    size_t *n, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	*items = NULL;
-	*n = 0;
-	params p = {.n = 0};
-	p_text(&p, association);
-	PGresult *res = run(s,
-			    "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"association\" = $1 "
-			    "ORDER BY \"id\"",
-			    &p, err, "evidence");
-	if (!res)
-		return TG_EIO;
-	int rows = PQntuples(res), rc = TG_OK;
-	if (rows) {
-		*items = calloc((size_t)rows, sizeof **items);
-		if (!*items)
-			rc = TG_ENOMEM;
-	}
-	for (int i = 0; rc == TG_OK && i < rows; i++)
-		read_evidence(res, i, &(*items)[(*n)++]);
-	PQclear(res);
-	return rc;
-}
-
-static int pg_evidence_attach(tg_store *base, int64_t id, const char *rule, const char *subject,
-			      tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_text_or_null(&p, rule);
-	p_text_or_null(&p, subject);
-	p_int(&p, id);
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	rc = exec(s, "UPDATE evidence SET \"rule\" = $1, \"subject\" = $2 WHERE \"id\" = $3", &p,
-		  err, "evidence");
-	if (rc == TG_OK) {
-		char object[64];
-		strbuf after;
-		sb_init(&after);
-		sb_adds(&after, "{\"rule\": ");
-		sb_add_json_str(&after, rule);
-		sb_adds(&after, ", \"subject\": ");
-		sb_add_json_str(&after, subject);
-		sb_addc(&after, '}');
-		snprintf(object, sizeof object, "evidence/%lld", (long long)id);
-		rc = audit_append(s, "evidence_attach", object, "ok", NULL, after.buf, err);
-		sb_release(&after);
-	}
-	return tx_end(s, rc, err);
-}
-
 /* ---- history ---- */
-
-static const char *col_text(const PGresult *res, int row, int i)
-{
-	return PQgetisnull(res, row, i) ? NULL : PQgetvalue(res, row, i);
-}
 
 /* ---- plan ---- */
 
 /* ---- security: audit log, settings, accounts, sealed numbers ---- */
-
-static int pg_audit_add(tg_store *base, const char *event, const char *object,
-			const char *outcome, const char *before, const char *after, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	return tx_end(s, audit_append(s, event, object, outcome, before, after, err), err);
-}
-
-#define AUDIT_COLUMNS                                                                      \
-	"\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", \"object\", \"outcome\", "        \
-	"\"before\", \"after\", \"prev\", \"hash\", \"alg\""
-
-/* Row i of a result of AUDIT_COLUMNS as a record (strings in the result). */
-static void read_audit(const PGresult *res, int i, tg_audit_record *r)
-{
-	memset(r, 0, sizeof *r);
-	r->seq = col_int(res, i, 0);
-	r->at = col_text(res, i, 1);
-	r->user = col_text(res, i, 2);
-	r->role = col_text(res, i, 3);
-	r->ip = col_text(res, i, 4);
-	r->event = col_text(res, i, 5);
-	r->object = col_text(res, i, 6);
-	r->outcome = col_text(res, i, 7);
-	r->before = col_text(res, i, 8);
-	r->after = col_text(res, i, 9);
-	if (audit_unhex(col_text(res, i, 10), r->prev))
-		memset(r->prev, 0xEE, sizeof r->prev); /* cannot link */
-	if (audit_unhex(col_text(res, i, 11), r->hash))
-		memset(r->hash, 0xEE, sizeof r->hash);
-	r->alg = col_text(res, i, 12);
-}
-
-static int pg_audit_list(tg_store *base, const tg_audit_filter *f, size_t offset, size_t limit,
-			 tg_audit_fn fn, void *ctx, size_t *total, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	strbuf where, sql;
-	params p = {.n = 0};
-	char from[24], to[24];
-	PGresult *res = NULL;
-	int rc = store_audit_bounds(f, from, to, err);
-	if (rc)
-		return rc;
-	sb_init(&where);
-	sb_init(&sql);
-	sb_adds(&where, " FROM audit_log WHERE true");
-	if (f && f->user) {
-		p_text(&p, f->user);
-		sb_addf(&where, " AND \"user\" = $%d", p.n);
-	}
-	if (f && f->event) {
-		p_text(&p, f->event);
-		sb_addf(&where, " AND \"event\" = $%d", p.n);
-	}
-	if (from[0]) { /* Beijing days as UTC times (store_audit_bounds) */
-		p_text(&p, from);
-		sb_addf(&where, " AND \"at\" >= $%d", p.n);
-	}
-	if (to[0]) {
-		p_text(&p, to);
-		sb_addf(&where, " AND \"at\" < $%d", p.n);
-	}
-	sb_addf(&sql, "SELECT count(*)%s", where.buf);
-	res = run(s, sql.buf, &p, err, "audit_log");
-	if (!res) {
-		rc = TG_EIO;
-		goto cleanup;
-	}
-	*total = (size_t)col_int(res, 0, 0);
-	PQclear(res);
-	sql.len = 0;
-	sb_addf(&sql, "SELECT " AUDIT_COLUMNS "%s ORDER BY \"seq\" DESC LIMIT $%d::bigint "
-		      "OFFSET $%d::bigint",
-		where.buf, p.n + 1, p.n + 2);
-	if (limit > (size_t)INT64_MAX)
-		p_text(&p, NULL);
-	else
-		p_int(&p, (int64_t)limit);
-	p_int(&p, offset > (size_t)INT64_MAX ? INT64_MAX : (int64_t)offset);
-	res = run(s, sql.buf, &p, err, "audit_log");
-	if (!res) {
-		rc = TG_EIO;
-		goto cleanup;
-	}
-	for (int i = 0; i < PQntuples(res); i++) {
-		tg_audit_record r;
-		read_audit(res, i, &r);
-		fn(ctx, &r);
-	}
-cleanup:
-	PQclear(res);
-	sb_release(&where);
-	sb_release(&sql);
-	return rc;
-}
-
-/* The chain read in pages by seq (a national log does not fit one result). */
-struct audit_walk {
-	pg_store *s;
-	PGresult *res;
-	int i;
-	int64_t last;
-	bool done, failed;
-	tg_error *err;
-};
-
-#define AUDIT_PAGE 10000
-
-static int next_audit(void *vctx, tg_audit_record *out)
-{
-	struct audit_walk *w = vctx;
-	if (w->res && w->i >= PQntuples(w->res)) {
-		w->done = PQntuples(w->res) < AUDIT_PAGE;
-		PQclear(w->res);
-		w->res = NULL;
-	}
-	if (!w->res && !w->done) {
-		params p = {.n = 0};
-		p_int(&p, w->last);
-		p_int(&p, AUDIT_PAGE);
-		w->res = run(w->s,
-			     "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE \"seq\" > $1::bigint "
-			     "ORDER BY \"seq\" LIMIT $2::bigint",
-			     &p, w->err, "audit_log");
-		w->i = 0;
-		if (!w->res) {
-			w->failed = true;
-			return -1;
-		}
-	}
-	if (!w->res || w->i >= PQntuples(w->res))
-		return 0;
-	read_audit(w->res, w->i++, out);
-	w->last = out->seq;
-	return 1;
-}
-
-static int pg_audit_verify(tg_store *base, const tg_audit_checkpoint *cps, size_t n_cps,
-			   tg_audit_checkpoint *last, int64_t *bad_seq, int64_t *count, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	int64_t head, anchor;
-	unsigned char head_hash[TG_AUDIT_HASH_BYTES], anchor_hash[TG_AUDIT_HASH_BYTES];
-	bool head_set, anchor_set;
-	*bad_seq = 0;
-	*count = 0;
-	/* one snapshot */
-	int rc = exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL, err, "BEGIN");
-	if (rc)
-		return rc;
-	s->in_tx = true;
-	rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, head_hash, &head_set,
-			   err);
-	if (rc == TG_OK)
-		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor, anchor_hash,
-				   &anchor_set, err);
-	struct audit_walk w = {s, NULL, 0, INT64_MIN, false, false, err};
-	char purgeable[24];
-	store_audit_purgeable_before(&s->base, purgeable);
-	tg_audit_chain c = {s->have_audit_key ? &s->audit_key : NULL, anchor,
-			    anchor_set ? anchor_hash : NULL, head, head_set ? head_hash : NULL,
-			    cps, n_cps, purgeable};
-	if (rc == TG_OK && !c.key)
-		rc = tg_error_set(err, TG_ENOTFOUND, "audit_key_missing", s->audit_key_path,
-				  "无法验证审计记录：缺少审计密钥文件“%s”（或用 TUOGOU_AUDIT_KEY 指定），"
-				  "不能判断审计记录是否完整",
-				  s->audit_key_path);
-	if (rc == TG_OK)
-		rc = audit_verify_chain(next_audit, &w, &c, last, bad_seq, count, err);
-	PQclear(w.res);
-	if (w.failed && rc == TG_OK)
-		rc = TG_EIO;
-	tx_rollback(s); /* read only */
-	return rc;
-}
-
-static int pg_audit_purge(tg_store *base, const char *before, int64_t *purged, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	tg_date d, latest = date_today() - AUDIT_KEEP_DAYS;
-	char latest_text[11], cut[32], seq_text[32], hash_hex[65] = "";
-	int64_t last = 0;
-	*purged = 0;
-	if (!before || date_parse(before, &d))
-		return tg_error_set(err, TG_EINVAL, "bad_date", "--before",
-				    "日期“%s”无效（应为 YYYY-MM-DD）", before ? before : "");
-	date_format(latest, latest_text);
-	if (d > latest)
-		return tg_error_set(err, TG_EINVAL, "audit_too_young", "--before",
-				    "审计记录须保存至少 %d 天：只能清除 %s 以前的记录", AUDIT_KEEP_DAYS,
-				    latest_text);
-	snprintf(cut, sizeof cut, "%sT00:00:00Z", before);
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	/* no append may slip in between */
-	rc = exec(s, "SELECT pg_advisory_xact_lock(" AUDIT_LOCK ")", NULL, err, "audit lock");
-	/* The oldest records only: everything up to the last one before the cut. */
-	params p = {.n = 0};
-	p_text(&p, cut);
-	PGresult *res = rc ? NULL
-			   : run(s,
-				 "SELECT \"seq\", \"hash\", (SELECT count(*) FROM audit_log WHERE "
-				 "\"seq\" <= m.\"seq\") FROM audit_log m WHERE \"seq\" = (SELECT "
-				 "max(\"seq\") FROM audit_log WHERE \"at\" < $1)",
-				 &p, err, "audit_log");
-	if (!res && rc == TG_OK)
-		rc = TG_EIO;
-	if (res && PQntuples(res)) {
-		last = col_int(res, 0, 0);
-		snprintf(hash_hex, sizeof hash_hex, "%s", PQgetvalue(res, 0, 1));
-		*purged = col_int(res, 0, 2);
-	}
-	PQclear(res);
-	if (rc == TG_OK && last) {
-		params q = {.n = 0};
-		p_int(&q, last);
-		rc = exec(s, "DELETE FROM audit_log WHERE \"seq\" <= $1", &q, err, "audit_log");
-		snprintf(seq_text, sizeof seq_text, "%lld", (long long)last);
-		if (rc == TG_OK)
-			rc = meta_set(s, "audit_anchor_seq", seq_text, err);
-		if (rc == TG_OK)
-			rc = meta_set(s, "audit_anchor_hash", hash_hex, err);
-	}
-	if (rc == TG_OK) {
-		char after[256];
-		snprintf(after, sizeof after,
-			 "{\"before\": \"%s\", \"purged\": %lld, \"anchor_seq\": %lld, "
-			 "\"anchor_hash\": \"%s\"}",
-			 before, (long long)*purged, (long long)last, hash_hex);
-		rc = audit_append(s, "audit_purge", NULL, "ok", NULL, after, err);
-	}
-	return tx_end(s, rc, err);
-}
-
-static int pg_user_update(tg_store *base, const tg_user *u, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	tg_user old;
-	char object[96];
-	char *before = NULL, *after = NULL;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	rc = pg_user_get(base, NULL, u->id, &old, err);
-	if (rc)
-		return tx_end(s, rc, err);
-	params p = {.n = 0};
-	p_int(&p, u->id);
-	p_text_or_null(&p, u->display_name);
-	p_text(&p, u->role);
-	p_text_or_null(&p, u->unit);
-	p_text_or_null(&p, u->association);
-	p_text_or_null(&p, u->department);
-	p_text(&p, u->password_hash);
-	p_text(&p, u->locked ? "t" : "f");
-	p_text(&p, u->must_change ? "t" : "f");
-	rc = exec(s,
-		  "UPDATE users SET \"display_name\" = $2, \"role\" = $3, \"unit\" = $4, "
-		  "\"association\" = $5, \"department\" = $6, \"password_hash\" = $7, "
-		  "\"locked\" = $8::boolean, \"locked_until\" = CASE WHEN $8::boolean "
-		  "THEN \"locked_until\" ELSE 0 END, \"failed_count\" = CASE WHEN $8::boolean "
-		  "THEN \"failed_count\" ELSE 0 END, \"must_change_password\" = $9::boolean "
-		  "WHERE \"id\" = $1",
-		  &p, err, "users");
-	if (rc) {
-		if (!strcmp(s->sqlstate, "23503") || !strcmp(s->sqlstate, "23514"))
-			rc = store_user_refused(u, !strcmp(s->sqlstate, "23503"), err);
-		return tx_end(s, rc, err);
-	}
-	snprintf(object, sizeof object, "users/%s", old.username);
-	before = store_user_json(&old);
-	tg_user now = *u;
-	snprintf(now.username, sizeof now.username, "%s", old.username);
-	after = store_user_json(&now);
-	bool scope = !store_same_scope(&old, u), lock = old.locked != u->locked,
-	     password = strcmp(old.password_hash, u->password_hash) != 0,
-	     name = strcmp(old.display_name, u->display_name) != 0;
-	if (scope)
-		rc = audit_append(s, "role_change", object, "ok", before, after, err);
-	if (rc == TG_OK && lock)
-		rc = audit_append(s, u->locked ? "user_lock" : "user_unlock", object, "ok", NULL,
-				  NULL, err);
-	if (rc == TG_OK && password)
-		rc = audit_append(s, "password_reset", object, "ok", NULL, NULL, err);
-	if (rc == TG_OK && name)
-		rc = audit_append(s, "user_update", object, "ok", before, after, err);
-	if (rc == TG_OK && (scope || lock || password)) {
-		params q = {.n = 0};
-		p_int(&q, u->id);
-		rc = exec(s, "DELETE FROM sessions WHERE \"user\" = $1", &q, err, "sessions");
-	}
-	free(before);
-	free(after);
-	return tx_end(s, rc, err);
-}
-
-static int pg_user_totp_set(tg_store *base, int64_t id, const char *secret, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	char ad[64], object[96];
-	char *sealed = NULL;
-	tg_user u;
-	int rc = secret ? need_key(s, err) : TG_OK;
-	snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
-	if (rc == TG_OK && secret)
-		rc = secret_seal(&s->key, secret, ad, &sealed, err);
-	if (rc == TG_OK)
-		rc = tx_begin(s, err);
-	if (rc) {
-		free(sealed);
-		return rc;
-	}
-	rc = pg_user_get(base, NULL, id, &u, err);
-	if (rc == TG_OK) {
-		params p = {.n = 0};
-		p_text_or_null(&p, sealed);
-		p_int(&p, id);
-		rc = exec(s, "UPDATE users SET \"totp_secret\" = $1, \"totp_last_step\" = 0 "
-			     "WHERE \"id\" = $2",
-			  &p, err, "users");
-	}
-	if (rc == TG_OK) {
-		snprintf(object, sizeof object, "users/%s", u.username);
-		rc = audit_append(s, secret ? "totp_set" : "totp_clear", object, "ok", NULL, NULL,
-				  err);
-	}
-	free(sealed);
-	return tx_end(s, rc, err);
-}
-
-static int pg_user_totp_get(tg_store *base, int64_t id, char *secret, size_t size,
-			    tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	char ad[64];
-	char *plain = NULL;
-	params p = {.n = 0};
-	p_int(&p, id);
-	PGresult *res = run(s, "SELECT \"totp_secret\" FROM users WHERE \"id\" = $1", &p, err,
-			    "users");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	if (PQntuples(res) && !PQgetisnull(res, 0, 0)) {
-		snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
-		rc = need_key(s, err);
-		if (rc == TG_OK)
-			rc = secret_open(&s->key, PQgetvalue(res, 0, 0), ad, &plain, err);
-	} else {
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_totp", "", "该账户没有动态口令");
-	}
-	PQclear(res);
-	if (rc == TG_OK) {
-		snprintf(secret, size, "%s", plain);
-		sodium_memzero(plain, strlen(plain));
-	}
-	free(plain);
-	return rc;
-}
-
-static int pg_user_totp_used(tg_store *base, int64_t id, int64_t step_no, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_int(&p, id);
-	p_int(&p, step_no);
-	PGresult *res = run(s,
-			    "UPDATE users SET \"totp_last_step\" = $2::bigint WHERE \"id\" = $1 AND "
-			    "\"totp_last_step\" < $2::bigint",
-			    &p, err, "users");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	if (!strcmp(PQcmdTuples(res), "0"))
-		rc = tg_error_set(err, TG_ECONFLICT, "totp_reused", "totp",
-				  "该动态口令已使用过，请等待下一个口令");
-	PQclear(res);
-	return rc;
-}
 
 /* ---- several servers on one database ---- */
 
@@ -2499,80 +1616,6 @@ static int pg_login_ip_failure(tg_store *base, const char *ip, int64_t now, int6
 	return tx_end(s, rc, err);
 }
 
-static int open_number(pg_store *s, const char *id, const char *sealed, char **number,
-		       tg_error *err)
-{
-	char ad[96];
-	snprintf(ad, sizeof ad, "persons/%s", id);
-	int rc = need_key(s, err);
-	return rc ? rc : secret_open(&s->key, sealed, ad, number, err);
-}
-
-static int pg_person_reveal(tg_store *base, const char *id, char **number, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	char object[96];
-	*number = NULL;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	params p = {.n = 0};
-	p_text(&p, id);
-	PGresult *res = run(s, "SELECT \"id_number\" FROM persons WHERE \"id\" = $1", &p, err,
-			    "persons");
-	if (!res)
-		rc = TG_EIO;
-	else if (PQntuples(res) && !PQgetisnull(res, 0, 0))
-		rc = open_number(s, id, PQgetvalue(res, 0, 0), number, err);
-	else if (PQntuples(res))
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_id_number", "id_number",
-				  "该人员没有登记公民身份号码");
-	else
-		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该人员记录");
-	PQclear(res);
-	snprintf(object, sizeof object, "persons/%s", id);
-	if (rc == TG_OK)
-		rc = audit_append(s, "reveal_id", object, "ok", NULL, NULL, err);
-	if (rc != TG_OK && *number) {
-		free(*number);
-		*number = NULL;
-	}
-	return tx_end(s, rc, err);
-}
-
-static int pg_reveal_id_numbers(tg_store *base, tg_register *r, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	size_t n = r->t[ARR_PERSONS].count, j = 0;
-	PGresult *res = run(s,
-			    "SELECT \"id\", \"id_number\" FROM persons WHERE \"id_number\" IS NOT NULL "
-			    "ORDER BY \"id\"",
-			    NULL, err, "persons");
-	if (!res)
-		return TG_EIO;
-	int rc = TG_OK;
-	/* Both in id order (the register as loaded, byte order): one merge. */
-	for (int i = 0; rc == TG_OK && i < PQntuples(res); i++) {
-		const char *id = PQgetvalue(res, i, 0);
-		while (j < n && strcmp(((tg_person *)register_row(r, ARR_PERSONS, j))->id, id) < 0)
-			j++;
-		if (j == n)
-			break;
-		tg_person *p = register_row(r, ARR_PERSONS, j);
-		if (strcmp(p->id, id))
-			continue;
-		char *plain = NULL;
-		rc = open_number(s, id, PQgetvalue(res, i, 1), &plain, err);
-		if (rc == TG_OK) {
-			p->id_number = arena_strdup(&r->arena, plain);
-			sodium_memzero(plain, strlen(plain));
-			free(plain);
-		}
-	}
-	PQclear(res);
-	return rc;
-}
-
 /* ---- rotation of the data key ---- */
 
 /* Re-seal one table's values under key; the caller holds the transaction
@@ -2592,13 +1635,13 @@ static int key_reseal_table(pg_store *s, const tg_secret_key *key, bool persons,
 		if (persons) {
 			const char *vb = PQgetisnull(res, i, 2) ? NULL : PQgetvalue(res, i, 2);
 			snprintf(ad, sizeof ad, "persons/%s", id);
-			rc = store_key_reseal(&s->key, key, ad, va, &a, &n->id_numbers, err);
+			rc = store_key_reseal(&s->base.key, key, ad, va, &a, &n->id_numbers, err);
 			snprintf(ad, sizeof ad, "persons/%s/birth", id);
 			if (rc == TG_OK)
-				rc = store_key_reseal(&s->key, key, ad, vb, &b, &n->births, err);
+				rc = store_key_reseal(&s->base.key, key, ad, vb, &b, &n->births, err);
 		} else {
 			snprintf(ad, sizeof ad, "users/%s/totp", id);
-			rc = store_key_reseal(&s->key, key, ad, va, &a, &n->totp_secrets, err);
+			rc = store_key_reseal(&s->base.key, key, ad, va, &a, &n->totp_secrets, err);
 		}
 		if (rc == TG_OK) {
 			params q = {.n = 0};
@@ -2657,7 +1700,7 @@ static int pg_key_rotate(tg_store *base, const tg_secret_key *key, tg_key_counts
 	}
 	rc = tx_end(s, rc, err);
 	if (rc == TG_OK)
-		s->key = *key;
+		s->base.key = *key;
 	return rc;
 }
 
@@ -2678,134 +1721,12 @@ static void pg_close(tg_store *base)
 		free(s->merge[a]);
 	}
 	PQfinish(s->db);
-	sodium_memzero(&s->key, sizeof s->key);
+	sodium_memzero(&s->base.key, sizeof s->base.key);
 	free(s->base.url);
 	free(s);
 }
 
 /* ---- requests for a second administrator's approval (issue 14) ---- */
-
-static int pg_request_add(tg_store *base, tg_account_request *r, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	snprintf(r->proposer, sizeof r->proposer, "%s", base->actor.user);
-	snprintf(r->proposer_role, sizeof r->proposer_role, "%s", base->actor.role);
-	snprintf(r->status, sizeof r->status, "pending");
-	params p = {.n = 0};
-	p_text(&p, r->kind);
-	p_text(&p, r->username);
-	p_text(&p, r->detail);
-	p_text(&p, r->proposer);
-	p_text(&p, r->proposer_role);
-	p_int(&p, r->created_at);
-	PGresult *res = run(s, store_sql_request_add, &p, err, "account_requests");
-	if (!res)
-		rc = TG_EIO;
-	else {
-		r->id = col_int(res, 0, 0);
-		PQclear(res);
-		char object[96], *after = store_request_json(r);
-		snprintf(object, sizeof object, "users/%s", r->username);
-		rc = after ? audit_append(s, "user_request", object, "ok", NULL, after, err)
-			   : TG_ENOMEM;
-		free(after);
-	}
-	return tx_end(s, rc, err);
-}
-
-static const char *text_or_empty(const PGresult *res, int row, int i)
-{
-	const char *v = col_text(res, row, i);
-	return v ? v : "";
-}
-
-static int pg_request_list(tg_store *base, int64_t since, tg_account_request **items,
-			   size_t *n, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	params p = {.n = 0};
-	p_int(&p, since);
-	PGresult *res = run(s, store_sql_request_list, &p, err, "account_requests");
-	if (!res)
-		return TG_EIO;
-	int rows = PQntuples(res);
-	if (rows && !(*items = calloc((size_t)rows, sizeof **items))) {
-		PQclear(res);
-		return TG_ENOMEM;
-	}
-	for (int i = 0; i < rows; i++) {
-		tg_account_request *r = &(*items)[i];
-		r->id = col_int(res, i, 0);
-		snprintf(r->kind, sizeof r->kind, "%s", text_or_empty(res, i, 1));
-		snprintf(r->username, sizeof r->username, "%s", text_or_empty(res, i, 2));
-		snprintf(r->detail, sizeof r->detail, "%s", text_or_empty(res, i, 3));
-		snprintf(r->proposer, sizeof r->proposer, "%s", text_or_empty(res, i, 4));
-		snprintf(r->proposer_role, sizeof r->proposer_role, "%s", text_or_empty(res, i, 5));
-		r->created_at = col_int(res, i, 6);
-		snprintf(r->status, sizeof r->status, "%s", text_or_empty(res, i, 7));
-		snprintf(r->decided_by, sizeof r->decided_by, "%s", text_or_empty(res, i, 8));
-		r->decided_at = col_int(res, i, 9);
-	}
-	*n = (size_t)rows;
-	PQclear(res);
-	return TG_OK;
-}
-
-static int pg_request_decide(tg_store *base, int64_t id, const char *from, const char *to,
-			     int64_t now, int64_t since, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	int rc = tx_begin(s, err);
-	if (rc)
-		return rc;
-	params p = {.n = 0};
-	p_text(&p, to);
-	p_text(&p, base->actor.user);
-	p_int(&p, now);
-	p_int(&p, id);
-	p_text(&p, from);
-	p_int(&p, since);
-	PGresult *res = run(s, store_sql_request_decide, &p, err, "account_requests");
-	if (!res)
-		rc = TG_EIO;
-	else {
-		if (strcmp(PQcmdTuples(res), "1"))
-			rc = tg_error_set(err, TG_ENOTFOUND, "no_request", "id",
-					  "没有待审批的申请 %lld（可能已处理或已过期）", (long long)id);
-		PQclear(res);
-	}
-	if (rc == TG_OK) {
-		char object[96], before[96];
-		snprintf(object, sizeof object, "user-requests/%lld", (long long)id);
-		snprintf(before, sizeof before, "{\"status\": \"%s\"}", from);
-		strbuf a;
-		sb_init(&a);
-		sb_addf(&a, "{\"status\": \"%s\", \"decided_by\": ", to);
-		sb_add_json_str(&a, base->actor.user);
-		sb_addc(&a, '}');
-		rc = audit_append(s, store_request_event(to), object, "ok", before, a.buf, err);
-		sb_release(&a);
-	}
-	return tx_end(s, rc, err);
-}
-
-static const tg_secret_key *pg_data_key(tg_store *base, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	if (need_key(s, err))
-		return NULL;
-	return &s->key;
-}
-
-static int pg_audit_append(tg_store *base, const char *event, const char *object,
-			   const char *outcome, const char *before, const char *after, tg_error *err)
-{
-	pg_store *s = (pg_store *)base;
-	return audit_append(s, event, object, outcome, before, after, err);
-}
 
 static const tg_store_ops pg_ops = {
 	.name = "postgresql",
@@ -2814,35 +1735,8 @@ static const tg_store_ops pg_ops = {
 	.import = pg_import,
 	.record_write = pg_record_write,
 	.import_as = pg_import_as,
-	.user_add = pg_user_add,
-	.user_get = pg_user_get,
-	.user_list = pg_user_list,
-	.user_login_result = pg_user_login_result,
-	.session_create = pg_session_create,
-	.session_get = pg_session_get,
-	.session_touch = pg_session_touch,
-	.session_delete = pg_session_delete,
-	.evidence_add = pg_evidence_add,
-	.evidence_get = pg_evidence_get,
-	.evidence_list = pg_evidence_list,
-	.evidence_attach = pg_evidence_attach,
-	.audit_add = pg_audit_add,
-	.audit_list = pg_audit_list,
-	.audit_verify = pg_audit_verify,
-	.audit_purge = pg_audit_purge,
-	.user_update = pg_user_update,
-	.user_totp_set = pg_user_totp_set,
-	.user_totp_get = pg_user_totp_get,
-	.user_totp_used = pg_user_totp_used,
-	.person_reveal = pg_person_reveal,
-	.reveal_id_numbers = pg_reveal_id_numbers,
 	.login_ip_failure = pg_login_ip_failure,
-	.request_add = pg_request_add,
-	.request_list = pg_request_list,
-	.request_decide = pg_request_decide,
 	.key_rotate = pg_key_rotate,
-	.audit_append = pg_audit_append,
-	.data_key = pg_data_key,
 };
 
 int store_pg_open(const char *conninfo, tg_store **out, tg_error *err)

@@ -131,7 +131,7 @@ int store_set_plan(tg_store *s, const char *plan_id, const char *json, size_t le
 		rc = db_run(st, err);
 		snprintf(object, sizeof object, "plan/%s", plan_id);
 		if (rc == TG_OK)
-			rc = s->ops->audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
+			rc = store_audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
 		if (rc == TG_OK)
 			rc = store_generation_bump(s, err);
 		rc = db_write_end(s->db, rc, err);
@@ -295,10 +295,9 @@ static int read_record(tg_store *s, tg_stmt *st, int a, int n, tg_register *r,
 		tg_person *p = c.row;
 		const char *birth = person_birth_needed(p) ? db_column_text(st, n) : NULL;
 		p->birth = TG_DATE_NONE;
-		const tg_secret_key *key = birth ? s->ops->data_key(s, err) : NULL;
-		if (birth && !key)
+		if (birth && store_need_key(s, err))
 			return TG_EIO;
-		int rc = birth ? store_open_birth(key, p->id, birth, &p->birth, err) : TG_OK;
+		int rc = birth ? store_open_birth(&s->key, p->id, birth, &p->birth, err) : TG_OK;
 		if (rc)
 			return rc;
 	}

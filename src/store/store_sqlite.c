@@ -61,78 +61,17 @@ extern const unsigned long tg_schema_sqlite_len;
 /* Statements prepared on first use and kept for the connection's life. */
 enum stmt_id {
 	ST_PINYIN_SET, ST_PINYIN_MISSING,
-	ST_USER_ADD, ST_USER_BY_NAME, ST_USER_BY_ID, ST_USER_LIST, ST_USER_OK, ST_USER_FAILED,
-	ST_USER_DELAYED,
-	ST_SESSION_ADD, ST_SESSION_PRUNE, ST_SESSION_GET, ST_SESSION_TOUCH, ST_SESSION_DELETE,
-	ST_EVIDENCE_ADD, ST_EVIDENCE_GET, ST_EVIDENCE_LIST, ST_EVIDENCE_ATTACH,
-	ST_META_GET, ST_META_SET, ST_AUDIT_ADD, ST_PERSON_DERIVED, ST_PERSON_SEALED,
-	ST_USER_UPDATE, ST_USER_SESSIONS_END, ST_USER_TOTP_SET,
-	ST_USER_TOTP_GET, ST_USER_TOTP_USED,
+	ST_PERSON_DERIVED, ST_PERSON_SEALED,
 	ST_LOGIN_IP_ADD, ST_LOGIN_IP_GET, ST_LOGIN_IP_PRUNE,
 	ST_COUNT
 };
 
-#define USER_COLUMNS                                                                       \
-	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
-	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
-	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
-	"\"must_change_password\""
-#define EVIDENCE_COLUMNS                                                                   \
-	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
-	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
-
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_PINYIN_SET] = "UPDATE associations SET \"name_pinyin\" = ? WHERE \"uscc\" = ?",
 	[ST_PINYIN_MISSING] = "SELECT \"uscc\", \"name\" FROM associations WHERE \"name_pinyin\" IS NULL",
-	[ST_USER_ADD] = "INSERT INTO users (\"username\", \"display_name\", \"role\", \"unit\", "
-			"\"association\", \"department\", \"password_hash\", \"must_change_password\") "
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	[ST_USER_BY_NAME] = "SELECT " USER_COLUMNS " FROM users WHERE \"username\" = ?",
-	[ST_USER_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE \"id\" = ?",
-	[ST_USER_LIST] = "SELECT " USER_COLUMNS " FROM users ORDER BY \"username\"",
-	[ST_USER_OK] = "UPDATE users SET \"failed_count\" = 0, \"locked_until\" = 0 WHERE \"id\" = ?",
-	[ST_USER_FAILED] = "UPDATE users SET "
-			   "\"locked_until\" = CASE WHEN \"failed_count\" + 1 >= ?2 THEN ?3 + ?4 "
-			   "ELSE \"locked_until\" END, "
-			   "\"failed_count\" = CASE WHEN \"failed_count\" + 1 >= ?2 THEN 0 "
-			   "ELSE \"failed_count\" + 1 END WHERE \"id\" = ?1",
-	[ST_USER_DELAYED] = "UPDATE users SET \"failed_count\" = \"failed_count\" + 1, "
-			    "\"locked_until\" = CASE WHEN ?3 > 0 THEN ?2 + ?3 ELSE \"locked_until\" END "
-			    "WHERE \"id\" = ?1",
-	[ST_SESSION_ADD] = "INSERT INTO sessions (\"token_hash\", \"user\", \"csrf_token\", "
-			   "\"created_at\", \"last_seen\") VALUES (?, ?, ?, ?, ?)",
-	[ST_SESSION_PRUNE] = "DELETE FROM sessions WHERE \"last_seen\" < ?1 - ?2 OR \"created_at\" < ?1 - ?3",
-	[ST_SESSION_GET] = "SELECT \"user\", \"csrf_token\", \"created_at\", \"last_seen\" "
-			   "FROM sessions WHERE \"token_hash\" = ?",
-	[ST_SESSION_TOUCH] = "UPDATE sessions SET \"last_seen\" = ? WHERE \"token_hash\" = ?",
-	[ST_SESSION_DELETE] = "DELETE FROM sessions WHERE \"token_hash\" = ?",
-	[ST_EVIDENCE_ADD] = "INSERT INTO evidence (\"association\", \"rule\", \"subject\", \"name\", "
-			    "\"content_type\", \"size\", \"sha256\", \"path\", \"uploaded_by\") "
-			    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \"id\", \"uploaded_at\"",
-	[ST_EVIDENCE_GET] = "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"id\" = ?",
-	[ST_EVIDENCE_LIST] = "SELECT " EVIDENCE_COLUMNS " FROM evidence WHERE \"association\" = ? "
-			     "ORDER BY \"id\"",
-	[ST_EVIDENCE_ATTACH] = "UPDATE evidence SET \"rule\" = ?, \"subject\" = ? WHERE \"id\" = ?",
-	[ST_META_GET] = "SELECT \"value\" FROM meta WHERE \"key\" = ?",
-	[ST_META_SET] = "INSERT INTO meta (\"key\", \"value\") VALUES (?, ?) ON CONFLICT (\"key\") "
-			"DO UPDATE SET \"value\" = excluded.\"value\"",
-	[ST_AUDIT_ADD] = "INSERT INTO audit_log (\"seq\", \"at\", \"user\", \"role\", \"ip\", "
-			 "\"event\", \"object\", \"outcome\", \"before\", \"after\", \"prev\", "
-			 "\"hash\", \"alg\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_PERSON_DERIVED] = "UPDATE persons SET \"birth\" = ?, \"id_masked\" = ? WHERE \"id\" = ?",
 	[ST_PERSON_SEALED] = "SELECT \"id_number\", \"birth\", \"id_masked\" FROM persons "
 			     "WHERE \"id\" = ?",
-	[ST_USER_UPDATE] = "UPDATE users SET \"display_name\" = ?2, \"role\" = ?3, \"unit\" = ?4, "
-			   "\"association\" = ?5, \"department\" = ?6, \"password_hash\" = ?7, "
-			   "\"locked\" = ?8, \"locked_until\" = CASE WHEN ?8 THEN \"locked_until\" "
-			   "ELSE 0 END, \"failed_count\" = CASE WHEN ?8 THEN \"failed_count\" "
-			   "ELSE 0 END, \"must_change_password\" = ?9 WHERE \"id\" = ?1",
-	[ST_USER_SESSIONS_END] = "DELETE FROM sessions WHERE \"user\" = ?",
-	[ST_USER_TOTP_SET] = "UPDATE users SET \"totp_secret\" = ?, \"totp_last_step\" = 0 "
-			     "WHERE \"id\" = ?",
-	[ST_USER_TOTP_GET] = "SELECT \"totp_secret\" FROM users WHERE \"id\" = ?",
-	[ST_USER_TOTP_USED] = "UPDATE users SET \"totp_last_step\" = ?2 WHERE \"id\" = ?1 AND "
-			      "\"totp_last_step\" < ?2",
 	/* ?1 ip, ?2 now, ?3 window: a window has expired once ?2 - start > ?3 */
 	[ST_LOGIN_IP_ADD] = "INSERT INTO login_failures (\"ip\", \"window_start\", \"failures\") "
 			    "VALUES (?1, ?2, 1) ON CONFLICT (\"ip\") DO UPDATE SET "
@@ -156,12 +95,6 @@ typedef struct sqlite_store {
 	int n_columns[ARR_COUNT];
 	int n_select[ARR_COUNT]; /* columns of a SELECT: persons add "birth" */
 	sqlite3_stmt *stmt[ST_COUNT];
-	tg_secret_key key;
-	bool have_key;
-	char key_path[PATH_MAX];
-	tg_audit_key audit_key; /* the audit chain's HMAC key (audit.h) */
-	bool have_audit_key;
-	char audit_key_path[PATH_MAX];
 } sqlite_store;
 
 static int seal_plain_ids(sqlite_store *s, tg_error *err);
@@ -479,7 +412,7 @@ static int read_birth(sqlite_store *s, sqlite3_stmt *st, int i, tg_person *p, tg
 	if (!v)
 		return TG_OK;
 	int rc = need_key(s, err);
-	return rc ? rc : store_open_birth(&s->key, p->id, v, &p->birth, err);
+	return rc ? rc : store_open_birth(&s->base.key, p->id, v, &p->birth, err);
 }
 
 /* The largest rowid of a table: its row count when nothing was deleted,
@@ -643,119 +576,11 @@ static int add_change(sqlite_store *s, const char *user, const char *array, cons
 
 /* ---- the audit chain ---- */
 
-static int meta_get(sqlite_store *s, const char *key, char *out, size_t size, tg_error *err)
-{
-	sqlite3_stmt *st = stmt(s, ST_META_GET, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	int step = sqlite3_step(st);
-	int rc = TG_ENOTFOUND;
-	if (step == SQLITE_ROW) {
-		str_copy(out, size, (const char *)sqlite3_column_text(st, 0));
-		rc = TG_OK;
-	} else if (step != SQLITE_DONE) {
-		rc = db_error(s, err, "meta");
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static int meta_set(sqlite_store *s, const char *key, const char *value, tg_error *err)
-{
-	sqlite3_stmt *st = stmt(s, ST_META_SET, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
-	return run(s, st, err, "meta");
-}
-
-/* A chain position kept in meta: (seq, hash); seq 0 and zeros when unset. */
-static int meta_position(sqlite_store *s, const char *seq_key, const char *hash_key,
-			 int64_t *seq, unsigned char hash[TG_AUDIT_HASH_BYTES], bool *set,
-			 tg_error *err)
-{
-	char v[80];
-	*seq = 0;
-	memset(hash, 0, TG_AUDIT_HASH_BYTES);
-	if (set)
-		*set = false;
-	int rc = meta_get(s, seq_key, v, sizeof v, err);
-	if (rc == TG_ENOTFOUND)
-		return TG_OK;
-	if (rc)
-		return rc;
-	*seq = strtoll(v, NULL, 10);
-	rc = meta_get(s, hash_key, v, sizeof v, err);
-	if (rc == TG_OK && audit_unhex(v, hash) == TG_OK && set)
-		*set = true;
-	return rc == TG_ENOTFOUND ? TG_OK : rc;
-}
-
-/* Append one record for the actor; the caller holds a write transaction
-** (BEGIN IMMEDIATE), so the head read here is the head written after. */
+/* The audit chain is store_audit.c's; a wrapper for the operations still here. */
 static int audit_append(sqlite_store *s, const char *event, const char *object,
 			const char *outcome, const char *before, const char *after, tg_error *err)
 {
-	const tg_actor *who = &s->base.actor;
-	tg_audit_record r;
-	char at[24], prev_hex[65], hash_hex[65], seq_text[32];
-	int64_t head = 0, anchor = 0;
-	unsigned char anchor_hash[TG_AUDIT_HASH_BYTES];
-	memset(&r, 0, sizeof r);
-	int rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, r.prev, NULL, err);
-	if (rc == TG_OK && !head)
-		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor,
-				   anchor_hash, NULL, err);
-	if (rc)
-		return rc;
-	if (!head && anchor) {
-		head = anchor;
-		memcpy(r.prev, anchor_hash, sizeof r.prev);
-	}
-	store_audit_now(&s->base, at);
-	r.seq = head + 1;
-	r.at = at;
-	r.user = who->user[0] ? who->user : "-";
-	r.role = who->role[0] ? who->role : "-";
-	r.ip = who->ip[0] ? who->ip : "-";
-	r.event = event;
-	r.object = object;
-	r.outcome = outcome ? outcome : "ok";
-	r.before = before;
-	r.after = after;
-	r.alg = audit_keyed_alg();
-	if (!s->have_audit_key)
-		return store_audit_key_missing(s->audit_key_path, err);
-	if (audit_seal_alg(&r, &s->audit_key))
-		return tg_error_set(err, TG_EIO, "audit_seal", "", "无法计算审计记录的 %s", r.alg);
-	audit_hex(r.prev, prev_hex);
-	audit_hex(r.hash, hash_hex);
-	sqlite3_stmt *st = stmt(s, ST_AUDIT_ADD, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_int64(st, 1, r.seq);
-	sqlite3_bind_text(st, 2, r.at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r.user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r.role, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r.ip, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, r.event, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 7, object);
-	sqlite3_bind_text(st, 8, r.outcome, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 9, before);
-	bind_text_or_null(st, 10, after);
-	sqlite3_bind_text(st, 11, prev_hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, hash_hex, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 13, r.alg, -1, SQLITE_STATIC);
-	rc = run(s, st, err, "audit_log");
-	snprintf(seq_text, sizeof seq_text, "%lld", (long long)r.seq);
-	if (rc == TG_OK)
-		rc = meta_set(s, "audit_head_seq", seq_text, err);
-	if (rc == TG_OK)
-		rc = meta_set(s, "audit_head_hash", hash_hex, err);
-	return rc;
+	return store_audit_append(&s->base, event, object, outcome, before, after, err);
 }
 
 /* Migration 6: the first keyed record, naming its algorithm.  From here
@@ -775,7 +600,7 @@ static int load_audit_key(sqlite_store *s, tg_error *err)
 {
 	sqlite3_stmt *q = NULL;
 	bool keyed = false;
-	store_audit_key_path(s->base.url, s->audit_key_path, sizeof s->audit_key_path);
+	store_audit_key_path(s->base.url, s->base.audit_key_path, sizeof s->base.audit_key_path);
 	/* no such column before migration 9: nothing keyed (qualified, so that
 	** SQLite never reads a missing "alg" as a string) */
 	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM audit_log WHERE audit_log.\"alg\" <> 'sha256' "
@@ -783,20 +608,16 @@ static int load_audit_key(sqlite_store *s, tg_error *err)
 			       -1, &q, NULL) == SQLITE_OK)
 		keyed = sqlite3_step(q) == SQLITE_ROW;
 	sqlite3_finalize(q);
-	return store_audit_key_load(s->audit_key_path, !keyed, &s->audit_key, &s->have_audit_key,
+	return store_audit_key_load(s->base.audit_key_path, !keyed, &s->base.audit_key, &s->base.have_audit_key,
 				    err);
 }
 
 /* ---- sealed ID numbers ---- */
 
+/* The keys are store_keys.c's; a wrapper for the operations still here. */
 static int need_key(sqlite_store *s, tg_error *err)
 {
-	if (s->have_key)
-		return TG_OK;
-	return tg_error_set(err, TG_EIO, "key_missing", s->key_path,
-			    "缺少加密密钥文件“%s”：数据库中已有加密的公民身份号码，"
-			    "请恢复原密钥文件（或用 --key、TUOGOU_KEY 指定）",
-			    s->key_path);
+	return store_need_key(&s->base, err);
 }
 
 /* What a person's row stores for its ID number. */
@@ -836,7 +657,7 @@ static int person_seal(sqlite_store *s, const tg_person *p, struct person_seal *
 	int rc = need_key(s, err);
 	if (rc)
 		return rc;
-	return store_seal_number(&s->key, p, ps, err);
+	return store_seal_number(&s->base.key, p, ps, err);
 }
 
 static int person_derived(sqlite_store *s, const char *id, const struct person_seal *ps,
@@ -939,7 +760,7 @@ static int seal_clear_births(sqlite_store *s, tg_error *err)
 		const tg_person *p = register_row(&tmp, ARR_PERSONS, i);
 		char *sealed = NULL;
 		if (p->birth != TG_DATE_NONE &&
-		    (rc = store_seal_birth(&s->key, p->id, p->birth, &sealed, err)))
+		    (rc = store_seal_birth(&s->base.key, p->id, p->birth, &sealed, err)))
 			break;
 		bind_text_or_null(upd, 1, sealed);
 		sqlite3_bind_text(upd, 2, p->id, -1, SQLITE_STATIC);
@@ -965,8 +786,8 @@ static int load_key(sqlite_store *s, tg_error *err)
 {
 	struct stat st;
 	char next[PATH_MAX];
-	store_key_path(s->base.url, s->key_path, sizeof s->key_path);
-	secret_key_new_path(s->key_path, next, sizeof next);
+	store_key_path(s->base.url, s->base.key_path, sizeof s->base.key_path);
+	secret_key_new_path(s->base.key_path, next, sizeof next);
 	if (stat(next, &st) == 0) {
 		/* a rotation that did not finish: which key is the data under? */
 		sqlite3_stmt *q = NULL;
@@ -974,17 +795,17 @@ static int load_key(sqlite_store *s, tg_error *err)
 			return db_error(s, err, "persons");
 		int step = sqlite3_step(q), rc;
 		if (step == SQLITE_ROW)
-			rc = secret_key_recover(s->key_path, col_text(q, 0), col_text(q, 1), err);
+			rc = secret_key_recover(s->base.key_path, col_text(q, 0), col_text(q, 1), err);
 		else
-			rc = step == SQLITE_DONE ? secret_key_recover(s->key_path, NULL, NULL, err)
+			rc = step == SQLITE_DONE ? secret_key_recover(s->base.key_path, NULL, NULL, err)
 						 : db_error(s, err, "persons");
 		sqlite3_finalize(q);
 		if (rc)
 			return rc;
 	}
-	if (stat(s->key_path, &st) == 0 || errno != ENOENT) {
-		int rc = secret_key_load(s->key_path, 0, &s->key, err);
-		s->have_key = rc == TG_OK;
+	if (stat(s->base.key_path, &st) == 0 || errno != ENOENT) {
+		int rc = secret_key_load(s->base.key_path, 0, &s->base.key, err);
+		s->base.have_key = rc == TG_OK;
 		return rc;
 	}
 	sqlite3_stmt *q = NULL;
@@ -995,8 +816,8 @@ static int load_key(sqlite_store *s, tg_error *err)
 	sqlite3_finalize(q);
 	if (sealed)
 		return TG_OK;
-	int rc = secret_key_load(s->key_path, 1, &s->key, err);
-	s->have_key = rc == TG_OK;
+	int rc = secret_key_load(s->base.key_path, 1, &s->base.key, err);
+	s->base.have_key = rc == TG_OK;
 	return rc;
 }
 
@@ -1135,7 +956,7 @@ static int import_diff(sqlite_store *s, const tg_register *bundle, int a, size_t
 			rc = p->id_number && sealed && !strchr(p->id_number, '*') ? need_key(s, err)
 										  : TG_OK;
 			if (rc == TG_OK)
-				rc = store_number_same(&s->key, p->id, sealed, p->id_number, &same,
+				rc = store_number_same(&s->base.key, p->id, sealed, p->id_number, &same,
 						       err);
 			sqlite3_reset(st);
 			sqlite3_clear_bindings(st);
@@ -1404,391 +1225,6 @@ out:
 
 /* ---- accounts and sessions ---- */
 
-static void copy_col(char *dst, size_t size, sqlite3_stmt *st, int i)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-	str_copy(dst, size, (const char *)v);
-}
-
-static void read_user(sqlite3_stmt *st, tg_user *u)
-{
-	memset(u, 0, sizeof *u);
-	u->id = sqlite3_column_int64(st, 0);
-	copy_col(u->username, sizeof u->username, st, 1);
-	copy_col(u->display_name, sizeof u->display_name, st, 2);
-	copy_col(u->role, sizeof u->role, st, 3);
-	copy_col(u->unit, sizeof u->unit, st, 4);
-	copy_col(u->association, sizeof u->association, st, 5);
-	copy_col(u->department, sizeof u->department, st, 6);
-	copy_col(u->password_hash, sizeof u->password_hash, st, 7);
-	u->failed_count = sqlite3_column_int64(st, 8);
-	u->locked_until = sqlite3_column_int64(st, 9);
-	u->has_totp = sqlite3_column_int(st, 10) != 0;
-	copy_col(u->created_at, sizeof u->created_at, st, 11);
-	u->locked = sqlite3_column_int(st, 12) != 0;
-	u->totp_last_step = sqlite3_column_int64(st, 13);
-	u->must_change = sqlite3_column_int(st, 14) != 0;
-}
-
-static int sqlite_user_add(tg_store *base, const tg_user *u, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_USER_ADD, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, u->username, -1, SQLITE_TRANSIENT);
-	bind_text_or_null(st, 2, u->display_name);
-	sqlite3_bind_text(st, 3, u->role, -1, SQLITE_TRANSIENT);
-	bind_text_or_null(st, 4, u->unit);
-	bind_text_or_null(st, 5, u->association);
-	bind_text_or_null(st, 6, u->department);
-	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 8, u->must_change);
-	if (write_begin(s, err))
-		return TG_EIO;
-	int step = sqlite3_step(st);
-	int ext = sqlite3_extended_errcode(s->db);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (step == SQLITE_DONE) {
-		char object[96], *after = store_user_json(u);
-		snprintf(object, sizeof object, "users/%s", u->username);
-		int rc = audit_append(s, "user_add", object, "ok", NULL, after, err);
-		free(after);
-		if (rc == TG_OK)
-			rc = exec(s, "COMMIT", err);
-		if (rc)
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return rc;
-	}
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	if (ext == SQLITE_CONSTRAINT_UNIQUE)
-		return tg_error_set(err, TG_ECONFLICT, "duplicate_user", "username",
-				    "用户名“%s”已存在", u->username);
-	if (ext == SQLITE_CONSTRAINT_FOREIGNKEY || ext == SQLITE_CONSTRAINT_CHECK)
-		return store_user_refused(u, ext == SQLITE_CONSTRAINT_FOREIGNKEY, err);
-	return db_error(s, err, "users");
-}
-
-static int sqlite_user_get(tg_store *base, const char *username, int64_t id, tg_user *u,
-			   tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, username ? ST_USER_BY_NAME : ST_USER_BY_ID, err);
-	if (!st)
-		return TG_EIO;
-	if (username)
-		sqlite3_bind_text(st, 1, username, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	int step = sqlite3_step(st);
-	int rc = TG_OK;
-	if (step == SQLITE_ROW)
-		read_user(st, u);
-	else if (step == SQLITE_DONE)
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_user", "username", "用户不存在");
-	else
-		rc = db_error(s, err, "users");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static int sqlite_user_list(tg_store *base, tg_user **users, size_t *n, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_USER_LIST, err);
-	*users = NULL;
-	*n = 0;
-	if (!st)
-		return TG_EIO;
-	size_t alloc = 0;
-	int rc = TG_OK, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			tg_user *p = realloc(*users, alloc * sizeof *p);
-			if (!p) {
-				rc = TG_ENOMEM;
-				break;
-			}
-			*users = p;
-		}
-		read_user(st, &(*users)[(*n)++]);
-	}
-	if (rc == TG_OK && step != SQLITE_DONE)
-		rc = db_error(s, err, "users");
-	sqlite3_reset(st);
-	return rc;
-}
-
-static int sqlite_user_login_result(tg_store *base, int64_t id, bool ok, int64_t now,
-				    int max_failures, int64_t lock_seconds, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	bool grow = !ok && max_failures <= 0;
-	sqlite3_stmt *st = stmt(s, ok ? ST_USER_OK : grow ? ST_USER_DELAYED : ST_USER_FAILED, err);
-	if (!st)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(st, 1, id);
-	if (grow) {
-		sqlite3_bind_int64(st, 2, now);
-		sqlite3_bind_int64(st, 3, lock_seconds);
-	} else if (!ok) {
-		sqlite3_bind_int(st, 2, max_failures);
-		sqlite3_bind_int64(st, 3, now);
-		sqlite3_bind_int64(st, 4, lock_seconds);
-	}
-	rc = run(s, st, err, "users");
-	/* The login and its outcome, and the lock-out it may have caused. */
-	tg_user u;
-	if (rc == TG_OK)
-		rc = sqlite_user_get(base, NULL, id, &u, err);
-	if (rc == TG_OK) {
-		char object[96];
-		snprintf(object, sizeof object, "users/%s", u.username);
-		rc = audit_append(s, ok ? "login" : "login_failed", object, ok ? "ok" : "failed",
-				  NULL, NULL, err);
-		if (rc == TG_OK && !ok && lock_seconds > 0 && u.locked_until == now + lock_seconds)
-			rc = audit_append(s, "lockout", object, "ok", NULL, NULL, err);
-	}
-	if (rc == TG_OK)
-		rc = exec(s, "COMMIT", err);
-	if (rc)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-static int sqlite_session_create(tg_store *base, const char *token_hash, int64_t user,
-				 const char *csrf, int64_t now, int64_t idle, int64_t absolute,
-				 tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *prune = stmt(s, ST_SESSION_PRUNE, err), *add = stmt(s, ST_SESSION_ADD, err);
-	if (!prune || !add)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_int64(prune, 1, now);
-	sqlite3_bind_int64(prune, 2, idle);
-	sqlite3_bind_int64(prune, 3, absolute);
-	rc = run(s, prune, err, "sessions");
-	if (rc == TG_OK) {
-		sqlite3_bind_text(add, 1, token_hash, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(add, 2, user);
-		sqlite3_bind_text(add, 3, csrf, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(add, 4, now);
-		sqlite3_bind_int64(add, 5, now);
-		rc = run(s, add, err, "sessions");
-	}
-	if (rc == TG_OK)
-		rc = exec(s, "COMMIT", err);
-	else
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-static int sqlite_session_get(tg_store *base, const char *token_hash, tg_session *out,
-			      tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_SESSION_GET, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
-	int step = sqlite3_step(st);
-	int rc = TG_OK;
-	if (step == SQLITE_ROW) {
-		memset(out, 0, sizeof *out);
-		out->user_id = sqlite3_column_int64(st, 0);
-		copy_col(out->csrf_token, sizeof out->csrf_token, st, 1);
-		out->created_at = sqlite3_column_int64(st, 2);
-		out->last_seen = sqlite3_column_int64(st, 3);
-	} else if (step == SQLITE_DONE) {
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_session", "", "会话不存在");
-	} else {
-		rc = db_error(s, err, "sessions");
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static int sqlite_session_touch(tg_store *base, const char *token_hash, int64_t now,
-				tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_SESSION_TOUCH, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_text(st, 2, token_hash, -1, SQLITE_TRANSIENT);
-	return run(s, st, err, "sessions");
-}
-
-static int sqlite_session_delete(tg_store *base, const char *token_hash, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_SESSION_DELETE, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_TRANSIENT);
-	return run(s, st, err, "sessions");
-}
-
-/* ---- evidence ---- */
-
-static void read_evidence(sqlite3_stmt *st, tg_evidence *e)
-{
-	memset(e, 0, sizeof *e);
-	e->id = sqlite3_column_int64(st, 0);
-	copy_col(e->association, sizeof e->association, st, 1);
-	copy_col(e->rule, sizeof e->rule, st, 2);
-	copy_col(e->subject, sizeof e->subject, st, 3);
-	copy_col(e->name, sizeof e->name, st, 4);
-	copy_col(e->content_type, sizeof e->content_type, st, 5);
-	e->size = sqlite3_column_int64(st, 6);
-	copy_col(e->sha256, sizeof e->sha256, st, 7);
-	copy_col(e->path, sizeof e->path, st, 8);
-	copy_col(e->uploaded_by, sizeof e->uploaded_by, st, 9);
-	copy_col(e->uploaded_at, sizeof e->uploaded_at, st, 10);
-}
-
-static int sqlite_evidence_add(tg_store *base, tg_evidence *e, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_ADD, err);
-	if (!st)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, e->association, -1, SQLITE_TRANSIENT);
-	bind_text_or_null(st, 2, e->rule);
-	bind_text_or_null(st, 3, e->subject);
-	sqlite3_bind_text(st, 4, e->name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, e->content_type, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 6, e->size);
-	sqlite3_bind_text(st, 7, e->sha256, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 8, e->path, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 9, e->uploaded_by, -1, SQLITE_TRANSIENT);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		e->id = sqlite3_column_int64(st, 0);
-		copy_col(e->uploaded_at, sizeof e->uploaded_at, st, 1);
-		step = sqlite3_step(st);
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(s, err, "evidence");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == TG_OK) {
-		char after[160];
-		snprintf(after, sizeof after, "{\"evidence\": %lld, \"sha256\": \"%s\"}",
-			 (long long)e->id, e->sha256);
-		rc = add_change(s, e->uploaded_by, "evidence", e->name, e->association, NULL, after,
-				err);
-		char object[64];
-		snprintf(object, sizeof object, "evidence/%lld", (long long)e->id);
-		if (rc == TG_OK)
-			rc = audit_append(s, "evidence_upload", object, "ok", NULL, after, err);
-	}
-	if (rc == TG_OK)
-		rc = exec(s, "COMMIT", err);
-	else
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-static int sqlite_evidence_get(tg_store *base, int64_t id, tg_evidence *e, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_GET, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_int64(st, 1, id);
-	int step = sqlite3_step(st);
-	int rc = TG_OK;
-	if (step == SQLITE_ROW)
-		read_evidence(st, e);
-	else if (step == SQLITE_DONE)
-		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该佐证材料");
-	else
-		rc = db_error(s, err, "evidence");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static int sqlite_evidence_list(tg_store *base, const char *association, tg_evidence **items,
-				size_t *n, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_LIST, err);
-	*items = NULL;
-	*n = 0;
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_text(st, 1, association, -1, SQLITE_TRANSIENT);
-	size_t alloc = 0;
-	int rc = TG_OK, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			tg_evidence *p = realloc(*items, alloc * sizeof *p);
-			if (!p) {
-				rc = TG_ENOMEM;
-				break;
-			}
-			*items = p;
-		}
-		read_evidence(st, &(*items)[(*n)++]);
-	}
-	if (rc == TG_OK && step != SQLITE_DONE)
-		rc = db_error(s, err, "evidence");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
-}
-
-static int sqlite_evidence_attach(tg_store *base, int64_t id, const char *rule,
-				  const char *subject, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_EVIDENCE_ATTACH, err);
-	if (!st)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	bind_text_or_null(st, 1, rule);
-	bind_text_or_null(st, 2, subject);
-	sqlite3_bind_int64(st, 3, id);
-	rc = run(s, st, err, "evidence");
-	if (rc == TG_OK) {
-		char object[64];
-		strbuf after;
-		sb_init(&after);
-		sb_adds(&after, "{\"rule\": ");
-		sb_add_json_str(&after, rule);
-		sb_adds(&after, ", \"subject\": ");
-		sb_add_json_str(&after, subject);
-		sb_addc(&after, '}');
-		snprintf(object, sizeof object, "evidence/%lld", (long long)id);
-		rc = audit_append(s, "evidence_attach", object, "ok", NULL, after.buf, err);
-		sb_release(&after);
-	}
-	if (rc == TG_OK)
-		rc = exec(s, "COMMIT", err);
-	else
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
 /* ---- history ---- */
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -1810,368 +1246,6 @@ static int in_write(sqlite_store *s, int rc)
 		rc = TG_EIO;
 	}
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-static int sqlite_audit_add(tg_store *base, const char *event, const char *object,
-			    const char *outcome, const char *before, const char *after,
-			    tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	return in_write(s, audit_append(s, event, object, outcome, before, after, err));
-}
-
-/* One row of audit_log (columns seq .. hash) as a record; the strings live
-** until the statement steps again. */
-static void read_audit(sqlite3_stmt *st, tg_audit_record *r)
-{
-	memset(r, 0, sizeof *r);
-	r->seq = sqlite3_column_int64(st, 0);
-	r->at = col_text(st, 1);
-	r->user = col_text(st, 2);
-	r->role = col_text(st, 3);
-	r->ip = col_text(st, 4);
-	r->event = col_text(st, 5);
-	r->object = col_text(st, 6);
-	r->outcome = col_text(st, 7);
-	r->before = col_text(st, 8);
-	r->after = col_text(st, 9);
-	if (audit_unhex(col_text(st, 10), r->prev))
-		memset(r->prev, 0xEE, sizeof r->prev); /* cannot link */
-	if (audit_unhex(col_text(st, 11), r->hash))
-		memset(r->hash, 0xEE, sizeof r->hash);
-	r->alg = col_text(st, 12);
-}
-
-#define AUDIT_COLUMNS                                                                      \
-	"\"seq\", \"at\", \"user\", \"role\", \"ip\", \"event\", \"object\", \"outcome\", "        \
-	"\"before\", \"after\", \"prev\", \"hash\", \"alg\""
-
-static int sqlite_audit_list(tg_store *base, const tg_audit_filter *f, size_t offset,
-			     size_t limit, tg_audit_fn fn, void *ctx, size_t *total, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	strbuf where, sql;
-	sqlite3_stmt *st = NULL;
-	const char *v[4];
-	char from[24], to[24];
-	int n = 0, rc = store_audit_bounds(f, from, to, err), step;
-	if (rc)
-		return rc;
-	sb_init(&where);
-	sb_init(&sql);
-	sb_adds(&where, " FROM audit_log WHERE 1");
-	if (f && f->user) {
-		sb_adds(&where, " AND \"user\" = ?");
-		v[n++] = f->user;
-	}
-	if (f && f->event) {
-		sb_adds(&where, " AND \"event\" = ?");
-		v[n++] = f->event;
-	}
-	if (from[0]) { /* Beijing days as UTC times (store_audit_bounds) */
-		sb_adds(&where, " AND \"at\" >= ?");
-		v[n++] = from;
-	}
-	if (to[0]) {
-		sb_adds(&where, " AND \"at\" < ?");
-		v[n++] = to;
-	}
-	sb_addf(&sql, "SELECT count(*)%s", where.buf);
-	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, "audit_log");
-		goto out;
-	}
-	for (int i = 0; i < n; i++)
-		sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC);
-	*total = sqlite3_step(st) == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	sql.len = 0;
-	sb_addf(&sql, "SELECT " AUDIT_COLUMNS "%s ORDER BY \"seq\" DESC LIMIT ?%d OFFSET ?%d",
-		where.buf, n + 1, n + 2);
-	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		st = NULL;
-		rc = db_error(s, err, "audit_log");
-		goto out;
-	}
-	for (int i = 0; i < n; i++)
-		sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, n + 1, (sqlite3_int64)limit);
-	sqlite3_bind_int64(st, n + 2, (sqlite3_int64)offset);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		tg_audit_record r;
-		read_audit(st, &r);
-		fn(ctx, &r);
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(s, err, "audit_log");
-out:
-	sqlite3_finalize(st);
-	sb_release(&where);
-	sb_release(&sql);
-	return rc;
-}
-
-static int next_audit(void *ctx, tg_audit_record *out)
-{
-	sqlite3_stmt *st = ctx;
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		read_audit(st, out);
-		return 1;
-	}
-	return step == SQLITE_DONE ? 0 : -1;
-}
-
-static int sqlite_audit_verify(tg_store *base, const tg_audit_checkpoint *cps, size_t n_cps,
-			       tg_audit_checkpoint *last, int64_t *bad_seq, int64_t *count,
-			       tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	int64_t head, anchor;
-	unsigned char head_hash[TG_AUDIT_HASH_BYTES], anchor_hash[TG_AUDIT_HASH_BYTES];
-	bool head_set, anchor_set;
-	sqlite3_stmt *st = NULL;
-	*bad_seq = 0;
-	*count = 0;
-	int rc = snapshot_begin(s, err); /* one snapshot */
-	if (rc)
-		return rc;
-	rc = meta_position(s, "audit_head_seq", "audit_head_hash", &head, head_hash, &head_set,
-			   err);
-	if (rc == TG_OK)
-		rc = meta_position(s, "audit_anchor_seq", "audit_anchor_hash", &anchor,
-				   anchor_hash, &anchor_set, err);
-	if (rc == TG_OK && sqlite3_prepare_v2(s->db,
-					      "SELECT " AUDIT_COLUMNS " FROM audit_log ORDER BY \"seq\"",
-					      -1, &st, NULL) != SQLITE_OK)
-		rc = db_error(s, err, "audit_log");
-	char purgeable[24];
-	store_audit_purgeable_before(&s->base, purgeable);
-	tg_audit_chain c = {s->have_audit_key ? &s->audit_key : NULL, anchor,
-			    anchor_set ? anchor_hash : NULL, head, head_set ? head_hash : NULL,
-			    cps, n_cps, purgeable};
-	if (rc == TG_OK && !c.key)
-		rc = tg_error_set(err, TG_ENOTFOUND, "audit_key_missing", s->audit_key_path,
-				  "无法验证审计记录：缺少审计密钥文件“%s”（或用 TUOGOU_AUDIT_KEY 指定），"
-				  "不能判断审计记录是否完整",
-				  s->audit_key_path);
-	if (rc == TG_OK)
-		rc = audit_verify_chain(next_audit, st, &c, last, bad_seq, count, err);
-	sqlite3_finalize(st);
-	snapshot_end(s);
-	return rc;
-}
-
-#define AUDIT_KEEP_DAYS 180
-
-static int sqlite_audit_purge(tg_store *base, const char *before, int64_t *purged,
-			      tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	tg_date d, latest = date_today() - AUDIT_KEEP_DAYS;
-	char latest_text[11], cut[32], seq_text[32], hash_hex[65] = "";
-	sqlite3_stmt *st = NULL;
-	int64_t last = 0;
-	*purged = 0;
-	if (!before || date_parse(before, &d))
-		return tg_error_set(err, TG_EINVAL, "bad_date", "--before",
-				    "日期“%s”无效（应为 YYYY-MM-DD）", before ? before : "");
-	date_format(latest, latest_text);
-	if (d > latest)
-		return tg_error_set(err, TG_EINVAL, "audit_too_young", "--before",
-				    "审计记录须保存至少 %d 天：只能清除 %s 以前的记录", AUDIT_KEEP_DAYS,
-				    latest_text);
-	snprintf(cut, sizeof cut, "%sT00:00:00Z", before);
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	/* The oldest records only: everything up to the last one before the cut. */
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT \"seq\", \"hash\", (SELECT count(*) FROM audit_log WHERE \"seq\" <= "
-			       "m.\"seq\") FROM audit_log m WHERE \"seq\" = (SELECT max(\"seq\") FROM "
-			       "audit_log WHERE \"at\" < ?)",
-			       -1, &st, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, "audit_log");
-		return in_write(s, rc);
-	}
-	sqlite3_bind_text(st, 1, cut, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		last = sqlite3_column_int64(st, 0);
-		str_copy(hash_hex, sizeof hash_hex, col_text(st, 1));
-		*purged = sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (last) {
-		if (sqlite3_prepare_v2(s->db, "DELETE FROM audit_log WHERE \"seq\" <= ?", -1, &st,
-				       NULL) != SQLITE_OK) {
-			rc = db_error(s, err, "audit_log");
-		} else {
-			sqlite3_bind_int64(st, 1, last);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				rc = db_error(s, err, "audit_log");
-			sqlite3_finalize(st);
-		}
-		snprintf(seq_text, sizeof seq_text, "%lld", (long long)last);
-		if (rc == TG_OK)
-			rc = meta_set(s, "audit_anchor_seq", seq_text, err);
-		if (rc == TG_OK)
-			rc = meta_set(s, "audit_anchor_hash", hash_hex, err);
-	}
-	if (rc == TG_OK) {
-		char after[256];
-		snprintf(after, sizeof after,
-			 "{\"before\": \"%s\", \"purged\": %lld, \"anchor_seq\": %lld, "
-			 "\"anchor_hash\": \"%s\"}",
-			 before, (long long)*purged, (long long)last, hash_hex);
-		rc = audit_append(s, "audit_purge", NULL, "ok", NULL, after, err);
-	}
-	return in_write(s, rc);
-}
-
-static int sqlite_user_update(tg_store *base, const tg_user *u, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	tg_user old;
-	char object[96];
-	char *before = NULL, *after = NULL;
-	sqlite3_stmt *st = stmt(s, ST_USER_UPDATE, err), *end = stmt(s, ST_USER_SESSIONS_END, err);
-	if (!st || !end)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	rc = sqlite_user_get(base, NULL, u->id, &old, err);
-	if (rc)
-		return in_write(s, rc);
-	sqlite3_bind_int64(st, 1, u->id);
-	bind_text_or_null(st, 2, u->display_name);
-	sqlite3_bind_text(st, 3, u->role, -1, SQLITE_TRANSIENT);
-	bind_text_or_null(st, 4, u->unit);
-	bind_text_or_null(st, 5, u->association);
-	bind_text_or_null(st, 6, u->department);
-	sqlite3_bind_text(st, 7, u->password_hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 8, u->locked);
-	sqlite3_bind_int(st, 9, u->must_change);
-	int step = sqlite3_step(st);
-	int ext = sqlite3_extended_errcode(s->db);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (step != SQLITE_DONE) {
-		if (ext == SQLITE_CONSTRAINT_FOREIGNKEY || ext == SQLITE_CONSTRAINT_CHECK)
-			rc = store_user_refused(u, ext == SQLITE_CONSTRAINT_FOREIGNKEY, err);
-		else
-			rc = db_error(s, err, "users");
-		return in_write(s, rc);
-	}
-	snprintf(object, sizeof object, "users/%s", old.username);
-	before = store_user_json(&old);
-	tg_user now = *u;
-	snprintf(now.username, sizeof now.username, "%s", old.username);
-	after = store_user_json(&now);
-	bool scope = !store_same_scope(&old, u), lock = old.locked != u->locked,
-	     password = strcmp(old.password_hash, u->password_hash) != 0,
-	     name = strcmp(old.display_name, u->display_name) != 0;
-	if (scope)
-		rc = audit_append(s, "role_change", object, "ok", before, after, err);
-	if (rc == TG_OK && lock)
-		rc = audit_append(s, u->locked ? "user_lock" : "user_unlock", object, "ok", NULL,
-				  NULL, err);
-	if (rc == TG_OK && password)
-		rc = audit_append(s, "password_reset", object, "ok", NULL, NULL, err);
-	if (rc == TG_OK && name)
-		rc = audit_append(s, "user_update", object, "ok", before, after, err);
-	if (rc == TG_OK && (scope || lock || password)) {
-		sqlite3_bind_int64(end, 1, u->id);
-		rc = run(s, end, err, "sessions");
-	}
-	free(before);
-	free(after);
-	return in_write(s, rc);
-}
-
-static int sqlite_user_totp_set(tg_store *base, int64_t id, const char *secret, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	char ad[64], object[96];
-	char *sealed = NULL;
-	tg_user u;
-	sqlite3_stmt *st = stmt(s, ST_USER_TOTP_SET, err);
-	if (!st)
-		return TG_EIO;
-	int rc = secret ? need_key(s, err) : TG_OK;
-	snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
-	if (rc == TG_OK && secret)
-		rc = secret_seal(&s->key, secret, ad, &sealed, err);
-	if (rc == TG_OK)
-		rc = write_begin(s, err);
-	if (rc) {
-		free(sealed);
-		return rc;
-	}
-	rc = sqlite_user_get(base, NULL, id, &u, err);
-	if (rc == TG_OK) {
-		bind_text_or_null(st, 1, sealed);
-		sqlite3_bind_int64(st, 2, id);
-		rc = run(s, st, err, "users");
-	}
-	if (rc == TG_OK) {
-		snprintf(object, sizeof object, "users/%s", u.username);
-		rc = audit_append(s, secret ? "totp_set" : "totp_clear", object, "ok", NULL, NULL,
-				  err);
-	}
-	free(sealed);
-	return in_write(s, rc);
-}
-
-static int sqlite_user_totp_get(tg_store *base, int64_t id, char *secret, size_t size,
-				tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	char ad[64];
-	char *plain = NULL;
-	sqlite3_stmt *st = stmt(s, ST_USER_TOTP_GET, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = TG_OK;
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-		snprintf(ad, sizeof ad, "users/%lld/totp", (long long)id);
-		rc = need_key(s, err);
-		if (rc == TG_OK)
-			rc = secret_open(&s->key, col_text(st, 0), ad, &plain, err);
-	} else if (step == SQLITE_ROW || step == SQLITE_DONE) {
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_totp", "", "该账户没有动态口令");
-	} else {
-		rc = db_error(s, err, "users");
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc == TG_OK) {
-		str_copy(secret, size, plain);
-		sodium_memzero(plain, strlen(plain));
-	}
-	free(plain);
-	return rc;
-}
-
-static int sqlite_user_totp_used(tg_store *base, int64_t id, int64_t step_no, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = stmt(s, ST_USER_TOTP_USED, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, step_no);
-	int rc = run(s, st, err, "users");
-	if (rc == TG_OK && sqlite3_changes(s->db) == 0)
-		rc = tg_error_set(err, TG_ECONFLICT, "totp_reused", "totp",
-				  "该动态口令已使用过，请等待下一个口令");
 	return rc;
 }
 
@@ -2213,82 +1287,6 @@ static int sqlite_login_ip_failure(tg_store *base, const char *ip, int64_t now, 
 		rc = exec(s, "COMMIT", err);
 	if (rc)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-static int open_number(sqlite_store *s, const char *id, const char *sealed, char **number,
-		       tg_error *err)
-{
-	char ad[96];
-	snprintf(ad, sizeof ad, "persons/%s", id);
-	int rc = need_key(s, err);
-	return rc ? rc : secret_open(&s->key, sealed, ad, number, err);
-}
-
-static int sqlite_person_reveal(tg_store *base, const char *id, char **number, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	char object[96];
-	sqlite3_stmt *st = stmt(s, ST_PERSON_SEALED, err);
-	*number = NULL;
-	if (!st)
-		return TG_EIO;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		rc = open_number(s, id, col_text(st, 0), number, err);
-	else if (step == SQLITE_ROW)
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_id_number", "id_number",
-				  "该人员没有登记公民身份号码");
-	else if (step == SQLITE_DONE)
-		rc = tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该人员记录");
-	else
-		rc = db_error(s, err, "persons");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	snprintf(object, sizeof object, "persons/%s", id);
-	if (rc == TG_OK)
-		rc = audit_append(s, "reveal_id", object, "ok", NULL, NULL, err);
-	if (rc != TG_OK && *number) {
-		free(*number);
-		*number = NULL;
-	}
-	return in_write(s, rc);
-}
-
-static int sqlite_reveal_id_numbers(tg_store *base, tg_register *r, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = NULL;
-	size_t n = r->t[ARR_PERSONS].count, j = 0;
-	int rc = TG_OK, step;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT \"id\", \"id_number\" FROM persons WHERE \"id_number\" IS NOT "
-			       "NULL ORDER BY \"id\"",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "persons");
-	/* Both in id order (the register as loaded): one merge. */
-	while (rc == TG_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *id = col_text(st, 0);
-		while (j < n && strcmp(((tg_person *)register_row(r, ARR_PERSONS, j))->id, id) < 0)
-			j++;
-		if (j == n)
-			break;
-		tg_person *p = register_row(r, ARR_PERSONS, j);
-		if (strcmp(p->id, id))
-			continue;
-		char *plain = NULL;
-		rc = open_number(s, id, col_text(st, 1), &plain, err);
-		if (rc == TG_OK) {
-			p->id_number = arena_strdup(&r->arena, plain);
-			sodium_memzero(plain, strlen(plain));
-			free(plain);
-		}
-	}
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -2361,14 +1359,14 @@ static int key_reseal_table(sqlite_store *s, const tg_secret_key *key, bool pers
 		char ad[96], *a = NULL, *b = NULL;
 		if (persons) {
 			snprintf(ad, sizeof ad, "persons/%s", rows[i].id);
-			rc = store_key_reseal(&s->key, key, ad, rows[i].a, &a, &n->id_numbers, err);
+			rc = store_key_reseal(&s->base.key, key, ad, rows[i].a, &a, &n->id_numbers, err);
 			snprintf(ad, sizeof ad, "persons/%s/birth", rows[i].id);
 			if (rc == TG_OK)
-				rc = store_key_reseal(&s->key, key, ad, rows[i].b, &b, &n->births,
+				rc = store_key_reseal(&s->base.key, key, ad, rows[i].b, &b, &n->births,
 						      err);
 		} else {
 			snprintf(ad, sizeof ad, "users/%s/totp", rows[i].id);
-			rc = store_key_reseal(&s->key, key, ad, rows[i].a, &a, &n->totp_secrets,
+			rc = store_key_reseal(&s->base.key, key, ad, rows[i].a, &a, &n->totp_secrets,
 					      err);
 		}
 		if (rc == TG_OK) {
@@ -2413,7 +1411,7 @@ static int sqlite_key_rotate(tg_store *base, const tg_secret_key *key, tg_key_co
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
-	s->key = *key;
+	s->base.key = *key;
 	return TG_OK;
 }
 
@@ -2437,151 +1435,13 @@ static void sqlite_close(tg_store *base)
 
 /* ---- requests for a second administrator's approval (issue 14) ---- */
 
-static sqlite3_stmt *prepare_once(sqlite_store *s, const char *sql, tg_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_error(s, err, "account_requests");
-		return NULL;
-	}
-	return st;
-}
-
-static int sqlite_request_add(tg_store *base, tg_account_request *r, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st = prepare_once(s, store_sql_request_add, err);
-	if (!st)
-		return in_write(s, TG_EIO);
-	snprintf(r->proposer, sizeof r->proposer, "%s", base->actor.user);
-	snprintf(r->proposer_role, sizeof r->proposer_role, "%s", base->actor.role);
-	snprintf(r->status, sizeof r->status, "pending");
-	sqlite3_bind_text(st, 1, r->kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, r->username, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, r->detail, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, r->proposer, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, r->proposer_role, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 6, r->created_at);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		r->id = sqlite3_column_int64(st, 0);
-	else
-		rc = db_error(s, err, "account_requests");
-	sqlite3_finalize(st);
-	if (rc == TG_OK) {
-		char object[96], *after = store_request_json(r);
-		snprintf(object, sizeof object, "users/%s", r->username);
-		rc = after ? audit_append(s, "user_request", object, "ok", NULL, after, err)
-			   : TG_ENOMEM;
-		free(after);
-	}
-	return in_write(s, rc);
-}
-
-static int sqlite_request_list(tg_store *base, int64_t since, tg_account_request **items,
-			       size_t *n, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	sqlite3_stmt *st = prepare_once(s, store_sql_request_list, err);
-	if (!st)
-		return TG_EIO;
-	sqlite3_bind_int64(st, 1, since);
-	size_t alloc = 0;
-	int rc = TG_OK, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 8;
-			tg_account_request *p = realloc(*items, alloc * sizeof *p);
-			if (!p) {
-				rc = TG_ENOMEM;
-				break;
-			}
-			*items = p;
-		}
-		tg_account_request *r = &(*items)[(*n)++];
-		memset(r, 0, sizeof *r);
-		r->id = sqlite3_column_int64(st, 0);
-		str_copy(r->kind, sizeof r->kind, col_text(st, 1));
-		str_copy(r->username, sizeof r->username, col_text(st, 2));
-		str_copy(r->detail, sizeof r->detail, col_text(st, 3));
-		str_copy(r->proposer, sizeof r->proposer, col_text(st, 4));
-		str_copy(r->proposer_role, sizeof r->proposer_role, col_text(st, 5));
-		r->created_at = sqlite3_column_int64(st, 6);
-		str_copy(r->status, sizeof r->status, col_text(st, 7));
-		str_copy(r->decided_by, sizeof r->decided_by, col_text(st, 8));
-		r->decided_at = sqlite3_column_int64(st, 9);
-	}
-	if (rc == TG_OK && step != SQLITE_DONE)
-		rc = db_error(s, err, "account_requests");
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int sqlite_request_decide(tg_store *base, int64_t id, const char *from, const char *to,
-				 int64_t now, int64_t since, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	int rc = write_begin(s, err);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st = prepare_once(s, store_sql_request_decide, err);
-	if (!st)
-		return in_write(s, TG_EIO);
-	sqlite3_bind_text(st, 1, to, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, base->actor.user, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, id);
-	sqlite3_bind_text(st, 5, from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 6, since);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_error(s, err, "account_requests");
-	else if (sqlite3_changes(s->db) != 1)
-		rc = tg_error_set(err, TG_ENOTFOUND, "no_request", "id",
-				  "没有待审批的申请 %lld（可能已处理或已过期）", (long long)id);
-	sqlite3_finalize(st);
-	if (rc == TG_OK) {
-		char object[96], before[96], after[192];
-		snprintf(object, sizeof object, "user-requests/%lld", (long long)id);
-		snprintf(before, sizeof before, "{\"status\": \"%s\"}", from);
-		snprintf(after, sizeof after, "{\"status\": \"%s\", \"decided_by\": ", to);
-		strbuf a;
-		sb_init(&a);
-		sb_adds(&a, after);
-		sb_add_json_str(&a, base->actor.user);
-		sb_addc(&a, '}');
-		rc = audit_append(s, store_request_event(to), object, "ok", before, a.buf, err);
-		sb_release(&a);
-	}
-	return in_write(s, rc);
-}
-
-static const tg_secret_key *sqlite_data_key(tg_store *base, tg_error *err)
-{
-	sqlite_store *s = (sqlite_store *)base;
-	return need_key(s, err) ? NULL : &s->key;
-}
-
-static int sqlite_audit_append(tg_store *base, const char *event, const char *object,
-			       const char *outcome, const char *before, const char *after,
-			       tg_error *err)
-{
-	return audit_append((sqlite_store *)base, event, object, outcome, before, after, err);
-}
-
 /* By concept, one line each (a line of operations per line of the table). */
 static const tg_store_ops sqlite_ops = {
 	.name = "sqlite",
-	/* the register */ .data_key = sqlite_data_key, .close = sqlite_close, .load_register = sqlite_load_register, .import = sqlite_import, .import_as = sqlite_import_as,
+	/* the register */ .close = sqlite_close, .load_register = sqlite_load_register, .import = sqlite_import, .import_as = sqlite_import_as,
 	/* records */ .record_write = sqlite_record_write, .read_begin = sqlite_read_begin, .read_end = sqlite_read_end,
-	/* accounts */ .user_add = sqlite_user_add, .user_get = sqlite_user_get, .user_list = sqlite_user_list, .user_login_result = sqlite_user_login_result, .user_update = sqlite_user_update,
-	/* TOTP */ .user_totp_set = sqlite_user_totp_set, .user_totp_get = sqlite_user_totp_get, .user_totp_used = sqlite_user_totp_used,
-	/* sessions */ .session_create = sqlite_session_create, .session_get = sqlite_session_get, .session_touch = sqlite_session_touch, .session_delete = sqlite_session_delete,
-	/* login failures and requests */ .login_ip_failure = sqlite_login_ip_failure, .request_add = sqlite_request_add, .request_list = sqlite_request_list, .request_decide = sqlite_request_decide,
-	/* evidence */ .evidence_add = sqlite_evidence_add, .evidence_get = sqlite_evidence_get, .evidence_list = sqlite_evidence_list, .evidence_attach = sqlite_evidence_attach,
-	/* audit */ .audit_add = sqlite_audit_add, .audit_list = sqlite_audit_list, .audit_verify = sqlite_audit_verify, .audit_purge = sqlite_audit_purge, .audit_append = sqlite_audit_append,
-	/* keys */ .person_reveal = sqlite_person_reveal, .reveal_id_numbers = sqlite_reveal_id_numbers, .key_rotate = sqlite_key_rotate,
+	/* login failures */ .login_ip_failure = sqlite_login_ip_failure,
+	/* keys */ .key_rotate = sqlite_key_rotate,
 };
 
 /* SQLite's memory statistics take one process-wide mutex on every
