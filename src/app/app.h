@@ -24,6 +24,7 @@
 
 #include "date.h"
 #include "error.h"
+#include "plan.h"
 #include "register.h"
 #include "store.h"
 
@@ -37,6 +38,7 @@ typedef struct app_upload {
 	const char *filename;    /* as the client named it */
 	const char *data;
 	size_t len;
+	const tg_plan *plan;     /* the plan in force: its obligations are items too */
 } app_upload;
 
 /* Keep an evidence file for an association: refused (403 field_forbidden)
@@ -49,8 +51,10 @@ int app_evidence_add(tg_store *s, const tg_user *actor, const char *dir, const a
 
 /* Whether the actor may mark the item of rule done (and so attach its
 ** evidence): TG_OK, or TG_EINVAL "field_forbidden" naming the field the
-** rule reads.  A rule that is not marked done is no one's to refuse. */
-int app_may_mark(const tg_user *actor, const char *rule, tg_error *err);
+** rule reads.  A rule that is not marked done is no one's to refuse.  An
+** obligation of plan (may be NULL) done by a field is the field's right,
+** done by a step the right to write steps (the office, civil affairs). */
+int app_may_mark(const tg_user *actor, const tg_plan *plan, const char *rule, tg_error *err);
 
 /* What a file is, by its first bytes: "application/pdf", ... or NULL. */
 const char *app_sniff_content_type(const char *data, size_t len);
@@ -68,6 +72,7 @@ typedef struct app_done {
 	tg_date on;          /* when it was done */
 	const int64_t *evidence; /* this association's evidence, attached to the item */
 	size_t n_evidence;
+	const tg_plan *plan; /* the plan in force: its obligations are items too */
 } app_done;
 
 /* Mark the item done on in->on: the actor must be allowed to write the

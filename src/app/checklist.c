@@ -4,11 +4,16 @@
 **
 ** The item is a rule and, for an item about one record (a post, an
 ** appropriation), that record; done means the date field the rule reads
-** (progress_done_field) is set.  Everything is decided before the first
-** write: the actor's right to the field, the rule, the record and whose it
-** is, every evidence file, the record's checks with the date set.
+** (progress_done_field) is set.  An item may also be an obligation of the
+** plan (obligations.md): done by a field, that field of its subject record
+** is set; done by a step, a step of (obligation, key(r), year) is written.
+** Everything is decided before the first write: the actor's right to the
+** field, the rule, the record and whose it is, every evidence file, the
+** record's checks with the date set.
 */
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -16,16 +21,17 @@
 #include "progress.h"
 #include "rights.h"
 
-/* The record the item is about: the association, or its record subject. */
-static int item_record(tg_store *s, const app_done *in, int array, tg_register *r,
-		       int64_t *version, tg_error *err)
+/* The record the item is about: the association, or its record subject
+** (key, the item's subject for a rule). */
+static int item_record(tg_store *s, const app_done *in, int array, const char *subject,
+		       tg_register *r, int64_t *version, tg_error *err)
 {
 	const char *key = in->association;
 	if (array != ARR_ASSOCIATIONS) {
-		if (!in->subject)
+		if (!subject)
 			return tg_error_set(err, TG_EINVAL, "required", "subject",
 					    "该事项针对具体记录，须提供 subject（记录编号）");
-		key = in->subject;
+		key = subject;
 	}
 	int rc = store_record_get(s, array, key, r, version, err);
 	if (rc == TG_ENOTFOUND)
@@ -61,37 +67,117 @@ static int check_evidence(tg_store *s, const app_done *in, tg_error *err)
 	return TG_OK;
 }
 
+/* What marking the item done writes: the date field of array (a rule's,
+** or an obligation done by a field), or a step (an obligation done by a
+** step); key: the subject record's key, period: the year of a yearly duty
+** (0 none).  An obligation's item names its subject as its finding does:
+** "Y" or nothing for an association, "key" or "key/Y" for another record. */
+typedef struct item_target {
+	int array;
+	const char *field;
+	const tg_obligation *o; /* an obligation done by a step, else NULL */
+	char key[80];
+	int64_t period;
+} item_target;
+
+static int item_target_of(const app_done *in, item_target *t, tg_error *err)
+{
+	memset(t, 0, sizeof *t);
+	const tg_obligation *o = in->plan ? plan_obligation(in->plan, in->rule) : NULL;
+	if (!o) {
+		if (!progress_done_field(in->rule, &t->array, &t->field))
+			goto not_markable;
+		if (t->array != ARR_ASSOCIATIONS && in->subject)
+			snprintf(t->key, sizeof t->key, "%s", in->subject);
+		return TG_OK;
+	}
+	t->array = o->subject;
+	const char *subject = in->subject ? in->subject : "";
+	const char *year = o->subject == ARR_ASSOCIATIONS ? subject : strrchr(subject, '/');
+	if (o->yearly) {
+		if (!year || (year != subject && !*++year) || (t->period = atoll(year)) < 1900)
+			return tg_error_set(err, TG_EINVAL, "bad_subject", "subject",
+					    "按年度的事项须指明年度（subject 为“年度”或“记录编号/年度”）");
+	}
+	if (o->subject != ARR_ASSOCIATIONS) {
+		size_t n = o->yearly ? (size_t)(strrchr(subject, '/') - subject) : strlen(subject);
+		if (!n || n >= sizeof t->key)
+			return tg_error_set(err, TG_EINVAL, "required", "subject",
+					    "该事项针对具体记录，须提供 subject（记录编号）");
+		memcpy(t->key, subject, n);
+	}
+	if (o->done == DONE_STEP) {
+		t->o = o;
+		return TG_OK;
+	}
+	if (o->done == DONE_FIELD && !o->yearly) {
+		const tg_field *f = schema_field_at(o->subject, o->done_off);
+		if ((t->field = f ? f->key : NULL))
+			return TG_OK;
+	}
+not_markable:
+	return tg_error_set(err, TG_EINVAL, "not_markable", "rule",
+			    "该事项不能直接标记完成，请修改相应记录");
+}
+
+/* The step that records obligation t->o done on `on` for t's record. */
+static void step_row(tg_register *r, const app_done *in, const item_target *t)
+{
+	tg_step *st = register_append(r, ARR_STEPS);
+	unsigned char rnd[8];
+	char hex[17];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+	st->id = arena_printf(&r->arena, "ST-%s", hex);
+	st->obligation = arena_strdup(&r->arena, t->o->id);
+	st->subject = arena_strdup(&r->arena, t->array == ARR_ASSOCIATIONS ? in->association : t->key);
+	st->period = t->period;
+	st->done_on = in->on;
+	st->note = NULL;
+}
+
 int app_mark_done(tg_store *s, const tg_user *actor, const app_done *in, tg_errors *errs,
 		  tg_error *err)
 {
-	int array;
-	const char *field;
-	if (!in->rule || !progress_done_field(in->rule, &array, &field))
+	item_target t;
+	int rc;
+	if (!in->rule)
 		return tg_error_set(err, TG_EINVAL, "not_markable", "rule",
 				    "该事项不能直接标记完成，请修改相应记录");
+	if ((rc = item_target_of(in, &t, err)))
+		return rc;
 	if (in->on == TG_DATE_NONE)
 		return tg_error_set(err, TG_EINVAL, "bad_date", "on",
 				    "完成日期无效（应为 YYYY-MM-DD）");
-	int rc = app_may_mark(actor, in->rule, err);
-	if (rc)
+	if ((rc = app_may_mark(actor, in->plan, in->rule, err)))
 		return rc;
 	tg_register r;
 	register_init(&r);
 	int64_t version = 0;
-	if ((rc = item_record(s, in, array, &r, &version, err)) ||
+	if ((rc = item_record(s, in, t.array, t.key[0] ? t.key : NULL, &r, &version, err)) ||
 	    (rc = check_evidence(s, in, err)))
 		goto out;
-	/* Set the date the rule reads, checked like any other write. */
+	int array = t.array;
 	void *row = register_row(&r, array, 0);
-	*(tg_date *)((char *)row + schema_field(array, field)->off) = in->on;
+	if (t.o) { /* a step of the obligation, a new record */
+		register_release(&r);
+		register_init(&r);
+		step_row(&r, in, &t);
+		array = ARR_STEPS;
+		row = register_row(&r, array, 0);
+	} else { /* set the date the rule reads, checked like any other write */
+		*(tg_date *)((char *)row + schema_field(array, t.field)->off) = in->on;
+	}
 	bundle_check_record(&r, array, row, "", errs);
 	if (errs->total) {
-		rc = tg_error_set(err, TG_EINVAL, errs->items[0].code, field, "%s",
+		rc = tg_error_set(err, TG_EINVAL, errs->items[0].code, t.o ? "on" : t.field, "%s",
 				  errs->items[0].message);
 		goto out;
 	}
-	/* one transaction: store_tx_begin/end once merged */
-	rc = store_record_write(s, array, &r, 0, false, version, actor->username, NULL, NULL, err);
+	/* one transaction: store_tx_begin/end once record writes have moved
+	** out of the old backends (a write there opens its own) */
+	rc = store_record_write(s, array, &r, 0, t.o != NULL, version, actor->username, NULL, NULL,
+				err);
 	for (size_t i = 0; rc == TG_OK && i < in->n_evidence; i++)
 		rc = store_evidence_attach(s, in->evidence[i], in->rule, in->subject, err);
 out:

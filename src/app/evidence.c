@@ -120,10 +120,26 @@ static void unlink_evidence(const char *dir, const char *name)
 	unlink(path);
 }
 
-int app_may_mark(const tg_user *actor, const char *rule, tg_error *err)
+int app_may_mark(const tg_user *actor, const tg_plan *plan, const char *rule, tg_error *err)
 {
 	int array;
 	const char *field;
+	const tg_obligation *o = plan ? plan_obligation(plan, rule) : NULL;
+	if (o && o->done == DONE_STEP) {
+		if (!policy_can_create(actor, ARR_STEPS))
+			return tg_error_set(err, TG_EINVAL, "field_forbidden", "steps",
+					    "当前角色无权登记事项办理记录");
+		return TG_OK;
+	}
+	if (o && o->done == DONE_FIELD) {
+		const tg_field *f = schema_field_at(o->subject, o->done_off);
+		array = o->subject;
+		field = f ? f->key : NULL;
+		if (field && !policy_can_write_field(actor, array, field))
+			return tg_error_set(err, TG_EINVAL, "field_forbidden", field,
+					    "当前角色无权修改字段“%s”", field);
+		return TG_OK;
+	}
 	if (progress_done_field(rule, &array, &field) &&
 	    !policy_can_write_field(actor, array, field))
 		return tg_error_set(err, TG_EINVAL, "field_forbidden", field,
@@ -136,10 +152,10 @@ int app_evidence_add(tg_store *s, const tg_user *actor, const char *dir, const a
 {
 	tg_evidence *e = out;
 	memset(e, 0, sizeof *e);
-	if (in->rule[0] && !rules_find(in->rule))
+	if (in->rule[0] && !rules_find(in->rule) && !(in->plan && plan_obligation(in->plan, in->rule)))
 		return tg_error_set(err, TG_EINVAL, "unknown_rule", "rule",
-				    "规则目录中没有规则“%s”", in->rule);
-	int rc = in->rule[0] ? app_may_mark(actor, in->rule, err) : TG_OK;
+				    "规则目录和方案中没有事项“%s”", in->rule);
+	int rc = in->rule[0] ? app_may_mark(actor, in->plan, in->rule, err) : TG_OK;
 	if (rc)
 		return rc;
 	const char *type = app_sniff_content_type(in->data, in->len);

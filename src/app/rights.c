@@ -34,6 +34,8 @@ static const struct right {
 	{R_CIVIL_AFFAIRS, NULL, ARR_ANNUAL_REPORTS, NULL},
 	{R_CIVIL_AFFAIRS, NULL, ARR_CREDIT_LISTINGS, NULL},
 	{R_CIVIL_AFFAIRS, NULL, ARR_ELECTIONS, NULL},
+	/* the records of a plan's duties done (steps[]), mostly those of 五 */
+	{R_CIVIL_AFFAIRS, NULL, ARR_STEPS, NULL},
 
 	{R_UNIT, NULL, ARR_ASSOCIATIONS, "plan_submitted_on"},
 	{R_UNIT, NULL, ARR_ASSOCIATIONS, "decoupled_on"},

@@ -100,7 +100,8 @@ int api_evidence_upload(http_request *rq)
 	if (read_upload(rq, &form, &file) || text_part(rq, &form, "rule", rule, sizeof rule) ||
 	    text_part(rq, &form, "subject", subject, sizeof subject))
 		goto out;
-	app_upload in = {rq->params.value[0], rule, subject, file->filename, file->data, file->len};
+	app_upload in = {rq->params.value[0], rule,          subject,      file->filename,
+			 file->data,         file->len,     rq->srv->plan};
 	if ((rc = app_evidence_add(rq_store(rq), &rq->user, rq->srv->evidence_dir, &in, &e,
 				   &rq->err)))
 		goto out;

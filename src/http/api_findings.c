@@ -277,6 +277,8 @@ static void write_item(strbuf *o, const tg_check_item *it, const tg_evidence *ev
 		sb_addf(o, "\"%s.%s\"", tg_schema[it->array].key, it->field);
 	else
 		sb_adds(o, "null");
+	sb_adds(o, ", \"done_by\": ");
+	sb_add_json_str(o, it->done_by);
 	sb_adds(o, ", \"done_on\": ");
 	add_date(o, it->done_on);
 	sb_adds(o, ", \"status\": ");
@@ -419,7 +421,8 @@ int api_checklist_post(http_request *rq)
 		goto out;
 	const char *on_s = json_string_value(json_object_get(body, "on"));
 	app_done in = {rq->params.value[0], json_string_value(json_object_get(body, "rule")),
-		       json_string_value(json_object_get(body, "subject")), TG_DATE_NONE, NULL, 0};
+		       json_string_value(json_object_get(body, "subject")), TG_DATE_NONE, NULL, 0,
+		       rq->srv->plan};
 	if (on_s && date_parse(on_s, &in.on))
 		in.on = TG_DATE_NONE;
 	if ((rc = evidence_ids(rq, json_object_get(body, "evidence"), &ids, &in.n_evidence)))

@@ -255,7 +255,7 @@ function checklists(cl, lk, openDone, dueOf) {
         { label: '完成日期', cell: (i) => (i.done_on ? fmt.date(i.done_on) : h('span', { class: 'muted' }, '—')) },
         { label: '佐证材料', cell: (i) => ((i.evidence || []).length ? h('ul', { class: 'evidence' }, i.evidence.map((e) => h('li', null,
           h('a', { href: `/api/v1/evidence/${encodeURIComponent(e.id)}`, download: e.name, title: `SHA-256 ${e.sha256 || ''}` }, e.name), ` ${fmt.bytes(e.size)}`))) : h('span', { class: 'muted' }, '无')) },
-        { label: '操作', class: 'no-print', cell: (i) => (i.status === 'open' || i.status === 'overdue') && i.field
+        { label: '操作', class: 'no-print', cell: (i) => (i.status === 'open' || i.status === 'overdue') && (i.field || i.done_by === 'step')
           ? h('button', { type: 'button', class: 'btn btn-small', dataset: { rule: i.rule, subject: i.subject ?? '' }, onclick: (e) => openDone(i, e.currentTarget) }, '标记完成')
           : null },
       ], items, { className: 'checklist', rowAttrs: (i) => ({ dataset: { rule: i.rule, subject: i.subject ?? '', status: i.status } }) }) : h('p', { class: 'muted' }, '没有事项。'));
