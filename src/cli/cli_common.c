@@ -26,8 +26,7 @@ bool cli_db_exists(const char *db)
 int cli_open_store(const char *db, bool must_exist, tg_store **out)
 {
 	tg_error err = {0};
-	struct stat st;
-	if (must_exist && is_sqlite_path(db) && stat(db, &st) != 0) {
+	if (must_exist && !cli_db_exists(db)) {
 		fprintf(stderr, "tuogou: 数据库“%s”不存在（先运行 tuogou import 建立登记簿）\n", db);
 		return EXIT_BADINPUT;
 	}

@@ -238,6 +238,8 @@ void plan_param_value(const tg_plan *plan, const char *name, char *out, size_t s
 struct loader {
 	tg_plan *plan;
 	tg_errors *errs;
+	tg_separation *sections; /* separations[] or groups[] being read */
+	size_t *n_sections;
 };
 
 const char *plan_doc_str(tg_plan *plan, tg_errors *errs, json_t *obj, const char *key,
@@ -461,10 +463,12 @@ static void load_batches(struct loader *L, json_t *arr)
 	for_each_item(L, arr, "batches", keys, read_batch);
 }
 
-static void read_separation(struct loader *L, json_t *o, const char *p)
+/* One item of separations[] or groups[] (the same shape), appended to the
+** list the loader reads into. */
+static void read_section(struct loader *L, json_t *o, const char *p)
 {
 	tg_plan *plan = L->plan;
-	tg_separation *s = &plan->separations[plan->n_separations++];
+	tg_separation *s = &L->sections[(*L->n_sections)++];
 	s->id = get_str(L, o, "id", p, true);
 	s->name = get_str(L, o, "name", p, true);
 	json_t *cl = json_object_get(o, "clauses");
@@ -489,24 +493,20 @@ static void load_separations(struct loader *L, json_t *arr)
 	static const char *const keys[] = {"id", "name", "clauses", NULL};
 	L->plan->separations = arena_alloc(&L->plan->arena,
 					   (json_array_size(arr) + 1) * sizeof *L->plan->separations);
-	for_each_item(L, arr, "separations", keys, read_separation);
+	L->sections = L->plan->separations;
+	L->n_sections = &L->plan->n_separations;
+	for_each_item(L, arr, "separations", keys, read_section);
 }
 
-/* groups[] have the shape of separations[]: read into the separations'
-** array past its end, then moved to their own (one reader for both). */
+/* groups[] have the shape of separations[] (read_section reads both). */
 static void load_groups(struct loader *L, json_t *arr)
 {
 	static const char *const keys[] = {"id", "name", "clauses", NULL};
 	tg_plan *plan = L->plan;
-	tg_separation *seps = plan->separations;
-	size_t n_seps = plan->n_separations;
-	plan->separations = arena_alloc(&plan->arena, (json_array_size(arr) + 1) * sizeof *seps);
-	plan->n_separations = 0;
-	for_each_item(L, arr, "groups", keys, read_separation);
-	plan->groups = plan->separations;
-	plan->n_groups = plan->n_separations;
-	plan->separations = seps;
-	plan->n_separations = n_seps;
+	plan->groups = arena_alloc(&plan->arena, (json_array_size(arr) + 1) * sizeof *plan->groups);
+	L->sections = plan->groups;
+	L->n_sections = &plan->n_groups;
+	for_each_item(L, arr, "groups", keys, read_section);
 	for (size_t g = 0; g < plan->n_groups; g++)
 		for (size_t k = 0; k < plan->n_separations; k++)
 			if (plan->groups[g].id && plan->separations[k].id &&
@@ -683,7 +683,7 @@ int plan_load_buffer(const char *buf, size_t len, tg_plan **out, tg_errors *errs
 	}
 	arena_init(&plan->arena);
 	size_t before = errs->total;
-	struct loader L = {plan, errs};
+	struct loader L = {plan, errs, NULL, NULL};
 	plan->p.issued = plan->p.decoupling_due = plan->p.asset_inventory_due =
 		plan->p.office_due = TG_DATE_NONE;
 	load_root(&L, root);
