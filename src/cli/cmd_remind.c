@@ -138,8 +138,8 @@ static int send_mail(const tg_register *r, const tg_findings *fs, const tg_findi
 			if (!mine)
 				continue;
 		} else {
-			snprintf(subject, sizeof subject, "【催办提醒】全市汇总：逾期 %zu 项，临近 %zu 项（截至%s）",
-				 d->n_overdue, d->n_near, day);
+			snprintf(subject, sizeof subject, "【催办提醒】%s汇总：逾期 %zu 项，临近 %zu 项（截至%s）",
+				 plan_place(plan), d->n_overdue, d->n_near, day);
 			remind_write_text(d, plan, &body);
 		}
 		sb_adds(&body, "\n（本邮件由 tuogou 自动发送，请勿直接回复。）\n");
@@ -149,7 +149,10 @@ static int send_mail(const tg_register *r, const tg_findings *fs, const tg_findi
 			continue;
 		}
 		sent++;
-		printf("已发送：%s → %s\n", u ? u->unit_name : "联合工作组办公室（全市汇总）", to);
+		if (u)
+			printf("已发送：%s → %s\n", u->unit_name, to);
+		else
+			printf("已发送：%s（%s汇总） → %s\n", plan->office, plan_place(plan), to);
 	}
 	printf("邮件：已发送 %zu 封\n", sent);
 	sb_release(&body);

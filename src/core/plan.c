@@ -539,6 +539,11 @@ static void read_level(struct loader *L, json_t *root)
 		      "level 应为 national、province、city 或 county 之一");
 }
 
+const char *plan_level_name(const tg_plan *plan)
+{
+	return plan_levels[plan->level];
+}
+
 const char *plan_place(const tg_plan *plan)
 {
 	static const char *const places[] = {[LEVEL_CITY] = "全市", [LEVEL_COUNTY] = "全县",

@@ -149,6 +149,9 @@ int plan_load_file(const char *path, tg_plan **out, tg_errors *errs);
 int plan_load_default(tg_plan **out, tg_errors *errs);
 void plan_free(tg_plan *plan);
 
+/* The plan's level as the plan file spells it: national, province, city,
+** county. */
+const char *plan_level_name(const tg_plan *plan);
 /* The place word of the plan's level, as a report says it: 全国, 全省,
 ** 全市, 全县. */
 const char *plan_place(const tg_plan *plan);

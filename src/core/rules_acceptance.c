@@ -12,7 +12,9 @@ void rule_acceptance_pending(tg_eval *ev)
 		if (!ev->in_A[i] || !own_level(ev, a) ||
 		    !happened(a->report_submitted_on, ev->D) || happened(a->accepted_on, ev->D))
 			continue;
-		emit(ev, i, (int32_t)a->unit_ix, NULL, TG_DATE_NONE, "联合工作组办公室适时组织验收",
+		char action[160];
+		snprintf(action, sizeof action, "%s适时组织验收", ev->plan->office);
+		emit(ev, i, (int32_t)a->unit_ix, NULL, TG_DATE_NONE, action,
 		     "%s的脱钩工作总结已报送，尚未验收", a->name);
 	}
 }

@@ -16,7 +16,9 @@ void rule_report_summary_missing(tg_eval *ev)
 		char d[11];
 		date_format(a->decoupled_on, d);
 		tg_date due = eval_add_workdays(ev, a->decoupled_on, ev->P->report_workdays);
-		emit(ev, i, (int32_t)a->unit_ix, NULL, due, "向联合工作组办公室报送",
+		char action[160];
+		snprintf(action, sizeof action, "向%s报送", ev->plan->office);
+		emit(ev, i, (int32_t)a->unit_ix, NULL, due, action,
 		     "%s已于%s完成脱钩，%s尚未报送工作总结", a->name, d,
 		     unit_name(ev, a->unit_ix));
 	}

@@ -57,6 +57,9 @@ int api_settings_put(http_request *rq);
 /* The public page, downloads, reports and reminders (api_public.c,
 ** api_export.c, api_import_sheets.c, api_reports.c, api_reminders.c). */
 int api_public_associations(http_request *rq);
+/* GET /api/v1/public/plan: the plan's id, title, number, level, office and
+** place word, for the pages shown before login (登录页、公示页). */
+int api_public_plan(http_request *rq);
 int api_export_xlsx(http_request *rq);
 int api_import_sheets(http_request *rq);
 int api_report_progress(http_request *rq);

@@ -10,6 +10,9 @@
 ** item, amount).  Nothing here ever reads persons, posts or staff, and no
 ** free text that could carry a name (a listing's reason) is published.
 **
+** GET /api/v1/public/plan names the plan the pages before login cite: its
+** title, number, level, office and place word (nothing else of it).
+**
 ** Cheap to serve: the whole list is rendered once per (write generation,
 ** day) into memory, one JSON object per association in pinyin order; a
 ** request only filters (?q= on the name or USCC), pages and concatenates.
@@ -32,6 +35,7 @@
 #include "policy.h"
 #include "respond.h"
 #include "roles.h"
+#include "plan.h"
 #include "progress.h"
 
 typedef struct public_entry {
@@ -359,4 +363,24 @@ int api_healthz(http_request *rq)
 {
 	sb_adds(&rq->out, "ok");
 	return reply(rq, HTTP_OK, "text/plain; charset=utf-8");
+}
+
+int api_public_plan(http_request *rq)
+{
+	const tg_plan *plan = rq->srv->plan;
+	strbuf *o = &rq->out;
+	sb_adds(o, "{\"id\": ");
+	sb_add_json_str(o, plan->id);
+	sb_adds(o, ", \"title\": ");
+	sb_add_json_str(o, plan->title);
+	sb_adds(o, ", \"number\": ");
+	sb_add_json_str(o, plan->number);
+	sb_adds(o, ", \"level\": ");
+	sb_add_json_str(o, plan_level_name(plan));
+	sb_adds(o, ", \"office\": ");
+	sb_add_json_str(o, plan->office);
+	sb_adds(o, ", \"place\": ");
+	sb_add_json_str(o, plan_place(plan));
+	sb_adds(o, "}\n");
+	return reply_json(rq, HTTP_OK);
 }

@@ -130,6 +130,7 @@ const tg_route tg_routes[] = {
 	/* The public page (公示): no login, no personal data. */
 	{"GET", "/api/v1/public/associations", api_public_associations, R_PUBLIC, SCOPE_NONE, -1,
 	 0},
+	{"GET", "/api/v1/public/plan", api_public_plan, R_PUBLIC, SCOPE_NONE, -1, 0},
 };
 const size_t tg_routes_count = sizeof tg_routes / sizeof tg_routes[0];
 

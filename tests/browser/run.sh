@@ -16,7 +16,8 @@
 #   6. stops the server
 #
 # Environment: TUOGOU_BIN (default build/tuogou), TUOGOU_TEST_PORT (default: one the kernel picks),
-# TUOGOU_KEEP=1 keeps the scratch folder.  Screenshots: tests/artifacts/.
+# TUOGOU_KEEP=1 keeps the scratch folder, TUOGOU_BROWSER_TESTS="tests/browser/ui.test.mjs …"
+# runs only those files (while working on them; CI runs them all).  Screenshots: tests/artifacts/.
 set -u
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
@@ -118,7 +119,7 @@ fi
 
 # ---------------------------------------------------------------- 5. the tests
 TUOGOU_BASE_URL=$URL TUOGOU_TEST_USER=$USER_NAME TUOGOU_TEST_PASSWORD=$PASSWORD TUOGOU_TEST_TOTP=$TOTP \
-	timeout 900 node --test --test-concurrency=1 --test-reporter=tap tests/browser/ >"$SCRATCH/tap" 2>&1
+	timeout 900 node --test --test-concurrency=1 --test-reporter=tap ${TUOGOU_BROWSER_TESTS:-tests/browser/} >"$SCRATCH/tap" 2>&1
 rc=$?
 
 # node's TAP has "ok 3 - name" at column 0 for each top-level test; the

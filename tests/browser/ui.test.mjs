@@ -55,6 +55,9 @@ test('the login page is Chinese, and logging in opens the dashboard', async () =
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
   await page.waitForSelector('form.login-form');
   assert.match(await page.textContent('.login-banner'), /行业协会商会脱钩管理系统/);
+  // the footer names the office of the plan the register runs (the demo: Luoyang's)
+  await page.waitForFunction(() => document.querySelector('#login-foot')?.textContent);
+  assert.equal(await page.textContent('#login-foot'), '洛阳市行业协会商会与行政机关脱钩联合工作组办公室');
   // a wrong password is refused next to the field, and what was typed stays
   await page.fill('#username', USER);
   await page.fill('#password', 'wrong-password');

@@ -75,6 +75,13 @@ expect_grep "city plan: summaries missing only of city-level associations" "^cit
 expect_grep "county plan: summaries missing only of county-level associations" "^county report.summary-missing [1-9][0-9]* ok" "$T/levels"
 expect_grep "county plan: acceptance pending only of county-level ones" "^county acceptance.pending [0-9]* ok" "$T/levels"
 expect_grep "each finding names the county plan" "^county plan mengjin-2018 mengjin-2018$" "$T/levels"
+# The office a finding names (报送 to, 组织验收 by) is the plan's.
+expect_grep "county summaries are reported to the county's office" "向孟津县行业协会商会脱钩工作领导小组办公室报送" "$T/county-findings.json"
+expect_grep "... which organises their acceptance" "孟津县行业协会商会脱钩工作领导小组办公室适时组织验收" "$T/county-findings.json"
+if grep -q "洛阳市行业协会商会与行政机关脱钩联合工作组办公室" "$T/county-findings.json"; then
+	fail "no county finding names Luoyang's office"
+else pass "no county finding names Luoyang's office"; fi
+expect_grep "city summaries are reported to Luoyang's office" "向洛阳市行业协会商会与行政机关脱钩联合工作组办公室报送" "$T/city.json"
 
 # The progress report: the county's words from its plan, none of Luoyang's.
 if command -v pdftotext >/dev/null; then

@@ -80,5 +80,10 @@ expect_grep "... judged under it" '"plan": "national-2019"' "$T/body"
 expect_eq "GET /api/v1/dashboard: 200" 200 "$(req GET "/api/v1/dashboard?as_of=$DAY")"
 expect_grep "... its sections are the national plan's" '人员管理分离' "$T/body"
 expect_grep "... with its group 脱钩进程" '脱钩进程' "$T/body"
+as ""
+expect_eq "GET /api/v1/public/plan without a login: 200" 200 "$(req GET /api/v1/public/plan)"
+expect_grep "... names the national office for the login page" '"office": "全国行业协会商会与行政机关脱钩联合工作组办公室"' "$T/body"
+expect_grep "... and the place word 全国" '"place": "全国"' "$T/body"
 serve_stop
+
 finish

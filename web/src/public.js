@@ -114,10 +114,17 @@ function render() {
       h('div', { class: 'topbar-public' }, h('a', { href: '/', class: 'on-dark-link' }, '工作人员登录'))),
     h('main', { class: 'public-main', id: 'main' },
       h('div', { class: 'page-head' }, h('h1', null, '行业协会商会与行政机关脱钩情况公示'),
-        h('p', { class: 'page-sub' }, '依据《洛阳市行业协会商会与行政机关脱钩实施方案》公开各协会的脱钩进展、信用名录状态和承接政府购买服务事项。本页不含任何个人信息。')),
+        h('p', { class: 'page-sub', id: 'public-basis' }, '公开各协会的脱钩进展、信用名录状态和承接政府购买服务事项。本页不含任何个人信息。')),
       summaryBox, form, results,
       h('footer', { class: 'public-foot' }, h('p', null, '数据每次登记簿更新后自动刷新。信用名录指民政部门的活动异常名录和严重违法失信名单；政府购买服务为财政资金中以购买服务方式安排的事项。'))));
   load(results, summaryBox);
+  // the basis is the plan the register runs (GET /api/v1/public/plan)
+  fetch('/api/v1/public/plan', { credentials: 'omit' })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((p) => {
+      if (p && p.title) document.getElementById('public-basis').textContent = `依据《${p.title}》公开各协会的脱钩进展、信用名录状态和承接政府购买服务事项。本页不含任何个人信息。`;
+    })
+    .catch(() => {});
 }
 
 render();

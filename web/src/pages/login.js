@@ -1,7 +1,8 @@
 // 登录: username and password, and the one-time code (动态口令) when the server
 // asks for it (administrators, accounts with a TOTP secret, or require_totp);
 // a new password when the one given is temporary (made at an approval);
-// notice: why the login page is back (登录已超时，请重新登录).
+// notice: why the login page is back (登录已超时，请重新登录).  The footer
+// names the plan's office (GET /api/v1/public/plan), whichever plan it is.
 import { h, replace } from '../dom.js';
 import { api } from '../api.js';
 import { field, showErrors, clearErrors } from '../ui.js';
@@ -50,6 +51,7 @@ export function render(root, { done, notice }) {
       replace(submit, '登录');
     }
   });
+  const foot = h('p', { class: 'login-foot', id: 'login-foot' });
   replace(root,
     h('div', { class: 'login-page' },
       h('header', { class: 'login-banner' },
@@ -61,6 +63,10 @@ export function render(root, { done, notice }) {
           notice ? h('div', { class: 'alert alert-warn', role: 'alert', id: 'login-notice' }, notice) : null,
           h('p', { class: 'muted' }, '请使用管理员为您开设的账户登录。'),
           form),
-        h('p', { class: 'login-foot' }, '洛阳市行业协会商会与行政机关脱钩联合工作组办公室'))));
+        foot)));
   user.focus();
+  fetch('/api/v1/public/plan', { credentials: 'omit' })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((p) => { if (p && p.office) foot.textContent = p.office; })
+    .catch(() => {});
 }
