@@ -60,6 +60,9 @@ int api_public_associations(http_request *rq);
 /* GET /api/v1/public/plan: the plan's id, title, number, level, office and
 ** place word, for the pages shown before login (登录页、公示页). */
 int api_public_plan(http_request *rq);
+/* The plan's object opened with its id, title, number, level, office and
+** place (what both plan routes say), left open for more keys. */
+void api_plan_head(strbuf *o, const tg_plan *plan);
 int api_export_xlsx(http_request *rq);
 int api_import_sheets(http_request *rq);
 int api_report_progress(http_request *rq);

@@ -621,16 +621,27 @@ static void write_clause_rules(strbuf *o, const tg_plan *plan, const char *claus
 	sb_adds(o, "]");
 }
 
-int api_plan(http_request *rq)
+void api_plan_head(strbuf *o, const tg_plan *plan)
 {
-	const tg_plan *plan = rq->srv->plan;
-	strbuf *o = &rq->out;
 	sb_adds(o, "{\"id\": ");
 	sb_add_json_str(o, plan->id);
 	sb_adds(o, ", \"title\": ");
 	sb_add_json_str(o, plan->title);
 	sb_adds(o, ", \"number\": ");
 	sb_add_json_str(o, plan->number);
+	sb_adds(o, ", \"level\": ");
+	sb_add_json_str(o, plan_level_name(plan));
+	sb_adds(o, ", \"office\": ");
+	sb_add_json_str(o, plan->office);
+	sb_adds(o, ", \"place\": ");
+	sb_add_json_str(o, plan_place(plan));
+}
+
+int api_plan(http_request *rq)
+{
+	const tg_plan *plan = rq->srv->plan;
+	strbuf *o = &rq->out;
+	api_plan_head(o, plan);
 	sb_adds(o, ", \"issuers\": ");
 	write_strings(o, plan->issuers, plan->n_issuers);
 	sb_adds(o, ", \"issued_on\": ");

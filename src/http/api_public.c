@@ -367,20 +367,7 @@ int api_healthz(http_request *rq)
 
 int api_public_plan(http_request *rq)
 {
-	const tg_plan *plan = rq->srv->plan;
-	strbuf *o = &rq->out;
-	sb_adds(o, "{\"id\": ");
-	sb_add_json_str(o, plan->id);
-	sb_adds(o, ", \"title\": ");
-	sb_add_json_str(o, plan->title);
-	sb_adds(o, ", \"number\": ");
-	sb_add_json_str(o, plan->number);
-	sb_adds(o, ", \"level\": ");
-	sb_add_json_str(o, plan_level_name(plan));
-	sb_adds(o, ", \"office\": ");
-	sb_add_json_str(o, plan->office);
-	sb_adds(o, ", \"place\": ");
-	sb_add_json_str(o, plan_place(plan));
-	sb_adds(o, "}\n");
+	api_plan_head(&rq->out, rq->srv->plan);
+	sb_adds(&rq->out, "}\n");
 	return reply_json(rq, HTTP_OK);
 }
