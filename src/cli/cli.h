@@ -48,6 +48,28 @@ void cli_print_error(const tg_error *err);
 /* Print a usage line for the command and return EXIT_BADINPUT. */
 int cli_usage(const char *usage);
 
+/* A command's options as a table (cli_options.c): --NAME VALUE into a
+** const char *, --NAME into a bool, or --NAME VALUE repeated into a list of
+** at most max values (*count of them given).  letter: the short form (-o),
+** or 0.  The table ends with CLI_OPTIONS_END. */
+typedef struct cli_option {
+	const char *name;
+	char letter;
+	enum { CLI_STRING, CLI_FLAG, CLI_LIST } kind;
+	void *value;
+	size_t max, *count;
+} cli_option;
+#define OPT_STRING(name, ptr) {(name), 0, CLI_STRING, (ptr), 0, NULL}
+#define OPT_FLAG(name, ptr) {(name), 0, CLI_FLAG, (ptr), 0, NULL}
+#define OPT_OUTPUT(ptr) {"output", 'o', CLI_STRING, (ptr), 0, NULL}
+#define OPT_LIST(name, array, count) \
+	{(name), 0, CLI_LIST, (array), sizeof(array) / sizeof *(array), (count)}
+#define CLI_OPTIONS_END {NULL, 0, CLI_STRING, NULL, 0, NULL}
+/* Parse argv's options by the table (argv is permuted: the operands come
+** last); *operands: the index of the first operand.  Returns 0, or prints
+** the usage line or what is wrong and returns EXIT_BADINPUT. */
+int cli_options(int argc, char **argv, const cli_option *opts, const char *usage, int *operands);
+
 /* Open the store; with must_exist a missing SQLite file is an error (a
 ** read-only command must not create an empty register).  Returns an exit
 ** status, messages printed. */

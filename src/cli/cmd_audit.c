@@ -22,7 +22,6 @@
 ** from, and the purge is itself an audit record.
 */
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,30 +144,18 @@ static int audit_purge_cmd(const char *db, const char *before)
 
 int cmd_audit(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"before", required_argument, NULL, 'b'},
-					      {"checkpoint", required_argument, NULL, 'c'},
-					      {"to", required_argument, NULL, 't'},
-					      {"syslog", no_argument, NULL, 's'},
-					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db(), *before = NULL, *cp_file = NULL, *to = NULL;
 	bool use_syslog = false;
 	if (argc < 2)
 		return cli_usage(usage);
 	const char *sub = argv[1];
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'b': before = optarg; break;
-		case 'c': cp_file = optarg; break;
-		case 't': to = optarg; break;
-		case 's': use_syslog = true; break;
-		default: return cli_usage(usage);
-		}
-	}
-	if (optind != argc - 1)
+	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("before", &before),
+				   OPT_STRING("checkpoint", &cp_file), OPT_STRING("to", &to),
+				   OPT_FLAG("syslog", &use_syslog), CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc - 1, argv + 1, opts, usage, &rest))
+		return EXIT_BADINPUT;
+	if (rest != argc - 1)
 		return cli_usage(usage);
 	if (!strcmp(sub, "verify") && !before && !to && !use_syslog)
 		return audit_verify_cmd(db, cp_file);

@@ -29,7 +29,6 @@
 */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -233,20 +232,14 @@ static int open_db(const char *path, int flags, sqlite3 **db)
 
 int cmd_backup(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {NULL, 0, NULL, 0}};
 	const char *db_path = cli_default_db();
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db_path = optarg;
-		else
-			return cli_usage(usage_backup);
-	}
-	if (optind != argc - 1)
+	const cli_option opts[] = {OPT_STRING("db", &db_path), CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc, argv, opts, usage_backup, &rest))
+		return EXIT_BADINPUT;
+	if (rest != argc - 1)
 		return cli_usage(usage_backup);
-	const char *file = argv[optind];
+	const char *file = argv[rest];
 	if (is_postgres(db_path)) {
 		fprintf(stderr,
 			"tuogou: PostgreSQL 登记簿请用 pg_dump 备份（服务运行中亦可，见 README）：\n"
@@ -316,24 +309,16 @@ out:
 
 int cmd_restore(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"force", no_argument, NULL, 'f'},
-					      {NULL, 0, NULL, 0}};
 	const char *db_path = cli_default_db();
 	bool force = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db_path = optarg;
-		else if (c == 'f')
-			force = true;
-		else
-			return cli_usage(usage_restore);
-	}
-	if (optind != argc - 1)
+	const cli_option opts[] = {OPT_STRING("db", &db_path), OPT_FLAG("force", &force),
+				   CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc, argv, opts, usage_restore, &rest))
+		return EXIT_BADINPUT;
+	if (rest != argc - 1)
 		return cli_usage(usage_restore);
-	const char *file = argv[optind];
+	const char *file = argv[rest];
 	if (is_postgres(db_path)) {
 		fprintf(stderr,
 			"tuogou: PostgreSQL 登记簿请用 pg_restore 恢复到新建的空库（见 README），例如：\n"

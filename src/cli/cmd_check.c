@@ -8,7 +8,6 @@
 ** (bundle.md).  The same input always gives byte-identical output.  With
 ** --format xlsx the findings go to a workbook (问题清单) in FILE.
 */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,39 +47,18 @@ static int write_findings_xlsx(const tg_findings *fs, const tg_plan *plan, const
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"bundle", required_argument, NULL, 'b'},
-					      {"plan", required_argument, NULL, 'p'},
-					      {"set", required_argument, NULL, 's'},
-					      {"as-of", required_argument, NULL, 'a'},
-					      {"format", required_argument, NULL, 'f'},
-					      {"output", required_argument, NULL, 'o'},
-					      {NULL, 0, NULL, 0}};
 	const char *db = NULL, *bundle = NULL, *plan_file = NULL, *as_of = NULL,
 		   *format = "json", *output = NULL;
 	const char *sets[MAX_SETS];
 	size_t n_sets = 0;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'b': bundle = optarg; break;
-		case 'p': plan_file = optarg; break;
-		case 'a': as_of = optarg; break;
-		case 'f': format = optarg; break;
-		case 'o': output = optarg; break;
-		case 's':
-			if (n_sets == MAX_SETS) {
-				fprintf(stderr, "tuogou: --set 过多（最多 %d 个）\n", MAX_SETS);
-				return EXIT_BADINPUT;
-			}
-			sets[n_sets++] = optarg;
-			break;
-		default: return cli_usage(usage);
-		}
-	}
-	if (optind != argc || !as_of)
+	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("bundle", &bundle),
+				   OPT_STRING("plan", &plan_file), OPT_LIST("set", sets, &n_sets),
+				   OPT_STRING("as-of", &as_of), OPT_STRING("format", &format),
+				   OPT_OUTPUT(&output), CLI_OPTIONS_END};
+	int rest, rc = cli_options(argc, argv, opts, usage, &rest);
+	if (rc)
+		return rc;
+	if (rest != argc || !as_of)
 		return cli_usage(usage);
 	if (db && bundle) {
 		fprintf(stderr, "tuogou: --db 与 --bundle 只能选一个\n");
@@ -104,7 +82,6 @@ int cmd_check(int argc, char **argv)
 	tg_register r;
 	register_init(&r);
 	tg_error err = {0};
-	int rc = EXIT_OK;
 	if (!bundle && (rc = cli_open_store(db ? db : cli_default_db(), true, &store)))
 		goto out;
 	if ((rc = cli_load_plan(plan_file, store, &plan)))

@@ -13,7 +13,6 @@
 ** in full (so that a register can move to another system), and it is
 ** audited ("export", the operating-system user, ip "cli").
 */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,25 +55,15 @@ static int write_xlsx(const char *path, const tg_register *r, bool template_only
 
 int cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"format", required_argument, NULL, 'f'},
-					      {"output", required_argument, NULL, 'o'},
-					      {"template", no_argument, NULL, 't'},
-					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db(), *format = "json", *output = NULL;
 	bool template_only = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'f': format = optarg; break;
-		case 'o': output = optarg; break;
-		case 't': template_only = true; break;
-		default: return cli_usage(usage);
-		}
-	}
-	if (optind != argc)
+	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("format", &format),
+				   OPT_OUTPUT(&output), OPT_FLAG("template", &template_only),
+				   CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc, argv, opts, usage, &rest))
+		return EXIT_BADINPUT;
+	if (rest != argc)
 		return cli_usage(usage);
 	if (strcmp(format, "json") && strcmp(format, "xlsx")) {
 		fprintf(stderr, "tuogou: 不支持的导出格式“%s”（可选：json、xlsx）\n", format);

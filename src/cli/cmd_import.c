@@ -9,7 +9,6 @@
 ** error: every problem printed with its file and path (for sheets: sheet,
 ** row and column), exit 2, nothing stored.
 */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -84,23 +83,15 @@ static void resolve_input(input *in, const tg_plan *plan, const tg_register *poo
 
 int cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"plan", required_argument, NULL, 'p'},
-					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db(), *plan_file = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else if (c == 'p')
-			plan_file = optarg;
-		else
-			return cli_usage(usage);
-	}
-	if (optind >= argc)
+	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("plan", &plan_file),
+				   CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc, argv, opts, usage, &rest))
+		return EXIT_BADINPUT;
+	if (rest >= argc)
 		return cli_usage(usage);
-	for (int i = optind; i < argc; i++)
+	for (int i = rest; i < argc; i++)
 		if (!has_ext(argv[i], ".json") && !has_ext(argv[i], ".csv") &&
 		    !has_ext(argv[i], ".xlsx")) {
 			fprintf(stderr, "tuogou: %s: 不支持的文件类型（支持 .json 数据包、.csv 和 .xlsx 表格）\n",
@@ -114,7 +105,7 @@ int cmd_import(int argc, char **argv)
 	register_init(&existing);
 	register_init(&incoming);
 	register_init(&pool);
-	size_t n_in = (size_t)(argc - optind);
+	size_t n_in = (size_t)(argc - rest);
 	input *ins = calloc(n_in, sizeof *ins);
 	tg_error err = {0};
 	if (!ins)
@@ -134,7 +125,7 @@ int cmd_import(int argc, char **argv)
 	/* All files form one bundle: each is validated with the others and
 	** the stored register as the places references may point to. */
 	for (size_t i = 0; i < n_in; i++) {
-		ins[i].path = argv[optind + (int)i];
+		ins[i].path = argv[rest + (int)i];
 		read_input(&ins[i], plan);
 	}
 	register_merge(&pool, &existing);

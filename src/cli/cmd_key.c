@@ -16,7 +16,6 @@
 ** the database (pg_stat_activity); a SQLite file's servers cannot be seen
 ** from here: the help and README say to stop them.
 */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,10 +46,8 @@ static void print_help(void)
 
 int cmd_key(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"help", no_argument, NULL, 'h'},
-					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db();
+	bool help = false;
 	/* test hook (tests/cli/key_rotate.sh): exit as a crash would, right
 	** after writing the new key ("key_new") or after the commit
 	** ("key_commit"); read here only */
@@ -61,19 +58,15 @@ int cmd_key(int argc, char **argv)
 	}
 	if (argc < 2 || strcmp(argv[1], "rotate"))
 		return cli_usage(usage);
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		if (c == 'd') {
-			db = optarg;
-		} else if (c == 'h') {
-			print_help();
-			return EXIT_OK;
-		} else {
-			return cli_usage(usage);
-		}
+	const cli_option opts[] = {OPT_STRING("db", &db), OPT_FLAG("help", &help), CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc - 1, argv + 1, opts, usage, &rest))
+		return EXIT_BADINPUT;
+	if (help) {
+		print_help();
+		return EXIT_OK;
 	}
-	if (optind != argc - 1)
+	if (rest != argc - 1)
 		return cli_usage(usage);
 
 	char key_path[PATH_MAX], old[PATH_MAX];

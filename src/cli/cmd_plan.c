@@ -9,7 +9,6 @@
 ** data, obligation.c) its subject, filters, due date and what makes it
 ** done.
 */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
@@ -135,23 +134,15 @@ int cmd_plan(int argc, char **argv)
 {
 	static const char usage[] =
 		"tuogou plan show [--plan FILE] [--db PATH] | plan use FILE [--db PATH]";
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"plan", required_argument, NULL, 'p'},
-					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db(), *plan_file = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else if (c == 'p')
-			plan_file = optarg;
-		else
-			return cli_usage(usage);
-	}
-	if (optind + 2 == argc && !strcmp(argv[optind], "use") && !plan_file)
-		return plan_use(argv[optind + 1], db);
-	if (optind + 1 != argc || strcmp(argv[optind], "show"))
+	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("plan", &plan_file),
+				   CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc, argv, opts, usage, &rest))
+		return EXIT_BADINPUT;
+	if (rest + 2 == argc && !strcmp(argv[rest], "use") && !plan_file)
+		return plan_use(argv[rest + 1], db);
+	if (rest + 1 != argc || strcmp(argv[rest], "show"))
 		return cli_usage(usage);
 	tg_plan *plan = NULL;
 	int rc = load_plan_readonly(plan_file, db, &plan);
@@ -245,26 +236,15 @@ int cmd_explain(int argc, char **argv)
 {
 	static const char usage[] =
 		"tuogou explain RULE|OBLIGATION [--plan FILE] [--db PATH] [--set NAME=VALUE]...";
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"plan", required_argument, NULL, 'p'},
-					      {"set", required_argument, NULL, 's'},
-					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db(), *plan_file = NULL;
 	const char *sets[32];
 	size_t n_sets = 0;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else if (c == 'p')
-			plan_file = optarg;
-		else if (c == 's' && n_sets < 32)
-			sets[n_sets++] = optarg;
-		else
-			return cli_usage(usage);
-	}
-	if (optind + 1 != argc)
+	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("plan", &plan_file),
+				   OPT_LIST("set", sets, &n_sets), CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc, argv, opts, usage, &rest))
+		return EXIT_BADINPUT;
+	if (rest + 1 != argc)
 		return cli_usage(usage);
 	tg_plan *plan = NULL;
 	int rc = load_plan_readonly(plan_file, db, &plan);
@@ -276,7 +256,7 @@ int cmd_explain(int argc, char **argv)
 		}
 	}
 	if (!rc)
-		rc = explain(plan, argv[optind]);
+		rc = explain(plan, argv[rest]);
 	plan_free(plan);
 	return rc;
 }

@@ -17,7 +17,6 @@
 ** or mail.conf beside the database, and $TUOGOU_SMTP_URL, $TUOGOU_SMTP_FROM
 ** (docs/mail.md).  Off unless asked for.
 */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,38 +161,28 @@ static int send_mail(const tg_register *r, const tg_findings *fs, const tg_findi
 
 int cmd_remind(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"as-of", required_argument, NULL, 'a'},
-					      {"within", required_argument, NULL, 'w'},
-					      {"mail", no_argument, NULL, 'm'},
-					      {"mail-config", required_argument, NULL, 'c'},
-					      {"plan", required_argument, NULL, 'p'},
-					      {NULL, 0, NULL, 0}};
-	const char *db = cli_default_db(), *as_of = NULL, *mail_config = NULL, *plan_file = NULL;
-	int within = REMIND_WITHIN_DEFAULT, c;
+	const char *db = cli_default_db(), *as_of = NULL, *mail_config = NULL, *plan_file = NULL,
+		   *within_text = NULL;
+	int within = REMIND_WITHIN_DEFAULT;
 	bool mail = false;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'a': as_of = optarg; break;
-		case 'm': mail = true; break;
-		case 'c': mail_config = optarg; break;
-		case 'p': plan_file = optarg; break;
-		case 'w': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || end == optarg || v < 0 || v > REMIND_WITHIN_MAX) {
-				fprintf(stderr, "tuogou: --within 应为 0 到 250 之间的工作日数，而不是“%s”\n", optarg);
-				return EXIT_BADINPUT;
-			}
-			within = (int)v;
-			break;
+	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("as-of", &as_of),
+				   OPT_STRING("within", &within_text), OPT_FLAG("mail", &mail),
+				   OPT_STRING("mail-config", &mail_config),
+				   OPT_STRING("plan", &plan_file), CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc, argv, opts, usage, &rest))
+		return EXIT_BADINPUT;
+	if (within_text) {
+		char *end;
+		long v = strtol(within_text, &end, 10);
+		if (*end || end == within_text || v < 0 || v > REMIND_WITHIN_MAX) {
+			fprintf(stderr, "tuogou: --within 应为 0 到 250 之间的工作日数，而不是“%s”\n",
+				within_text);
+			return EXIT_BADINPUT;
 		}
-		default: return cli_usage(usage);
-		}
+		within = (int)v;
 	}
-	if (optind != argc || !as_of || (mail_config && !mail))
+	if (rest != argc || !as_of || (mail_config && !mail))
 		return cli_usage(usage);
 	tg_date day;
 	if (cli_parse_date(as_of, "--as-of", &day))

@@ -20,7 +20,6 @@
 ** PDF routes share; this file opens the store, runs the rules and names
 ** the evidence.
 */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -88,37 +87,27 @@ static int finish_file(int rc, const char *tmp, const char *output, tg_error *er
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"as-of", required_argument, NULL, 'a'},
-					      {"output", required_argument, NULL, 'o'},
-					      {"plan", required_argument, NULL, 'p'},
-					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db(), *as_of = NULL, *output = NULL, *plan_file = NULL;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'a': as_of = optarg; break;
-		case 'o': output = optarg; break;
-		case 'p': plan_file = optarg; break;
-		default: return cli_usage(usage);
-		}
-	}
-	if (optind >= argc || !as_of || !output)
+	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("as-of", &as_of),
+				   OPT_OUTPUT(&output), OPT_STRING("plan", &plan_file),
+				   CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc, argv, opts, usage, &rest))
+		return EXIT_BADINPUT;
+	if (rest >= argc || !as_of || !output)
 		return cli_usage(usage);
-	const char *kind = argv[optind];
+	const char *kind = argv[rest];
 	bool progress = !strcmp(kind, "progress");
-	if ((!progress && strcmp(kind, "summary")) || (progress && optind + 1 != argc) ||
-	    (!progress && optind + 2 != argc))
+	if ((!progress && strcmp(kind, "summary")) || (progress && rest + 1 != argc) ||
+	    (!progress && rest + 2 != argc))
 		return cli_usage(usage);
 	tg_date day;
 	if (cli_parse_date(as_of, "--as-of", &day))
 		return EXIT_BADINPUT;
 	char norm[19] = "";
 	tg_error err = {0};
-	if (!progress && ident_uscc_check(argv[optind + 1], norm, &err)) {
-		fprintf(stderr, "tuogou: 统一社会信用代码“%s”无效：%s\n", argv[optind + 1], err.message);
+	if (!progress && ident_uscc_check(argv[rest + 1], norm, &err)) {
+		fprintf(stderr, "tuogou: 统一社会信用代码“%s”无效：%s\n", argv[rest + 1], err.message);
 		return EXIT_BADINPUT;
 	}
 

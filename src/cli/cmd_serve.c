@@ -12,7 +12,6 @@
 ** the client is (src/http/client_addr.h); it may be given more than once.
 ** Without it the client is the TCP peer and the header is ignored.
 */
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,40 +26,29 @@ static const char usage[] = "tuogou serve [--db PATH] [--listen 127.0.0.1:8080] 
 
 int cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"listen", required_argument, NULL, 'l'},
-					      {"web", required_argument, NULL, 'w'},
-					      {"evidence", required_argument, NULL, 'e'},
-					      {"trusted-proxy", required_argument, NULL, 't'},
-					      {"quiet", no_argument, NULL, 'q'},
-					      {NULL, 0, NULL, 0}};
 	tg_http_config cfg = {cli_default_db(), "127.0.0.1:8080", "web", NULL, true, false, NULL};
-	strbuf proxies; /* every --trusted-proxy, joined with ',' */
-	bool any_proxy = false;
-	int c;
+	const char *proxy[32]; /* every --trusted-proxy */
+	size_t n_proxies = 0;
+	bool quiet = false;
+	const cli_option opts[] = {OPT_STRING("db", &cfg.db), OPT_STRING("listen", &cfg.listen),
+				   OPT_STRING("web", &cfg.web), OPT_STRING("evidence", &cfg.evidence),
+				   OPT_LIST("trusted-proxy", proxy, &n_proxies),
+				   OPT_FLAG("quiet", &quiet), CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc, argv, opts, usage, &rest))
+		return EXIT_BADINPUT;
+	if (rest != argc)
+		return cli_usage(usage);
+	cfg.log = !quiet;
+	strbuf proxies; /* joined with ',' */
 	sb_init(&proxies);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': cfg.db = optarg; break;
-		case 'l': cfg.listen = optarg; break;
-		case 'w': cfg.web = optarg; break;
-		case 'e': cfg.evidence = optarg; break;
-		case 'q': cfg.log = false; break;
-		case 't':
-			if (any_proxy)
-				sb_addc(&proxies, ',');
-			sb_adds(&proxies, optarg);
-			any_proxy = true;
-			break;
-		default: sb_release(&proxies); return cli_usage(usage);
-		}
+	for (size_t i = 0; i < n_proxies; i++) {
+		if (i)
+			sb_addc(&proxies, ',');
+		sb_adds(&proxies, proxy[i]);
 	}
 	char *trusted = sb_detach(&proxies, NULL);
-	if (optind != argc) {
-		free(trusted);
-		return cli_usage(usage);
-	}
+	bool any_proxy = n_proxies > 0;
 	if (any_proxy && !trusted)
 		return EXIT_INTERNAL;
 	cfg.trusted_proxies = any_proxy ? trusted : NULL;

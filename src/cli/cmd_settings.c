@@ -7,7 +7,6 @@
 **                    administrators always do)
 ** A change is audited ("setting", the operating-system user, ip "cli").
 */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,22 +22,16 @@ static const struct {
 
 int cmd_settings(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db();
 	if (argc < 2)
 		return cli_usage(usage);
 	const char *sub = argv[1];
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else
-			return cli_usage(usage);
-	}
-	int rest = argc - 1 - optind;
-	char **args = argv + 1 + optind;
+	const cli_option opts[] = {OPT_STRING("db", &db), CLI_OPTIONS_END};
+	int first;
+	if (cli_options(argc - 1, argv + 1, opts, usage, &first))
+		return EXIT_BADINPUT;
+	int rest = argc - 1 - first;
+	char **args = argv + 1 + first;
 	bool show = !strcmp(sub, "show") && rest == 0, set = !strcmp(sub, "set") && rest == 1;
 	if (!show && !set)
 		return cli_usage(usage);
