@@ -11,6 +11,15 @@
 **
 ** Readers hold an entry by reference (cache_get / cache_put); one
 ** evaluation runs at a time (build_lock), others wait and then reuse it.
+**
+** Dates other than today (the UI's 截至 box) are kept the same way: each
+** (generation, date) is evaluated once and kept until a write or until the
+** least recently used of CACHE_MAX_DATES entries gives way to a new date.
+** Today's entry is never the one to give way while another is there: the
+** dashboards of the day are what most requests read, and a user paging
+** through past dates must not cost everyone a re-evaluation of today.
+** Memory: one register per generation in use plus, per kept date, its
+** findings (docs/performance.md gives the figures).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +50,7 @@ struct findings_cache {
 	cache_register *current;
 	cache_entry *entries[CACHE_MAX_DATES];
 	uint64_t clock;
+	uint64_t evaluations; /* rules runs so far (cache_stats) */
 };
 
 findings_cache *cache_new(void)
@@ -125,18 +135,35 @@ static void hold(findings_cache *c, cache_entry *e, cache_view *out)
 	out->entry = e;
 }
 
-/* Under lock: a free slot, evicting the least recently used entry. */
+/* Under lock: a free slot, evicting the least recently used entry that is
+** not today's (today's only when it is alone: CACHE_MAX_DATES is 1). */
 static int free_slot(findings_cache *c)
 {
-	int victim = 0;
+	tg_date today = date_today();
+	int victim = -1;
 	for (int i = 0; i < CACHE_MAX_DATES; i++) {
 		if (!c->entries[i])
 			return i;
-		if (c->entries[i]->used < c->entries[victim]->used)
+		if (c->entries[i]->as_of == today && CACHE_MAX_DATES > 1)
+			continue;
+		if (victim < 0 || c->entries[i]->used < c->entries[victim]->used)
 			victim = i;
 	}
+	if (victim < 0)
+		victim = 0;
 	drop(c, victim);
 	return victim;
+}
+
+void cache_stats(findings_cache *c, cache_counts *out)
+{
+	pthread_mutex_lock(&c->lock);
+	out->evaluations = c->evaluations;
+	out->dates = 0;
+	for (int i = 0; i < CACHE_MAX_DATES; i++)
+		out->dates += c->entries[i] != NULL;
+	out->generation = c->current ? c->current->generation : -1;
+	pthread_mutex_unlock(&c->lock);
 }
 
 /* Load the register of generation gen, make it current, and hand the
@@ -217,6 +244,7 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 	e->generation = gen;
 	e->cr = cr;
 	pthread_mutex_lock(&c->lock);
+	c->evaluations++;
 	c->entries[free_slot(c)] = e;
 	hold(c, e, out);
 	pthread_mutex_unlock(&c->lock);
