@@ -35,6 +35,8 @@ typedef struct cache_counts {
 	uint64_t evaluations; /* rules runs since cache_new */
 	int dates;            /* entries kept (at most CACHE_MAX_DATES) */
 	int64_t generation;   /* of the register held, -1: none */
+	uint64_t loads;       /* registers loaded whole */
+	uint64_t patches;     /* registers made from the last one and the writes since */
 } cache_counts;
 void cache_stats(findings_cache *c, cache_counts *out);
 /* cache_get for the request's user: the findings whose timing derives from

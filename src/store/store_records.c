@@ -91,6 +91,43 @@ int store_history(tg_store *s, const char *association, size_t offset, size_t li
 	return step < 0 ? step : TG_OK;
 }
 
+/* The change rows after id `after`, oldest first: how a server learns what
+** the others wrote since its last look (src/http/cache.c). */
+int store_changes_since(tg_store *s, int64_t after, size_t limit, tg_change_fn fn, void *ctx,
+			tg_error *err)
+{
+	tg_stmt *st = db_prepare(s->db,
+				 "SELECT \"id\", \"at\", \"user\", \"array\", \"key\", "
+				 "\"association\", NULL, NULL FROM changes WHERE \"id\" > ? "
+				 "ORDER BY \"id\" LIMIT ?",
+				 err);
+	if (!st)
+		return TG_EIO;
+	db_bind_int64(st, 1, after);
+	db_bind_int64(st, 2, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
+	int step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		tg_change c = {db_column_int64(st, 0), db_column_text(st, 1),
+			       db_column_text(st, 2),  db_column_text(st, 3),
+			       db_column_text(st, 4),  db_column_text(st, 5),
+			       NULL, NULL};
+		fn(ctx, &c);
+	}
+	db_reset(st);
+	return step < 0 ? step : TG_OK;
+}
+
+int store_change_max(tg_store *s, int64_t *id, tg_error *err)
+{
+	tg_stmt *st = db_prepare(s->db, "SELECT coalesce(max(\"id\"), 0) FROM changes", err);
+	if (!st)
+		return TG_EIO;
+	int step = db_step(st, err);
+	*id = step == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
+	return step < 0 ? step : TG_OK;
+}
+
 /* ---- the plan and the counts ---- */
 
 int store_get_plan(tg_store *s, char **json, size_t *len, tg_error *err)

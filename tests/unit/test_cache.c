@@ -4,8 +4,11 @@
 ** most CACHE_MAX_DATES dates are kept, today's over the others; a write
 ** through another connection (a second server on the same database) makes
 ** every cache evaluate again, and what it then serves equals
-** rules_evaluate on the register loaded afresh, byte for byte.  On
-** PostgreSQL when TUOGOU_TEST_PG_URL is set.
+** rules_evaluate on the register loaded afresh, byte for byte; after random
+** sequences of record writes through either connection the caches make
+** each register from the last and the writes (no whole load), and still
+** serve exactly what a full check gives.  On PostgreSQL when
+** TUOGOU_TEST_PG_URL is set.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -184,12 +187,131 @@ static void test_two_servers_see_writes(void **state)
 	cache_free(c2);
 }
 
+/* ---- random writes ---- */
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t next_random(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Change one field of row 0 of w (of array a) at random: a date moved or
+** cleared, a flag flipped, an enumeration set to another value. */
+static void mutate(tg_register *w, int a)
+{
+	void *row = register_row(w, a, 0);
+	const tg_field *pick[64];
+	size_t n = 0;
+	for (const tg_field *f = tg_schema[a].fields; f->key && n < 64; f++)
+		if (f->type == FT_DATE || f->type == FT_BOOL || f->type == FT_ENUM)
+			pick[n++] = f;
+	if (!n)
+		return;
+	const tg_field *f = pick[next_random() % n];
+	char *p = (char *)row + f->off;
+	switch (f->type) {
+	case FT_DATE: {
+		tg_date *d = (tg_date *)p;
+		if (*d != TG_DATE_NONE && !f->required && next_random() % 3 == 0)
+			*d = TG_DATE_NONE;
+		else
+			*d = date_from_ymd(2015 + (int)(next_random() % 7), 1 + (int)(next_random() % 12),
+					   1 + (int)(next_random() % 28));
+		break;
+	}
+	case FT_BOOL:
+		*(bool *)p = !*(bool *)p;
+		break;
+	default: {
+		int k = 0;
+		while (f->values[k].key)
+			k++;
+		*(int8_t *)p = (int8_t)(f->required || next_random() % 4 ? (int)(next_random() % (unsigned)k) : -1);
+		break;
+	}
+	}
+}
+
+/* One random write through s: a record of a random array changed, or a
+** new post (a copy of one under a new id).  Returns whether the store took
+** it (a change its checks refuse is no write). */
+static bool random_write(tg_store *s, const tg_register *now, int serial)
+{
+	static const int arrays[] = {ARR_ASSOCIATIONS, ARR_UNITS, ARR_POSTS, ARR_STAFF,
+				     ARR_PREMISES, ARR_ASSETS, ARR_APPROPRIATIONS, ARR_FUNCTIONS,
+				     ARR_UNIT_TASKS, ARR_ELECTIONS, ARR_ANNUAL_REPORTS,
+				     ARR_FOREIGN_APPROVALS, ARR_CREDIT_LISTINGS};
+	int a = arrays[next_random() % (sizeof arrays / sizeof *arrays)];
+	if (!REG_COUNT(now, a))
+		return false;
+	const char *key = register_key(now, a, next_random() % REG_COUNT(now, a));
+	tg_register w;
+	register_init(&w);
+	int64_t version = 0, after = 0;
+	tg_error e;
+	assert_int_equal(store_record_get(s, a, key, &w, &version, &e), TG_OK);
+	bool create = a == ARR_POSTS && next_random() % 3 == 0;
+	if (create) {
+		char id[32];
+		snprintf(id, sizeof id, "rw-%ld-%d", (long)(rng % 100000), serial);
+		((tg_post *)register_row(&w, a, 0))->id = arena_strdup(&w.arena, id);
+	}
+	mutate(&w, a);
+	int rc = store_record_write(s, a, &w, 0, create, create ? 0 : version, "test", NULL, &after, &e);
+	register_release(&w);
+	return rc == TG_OK;
+}
+
+static void test_random_writes(void **state)
+{
+	(void)state;
+	findings_cache *c1 = cache_new(), *c2 = cache_new();
+	tg_date d = date_from_ymd(2020, 12, 31), d2 = date_from_ymd(2018, 6, 30);
+	free(cached(c1, s1, d));
+	free(cached(c2, s2, d2));
+	cache_counts n1, n2;
+	cache_stats(c1, &n1);
+	uint64_t loads1 = n1.loads;
+	int writes = 0;
+	for (int round = 0; round < 25; round++) {
+		tg_register now;
+		register_init(&now);
+		tg_error e;
+		assert_int_equal(store_load_register(s1, &now, &e), TG_OK);
+		int k = 1 + (int)(next_random() % 3);
+		for (int i = 0; i < k; i++)
+			writes += random_write(next_random() % 2 ? s1 : s2, &now, round * 10 + i);
+		register_release(&now);
+		tg_date day = round % 2 ? d : d2;
+		char *full = full_check(s1, day);
+		char *a = cached(c1, s1, day), *b = cached(c2, s2, day);
+		assert_string_equal(a, full);
+		assert_string_equal(b, full);
+		free(a);
+		free(b);
+		free(full);
+	}
+	assert_true(writes >= 20);
+	cache_stats(c1, &n1);
+	cache_stats(c2, &n2);
+	/* one whole load each at most: every later register was patched */
+	assert_int_equal(n1.loads, loads1);
+	assert_true(n2.loads <= 1);
+	assert_true(n1.patches >= 20);
+	cache_free(c1);
+	cache_free(c2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_once_per_date),
 		cmocka_unit_test(test_bounded_today_kept),
 		cmocka_unit_test(test_two_servers_see_writes),
+		cmocka_unit_test(test_random_writes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
