@@ -293,13 +293,14 @@ typedef struct change_list {
 	int64_t *ids;   /* every new id */
 	int *arrays;    /* per record to fetch: its array, */
 	char **keys;    /* and key */
-	size_t n_ids, n_records;
+	size_t n_ids, n_records, n_rows;
 	bool reload;    /* something only a whole load can follow */
 } change_list;
 
 static void collect(void *ctx, const tg_change *ch)
 {
 	change_list *l = ctx;
+	l->n_rows++;
 	if (l->base && seen_has(l->base, ch->id))
 		return;
 	if (l->reload)
@@ -383,8 +384,10 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 	if (base->patches >= CACHE_PATCHES_MAX)
 		return CACHE_LOAD_WHOLE;
 	change_list l = {.base = base};
-	int rc = store_changes_since(s, base->floor, CACHE_SEEN_MAX + CACHE_PATCH_MAX_CHANGES,
-				     collect, &l, err);
+	const size_t limit = CACHE_SEEN_MAX + CACHE_PATCH_MAX_CHANGES;
+	int rc = store_changes_since(s, base->floor, limit, collect, &l, err);
+	if (l.n_rows >= limit)
+		l.reload = true; /* more than one look reads */
 	tg_register d; /* the records written since */
 	register_init(&d);
 	for (size_t i = 0; rc == TG_OK && !l.reload && i < l.n_records; i++) {
