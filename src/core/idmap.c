@@ -131,3 +131,22 @@ uint32_t idmap_get(const tg_idmap *m, const char *key)
 	size_t i = find_slot(m, key, hash_str(key));
 	return m->keys[i] ? m->vals[i] : TG_IX_NONE;
 }
+
+void idmap_copy(tg_idmap *dst, const tg_idmap *src)
+{
+	idmap_init(dst);
+	if (!src->cap)
+		return;
+	dst->keys = malloc(src->cap * sizeof *dst->keys);
+	dst->vals = malloc(src->cap * sizeof *dst->vals);
+	dst->hashes = malloc(src->cap * sizeof *dst->hashes);
+	if (!dst->keys || !dst->vals || !dst->hashes) {
+		fputs("tuogou: 内存不足\n", stderr);
+		abort();
+	}
+	memcpy(dst->keys, src->keys, src->cap * sizeof *dst->keys);
+	memcpy(dst->vals, src->vals, src->cap * sizeof *dst->vals);
+	memcpy(dst->hashes, src->hashes, src->cap * sizeof *dst->hashes);
+	dst->cap = src->cap;
+	dst->count = src->count;
+}

@@ -34,5 +34,7 @@ uint32_t idmap_put(tg_idmap *m, const char *key, uint32_t val);
 /* Replace the value of a present key, or insert it. */
 void idmap_set(tg_idmap *m, const char *key, uint32_t val);
 uint32_t idmap_get(const tg_idmap *m, const char *key);
+/* dst (freed or never used) becomes a copy of src, sharing its keys. */
+void idmap_copy(tg_idmap *dst, const tg_idmap *src);
 
 #endif

@@ -183,6 +183,20 @@ static void resolve_field(tg_register *r, int a, size_t i, const tg_field *f,
 		*(tg_ix *)((char *)row + f->off_ix) = ix;
 }
 
+void register_resolve_row(tg_register *r, int a, size_t i)
+{
+	if (a == ARR_ANNUAL_REPORTS) {
+		tg_annual_report *ar = &REG_ROWS(r, ARR_ANNUAL_REPORTS, tg_annual_report)[i];
+		if (!ar->key)
+			ar->key = arena_printf(&r->arena, "%s/%lld",
+					       ar->association ? ar->association : "",
+					       (long long)ar->year);
+	}
+	for (const tg_field *f = tg_schema[a].fields; f->key; f++)
+		if (f->type == FT_REF)
+			resolve_field(r, a, i, f, NULL, 0, NULL, NULL);
+}
+
 int register_resolve(tg_register *r, const char *const *extra_batches, size_t n_extra,
 		     const tg_register *fallback, tg_errors *errs)
 {

@@ -432,6 +432,12 @@ int register_resolve(tg_register *r, const char *const *extra_batches, size_t n_
 /* Position of the record with this key, or TG_IX_NONE. */
 tg_ix register_find(const tg_register *r, int a, const char *key);
 
+/* Resolve the references of row i of array a alone against r's indexes
+** (built): after register_merge of a few records into a resolved register,
+** instead of register_resolve's pass over every row.  Dangling references
+** stay TG_IX_NONE; the annual report's key is set when missing. */
+void register_resolve_row(tg_register *r, int a, size_t i);
+
 /* Reset every field of a freshly appended row to its default. */
 void register_row_defaults(int a, void *row);
 

@@ -9,8 +9,37 @@
 ** generation in the database; the next request sees a new number and the
 ** entries of older generations are dropped once no request holds them.
 **
+** A new generation does not load the register again (that load is nearly
+** all of an evaluation's cost: reading every row, building the indexes).
+** The server reads the change history since its last look
+** (store_changes_since: one row per record written, by any process), fetches
+** those records (store_record_get) and makes the next register from the
+** last one, copy on write per array: the arrays no write touched are
+** shared, a touched one is copied with its index and the records merged
+** into it, their references resolved one row at a time
+** (register_resolve_row).  Then the rules run on it, which costs little
+** beside the load.  A register is loaded whole again after an import, a
+** deleted record, more than CACHE_PATCH_MAX_CHANGES changes at once, or
+** CACHE_PATCHES_MAX patches (each keeps a small arena of strings).
+**
+** What of the history a register holds is every change id up to `floor`
+** and those in seen[] above it: ids are taken in insertion order but
+** PostgreSQL commits them in any order, so a gap below a seen id may be a
+** write still in flight and is read again at the next look.  A gap more
+** than CACHE_SEEN_MAX ids behind is taken for a rolled-back write (and a
+** write left in flight that long would be missed: that is the bound).
+**
 ** Readers hold an entry by reference (cache_get / cache_put); one
 ** evaluation runs at a time (build_lock), others wait and then reuse it.
+**
+** Dates other than today (the UI's 截至 box) are kept the same way: each
+** (generation, date) is evaluated once and kept until a write or until the
+** least recently used of CACHE_MAX_DATES entries gives way to a new date.
+** Today's entry is never the one to give way while another is there: the
+** dashboards of the day are what most requests read, and a user paging
+** through past dates must not cost everyone a re-evaluation of today.
+** Memory: one register per generation in use plus, per kept date, its
+** findings (docs/performance.md gives the figures).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +48,36 @@
 #include "policy.h"
 #include "respond.h"
 
+/* One array's rows and index, shared by the registers of successive
+** generations until a write changes that array. */
+typedef struct cache_rows {
+	int refs;
+	tg_table t;
+} cache_rows;
+
+/* The strings the rows point to: the arena of a whole load, then one small
+** arena per patch, each holding on to the older ones. */
+typedef struct cache_strings {
+	int refs;
+	tg_arena arena;
+	struct cache_strings *older;
+} cache_strings;
+
+#define CACHE_PATCH_MAX_CHANGES 512
+#define CACHE_PATCHES_MAX 1024
+#define CACHE_SEEN_MAX 4096
+#define CACHE_LOAD_WHOLE 1 /* patch_from: only a whole load will do */
+
 typedef struct cache_register {
 	int64_t generation;
-	tg_register reg;
-	int refs; /* entries using it, plus one while it is current */
+	tg_register reg; /* t[a] is rows[a]->t; its arena is unused */
+	cache_rows *rows[ARR_COUNT];
+	cache_strings *strings;
+	int64_t floor; /* every change id up to floor is in the register */
+	int64_t *seen; /* and these above it, ascending */
+	size_t n_seen;
+	unsigned patches; /* since the whole load */
+	int refs;         /* entries using it, plus one while it is current */
 } cache_register;
 
 typedef struct cache_entry {
@@ -41,6 +96,8 @@ struct findings_cache {
 	cache_register *current;
 	cache_entry *entries[CACHE_MAX_DATES];
 	uint64_t clock;
+	uint64_t evaluations; /* rules runs so far (cache_stats) */
+	uint64_t loads, patches;
 };
 
 findings_cache *cache_new(void)
@@ -53,12 +110,42 @@ findings_cache *cache_new(void)
 	return c;
 }
 
+/* The unrefs run under c->lock (or with the cache no longer shared). */
+static void rows_unref(cache_rows *r)
+{
+	if (r && --r->refs == 0) {
+		free(r->t.rows);
+		idmap_free(&r->t.index);
+		free(r);
+	}
+}
+
+static void strings_unref(cache_strings *s)
+{
+	while (s && --s->refs == 0) {
+		cache_strings *older = s->older;
+		arena_free(&s->arena);
+		free(s);
+		s = older;
+	}
+}
+
 static void register_unref(cache_register *cr)
 {
 	if (cr && --cr->refs == 0) {
-		register_release(&cr->reg);
+		for (int a = 0; a < ARR_COUNT; a++)
+			rows_unref(cr->rows[a]);
+		strings_unref(cr->strings);
+		free(cr->seen);
 		free(cr);
 	}
+}
+
+static void *must(void *p)
+{
+	if (!p)
+		abort();
+	return p;
 }
 
 static void entry_free(cache_entry *e)
@@ -93,16 +180,13 @@ static void drop(findings_cache *c, int i)
 		entry_free(e);
 }
 
-/* Under lock: forget everything older than gen. */
+/* Under lock: forget the findings of other generations.  The register
+** stays current until the next one is made from it (or loaded). */
 static void drop_stale(findings_cache *c, int64_t gen)
 {
 	for (int i = 0; i < CACHE_MAX_DATES; i++)
 		if (c->entries[i] && c->entries[i]->generation != gen)
 			drop(c, i);
-	if (c->current && c->current->generation != gen) {
-		register_unref(c->current);
-		c->current = NULL;
-	}
 }
 
 static cache_entry *find(findings_cache *c, int64_t gen, tg_date as_of)
@@ -125,44 +209,288 @@ static void hold(findings_cache *c, cache_entry *e, cache_view *out)
 	out->entry = e;
 }
 
-/* Under lock: a free slot, evicting the least recently used entry. */
+/* Under lock: a free slot, evicting the least recently used entry that is
+** not today's (today's only when it is alone: CACHE_MAX_DATES is 1). */
 static int free_slot(findings_cache *c)
 {
-	int victim = 0;
+	tg_date today = date_today();
+	int victim = -1;
 	for (int i = 0; i < CACHE_MAX_DATES; i++) {
 		if (!c->entries[i])
 			return i;
-		if (c->entries[i]->used < c->entries[victim]->used)
+		if (c->entries[i]->as_of == today && CACHE_MAX_DATES > 1)
+			continue;
+		if (victim < 0 || c->entries[i]->used < c->entries[victim]->used)
 			victim = i;
 	}
+	if (victim < 0)
+		victim = 0;
 	drop(c, victim);
 	return victim;
 }
 
-/* Load the register of generation gen, make it current, and hand the
-** caller a reference of its own in *out. */
-static int load_current(findings_cache *c, tg_store *s, int64_t gen, cache_register **out,
-			tg_error *err)
+void cache_stats(findings_cache *c, cache_counts *out)
 {
-	cache_register *cr = calloc(1, sizeof *cr);
-	if (!cr)
-		return TG_ENOMEM;
-	register_init(&cr->reg);
-	int rc = store_load_register(s, &cr->reg, err);
+	pthread_mutex_lock(&c->lock);
+	out->evaluations = c->evaluations;
+	out->dates = 0;
+	for (int i = 0; i < CACHE_MAX_DATES; i++)
+		out->dates += c->entries[i] != NULL;
+	out->generation = c->current ? c->current->generation : -1;
+	out->loads = c->loads;
+	out->patches = c->patches;
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* ---- what of the change history a register holds ---- */
+
+static bool seen_has(const cache_register *cr, int64_t id)
+{
+	if (id <= cr->floor)
+		return true;
+	size_t lo = 0, hi = cr->n_seen;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (cr->seen[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < cr->n_seen && cr->seen[lo] == id;
+}
+
+static int cmp_id(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Add ids (n of them, any order) to what cr holds, then move the floor up
+** over the ids now contiguous, and over gaps more than CACHE_SEEN_MAX
+** behind the newest id. */
+static void seen_add(cache_register *cr, const int64_t *ids, size_t n)
+{
+	cr->seen = must(realloc(cr->seen, (cr->n_seen + n + 1) * sizeof *cr->seen));
+	for (size_t i = 0; i < n; i++)
+		if (!seen_has(cr, ids[i]))
+			cr->seen[cr->n_seen++] = ids[i];
+	qsort(cr->seen, cr->n_seen, sizeof *cr->seen, cmp_id);
+	size_t k = 0;
+	int64_t newest = cr->n_seen ? cr->seen[cr->n_seen - 1] : cr->floor;
+	if (newest - cr->floor > CACHE_SEEN_MAX)
+		cr->floor = newest - CACHE_SEEN_MAX;
+	while (k < cr->n_seen && cr->seen[k] <= cr->floor)
+		k++;
+	while (k < cr->n_seen && cr->seen[k] == cr->floor + 1)
+		cr->floor = cr->seen[k++];
+	memmove(cr->seen, cr->seen + k, (cr->n_seen - k) * sizeof *cr->seen);
+	cr->n_seen -= k;
+}
+
+/* The changes a look reads. */
+typedef struct change_list {
+	const cache_register *base;
+	int64_t *ids;   /* every new id */
+	int *arrays;    /* per record to fetch: its array, */
+	char **keys;    /* and key */
+	size_t n_ids, n_records, n_rows;
+	bool reload;    /* something only a whole load can follow */
+} change_list;
+
+static void collect(void *ctx, const tg_change *ch)
+{
+	change_list *l = ctx;
+	l->n_rows++;
+	if (l->base && seen_has(l->base, ch->id))
+		return;
+	if (l->reload)
+		return;
+	l->ids = must(realloc(l->ids, (l->n_ids + 1) * sizeof *l->ids));
+	l->ids[l->n_ids++] = ch->id;
+	if (!l->base)
+		return; /* only the ids (a whole load) */
+	int a = ch->array ? schema_array_find(ch->array) : -1;
+	if (a < 0 || !ch->key) {
+		/* evidence files are no part of the register; anything else
+		** unknown (an import's one row) is followed by a whole load */
+		if (!ch->array || strcmp(ch->array, "evidence"))
+			l->reload = true;
+		return;
+	}
+	if (l->n_records >= CACHE_PATCH_MAX_CHANGES) {
+		l->reload = true;
+		return;
+	}
+	l->arrays = must(realloc(l->arrays, (l->n_records + 1) * sizeof *l->arrays));
+	l->keys = must(realloc(l->keys, (l->n_records + 1) * sizeof *l->keys));
+	l->arrays[l->n_records] = a;
+	l->keys[l->n_records++] = must(strdup(ch->key));
+}
+
+static void change_list_free(change_list *l)
+{
+	for (size_t i = 0; i < l->n_records; i++)
+		free(l->keys[i]);
+	free(l->keys);
+	free(l->arrays);
+	free(l->ids);
+}
+
+/* Load the register whole, with what of the history it holds: the ids of
+** the last CACHE_SEEN_MAX changes are read first, so that a write between
+** that and the load is read again at the next look (merging a record
+** already there changes nothing). */
+static int load_whole(tg_store *s, int64_t gen, cache_register **out, tg_error *err)
+{
+	int64_t max = 0;
+	int rc = store_change_max(s, &max, err);
+	change_list l = {0};
+	int64_t from = max > CACHE_SEEN_MAX ? max - CACHE_SEEN_MAX : 0;
+	if (rc == TG_OK)
+		rc = store_changes_since(s, from, CACHE_SEEN_MAX, collect, &l, err);
+	tg_register reg;
+	register_init(&reg);
+	if (rc == TG_OK)
+		rc = store_load_register(s, &reg, err);
 	if (rc) {
-		register_release(&cr->reg);
-		free(cr);
+		change_list_free(&l);
+		register_release(&reg);
 		return rc;
 	}
+	cache_register *cr = must(calloc(1, sizeof *cr));
 	cr->generation = gen;
-	cr->refs = 2; /* current, and the caller's */
-	pthread_mutex_lock(&c->lock);
-	drop_stale(c, gen);
-	register_unref(c->current);
-	c->current = cr;
-	pthread_mutex_unlock(&c->lock);
+	cr->reg = reg;
+	arena_init(&cr->reg.arena);
+	for (int a = 0; a < ARR_COUNT; a++) {
+		cr->rows[a] = must(calloc(1, sizeof *cr->rows[a]));
+		cr->rows[a]->refs = 1;
+		cr->rows[a]->t = reg.t[a];
+	}
+	cr->strings = must(calloc(1, sizeof *cr->strings));
+	cr->strings->refs = 1;
+	cr->strings->arena = reg.arena;
+	cr->floor = from;
+	seen_add(cr, l.ids, l.n_ids);
+	change_list_free(&l);
 	*out = cr;
 	return TG_OK;
+}
+
+/* The register of generation gen made from base (held by the caller):
+** CACHE_LOAD_WHOLE when only a whole load will do. */
+static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int64_t gen,
+		      cache_register **out, tg_error *err)
+{
+	if (base->patches >= CACHE_PATCHES_MAX)
+		return CACHE_LOAD_WHOLE;
+	change_list l = {.base = base};
+	const size_t limit = CACHE_SEEN_MAX + CACHE_PATCH_MAX_CHANGES;
+	int rc = store_changes_since(s, base->floor, limit, collect, &l, err);
+	if (l.n_rows >= limit)
+		l.reload = true; /* more than one look reads */
+	tg_register d; /* the records written since */
+	register_init(&d);
+	for (size_t i = 0; rc == TG_OK && !l.reload && i < l.n_records; i++) {
+		int64_t version;
+		rc = store_record_get(s, l.arrays[i], l.keys[i], &d, &version, err);
+		if (rc == TG_ENOTFOUND) { /* deleted */
+			l.reload = true;
+			rc = TG_OK;
+		}
+	}
+	if (rc == TG_OK && l.reload)
+		rc = CACHE_LOAD_WHOLE;
+	if (rc) {
+		change_list_free(&l);
+		register_release(&d);
+		return rc;
+	}
+	for (size_t i = 0; i < REG_COUNT(&d, ARR_ANNUAL_REPORTS); i++)
+		register_resolve_row(&d, ARR_ANNUAL_REPORTS, i); /* its key */
+
+	cache_register *nr = must(calloc(1, sizeof *nr));
+	nr->generation = gen;
+	nr->patches = base->patches + 1;
+	nr->reg = base->reg;
+	arena_init(&nr->reg.arena);
+	pthread_mutex_lock(&c->lock);
+	for (int a = 0; a < ARR_COUNT; a++)
+		if (!d.t[a].count) {
+			nr->rows[a] = base->rows[a];
+			nr->rows[a]->refs++;
+		}
+	base->strings->refs++;
+	pthread_mutex_unlock(&c->lock);
+	for (int a = 0; a < ARR_COUNT; a++) {
+		if (d.t[a].count) { /* copy on write */
+			const tg_table *from = &base->rows[a]->t;
+			cache_rows *r = must(calloc(1, sizeof *r));
+			r->refs = 1;
+			r->t.alloc = from->count + d.t[a].count;
+			r->t.rows = must(malloc(r->t.alloc * tg_schema[a].size));
+			if (from->count)
+				memcpy(r->t.rows, from->rows, from->count * tg_schema[a].size);
+			r->t.count = from->count;
+			idmap_copy(&r->t.index, &from->index);
+			nr->rows[a] = r;
+		}
+		nr->reg.t[a] = nr->rows[a]->t;
+	}
+	register_merge(&nr->reg, &d);
+	for (int a = 0; a < ARR_COUNT; a++) {
+		if (!d.t[a].count)
+			continue;
+		for (size_t i = 0; i < d.t[a].count; i++)
+			register_resolve_row(&nr->reg, a, register_find(&nr->reg, a, register_key(&d, a, i)));
+		nr->rows[a]->t = nr->reg.t[a];
+	}
+	nr->strings = must(calloc(1, sizeof *nr->strings));
+	nr->strings->refs = 1;
+	nr->strings->arena = nr->reg.arena;
+	nr->strings->older = base->strings;
+	arena_init(&nr->reg.arena);
+	nr->floor = base->floor;
+	nr->seen = base->n_seen ? must(malloc(base->n_seen * sizeof *nr->seen)) : NULL;
+	if (base->n_seen)
+		memcpy(nr->seen, base->seen, base->n_seen * sizeof *nr->seen);
+	nr->n_seen = base->n_seen;
+	seen_add(nr, l.ids, l.n_ids);
+	change_list_free(&l);
+	register_release(&d);
+	*out = nr;
+	return TG_OK;
+}
+
+/* The register of generation gen, made current, with a reference of the
+** caller's own in *out: made from base (a reference the caller passes on,
+** or NULL) when base is older, else loaded whole. */
+static int make_current(findings_cache *c, tg_store *s, int64_t gen, cache_register *base,
+			cache_register **out, tg_error *err)
+{
+	int rc = CACHE_LOAD_WHOLE;
+	cache_register *cr = NULL;
+	bool patched = false;
+	if (base && base->generation < gen) {
+		rc = patch_from(c, s, base, gen, &cr, err);
+		patched = rc == TG_OK;
+	}
+	if (rc == CACHE_LOAD_WHOLE)
+		rc = load_whole(s, gen, &cr, err);
+	pthread_mutex_lock(&c->lock);
+	register_unref(base);
+	if (rc == TG_OK) {
+		cr->refs = 2; /* current, and the caller's */
+		drop_stale(c, gen);
+		register_unref(c->current);
+		c->current = cr;
+		if (patched)
+			c->patches++;
+		else
+			c->loads++;
+	}
+	pthread_mutex_unlock(&c->lock);
+	*out = cr;
+	return rc;
 }
 
 int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
@@ -190,17 +518,20 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 	** generation in the meantime drops c->current (drop_stale) without
 	** the build lock, so it must not be read again after the unlock
 	** (bench/load crashed here with a NULL c->current under writes). */
-	cache_register *cr = NULL;
+	cache_register *cr = NULL, *base = NULL;
 	if (e) {
 		hold(c, e, out);
 	} else if (c->current && c->current->generation == gen) {
 		cr = c->current;
 		cr->refs++;
+	} else if (c->current) {
+		base = c->current;
+		base->refs++;
 	}
 	pthread_mutex_unlock(&c->lock);
 	if (e)
 		goto done;
-	if (!cr && (rc = load_current(c, s, gen, &cr, err)))
+	if (!cr && (rc = make_current(c, s, gen, base, &cr, err)))
 		goto done;
 
 	e = calloc(1, sizeof *e);
@@ -217,6 +548,7 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 	e->generation = gen;
 	e->cr = cr;
 	pthread_mutex_lock(&c->lock);
+	c->evaluations++;
 	c->entries[free_slot(c)] = e;
 	hold(c, e, out);
 	pthread_mutex_unlock(&c->lock);

@@ -8,6 +8,9 @@
 #include "request.h"
 #include "rules.h"
 
+/* The as-of dates kept at once per server (an LRU; today's entry is kept
+** over the others): at national size each costs about the findings of one
+** run (docs/performance.md, "Dates other than today"). */
 #define CACHE_MAX_DATES 8
 
 /* A register and the findings of one as-of date, shared read-only by the
@@ -26,6 +29,16 @@ void cache_free(findings_cache *c);
 int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
 	      cache_view *out, tg_error *err);
 void cache_put(findings_cache *c, cache_view *v);
+
+/* What the cache holds and has done: for the tests and the benchmarks. */
+typedef struct cache_counts {
+	uint64_t evaluations; /* rules runs since cache_new */
+	int dates;            /* entries kept (at most CACHE_MAX_DATES) */
+	int64_t generation;   /* of the register held, -1: none */
+	uint64_t loads;       /* registers loaded whole */
+	uint64_t patches;     /* registers made from the last one and the writes since */
+} cache_counts;
+void cache_stats(findings_cache *c, cache_counts *out);
 /* cache_get for the request's user: the findings whose timing derives from
 ** a birth date are given by the year (rules_evaluate_with_years) where the
 ** user may not see that person's full ID number (policy_may_reveal), so

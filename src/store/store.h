@@ -318,6 +318,15 @@ int store_evidence_list(tg_store *s, const char *association, tg_evidence **item
 int store_evidence_attach(tg_store *s, int64_t id, const char *rule, const char *subject,
 			  tg_error *err);
 
+/* The change rows with id > after, oldest first, at most limit, without
+** their before and after (NULL): every write of a register record adds one
+** (array, key) in its own transaction, an import one more with array
+** "import" and no key.  With store_change_max (the largest id, 0 for
+** none), how a server learns what other processes wrote since its last
+** look (src/http/cache.c). */
+int store_changes_since(tg_store *s, int64_t after, size_t limit, tg_change_fn fn, void *ctx,
+			tg_error *err);
+int store_change_max(tg_store *s, int64_t *id, tg_error *err);
 /* Changes of an association and its records, newest first. */
 int store_history(tg_store *s, const char *association, size_t offset, size_t limit,
 		  tg_change_fn fn, void *ctx, size_t *total, tg_error *err);

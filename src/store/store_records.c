@@ -57,6 +57,22 @@ int store_generation(tg_store *s, int64_t *gen, tg_error *err)
 	return step < 0 ? step : TG_OK;
 }
 
+/* fn for each row of st (id, at, user, array, key, association, before,
+** after), then st reset. */
+static int each_change(tg_stmt *st, tg_change_fn fn, void *ctx, tg_error *err)
+{
+	int step;
+	while ((step = db_step(st, err)) == DB_ROW) {
+		tg_change c = {db_column_int64(st, 0), db_column_text(st, 1),
+			       db_column_text(st, 2),  db_column_text(st, 3),
+			       db_column_text(st, 4),  db_column_text(st, 5),
+			       db_column_text(st, 6),  db_column_text(st, 7)};
+		fn(ctx, &c);
+	}
+	db_reset(st);
+	return step < 0 ? step : TG_OK;
+}
+
 int store_history(tg_store *s, const char *association, size_t offset, size_t limit,
 		  tg_change_fn fn, void *ctx, size_t *total, tg_error *err)
 {
@@ -80,13 +96,33 @@ int store_history(tg_store *s, const char *association, size_t offset, size_t li
 	db_bind_text(st, 1, association);
 	db_bind_int64(st, 2, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
 	db_bind_int64(st, 3, offset > (size_t)INT64_MAX ? INT64_MAX : (int64_t)offset);
-	while ((step = db_step(st, err)) == DB_ROW) {
-		tg_change c = {db_column_int64(st, 0), db_column_text(st, 1),
-			       db_column_text(st, 2),  db_column_text(st, 3),
-			       db_column_text(st, 4),  db_column_text(st, 5),
-			       db_column_text(st, 6),  db_column_text(st, 7)};
-		fn(ctx, &c);
-	}
+	return each_change(st, fn, ctx, err);
+}
+
+/* The change rows after id `after`, oldest first: how a server learns what
+** the others wrote since its last look (src/http/cache.c). */
+int store_changes_since(tg_store *s, int64_t after, size_t limit, tg_change_fn fn, void *ctx,
+			tg_error *err)
+{
+	tg_stmt *st = db_prepare(s->db,
+				 "SELECT \"id\", \"at\", \"user\", \"array\", \"key\", "
+				 "\"association\", NULL, NULL FROM changes WHERE \"id\" > ? "
+				 "ORDER BY \"id\" LIMIT ?",
+				 err);
+	if (!st)
+		return TG_EIO;
+	db_bind_int64(st, 1, after);
+	db_bind_int64(st, 2, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
+	return each_change(st, fn, ctx, err);
+}
+
+int store_change_max(tg_store *s, int64_t *id, tg_error *err)
+{
+	tg_stmt *st = db_prepare(s->db, "SELECT coalesce(max(\"id\"), 0) FROM changes", err);
+	if (!st)
+		return TG_EIO;
+	int step = db_step(st, err);
+	*id = step == DB_ROW ? db_column_int64(st, 0) : 0;
 	db_reset(st);
 	return step < 0 ? step : TG_OK;
 }

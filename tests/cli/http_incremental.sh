@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# http_incremental.sh: two `tuogou serve` processes on one database (issue
+# 15): each makes the register of a new generation from its last one and
+# the records written since (src/http/cache.c), whichever server or the CLI
+# wrote them.  After every step of a random sequence of writes (PUTs of
+# associations, posts and staff through either server, a new post, an
+# import through the CLI) the findings both servers give, page by page, are
+# byte for byte those of `tuogou check`, for today's register at two dates,
+# and both dashboards answer.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/http_lib.bash"
+
+http_setup
+add_user boss office
+serve_start
+BASE_A=$BASE
+# the second server, as serve_start starts the first
+"$TUOGOU" serve --db "$DB" --listen 127.0.0.1:0 --web "$WEB" --evidence "$T/evidence" 2>"$T/serve_b.log" &
+PID_B=$!
+trap 'kill -TERM "$PID_B" 2>/dev/null; wait "$PID_B" 2>/dev/null; serve_kill; tg_cleanup' EXIT
+for _ in $(seq 1 100); do
+	PORT_B=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve_b.log" | head -1)
+	[ -n "$PORT_B" ] && break
+	sleep 0.1
+done
+[ -n "$PORT_B" ] || { fail "second server did not start: $(head -c 300 "$T/serve_b.log")"; finish; exit 1; }
+BASE_B=http://127.0.0.1:$PORT_B
+expect_eq "login (sessions are in the database: one for both servers)" 200 "$(login boss)"
+as boss
+
+# findings_equal SERVER DATE: every page of the server's findings as of DATE
+# put together = tuogou check's; "ok" or why not
+findings_equal() {
+	local n=1 dir="$T/pages.$RANDOM"
+	BASE=$1
+	mkdir -p "$dir"
+	while :; do
+		[ "$(req GET "/api/v1/findings?as_of=$2&per_page=500&page=$n")" = 200 ] || { echo "page $n: not 200"; return; }
+		cp "$T/body" "$dir/$n.json"
+		python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["page"]*d["per_page"] < d["total"] else 1)' "$dir/$n.json" || break
+		n=$((n + 1))
+	done
+	tg check --db "$DB" --as-of "$2" --format json >"$dir/cli.json" 2>"$T/err"
+	python3 - "$dir/cli.json" "$dir"/[0-9]*.json <<-'PY'
+	import json, sys
+	want = json.load(open(sys.argv[1]))
+	pages = sorted((json.load(open(p)) for p in sys.argv[2:]), key=lambda d: d["page"])
+	got = [f for d in pages for f in d["findings"]]
+	if got != want["findings"]:
+	    print("%d findings in the pages, %d in check" % (len(got), len(want["findings"])))
+	else:
+	    print("ok")
+	PY
+}
+
+# write SERVER ARRAY KEY: GET the record through SERVER, change one of its
+# dates or flags at random (python), PUT it back; prints the status
+write() {
+	BASE=$1
+	[ "$(req GET "/api/v1/$2/$3")" = 200 ] || { echo "GET $2/$3 failed"; return; }
+	python3 - "$T/body" "$RANDOM" >"$T/put.json" <<-'PY'
+	import json, random, re, sys
+	r = json.load(open(sys.argv[1]))
+	random.seed(int(sys.argv[2]))
+	keys = [k for k, v in r.items() if k not in ("registered_on", "version") and
+	        (isinstance(v, bool) or v is None or (isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", v)))]
+	k = random.choice(keys)
+	v = r[k]
+	if isinstance(v, bool):
+	    r[k] = not v
+	elif v is not None and random.random() < 0.4:
+	    r[k] = None
+	else:
+	    r[k] = "%d-%02d-%02d" % (random.randint(2016, 2021), random.randint(1, 12), random.randint(1, 28))
+	print(json.dumps(r, ensure_ascii=False))
+	PY
+	send PUT "/api/v1/$2/$3" "$(cat "$T/put.json")"
+}
+
+D1=2017-12-31 D2=2019-06-30
+expect_eq "server A: findings = tuogou check ($D1)" ok "$(findings_equal "$BASE_A" $D1)"
+expect_eq "server B: findings = tuogou check ($D2)" ok "$(findings_equal "$BASE_B" $D2)"
+mapfile -t ASSOCS < <(q "SELECT uscc FROM associations ORDER BY uscc")
+mapfile -t POSTS < <(q "SELECT id FROM posts ORDER BY id")
+mapfile -t STAFF < <(q "SELECT id FROM staff ORDER BY id")
+written=0 bad=0
+for step in $(seq 1 14); do
+	server=$BASE_A other=$BASE_B
+	[ $((RANDOM % 2)) = 0 ] && server=$BASE_B other=$BASE_A
+	case $((RANDOM % 3)) in
+	0) code=$(write "$server" associations "${ASSOCS[RANDOM % ${#ASSOCS[@]}]}") ;;
+	1) code=$(write "$server" posts "${POSTS[RANDOM % ${#POSTS[@]}]}") ;;
+	*) code=$(write "$server" staff "${STAFF[RANDOM % ${#STAFF[@]}]}") ;;
+	esac
+	[ "$code" = 200 ] && written=$((written + 1))
+	d=$D1; [ $((step % 2)) = 0 ] && d=$D2
+	for s in "$other" "$server"; do
+		r=$(findings_equal "$s" $d)
+		[ "$r" = ok ] || { bad=$((bad + 1)); fail "step $step (PUT $code), $s, $d: $r"; }
+	done
+done
+[ "$written" -ge 8 ] && pass "random writes taken ($written of 14)" || fail "only $written of 14 writes taken"
+[ "$bad" = 0 ] && pass "after each write both servers' findings = tuogou check (14 steps, two dates)"
+
+# a new post through B: A sees it
+BASE=$BASE_B
+[ "$(req GET "/api/v1/posts/${POSTS[0]}")" = 200 ] || fail "GET a post"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["id"]="inc-new-1"; r.pop("version",None); print(json.dumps(r, ensure_ascii=False))' "$T/body" >"$T/new.json"
+expect_eq "a new post through server B: 201" 201 "$(send POST /api/v1/posts "$(cat "$T/new.json")")"
+expect_eq "... server A's findings = tuogou check" ok "$(findings_equal "$BASE_A" $D1)"
+
+# an import through the CLI (a whole load for both)
+tg export --db "$DB" --format json -o "$T/export.json" 2>"$T/err" || fail "export: $(cat "$T/err")"
+python3 - "$T/export.json" >"$T/changed.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+for a in b["associations"][::3]:
+    a["plan_submitted_on"] = None if a.get("plan_submitted_on") else "2017-09-30"
+print(json.dumps(b, ensure_ascii=False))
+PY
+tg import --db "$DB" "$T/changed.json" >/dev/null 2>"$T/err" || fail "import: $(head -c 300 "$T/err")"
+expect_eq "after a CLI import: server A's findings = tuogou check" ok "$(findings_equal "$BASE_A" $D1)"
+expect_eq "... and server B's" ok "$(findings_equal "$BASE_B" $D1)"
+BASE=$BASE_A
+expect_eq "dashboard A: 200" 200 "$(req GET "/api/v1/dashboard?as_of=$D1")"
+BASE=$BASE_B
+expect_eq "dashboard B: 200" 200 "$(req GET "/api/v1/dashboard?as_of=$D1")"
+
+kill -TERM "$PID_B"
+wait "$PID_B" && pass "server B stops cleanly" || fail "server B exit $?"
+serve_stop
+finish

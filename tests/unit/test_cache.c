@@ -1,0 +1,320 @@
+/*
+** test_cache.c: the server's findings cache (src/http/cache.c) against a
+** full evaluation: each (generation, date) is evaluated once and kept; at
+** most CACHE_MAX_DATES dates are kept, today's over the others; a write
+** through another connection (a second server on the same database) makes
+** every cache evaluate again, and what it then serves equals
+** rules_evaluate on the register loaded afresh, byte for byte; after random
+** sequences of record writes through either connection (fourteen kinds of
+** record the API writes, persons too, and new posts) the caches make
+** each register from the last and the writes (no whole load), and still
+** serve exactly what a full check gives.  On PostgreSQL when
+** TUOGOU_TEST_PG_URL is set.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "gen.h"
+#include "scratch.h"
+#include "store.h"
+
+static scratch_store sc;
+static tg_store *s1, *s2; /* two servers' connections to one database */
+static tg_plan *plan;
+
+static void import_generated(tg_store *s, uint64_t seed)
+{
+	tg_register r;
+	register_init(&r);
+	gen_register(&r, seed, 40);
+	tg_error e;
+	assert_int_equal(store_import(s, &r, &e), TG_OK);
+	register_release(&r);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	tg_error e;
+	tg_errors errs = {0};
+	const char *url = scratch_begin(&sc);
+	if (!url || store_open(url, &s1, &e) != TG_OK || store_open(url, &s2, &e) != TG_OK)
+		return -1;
+	if (plan_load_default(&plan, &errs) != TG_OK)
+		return -1;
+	import_generated(s1, 11);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	plan_free(plan);
+	store_close(s1);
+	store_close(s2);
+	scratch_end(&sc);
+	return 0;
+}
+
+static char *json_of(const tg_findings *fs)
+{
+	strbuf sb;
+	sb_init(&sb);
+	findings_write_json(fs, &sb);
+	return sb_detach(&sb, NULL);
+}
+
+/* The findings as of d of the register in the store now, evaluated afresh. */
+static char *full_check(tg_store *s, tg_date d)
+{
+	tg_register r;
+	register_init(&r);
+	tg_error e;
+	assert_int_equal(store_load_register(s, &r, &e), TG_OK);
+	tg_findings fs;
+	assert_int_equal(rules_evaluate(&r, plan, calendar_default(), d, &fs), TG_OK);
+	char *json = json_of(&fs);
+	findings_release(&fs);
+	register_release(&r);
+	return json;
+}
+
+/* The findings as of d through the cache, as JSON. */
+static char *cached(findings_cache *c, tg_store *s, tg_date d)
+{
+	cache_view v;
+	tg_error e;
+	assert_int_equal(cache_get(c, s, plan, d, &v, &e), TG_OK);
+	assert_int_equal(v.fs->as_of, d);
+	char *json = json_of(v.fs);
+	cache_put(c, &v);
+	return json;
+}
+
+static uint64_t evaluations(findings_cache *c)
+{
+	cache_counts n;
+	cache_stats(c, &n);
+	return n.evaluations;
+}
+
+/* A date is evaluated once and then served as kept, the same bytes as a
+** full check. */
+static void test_once_per_date(void **state)
+{
+	(void)state;
+	findings_cache *c = cache_new();
+	tg_date d = date_from_ymd(2019, 6, 30);
+	char *a = cached(c, s1, d);
+	assert_int_equal(evaluations(c), 1);
+	char *b = cached(c, s1, d);
+	assert_int_equal(evaluations(c), 1);
+	assert_string_equal(a, b);
+	char *full = full_check(s1, d);
+	assert_string_equal(a, full);
+	free(a);
+	free(b);
+	free(full);
+	cache_free(c);
+}
+
+/* More dates than the bound: at most CACHE_MAX_DATES kept, the least
+** recently used given up first, today's never while others are there. */
+static void test_bounded_today_kept(void **state)
+{
+	(void)state;
+	findings_cache *c = cache_new();
+	tg_date today = date_today();
+	free(cached(c, s1, today));
+	tg_date d0 = date_from_ymd(2017, 1, 31);
+	for (int i = 0; i < 3 * CACHE_MAX_DATES; i++) {
+		free(cached(c, s1, d0 + 30 * i));
+		cache_counts n;
+		cache_stats(c, &n);
+		assert_true(n.dates <= CACHE_MAX_DATES);
+	}
+	uint64_t before = evaluations(c);
+	assert_int_equal(before, 1 + 3 * CACHE_MAX_DATES);
+	/* today: still kept, though the least recently used of all */
+	free(cached(c, s1, today));
+	assert_int_equal(evaluations(c), before);
+	/* the last date asked: kept; the first: given up, evaluated again */
+	free(cached(c, s1, d0 + 30 * (3 * CACHE_MAX_DATES - 1)));
+	assert_int_equal(evaluations(c), before);
+	free(cached(c, s1, d0));
+	assert_int_equal(evaluations(c), before + 1);
+	cache_free(c);
+}
+
+/* Two servers on one database: a write through one (an import of changed
+** records) is seen by the other's cache at its next request, which then
+** serves the findings of the new register, equal to a full check. */
+static void test_two_servers_see_writes(void **state)
+{
+	(void)state;
+	findings_cache *c1 = cache_new(), *c2 = cache_new();
+	tg_date d = date_from_ymd(2020, 12, 31);
+	char *before1 = cached(c1, s1, d), *before2 = cached(c2, s2, d);
+	assert_string_equal(before1, before2);
+	uint64_t n1 = evaluations(c1), n2 = evaluations(c2);
+
+	import_generated(s2, 12); /* the same associations, other contents */
+	char *after1 = cached(c1, s1, d), *after2 = cached(c2, s2, d);
+	assert_int_equal(evaluations(c1), n1 + 1);
+	assert_int_equal(evaluations(c2), n2 + 1);
+	char *full = full_check(s1, d);
+	assert_string_not_equal(before1, full); /* the write changed findings */
+	assert_string_equal(after1, full);
+	assert_string_equal(after2, full);
+	/* and nothing changed since: both keep what they have */
+	free(cached(c1, s1, d));
+	free(cached(c2, s2, d));
+	assert_int_equal(evaluations(c1), n1 + 1);
+	assert_int_equal(evaluations(c2), n2 + 1);
+	free(before1);
+	free(before2);
+	free(after1);
+	free(after2);
+	free(full);
+	cache_free(c1);
+	cache_free(c2);
+}
+
+/* ---- random writes ---- */
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t next_random(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Change one field of row 0 of w (of array a) at random: a date moved or
+** cleared, a flag flipped, an enumeration set to another value. */
+static void mutate(tg_register *w, int a)
+{
+	void *row = register_row(w, a, 0);
+	const tg_field *pick[64];
+	size_t n = 0;
+	for (const tg_field *f = tg_schema[a].fields; f->key && n < 64; f++)
+		if (f->type == FT_DATE || f->type == FT_BOOL || f->type == FT_ENUM)
+			pick[n++] = f;
+	if (!n)
+		return;
+	const tg_field *f = pick[next_random() % n];
+	char *p = (char *)row + f->off;
+	switch (f->type) {
+	case FT_DATE: {
+		tg_date *d = (tg_date *)p;
+		if (*d != TG_DATE_NONE && !f->required && next_random() % 3 == 0)
+			*d = TG_DATE_NONE;
+		else
+			*d = date_from_ymd(2015 + (int)(next_random() % 7), 1 + (int)(next_random() % 12),
+					   1 + (int)(next_random() % 28));
+		break;
+	}
+	case FT_BOOL:
+		*(bool *)p = !*(bool *)p;
+		break;
+	default: {
+		int k = 0;
+		while (f->values[k].key)
+			k++;
+		*(int8_t *)p = (int8_t)(f->required || next_random() % 4 ? (int)(next_random() % (unsigned)k) : -1);
+		break;
+	}
+	}
+}
+
+/* One random write through s: a record of a random array changed, or a
+** new post (a copy of one under a new id).  Returns whether the store took
+** it (a change its checks refuse is no write). */
+static bool random_write(tg_store *s, const tg_register *now, int serial)
+{
+	static const int arrays[] = {ARR_ASSOCIATIONS, ARR_UNITS, ARR_PERSONS, ARR_POSTS, ARR_STAFF,
+				     ARR_PREMISES, ARR_ASSETS, ARR_APPROPRIATIONS, ARR_FUNCTIONS,
+				     ARR_UNIT_TASKS, ARR_ELECTIONS, ARR_ANNUAL_REPORTS,
+				     ARR_FOREIGN_APPROVALS, ARR_CREDIT_LISTINGS};
+	int a = arrays[next_random() % (sizeof arrays / sizeof *arrays)];
+	if (!REG_COUNT(now, a))
+		return false;
+	const char *key = register_key(now, a, next_random() % REG_COUNT(now, a));
+	tg_register w;
+	register_init(&w);
+	int64_t version = 0, after = 0;
+	tg_error e;
+	assert_int_equal(store_record_get(s, a, key, &w, &version, &e), TG_OK);
+	bool create = a == ARR_POSTS && next_random() % 3 == 0;
+	if (create) {
+		char id[32];
+		snprintf(id, sizeof id, "rw-%ld-%d", (long)(rng % 100000), serial);
+		((tg_post *)register_row(&w, a, 0))->id = arena_strdup(&w.arena, id);
+	}
+	mutate(&w, a);
+	int rc = store_record_write(s, a, &w, 0, create, create ? 0 : version, "test", NULL, &after, &e);
+	register_release(&w);
+	if (getenv("TEST_CACHE_VERBOSE"))
+		fprintf(stderr, "write %s %s: %d %s\n", tg_schema[a].key, key, rc, rc ? e.message : "");
+	return rc == TG_OK;
+}
+
+static void test_random_writes(void **state)
+{
+	(void)state;
+	findings_cache *c1 = cache_new(), *c2 = cache_new();
+	tg_date d = date_from_ymd(2020, 12, 31), d2 = date_from_ymd(2018, 6, 30);
+	free(cached(c1, s1, d));
+	free(cached(c2, s2, d2));
+	cache_counts n1, n2;
+	cache_stats(c1, &n1);
+	uint64_t loads1 = n1.loads;
+	int writes = 0;
+	for (int round = 0; round < 40; round++) {
+		tg_register now;
+		register_init(&now);
+		tg_error e;
+		assert_int_equal(store_load_register(s1, &now, &e), TG_OK);
+		int k = 1 + (int)(next_random() % 3);
+		for (int i = 0; i < k; i++)
+			writes += random_write(next_random() % 2 ? s1 : s2, &now, round * 10 + i);
+		register_release(&now);
+		tg_date day = round % 2 ? d : d2;
+		char *full = full_check(s1, day);
+		char *a = cached(c1, s1, day), *b = cached(c2, s2, day);
+		assert_string_equal(a, full);
+		assert_string_equal(b, full);
+		free(a);
+		free(b);
+		free(full);
+	}
+	assert_true(writes >= 40);
+	cache_stats(c1, &n1);
+	cache_stats(c2, &n2);
+	/* one whole load each at most: every later register was patched */
+	assert_int_equal(n1.loads, loads1);
+	assert_true(n2.loads <= 1);
+	assert_true(n1.patches >= 30);
+	cache_free(c1);
+	cache_free(c2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_once_per_date),
+		cmocka_unit_test(test_bounded_today_kept),
+		cmocka_unit_test(test_two_servers_see_writes),
+		cmocka_unit_test(test_random_writes),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
