@@ -1,5 +1,6 @@
 /*
-** cmd_report.c: tuogou report progress [--db PATH] [--plan FILE] --as-of D -o FILE.pdf
+** cmd_report.c: tuogou report progress [--jurisdiction CODE] [--db PATH] [--plan FILE]
+**                      --as-of D -o FILE.pdf
 **               tuogou report summary USCC [--db PATH] [--plan FILE] --as-of D -o FILE.pdf
 **
 ** progress: the joint working group office's report on the reform as of D,
@@ -32,7 +33,8 @@
 #include "report.h"
 
 static const char usage[] =
-	"tuogou report progress [--db PATH] [--plan FILE] --as-of YYYY-MM-DD -o FILE.pdf | "
+	"tuogou report progress [--jurisdiction CODE] [--db PATH] [--plan FILE] "
+	"--as-of YYYY-MM-DD -o FILE.pdf | "
 	"report summary USCC [--db PATH] [--plan FILE] --as-of YYYY-MM-DD -o FILE.pdf";
 
 /* One run: the store, the register, its plan and the findings on D. */
@@ -92,8 +94,10 @@ int cmd_report(int argc, char **argv)
 					      {"as-of", required_argument, NULL, 'a'},
 					      {"output", required_argument, NULL, 'o'},
 					      {"plan", required_argument, NULL, 'p'},
+					      {"jurisdiction", required_argument, NULL, 'j'},
 					      {NULL, 0, NULL, 0}};
-	const char *db = cli_default_db(), *as_of = NULL, *output = NULL, *plan_file = NULL;
+	const char *db = cli_default_db(), *as_of = NULL, *output = NULL, *plan_file = NULL,
+		   *code = NULL;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -102,6 +106,7 @@ int cmd_report(int argc, char **argv)
 		case 'a': as_of = optarg; break;
 		case 'o': output = optarg; break;
 		case 'p': plan_file = optarg; break;
+		case 'j': code = optarg; break;
 		default: return cli_usage(usage);
 		}
 	}
@@ -110,6 +115,7 @@ int cmd_report(int argc, char **argv)
 	const char *kind = argv[optind];
 	bool progress = !strcmp(kind, "progress");
 	if ((!progress && strcmp(kind, "summary")) || (progress && optind + 1 != argc) ||
+	    (!progress && code) ||
 	    (!progress && optind + 2 != argc))
 		return cli_usage(usage);
 	tg_date day;
@@ -131,9 +137,16 @@ int cmd_report(int argc, char **argv)
 	int rc = run_open(&run, db, plan_file, day);
 	if (rc)
 		goto out;
+	if (progress && code && register_find(&run.r, ARR_JURISDICTIONS, code) == TG_IX_NONE) {
+		fprintf(stderr, "tuogou: --jurisdiction: 登记簿中没有行政区划“%s”\n", code);
+		rc = EXIT_BADINPUT;
+		goto out;
+	}
 	if (progress) {
-		rc = finish_file(report_progress_pdf(&run.r, run.plan, &run.fs, tmp, &err), tmp,
-				 output, &err);
+		rc = finish_file(code ? report_progress_jurisdiction_pdf(&run.r, run.plan, &run.fs,
+									 code, tmp, &err)
+				      : report_progress_pdf(&run.r, run.plan, &run.fs, tmp, &err),
+				 tmp, output, &err);
 		goto out;
 	}
 	tg_ix ai = register_find(&run.r, ARR_ASSOCIATIONS, norm);
