@@ -7,6 +7,11 @@
 ** database), runs every rule of the plan as of the date, prints the findings
 ** (bundle.md).  The same input always gives byte-identical output.  With
 ** --format xlsx the findings go to a workbook (问题清单) in FILE.
+**
+** Each record is judged under the plan of its jurisdiction (六(一)): with
+** --db the plans the register holds (plan use --jurisdiction), with
+** --bundle those given as --jurisdiction-plan CODE=FILE (a bundle carries
+** no plan documents; docs/plan-format.md).
 */
 #include <getopt.h>
 #include <stdlib.h>
@@ -20,7 +25,8 @@
 #include "xlsx.h"
 
 static const char usage[] =
-	"tuogou check [--db PATH | --bundle FILE] [--plan FILE] [--set NAME=VALUE]... "
+	"tuogou check [--db PATH | --bundle FILE [--jurisdiction-plan CODE=FILE]...] [--plan FILE] "
+	"[--set NAME=VALUE]... "
 	"--as-of YYYY-MM-DD [--format json|table|csv | --format xlsx -o FILE]";
 
 /* The findings as a workbook, written beside FILE and renamed into place. */
@@ -55,11 +61,12 @@ int cmd_check(int argc, char **argv)
 					      {"as-of", required_argument, NULL, 'a'},
 					      {"format", required_argument, NULL, 'f'},
 					      {"output", required_argument, NULL, 'o'},
+					      {"jurisdiction-plan", required_argument, NULL, 'j'},
 					      {NULL, 0, NULL, 0}};
 	const char *db = NULL, *bundle = NULL, *plan_file = NULL, *as_of = NULL,
 		   *format = "json", *output = NULL;
-	const char *sets[MAX_SETS];
-	size_t n_sets = 0;
+	const char *sets[MAX_SETS], *places[MAX_SETS];
+	size_t n_sets = 0, n_places = 0;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -77,6 +84,14 @@ int cmd_check(int argc, char **argv)
 			}
 			sets[n_sets++] = optarg;
 			break;
+		case 'j':
+			if (n_places == MAX_SETS || !strchr(optarg, '=')) {
+				fprintf(stderr, "tuogou: --jurisdiction-plan 应为 代码=方案文件（最多 %d 个）\n",
+					MAX_SETS);
+				return EXIT_BADINPUT;
+			}
+			places[n_places++] = optarg;
+			break;
 		default: return cli_usage(usage);
 		}
 	}
@@ -84,6 +99,11 @@ int cmd_check(int argc, char **argv)
 		return cli_usage(usage);
 	if (db && bundle) {
 		fprintf(stderr, "tuogou: --db 与 --bundle 只能选一个\n");
+		return EXIT_BADINPUT;
+	}
+	if (n_places && !bundle) {
+		fprintf(stderr, "tuogou: --jurisdiction-plan 只用于 --bundle；登记簿中的行政区划方案请用 "
+				"tuogou plan use FILE --jurisdiction CODE 存入\n");
 		return EXIT_BADINPUT;
 	}
 	if (strcmp(format, "json") && strcmp(format, "table") && strcmp(format, "csv") &&
@@ -115,9 +135,27 @@ int cmd_check(int argc, char **argv)
 			rc = EXIT_BADINPUT;
 			goto out;
 		}
+	for (size_t i = 0; i < n_places; i++) {
+		char code[16];
+		const char *eq = strchr(places[i], '=');
+		tg_plan *sub = NULL;
+		snprintf(code, sizeof code, "%.*s", (int)(eq - places[i] < 15 ? eq - places[i] : 15),
+			 places[i]);
+		if ((rc = cli_load_plan(eq + 1, NULL, &sub)))
+			goto out;
+		plan_add_place(plan, code, sub);
+	}
 	if (bundle) {
 		if ((rc = cli_read_bundle(bundle, plan, NULL, &r)))
 			goto out;
+		for (size_t i = 0; i < plan->n_places; i++)
+			if (register_find(&r, ARR_JURISDICTIONS, plan->places[i].jurisdiction) ==
+			    TG_IX_NONE) {
+				fprintf(stderr, "tuogou: --jurisdiction-plan: 数据包中没有行政区划“%s”\n",
+					plan->places[i].jurisdiction);
+				rc = EXIT_BADINPUT;
+				goto out;
+			}
 	} else if (store_load_register(store, &r, &err)) {
 		cli_print_error(&err);
 		rc = EXIT_INTERNAL;

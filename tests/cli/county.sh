@@ -9,7 +9,8 @@
 # plan; plan show says where each plan applies; a county office's account
 # sees exactly its county's associations and findings through the API,
 # and its writes outside the county answer 404; the city's dashboard
-# compares the counties and opens each.
+# compares the counties and opens each; check --bundle takes the county's
+# plan as --jurisdiction-plan CODE=FILE and agrees with check --db.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/http_lib.bash"
 PLAN=$TOP/plans/luoyang-2017.json
@@ -87,7 +88,16 @@ PY
 		sed -n '2,10p' "$T/cmp"
 	fi
 	expect_grep "as of $D: each finding names its jurisdiction's plan" "^plans-wrong 0$" "$T/cmp"
+	tg check --bundle "$BUNDLE" --jurisdiction-plan "$MJ=$T/mengjin.json" --as-of $D \
+		--format json >"$T/b.json" 2>"$T/err"
+	expect_eq "as of $D: --bundle with --jurisdiction-plan = --db after plan use" \
+		"$(sha256sum <"$T/d.json")" "$(sha256sum <"$T/b.json")"
 done
+expect_exit "--jurisdiction-plan for a code the bundle lacks is refused" 2 \
+	tg check --bundle "$BUNDLE" --jurisdiction-plan "419999=$T/mengjin.json" --as-of 2019-06-30
+expect_grep "... naming it" "419999" "$T/err"
+expect_exit "--jurisdiction-plan with --db is refused (plan use stores it)" 2 \
+	tg check --db "$DB" --jurisdiction-plan "$MJ=$T/mengjin.json" --as-of 2019-06-30
 # The decoupling deadline is 孟津's own in 孟津, the city's elsewhere.
 python3 - "$T/d.json" "$BUNDLE" >"$T/dues" <<'PY'
 import json, sys
