@@ -179,35 +179,44 @@ int store_attach_jurisdiction_plans(tg_store *s, tg_plan *plan, tg_errors *errs,
 	return store_jurisdiction_plans(s, attach_one, &at, err);
 }
 
-int store_set_jurisdiction_plan(tg_store *s, const char *code, const char *plan_id,
-				const char *json, size_t len, tg_error *err)
+/* The one plan document of the register (row 1), and a jurisdiction's. */
+static const char sql_plan_set[] =
+	"INSERT INTO plan (\"id\", \"plan_id\", \"json\") VALUES (1, ?, ?) "
+	"ON CONFLICT (\"id\") DO UPDATE SET \"plan_id\" = excluded.\"plan_id\", "
+	"\"json\" = excluded.\"json\", \"loaded_at\" = tg_now()";
+static const char sql_jurisdiction_plan_set[] =
+	"INSERT INTO jurisdiction_plans (\"plan_id\", \"json\", \"jurisdiction\") "
+	"VALUES (?, ?, ?) ON CONFLICT (\"jurisdiction\") DO UPDATE SET "
+	"\"plan_id\" = excluded.\"plan_id\", \"json\" = excluded.\"json\", "
+	"\"loaded_at\" = tg_now()";
+
+/* Store a plan as the register's (code NULL) or a jurisdiction's; the same
+** id held anywhere else takes the new version; audited, one transaction. */
+static int plan_store(tg_store *s, const char *code, const char *plan_id, const char *json,
+		      size_t len, tg_error *err)
 {
 	char *text = strndup(json, len), object[192];
 	if (!text)
 		return TG_ENOMEM;
 	int rc = db_write_begin(s->db, err);
 	if (rc == TG_OK) {
-		tg_stmt *st = db_prepare(
-			s->db,
-			"INSERT INTO jurisdiction_plans (\"jurisdiction\", \"plan_id\", \"json\") "
-			"VALUES (?, ?, ?) ON CONFLICT (\"jurisdiction\") DO UPDATE SET "
-			"\"plan_id\" = excluded.\"plan_id\", \"json\" = excluded.\"json\", "
-			"\"loaded_at\" = tg_now()",
-			err);
-		db_bind_text(st, 1, code);
-		db_bind_text(st, 2, plan_id);
-		db_bind_text(st, 3, text);
+		tg_stmt *st = db_prepare(s->db, code ? sql_jurisdiction_plan_set : sql_plan_set, err);
+		db_bind_text(st, 1, plan_id);
+		db_bind_text(st, 2, text);
+		if (code)
+			db_bind_text(st, 3, code);
 		rc = db_run(st, err);
 		if (rc == TG_OK)
 			rc = same_plan_elsewhere(s, plan_id, text, err);
-		if (rc == TG_OK) {
+		if (rc == TG_OK && code) {
 			tg_stmt *reg = db_prepare(
 				s->db, "UPDATE plan SET \"json\" = ?2 WHERE \"plan_id\" = ?1", err);
 			db_bind_text(reg, 1, plan_id);
 			db_bind_text(reg, 2, text);
 			rc = db_run(reg, err);
 		}
-		snprintf(object, sizeof object, "plan/%s@%s", plan_id, code);
+		snprintf(object, sizeof object, "plan/%s%s%s", plan_id, code ? "@" : "",
+			 code ? code : "");
 		if (rc == TG_OK)
 			rc = store_audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
 		if (rc == TG_OK)
@@ -218,35 +227,16 @@ int store_set_jurisdiction_plan(tg_store *s, const char *code, const char *plan_
 	return rc;
 }
 
-/* The one plan document (row 1). */
-static const char sql_plan_set[] =
-	"INSERT INTO plan (\"id\", \"plan_id\", \"json\") VALUES (1, ?, ?) "
-	"ON CONFLICT (\"id\") DO UPDATE SET \"plan_id\" = excluded.\"plan_id\", "
-	"\"json\" = excluded.\"json\", \"loaded_at\" = tg_now()";
+int store_set_jurisdiction_plan(tg_store *s, const char *code, const char *plan_id,
+				const char *json, size_t len, tg_error *err)
+{
+	return plan_store(s, code, plan_id, json, len, err);
+}
 
 int store_set_plan(tg_store *s, const char *plan_id, const char *json, size_t len,
 		   tg_error *err)
 {
-	char *text = strndup(json, len), object[160];
-	if (!text)
-		return TG_ENOMEM;
-	int rc = db_write_begin(s->db, err);
-	if (rc == TG_OK) {
-		tg_stmt *st = db_prepare(s->db, sql_plan_set, err);
-		db_bind_text(st, 1, plan_id);
-		db_bind_text(st, 2, text);
-		rc = db_run(st, err);
-		snprintf(object, sizeof object, "plan/%s", plan_id);
-		if (rc == TG_OK)
-			rc = same_plan_elsewhere(s, plan_id, text, err);
-		if (rc == TG_OK)
-			rc = store_audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
-		if (rc == TG_OK)
-			rc = store_generation_bump(s, err);
-		rc = db_write_end(s->db, rc, err);
-	}
-	free(text);
-	return rc;
+	return plan_store(s, NULL, plan_id, json, len, err);
 }
 
 int store_count(tg_store *s, int array, size_t *n, tg_error *err)
