@@ -195,11 +195,13 @@ tg_record_filter policy_scope(const tg_user *u)
 		f.unit = u->unit;
 	else if (!strcmp(u->role, "association"))
 		f.association = u->association;
+	if (u->jurisdiction[0]) /* a county's account (六(一)) */
+		f.jurisdiction = u->jurisdiction;
 	return f;
 }
 
 bool policy_sees_all(const tg_user *u)
 {
-	return strcmp(u->role, "unit") && strcmp(u->role, "association");
+	return strcmp(u->role, "unit") && strcmp(u->role, "association") && !u->jurisdiction[0];
 }
 

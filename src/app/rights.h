@@ -11,7 +11,8 @@
 #include "store.h"
 
 /* The records u sees: a unit's associations, an association itself, or
-** all (an empty filter). */
+** all (an empty filter); an account scoped to a jurisdiction sees only
+** that jurisdiction's and those below it (the filter's jurisdiction). */
 tg_record_filter policy_scope(const tg_user *u);
 /* Whether u sees every record (no scope). */
 bool policy_sees_all(const tg_user *u);

@@ -71,7 +71,17 @@ int cli_load_plan(const char *plan_file, tg_store *store, tg_plan **out)
 	} else {
 		rc = plan_load_default(out, &errs);
 	}
-	if (rc == TG_OK && rules_check_plan(*out, &errs)) {
+	/* the jurisdictions' own plans hold under --plan too: it overrides
+	** only the register's plan */
+	if (rc == TG_OK && store && store_attach_jurisdiction_plans(store, *out, &errs, &err) &&
+	    !errs.count) {
+		cli_print_error(&err);
+		tg_errors_free(&errs);
+		plan_free(*out);
+		*out = NULL;
+		return EXIT_INTERNAL;
+	}
+	if (rc == TG_OK && (errs.count || rules_check_plan(*out, &errs))) {
 		plan_free(*out);
 		*out = NULL;
 		rc = TG_EINVAL;

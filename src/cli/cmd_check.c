@@ -7,6 +7,11 @@
 ** database), runs every rule of the plan as of the date, prints the findings
 ** (bundle.md).  The same input always gives byte-identical output.  With
 ** --format xlsx the findings go to a workbook (问题清单) in FILE.
+**
+** Each record is judged under the plan of its jurisdiction (六(一)): with
+** --db the plans the register holds (plan use --jurisdiction), with
+** --bundle those given as --jurisdiction-plan CODE=FILE (a bundle carries
+** no plan documents; docs/plan-format.md).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +24,8 @@
 #include "xlsx.h"
 
 static const char usage[] =
-	"tuogou check [--db PATH | --bundle FILE] [--plan FILE] [--set NAME=VALUE]... "
+	"tuogou check [--db PATH | --bundle FILE [--jurisdiction-plan CODE=FILE]...] [--plan FILE] "
+	"[--set NAME=VALUE]... "
 	"--as-of YYYY-MM-DD [--format json|table|csv | --format xlsx -o FILE]";
 
 /* The findings as a workbook, written beside FILE and renamed into place. */
@@ -49,19 +55,32 @@ int cmd_check(int argc, char **argv)
 {
 	const char *db = NULL, *bundle = NULL, *plan_file = NULL, *as_of = NULL,
 		   *format = "json", *output = NULL;
-	const char *sets[MAX_SETS];
-	size_t n_sets = 0;
+	const char *sets[MAX_SETS], *places[MAX_SETS];
+	size_t n_sets = 0, n_places = 0;
 	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("bundle", &bundle),
 				   OPT_STRING("plan", &plan_file), OPT_LIST("set", sets, &n_sets),
 				   OPT_STRING("as-of", &as_of), OPT_STRING("format", &format),
-				   OPT_OUTPUT(&output), CLI_OPTIONS_END};
+				   OPT_OUTPUT(&output),
+				   OPT_LIST("jurisdiction-plan", places, &n_places),
+				   CLI_OPTIONS_END};
 	int rest, rc = cli_options(argc, argv, opts, usage, &rest);
 	if (rc)
 		return rc;
+	for (size_t i = 0; i < n_places; i++)
+		if (!strchr(places[i], '=')) {
+			fprintf(stderr, "tuogou: --jurisdiction-plan 应为 代码=方案文件（最多 %d 个）\n",
+				MAX_SETS);
+			return EXIT_BADINPUT;
+		}
 	if (rest != argc || !as_of)
 		return cli_usage(usage);
 	if (db && bundle) {
 		fprintf(stderr, "tuogou: --db 与 --bundle 只能选一个\n");
+		return EXIT_BADINPUT;
+	}
+	if (n_places && !bundle) {
+		fprintf(stderr, "tuogou: --jurisdiction-plan 只用于 --bundle；登记簿中的行政区划方案请用 "
+				"tuogou plan use FILE --jurisdiction CODE 存入\n");
 		return EXIT_BADINPUT;
 	}
 	if (strcmp(format, "json") && strcmp(format, "table") && strcmp(format, "csv") &&
@@ -92,9 +111,27 @@ int cmd_check(int argc, char **argv)
 			rc = EXIT_BADINPUT;
 			goto out;
 		}
+	for (size_t i = 0; i < n_places; i++) {
+		char code[16];
+		const char *eq = strchr(places[i], '=');
+		tg_plan *sub = NULL;
+		snprintf(code, sizeof code, "%.*s", (int)(eq - places[i] < 15 ? eq - places[i] : 15),
+			 places[i]);
+		if ((rc = cli_load_plan(eq + 1, NULL, &sub)))
+			goto out;
+		plan_add_place(plan, code, sub);
+	}
 	if (bundle) {
 		if ((rc = cli_read_bundle(bundle, plan, NULL, &r)))
 			goto out;
+		for (size_t i = 0; i < plan->n_places; i++)
+			if (register_find(&r, ARR_JURISDICTIONS, plan->places[i].jurisdiction) ==
+			    TG_IX_NONE) {
+				fprintf(stderr, "tuogou: --jurisdiction-plan: 数据包中没有行政区划“%s”\n",
+					plan->places[i].jurisdiction);
+				rc = EXIT_BADINPUT;
+				goto out;
+			}
 	} else if (store_load_register(store, &r, &err)) {
 		cli_print_error(&err);
 		rc = EXIT_INTERNAL;

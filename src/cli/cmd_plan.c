@@ -1,6 +1,6 @@
 /*
 ** cmd_plan.c: tuogou plan show [--plan FILE] [--db PATH]
-**             tuogou plan use FILE [--db PATH]
+**             tuogou plan use FILE [--jurisdiction CODE] [--db PATH]
 **             tuogou explain ID [--plan FILE] [--db PATH] [--set NAME=VALUE]...
 **
 ** Traceability from the plan to the code: each clause with the rules and
@@ -16,8 +16,11 @@
 #include "rules.h"
 
 /* The plan for a read-only command: --plan, else the register's (when the
-** database exists), else the built-in one. */
-static int load_plan_readonly(const char *plan_file, const char *db, tg_plan **plan)
+** database exists, with the plans its jurisdictions adopted, and into
+** *names those jurisdictions' names when names is not NULL), else the
+** built-in one. */
+static int load_plan_readonly(const char *plan_file, const char *db, tg_plan **plan,
+			      tg_register *names)
 {
 	tg_store *store = NULL;
 	if (!plan_file && cli_db_exists(db)) {
@@ -26,8 +29,30 @@ static int load_plan_readonly(const char *plan_file, const char *db, tg_plan **p
 			return rc;
 	}
 	int rc = cli_load_plan(plan_file, store, plan);
+	tg_error err = {0};
+	if (!rc && names && store && (*plan)->n_places && store_load_register(store, names, &err)) {
+		cli_print_error(&err);
+		rc = EXIT_INTERNAL;
+	}
 	store_close(store);
 	return rc;
+}
+
+/* Where each plan held applies (六(一)): the register's plan everywhere
+** no jurisdiction's own plan holds, each jurisdiction's plan there and
+** below it. */
+static void plan_places(const tg_plan *plan, const tg_register *r)
+{
+	printf("适用范围：\n  %s（%s）：登记簿方案，适用于未采用本级方案的各行政区划\n", plan->id,
+	       plan->title);
+	for (size_t i = 0; i < plan->n_places; i++) {
+		const tg_plan_place *p = &plan->places[i];
+		tg_ix j = register_find(r, ARR_JURISDICTIONS, p->jurisdiction);
+		const char *name =
+			j == TG_IX_NONE ? "" : REG_ROWS(r, ARR_JURISDICTIONS, tg_jurisdiction)[j].name;
+		printf("  %s（%s）：%s%s及其下级行政区划\n", p->plan->id, p->plan->title,
+		       p->jurisdiction, name);
+	}
 }
 
 static void print_header(const tg_plan *plan)
@@ -42,9 +67,10 @@ static void print_header(const tg_plan *plan)
 	}
 }
 
-static int plan_show(const tg_plan *plan)
+static int plan_show(const tg_plan *plan, const tg_register *reg)
 {
 	print_header(plan);
+	plan_places(plan, reg);
 	printf("共 %zu 个条款、%zu 条规则、%zu 项义务\n", plan->n_clauses, plan->n_rules,
 	       plan->n_obligations);
 	for (size_t i = 0; i < plan->n_clauses; i++) {
@@ -74,13 +100,14 @@ static int plan_show(const tg_plan *plan)
 /* The register's records that the plan would leave dangling: an
 ** association's batch the plan and the register do not define, a step of
 ** an obligation the plan does not hold.  Printed; returns the count. */
-static size_t plan_fits(const tg_register *r, const tg_plan *plan)
+static size_t plan_fits(const tg_register *r, const tg_plan *plan, const char *code)
 {
 	tg_errors errs;
 	tg_errors_init(&errs);
 	const tg_association *as = REG_ROWS(r, ARR_ASSOCIATIONS, tg_association);
 	for (size_t i = 0; i < REG_COUNT(r, ARR_ASSOCIATIONS); i++)
-		if (as[i].batch && !plan_batch(plan, as[i].batch) &&
+		if ((!code || rules_within(r, as[i].jurisdiction, code)) && as[i].batch &&
+		    !plan_batch(plan, as[i].batch) &&
 		    register_find(r, ARR_BATCHES, as[i].batch) == TG_IX_NONE) {
 			char path[64];
 			snprintf(path, sizeof path, "associations[%s].batch", as[i].uscc);
@@ -95,10 +122,12 @@ static size_t plan_fits(const tg_register *r, const tg_plan *plan)
 	return n;
 }
 
-/* tuogou plan use FILE: the plan becomes the register's (audited
-** "plan_set" by the store); refused when the register's records name a
-** batch or an obligation it does not hold. */
-static int plan_use(const char *file, const char *db)
+/* tuogou plan use FILE [--jurisdiction CODE]: the plan becomes the
+** register's, or that jurisdiction's (audited "plan_set" by the store);
+** refused when the register's records (of that jurisdiction) name a batch
+** or an obligation it does not hold, or when the register holds no such
+** jurisdiction. */
+static int plan_use(const char *file, const char *code, const char *db)
 {
 	tg_plan *plan = NULL;
 	tg_store *store = NULL;
@@ -112,17 +141,26 @@ static int plan_use(const char *file, const char *db)
 		cli_print_error(&err);
 		rc = EXIT_INTERNAL;
 	}
-	size_t bad = rc ? 0 : plan_fits(&r, plan);
+	if (!rc && code && register_find(&r, ARR_JURISDICTIONS, code) == TG_IX_NONE) {
+		fprintf(stderr, "tuogou: --jurisdiction: 登记簿中没有行政区划“%s”，未采用该方案\n",
+			code);
+		rc = EXIT_BADINPUT;
+	}
+	size_t bad = rc ? 0 : plan_fits(&r, plan, code);
 	if (bad) {
 		fprintf(stderr, "tuogou: 登记簿中有 %zu 处记录与方案“%s”不符，未采用该方案\n", bad,
 			plan->id);
 		rc = EXIT_BADINPUT;
 	}
-	if (!rc && store_set_plan(store, plan->id, plan->json, plan->json_len, &err)) {
+	if (!rc && (code ? store_set_jurisdiction_plan(store, code, plan->id, plan->json,
+						       plan->json_len, &err)
+			 : store_set_plan(store, plan->id, plan->json, plan->json_len, &err))) {
 		cli_print_error(&err);
 		rc = EXIT_INTERNAL;
 	}
-	if (!rc)
+	if (!rc && code)
+		printf("行政区划%s已采用方案“%s”（%s）\n", code, plan->title, plan->id);
+	else if (!rc)
 		printf("登记簿已采用方案“%s”（%s）\n", plan->title, plan->id);
 	register_release(&r);
 	store_close(store);
@@ -133,21 +171,25 @@ static int plan_use(const char *file, const char *db)
 int cmd_plan(int argc, char **argv)
 {
 	static const char usage[] =
-		"tuogou plan show [--plan FILE] [--db PATH] | plan use FILE [--db PATH]";
-	const char *db = cli_default_db(), *plan_file = NULL;
+		"tuogou plan show [--plan FILE] [--db PATH] | "
+		"plan use FILE [--jurisdiction CODE] [--db PATH]";
+	const char *db = cli_default_db(), *plan_file = NULL, *code = NULL;
 	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("plan", &plan_file),
-				   CLI_OPTIONS_END};
+				   OPT_STRING("jurisdiction", &code), CLI_OPTIONS_END};
 	int rest;
 	if (cli_options(argc, argv, opts, usage, &rest))
 		return EXIT_BADINPUT;
 	if (rest + 2 == argc && !strcmp(argv[rest], "use") && !plan_file)
-		return plan_use(argv[rest + 1], db);
-	if (rest + 1 != argc || strcmp(argv[rest], "show"))
+		return plan_use(argv[rest + 1], code, db);
+	if (rest + 1 != argc || strcmp(argv[rest], "show") || code)
 		return cli_usage(usage);
 	tg_plan *plan = NULL;
-	int rc = load_plan_readonly(plan_file, db, &plan);
+	tg_register r;
+	register_init(&r);
+	int rc = load_plan_readonly(plan_file, db, &plan, &r);
 	if (!rc)
-		rc = plan_show(plan);
+		rc = plan_show(plan, &r);
+	register_release(&r);
 	plan_free(plan);
 	return rc;
 }
@@ -247,7 +289,7 @@ int cmd_explain(int argc, char **argv)
 	if (rest + 1 != argc)
 		return cli_usage(usage);
 	tg_plan *plan = NULL;
-	int rc = load_plan_readonly(plan_file, db, &plan);
+	int rc = load_plan_readonly(plan_file, db, &plan, NULL);
 	for (size_t i = 0; !rc && i < n_sets; i++) {
 		tg_error err = {0};
 		if (plan_set(plan, sets[i], &err)) {

@@ -1,5 +1,6 @@
 /*
-** cmd_report.c: tuogou report progress [--db PATH] [--plan FILE] --as-of D -o FILE.pdf
+** cmd_report.c: tuogou report progress [--jurisdiction CODE] [--db PATH] [--plan FILE]
+**                      --as-of D -o FILE.pdf
 **               tuogou report summary USCC [--db PATH] [--plan FILE] --as-of D -o FILE.pdf
 **
 ** progress: the joint working group office's report on the reform as of D,
@@ -31,7 +32,8 @@
 #include "report.h"
 
 static const char usage[] =
-	"tuogou report progress [--db PATH] [--plan FILE] --as-of YYYY-MM-DD -o FILE.pdf | "
+	"tuogou report progress [--jurisdiction CODE] [--db PATH] [--plan FILE] "
+	"--as-of YYYY-MM-DD -o FILE.pdf | "
 	"report summary USCC [--db PATH] [--plan FILE] --as-of YYYY-MM-DD -o FILE.pdf";
 
 /* One run: the store, the register, its plan and the findings on D. */
@@ -87,10 +89,11 @@ static int finish_file(int rc, const char *tmp, const char *output, tg_error *er
 
 int cmd_report(int argc, char **argv)
 {
-	const char *db = cli_default_db(), *as_of = NULL, *output = NULL, *plan_file = NULL;
+	const char *db = cli_default_db(), *as_of = NULL, *output = NULL, *plan_file = NULL,
+		   *code = NULL;
 	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("as-of", &as_of),
 				   OPT_OUTPUT(&output), OPT_STRING("plan", &plan_file),
-				   CLI_OPTIONS_END};
+				   OPT_STRING("jurisdiction", &code), CLI_OPTIONS_END};
 	int rest;
 	if (cli_options(argc, argv, opts, usage, &rest))
 		return EXIT_BADINPUT;
@@ -99,7 +102,7 @@ int cmd_report(int argc, char **argv)
 	const char *kind = argv[rest];
 	bool progress = !strcmp(kind, "progress");
 	if ((!progress && strcmp(kind, "summary")) || (progress && rest + 1 != argc) ||
-	    (!progress && rest + 2 != argc))
+	    (!progress && code) || (!progress && rest + 2 != argc))
 		return cli_usage(usage);
 	tg_date day;
 	if (cli_parse_date(as_of, "--as-of", &day))
@@ -120,9 +123,16 @@ int cmd_report(int argc, char **argv)
 	int rc = run_open(&run, db, plan_file, day);
 	if (rc)
 		goto out;
+	if (progress && code && register_find(&run.r, ARR_JURISDICTIONS, code) == TG_IX_NONE) {
+		fprintf(stderr, "tuogou: --jurisdiction: 登记簿中没有行政区划“%s”\n", code);
+		rc = EXIT_BADINPUT;
+		goto out;
+	}
 	if (progress) {
-		rc = finish_file(report_progress_pdf(&run.r, run.plan, &run.fs, tmp, &err), tmp,
-				 output, &err);
+		rc = finish_file(code ? report_progress_jurisdiction_pdf(&run.r, run.plan, &run.fs,
+									 code, tmp, &err)
+				      : report_progress_pdf(&run.r, run.plan, &run.fs, tmp, &err),
+				 tmp, output, &err);
 		goto out;
 	}
 	tg_ix ai = register_find(&run.r, ARR_ASSOCIATIONS, norm);

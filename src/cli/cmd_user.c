@@ -1,6 +1,7 @@
 /*
 ** cmd_user.c: tuogou user add NAME --role ROLE [--unit ID | --association USCC |
-**             --department KIND] [--display-name TEXT] [--db PATH]
+**             --department KIND] [--jurisdiction CODE] [--display-name TEXT]
+**             [--db PATH]
 **             tuogou user list [--db PATH]
 **
 ** Accounts are made here, on the server, never with a default password:
@@ -29,7 +30,7 @@
 
 static const char usage[] =
 	"tuogou user add NAME --role ROLE [--unit ID | --association USCC | --department KIND] "
-	"[--display-name TEXT] [--totp] [--db PATH] < 密码\n       tuogou user list [--db PATH]\n"
+	"[--jurisdiction CODE] [--display-name TEXT] [--totp] [--db PATH] < 密码\n       tuogou user list [--db PATH]\n"
 	"       tuogou user totp NAME [--db PATH]";
 
 /* Give the account a new TOTP secret and print it. */
@@ -83,6 +84,7 @@ static void print_user_error(tg_error *err)
 		{"username", "NAME"},	      {"role", "--role"},
 		{"unit", "--unit"},	      {"association", "--association"},
 		{"department", "--department"}, {"display_name", "--display-name"},
+		{"jurisdiction", "--jurisdiction"},
 		{"password", "密码（标准输入）"}};
 	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
 		if (!strcmp(err->path, options[i][0])) {
@@ -100,10 +102,11 @@ static int user_add(int argc, char **argv)
 					      {"association", required_argument, NULL, 'a'},
 					      {"department", required_argument, NULL, 'p'},
 					      {"display-name", required_argument, NULL, 'n'},
+					      {"jurisdiction", required_argument, NULL, 'j'},
 					      {"totp", no_argument, NULL, 't'},
 					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db(), *role = NULL, *unit = NULL, *assoc = NULL, *dept = NULL,
-		   *display = NULL;
+		   *display = NULL, *jurisdiction = NULL;
 	bool want_totp = false;
 	int c;
 	optind = 1;
@@ -115,6 +118,7 @@ static int user_add(int argc, char **argv)
 		case 'a': assoc = optarg; break;
 		case 'p': dept = optarg; break;
 		case 'n': display = optarg; break;
+		case 'j': jurisdiction = optarg; break;
 		case 't': want_totp = true; break;
 		default: return cli_usage(usage);
 		}
@@ -127,7 +131,7 @@ static int user_add(int argc, char **argv)
 	memset(&u, 0, sizeof u);
 	const char *name = argv[optind];
 	/* the store's rules, before the password is read */
-	if (store_user_fill(&u, name, role, unit, assoc, dept, &err)) {
+	if (store_user_fill(&u, name, role, unit, assoc, dept, jurisdiction, &err)) {
 		print_user_error(&err);
 		return EXIT_BADINPUT;
 	}
@@ -228,7 +232,11 @@ static int user_list(int argc, char **argv)
 		const tg_user *u = &users[i];
 		const char *scope = u->unit[0] ? u->unit : u->association[0] ? u->association
 									     : u->department;
-		printf("%s\t%s\t%s\t%s\t%s\n", u->username, u->role, scope[0] ? scope : "-",
+		/* a county account's scope ends in @CODE (its jurisdiction) */
+		char where[96];
+		snprintf(where, sizeof where, "%s%s%s", scope, u->jurisdiction[0] ? "@" : "",
+			 u->jurisdiction);
+		printf("%s\t%s\t%s\t%s\t%s\n", u->username, u->role, where[0] ? where : "-",
 		       u->display_name[0] ? u->display_name : "-", u->created_at);
 	}
 	free(users);

@@ -46,7 +46,7 @@ void finding_write_json(const tg_findings *fs, const tg_finding *f, strbuf *out)
 	sb_adds(out, ", \"basis\": ");
 	sb_add_json_str(out, f->basis);
 	sb_adds(out, ", \"plan\": ");
-	sb_add_json_str(out, fs->plan_id);
+	sb_add_json_str(out, f->plan ? f->plan : fs->plan_id);
 	sb_adds(out, ", \"message\": ");
 	sb_add_json_str(out, f->message);
 	sb_addc(out, '}');
@@ -109,7 +109,7 @@ void findings_write_csv(const tg_findings *fs, strbuf *out)
 		sb_addc(out, ',');
 		sb_add_csv_field(out, f->basis);
 		sb_addc(out, ',');
-		sb_add_csv_field(out, fs->plan_id);
+		sb_add_csv_field(out, f->plan ? f->plan : fs->plan_id);
 		sb_addc(out, ',');
 		sb_add_csv_field(out, f->message);
 		sb_adds(out, "\r\n");

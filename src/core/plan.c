@@ -738,10 +738,22 @@ int plan_load_default(tg_plan **out, tg_errors *errs)
 	return plan_load_buffer((const char *)tg_plan_luoyang, tg_plan_luoyang_len, out, errs);
 }
 
+void plan_add_place(tg_plan *plan, const char *jurisdiction, tg_plan *sub)
+{
+	tg_plan_place *p = realloc(plan->places, (plan->n_places + 1) * sizeof *p);
+	if (!p)
+		abort();
+	plan->places = p;
+	p[plan->n_places++] = (tg_plan_place){arena_strdup(&plan->arena, jurisdiction), sub};
+}
+
 void plan_free(tg_plan *plan)
 {
 	if (!plan)
 		return;
+	for (size_t i = 0; i < plan->n_places; i++)
+		plan_free(plan->places[i].plan);
+	free(plan->places);
 	arena_free(&plan->arena);
 	free(plan);
 }

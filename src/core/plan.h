@@ -138,8 +138,21 @@ typedef struct tg_plan {
 	size_t n_params;
 	char *json;   /* the document as loaded (stored with the register) */
 	size_t json_len;
+	/* The plans jurisdictions adopted (plan use --jurisdiction), owned:
+	** a record is judged under its jurisdiction's or its nearest
+	** parent's (rules_plan_for), else this one. */
+	struct tg_plan_place *places;
+	size_t n_places;
 	tg_arena arena;
 } tg_plan;
+
+typedef struct tg_plan_place {
+	const char *jurisdiction; /* GB/T 2260 code */
+	tg_plan *plan;
+} tg_plan_place;
+
+/* Give plan the plan a jurisdiction adopted (sub is plan's from now on). */
+void plan_add_place(tg_plan *plan, const char *jurisdiction, tg_plan *sub);
 
 /* Load and validate a plan document.  Every problem goes to errs with its
 ** key path ("parameters[3].value"). */

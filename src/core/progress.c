@@ -413,9 +413,32 @@ static tg_dashboard_row *row_for(tg_dashboard_row *rows, size_t n, const char *i
 	return NULL;
 }
 
-void dashboard_compute(const tg_register *r, const tg_plan *plan, const tg_findings *fs,
-		       tg_ix unit_filter, tg_dashboard *out)
+/* The county rows of the dashboard: every jurisdiction of level county
+** within the filter, in the register's order. */
+static void county_rows(const tg_register *r, const char *within, tg_dashboard *out)
 {
+	size_t nj = REG_COUNT(r, ARR_JURISDICTIONS);
+	const tg_jurisdiction *js = REG_ROWS(r, ARR_JURISDICTIONS, tg_jurisdiction);
+	out->by_jurisdiction = arena_alloc(&out->arena, (nj ? nj : 1) * sizeof *out->by_jurisdiction);
+	for (size_t i = 0; i < nj; i++)
+		if (js[i].level == JL_COUNTY && (!within || rules_within(r, js[i].id, within)))
+			out->by_jurisdiction[out->n_jurisdiction++] =
+				(tg_dashboard_row){js[i].id, js[i].name, TG_DATE_NONE, 0, 0, 0, 0, 0};
+}
+
+/* The county row a record of jurisdiction code counts in, or NULL. */
+static tg_dashboard_row *county_row(const tg_register *r, tg_dashboard *out, const char *code)
+{
+	for (size_t i = 0; code && i < out->n_jurisdiction; i++)
+		if (rules_within(r, code, out->by_jurisdiction[i].id))
+			return &out->by_jurisdiction[i];
+	return NULL;
+}
+
+void dashboard_compute(const tg_register *r, const tg_plan *root, const tg_findings *fs,
+		       tg_ix unit_filter, const char *jurisdiction, tg_dashboard *out)
+{
+	const tg_plan *plan = root;
 	memset(out, 0, sizeof *out);
 	arena_init(&out->arena);
 	out->as_of = fs->as_of;
@@ -446,13 +469,22 @@ void dashboard_compute(const tg_register *r, const tg_plan *plan, const tg_findi
 	for (size_t u = 0; u < nu; u++)
 		unit_row[u] = SIZE_MAX;
 
+	county_rows(r, jurisdiction, out);
 	for (size_t i = 0; i < na; i++) {
 		const tg_association *a = &as[i];
+		const tg_plan *judged = rules_plan_for(root, r, a->jurisdiction);
 		if (unit_filter != TG_IX_NONE && a->unit_ix != unit_filter)
 			continue;
-		if (!rules_registered(a, d) || !rules_in_scope(r, plan, a))
+		if (jurisdiction && !rules_within(r, a->jurisdiction, jurisdiction))
+			continue;
+		if (!rules_registered(a, d) || !rules_in_scope(r, judged, a))
 			continue;
 		bool dec = date_happened(a->decoupled_on, d);
+		tg_dashboard_row *cr = county_row(r, out, a->jurisdiction);
+		if (cr) {
+			cr->in_scope++;
+			cr->decoupled += dec;
+		}
 		out->in_scope++;
 		out->decoupled += dec;
 		out->accepted += date_happened(a->accepted_on, d);
@@ -461,7 +493,7 @@ void dashboard_compute(const tg_register *r, const tg_plan *plan, const tg_findi
 			b = row_for(out->by_batch, out->n_batch, NULL);
 		b->in_scope++;
 		b->decoupled += dec;
-		if (!dec && d > rules_due(r, plan, a))
+		if (!dec && d > rules_due(r, judged, a))
 			b->overdue++;
 		if (a->unit_ix != TG_IX_NONE) {
 			if (unit_row[a->unit_ix] == SIZE_MAX) {
@@ -490,7 +522,15 @@ void dashboard_compute(const tg_register *r, const tg_plan *plan, const tg_findi
 		const tg_finding *f = &fs->items[k];
 		if (unit_filter != TG_IX_NONE && f->unit_ix != (int32_t)unit_filter)
 			continue;
+		const char *fj = jurisdiction || out->n_jurisdiction ? finding_jurisdiction(r, f) : NULL;
+		if (jurisdiction && !rules_within(r, fj, jurisdiction))
+			continue;
 		bool overdue = finding_overdue(fs, f);
+		tg_dashboard_row *cr = county_row(r, out, fj);
+		if (cr) {
+			cr->overdue += overdue;
+			cr->open += !overdue;
+		}
 		out->overdue_findings += overdue;
 		out->open_findings += !overdue;
 		if (!strcmp(f->rule, "acceptance.pending"))
@@ -510,14 +550,16 @@ void dashboard_compute(const tg_register *r, const tg_plan *plan, const tg_findi
 	/* done: fixed steps whose field happened, for associations in scope */
 	for (size_t i = 0; i < na; i++) {
 		const tg_association *a = &as[i];
+		const tg_plan *judged = rules_plan_for(root, r, a->jurisdiction);
 		if ((unit_filter != TG_IX_NONE && a->unit_ix != unit_filter) ||
-		    !rules_registered(a, d) || !rules_in_scope(r, plan, a))
+		    (jurisdiction && !rules_within(r, a->jurisdiction, jurisdiction)) ||
+		    !rules_registered(a, d) || !rules_in_scope(r, judged, a))
 			continue;
 		for (size_t s = 0; s < N_STEPS; s++) {
 			int array;
 			const char *field, *name;
-			const tg_plan_rule *pr = plan_rule(plan, steps[s].rule);
-			if (!pr || !steps[s].applies(a, plan, d) ||
+			const tg_plan_rule *pr = plan_rule(judged, steps[s].rule);
+			if (!pr || !steps[s].applies(a, judged, d) ||
 			    !progress_done_field(steps[s].rule, &array, &field))
 				continue;
 			if (!date_happened(field_date(r, ARR_ASSOCIATIONS, a->uscc, field), d))

@@ -95,13 +95,21 @@ typedef struct tg_dashboard {
 	       awaiting_acceptance, summaries_missing, accepted;
 	tg_dashboard_row *by_batch, *by_unit, *by_separation;
 	size_t n_batch, n_unit, n_separation;
+	/* the counties side by side (六(一)): each jurisdiction of level county
+	** within the filter, with the records of it and below it; in_scope,
+	** decoupled, open and overdue (findings) */
+	tg_dashboard_row *by_jurisdiction;
+	size_t n_jurisdiction;
 	tg_arena arena;
 } tg_dashboard;
 
 /* Numbers of the 总览 page, from one run's findings.  unit_filter: a unit
-** index to restrict to (a unit user's scope), or TG_IX_NONE for all. */
+** index to restrict to (a unit user's scope), or TG_IX_NONE for all;
+** jurisdiction: a code to restrict to (it and below it: a county's
+** account, or the city opening one county), or NULL for all.  Each
+** association is counted under the plan it is judged under. */
 void dashboard_compute(const tg_register *r, const tg_plan *plan, const tg_findings *fs,
-		       tg_ix unit_filter, tg_dashboard *out);
+		       tg_ix unit_filter, const char *jurisdiction, tg_dashboard *out);
 void dashboard_release(tg_dashboard *d);
 
 #endif

@@ -256,6 +256,7 @@ void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, 
 	f->unit_ix = unit_ix;
 	f->birth_ix = ev->birth_ix;
 	f->due_year_only = ev->year_only;
+	f->plan = NULL; /* the run's plan (rules_evaluate_with_years) */
 	f->message = arena_printf(&fs->arena, "%s%s%s", situation, deadline, cite);
 }
 
@@ -457,8 +458,9 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 	return rules_evaluate_with_years(r, plan, cal, as_of, out, NULL);
 }
 
-int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			      tg_date as_of, tg_findings *out, tg_findings *years)
+/* One plan over the whole register. */
+static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+			 tg_date as_of, tg_findings *out, tg_findings *years)
 {
 	assert(r && plan && cal && out && as_of != TG_DATE_NONE);
 	assert(register_indexed(r));
@@ -521,6 +523,110 @@ int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const t
 	free(ev.pflag);
 	free(ev.reports);
 	return TG_OK;
+}
+
+/* ---- the plans of jurisdictions (六(一), obligations.md) ---- */
+
+const char *finding_jurisdiction(const tg_register *r, const tg_finding *f)
+{
+	if (f->association) {
+		tg_ix a = register_find(r, ARR_ASSOCIATIONS, f->association);
+		return a == TG_IX_NONE ? NULL
+				       : REG_ROWS(r, ARR_ASSOCIATIONS, tg_association)[a].jurisdiction;
+	}
+	tg_ix u = f->unit_ix >= 0 ? (tg_ix)f->unit_ix : TG_IX_NONE;
+	if (u == TG_IX_NONE && f->subject) {
+		tg_ix p = register_find(r, ARR_PERSONS, f->subject);
+		u = p != TG_IX_NONE ? REG_ROWS(r, ARR_PERSONS, tg_person)[p].unit_ix
+				    : register_find(r, ARR_UNITS, f->subject);
+	}
+	return u == TG_IX_NONE || u >= REG_COUNT(r, ARR_UNITS)
+		       ? NULL
+		       : REG_ROWS(r, ARR_UNITS, tg_unit)[u].jurisdiction;
+}
+
+/* The parent of a jurisdiction code, or NULL. */
+static const char *parent_of(const tg_register *r, const char *code)
+{
+	tg_ix j = register_find(r, ARR_JURISDICTIONS, code);
+	return j == TG_IX_NONE ? NULL : REG_ROWS(r, ARR_JURISDICTIONS, tg_jurisdiction)[j].parent;
+}
+
+bool rules_within(const tg_register *r, const char *code, const char *ancestor)
+{
+	/* the bundle refuses a cycle; the bound keeps a bad chain finite */
+	for (int depth = 0; code && depth < 16; depth++, code = parent_of(r, code))
+		if (!strcmp(code, ancestor))
+			return true;
+	return false;
+}
+
+const tg_plan *rules_plan_for(const tg_plan *plan, const tg_register *r, const char *code)
+{
+	for (int depth = 0; code && depth < 16; depth++, code = parent_of(r, code))
+		for (size_t i = 0; i < plan->n_places; i++)
+			if (!strcmp(plan->places[i].jurisdiction, code))
+				return plan->places[i].plan;
+	return plan;
+}
+
+/* Keep, of the findings of one run under `judged`, those whose record is
+** judged under it; appended to out (strings copied into out's arena) or,
+** when out is fs, kept in place. */
+static void keep_judged(const tg_register *r, const tg_plan *root, const tg_plan *judged,
+			tg_findings *fs, tg_findings *out)
+{
+	size_t n = out == fs ? 0 : out->count;
+	for (size_t i = 0; i < fs->count; i++) {
+		tg_finding f = fs->items[i];
+		if (rules_plan_for(root, r, finding_jurisdiction(r, &f)) != judged)
+			continue;
+		f.plan = judged->id;
+		if (out != fs) {
+			f.association = f.association ? arena_strdup(&out->arena, f.association) : NULL;
+			f.subject = f.subject ? arena_strdup(&out->arena, f.subject) : NULL;
+			f.message = f.message ? arena_strdup(&out->arena, f.message) : NULL;
+			if (n >= out->alloc) {
+				out->alloc = out->alloc ? out->alloc * 2 : 64;
+				out->items = realloc(out->items, out->alloc * sizeof *out->items);
+				if (!out->items)
+					abort();
+			}
+		}
+		out->items[n++] = f;
+	}
+	out->count = n;
+}
+
+int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+			      tg_date as_of, tg_findings *out, tg_findings *years)
+{
+	int rc = evaluate_plan(r, plan, cal, as_of, out, years);
+	if (rc || !plan->n_places)
+		return rc;
+	/* each record under the plan of its jurisdiction, or of the nearest
+	** parent with one, else the register's: one run per plan held */
+	keep_judged(r, plan, plan, out, out);
+	if (years)
+		keep_judged(r, plan, plan, years, years);
+	for (size_t i = 0; rc == TG_OK && i < plan->n_places; i++) {
+		const tg_plan *sub = plan->places[i].plan;
+		tg_findings o, y;
+		rc = evaluate_plan(r, sub, cal, as_of, &o, years ? &y : NULL);
+		if (rc)
+			break;
+		keep_judged(r, plan, sub, &o, out);
+		if (years)
+			keep_judged(r, plan, sub, &y, years);
+		findings_release(&o);
+		if (years)
+			findings_release(&y);
+	}
+	if (out->count)
+		qsort(out->items, out->count, sizeof *out->items, cmp_finding);
+	if (years && years->count)
+		qsort(years->items, years->count, sizeof *years->items, cmp_finding);
+	return rc;
 }
 
 void findings_release(tg_findings *fs)

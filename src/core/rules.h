@@ -39,6 +39,9 @@ typedef struct tg_finding {
 				  * -1 if none: see rules_evaluate_with_years */
 	bool due_year_only;      /* due is 31 December of the due's year, the day
 				  * itself withheld (rules_evaluate_with_years) */
+	const char *plan;        /* the id of the plan it was judged under when
+				  * jurisdictions hold plans of their own; NULL:
+				  * the run's (tg_findings.plan_id) */
 } tg_finding;
 
 typedef struct tg_findings {
@@ -95,6 +98,17 @@ void findings_release(tg_findings *fs);
 ** sorted as out is. */
 int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			      tg_date as_of, tg_findings *out, tg_findings *years);
+/* The county tier (六(一), obligations.md "Plans in the register"): the
+** jurisdiction a finding's record belongs to (its association's, its
+** unit's, a person's employing unit's; NULL: the register's own);
+** whether code lies within ancestor (the same, or below it by the parent
+** chain); and the plan a record of jurisdiction code is judged under: the
+** plan of code or of its nearest parent holding one (plan->places), else
+** plan itself.  rules_evaluate runs every plan held and keeps of each
+** the findings of the records judged under it, each naming its plan. */
+const char *finding_jurisdiction(const tg_register *r, const tg_finding *f);
+bool rules_within(const tg_register *r, const char *code, const char *ancestor);
+const tg_plan *rules_plan_for(const tg_plan *plan, const tg_register *r, const char *code);
 /* The order of findings (rule, association, subject; byte order, null
 ** first). */
 int finding_cmp(const tg_finding *x, const tg_finding *y);

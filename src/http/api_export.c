@@ -111,6 +111,8 @@ int reply_download(http_request *rq, const char *path, const char *content_type,
 struct finding_scope {
 	bool by_unit;
 	tg_ix unit;
+	const tg_register *reg;
+	const char *jurisdiction; /* a county's account (六(一)): it and below */
 	const char *association, *rule, *state;
 	const tg_separation *separation;
 };
@@ -118,6 +120,9 @@ struct finding_scope {
 static bool kept(const tg_findings *fs, const tg_finding *f, const struct finding_scope *s)
 {
 	if (s->by_unit && (s->unit == TG_IX_NONE || f->unit_ix != (int32_t)s->unit))
+		return false;
+	if (s->jurisdiction &&
+	    !rules_within(s->reg, finding_jurisdiction(s->reg, f), s->jurisdiction))
 		return false;
 	if (s->association && (!f->association || strcmp(f->association, s->association)))
 		return false;
@@ -162,6 +167,8 @@ static int export_findings(http_request *rq, const char *path, char *filename, s
 		s.by_unit = true;
 		s.unit = register_find(v.reg, ARR_UNITS, rq->user.unit);
 	}
+	s.reg = v.reg;
+	s.jurisdiction = rq->user.jurisdiction[0] ? rq->user.jurisdiction : NULL;
 	const char *unit = rq_query(rq, "unit");
 	if (unit) {
 		tg_ix u = register_find(v.reg, ARR_UNITS, unit);

@@ -40,6 +40,20 @@ static void add_date(strbuf *o, tg_date d)
 	sb_addf(o, "\"%s\"", s);
 }
 
+/* The jurisdiction the findings are kept to: a county account's own, or
+** the one asked for (?jurisdiction=, the city opening a county); one below
+** the account's own only (another county's: an unknown code, nothing). */
+static const char *jurisdiction_scope(http_request *rq, const tg_register *r)
+{
+	const char *mine = rq->user.jurisdiction[0] ? rq->user.jurisdiction : NULL;
+	const char *asked = rq_query(rq, "jurisdiction");
+	if (!asked || !*asked)
+		return mine;
+	if (mine && !rules_within(r, asked, mine))
+		return "-"; /* no jurisdiction is "-": nothing */
+	return asked;
+}
+
 /* The unit index of a unit user in the cached register (TG_IX_NONE when
 ** the role sees everything, or the unit is unknown: then nothing). */
 static bool unit_scope(http_request *rq, const tg_register *r, tg_ix *ix)
@@ -54,6 +68,8 @@ static bool unit_scope(http_request *rq, const tg_register *r, tg_ix *ix)
 struct finding_filter {
 	bool by_unit;
 	tg_ix unit;
+	const tg_register *reg;   /* with jurisdiction: the cached register */
+	const char *jurisdiction; /* a county's account, or ?jurisdiction= */
 	const char *association, *rule, *state;
 	const tg_separation *separation;
 };
@@ -61,6 +77,9 @@ struct finding_filter {
 static bool finding_kept(const tg_findings *fs, const tg_finding *f, const struct finding_filter *ff)
 {
 	if (ff->by_unit && (ff->unit == TG_IX_NONE || f->unit_ix != (int32_t)ff->unit))
+		return false;
+	if (ff->jurisdiction &&
+	    !rules_within(ff->reg, finding_jurisdiction(ff->reg, f), ff->jurisdiction))
 		return false;
 	if (ff->association && (!f->association || strcmp(f->association, ff->association)))
 		return false;
@@ -203,6 +222,8 @@ static int findings_reply(http_request *rq, const char *association)
 	if ((rc = cache_get_viewer(rq, as_of, &v)))
 		return rc;
 	ff.by_unit = unit_scope(rq, v.reg, &ff.unit);
+	ff.reg = v.reg;
+	ff.jurisdiction = jurisdiction_scope(rq, v.reg);
 	const char *unit = rq_query(rq, "unit");
 	if (unit) {
 		tg_ix u = register_find(v.reg, ARR_UNITS, unit);
@@ -465,6 +486,14 @@ static void write_rows(strbuf *o, const tg_dashboard_row *rows, size_t n, int ki
 			sb_add_json_str(o, r->name);
 			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu, \"overdue\": %zu}",
 				r->in_scope, r->decoupled, r->overdue);
+		} else if (kind == 3) {
+			sb_adds(o, "{\"jurisdiction\": ");
+			sb_add_json_str(o, r->id);
+			sb_adds(o, ", \"name\": ");
+			sb_add_json_str(o, r->name);
+			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu, \"open\": %zu, "
+				   "\"overdue\": %zu}",
+				r->in_scope, r->decoupled, r->open, r->overdue);
 		} else {
 			sb_adds(o, "{\"id\": ");
 			sb_add_json_str(o, r->id);
@@ -559,10 +588,12 @@ int api_dashboard(http_request *rq)
 		return rc;
 	struct finding_filter ff = {0};
 	ff.by_unit = unit_scope(rq, v.reg, &ff.unit);
+	ff.reg = v.reg;
+	ff.jurisdiction = jurisdiction_scope(rq, v.reg);
 	tg_dashboard d;
 	/* A unit not in the register sees nothing: an index no record has. */
 	tg_ix filter = !ff.by_unit ? TG_IX_NONE : ff.unit == TG_IX_NONE ? TG_IX_NONE - 1 : ff.unit;
-	dashboard_compute(v.reg, rq->srv->plan, v.fs, filter, &d);
+	dashboard_compute(v.reg, rq->srv->plan, v.fs, filter, ff.jurisdiction, &d);
 	strbuf *o = &rq->out;
 	sb_adds(o, "{\"as_of\": ");
 	add_date(o, as_of);
@@ -577,6 +608,10 @@ int api_dashboard(http_request *rq)
 	write_rows(o, d.by_unit, d.n_unit, 1);
 	sb_adds(o, ",\n \"by_separation\": ");
 	write_rows(o, d.by_separation, d.n_separation, 2);
+	sb_adds(o, ",\n \"by_jurisdiction\": ");
+	write_rows(o, d.by_jurisdiction, d.n_jurisdiction, 3);
+	sb_adds(o, ",\n \"jurisdiction\": ");
+	sb_add_json_str(o, ff.jurisdiction);
 	sb_adds(o, ",\n \"upcoming\": ");
 	write_deadlines(o, v.fs, &ff, false);
 	sb_adds(o, ",\n \"overdue\": ");

@@ -58,6 +58,8 @@ struct scope {
 	bool by_unit;
 	int32_t unit;
 	const char *association;
+	const tg_register *reg;
+	const char *jurisdiction; /* a county's account (六(一)): it and below */
 };
 
 static bool in_scope(const tg_finding *f, void *ctx)
@@ -66,6 +68,9 @@ static bool in_scope(const tg_finding *f, void *ctx)
 	if (s->by_unit && f->unit_ix != s->unit)
 		return false;
 	if (s->association && (!f->association || strcmp(f->association, s->association)))
+		return false;
+	if (s->jurisdiction &&
+	    !rules_within(s->reg, finding_jurisdiction(s->reg, f), s->jurisdiction))
 		return false;
 	return true;
 }
@@ -129,6 +134,8 @@ int api_reminders(http_request *rq)
 	} else if (!strcmp(rq->user.role, "association")) {
 		s.association = rq->user.association;
 	}
+	s.reg = v.reg;
+	s.jurisdiction = rq->user.jurisdiction[0] ? rq->user.jurisdiction : NULL;
 	tg_remind_digest d;
 	if (remind_digest(v.reg, v.fs, calendar_default(), within, in_scope, &s, &d)) {
 		cache_put(rq->srv->cache, &v);

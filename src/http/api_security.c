@@ -226,6 +226,8 @@ static void user_json(strbuf *o, const tg_user *u)
 	sb_add_json_str(o, u->association[0] ? u->association : NULL);
 	sb_adds(o, ", \"department\": ");
 	sb_add_json_str(o, u->department[0] ? u->department : NULL);
+	sb_adds(o, ", \"jurisdiction\": ");
+	sb_add_json_str(o, u->jurisdiction[0] ? u->jurisdiction : NULL);
 	sb_addf(o,
 		", \"locked\": %s, \"locked_until\": %lld, \"totp\": %s, \"must_change_password\": %s, "
 		"\"created_at\": ",
@@ -281,7 +283,8 @@ static int read_role(http_request *rq, json_t *body, const char *username, tg_us
 {
 	tg_error e = {0};
 	if (store_user_fill(u, username, body_str(body, "role"), body_str(body, "unit"),
-			    body_str(body, "association"), body_str(body, "department"), &e) ||
+			    body_str(body, "association"), body_str(body, "department"),
+			    body_str(body, "jurisdiction"), &e) ||
 	    (!admin_role(u->role) && store_user_check(rq_store(rq), u, &e)))
 		return reply_error(rq, HTTP_BAD_REQUEST, e.code, e.path, "%s", e.message),
 		       TG_EINVAL;
@@ -348,6 +351,8 @@ static bool request_detail(const tg_user *u, bool totp, char out[1024])
 	sb_add_json_str(&b, u->association[0] ? u->association : NULL);
 	sb_adds(&b, ", \"department\": ");
 	sb_add_json_str(&b, u->department[0] ? u->department : NULL);
+	sb_adds(&b, ", \"jurisdiction\": ");
+	sb_add_json_str(&b, u->jurisdiction[0] ? u->jurisdiction : NULL);
 	sb_adds(&b, ", \"display_name\": ");
 	sb_add_json_str(&b, u->display_name[0] ? u->display_name : NULL);
 	sb_addf(&b, ", \"totp\": %s}", totp ? "true" : "false");
@@ -622,7 +627,8 @@ static int carry_out(http_request *rq, const tg_account_request *r, tg_error *e)
 	memset(&u, 0, sizeof u);
 	if (!strcmp(r->kind, "create")) {
 		rc = store_user_fill(&u, r->username, body_str(d, "role"), body_str(d, "unit"),
-				     body_str(d, "association"), body_str(d, "department"), e);
+				     body_str(d, "association"), body_str(d, "department"),
+				     body_str(d, "jurisdiction"), e);
 		snprintf(u.display_name, sizeof u.display_name, "%s",
 			 body_str(d, "display_name") ? body_str(d, "display_name") : "");
 	} else {
@@ -633,7 +639,7 @@ static int carry_out(http_request *rq, const tg_account_request *r, tg_error *e)
 		if (rc == TG_OK && !strcmp(r->kind, "change")) {
 			rc = store_user_fill(&u, NULL, body_str(d, "role"), body_str(d, "unit"),
 					     body_str(d, "association"), body_str(d, "department"),
-					     e);
+					     body_str(d, "jurisdiction"), e);
 			if (body_str(d, "display_name"))
 				snprintf(u.display_name, sizeof u.display_name, "%s",
 					 body_str(d, "display_name"));

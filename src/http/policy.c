@@ -43,6 +43,35 @@ static const char *row_str(int a, const void *row, const char *key)
 	return f ? *(const char *const *)((const char *)row + f->off) : NULL;
 }
 
+/* Whether a record about to be written lies in the jurisdiction of a
+** county's account (六(一)) or below it: an association's or a unit's own
+** jurisdiction (null: the register's, outside every county), a unit task's
+** its unit's, a person's its employing unit's (none: anyone's), every other
+** record's its association's. */
+static int row_in_jurisdiction(http_request *rq, int a, const void *row, const char *code,
+			       bool *in)
+{
+	tg_record_filter within = {.jurisdiction = code};
+	tg_store *s = rq_store(rq);
+	int target = ARR_ASSOCIATIONS;
+	const char *key = NULL;
+	*in = true;
+	if (a == ARR_BATCHES)
+		return TG_OK;
+	if (a == ARR_JURISDICTIONS || a == ARR_ASSOCIATIONS || a == ARR_UNITS) {
+		target = ARR_JURISDICTIONS;
+		key = row_str(a, row, a == ARR_JURISDICTIONS ? "id" : "jurisdiction");
+		if (!key)
+			return (*in = false), TG_OK;
+	} else if (a == ARR_UNIT_TASKS || a == ARR_PERSONS) {
+		target = ARR_UNITS;
+		key = row_str(a, row, "unit");
+	} else {
+		key = row_str(a, row, "association");
+	}
+	return key ? store_record_in_scope(s, target, key, &within, in, &rq->err) : TG_OK;
+}
+
 int policy_row_in_scope(http_request *rq, int a, const void *row, bool *in)
 {
 	const tg_user *u = &rq->user;
@@ -50,6 +79,11 @@ int policy_row_in_scope(http_request *rq, int a, const void *row, bool *in)
 	*in = true;
 	if (policy_sees_all(u))
 		return TG_OK;
+	if (scope.jurisdiction) {
+		int rc = row_in_jurisdiction(rq, a, row, scope.jurisdiction, in);
+		if (rc || !*in || (!scope.unit && !scope.association))
+			return rc;
+	}
 	*in = false;
 	if (a == ARR_BATCHES || a == ARR_UNITS)
 		return TG_OK;

@@ -673,6 +673,9 @@ static int load_plan(tg_http_server *srv, tg_error *err)
 			  : plan_load_default(&srv->plan, &errs);
 		if (rc == TG_OK && rules_check_plan(srv->plan, &errs))
 			rc = TG_EINVAL;
+		/* the plans of jurisdictions (六(一)) */
+		if (rc == TG_OK && store_attach_jurisdiction_plans(s, srv->plan, &errs, err))
+			rc = errs.count ? TG_EINVAL : TG_EIO;
 		if (rc)
 			tg_error_set(err, rc, "bad_plan", errs.count ? errs.items[0].path : "",
 				     "登记簿中保存的方案有误：%s",

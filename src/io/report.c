@@ -27,6 +27,7 @@ typedef struct report_run {
 	tg_date as_of;
 	const char *office; /* the plan's "office": reports, receives, accepts */
 	const char *place;  /* 全市, 全县 ...: the plan's level */
+	const char *jurisdiction; /* one county's report (六(一)): its code, else NULL */
 	char day_zh[24];
 } report_run;
 
@@ -191,6 +192,7 @@ static void section_units(tg_pdf *pdf, const report_run *run, const tg_dashboard
 		for (size_t k = 0; k < REG_COUNT(run->r, ARR_ASSOCIATIONS); k++) {
 			const tg_association *a = &REG_ROWS(run->r, ARR_ASSOCIATIONS, tg_association)[k];
 			if (a->unit_ix != ux || !rules_registered(a, D) ||
+			    (run->jurisdiction && !rules_within(run->r, a->jurisdiction, run->jurisdiction)) ||
 			    !rules_in_scope(run->r, run->plan, a) || date_happened(a->decoupled_on, D))
 				continue;
 			late += D > rules_due(run->r, run->plan, a);
@@ -393,7 +395,7 @@ static void section_tasks(tg_pdf *pdf, const report_run *run)
 static int write_progress(const report_run *run, const char *path, tg_error *err)
 {
 	tg_dashboard d;
-	dashboard_compute(run->r, run->plan, run->fs, TG_IX_NONE, &d);
+	dashboard_compute(run->r, run->plan, run->fs, TG_IX_NONE, run->jurisdiction, &d);
 	tg_pdf *pdf;
 	char title[160], title_lines[160];
 	snprintf(title, sizeof title, "关于%s行业协会商会与行政机关脱钩工作进展情况的报告", run->place);
@@ -636,6 +638,33 @@ int report_progress_pdf(const tg_register *r, const tg_plan *plan, const tg_find
 	report_run run;
 	run_init(&run, r, plan, fs);
 	return write_progress(&run, path, err);
+}
+
+int report_progress_jurisdiction_pdf(const tg_register *r, const tg_plan *plan,
+				     const tg_findings *fs, const char *code, const char *path,
+				     tg_error *err)
+{
+	tg_ix j = register_find(r, ARR_JURISDICTIONS, code);
+	if (j == TG_IX_NONE)
+		return tg_error_set(err, TG_ENOTFOUND, "not_found", "jurisdiction",
+				    "登记簿中没有行政区划“%s”", code);
+	/* the findings of the county's records only */
+	tg_findings mine = *fs;
+	mine.items = malloc((fs->count ? fs->count : 1) * sizeof *mine.items);
+	if (!mine.items)
+		abort();
+	mine.count = 0;
+	for (size_t i = 0; i < fs->count; i++)
+		if (rules_within(r, finding_jurisdiction(r, &fs->items[i]), code))
+			mine.items[mine.count++] = fs->items[i];
+	report_run run;
+	run_init(&run, r, plan, &mine);
+	run.jurisdiction = code;
+	run.place = REG_ROWS(r, ARR_JURISDICTIONS, tg_jurisdiction)[j].name;
+	run.office = rules_plan_for(plan, r, code)->office;
+	int rc = write_progress(&run, path, err);
+	free(mine.items);
+	return rc;
 }
 
 int report_summary_pdf(const tg_register *r, const tg_plan *plan, const tg_findings *fs,

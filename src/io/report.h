@@ -39,6 +39,12 @@ typedef struct tg_report_evidence {
 ** fs->as_of.  Returns TG_OK, or TG_EIO with err filled. */
 int report_progress_pdf(const tg_register *r, const tg_plan *plan, const tg_findings *fs,
 			const char *path, tg_error *err);
+/* The progress report of one jurisdiction (六(一)): its records and
+** findings only (it and below it), its name as the place, the office of
+** the plan it is judged under.  TG_ENOTFOUND for a code r does not hold. */
+int report_progress_jurisdiction_pdf(const tg_register *r, const tg_plan *plan,
+				     const tg_findings *fs, const char *code, const char *path,
+				     tg_error *err);
 /* The work summary of association ai (an index into r's associations). */
 int report_summary_pdf(const tg_register *r, const tg_plan *plan, const tg_findings *fs,
 		       tg_ix ai, const tg_report_evidence *ev, size_t n_ev, const char *path,

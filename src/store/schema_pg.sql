@@ -626,3 +626,17 @@ ALTER TABLE credit_listings ADD COLUMN "rectified_on" date;
 CREATE INDEX associations_jurisdiction ON associations("jurisdiction");
 CREATE INDEX units_jurisdiction ON units("jurisdiction");
 -- ==== end of issue 13 block ====
+
+-- migration: 12
+-- The county tier (六(一)): an account of the office, civil affairs, a
+-- department or a unit may be scoped to a jurisdiction (it sees that
+-- jurisdiction and those below it); a jurisdiction may adopt its own plan,
+-- under which its records are judged (tuogou plan use FILE --jurisdiction
+-- CODE; the plan table stays the register's own plan).
+ALTER TABLE users ADD COLUMN "jurisdiction" text COLLATE "C" REFERENCES jurisdictions("id");
+CREATE TABLE jurisdiction_plans (
+  "jurisdiction" text COLLATE "C" PRIMARY KEY REFERENCES jurisdictions("id"),
+  "plan_id" text COLLATE "C" NOT NULL,
+  "json" text COLLATE "C" NOT NULL,
+  "loaded_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
+);

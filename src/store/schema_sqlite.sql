@@ -619,3 +619,17 @@ ALTER TABLE credit_listings ADD COLUMN "rectified_on" TEXT CHECK ("rectified_on"
 CREATE INDEX associations_jurisdiction ON associations("jurisdiction");
 CREATE INDEX units_jurisdiction ON units("jurisdiction");
 -- ==== end of issue 13 block ====
+
+-- migration: 12
+-- The county tier (六(一)): an account of the office, civil affairs, a
+-- department or a unit may be scoped to a jurisdiction (it sees that
+-- jurisdiction and those below it); a jurisdiction may adopt its own plan,
+-- under which its records are judged (tuogou plan use FILE --jurisdiction
+-- CODE; the plan table stays the register's own plan).
+ALTER TABLE users ADD COLUMN "jurisdiction" TEXT REFERENCES jurisdictions("id");
+CREATE TABLE jurisdiction_plans (
+  "jurisdiction" TEXT PRIMARY KEY REFERENCES jurisdictions("id"),
+  "plan_id" TEXT NOT NULL,
+  "json" TEXT NOT NULL,
+  "loaded_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+) STRICT;

@@ -44,6 +44,8 @@ typedef struct tg_record_filter {
 	const char *q;            /* associations: substring of the name */
 	const char *uscc_json;    /* associations: JSON array of USCCs to keep */
 	const char *person;       /* posts: held by this person */
+	const char *jurisdiction; /* a GB/T 2260 code: the records of it and of
+				   * the jurisdictions below it (六(一)) */
 } tg_record_filter;
 
 typedef struct tg_list_query {
@@ -67,6 +69,7 @@ typedef struct tg_user {
 	int64_t id;
 	char username[65], display_name[129], role[TG_ROLE_MAX];
 	char unit[65], association[19], department[TG_ROLE_MAX]; /* "" when none */
+	char jurisdiction[16]; /* GB/T 2260 code the account is scoped to, "" when none */
 	char password_hash[128]; /* crypto_pwhash_str: "$argon2id$..." */
 	int64_t failed_count, locked_until; /* Unix seconds */
 	bool has_totp;
@@ -193,6 +196,23 @@ int store_load_register(tg_store *s, tg_register *r, tg_error *err);
 int store_import(tg_store *s, const tg_register *bundle, tg_error *err);
 /* The stored plan document (malloc'd, NUL-terminated), or *json = NULL. */
 int store_get_plan(tg_store *s, char **json, size_t *len, tg_error *err);
+/* The plans of jurisdictions (plan use --jurisdiction): each row's
+** jurisdiction code and its plan document; fn is called once a row, in
+** code order, and its non-zero return stops the walk and is returned. */
+int store_jurisdiction_plans(tg_store *s,
+			     int (*fn)(const char *code, const char *json, size_t len, void *ctx),
+			     void *ctx, tg_error *err);
+/* Load every jurisdiction's plan (checked as any plan: plan_load_buffer,
+** rules_check_plan) and give it to plan (plan_add_place).  A stored plan
+** that no longer loads goes to errs, its path "jurisdiction_plans[CODE]". */
+struct tg_plan;
+int store_attach_jurisdiction_plans(tg_store *s, struct tg_plan *plan, tg_errors *errs,
+				    tg_error *err);
+/* Store plan_id's document as the plan of jurisdiction code (audited
+** "plan_set" on plan/<id>@<code>); every other jurisdiction holding the same
+** plan id takes the new version too. */
+int store_set_jurisdiction_plan(tg_store *s, const char *code, const char *plan_id,
+				const char *json, size_t len, tg_error *err);
 int store_set_plan(tg_store *s, const char *plan_id, const char *json, size_t len,
 		   tg_error *err);
 int store_count(tg_store *s, int array, size_t *n, tg_error *err);
@@ -258,7 +278,8 @@ int store_user_check(tg_store *s, const tg_user *u, tg_error *err);
 ** store: a value too long for its field is refused, not cut; the USCC is
 ** normalised. */
 int store_user_fill(tg_user *u, const char *username, const char *role, const char *unit,
-		    const char *association, const char *department, tg_error *err);
+		    const char *association, const char *department, const char *jurisdiction,
+		    tg_error *err);
 /* Accounts.  user_add (checked by store_user_check first): TG_ECONFLICT
 ** when the name is taken.  user_get by username, or by id when username
 ** is NULL: TG_ENOTFOUND. */

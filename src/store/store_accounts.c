@@ -82,7 +82,7 @@ bool store_setting_on(tg_store *s, const char *key)
 	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
 	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
 	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
-	"\"must_change_password\""
+	"\"must_change_password\", \"jurisdiction\""
 
 static void read_user(tg_stmt *st, void *item)
 {
@@ -102,6 +102,7 @@ static void read_user(tg_stmt *st, void *item)
 	u->locked = db_column_int64(st, 12) != 0;
 	u->totp_last_step = db_column_int64(st, 13);
 	u->must_change = db_column_int64(st, 14) != 0;
+	str_copy(u->jurisdiction, sizeof u->jurisdiction, db_column_text(st, 15));
 }
 
 /* An account the database refused: the name taken, or a constraint
@@ -127,8 +128,8 @@ int store_user_add(tg_store *s, const tg_user *u, tg_error *err)
 	tg_stmt *st = db_prepare(s->db,
 				 "INSERT INTO users (\"username\", \"display_name\", \"role\", \"unit\", "
 				 "\"association\", \"department\", \"password_hash\", "
-				 "\"must_change_password\") VALUES (?, ?, ?, ?, ?, ?, ?, "
-				 "CAST(? AS BOOLEAN))",
+				 "\"must_change_password\", \"jurisdiction\") VALUES (?, ?, ?, ?, ?, ?, ?, "
+				 "CAST(? AS BOOLEAN), ?)",
 				 err);
 	db_bind_text(st, 1, u->username);
 	db_bind_text_or_null(st, 2, u->display_name);
@@ -138,6 +139,7 @@ int store_user_add(tg_store *s, const tg_user *u, tg_error *err)
 	db_bind_text_or_null(st, 6, u->department);
 	db_bind_text(st, 7, u->password_hash);
 	db_bind_int64(st, 8, u->must_change);
+	db_bind_text_or_null(st, 9, u->jurisdiction);
 	rc = db_run(st, err);
 	if (rc) {
 		rc = user_refused(s, u, true, rc, err);
@@ -283,7 +285,8 @@ int store_user_update(tg_store *s, const tg_user *u, tg_error *err)
 				      "\"locked_until\" = CASE WHEN CAST(?8 AS BOOLEAN) THEN "
 				      "\"locked_until\" ELSE 0 END, \"failed_count\" = CASE WHEN "
 				      "CAST(?8 AS BOOLEAN) THEN \"failed_count\" ELSE 0 END, "
-				      "\"must_change_password\" = CAST(?9 AS BOOLEAN) WHERE \"id\" = ?1",
+				      "\"must_change_password\" = CAST(?9 AS BOOLEAN), "
+				      "\"jurisdiction\" = ?10 WHERE \"id\" = ?1",
 				      err);
 	if (st) {
 		db_bind_int64(st, 1, u->id);
@@ -295,6 +298,7 @@ int store_user_update(tg_store *s, const tg_user *u, tg_error *err)
 		db_bind_text(st, 7, u->password_hash);
 		db_bind_int64(st, 8, u->locked);
 		db_bind_int64(st, 9, u->must_change);
+		db_bind_text_or_null(st, 10, u->jurisdiction);
 		rc = db_run(st, err);
 		rc = rc ? user_refused(s, u, false, rc, err) : user_changed(s, &old, u, err);
 	} else if (rc == TG_OK) {

@@ -87,7 +87,8 @@ const char *store_row_association(int a, const void *row)
 bool store_same_scope(const tg_user *x, const tg_user *y)
 {
 	return !strcmp(x->role, y->role) && !strcmp(x->unit, y->unit) &&
-	       !strcmp(x->association, y->association) && !strcmp(x->department, y->department);
+	       !strcmp(x->association, y->association) && !strcmp(x->department, y->department) &&
+	       !strcmp(x->jurisdiction, y->jurisdiction);
 }
 
 /* ---- the rules of an account ----
@@ -197,6 +198,20 @@ int store_user_check(tg_store *s, const tg_user *u, tg_error *err)
 					 : "只有职能部门账户才能指定部门类别");
 	if (dept && !ONE_OF(u->department, user_departments))
 		return bad_department(err);
+	/* 六(一): the county's office, civil affairs, departments and units */
+	static const char *const county_roles[] = {"office", "civil_affairs", "department", "unit"};
+	if (u->jurisdiction[0] && !ONE_OF(u->role, county_roles))
+		return tg_error_set(err, TG_EINVAL, "bad_scope", "jurisdiction",
+				    "只有办公室、民政、职能部门和主管单位账户才能指定行政区划");
+	if (u->jurisdiction[0]) {
+		bool in;
+		int rc = s ? exists(s, ARR_JURISDICTIONS, u->jurisdiction, &in, err) : TG_OK;
+		if (rc)
+			return rc;
+		if (s && !in)
+			return tg_error_set(err, TG_EINVAL, "dangling_ref", "jurisdiction",
+					    "行政区划“%s”不存在", u->jurisdiction);
+	}
 	if (assoc) {
 		char norm[19];
 		int rc = ident_uscc_check(u->association, norm, err);
@@ -226,7 +241,8 @@ static bool fits(char *dst, size_t size, const char *src)
 }
 
 int store_user_fill(tg_user *u, const char *username, const char *role, const char *unit,
-		    const char *association, const char *department, tg_error *err)
+		    const char *association, const char *department, const char *jurisdiction,
+		    tg_error *err)
 {
 	if (username && !fits(u->username, sizeof u->username, username))
 		return bad_username(err);
@@ -236,6 +252,9 @@ int store_user_fill(tg_user *u, const char *username, const char *role, const ch
 		return no_unit(unit, err);
 	if (!fits(u->department, sizeof u->department, department))
 		return bad_department(err);
+	if (!fits(u->jurisdiction, sizeof u->jurisdiction, jurisdiction))
+		return tg_error_set(err, TG_EINVAL, "dangling_ref", "jurisdiction",
+				    "行政区划代码应为6位数字");
 	u->association[0] = '\0';
 	if (association && *association) {
 		/* spaces around and lower case are the same code */
@@ -274,6 +293,8 @@ char *store_user_json(const tg_user *u)
 	sb_add_json_str(&sb, u->association[0] ? u->association : NULL);
 	sb_adds(&sb, ", \"department\": ");
 	sb_add_json_str(&sb, u->department[0] ? u->department : NULL);
+	sb_adds(&sb, ", \"jurisdiction\": ");
+	sb_add_json_str(&sb, u->jurisdiction[0] ? u->jurisdiction : NULL);
 	sb_addf(&sb, ", \"locked\": %s}", u->locked ? "true" : "false");
 	return sb_detach(&sb, NULL);
 }

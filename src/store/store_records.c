@@ -12,6 +12,8 @@
 
 #include "arena.h"
 #include "db.h"
+#include "plan.h"
+#include "rules.h"
 #include "store.h"
 #include "store_impl.h"
 #include "strbuf.h"
@@ -147,25 +149,110 @@ int store_get_plan(tg_store *s, char **json, size_t *len, tg_error *err)
 	return rc < 0 ? rc : TG_OK;
 }
 
-/* The one plan document (row 1). */
+/* A newer version of a plan replaces it wherever a jurisdiction holds it. */
+static int same_plan_elsewhere(tg_store *s, const char *plan_id, const char *text,
+			       tg_error *err)
+{
+	tg_stmt *st = db_prepare(s->db,
+				 "UPDATE jurisdiction_plans SET \"json\" = ?2, \"loaded_at\" = tg_now() "
+				 "WHERE \"plan_id\" = ?1",
+				 err);
+	db_bind_text(st, 1, plan_id);
+	db_bind_text(st, 2, text);
+	return db_run(st, err);
+}
+
+int store_jurisdiction_plans(tg_store *s,
+			     int (*fn)(const char *code, const char *json, size_t len, void *ctx),
+			     void *ctx, tg_error *err)
+{
+	tg_stmt *st = db_prepare(s->db,
+				 "SELECT \"jurisdiction\", \"json\" FROM jurisdiction_plans "
+				 "ORDER BY \"jurisdiction\"",
+				 err);
+	if (!st)
+		return TG_EIO;
+	int rc, stop = 0;
+	while (!stop && (rc = db_step(st, err)) == DB_ROW) {
+		const char *json = db_column_text(st, 1);
+		stop = fn(db_column_text(st, 0), json ? json : "", json ? strlen(json) : 0, ctx);
+	}
+	db_reset(st);
+	return stop ? stop : rc < 0 ? rc : TG_OK;
+}
+
+struct attach {
+	tg_plan *plan;
+	tg_errors *errs;
+};
+
+static int attach_one(const char *code, const char *json, size_t len, void *ctx)
+{
+	struct attach *at = ctx;
+	tg_plan *sub = NULL;
+	tg_errors errs;
+	tg_errors_init(&errs);
+	int rc = plan_load_buffer(json, len, &sub, &errs);
+	if (rc == TG_OK && rules_check_plan(sub, &errs))
+		rc = TG_EINVAL;
+	if (rc == TG_OK) {
+		plan_add_place(at->plan, code, sub);
+	} else {
+		plan_free(sub);
+		char path[64];
+		snprintf(path, sizeof path, "jurisdiction_plans[%s]", code);
+		tg_errors_add(at->errs, "bad_plan", path, "行政区划%s采用的方案有误：%s", code,
+			      errs.count ? errs.items[0].message : "");
+	}
+	tg_errors_free(&errs);
+	return rc;
+}
+
+int store_attach_jurisdiction_plans(tg_store *s, tg_plan *plan, tg_errors *errs,
+				    tg_error *err)
+{
+	struct attach at = {plan, errs};
+	return store_jurisdiction_plans(s, attach_one, &at, err);
+}
+
+/* The one plan document of the register (row 1), and a jurisdiction's. */
 static const char sql_plan_set[] =
 	"INSERT INTO plan (\"id\", \"plan_id\", \"json\") VALUES (1, ?, ?) "
 	"ON CONFLICT (\"id\") DO UPDATE SET \"plan_id\" = excluded.\"plan_id\", "
 	"\"json\" = excluded.\"json\", \"loaded_at\" = tg_now()";
+static const char sql_jurisdiction_plan_set[] =
+	"INSERT INTO jurisdiction_plans (\"plan_id\", \"json\", \"jurisdiction\") "
+	"VALUES (?, ?, ?) ON CONFLICT (\"jurisdiction\") DO UPDATE SET "
+	"\"plan_id\" = excluded.\"plan_id\", \"json\" = excluded.\"json\", "
+	"\"loaded_at\" = tg_now()";
 
-int store_set_plan(tg_store *s, const char *plan_id, const char *json, size_t len,
-		   tg_error *err)
+/* Store a plan as the register's (code NULL) or a jurisdiction's; the same
+** id held anywhere else takes the new version; audited, one transaction. */
+static int plan_store(tg_store *s, const char *code, const char *plan_id, const char *json,
+		      size_t len, tg_error *err)
 {
-	char *text = strndup(json, len), object[160];
+	char *text = strndup(json, len), object[192];
 	if (!text)
 		return TG_ENOMEM;
 	int rc = db_write_begin(s->db, err);
 	if (rc == TG_OK) {
-		tg_stmt *st = db_prepare(s->db, sql_plan_set, err);
+		tg_stmt *st = db_prepare(s->db, code ? sql_jurisdiction_plan_set : sql_plan_set, err);
 		db_bind_text(st, 1, plan_id);
 		db_bind_text(st, 2, text);
+		if (code)
+			db_bind_text(st, 3, code);
 		rc = db_run(st, err);
-		snprintf(object, sizeof object, "plan/%s", plan_id);
+		if (rc == TG_OK)
+			rc = same_plan_elsewhere(s, plan_id, text, err);
+		if (rc == TG_OK && code) {
+			tg_stmt *reg = db_prepare(
+				s->db, "UPDATE plan SET \"json\" = ?2 WHERE \"plan_id\" = ?1", err);
+			db_bind_text(reg, 1, plan_id);
+			db_bind_text(reg, 2, text);
+			rc = db_run(reg, err);
+		}
+		snprintf(object, sizeof object, "plan/%s%s%s", plan_id, code ? "@" : "",
+			 code ? code : "");
 		if (rc == TG_OK)
 			rc = store_audit_append(s, "plan_set", object, "ok", NULL, NULL, err);
 		if (rc == TG_OK)
@@ -174,6 +261,18 @@ int store_set_plan(tg_store *s, const char *plan_id, const char *json, size_t le
 	}
 	free(text);
 	return rc;
+}
+
+int store_set_jurisdiction_plan(tg_store *s, const char *code, const char *plan_id,
+				const char *json, size_t len, tg_error *err)
+{
+	return plan_store(s, code, plan_id, json, len, err);
+}
+
+int store_set_plan(tg_store *s, const char *plan_id, const char *json, size_t len,
+		   tg_error *err)
+{
+	return plan_store(s, NULL, plan_id, json, len, err);
 }
 
 int store_count(tg_store *s, int array, size_t *n, tg_error *err)
@@ -417,6 +516,36 @@ static const char *scope_condition(int a, bool unit)
 		    : "\"association\" = ?";
 }
 
+/* The codes of a jurisdiction and of every jurisdiction below it (its
+** parent chain), as a subquery whose one ? is the code. */
+#define WITHIN                                                                            \
+	"(WITH RECURSIVE below(\"id\") AS (SELECT j0.\"id\" FROM jurisdictions j0 WHERE "       \
+	"j0.\"id\" = ? UNION SELECT j.\"id\" "                                                     \
+	"FROM jurisdictions j JOIN below ON j.\"parent\" = below.\"id\") SELECT \"id\" FROM below)"
+
+/* The condition of the records of a jurisdiction and those below it: an
+** association's and a unit's own, a unit task's its unit's, a person's
+** its unit's or a post's it holds, every other record's its
+** association's; batches are everyone's. */
+static const char *jurisdiction_condition(int a)
+{
+	switch (a) {
+	case ARR_BATCHES: return NULL;
+	case ARR_JURISDICTIONS: return "\"id\" IN " WITHIN;
+	case ARR_UNITS:
+	case ARR_ASSOCIATIONS: return "\"jurisdiction\" IN " WITHIN;
+	case ARR_UNIT_TASKS:
+		return "\"unit\" IN (SELECT \"id\" FROM units WHERE \"jurisdiction\" IN " WITHIN ")";
+	case ARR_PERSONS:
+		return "(\"unit\" IN (SELECT \"id\" FROM units WHERE \"jurisdiction\" IN " WITHIN
+		       ") OR \"id\" IN (SELECT \"person\" FROM posts WHERE \"association\" IN "
+		       "(SELECT \"uscc\" FROM associations WHERE \"jurisdiction\" IN " WITHIN ")))";
+	default:
+		return "\"association\" IN (SELECT \"uscc\" FROM associations WHERE "
+		       "\"jurisdiction\" IN " WITHIN ")";
+	}
+}
+
 static void where_scope(int a, bool unit, const char *id, strbuf *sql, binds *b)
 {
 	const char *cond = scope_condition(a, unit);
@@ -440,7 +569,8 @@ static void where_filter(tg_store *s, int a, const tg_record_filter *f, strbuf *
 			 tg_arena *scratch)
 {
 	if (!text_ok(f->unit) || !text_ok(f->association) || !text_ok(f->batch) ||
-	    !text_ok(f->q) || !text_ok(f->uscc_json) || !text_ok(f->person)) {
+	    !text_ok(f->q) || !text_ok(f->uscc_json) || !text_ok(f->person) ||
+	    !text_ok(f->jurisdiction)) {
 		sb_adds(sql, " AND false");
 		return;
 	}
@@ -448,6 +578,12 @@ static void where_filter(tg_store *s, int a, const tg_record_filter *f, strbuf *
 		where_scope(a, true, f->unit, sql, b);
 	if (f->association)
 		where_scope(a, false, f->association, sql, b);
+	const char *within = f->jurisdiction ? jurisdiction_condition(a) : NULL;
+	if (within) {
+		sb_addf(sql, " AND %s", within);
+		for (const char *q = strchr(within, '?'); q; q = strchr(q + 1, '?'))
+			bind_add(b, f->jurisdiction);
+	}
 	if (f->person && a == ARR_POSTS) {
 		sb_adds(sql, " AND \"person\" = ?");
 		bind_add(b, f->person);

@@ -167,12 +167,13 @@ class Evaluator:
             return self.assoc.get(rec.get("association"))
         return None
 
-    def run(self):
+    def run(self, keep=None):
         out = []
         for o in self.plan.get("obligations", []):
             array = o["subject"]
             for rec in self.bundle.get(array, []):
-                self.one(o, array, rec, out)
+                if keep is None or keep(array, rec):
+                    self.one(o, array, rec, out)
         return sort_findings(out)
 
     def one(self, o, array, rec, out):
@@ -268,3 +269,44 @@ def sort_findings(fs):
 
 def evaluate(plan, bundle, D, holidays):
     return Evaluator(plan, bundle, D, holidays).run()
+
+
+def jurisdiction_of(bundle, array, rec):
+    """obligations.md, "Plans in the register": a unit's and its tasks'
+    jurisdiction is the unit's, a person's its unit's (no unit: the
+    register's, None), every other record's its association's."""
+    units = {u["id"]: u for u in bundle.get("units", [])}
+    assocs = {a["uscc"]: a for a in bundle.get("associations", [])}
+    if array in ("associations", "units"):
+        return rec.get("jurisdiction")
+    if array in ("unit_tasks", "persons"):
+        return (units.get(rec.get("unit")) or {}).get("jurisdiction")
+    if array in WITH_ASSOCIATION:
+        return (assocs.get(rec.get("association")) or {}).get("jurisdiction")
+    return None
+
+
+def plan_for(bundle, places, code):
+    """The id of the plan of code or of its nearest parent holding one, or
+    None (the register's plan)."""
+    parent = {j["id"]: j.get("parent") for j in bundle.get("jurisdictions", [])}
+    seen = set()
+    while code is not None and code not in seen:
+        if code in places:
+            return code
+        seen.add(code)
+        code = parent.get(code)
+    return None
+
+
+def evaluate_places(plan, places, bundle, D, holidays):
+    """Each record under the plan of its jurisdiction (places: code ->
+    plan document), the nearest parent's, else plan; every finding names
+    its plan ("plan": the plan's id)."""
+    out = []
+    for code, p in [(None, plan)] + sorted(places.items()):
+        def keep(array, rec, code=code):
+            return plan_for(bundle, places, jurisdiction_of(bundle, array, rec)) == code
+        for f in Evaluator(p, bundle, D, holidays).run(keep):
+            out.append(dict(f, plan=p["id"]))
+    return sort_findings(out)

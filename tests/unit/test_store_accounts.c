@@ -44,7 +44,7 @@ static int fill(tg_user *u, const char *name, const char *role, const char *unit
 {
 	memset(u, 0, sizeof *u);
 	memset(err, 0, sizeof *err);
-	return store_user_fill(u, name, role, unit, assoc, dept, err);
+	return store_user_fill(u, name, role, unit, assoc, dept, NULL, err);
 }
 
 static void test_fill_names_the_fields(void **state)
@@ -105,9 +105,21 @@ static void test_fill_names_the_fields(void **state)
 
 	/* a role change keeps the name (NULL) */
 	snprintf(u.username, sizeof u.username, "kept");
-	assert_int_equal(store_user_fill(&u, NULL, "office", NULL, NULL, NULL, &e), TG_OK);
+	assert_int_equal(store_user_fill(&u, NULL, "office", NULL, NULL, NULL, NULL, &e), TG_OK);
 	assert_string_equal(u.username, "kept");
 	assert_string_equal(u.department, "");
+
+	/* a county (六(一)): the office, civil affairs, a department or a unit
+	** may be scoped to a jurisdiction; an administrator may not, and a code too long for the field is refused, not cut */
+	memset(&e, 0, sizeof e);
+	assert_int_equal(store_user_fill(&u, "xq", "office", NULL, NULL, NULL, "410322", &e), TG_OK);
+	assert_string_equal(u.jurisdiction, "410322");
+	assert_int_equal(store_user_fill(&u, "xq", "unit", "U01", NULL, NULL, "410322", &e), TG_OK);
+	expect_refused(store_user_fill(&u, "xq", "auditor", NULL, NULL, NULL, "410322", &e), &e,
+		       "bad_scope", "jurisdiction");
+	expect_refused(store_user_fill(&u, "xq", "office", NULL, NULL, NULL,
+				       "4103224103224103224103", &e),
+		       &e, "dangling_ref", "jurisdiction");
 }
 
 /* Through the store: the unit or association must exist, on add and on a
@@ -174,9 +186,9 @@ static void test_store_refuses_what_does_not_exist(void **state)
 	assert_int_equal(store_user_add(s, &u, &e), 0);
 
 	/* a role change to a unit that does not exist, and to one that does */
-	assert_int_equal(store_user_fill(&back, NULL, "unit", "U-none", NULL, NULL, &e), TG_OK);
+	assert_int_equal(store_user_fill(&back, NULL, "unit", "U-none", NULL, NULL, NULL, &e), TG_OK);
 	expect_refused(store_user_update(s, &back, &e), &e, "dangling_ref", "unit");
-	assert_int_equal(store_user_fill(&back, NULL, "office", NULL, NULL, NULL, &e), TG_OK);
+	assert_int_equal(store_user_fill(&back, NULL, "office", NULL, NULL, NULL, NULL, &e), TG_OK);
 	assert_int_equal(store_user_update(s, &back, &e), 0);
 	assert_int_equal(store_user_get(s, name, 0, &back, &e), 0);
 	assert_string_equal(back.role, "office");

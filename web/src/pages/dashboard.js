@@ -1,6 +1,7 @@
 // 总览: headline numbers (each a link to the list behind it), progress by
-// batch and by supervising unit, the five separations, the plan's timeline
-// and the next 20 deadlines with their lights.
+// batch and by supervising unit, the five separations, the counties side by
+// side (六(一): each opens this page for that county, ?jurisdiction=CODE),
+// the plan's timeline and the next 20 deadlines with their lights.
 import { h, replace } from '../dom.js';
 import { api, lookups, names } from '../api.js';
 import * as fmt from '../fmt.js';
@@ -10,7 +11,8 @@ import { go } from '../main.js';
 export async function render(root, ctx) {
   ctx.crumbs([['总览']]);
   const chartsP = import('../charts.js');
-  const [d, lk] = await Promise.all([api.get('dashboard', { as_of: ctx.asOf }), lookups()]);
+  const opened = (ctx.query || {}).jurisdiction || null;
+  const [d, lk] = await Promise.all([api.get('dashboard', opened ? { as_of: ctx.asOf, jurisdiction: opened } : { as_of: ctx.asOf }), lookups()]);
   if (!ctx.alive()) return;
   const charts = await chartsP;
   charts.disposeAll();
@@ -27,6 +29,8 @@ export async function render(root, ctx) {
 
   const batchEl = h('div', { class: 'chart', id: 'chart-batch', role: 'img' });
   const sepEl = h('div', { class: 'chart', id: 'chart-separation', role: 'img' });
+  const counties = (d.by_jurisdiction || []).filter((c) => c.jurisdiction !== d.jurisdiction);
+  const here = (d.by_jurisdiction || []).find((c) => c.jurisdiction === d.jurisdiction);
   const units = (d.by_unit || []).slice().sort((a, b) => b.in_scope - a.in_scope || a.name.localeCompare(b.name, 'zh-CN'));
   const unitEl = h('div', { class: 'chart chart-tall', id: 'chart-unit', role: 'img' });
   unitEl.style.height = `${Math.max(160, 46 + units.length * 25)}px`;
@@ -45,7 +49,7 @@ export async function render(root, ctx) {
   if (!ctx.alive()) return;
 
   replace(root,
-    h('div', { class: 'page-head' }, h('h1', null, '总览'), h('p', { class: 'page-sub' }, `截至 ${fmt.date(d.as_of || ctx.asOf)}，${scopeWords(ctx, lk)}纳入脱钩范围的行业协会商会工作进度`),
+    h('div', { class: 'page-head' }, h('h1', null, '总览'), h('p', { class: 'page-sub' }, `截至 ${fmt.date(d.as_of || ctx.asOf)}，${scopeWords(ctx, lk, d, here)}纳入脱钩范围的行业协会商会工作进度`),
       ['office', 'civil_affairs', 'department'].includes(ctx.user.role)
         ? h('div', { class: 'head-actions no-print' }, downloadButton('工作进展报告（PDF）', 'reports/progress.pdf', { as_of: ctx.asOf }, { id: 'progress-pdf' })) : null),
     tiles,
@@ -70,6 +74,13 @@ export async function render(root, ctx) {
         { label: '已脱钩', num: true, cell: (u) => h('a', { href: `#/associations?unit=${encodeURIComponent(u.unit)}&state=decoupled%2B` }, fmt.num(u.decoupled)) },
         { label: '逾期问题', num: true, cell: (u) => h('a', { href: `#/findings?unit=${encodeURIComponent(u.unit)}&state=overdue` }, fmt.num(u.overdue)) }], units))]
       : emptyState('没有纳入脱钩范围的协会。请先在导入页上传登记簿。')),
+    counties.length ? section('各县（市、区）对比', 'by-jurisdiction', table([
+      { label: '县（市、区）', cell: (c) => h('a', { href: `#/dashboard?jurisdiction=${encodeURIComponent(c.jurisdiction)}` }, c.name) },
+      { label: '纳入范围', num: true, cell: (c) => fmt.num(c.in_scope) },
+      { label: '已脱钩', num: true, cell: (c) => fmt.num(c.decoupled) },
+      { label: '脱钩率', num: true, cell: (c) => (c.in_scope ? `${Math.round((100 * c.decoupled) / c.in_scope)}%` : '—') },
+      { label: '待办问题', num: true, cell: (c) => fmt.num(c.open) },
+      { label: '逾期问题', num: true, cell: (c) => fmt.num(c.overdue) }], counties, { className: 'counties-table' })) : null,
     h('div', { class: 'grid-2 grid-wide-left' },
       section('近期截止事项', 'upcoming', upcoming.length ? [table([
         { label: '状态', cell: (f) => light(f.light) },
@@ -89,10 +100,12 @@ export async function render(root, ctx) {
   if (units.length) charts.progress(unitEl, units.map((u) => ({ label: u.name, done: u.decoupled, rest: u.in_scope - u.decoupled, onClick: () => go(`#/units/${encodeURIComponent(u.unit)}`) })), { labelWidth: 190 });
 }
 
-// Whose associations the numbers count: a unit sees its own, not the city's.
-function scopeWords(ctx, lk) {
-  if (ctx.user.role === 'unit') return `${lk.unit[ctx.user.unit]?.name || '本单位'}主管的`;
-  return '全市';
+// Whose associations the numbers count: a unit sees its own, not the city's;
+// a county's account or an opened county, that county's.
+function scopeWords(ctx, lk, d, here) {
+  const county = d.jurisdiction ? (here ? here.name : d.jurisdiction) : '';
+  if (ctx.user.role === 'unit') return `${county}${lk.unit[ctx.user.unit]?.name || '本单位'}主管的`;
+  return county || '全市';
 }
 
 // The next 20 deadlines (ui.md): what is overdue comes first (red), the

@@ -47,7 +47,11 @@ function place(root, note) {
   if (head) head.after(note); else root.prepend(note);
 }
 
-const scopeText = (x) => x.unit || x.association || (x.department ? DEPT[x.department] : '—');
+// a county's account (六(一)) shows its jurisdiction's code after the scope
+const scopeText = (x) => {
+  const s = x.unit || x.association || (x.department ? DEPT[x.department] : '');
+  return x.jurisdiction ? `${s ? s + '，' : ''}行政区划 ${x.jurisdiction}` : s || '—';
+};
 
 function requestContent(r) {
   if (r.kind !== 'create' && r.kind !== 'change') return '—';
@@ -141,16 +145,21 @@ export async function render(root, ctx) {
   const unit = h('input', { name: 'unit', id: 'new-unit', placeholder: '主管单位编号，如 U01' });
   const assoc = h('input', { name: 'association', id: 'new-association', placeholder: '统一社会信用代码' });
   const dept = h('select', { name: 'department', id: 'new-department' }, h('option', { value: '' }, '—'), Object.entries(DEPT).map(([k, v]) => h('option', { value: k }, v)));
+  // a county's office, civil affairs, department or unit: its GB/T 2260 code
+  const juris = h('input', { name: 'jurisdiction', id: 'new-jurisdiction', placeholder: '行政区划代码，如 410322；留空为全市', inputmode: 'numeric' });
   const totp = h('input', { type: 'checkbox', name: 'totp', id: 'new-totp' });
-  const fUnit = field('主管单位', unit), fAssoc = field('协会', assoc), fDept = field('职能部门', dept);
-  const sync = () => { fUnit.hidden = role.value !== 'unit'; fAssoc.hidden = role.value !== 'association'; fDept.hidden = role.value !== 'department'; };
+  const fUnit = field('主管单位', unit), fAssoc = field('协会', assoc), fDept = field('职能部门', dept), fJuris = field('行政区划', juris);
+  const sync = () => {
+    fUnit.hidden = role.value !== 'unit'; fAssoc.hidden = role.value !== 'association'; fDept.hidden = role.value !== 'department';
+    fJuris.hidden = !['office', 'civil_affairs', 'department', 'unit'].includes(role.value);
+  };
   role.addEventListener('change', sync);
   sync();
   const form = h('form', { novalidate: true, id: 'user-add' },
     h('div', { class: 'form-errors' }),
     h('p', { class: 'muted' }, `提交后须由${OTHER[me] || '另一类管理员'}批准才会建立账户；初始密码在批准时生成，只向批准人显示一次。管理员账户只能在服务器上用 tuogou user 命令建立。`),
     h('div', { class: 'form-grid' },
-      field('用户名', username), field('姓名', display), field('角色', role), fUnit, fAssoc, fDept),
+      field('用户名', username), field('姓名', display), field('角色', role), fUnit, fAssoc, fDept, fJuris),
     h('p', null, h('label', { class: 'check' }, totp, ' 使用动态口令')),
     h('button', { type: 'submit', class: 'btn btn-primary' }, '提交申请'));
   form.addEventListener('submit', async (e) => {
@@ -161,6 +170,7 @@ export async function render(root, ctx) {
     if (role.value === 'unit') body.unit = unit.value.trim();
     if (role.value === 'association') body.association = assoc.value.trim();
     if (role.value === 'department') body.department = dept.value;
+    if (!fJuris.hidden && juris.value.trim()) body.jurisdiction = juris.value.trim();
     try {
       const r = await api.post('users', body);
       await render(root, ctx);

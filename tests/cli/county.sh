@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# The county tier (issue 13 item 3, issue 12 item 3; 六(一)): the demo
+# register with two counties (孟津县 410322, 新安县 410323) under the city
+# (洛阳市 410300); 孟津 adopts its own plan (a copy of Luoyang's with another
+# id, a later decoupling deadline and a longer period for the credit
+# commitment).  check --db judges each record under its jurisdiction's plan
+# and agrees finding for finding with the independent reading
+# (tests/support/oblig_ref.py, evaluate_places), each finding naming its
+# plan; plan show says where each plan applies; a county office's account
+# sees exactly its county's associations and findings through the API,
+# and its writes outside the county answer 404; the city's dashboard
+# compares the counties and opens each; check --bundle takes the county's
+# plan as --jurisdiction-plan CODE=FILE and agrees with check --db.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/http_lib.bash"
+PLAN=$TOP/plans/luoyang-2017.json
+MJ=410322
+XA=410323
+
+python3 - "$TOP/data/demo-bundle.json" "$TOP/tests/data/supervision-bundle.json" "$PLAN" \
+	"$T/bundle.json" "$T/mengjin.json" <<'PY'
+import json, sys
+demo, sup, plan = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:4])
+demo["jurisdictions"] = sup["jurisdictions"] # 河南省 > 洛阳市 > 孟津县, 新安县
+for i, a in enumerate(demo["associations"]):
+    a["jurisdiction"] = ["410323", "410322", "410300", None][i % 4]
+for i, u in enumerate(demo["units"]):
+    u["jurisdiction"] = ["410322", "410323", None][i % 3]
+json.dump(demo, open(sys.argv[4], "w", encoding="utf-8"), ensure_ascii=False)
+plan["id"] = "mengjin-2018"
+plan["title"] = "孟津县推进行业协会商会与行政机关脱钩工作实施方案"
+plan["level"] = "county"
+plan["office"] = "孟津县行业协会商会与行政机关脱钩联合工作组办公室"
+for p in plan["parameters"]:
+    if p["name"] == "decoupling_due":
+        p["value"] = "2018-06-30"
+for o in plan["obligations"]:
+    if o["id"] == "commitment.missing":
+        o["offset"] = {"months": 6}
+json.dump(plan, open(sys.argv[5], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+BUNDLE=$T/bundle.json
+http_setup
+pass "the register with two counties imports"
+
+# --- plans per jurisdiction
+expect_exit "plan use for an unknown jurisdiction is refused" 2 \
+	tg plan use "$T/mengjin.json" --jurisdiction 419999 --db "$DB"
+expect_grep "... naming it" "419999" "$T/err"
+expect_exit "孟津 adopts its own plan" 0 tg plan use "$T/mengjin.json" --jurisdiction $MJ --db "$DB"
+expect_grep "... said so" "行政区划410322已采用方案" "$T/out"
+expect_eq "... audited" 1 "$(q "SELECT count(*) FROM audit_log WHERE event = 'plan_set' AND object = 'plan/mengjin-2018@410322'")"
+expect_exit "plan show" 0 tg plan show --db "$DB"
+expect_grep "plan show: the register's plan and where it applies" "luoyang-2017（.*）：登记簿方案" "$T/out"
+expect_grep "plan show: 孟津's plan and where it applies" "mengjin-2018（.*）：410322孟津县及其下级行政区划" "$T/out"
+
+# --- each record under its jurisdiction's plan, against the reference
+for D in 2018-09-30 2019-06-30 2020-12-31; do
+	tg check --db "$DB" --as-of $D --format json >"$T/d.json" 2>"$T/err"
+	python3 - "$PLAN" "$T/mengjin.json" "$BUNDLE" $D "$T/d.json" "$TOP" >"$T/cmp" <<'PY'
+import datetime as dt, json, sys
+sys.path.insert(0, sys.argv[6] + "/tests/support")
+import oblig_ref
+plan, mj, bundle, = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:4])
+D = dt.date.fromisoformat(sys.argv[4])
+doc = json.load(open(sys.argv[5], encoding="utf-8"))
+hol = oblig_ref.load_holidays(sys.argv[6] + "/data/holidays-cn.csv")
+ids = {o["id"] for o in plan["obligations"]}
+keys = ("rule", "association", "subject", "due", "state", "plan")
+got = [{k: f[k] for k in keys} for f in doc["findings"] if f["rule"] in ids]
+want = oblig_ref.evaluate_places(plan, {"410322": mj}, bundle, D, hol)
+print("same" if got == want else "differ", len(want),
+      "+".join(sorted({f["plan"] for f in want})))
+for x in want:
+    if x not in got: print("# only in the reference:", json.dumps(x, ensure_ascii=False))
+for x in got:
+    if x not in want: print("# only in tuogou:", json.dumps(x, ensure_ascii=False))
+# every finding (rules too) names the plan of its association's jurisdiction
+j = {a["uscc"]: a.get("jurisdiction") for a in bundle["associations"]}
+bad = [f for f in doc["findings"] if f["association"]
+       and f["plan"] != ("mengjin-2018" if j[f["association"]] == "410322" else "luoyang-2017")]
+print("plans-wrong", len(bad))
+PY
+	if head -1 "$T/cmp" | grep -q '^same [1-9][0-9]* luoyang-2017+mengjin-2018$'; then
+		pass "as of $D: obligations agree with the reference under both plans ($(head -1 "$T/cmp"))"
+	else
+		fail "as of $D: $(head -1 "$T/cmp")"
+		sed -n '2,10p' "$T/cmp"
+	fi
+	expect_grep "as of $D: each finding names its jurisdiction's plan" "^plans-wrong 0$" "$T/cmp"
+	tg check --bundle "$BUNDLE" --jurisdiction-plan "$MJ=$T/mengjin.json" --as-of $D \
+		--format json >"$T/b.json" 2>"$T/err"
+	expect_eq "as of $D: --bundle with --jurisdiction-plan = --db after plan use" \
+		"$(sha256sum <"$T/d.json")" "$(sha256sum <"$T/b.json")"
+done
+expect_exit "--jurisdiction-plan for a code the bundle lacks is refused" 2 \
+	tg check --bundle "$BUNDLE" --jurisdiction-plan "419999=$T/mengjin.json" --as-of 2019-06-30
+expect_grep "... naming it" "419999" "$T/err"
+expect_exit "--jurisdiction-plan with --db is refused (plan use stores it)" 2 \
+	tg check --db "$DB" --jurisdiction-plan "$MJ=$T/mengjin.json" --as-of 2019-06-30
+# The decoupling deadline is 孟津's own in 孟津, the city's elsewhere.
+python3 - "$T/d.json" "$BUNDLE" >"$T/dues" <<'PY'
+import json, sys
+doc, bundle = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:3])
+j = {a["uscc"]: a.get("jurisdiction") for a in bundle["associations"]}
+for where in ("410322", None):
+    print(where, sorted({f["due"] for f in doc["findings"]
+                         if f["rule"] == "decoupling.incomplete" and j[f["association"]] == where}))
+PY
+expect_grep "孟津's decoupling is due at its own deadline" "^410322 \['2018-06-30'\]$" "$T/dues"
+expect_grep "the city's own at the city's" "^None \[.*'2017-12-31'" "$T/dues"
+
+# --- the progress report of one county
+expect_exit "report for an unknown jurisdiction is refused" 2 \
+	tg report progress --jurisdiction 419999 --db "$DB" --as-of 2018-09-30 -o "$T/none.pdf"
+expect_exit "the progress report of 孟津" 0 \
+	tg report progress --jurisdiction $MJ --db "$DB" --as-of 2018-09-30 -o "$T/mj.pdf"
+expect_exit "the progress report of 新安" 0 \
+	tg report progress --jurisdiction $XA --db "$DB" --as-of 2018-09-30 -o "$T/xa.pdf"
+if command -v pdftotext >/dev/null; then
+	pdftotext "$T/mj.pdf" - | tr -d '\n ' >"$T/mj.txt"
+	pdftotext "$T/xa.pdf" - | tr -d '\n ' >"$T/xa.txt"
+	expect_grep "孟津's report is titled for 孟津县" "关于孟津县行业协会商会与行政机关脱钩工作进展情况的报告" "$T/mj.txt"
+	expect_grep "... from the office of its own plan" "孟津县行业协会商会与行政机关脱钩联合工作组办公室" "$T/mj.txt"
+	expect_grep "新安's report is titled for 新安县" "关于新安县行业协会商会与行政机关脱钩工作进展情况的报告" "$T/xa.txt"
+	expect_grep "... from the city's office (no plan of its own)" "洛阳市行业协会商会与行政机关脱钩联合工作组办公室" "$T/xa.txt"
+	if grep -q "全市\|全县" "$T/mj.txt"; then fail "孟津's report says neither 全市 nor 全县"; else pass "孟津's report says neither 全市 nor 全县"; fi
+else
+	fail "poppler-utils (pdftotext) are installed (scripts/packages.txt)"
+fi
+
+# --- accounts scoped to a county
+printf '%s\n' "$PW" | tg user add xa-assoc --role association --association \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["associations"][0]["uscc"])' "$BUNDLE")" \
+	--jurisdiction $XA --db "$DB" >"$T/out" 2>"$T/err"
+expect_eq "an association account cannot be scoped to a jurisdiction" 2 $?
+expect_grep "... naming --jurisdiction" "\-\-jurisdiction" "$T/err"
+printf '%s\n' "$PW" | tg user add nowhere --role office --jurisdiction 419999 --db "$DB" >"$T/out" 2>"$T/err"
+expect_eq "nor any account to an unknown jurisdiction" 2 $?
+add_user mj office --jurisdiction $MJ
+add_user city office
+tg user list --db "$DB" >"$T/users"
+expect_grep "user list shows the county" "^mj	office	@410322" "$T/users"
+serve_start
+login mj >/dev/null
+as mj
+DAY=2018-09-30
+expect_eq "a county office lists associations: 200" 200 "$(req GET '/api/v1/associations?per_page=500')"
+cp "$T/body" "$T/assocs.json"
+expect_eq "a county office lists findings: 200" 200 "$(req GET "/api/v1/findings?as_of=$DAY&per_page=500")"
+cp "$T/body" "$T/findings.json"
+tg check --db "$DB" --as-of $DAY --format json >"$T/d.json"
+python3 - "$BUNDLE" "$T/assocs.json" "$T/findings.json" "$T/d.json" >"$T/scope" <<'PY'
+import json, sys
+bundle, assocs, page, doc = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:5])
+mine = sorted(a["uscc"] for a in bundle["associations"] if a.get("jurisdiction") == "410322")
+seen = sorted(a["uscc"] for a in assocs["items"])
+print("associations", "same" if seen == mine else "differ", len(mine))
+unit_j = {u["id"]: u.get("jurisdiction") for u in bundle["units"]}
+pers_j = {p["id"]: unit_j.get(p.get("unit")) for p in bundle["persons"]}
+a_j = {a["uscc"]: a.get("jurisdiction") for a in bundle["associations"]}
+def where(f):
+    if f["association"]:
+        return a_j[f["association"]]
+    task_j = {t["id"]: unit_j.get(t["unit"]) for t in bundle.get("unit_tasks", [])}
+    s = f["subject"]
+    return pers_j[s] if s in pers_j else task_j[s] if s in task_j else unit_j.get(s)
+key = lambda f: (f["rule"], f["association"] or "", f["subject"] or "")
+want = sorted((key(f) for f in doc["findings"] if where(f) == "410322"))
+got = sorted(key(f) for f in page["findings"])
+print("findings", "same" if want == got else "differ", len(want), page["total"])
+for x in set(want) ^ set(got): print("#", x, "only in the check" if x in want else "only in the API")
+PY
+expect_grep "a county office sees exactly its county's associations" "^associations same [1-9]" "$T/scope"
+expect_grep "... and exactly its county's findings" "^findings same [1-9][0-9]* [1-9]" "$T/scope"
+grep "^#" "$T/scope"
+XA_ASSOC=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["associations"][0]["uscc"])' "$BUNDLE")
+MJ_ASSOC=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["associations"][1]["uscc"])' "$BUNDLE")
+jset() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); exec(sys.argv[2]); print(json.dumps(d, ensure_ascii=False))' "$T/body" "$1"; }
+expect_eq "another county's association: 404" 404 "$(req GET "/api/v1/associations/$XA_ASSOC")"
+expect_eq "another county's checklist: 404" 404 "$(req GET "/api/v1/associations/$XA_ASSOC/checklist?as_of=$DAY")"
+expect_eq "its own county's association: 200" 200 "$(req GET "/api/v1/associations/$MJ_ASSOC")"
+req GET "/api/v1/associations/$MJ_ASSOC" >/dev/null
+st=$(send PUT "/api/v1/associations/$MJ_ASSOC" "$(jset "d['jurisdiction'] = '$XA'")")
+expect_eq "moving its association to another county: 404" 404 "$st"
+login city >/dev/null
+as city
+req GET "/api/v1/associations/$XA_ASSOC" >/dev/null
+as mj
+st=$(send PUT "/api/v1/associations/$XA_ASSOC" "$(jset "d['name'] = d['name'] + '（改）'")")
+expect_eq "writing another county's association: 404" 404 "$st"
+req GET "/api/v1/associations/$MJ_ASSOC" >/dev/null
+st=$(send PUT "/api/v1/associations/$MJ_ASSOC" "$(jset "d['plan_submitted_on'] = '2018-01-05'")")
+expect_eq "writing its own county's association: 200" 200 "$st"
+
+# --- the dashboard: a county's, and the city's counties side by side
+expect_eq "a county office's dashboard: 200" 200 "$(req GET "/api/v1/dashboard?as_of=$DAY")"
+expect_grep "... of its county" '"jurisdiction": "410322"' "$T/body"
+expect_eq "a county office asking for another county: 200" 200 "$(req GET "/api/v1/dashboard?as_of=$DAY&jurisdiction=$XA")"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("empty" if d["totals"]["in_scope"] == 0 and d["upcoming"] == [] and d["overdue"] == [] else "leaks")' "$T/body" >"$T/leak"
+expect_grep "... sees nothing of it" "^empty$" "$T/leak"
+as city
+expect_eq "the city's dashboard: 200" 200 "$(req GET "/api/v1/dashboard?as_of=$DAY")"
+cp "$T/body" "$T/city.json"
+expect_eq "the city opens 孟津: 200" 200 "$(req GET "/api/v1/dashboard?as_of=$DAY&jurisdiction=$MJ")"
+cp "$T/body" "$T/mj.json"
+python3 - "$T/city.json" "$T/mj.json" >"$T/cmp" <<'PY'
+import json, sys
+city, mj = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:3])
+rows = {r["jurisdiction"]: r for r in city["by_jurisdiction"]}
+print("counties", sorted(rows), " ".join(rows[k]["name"] for k in sorted(rows)))
+r = rows.get("410322", {})
+t = mj["totals"]
+print("opened", "same" if (r.get("in_scope"), r.get("decoupled"), r.get("open"), r.get("overdue")) ==
+      (t["in_scope"], t["decoupled"], t["open_findings"], t["overdue_findings"]) else "differ")
+print("city-more", city["totals"]["in_scope"] > t["in_scope"])
+PY
+expect_grep "the city compares its two counties" "^counties \['410322', '410323'\] 孟津县 新安县$" "$T/cmp"
+expect_grep "opening a county gives its row's numbers" "^opened same$" "$T/cmp"
+expect_grep "the city counts more than one county" "^city-more True$" "$T/cmp"
+
+serve_stop
+finish
