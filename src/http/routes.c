@@ -76,6 +76,8 @@ const tg_route tg_routes[] = {
 	 SCOPE_ASSOCIATION, -1, 0},
 	{"GET", "/api/v1/associations/{uscc}/history", api_history, R_BUSINESS, SCOPE_ASSOCIATION,
 	 -1, 0},
+	{"POST", "/api/v1/associations/{uscc}/summary/return", api_summary_return, R_OFFICE,
+	 SCOPE_ASSOCIATION, -1, 0},
 	{"POST", "/api/v1/associations/{uscc}/evidence", api_evidence_upload,
 	 R_OFFICE | R_CIVIL_AFFAIRS | R_UNIT | R_DEPARTMENT | R_ASSOCIATION, SCOPE_ASSOCIATION, -1,
 	 HTTP_UPLOAD_CAP},
