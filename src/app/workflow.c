@@ -11,6 +11,7 @@
 ** write changes is judged: what is stored already stands (its faults are
 ** the rules' findings).
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,8 +136,9 @@ int app_workflow_check_store(tg_store *s, const tg_plan *plan, const tg_register
 int app_acceptance_override_audit(tg_store *s, const char *uscc, tg_date on, const char *unmet,
 				  const char *reason, tg_error *err)
 {
-	char day[11];
+	char day[11], object[200];
 	date_format(on, day);
+	snprintf(object, sizeof object, "associations/%s", uscc);
 	strbuf sb;
 	sb_init(&sb);
 	sb_adds(&sb, "{\"accepted_on\": ");
@@ -146,7 +148,7 @@ int app_acceptance_override_audit(tg_store *s, const char *uscc, tg_date on, con
 	sb_adds(&sb, ", \"reason\": ");
 	sb_add_json_str(&sb, reason);
 	sb_addc(&sb, '}');
-	int rc = store_audit_add(s, "acceptance_override", uscc, "ok", NULL, sb.buf, err);
+	int rc = store_audit_add(s, "acceptance_override", object, "ok", NULL, sb.buf, err);
 	sb_release(&sb);
 	return rc;
 }

@@ -321,7 +321,8 @@ int store_evidence_attach(tg_store *s, int64_t id, const char *rule, const char 
 /* A step of the workflow no field carries (a summary returned with its
 ** reason, store_workflow.c): one change of association's history (array
 ** "associations", key association) with before/after JSON, and the audit
-** record event with the same before/after, in one transaction. */
+** record event on "associations/USCC" (as a write's) with the same
+** before/after, in one transaction. */
 int store_workflow_note(tg_store *s, const char *user, const char *association,
 			const char *event, const char *before, const char *after, tg_error *err);
 

@@ -12,6 +12,7 @@
 http_setup
 add_user boss office
 add_user civ civil_affairs
+add_user aud auditor
 serve_start
 
 # The demo's accepted associations, with their overdue items (the
@@ -43,7 +44,7 @@ edit() {
 	send PUT "/api/v1/associations/$1" "$(cat "$T/put.json")"
 }
 accepted() { q "SELECT coalesce(CAST(accepted_on AS TEXT), '-') FROM associations WHERE uscc = '$1'"; }
-audits() { q "SELECT count(*) FROM audit_log WHERE event = '$1' AND object = '$2'"; }
+audits() { q "SELECT count(*) FROM audit_log WHERE event = '$1' AND object = 'associations/$2'"; }
 
 login boss >/dev/null
 as boss
@@ -73,7 +74,7 @@ expect_eq "with a reason: 200" 200 \
 	"$(edit "$L" "d['accepted_on'] = '$LD'; d['override_reason'] = '经联席会议研究，逾期事项限期整改'")"
 expect_eq "the acceptance is stored" "$LD" "$(accepted "$L")"
 expect_eq "one audit record of the override" 1 "$(audits acceptance_override "$L")"
-q "SELECT after FROM audit_log WHERE event = 'acceptance_override' AND object = '$L'" >"$T/ov"
+q "SELECT after FROM audit_log WHERE event = 'acceptance_override' AND object = 'associations/$L'" >"$T/ov"
 expect_grep "it keeps the reason" "经联席会议研究，逾期事项限期整改" "$T/ov"
 expect_grep "and what was not met" "已逾期未办结" "$T/ov"
 
@@ -113,7 +114,7 @@ expect_eq "stored" "-" "$(q "SELECT coalesce(CAST(report_submitted_on AS TEXT), 
 expect_eq "returned twice: 409 not_submitted" "409 not_submitted" \
 	"$(send POST "/api/v1/associations/$R/summary/return" '{"reason": "再退"}') $(json_field code)"
 expect_eq "one audit record of the return" 1 "$(audits summary_return "$R")"
-q "SELECT before || after FROM audit_log WHERE event = 'summary_return' AND object = '$R'" >"$T/ret"
+q "SELECT before || after FROM audit_log WHERE event = 'summary_return' AND object = 'associations/$R'" >"$T/ret"
 expect_grep "the audit record keeps the reason" "总结未附资产清查报告" "$T/ret"
 expect_grep "and the date returned" "$RS" "$T/ret"
 expect_eq "the history: 200" 200 "$(req GET "/api/v1/associations/$R/history")"
@@ -161,6 +162,41 @@ json.dump(b, open(sys.argv[1], "w"), ensure_ascii=False)
 PY
 expect_exit "an association new to the register loads its history as it was: exit 0" 0 \
 	tg import --db "$DB" "$T/bundle.json"
+
+# --- the auditor's CSV in the words a person reads (issue 17, item 5)
+login boss 'Wrong-Pass-2017' >/dev/null
+login aud >/dev/null
+as aud
+expect_eq "the auditor exports the log: 200" 200 "$(req GET /api/v1/audit/export)"
+cp "$T/body" "$T/audit.csv"
+python3 - "$T/audit.csv" "$R" "$L" >"$T/audit.txt" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+print("header", ",".join(rows[0]))
+events = {r[5] for r in rows[1:]}
+print("events", " ".join(sorted(events)))
+codes = [e for e in events if e.isascii()]
+print("codes", len(codes), " ".join(codes))
+print("roles", " ".join(sorted({r[3] for r in rows[1:] if r[3]})))
+print("outcomes", " ".join(sorted({r[7] for r in rows[1:]})))
+for r in rows[1:]:
+    if r[5] == "退回工作总结" and r[6].endswith(sys.argv[2]):
+        print("return", r[6], "|", r[8], "|", r[9])
+    if r[5] == "例外验收" and r[6].endswith(sys.argv[3]):
+        print("override", r[6], "|", r[9])
+    if r[5] == "修改记录" and r[6].endswith(sys.argv[3]) and "验收日期" in r[9]:
+        print("write", r[6], "|", r[9])
+PY
+expect_grep "the same columns" "^header 序号,时间,用户,角色,来源地址,事件,对象,结果,变更前,变更后,散列$" "$T/audit.txt"
+expect_grep "no event is a code" "^codes 0 $" "$T/audit.txt"
+expect_grep "a failed login in words" "^events.*登录失败" "$T/audit.txt"
+expect_grep "roles in words" "^roles.*联合工作组办公室" "$T/audit.txt"
+expect_grep "outcomes in words" "^outcomes.*失败.*成功\|^outcomes.*成功.*失败" "$T/audit.txt"
+expect_grep "the return: its object, the date before in Chinese, the reason" \
+	"^return 行业协会商会/$R | 工作总结报送日期：[0-9]*年[0-9]*月[0-9]*日 | 工作总结报送日期：空；退回理由：总结未附资产清查报告" "$T/audit.txt"
+expect_grep "the override: the day, what was unmet and why" \
+	"^override 行业协会商会/$L | 验收日期：[0-9]*年.*；未满足的验收条件：.*已逾期未办结.*；原因：经联席会议研究" "$T/audit.txt"
+expect_grep "a record's write in the glossary's words" "^write 行业协会商会/$L | .*名称：.*验收日期：[0-9]*年[0-9]*月[0-9]*日" "$T/audit.txt"
 
 serve_stop
 finish
