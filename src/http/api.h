@@ -39,6 +39,7 @@ char *api_workflow_override(json_t *body);
 int api_workflow_audit(http_request *rq, const tg_register *r, const char *unmet,
 		       const char *override);
 int api_summary_return(http_request *rq);
+int api_inbox(http_request *rq);
 int api_findings(http_request *rq);
 int api_association_findings(http_request *rq);
 int api_checklist_get(http_request *rq);

@@ -127,6 +127,7 @@ const tg_route tg_routes[] = {
 	/* Reminders (临近提醒, 催办) in the user's scope; the working-day
 	** calendar the lights use. */
 	{"GET", "/api/v1/reminders", api_reminders, R_BUSINESS, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/inbox", api_inbox, R_USERS, SCOPE_NONE, -1, 0},
 	{"GET", "/api/v1/calendar/workdays", api_calendar_workdays, R_USERS, SCOPE_NONE, -1, 0},
 
 	/* The public page (公示): no login, no personal data. */
