@@ -27,6 +27,7 @@
 #include "plan.h"
 #include "register.h"
 #include "store.h"
+#include "strbuf.h"
 
 /* ---- evidence (evidence.c) ---- */
 
@@ -84,5 +85,44 @@ typedef struct app_done {
 ** is written and the evidence attached. */
 int app_mark_done(tg_store *s, const tg_user *actor, const app_done *in, tg_errors *errs,
 		  tg_error *err);
+
+/* ---- the workflow (workflow.c) ---- */
+
+/* The conditions association uscc of reg (resolved: the register as it
+** would be after the write) does not meet to be accepted on `on`: its work
+** summary reported on or before, its link (主管/挂靠) cancelled on or
+** before, no overdue item of its own as of that day (the acceptance's own
+** items apart).  Each is appended to why as a Chinese clause ("；" between
+** them); returns how many. */
+size_t app_acceptance_unmet(const tg_register *reg, const tg_plan *plan, const char *uscc,
+			    tg_date on, strbuf *why);
+
+/* Judge each association row of incoming whose acceptance date (accepted_on)
+** is set and differs from the one stored: an association stored has none
+** lacks it only when check_new (a person's write; an import of associations
+** the register does not hold yet loads their history as it was, and the
+** rules judge it).  Each acceptance not ready is an error of errs,
+** "acceptance_unready" on "associations[j].accepted_on" (j its row of
+** incoming), naming the association, the day and what is unmet; unmet (may
+** be NULL) gets the unmet clauses.  Returns the count refused. */
+size_t app_workflow_check(const tg_register *stored, const tg_register *incoming,
+			  const tg_plan *plan, bool check_new, tg_errors *errs, strbuf *unmet);
+/* app_workflow_check against the register as s holds it. */
+int app_workflow_check_store(tg_store *s, const tg_plan *plan, const tg_register *incoming,
+			     bool check_new, tg_errors *errs, strbuf *unmet, size_t *refused,
+			     tg_error *err);
+/* The audit record ("acceptance_override") of an acceptance made although
+** unmet was not met, with the reason the person gave. */
+int app_acceptance_override_audit(tg_store *s, const char *uscc, tg_date on, const char *unmet,
+				  const char *reason, tg_error *err);
+
+/* Return (退回) the association's work summary with a reason: the office's
+** act (field_forbidden otherwise); a reason is required (1-2000 bytes); the
+** summary must be reported (not_submitted) and not yet accepted
+** (already_accepted).  The report date is cleared (history and audit as
+** any write), and the reason kept in a change of the history and an audit
+** record "summary_return" (before: the date; after: null and the reason). */
+int app_summary_return(tg_store *s, const tg_user *actor, const char *uscc, const char *reason,
+		       tg_error *err);
 
 #endif

@@ -174,6 +174,16 @@ int app_mark_done(tg_store *s, const tg_user *actor, const app_done *in, tg_erro
 				  errs->items[0].message);
 		goto out;
 	}
+	if (!t.o && array == ARR_ASSOCIATIONS && !strcmp(t.field, "accepted_on") && in->plan) {
+		size_t refused = 0;
+		if ((rc = app_workflow_check_store(s, in->plan, &r, true, errs, NULL, &refused, err)))
+			goto out;
+		if (refused) {
+			rc = tg_error_set(err, TG_EINVAL, "acceptance_unready", "on", "%s",
+					  errs->items[0].message);
+			goto out;
+		}
+	}
 	/* one transaction: store_tx_begin/end once record writes have moved
 	** out of the old backends (a write there opens its own) */
 	rc = store_record_write(s, array, &r, 0, t.o != NULL, version, actor->username, NULL, NULL,

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "bundle.h"
+#include "app.h"
 #include "cli.h"
 #include "obligation.h"
 #include "sheet.h"
@@ -65,7 +66,8 @@ static void read_input(input *in, const tg_plan *plan)
 
 /* Resolve a file's references against the bundle of all files and the
 ** stored register (pool). */
-static void resolve_input(input *in, const tg_plan *plan, const tg_register *pool)
+static void resolve_input(input *in, const tg_plan *plan, const tg_register *pool,
+			  const tg_register *stored)
 {
 	if (in->io_failed)
 		return;
@@ -78,6 +80,8 @@ static void resolve_input(input *in, const tg_plan *plan, const tg_register *poo
 	register_resolve(&in->reg, ids, plan->n_batches, pool, &in->errs);
 	free(ids);
 	obligation_check_steps(&in->reg, plan, pool, &in->errs);
+	if (!in->errs.total) /* an acceptance the file newly records must be ready */
+		app_workflow_check(stored, &in->reg, plan, false, &in->errs, NULL);
 	sheet_translate_errors(in->origin, &in->errs, mark);
 }
 
@@ -132,7 +136,7 @@ int cmd_import(int argc, char **argv)
 	for (size_t i = 0; i < n_in; i++)
 		register_merge(&pool, &ins[i].reg);
 	for (size_t i = 0; i < n_in; i++) {
-		resolve_input(&ins[i], plan, &pool);
+		resolve_input(&ins[i], plan, &pool, &existing);
 		if (ins[i].errs.total) {
 			cli_print_errors(&ins[i].errs, ins[i].path);
 			fprintf(stderr, "tuogou: %s 共有 %zu 处错误，未写入任何数据\n", ins[i].path,

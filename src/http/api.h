@@ -26,6 +26,20 @@ int api_record_list(http_request *rq);
 int api_record_get(http_request *rq);
 int api_record_create(http_request *rq);
 int api_record_update(http_request *rq);
+/* api_workflow.c: a write of association rows r by a person passes the
+** workflow's checks (app_workflow_check): an acceptance not ready is
+** refused (409 acceptance_unready, *refused, the response set) unless
+** override (the body's override_reason) is given; then *unmet (malloc'd)
+** says what was not met, for the audit record after the write. */
+int api_workflow_guard(http_request *rq, const tg_register *r, const char *override, char **unmet,
+		       bool *refused);
+/* The body's override_reason (malloc'd, NULL when none), taken out of it. */
+char *api_workflow_override(json_t *body);
+/* After the write: the audit record of an acceptance overridden (unmet set). */
+int api_workflow_audit(http_request *rq, const tg_register *r, const char *unmet,
+		       const char *override);
+int api_summary_return(http_request *rq);
+int api_inbox(http_request *rq);
 int api_findings(http_request *rq);
 int api_association_findings(http_request *rq);
 int api_checklist_get(http_request *rq);

@@ -15,6 +15,7 @@
 
 #include "bundle.h"
 #include "api.h"
+#include "app.h"
 #include "auth.h"
 #include "cache.h"
 #include "input.h"
@@ -122,6 +123,8 @@ int api_import(http_request *rq)
 	if (incoming.plan && strcmp(incoming.plan, rq->srv->plan->id))
 		tg_errors_add(errs, "plan_mismatch", "plan", "数据包所属方案“%s”与所用方案“%s”不一致",
 			      incoming.plan, rq->srv->plan->id);
+	if (!errs->total) /* an acceptance the bundle newly records must be ready */
+		app_workflow_check(&stored, &incoming, rq->srv->plan, false, errs, NULL);
 	if (errs->total) {
 		rc = reply_error(rq, HTTP_BAD_REQUEST, errs->items[0].code, errs->items[0].path,
 				 "数据包共有 %zu 处错误，未写入任何数据；第一处：%s", errs->total,

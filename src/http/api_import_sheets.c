@@ -23,6 +23,7 @@
 
 #include "bundle.h"
 #include "api.h"
+#include "app.h"
 #include "auth.h"
 #include "cache.h"
 #include "input.h"
@@ -110,13 +111,16 @@ static void read_upload(upload *u, const mp_part *p, const char *dir, size_t i,
 	sheet_read_file(u->path, &u->reg, &u->origin, &u->errs);
 }
 
-static void resolve_upload(upload *u, const tg_http_server *srv, const tg_register *pool)
+static void resolve_upload(upload *u, const tg_http_server *srv, const tg_register *pool,
+			   const tg_register *stored)
 {
 	if (u->io_failed)
 		return;
 	size_t mark = u->errs.count;
 	register_resolve(&u->reg, srv->plan_batches, srv->plan->n_batches, pool, &u->errs);
 	obligation_check_steps(&u->reg, srv->plan, pool, &u->errs);
+	if (!u->errs.total) /* an acceptance the file newly records must be ready */
+		app_workflow_check(stored, &u->reg, srv->plan, false, &u->errs, NULL);
 	sheet_translate_errors(u->origin, &u->errs, mark);
 }
 
@@ -182,7 +186,7 @@ int api_import_sheets(http_request *rq)
 	tg_errors_init(errs);
 	rq->errs = errs;
 	for (size_t i = 0; i < n; i++) {
-		resolve_upload(&ups[i], rq->srv, &pool);
+		resolve_upload(&ups[i], rq->srv, &pool, &stored);
 		for (size_t k = 0; k < ups[i].errs.count; k++) {
 			const tg_error *e = &ups[i].errs.items[k];
 			if (n > 1)

@@ -9,7 +9,8 @@
 ** found is returned at once.  A replacement must carry the version it was
 ** based on; a stale one is 409 with the record as it is now.  Person records
 ** never show a full ID number: it is masked, and a masked value sent back
-** unchanged keeps the stored number.
+** unchanged keeps the stored number.  A write of an association passes the
+** workflow's checks (api_workflow.c).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -354,24 +355,34 @@ int api_record_create(http_request *rq)
 	register_init(&r);
 	int64_t version = 1;
 	bool refused = false;
+	char *override = NULL, *unmet = NULL;
 	int rc = TG_OK;
 	if (!policy_can_create(&rq->user, a)) {
 		rc = reply_error(rq, HTTP_FORBIDDEN, "forbidden", NULL,
 				 "当前角色无权新增%s记录", tg_schema[a].zh);
 		goto out;
 	}
-	if (rq_json_body(rq, &body) || read_body_record(rq, a, body, &r))
+	if (rq_json_body(rq, &body))
+		goto out;
+	if (a == ARR_ASSOCIATIONS)
+		override = api_workflow_override(body);
+	if (read_body_record(rq, a, body, &r))
 		goto out;
 	const void *row = register_row(&r, a, 0);
 	if ((rc = write_allowed(rq, a, row, NULL, &refused)) || refused)
+		goto out;
+	if (a == ARR_ASSOCIATIONS &&
+	    ((rc = api_workflow_guard(rq, &r, override, &unmet, &refused)) || refused))
 		goto out;
 	rc = store_record_write(rq_store(rq), a, &r, 0, true, 0, rq->user.username, NULL,
 				&version, &rq->err);
 	if (rc == TG_ECONFLICT && !strcmp(rq->err.code, "duplicate_key"))
 		rc = duplicate_refusal(rq, a, &r);
-	else if (rc == TG_OK)
+	else if (rc == TG_OK && (rc = api_workflow_audit(rq, &r, unmet, override)) == TG_OK)
 		rc = reply_record(rq, a, &r, version, HTTP_CREATED);
 out:
+	free(override);
+	free(unmet);
 	json_decref(body);
 	register_release(&r);
 	return rc;
@@ -446,6 +457,7 @@ int api_record_update(http_request *rq)
 	char key[160];
 	int64_t expected = 0, have = 0, version = 0;
 	bool refused = false;
+	char *override = NULL, *unmet = NULL;
 	int rc;
 	rq_key(rq, key, sizeof key);
 	if (rq_json_body(rq, &body)) {
@@ -457,6 +469,8 @@ int api_record_update(http_request *rq)
 	if (body_version(rq, body, &expected))
 		goto out;
 	default_key(body, a, rq);
+	if (a == ARR_ASSOCIATIONS)
+		override = api_workflow_override(body);
 	bool keep_id = a == ARR_PERSONS && keep_masked_id(body, &current);
 	if (read_body_record(rq, a, body, &r) || same_key(rq, a, &r, key))
 		goto out;
@@ -469,13 +483,18 @@ int api_record_update(http_request *rq)
 	}
 	if ((rc = write_allowed(rq, a, row, register_row(&current, a, 0), &refused)) || refused)
 		goto out;
+	if (a == ARR_ASSOCIATIONS &&
+	    ((rc = api_workflow_guard(rq, &r, override, &unmet, &refused)) || refused))
+		goto out;
 	rc = store_record_write(rq_store(rq), a, &r, 0, false, expected, rq->user.username, NULL,
 				&version, &rq->err);
 	if (rc == TG_ECONFLICT && !strcmp(rq->err.code, "stale_version"))
 		rc = reply_stale(rq, a, key);
-	else if (rc == TG_OK)
+	else if (rc == TG_OK && (rc = api_workflow_audit(rq, &r, unmet, override)) == TG_OK)
 		rc = reply_record(rq, a, &r, version, HTTP_OK);
 out:
+	free(override);
+	free(unmet);
 	json_decref(body);
 	register_release(&r);
 	register_release(&current);

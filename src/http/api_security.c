@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "audit_words.h"
 #include "auth.h"
 #include "cache.h"
 #include "input.h"
@@ -137,17 +138,29 @@ static void write_audit_csv(void *ctx, const tg_audit_record *r)
 	snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
 	audit_hex(r->hash, hash);
 	beijing_at(r->at, at);
-	const char *cells[] = {seq,	      at,	 r->user,   r->role,  r->ip, r->event,
-			       r->object,     r->outcome, r->before, r->after, hash};
+	strbuf object, before, after;
+	sb_init(&object);
+	sb_init(&before);
+	sb_init(&after);
+	audit_object_zh(r->object, &object);
+	audit_change_zh(r->before, r->object, &before);
+	audit_change_zh(r->after, r->object, &after);
+	const char *cells[] = {seq,	 at,	     r->user,	  audit_role_zh(r->role),
+			       r->ip,	 audit_event_zh(r->event), object.buf,
+			       audit_outcome_zh(r->outcome), before.buf, after.buf, hash};
 	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
 		if (i)
 			sb_addc(o, ',');
 		sb_add_csv_field(o, cells[i] ? cells[i] : "");
 	}
 	sb_adds(o, "\r\n");
+	sb_release(&object);
+	sb_release(&before);
+	sb_release(&after);
 }
 
-/* The log as CSV (UTF-8 with BOM, so that Excel reads the Chinese). */
+/* The log as CSV (UTF-8 with BOM, so that Excel reads the Chinese), in the
+** words a person reads (audit_words.c). */
 int api_audit_export(http_request *rq)
 {
 	tg_audit_filter f;

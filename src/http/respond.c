@@ -146,6 +146,9 @@ static const struct {
 	unsigned status;
 } app_statuses[] = {
 	{"field_forbidden", HTTP_FORBIDDEN},
+	{"acceptance_unready", HTTP_CONFLICT},
+	{"not_submitted", HTTP_CONFLICT},
+	{"already_accepted", HTTP_CONFLICT},
 	{"unsupported_type", HTTP_UNSUPPORTED_MEDIA_TYPE},
 };
 

@@ -76,6 +76,8 @@ const tg_route tg_routes[] = {
 	 SCOPE_ASSOCIATION, -1, 0},
 	{"GET", "/api/v1/associations/{uscc}/history", api_history, R_BUSINESS, SCOPE_ASSOCIATION,
 	 -1, 0},
+	{"POST", "/api/v1/associations/{uscc}/summary/return", api_summary_return, R_OFFICE,
+	 SCOPE_ASSOCIATION, -1, 0},
 	{"POST", "/api/v1/associations/{uscc}/evidence", api_evidence_upload,
 	 R_OFFICE | R_CIVIL_AFFAIRS | R_UNIT | R_DEPARTMENT | R_ASSOCIATION, SCOPE_ASSOCIATION, -1,
 	 HTTP_UPLOAD_CAP},
@@ -125,6 +127,7 @@ const tg_route tg_routes[] = {
 	/* Reminders (临近提醒, 催办) in the user's scope; the working-day
 	** calendar the lights use. */
 	{"GET", "/api/v1/reminders", api_reminders, R_BUSINESS, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/inbox", api_inbox, R_USERS, SCOPE_NONE, -1, 0},
 	{"GET", "/api/v1/calendar/workdays", api_calendar_workdays, R_USERS, SCOPE_NONE, -1, 0},
 
 	/* The public page (公示): no login, no personal data. */

@@ -348,6 +348,15 @@ int store_evidence_attach(tg_store *s, int64_t id, const char *rule, const char 
 int store_changes_since(tg_store *s, int64_t after, size_t limit, tg_change_fn fn, void *ctx,
 			tg_error *err);
 int store_change_max(tg_store *s, int64_t *id, tg_error *err);
+
+/* A step of the workflow no field carries (a summary returned with its
+** reason, store_workflow.c): one change of association's history (array
+** "associations", key association) with before/after JSON, and the audit
+** record event on "associations/USCC" (as a write's) with the same
+** before/after, in one transaction. */
+int store_workflow_note(tg_store *s, const char *user, const char *association,
+			const char *event, const char *before, const char *after, tg_error *err);
+
 /* Changes of an association and its records, newest first. */
 int store_history(tg_store *s, const char *association, size_t offset, size_t limit,
 		  tg_change_fn fn, void *ctx, size_t *total, tg_error *err);

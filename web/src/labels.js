@@ -6,7 +6,7 @@ export const FIELD = {
   member_basis: '会员构成', registered_on: '登记日期', deregistered_on: '注销日期', unit: '主管单位',
   link: '关系类型', link_cancelled_on: '关系取消日期', scope_override: '范围认定', batch: '批次',
   plan_submitted_on: '脱钩方案报送日期', decoupled_on: '脱钩完成日期', report_submitted_on: '工作总结报送日期',
-  accepted_on: '验收日期', audit_report_on: '审计报告日期', independent_account_on: '独立账户日期',
+  accepted_on: '验收日期', return_reason: '退回理由', unmet: '未满足的验收条件', audit_report_on: '审计报告日期', independent_account_on: '独立账户日期',
   asset_inventory_on: '资产清查日期', party_org: '设有党组织', party_transferred_on: '党建关系移交日期',
   charter_filed_on: '章程核准备案日期', staffing_quota: '事业编制数', staffing_quota_cancelled_on: '编制核销日期',
   function_list_on: '职能清单印发日期', id_number: '公民身份号码', civil_servant: '公务员（含参公、在职工作人员）',
@@ -64,6 +64,7 @@ export const EVENT = {
   setting: '系统设置', plan_set: '载入方案', evidence_upload: '上传佐证材料', evidence_attach: '关联佐证材料',
   access_denied: '越权访问被拒绝', audit_purge: '清除过期审计记录', audit_keyed: '审计记录启用密钥散列',
   key_rotate: '更换密钥', backup: '备份', restore: '恢复',
+  acceptance_override: '例外验收', summary_return: '退回工作总结',
 };
 export const OUTCOME = { ok: '成功', failed: '失败', denied: '拒绝' };
 
