@@ -38,7 +38,7 @@
 **      (0-based) and end with db_reset.  A constraint refused: ask
 **      db_failure (DB_FAIL_UNIQUE -> TG_ECONFLICT as the operation names it).
 **   2. Delete the function from both backends and its slot from
-**      tg_store_ops (store.h), and make store.c call the new function.
+**      tg_store_ops (store.h) with its dispatch in store.c.
 **   3. Build; run its unit tests and CLI stories on SQLite and on
 **      PostgreSQL (tests/run's pg_suite shows how).
 */

@@ -3,8 +3,8 @@
 **
 ** The helpers below do not depend on the database: the masked JSON of a
 ** record for the history and the audit log, the order of list queries,
-** the birth date sealed beside an ID number.  store_sqlite.c and
-** store_pg.c both call them, so the two backends cannot drift apart.
+** the birth date sealed beside an ID number; and the parts of the store's
+** logic (store_*.c) that the backends' imports and openings still call.
 */
 #ifndef TG_STORE_IMPL_H
 #define TG_STORE_IMPL_H

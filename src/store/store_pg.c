@@ -13,16 +13,14 @@
 ** string or the role sets, else 30 s), so that a stuck query cannot hold a
 ** server worker forever.
 **
-** Semantics are those of store_sqlite.c, operation for operation: the same
-** migrations (schema_pg.sql, recorded in schema_migrations, each in one
-** transaction under an advisory lock so that several servers starting at
-** once migrate once), the same merge by key on import (rows go in with COPY
-** into a temporary table, then one INSERT ... ON CONFLICT DO UPDATE per
-** array), the same versions for optimistic concurrency, the same history
-** rows and generation counter in meta, sessions and the per-IP count of
-** failed logins in the database (several `tuogou serve` processes share
-** them).  Text keys are COLLATE "C", so rows come back in the byte order
-** SQLite gives them and exports of the two backends are byte-identical.
+** What is still here and not yet in the store's logic over db.h: opening
+** (the keys, migrations in schema_migrations, each in one transaction under
+** an advisory lock so that several servers starting at once migrate once)
+** and import (rows go in with COPY into a temporary table, then one
+** INSERT ... ON CONFLICT DO UPDATE per array; per-record history and audit
+** for a register that is not empty).  Text keys are COLLATE "C", so rows
+** come back in the byte order SQLite gives them and exports of the two
+** backends are byte-identical.
 **
 ** A connection that broke between operations (the server restarted) is
 ** reset before the next one, and its statements are prepared again.

@@ -12,27 +12,11 @@
 ** time, and the columns of the migrations must match it (a unit test checks);
 ** values are always bound, never spliced into SQL text.
 **
-** For the web API it also owns: one-record reads and writes with a version
-** check, lists with filters and scope (SQL fragments with bound values
-** only), accounts, sessions, the per-IP count of failed logins, evidence
-** rows, the change history and the generation counter in meta.  Every write bumps the generation and writes
-** its history row in the same transaction.  Statements used per request
-** are prepared once per connection (the stmt cache below).
-**
-** Security (migration 3): every write also appends its audit record (hash
-** chain, audit.c) for the connection's actor in the same transaction, the
-** chain's head kept in meta.  ID numbers are sealed (secret.c) under the key
-** file beside the database as they are written; reads return the masked
-** number (column id_masked in place of id_number), so nothing but
-** person_reveal and reveal_id_numbers ever decrypts a number.  The birth
-** date (column birth, which with the masked number would be the whole
-** number) is sealed too since migration 6, for its record and column, and
-** opened as rows are read, for the age rules.
-**
-** The audit chain is keyed (issue 14, migration 9): records are sealed
-** with HMAC-SM3 under the audit key file (tuogou-audit.key, outside the
-** database); migration 9 adds each record's algorithm and appends the
-** first keyed record, in its transaction.
+** What is still here and not yet in the store's logic over db.h: opening
+** (the keys, the migrations of schema_sqlite.sql by user_version, each in
+** one BEGIN IMMEDIATE transaction; migrations 3 and 6 seal the ID numbers
+** and birth dates, 9 starts the keyed audit chain) and import (an upsert a
+** row; per-record history and audit for a register that is not empty).
 */
 #include <errno.h>
 #include <limits.h>
