@@ -9,7 +9,9 @@
 ** is set; done by a step, a step of (obligation, key(r), year) is written.
 ** Everything is decided before the first write: the actor's right to the
 ** field, the rule, the record and whose it is, every evidence file, the
-** record's checks with the date set.
+** record's checks with the date set.  The writes (the record or the step,
+** each evidence attached) are one transaction: one that fails takes the
+** others with it.
 */
 #include <sodium.h>
 #include <stdio.h>
@@ -184,12 +186,18 @@ int app_mark_done(tg_store *s, const tg_user *actor, const app_done *in, tg_erro
 			goto out;
 		}
 	}
-	/* one transaction: store_tx_begin/end once record writes have moved
-	** out of the old backends (a write there opens its own) */
+	/* one transaction: the record (or step) and its evidence are written
+	** together or not at all */
+	if ((rc = store_tx_begin(s, err)))
+		goto out;
 	rc = store_record_write(s, array, &r, 0, t.o != NULL, version, actor->username, NULL, NULL,
 				err);
 	for (size_t i = 0; rc == TG_OK && i < in->n_evidence; i++)
 		rc = store_evidence_attach(s, in->evidence[i], in->rule, in->subject, err);
+	if (rc == TG_OK)
+		rc = store_tx_end(s, true, err);
+	else
+		store_tx_end(s, false, NULL);
 out:
 	register_release(&r);
 	return rc;

@@ -107,6 +107,13 @@ void db_bind_int64(tg_stmt *st, int i, int64_t v)
 	st->db->drv->bind_int64(st, i, v);
 }
 
+void db_bind_double(tg_stmt *st, int i, double v)
+{
+	if (!st)
+		return;
+	st->db->drv->bind_double(st, i, v);
+}
+
 void db_bind_blob(tg_stmt *st, int i, const void *v, size_t len)
 {
 	if (!st)
@@ -145,6 +152,16 @@ double db_column_double(tg_stmt *st, int i)
 const char *db_sql_json_texts(const tg_db *db)
 {
 	return db->drv->json_texts;
+}
+
+const char *db_sql_skip_locked(const tg_db *db)
+{
+	return db->drv->skip_locked;
+}
+
+int db_sole_writer(tg_db *db, const char *tables, int64_t *others, tg_error *err)
+{
+	return db->drv->sole_writer(db, tables, others, err);
 }
 
 const char *db_sql_name_contains(const tg_db *db, const char *q, bool trigram, strbuf *value)
@@ -196,6 +213,13 @@ int db_collect(tg_stmt *st, size_t size, void (*read)(tg_stmt *st, void *item), 
 	}
 	db_reset(st);
 	return step < 0 ? step : TG_OK;
+}
+
+int db_scan(tg_db *db, const char *sql, const char *order, db_row_fn row, void *ctx,
+	    tg_error *err)
+{
+	db->failure = DB_FAIL_NONE;
+	return db->drv->scan(db, sql, order, row, ctx, err);
 }
 
 int db_exec(tg_db *db, const char *sql, tg_error *err)

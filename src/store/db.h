@@ -38,7 +38,7 @@
 **      (0-based) and end with db_reset.  A constraint refused: ask
 **      db_failure (DB_FAIL_UNIQUE -> TG_ECONFLICT as the operation names it).
 **   2. Delete the function from both backends and its slot from
-**      tg_store_ops (store.h), and make store.c call the new function.
+**      tg_store_ops (store.h) with its dispatch in store.c.
 **   3. Build; run its unit tests and CLI stories on SQLite and on
 **      PostgreSQL (tests/run's pg_suite shows how).
 */
@@ -101,6 +101,7 @@ tg_stmt *db_prepare(tg_db *db, const char *sql, tg_error *err);
 void db_bind_text(tg_stmt *st, int i, const char *v);
 void db_bind_text_or_null(tg_stmt *st, int i, const char *v); /* "" is null too */
 void db_bind_int64(tg_stmt *st, int i, int64_t v);
+void db_bind_double(tg_stmt *st, int i, double v);
 void db_bind_null(tg_stmt *st, int i);
 void db_bind_blob(tg_stmt *st, int i, const void *v, size_t len);
 /* DB_ROW, DB_DONE, or TG_EIO with err set and db_failure saying why. */
@@ -120,6 +121,17 @@ int db_run(tg_stmt *st, tg_error *err);
 ** caller frees it even on failure) and *n.  TG_ENOMEM, or the step's error. */
 int db_collect(tg_stmt *st, size_t size, void (*read)(tg_stmt *st, void *item), void **items,
 	       size_t *n, tg_error *err);
+/* Every row of sql (a SELECT without parameters), read in bulk where the
+** driver can (PostgreSQL: COPY ... TO STDOUT, rows as text; SQLite: the
+** statement stepped): row is called with a statement whose db_column_*
+** read the current row, and its error stops the scan.  order (the
+** columns of an ORDER BY) is applied where a table's rows do not come
+** back in the order they were written (PostgreSQL, after updates);
+** SQLite's come in rowid order, and walking an index would cost a lookup
+** a row. */
+typedef int (*db_row_fn)(void *ctx, tg_stmt *st, tg_error *err);
+int db_scan(tg_db *db, const char *sql, const char *order, db_row_fn row, void *ctx,
+	    tg_error *err);
 /* A script without values (migrations, pragmas). */
 int db_exec(tg_db *db, const char *sql, tg_error *err);
 enum db_failure db_failure(const tg_db *db);
@@ -135,6 +147,16 @@ void db_on_reset(tg_db *db, int (*fn)(void *ctx, tg_error *err), void *ctx);
 ** trigram (q of 3 characters or more) served by each schema's trigram
 ** index, else a plain substring test. */
 const char *db_sql_json_texts(const tg_db *db);
+/* What follows a subquery's WHERE so that rows another connection holds
+** are passed over instead of waited for (PostgreSQL: FOR UPDATE SKIP
+** LOCKED; SQLite: nothing, its writers take turns). */
+const char *db_sql_skip_locked(const tg_db *db);
+/* Inside a write: make this connection the only writer of tables (a
+** comma-separated list) until the write ends, and count in *others the
+** other tuogou connections to the database (PostgreSQL: a table lock and
+** pg_stat_activity; SQLite: BEGIN IMMEDIATE did the first, and *others is
+** 0: a server's connections are its own process). */
+int db_sole_writer(tg_db *db, const char *tables, int64_t *others, tg_error *err);
 const char *db_sql_name_contains(const tg_db *db, const char *q, bool trigram, strbuf *value);
 
 /* ---- for the drivers only ---- */
@@ -145,6 +167,7 @@ typedef struct db_driver {
 	void (*finalize)(tg_stmt *st);
 	void (*bind_text)(tg_stmt *st, int i, const char *v);
 	void (*bind_int64)(tg_stmt *st, int i, int64_t v);
+	void (*bind_double)(tg_stmt *st, int i, double v);
 	void (*bind_blob)(tg_stmt *st, int i, const void *v, size_t len);
 	int (*step)(tg_stmt *st, tg_error *err);
 	const char *(*column_text)(tg_stmt *st, int i);
@@ -153,15 +176,35 @@ typedef struct db_driver {
 	double (*column_double)(tg_stmt *st, int i);
 	void (*reset)(tg_stmt *st);
 	int (*exec)(tg_db *db, const char *sql, tg_error *err);
+	int (*scan)(tg_db *db, const char *sql, const char *order, db_row_fn row, void *ctx,
+		    tg_error *err);
 	/* begin: 'r' a read snapshot, 'w' a write; end: commit or roll back */
 	int (*begin)(tg_db *db, char kind, tg_error *err);
 	int (*end)(tg_db *db, bool commit, tg_error *err);
 	int (*lock)(tg_db *db, int64_t key, tg_error *err);
 	int (*check)(tg_db *db, tg_error *err);
 	void (*close)(tg_db *db);
+	int (*sole_writer)(tg_db *db, const char *tables, int64_t *others, tg_error *err);
 	const char *json_texts;
+	const char *skip_locked;
 	const char *(*name_contains)(const char *q, bool trigram, strbuf *value);
 } db_driver;
+
+/* A driver's table from its functions, named p_prepare, p_finalize, ...
+** (one list of the slots for both drivers). */
+#define DB_DRIVER(p, driver_name, json, skip)                                             \
+	{                                                                                  \
+		.name = driver_name, .prepare = p##_prepare, .finalize = p##_finalize,     \
+		.bind_text = p##_bind_text, .bind_int64 = p##_bind_int64,                  \
+		.bind_double = p##_bind_double, .bind_blob = p##_bind_blob,                \
+		.step = p##_step, .column_text = p##_column_text,                          \
+		.column_int64 = p##_column_int64, .column_blob = p##_column_blob,          \
+		.column_double = p##_column_double, .reset = p##_reset, .exec = p##_exec,  \
+		.scan = p##_scan,                                                          \
+		.begin = p##_begin, .end = p##_end, .lock = p##_lock,                      \
+		.check = p##_check, .close = p##_close, .sole_writer = p##_sole_writer,    \
+		.json_texts = json, .skip_locked = skip, .name_contains = p##_name_contains \
+	}
 
 #define DB_CACHE_BUCKETS 256
 

@@ -35,6 +35,8 @@ typedef struct pq_stmt {
 	PGresult *res;
 	int row;
 	unsigned char *blob; /* the last column_blob, unescaped */
+	const char **copy;   /* db_scan: the current row's columns, n_copy of them */
+	int n_copy;
 } pq_stmt;
 
 static PGconn *conn_of(tg_db *db)
@@ -163,6 +165,16 @@ static void pq_bind_int64(tg_stmt *st, int i, int64_t v)
 	bind(st, i, ps->num[i - 1], 0, 0);
 }
 
+/* As many digits as give the same double back. */
+static void pq_bind_double(tg_stmt *st, int i, double v)
+{
+	pq_stmt *ps = (pq_stmt *)st;
+	if (i < 1 || i > MAX_PARAMS)
+		return;
+	snprintf(ps->num[i - 1], sizeof ps->num[i - 1], "%.17g", v);
+	bind(st, i, ps->num[i - 1], 0, 0);
+}
+
 static void pq_bind_blob(tg_stmt *st, int i, const void *v, size_t len)
 {
 	bind(st, i, v ? v : "", (int)len, 1);
@@ -206,6 +218,8 @@ static int pq_step(tg_stmt *st, tg_error *err)
 static const char *pq_column_text(tg_stmt *st, int i)
 {
 	pq_stmt *ps = (pq_stmt *)st;
+	if (ps->copy)
+		return i >= 0 && i < ps->n_copy ? ps->copy[i] : NULL;
 	if (!ps->res || ps->row < 0 || PQgetisnull(ps->res, ps->row, i))
 		return NULL;
 	return PQgetvalue(ps->res, ps->row, i);
@@ -312,15 +326,120 @@ static int pq_lock(tg_db *db, int64_t key, tg_error *err)
 	return db_run(st, err);
 }
 
+/* One line of COPY's text format split into its fields, in place (\N is
+** null; backslash escapes decoded); returns their number. */
+static int copy_split(char *line, size_t len, const char **vals, int max)
+{
+	int n = 0;
+	char *end = line + len, *in = line;
+	if (len && end[-1] == '\n')
+		end--;
+	while (n < max) {
+		if (end - in >= 2 && in[0] == '\\' && in[1] == 'N' && (in + 2 == end || in[2] == '\t')) {
+			vals[n++] = NULL;
+			in += 2;
+			if (in >= end)
+				break;
+			in++; /* the tab after \N */
+			continue;
+		}
+		char *start = in, *out = in;
+		while (in < end && *in != '\t') {
+			if (*in != '\\' || in + 1 >= end) {
+				*out++ = *in++;
+				continue;
+			}
+			switch (*++in) {
+			case 'n': *out++ = '\n'; break;
+			case 't': *out++ = '\t'; break;
+			case 'r': *out++ = '\r'; break;
+			case 'b': *out++ = '\b'; break;
+			case 'f': *out++ = '\f'; break;
+			case 'v': *out++ = '\v'; break;
+			default: *out++ = *in; break;
+			}
+			in++;
+		}
+		bool more = in < end;
+		*out = '\0'; /* out <= in: the tab or the end is overwritten */
+		vals[n++] = start;
+		if (!more)
+			break;
+		in++;
+	}
+	return n;
+}
+
+#define MAX_COPY_COLUMNS 160
+
+/* COPY (sql) TO STDOUT: the rows as text, without a result held whole. */
+static int pq_scan(tg_db *db, const char *sql, const char *order, db_row_fn row, void *ctx,
+		   tg_error *err)
+{
+	strbuf copy;
+	sb_init(&copy);
+	sb_addf(&copy, "COPY (%s%s%s) TO STDOUT", sql, order ? " ORDER BY " : "", order ? order : "");
+	int rc = db_check(db, err);
+	PGresult *res = rc ? NULL : PQexec(conn_of(db), copy.buf);
+	sb_release(&copy);
+	if (rc)
+		return rc;
+	if (PQresultStatus(res) != PGRES_COPY_OUT) {
+		rc = fail(db, res, err);
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	const char *vals[MAX_COPY_COLUMNS];
+	pq_stmt ps = {.base = {.db = db}, .copy = vals};
+	char *line;
+	int len;
+	while ((len = PQgetCopyData(conn_of(db), &line, 0)) > 0) {
+		ps.n_copy = copy_split(line, (size_t)len, vals, MAX_COPY_COLUMNS);
+		if (rc == TG_OK)
+			rc = row(ctx, &ps.base, err);
+		PQfreemem(line);
+	}
+	if (len == -2 && rc == TG_OK)
+		rc = fail(db, NULL, err);
+	while ((res = PQgetResult(conn_of(db))) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == TG_OK)
+			rc = fail(db, res, err);
+		PQclear(res);
+	}
+	return rc;
+}
+
+/* Other tuogou connections (fallback_application_name): a server still
+** running would go on writing meanwhile. */
+static int pq_sole_writer(tg_db *db, const char *tables, int64_t *others, tg_error *err)
+{
+	strbuf sql;
+	sb_init(&sql);
+	sb_addf(&sql, "LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE", tables);
+	int rc = pq_exec(db, sql.buf, err);
+	sb_release(&sql);
+	if (rc)
+		return rc;
+	tg_stmt *st = db_prepare(db,
+				 "SELECT count(*) FROM pg_stat_activity WHERE \"datname\" = "
+				 "current_database() AND \"pid\" <> pg_backend_pid() AND "
+				 "\"application_name\" = 'tuogou'",
+				 err);
+	int step = db_step(st, err);
+	*others = step == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
+	return step < 0 ? step : TG_OK;
+}
+
 static void pq_close(tg_db *db)
 {
 	free(db);
 }
 
-static const db_driver pq_driver = {"postgresql", pq_prepare, pq_finalize,
-	pq_bind_text, pq_bind_int64, pq_bind_blob, pq_step, pq_column_text, pq_column_int64,
-	pq_column_blob, pq_column_double, pq_reset, pq_exec, pq_begin, pq_end, pq_lock, pq_check,
-	pq_close, "SELECT jsonb_array_elements_text(CAST(? AS jsonb))", pq_name_contains};
+static const db_driver pq_driver =
+	DB_DRIVER(pq, "postgresql", "SELECT jsonb_array_elements_text(CAST(? AS jsonb))",
+		  " FOR UPDATE SKIP LOCKED");
 
 tg_db *db_pg_adopt(void *conn)
 {

@@ -114,6 +114,11 @@ static void lite_bind_int64(tg_stmt *st, int i, int64_t v)
 	sqlite3_bind_int64(raw(st), i, v);
 }
 
+static void lite_bind_double(tg_stmt *st, int i, double v)
+{
+	sqlite3_bind_double(raw(st), i, v);
+}
+
 static void lite_bind_blob(tg_stmt *st, int i, const void *v, size_t len)
 {
 	sqlite3_bind_blob64(raw(st), i, v, len, SQLITE_TRANSIENT);
@@ -187,6 +192,18 @@ static int lite_exec(tg_db *db, const char *sql, tg_error *err)
 	return TG_EIO;
 }
 
+static int lite_scan(tg_db *db, const char *sql, const char *order, db_row_fn row, void *ctx,
+		     tg_error *err)
+{
+	(void)order;
+	tg_stmt *st = db_prepare(db, sql, err);
+	int step = DB_DONE, rc = TG_OK;
+	while (rc == TG_OK && (step = db_step(st, err)) == DB_ROW)
+		rc = row(ctx, st, err);
+	db_reset(st);
+	return rc ? rc : step < 0 ? step : TG_OK;
+}
+
 /* Run one of the connection's own statements (prepared on first use). */
 static int own(tg_db *db, sqlite3_stmt **st, const char *sql, tg_error *err)
 {
@@ -227,6 +244,16 @@ static int lite_lock(tg_db *db, int64_t key, tg_error *err)
 	return TG_OK;
 }
 
+/* BEGIN IMMEDIATE made this write the only one. */
+static int lite_sole_writer(tg_db *db, const char *tables, int64_t *others, tg_error *err)
+{
+	(void)db;
+	(void)tables;
+	(void)err;
+	*others = 0;
+	return TG_OK;
+}
+
 static int lite_check(tg_db *db, tg_error *err)
 {
 	(void)db;
@@ -242,12 +269,5 @@ static void lite_close(tg_db *db)
 	free(l);
 }
 
-/* In db_driver's order. */
-static const db_driver lite_driver = {
-	"sqlite",
-	lite_prepare, lite_finalize, lite_bind_text, lite_bind_int64, lite_bind_blob,
-	lite_step, lite_column_text, lite_column_int64, lite_column_blob, lite_column_double,
-	lite_reset,
-	lite_exec, lite_begin, lite_end, lite_lock, lite_check, lite_close,
-	"SELECT \"value\" FROM json_each(?)", lite_name_contains,
-};
+static const db_driver lite_driver =
+	DB_DRIVER(lite, "sqlite", "SELECT \"value\" FROM json_each(?)", "");

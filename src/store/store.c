@@ -53,11 +53,6 @@ void store_close(tg_store *s)
 		s->ops->close(s);
 }
 
-int store_load_register(tg_store *s, tg_register *r, tg_error *err)
-{
-	return s->ops->load_register(s, r, err);
-}
-
 int store_import(tg_store *s, const tg_register *bundle, tg_error *err)
 {
 	return s->ops->import(s, bundle, err);
@@ -89,14 +84,6 @@ void store_read_end(tg_store *s)
 		s->ops->read_end(s);
 }
 
-int store_record_write(tg_store *s, int array, const tg_register *r, size_t row, bool create,
-		       int64_t expected_version, const char *user, tg_register *current,
-		       int64_t *version, tg_error *err)
-{
-	return s->ops->record_write(s, array, r, row, create, expected_version, user, current,
-				    version, err);
-}
-
 int store_import_as(tg_store *s, const tg_register *bundle, const char *user, tg_error *err)
 {
 	return s->ops->import_as(s, bundle, user, err);
@@ -108,14 +95,6 @@ unsigned char *store_name_sort_key(const char *name, size_t *len)
 }
 
 /* ---- security ---- */
-
-/* A backend that lacks an operation says so instead of crashing. */
-#define NEED(s, op, err)                                                                   \
-	do {                                                                               \
-		if (!(s)->ops->op)                                                         \
-			return tg_error_set(err, TG_EIO, "not_supported", "",                 \
-					    "当前数据库后端不支持此操作（%s）", #op);      \
-	} while (0)
 
 void store_set_clock(tg_store *s, int64_t now)
 {
@@ -129,22 +108,7 @@ void store_set_actor(tg_store *s, const char *user, const char *role, const char
 	str_copy(s->actor.ip, sizeof s->actor.ip, ip && *ip ? ip : "-");
 }
 
-int store_key_rotate(tg_store *s, const tg_secret_key *key, tg_key_counts *n, tg_error *err)
-{
-	memset(n, 0, sizeof *n);
-	NEED(s, key_rotate, err);
-	return s->ops->key_rotate(s, key, n, err);
-}
-
 /* ---- several servers on one database ---- */
-
-int store_login_ip_failure(tg_store *s, const char *ip, int64_t now, int64_t window, bool add,
-			   int64_t *failures, tg_error *err)
-{
-	*failures = 0;
-	NEED(s, login_ip_failure, err);
-	return s->ops->login_ip_failure(s, ip, now, window, add, failures, err);
-}
 
 void store_key_path(const char *url, char *out, size_t size)
 {

@@ -143,27 +143,14 @@ typedef struct tg_key_counts {
 typedef struct tg_store_ops {
 	const char *name; /* "sqlite", "postgresql" */
 	void (*close)(tg_store *s);
-	int (*load_register)(tg_store *s, tg_register *r, tg_error *err);
 	int (*import)(tg_store *s, const tg_register *bundle, tg_error *err);
 
-	int (*record_write)(tg_store *s, int array, const tg_register *r, size_t row, bool create,
-			    int64_t expected_version, const char *user, tg_register *current,
-			    int64_t *version, tg_error *err);
 	int (*import_as)(tg_store *s, const tg_register *bundle, const char *user, tg_error *err);
-
-
-	/* Several servers on one database (issue 7). */
-	int (*login_ip_failure)(tg_store *s, const char *ip, int64_t now, int64_t window,
-				bool add, int64_t *failures, tg_error *err);
 
 	/* One snapshot for the reads of a request (optional: a backend
 	** without them reads each statement on its own). */
 	int (*read_begin)(tg_store *s, tg_error *err);
 	void (*read_end)(tg_store *s);
-
-	/* Rotation of the data key (optional). */
-	int (*key_rotate)(tg_store *s, const tg_secret_key *key, tg_key_counts *n,
-			  tg_error *err);
 
 } tg_store_ops;
 

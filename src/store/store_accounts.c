@@ -565,3 +565,58 @@ int store_request_decide(tg_store *s, int64_t id, const char *from, const char *
 		rc = request_decided(s, id, from, to, err);
 	return db_write_end(s->db, rc, err);
 }
+
+/* ---- failed logins per address (several servers on one database) ---- */
+
+/* ?1 ip, ?2 now, ?3 window: a window has expired once ?2 - start > ?3.
+** One statement, so that servers adding at once all count. */
+static const char sql_login_ip_add[] =
+	"INSERT INTO login_failures (\"ip\", \"window_start\", \"failures\") "
+	"VALUES (?1, CAST(?2 AS BIGINT), 1) ON CONFLICT (\"ip\") DO UPDATE SET "
+	"\"window_start\" = CASE WHEN CAST(?2 AS BIGINT) - login_failures.\"window_start\" > "
+	"CAST(?3 AS BIGINT) THEN CAST(?2 AS BIGINT) ELSE login_failures.\"window_start\" END, "
+	"\"failures\" = CASE WHEN CAST(?2 AS BIGINT) - login_failures.\"window_start\" > "
+	"CAST(?3 AS BIGINT) THEN 1 ELSE login_failures.\"failures\" + 1 END RETURNING \"failures\"";
+static const char sql_login_ip_get[] =
+	"SELECT CASE WHEN CAST(?2 AS BIGINT) - \"window_start\" > CAST(?3 AS BIGINT) THEN 0 "
+	"ELSE \"failures\" END FROM login_failures WHERE \"ip\" = ?1";
+
+/* The windows that have expired are of no more use; rows another server is
+** writing are left for the next time (no waiting, no deadlock between two
+** servers pruning). */
+static int login_ip_prune(tg_store *s, int64_t now, int64_t window, tg_error *err)
+{
+	strbuf sql;
+	sb_init(&sql);
+	sb_addf(&sql, "DELETE FROM login_failures WHERE \"ip\" IN (SELECT \"ip\" FROM "
+		      "login_failures WHERE \"window_start\" < CAST(?1 AS BIGINT) - "
+		      "CAST(?2 AS BIGINT)%s)",
+		db_sql_skip_locked(s->db));
+	tg_stmt *st = db_prepare(s->db, sql.buf, err);
+	sb_release(&sql);
+	db_bind_int64(st, 1, now);
+	db_bind_int64(st, 2, window);
+	return db_run(st, err);
+}
+
+int store_login_ip_failure(tg_store *s, const char *ip, int64_t now, int64_t window, bool add,
+			   int64_t *failures, tg_error *err)
+{
+	*failures = 0;
+	int rc = add ? db_write_begin(s->db, err) : TG_OK;
+	if (rc)
+		return rc;
+	tg_stmt *st = db_prepare(s->db, add ? sql_login_ip_add : sql_login_ip_get, err);
+	db_bind_text(st, 1, ip);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, window);
+	int step = db_step(st, err);
+	if (step == DB_ROW) /* the one row: RETURNING's, or the read's */
+		*failures = db_column_int64(st, 0);
+	rc = step < 0 ? (db_reset(st), step) : db_run(st, err);
+	if (!add)
+		return rc;
+	if (rc == TG_OK)
+		rc = login_ip_prune(s, now, window, err);
+	return db_write_end(s->db, rc, err);
+}

@@ -453,15 +453,6 @@ const char store_sql_key_sample[] =
 	"SELECT 'persons/' || \"id\", \"id_number\" FROM persons WHERE \"id_number\" LIKE 'v1:%' "
 	"UNION ALL SELECT 'users/' || \"id\" || '/totp', \"totp_secret\" FROM users "
 	"WHERE \"totp_secret\" LIKE 'v1:%' LIMIT 1";
-const char store_sql_key_persons[] =
-	"SELECT \"id\", \"id_number\", \"birth\" FROM persons "
-	"WHERE \"id_number\" LIKE 'v1:%' OR \"birth\" IS NOT NULL";
-const char store_sql_key_person_set[] =
-	"UPDATE persons SET \"id_number\" = $1, \"birth\" = $2 WHERE \"id\" = $3";
-const char store_sql_key_users[] =
-	"SELECT \"id\", \"totp_secret\" FROM users WHERE \"totp_secret\" IS NOT NULL";
-const char store_sql_key_user_set[] = "UPDATE users SET \"totp_secret\" = $1 WHERE \"id\" = $2";
-
 int store_key_reseal(const tg_secret_key *from, const tg_secret_key *to, const char *ad,
 		     const char *sealed, char **out, size_t *count, tg_error *err)
 {

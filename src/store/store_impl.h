@@ -3,8 +3,8 @@
 **
 ** The helpers below do not depend on the database: the masked JSON of a
 ** record for the history and the audit log, the order of list queries,
-** the birth date sealed beside an ID number.  store_sqlite.c and
-** store_pg.c both call them, so the two backends cannot drift apart.
+** the birth date sealed beside an ID number; and the parts of the store's
+** logic (store_*.c) that the backends' imports and openings still call.
 */
 #ifndef TG_STORE_IMPL_H
 #define TG_STORE_IMPL_H
@@ -39,6 +39,35 @@ int store_seal_birth(const tg_secret_key *key, const char *id, tg_date birth, ch
 int store_open_birth(const tg_secret_key *key, const char *id, const char *sealed,
 		     tg_date *birth, tg_error *err);
 
+/* The number, birth date and masked number stored for person id (ps
+** zeroed and *found false: none, or no number). */
+int store_person_sealed(tg_store *s, const char *id, struct person_seal *ps, bool *found,
+			tg_error *err);
+/* What a person's row stores for p's ID number: sealed under the data key;
+** a masked number (the web form sent back what it was shown) keeps the
+** stored one when the masks agree, else TG_EINVAL "bad_id_number". */
+int store_person_seal(tg_store *s, const tg_person *p, struct person_seal *ps, tg_error *err);
+/* In the caller's write transaction: the history row and the audit record
+** ("write") of row i of array a, as a single write records them and an
+** import records each record it creates or changes (store_write.c). */
+int store_record_changed(tg_store *s, const char *user, const tg_register *r, int a, size_t i,
+			 const char *before, const char *after, tg_error *err);
+
+/* In the caller's write transaction: seal every number left in clear in
+** persons (migration 3, rows written by other tools); seal the birth
+** dates migration 6 moved aside (column birth_clear) and drop that column
+** (store_keys.c). */
+int store_seal_plain_ids(tg_store *s, tg_error *err);
+int store_seal_clear_births(tg_store *s, tg_error *err);
+/* At open: numbers written in clear by other tools since, sealed in one
+** write. */
+int store_seal_left_plain(tg_store *s, tg_error *err);
+/* An association's pinyin sort key (collate.h), in the caller's write;
+** at open, in one write, the keys of rows written before migration 2 or
+** by other tools (store_write.c). */
+int store_set_pinyin(tg_store *s, const char *uscc, const char *name, tg_error *err);
+int store_fill_missing_pinyin(tg_store *s, tg_error *err);
+
 /* What an import does to row i of array a of bundle, against the record as
 ** stored (row 0 of cur, or cur NULL: there is none): *changed, and then the
 ** record's masked JSON before (NULL for a new record) and after, for its
@@ -49,6 +78,10 @@ int store_open_birth(const tg_secret_key *key, const char *id, const char *seale
 ** where the mask hides it. */
 int store_import_diff(const tg_register *cur, const tg_register *bundle, int a, size_t i,
 		      bool force, char **before, char **after, bool *changed);
+/* store_import_diff of row i of array a of bundle against the record as
+** stored, a person's whole number compared where the mask hides it. */
+int store_import_row_diff(tg_store *s, const tg_register *bundle, int a, size_t i, char **before,
+			  char **after, bool *changed, tg_error *err);
 /* Whether the sealed number stored for person id is number (a masked
 ** number, as an export gives it back, is the stored one when the masks
 ** agree: the caller compared them). */
@@ -97,6 +130,11 @@ int store_audit_bounds(const tg_audit_filter *f, char from[24], char to[24], tg_
 typedef void (*store_column_fn)(const tg_field *f, const char *column, void *ctx);
 void store_for_each_column(int a, store_column_fn fn, void *ctx);
 
+/* The columns of array a written into sb, the first with the format first,
+** the others with next (each format takes the column's name twice:
+** "\"%s\" = excluded.\"%s\""); returns their number. */
+int store_columns_sql(int a, strbuf *sb, const char *first, const char *next);
+
 /* Set field f of a row (at p) from its text as a database gives it back
 ** (v NULL: null; a boolean "t"/"1"; numbers in decimal), strings in arena. */
 void store_field_from_text(const tg_field *f, void *p, const char *v, tg_arena *arena);
@@ -124,12 +162,9 @@ int store_change_add(tg_store *s, const char *user, const char *array, const cha
 ** approval (issue 14): "approved" -> "user_approve" ... */
 const char *store_request_event(const char *to);
 
-/* Rotation of the data key (store_key_rotate): the SQL of both backends.
-** sample: one sealed value and its associated data (secret_key_recover);
-** persons: id, id_number, birth of the rows holding a sealed value; users:
-** id, totp_secret; the updates take the re-sealed values and the id. */
-extern const char store_sql_key_sample[], store_sql_key_persons[],
-	store_sql_key_person_set[], store_sql_key_users[], store_sql_key_user_set[];
+/* One sealed value and its associated data (secret_key_recover): which
+** key the data is under after a rotation that did not finish. */
+extern const char store_sql_key_sample[];
 /* A value sealed for ad under from, sealed again under to (malloc'd), and
 ** (*count)++; NULL for NULL; a value not sealed (a masked number) copied. */
 int store_key_reseal(const tg_secret_key *from, const tg_secret_key *to, const char *ad,

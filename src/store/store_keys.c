@@ -4,7 +4,9 @@
 ** (secret.h) and the audit chain's HMAC key (audit.h), both held in
 ** tg_store; what needs a key and finds none says which file is missing.
 ** The only opening of a sealed ID number: person_reveal (audited) and
-** reveal_id_numbers (the operator's export).
+** reveal_id_numbers (the operator's export).  Also what seals values found
+** in clear (migrations 3 and 6, rows written by other tools) and the
+** rotation of the data key, which re-seals every value in one write.
 */
 #include <sodium.h>
 #include <stdio.h>
@@ -98,4 +100,198 @@ int store_reveal_id_numbers(tg_store *s, tg_register *r, tg_error *err)
 	}
 	db_reset(st);
 	return rc == TG_OK && step < 0 ? step : rc;
+}
+
+/* ---- sealing what was written in clear ---- */
+
+/* Rows collected before they are updated (the updates would run under a
+** reading statement's feet): id and up to two values, in tmp's arena. */
+typedef struct key_rows {
+	tg_register tmp; /* its arena holds the texts */
+	struct key_row {
+		const char *id, *a, *b;
+	} *rows;
+	size_t n;
+} key_rows;
+
+static const char *arena_or_null(tg_arena *arena, const char *v)
+{
+	return v ? arena_strdup(arena, v) : NULL;
+}
+
+/* The rows of sql: id, then one or two values. */
+static int key_rows_read(tg_store *s, const char *sql, key_rows *k, tg_error *err)
+{
+	size_t alloc = 0;
+	int step;
+	memset(k, 0, sizeof *k);
+	register_init(&k->tmp);
+	tg_stmt *st = db_prepare(s->db, sql, err);
+	while ((step = db_step(st, err)) == DB_ROW) {
+		if (k->n == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			struct key_row *p = realloc(k->rows, alloc * sizeof *p);
+			if (!p) {
+				step = TG_ENOMEM;
+				break;
+			}
+			k->rows = p;
+		}
+		struct key_row *r = &k->rows[k->n++];
+		r->id = arena_strdup(&k->tmp.arena, db_column_text(st, 0));
+		r->a = arena_or_null(&k->tmp.arena, db_column_text(st, 1));
+		r->b = arena_or_null(&k->tmp.arena, db_column_text(st, 2));
+	}
+	db_reset(st);
+	return step < 0 ? step : TG_OK;
+}
+
+static void key_rows_free(key_rows *k)
+{
+	free(k->rows);
+	register_release(&k->tmp);
+}
+
+/* A number not sealed, not masked: in clear. */
+#define PLAIN_NUMBER "\"id_number\" IS NOT NULL AND \"id_number\" NOT LIKE 'v1:%' AND " \
+		     "\"id_number\" NOT LIKE '%*%'"
+
+int store_seal_plain_ids(tg_store *s, tg_error *err)
+{
+	key_rows k;
+	int rc = key_rows_read(s, "SELECT \"id\", \"id_number\", NULL FROM persons WHERE "
+			       PLAIN_NUMBER, &k, err);
+	tg_stmt *upd = rc ? NULL
+			  : db_prepare(s->db, "UPDATE persons SET \"id_number\" = ?, \"birth\" = ?, "
+					      "\"id_masked\" = ? WHERE \"id\" = ?",
+				       err);
+	for (size_t i = 0; rc == TG_OK && i < k.n; i++) {
+		tg_person p = {.id = k.rows[i].id, .id_number = k.rows[i].a, .birth = TG_DATE_NONE};
+		struct person_seal ps;
+		if ((rc = store_person_seal(s, &p, &ps, err)))
+			break;
+		db_bind_text(upd, 1, ps.sealed);
+		db_bind_text(upd, 2, ps.birth);
+		db_bind_text_or_null(upd, 3, ps.masked);
+		db_bind_text(upd, 4, p.id);
+		rc = db_run(upd, err);
+		store_person_seal_free(&ps);
+	}
+	key_rows_free(&k);
+	return rc;
+}
+
+int store_seal_clear_births(tg_store *s, tg_error *err)
+{
+	key_rows k;
+	int rc = key_rows_read(s, "SELECT \"id\", CAST(\"birth_clear\" AS TEXT), NULL FROM persons "
+				  "WHERE \"birth_clear\" IS NOT NULL",
+			       &k, err);
+	if (rc == TG_OK && k.n)
+		rc = store_need_key(s, err);
+	tg_stmt *upd = rc ? NULL
+			  : db_prepare(s->db, "UPDATE persons SET \"birth\" = ?, \"birth_clear\" = NULL "
+					      "WHERE \"id\" = ?",
+				       err);
+	for (size_t i = 0; rc == TG_OK && i < k.n; i++) {
+		tg_date birth;
+		char *sealed = NULL;
+		if (date_parse(k.rows[i].a, &birth) == TG_OK &&
+		    (rc = store_seal_birth(&s->key, k.rows[i].id, birth, &sealed, err)))
+			break;
+		db_bind_text(upd, 1, sealed);
+		db_bind_text(upd, 2, k.rows[i].id);
+		rc = db_run(upd, err);
+		free(sealed);
+	}
+	key_rows_free(&k);
+	return rc ? rc : db_exec(s->db, "ALTER TABLE persons DROP COLUMN \"birth_clear\"", err);
+}
+
+int store_seal_left_plain(tg_store *s, tg_error *err)
+{
+	tg_stmt *st = db_prepare(s->db, "SELECT 1 FROM persons WHERE " PLAIN_NUMBER " LIMIT 1", err);
+	int step = db_step(st, err);
+	db_reset(st);
+	if (step != DB_ROW)
+		return step < 0 ? step : TG_OK;
+	int rc = db_write_begin(s->db, err);
+	if (rc)
+		return rc;
+	return db_write_end(s->db, store_seal_plain_ids(s, err), err);
+}
+
+/* ---- rotation of the data key ---- */
+
+/* Re-seal one table's values under key; the caller holds the write. */
+static int reseal_table(tg_store *s, const tg_secret_key *key, bool persons, tg_key_counts *n,
+			tg_error *err)
+{
+	key_rows k;
+	int rc = key_rows_read(s, persons ? "SELECT \"id\", \"id_number\", \"birth\" FROM persons "
+					    "WHERE \"id_number\" LIKE 'v1:%' OR \"birth\" IS NOT NULL"
+					  : "SELECT \"id\", \"totp_secret\", NULL FROM users "
+					    "WHERE \"totp_secret\" IS NOT NULL",
+			       &k, err);
+	tg_stmt *upd = rc ? NULL
+		       : db_prepare(s->db,
+				    persons ? "UPDATE persons SET \"id_number\" = ?, \"birth\" = ? "
+					      "WHERE \"id\" = ?"
+					    : "UPDATE users SET \"totp_secret\" = ? WHERE \"id\" = ?",
+				    err);
+	for (size_t i = 0; rc == TG_OK && i < k.n; i++) {
+		char ad[96], *a = NULL, *b = NULL;
+		snprintf(ad, sizeof ad, persons ? "persons/%s" : "users/%s/totp", k.rows[i].id);
+		rc = store_key_reseal(&s->key, key, ad, k.rows[i].a, &a,
+				      persons ? &n->id_numbers : &n->totp_secrets, err);
+		snprintf(ad, sizeof ad, "persons/%s/birth", k.rows[i].id);
+		if (rc == TG_OK && persons)
+			rc = store_key_reseal(&s->key, key, ad, k.rows[i].b, &b, &n->births, err);
+		int p = 1;
+		db_bind_text(upd, p++, a);
+		if (persons)
+			db_bind_text(upd, p++, b);
+		db_bind_text(upd, p, k.rows[i].id);
+		if (rc == TG_OK)
+			rc = db_run(upd, err);
+		else
+			db_reset(upd);
+		free(a);
+		free(b);
+	}
+	key_rows_free(&k);
+	return rc;
+}
+
+int store_key_rotate(tg_store *s, const tg_secret_key *key, tg_key_counts *n, tg_error *err)
+{
+	memset(n, 0, sizeof *n);
+	int rc = store_need_key(s, err);
+	if (rc == TG_OK)
+		rc = db_write_begin(s->db, err);
+	if (rc)
+		return rc;
+	/* one rotation at a time, and no sealed row written meanwhile: a
+	** server still running would go on sealing under the old key */
+	int64_t others = 0;
+	rc = db_sole_writer(s->db, "persons, users", &others, err);
+	if (rc == TG_OK && others > 0)
+		rc = tg_error_set(err, TG_ECONFLICT, "servers_running", "",
+				  "还有 %lld 个 tuogou 连接在使用该数据库：请先停止全部网页服务，"
+				  "再轮换密钥",
+				  (long long)others);
+	if (rc == TG_OK)
+		rc = reseal_table(s, key, true, n, err);
+	if (rc == TG_OK)
+		rc = reseal_table(s, key, false, n, err);
+	if (rc == TG_OK) {
+		char *after = store_key_rotate_json(n);
+		rc = after ? store_audit_append(s, "key_rotate", NULL, "ok", NULL, after, err)
+			   : TG_ENOMEM;
+		free(after);
+	}
+	rc = db_write_end(s->db, rc, err);
+	if (rc == TG_OK)
+		s->key = *key;
+	return rc;
 }

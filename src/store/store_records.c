@@ -450,6 +450,39 @@ void store_row_keyed(tg_register *r, int a, void *row)
 				       (long long)ar->year);
 }
 
+/* ---- the whole register ---- */
+
+struct load_ctx {
+	tg_store *s;
+	tg_register *r;
+	int a, n;
+};
+
+static int load_row(void *vctx, tg_stmt *st, tg_error *err)
+{
+	struct load_ctx *c = vctx;
+	return read_record(c->s, st, c->a, c->n, c->r, NULL, err);
+}
+
+int store_load_register(tg_store *s, tg_register *r, tg_error *err)
+{
+	int rc = db_read_begin(s->db, err); /* one snapshot for all tables */
+	for (int a = 0; a < ARR_COUNT && rc == TG_OK; a++) {
+		strbuf sql;
+		sb_init(&sql);
+		struct load_ctx c = {s, r, a, select_record(a, &sql)};
+		rc = db_scan(s->db, sql.buf, store_key_columns(a), load_row, &c, err);
+		sb_release(&sql);
+	}
+	db_read_end(s->db);
+	if (rc)
+		return rc;
+	/* The store's foreign keys guarantee resolution; batches may be the
+	** plan's, so nothing is reported here. */
+	register_resolve(r, NULL, 0, NULL, NULL);
+	return TG_OK;
+}
+
 static int not_found(int a, tg_error *err)
 {
 	return tg_error_set(err, TG_ENOTFOUND, "not_found", "", "没有找到该%s记录",

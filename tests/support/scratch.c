@@ -8,7 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle.h"
+#include "gen.h"
 #include "scratch.h"
+#include "store.h"
 
 const char *scratch_begin(scratch_store *sc)
 {
@@ -61,4 +64,30 @@ void scratch_end(scratch_store *sc)
 	if (!getenv("TUOGOU_TEST_PG_URL") || !*getenv("TUOGOU_TEST_PG_URL"))
 		unlink(sc->audit_key); /* PostgreSQL's is shared by the tests */
 	unsetenv("TUOGOU_AUDIT_KEY");
+}
+
+int scratch_association(struct tg_store *s, char uscc[19], char unit[32])
+{
+	char bundle[1024], id[32];
+	tg_register r;
+	tg_errors errs;
+	tg_error e;
+	snprintf(id, sizeof id, "UA%d", (int)getpid());
+	gen_uscc(1000 + (uint64_t)getpid() % 100000, uscc);
+	if (unit)
+		snprintf(unit, 32, "%s", id);
+	snprintf(bundle, sizeof bundle,
+		 "{\"format\": \"tuogou-bundle/1\", \"plan\": \"luoyang-2017\","
+		 " \"units\": [{\"id\": \"%s\", \"name\": \"洛阳市测试局\", \"kind\": \"organ\"}],"
+		 " \"associations\": [{\"uscc\": \"%s\", \"name\": \"洛阳市测试协会\", \"level\": "
+		 "\"city\", \"registered_on\": \"2005-03-01\", \"unit\": \"%s\", \"link\": "
+		 "\"supervisor\"}]}",
+		 id, uscc, id);
+	register_init(&r);
+	tg_errors_init(&errs);
+	int rc = bundle_read_buffer(bundle, strlen(bundle), &r, &errs) ||
+		 register_resolve(&r, NULL, 0, NULL, &errs) || store_import(s, &r, &e);
+	tg_errors_free(&errs);
+	register_release(&r);
+	return rc;
 }

@@ -19,6 +19,14 @@ typedef struct scratch_store {
 	const char *url; /* what store_open takes */
 } scratch_store;
 
+struct tg_store;
+
+/* Import into s one unit and its association, named after this process (a
+** PostgreSQL test database is shared), with no person: uscc gets the
+** association's USCC, unit (may be NULL) the unit's id.  0, or the
+** store's error. */
+int scratch_association(struct tg_store *s, char uscc[19], char unit[32]);
+
 /* Returns sc->url, or NULL when no scratch name could be made. */
 const char *scratch_begin(scratch_store *sc);
 void scratch_end(scratch_store *sc);

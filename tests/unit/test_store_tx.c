@@ -3,7 +3,11 @@
 ** store_tx_end): the writes between them are one transaction, committed
 ** together or rolled back together with their audit records and the
 ** generation; a failed part rolls back the whole even when the outer end
-** says ok.  On PostgreSQL when TUOGOU_TEST_PG_URL is set.
+** says ok.  Marking a checklist item done (app_mark_done) is one: when
+** attaching its evidence fails after the record was written (a trigger
+** refuses the update of that evidence row), the record, the evidence, the
+** audit log and the generation are as they were.  On PostgreSQL when
+** TUOGOU_TEST_PG_URL is set.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,19 +20,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app.h"
+#include "db.h"
 #include "scratch.h"
 #include "store.h"
 
 static scratch_store sc;
 static tg_store *st;
 static char key_a[64], key_b[64]; /* settings of this run (PostgreSQL is shared) */
+static char uscc[19];                /* an association of this run */
 
 static int setup(void **state)
 {
 	(void)state;
 	tg_error e;
 	const char *url = scratch_begin(&sc);
-	if (!url || store_open(url, &st, &e) != TG_OK)
+	if (!url || store_open(url, &st, &e) != TG_OK || scratch_association(st, uscc, NULL))
 		return -1;
 	snprintf(key_a, sizeof key_a, "tx_test_a_%ld", (long)getpid());
 	snprintf(key_b, sizeof key_b, "tx_test_b_%ld", (long)getpid());
@@ -146,10 +153,97 @@ static void test_failed_part_rolls_back_all(void **state)
 	assert_true(setting_is(key_a, "3"));
 }
 
+/* The association's charter filing date and version. */
+static tg_date charter_filed(int64_t *version)
+{
+	tg_register r;
+	tg_error e;
+	register_init(&r);
+	assert_int_equal(store_record_get(st, ARR_ASSOCIATIONS, uscc, &r, version, &e), TG_OK);
+	tg_date d = ((const tg_association *)register_row(&r, ARR_ASSOCIATIONS, 0))->charter_filed_on;
+	register_release(&r);
+	return d;
+}
+
+/* A trigger that refuses any update of evidence row id (or drops it). */
+static void refuse_evidence(int64_t id, bool on)
+{
+	char sql[512];
+	tg_error e;
+	bool pg = !strcmp(db_name(st->db), "postgresql");
+	if (!on)
+		snprintf(sql, sizeof sql, "DROP TRIGGER tg_refuse_%d%s", (int)getpid(),
+			 pg ? " ON evidence" : "");
+	else if (pg)
+		snprintf(sql, sizeof sql,
+			 "CREATE OR REPLACE FUNCTION tg_refuse() RETURNS trigger LANGUAGE plpgsql "
+			 "AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$; "
+			 "CREATE TRIGGER tg_refuse_%d BEFORE UPDATE ON evidence FOR EACH ROW "
+			 "WHEN (OLD.\"id\" = %lld) EXECUTE FUNCTION tg_refuse()",
+			 (int)getpid(), (long long)id);
+	else
+		snprintf(sql, sizeof sql,
+			 "CREATE TEMP TRIGGER tg_refuse_%d BEFORE UPDATE ON evidence "
+			 "WHEN OLD.\"id\" = %lld BEGIN SELECT RAISE(ABORT, 'refused'); END",
+			 (int)getpid(), (long long)id);
+	assert_int_equal(db_exec(st->db, sql, &e), TG_OK);
+}
+
+static void test_evidence_failure_writes_nothing(void **state)
+{
+	(void)state;
+	tg_error e = {0};
+	tg_evidence ev = {0};
+	snprintf(ev.association, sizeof ev.association, "%s", uscc);
+	snprintf(ev.name, sizeof ev.name, "章程核准书.pdf");
+	snprintf(ev.content_type, sizeof ev.content_type, "application/pdf");
+	ev.size = 4;
+	snprintf(ev.sha256, sizeof ev.sha256, "%064d", 0);
+	snprintf(ev.path, sizeof ev.path, "test-%d.pdf", (int)getpid());
+	snprintf(ev.uploaded_by, sizeof ev.uploaded_by, "tester");
+	assert_int_equal(store_evidence_add(st, &ev, &e), TG_OK);
+
+	tg_user actor = {0};
+	snprintf(actor.username, sizeof actor.username, "civil-%d", (int)getpid());
+	snprintf(actor.role, sizeof actor.role, "civil_affairs");
+	tg_date on;
+	assert_int_equal(date_parse("2026-03-02", &on), TG_OK);
+	app_done in = {uscc, "charter.not-filed", NULL, on, &ev.id, 1, NULL};
+	tg_errors errs;
+	tg_errors_init(&errs);
+
+	int64_t version = 0;
+	assert_int_equal(charter_filed(&version), TG_DATE_NONE);
+	size_t audits = audit_total();
+	int64_t gen = generation();
+
+	refuse_evidence(ev.id, true);
+	assert_int_not_equal(app_mark_done(st, &actor, &in, &errs, &e), TG_OK);
+	refuse_evidence(ev.id, false);
+	int64_t after = 0;
+	assert_int_equal(charter_filed(&after), TG_DATE_NONE); /* the record as it was */
+	assert_int_equal(after, version);
+	assert_int_equal(audit_total(), audits);
+	assert_int_equal(generation(), gen);
+	tg_evidence back;
+	assert_int_equal(store_evidence_get(st, ev.id, &back, &e), TG_OK);
+	assert_string_equal(back.rule, "");
+
+	/* the same, with nothing refused: all of it written */
+	assert_int_equal(app_mark_done(st, &actor, &in, &errs, &e), TG_OK);
+	assert_int_equal(charter_filed(&after), on);
+	assert_int_equal(after, version + 1);
+	assert_int_equal(audit_total(), audits + 2); /* the write, the attachment */
+	assert_int_equal(store_evidence_get(st, ev.id, &back, &e), TG_OK);
+	assert_string_equal(back.rule, "charter.not-filed");
+	tg_errors_free(&errs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(test_rolled_back_together),
 					   cmocka_unit_test(test_committed_together),
-					   cmocka_unit_test(test_failed_part_rolls_back_all)};
+					   cmocka_unit_test(test_failed_part_rolls_back_all),
+					   cmocka_unit_test(test_evidence_failure_writes_nothing)};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
