@@ -34,6 +34,18 @@ static const struct right {
 	{R_CIVIL_AFFAIRS, NULL, ARR_ANNUAL_REPORTS, NULL},
 	{R_CIVIL_AFFAIRS, NULL, ARR_CREDIT_LISTINGS, NULL},
 	{R_CIVIL_AFFAIRS, NULL, ARR_ELECTIONS, NULL},
+	/* 五 after decoupling: civil affairs keeps every array of
+	** supervision.md, and the 行政区划 it administers */
+	{R_CIVIL_AFFAIRS, NULL, ARR_ASSOCIATIONS, "jurisdiction"},
+	{R_CIVIL_AFFAIRS, NULL, ARR_JURISDICTIONS, NULL},
+	{R_CIVIL_AFFAIRS, NULL, ARR_SERVICE_PURCHASES, NULL},
+	{R_CIVIL_AFFAIRS, NULL, ARR_FEES, NULL},
+	{R_CIVIL_AFFAIRS, NULL, ARR_AWARDS, NULL},
+	{R_CIVIL_AFFAIRS, NULL, ARR_TAX_EXEMPTIONS, NULL},
+	{R_CIVIL_AFFAIRS, NULL, ARR_RATINGS, NULL},
+	{R_CIVIL_AFFAIRS, NULL, ARR_CREDIT_COMMITMENTS, NULL},
+	{R_CIVIL_AFFAIRS, NULL, ARR_EVALUATIONS, NULL},
+	{R_CIVIL_AFFAIRS, NULL, ARR_EXIT_CASES, NULL},
 	/* the records of a plan's duties done (steps[]), mostly those of 五 */
 	{R_CIVIL_AFFAIRS, NULL, ARR_STEPS, NULL},
 
@@ -58,6 +70,11 @@ static const struct right {
 	{R_DEPARTMENT, "finance", ARR_ASSETS, NULL},
 	{R_DEPARTMENT, "finance", ARR_ASSOCIATIONS, "independent_account_on"},
 	{R_DEPARTMENT, "finance", ARR_ASSOCIATIONS, "asset_inventory_on"},
+	/* 五(一): purchase of services (contract, evaluation, publication),
+	** and the non-profit tax exemption, which finance and tax recognise
+	** jointly (财税〔2014〕13号; there is no tax department kind). */
+	{R_DEPARTMENT, "finance", ARR_SERVICE_PURCHASES, NULL},
+	{R_DEPARTMENT, "finance", ARR_TAX_EXEMPTIONS, NULL},
 	/* 机关事务管理局: office space, registration of state assets in use. */
 	{R_DEPARTMENT, "offices", ARR_PREMISES, NULL},
 	{R_DEPARTMENT, "offices", ARR_ASSETS, "registered_on"},
@@ -72,7 +89,9 @@ static const struct right {
 	/* 审计局: audit reports, departure audits. */
 	{R_DEPARTMENT, "audit", ARR_ASSOCIATIONS, "audit_report_on"},
 	{R_DEPARTMENT, "audit", ARR_POSTS, "departure_audit_on"},
-	/* 价格 (fees): the bundle has no fee data yet, so nothing to write. */
+	/* 价格: fees, and award activities (评比达标表彰) under price supervision. */
+	{R_DEPARTMENT, "price", ARR_FEES, NULL},
+	{R_DEPARTMENT, "price", ARR_AWARDS, NULL},
 
 	{R_ASSOCIATION, NULL, ARR_ASSOCIATIONS, "independent_account_on"},
 	{R_ASSOCIATION, NULL, ARR_STAFF, NULL},

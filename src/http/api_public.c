@@ -10,6 +10,16 @@
 ** item, amount).  Nothing here ever reads persons, posts or staff, and no
 ** free text that could carry a name (a listing's reason) is published.
 **
+** Support and supervision (五(二) 信息公开, supervision.md), each as
+** published by the day: its jurisdiction, its rating (the latest
+** published, with its validity), fees, purchases of services (item and
+** result, with the buying unit's name), credit commitments, evaluations
+** and exit decisions (reason and outcome); ?jurisdiction=CODE keeps the
+** associations of that jurisdiction and those below it (an association
+** with none is the register's own, the city's: under every jurisdiction
+** above the county level), and the answer lists the jurisdictions for the
+** filter.
+**
 ** GET /api/v1/public/plan names the plan the pages before login cite: its
 ** title, number, level, office and place word (nothing else of it).
 **
@@ -43,7 +53,8 @@ typedef struct public_entry {
 	unsigned char *sort_key;
 	size_t sort_len;
 	char *json; /* the item's object */
-	bool decoupled, accepted, listed, purchases;
+	char *chain; /* ",code,parent,...," of its jurisdiction, for the filter */
+	bool decoupled, accepted, listed, purchases, rated;
 } public_entry;
 
 struct public_cache {
@@ -53,7 +64,8 @@ struct public_cache {
 	tg_date day;
 	time_t modified;
 	public_entry *items;
-	size_t n, n_decoupled, n_accepted, n_listed, n_purchases;
+	size_t n, n_decoupled, n_accepted, n_listed, n_purchases, n_rated;
+	char *jurisdictions; /* the JSON array of every jurisdiction */
 };
 
 public_cache *public_cache_new(void)
@@ -71,10 +83,13 @@ static void entries_free(public_cache *c)
 		free(c->items[i].uscc);
 		free(c->items[i].sort_key);
 		free(c->items[i].json);
+		free(c->items[i].chain);
 	}
 	free(c->items);
+	free(c->jurisdictions);
+	c->jurisdictions = NULL;
 	c->items = NULL;
-	c->n = c->n_decoupled = c->n_accepted = c->n_listed = c->n_purchases = 0;
+	c->n = c->n_decoupled = c->n_accepted = c->n_listed = c->n_purchases = c->n_rated = 0;
 	c->built = false;
 }
 
@@ -155,9 +170,178 @@ static bool any_row(const void *row)
 }
 
 /* One association's public object. */
-static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date day,
-		   const by_assoc *buys, const by_assoc *lists, public_entry *e, strbuf *o)
+/* "key": "value", "key_name": "中文" of enum field key of array a. */
+static void add_enum(strbuf *o, int a, const char *key, int v)
 {
+	const tg_field *f = schema_field(a, key);
+	sb_addf(o, "\"%s\": ", key);
+	sb_add_json_str(o, v < 0 ? NULL : schema_enum_key(f, v));
+	sb_addf(o, ", \"%s_name\": ", key);
+	sb_add_json_str(o, v < 0 ? NULL : schema_enum_zh(f, v));
+}
+
+static void add_str(strbuf *o, const char *key, const char *v)
+{
+	sb_addf(o, ", \"%s\": ", key);
+	sb_add_json_str(o, v);
+}
+
+static void add_date_field(strbuf *o, const char *key, tg_date d)
+{
+	sb_addf(o, ", \"%s\": ", key);
+	add_date(o, d);
+}
+
+#define EACH_OF(g, a, T, row)                                                         \
+	for (size_t i_ = (g)[a].start[ai]; i_ < (g)[a].start[ai + 1]; i_++)           \
+		for (const T *row = &REG_ROWS(r, a, T)[(g)[a].rows[i_]]; row; row = NULL)
+
+/* The published records of 五(二) of one association on the day. */
+static void render_supervision(const tg_register *r, tg_ix ai, tg_date day, const by_assoc *g,
+			       public_entry *e, strbuf *o)
+{
+	const tg_rating *best = NULL;
+	EACH_OF(g, ARR_RATINGS, tg_rating, x)
+		if (date_happened(x->published_on, day) && date_happened(x->rated_on, day) &&
+		    (!best || x->rated_on > best->rated_on))
+			best = x;
+	e->rated = best != NULL;
+	sb_adds(o, ",\n   \"rating\": ");
+	if (best) {
+		sb_addc(o, '{');
+		add_enum(o, ARR_RATINGS, "grade", best->grade);
+		add_date_field(o, "rated_on", best->rated_on);
+		add_date_field(o, "valid_to", best->valid_to);
+		sb_addf(o, ", \"valid\": %s}",
+			best->valid_to != TG_DATE_NONE && best->valid_to >= day ? "true" : "false");
+	} else {
+		sb_adds(o, "null");
+	}
+	size_t k = 0;
+	sb_adds(o, ",\n   \"fees\": [");
+	EACH_OF(g, ARR_FEES, tg_fee, x) {
+		if (!date_happened(x->published_on, day))
+			continue;
+		sb_adds(o, k++ ? ", {\"name\": " : "{\"name\": ");
+		sb_add_json_str(o, x->name);
+		add_str(o, "standard", x->standard);
+		add_str(o, "basis", x->basis);
+		add_str(o, "approved_ref", x->approved_ref);
+		add_date_field(o, "from", x->from);
+		add_date_field(o, "to", x->to);
+		add_date_field(o, "published_on", x->published_on);
+		sb_addc(o, '}');
+	}
+	k = 0;
+	sb_adds(o, "],\n   \"service_purchases\": [");
+	EACH_OF(g, ARR_SERVICE_PURCHASES, tg_service_purchase, x) {
+		if (!date_happened(x->published_on, day))
+			continue;
+		char amount[32];
+		bundle_money_str(x->amount, amount);
+		sb_adds(o, k++ ? ", {\"item\": " : "{\"item\": ");
+		sb_add_json_str(o, x->item);
+		add_str(o, "catalogue_ref", x->catalogue_ref);
+		add_str(o, "unit_name",
+			x->unit_ix != TG_IX_NONE ? REG_ROWS(r, ARR_UNITS, tg_unit)[x->unit_ix].name
+						 : NULL);
+		sb_addf(o, ", \"amount\": %s", x->amount < 0 ? "null" : amount);
+		add_date_field(o, "starts_on", x->starts_on);
+		add_date_field(o, "ends_on", x->ends_on);
+		add_date_field(o, "evaluated_on",
+			       date_happened(x->evaluated_on, day) ? x->evaluated_on : TG_DATE_NONE);
+		sb_adds(o, ", ");
+		add_enum(o, ARR_SERVICE_PURCHASES, "grade",
+			 date_happened(x->evaluated_on, day) ? x->grade : -1);
+		add_date_field(o, "published_on", x->published_on);
+		sb_addc(o, '}');
+	}
+	e->purchases |= k > 0;
+	k = 0;
+	sb_adds(o, "],\n   \"credit_commitments\": [");
+	EACH_OF(g, ARR_CREDIT_COMMITMENTS, tg_credit_commitment, x) {
+		if (!date_happened(x->published_on, day))
+			continue;
+		sb_adds(o, k++ ? ", {\"signed_on\": " : "{\"signed_on\": ");
+		add_date(o, x->signed_on);
+		add_date_field(o, "published_on", x->published_on);
+		sb_addc(o, '}');
+	}
+	k = 0;
+	sb_adds(o, "],\n   \"evaluations\": [");
+	EACH_OF(g, ARR_EVALUATIONS, tg_evaluation, x) {
+		if (!date_happened(x->published_on, day))
+			continue;
+		sb_adds(o, k++ ? ", {" : "{");
+		add_enum(o, ARR_EVALUATIONS, "kind", x->kind);
+		add_str(o, "evaluator", x->evaluator);
+		add_date_field(o, "on", x->on);
+		add_str(o, "result", x->result);
+		add_date_field(o, "published_on", x->published_on);
+		sb_addc(o, '}');
+	}
+	k = 0;
+	sb_adds(o, "],\n   \"exit_decisions\": [");
+	EACH_OF(g, ARR_EXIT_CASES, tg_exit_case, x) {
+		if (!date_happened(x->decided_on, day))
+			continue;
+		sb_adds(o, k++ ? ", {" : "{");
+		add_enum(o, ARR_EXIT_CASES, "reason", x->reason);
+		add_date_field(o, "decided_on", x->decided_on);
+		sb_adds(o, ", ");
+		add_enum(o, ARR_EXIT_CASES, "outcome", x->outcome);
+		sb_addc(o, '}');
+	}
+	sb_adds(o, "]");
+}
+
+/* The jurisdiction of an association and every one above it, as
+** ",code,...,"; none: the association is the register's own (the city's),
+** under every jurisdiction above the county level. */
+static char *jurisdiction_chain(const tg_register *r, const tg_association *a)
+{
+	strbuf sb;
+	sb_init(&sb);
+	sb_addc(&sb, ',');
+	size_t nj = REG_COUNT(r, ARR_JURISDICTIONS);
+	const tg_jurisdiction *js = REG_ROWS(r, ARR_JURISDICTIONS, tg_jurisdiction);
+	if (a->jurisdiction_ix == TG_IX_NONE) {
+		for (size_t i = 0; i < nj; i++)
+			if (js[i].level != JL_COUNTY)
+				sb_addf(&sb, "%s,", js[i].id);
+	} else {
+		tg_ix j = a->jurisdiction_ix;
+		for (size_t hops = 0; j != TG_IX_NONE && j < nj && hops <= nj; hops++) {
+			sb_addf(&sb, "%s,", js[j].id);
+			j = js[j].parent_ix;
+		}
+	}
+	return sb_detach(&sb, NULL);
+}
+
+static char *jurisdictions_json(const tg_register *r)
+{
+	strbuf sb;
+	sb_init(&sb);
+	sb_addc(&sb, '[');
+	const tg_jurisdiction *js = REG_ROWS(r, ARR_JURISDICTIONS, tg_jurisdiction);
+	for (size_t i = 0; i < REG_COUNT(r, ARR_JURISDICTIONS); i++) {
+		sb_adds(&sb, i ? ", {\"id\": " : "{\"id\": ");
+		sb_add_json_str(&sb, js[i].id);
+		add_str(&sb, "name", js[i].name);
+		sb_adds(&sb, ", ");
+		add_enum(&sb, ARR_JURISDICTIONS, "level", js[i].level);
+		add_str(&sb, "parent", js[i].parent);
+		sb_addc(&sb, '}');
+	}
+	sb_addc(&sb, ']');
+	return sb_detach(&sb, NULL);
+}
+
+static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date day,
+		   const by_assoc *g, public_entry *e, strbuf *o)
+{
+	const by_assoc *buys = &g[ARR_APPROPRIATIONS], *lists = &g[ARR_CREDIT_LISTINGS];
 	const tg_association *a = &REG_ROWS(r, ARR_ASSOCIATIONS, tg_association)[ai];
 	tg_assoc_facts facts;
 	progress_facts(r, plan, ai, day, &facts);
@@ -172,6 +356,11 @@ static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date 
 	sb_add_json_str(o, schema_enum_key(level, a->level));
 	sb_adds(o, ", \"level_name\": ");
 	sb_add_json_str(o, schema_enum_zh(level, a->level));
+	add_str(o, "jurisdiction", a->jurisdiction);
+	add_str(o, "jurisdiction_name",
+		a->jurisdiction_ix != TG_IX_NONE
+			? REG_ROWS(r, ARR_JURISDICTIONS, tg_jurisdiction)[a->jurisdiction_ix].name
+			: NULL);
 	sb_adds(o, ", \"registered_on\": ");
 	add_date(o, a->registered_on);
 	sb_adds(o, ", \"deregistered_on\": ");
@@ -234,15 +423,22 @@ static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date 
 		add_date(o, p->on);
 		sb_addc(o, '}');
 	}
+	sb_adds(o, "]");
 	e->purchases = k > 0;
-	sb_adds(o, "]}");
+	render_supervision(r, ai, day, g, e, o);
+	sb_addc(o, '}');
 }
+
+/* The arrays of render_supervision, grouped by association. */
+static const int public_arrays[] = {ARR_SERVICE_PURCHASES, ARR_FEES, ARR_RATINGS,
+				    ARR_CREDIT_COMMITMENTS, ARR_EVALUATIONS, ARR_EXIT_CASES};
 
 /* Render the list of the day (under c->lock). */
 static int build(http_request *rq, public_cache *c, int64_t gen, tg_date day)
 {
 	cache_view v;
-	by_assoc buys = {0}, lists = {0};
+	by_assoc g[ARR_COUNT];
+	memset(g, 0, sizeof g);
 	strbuf o;
 	sb_init(&o);
 	int rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, day, &v, &rq->err);
@@ -252,8 +448,14 @@ static int build(http_request *rq, public_cache *c, int64_t gen, tg_date day)
 	entries_free(c);
 	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS);
 	c->items = calloc(na ? na : 1, sizeof *c->items);
-	if (!c->items || group_rows(r, ARR_APPROPRIATIONS, &buys, is_purchase) ||
-	    group_rows(r, ARR_CREDIT_LISTINGS, &lists, any_row)) {
+	bool grouped = c->items && !group_rows(r, ARR_APPROPRIATIONS, &g[ARR_APPROPRIATIONS],
+						is_purchase) &&
+		       !group_rows(r, ARR_CREDIT_LISTINGS, &g[ARR_CREDIT_LISTINGS], any_row);
+	for (size_t i = 0; grouped && i < sizeof public_arrays / sizeof public_arrays[0]; i++)
+		grouped = !group_rows(r, public_arrays[i], &g[public_arrays[i]], any_row);
+	if (grouped)
+		grouped = (c->jurisdictions = jurisdictions_json(r)) != NULL;
+	if (!grouped) {
 		rc = tg_error_set(&rq->err, TG_ENOMEM, "no_memory", "", "内存不足");
 		goto out;
 	}
@@ -262,12 +464,13 @@ static int build(http_request *rq, public_cache *c, int64_t gen, tg_date day)
 		if (!rules_registered(a, day) && !date_happened(a->deregistered_on, day))
 			continue; /* not registered yet on the day */
 		public_entry *e = &c->items[c->n++];
-		render(r, rq->srv->plan, ai, day, &buys, &lists, e, &o);
+		render(r, rq->srv->plan, ai, day, g, e, &o);
+		e->chain = jurisdiction_chain(r, a);
 		e->name = strdup(a->name ? a->name : "");
 		e->uscc = strdup(a->uscc);
 		e->json = strdup(o.buf ? o.buf : "{}");
 		e->sort_key = store_name_sort_key(e->name ? e->name : "", &e->sort_len);
-		if (!e->name || !e->uscc || !e->json || !e->sort_key) {
+		if (!e->name || !e->uscc || !e->json || !e->sort_key || !e->chain) {
 			rc = tg_error_set(&rq->err, TG_ENOMEM, "no_memory", "", "内存不足");
 			goto out;
 		}
@@ -275,6 +478,7 @@ static int build(http_request *rq, public_cache *c, int64_t gen, tg_date day)
 		c->n_accepted += e->accepted;
 		c->n_listed += e->listed;
 		c->n_purchases += e->purchases;
+		c->n_rated += e->rated;
 	}
 	qsort(c->items, c->n, sizeof *c->items, cmp_entries);
 	c->generation = gen;
@@ -284,10 +488,10 @@ static int build(http_request *rq, public_cache *c, int64_t gen, tg_date day)
 out:
 	if (rc)
 		entries_free(c);
-	free(buys.start);
-	free(buys.rows);
-	free(lists.start);
-	free(lists.rows);
+	for (int a = 0; a < ARR_COUNT; a++) {
+		free(g[a].start);
+		free(g[a].rows);
+	}
 	sb_release(&o);
 	cache_put(rq->srv->cache, &v);
 	return rc;
@@ -311,6 +515,15 @@ int api_public_associations(http_request *rq)
 	const char *q = rq_query(rq, "q");
 	if (q && (strlen(q) > 100 || !utf8_valid(q, strlen(q))))
 		return tg_error_set(&rq->err, TG_EINVAL, "bad_query", "q", "查询文字过长或无效");
+	const char *jq = rq_query(rq, "jurisdiction");
+	char jneedle[16] = "";
+	if (jq && *jq) {
+		size_t n = strlen(jq);
+		if (n != 6 || strspn(jq, "0123456789") != n)
+			return tg_error_set(&rq->err, TG_EINVAL, "bad_jurisdiction", "jurisdiction",
+					    "行政区划代码应为 6 位数字");
+		snprintf(jneedle, sizeof jneedle, ",%s,", jq);
+	}
 	if (!rq_store(rq))
 		return TG_EIO;
 	if ((rc = store_generation(rq_store(rq), &gen, &rq->err)))
@@ -327,7 +540,8 @@ int api_public_associations(http_request *rq)
 	snprintf(pagebuf, sizeof pagebuf, "%zu/%zu", page, per_page);
 	date_format(day, daytext);
 	snprintf(etag, sizeof etag, "\"pub-%lld-%s-%016llx\"", (long long)gen, daytext,
-		 (unsigned long long)fnv1a(fnv1a(14695981039346656037ull, q), pagebuf));
+		 (unsigned long long)fnv1a(fnv1a(fnv1a(14695981039346656037ull, q), jneedle),
+					   pagebuf));
 	struct tm tm;
 	gmtime_r(&c->modified, &tm);
 	strftime(modified, sizeof modified, "%a, %d %b %Y %H:%M:%S GMT", &tm);
@@ -343,11 +557,15 @@ int api_public_associations(http_request *rq)
 	sb_adds(o, "{\"as_of\": ");
 	add_date(o, day);
 	sb_addf(o, ",\n \"summary\": {\"associations\": %zu, \"decoupled\": %zu, \"accepted\": %zu, "
-		   "\"credit_listed\": %zu, \"with_purchases\": %zu},\n \"items\": [",
-		c->n, c->n_decoupled, c->n_accepted, c->n_listed, c->n_purchases);
+		   "\"credit_listed\": %zu, \"with_purchases\": %zu, \"rated\": %zu},\n "
+		   "\"jurisdictions\": %s,\n \"items\": [",
+		c->n, c->n_decoupled, c->n_accepted, c->n_listed, c->n_purchases, c->n_rated,
+		c->jurisdictions ? c->jurisdictions : "[]");
 	for (size_t i = 0; i < c->n; i++) {
 		const public_entry *e = &c->items[i];
 		if (q && !strstr(e->name, q) && !strstr(e->uscc, q))
+			continue;
+		if (jneedle[0] && !strstr(e->chain, jneedle))
 			continue;
 		if (total++ < first || shown == per_page)
 			continue;

@@ -8,13 +8,15 @@
 ** and which fields they may change (rights):
 **   - office writes everything;
 **   - civil_affairs keeps registration data, annual reports, credit lists
-**     and elections, and registers new associations;
+**     and elections, and registers new associations; after decoupling it
+**     keeps every array of supervision.md (五) and the jurisdictions;
 **   - unit is scoped to its own associations and writes their decoupling
 **     records, but never a person's employing unit (persons.unit): that
 **     fact says whose staff a person is, and so whose full ID number the
 **     unit may reveal (policy_may_reveal); the office and 组织部 write it;
 **   - department reads everything and writes only its kind's fields (the
-**     table of rights.c, product.md);
+**     table of rights.c, product.md): finance also purchases of services
+**     and tax exemption, price fees and award activities;
 **   - association is scoped to itself and keeps its own records;
 **   - sysadmin, secadmin, auditor read no business data (routes.c).
 ** Every reference a scoped role's write makes (a post's person and
@@ -85,7 +87,7 @@ int policy_row_in_scope(http_request *rq, int a, const void *row, bool *in)
 			return rc;
 	}
 	*in = false;
-	if (a == ARR_BATCHES || a == ARR_UNITS)
+	if (a == ARR_BATCHES || a == ARR_UNITS || a == ARR_JURISDICTIONS)
 		return TG_OK;
 	if (a == ARR_ASSOCIATIONS) {
 		const tg_association *as = row;

@@ -36,6 +36,19 @@
 #define W_ANNUAL_REPORTS (R_OFFICE | R_CIVIL_AFFAIRS | R_ASSOCIATION)
 #define W_FOREIGN_APPROVALS (R_OFFICE | R_UNIT)
 #define W_CREDIT_LISTINGS (R_OFFICE | R_CIVIL_AFFAIRS)
+/* Support and supervision after decoupling (五, supervision.md): civil
+** affairs keeps them all (and the 行政区划 it administers); a department
+** writes its kind's arrays (rights.c: finance purchases and tax exemption,
+** price fees and award activities). */
+#define W_JURISDICTIONS (R_OFFICE | R_CIVIL_AFFAIRS)
+#define W_SERVICE_PURCHASES (R_OFFICE | R_CIVIL_AFFAIRS | R_DEPARTMENT)
+#define W_FEES (R_OFFICE | R_CIVIL_AFFAIRS | R_DEPARTMENT)
+#define W_AWARDS (R_OFFICE | R_CIVIL_AFFAIRS | R_DEPARTMENT)
+#define W_TAX_EXEMPTIONS (R_OFFICE | R_CIVIL_AFFAIRS | R_DEPARTMENT)
+#define W_RATINGS (R_OFFICE | R_CIVIL_AFFAIRS)
+#define W_CREDIT_COMMITMENTS (R_OFFICE | R_CIVIL_AFFAIRS)
+#define W_EVALUATIONS (R_OFFICE | R_CIVIL_AFFAIRS)
+#define W_EXIT_CASES (R_OFFICE | R_CIVIL_AFFAIRS)
 
 /* The four routes of one register array. */
 #define RECORD_ROUTES(name, key, arr, writers)                                             \
@@ -67,6 +80,15 @@ const tg_route tg_routes[] = {
 		      W_ANNUAL_REPORTS),
 	RECORD_ROUTES("foreign_approvals", "{id}", ARR_FOREIGN_APPROVALS, W_FOREIGN_APPROVALS),
 	RECORD_ROUTES("credit_listings", "{id}", ARR_CREDIT_LISTINGS, W_CREDIT_LISTINGS),
+	RECORD_ROUTES("jurisdictions", "{id}", ARR_JURISDICTIONS, W_JURISDICTIONS),
+	RECORD_ROUTES("service_purchases", "{id}", ARR_SERVICE_PURCHASES, W_SERVICE_PURCHASES),
+	RECORD_ROUTES("fees", "{id}", ARR_FEES, W_FEES),
+	RECORD_ROUTES("awards", "{id}", ARR_AWARDS, W_AWARDS),
+	RECORD_ROUTES("tax_exemptions", "{id}", ARR_TAX_EXEMPTIONS, W_TAX_EXEMPTIONS),
+	RECORD_ROUTES("ratings", "{id}", ARR_RATINGS, W_RATINGS),
+	RECORD_ROUTES("credit_commitments", "{id}", ARR_CREDIT_COMMITMENTS, W_CREDIT_COMMITMENTS),
+	RECORD_ROUTES("evaluations", "{id}", ARR_EVALUATIONS, W_EVALUATIONS),
+	RECORD_ROUTES("exit_cases", "{id}", ARR_EXIT_CASES, W_EXIT_CASES),
 
 	{"GET", "/api/v1/associations/{uscc}/findings", api_association_findings, R_BUSINESS,
 	 SCOPE_ASSOCIATION, -1, 0},

@@ -532,8 +532,8 @@ static void bind_add(binds *b, const char *v)
 ** its unit's, and the unit's tasks are not the association's. */
 static const char *scope_condition(int a, bool unit)
 {
-	if (a == ARR_BATCHES)
-		return NULL;
+	if (a == ARR_BATCHES || a == ARR_JURISDICTIONS)
+		return NULL; /* every role sees them */
 	if (a == ARR_UNITS)
 		return unit ? "\"id\" = ?"
 			    : "\"id\" = (SELECT \"unit\" FROM associations WHERE \"uscc\" = ?)";

@@ -21,6 +21,7 @@ export const USER = process.env.TUOGOU_TEST_USER || 'office1';
 export const PASSWORD = process.env.TUOGOU_TEST_PASSWORD || 'Tuogou-Test-2017';
 export const UNIT_USER = 'unit06'; // role unit, scoped to the supervising unit U06
 export const UNIT = 'U06';
+export const FINANCE_USER = 'finance1'; // role department, kind finance (财政局)
 // The three administrators (三员分立), made by run.sh (or startServer) with
 // `tuogou user add NAME --role ROLE`, which prints each one's TOTP secret.
 export const ADMINS = { sysadmin: 'sysadmin1', secadmin: 'secadmin1', auditor: 'auditor1' };
@@ -51,6 +52,7 @@ export async function startServer() {
   execFileSync(bin, ['import', '--db', db, bundle], { stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync(bin, ['user', 'add', USER, '--role', 'office', '--db', db], { input: PASSWORD + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
   execFileSync(bin, ['user', 'add', UNIT_USER, '--role', 'unit', '--unit', UNIT, '--db', db], { input: PASSWORD + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  execFileSync(bin, ['user', 'add', FINANCE_USER, '--role', 'department', '--department', 'finance', '--db', db], { input: PASSWORD + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
   const secrets = {};
   for (const [role, name] of Object.entries(ADMINS)) {
     const out = execFileSync(bin, ['user', 'add', name, '--role', role, '--db', db], { input: PASSWORD + '\n', stdio: ['pipe', 'pipe', 'inherit'] }).toString();

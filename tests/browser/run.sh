@@ -7,7 +7,7 @@
 #   2. creates a scratch database: build/tuogou import --db $DB data/demo-bundle.json
 #      (tests/browser/fixtures/bundle.json when the demo bundle is missing)
 #   3. creates the test users: office1 (role office), unit06 (role unit,
-#      unit U06) and the three administrators sysadmin1, secadmin1 and
+#      unit U06), finance1 (a finance department, 财政局) and the three administrators sysadmin1, secadmin1 and
 #      auditor1, password on stdin; the administrators' TOTP secrets go to
 #      $SCRATCH/totp.json (TUOGOU_TEST_TOTP for the tests)
 #   4. starts build/tuogou serve --db $DB --listen 127.0.0.1:$PORT --web web/dist
@@ -84,6 +84,8 @@ printf '%s\n' "$PASSWORD" | "$TUOGOU" user add "$USER_NAME" --role office --db "
 	step_fail "tuogou user add $USER_NAME --role office"
 printf '%s\n' "$PASSWORD" | "$TUOGOU" user add unit06 --role unit --unit U06 --db "$DB" >"$LOG" 2>&1 ||
 	step_fail "tuogou user add unit06 --role unit --unit U06"
+printf '%s\n' "$PASSWORD" | "$TUOGOU" user add finance1 --role department --department finance --db "$DB" >"$LOG" 2>&1 ||
+	step_fail "tuogou user add finance1 --role department --department finance"
 # the three administrators: user add prints each one's TOTP secret, which the
 # tests read from $TOTP to compute the codes their authenticators would show
 TOTP=$SCRATCH/totp.json

@@ -198,7 +198,7 @@ def owner(a, rec):
         return rec["id"], None
     if a == "unit_tasks":
         return rec.get("unit"), None
-    if a == "batches":
+    if a in ("batches", "jurisdictions"):
         return None, None
     if a == "persons":
         return rec.get("unit"), None
@@ -210,7 +210,7 @@ def in_scope(caller, a, rec):
     kind, scope = caller
     if kind in ("office", "civil_affairs", "department"):
         return True
-    if a == "batches":
+    if a in ("batches", "jurisdictions"):
         return True
     if kind == "unit":
         if a == "units":
@@ -264,7 +264,7 @@ for a in arrays:
             if not u or not mine:
                 continue
             x = mine[0]
-        elif a != "batches" and (not u or not x):
+        elif a not in ("batches", "jurisdictions") and (not u or not x):
             continue
         obj[a] = (rec, u, x)
         break
@@ -310,10 +310,12 @@ def callers(a):
 # says them; associations are registered by civil affairs and the office.
 CREATORS = {
     "office": set(arrays),
-    "civil_affairs": {"associations", "annual_reports", "credit_listings", "elections"},
+    "civil_affairs": {"associations", "annual_reports", "credit_listings", "elections",
+                      "jurisdictions", "service_purchases", "fees", "awards", "tax_exemptions",
+                      "ratings", "credit_commitments", "evaluations", "exit_cases"},
     "unit": {"persons", "posts", "staff", "premises", "assets", "functions", "unit_tasks",
              "foreign_approvals"},
-    "department:finance": {"appropriations", "assets"},
+    "department:finance": {"appropriations", "assets", "service_purchases", "tax_exemptions"},
     "department:organization": {"persons", "posts"},
     "association": {"staff", "premises", "annual_reports", "elections"},
 }
@@ -388,6 +390,9 @@ def create_body(a, rec):
         b["name"] = "矩阵测试协会" + b["uscc"][-4:]
     elif a == "annual_reports":
         b["year"] = 2040 + counter[0]
+        counter[0] += 1
+    elif a == "jurisdictions":
+        b["id"] = "419%03d" % (counter[0] % 1000)  # a 6-digit code no demo record holds
         counter[0] += 1
     else:
         b["id"] = fresh("MX")

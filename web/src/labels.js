@@ -128,3 +128,65 @@ export const ARRAY = {
   unit_tasks: '配套文件', elections: '换届选举', annual_reports: '年度工作报告', foreign_approvals: '外事审批',
   credit_listings: '信用名录', evidence: '佐证材料',
 };
+
+// Support and supervision after decoupling (五, supervision.md; issue 13):
+// the nine arrays' names, their coded values and each array's fields in
+// order, with the labels of src/core/schema.c (supervision.md's words).
+// Fields: [key, label, type, value kind]; type date, money, enum, ref, text.
+Object.assign(ARRAY, {
+  jurisdictions: '行政区划', service_purchases: '政府购买服务', fees: '收费项目',
+  awards: '评比达标表彰活动', tax_exemptions: '非营利组织免税资格', ratings: '社会组织评估等级',
+  credit_commitments: '信用承诺', evaluations: '社会评价与第三方评估', exit_cases: '退出案件',
+  steps: '办结记录',
+});
+Object.assign(VALUE, {
+  jurisdiction_level: { national: '全国', province: '省级', city: '市级', county: '县级' },
+  purchase_grade: { excellent: '优秀', qualified: '合格', unqualified: '不合格' },
+  rating_grade: { '1A': '1A级', '2A': '2A级', '3A': '3A级', '4A': '4A级', '5A': '5A级' },
+  evaluation_kind: { social: '社会评价', third_party: '第三方评估' },
+  exit_reason: { functions_unclear: '职能不清', abnormal_operation: '业务不正常', unfit: '不适应发展', missing_reports: '连续未报年度工作报告', other: '其他' },
+  exit_outcome: { deregistered: '注销', revoked: '撤销', kept: '保留' },
+});
+Object.assign(FIELD, {
+  catalogue_ref: '目录事项', signed_on: '签署日期', starts_on: '服务起始日期', ends_on: '服务终止日期',
+  evaluated_on: '绩效评价日期', grade: '评价结果', basis: '收费依据', standard: '收费标准',
+  approved_ref: '批准文号', approved_on: '批准日期', held_on: '举办日期', valid_from: '有效期起始日期',
+  valid_to: '有效期终止日期', renewal_applied_on: '复审申请日期', rated_on: '评估日期',
+  evaluator: '评价机构', result: '结果', opened_on: '立案日期', notified_on: '告知日期',
+  decided_on: '决定日期', outcome: '处理结果', item: '服务事项', parent: '上级区划',
+  objection_on: '异议提出日期', objection_decided_on: '异议处理日期', rectified_on: '整改完成日期',
+  public_notice_on: '任职前公示日期',
+});
+const A = ['association', '协会统一社会信用代码', 'ref'];
+export const SUPERVISION = {
+  service_purchases: [['id', '编号', 'text'], A, ['unit', '购买单位', 'unit'], ['item', '服务事项', 'text'],
+    ['catalogue_ref', '目录事项', 'text'], ['amount', '金额（元）', 'money'], ['signed_on', '合同签订日期', 'date'],
+    ['starts_on', '服务起始日期', 'date'], ['ends_on', '服务终止日期', 'date'], ['evaluated_on', '绩效评价日期', 'date'],
+    ['grade', '评价结果', 'enum', 'purchase_grade'], ['published_on', '公开日期', 'date']],
+  fees: [['id', '编号', 'text'], A, ['name', '收费项目名称', 'text'], ['basis', '收费依据', 'text'],
+    ['standard', '收费标准', 'text'], ['approved_ref', '批准文号', 'text'], ['published_on', '公开日期', 'date'],
+    ['from', '起始日期', 'date'], ['to', '终止日期', 'date']],
+  awards: [['id', '编号', 'text'], A, ['name', '活动名称', 'text'], ['approved_ref', '批准文号', 'text'],
+    ['approved_on', '批准日期', 'date'], ['held_on', '举办日期', 'date']],
+  tax_exemptions: [['id', '编号', 'text'], A, ['ref', '认定文号', 'text'], ['valid_from', '有效期起始日期', 'date'],
+    ['valid_to', '有效期终止日期', 'date'], ['renewal_applied_on', '复审申请日期', 'date']],
+  ratings: [['id', '编号', 'text'], A, ['grade', '评估等级', 'enum', 'rating_grade'], ['rated_on', '评估日期', 'date'],
+    ['valid_to', '有效期终止日期', 'date'], ['published_on', '公开日期', 'date']],
+  credit_commitments: [['id', '编号', 'text'], A, ['signed_on', '签署日期', 'date'], ['published_on', '公开日期', 'date']],
+  evaluations: [['id', '编号', 'text'], A, ['kind', '类型', 'enum', 'evaluation_kind'], ['evaluator', '评价机构', 'text'],
+    ['on', '日期', 'date'], ['result', '结果', 'text'], ['published_on', '公开日期', 'date']],
+  exit_cases: [['id', '编号', 'text'], A, ['reason', '退出原因', 'enum', 'exit_reason'], ['opened_on', '立案日期', 'date'],
+    ['notified_on', '告知日期', 'date'], ['decided_on', '决定日期', 'date'], ['outcome', '处理结果', 'enum', 'exit_outcome']],
+  jurisdictions: [['id', '区划代码', 'text'], ['name', '名称', 'text'], ['level', '层级', 'enum', 'jurisdiction_level'],
+    ['parent', '上级区划', 'text']],
+};
+// Who writes each array (src/app/rights.c): roles, or department:kind.
+export const SUPERVISION_WRITERS = {
+  jurisdictions: ['office', 'civil_affairs'],
+  service_purchases: ['office', 'civil_affairs', 'department:finance'],
+  fees: ['office', 'civil_affairs', 'department:price'],
+  awards: ['office', 'civil_affairs', 'department:price'],
+  tax_exemptions: ['office', 'civil_affairs', 'department:finance'],
+  ratings: ['office', 'civil_affairs'], credit_commitments: ['office', 'civil_affairs'],
+  evaluations: ['office', 'civil_affairs'], exit_cases: ['office', 'civil_affairs'],
+};

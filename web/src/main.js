@@ -30,6 +30,7 @@ const PAGES = {
   audit: () => import('./pages/audit.js'),
   users: () => import('./pages/users.js'),
   settings: () => import('./pages/settings.js'),
+  supervision: () => import('./pages/supervision.js'),
 };
 
 const BUSINESS = ['office', 'civil_affairs', 'unit', 'department', 'association'];
@@ -45,6 +46,7 @@ const NAV = [
     ['association', '本协会', (u) => `#/associations/${encodeURIComponent(u.association || '')}`, ['association']],
     ['units', '主管单位', '#/units', ['office', 'civil_affairs', 'department']],
     ['unit', '本单位', (u) => `#/units/${encodeURIComponent(u.unit || '')}`, ['unit']],
+    ['supervision', '监管与服务', '#/supervision', BUSINESS],
   ]],
   ['政策与数据', [
     ['plan', '政策条款', '#/plan', BUSINESS],
@@ -66,6 +68,7 @@ const ACCESS = {
   units: ['office', 'civil_affairs', 'department', 'unit'], unit: ['office', 'civil_affairs', 'department', 'unit'],
   plan: BUSINESS, import: ['office'], home: null, reminders: BUSINESS, export: BUSINESS,
   audit: ['auditor'], users: ['secadmin', 'sysadmin'], settings: ['sysadmin'],
+  supervision: BUSINESS,
 };
 
 export const state = {
