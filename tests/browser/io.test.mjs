@@ -81,9 +81,9 @@ test('the public page opens without login and shows no person at all', async () 
   assert.match(await page.textContent('h1'), /脱钩情况公示/);
   assert.ok(!(await page.$('#logout')), 'no session, no user menu');
   const tiles = await page.$$eval('#public-summary .tile-label', (ls) => ls.map((l) => l.textContent));
-  assert.deepEqual(tiles, ['在册协会', '已完成脱钩', '已验收', '列入信用名录', '承接政府购买服务']);
+  assert.deepEqual(tiles, ['在册协会', '已完成脱钩', '已验收', '列入信用名录', '承接政府购买服务', '获评估等级']);
   const heads = await page.$$eval('#public-results thead th', (ths) => ths.map((t) => t.textContent));
-  assert.deepEqual(heads, ['协会名称', '统一社会信用代码', '层级', '主管单位', '脱钩情况', '信用名录', '政府购买服务']);
+  assert.deepEqual(heads, ['协会名称', '统一社会信用代码', '层级', '主管单位', '脱钩情况', '信用名录', '政府购买服务', '评估等级', '收费项目', '信用承诺与评价', '退出决定']);
   await shot(page, 'public');
   // every page of the list, as shown, and the whole API: no name, no ID number
   const texts = [await page.textContent('body')];

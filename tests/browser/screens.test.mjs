@@ -60,9 +60,10 @@ test('the public page at 390 px: no sideways scrolling, each association a reada
     const box = td.querySelector('.cell').getBoundingClientRect();
     return { label: getComputedStyle(td, '::before').content, width: box.width, right: box.right };
   }));
-  assert.equal(cells.length, 6);
+  // the columns of 五(二) 信息公开 included: rating, fees, commitments and evaluations, exit
+  assert.equal(cells.length, 10);
   for (const c of cells) {
-    assert.match(c.label, /统一社会信用代码|层级|主管单位|脱钩情况|信用名录|政府购买服务/);
+    assert.match(c.label, /统一社会信用代码|层级|主管单位|脱钩情况|信用名录|政府购买服务|评估等级|收费项目|信用承诺与评价|退出决定/);
     assert.ok(c.width >= 150, `a cell is ${Math.round(c.width)} px wide`);
     assert.ok(c.right <= PHONE.width, 'inside the screen');
   }
