@@ -39,12 +39,17 @@ print("names", len(names), "hits", sorted(n for n in names if n in raw)[:5])
 print("ids", len(ids), "hits", sorted(i for i in ids if i in raw or (i[:6] + "*") in raw)[:5])
 print("masked", bool(re.search(r"\d{6}\*{4,}\d{3}[\dX]", raw)))
 keys = set()
-def walk(v):
+coded_reasons = []  # an exit decision's reason is a coded value (退出原因), not free text
+def walk(v, under=None):
     if isinstance(v, dict):
-        keys.update(v); [walk(x) for x in v.values()]
+        own = set(v)
+        if under == "exit_decisions" and "reason" in v:
+            coded_reasons.append(v["reason"]); own.discard("reason")
+        keys.update(own); [walk(x, k) for k, x in v.items()]
     elif isinstance(v, list):
-        [walk(x) for x in v]
+        [walk(x, under) for x in v]
 walk(pub)
+print("exit reasons coded", all(re.fullmatch(r"[a-z_]+", r or "") for r in coded_reasons), len(coded_reasons))
 print("personal keys", sorted(keys & {"person", "persons", "posts", "staff", "id_number", "reason", "legal_representative"}))
 regd = [a for a in b["associations"] if a["registered_on"] <= pub["as_of"]]
 print("total", pub["total"] == len(regd), pub["total"], len(regd))
@@ -60,6 +65,7 @@ expect_grep "no person's name in the public API" "^names [0-9]* hits \[\]" "$T/p
 expect_grep "no ID number, whole or masked" "^ids [0-9]* hits \[\]" "$T/pubcheck"
 expect_grep "no masked ID number either" "^masked False" "$T/pubcheck"
 expect_grep "no personal field at all" "^personal keys \[\]" "$T/pubcheck"
+expect_grep "an exit decision's reason is a coded value, never free text" "^exit reasons coded True" "$T/pubcheck"
 for k in total decoupled purchases listed fields; do expect_grep "public list: $k as in the register" "^$k True" "$T/pubcheck"; done
 expect_eq "search by name" 200 "$(req GET '/api/v1/public/associations?q=%E8%BD%AF%E4%BB%B6')"
 expect_grep "finds 软件" '"name": "洛阳市软件行业协会"' "$T/body"
