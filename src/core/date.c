@@ -201,3 +201,16 @@ int64_t date_beijing_start(tg_date d)
 {
 	return (int64_t)d * 86400 - TG_BEIJING_OFFSET_SECONDS;
 }
+
+void date_add_json(strbuf *sb, tg_date day)
+{
+	if (day == TG_DATE_NONE) {
+		sb_adds(sb, "null");
+		return;
+	}
+	char s[11];
+	date_format(day, s);
+	sb_addc(sb, '"');
+	sb_add(sb, s, 10);
+	sb_addc(sb, '"');
+}

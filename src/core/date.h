@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "strbuf.h"
+
 typedef int32_t tg_date;
 #define TG_DATE_NONE INT32_MIN
 
@@ -28,6 +30,8 @@ int date_days_in_month(int y, int m);
 int date_parse(const char *s, tg_date *out);
 /* Write "YYYY-MM-DD" and a NUL into out (11 bytes). */
 void date_format(tg_date day, char out[11]);
+/* The date as a JSON value: "YYYY-MM-DD", or null for TG_DATE_NONE. */
+void date_add_json(strbuf *sb, tg_date day);
 /* Write "2017年12月31日" (at most 24 bytes with NUL). */
 void date_format_zh(tg_date day, char out[24]);
 

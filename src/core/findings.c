@@ -12,19 +12,6 @@ static const char *state_of(const tg_findings *fs, const tg_finding *f)
 	return finding_overdue(fs, f) ? "overdue" : "open";
 }
 
-static void add_date_json(strbuf *out, tg_date d)
-{
-	if (d == TG_DATE_NONE) {
-		sb_adds(out, "null");
-		return;
-	}
-	char s[11];
-	date_format(d, s);
-	sb_addc(out, '"');
-	sb_add(out, s, 10);
-	sb_addc(out, '"');
-}
-
 void finding_write_json(const tg_findings *fs, const tg_finding *f, strbuf *out)
 {
 	sb_adds(out, "{\"rule\": ");
@@ -40,7 +27,7 @@ void finding_write_json(const tg_findings *fs, const tg_finding *f, strbuf *out)
 		/* the day withheld (rules.h): the year, and why */
 		sb_addf(out, "null, \"due_year\": %d, \"due_withheld\": \"birth\"", date_year(f->due));
 	else
-		add_date_json(out, f->due);
+		date_add_json(out, f->due);
 	sb_adds(out, ", \"state\": ");
 	sb_add_json_str(out, state_of(fs, f));
 	sb_adds(out, ", \"basis\": ");
@@ -65,7 +52,7 @@ void finding_due_text(const tg_finding *f, char out[24])
 void findings_write_json_head(const tg_findings *fs, strbuf *out)
 {
 	sb_adds(out, "{\"as_of\": ");
-	add_date_json(out, fs->as_of);
+	date_add_json(out, fs->as_of);
 	sb_adds(out, ", \"plan\": ");
 	sb_add_json_str(out, fs->plan_id);
 	sb_adds(out, ", \"notes\": [");

@@ -29,17 +29,6 @@
 #include "roles.h"
 #include "progress.h"
 
-static void add_date(strbuf *o, tg_date d)
-{
-	if (d == TG_DATE_NONE) {
-		sb_adds(o, "null");
-		return;
-	}
-	char s[11];
-	date_format(d, s);
-	sb_addf(o, "\"%s\"", s);
-}
-
 /* The jurisdiction the findings are kept to: a county account's own, or
 ** the one asked for (?jurisdiction=, the city opening a county); one below
 ** the account's own only (another county's: an unknown code, nothing). */
@@ -301,14 +290,14 @@ static void write_item(strbuf *o, const tg_check_item *it, const tg_evidence *ev
 	sb_adds(o, ", \"done_by\": ");
 	sb_add_json_str(o, it->done_by);
 	sb_adds(o, ", \"done_on\": ");
-	add_date(o, it->done_on);
+	date_add_json(o, it->done_on);
 	sb_adds(o, ", \"status\": ");
 	sb_add_json_str(o, it->status ? it->status : "n/a");
 	sb_adds(o, ", \"due\": ");
 	if (it->finding && it->finding->due_year_only) /* the day withheld (rules.h) */
 		sb_addf(o, "null, \"due_year\": %d, \"due_withheld\": \"birth\"", date_year(it->due));
 	else
-		add_date(o, it->due);
+		date_add_json(o, it->due);
 	sb_adds(o, ", \"light\": ");
 	sb_add_json_str(o, it->light);
 	sb_adds(o, ", \"message\": ");
@@ -369,7 +358,7 @@ static int checklist_reply(http_request *rq, const char *uscc, tg_date as_of)
 	sb_adds(o, ", \"name\": ");
 	sb_add_json_str(o, a->name);
 	sb_adds(o, ", \"as_of\": ");
-	add_date(o, as_of);
+	date_add_json(o, as_of);
 	sb_adds(o, ", \"stage\": ");
 	sb_add_json_str(o, stage_key(facts.stage));
 	sb_adds(o, ", \"stage_name\": ");
@@ -378,7 +367,7 @@ static int checklist_reply(http_request *rq, const char *uscc, tg_date as_of)
 		facts.registered ? "true" : "false", facts.in_scope ? "true" : "false");
 	sb_add_json_str(o, facts.scope_reason);
 	sb_adds(o, ", \"due\": ");
-	add_date(o, facts.due);
+	date_add_json(o, facts.due);
 	sb_adds(o, ",\n \"separations\": [");
 	for (size_t s = 0; s < cl.n_sections; s++) {
 		const tg_checklist_section *sec = &cl.sections[s];
@@ -477,7 +466,7 @@ static void write_rows(strbuf *o, const tg_dashboard_row *rows, size_t n, int ki
 			sb_adds(o, ", \"name\": ");
 			sb_add_json_str(o, r->name);
 			sb_adds(o, ", \"due\": ");
-			add_date(o, r->due);
+			date_add_json(o, r->due);
 			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu}", r->in_scope, r->decoupled);
 		} else if (kind == 1) {
 			sb_adds(o, "{\"unit\": ");
@@ -567,7 +556,7 @@ static void write_timeline(strbuf *o, const tg_plan *plan)
 			continue;
 		sb_adds(o, n++ ? ",\n   " : "\n   ");
 		sb_adds(o, "{\"date\": ");
-		add_date(o, b->due);
+		date_add_json(o, b->due);
 		sb_adds(o, ", \"label\": ");
 		char label[160];
 		snprintf(label, sizeof label, "%s截止", b->name ? b->name : b->id);
@@ -596,7 +585,7 @@ int api_dashboard(http_request *rq)
 	dashboard_compute(v.reg, rq->srv->plan, v.fs, filter, ff.jurisdiction, &d);
 	strbuf *o = &rq->out;
 	sb_adds(o, "{\"as_of\": ");
-	add_date(o, as_of);
+	date_add_json(o, as_of);
 	sb_addf(o, ",\n \"totals\": {\"in_scope\": %zu, \"decoupled\": %zu, \"not_decoupled\": %zu, "
 		   "\"overdue_findings\": %zu, \"open_findings\": %zu, \"awaiting_acceptance\": %zu, "
 		   "\"summaries_missing\": %zu, \"accepted\": %zu}",
@@ -738,7 +727,7 @@ int api_plan(http_request *rq)
 		sb_adds(o, ", \"name\": ");
 		sb_add_json_str(o, b->name);
 		sb_adds(o, ", \"due\": ");
-		add_date(o, b->due);
+		date_add_json(o, b->due);
 		sb_addc(o, '}');
 	}
 	sb_adds(o, "]}\n");

@@ -59,17 +59,6 @@ static void item_head(strbuf *o, size_t *n, const char *kind, const char *title)
 	sb_add_json_str(o, title);
 }
 
-static void add_day(strbuf *o, tg_date d)
-{
-	char s[11];
-	if (d == TG_DATE_NONE) {
-		sb_adds(o, "null");
-		return;
-	}
-	date_format(d, s);
-	sb_add_json_str(o, s);
-}
-
 static void finding_fields(strbuf *o, const tg_register *r, const tg_finding *f)
 {
 	tg_ix ai = f->association ? register_find(r, ARR_ASSOCIATIONS, f->association) : TG_IX_NONE;
@@ -86,7 +75,7 @@ static void finding_fields(strbuf *o, const tg_register *r, const tg_finding *f)
 	if (f->due_year_only)
 		sb_adds(o, "null");
 	else
-		add_day(o, f->due);
+		date_add_json(o, f->due);
 	sb_adds(o, ", \"message\": ");
 	sb_add_json_str(o, f->message);
 }
@@ -170,7 +159,7 @@ int api_inbox(http_request *rq)
 		rc = request_items(rq, &items, &n);
 	if (rc == TG_OK) {
 		sb_adds(&rq->out, "{\"as_of\": ");
-		add_day(&rq->out, as_of);
+		date_add_json(&rq->out, as_of);
 		sb_addf(&rq->out, ", \"total\": %zu, \"items\": [", n);
 		if (items.len)
 			sb_add(&rq->out, items.buf, items.len);

@@ -102,17 +102,6 @@ void public_cache_free(public_cache *c)
 	free(c);
 }
 
-static void add_date(strbuf *o, tg_date d)
-{
-	char s[11];
-	if (d == TG_DATE_NONE) {
-		sb_adds(o, "null");
-		return;
-	}
-	date_format(d, s);
-	sb_addf(o, "\"%s\"", s);
-}
-
 static int cmp_entries(const void *x, const void *y)
 {
 	const public_entry *a = x, *b = y;
@@ -189,7 +178,7 @@ static void add_str(strbuf *o, const char *key, const char *v)
 static void add_date_field(strbuf *o, const char *key, tg_date d)
 {
 	sb_addf(o, ", \"%s\": ", key);
-	add_date(o, d);
+	date_add_json(o, d);
 }
 
 #define EACH_OF(g, a, T, row)                                                         \
@@ -263,7 +252,7 @@ static void render_supervision(const tg_register *r, tg_ix ai, tg_date day, cons
 		if (!date_happened(x->published_on, day))
 			continue;
 		sb_adds(o, k++ ? ", {\"signed_on\": " : "{\"signed_on\": ");
-		add_date(o, x->signed_on);
+		date_add_json(o, x->signed_on);
 		add_date_field(o, "published_on", x->published_on);
 		sb_addc(o, '}');
 	}
@@ -362,9 +351,9 @@ static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date 
 			? REG_ROWS(r, ARR_JURISDICTIONS, tg_jurisdiction)[a->jurisdiction_ix].name
 			: NULL);
 	sb_adds(o, ", \"registered_on\": ");
-	add_date(o, a->registered_on);
+	date_add_json(o, a->registered_on);
 	sb_adds(o, ", \"deregistered_on\": ");
-	add_date(o, date_happened(a->deregistered_on, day) ? a->deregistered_on : TG_DATE_NONE);
+	date_add_json(o, date_happened(a->deregistered_on, day) ? a->deregistered_on : TG_DATE_NONE);
 	sb_adds(o, ",\n   \"unit_name\": ");
 	sb_add_json_str(o, a->unit_ix != TG_IX_NONE ? REG_ROWS(r, ARR_UNITS, tg_unit)[a->unit_ix].name
 						    : NULL);
@@ -373,17 +362,17 @@ static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date 
 	sb_adds(o, ", \"link_name\": ");
 	sb_add_json_str(o, schema_enum_zh(link, a->link));
 	sb_adds(o, ", \"link_cancelled_on\": ");
-	add_date(o, date_happened(a->link_cancelled_on, day) ? a->link_cancelled_on : TG_DATE_NONE);
+	date_add_json(o, date_happened(a->link_cancelled_on, day) ? a->link_cancelled_on : TG_DATE_NONE);
 	sb_addf(o, ",\n   \"in_scope\": %s, \"stage\": ", facts.in_scope ? "true" : "false");
 	sb_add_json_str(o, stage_key(facts.stage));
 	sb_adds(o, ", \"stage_name\": ");
 	sb_add_json_str(o, stage_zh(facts.stage));
 	sb_adds(o, ", \"decoupled_on\": ");
 	e->decoupled = date_happened(a->decoupled_on, day);
-	add_date(o, e->decoupled ? a->decoupled_on : TG_DATE_NONE);
+	date_add_json(o, e->decoupled ? a->decoupled_on : TG_DATE_NONE);
 	sb_adds(o, ", \"accepted_on\": ");
 	e->accepted = date_happened(a->accepted_on, day);
-	add_date(o, e->accepted ? a->accepted_on : TG_DATE_NONE);
+	date_add_json(o, e->accepted ? a->accepted_on : TG_DATE_NONE);
 
 	/* credit lists on the day: listed on or before it, not yet removed */
 	const tg_field *list = schema_field(ARR_CREDIT_LISTINGS, "list");
@@ -400,7 +389,7 @@ static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date 
 		sb_adds(o, ", \"list_name\": ");
 		sb_add_json_str(o, schema_enum_zh(list, cl->list));
 		sb_adds(o, ", \"on\": ");
-		add_date(o, cl->on);
+		date_add_json(o, cl->on);
 		sb_addc(o, '}');
 	}
 	e->listed = k > 0;
@@ -420,7 +409,7 @@ static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date 
 		sb_addf(o, "{\"year\": %lld, \"purchase_item\": ", (long long)p->year);
 		sb_add_json_str(o, p->purchase_item);
 		sb_addf(o, ", \"amount\": %s, \"on\": ", amount);
-		add_date(o, p->on);
+		date_add_json(o, p->on);
 		sb_addc(o, '}');
 	}
 	sb_adds(o, "]");
@@ -555,7 +544,7 @@ int api_public_associations(http_request *rq)
 	strbuf *o = &rq->out;
 	size_t total = 0, first = (page - 1) * per_page, shown = 0;
 	sb_adds(o, "{\"as_of\": ");
-	add_date(o, day);
+	date_add_json(o, day);
 	sb_addf(o, ",\n \"summary\": {\"associations\": %zu, \"decoupled\": %zu, \"accepted\": %zu, "
 		   "\"credit_listed\": %zu, \"with_purchases\": %zu, \"rated\": %zu},\n "
 		   "\"jurisdictions\": %s,\n \"items\": [",

@@ -28,17 +28,6 @@
 #include "progress.h"
 #include "remind.h"
 
-static void add_date(strbuf *o, tg_date d)
-{
-	char s[11];
-	if (d == TG_DATE_NONE) {
-		sb_adds(o, "null");
-		return;
-	}
-	date_format(d, s);
-	sb_addf(o, "\"%s\"", s);
-}
-
 static int parse_int(http_request *rq, const char *name, int min, int max, int *out)
 {
 	const char *v = rq_query(rq, name);
@@ -101,7 +90,7 @@ static void write_item(strbuf *o, const tg_register *r, const tg_plan *plan,
 	if (f->due_year_only) /* the day withheld (rules.h): no count of days either */
 		sb_addf(o, "null, \"due_year\": %d, \"due_withheld\": \"birth\"", date_year(f->due));
 	else
-		add_date(o, f->due);
+		date_add_json(o, f->due);
 	sb_adds(o, ", \"state\": ");
 	sb_add_json_str(o, it->overdue ? "overdue" : "near");
 	sb_adds(o, ", \"light\": ");
@@ -144,9 +133,9 @@ int api_reminders(http_request *rq)
 	const tg_plan *plan = rq->srv->plan;
 	strbuf *o = &rq->out;
 	sb_adds(o, "{\"as_of\": ");
-	add_date(o, d.as_of);
+	date_add_json(o, d.as_of);
 	sb_addf(o, ", \"within\": %d, \"horizon\": ", d.within);
-	add_date(o, d.horizon);
+	date_add_json(o, d.horizon);
 	sb_addf(o, ", \"overdue\": %zu, \"near\": %zu, \"units\": [", d.n_overdue, d.n_near);
 	for (size_t i = 0; i < d.n_units; i++) {
 		const tg_remind_unit *u = &d.units[i];
@@ -188,9 +177,9 @@ int api_calendar_workdays(http_request *rq)
 	bool outside = false;
 	tg_date to = calendar_add_workdays(calendar_default(), from, n, &outside);
 	sb_adds(&rq->out, "{\"from\": ");
-	add_date(&rq->out, from);
+	date_add_json(&rq->out, from);
 	sb_addf(&rq->out, ", \"n\": %d, \"date\": ", n);
-	add_date(&rq->out, to);
+	date_add_json(&rq->out, to);
 	sb_addf(&rq->out, ", \"calendar_covers\": %s}\n", outside ? "false" : "true");
 	return reply_json(rq, HTTP_OK);
 }
