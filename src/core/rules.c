@@ -191,6 +191,8 @@ void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, 
 	assert(ix_ok(ev, ARR_ASSOCIATIONS, association));
 	assert(unit_ix == -1 || (unit_ix >= 0 && (size_t)unit_ix < COUNT(ev, ARR_UNITS)));
 	assert(!subject || *subject);
+	if (ev->only && association != TG_IX_NONE && !ev->only[association])
+		return; /* rules_evaluate_only: before any formatting */
 	tg_findings *fs = ev->out;
 	if (fs->count == fs->alloc) {
 		size_t n = fs->alloc ? fs->alloc * 2 : 256;
@@ -429,6 +431,45 @@ bool findings_for_viewer(const tg_findings *fs, const tg_findings *years,
 	return true;
 }
 
+void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg_register *r,
+		     const uint8_t *only, tg_findings *out)
+{
+	size_t n = prev->count + fresh->count;
+	tg_finding *items = malloc((n ? n : 1) * sizeof *items);
+	if (!items)
+		abort();
+	*out = (tg_findings){.items = items, .alloc = n, .as_of = fresh->as_of,
+			     .plan_id = fresh->plan_id, .notes = fresh->notes,
+			     .n_notes = fresh->n_notes};
+	/* prev is sorted by rule, then association: runs of one association
+	** share its pointer, so most lookups are the last one's */
+	const char *last = NULL;
+	bool last_kept = false;
+	size_t i = 0, k = 0;
+	while (i < prev->count || k < fresh->count) {
+		const tg_finding *x = i < prev->count ? &prev->items[i] : NULL;
+		if (x && x->association != last) {
+			last = x->association;
+			tg_ix a = last ? register_find(r, ARR_ASSOCIATIONS, last) : TG_IX_NONE;
+			last_kept = a != TG_IX_NONE && !only[a];
+		}
+		if (x && !last_kept) {
+			i++; /* replaced by fresh's */
+			continue;
+		}
+		const tg_finding *y = k < fresh->count ? &fresh->items[k] : NULL;
+		assert(!x || !i || finding_cmp(x - 1, x) <= 0);
+		assert(!y || !k || finding_cmp(y - 1, y) <= 0);
+		if (x && (!y || finding_cmp(x, y) <= 0)) {
+			out->items[out->count++] = *x;
+			i++;
+		} else {
+			out->items[out->count++] = *y;
+			k++;
+		}
+	}
+}
+
 static int cmp_finding(const void *px, const void *py)
 {
 	return finding_cmp(px, py);
@@ -460,7 +501,7 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 
 /* One plan over the whole register. */
 static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			 tg_date as_of, tg_findings *out, tg_findings *years)
+			 tg_date as_of, const uint8_t *only, tg_findings *out, tg_findings *years)
 {
 	assert(r && plan && cal && out && as_of != TG_DATE_NONE);
 	assert(register_indexed(r));
@@ -477,6 +518,7 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 	ev.out = out;
 	ev.years = years;
 	ev.birth_ix = -1;
+	ev.only = only;
 	compute_association_facts(&ev);
 	{
 		size_t np = COUNT(&ev, ARR_PERSONS);
@@ -601,7 +643,13 @@ static void keep_judged(const tg_register *r, const tg_plan *root, const tg_plan
 int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			      tg_date as_of, tg_findings *out, tg_findings *years)
 {
-	int rc = evaluate_plan(r, plan, cal, as_of, out, years);
+	return rules_evaluate_only(r, plan, cal, as_of, NULL, out, years);
+}
+
+int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+			tg_date as_of, const uint8_t *only, tg_findings *out, tg_findings *years)
+{
+	int rc = evaluate_plan(r, plan, cal, as_of, only, out, years);
 	if (rc || !plan->n_places)
 		return rc;
 	/* each record under the plan of its jurisdiction, or of the nearest
@@ -612,7 +660,7 @@ int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const t
 	for (size_t i = 0; rc == TG_OK && i < plan->n_places; i++) {
 		const tg_plan *sub = plan->places[i].plan;
 		tg_findings o, y;
-		rc = evaluate_plan(r, sub, cal, as_of, &o, years ? &y : NULL);
+		rc = evaluate_plan(r, sub, cal, as_of, only, &o, years ? &y : NULL);
 		if (rc)
 			break;
 		keep_judged(r, plan, sub, &o, out);

@@ -46,6 +46,10 @@ struct tg_eval {
 	tg_findings *years;
 	bool year_only;
 	int32_t birth_ix;
+
+	/* rules_evaluate_only: a byte per association, the ones whose
+	** findings are wanted; emit() drops the others' (NULL: all) */
+	const uint8_t *only;
 };
 
 /* shorthand */
