@@ -747,13 +747,25 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 		prev->strs->refs++; /* passed on to e's chain */
 	}
 	pthread_mutex_unlock(&c->lock);
+	tg_findings fresh, fresh_years;
+	if (mask && (prev->fs.n_notes ||
+		     rules_evaluate_only(&cr->reg, plan, calendar_default(), as_of, mask, &fresh,
+					 &fresh_years) != TG_OK)) {
+		/* notes are the whole register's: a full run says them */
+		pthread_mutex_lock(&c->lock);
+		prev->refs--;
+		prev->strs->refs--;
+		if (!prev->refs && prev->dead)
+			entry_free(prev);
+		pthread_mutex_unlock(&c->lock);
+		free(mask);
+		mask = NULL;
+	}
 	if (!mask) {
 		rules_evaluate_with_years(&cr->reg, plan, calendar_default(), as_of, &e->fs, &e->years);
 		e->strs = fstrings_new(&e->fs, &e->years, NULL);
 		return false;
 	}
-	tg_findings fresh, fresh_years;
-	rules_evaluate_only(&cr->reg, plan, calendar_default(), as_of, mask, &fresh, &fresh_years);
 	findings_splice(&prev->fs, &fresh, &cr->reg, mask, &e->fs);
 	findings_splice(&prev->years, &fresh_years, &cr->reg, mask, &e->years);
 	e->strs = fstrings_new(&fresh, &fresh_years, prev->strs);
