@@ -6,11 +6,32 @@
 # associations, posts and staff through either server, a new post, an
 # import through the CLI) the findings both servers give, page by page, are
 # byte for byte those of `tuogou check`, for today's register at two dates,
-# and both dashboards answer.
+# and both dashboards answer.  The register has two counties, one with a
+# plan of its own (六(一)), so each evaluation runs two plans and a move
+# between associations can cross them.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/http_lib.bash"
 
+# the demo register in 孟津 and 新安 (the supervision bundle's
+# jurisdictions); 孟津's plan: the city's with an earlier decoupling due
+python3 - "$BUNDLE" "$TOP/tests/data/supervision-bundle.json" "$TOP/plans/luoyang-2017.json" \
+	"$T/counties.json" "$T/county-plan.json" <<'PY'
+import json, sys
+reg, sup, plan = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:4])
+reg["jurisdictions"] = sup["jurisdictions"]
+for k, a in enumerate(reg["associations"]):
+    a["jurisdiction"] = ("410322", "410323", None)[k % 3]
+plan.update(id="county-inc", level="county")
+plan["parameters"] = [dict(p, value="2018-03-31") if p["name"] == "decoupling_due" else p
+                      for p in plan["parameters"]]
+json.dump(reg, open(sys.argv[4], "w", encoding="utf-8"), ensure_ascii=False)
+json.dump(plan, open(sys.argv[5], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+BUNDLE=$T/counties.json
 http_setup
+expect_exit "孟津 adopts a plan of its own" 0 tg plan use "$T/county-plan.json" --jurisdiction 410322 --db "$DB"
+tg check --db "$DB" --as-of 2019-06-30 --format json >"$T/county-check.json" 2>"$T/err"
+expect_grep "... and findings are judged under it" '"plan": "county-inc"' "$T/county-check.json"
 add_user boss office
 serve_start
 BASE_A=$BASE
