@@ -108,6 +108,7 @@ typedef struct cache_entry {
 	tg_findings fs;
 	tg_findings years; /* the birth-derived findings by the year (rules.h) */
 	cache_fstrings *strs; /* what fs and years point into, beside cr */
+	cache_strings *rstrs; /* kept as a base only: cr let go, its strings kept */
 	int refs; /* requests holding it */
 	uint64_t used;
 	bool dead; /* dropped from the table: freed at the last put */
@@ -189,6 +190,7 @@ static void entry_free(cache_entry *e)
 	findings_release(&e->fs);
 	findings_release(&e->years);
 	fstrings_unref(e->strs);
+	strings_unref(e->rstrs);
 	register_unref(e->cr);
 	free(e);
 }
@@ -235,8 +237,17 @@ static void drop_stale(findings_cache *c, int64_t gen)
 			newer = o && o != e && o->as_of == e->as_of && o->generation > e->generation &&
 				o->generation <= gen;
 		}
-		if (newer)
+		if (newer) {
 			drop(c, i);
+		} else if (!e->refs && e->cr) {
+			/* kept as a base only: its findings point into the
+			** register's strings, never its rows, so the rows (an
+			** array copied by a write is large) go now */
+			e->rstrs = e->cr->strings;
+			e->rstrs->refs++;
+			register_unref(e->cr);
+			e->cr = NULL;
+		}
 	}
 }
 
@@ -656,6 +667,10 @@ static int make_current(findings_cache *c, tg_store *s, int64_t gen, cache_regis
 			delta_keep(c, cr);
 		} else {
 			c->loads++;
+			/* no patch leads from the findings kept as bases */
+			for (int i = 0; i < CACHE_MAX_DATES; i++)
+				if (c->entries[i] && c->entries[i]->generation != gen)
+					drop(c, i);
 		}
 	}
 	pthread_mutex_unlock(&c->lock);
