@@ -31,6 +31,11 @@ const PAGES = {
   users: () => import('./pages/users.js'),
   settings: () => import('./pages/settings.js'),
   supervision: () => import('./pages/supervision.js'),
+  persons: () => import('./pages/persons.js'),
+  summaries: () => import('./pages/summaries.js'),
+  credit: () => import('./pages/credit.js'),
+  annual_reports: () => import('./pages/annual_reports.js'),
+  functions: () => import('./pages/functions.js'),
 };
 
 const BUSINESS = ['office', 'civil_affairs', 'unit', 'department', 'association'];
@@ -47,6 +52,11 @@ const NAV = [
     ['units', '主管单位', '#/units', ['office', 'civil_affairs', 'department']],
     ['unit', '本单位', (u) => `#/units/${encodeURIComponent(u.unit || '')}`, ['unit']],
     ['supervision', '监管与服务', '#/supervision', BUSINESS],
+    ['persons', '人员与任职', '#/persons', BUSINESS],
+    ['functions', '职能清单', '#/functions', ['office', 'civil_affairs', 'unit', 'department']],
+    ['summaries', '工作总结与验收', '#/summaries', ['office', 'civil_affairs', 'unit', 'department']],
+    ['credit', '信用名录', '#/credit', BUSINESS],
+    ['annual_reports', '年度工作报告', '#/annual_reports', BUSINESS],
   ]],
   ['政策与数据', [
     ['plan', '政策条款', '#/plan', BUSINESS],
@@ -69,6 +79,11 @@ const ACCESS = {
   plan: BUSINESS, import: ['office'], home: null, reminders: BUSINESS, export: BUSINESS,
   audit: ['auditor'], users: ['secadmin', 'sysadmin'], settings: ['sysadmin'],
   supervision: BUSINESS,
+  persons: BUSINESS,
+  functions: ['office', 'civil_affairs', 'unit', 'department'],
+  summaries: ['office', 'civil_affairs', 'unit', 'department'],
+  credit: BUSINESS,
+  annual_reports: BUSINESS,
 };
 
 export const state = {
