@@ -4,12 +4,13 @@
 // jurisdictions, one tab each (#/supervision?array=…&association=…), a
 // table of the records in the user's scope, and 新增 / 编辑 forms for the
 // roles that write the array (labels.js SUPERVISION_WRITERS, as rights.c;
-// the server decides).  A finance officer records a purchase's evaluation
+// the server decides); 退出案件 have 办理 for their steps.  A finance officer records a purchase's evaluation
 // here (绩效评价日期, 评价结果).
 import { h, replace } from '../dom.js';
-import { api, session } from '../api.js';
+import { api, session, names } from '../api.js';
 import * as fmt from '../fmt.js';
-import { ARRAY, SUPERVISION, SUPERVISION_WRITERS, VALUE, val } from '../labels.js';
+import { ARRAY, SUPERVISION, SUPERVISION_WRITERS, VALUE, WORKFLOW, val } from '../labels.js';
+import { rights, workflowPanel } from './records.js';
 import { table, pager, field, showErrors, clearErrors, dateInput, liveDateCheck, emptyState } from '../ui.js';
 import { go, hashWith } from '../main.js';
 
@@ -98,8 +99,19 @@ export async function render(root, ctx) {
     replace(slot, recordForm(array, rec, q.association || null, reload, () => replace(slot)));
     slot.querySelector('input, select')?.focus();
   };
+  // a record with steps (退出案件: 立案 → 告知 → 决定): 办理 shows them with
+  // their due dates from the plan and their evidence (records.js)
+  const steps = WORKFLOW[array] ? async (rec) => {
+    const spec = (await rights()).arrays[array];
+    replace(slot, await workflowPanel(array, rec, spec, ctx.asOf, { associations: await names([rec.association]) }, reload));
+    slot.scrollIntoView({ block: 'nearest' });
+  } : null;
   const columns = fields.map((f, i) => ({ label: f[1], rowHeader: i === 0, num: f[2] === 'money', cell: (r) => cell(f, r) }));
-  if (writer) columns.push({ label: '操作', cell: (r) => h('button', { type: 'button', class: 'link-button', onclick: () => edit(r) }, '编辑') });
+  if (writer || steps) {
+    columns.push({ label: '操作', cell: (r) => [
+      steps ? h('button', { type: 'button', class: 'link-button', onclick: () => steps(r) }, '办理') : null, steps && writer ? ' ' : null,
+      writer ? h('button', { type: 'button', class: 'link-button', onclick: () => edit(r) }, '编辑') : null] });
+  }
   replace(root,
     h('div', { class: 'page-head' }, h('h1', null, '监管与服务'),
       h('p', { class: 'page-sub' }, `脱钩后的综合监管与扶持（五）：${ARRAY[array]}，共 ${fmt.num(d.total)} 条`),
