@@ -26,6 +26,13 @@ static const char *const type_names[] = {
 	[FT_REF] = "ref",   [FT_OBJECT] = "object",
 };
 
+/* ", \"key\": value" (a JSON string, or null). */
+static void add_str(strbuf *o, const char *key, const char *value)
+{
+	sb_addf(o, ", \"%s\": ", key);
+	sb_add_json_str(o, value);
+}
+
 /* Whether the route table lets role bit `who` call method on array a. */
 static bool route_allows(unsigned who, const char *method, int a)
 {
@@ -43,25 +50,21 @@ static void write_fields(strbuf *o, const tg_field *fields, const tg_user *u, in
 		sb_adds(o, f == fields ? "" : ", ");
 		sb_adds(o, "{\"key\": ");
 		sb_add_json_str(o, f->key);
-		sb_adds(o, ", \"label\": ");
-		sb_add_json_str(o, f->zh);
-		sb_adds(o, ", \"type\": ");
-		sb_add_json_str(o, type_names[f->type]);
+		add_str(o, "label", f->zh);
+		add_str(o, "type", type_names[f->type]);
 		sb_addf(o, ", \"required\": %s", f->required ? "true" : "false");
 		if (a >= 0)
 			sb_addf(o, ", \"write\": %s",
 				may_put && policy_can_write_field(u, a, f->key) ? "true" : "false");
 		if (f->type == FT_REF) {
-			sb_adds(o, ", \"ref\": ");
-			sb_add_json_str(o, tg_schema[f->target].key);
+			add_str(o, "ref", tg_schema[f->target].key);
 		}
 		if (f->type == FT_ENUM && f->values) {
 			sb_adds(o, ", \"values\": [");
 			for (const tg_enum_value *v = f->values; v->key; v++) {
 				sb_adds(o, v == f->values ? "{\"key\": " : ", {\"key\": ");
 				sb_add_json_str(o, v->key);
-				sb_adds(o, ", \"label\": ");
-				sb_add_json_str(o, v->zh);
+				add_str(o, "label", v->zh);
 				sb_addc(o, '}');
 			}
 			sb_addc(o, ']');
@@ -110,14 +113,10 @@ static void write_steps(strbuf *o, const tg_plan *plan, int a)
 			continue;
 		sb_adds(o, n++ ? ", {\"id\": " : "{\"id\": ");
 		sb_add_json_str(o, ob->id);
-		sb_adds(o, ", \"title\": ");
-		sb_add_json_str(o, ob->title);
-		sb_adds(o, ", \"clause\": ");
-		sb_add_json_str(o, ob->clause);
-		sb_adds(o, ", \"anchor\": ");
-		sb_add_json_str(o, from->key);
-		sb_adds(o, ", \"done\": ");
-		sb_add_json_str(o, done->key);
+		add_str(o, "title", ob->title);
+		add_str(o, "clause", ob->clause);
+		add_str(o, "anchor", from->key);
+		add_str(o, "done", done->key);
 		sb_adds(o, ", \"offset\": {");
 		sb_add_json_str(o, offsets[ob->offset]);
 		sb_addf(o, ": %d}", ob->offset_n);
@@ -147,8 +146,7 @@ int api_rights(http_request *rq)
 	strbuf *o = &rq->out;
 	sb_adds(o, "{\"role\": ");
 	sb_add_json_str(o, u->role);
-	sb_adds(o, ", \"department\": ");
-	sb_add_json_str(o, u->department[0] ? u->department : NULL);
+	add_str(o, "department", u->department[0] ? u->department : NULL);
 	sb_adds(o, ",\n \"arrays\": {");
 	int n = 0;
 	for (int a = 0; a < ARR_COUNT; a++) {

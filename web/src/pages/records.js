@@ -94,24 +94,38 @@ function parse(f, t) {
   return t;
 }
 
-// The form of one record (rec null: a new one): the fields the user may
-// write, nothing else.  fixed: values a new record starts with.
-function recordForm(array, spec, rec, fixed, refs, done, cancel) {
-  const mine = spec.fields.filter((f) => f.write && !(rec && f.type === 'key'));
-  const form = h('form', { class: 'progress-form rec-form', novalidate: true, dataset: { array } },
-    rec ? h('p', { class: 'muted' }, `${spec.label}：${recTitle(spec, rec, refs)}`) : null,
+// A record's form: the inputs, 新增 (rec null) or 保存, and 取消.  On submit
+// the body read(form) gives goes to the server (POST, or PUT of path), and a
+// refusal shows beside its field in the glossary's words.  fields: [{key,
+// label}] for those words.  监管与服务 (supervision.js) uses it too.
+export function saveForm({ className, array, rec, path, head, inputs, read, fields, done, cancel }) {
+  const form = h('form', { class: `progress-form ${className}`, novalidate: true, dataset: { array } },
+    head || null,
     h('div', { class: 'form-errors' }),
-    h('div', { class: 'form-grid' }, mine.flatMap((f) => {
-      const v = rec ? rec[f.key] : fixed[f.key];
-      if (f.type === 'object') return (f.sub || []).map((s) => field(`${label(f)}：${s.label}`, input(s, v ? v[s.key] : '', `${f.key}.${s.key}`, refs)));
-      return [field(label(f), input(f, v, f.key, refs))];
-    })),
+    h('div', { class: 'form-grid' }, inputs),
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary' }, rec ? '保存' : '新增'),
       h('button', { type: 'button', class: 'btn btn-plain', onclick: cancel }, '取消')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form);
+    try {
+      const body = read(form);
+      if (rec) await api.put(`${array}/${path}`, body);
+      else await api.post(array, body);
+      done();
+    } catch (err) {
+      showErrors(form, inGlossary(err, fields));
+    }
+  });
+  return form;
+}
+
+// The form of one record (rec null: a new one): the fields the user may
+// write, nothing else.  fixed: values a new record starts with.
+function recordForm(array, spec, rec, fixed, refs, done, cancel) {
+  const mine = spec.fields.filter((f) => f.write && !(rec && f.type === 'key'));
+  const read = (form) => {
     const body = rec ? { ...rec } : { ...fixed };
     const val = (name) => { const el = form.querySelector(`[name="${CSS.escape(name)}"]`); return el ? el.value.trim() : ''; };
     for (const f of mine) {
@@ -121,15 +135,17 @@ function recordForm(array, spec, rec, fixed, refs, done, cancel) {
         body[f.key] = Object.values(o).every((x) => x === null) ? null : o;
       } else body[f.key] = parse(f, val(f.key));
     }
-    try {
-      if (rec) await api.put(`${array}/${recPath(spec, rec)}`, body);
-      else await api.post(array, body);
-      done();
-    } catch (err) {
-      showErrors(form, inGlossary(err, spec.fields));
-    }
+    return body;
+  };
+  return saveForm({
+    className: 'rec-form', array, rec, path: rec ? recPath(spec, rec) : null, read, fields: spec.fields, done, cancel,
+    head: rec ? h('p', { class: 'muted' }, `${spec.label}：${recTitle(spec, rec, refs)}`) : null,
+    inputs: mine.flatMap((f) => {
+      const v = rec ? rec[f.key] : fixed[f.key];
+      if (f.type === 'object') return (f.sub || []).map((s) => field(`${label(f)}：${s.label}`, input(s, v ? v[s.key] : '', `${f.key}.${s.key}`, refs)));
+      return [field(label(f), input(f, v, f.key, refs))];
+    }),
   });
-  return form;
 }
 
 // A record's key in its path: id, or association/year (an annual report).

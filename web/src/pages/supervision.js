@@ -10,8 +10,8 @@ import { h, replace } from '../dom.js';
 import { api, session, names } from '../api.js';
 import * as fmt from '../fmt.js';
 import { ARRAY, SUPERVISION, SUPERVISION_WRITERS, VALUE, WORKFLOW, val } from '../labels.js';
-import { rights, workflowPanel } from './records.js';
-import { table, pager, field, showErrors, clearErrors, dateInput, liveDateCheck, emptyState } from '../ui.js';
+import { rights, workflowPanel, saveForm } from './records.js';
+import { table, pager, field, dateInput, liveDateCheck, emptyState } from '../ui.js';
 import { go, hashWith } from '../main.js';
 
 const PER_PAGE = 50;
@@ -51,21 +51,11 @@ function input(f, value, isNew) {
 // The coded values of a kind (labels.js VALUE).
 const ENUMS = (kind) => VALUE[kind] || {};
 
-// The form of one record: a new one (rec null) or a change to rec.
+// The form of one record: a new one (rec null) or a change to rec
+// (records.js saveForm: refusals in the glossary's words).
 function recordForm(array, rec, fixed, done, cancel) {
   const fields = SUPERVISION[array];
-  const form = h('form', { class: 'progress-form sv-form', novalidate: true },
-    h('div', { class: 'form-errors' }),
-    h('div', { class: 'form-grid' }, fields.map((f) => {
-      const v = rec ? rec[f[0]] : f[0] === 'association' ? fixed : null;
-      return field(f[1], input(f, v === null || v === undefined ? '' : String(v), !rec));
-    })),
-    h('div', { class: 'form-actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary' }, rec ? '保存' : '新增'),
-      h('button', { type: 'button', class: 'btn btn-plain', onclick: cancel }, '取消')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
+  const read = (form) => {
     const body = rec ? { ...rec } : {};
     for (const [key, , type] of fields) {
       // not form.elements[key]: "item" is a method of the collection
@@ -73,15 +63,16 @@ function recordForm(array, rec, fixed, done, cancel) {
       const t = el ? el.value.trim() : '';
       body[key] = t === '' ? null : type === 'money' ? Number(t) : t;
     }
-    try {
-      if (rec) await api.put(`${array}/${encodeURIComponent(rec.id)}`, body);
-      else await api.post(array, body);
-      done();
-    } catch (err) {
-      showErrors(form, err);
-    }
+    return body;
+  };
+  return saveForm({
+    className: 'sv-form', array, rec, path: rec ? encodeURIComponent(rec.id) : null, read, done, cancel,
+    fields: fields.map(([key, label]) => ({ key, label })),
+    inputs: fields.map((f) => {
+      const v = rec ? rec[f[0]] : f[0] === 'association' ? fixed : null;
+      return field(f[1], input(f, v === null || v === undefined ? '' : String(v), !rec));
+    }),
   });
-  return form;
 }
 
 export async function render(root, ctx) {
