@@ -80,16 +80,16 @@ test('civil affairs lists an association as abnormal and later removes it', asyn
   assert.match(await row().innerText(), /洛阳市软件行业协会[\s\S]*活动异常名录[\s\S]*2026年7月1日/);
   // 办理: the steps in order; 整改完成 first
   await row().getByRole('button', { name: '办理' }).click();
-  await page.waitForSelector('section.workflow li[data-step="rectified_on"] form');
-  assert.match(await page.textContent('section.workflow li[data-step="on"]'), /已于2026年7月1日办理/);
+  await page.waitForSelector('section.rec-steps li[data-step="rectified_on"] form');
+  assert.match(await page.textContent('section.rec-steps li[data-step="on"]'), /已于2026年7月1日办理/);
   await page.fill('#step-rectified_on-on', '2026-11-20');
   saved = page.waitForResponse((r) => r.url().includes('/api/v1/credit_listings/L90') && r.request().method() === 'PUT');
-  await page.click('section.workflow li[data-step="rectified_on"] button[type=submit]');
+  await page.click('section.rec-steps li[data-step="rectified_on"] button[type=submit]');
   assert.equal((await saved).status(), 200);
   await S.idle();
   // the removal is now due: 5 working days after the rectification (the plan's credit.removal-overdue)
   await row().getByRole('button', { name: '办理' }).click();
-  const removal = page.locator('section.workflow li[data-step="removed_on"]');
+  const removal = page.locator('section.rec-steps li[data-step="removed_on"]');
   await removal.locator('form').waitFor();
   assert.match(await removal.innerText(), /期限：2026年11月27日/);
   assert.match(await removal.innerText(), /逾期/);
@@ -103,7 +103,7 @@ test('civil affairs lists an association as abnormal and later removes it', asyn
   assert.match(await row().innerText(), /2026年12月1日/);
   // the done step keeps its due date and shows its evidence
   await row().getByRole('button', { name: '办理' }).click();
-  await page.waitForSelector('section.workflow li[data-step="removed_on"].done');
+  await page.waitForSelector('section.rec-steps li[data-step="removed_on"].done');
   const done = await removal.innerText();
   assert.match(done, /已于2026年12月1日办理/);
   assert.match(done, /期限：2026年11月27日/);
@@ -118,7 +118,7 @@ test('civil affairs follows an exit case: notice with evidence, its due date fro
   await open('#/supervision?array=exit_cases');
   const row = page.locator('main table tbody tr', { hasText: 'XC01' });
   await row.getByRole('button', { name: '办理' }).click();
-  const notice = page.locator('section.workflow li[data-step="notified_on"]');
+  const notice = page.locator('section.rec-steps li[data-step="notified_on"]');
   await notice.locator('form').waitFor();
   assert.match(await notice.innerText(), /期限：2026年12月10日/); // 立案 2026-11-10 + 30 days
   await page.fill('#step-notified_on-on', '2026-12-02');
@@ -128,10 +128,10 @@ test('civil affairs follows an exit case: notice with evidence, its due date fro
   assert.equal((await posted).status(), 200);
   await S.idle();
   await page.locator('main table tbody tr', { hasText: 'XC01' }).getByRole('button', { name: '办理' }).click();
-  await page.waitForSelector('section.workflow li[data-step="notified_on"].done');
+  await page.waitForSelector('section.rec-steps li[data-step="notified_on"].done');
   assert.match(await notice.innerText(), /已于2026年12月2日办理[\s\S]*期限：2026年12月10日/);
   // the decision's due date counts from the notice: 60 days
-  assert.match(await page.textContent('section.workflow li[data-step="decided_on"]'), /期限：2027年1月31日/);
+  assert.match(await page.textContent('section.rec-steps li[data-step="decided_on"]'), /期限：2027年1月31日/);
   await shots('exit-steps');
   S.clean();
 });
@@ -250,8 +250,8 @@ test('a finance officer records what is finance’s and sees no button for the r
   }
   await open('#/credit');
   await page.locator('main table tbody tr').first().getByRole('button', { name: '办理' }).click();
-  await page.waitForSelector('section.workflow');
-  assert.equal(await page.locator('section.workflow form').count(), 0, 'the steps are shown, not offered');
+  await page.waitForSelector('section.rec-steps');
+  assert.equal(await page.locator('section.rec-steps form').count(), 0, 'the steps are shown, not offered');
   await shots('finance-credit');
   // the server refuses the same in the glossary's words (a PUT by hand)
   const api = await apiSession(server.url, FINANCE_USER);

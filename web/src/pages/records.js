@@ -19,7 +19,8 @@ const PER_PAGE = 50;
 // What the user may write, per array: {label, create, fields[], steps[]}.
 export const rights = () => once('rights', () => api.get('rights'));
 
-const label = (f) => FIELD[f.key] || f.label;
+// a reference to an association shows its name: the column is 协会
+const label = (f) => (f.ref === 'associations' ? '协会' : FIELD[f.key] || f.label);
 
 // The glossary's words for a refusal: the code's sentence, with the field's
 // label; an error without a known code keeps the server's (Chinese) message.
@@ -200,9 +201,9 @@ export async function workflowPanel(array, rec, spec, asOf, refs, done) {
     const due = item?.due || (step ? await dueOf(step, rec) : null);
     rows.push({ key, name, step, item, due, on: rec[key], may: byField[key]?.write });
   }
-  const panel = h('section', { class: 'card workflow', 'aria-label': `${ARRAY[array]}办理` },
+  const panel = h('section', { class: 'card rec-steps', 'aria-label': `${ARRAY[array]}办理` },
     h('h2', null, `办理：${recTitle(spec, rec, refs)}`),
-    h('ol', { class: 'steps' }, rows.map((r) => h('li', { class: r.on ? 'step done' : 'step', dataset: { step: r.key } },
+    h('ol', { class: 'rec-step-list' }, rows.map((r) => h('li', { class: r.on ? 'rec-step done' : 'rec-step', dataset: { step: r.key } },
       h('strong', null, r.name), ' ',
       r.on ? h('span', { class: 'step-on' }, `已于${fmt.date(r.on)}办理`) : h('span', { class: 'muted' }, '未办理'),
       r.step ? h('span', { class: 'step-due' }, `　期限：${r.due ? fmt.date(r.due) : `${FIELD[r.step.anchor] || r.step.anchor}后${offsetWords(r.step.offset)}`}`,
