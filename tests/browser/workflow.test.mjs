@@ -379,6 +379,9 @@ test('the dashboard, the public page and the workflow pages fit 390 and 360 px w
   await idle();
   await noSideways('dashboard at 390 px');
   assert.ok(await page.isVisible('#logout'), '退出 on screen');
+  await page.waitForFunction(() => document.querySelector('#menu-count')?.textContent);
+  assert.ok(await page.isVisible('#menu-count'), '待办\'s count on 菜单 while the menu is closed');
+  assert.equal(await page.textContent('#menu-count'), await page.textContent('#inbox-count'));
   await shot(page, 'dashboard-390');
   await page.setViewportSize(SMALL);
   for (const hash of ['#/inbox', '#/batches', `#/associations/${accepted.uscc}`, '#/import']) {

@@ -1,7 +1,7 @@
 // main.js: the shell of the single-page app: session, top bar (product name,
 // 截至 date picker for the business roles, user and role, 退出), the left
 // navigation by task (only what the role may open; on a phone-sized screen
-// behind a 菜单 button), the breadcrumb, and a hash router (#/path?query) so
+// behind a 菜单 button; 待办 with the count of what waits, also on 菜单), the breadcrumb, and a hash router (#/path?query) so
 // the server only ever serves index.html and static files.  A request
 // refused with 401 after login (the session expired) brings the login page
 // back with 登录已超时，请重新登录.
@@ -149,7 +149,8 @@ function buildShell() {
     }));
   // a phone-sized screen: the navigation opens from 菜单 and closes on a choice
   const menu = h('button', { type: 'button', class: 'nav-toggle', id: 'nav-toggle', 'aria-controls': 'sidenav', 'aria-expanded': 'false' },
-    h('span', { class: 'nav-toggle-icon', 'aria-hidden': 'true' }), '菜单');
+    h('span', { class: 'nav-toggle-icon', 'aria-hidden': 'true' }), '菜单',
+    BUSINESS.includes(u.role) ? h('span', { class: 'nav-count', id: 'menu-count', hidden: true }) : null);
   const body = h('div', { class: 'body' });
   const setMenu = (open) => { body.classList.toggle('nav-open', open); menu.setAttribute('aria-expanded', String(open)); };
   menu.addEventListener('click', () => setMenu(!body.classList.contains('nav-open')));
@@ -219,6 +220,7 @@ async function updateBell() {
 let inboxSeq = 0;
 async function updateInbox() {
   const count = shell && shell.nav.querySelector('#inbox-count');
+  const onMenu = document.getElementById('menu-count'); // the same count on 菜单 (phones)
   if (!count) return;
   const my = ++inboxSeq;
   try {
@@ -231,6 +233,7 @@ async function updateInbox() {
     count.textContent = n > 99 ? '99+' : String(n);
     count.className = `nav-count ${late ? 'nav-count-red' : ''}`;
     count.setAttribute('aria-label', late ? `${n} 项待办，其中逾期 ${late} 项` : `${n} 项待办`);
+    if (onMenu) { onMenu.hidden = count.hidden; onMenu.textContent = count.textContent; onMenu.className = count.className; onMenu.setAttribute('aria-label', count.getAttribute('aria-label')); }
   } catch { /* the page itself shows what went wrong */ }
 }
 

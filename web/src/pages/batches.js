@@ -52,9 +52,10 @@ export async function render(root, ctx) {
         sessionStorage.setItem('tuogou.batch-flash', `${rec ? '已保存' : '已新增'}批次“${saved.name || saved.id}”${saved.due ? `，截止日期 ${fmt.date(saved.due)}` : ''}。`);
         ctx.refresh();
       } catch (err) {
-        if (err.status === 409 && err.current) {
+        if (err.status === 409 && !rec) showErrors(form, { errors: [{ field: 'id', message: `编号“${body.id}”已有批次使用，请换一个编号` }] });
+        else if (err.status === 409 && err.current) {
           showErrors(form, { errors: [{ message: `该批次已被他人修改（现为“${err.current.name || err.current.id}”，截止日期 ${err.current.due ? fmt.date(err.current.due) : '未规定'}）。您填写的内容仍保留；再次保存将以您填写的为准。` }] });
-          rec = err.current; // eslint-disable-line no-param-reassign
+          rec = err.current; // a second 保存 writes onto the current record
         } else showErrors(form, err);
       } finally { save.disabled = false; }
     });
