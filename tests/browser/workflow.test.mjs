@@ -249,7 +249,7 @@ test('the import page previews what a sheet changes, field by field, and asks be
 test('the import preview shows the diff of its contract and degrades to counts without it (answers given in the browser)', async () => {
   const diff = {
     new: 1, changed: 2, unchanged: 5, newer_edits: 1, records: [
-      { array: 'associations', id: returned.uscc, label: returned.name, status: 'changed', newer_edit: true, edited_at: '2026-12-01T08:30:00Z', edited_by: 'office1',
+      { array: 'associations', id: returned.uscc, label: returned.name, status: 'changed', newer_edit: true, edited_at: '2026-12-01 16:30:00', edited_by: 'office1',
         fields: [{ field: 'decoupled_on', label: '脱钩完成日期', before: '2017-12-06', after: '2017-12-08' }] },
       { array: 'batches', id: 'pilot', label: '试点', status: 'changed', newer_edit: false, edited_at: null, edited_by: null,
         fields: [{ field: 'due', label: '截止日期', before: '2017-06-30', after: '2017-07-31' }, { field: 'name', label: '名称', before: '试点', after: '试点批次' }] },
@@ -285,7 +285,7 @@ test('the import preview shows the diff of its contract and degrades to counts w
     const recs = await page.$$eval('#import-diff .diff-record', (ds) => ds.map((d) => ({ id: d.dataset.id, newer: d.classList.contains('newer'), text: d.textContent })));
     assert.deepEqual(recs.map((r) => [r.id, r.newer]), [[returned.uscc, true], ['pilot', false]]);
     assert.match(recs[0].text, /较新修改/);
-    assert.match(recs[0].text, /office1/);
+    assert.match(recs[0].text, /于 2026年12月1日 16:30（北京时间） 由 office1 修改过/);
     const rows = await page.$$eval(`#import-diff .diff-record[data-id="${returned.uscc}"] tbody tr`, (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
     assert.deepEqual(rows, [['脱钩完成日期', '2017年12月6日', '2017年12月8日']]);
     const heads = await page.$$eval('#import-diff .diff-record[data-id="pilot"] thead th', (ths) => ths.map((t) => t.textContent));

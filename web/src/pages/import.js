@@ -40,7 +40,7 @@ export async function render(root, ctx) {
   // One JSON bundle goes to POST /import as before; anything else, or
   // several files, as multipart to POST /import/sheets.
   async function send(dryRun, overwrite = false) {
-    if (files.length === 1 && isJson(files[0])) return api.raw('import', await files[0].text(), dryRun ? { dry_run: 1 } : undefined);
+    if (files.length === 1 && isJson(files[0])) return api.raw('import', await files[0].text(), dryRun ? { dry_run: 1 } : overwrite ? { confirm_overwrite: 1 } : undefined);
     const fd = new FormData();
     for (const f of files) fd.append('file', f, f.name);
     return api.upload(dryRun ? 'import/sheets?dry_run=1' : overwrite ? 'import/sheets?confirm_overwrite=1' : 'import/sheets', fd);
@@ -70,10 +70,11 @@ export async function render(root, ctx) {
   });
   // Records edited after the sheets were made: the import overwrites them
   // only when the user says so.
-  function askOverwrite(btn, n) {
+  function askOverwrite(btn, n, said) {
     const box = result.querySelector('#overwrite-ask') || result.appendChild(h('div', { id: 'overwrite-ask' }));
     replace(box, h('div', { class: 'alert alert-warn', role: 'alert' },
-      h('p', null, h('strong', null, n ? `有 ${fmt.num(n)} 条记录在表格之后又被修改过。` : '有记录在表格之后又被修改过。'), '导入将以表格的内容覆盖这些较新的修改（标有“较新修改”的记录）。'),
+      h('p', null, h('strong', null, n ? `有 ${fmt.num(n)} 条记录在上次导入后又由他人修改过。` : '有记录在上次导入后又由他人修改过。'), '导入将以上传文件的内容覆盖这些较新的修改（标有“较新修改”的记录）。'),
+      said ? h('p', null, fmt.sentence(said)) : null,
       h('div', { class: 'form-actions' },
         h('button', { type: 'button', class: 'btn btn-danger', id: 'confirm-overwrite', onclick: (e) => { replace(box); doImport(e, true); } }, '覆盖较新的修改并导入'),
         h('button', { type: 'button', class: 'btn btn-plain', onclick: () => { replace(box); btn.disabled = false; } }, '取消'))));
@@ -89,7 +90,7 @@ export async function render(root, ctx) {
       replace(result, h('div', { class: 'alert alert-ok', role: 'status' }, h('p', null, h('strong', null, `已导入 ${label()}。`)), counts(r.counts),
         h('p', null, h('a', { href: '#/associations' }, '查看协会名录'), ' · ', h('a', { href: '#/dashboard' }, '查看总览'))));
     } catch (err) {
-      if (err.status === 409 && err.code === 'newer_edit') { askOverwrite(btn, newer); return; }
+      if (err.status === 409 && err.code === 'newer_edit') { askOverwrite(btn, newer, err.message); return; }
       showImportErrors(err); btn.disabled = false;
     }
   }
@@ -122,6 +123,14 @@ function counts(c) {
   return h('ul', { class: 'counts' }, rows.map(([k, n]) => h('li', null, `${ARRAY[k] || k} ${fmt.num(n)} 条`)));
 }
 
+// edited_at is Beijing time as the server writes it ("2026-12-06 11:35:02"),
+// whatever the browser's time zone; an instant with its zone as the browser
+// shows it.
+function wallTime(s) {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2})?$/.exec(String(s));
+  return m ? `${fmt.date(m[1])} ${m[2]}（北京时间）` : fmt.dateTime(s);
+}
+
 // What the import would do (the check's `diff`): the counts, then each
 // changed record as 字段 / 原值 / 新值, newer edits marked; new records by
 // name.
@@ -140,7 +149,7 @@ function preview(d) {
     fresh.length ? h('p', { class: 'diff-new' }, '新增：', fresh.slice(0, 50).map(name).join('、'), fresh.length > 50 ? `等 ${fmt.num(fresh.length)} 条` : '') : null,
     changed.map((r) => h('div', { class: ['diff-record', r.newer_edit ? 'newer' : null], dataset: { array: r.array, id: r.id } },
       h('h4', null, `变更：${name(r)}`, r.newer_edit ? h('span', { class: 'tag tag-warn' }, '较新修改') : null),
-      r.newer_edit ? h('p', { class: 'hint' }, `该记录${r.edited_by ? `由 ${r.edited_by} ` : ''}${r.edited_at ? `于 ${fmt.dateTime(r.edited_at)} ` : ''}修改过，晚于表格；导入将覆盖该修改。`) : null,
+      r.newer_edit ? h('p', { class: 'hint' }, `该记录${r.edited_at ? `于 ${wallTime(r.edited_at)} ` : ''}${r.edited_by ? `由 ${r.edited_by} ` : ''}修改过，晚于上次导入；导入将覆盖该修改。`) : null,
       table([
         { label: '字段', rowHeader: true, cell: (f) => f.label || fieldLabel(f.field) },
         { label: '原值', cell: (f) => valueText(f.field, f.before) },
