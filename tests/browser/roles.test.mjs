@@ -114,6 +114,25 @@ test('civil affairs lists an association as abnormal and later removes it', asyn
   S.clean();
 });
 
+test('civil affairs reads 工作总结与验收 by stage', async () => {
+  await open('#/summaries');
+  const all = await page.locator('main table tbody tr').count();
+  assert.ok(all > 0);
+  const answered = page.waitForResponse((r) => r.url().includes('/api/v1/associations') && r.url().includes('state=accepted'));
+  await page.selectOption('#summary-stage', 'accepted');
+  assert.equal((await answered).status(), 200);
+  await S.idle();
+  const rows = await page.$$eval('main table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.ok(rows.length > 0, 'some associations are accepted');
+  const head = await page.$$eval('main table thead th', (ths) => ths.map((t) => t.textContent));
+  const col = head.indexOf('验收日期');
+  assert.ok(col > 0, `a 验收日期 column: ${head}`);
+  for (const r of rows) assert.match(r[col], /^\d{4}年\d{1,2}月\d{1,2}日$/, `accepted: ${r}`);
+  assert.equal(await page.getByRole('button', { name: /^新增/ }).count(), 0, 'a view, not a form');
+  await shots('summaries');
+  S.clean();
+});
+
 test('civil affairs follows an exit case: notice with evidence, its due date from the plan', async () => {
   await open('#/supervision?array=exit_cases');
   const row = page.locator('main table tbody tr', { hasText: 'XC01' });

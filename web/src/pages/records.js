@@ -259,7 +259,8 @@ function stepForm(array, rec, spec, r, asOf, done) {
 // ---------------------------------------------------------------- the page
 // opts: path ('#/persons'), title, intro, arrays (the tabs), columns (per
 // array: the keys shown in the list, default all but objects), fixed (per
-// array: values a new record starts with).
+// array: values a new record starts with), head (ctx => a control under the
+// title, such as a filter), readOnly, link (rec => a link per row).
 export async function recordsPage(root, ctx, opts) {
   const q = ctx.query || {};
   const r = await rights();
@@ -290,6 +291,7 @@ export async function recordsPage(root, ctx, opts) {
   replace(root,
     h('div', { class: 'page-head' }, h('h1', null, opts.title),
       h('p', { class: 'page-sub' }, `${opts.intro}：${spec.label}，共 ${fmt.num(d.total)} 条`),
+      opts.head ? opts.head(ctx) : null,
       spec.create && !opts.readOnly ? h('div', { class: 'head-actions no-print' }, h('button', { type: 'button', class: 'btn btn-primary', onclick: () => edit(null) }, `新增${spec.label}`)) : null),
     tabs.length > 1 ? h('nav', { class: 'tabs', 'aria-label': opts.title }, tabs.map((a) =>
       h('a', { href: hashWith(opts.path, { array: a, association: q.association }), class: a === array ? 'tab active' : 'tab', 'aria-current': a === array ? 'page' : null }, r.arrays[a].label))) : null,
