@@ -83,6 +83,8 @@ int api_report_progress(http_request *rq);
 int api_report_summary(http_request *rq);
 int api_reminders(http_request *rq);
 int api_calendar_workdays(http_request *rq);
+/* GET /api/v1/rights: what the user may write, per array and field (api_rights.c). */
+int api_rights(http_request *rq);
 /* Send the file at path (a download the handler wrote) as the body with
 ** Content-Disposition: attachment; filename (UTF-8); the file is removed. */
 int reply_download(http_request *rq, const char *path, const char *content_type,

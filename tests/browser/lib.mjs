@@ -59,6 +59,7 @@ export async function startServer() {
     secrets[name] = /^totp-secret: ([A-Z2-7]+)$/m.exec(out)[1];
   }
   fs.writeFileSync(path.join(tmp, 'totp.json'), JSON.stringify(secrets));
+  addRoleUsers(bin, db);
   process.env.TUOGOU_TEST_TOTP = path.join(tmp, 'totp.json');
   const child = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', web], { stdio: ['ignore', log, log] });
   const kind = 'tuogou serve';
@@ -314,4 +315,16 @@ export function browserSuite(prefix, { before: beforeHook, after: afterHook, rea
   s.login = (user, password) => loginAs(s.page, s.server.url, user, password);
   s.shot = (p, name, opts = {}) => shot(p, name, { ...opts, prefix });
   return s;
+}
+
+// ---------------------------------------------------------------- the record pages' users
+// roles.test.mjs (issue 17): civil affairs and one association, 洛阳市装备制造业协会
+// under U06 (run.sh makes the same two).
+export const CIVIL_USER = 'civil1';
+export const ASSOC_USER = 'assoc1';
+export const ASSOC = '51410300MJ56253326';
+function addRoleUsers(bin, db) {
+  for (const args of [[CIVIL_USER, '--role', 'civil_affairs'], [ASSOC_USER, '--role', 'association', '--association', ASSOC]]) {
+    execFileSync(bin, ['user', 'add', ...args, '--db', db], { input: PASSWORD + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  }
 }

@@ -116,6 +116,13 @@ for admin in sysadmin1:sysadmin secadmin1:secadmin auditor1:auditor; do
 	sep=', '
 done
 echo '}' >>"$TOTP"
+# ---- the record pages of every role (roles.test.mjs, issue 17): civil
+# affairs and one association (洛阳市装备制造业协会, under U06)
+printf '%s\n' "$PASSWORD" | "$TUOGOU" user add civil1 --role civil_affairs --db "$DB" >"$LOG" 2>&1 ||
+	step_fail "tuogou user add civil1 --role civil_affairs"
+printf '%s\n' "$PASSWORD" | "$TUOGOU" user add assoc1 --role association --association 51410300MJ56253326 --db "$DB" >"$LOG" 2>&1 ||
+	step_fail "tuogou user add assoc1 --role association"
+# ---- end of the record pages' users
 "$TUOGOU" serve --db "$DB" --listen "127.0.0.1:$PORT" --web "$WEB_DIR" "${SERVE_PG[@]}" >"$SCRATCH/server.log" 2>&1 &
 SERVER_PID=$!
 

@@ -34,6 +34,11 @@ const PAGES = {
   supervision: () => import('./pages/supervision.js'),
   inbox: () => import('./pages/inbox.js'),
   batches: () => import('./pages/batches.js'),
+  persons: () => import('./pages/persons.js'),
+  summaries: () => import('./pages/summaries.js'),
+  credit: () => import('./pages/credit.js'),
+  annual_reports: () => import('./pages/annual_reports.js'),
+  functions: () => import('./pages/functions.js'),
 };
 
 const BUSINESS = ['office', 'civil_affairs', 'unit', 'department', 'association'];
@@ -52,6 +57,11 @@ const NAV = [
     ['batches', '批次', '#/batches', ['office']],
     ['unit', '本单位', (u) => `#/units/${encodeURIComponent(u.unit || '')}`, ['unit']],
     ['supervision', '监管与服务', '#/supervision', BUSINESS],
+    ['persons', '人员与任职', '#/persons', BUSINESS],
+    ['functions', '职能清单', '#/functions', ['office', 'civil_affairs', 'unit', 'department']],
+    ['summaries', '工作总结与验收', '#/summaries', ['office', 'civil_affairs', 'unit', 'department']],
+    ['credit', '信用名录', '#/credit', BUSINESS],
+    ['annual_reports', '年度工作报告', '#/annual_reports', BUSINESS],
   ]],
   ['政策与数据', [
     ['plan', '政策条款', '#/plan', BUSINESS],
@@ -76,6 +86,11 @@ const ACCESS = {
   supervision: BUSINESS,
   inbox: BUSINESS,
   batches: ['office'],
+  persons: BUSINESS,
+  functions: ['office', 'civil_affairs', 'unit', 'department'],
+  summaries: ['office', 'civil_affairs', 'unit', 'department'],
+  credit: BUSINESS,
+  annual_reports: BUSINESS,
 };
 
 export const state = {
