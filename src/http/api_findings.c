@@ -345,8 +345,9 @@ static int checklist_reply(http_request *rq, const char *uscc, tg_date as_of)
 	}
 	if ((rc = store_evidence_list(rq_store(rq), uscc, &ev, &n_ev, &rq->err)))
 		goto out;
-	const tg_plan *plan = rq->srv->plan;
 	const tg_association *a = &REG_ROWS(v.reg, ARR_ASSOCIATIONS, tg_association)[ix];
+	/* its items are those of the plan it is judged under (county plans) */
+	const tg_plan *plan = rules_plan_for(rq->srv->plan, v.reg, a->jurisdiction);
 	tg_assoc_facts facts;
 	progress_facts(v.reg, plan, ix, as_of, &facts);
 	tg_checklist cl;
