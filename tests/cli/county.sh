@@ -219,6 +219,27 @@ expect_grep "the city compares its two counties" "^counties \['410322', '410323'
 expect_grep "opening a county gives its row's numbers" "^opened same$" "$T/cmp"
 expect_grep "the city counts more than one county" "^city-more True$" "$T/cmp"
 
+# --- the progress report as a download: the city's with a page per county,
+# a county office's of its county only
+as city
+expect_eq "the city downloads the report by county: 200" 200 \
+	"$(req GET "/api/v1/reports/progress.pdf?as_of=$DAY&by=jurisdiction")"
+cp "$T/body" "$T/web-by.pdf"
+expect_eq "... an unknown grouping: 400" 400 "$(req GET "/api/v1/reports/progress.pdf?as_of=$DAY&by=unit")"
+as mj
+expect_eq "a county office downloads the report: 200" 200 \
+	"$(req GET "/api/v1/reports/progress.pdf?as_of=$DAY")"
+cp "$T/body" "$T/web-mj.pdf"
+expect_eq "... asking for another county's: 404" 404 \
+	"$(req GET "/api/v1/reports/progress.pdf?as_of=$DAY&jurisdiction=$XA")"
+if command -v pdftotext >/dev/null; then
+	pdftotext "$T/web-mj.pdf" - | tr -d '\n ' >"$T/web-mj.txt"
+	expect_grep "... it is its county's report" "关于孟津县行业协会商会与行政机关脱钩工作进展情况的报告" "$T/web-mj.txt"
+	pdftotext "$T/web-by.pdf" - | tr -d '\n ' >"$T/web-by.txt"
+	expect_grep "the city's download has the counties' table" "各县（市、区）脱钩工作进展对比" "$T/web-by.txt"
+	expect_grep "... and 新安's own section" "关于新安县行业协会商会与行政机关脱钩工作进展情况的报告" "$T/web-by.txt"
+fi
+
 # --- a duty of 孟津's own plan (issue 12 "Left"): 孟津 adopts a newer
 # version of its plan, with an obligation the city's plan does not have,
 # while the server runs (plan use in another process); the next requests
@@ -311,4 +332,57 @@ expect_eq "... judged under it, and 孟津's own plan in 孟津" "luoyang-other 
 serve_stop
 tg plan show --db "$DB" >"$T/show"
 expect_grep "... and the register's plan is unchanged" "luoyang-2017（.*）：登记簿方案" "$T/show"
+
+# --- the city's progress report with a section per county (六(一)): each
+# county's numbers are its records' findings in check --db, and with the
+# city's own records (本级) they add up to the city's
+expect_exit "report progress --by-jurisdiction" 0 \
+	tg report progress --by-jurisdiction --db "$DB" --as-of $DAY -o "$T/by.pdf"
+expect_exit "... not with --jurisdiction too" 2 \
+	tg report progress --by-jurisdiction --jurisdiction $MJ --db "$DB" --as-of $DAY -o "$T/x.pdf"
+tg check --db "$DB" --as-of $DAY --format json >"$T/d.json"
+if command -v pdftotext >/dev/null; then
+	pdftotext "$T/by.pdf" - | tr -d '\n ' >"$T/by.txt"
+	pdftotext -layout "$T/by.pdf" "$T/by-layout.txt"
+	python3 - "$BUNDLE" "$T/d.json" "$T/by.txt" "$T/by-layout.txt" >"$T/sum" <<'PY'
+import json, re, sys
+bundle, doc = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:3])
+text = open(sys.argv[3], encoding="utf-8").read()
+layout = open(sys.argv[4], encoding="utf-8").read()
+unit_j = {u["id"]: u.get("jurisdiction") for u in bundle["units"]}
+pers_j = {p["id"]: unit_j.get(p.get("unit")) for p in bundle["persons"]}
+task_j = {t["id"]: unit_j.get(t["unit"]) for t in bundle.get("unit_tasks", [])}
+a_j = {a["uscc"]: a.get("jurisdiction") for a in bundle["associations"]}
+def where(f):
+    if f["association"]:
+        return a_j[f["association"]]
+    s = f["subject"]
+    return pers_j[s] if s in pers_j else task_j[s] if s in task_j else unit_j.get(s)
+def count(fs):
+    return (sum(f["state"] == "overdue" for f in fs), sum(f["state"] == "open" for f in fs))
+fs = doc["findings"]
+want = {"city": count(fs), "410322": count([f for f in fs if where(f) == "410322"]),
+        "410323": count([f for f in fs if where(f) == "410323"]),
+        "rest": count([f for f in fs if where(f) not in ("410322", "410323")])}
+pages = re.findall(r"共发现问题(\d+)项，其中逾期(\d+)项、待办(\d+)项", text)
+got = [(int(o), int(p)) for _, o, p in pages]
+print("pages", len(got))
+print("city", "same" if got and got[0] == want["city"] else "differ", got[:1], want["city"])
+# the county sections follow in the table's order (孟津县, 新安县)
+print("counties", "same" if got[1:] == [want["410322"], want["410323"]] else "differ", got[1:])
+rows = {m.group(1): tuple(int(x) for x in m.groups()[1:])
+        for m in re.finditer(r"^\s*(孟津县|新安县|本级|合计)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", layout, re.M)}
+print("rows", sorted(rows))
+print("rest", "same" if rows.get("本级", (0,) * 5)[3:] == want["rest"] else "differ", rows.get("本级"), want["rest"])
+adds = all(sum(rows[k][i] for k in ("孟津县", "新安县", "本级")) == rows["合计"][i] for i in range(5)) if len(rows) == 4 else False
+print("adds", adds, rows.get("合计", (0,) * 5)[3:] == want["city"])
+PY
+	expect_grep "the city's report, then one section per county" "^pages 3$" "$T/sum"
+	expect_grep "... the city's numbers are check --db's" "^city same" "$T/sum"
+	expect_grep "... each county's are its records' in check --db" "^counties same" "$T/sum"
+	expect_grep "... the table has both counties, 本级 and the total" "^rows \['合计', '孟津县', '新安县', '本级'\]$" "$T/sum"
+	expect_grep "... 本级 is the records of no county" "^rest same" "$T/sum"
+	expect_grep "... the rows add up to the city's total, which is check --db's" "^adds True True$" "$T/sum"
+	grep -v "same\|True\|^pages\|^rows" "$T/sum" | sed 's/^/# /'
+fi
 finish
