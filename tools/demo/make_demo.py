@@ -92,7 +92,8 @@ def association_spec(story):
     s["posts"] = [dict(person=p["person"], role=p["role"], frm=p["from"], to=p.get("to"),
                        replace=p.get("replaces_holder", False), legal=p.get("legal_representative", False),
                        rec=p.get("recommended_by_unit", False), paid=p.get("paid", False),
-                       approval=p.get("approval"), audit=p.get("departure_audit_on"))
+                       approval=p.get("approval"), audit=p.get("departure_audit_on"),
+                       notice=p.get("public_notice_on", "ordinary"))
                   for p in story.get("posts", [])]
     return s
 
@@ -482,7 +483,7 @@ class Builder:
         return token
 
     def new_post(self, a, role, frm, to, person=None, legal=False, rec=False, paid=False,
-                 approval=None, audit=None):
+                 approval=None, audit=None, notice="ordinary"):
         t = OrderedDict()
         t["id"] = None
         t["person"] = None
@@ -495,6 +496,12 @@ class Builder:
         t["paid"] = paid
         t["approval"] = approval
         t["departure_audit_on"] = audit
+        # 任职前公示: on the ordinary path a president or secretary general
+        # is noticed ten days before taking office; a story states its own
+        # date, or null for none
+        if notice == "ordinary":
+            notice = add_days(frm, -10) if role in ("president", "secretary_general") else None
+        t["public_notice_on"] = notice
         t["_person"] = person          # story key, a shared token, or None (a new person)
         self.posts.append(t)
         return t
@@ -575,7 +582,7 @@ class Builder:
                 f, t = self.resolve(slug, sp["frm"]), self.resolve(slug, sp["to"])
                 self.new_post(a, sp["role"], f, t, person=sp["person"], legal=sp["legal"],
                               rec=sp["rec"], paid=sp["paid"], approval=sp["approval"],
-                              audit=sp["audit"])
+                              audit=sp["audit"], notice=sp["notice"])
 
     # ---- staff
     def build_staff(self):
