@@ -20,7 +20,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TOP, TUOGOU, PASSWORD, launch, clearArtifacts, shot, pdfBytes, apiSession } from './lib.mjs';
+import { TOP, TUOGOU, PASSWORD, launch, clearArtifacts, shot, pdfBytes, apiSession, loginAs, fmtDate, demoBundle } from './lib.mjs';
 
 const MJ = '410322';
 const prefix = 'county-';
@@ -84,22 +84,17 @@ async function idle() {
   await page.waitForLoadState('networkidle');
   await page.waitForFunction(() => !document.querySelector('main .loading'));
 }
-async function login(url, user) {
-  await page.goto(url + '/');
-  await page.waitForSelector('form.login-form, #logout');
-  if (await page.locator('#logout').count()) await logout(); // a test before failed midway
-  await page.waitForSelector('form.login-form');
-  await page.fill('#username', user);
-  await page.fill('#password', PASSWORD);
-  await page.click('form.login-form button[type=submit]');
-  await page.waitForSelector('#logout');
-  await idle();
-}
 async function logout() {
   await page.click('#logout');
   await page.waitForSelector('form.login-form');
 }
-const fmtDate = (d) => { const [y, m, dd] = d.split('-'); return `${y}年${Number(m)}月${Number(dd)}日`; };
+async function login(url, user) {
+  await page.goto(url + '/');
+  await page.waitForSelector('form.login-form, #logout');
+  if (await page.locator('#logout').count()) await logout(); // a test before failed midway
+  await loginAs(page, url, user);
+  await idle();
+}
 async function setAsOf(d) {
   await page.fill('#as-of', d);
   await page.dispatchEvent('#as-of', 'change');
@@ -108,7 +103,7 @@ async function setAsOf(d) {
 }
 
 test('a county office’s day: its dashboard, its findings, a duty of its plan marked done with evidence', async () => {
-  const bundle = JSON.parse(fs.readFileSync(path.join(TOP, 'data/demo-bundle.json'), 'utf8'));
+  const bundle = demoBundle();
   const mine = bundle.associations.filter((a) => a.jurisdiction === MJ);
   assert.ok(mine.length >= 2, 'the demo has associations in 孟津');
   await login(county.url, 'mengjin');
@@ -211,10 +206,7 @@ test('the UI under the national plan: login footer, plan page and findings name 
     await p.waitForFunction(() => document.querySelector('#login-foot')?.textContent);
     assert.match(await p.textContent('#login-foot'), new RegExp(plan.office));
     await shot(p, 'national-login', { prefix });
-    await p.fill('#username', 'city1');
-    await p.fill('#password', PASSWORD);
-    await p.click('form.login-form button[type=submit]');
-    await p.waitForSelector('#logout');
+    await loginAs(p, national.url, 'city1');
     await p.evaluate(() => { location.hash = '#/plan'; });
     await p.waitForSelector('main h1');
     await p.waitForFunction(() => !document.querySelector('main .loading'));
