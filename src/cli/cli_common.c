@@ -129,6 +129,20 @@ int cli_read_bundle(const char *path, const tg_plan *plan, const tg_register *fa
 	return rc;
 }
 
+int cli_open_run(const char *db, const char *plan_file, tg_store **store, tg_plan **plan,
+		 tg_register *r)
+{
+	tg_error err = {0};
+	int rc = cli_open_store(db, true, store);
+	if (rc == EXIT_OK)
+		rc = cli_load_plan(plan_file, *store, plan);
+	if (rc == EXIT_OK && store_load_register(*store, r, &err)) {
+		cli_print_error(&err);
+		rc = EXIT_INTERNAL;
+	}
+	return rc;
+}
+
 int cli_steps_fit(const tg_register *r, const tg_plan *plan, const char *not_done)
 {
 	tg_errors errs;

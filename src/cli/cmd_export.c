@@ -89,16 +89,9 @@ int cmd_export(int argc, char **argv)
 	tg_error err = {0};
 	char *tmp = NULL;
 	FILE *f = stdout;
-	int rc = cli_open_store(db, true, &store);
+	int rc = cli_open_run(db, plan_file, &store, &plan, &r);
 	if (rc)
 		goto out;
-	if ((rc = cli_load_plan(plan_file, store, &plan)))
-		goto out;
-	if (store_load_register(store, &r, &err)) {
-		cli_print_error(&err);
-		rc = EXIT_INTERNAL;
-		goto out;
-	}
 	if (plan_file && (rc = cli_steps_fit(&r, plan, "未导出")))
 		goto out;
 	if (store_reveal_id_numbers(store, &r, &err)) {

@@ -39,15 +39,9 @@ static int plan_fits(const char *db, const char *plan_file)
 	tg_plan *plan = NULL;
 	tg_register r;
 	register_init(&r);
-	tg_error err = {0};
 	/* a register not made yet has no steps: the plan need only load */
-	int rc = cli_db_exists(db) ? cli_open_store(db, true, &store) : EXIT_OK;
-	if (rc == EXIT_OK)
-		rc = cli_load_plan(plan_file, store, &plan);
-	if (rc == EXIT_OK && store && store_load_register(store, &r, &err)) {
-		cli_print_error(&err);
-		rc = EXIT_INTERNAL;
-	}
+	int rc = cli_db_exists(db) ? cli_open_run(db, plan_file, &store, &plan, &r)
+				   : cli_load_plan(plan_file, NULL, &plan);
 	if (rc == EXIT_OK)
 		rc = cli_steps_fit(&r, plan, "未启动服务");
 	register_release(&r);
