@@ -623,22 +623,36 @@ static void write_strings(strbuf *o, const char *const *v, size_t n)
 	sb_adds(o, "]");
 }
 
+static void write_clause_item(strbuf *o, size_t *n, const char *id, const char *title,
+			      const char *basis, const char *kind)
+{
+	sb_adds(o, (*n)++ ? ", " : "");
+	sb_adds(o, "{\"id\": ");
+	sb_add_json_str(o, id);
+	sb_adds(o, ", \"title\": ");
+	sb_add_json_str(o, title);
+	sb_adds(o, ", \"basis\": ");
+	sb_add_json_str(o, basis);
+	sb_adds(o, ", \"kind\": ");
+	sb_add_json_str(o, kind);
+	sb_addc(o, '}');
+}
+
+/* The checks citing one clause: its rules, then its obligations (kind
+** "rule" or "obligation"), so a page names a finding of either by title. */
 static void write_clause_rules(strbuf *o, const tg_plan *plan, const char *clause)
 {
 	size_t n = 0;
 	sb_adds(o, "[");
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		const tg_plan_rule *r = &plan->rules[i];
-		if (!r->clause || strcmp(r->clause, clause))
-			continue;
-		sb_adds(o, n++ ? ", " : "");
-		sb_adds(o, "{\"id\": ");
-		sb_add_json_str(o, r->id);
-		sb_adds(o, ", \"title\": ");
-		sb_add_json_str(o, r->title);
-		sb_adds(o, ", \"basis\": ");
-		sb_add_json_str(o, r->basis);
-		sb_addc(o, '}');
+		if (r->clause && !strcmp(r->clause, clause))
+			write_clause_item(o, &n, r->id, r->title, r->basis, "rule");
+	}
+	for (size_t i = 0; i < plan->n_obligations; i++) {
+		const tg_obligation *ob = &plan->obligations[i];
+		if (ob->clause && !strcmp(ob->clause, clause))
+			write_clause_item(o, &n, ob->id, ob->title, ob->basis, "obligation");
 	}
 	sb_adds(o, "]");
 }
