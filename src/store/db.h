@@ -3,7 +3,7 @@
 ** logic knows of a database.
 **
 ** As SQLite's os.c sits over os_unix.c and curl's vtls.c over each TLS
-** backend, the store's logic (store_*.c) is written once over a dozen
+** backend, the store's logic (store_*.c) is written once over a few dozen
 ** primitives, and db_sqlite.c and db_pg.c, the only files that include
 ** sqlite3.h or libpq-fe.h, implement them.  db.c holds what the drivers
 ** share: the cache of prepared statements by SQL text and the nesting of
@@ -22,7 +22,7 @@
 ** Reads between db_read_begin and db_read_end share one snapshot where the
 ** driver gives one; a write ends the snapshot first.
 **
-** Recipe: moving an operation from store_sqlite.c/store_pg.c to the logic
+** Recipe: a store operation (docs/internals.md, "A store operation")
 **   1. Write it once in the concept's file (store_records.c, store_accounts.c,
 **      store_audit.c, ...) as `int store_xxx(tg_store *s, ...)`, taking the
 **      connection as s->db:
@@ -37,8 +37,8 @@
 **      Reads use db_step (DB_ROW / DB_DONE / TG_E*) and db_column_*
 **      (0-based) and end with db_reset.  A constraint refused: ask
 **      db_failure (DB_FAIL_UNIQUE -> TG_ECONFLICT as the operation names it).
-**   2. Delete the function from both backends and its slot from
-**      tg_store_ops (store.h) with its dispatch in store.c.
+**   2. A real dialect difference is a slot of db_driver, in DB_DRIVER and
+**      in both drivers; never a test of the driver's name.
 **   3. Build; run its unit tests and CLI stories on SQLite and on
 **      PostgreSQL (tests/run's pg_suite shows how).
 */

@@ -199,8 +199,9 @@ int store_generation(tg_store *s, int64_t *gen, tg_error *err);
 ** first, so the write and every read after it see the newest data.  The
 ** server brackets each request that changes nothing with them: one
 ** snapshot instead of one per statement (in SQLite's WAL mode each one
-** takes the shared-memory lock, contended by the worker threads).  Without
-** backend support both do nothing. */
+** takes the shared-memory lock, contended by the worker threads).  On a
+** driver without request snapshots (PostgreSQL: db_request_snapshot) both
+** do nothing. */
 int store_read_begin(tg_store *s, tg_error *err);
 void store_read_end(tg_store *s);
 
@@ -238,7 +239,7 @@ int store_record_write(tg_store *s, int array, const tg_register *r, size_t row,
 int store_import_as(tg_store *s, const tg_register *bundle, const char *user, tg_error *err);
 
 /* The rules of an account, the same for the API, the command line and
-** both backends: a username of 2-64 letters, digits and . _ - @; one of the
+** both databases: a username of 2-64 letters, digits and . _ - @; one of the
 ** eight roles; the scope its role needs and no other (unit: a unit's id;
 ** association: a USCC; department: finance, offices, organization,
 ** staffing, audit or price); with s, the unit or association exists.

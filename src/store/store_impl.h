@@ -1,10 +1,10 @@
 /*
-** store_impl.h: what the storage backends share and nothing else uses.
+** store_impl.h: what the store's files share and nothing else uses.
 **
 ** The helpers below do not depend on the database: the masked JSON of a
 ** record for the history and the audit log, the order of list queries,
 ** the birth date sealed beside an ID number; and the parts of the store's
-** logic (store_*.c) that the backends' imports and openings still call.
+** logic (store_*.c) that its other files call (import, opening).
 */
 #ifndef TG_STORE_IMPL_H
 #define TG_STORE_IMPL_H
