@@ -3,6 +3,7 @@
 ** statements by SQL text, the nesting of read snapshots and write
 ** transactions, and the dispatch to the driver of the connection.
 */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,6 +168,23 @@ int db_sole_writer(tg_db *db, const char *tables, int64_t *others, tg_error *err
 const char *db_sql_name_contains(const tg_db *db, const char *q, bool trigram, strbuf *value)
 {
 	return db->drv->name_contains(q, trigram, value);
+}
+
+void db_read_members(tg_stmt *st, void *item, const db_member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = (char *)item + m[i].off;
+		if (m[i].kind == 't') {
+			str_copy(p, m[i].size, db_column_text(st, (int)i));
+		} else if (m[i].kind == 'b') {
+			assert(m[i].size == sizeof(bool));
+			*(bool *)(void *)p = db_column_int64(st, (int)i) != 0;
+		} else {
+			assert(m[i].size == sizeof(int64_t));
+			int64_t v = db_column_int64(st, (int)i);
+			memcpy(p, &v, sizeof v);
+		}
+	}
 }
 
 bool db_column_null(tg_stmt *st, int i)

@@ -115,6 +115,17 @@ int64_t db_column_int64(tg_stmt *st, int i);    /* 0 for null; booleans 0/1 */
 const void *db_column_blob(tg_stmt *st, int i, size_t *len);
 double db_column_double(tg_stmt *st, int i);
 bool db_column_null(tg_stmt *st, int i);
+/* A column read into a member of a struct: text copied into a char array
+** (cut at its size; "" for null), an int64_t, or a bool (not 0). */
+typedef struct db_member {
+	size_t off, size;
+	char kind; /* 't', 'i', 'b' */
+} db_member;
+#define DB_TEXT(type, m) {offsetof(type, m), sizeof(((type *)0)->m), 't'}
+#define DB_INT(type, m) {offsetof(type, m), sizeof(((type *)0)->m), 'i'}
+#define DB_BOOL(type, m) {offsetof(type, m), sizeof(((type *)0)->m), 'b'}
+/* Columns 0 .. n-1 of the current row into item's members m[0 .. n-1]. */
+void db_read_members(tg_stmt *st, void *item, const db_member *m, size_t n);
 /* Clear the bindings and the rows; the statement stays cached. */
 void db_reset(tg_stmt *st);
 /* Step to the end (rows are ignored), then reset. */

@@ -18,20 +18,19 @@
 	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
 	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
 
+static const db_member evidence_members[] = {
+	DB_INT(tg_evidence, id),	     DB_TEXT(tg_evidence, association),
+	DB_TEXT(tg_evidence, rule),	     DB_TEXT(tg_evidence, subject),
+	DB_TEXT(tg_evidence, name),	     DB_TEXT(tg_evidence, content_type),
+	DB_INT(tg_evidence, size),	     DB_TEXT(tg_evidence, sha256),
+	DB_TEXT(tg_evidence, path),	     DB_TEXT(tg_evidence, uploaded_by),
+	DB_TEXT(tg_evidence, uploaded_at),
+};
+
+/* A row of EVIDENCE_COLUMNS. */
 static void read_evidence(tg_stmt *st, void *item)
 {
-	tg_evidence *e = item;
-	e->id = db_column_int64(st, 0);
-	str_copy(e->association, sizeof e->association, db_column_text(st, 1));
-	str_copy(e->rule, sizeof e->rule, db_column_text(st, 2));
-	str_copy(e->subject, sizeof e->subject, db_column_text(st, 3));
-	str_copy(e->name, sizeof e->name, db_column_text(st, 4));
-	str_copy(e->content_type, sizeof e->content_type, db_column_text(st, 5));
-	e->size = db_column_int64(st, 6);
-	str_copy(e->sha256, sizeof e->sha256, db_column_text(st, 7));
-	str_copy(e->path, sizeof e->path, db_column_text(st, 8));
-	str_copy(e->uploaded_by, sizeof e->uploaded_by, db_column_text(st, 9));
-	str_copy(e->uploaded_at, sizeof e->uploaded_at, db_column_text(st, 10));
+	db_read_members(st, item, evidence_members, sizeof evidence_members / sizeof *evidence_members);
 }
 
 /* The row of e, setting its id and upload time. */
