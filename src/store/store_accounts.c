@@ -84,16 +84,14 @@ bool store_setting_on(tg_store *s, const char *key)
 	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
 	"\"must_change_password\", \"jurisdiction\""
 
+#define U(kind, m) DB_##kind(tg_user, m)
 static const db_member user_members[] = {
-	DB_INT(tg_user, id),		 DB_TEXT(tg_user, username),
-	DB_TEXT(tg_user, display_name),	 DB_TEXT(tg_user, role),
-	DB_TEXT(tg_user, unit),		 DB_TEXT(tg_user, association),
-	DB_TEXT(tg_user, department),	 DB_TEXT(tg_user, password_hash),
-	DB_INT(tg_user, failed_count),	 DB_INT(tg_user, locked_until),
-	DB_BOOL(tg_user, has_totp),	 DB_TEXT(tg_user, created_at),
-	DB_BOOL(tg_user, locked),	 DB_INT(tg_user, totp_last_step),
-	DB_BOOL(tg_user, must_change),	 DB_TEXT(tg_user, jurisdiction),
+	U(INT, id), U(TEXT, username), U(TEXT, display_name), U(TEXT, role), U(TEXT, unit),
+	U(TEXT, association), U(TEXT, department), U(TEXT, password_hash), U(INT, failed_count),
+	U(INT, locked_until), U(BOOL, has_totp), U(TEXT, created_at), U(BOOL, locked),
+	U(INT, totp_last_step), U(BOOL, must_change), U(TEXT, jurisdiction)
 };
+#undef U
 
 /* A row of USER_COLUMNS. */
 static void read_user(tg_stmt *st, void *item)
@@ -490,13 +488,13 @@ int store_request_add(tg_store *s, tg_account_request *r, tg_error *err)
 	return db_write_end(s->db, rc, err);
 }
 
+#define R(kind, m) DB_##kind(tg_account_request, m)
 static const db_member request_members[] = {
-	DB_INT(tg_account_request, id),		   DB_TEXT(tg_account_request, kind),
-	DB_TEXT(tg_account_request, username),	   DB_TEXT(tg_account_request, detail),
-	DB_TEXT(tg_account_request, proposer),	   DB_TEXT(tg_account_request, proposer_role),
-	DB_INT(tg_account_request, created_at),	   DB_TEXT(tg_account_request, status),
-	DB_TEXT(tg_account_request, decided_by),   DB_INT(tg_account_request, decided_at),
+	R(INT, id), R(TEXT, kind), R(TEXT, username), R(TEXT, detail), R(TEXT, proposer),
+	R(TEXT, proposer_role), R(INT, created_at), R(TEXT, status), R(TEXT, decided_by),
+	R(INT, decided_at)
 };
+#undef R
 
 static void read_request(tg_stmt *st, void *item)
 {

@@ -18,14 +18,13 @@
 	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
 	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
 
+#define E(kind, m) DB_##kind(tg_evidence, m)
 static const db_member evidence_members[] = {
-	DB_INT(tg_evidence, id),	     DB_TEXT(tg_evidence, association),
-	DB_TEXT(tg_evidence, rule),	     DB_TEXT(tg_evidence, subject),
-	DB_TEXT(tg_evidence, name),	     DB_TEXT(tg_evidence, content_type),
-	DB_INT(tg_evidence, size),	     DB_TEXT(tg_evidence, sha256),
-	DB_TEXT(tg_evidence, path),	     DB_TEXT(tg_evidence, uploaded_by),
-	DB_TEXT(tg_evidence, uploaded_at),
+	E(INT, id), E(TEXT, association), E(TEXT, rule), E(TEXT, subject), E(TEXT, name),
+	E(TEXT, content_type), E(INT, size), E(TEXT, sha256), E(TEXT, path),
+	E(TEXT, uploaded_by), E(TEXT, uploaded_at)
 };
+#undef E
 
 /* A row of EVIDENCE_COLUMNS. */
 static void read_evidence(tg_stmt *st, void *item)
