@@ -54,7 +54,7 @@ typedef struct pq_stmt {
 	const char **copy;   /* db_scan: the current row's columns, n_copy of them */
 	int n_copy;
 	/* a bulk load: its COPY, the merge, the rows not yet sent */
-	char *copy_in;
+	char *copy_in, *truncate;
 	strbuf rows;
 	bool in_copy;
 } pq_stmt;
@@ -507,7 +507,10 @@ static tg_stmt *pq_bulk_begin(tg_db *db, const char *table, const char *columns,
 	sb_addf(&sql, "INSERT INTO %s AS t (%s) SELECT %s FROM \"tg_in_%s\"%s", table, columns,
 		columns, table, merge);
 	ps->text = sb_detach(&sql, NULL);
-	if (!ps->copy_in || !ps->text) {
+	sb_init(&sql);
+	sb_addf(&sql, "TRUNCATE \"tg_in_%s\"", table);
+	ps->truncate = sb_detach(&sql, NULL);
+	if (!ps->copy_in || !ps->text || !ps->truncate) {
 		pq_bulk_end(&ps->base, TG_ENOMEM, err);
 		return NULL;
 	}
@@ -617,8 +620,13 @@ static int pq_bulk_end(tg_stmt *st, int rc, tg_error *err)
 	rc = copy_end(ps, rc, err);
 	if (rc == TG_OK)
 		rc = pq_exec(st->db, ps->text, err);
+	/* emptied at once, not at the commit: a second load in the same write
+	** (imports joined by store_tx_begin) merges only its own rows */
+	if (rc == TG_OK)
+		rc = pq_exec(st->db, ps->truncate, err);
 	sb_release(&ps->rows);
 	free(ps->copy_in);
+	free(ps->truncate);
 	free(ps->text);
 	free(ps);
 	return rc;

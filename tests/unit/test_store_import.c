@@ -7,7 +7,8 @@
 ** follows a new name), a new one is created; every import adds one summary
 ** row.  An import that the database refuses half-way (a post naming a
 ** person that does not exist) writes nothing.  Reopening runs no
-** migration twice: the version recorded is the script's last.
+** migration twice: the version recorded is the script's last.  Two imports
+** joined in one write each write their own rows.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -227,11 +228,30 @@ static void test_refused_import_writes_nothing(void **state)
 	assert_int_equal(version_of(ARR_PERSONS, p2), -1);
 }
 
+/* Two imports joined in one write (store_tx_begin): the second writes its
+** own rows only, not the first's again (PostgreSQL's bulk table is emptied
+** after each merge, not at the commit). */
+static void test_two_imports_one_write(void **state)
+{
+	(void)state;
+	tg_error e;
+	char p3[32], p4[32];
+	person_key(3, p3);
+	person_key(4, p4);
+	assert_int_equal(store_tx_begin(st, &e), TG_OK);
+	assert_int_equal(import("洛阳市阿测试协会", 4, NULL, &e), TG_OK);
+	assert_int_equal(import("洛阳市阿测试协会", 5, NULL, &e), TG_OK);
+	assert_int_equal(store_tx_end(st, true, &e), TG_OK);
+	assert_int_equal(version_of(ARR_PERSONS, p3), 1);
+	assert_int_equal(version_of(ARR_PERSONS, p4), 1);
+}
+
 int main(void)
 {
 	/* in order: the refused import finds the persons of the first */
 	const struct CMUnitTest tests[] = {cmocka_unit_test(test_reopen_migrates_once),
 					   cmocka_unit_test(test_only_changes_written),
-					   cmocka_unit_test(test_refused_import_writes_nothing)};
+					   cmocka_unit_test(test_refused_import_writes_nothing),
+					   cmocka_unit_test(test_two_imports_one_write)};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
