@@ -108,6 +108,11 @@ void db_bind_int64(tg_stmt *st, int i, int64_t v)
 	st->db->drv->bind_int64(st, i, v);
 }
 
+void db_bind_size(tg_stmt *st, int i, size_t v)
+{
+	db_bind_int64(st, i, v > (size_t)INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
 void db_bind_double(tg_stmt *st, int i, double v)
 {
 	if (!st)

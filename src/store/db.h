@@ -104,6 +104,8 @@ tg_stmt *db_prepare(tg_db *db, const char *sql, tg_error *err);
 void db_bind_text(tg_stmt *st, int i, const char *v);
 void db_bind_text_or_null(tg_stmt *st, int i, const char *v); /* "" is null too */
 void db_bind_int64(tg_stmt *st, int i, int64_t v);
+/* A count (LIMIT, OFFSET): beyond INT64_MAX it is INT64_MAX. */
+void db_bind_size(tg_stmt *st, int i, size_t v);
 void db_bind_double(tg_stmt *st, int i, double v);
 void db_bind_null(tg_stmt *st, int i);
 void db_bind_blob(tg_stmt *st, int i, const void *v, size_t len);
