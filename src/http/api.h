@@ -80,9 +80,16 @@ void api_plan_head(strbuf *o, const tg_plan *plan);
 int api_export_xlsx(http_request *rq);
 int api_import_sheets(http_request *rq);
 int api_report_progress(http_request *rq);
+/* The jurisdiction a request's findings and reports are kept to: a county
+** account's own, or the one asked for (?jurisdiction=, the city opening a
+** county); one below the account's own only (another county's: "-", an
+** unknown code, nothing); NULL: the whole register. */
+const char *api_jurisdiction_scope(http_request *rq, const tg_register *r);
 int api_report_summary(http_request *rq);
 int api_reminders(http_request *rq);
 int api_calendar_workdays(http_request *rq);
+/* GET /api/v1/rights: what the user may write, per array and field (api_rights.c). */
+int api_rights(http_request *rq);
 /* Send the file at path (a download the handler wrote) as the body with
 ** Content-Disposition: attachment; filename (UTF-8); the file is removed. */
 int reply_download(http_request *rq, const char *path, const char *content_type,

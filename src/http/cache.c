@@ -104,6 +104,7 @@ typedef struct cache_register {
 typedef struct cache_entry {
 	tg_date as_of;
 	int64_t generation;
+	const tg_plan *plan; /* evaluated under (plans.c may swap the server's) */
 	cache_register *cr;
 	tg_findings fs;
 	tg_findings years; /* the birth-derived findings by the year (rules.h) */
@@ -251,11 +252,11 @@ static void drop_stale(findings_cache *c, int64_t gen)
 	}
 }
 
-static cache_entry *find(findings_cache *c, int64_t gen, tg_date as_of)
+static cache_entry *find(findings_cache *c, int64_t gen, tg_date as_of, const tg_plan *plan)
 {
 	for (int i = 0; i < CACHE_MAX_DATES; i++) {
 		cache_entry *e = c->entries[i];
-		if (e && e->generation == gen && e->as_of == as_of)
+		if (e && e->generation == gen && e->as_of == as_of && e->plan == plan)
 			return e;
 	}
 	return NULL;
@@ -751,7 +752,7 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 	pthread_mutex_lock(&c->lock);
 	for (int i = 0; i < CACHE_MAX_DATES; i++) {
 		cache_entry *o = c->entries[i];
-		if (o && o->as_of == as_of && o->generation < gen &&
+		if (o && o->as_of == as_of && o->generation < gen && o->plan == plan &&
 		    (!prev || o->generation > prev->generation))
 			prev = o;
 	}
@@ -805,7 +806,7 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 	memset(out, 0, sizeof *out);
 	pthread_mutex_lock(&c->lock);
 	drop_stale(c, gen);
-	cache_entry *e = find(c, gen, as_of);
+	cache_entry *e = find(c, gen, as_of, plan);
 	if (e) {
 		hold(c, e, out);
 		pthread_mutex_unlock(&c->lock);
@@ -815,7 +816,7 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 
 	pthread_mutex_lock(&c->build_lock);
 	pthread_mutex_lock(&c->lock);
-	e = find(c, gen, as_of); /* built while we waited? */
+	e = find(c, gen, as_of, plan); /* built while we waited? */
 	/* Take the register by reference now: a request that sees a newer
 	** generation in the meantime drops c->current (drop_stale) without
 	** the build lock, so it must not be read again after the unlock
@@ -848,6 +849,7 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 	bool incremental = evaluate(c, cr, plan, as_of, gen, e);
 	e->as_of = as_of;
 	e->generation = gen;
+	e->plan = plan;
 	e->cr = cr;
 	pthread_mutex_lock(&c->lock);
 	c->evaluations++;

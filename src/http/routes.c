@@ -151,6 +151,7 @@ const tg_route tg_routes[] = {
 	{"GET", "/api/v1/reminders", api_reminders, R_BUSINESS, SCOPE_NONE, -1, 0},
 	{"GET", "/api/v1/inbox", api_inbox, R_USERS, SCOPE_NONE, -1, 0},
 	{"GET", "/api/v1/calendar/workdays", api_calendar_workdays, R_USERS, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/rights", api_rights, R_BUSINESS, SCOPE_NONE, -1, 0},
 
 	/* The public page (公示): no login, no personal data. */
 	{"GET", "/api/v1/public/associations", api_public_associations, R_PUBLIC, SCOPE_NONE, -1,

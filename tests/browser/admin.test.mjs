@@ -15,48 +15,29 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, shot as shotAny, clearArtifacts, loginAs, apiSession, totpSecrets, totpCode, ADMINS, PASSWORD, USER } from './lib.mjs';
+import { browserSuite, loginAs, apiSession, totpSecrets, totpCode, ADMINS, PASSWORD, USER } from './lib.mjs';
 
 let server;
 let b;
 let page;
-let seen = 0;
 let requireTotpOn = false; // set while the story has the setting on: after() turns it off whatever happened
-const shot = (p, name, opts = {}) => shotAny(p, name, { ...opts, prefix: 'admin-' });
+const S = browserSuite('admin-', {
+  before, after, ready: (s) => { ({ server, b, page } = s); },
+  beforeClose: async () => {
+    if (!requireTotpOn) return;
+    const sys = await apiSession(server.url, ADMINS.sysadmin);
+    await sys.put('settings', { require_totp: false });
+    await sys.logout();
+  },
+});
+const { clean, shot } = S;
+const waitIdle = () => S.idle();
 
 // the account the security administrator opens (unique, should the server be reused)
 const NEW_USER = `wangli${String(Date.now()).slice(-5)}`;
 let NEW_PASSWORD = null; // made when the system administrator approves
 const NEW_UNIT = 'U09';
 
-before(async () => {
-  clearArtifacts('admin-');
-  server = await startServer();
-  b = await launch(server.url);
-  page = b.page;
-  page.setDefaultTimeout(20000);
-});
-
-after(async () => {
-  if (requireTotpOn && server) {
-    const sys = await apiSession(server.url, ADMINS.sysadmin);
-    await sys.put('settings', { require_totp: false });
-    await sys.logout();
-  }
-  if (b) await b.close();
-  if (server) await server.stop();
-});
-
-function clean() {
-  const fresh = b.problems.slice(seen);
-  seen = b.problems.length;
-  assert.deepEqual(fresh, [], 'console errors, CSP violations or requests to other hosts');
-}
-
-async function waitIdle() {
-  await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => !document.querySelector('main .loading'));
-}
 
 // The API as the page's session sees it.
 const fromPage = (path) => page.evaluate(async (p) => {

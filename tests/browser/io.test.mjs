@@ -11,51 +11,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { startServer, launch, shot as shotAny, clearArtifacts, TOP, USER, PASSWORD, UNIT_USER } from './lib.mjs';
+import { browserSuite, demoBundle, USER, PASSWORD, UNIT_USER } from './lib.mjs';
 
 let server;
 let b;
 let page;
-let seen = 0;
-const shot = (p, name, opts = {}) => shotAny(p, name, { ...opts, prefix: 'io-' });
+const S = browserSuite('io-', { before, after, ready: (s) => { ({ server, b, page } = s); } });
+const { clean, shot, setAsOf } = S;
+const waitIdle = () => S.idle();
 
-const bundleFile = fs.existsSync(path.join(TOP, 'data/demo-bundle.json')) ? path.join(TOP, 'data/demo-bundle.json') : path.join(TOP, 'tests/browser/fixtures/bundle.json');
-const bundle = JSON.parse(fs.readFileSync(bundleFile, 'utf8'));
+const bundle = demoBundle();
 const personNames = [...new Set([...(bundle.persons || []).map((p) => p.name), ...(bundle.staff || []).map((s) => s.name)].filter(Boolean))];
 const idNumbers = (bundle.persons || []).map((p) => p.id_number).filter(Boolean);
 
-before(async () => {
-  clearArtifacts('io-');
-  server = await startServer();
-  b = await launch(server.url);
-  page = b.page;
-  page.setDefaultTimeout(20000);
-});
-
-after(async () => {
-  if (b) await b.close();
-  if (server) await server.stop();
-});
-
-function clean() {
-  const fresh = b.problems.slice(seen);
-  seen = b.problems.length;
-  assert.deepEqual(fresh, [], 'console errors, CSP violations or requests to other hosts');
-}
-
-const fmtDate = (d) => { const [y, m, dd] = d.split('-'); return `${y}年${Number(m)}月${Number(dd)}日`; };
-async function setAsOf(d) {
-  const waitApi = page.waitForResponse((r) => r.url().includes(`as_of=${d}`));
-  await page.fill('#as-of', d);
-  await page.dispatchEvent('#as-of', 'change');
-  await waitApi;
-  await page.waitForFunction((t) => document.querySelector('#as-of-text')?.textContent === t, fmtDate(d));
-}
-async function waitIdle() {
-  await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => !document.querySelector('main .loading'));
-}
 async function login(user) {
   await page.goto(server.url + '/');
   await page.waitForSelector('form.login-form');

@@ -59,6 +59,7 @@ export async function startServer() {
     secrets[name] = /^totp-secret: ([A-Z2-7]+)$/m.exec(out)[1];
   }
   fs.writeFileSync(path.join(tmp, 'totp.json'), JSON.stringify(secrets));
+  addRoleUsers(bin, db);
   process.env.TUOGOU_TEST_TOTP = path.join(tmp, 'totp.json');
   const child = spawn(bin, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--web', web], { stdio: ['ignore', log, log] });
   const kind = 'tuogou serve';
@@ -250,26 +251,49 @@ export async function loginAs(page, baseUrl, user, password = PASSWORD) {
   await page.waitForFunction(() => !document.querySelector('main .loading'));
 }
 
+// ---------------------------------------------------------------- what the test files share
+// The register the server was loaded with (the demo bundle, else the
+// fixture), for tests that pick their subjects from it.
+export const BUNDLE_FILE = fs.existsSync(path.join(TOP, 'data/demo-bundle.json')) ? path.join(TOP, 'data/demo-bundle.json') : path.join(TOP, 'tests/browser/fixtures/bundle.json');
+let bundleMemo = null;
+export function demoBundle() {
+  if (!bundleMemo) bundleMemo = JSON.parse(fs.readFileSync(BUNDLE_FILE, 'utf8'));
+  return bundleMemo;
+}
+
+// A date as the screen writes it: 2017-06-30 -> 2017年6月30日.
+export const fmtDate = (d) => { const [y, m, dd] = d.split('-'); return `${y}年${Number(m)}月${Number(dd)}日`; };
+
 // ---------------------------------------------------------------- one test file's browser
 // The before/after of a test file: its screenshots cleared (prefix), the
 // server started, a watched Chromium; `clean()` asserts that nothing went
 // wrong since it was last called; `idle()` waits for the page's requests
-// and its loading notes to end.  The fields are set once before() ran, and
-// then ready(suite) is called (node runs a file's before hooks side by
-// side, so a second hook could not count on them).
-export function browserSuite(prefix, { before: beforeHook, after: afterHook, ready }) {
+// and its loading notes to end; `setAsOf(d)` moves the top bar's 截至 date
+// and waits for the page to follow; `login(user)` is loginAs on the suite's
+// page and server.  The fields are set once before() ran, and then
+// ready(suite) is called (node runs a file's before hooks side by side, so a
+// second hook could not count on them).  Options: `timeout` (the page's
+// default, 20 s), `setup(suite)` (after the launch, before ready: a clock to
+// install), `beforeClose(suite)` (first in after(): undo what a story left on
+// the server, even when it failed).
+export function browserSuite(prefix, { before: beforeHook, after: afterHook, ready, timeout = 20000, setup, beforeClose }) {
   const s = { server: null, b: null, page: null, seen: 0 };
   beforeHook(async () => {
     clearArtifacts(prefix);
     s.server = await startServer();
     s.b = await launch(s.server.url);
     s.page = s.b.page;
-    s.page.setDefaultTimeout(20000);
+    s.page.setDefaultTimeout(timeout);
+    if (setup) await setup(s);
     if (ready) ready(s);
   });
   afterHook(async () => {
-    if (s.b) await s.b.close();
-    if (s.server) await s.server.stop();
+    try {
+      if (beforeClose && s.server) await beforeClose(s);
+    } finally {
+      if (s.b) await s.b.close();
+      if (s.server) await s.server.stop();
+    }
   });
   s.clean = () => {
     const fresh = s.b.problems.slice(s.seen);
@@ -281,6 +305,26 @@ export function browserSuite(prefix, { before: beforeHook, after: afterHook, rea
     await s.page.waitForLoadState('networkidle');
     await s.page.waitForFunction(() => !document.querySelector('main .loading'));
   };
+  s.setAsOf = async (d) => {
+    const waitApi = s.page.waitForResponse((r) => r.url().includes(`as_of=${d}`));
+    await s.page.fill('#as-of', d);
+    await s.page.dispatchEvent('#as-of', 'change');
+    await waitApi;
+    await s.page.waitForFunction((t) => document.querySelector('#as-of-text')?.textContent === t, fmtDate(d));
+  };
+  s.login = (user, password) => loginAs(s.page, s.server.url, user, password);
   s.shot = (p, name, opts = {}) => shot(p, name, { ...opts, prefix });
   return s;
+}
+
+// ---------------------------------------------------------------- the record pages' users
+// roles.test.mjs (issue 17): civil affairs and one association, 洛阳市装备制造业协会
+// under U06 (run.sh makes the same two).
+export const CIVIL_USER = 'civil1';
+export const ASSOC_USER = 'assoc1';
+export const ASSOC = '51410300MJ56253326';
+function addRoleUsers(bin, db) {
+  for (const args of [[CIVIL_USER, '--role', 'civil_affairs'], [ASSOC_USER, '--role', 'association', '--association', ASSOC]]) {
+    execFileSync(bin, ['user', 'add', ...args, '--db', db], { input: PASSWORD + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  }
 }

@@ -12,21 +12,22 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { startServer, launch, shot as shotAny, clearArtifacts, loginAs, TOP, USER, PASSWORD, UNIT_USER, UNIT, ADMINS } from './lib.mjs';
+import { browserSuite, demoBundle, loginAs, USER, PASSWORD, UNIT_USER, UNIT, ADMINS } from './lib.mjs';
 
 let server;
 let b;
 let page;
-let seen = 0;
-const shot = (p, name, opts = {}) => shotAny(p, name, { ...opts, prefix: 'reveal-' });
+const S = browserSuite('reveal-', {
+  before, after, ready: (s) => { ({ server, b, page } = s); },
+  // the page's clock flows as usual, and the test can move it on
+  setup: (s) => s.b.context.clock.install(),
+});
+const { clean, shot } = S;
 
 // From the register the server was loaded with: a person on the staff of the
 // test unit (so that the unit may see the number too) who holds a post in
 // an association, and another person of that association who is not.
-const bundleFile = fs.existsSync(path.join(TOP, 'data/demo-bundle.json')) ? path.join(TOP, 'data/demo-bundle.json') : path.join(TOP, 'tests/browser/fixtures/bundle.json');
-const bundle = JSON.parse(fs.readFileSync(bundleFile, 'utf8'));
+const bundle = demoBundle();
 const personOf = Object.fromEntries(bundle.persons.map((p) => [p.id, p]));
 const post = bundle.posts.find((t) => personOf[t.person].unit === UNIT && personOf[t.person].id_number &&
   bundle.posts.some((o) => o.association === t.association && !personOf[o.person].unit && personOf[o.person].id_number));
@@ -36,26 +37,6 @@ const USCC = post.association;
 const FULL = PERSON.id_number;
 const MASKED = /^\d{6}\*{8}\d{3}[\dX]$/;
 
-before(async () => {
-  clearArtifacts('reveal-');
-  server = await startServer();
-  b = await launch(server.url);
-  page = b.page;
-  page.setDefaultTimeout(20000);
-  // the page's clock flows as usual, and the test can move it on
-  await b.context.clock.install();
-});
-
-after(async () => {
-  if (b) await b.close();
-  if (server) await server.stop();
-});
-
-function clean() {
-  const fresh = b.problems.slice(seen);
-  seen = b.problems.length;
-  assert.deepEqual(fresh, [], 'console errors, CSP violations or requests to other hosts');
-}
 
 const cell = (id = PERSON.id) => `#people .id-number[data-person="${id}"]`;
 const pageText = () => page.evaluate(() => document.body.textContent + [...document.querySelectorAll('input')].map((i) => i.value).join(' '));

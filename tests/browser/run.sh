@@ -16,6 +16,8 @@
 #   6. stops the server
 #
 # Environment: TUOGOU_BIN (default build/tuogou), TUOGOU_TEST_PORT (default: one the kernel picks),
+# TUOGOU_TEST_DB_URL (a postgres:// URL: the server runs on a fresh database made
+# on that PostgreSQL server and dropped at the end, instead of a SQLite file),
 # TUOGOU_KEEP=1 keeps the scratch folder, TUOGOU_BROWSER_TESTS="tests/browser/ui.test.mjs …"
 # runs only those files (while working on them; CI runs them all).  Screenshots: tests/artifacts/.
 set -u
@@ -30,6 +32,8 @@ PASSWORD=Tuogou-Test-2017
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/tuogou-browser.XXXXXX")
 LOG=$SCRATCH/log
 SERVER_PID=
+PG_DB=
+SERVE_PG=()
 failed=0
 
 cleanup() {
@@ -37,6 +41,7 @@ cleanup() {
 		kill "$SERVER_PID" 2>/dev/null
 		wait "$SERVER_PID" 2>/dev/null
 	fi
+	[ -n "$PG_DB" ] && psql "$TUOGOU_TEST_DB_URL" -X -q -c "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" >/dev/null 2>&1
 	[ "${TUOGOU_KEEP:-0}" = 1 ] || rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
@@ -76,8 +81,19 @@ fi
 BUNDLE=data/demo-bundle.json
 [ -f "$BUNDLE" ] || BUNDLE=tests/browser/fixtures/bundle.json
 DB=$SCRATCH/tuogou.db
+if [ -n "${TUOGOU_TEST_DB_URL:-}" ]; then # the same register on PostgreSQL
+	PG_DB=tg_browser_$$
+	base=${TUOGOU_TEST_DB_URL%%\?*} query=
+	[ "$base" != "$TUOGOU_TEST_DB_URL" ] && query="?${TUOGOU_TEST_DB_URL#*\?}"
+	rest=${base#*://}
+	DB="${base%%://*}://${rest%%/*}/$PG_DB$query"
+	psql "$TUOGOU_TEST_DB_URL" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$PG_DB\"" >"$LOG" 2>&1 ||
+		step_fail "a scratch database on $TUOGOU_TEST_DB_URL"
+	export TUOGOU_KEY=${TUOGOU_KEY:-$SCRATCH/tuogou.key} # the sealing key and the evidence
+	SERVE_PG=(--evidence "$SCRATCH/evidence")            # folder: beside a SQLite file otherwise
+fi
 
-echo "# browser tests against $TUOGOU serve ($BUNDLE)"
+echo "# browser tests against $TUOGOU serve ($BUNDLE${PG_DB:+, PostgreSQL})"
 "$TUOGOU" import --db "$DB" "$BUNDLE" >"$LOG" 2>&1 ||
 	step_fail "tuogou import of $BUNDLE into a scratch database"
 printf '%s\n' "$PASSWORD" | "$TUOGOU" user add "$USER_NAME" --role office --db "$DB" >"$LOG" 2>&1 ||
@@ -100,7 +116,14 @@ for admin in sysadmin1:sysadmin secadmin1:secadmin auditor1:auditor; do
 	sep=', '
 done
 echo '}' >>"$TOTP"
-"$TUOGOU" serve --db "$DB" --listen "127.0.0.1:$PORT" --web "$WEB_DIR" >"$SCRATCH/server.log" 2>&1 &
+# ---- the record pages of every role (roles.test.mjs, issue 17): civil
+# affairs and one association (洛阳市装备制造业协会, under U06)
+printf '%s\n' "$PASSWORD" | "$TUOGOU" user add civil1 --role civil_affairs --db "$DB" >"$LOG" 2>&1 ||
+	step_fail "tuogou user add civil1 --role civil_affairs"
+printf '%s\n' "$PASSWORD" | "$TUOGOU" user add assoc1 --role association --association 51410300MJ56253326 --db "$DB" >"$LOG" 2>&1 ||
+	step_fail "tuogou user add assoc1 --role association"
+# ---- end of the record pages' users
+"$TUOGOU" serve --db "$DB" --listen "127.0.0.1:$PORT" --web "$WEB_DIR" "${SERVE_PG[@]}" >"$SCRATCH/server.log" 2>&1 &
 SERVER_PID=$!
 
 up=0

@@ -9,46 +9,15 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, shot, pdfBytes, clearArtifacts, USER, PASSWORD, UNIT_USER, UNIT } from './lib.mjs';
+import { browserSuite, fmtDate, pdfBytes, USER, PASSWORD, UNIT_USER, UNIT } from './lib.mjs';
 
 let server;
 let b;
 let page;
-let seen = 0;
-
-before(async () => {
-  clearArtifacts();
-  server = await startServer();
-  b = await launch(server.url);
-  page = b.page;
-  page.setDefaultTimeout(15000);
-});
-
-after(async () => {
-  if (b) await b.close();
-  if (server) await server.stop();
-});
-
 // Every test ends with no new console error, CSP violation or foreign request.
-function clean() {
-  const fresh = b.problems.slice(seen);
-  seen = b.problems.length;
-  assert.deepEqual(fresh, [], 'console errors, CSP violations or requests to other hosts');
-}
-
-async function setAsOf(d) {
-  const waitApi = page.waitForResponse((r) => r.url().includes(`as_of=${d}`));
-  await page.fill('#as-of', d);
-  await page.dispatchEvent('#as-of', 'change');
-  await waitApi;
-  await page.waitForFunction((t) => document.querySelector('#as-of-text')?.textContent === t, fmtDate(d));
-}
-const fmtDate = (d) => { const [y, m, dd] = d.split('-'); return `${y}年${Number(m)}月${Number(dd)}日`; };
-
-async function waitIdle() {
-  await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => !document.querySelector('main .loading'));
-}
+const S = browserSuite('', { before, after, timeout: 15000, ready: (s) => { ({ server, b, page } = s); } });
+const { clean, shot, setAsOf } = S;
+const waitIdle = () => S.idle();
 
 test('the login page is Chinese, and logging in opens the dashboard', async () => {
   await page.goto(server.url + '/');

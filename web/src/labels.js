@@ -190,3 +190,29 @@ export const SUPERVISION_WRITERS = {
   ratings: ['office', 'civil_affairs'], credit_commitments: ['office', 'civil_affairs'],
   evaluations: ['office', 'civil_affairs'], exit_cases: ['office', 'civil_affairs'],
 };
+
+// The record pages of every role (issue 17): 人员与任职, 工作总结与验收,
+// 信用名录, 年度工作报告, 职能清单.  Which fields a role may write comes from
+// the server (GET /api/v1/rights, generated from src/app/rights.c), never
+// from here.
+Object.assign(FIELD, { approval_kind: '审批备案类型', approval_ref: '审批备案文号', approval_on: '审批备案日期' });
+// The steps of a record's workflow in order (信用名录: 列入 → 异议 →
+// 整改 → 移出; 退出案件: 立案 → 告知 → 决定): the date field each step sets
+// and the step's name.  Due dates come from the plan (the rights answer's
+// steps[]: anchor, offset, done).
+export const WORKFLOW = {
+  credit_listings: [['on', '列入名录'], ['objection_on', '提出异议'], ['objection_decided_on', '异议处理'],
+    ['rectified_on', '整改完成'], ['removed_on', '移出名录']],
+  exit_cases: [['opened_on', '立案'], ['notified_on', '告知'], ['decided_on', '作出决定']],
+};
+// What a refused request is told, by the server's code (never the code
+// itself, never an English field key): field is the field's label or null.
+export const REFUSAL = {
+  forbidden: () => '当前角色无权进行此操作',
+  field_forbidden: (f) => (f ? `当前角色无权修改“${f}”` : '当前角色无权修改此项'),
+  not_found: (f) => (f ? `“${f}”不存在或不在本角色的管辖范围内` : '没有找到要访问的内容'),
+  unauthenticated: () => '登录已超时，请重新登录',
+  csrf: () => '页面已过期，请刷新后重试',
+  version_conflict: () => '该记录已被他人修改，请刷新后重试',
+  duplicate_key: (f) => (f ? `“${f}”已存在，请换一个` : '该编号已存在，请换一个'),
+};

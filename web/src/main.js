@@ -1,12 +1,13 @@
 // main.js: the shell of the single-page app: session, top bar (product name,
 // 截至 date picker for the business roles, user and role, 退出), the left
 // navigation by task (only what the role may open; on a phone-sized screen
-// behind a 菜单 button), the breadcrumb, and a hash router (#/path?query) so
+// behind a 菜单 button; 待办 with the count of what waits, also on 菜单), the breadcrumb, and a hash router (#/path?query) so
 // the server only ever serves index.html and static files.  A request
 // refused with 401 after login (the session expired) brings the login page
 // back with 登录已超时，请重新登录.
 
 import './style.css';
+import './flow.css';
 import { h, replace, append } from './dom.js';
 import { api, session, forget, horizon } from './api.js';
 import * as fmt from './fmt.js';
@@ -31,12 +32,20 @@ const PAGES = {
   users: () => import('./pages/users.js'),
   settings: () => import('./pages/settings.js'),
   supervision: () => import('./pages/supervision.js'),
+  inbox: () => import('./pages/inbox.js'),
+  batches: () => import('./pages/batches.js'),
+  persons: () => import('./pages/persons.js'),
+  summaries: () => import('./pages/summaries.js'),
+  credit: () => import('./pages/credit.js'),
+  annual_reports: () => import('./pages/annual_reports.js'),
+  functions: () => import('./pages/functions.js'),
 };
 
 const BUSINESS = ['office', 'civil_affairs', 'unit', 'department', 'association'];
 const NAV = [
   ['工作进度', [
     ['dashboard', '总览', '#/dashboard', ['office', 'civil_affairs', 'unit', 'department']],
+    ['inbox', '待办', '#/inbox', BUSINESS],
     ['findings', '问题清单', '#/findings', BUSINESS],
     ['tasks', '责任分工', '#/tasks', ['office', 'unit', 'department']],
     ['reminders', '提醒', '#/reminders', BUSINESS],
@@ -45,8 +54,14 @@ const NAV = [
     ['associations', '协会名录', '#/associations', ['office', 'civil_affairs', 'unit', 'department']],
     ['association', '本协会', (u) => `#/associations/${encodeURIComponent(u.association || '')}`, ['association']],
     ['units', '主管单位', '#/units', ['office', 'civil_affairs', 'department']],
+    ['batches', '批次', '#/batches', ['office']],
     ['unit', '本单位', (u) => `#/units/${encodeURIComponent(u.unit || '')}`, ['unit']],
     ['supervision', '监管与服务', '#/supervision', BUSINESS],
+    ['persons', '人员与任职', '#/persons', BUSINESS],
+    ['functions', '职能清单', '#/functions', ['office', 'civil_affairs', 'unit', 'department']],
+    ['summaries', '工作总结与验收', '#/summaries', ['office', 'civil_affairs', 'unit', 'department']],
+    ['credit', '信用名录', '#/credit', BUSINESS],
+    ['annual_reports', '年度工作报告', '#/annual_reports', BUSINESS],
   ]],
   ['政策与数据', [
     ['plan', '政策条款', '#/plan', BUSINESS],
@@ -69,6 +84,13 @@ const ACCESS = {
   plan: BUSINESS, import: ['office'], home: null, reminders: BUSINESS, export: BUSINESS,
   audit: ['auditor'], users: ['secadmin', 'sysadmin'], settings: ['sysadmin'],
   supervision: BUSINESS,
+  inbox: BUSINESS,
+  batches: ['office'],
+  persons: BUSINESS,
+  functions: ['office', 'civil_affairs', 'unit', 'department'],
+  summaries: ['office', 'civil_affairs', 'unit', 'department'],
+  credit: BUSINESS,
+  annual_reports: BUSINESS,
 };
 
 export const state = {
@@ -138,11 +160,12 @@ function buildShell() {
       const mine = items.filter(([, , , roles]) => (roles ? roles.includes(u.role) : true));
       if (!mine.length) return null;
       return h('div', { class: 'nav-group' }, h('h2', { class: 'nav-title' }, group),
-        h('ul', null, mine.map(([key, label, href]) => h('li', null, h('a', { href: typeof href === 'function' ? href(u) : href, dataset: { nav: key } }, label)))));
+        h('ul', null, mine.map(([key, label, href]) => h('li', null, h('a', { href: typeof href === 'function' ? href(u) : href, dataset: { nav: key } }, label, key === 'inbox' ? h('span', { class: 'nav-count', id: 'inbox-count', hidden: true }) : null)))));
     }));
   // a phone-sized screen: the navigation opens from 菜单 and closes on a choice
   const menu = h('button', { type: 'button', class: 'nav-toggle', id: 'nav-toggle', 'aria-controls': 'sidenav', 'aria-expanded': 'false' },
-    h('span', { class: 'nav-toggle-icon', 'aria-hidden': 'true' }), '菜单');
+    h('span', { class: 'nav-toggle-icon', 'aria-hidden': 'true' }), '菜单',
+    BUSINESS.includes(u.role) ? h('span', { class: 'nav-count', id: 'menu-count', hidden: true }) : null);
   const body = h('div', { class: 'body' });
   const setMenu = (open) => { body.classList.toggle('nav-open', open); menu.setAttribute('aria-expanded', String(open)); };
   menu.addEventListener('click', () => setMenu(!body.classList.contains('nav-open')));
@@ -207,6 +230,28 @@ async function updateBell() {
   } catch { /* the page itself shows what went wrong */ }
 }
 
+// 待办's count beside its entry in the navigation (GET /api/v1/inbox): what
+// waits on the user as of the chosen date; red when any of it is overdue.
+let inboxSeq = 0;
+async function updateInbox() {
+  const count = shell && shell.nav.querySelector('#inbox-count');
+  const onMenu = document.getElementById('menu-count'); // the same count on 菜单 (phones)
+  if (!count) return;
+  const my = ++inboxSeq;
+  try {
+    const r = await api.get('inbox', { as_of: state.asOf });
+    if (my !== inboxSeq) return;
+    const items = r.items || [];
+    const n = r.total ?? items.length;
+    const late = items.filter((x) => x.state === 'overdue').length;
+    count.hidden = n === 0;
+    count.textContent = n > 99 ? '99+' : String(n);
+    count.className = `nav-count ${late ? 'nav-count-red' : ''}`;
+    count.setAttribute('aria-label', late ? `${n} 项待办，其中逾期 ${late} 项` : `${n} 项待办`);
+    if (onMenu) { onMenu.hidden = count.hidden; onMenu.textContent = count.textContent; onMenu.className = count.className; onMenu.setAttribute('aria-label', count.getAttribute('aria-label')); }
+  } catch { /* the page itself shows what went wrong */ }
+}
+
 async function doLogout() {
   try { await api.del('session'); } catch { /* already gone */ }
   session.user = null; session.csrf = null; forget();
@@ -262,6 +307,7 @@ async function route() {
   }
   replace(main, loading());
   updateBell();
+  updateInbox();
   try {
     try { setDueContext(state.asOf, await horizon(state.asOf)); } catch { setDueContext(state.asOf, null); }
     const mod = await PAGES[key]();

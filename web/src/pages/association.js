@@ -11,6 +11,7 @@ import * as fmt from '../fmt.js';
 import { STAGES, val, FIELD, CHECK_STATUS, ARRAY, TASK } from '../labels.js';
 import { fieldLabel as changeField, valueText } from '../changes.js';
 import { idNumber } from '../reveal.js';
+import { acceptanceActions } from '../acceptance.js';
 import { table, light, stateBadge, findingLight, cite, due, section, dl, emptyState, errorBox, loading, field, showErrors, clearErrors, liveDateCheck, dateInput, fileInput, downloadButton } from '../ui.js';
 
 export async function render(root, ctx) {
@@ -30,6 +31,7 @@ export async function render(root, ctx) {
 
   const state = { a, cl, fi };
   const stageBox = h('div', { class: 'stage-box' });
+  const actionsBox = h('div', { id: 'wf-actions' });
   const checklistBox = h('div', { id: 'checklist' });
   const findingsBox = h('div', { id: 'findings-box' });
   const progressBox = h('div', { id: 'progress-box' });
@@ -44,6 +46,8 @@ export async function render(root, ctx) {
       next ? h('p', { class: 'next-step no-print' }, `下一步：${STAGES[idx + 1][1]}。`,
         h('button', { type: 'button', class: 'link-button', onclick: () => { const i = document.getElementById(`p-${next}`); if (i) { i.scrollIntoView({ block: 'center' }); i.focus(); } } }, `登记${FIELD[next]}`))
         : state.cl.stage === 'accepted' ? h('p', { class: 'next-step' }, '脱钩工作已验收。') : null);
+    // the office: 验收 (refused in words, with an audited override) and 退回 (acceptance.js)
+    acceptanceActions(actionsBox, { state, path, ctx, dialog, done: async (rec, msg) => { state.a = rec; await reloadAll(); flash(msg); } });
   }
   function drawChecklist() { replace(checklistBox, checklists(state.cl, lk, openDone, (i) => stepDue(i, state.cl, state.a, lk, summaryDue))); }
   function drawFindings() {
@@ -152,7 +156,7 @@ export async function render(root, ctx) {
     flashBox,
     h('nav', { class: 'toc no-print', 'aria-label': '本页目录' }, h('ul', null, toc.map(([id, label]) => h('li', null,
       h('a', { href: location.hash, onclick: (e) => { e.preventDefault(); const t = document.getElementById(id); t.scrollIntoView({ block: 'start' }); const hh = t.querySelector('h2'); if (hh) { hh.setAttribute('tabindex', '-1'); hh.focus({ preventScroll: true }); } } }, label))))),
-    section('工作流程', 'stage', stageBox),
+    section('工作流程', 'stage', stageBox, actionsBox),
     section('基本情况', 'profile', dl([
       ['统一社会信用代码', h('span', { class: 'mono' }, a.uscc)], ['层级', val('level', a.level)], ['会员构成', val('member_basis', a.member_basis)],
       ['登记日期', fmt.date(a.registered_on)], a.deregistered_on ? ['注销日期', fmt.date(a.deregistered_on)] : null,

@@ -4,13 +4,14 @@
 // jurisdictions, one tab each (#/supervision?array=…&association=…), a
 // table of the records in the user's scope, and 新增 / 编辑 forms for the
 // roles that write the array (labels.js SUPERVISION_WRITERS, as rights.c;
-// the server decides).  A finance officer records a purchase's evaluation
+// the server decides); 退出案件 have 办理 for their steps.  A finance officer records a purchase's evaluation
 // here (绩效评价日期, 评价结果).
 import { h, replace } from '../dom.js';
-import { api, session } from '../api.js';
+import { api, session, names } from '../api.js';
 import * as fmt from '../fmt.js';
-import { ARRAY, SUPERVISION, SUPERVISION_WRITERS, VALUE, val } from '../labels.js';
-import { table, pager, field, showErrors, clearErrors, dateInput, liveDateCheck, emptyState } from '../ui.js';
+import { ARRAY, SUPERVISION, SUPERVISION_WRITERS, VALUE, WORKFLOW, val } from '../labels.js';
+import { rights, workflowPanel, saveForm } from './records.js';
+import { table, pager, field, dateInput, liveDateCheck, emptyState } from '../ui.js';
 import { go, hashWith } from '../main.js';
 
 const PER_PAGE = 50;
@@ -50,21 +51,11 @@ function input(f, value, isNew) {
 // The coded values of a kind (labels.js VALUE).
 const ENUMS = (kind) => VALUE[kind] || {};
 
-// The form of one record: a new one (rec null) or a change to rec.
+// The form of one record: a new one (rec null) or a change to rec
+// (records.js saveForm: refusals in the glossary's words).
 function recordForm(array, rec, fixed, done, cancel) {
   const fields = SUPERVISION[array];
-  const form = h('form', { class: 'progress-form sv-form', novalidate: true },
-    h('div', { class: 'form-errors' }),
-    h('div', { class: 'form-grid' }, fields.map((f) => {
-      const v = rec ? rec[f[0]] : f[0] === 'association' ? fixed : null;
-      return field(f[1], input(f, v === null || v === undefined ? '' : String(v), !rec));
-    })),
-    h('div', { class: 'form-actions' },
-      h('button', { type: 'submit', class: 'btn btn-primary' }, rec ? '保存' : '新增'),
-      h('button', { type: 'button', class: 'btn btn-plain', onclick: cancel }, '取消')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    clearErrors(form);
+  const read = (form) => {
     const body = rec ? { ...rec } : {};
     for (const [key, , type] of fields) {
       // not form.elements[key]: "item" is a method of the collection
@@ -72,15 +63,16 @@ function recordForm(array, rec, fixed, done, cancel) {
       const t = el ? el.value.trim() : '';
       body[key] = t === '' ? null : type === 'money' ? Number(t) : t;
     }
-    try {
-      if (rec) await api.put(`${array}/${encodeURIComponent(rec.id)}`, body);
-      else await api.post(array, body);
-      done();
-    } catch (err) {
-      showErrors(form, err);
-    }
+    return body;
+  };
+  return saveForm({
+    className: 'sv-form', array, rec, path: rec ? encodeURIComponent(rec.id) : null, read, done, cancel,
+    fields: fields.map(([key, label]) => ({ key, label })),
+    inputs: fields.map((f) => {
+      const v = rec ? rec[f[0]] : f[0] === 'association' ? fixed : null;
+      return field(f[1], input(f, v === null || v === undefined ? '' : String(v), !rec));
+    }),
   });
-  return form;
 }
 
 export async function render(root, ctx) {
@@ -98,8 +90,19 @@ export async function render(root, ctx) {
     replace(slot, recordForm(array, rec, q.association || null, reload, () => replace(slot)));
     slot.querySelector('input, select')?.focus();
   };
+  // a record with steps (退出案件: 立案 → 告知 → 决定): 办理 shows them with
+  // their due dates from the plan and their evidence (records.js)
+  const steps = WORKFLOW[array] ? async (rec) => {
+    const spec = (await rights()).arrays[array];
+    replace(slot, await workflowPanel(array, rec, spec, ctx.asOf, { associations: await names([rec.association]) }, reload));
+    slot.scrollIntoView({ block: 'nearest' });
+  } : null;
   const columns = fields.map((f, i) => ({ label: f[1], rowHeader: i === 0, num: f[2] === 'money', cell: (r) => cell(f, r) }));
-  if (writer) columns.push({ label: '操作', cell: (r) => h('button', { type: 'button', class: 'link-button', onclick: () => edit(r) }, '编辑') });
+  if (writer || steps) {
+    columns.push({ label: '操作', cell: (r) => [
+      steps ? h('button', { type: 'button', class: 'link-button', onclick: () => steps(r) }, '办理') : null, steps && writer ? ' ' : null,
+      writer ? h('button', { type: 'button', class: 'link-button', onclick: () => edit(r) }, '编辑') : null] });
+  }
   replace(root,
     h('div', { class: 'page-head' }, h('h1', null, '监管与服务'),
       h('p', { class: 'page-sub' }, `脱钩后的综合监管与扶持（五）：${ARRAY[array]}，共 ${fmt.num(d.total)} 条`),
