@@ -17,8 +17,12 @@
 ** last one, copy on write per array: the arrays no write touched are
 ** shared, a touched one is copied with its index and the records merged
 ** into it, their references resolved one row at a time
-** (register_resolve_row).  Then the rules run on it, which costs little
-** beside the load.  A register is loaded whole again after an import, a
+** (register_resolve_row).  Each patch records the associations its writes
+** reach (delta_add; docs/performance.md, "What a write reaches"), and a
+** date asked again is evaluated from its findings on the older register:
+** only the touched associations on a sub-register, the few rules that reach
+** further on the whole (rules_evaluate_only), spliced into the kept list
+** (findings_splice).  A register is loaded whole again after an import, a
 ** deleted record, more than CACHE_PATCH_MAX_CHANGES changes at once, or
 ** CACHE_PATCHES_MAX patches (each keeps a small arena of strings).
 **
@@ -33,7 +37,8 @@
 ** evaluation runs at a time (build_lock), others wait and then reuse it.
 **
 ** Dates other than today (the UI's 截至 box) are kept the same way: each
-** (generation, date) is evaluated once and kept until a write or until the
+** (generation, date, plan) is evaluated once and kept until a write (then
+** kept as the base of that date's next evaluation) or until the
 ** least recently used of CACHE_MAX_DATES entries gives way to a new date.
 ** Today's entry is never the one to give way while another is there: the
 ** dashboards of the day are what most requests read, and a user paging
