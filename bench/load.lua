@@ -14,7 +14,12 @@
 -- Counts per status class and 5xx are gathered in done(), with latency
 -- percentiles, as lines bench/load parses:  key=value.
 --
--- Arguments (after --): SESSIONS_FILE RECORDS_FILE AS_OF THREADS
+-- bench/load --mixed runs two of these at once, by MODE:
+--   read   50 % GET /api/v1/dashboard?as_of=D, 50 % a findings page of 50
+--          (GET /api/v1/findings?as_of=D&page=N, N in 1..10)
+--   write  PUT /api/v1/associations/{uscc} only, as above
+--
+-- Arguments (after --): SESSIONS_FILE RECORDS_FILE AS_OF THREADS [MODE]
 --   SESSIONS_FILE: lines "cookie csrf"
 --   RECORDS_FILE:  lines "uscc<TAB>json with __NAME__ and __VERSION__"
 
@@ -35,7 +40,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local id, cookie, csrf, as_of
+local id, cookie, csrf, as_of, mode
 local records = {}    -- { uscc, template, version }, all of them (reads)
 local mine = {}       -- indexes of records this thread writes
 local n = { total = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s409 = 0 }
@@ -47,6 +52,7 @@ function init(args)
   local s = sessions[((id - 1) % #sessions) + 1]
   cookie, csrf = s:match("^(%S+)%s+(%S+)$")
   as_of = args[3]
+  mode = args[5] or "mix"
   local nthreads = tonumber(args[4]) or 1
   for i, l in ipairs(lines(args[2])) do
     local uscc, tpl = l:match("^([^\t]+)\t(.*)$")
@@ -64,6 +70,14 @@ end
 function request()
   local r = math.random(100)
   local rec = records[math.random(#records)]
+  if mode == "read" then
+    if r <= 50 then
+      return get("/api/v1/dashboard?as_of=" .. as_of)
+    end
+    return get("/api/v1/findings?as_of=" .. as_of .. "&page=" .. math.random(10))
+  elseif mode == "write" then
+    r = 100
+  end
   if r <= 35 then
     return get("/api/v1/associations/" .. rec.uscc)
   elseif r <= 65 then

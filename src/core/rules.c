@@ -191,6 +191,12 @@ void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, 
 	assert(ix_ok(ev, ARR_ASSOCIATIONS, association));
 	assert(unit_ix == -1 || (unit_ix >= 0 && (size_t)unit_ix < COUNT(ev, ARR_UNITS)));
 	assert(!subject || *subject);
+	if (ev->only && association != TG_IX_NONE && !ev->only[association])
+		return; /* rules_evaluate_only: before any formatting */
+	if (ev->local && association == TG_IX_NONE) {
+		ev->escaped = true;
+		return;
+	}
 	tg_findings *fs = ev->out;
 	if (fs->count == fs->alloc) {
 		size_t n = fs->alloc ? fs->alloc * 2 : 256;
@@ -429,6 +435,45 @@ bool findings_for_viewer(const tg_findings *fs, const tg_findings *years,
 	return true;
 }
 
+void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg_register *r,
+		     const uint8_t *only, tg_findings *out)
+{
+	size_t n = prev->count + fresh->count;
+	tg_finding *items = malloc((n ? n : 1) * sizeof *items);
+	if (!items)
+		abort();
+	*out = (tg_findings){.items = items, .alloc = n, .as_of = fresh->as_of,
+			     .plan_id = fresh->plan_id, .notes = fresh->notes,
+			     .n_notes = fresh->n_notes};
+	/* prev is sorted by rule, then association: runs of one association
+	** share its pointer, so most lookups are the last one's */
+	const char *last = NULL;
+	bool last_kept = false;
+	size_t i = 0, k = 0;
+	while (i < prev->count || k < fresh->count) {
+		const tg_finding *x = i < prev->count ? &prev->items[i] : NULL;
+		if (x && x->association != last) {
+			last = x->association;
+			tg_ix a = last ? register_find(r, ARR_ASSOCIATIONS, last) : TG_IX_NONE;
+			last_kept = a != TG_IX_NONE && !only[a];
+		}
+		if (x && !last_kept) {
+			i++; /* replaced by fresh's */
+			continue;
+		}
+		const tg_finding *y = k < fresh->count ? &fresh->items[k] : NULL;
+		assert(!x || !i || finding_cmp(x - 1, x) <= 0);
+		assert(!y || !k || finding_cmp(y - 1, y) <= 0);
+		if (x && (!y || finding_cmp(x, y) <= 0)) {
+			out->items[out->count++] = *x;
+			i++;
+		} else {
+			out->items[out->count++] = *y;
+			k++;
+		}
+	}
+}
+
 static int cmp_finding(const void *px, const void *py)
 {
 	return finding_cmp(px, py);
@@ -458,9 +503,37 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 	return rules_evaluate_with_years(r, plan, cal, as_of, out, NULL);
 }
 
-/* One plan over the whole register. */
+/* The rules whose findings name no association or read records of other
+** associations than their finding's (a unit's function list, a person's
+** posts everywhere, a unit's tasks): rules_evaluate_only runs them, with
+** the obligations, on the whole register; every other rule on the
+** sub-register of the associations touched.  A rule left out of this list
+** that emits a finding naming no association makes the sub-register's run
+** escape (emit), and the caller evaluates in full: slower, never wrong.
+** docs/performance.md, "What a write reaches", says why each is here. */
+static const char *const reach_beyond[] = {
+	"function.list-missing",
+	"personnel.retired-cadre-multiple-posts",
+	"task.supporting-rules-late",
+	"task.not-published",
+};
+
+static bool reaches_beyond(const char *id)
+{
+	for (size_t i = 0; i < sizeof reach_beyond / sizeof *reach_beyond; i++)
+		if (!strcmp(reach_beyond[i], id))
+			return true;
+	return false;
+}
+
+/* What of a plan one run evaluates. */
+enum part { PART_ALL, PART_LOCAL, PART_BEYOND };
+
+/* One plan over the whole register (or the part of it rules_evaluate_only
+** asks for); false in *escaped when a PART_LOCAL run left its bounds. */
 static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			 tg_date as_of, tg_findings *out, tg_findings *years)
+			 tg_date as_of, const uint8_t *only, enum part part, bool *escaped,
+			 tg_findings *out, tg_findings *years)
 {
 	assert(r && plan && cal && out && as_of != TG_DATE_NONE);
 	assert(register_indexed(r));
@@ -477,6 +550,8 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 	ev.out = out;
 	ev.years = years;
 	ev.birth_ix = -1;
+	ev.only = only;
+	ev.local = part == PART_LOCAL;
 	compute_association_facts(&ev);
 	{
 		size_t np = COUNT(&ev, ARR_PERSONS);
@@ -496,6 +571,8 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 		const tg_rule_def *def = pr->id ? rules_find(pr->id) : NULL;
 		if (!def)
 			continue; /* rejected by rules_check_plan */
+		if (part != PART_ALL && (part == PART_BEYOND) != reaches_beyond(def->id))
+			continue;
 		const tg_clause *cl = plan_clause(plan, pr->clause);
 		ev.rule_id = def->id;
 		ev.clause = pr->clause ? pr->clause : def->clause;
@@ -503,7 +580,10 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 		ev.basis = pr->basis;
 		def->fn(&ev);
 	}
-	obligations_evaluate(&ev);
+	if (part != PART_LOCAL)
+		obligations_evaluate(&ev);
+	if (escaped)
+		*escaped = ev.escaped || ev.calendar_outside;
 	if (out->count)
 		qsort(out->items, out->count, sizeof *out->items, cmp_finding);
 	if (years && years->count)
@@ -607,10 +687,13 @@ static void keep_judged(const tg_register *r, const tg_plan *root, const tg_plan
 	out->count = n;
 }
 
-int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			      tg_date as_of, tg_findings *out, tg_findings *years)
+/* Every plan held (the register's and its jurisdictions'), each record
+** judged under its own: the part asked of each, on r. */
+static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+			   tg_date as_of, const uint8_t *only, enum part part, bool *escaped,
+			   tg_findings *out, tg_findings *years)
 {
-	int rc = evaluate_plan(r, plan, cal, as_of, out, years);
+	int rc = evaluate_plan(r, plan, cal, as_of, only, part, escaped, out, years);
 	if (rc || !plan->n_places)
 		return rc;
 	/* each record under the plan of its jurisdiction, or of the nearest
@@ -621,7 +704,10 @@ int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const t
 	for (size_t i = 0; rc == TG_OK && i < plan->n_places; i++) {
 		const tg_plan *sub = plan->places[i].plan;
 		tg_findings o, y;
-		rc = evaluate_plan(r, sub, cal, as_of, &o, years ? &y : NULL);
+		bool esc = false;
+		rc = evaluate_plan(r, sub, cal, as_of, only, part, &esc, &o, years ? &y : NULL);
+		if (escaped)
+			*escaped |= esc;
 		if (rc)
 			break;
 		keep_judged(r, plan, sub, &o, out);
@@ -635,6 +721,122 @@ int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const t
 		qsort(out->items, out->count, sizeof *out->items, cmp_finding);
 	if (years && years->count)
 		qsort(years->items, years->count, sizeof *years->items, cmp_finding);
+	return rc;
+}
+
+int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+			      tg_date as_of, tg_findings *out, tg_findings *years)
+{
+	return evaluate_places(r, plan, cal, as_of, NULL, PART_ALL, NULL, out, years);
+}
+
+/* The sub-register of the marked associations: their rows, the rows of
+** every array that names one of them, the persons those posts name, and
+** the batches, jurisdictions, units and unit tasks whole (small; units
+** keep their positions, so a finding's unit_ix is the same in r; a rule
+** over the tasks left out of reach_beyond escapes instead of finding none).
+** The steps are read by the obligations alone, which run on r.  Rows are
+** copied shallow: their strings stay r's. */
+static void subregister(const tg_register *r, const uint8_t *only, tg_register *sub)
+{
+	register_init(sub);
+	static const int whole[] = {ARR_BATCHES, ARR_JURISDICTIONS, ARR_UNITS, ARR_UNIT_TASKS};
+	for (size_t w = 0; w < sizeof whole / sizeof *whole; w++) {
+		int a = whole[w];
+		register_reserve(sub, a, REG_COUNT(r, a));
+		for (size_t i = 0; i < REG_COUNT(r, a); i++)
+			memcpy(register_append(sub, a), register_row(r, a, i), tg_schema[a].size);
+	}
+	size_t np = REG_COUNT(r, ARR_PERSONS);
+	uint8_t *person = calloc(np ? np : 1, 1);
+	if (!person)
+		abort();
+	for (int a = ARR_ASSOCIATIONS; a < ARR_COUNT; a++) {
+		if (a == ARR_PERSONS)
+			continue;
+		const tg_field *refs[8];
+		size_t n_refs = 0;
+		for (const tg_field *f = tg_schema[a].fields; f->key && n_refs < 8; f++)
+			if (f->type == FT_REF && f->target == ARR_ASSOCIATIONS)
+				refs[n_refs++] = f;
+		if (a != ARR_ASSOCIATIONS && !n_refs)
+			continue; /* read by the rules run on the whole register only */
+		for (size_t i = 0; i < REG_COUNT(r, a); i++) {
+			const char *row = register_row(r, a, i);
+			bool in = a == ARR_ASSOCIATIONS && only[i];
+			for (size_t k = 0; !in && k < n_refs; k++) {
+				tg_ix x = *(const tg_ix *)(row + refs[k]->off_ix);
+				in = x != TG_IX_NONE && only[x];
+			}
+			if (!in)
+				continue;
+			memcpy(register_append(sub, a), row, tg_schema[a].size);
+			if (a == ARR_POSTS && ((const tg_post *)row)->person_ix != TG_IX_NONE)
+				person[((const tg_post *)row)->person_ix] = 1;
+		}
+	}
+	for (size_t i = 0; i < np; i++)
+		if (person[i])
+			memcpy(register_append(sub, ARR_PERSONS), register_row(r, ARR_PERSONS, i),
+			       tg_schema[ARR_PERSONS].size);
+	free(person);
+	tg_errors errs = {0};
+	register_resolve(sub, NULL, 0, r, &errs); /* r resolved: nothing new */
+	tg_errors_free(&errs);
+}
+
+/* Move the findings of from (a run on sub) into to (a run on r): their
+** strings copied into to's arena, the person a timing derives from found
+** again in r; from is released. */
+static void move_findings(const tg_register *r, const tg_register *sub, tg_findings *from,
+			  tg_findings *to)
+{
+	if (to->count + from->count > to->alloc) {
+		to->alloc = to->count + from->count;
+		to->items = realloc(to->items, (to->alloc ? to->alloc : 1) * sizeof *to->items);
+		if (!to->items)
+			abort();
+	}
+	for (size_t i = 0; i < from->count; i++) {
+		tg_finding f = from->items[i];
+		f.association = f.association ? arena_strdup(&to->arena, f.association) : NULL;
+		f.subject = f.subject ? arena_strdup(&to->arena, f.subject) : NULL;
+		f.message = f.message ? arena_strdup(&to->arena, f.message) : NULL;
+		if (f.birth_ix >= 0)
+			f.birth_ix = (int32_t)register_find(r, ARR_PERSONS,
+							    register_key(sub, ARR_PERSONS, (size_t)f.birth_ix));
+		to->items[to->count++] = f;
+	}
+	if (to->count)
+		qsort(to->items, to->count, sizeof *to->items, cmp_finding);
+	findings_release(from);
+}
+
+int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+			tg_date as_of, const uint8_t *only, tg_findings *out, tg_findings *years)
+{
+	assert(only);
+	tg_register sub;
+	subregister(r, only, &sub);
+	tg_findings lo, ly;
+	bool escaped = false, beyond_escaped = false;
+	int rc = evaluate_places(&sub, plan, cal, as_of, NULL, PART_LOCAL, &escaped, &lo,
+				 years ? &ly : NULL);
+	if (rc == TG_OK)
+		rc = evaluate_places(r, plan, cal, as_of, only, PART_BEYOND, &beyond_escaped, out,
+				     years);
+	if (rc == TG_OK) {
+		move_findings(r, &sub, &lo, out);
+		if (years)
+			move_findings(r, &sub, &ly, years);
+	}
+	register_release(&sub);
+	if (rc == TG_OK && (escaped || beyond_escaped)) {
+		findings_release(out);
+		if (years)
+			findings_release(years);
+		return RULES_RUN_IN_FULL;
+	}
 	return rc;
 }
 

@@ -98,6 +98,30 @@ void findings_release(tg_findings *fs);
 ** sorted as out is. */
 int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			      tg_date as_of, tg_findings *out, tg_findings *years);
+/* Incremental evaluation (docs/performance.md): the findings of the
+** associations marked in only (a byte per association of r) and every
+** finding that names no association (a person's, a unit's, a task's), as
+** rules_evaluate_with_years gives them.  The rules that stay within one
+** association run on the sub-register of the marked ones (their records,
+** the persons their posts name, the units, batches and jurisdictions),
+** the few that reach further and the obligations on r with emit() limited
+** to the marked associations.  RULES_RUN_IN_FULL (nothing in *out) when
+** that cannot give a full run's findings: a date fell outside the holiday
+** data (the run's notes are the whole register's), or a rule of the
+** sub-register emitted a finding naming no association. */
+#define RULES_RUN_IN_FULL 1
+int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+			tg_date as_of, const uint8_t *only, tg_findings *out, tg_findings *years);
+/* The full findings after a write, from the full findings before it (prev)
+** and rules_evaluate_only's run (fresh) on the register after it (r) with
+** the mask only: prev's findings of unmarked associations, fresh's in
+** their place, in order.  *out holds copies of the items, which point into
+** prev's and fresh's strings (free(out->items) only); its notes are
+** fresh's (none: prev must have none either).  Equal to a full run when only marks every association whose
+** findings the write can change (docs/performance.md, "What a write
+** reaches"). */
+void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg_register *r,
+		     const uint8_t *only, tg_findings *out);
 /* The county tier (六(一), obligations.md "Plans in the register"): the
 ** jurisdiction a finding's record belongs to (its association's, its
 ** unit's, a person's employing unit's; NULL: the register's own);

@@ -46,6 +46,16 @@ struct tg_eval {
 	tg_findings *years;
 	bool year_only;
 	int32_t birth_ix;
+
+	/* rules_evaluate_only: a byte per association, the ones whose
+	** findings are wanted; emit() drops the others' (NULL: all) */
+	const uint8_t *only;
+	/* rules_evaluate_only's run of the rules that stay within one
+	** association on its sub-register: set when one emits a finding that
+	** names none (a rule missing from the list of those that reach
+	** further, rules.c): the run is not used */
+	bool local;
+	bool escaped;
 };
 
 /* shorthand */

@@ -17,8 +17,12 @@
 ** last one, copy on write per array: the arrays no write touched are
 ** shared, a touched one is copied with its index and the records merged
 ** into it, their references resolved one row at a time
-** (register_resolve_row).  Then the rules run on it, which costs little
-** beside the load.  A register is loaded whole again after an import, a
+** (register_resolve_row).  Each patch records the associations its writes
+** reach (delta_add; docs/performance.md, "What a write reaches"), and a
+** date asked again is evaluated from its findings on the older register:
+** only the touched associations on a sub-register, the few rules that reach
+** further on the whole (rules_evaluate_only), spliced into the kept list
+** (findings_splice).  A register is loaded whole again after an import, a
 ** deleted record, more than CACHE_PATCH_MAX_CHANGES changes at once, or
 ** CACHE_PATCHES_MAX patches (each keeps a small arena of strings).
 **
@@ -33,7 +37,8 @@
 ** evaluation runs at a time (build_lock), others wait and then reuse it.
 **
 ** Dates other than today (the UI's 截至 box) are kept the same way: each
-** (generation, date) is evaluated once and kept until a write or until the
+** (generation, date, plan) is evaluated once and kept until a write (then
+** kept as the base of that date's next evaluation) or until the
 ** least recently used of CACHE_MAX_DATES entries gives way to a new date.
 ** Today's entry is never the one to give way while another is there: the
 ** dashboards of the day are what most requests read, and a user paging
@@ -67,6 +72,26 @@ typedef struct cache_strings {
 #define CACHE_PATCHES_MAX 1024
 #define CACHE_SEEN_MAX 4096
 #define CACHE_LOAD_WHOLE 1 /* patch_from: only a whole load will do */
+#define CACHE_DELTAS 64    /* the patches remembered (what each touched) */
+
+/* What one patch touched: the associations whose findings its writes can
+** change (docs/performance.md, "What a write reaches"), or all. */
+typedef struct cache_delta {
+	int64_t from, to; /* generations; to == 0: an empty slot */
+	bool all;
+	tg_ix *ix;
+	size_t n;
+} cache_delta;
+
+/* The strings of a kept list of findings: the arenas of a full run, then
+** those of each incremental run made from it, each holding on to the
+** older ones; bytes counts the whole chain, base the full run's. */
+typedef struct cache_fstrings {
+	int refs;
+	tg_arena fs, years;
+	size_t bytes, base;
+	struct cache_fstrings *older;
+} cache_fstrings;
 
 typedef struct cache_register {
 	int64_t generation;
@@ -78,14 +103,18 @@ typedef struct cache_register {
 	size_t n_seen;
 	unsigned patches; /* since the whole load */
 	int refs;         /* entries using it, plus one while it is current */
+	cache_delta delta; /* patched: what from its base (.to == 0: loaded) */
 } cache_register;
 
 typedef struct cache_entry {
 	tg_date as_of;
 	int64_t generation;
+	const tg_plan *plan; /* evaluated under (plans.c may swap the server's) */
 	cache_register *cr;
 	tg_findings fs;
 	tg_findings years; /* the birth-derived findings by the year (rules.h) */
+	cache_fstrings *strs; /* what fs and years point into, beside cr */
+	cache_strings *rstrs; /* kept as a base only: cr let go, its strings kept */
 	int refs; /* requests holding it */
 	uint64_t used;
 	bool dead; /* dropped from the table: freed at the last put */
@@ -97,7 +126,9 @@ struct findings_cache {
 	cache_entry *entries[CACHE_MAX_DATES];
 	uint64_t clock;
 	uint64_t evaluations; /* rules runs so far (cache_stats) */
-	uint64_t loads, patches;
+	uint64_t loads, patches, increments;
+	cache_delta deltas[CACHE_DELTAS]; /* ring: the last patches' */
+	size_t next_delta;
 };
 
 findings_cache *cache_new(void)
@@ -137,7 +168,19 @@ static void register_unref(cache_register *cr)
 			rows_unref(cr->rows[a]);
 		strings_unref(cr->strings);
 		free(cr->seen);
+		free(cr->delta.ix);
 		free(cr);
+	}
+}
+
+static void fstrings_unref(cache_fstrings *s)
+{
+	while (s && --s->refs == 0) {
+		cache_fstrings *older = s->older;
+		arena_free(&s->fs);
+		arena_free(&s->years);
+		free(s);
+		s = older;
 	}
 }
 
@@ -152,6 +195,8 @@ static void entry_free(cache_entry *e)
 {
 	findings_release(&e->fs);
 	findings_release(&e->years);
+	fstrings_unref(e->strs);
+	strings_unref(e->rstrs);
 	register_unref(e->cr);
 	free(e);
 }
@@ -164,6 +209,8 @@ void cache_free(findings_cache *c)
 		if (c->entries[i])
 			entry_free(c->entries[i]);
 	register_unref(c->current);
+	for (int i = 0; i < CACHE_DELTAS; i++)
+		free(c->deltas[i].ix);
 	pthread_mutex_destroy(&c->lock);
 	pthread_mutex_destroy(&c->build_lock);
 	free(c);
@@ -180,20 +227,41 @@ static void drop(findings_cache *c, int i)
 		entry_free(e);
 }
 
-/* Under lock: forget the findings of other generations.  The register
-** stays current until the next one is made from it (or loaded). */
+/* Under lock: forget the findings of other generations but, per date,
+** the newest older one: the next evaluation of that date starts from it
+** (incremental) and then drops it.  The register stays current until the
+** next one is made from it (or loaded). */
 static void drop_stale(findings_cache *c, int64_t gen)
-{
-	for (int i = 0; i < CACHE_MAX_DATES; i++)
-		if (c->entries[i] && c->entries[i]->generation != gen)
-			drop(c, i);
-}
-
-static cache_entry *find(findings_cache *c, int64_t gen, tg_date as_of)
 {
 	for (int i = 0; i < CACHE_MAX_DATES; i++) {
 		cache_entry *e = c->entries[i];
-		if (e && e->generation == gen && e->as_of == as_of)
+		if (!e || e->generation == gen)
+			continue;
+		bool newer = e->generation > gen;
+		for (int j = 0; !newer && j < CACHE_MAX_DATES; j++) {
+			const cache_entry *o = c->entries[j];
+			newer = o && o != e && o->as_of == e->as_of && o->generation > e->generation &&
+				o->generation <= gen;
+		}
+		if (newer) {
+			drop(c, i);
+		} else if (!e->refs && e->cr) {
+			/* kept as a base only: its findings point into the
+			** register's strings, never its rows, so the rows (an
+			** array copied by a write is large) go now */
+			e->rstrs = e->cr->strings;
+			e->rstrs->refs++;
+			register_unref(e->cr);
+			e->cr = NULL;
+		}
+	}
+}
+
+static cache_entry *find(findings_cache *c, int64_t gen, tg_date as_of, const tg_plan *plan)
+{
+	for (int i = 0; i < CACHE_MAX_DATES; i++) {
+		cache_entry *e = c->entries[i];
+		if (e && e->generation == gen && e->as_of == as_of && e->plan == plan)
 			return e;
 	}
 	return NULL;
@@ -211,13 +279,17 @@ static void hold(findings_cache *c, cache_entry *e, cache_view *out)
 
 /* Under lock: a free slot, evicting the least recently used entry that is
 ** not today's (today's only when it is alone: CACHE_MAX_DATES is 1). */
-static int free_slot(findings_cache *c)
+static int free_slot(findings_cache *c, int64_t gen)
 {
 	tg_date today = date_today();
 	int victim = -1;
-	for (int i = 0; i < CACHE_MAX_DATES; i++) {
+	for (int i = 0; i < CACHE_MAX_DATES; i++)
 		if (!c->entries[i])
 			return i;
+	for (int i = 0; victim < 0 && i < CACHE_MAX_DATES; i++)
+		if (c->entries[i]->generation != gen)
+			victim = i; /* kept only to start from: the first to go */
+	for (int i = 0; victim < 0 && i < CACHE_MAX_DATES; i++) {
 		if (c->entries[i]->as_of == today && CACHE_MAX_DATES > 1)
 			continue;
 		if (victim < 0 || c->entries[i]->used < c->entries[victim]->used)
@@ -239,6 +311,7 @@ void cache_stats(findings_cache *c, cache_counts *out)
 	out->generation = c->current ? c->current->generation : -1;
 	out->loads = c->loads;
 	out->patches = c->patches;
+	out->increments = c->increments;
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -376,6 +449,113 @@ static int load_whole(tg_store *s, int64_t gen, cache_register **out, tg_error *
 	return TG_OK;
 }
 
+/* ---- what a patch touched (docs/performance.md, "What a write reaches") ---- */
+
+static void touch(cache_delta *d, tg_ix a)
+{
+	if (a == TG_IX_NONE || d->all)
+		return;
+	d->ix = must(realloc(d->ix, (d->n + 1) * sizeof *d->ix));
+	d->ix[d->n++] = a;
+}
+
+/* The associations record key of array a names in r (by its top-level
+** references), when it is there. */
+static void touch_row(cache_delta *d, const tg_register *r, int a, const char *key)
+{
+	tg_ix i = register_find(r, a, key);
+	if (i == TG_IX_NONE)
+		return;
+	if (a == ARR_ASSOCIATIONS) {
+		touch(d, i);
+		return;
+	}
+	const char *row = register_row(r, a, i);
+	for (const tg_field *f = tg_schema[a].fields; f->key; f++)
+		if (f->type == FT_REF && f->target == ARR_ASSOCIATIONS)
+			touch(d, *(const tg_ix *)(row + f->off_ix));
+}
+
+static bool names_association(int a)
+{
+	for (const tg_field *f = tg_schema[a].fields; f->key; f++)
+		if (f->type == FT_REF && f->target == ARR_ASSOCIATIONS)
+			return true;
+	return false;
+}
+
+/* Record key of array a was written: the associations whose findings that
+** can change, before (in old) and after (in now).  A record naming an
+** association (a post, a report, ...) reaches the one it names, before and
+** after; a person, the associations of the posts held; a step, the record
+** it marks done; anything else (a unit, a batch, a jurisdiction, a task)
+** reaches too far to follow: all.  Findings that name no association are
+** evaluated on every run (rules_evaluate_only). */
+static void delta_add(cache_delta *d, const tg_register *old, const tg_register *now, int a,
+		      const char *key)
+{
+	if (a == ARR_ASSOCIATIONS || names_association(a)) {
+		touch_row(d, old, a, key);
+		touch_row(d, now, a, key);
+	} else if (a == ARR_PERSONS) {
+		tg_ix p = register_find(now, ARR_PERSONS, key);
+		const tg_post *ts = REG_ROWS(now, ARR_POSTS, tg_post);
+		for (size_t k = 0; p != TG_IX_NONE && k < REG_COUNT(now, ARR_POSTS); k++)
+			if (ts[k].person_ix == p)
+				touch(d, ts[k].association_ix);
+	} else if (a == ARR_STEPS) {
+		const tg_register *rs[] = {old, now};
+		for (int w = 0; w < 2; w++) {
+			tg_ix i = register_find(rs[w], ARR_STEPS, key);
+			if (i == TG_IX_NONE)
+				continue;
+			const char *subject = REG_ROWS(rs[w], ARR_STEPS, tg_step)[i].subject;
+			for (int b = 0; subject && b < ARR_COUNT; b++)
+				if (b == ARR_ASSOCIATIONS || names_association(b))
+					touch_row(d, now, b, subject);
+		}
+	} else {
+		d->all = true;
+	}
+}
+
+/* Under lock: remember what the patch of cr touched. */
+static void delta_keep(findings_cache *c, const cache_register *cr)
+{
+	cache_delta *slot = &c->deltas[c->next_delta++ % CACHE_DELTAS];
+	free(slot->ix);
+	*slot = cr->delta;
+	slot->ix = NULL;
+	if (!cr->delta.all && cr->delta.n) {
+		slot->ix = must(malloc(cr->delta.n * sizeof *slot->ix));
+		memcpy(slot->ix, cr->delta.ix, cr->delta.n * sizeof *slot->ix);
+	}
+}
+
+/* Under lock: the associations (of n) whose findings may differ between
+** generations from and to, a byte each; NULL when the patches between are
+** not all remembered (a whole load, or more than CACHE_DELTAS) or one
+** touched all: then only a full run will do. */
+static uint8_t *delta_mask(findings_cache *c, int64_t from, int64_t to, size_t n)
+{
+	uint8_t *mask = must(calloc(n ? n : 1, 1));
+	for (int64_t g = from; g != to;) {
+		const cache_delta *d = NULL;
+		for (int i = 0; !d && i < CACHE_DELTAS; i++)
+			if (c->deltas[i].to && c->deltas[i].from == g)
+				d = &c->deltas[i];
+		if (!d || d->all || d->to > to) {
+			free(mask);
+			return NULL;
+		}
+		for (size_t k = 0; k < d->n; k++)
+			if (d->ix[k] < n)
+				mask[d->ix[k]] = 1;
+		g = d->to;
+	}
+	return mask;
+}
+
 /* The register of generation gen made from base (held by the caller):
 ** CACHE_LOAD_WHOLE when only a whole load will do. */
 static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int64_t gen,
@@ -444,6 +624,11 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 			register_resolve_row(&nr->reg, a, register_find(&nr->reg, a, register_key(&d, a, i)));
 		nr->rows[a]->t = nr->reg.t[a];
 	}
+	nr->delta.from = base->generation;
+	nr->delta.to = gen;
+	for (int a = 0; a < ARR_COUNT; a++)
+		for (size_t i = 0; i < d.t[a].count; i++)
+			delta_add(&nr->delta, &base->reg, &nr->reg, a, register_key(&d, a, i));
 	nr->strings = must(calloc(1, sizeof *nr->strings));
 	nr->strings->refs = 1;
 	nr->strings->arena = nr->reg.arena;
@@ -483,14 +668,137 @@ static int make_current(findings_cache *c, tg_store *s, int64_t gen, cache_regis
 		drop_stale(c, gen);
 		register_unref(c->current);
 		c->current = cr;
-		if (patched)
+		if (patched) {
 			c->patches++;
-		else
+			delta_keep(c, cr);
+		} else {
 			c->loads++;
+			/* no patch leads from the findings kept as bases */
+			for (int i = 0; i < CACHE_MAX_DATES; i++)
+				if (c->entries[i] && c->entries[i]->generation != gen)
+					drop(c, i);
+		}
 	}
 	pthread_mutex_unlock(&c->lock);
 	*out = cr;
 	return rc;
+}
+
+/* ---- evaluating a date ---- */
+
+/* A link of strings holding the arenas of fs and years (emptied), on
+** top of older (a reference the caller passes on, or NULL). */
+static cache_fstrings *fstrings_new(tg_findings *fs, tg_findings *years, cache_fstrings *older)
+{
+	cache_fstrings *l = must(calloc(1, sizeof *l));
+	l->refs = 1;
+	l->fs = fs->arena;
+	l->years = years->arena;
+	arena_init(&fs->arena);
+	arena_init(&years->arena);
+	size_t own = l->fs.total + l->years.total;
+	l->older = older;
+	l->base = older ? older->base : own;
+	l->bytes = own + (older ? older->bytes : 0);
+	return l;
+}
+
+static const char *copy_str(tg_arena *a, const char *s)
+{
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+static void copy_strings(tg_arena *a, tg_findings *fs)
+{
+	for (size_t i = 0; i < fs->count; i++) {
+		tg_finding *f = &fs->items[i];
+		f->association = copy_str(a, f->association);
+		f->subject = copy_str(a, f->subject);
+		f->message = copy_str(a, f->message);
+	}
+	if (fs->n_notes) {
+		const char **notes = arena_alloc(a, fs->n_notes * sizeof *notes);
+		for (size_t i = 0; i < fs->n_notes; i++)
+			notes[i] = copy_str(a, fs->notes[i]);
+		fs->notes = notes;
+	}
+}
+
+/* e's findings were made incrementally: when their chain of strings has
+** grown past twice the full run's (each run adds the findings it made,
+** those of every person, unit and task among them), copy what they point
+** to into one arena and let the chain go.  The copy costs what the runs
+** since the last one added, so a write's share stays bounded. */
+static void compact(findings_cache *c, cache_entry *e)
+{
+	if (e->strs->bytes <= 2 * e->strs->base + (1u << 20))
+		return;
+	tg_findings fs = {0}, years = {0}; /* their arenas only */
+	arena_init(&fs.arena);
+	arena_init(&years.arena);
+	copy_strings(&fs.arena, &e->fs);
+	copy_strings(&years.arena, &e->years);
+	cache_fstrings *l = fstrings_new(&fs, &years, NULL);
+	pthread_mutex_lock(&c->lock);
+	fstrings_unref(e->strs);
+	pthread_mutex_unlock(&c->lock);
+	e->strs = l;
+}
+
+/* The findings as of as_of on cr (generation gen) into e, under the build
+** lock: made from the newest kept findings of that date on an older
+** register and what the patches since touched, when every patch between
+** is remembered (returns true); else a full run. */
+static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan, tg_date as_of,
+		     int64_t gen, cache_entry *e)
+{
+	cache_entry *prev = NULL;
+	uint8_t *mask = NULL;
+	pthread_mutex_lock(&c->lock);
+	for (int i = 0; i < CACHE_MAX_DATES; i++) {
+		cache_entry *o = c->entries[i];
+		if (o && o->as_of == as_of && o->generation < gen && o->plan == plan &&
+		    (!prev || o->generation > prev->generation))
+			prev = o;
+	}
+	if (prev)
+		mask = delta_mask(c, prev->generation, gen, REG_COUNT(&cr->reg, ARR_ASSOCIATIONS));
+	if (mask) {
+		prev->refs++;
+		prev->strs->refs++; /* passed on to e's chain */
+	}
+	pthread_mutex_unlock(&c->lock);
+	tg_findings fresh, fresh_years;
+	if (mask && (prev->fs.n_notes ||
+		     rules_evaluate_only(&cr->reg, plan, calendar_default(), as_of, mask, &fresh,
+					 &fresh_years) != TG_OK)) {
+		/* notes are the whole register's: a full run says them */
+		pthread_mutex_lock(&c->lock);
+		prev->refs--;
+		prev->strs->refs--;
+		if (!prev->refs && prev->dead)
+			entry_free(prev);
+		pthread_mutex_unlock(&c->lock);
+		free(mask);
+		mask = NULL;
+	}
+	if (!mask) {
+		rules_evaluate_with_years(&cr->reg, plan, calendar_default(), as_of, &e->fs, &e->years);
+		e->strs = fstrings_new(&e->fs, &e->years, NULL);
+		return false;
+	}
+	findings_splice(&prev->fs, &fresh, &cr->reg, mask, &e->fs);
+	findings_splice(&prev->years, &fresh_years, &cr->reg, mask, &e->years);
+	e->strs = fstrings_new(&fresh, &fresh_years, prev->strs);
+	free(fresh.items);
+	free(fresh_years.items);
+	free(mask);
+	pthread_mutex_lock(&c->lock);
+	if (--prev->refs == 0 && prev->dead)
+		entry_free(prev);
+	pthread_mutex_unlock(&c->lock);
+	compact(c, e);
+	return true;
 }
 
 int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
@@ -503,7 +811,7 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 	memset(out, 0, sizeof *out);
 	pthread_mutex_lock(&c->lock);
 	drop_stale(c, gen);
-	cache_entry *e = find(c, gen, as_of);
+	cache_entry *e = find(c, gen, as_of, plan);
 	if (e) {
 		hold(c, e, out);
 		pthread_mutex_unlock(&c->lock);
@@ -513,7 +821,7 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 
 	pthread_mutex_lock(&c->build_lock);
 	pthread_mutex_lock(&c->lock);
-	e = find(c, gen, as_of); /* built while we waited? */
+	e = find(c, gen, as_of, plan); /* built while we waited? */
 	/* Take the register by reference now: a request that sees a newer
 	** generation in the meantime drops c->current (drop_stale) without
 	** the build lock, so it must not be read again after the unlock
@@ -543,13 +851,18 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 		goto done;
 	}
 	/* The register is immutable once loaded: evaluate without the lock. */
-	rules_evaluate_with_years(&cr->reg, plan, calendar_default(), as_of, &e->fs, &e->years);
+	bool incremental = evaluate(c, cr, plan, as_of, gen, e);
 	e->as_of = as_of;
 	e->generation = gen;
+	e->plan = plan;
 	e->cr = cr;
 	pthread_mutex_lock(&c->lock);
 	c->evaluations++;
-	c->entries[free_slot(c)] = e;
+	c->increments += incremental;
+	for (int i = 0; i < CACHE_MAX_DATES; i++) /* the one it was made from */
+		if (c->entries[i] && c->entries[i]->as_of == as_of && c->entries[i]->generation < gen)
+			drop(c, i);
+	c->entries[free_slot(c, gen)] = e;
 	hold(c, e, out);
 	pthread_mutex_unlock(&c->lock);
 done:

@@ -37,6 +37,8 @@ typedef struct cache_counts {
 	int64_t generation;   /* of the register held, -1: none */
 	uint64_t loads;       /* registers loaded whole */
 	uint64_t patches;     /* registers made from the last one and the writes since */
+	uint64_t increments;  /* evaluations of a date made from its findings on an
+			       * older register and what the writes since touched */
 } cache_counts;
 void cache_stats(findings_cache *c, cache_counts *out);
 /* cache_get for the request's user: the findings whose timing derives from

@@ -6,11 +6,32 @@
 # associations, posts and staff through either server, a new post, an
 # import through the CLI) the findings both servers give, page by page, are
 # byte for byte those of `tuogou check`, for today's register at two dates,
-# and both dashboards answer.
+# and both dashboards answer.  The register has two counties, one with a
+# plan of its own (六(一)), so each evaluation runs two plans and a move
+# between associations can cross them.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/http_lib.bash"
 
+# the demo register in 孟津 and 新安 (the supervision bundle's
+# jurisdictions); 孟津's plan: the city's with an earlier decoupling due
+python3 - "$BUNDLE" "$TOP/tests/data/supervision-bundle.json" "$TOP/plans/luoyang-2017.json" \
+	"$T/counties.json" "$T/county-plan.json" <<'PY'
+import json, sys
+reg, sup, plan = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:4])
+reg["jurisdictions"] = sup["jurisdictions"]
+for k, a in enumerate(reg["associations"]):
+    a["jurisdiction"] = ("410322", "410323", None)[k % 3]
+plan.update(id="county-inc", level="county")
+plan["parameters"] = [dict(p, value="2018-03-31") if p["name"] == "decoupling_due" else p
+                      for p in plan["parameters"]]
+json.dump(reg, open(sys.argv[4], "w", encoding="utf-8"), ensure_ascii=False)
+json.dump(plan, open(sys.argv[5], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+BUNDLE=$T/counties.json
 http_setup
+expect_exit "孟津 adopts a plan of its own" 0 tg plan use "$T/county-plan.json" --jurisdiction 410322 --db "$DB"
+tg check --db "$DB" --as-of 2019-06-30 --format json >"$T/county-check.json" 2>"$T/err"
+expect_grep "... and findings are judged under it" '"plan": "county-inc"' "$T/county-check.json"
 add_user boss office
 serve_start
 BASE_A=$BASE
@@ -53,15 +74,20 @@ findings_equal() {
 	PY
 }
 
-# write SERVER ARRAY KEY: GET the record through SERVER, change one of its
-# dates or flags at random (python), PUT it back; prints the status
+# write SERVER ARRAY KEY [MOVE_TO]: GET the record through SERVER, change one
+# of its dates or flags at random (python), or move it to association
+# MOVE_TO, PUT it back; prints the status
 write() {
 	BASE=$1
 	[ "$(req GET "/api/v1/$2/$3")" = 200 ] || { echo "GET $2/$3 failed"; return; }
-	python3 - "$T/body" "$RANDOM" >"$T/put.json" <<-'PY'
+	python3 - "$T/body" "$RANDOM" "${4:-}" >"$T/put.json" <<-'PY'
 	import json, random, re, sys
 	r = json.load(open(sys.argv[1]))
 	random.seed(int(sys.argv[2]))
+	if sys.argv[3]:
+	    r["association"] = sys.argv[3]
+	    print(json.dumps(r, ensure_ascii=False))
+	    sys.exit(0)
 	keys = [k for k, v in r.items() if k not in ("registered_on", "version") and
 	        (isinstance(v, bool) or v is None or (isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", v)))]
 	k = random.choice(keys)
@@ -77,30 +103,67 @@ write() {
 	send PUT "/api/v1/$2/$3" "$(cat "$T/put.json")"
 }
 
+# mark_done SERVER USCC: mark the association's first open checklist item
+# done (the field its rule reads, as the 工作台 does); prints the status
+mark_done() {
+	BASE=$1
+	[ "$(req GET "/api/v1/associations/$2/checklist?as_of=$D1")" = 200 ] || { echo "GET checklist failed"; return; }
+	local item
+	item=$(python3 -c '
+import json, sys
+items = [it for sec in json.load(open(sys.argv[1]))["separations"] for it in sec["items"]
+         if it.get("status") != "done" and it.get("field")]
+if items:
+    it = items[0]
+    print(json.dumps({"rule": it["rule"], "subject": it.get("subject"), "on": "2017-11-30", "evidence": []}, ensure_ascii=False))' "$T/body")
+	[ -n "$item" ] || { echo "nothing open"; return; }
+	send POST "/api/v1/associations/$2/checklist?as_of=$D1" "$item"
+}
+
 D1=2017-12-31 D2=2019-06-30
 expect_eq "server A: findings = tuogou check ($D1)" ok "$(findings_equal "$BASE_A" $D1)"
 expect_eq "server B: findings = tuogou check ($D2)" ok "$(findings_equal "$BASE_B" $D2)"
 mapfile -t ASSOCS < <(q "SELECT uscc FROM associations ORDER BY uscc")
 mapfile -t POSTS < <(q "SELECT id FROM posts ORDER BY id")
 mapfile -t STAFF < <(q "SELECT id FROM staff ORDER BY id")
-written=0 bad=0
-for step in $(seq 1 14); do
-	server=$BASE_A other=$BASE_B
-	[ $((RANDOM % 2)) = 0 ] && server=$BASE_B other=$BASE_A
-	case $((RANDOM % 3)) in
-	0) code=$(write "$server" associations "${ASSOCS[RANDOM % ${#ASSOCS[@]}]}") ;;
-	1) code=$(write "$server" posts "${POSTS[RANDOM % ${#POSTS[@]}]}") ;;
-	*) code=$(write "$server" staff "${STAFF[RANDOM % ${#STAFF[@]}]}") ;;
-	esac
-	[ "$code" = 200 ] && written=$((written + 1))
-	d=$D1; [ $((step % 2)) = 0 ] && d=$D2
-	for s in "$other" "$server"; do
-		r=$(findings_equal "$s" $d)
-		[ "$r" = ok ] || { bad=$((bad + 1)); fail "step $step (PUT $code), $s, $d: $r"; }
+mapfile -t PERSONS < <(q "SELECT id FROM persons ORDER BY id")
+mapfile -t PREMISES < <(q "SELECT id FROM premises ORDER BY id")
+mapfile -t ELECTIONS < <(q "SELECT id FROM elections ORDER BY id")
+
+# random_steps N LABEL: N random writes through either server (PUTs of
+# associations, posts, staff, persons, premises and elections, a post or a
+# premises moved to another association, an item marked done), each
+# followed by both servers' findings against tuogou check at one of two
+# dates (the servers evaluate them incrementally: docs/performance.md)
+random_steps() {
+	local n=$1 label=$2 written=0 bad=0 step server other code d r s
+	for step in $(seq 1 "$n"); do
+		server=$BASE_A other=$BASE_B
+		[ $((RANDOM % 2)) = 0 ] && server=$BASE_B other=$BASE_A
+		local to=${ASSOCS[RANDOM % ${#ASSOCS[@]}]}
+		case $((RANDOM % 9)) in
+		0) code=$(write "$server" associations "${ASSOCS[RANDOM % ${#ASSOCS[@]}]}") ;;
+		1) code=$(write "$server" posts "${POSTS[RANDOM % ${#POSTS[@]}]}") ;;
+		2) code=$(write "$server" staff "${STAFF[RANDOM % ${#STAFF[@]}]}") ;;
+		3) code=$(write "$server" persons "${PERSONS[RANDOM % ${#PERSONS[@]}]}") ;;
+		4) code=$(write "$server" premises "${PREMISES[RANDOM % ${#PREMISES[@]}]}") ;;
+		5) code=$(write "$server" elections "${ELECTIONS[RANDOM % ${#ELECTIONS[@]}]}") ;;
+		6) code=$(write "$server" posts "${POSTS[RANDOM % ${#POSTS[@]}]}" "$to") ;;
+		7) code=$(write "$server" premises "${PREMISES[RANDOM % ${#PREMISES[@]}]}" "$to") ;;
+		*) code=$(mark_done "$server" "${ASSOCS[RANDOM % ${#ASSOCS[@]}]}") ;;
+		esac
+		[ "$code" = 200 ] && written=$((written + 1))
+		d=$D1; [ $((step % 2)) = 0 ] && d=$D2
+		for s in "$other" "$server"; do
+			r=$(findings_equal "$s" $d)
+			[ "$r" = ok ] || { bad=$((bad + 1)); fail "$label step $step ($code), $s, $d: $r"; }
+		done
 	done
-done
-[ "$written" -ge 8 ] && pass "random writes taken ($written of 14)" || fail "only $written of 14 writes taken"
-[ "$bad" = 0 ] && pass "after each write both servers' findings = tuogou check (14 steps, two dates)"
+	[ "$written" -ge $((n / 2)) ] && pass "$label: random writes taken ($written of $n)" ||
+		fail "$label: only $written of $n writes taken"
+	[ "$bad" = 0 ] && pass "$label: after each write both servers' findings = tuogou check ($n steps, two dates)"
+}
+random_steps 24 "writes"
 
 # a new post through B: A sees it
 BASE=$BASE_B
@@ -121,6 +184,8 @@ PY
 tg import --db "$DB" "$T/changed.json" >/dev/null 2>"$T/err" || fail "import: $(head -c 300 "$T/err")"
 expect_eq "after a CLI import: server A's findings = tuogou check" ok "$(findings_equal "$BASE_A" $D1)"
 expect_eq "... and server B's" ok "$(findings_equal "$BASE_B" $D1)"
+# after the whole load, writes are evaluated incrementally again
+random_steps 8 "writes after the import"
 BASE=$BASE_A
 expect_eq "dashboard A: 200" 200 "$(req GET "/api/v1/dashboard?as_of=$D1")"
 BASE=$BASE_B
