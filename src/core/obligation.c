@@ -1006,12 +1006,14 @@ void obligation_explain(const tg_plan *plan, const tg_obligation *o, strbuf *sb)
 			for (size_t k = 0; k < o->when[i].n_values; k++) {
 				const char *v = o->when[i].values[k];
 				/* canonical tokens: "n" null, "s:text", "b:1", "d:2018" */
-				sb_addf(sb, "%s%s", k ? "或" : "",
-					!strcmp(v, "n")      ? "空"
-					: !strcmp(v, "b:1")  ? "是"
-					: !strcmp(v, "b:0")  ? "否"
-					: strchr(v, ':')     ? strchr(v, ':') + 1
-							     : v);
+				const char *text = !strcmp(v, "n")     ? "空"
+						   : !strcmp(v, "b:1") ? "是"
+						   : !strcmp(v, "b:0") ? "否"
+						   : strchr(v, ':')    ? strchr(v, ':') + 1
+								       : v;
+				/* an enum's value in the glossary's word (会长, not president) */
+				int e = f->type == FT_ENUM ? schema_enum_find(f, text) : -1;
+				sb_addf(sb, "%s%s", k ? "或" : "", e >= 0 ? schema_enum_zh(f, e) : text);
 			}
 		}
 		if (o->in_scope)

@@ -55,6 +55,8 @@ expect_grep "working days" '期限：起算日后10个工作日' "$T/out"
 expect_grep "done by a step" '办结：办结记录（steps）' "$T/out"
 expect_exit "explain a yearly duty" 0 tg explain report.yearly-summary --plan "$T/plan.json"
 expect_grep "every year, due the next year" '每年一次：自2017年起，每一年度的事项于次年2月29日前办结' "$T/out"
+expect_exit "explain a duty filtered by an enum" 0 tg explain posts.notice-missing
+expect_grep "the enum's values in the glossary's words" '适用：“职务”为会长（理事长）或秘书长' "$T/out"
 expect_exit "explain an id that is neither" 2 tg explain no.such-duty --plan "$T/plan.json"
 expect_grep "says so" '没有规则或义务“no.such-duty”' "$T/err"
 expect_exit "plan show" 0 tg plan show --plan "$T/plan.json"
