@@ -121,7 +121,7 @@ as unit1
 expect_eq "unit: its own unit record: 200" 200 "$(req GET "/api/v1/units/$U1")"
 own=$(unit_json function_list_on 2017-06-15)
 renamed=$(unit_json name "改名的单位")
-counts() { echo "$(q "SELECT count(*) FROM changes WHERE array = 'units' AND key = '$U1'") $(q "SELECT count(*) FROM audit_log WHERE object LIKE '%$U1%'")"; }
+counts() { echo "$(q "SELECT count(*) FROM changes WHERE \"array\" = 'units' AND key = '$U1'") $(q "SELECT count(*) FROM audit_log WHERE object LIKE '%$U1%'")"; }
 set -- $(counts)
 expect_eq "unit: sets its 职能清单印发日期: 200" 200 "$(send PUT "/api/v1/units/$U1" "$own")"
 expect_eq "... stored" 2017-06-15 "$(q "SELECT function_list_on FROM units WHERE id = '$U1'")"
