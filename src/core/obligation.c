@@ -917,13 +917,7 @@ void obligations_done(const tg_register *r, const tg_plan *plan, const tg_calend
 	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS);
 	if (assoc == TG_IX_NONE || assoc >= na)
 		return;
-	tg_eval ev = {0};
-	ev.reg = r;
-	ev.plan = plan;
-	ev.P = &plan->p;
-	ev.cal = cal;
-	ev.D = as_of;
-	ev.birth_ix = -1;
+	tg_eval ev = {.reg = r, .plan = plan, .P = &plan->p, .cal = cal, .D = as_of, .birth_ix = -1};
 	/* only assoc's records are looked at: its facts alone are computed */
 	ev.registered = calloc(na, 1);
 	ev.in_A = calloc(na, 1);
