@@ -150,6 +150,8 @@ test('civil affairs follows an exit case: notice with evidence, its due date fro
   await page.locator('main table tbody tr', { hasText: 'XC01' }).getByRole('button', { name: '办理' }).click();
   await page.waitForSelector('section.rec-steps li[data-step="notified_on"].done');
   assert.match(await notice.innerText(), /已于2026年12月2日办理[\s\S]*期限：2026年12月10日/);
+  // the done step keeps its evidence (issue 17 item 5)
+  assert.match(await notice.innerText(), /佐证材料：告知书\.pdf/);
   // the decision's due date counts from the notice: 60 days
   assert.match(await page.textContent('section.rec-steps li[data-step="decided_on"]'), /期限：2027年1月31日/);
   await shots('exit-steps');
