@@ -76,7 +76,13 @@ typedef struct app_done {
 	const tg_plan *plan; /* the plan in force: its obligations are items too */
 } app_done;
 
-/* Mark the item done on in->on: the actor must be allowed to write the
+/* The plan association uscc is judged under (rules_plan_for, read from
+** the store: its jurisdiction's plan, else its nearest parent's, else
+** root); root when it holds no county plan or there is no such record. */
+const tg_plan *app_plan_of(tg_store *s, const tg_plan *root, const char *uscc);
+
+/* Mark the item done on in->on, under the plan of the association's
+** jurisdiction (app_plan_of of in->plan): the actor must be allowed to write the
 ** field the rule reads (403 field_forbidden), the rule must be one that is
 ** marked (not_markable), the record must exist and be the association's
 ** (404 not_found on "subject"), each evidence the association's

@@ -22,6 +22,7 @@
 #include "bundle.h"
 #include "progress.h"
 #include "rights.h"
+#include "rules.h"
 
 /* The record the item is about: the association, or its record subject
 ** (key, the item's subject for a rule). */
@@ -81,6 +82,34 @@ typedef struct item_target {
 	char key[80];
 	int64_t period;
 } item_target;
+
+const tg_plan *app_plan_of(tg_store *s, const tg_plan *root, const char *uscc)
+{
+	if (!root || !root->n_places || !uscc)
+		return root;
+	char code[32] = "";
+	int64_t version;
+	tg_register r;
+	register_init(&r);
+	if (store_record_get(s, ARR_ASSOCIATIONS, uscc, &r, &version, NULL) == TG_OK) {
+		const char *c = REG_ROWS(&r, ARR_ASSOCIATIONS, tg_association)[0].jurisdiction;
+		snprintf(code, sizeof code, "%s", c ? c : "");
+	}
+	register_release(&r);
+	/* the parent chain, as rules_plan_for walks it (bounded the same way) */
+	for (int depth = 0; code[0] && depth < 16; depth++) {
+		const tg_plan *p = rules_place_plan(root, code);
+		if (p)
+			return p;
+		const char *parent = NULL;
+		register_init(&r);
+		if (store_record_get(s, ARR_JURISDICTIONS, code, &r, &version, NULL) == TG_OK)
+			parent = REG_ROWS(&r, ARR_JURISDICTIONS, tg_jurisdiction)[0].parent;
+		snprintf(code, sizeof code, "%s", parent ? parent : "");
+		register_release(&r);
+	}
+	return root;
+}
 
 static int item_target_of(const app_done *in, item_target *t, tg_error *err)
 {
@@ -143,6 +172,9 @@ int app_mark_done(tg_store *s, const tg_user *actor, const app_done *in, tg_erro
 {
 	item_target t;
 	int rc;
+	app_done judged = *in;
+	judged.plan = app_plan_of(s, in->plan, in->association);
+	in = &judged;
 	if (!in->rule)
 		return tg_error_set(err, TG_EINVAL, "not_markable", "rule",
 				    "该事项不能直接标记完成，请修改相应记录");

@@ -152,6 +152,9 @@ int app_evidence_add(tg_store *s, const tg_user *actor, const char *dir, const a
 {
 	tg_evidence *e = out;
 	memset(e, 0, sizeof *e);
+	app_upload judged = *in;
+	judged.plan = app_plan_of(s, in->plan, in->association);
+	in = &judged;
 	if (in->rule[0] && !rules_find(in->rule) && !(in->plan && plan_obligation(in->plan, in->rule)))
 		return tg_error_set(err, TG_EINVAL, "unknown_rule", "rule",
 				    "规则目录和方案中没有事项“%s”", in->rule);

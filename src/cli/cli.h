@@ -85,6 +85,17 @@ int cli_load_plan(const char *plan_file, tg_store *store, tg_plan **out);
 int cli_read_bundle(const char *path, const tg_plan *plan, const tg_register *fallback,
 		    tg_register *r);
 void cli_print_errors(const tg_errors *errs, const char *file);
+/* Open the register at db (it must exist), load its plan (or plan_file's,
+** cli_load_plan) and its records into r (initialised by the caller).
+** Returns an exit status, messages printed; the caller releases what was
+** opened (store_close, plan_free, register_release) in any case. */
+int cli_open_run(const char *db, const char *plan_file, tg_store **store, tg_plan **plan,
+		 tg_register *r);
+/* Whether the register's stored steps fit plan (obligation_check_steps,
+** each record under its jurisdiction's plan): a --plan that does not fit
+** is refused the same way by every command with --db, saying what was not
+** done ("未检查", "未导出", "未启动服务").  Returns an exit status. */
+int cli_steps_fit(const tg_register *r, const tg_plan *plan, const char *not_done);
 int cli_parse_date(const char *s, const char *what, tg_date *out);
 
 /* The database a command works on: --db PATH, else $TUOGOU_DB, else

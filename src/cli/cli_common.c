@@ -129,6 +129,35 @@ int cli_read_bundle(const char *path, const tg_plan *plan, const tg_register *fa
 	return rc;
 }
 
+int cli_open_run(const char *db, const char *plan_file, tg_store **store, tg_plan **plan,
+		 tg_register *r)
+{
+	tg_error err = {0};
+	int rc = cli_open_store(db, true, store);
+	if (rc == EXIT_OK)
+		rc = cli_load_plan(plan_file, *store, plan);
+	if (rc == EXIT_OK && store_load_register(*store, r, &err)) {
+		cli_print_error(&err);
+		rc = EXIT_INTERNAL;
+	}
+	return rc;
+}
+
+int cli_steps_fit(const tg_register *r, const tg_plan *plan, const char *not_done)
+{
+	tg_errors errs;
+	tg_errors_init(&errs);
+	int rc = EXIT_OK;
+	if (obligation_check_steps(r, plan, NULL, &errs)) {
+		cli_print_errors(&errs, NULL);
+		fprintf(stderr, "tuogou: 登记簿中的办结记录与所用方案“%s”不符，共 %zu 处错误，%s\n",
+			plan->id, errs.total, not_done);
+		rc = EXIT_BADINPUT;
+	}
+	tg_errors_free(&errs);
+	return rc;
+}
+
 int cli_parse_date(const char *s, const char *what, tg_date *out)
 {
 	if (!s || date_parse(s, out)) {

@@ -139,16 +139,7 @@ int cmd_check(int argc, char **argv)
 	} else {
 		/* The stored steps are checked against the plan in force, as a
 		** bundle's are (cli_read_bundle). */
-		tg_errors errs;
-		tg_errors_init(&errs);
-		if (obligation_check_steps(&r, plan, NULL, &errs)) {
-			cli_print_errors(&errs, NULL);
-			fprintf(stderr, "tuogou: 登记簿中的办结记录与所用方案“%s”不符，共 %zu 处错误，未检查\n",
-				plan->id, errs.total);
-			rc = EXIT_BADINPUT;
-		}
-		tg_errors_free(&errs);
-		if (rc)
+		if ((rc = cli_steps_fit(&r, plan, "未检查")))
 			goto out;
 	}
 	if (n_sets)

@@ -12,6 +12,10 @@
 ** on the server that holds the key file, is the one place that writes them
 ** in full (so that a register can move to another system), and it is
 ** audited ("export", the operating-system user, ip "cli").
+**
+** The bundle names the plan it was kept under: the register's, or --plan's
+** for this run, refused (exit 2, nothing written) when the register's
+** steps do not fit it, as check --db --plan refuses it.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +26,8 @@
 #include "xlsx.h"
 
 static const char usage[] =
-	"tuogou export [--db PATH] --format json|xlsx [-o FILE] | export --template -o FILE.xlsx";
+	"tuogou export [--db PATH] [--plan FILE] --format json|xlsx [-o FILE] | "
+	"export --template -o FILE.xlsx";
 
 /* A temporary name beside path (malloc'd). */
 static char *tmp_name(const char *path)
@@ -55,9 +60,10 @@ static int write_xlsx(const char *path, const tg_register *r, bool template_only
 
 int cmd_export(int argc, char **argv)
 {
-	const char *db = cli_default_db(), *format = "json", *output = NULL;
+	const char *db = cli_default_db(), *format = "json", *output = NULL, *plan_file = NULL;
 	bool template_only = false;
 	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("format", &format),
+				   OPT_STRING("plan", &plan_file),
 				   OPT_OUTPUT(&output), OPT_FLAG("template", &template_only),
 				   CLI_OPTIONS_END};
 	int rest;
@@ -83,12 +89,12 @@ int cmd_export(int argc, char **argv)
 	tg_error err = {0};
 	char *tmp = NULL;
 	FILE *f = stdout;
-	int rc = cli_open_store(db, true, &store);
+	int rc = cli_open_run(db, plan_file, &store, &plan, &r);
 	if (rc)
 		goto out;
-	if ((rc = cli_load_plan(NULL, store, &plan)))
+	if (plan_file && (rc = cli_steps_fit(&r, plan, "未导出")))
 		goto out;
-	if (store_load_register(store, &r, &err) || store_reveal_id_numbers(store, &r, &err)) {
+	if (store_reveal_id_numbers(store, &r, &err)) {
 		cli_print_error(&err);
 		rc = EXIT_INTERNAL;
 		goto out;

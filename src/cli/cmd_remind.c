@@ -192,17 +192,9 @@ int cmd_remind(int argc, char **argv)
 	tg_plan *plan = NULL;
 	tg_register r;
 	register_init(&r);
-	tg_error err = {0};
-	int rc = cli_open_store(db, true, &store);
+	int rc = cli_open_run(db, plan_file, &store, &plan, &r);
 	if (rc)
 		goto out;
-	if ((rc = cli_load_plan(plan_file, store, &plan)))
-		goto out;
-	if (store_load_register(store, &r, &err)) {
-		cli_print_error(&err);
-		rc = EXIT_INTERNAL;
-		goto out;
-	}
 	tg_findings fs, years;
 	tg_remind_digest d;
 	rules_evaluate_with_years(&r, plan, calendar_default(), day, &fs, &years);

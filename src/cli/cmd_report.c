@@ -1,5 +1,5 @@
 /*
-** cmd_report.c: tuogou report progress [--jurisdiction CODE] [--db PATH] [--plan FILE]
+** cmd_report.c: tuogou report progress [--jurisdiction CODE | --by-jurisdiction] [--db PATH] [--plan FILE]
 **                      --as-of D -o FILE.pdf
 **               tuogou report summary USCC [--db PATH] [--plan FILE] --as-of D -o FILE.pdf
 **
@@ -32,7 +32,7 @@
 #include "report.h"
 
 static const char usage[] =
-	"tuogou report progress [--jurisdiction CODE] [--db PATH] [--plan FILE] "
+	"tuogou report progress [--jurisdiction CODE | --by-jurisdiction] [--db PATH] [--plan FILE] "
 	"--as-of YYYY-MM-DD -o FILE.pdf | "
 	"report summary USCC [--db PATH] [--plan FILE] --as-of YYYY-MM-DD -o FILE.pdf";
 
@@ -91,9 +91,11 @@ int cmd_report(int argc, char **argv)
 {
 	const char *db = cli_default_db(), *as_of = NULL, *output = NULL, *plan_file = NULL,
 		   *code = NULL;
+	bool by_jurisdiction = false;
 	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("as-of", &as_of),
 				   OPT_OUTPUT(&output), OPT_STRING("plan", &plan_file),
-				   OPT_STRING("jurisdiction", &code), CLI_OPTIONS_END};
+				   OPT_STRING("jurisdiction", &code),
+				   OPT_FLAG("by-jurisdiction", &by_jurisdiction), CLI_OPTIONS_END};
 	int rest;
 	if (cli_options(argc, argv, opts, usage, &rest))
 		return EXIT_BADINPUT;
@@ -102,7 +104,8 @@ int cmd_report(int argc, char **argv)
 	const char *kind = argv[rest];
 	bool progress = !strcmp(kind, "progress");
 	if ((!progress && strcmp(kind, "summary")) || (progress && rest + 1 != argc) ||
-	    (!progress && code) || (!progress && rest + 2 != argc))
+	    (!progress && (code || by_jurisdiction)) || (!progress && rest + 2 != argc) ||
+	    (code && by_jurisdiction))
 		return cli_usage(usage);
 	tg_date day;
 	if (cli_parse_date(as_of, "--as-of", &day))
@@ -129,10 +132,13 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (progress) {
-		rc = finish_file(code ? report_progress_jurisdiction_pdf(&run.r, run.plan, &run.fs,
-									 code, tmp, &err)
-				      : report_progress_pdf(&run.r, run.plan, &run.fs, tmp, &err),
-				 tmp, output, &err);
+		rc = finish_file(
+			code ? report_progress_jurisdiction_pdf(&run.r, run.plan, &run.fs, code, tmp,
+								&err)
+			: by_jurisdiction
+				? report_progress_by_jurisdiction_pdf(&run.r, run.plan, &run.fs, tmp, &err)
+				: report_progress_pdf(&run.r, run.plan, &run.fs, tmp, &err),
+			tmp, output, &err);
 		goto out;
 	}
 	tg_ix ai = register_find(&run.r, ARR_ASSOCIATIONS, norm);

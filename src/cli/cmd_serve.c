@@ -1,6 +1,6 @@
 /*
 ** cmd_serve.c: tuogou serve [--db PATH] [--listen 127.0.0.1:8080] [--web DIR]
-**              [--evidence DIR] [--trusted-proxy ADDR[,ADDR...]] [--quiet]
+**              [--evidence DIR] [--trusted-proxy ADDR[,ADDR...]] [--plan FILE] [--quiet]
 **
 ** Runs the web server (src/http) until SIGINT or SIGTERM, then stops it
 ** cleanly: connections finish, worker threads end, stores close.  The
@@ -11,6 +11,11 @@
 ** --trusted-proxy names the proxies (nginx) whose X-Forwarded-For says who
 ** the client is (src/http/client_addr.h); it may be given more than once.
 ** Without it the client is the TCP peer and the header is ignored.
+**
+** --plan FILE runs this server under FILE instead of the register's plan
+** (the jurisdictions' plans still hold), refused before it starts when the
+** register's steps do not fit it (cli_steps_fit), as check and export
+** refuse it.  Without it the server follows `plan use` as it happens.
 */
 #include <pthread.h>
 #include <signal.h>
@@ -22,24 +27,49 @@
 #include "http.h"
 
 static const char usage[] = "tuogou serve [--db PATH] [--listen 127.0.0.1:8080] [--web DIR] "
-			    "[--evidence DIR] [--trusted-proxy ADDR[,ADDR...]] [--quiet]";
+			    "[--evidence DIR] [--trusted-proxy ADDR[,ADDR...]] [--plan FILE] [--quiet]";
+
+/* --plan FILE loads (with the jurisdictions' plans) and fits the stored
+** register, or the server does not start. */
+static int plan_fits(const char *db, const char *plan_file)
+{
+	if (!plan_file)
+		return EXIT_OK;
+	tg_store *store = NULL;
+	tg_plan *plan = NULL;
+	tg_register r;
+	register_init(&r);
+	/* a register not made yet has no steps: the plan need only load */
+	int rc = cli_db_exists(db) ? cli_open_run(db, plan_file, &store, &plan, &r)
+				   : cli_load_plan(plan_file, NULL, &plan);
+	if (rc == EXIT_OK)
+		rc = cli_steps_fit(&r, plan, "未启动服务");
+	register_release(&r);
+	plan_free(plan);
+	store_close(store);
+	return rc;
+}
 
 int cmd_serve(int argc, char **argv)
 {
-	tg_http_config cfg = {cli_default_db(), "127.0.0.1:8080", "web", NULL, true, false, NULL};
+	tg_http_config cfg = {cli_default_db(), "127.0.0.1:8080", "web", NULL, true, false, NULL, NULL};
 	const char *proxy[32]; /* every --trusted-proxy */
 	size_t n_proxies = 0;
 	bool quiet = false;
 	const cli_option opts[] = {OPT_STRING("db", &cfg.db), OPT_STRING("listen", &cfg.listen),
 				   OPT_STRING("web", &cfg.web), OPT_STRING("evidence", &cfg.evidence),
 				   OPT_LIST("trusted-proxy", proxy, &n_proxies),
-				   OPT_FLAG("quiet", &quiet), CLI_OPTIONS_END};
+				   OPT_STRING("plan", &cfg.plan_file), OPT_FLAG("quiet", &quiet),
+				   CLI_OPTIONS_END};
 	int rest;
 	if (cli_options(argc, argv, opts, usage, &rest))
 		return EXIT_BADINPUT;
 	if (rest != argc)
 		return cli_usage(usage);
 	cfg.log = !quiet;
+	int fit = plan_fits(cfg.db, cfg.plan_file);
+	if (fit)
+		return fit;
 	strbuf proxies; /* joined with ',' */
 	sb_init(&proxies);
 	for (size_t i = 0; i < n_proxies; i++) {

@@ -541,6 +541,57 @@ static bool subject_resolves(const tg_register *r, int a, const char *key)
 	return register_find(r, a, key) != TG_IX_NONE;
 }
 
+/* The obligation id in plan or, failing that, in the first plan a
+** jurisdiction adopted that has it (its subject array is what the step's
+** subject is looked up in before its jurisdiction is known). */
+static const tg_obligation *obligation_anywhere(const tg_plan *plan, const char *id)
+{
+	const tg_obligation *o = plan_obligation(plan, id);
+	for (size_t i = 0; !o && i < plan->n_places; i++)
+		o = plan_obligation(plan->places[i].plan, id);
+	return o;
+}
+
+/* A string field of row, or NULL when the array has no such field. */
+static const char *row_text(int a, const void *row, const char *key)
+{
+	const tg_field *f = schema_field(a, key);
+	return f ? *(const char *const *)((const char *)row + f->off) : NULL;
+}
+
+/* The jurisdiction of record key of array a, found in r or fallback: its
+** own (associations, units) or its association's; NULL when none. */
+static const char *subject_jurisdiction(const tg_register *r, const tg_register *fallback, int a,
+					const char *key)
+{
+	for (int depth = 0; key && depth < 2; depth++) {
+		const tg_register *in = r;
+		tg_ix ix = register_find(r, a, key);
+		if (ix == TG_IX_NONE && fallback)
+			ix = register_find(in = fallback, a, key);
+		if (ix == TG_IX_NONE)
+			return NULL;
+		const void *row = register_row(in, a, ix);
+		const char *code = row_text(a, row, "jurisdiction");
+		if (code || !association_field(a))
+			return code;
+		key = row_text(a, row, "association");
+		a = ARR_ASSOCIATIONS;
+	}
+	return NULL;
+}
+
+/* The plan a record of jurisdiction code is judged under (rules_plan_for),
+** its jurisdictions read from r, else from fallback. */
+static const tg_plan *plan_of_code(const tg_plan *plan, const tg_register *r,
+				   const tg_register *fallback, const char *code)
+{
+	if (!code || !plan->n_places)
+		return plan;
+	bool in_r = register_find(r, ARR_JURISDICTIONS, code) != TG_IX_NONE;
+	return rules_plan_for(plan, in_r || !fallback ? r : fallback, code);
+}
+
 int obligation_check_steps(const tg_register *r, const tg_plan *plan, const tg_register *fallback,
 			   tg_errors *errs)
 {
@@ -548,7 +599,7 @@ int obligation_check_steps(const tg_register *r, const tg_plan *plan, const tg_r
 	const tg_step *st = REG_ROWS(r, ARR_STEPS, tg_step);
 	for (size_t i = 0; i < REG_COUNT(r, ARR_STEPS); i++) {
 		char p[80];
-		const tg_obligation *o = plan_obligation(plan, st[i].obligation);
+		const tg_obligation *o = obligation_anywhere(plan, st[i].obligation);
 		if (!o || o->subject < 0) {
 			snprintf(p, sizeof p, "steps[%zu].obligation", i);
 			tg_errors_add(errs, "unknown_obligation", p, "方案“%s”中没有义务“%.60s”",
@@ -560,6 +611,20 @@ int obligation_check_steps(const tg_register *r, const tg_plan *plan, const tg_r
 			snprintf(p, sizeof p, "steps[%zu].subject", i);
 			tg_errors_add(errs, "dangling_ref", p, "%s 中没有编号为“%.60s”的记录",
 				      tg_schema[o->subject].key, st[i].subject ? st[i].subject : "");
+		} else if (plan->n_places) {
+			/* the step is checked under the plan its record is judged under */
+			const tg_plan *judged = plan_of_code(
+				plan, r, fallback,
+				subject_jurisdiction(r, fallback, o->subject, st[i].subject));
+			const tg_obligation *jo = plan_obligation(judged, st[i].obligation);
+			if (!jo || jo->subject != o->subject) {
+				snprintf(p, sizeof p, "steps[%zu].obligation", i);
+				tg_errors_add(errs, "unknown_obligation", p,
+					      "该记录适用的方案“%s”中没有义务“%.60s”",
+					      judged->id ? judged->id : "", st[i].obligation);
+				continue;
+			}
+			o = jo;
 		}
 		snprintf(p, sizeof p, "steps[%zu].period", i);
 		if (o->yearly && !st[i].period)

@@ -561,12 +561,21 @@ bool rules_within(const tg_register *r, const char *code, const char *ancestor)
 	return false;
 }
 
+const tg_plan *rules_place_plan(const tg_plan *plan, const char *code)
+{
+	for (size_t i = 0; code && i < plan->n_places; i++)
+		if (!strcmp(plan->places[i].jurisdiction, code))
+			return plan->places[i].plan;
+	return NULL;
+}
+
 const tg_plan *rules_plan_for(const tg_plan *plan, const tg_register *r, const char *code)
 {
-	for (int depth = 0; code && depth < 16; depth++, code = parent_of(r, code))
-		for (size_t i = 0; i < plan->n_places; i++)
-			if (!strcmp(plan->places[i].jurisdiction, code))
-				return plan->places[i].plan;
+	for (int depth = 0; code && depth < 16; depth++, code = parent_of(r, code)) {
+		const tg_plan *p = rules_place_plan(plan, code);
+		if (p)
+			return p;
+	}
 	return plan;
 }
 

@@ -109,6 +109,9 @@ int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const t
 const char *finding_jurisdiction(const tg_register *r, const tg_finding *f);
 bool rules_within(const tg_register *r, const char *code, const char *ancestor);
 const tg_plan *rules_plan_for(const tg_plan *plan, const tg_register *r, const char *code);
+/* The plan jurisdiction code itself adopted (plan->places), or NULL: one
+** step of rules_plan_for, for a caller that walks the parents itself. */
+const tg_plan *rules_place_plan(const tg_plan *plan, const char *code);
 /* The order of findings (rule, association, subject; byte order, null
 ** first). */
 int finding_cmp(const tg_finding *x, const tg_finding *y);

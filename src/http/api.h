@@ -80,6 +80,11 @@ void api_plan_head(strbuf *o, const tg_plan *plan);
 int api_export_xlsx(http_request *rq);
 int api_import_sheets(http_request *rq);
 int api_report_progress(http_request *rq);
+/* The jurisdiction a request's findings and reports are kept to: a county
+** account's own, or the one asked for (?jurisdiction=, the city opening a
+** county); one below the account's own only (another county's: "-", an
+** unknown code, nothing); NULL: the whole register. */
+const char *api_jurisdiction_scope(http_request *rq, const tg_register *r);
 int api_report_summary(http_request *rq);
 int api_reminders(http_request *rq);
 int api_calendar_workdays(http_request *rq);

@@ -29,10 +29,7 @@
 #include "roles.h"
 #include "progress.h"
 
-/* The jurisdiction the findings are kept to: a county account's own, or
-** the one asked for (?jurisdiction=, the city opening a county); one below
-** the account's own only (another county's: an unknown code, nothing). */
-static const char *jurisdiction_scope(http_request *rq, const tg_register *r)
+const char *api_jurisdiction_scope(http_request *rq, const tg_register *r)
 {
 	const char *mine = rq->user.jurisdiction[0] ? rq->user.jurisdiction : NULL;
 	const char *asked = rq_query(rq, "jurisdiction");
@@ -212,7 +209,7 @@ static int findings_reply(http_request *rq, const char *association)
 		return rc;
 	ff.by_unit = unit_scope(rq, v.reg, &ff.unit);
 	ff.reg = v.reg;
-	ff.jurisdiction = jurisdiction_scope(rq, v.reg);
+	ff.jurisdiction = api_jurisdiction_scope(rq, v.reg);
 	const char *unit = rq_query(rq, "unit");
 	if (unit) {
 		tg_ix u = register_find(v.reg, ARR_UNITS, unit);
@@ -345,8 +342,9 @@ static int checklist_reply(http_request *rq, const char *uscc, tg_date as_of)
 	}
 	if ((rc = store_evidence_list(rq_store(rq), uscc, &ev, &n_ev, &rq->err)))
 		goto out;
-	const tg_plan *plan = rq->srv->plan;
 	const tg_association *a = &REG_ROWS(v.reg, ARR_ASSOCIATIONS, tg_association)[ix];
+	/* its items are those of the plan it is judged under (county plans) */
+	const tg_plan *plan = rules_plan_for(rq->srv->plan, v.reg, a->jurisdiction);
 	tg_assoc_facts facts;
 	progress_facts(v.reg, plan, ix, as_of, &facts);
 	tg_checklist cl;
@@ -578,7 +576,7 @@ int api_dashboard(http_request *rq)
 	struct finding_filter ff = {0};
 	ff.by_unit = unit_scope(rq, v.reg, &ff.unit);
 	ff.reg = v.reg;
-	ff.jurisdiction = jurisdiction_scope(rq, v.reg);
+	ff.jurisdiction = api_jurisdiction_scope(rq, v.reg);
 	tg_dashboard d;
 	/* A unit not in the register sees nothing: an index no record has. */
 	tg_ix filter = !ff.by_unit ? TG_IX_NONE : ff.unit == TG_IX_NONE ? TG_IX_NONE - 1 : ff.unit;
@@ -625,22 +623,36 @@ static void write_strings(strbuf *o, const char *const *v, size_t n)
 	sb_adds(o, "]");
 }
 
+static void write_clause_item(strbuf *o, size_t *n, const char *id, const char *title,
+			      const char *basis, const char *kind)
+{
+	sb_adds(o, (*n)++ ? ", " : "");
+	sb_adds(o, "{\"id\": ");
+	sb_add_json_str(o, id);
+	sb_adds(o, ", \"title\": ");
+	sb_add_json_str(o, title);
+	sb_adds(o, ", \"basis\": ");
+	sb_add_json_str(o, basis);
+	sb_adds(o, ", \"kind\": ");
+	sb_add_json_str(o, kind);
+	sb_addc(o, '}');
+}
+
+/* The checks citing one clause: its rules, then its obligations (kind
+** "rule" or "obligation"), so a page names a finding of either by title. */
 static void write_clause_rules(strbuf *o, const tg_plan *plan, const char *clause)
 {
 	size_t n = 0;
 	sb_adds(o, "[");
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		const tg_plan_rule *r = &plan->rules[i];
-		if (!r->clause || strcmp(r->clause, clause))
-			continue;
-		sb_adds(o, n++ ? ", " : "");
-		sb_adds(o, "{\"id\": ");
-		sb_add_json_str(o, r->id);
-		sb_adds(o, ", \"title\": ");
-		sb_add_json_str(o, r->title);
-		sb_adds(o, ", \"basis\": ");
-		sb_add_json_str(o, r->basis);
-		sb_addc(o, '}');
+		if (r->clause && !strcmp(r->clause, clause))
+			write_clause_item(o, &n, r->id, r->title, r->basis, "rule");
+	}
+	for (size_t i = 0; i < plan->n_obligations; i++) {
+		const tg_obligation *ob = &plan->obligations[i];
+		if (ob->clause && !strcmp(ob->clause, clause))
+			write_clause_item(o, &n, ob->id, ob->title, ob->basis, "obligation");
 	}
 	sb_adds(o, "]");
 }

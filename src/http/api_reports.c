@@ -4,7 +4,9 @@
 **
 **   GET /api/v1/reports/progress.pdf?as_of=           the joint working
 **       group office's progress report (office, civil_affairs, department:
-**       the roles that see every association);
+**       the roles that see every association); a county account's is its
+**       county's, ?jurisdiction=CODE one county's (within the account's),
+**       ?by=jurisdiction the whole with a page per county (六(一));
 **   GET /api/v1/associations/{uscc}/summary.pdf?as_of= one association's
 **       work summary (any business role, within its scope).
 **
@@ -56,8 +58,18 @@ int api_report_progress(http_request *rq)
 		return TG_EIO;
 	if ((rc = cache_get_viewer(rq, as_of, &v)))
 		goto out;
+	const char *code = api_jurisdiction_scope(rq, v.reg), *by = rq_query(rq, "by");
+	if (by && strcmp(by, "jurisdiction")) {
+		rc = tg_error_set(&rq->err, TG_EINVAL, "bad_value", "by",
+				  "by 只能为 jurisdiction（按县分页）");
+		cache_put(rq->srv->cache, &v);
+		goto out;
+	}
 	pdf_begin();
-	rc = report_progress_pdf(v.reg, rq->srv->plan, v.fs, path, &rq->err);
+	rc = code ? report_progress_jurisdiction_pdf(v.reg, rq->srv->plan, v.fs, code, path,
+						     &rq->err)
+	     : by ? report_progress_by_jurisdiction_pdf(v.reg, rq->srv->plan, v.fs, path, &rq->err)
+		  : report_progress_pdf(v.reg, rq->srv->plan, v.fs, path, &rq->err);
 	pthread_mutex_unlock(&pdf_lock);
 	cache_put(rq->srv->cache, &v);
 	if (rc == TG_OK) {

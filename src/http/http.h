@@ -26,6 +26,7 @@ typedef struct tg_http_config {
 	bool log;               /* one line per request on stderr */
 	bool in_process;        /* no socket: requests come through http_handle */
 	const char *trusted_proxies; /* --trusted-proxy "ADDR[,ADDR...]" or NULL (client_addr.h) */
+	const char *plan_file;  /* --plan FILE: the register's plan for this run, or NULL */
 } tg_http_config;
 
 typedef struct tg_http_server tg_http_server;

@@ -84,14 +84,27 @@ typedef struct public_cache public_cache;     /* api_public.c */
 struct front_end;                             /* the socket front end's own (server.c) */
 
 typedef struct tg_http_server tg_http_server;
+#define HTTP_PLANS_DIGEST 32
 struct tg_http_server {
 	struct front_end *front; /* the socket front end's state (server.c) */
 	char *db;
 	char *web_root;     /* realpath of the UI folder, or NULL */
 	char *evidence_dir; /* absolute, created 0700 */
 	bool log;
-	tg_plan *plan;
-	const char **plan_batches;
+	/* The plans (plans.c): swapped whole when a stored plan changes; one
+	** swapped out is kept in retired until the server stops. */
+	char *plan_file; /* serve --plan: the register's plan for this run */
+	tg_plan *_Atomic plan;
+	const char **_Atomic plan_batches;
+	_Atomic int64_t plans_generation; /* the store's, when they were read */
+	unsigned char plans_digest[HTTP_PLANS_DIGEST];
+	pthread_mutex_t plans_lock;
+	bool plans_lock_made;
+	struct http_retired {
+		tg_plan *plan;
+		const char **batches;
+		struct http_retired *next;
+	} *retired;
 	findings_cache *cache;
 	public_cache *public_cache;
 

@@ -16,6 +16,7 @@
 #include "auth.h"
 #include "policy.h"
 #include "respond.h"
+#include "plans.h"
 #include "router.h"
 #include "routes.h"
 
@@ -138,6 +139,9 @@ void router_dispatch(http_request *rq)
 		tg_store *store = method_changes_state(rq->method) ? NULL : rq_store(rq);
 		if (store && store_read_begin(store, NULL) != TG_OK)
 			store = NULL; /* each read then takes its own */
+		/* a plan stored since (plan use, any process) holds from now on;
+		** read in the snapshot the handler's findings come from */
+		http_plans_refresh(rq, store ? store : rq_store(rq));
 		rc = dispatch_api(rq);
 		if (store)
 			store_read_end(store);

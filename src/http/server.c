@@ -71,6 +71,7 @@
 #include "cache.h"
 #include "client_addr.h"
 #include "http.h"
+#include "plans.h"
 #include "respond.h"
 #include "router.h"
 #include "routes.h"
@@ -661,35 +662,9 @@ static bool path_inside(const char *path, const char *root)
 static int load_plan(tg_http_server *srv, tg_error *err)
 {
 	tg_store *s = NULL;
-	tg_errors errs;
-	tg_errors_init(&errs);
-	char *json = NULL;
-	size_t len = 0;
 	int rc = store_open(srv->db, &s, err);
 	if (rc == TG_OK)
-		rc = store_get_plan(s, &json, &len, err);
-	if (rc == TG_OK) {
-		rc = json ? plan_load_buffer(json, len, &srv->plan, &errs)
-			  : plan_load_default(&srv->plan, &errs);
-		if (rc == TG_OK && rules_check_plan(srv->plan, &errs))
-			rc = TG_EINVAL;
-		/* the plans of jurisdictions (六(一)) */
-		if (rc == TG_OK && store_attach_jurisdiction_plans(s, srv->plan, &errs, err))
-			rc = errs.count ? TG_EINVAL : TG_EIO;
-		if (rc)
-			tg_error_set(err, rc, "bad_plan", errs.count ? errs.items[0].path : "",
-				     "登记簿中保存的方案有误：%s",
-				     errs.count ? errs.items[0].message : "");
-	}
-	if (rc == TG_OK) {
-		srv->plan_batches = calloc(srv->plan->n_batches + 1, sizeof *srv->plan_batches);
-		if (!srv->plan_batches)
-			rc = TG_ENOMEM;
-		for (size_t i = 0; rc == TG_OK && i < srv->plan->n_batches; i++)
-			srv->plan_batches[i] = srv->plan->batches[i].id;
-	}
-	free(json);
-	tg_errors_free(&errs);
+		rc = http_plans_load(srv, s, err);
 	store_close(s);
 	return rc;
 }
@@ -711,8 +686,8 @@ void http_stop(tg_http_server *srv)
 	free(srv->stores);
 	cache_free(srv->cache);
 	public_cache_free(srv->public_cache);
-	plan_free(srv->plan);
-	free(srv->plan_batches);
+	http_plans_free(srv);
+	free(srv->plan_file);
 	pthread_mutex_destroy(&srv->lock);
 	free(srv->db);
 	free(srv->web_root);
@@ -751,6 +726,7 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 	pthread_condattr_destroy(&ca);
 	atomic_init(&srv->body_bytes, 0);
 	srv->db = strdup(cfg->db);
+	srv->plan_file = cfg->plan_file ? strdup(cfg->plan_file) : NULL;
 	srv->log = cfg->log;
 	srv->web_root = web_root(cfg->web);
 	srv->cache = cache_new();

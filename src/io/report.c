@@ -8,6 +8,7 @@
 ** date agrees with `tuogou check` of that date.  Owns nothing beyond the
 ** document while it is being written.
 */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -392,22 +393,22 @@ static void section_tasks(tg_pdf *pdf, const report_run *run)
 	pdf_table_end(pdf);
 }
 
-static int write_progress(const report_run *run, const char *path, tg_error *err)
+/* The report's title, for one place (全市, 孟津县 ...). */
+static void progress_title(const report_run *run, char *title, size_t size, bool lines)
 {
-	tg_dashboard d;
-	dashboard_compute(run->r, run->plan, run->fs, TG_IX_NONE, run->jurisdiction, &d);
-	tg_pdf *pdf;
-	char title[160], title_lines[160];
-	snprintf(title, sizeof title, "关于%s行业协会商会与行政机关脱钩工作进展情况的报告", run->place);
-	int rc = pdf_open(path, title, run->office, &pdf, err);
-	/* the title broken where the sense allows, as official titles are */
-	snprintf(title_lines, sizeof title_lines, "关于%s行业协会商会与行政机关脱钩\n工作进展情况的报告",
+	snprintf(title, size,
+		 lines ? "关于%s行业协会商会与行政机关脱钩\n工作进展情况的报告"
+		       : "关于%s行业协会商会与行政机关脱钩工作进展情况的报告",
 		 run->place);
-	if (rc) {
-		dashboard_release(&d);
-		return rc;
-	}
-	char text[1200];
+}
+
+/* The progress report of run's place on the open document: from the red
+** header to the closing note. */
+static void draw_progress(tg_pdf *pdf, const report_run *run, const tg_dashboard *d)
+{
+	char text[1200], title_lines[160];
+	/* the title broken where the sense allows, as official titles are */
+	progress_title(run, title_lines, sizeof title_lines, true);
 	pdf_red_header(pdf, run->office);
 	pdf_title(pdf, title_lines);
 	snprintf(text, sizeof text, "（截至%s）", run->day_zh);
@@ -420,10 +421,10 @@ static int write_progress(const report_run *run, const char *path, tg_error *err
 		 run->plan->title ? run->plan->title : "", run->plan->number ? run->plan->number : "",
 		 run->office, run->place, run->day_zh, run->place);
 	pdf_paragraph(pdf, text, true);
-	section_overview(pdf, run, &d);
-	section_batches(pdf, run, &d);
-	section_units(pdf, run, &d);
-	section_separations(pdf, run, &d);
+	section_overview(pdf, run, d);
+	section_batches(pdf, run, d);
+	section_units(pdf, run, d);
+	section_separations(pdf, run, d);
 	section_overdue(pdf, run);
 	section_tasks(pdf, run);
 	pdf_heading(pdf, "七、下一步工作");
@@ -444,8 +445,22 @@ static int write_progress(const report_run *run, const char *path, tg_error *err
 		 "条款编号引自%s。",
 		 day, run->plan->number ? run->plan->number : "");
 	pdf_note(pdf, text);
+}
+
+static int write_progress(const report_run *run, const char *path, tg_error *err)
+{
+	tg_dashboard d;
+	dashboard_compute(run->r, run->plan, run->fs, TG_IX_NONE, run->jurisdiction, &d);
+	tg_pdf *pdf;
+	char title[160];
+	progress_title(run, title, sizeof title, false);
+	int rc = pdf_open(path, title, run->office, &pdf, err);
+	if (rc == TG_OK) {
+		draw_progress(pdf, run, &d);
+		rc = pdf_close(pdf, err);
+	}
 	dashboard_release(&d);
-	return pdf_close(pdf, err);
+	return rc;
 }
 
 /* ---- report summary ---- */
@@ -640,6 +655,27 @@ int report_progress_pdf(const tg_register *r, const tg_plan *plan, const tg_find
 	return write_progress(&run, path, err);
 }
 
+/* The run of one jurisdiction (六(一)): the findings of its records (it
+** and below it) in *mine (items malloc'd: free them), its name as the
+** place, the office of the plan it is judged under. */
+static void county_run(const tg_register *r, const tg_plan *plan, const tg_findings *fs,
+		       tg_ix j, tg_findings *mine, report_run *run)
+{
+	const tg_jurisdiction *jr = &REG_ROWS(r, ARR_JURISDICTIONS, tg_jurisdiction)[j];
+	*mine = *fs;
+	mine->items = malloc((fs->count ? fs->count : 1) * sizeof *mine->items);
+	if (!mine->items)
+		abort();
+	mine->count = 0;
+	for (size_t i = 0; i < fs->count; i++)
+		if (rules_within(r, finding_jurisdiction(r, &fs->items[i]), jr->id))
+			mine->items[mine->count++] = fs->items[i];
+	run_init(run, r, plan, mine);
+	run->jurisdiction = jr->id;
+	run->place = jr->name;
+	run->office = rules_plan_for(plan, r, jr->id)->office;
+}
+
 int report_progress_jurisdiction_pdf(const tg_register *r, const tg_plan *plan,
 				     const tg_findings *fs, const char *code, const char *path,
 				     tg_error *err)
@@ -648,22 +684,113 @@ int report_progress_jurisdiction_pdf(const tg_register *r, const tg_plan *plan,
 	if (j == TG_IX_NONE)
 		return tg_error_set(err, TG_ENOTFOUND, "not_found", "jurisdiction",
 				    "登记簿中没有行政区划“%s”", code);
-	/* the findings of the county's records only */
-	tg_findings mine = *fs;
-	mine.items = malloc((fs->count ? fs->count : 1) * sizeof *mine.items);
-	if (!mine.items)
-		abort();
-	mine.count = 0;
-	for (size_t i = 0; i < fs->count; i++)
-		if (rules_within(r, finding_jurisdiction(r, &fs->items[i]), code))
-			mine.items[mine.count++] = fs->items[i];
+	tg_findings mine;
 	report_run run;
-	run_init(&run, r, plan, &mine);
-	run.jurisdiction = code;
-	run.place = REG_ROWS(r, ARR_JURISDICTIONS, tg_jurisdiction)[j].name;
-	run.office = rules_plan_for(plan, r, code)->office;
+	county_run(r, plan, fs, j, &mine, &run);
 	int rc = write_progress(&run, path, err);
 	free(mine.items);
+	return rc;
+}
+
+/* One row of the counties' table: a place and its numbers. */
+static void compare_row(tg_pdf *pdf, const char *name, const tg_dashboard *d)
+{
+	char c[5][24];
+	snprintf(c[0], sizeof c[0], "%zu", d->in_scope);
+	snprintf(c[1], sizeof c[1], "%zu", d->decoupled);
+	snprintf(c[2], sizeof c[2], "%zu", d->not_decoupled);
+	snprintf(c[3], sizeof c[3], "%zu", d->overdue_findings);
+	snprintf(c[4], sizeof c[4], "%zu", d->open_findings);
+	const char *cells[] = {name, c[0], c[1], c[2], c[3], c[4]};
+	pdf_table_row(pdf, cells, d->overdue_findings ? 4 : -1);
+}
+
+/* What the city holds beyond its counties (本级): city minus the counties' sum. */
+static void city_rest(const tg_dashboard *city, const tg_dashboard *counties, size_t n,
+		      tg_dashboard *rest)
+{
+	memset(rest, 0, sizeof *rest);
+	size_t in_scope = 0, decoupled = 0, not_decoupled = 0, overdue = 0, open = 0;
+	for (size_t i = 0; i < n; i++) {
+		in_scope += counties[i].in_scope;
+		decoupled += counties[i].decoupled;
+		not_decoupled += counties[i].not_decoupled;
+		overdue += counties[i].overdue_findings;
+		open += counties[i].open_findings;
+	}
+	/* counties are disjoint and within the city: never below zero */
+	assert(in_scope <= city->in_scope && overdue <= city->overdue_findings &&
+	       open <= city->open_findings);
+	rest->in_scope = city->in_scope - in_scope;
+	rest->decoupled = city->decoupled - decoupled;
+	rest->not_decoupled = city->not_decoupled - not_decoupled;
+	rest->overdue_findings = city->overdue_findings - overdue;
+	rest->open_findings = city->open_findings - open;
+}
+
+int report_progress_by_jurisdiction_pdf(const tg_register *r, const tg_plan *plan,
+					const tg_findings *fs, const char *path, tg_error *err)
+{
+	report_run city;
+	run_init(&city, r, plan, fs);
+	tg_dashboard d;
+	dashboard_compute(r, plan, fs, TG_IX_NONE, NULL, &d);
+	size_t n = d.n_jurisdiction;
+	tg_dashboard *cd = calloc(n + 1, sizeof *cd);
+	tg_findings *mine = calloc(n + 1, sizeof *mine);
+	report_run *runs = calloc(n + 1, sizeof *runs);
+	if (!cd || !mine || !runs)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		tg_ix j = register_find(r, ARR_JURISDICTIONS, d.by_jurisdiction[i].id);
+		assert(j != TG_IX_NONE);
+		county_run(r, plan, fs, j, &mine[i], &runs[i]);
+		dashboard_compute(r, plan, &mine[i], TG_IX_NONE, runs[i].jurisdiction, &cd[i]);
+	}
+	char title[160], text[600];
+	progress_title(&city, title, sizeof title, false);
+	tg_pdf *pdf;
+	int rc = pdf_open(path, title, city.office, &pdf, err);
+	if (rc == TG_OK) {
+		draw_progress(pdf, &city, &d);
+		/* the counties side by side; with the city's own records they
+		** make up the city's numbers */
+		pdf_new_page(pdf);
+		pdf_heading(pdf, "附件：各县（市、区）脱钩工作进展对比");
+		snprintf(text, sizeof text,
+			 "截至%s，%s共%zu个县（市、区）。下表各县（市、区）的数字与其后各页的分县报告一致，"
+			 "与本级（含未划分行政区划的记录）合计即为%s数字。",
+			 city.day_zh, city.place, n, city.place);
+		pdf_paragraph(pdf, text, true);
+		static const char *heads[] = {"行政区划", "纳入范围", "已脱钩", "尚未脱钩",
+					      "逾期问题", "待办问题"};
+		static const double widths[] = {0.26, 0.148, 0.148, 0.148, 0.148, 0.148};
+		pdf_table t = {6, heads, widths, "lrrrrr", 0};
+		pdf_table_begin(pdf, &t);
+		for (size_t i = 0; i < n; i++)
+			compare_row(pdf, runs[i].place, &cd[i]);
+		tg_dashboard rest;
+		city_rest(&d, cd, n, &rest);
+		compare_row(pdf, "本级", &rest);
+		compare_row(pdf, "合计", &d);
+		pdf_table_end(pdf);
+		/* then each county's own report, from a new page */
+		for (size_t i = 0; i < n; i++) {
+			pdf_new_page(pdf);
+			snprintf(text, sizeof text, "分县报告%zu：%s", i + 1, runs[i].place);
+			pdf_note(pdf, text);
+			draw_progress(pdf, &runs[i], &cd[i]);
+		}
+		rc = pdf_close(pdf, err);
+	}
+	for (size_t i = 0; i < n; i++) {
+		dashboard_release(&cd[i]);
+		free(mine[i].items);
+	}
+	free(cd);
+	free(mine);
+	free(runs);
+	dashboard_release(&d);
 	return rc;
 }
 

@@ -45,6 +45,13 @@ int report_progress_pdf(const tg_register *r, const tg_plan *plan, const tg_find
 int report_progress_jurisdiction_pdf(const tg_register *r, const tg_plan *plan,
 				     const tg_findings *fs, const char *code, const char *path,
 				     tg_error *err);
+/* The city's progress report with the counties (六(一)): the report of
+** the whole, a table of every county (level county) side by side with the
+** city's own records (本级) and the total, then one section per county,
+** each from a new page, exactly as report_progress_jurisdiction_pdf draws
+** it.  The counties' numbers and 本级 add up to the whole's. */
+int report_progress_by_jurisdiction_pdf(const tg_register *r, const tg_plan *plan,
+					const tg_findings *fs, const char *path, tg_error *err);
 /* The work summary of association ai (an index into r's associations). */
 int report_summary_pdf(const tg_register *r, const tg_plan *plan, const tg_findings *fs,
 		       tg_ix ai, const tg_report_evidence *ev, size_t n_ev, const char *path,

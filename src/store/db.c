@@ -3,6 +3,7 @@
 ** statements by SQL text, the nesting of read snapshots and write
 ** transactions, and the dispatch to the driver of the connection.
 */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,11 @@ void db_bind_int64(tg_stmt *st, int i, int64_t v)
 	st->db->drv->bind_int64(st, i, v);
 }
 
+void db_bind_size(tg_stmt *st, int i, size_t v)
+{
+	db_bind_int64(st, i, v > (size_t)INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
 void db_bind_double(tg_stmt *st, int i, double v)
 {
 	if (!st)
@@ -167,6 +173,23 @@ int db_sole_writer(tg_db *db, const char *tables, int64_t *others, tg_error *err
 const char *db_sql_name_contains(const tg_db *db, const char *q, bool trigram, strbuf *value)
 {
 	return db->drv->name_contains(q, trigram, value);
+}
+
+void db_read_members(tg_stmt *st, void *item, const db_member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = (char *)item + m[i].off;
+		if (m[i].kind == 't') {
+			str_copy(p, m[i].size, db_column_text(st, (int)i));
+		} else if (m[i].kind == 'b') {
+			assert(m[i].size == sizeof(bool));
+			*(bool *)(void *)p = db_column_int64(st, (int)i) != 0;
+		} else {
+			assert(m[i].size == sizeof(int64_t));
+			int64_t v = db_column_int64(st, (int)i);
+			memcpy(p, &v, sizeof v);
+		}
+	}
 }
 
 bool db_column_null(tg_stmt *st, int i)
@@ -233,10 +256,72 @@ int db_check(tg_db *db, tg_error *err)
 	return db->drv->check(db, err);
 }
 
-void db_on_reset(tg_db *db, int (*fn)(void *ctx, tg_error *err), void *ctx)
+bool db_request_snapshot(const tg_db *db)
 {
-	db->on_reset = fn;
-	db->on_reset_ctx = ctx;
+	return db->drv->request_snapshot;
+}
+
+/* ---- bulk load ---- */
+
+tg_stmt *db_bulk_begin(tg_db *db, const char *table, const char *columns, int n,
+		       const char *merge, tg_error *err)
+{
+	db->failure = DB_FAIL_NONE;
+	return db->drv->bulk_begin(db, table, columns, n, merge, err);
+}
+
+int db_bulk_row(tg_stmt *st, tg_error *err)
+{
+	if (!st)
+		return TG_EIO;
+	st->db->failure = DB_FAIL_NONE;
+	return st->db->drv->bulk_row(st, err);
+}
+
+int db_bulk_flush(tg_stmt *st, tg_error *err)
+{
+	return st ? st->db->drv->bulk_flush(st, err) : TG_EIO;
+}
+
+int db_bulk_end(tg_stmt *st, int rc, tg_error *err)
+{
+	return st ? st->db->drv->bulk_end(st, rc, err) : rc ? rc : TG_EIO;
+}
+
+/* ---- migrations ---- */
+
+const char *db_schema(const tg_db *db, size_t *len)
+{
+	*len = (size_t)*db->drv->schema_len;
+	return (const char *)db->drv->schema;
+}
+
+int db_schema_version(tg_db *db, int *version, tg_error *err)
+{
+	*version = 0;
+	return db->drv->schema_version(db, version, err);
+}
+
+int db_migrate_lock(tg_db *db, tg_error *err)
+{
+	return db->drv->migrate_lock(db, err);
+}
+
+int db_schema_version_set(tg_db *db, int version, tg_error *err)
+{
+	return db->drv->schema_version_set(db, version, err);
+}
+
+int db_has_column(tg_db *db, const char *table, const char *column, bool *has, tg_error *err)
+{
+	*has = false;
+	tg_stmt *st = db_prepare(db, db->drv->has_column_sql, err);
+	db_bind_text(st, 1, table);
+	db_bind_text(st, 2, column);
+	int step = db_step(st, err);
+	*has = step == DB_ROW;
+	db_reset(st);
+	return step < 0 ? step : TG_OK;
 }
 
 /* ---- transactions ----

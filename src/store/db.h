@@ -3,7 +3,7 @@
 ** logic knows of a database.
 **
 ** As SQLite's os.c sits over os_unix.c and curl's vtls.c over each TLS
-** backend, the store's logic (store_*.c) is written once over a dozen
+** backend, the store's logic (store_*.c) is written once over a few dozen
 ** primitives, and db_sqlite.c and db_pg.c, the only files that include
 ** sqlite3.h or libpq-fe.h, implement them.  db.c holds what the drivers
 ** share: the cache of prepared statements by SQL text and the nesting of
@@ -22,7 +22,7 @@
 ** Reads between db_read_begin and db_read_end share one snapshot where the
 ** driver gives one; a write ends the snapshot first.
 **
-** Recipe: moving an operation from store_sqlite.c/store_pg.c to the logic
+** Recipe: a store operation (docs/internals.md, "A store operation")
 **   1. Write it once in the concept's file (store_records.c, store_accounts.c,
 **      store_audit.c, ...) as `int store_xxx(tg_store *s, ...)`, taking the
 **      connection as s->db:
@@ -37,8 +37,8 @@
 **      Reads use db_step (DB_ROW / DB_DONE / TG_E*) and db_column_*
 **      (0-based) and end with db_reset.  A constraint refused: ask
 **      db_failure (DB_FAIL_UNIQUE -> TG_ECONFLICT as the operation names it).
-**   2. Delete the function from both backends and its slot from
-**      tg_store_ops (store.h) with its dispatch in store.c.
+**   2. A real dialect difference is a slot of db_driver, in DB_DRIVER and
+**      in both drivers; never a test of the driver's name.
 **   3. Build; run its unit tests and CLI stories on SQLite and on
 **      PostgreSQL (tests/run's pg_suite shows how).
 */
@@ -68,12 +68,15 @@ enum db_failure {
 #define DB_ROW 1
 #define DB_DONE 0
 
-/* The drivers (until store.c opens through them, they adopt the old
-** backends' connections: conn is a sqlite3 * or a PGconn *, still closed
-** by its backend after db_close). */
-tg_db *db_sqlite_adopt(void *conn);
-tg_db *db_pg_adopt(void *conn);
-/* Finalize the cached statements and free the driver's state. */
+/* Open the database: a SQLite file (created when missing) or a PostgreSQL
+** connection string (a postgresql:// URL or libpq keywords).  The driver
+** sets the connection up (SQLite: WAL, synchronous=FULL, foreign keys,
+** secure_delete, a busy timeout; PostgreSQL: UTF8, ISO dates, a statement
+** timeout); TG_EIO "db_open" (field --db) when it cannot, never echoing
+** a connection string. */
+int db_sqlite_open(const char *path, tg_db **out, tg_error *err);
+int db_pg_open(const char *conninfo, tg_db **out, tg_error *err);
+/* Finalize the cached statements, close the connection, free the state. */
 void db_close(tg_db *db);
 /* "sqlite", "postgresql". */
 const char *db_name(const tg_db *db);
@@ -101,6 +104,8 @@ tg_stmt *db_prepare(tg_db *db, const char *sql, tg_error *err);
 void db_bind_text(tg_stmt *st, int i, const char *v);
 void db_bind_text_or_null(tg_stmt *st, int i, const char *v); /* "" is null too */
 void db_bind_int64(tg_stmt *st, int i, int64_t v);
+/* A count (LIMIT, OFFSET): beyond INT64_MAX it is INT64_MAX. */
+void db_bind_size(tg_stmt *st, int i, size_t v);
 void db_bind_double(tg_stmt *st, int i, double v);
 void db_bind_null(tg_stmt *st, int i);
 void db_bind_blob(tg_stmt *st, int i, const void *v, size_t len);
@@ -112,6 +117,17 @@ int64_t db_column_int64(tg_stmt *st, int i);    /* 0 for null; booleans 0/1 */
 const void *db_column_blob(tg_stmt *st, int i, size_t *len);
 double db_column_double(tg_stmt *st, int i);
 bool db_column_null(tg_stmt *st, int i);
+/* A column read into a member of a struct: text copied into a char array
+** (cut at its size; "" for null), an int64_t, or a bool (not 0). */
+typedef struct db_member {
+	size_t off, size;
+	char kind; /* 't', 'i', 'b' */
+} db_member;
+#define DB_TEXT(type, m) {offsetof(type, m), sizeof(((type *)0)->m), 't'}
+#define DB_INT(type, m) {offsetof(type, m), sizeof(((type *)0)->m), 'i'}
+#define DB_BOOL(type, m) {offsetof(type, m), sizeof(((type *)0)->m), 'b'}
+/* Columns 0 .. n-1 of the current row into item's members m[0 .. n-1]. */
+void db_read_members(tg_stmt *st, void *item, const db_member *m, size_t n);
 /* Clear the bindings and the rows; the statement stays cached. */
 void db_reset(tg_stmt *st);
 /* Step to the end (rows are ignored), then reset. */
@@ -138,8 +154,38 @@ enum db_failure db_failure(const tg_db *db);
 /* Make sure the connection is usable (PostgreSQL: reset one that broke
 ** between transactions, forgetting its statements); TG_EIO when not. */
 int db_check(tg_db *db, tg_error *err);
-/* On a reset connection the adopting backend forgets its own statements. */
-void db_on_reset(tg_db *db, int (*fn)(void *ctx, tg_error *err), void *ctx);
+/* Whether a request's reads share one snapshot (store_read_begin):
+** SQLite's are a plain BEGIN, which a write may still upgrade; PostgreSQL
+** reads each statement on its own (its snapshot is read-only). */
+bool db_request_snapshot(const tg_db *db);
+
+/* Bulk load: rows merged into table, each row's n values bound with
+** db_bind_* (from 1, in the order of columns, a comma-separated list) on
+** the statement db_bulk_begin returns, then added by db_bulk_row.  merge
+** follows "INSERT INTO table AS t (columns) ..." (" ON CONFLICT (...) DO
+** UPDATE SET ...").  SQLite: that INSERT prepared, a step a row;
+** PostgreSQL: COPY into a temporary table, merged by one INSERT ...
+** SELECT at db_bulk_end.  Between db_bulk_flush and the next row the
+** connection runs other statements.  db_bulk_end merges (when rc is
+** TG_OK), frees the statement and returns rc or its own error.  Inside a
+** write; the write's statement timeout is lifted to the import's. */
+tg_stmt *db_bulk_begin(tg_db *db, const char *table, const char *columns, int n,
+		       const char *merge, tg_error *err);
+int db_bulk_row(tg_stmt *st, tg_error *err);
+int db_bulk_flush(tg_stmt *st, tg_error *err);
+int db_bulk_end(tg_stmt *st, int rc, tg_error *err);
+
+/* Migrations: the dialect's script (its parts after lines
+** "-- migration: N"), the version applied, the lock and record of one
+** migration (SQLite: PRAGMA user_version; PostgreSQL: schema_migrations
+** under an advisory lock, so that servers starting at once migrate once). */
+const char *db_schema(const tg_db *db, size_t *len);
+int db_schema_version(tg_db *db, int *version, tg_error *err);
+/* Inside the migration's write: wait for the other migrators. */
+int db_migrate_lock(tg_db *db, tg_error *err);
+int db_schema_version_set(tg_db *db, int version, tg_error *err);
+/* Whether table has column (false when the table does not exist). */
+int db_has_column(tg_db *db, const char *table, const char *column, bool *has, tg_error *err);
 
 /* Dialect of the associations' filters: a set of texts from a JSON array
 ** bound as ? ("SELECT ... json_each(?)"), and the condition that a name
@@ -188,11 +234,23 @@ typedef struct db_driver {
 	const char *json_texts;
 	const char *skip_locked;
 	const char *(*name_contains)(const char *q, bool trigram, strbuf *value);
+	bool request_snapshot;
+	tg_stmt *(*bulk_begin)(tg_db *db, const char *table, const char *columns, int n,
+			       const char *merge, tg_error *err);
+	int (*bulk_row)(tg_stmt *st, tg_error *err);
+	int (*bulk_flush)(tg_stmt *st, tg_error *err);
+	int (*bulk_end)(tg_stmt *st, int rc, tg_error *err);
+	const unsigned char *schema;
+	const unsigned long *schema_len;
+	int (*schema_version)(tg_db *db, int *version, tg_error *err);
+	int (*migrate_lock)(tg_db *db, tg_error *err);
+	int (*schema_version_set)(tg_db *db, int version, tg_error *err);
+	const char *has_column_sql; /* ? table, ? column: a row when it has it */
 } db_driver;
 
 /* A driver's table from its functions, named p_prepare, p_finalize, ...
 ** (one list of the slots for both drivers). */
-#define DB_DRIVER(p, driver_name, json, skip)                                             \
+#define DB_DRIVER(p, driver_name, json, skip, snapshot, script, columns)                  \
 	{                                                                                  \
 		.name = driver_name, .prepare = p##_prepare, .finalize = p##_finalize,     \
 		.bind_text = p##_bind_text, .bind_int64 = p##_bind_int64,                  \
@@ -203,7 +261,12 @@ typedef struct db_driver {
 		.scan = p##_scan,                                                          \
 		.begin = p##_begin, .end = p##_end, .lock = p##_lock,                      \
 		.check = p##_check, .close = p##_close, .sole_writer = p##_sole_writer,    \
-		.json_texts = json, .skip_locked = skip, .name_contains = p##_name_contains \
+		.json_texts = json, .skip_locked = skip, .name_contains = p##_name_contains, \
+		.request_snapshot = snapshot, .bulk_begin = p##_bulk_begin,                \
+		.bulk_row = p##_bulk_row, .bulk_flush = p##_bulk_flush,                    \
+		.bulk_end = p##_bulk_end, .schema = script, .schema_len = &script##_len,   \
+		.schema_version = p##_schema_version, .migrate_lock = p##_migrate_lock,    \
+		.schema_version_set = p##_schema_version_set, .has_column_sql = columns     \
 	}
 
 #define DB_CACHE_BUCKETS 256
@@ -221,8 +284,6 @@ struct tg_db {
 	int writes, reads;   /* nesting depths */
 	bool failed;         /* a joined part of the write failed */
 	enum db_failure failure;
-	int (*on_reset)(void *ctx, tg_error *err);
-	void *on_reset_ctx;
 };
 
 /* Drivers: a zeroed state of size bytes (a struct opening with tg_db) for

@@ -8,6 +8,14 @@
 ** text, results as text.  A connection that broke between transactions
 ** is reset before the next statement, and its statements prepared again.
 ** A read snapshot is REPEATABLE READ READ ONLY.
+**
+** The connection runs with client_encoding UTF8, DateStyle ISO and a
+** statement_timeout (TUOGOU_PG_STATEMENT_TIMEOUT, or the one the connection
+** string or the role sets, else 30 s), so that a stuck query cannot hold a
+** server worker forever; a bulk load's write gets TUOGOU_PG_IMPORT_TIMEOUT
+** (1 h).  A bulk load is COPY into a temporary table, sent in chunks, and
+** one INSERT ... SELECT ... ON CONFLICT at its end.  Migrations are
+** recorded in schema_migrations, each under an advisory lock.
 */
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -17,7 +25,15 @@
 #include "db.h"
 #include "strbuf.h"
 
+extern const unsigned char tg_schema_pg[];
+extern const unsigned long tg_schema_pg_len;
+
 #define MAX_PARAMS 64
+#define DEFAULT_STATEMENT_TIMEOUT "30s"
+#define DEFAULT_IMPORT_TIMEOUT "1h" /* one import transaction, whole */
+/* pg_advisory_xact_lock key of the migrations ("tuogou" in ASCII) */
+#define MIGRATION_LOCK "127970165749109"
+#define COPY_CHUNK (256 * 1024)
 
 typedef struct pq_db {
 	tg_db base;
@@ -37,6 +53,10 @@ typedef struct pq_stmt {
 	unsigned char *blob; /* the last column_blob, unescaped */
 	const char **copy;   /* db_scan: the current row's columns, n_copy of them */
 	int n_copy;
+	/* a bulk load: its COPY, the merge, the rows not yet sent */
+	char *copy_in, *truncate;
+	strbuf rows;
+	bool in_copy;
 } pq_stmt;
 
 static PGconn *conn_of(tg_db *db)
@@ -298,6 +318,23 @@ static int pq_end(tg_db *db, bool commit, tg_error *err)
 	return TG_OK;
 }
 
+static int session_settings(tg_db *db, tg_error *err)
+{
+	if (PQsetClientEncoding(conn_of(db), "UTF8") != 0)
+		return tg_error_set(err, TG_EIO, "db_error", "", "数据库不支持 UTF8 编码");
+	const char *timeout = getenv("TUOGOU_PG_STATEMENT_TIMEOUT");
+	tg_stmt *st = db_prepare(db,
+				 "SELECT set_config('DateStyle', 'ISO, YMD', false), "
+				 "set_config('statement_timeout', CASE WHEN CAST(?1 AS text) <> '' "
+				 "THEN CAST(?1 AS text) WHEN current_setting('statement_timeout') = "
+				 "'0' THEN CAST(?2 AS text) ELSE current_setting('statement_timeout') "
+				 "END, false)",
+				 err);
+	db_bind_text(st, 1, timeout ? timeout : "");
+	db_bind_text(st, 2, DEFAULT_STATEMENT_TIMEOUT);
+	return db_run(st, err);
+}
+
 /* A connection that broke is reset, unless a transaction was open on it
 ** (that transaction is lost: the operation fails). */
 static int pq_check(tg_db *db, tg_error *err)
@@ -316,7 +353,7 @@ static int pq_check(tg_db *db, tg_error *err)
 		trim(msg);
 		return tg_error_set(err, TG_EIO, "db_error", "", "无法重新连接数据库：%s", msg);
 	}
-	return db->on_reset ? db->on_reset(db->on_reset_ctx, err) : TG_OK;
+	return session_settings(db, err);
 }
 
 static int pq_lock(tg_db *db, int64_t key, tg_error *err)
@@ -432,16 +469,253 @@ static int pq_sole_writer(tg_db *db, const char *tables, int64_t *others, tg_err
 	return step < 0 ? step : TG_OK;
 }
 
+/* ---- bulk load: COPY into a temporary table, then one merge ---- */
+
+static int pq_bulk_end(tg_stmt *st, int rc, tg_error *err);
+
+static tg_stmt *pq_bulk_begin(tg_db *db, const char *table, const char *columns, int n,
+			      const char *merge, tg_error *err)
+{
+	/* A national register's merge is one statement per array that runs
+	** for minutes: the import's write gets its own, longer timeout. */
+	const char *timeout = getenv("TUOGOU_PG_IMPORT_TIMEOUT");
+	tg_stmt *set = db_prepare(db, "SELECT set_config('statement_timeout', CAST(? AS text), true)",
+				  err);
+	db_bind_text(set, 1, timeout && *timeout ? timeout : DEFAULT_IMPORT_TIMEOUT);
+	if (db_run(set, err))
+		return NULL;
+	strbuf sql;
+	sb_init(&sql);
+	sb_addf(&sql, "CREATE TEMP TABLE IF NOT EXISTS \"tg_in_%s\" (LIKE %s INCLUDING DEFAULTS) "
+		      "ON COMMIT DELETE ROWS", table, table);
+	int rc = pq_exec(db, sql.buf, err);
+	sb_release(&sql);
+	pq_stmt *ps = rc ? NULL : calloc(1, sizeof *ps);
+	if (!ps) {
+		if (!rc)
+			tg_error_set(err, TG_ENOMEM, "no_memory", "", "内存不足");
+		return NULL;
+	}
+	ps->base.db = db;
+	ps->n_params = n < MAX_PARAMS ? n : MAX_PARAMS;
+	ps->row = -1;
+	sb_init(&ps->rows);
+	sb_init(&sql);
+	sb_addf(&sql, "COPY \"tg_in_%s\" (%s) FROM STDIN", table, columns);
+	ps->copy_in = sb_detach(&sql, NULL);
+	sb_init(&sql);
+	sb_addf(&sql, "INSERT INTO %s AS t (%s) SELECT %s FROM \"tg_in_%s\"%s", table, columns,
+		columns, table, merge);
+	ps->text = sb_detach(&sql, NULL);
+	sb_init(&sql);
+	sb_addf(&sql, "TRUNCATE \"tg_in_%s\"", table);
+	ps->truncate = sb_detach(&sql, NULL);
+	if (!ps->copy_in || !ps->text || !ps->truncate) {
+		pq_bulk_end(&ps->base, TG_ENOMEM, err);
+		return NULL;
+	}
+	return &ps->base;
+}
+
+/* COPY text format: backslash, tab, newline and return escaped. */
+static void copy_escape(strbuf *sb, const char *v)
+{
+	const char *run_start = v;
+	for (; *v; v++) {
+		const char *esc = NULL;
+		switch (*v) {
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		default: continue;
+		}
+		sb_add(sb, run_start, (size_t)(v - run_start));
+		sb_add(sb, esc, 2);
+		run_start = v + 1;
+	}
+	sb_add(sb, run_start, (size_t)(v - run_start));
+}
+
+/* bytea in COPY text: \x and hex digits, the backslash escaped. */
+static void copy_bytea(strbuf *sb, const unsigned char *v, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	sb_add(sb, "\\\\x", 3);
+	for (size_t i = 0; i < len; i++) {
+		sb_addc(sb, hex[v[i] >> 4]);
+		sb_addc(sb, hex[v[i] & 15]);
+	}
+}
+
+static int copy_put(pq_stmt *ps, tg_error *err)
+{
+	tg_db *db = ps->base.db;
+	if (ps->rows.len && PQputCopyData(conn_of(db), ps->rows.buf, (int)ps->rows.len) != 1)
+		return fail(db, NULL, err);
+	ps->rows.len = 0;
+	return TG_OK;
+}
+
+/* The row's bound values as one line of COPY text. */
+static int pq_bulk_row(tg_stmt *st, tg_error *err)
+{
+	pq_stmt *ps = (pq_stmt *)st;
+	if (!ps->in_copy) {
+		int rc = db_check(st->db, err);
+		PGresult *res = rc ? NULL : PQexec(conn_of(st->db), ps->copy_in);
+		if (!rc && PQresultStatus(res) != PGRES_COPY_IN)
+			rc = fail(st->db, res, err);
+		PQclear(res);
+		if (rc)
+			return rc;
+		ps->in_copy = true;
+	}
+	for (int i = 0; i < ps->n_params; i++) {
+		if (i)
+			sb_addc(&ps->rows, '\t');
+		if (!ps->v[i])
+			sb_add(&ps->rows, "\\N", 2);
+		else if (ps->fmt[i])
+			copy_bytea(&ps->rows, (const unsigned char *)ps->v[i], (size_t)ps->len[i]);
+		else
+			copy_escape(&ps->rows, ps->v[i]);
+	}
+	sb_addc(&ps->rows, '\n');
+	memset(ps->v, 0, sizeof ps->v);
+	memset(ps->fmt, 0, sizeof ps->fmt);
+	return ps->rows.len >= COPY_CHUNK ? copy_put(ps, err) : TG_OK;
+}
+
+/* End the COPY (aborted unless rc is TG_OK), so that the connection is
+** free for other statements. */
+static int copy_end(pq_stmt *ps, int rc, tg_error *err)
+{
+	if (!ps->in_copy)
+		return rc;
+	PGconn *c = conn_of(ps->base.db);
+	if (rc == TG_OK)
+		rc = copy_put(ps, err);
+	if (PQputCopyEnd(c, rc == TG_OK ? NULL : "aborted") != 1 && rc == TG_OK)
+		rc = fail(ps->base.db, NULL, err);
+	PGresult *res;
+	while ((res = PQgetResult(c)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == TG_OK)
+			rc = fail(ps->base.db, res, err);
+		PQclear(res);
+	}
+	ps->in_copy = false;
+	ps->rows.len = 0;
+	return rc;
+}
+
+static int pq_bulk_flush(tg_stmt *st, tg_error *err)
+{
+	return copy_end((pq_stmt *)st, TG_OK, err);
+}
+
+static int pq_bulk_end(tg_stmt *st, int rc, tg_error *err)
+{
+	pq_stmt *ps = (pq_stmt *)st;
+	rc = copy_end(ps, rc, err);
+	if (rc == TG_OK)
+		rc = pq_exec(st->db, ps->text, err);
+	/* emptied at once, not at the commit: a second load in the same write
+	** (imports joined by store_tx_begin) merges only its own rows */
+	if (rc == TG_OK)
+		rc = pq_exec(st->db, ps->truncate, err);
+	sb_release(&ps->rows);
+	free(ps->copy_in);
+	free(ps->truncate);
+	free(ps->text);
+	free(ps);
+	return rc;
+}
+
+/* ---- migrations: schema_migrations ---- */
+
+static int pq_schema_version(tg_db *db, int *version, tg_error *err)
+{
+	tg_stmt *st = db_prepare(db, "SELECT to_regclass('schema_migrations') IS NOT NULL", err);
+	int step = db_step(st, err);
+	bool exists = step == DB_ROW && db_column_int64(st, 0);
+	db_reset(st);
+	if (step < 0 || !exists)
+		return step < 0 ? step : TG_OK;
+	st = db_prepare(db, "SELECT coalesce(max(\"version\"), 0) FROM schema_migrations", err);
+	step = db_step(st, err);
+	if (step == DB_ROW)
+		*version = (int)db_column_int64(st, 0);
+	db_reset(st);
+	return step < 0 ? step : TG_OK;
+}
+
+/* Large registers take time to migrate; another server waits here. */
+static int pq_migrate_lock(tg_db *db, tg_error *err)
+{
+	return pq_exec(db,
+		       "SELECT set_config('statement_timeout', '0', true);"
+		       "SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ");"
+		       "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		       "\"version\" integer PRIMARY KEY, \"applied_at\" text NOT NULL DEFAULT "
+		       "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
+		       err);
+}
+
+static int pq_schema_version_set(tg_db *db, int version, tg_error *err)
+{
+	tg_stmt *st = db_prepare(db, "INSERT INTO schema_migrations (\"version\") VALUES (?)", err);
+	db_bind_int64(st, 1, version);
+	return db_run(st, err);
+}
+
 static void pq_close(tg_db *db)
 {
+	PQfinish(conn_of(db));
 	free(db);
 }
 
 static const db_driver pq_driver =
 	DB_DRIVER(pq, "postgresql", "SELECT jsonb_array_elements_text(CAST(? AS jsonb))",
-		  " FOR UPDATE SKIP LOCKED");
+		  " FOR UPDATE SKIP LOCKED", false, tg_schema_pg,
+		  "SELECT 1 FROM information_schema.columns WHERE \"table_schema\" = "
+		  "current_schema() AND \"table_name\" = ? AND \"column_name\" = ?");
 
-tg_db *db_pg_adopt(void *conn)
+/* ---- opening ---- */
+
+/* Notices ("relation already exists, skipping") are not for the user. */
+static void ignore_notice(void *arg, const char *message)
 {
-	return db_new(sizeof(pq_db), &pq_driver, conn);
+	(void)arg;
+	(void)message;
+}
+
+int db_pg_open(const char *conninfo, tg_db **out, tg_error *err)
+{
+	*out = NULL;
+	const char *keys[] = {"dbname", "fallback_application_name", NULL};
+	const char *values[] = {conninfo, "tuogou", NULL};
+	PGconn *c = PQconnectdbParams(keys, values, 1);
+	if (!c || PQstatus(c) != CONNECTION_OK) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "%s", c ? PQerrorMessage(c) : "内存不足");
+		trim(msg);
+		PQfinish(c);
+		/* never echo the connection string: it may carry a password */
+		return tg_error_set(err, TG_EIO, "db_open", "--db", "无法连接 PostgreSQL 数据库：%s",
+				    msg);
+	}
+	PQsetNoticeProcessor(c, ignore_notice, NULL);
+	tg_db *db = db_new(sizeof(pq_db), &pq_driver, c);
+	if (!db) {
+		PQfinish(c);
+		return TG_ENOMEM;
+	}
+	int rc = session_settings(db, err);
+	if (rc) {
+		db_close(db);
+		return rc;
+	}
+	*out = db;
+	return TG_OK;
 }

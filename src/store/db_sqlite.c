@@ -6,17 +6,34 @@
 ** SQLITE_PREPARE_PERSISTENT (db.c caches them by text); a write starts with
 ** BEGIN IMMEDIATE, so that writers queue on the busy handler instead of
 ** failing on a stale snapshot, and a read snapshot is a plain BEGIN.
+**
+** The connection runs in WAL mode with synchronous=FULL (these are records
+** of legal weight: a committed write survives a power cut), foreign_keys
+** and secure_delete on, and a busy timeout.  The schema's version is
+** PRAGMA user_version.  A bulk load is its INSERT stepped a row at a time
+** in the caller's transaction, with a page cache large enough that the
+** pages stay in memory until the commit.
 */
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "db.h"
+#include "strbuf.h"
+
+extern const unsigned char tg_schema_sqlite[];
+extern const unsigned long tg_schema_sqlite_len;
+
+#define BUSY_TIMEOUT_MS 10000
 
 typedef struct lite_db {
 	tg_db base;
 	sqlite3_stmt *begin_read, *commit; /* a snapshot per request: not parsed again */
+	bool big_cache; /* a bulk load's page cache, until the write ends */
 } lite_db;
 
 typedef struct lite_stmt {
@@ -38,12 +55,6 @@ static void tg_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	gmtime_r(&now, &tm);
 	strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
-}
-
-tg_db *db_sqlite_adopt(void *conn)
-{
-	sqlite3_create_function(conn, "tg_now", 0, SQLITE_UTF8, NULL, tg_now, NULL, NULL);
-	return db_new(sizeof(lite_db), &lite_driver, conn);
 }
 
 static sqlite3 *conn_of(tg_db *db)
@@ -228,11 +239,16 @@ static int lite_begin(tg_db *db, char kind, tg_error *err)
 static int lite_end(tg_db *db, bool commit, tg_error *err)
 {
 	lite_db *l = (lite_db *)db;
+	int rc = TG_OK;
 	if (commit)
-		return own(db, &l->commit, "COMMIT", err);
-	if (!sqlite3_get_autocommit(conn_of(db)))
+		rc = own(db, &l->commit, "COMMIT", err);
+	else if (!sqlite3_get_autocommit(conn_of(db)))
 		sqlite3_exec(conn_of(db), "ROLLBACK", NULL, NULL, NULL);
-	return TG_OK;
+	if (l->big_cache && sqlite3_get_autocommit(conn_of(db))) {
+		sqlite3_exec(conn_of(db), "PRAGMA cache_size = -2000", NULL, NULL, NULL);
+		l->big_cache = false;
+	}
+	return rc;
 }
 
 /* BEGIN IMMEDIATE made this write the only one already. */
@@ -261,13 +277,151 @@ static int lite_check(tg_db *db, tg_error *err)
 	return TG_OK;
 }
 
+/* ---- bulk load: the INSERT, a step a row ---- */
+
+static tg_stmt *lite_bulk_begin(tg_db *db, const char *table, const char *columns, int n,
+				const char *merge, tg_error *err)
+{
+	lite_db *l = (lite_db *)db;
+	/* A bulk load keeps its pages in memory instead of spilling them to
+	** the WAL before the commit (256 MiB, for this write only). */
+	if (!l->big_cache && lite_exec(db, "PRAGMA cache_size = -262144", err) == TG_OK)
+		l->big_cache = true;
+	strbuf sql;
+	sb_init(&sql);
+	sb_addf(&sql, "INSERT INTO %s AS t (%s) VALUES (", table, columns);
+	for (int i = 0; i < n; i++)
+		sb_adds(&sql, i ? ", ?" : "?");
+	sb_addf(&sql, ")%s", merge);
+	tg_stmt *st = db_prepare(db, sql.buf, err);
+	sb_release(&sql);
+	return st;
+}
+
+static int lite_bulk_row(tg_stmt *st, tg_error *err)
+{
+	return db_run(st, err);
+}
+
+static int lite_bulk_flush(tg_stmt *st, tg_error *err)
+{
+	(void)st;
+	(void)err;
+	return TG_OK;
+}
+
+/* The statement stays in the cache for the next import. */
+static int lite_bulk_end(tg_stmt *st, int rc, tg_error *err)
+{
+	(void)err;
+	db_reset(st);
+	return rc;
+}
+
+/* ---- migrations: PRAGMA user_version ---- */
+
+static int lite_schema_version(tg_db *db, int *version, tg_error *err)
+{
+	tg_stmt *st = db_prepare(db, "PRAGMA user_version", err);
+	int step = db_step(st, err);
+	if (step == DB_ROW)
+		*version = (int)db_column_int64(st, 0);
+	db_reset(st);
+	return step < 0 ? step : TG_OK;
+}
+
+/* BEGIN IMMEDIATE made the migration's write the only one. */
+static int lite_migrate_lock(tg_db *db, tg_error *err)
+{
+	(void)db;
+	(void)err;
+	return TG_OK;
+}
+
+/* A pragma takes no parameter: the version is the script's own number. */
+static int lite_schema_version_set(tg_db *db, int version, tg_error *err)
+{
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version);
+	return lite_exec(db, pragma, err);
+}
+
 static void lite_close(tg_db *db)
 {
 	lite_db *l = (lite_db *)db;
 	sqlite3_finalize(l->begin_read);
 	sqlite3_finalize(l->commit);
+	sqlite3_close(conn_of(db));
 	free(l);
 }
 
 static const db_driver lite_driver =
-	DB_DRIVER(lite, "sqlite", "SELECT \"value\" FROM json_each(?)", "");
+	DB_DRIVER(lite, "sqlite", "SELECT \"value\" FROM json_each(?)", "", true, tg_schema_sqlite,
+		  "SELECT 1 FROM pragma_table_info(?) WHERE \"name\" = ?");
+
+/* ---- opening ---- */
+
+/* SQLite's memory statistics take one process-wide mutex on every
+** allocation: with the server's worker threads reading at once that mutex
+** was the most contended lock of a GET (two futex calls a request, found
+** with perf; bench/run http_vs_nginx).  tuogou never reads the statistics.
+** sqlite3_config must run before SQLite initializes, once: the first open
+** happens on the main thread, before any worker exists. */
+static void configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
+/* Take group and other permissions off an existing file (0644 -> 0600);
+** a file that is not there or not ours is left to the open to report. */
+static void tighten_mode(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077))
+		(void)chmod(path, st.st_mode & 0700);
+}
+
+int db_sqlite_open(const char *path, tg_db **out, tg_error *err)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure);
+	*out = NULL;
+	/* A database made by a version before umask 077 (or copied in) may be
+	** readable by others: it is tightened before its -wal and -shm files,
+	** which SQLite gives the database's mode, are made (issue 14). */
+	tighten_mode(path);
+	sqlite3 *conn = NULL;
+	/* NOMUTEX: a connection belongs to one thread (the server opens one per
+	** worker), so SQLite's per-call mutex is pure cost */
+	if (sqlite3_open_v2(path, &conn,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		int rc = tg_error_set(err, TG_EIO, "db_open", "--db", "无法打开数据库“%s”：%s", path,
+				      conn ? sqlite3_errmsg(conn) : "内存不足");
+		sqlite3_close(conn);
+		return rc;
+	}
+	tg_db *db = db_new(sizeof(lite_db), &lite_driver, conn);
+	if (!db) {
+		sqlite3_close(conn);
+		return TG_ENOMEM;
+	}
+	sqlite3_busy_timeout(conn, BUSY_TIMEOUT_MS);
+	sqlite3_create_function(conn, "tg_now", 0, SQLITE_UTF8, NULL, tg_now, NULL, NULL);
+	int rc = lite_exec(db,
+			   "PRAGMA journal_mode = WAL;"
+			   "PRAGMA synchronous = FULL;"
+			   "PRAGMA foreign_keys = ON;"
+			   /* personal data overwritten or deleted (a number sealed
+			   ** after the fact, a purged record) leaves no trace in free
+			   ** pages of the file */
+			   "PRAGMA secure_delete = ON;",
+			   err);
+	if (rc) {
+		db_close(db);
+		return rc;
+	}
+	*out = db;
+	return TG_OK;
+}

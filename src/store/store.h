@@ -2,10 +2,10 @@
 ** store.h: the narrow interface between tuogou and its database.
 **
 ** The domain never sees SQL: it hands the store a register to merge and gets
-** a register back.  A backend (store_sqlite.c today, store_pg.c for
-** PostgreSQL) fills in a tg_store_ops table; store_open picks the backend
-** from the URL ("postgresql://..." or a libpq string for PostgreSQL, a file
-** path for SQLite).
+** a register back.  The store's logic is written once (store_*.c) over the
+** driver interface of db.h; store_open picks the driver from the URL
+** ("postgresql://..." or a libpq string for PostgreSQL, a file path for
+** SQLite).
 **
 ** Every write runs in one transaction: it is all in or all out, bumps the
 ** register's generation (so a server knows its cached findings are stale)
@@ -140,24 +140,9 @@ typedef struct tg_key_counts {
 	size_t id_numbers, births, totp_secrets;
 } tg_key_counts;
 
-typedef struct tg_store_ops {
-	const char *name; /* "sqlite", "postgresql" */
-	void (*close)(tg_store *s);
-	int (*import)(tg_store *s, const tg_register *bundle, tg_error *err);
-
-	int (*import_as)(tg_store *s, const tg_register *bundle, const char *user, tg_error *err);
-
-	/* One snapshot for the reads of a request (optional: a backend
-	** without them reads each statement on its own). */
-	int (*read_begin)(tg_store *s, tg_error *err);
-	void (*read_end)(tg_store *s);
-
-} tg_store_ops;
-
 struct tg_db;
 
 struct tg_store {
-	const tg_store_ops *ops;
 	struct tg_db *db; /* the connection, through its driver (db.h) */
 	char *url;
 	tg_actor actor; /* store_set_actor */
@@ -214,8 +199,9 @@ int store_generation(tg_store *s, int64_t *gen, tg_error *err);
 ** first, so the write and every read after it see the newest data.  The
 ** server brackets each request that changes nothing with them: one
 ** snapshot instead of one per statement (in SQLite's WAL mode each one
-** takes the shared-memory lock, contended by the worker threads).  Without
-** backend support both do nothing. */
+** takes the shared-memory lock, contended by the worker threads).  On a
+** driver without request snapshots (PostgreSQL: db_request_snapshot) both
+** do nothing. */
 int store_read_begin(tg_store *s, tg_error *err);
 void store_read_end(tg_store *s);
 
@@ -253,7 +239,7 @@ int store_record_write(tg_store *s, int array, const tg_register *r, size_t row,
 int store_import_as(tg_store *s, const tg_register *bundle, const char *user, tg_error *err);
 
 /* The rules of an account, the same for the API, the command line and
-** both backends: a username of 2-64 letters, digits and . _ - @; one of the
+** both databases: a username of 2-64 letters, digits and . _ - @; one of the
 ** eight roles; the scope its role needs and no other (unit: a unit's id;
 ** association: a USCC; department: finance, offices, organization,
 ** staffing, audit or price); with s, the unit or association exists.
@@ -423,10 +409,5 @@ void store_audit_key_path(const char *url, char *out, size_t size);
 /* The pinyin sort key of a name (collate.h: ICU's zh@collation=pinyin),
 ** compared with memcmp.  Returns a malloc'd buffer of *len bytes. */
 unsigned char *store_name_sort_key(const char *name, size_t *len);
-
-/* Backends. */
-int store_sqlite_open(const char *path, tg_store **out, tg_error *err);
-/* conninfo: a postgresql:// URL or a libpq keyword string ("host=... dbname=..."). */
-int store_pg_open(const char *conninfo, tg_store **out, tg_error *err);
 
 #endif

@@ -84,25 +84,19 @@ bool store_setting_on(tg_store *s, const char *key)
 	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
 	"\"must_change_password\", \"jurisdiction\""
 
+#define U(kind, m) DB_##kind(tg_user, m)
+static const db_member user_members[] = {
+	U(INT, id), U(TEXT, username), U(TEXT, display_name), U(TEXT, role), U(TEXT, unit),
+	U(TEXT, association), U(TEXT, department), U(TEXT, password_hash), U(INT, failed_count),
+	U(INT, locked_until), U(BOOL, has_totp), U(TEXT, created_at), U(BOOL, locked),
+	U(INT, totp_last_step), U(BOOL, must_change), U(TEXT, jurisdiction)
+};
+#undef U
+
+/* A row of USER_COLUMNS. */
 static void read_user(tg_stmt *st, void *item)
 {
-	tg_user *u = item;
-	u->id = db_column_int64(st, 0);
-	str_copy(u->username, sizeof u->username, db_column_text(st, 1));
-	str_copy(u->display_name, sizeof u->display_name, db_column_text(st, 2));
-	str_copy(u->role, sizeof u->role, db_column_text(st, 3));
-	str_copy(u->unit, sizeof u->unit, db_column_text(st, 4));
-	str_copy(u->association, sizeof u->association, db_column_text(st, 5));
-	str_copy(u->department, sizeof u->department, db_column_text(st, 6));
-	str_copy(u->password_hash, sizeof u->password_hash, db_column_text(st, 7));
-	u->failed_count = db_column_int64(st, 8);
-	u->locked_until = db_column_int64(st, 9);
-	u->has_totp = db_column_int64(st, 10) != 0;
-	str_copy(u->created_at, sizeof u->created_at, db_column_text(st, 11));
-	u->locked = db_column_int64(st, 12) != 0;
-	u->totp_last_step = db_column_int64(st, 13);
-	u->must_change = db_column_int64(st, 14) != 0;
-	str_copy(u->jurisdiction, sizeof u->jurisdiction, db_column_text(st, 15));
+	db_read_members(st, item, user_members, sizeof user_members / sizeof *user_members);
 }
 
 /* An account the database refused: the name taken, or a constraint
@@ -116,6 +110,17 @@ static int user_refused(tg_store *s, const tg_user *u, bool add, int rc, tg_erro
 	if (f == DB_FAIL_FOREIGN_KEY || f == DB_FAIL_CHECK)
 		return store_user_refused(u, f == DB_FAIL_FOREIGN_KEY, err);
 	return rc;
+}
+
+/* What an account's INSERT and UPDATE both write, as ?2 .. ?7. */
+static void bind_account(tg_stmt *st, const tg_user *u)
+{
+	db_bind_text_or_null(st, 2, u->display_name);
+	db_bind_text(st, 3, u->role);
+	db_bind_text_or_null(st, 4, u->unit);
+	db_bind_text_or_null(st, 5, u->association);
+	db_bind_text_or_null(st, 6, u->department);
+	db_bind_text(st, 7, u->password_hash);
 }
 
 int store_user_add(tg_store *s, const tg_user *u, tg_error *err)
@@ -132,12 +137,7 @@ int store_user_add(tg_store *s, const tg_user *u, tg_error *err)
 				 "CAST(? AS BOOLEAN), ?)",
 				 err);
 	db_bind_text(st, 1, u->username);
-	db_bind_text_or_null(st, 2, u->display_name);
-	db_bind_text(st, 3, u->role);
-	db_bind_text_or_null(st, 4, u->unit);
-	db_bind_text_or_null(st, 5, u->association);
-	db_bind_text_or_null(st, 6, u->department);
-	db_bind_text(st, 7, u->password_hash);
+	bind_account(st, u);
 	db_bind_int64(st, 8, u->must_change);
 	db_bind_text_or_null(st, 9, u->jurisdiction);
 	rc = db_run(st, err);
@@ -290,12 +290,7 @@ int store_user_update(tg_store *s, const tg_user *u, tg_error *err)
 				      err);
 	if (st) {
 		db_bind_int64(st, 1, u->id);
-		db_bind_text_or_null(st, 2, u->display_name);
-		db_bind_text(st, 3, u->role);
-		db_bind_text_or_null(st, 4, u->unit);
-		db_bind_text_or_null(st, 5, u->association);
-		db_bind_text_or_null(st, 6, u->department);
-		db_bind_text(st, 7, u->password_hash);
+		bind_account(st, u);
 		db_bind_int64(st, 8, u->locked);
 		db_bind_int64(st, 9, u->must_change);
 		db_bind_text_or_null(st, 10, u->jurisdiction);
@@ -493,19 +488,17 @@ int store_request_add(tg_store *s, tg_account_request *r, tg_error *err)
 	return db_write_end(s->db, rc, err);
 }
 
+#define R(kind, m) DB_##kind(tg_account_request, m)
+static const db_member request_members[] = {
+	R(INT, id), R(TEXT, kind), R(TEXT, username), R(TEXT, detail), R(TEXT, proposer),
+	R(TEXT, proposer_role), R(INT, created_at), R(TEXT, status), R(TEXT, decided_by),
+	R(INT, decided_at)
+};
+#undef R
+
 static void read_request(tg_stmt *st, void *item)
 {
-	tg_account_request *r = item;
-	r->id = db_column_int64(st, 0);
-	str_copy(r->kind, sizeof r->kind, db_column_text(st, 1));
-	str_copy(r->username, sizeof r->username, db_column_text(st, 2));
-	str_copy(r->detail, sizeof r->detail, db_column_text(st, 3));
-	str_copy(r->proposer, sizeof r->proposer, db_column_text(st, 4));
-	str_copy(r->proposer_role, sizeof r->proposer_role, db_column_text(st, 5));
-	r->created_at = db_column_int64(st, 6);
-	str_copy(r->status, sizeof r->status, db_column_text(st, 7));
-	str_copy(r->decided_by, sizeof r->decided_by, db_column_text(st, 8));
-	r->decided_at = db_column_int64(st, 9);
+	db_read_members(st, item, request_members, sizeof request_members / sizeof *request_members);
 }
 
 int store_request_list(tg_store *s, int64_t since, tg_account_request **items, size_t *n,

@@ -183,11 +183,6 @@ static void read_audit(tg_stmt *st, tg_audit_record *r)
 	r->alg = db_column_text(st, 12);
 }
 
-static int64_t clamp(size_t n)
-{
-	return n > (size_t)INT64_MAX ? INT64_MAX : (int64_t)n;
-}
-
 int store_audit_list(tg_store *s, const tg_audit_filter *f, size_t offset, size_t limit,
 		     tg_audit_fn fn, void *ctx, size_t *total, tg_error *err)
 {
@@ -233,8 +228,8 @@ int store_audit_list(tg_store *s, const tg_audit_filter *f, size_t offset, size_
 	st = db_prepare(s->db, sql.buf, err);
 	for (int i = 0; i < n; i++)
 		db_bind_text(st, i + 1, v[i]);
-	db_bind_int64(st, n + 1, clamp(limit));
-	db_bind_int64(st, n + 2, clamp(offset));
+	db_bind_size(st, n + 1, limit);
+	db_bind_size(st, n + 2, offset);
 	while ((step = db_step(st, err)) == DB_ROW) {
 		tg_audit_record r;
 		read_audit(st, &r);

@@ -1,5 +1,5 @@
 /*
-** store_common.c: the backend-independent helpers of store_impl.h.
+** store_common.c: the helpers of store_impl.h that need no database.
 */
 #include <errno.h>
 #include <sodium.h>
@@ -93,7 +93,7 @@ bool store_same_scope(const tg_user *x, const tg_user *y)
 
 /* ---- the rules of an account ----
 **
-** One set of rules for the API, the command line and both backends.  The
+** One set of rules for the API, the command line and both databases.  The
 ** errors name the fields of the API (username, role, unit, association,
 ** department), never an option of the command line: `tuogou user add`
 ** turns those into its own option names when it prints them. */

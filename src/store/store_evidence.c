@@ -18,20 +18,18 @@
 	"\"id\", \"association\", \"rule\", \"subject\", \"name\", \"content_type\", \"size\", "   \
 	"\"sha256\", \"path\", \"uploaded_by\", \"uploaded_at\""
 
+#define E(kind, m) DB_##kind(tg_evidence, m)
+static const db_member evidence_members[] = {
+	E(INT, id), E(TEXT, association), E(TEXT, rule), E(TEXT, subject), E(TEXT, name),
+	E(TEXT, content_type), E(INT, size), E(TEXT, sha256), E(TEXT, path),
+	E(TEXT, uploaded_by), E(TEXT, uploaded_at)
+};
+#undef E
+
+/* A row of EVIDENCE_COLUMNS. */
 static void read_evidence(tg_stmt *st, void *item)
 {
-	tg_evidence *e = item;
-	e->id = db_column_int64(st, 0);
-	str_copy(e->association, sizeof e->association, db_column_text(st, 1));
-	str_copy(e->rule, sizeof e->rule, db_column_text(st, 2));
-	str_copy(e->subject, sizeof e->subject, db_column_text(st, 3));
-	str_copy(e->name, sizeof e->name, db_column_text(st, 4));
-	str_copy(e->content_type, sizeof e->content_type, db_column_text(st, 5));
-	e->size = db_column_int64(st, 6);
-	str_copy(e->sha256, sizeof e->sha256, db_column_text(st, 7));
-	str_copy(e->path, sizeof e->path, db_column_text(st, 8));
-	str_copy(e->uploaded_by, sizeof e->uploaded_by, db_column_text(st, 9));
-	str_copy(e->uploaded_at, sizeof e->uploaded_at, db_column_text(st, 10));
+	db_read_members(st, item, evidence_members, sizeof evidence_members / sizeof *evidence_members);
 }
 
 /* The row of e, setting its id and upload time. */

@@ -1,16 +1,17 @@
 /*
-** store_impl.h: what the storage backends share and nothing else uses.
+** store_impl.h: what the store's files share and nothing else uses.
 **
 ** The helpers below do not depend on the database: the masked JSON of a
 ** record for the history and the audit log, the order of list queries,
 ** the birth date sealed beside an ID number; and the parts of the store's
-** logic (store_*.c) that the backends' imports and openings still call.
+** logic (store_*.c) that its other files call (import, opening).
 */
 #ifndef TG_STORE_IMPL_H
 #define TG_STORE_IMPL_H
 
 #include <stdbool.h>
 
+#include "db.h"
 #include "secret.h"
 #include "store.h"
 #include "strbuf.h"
@@ -52,6 +53,14 @@ int store_person_seal(tg_store *s, const tg_person *p, struct person_seal *ps, t
 ** import records each record it creates or changes (store_write.c). */
 int store_record_changed(tg_store *s, const char *user, const tg_register *r, int a, size_t i,
 			 const char *before, const char *after, tg_error *err);
+
+/* Bulk load of array a (db_bulk_begin): every row merged by its key,
+** with what the store derives (pinyin key; a person's sealed number,
+** birth date and masked number from ps); end it with db_bulk_end
+** (store_write.c). */
+tg_stmt *store_bulk_begin(tg_store *s, int a, tg_error *err);
+int store_bulk_row(tg_stmt *bulk, int a, const void *row, const struct person_seal *ps,
+		   tg_error *err);
 
 /* In the caller's write transaction: seal every number left in clear in
 ** persons (migration 3, rows written by other tools); seal the birth
@@ -145,6 +154,10 @@ int64_t store_key_year(const char *key, char *copy, size_t size);
 /* A row read back gets its derived key (an annual report's "uscc/year"). */
 void store_row_keyed(tg_register *r, int a, void *row);
 
+/* At open, before the migrations: the data key and the audit key, each
+** made when missing and nothing is sealed (keyed) under it yet
+** (store_keys.c). */
+int store_keys_load(tg_store *s, tg_error *err);
 /* TG_OK when the data key is loaded, else the error naming its file. */
 int store_need_key(tg_store *s, tg_error *err);
 /* In the caller's write transaction: append one audit record for s->actor

@@ -8,14 +8,82 @@
 ** in clear (migrations 3 and 6, rows written by other tools) and the
 ** rotation of the data key, which re-seals every value in one write.
 */
+#include <errno.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "db.h"
 #include "store.h"
 #include "store_impl.h"
+
+/* ---- loading the keys at open ---- */
+
+/* Whether sql (guarded: table has column) returns a row. */
+static int any_row(tg_store *s, const char *table, const char *column, const char *sql,
+		   bool *any, tg_error *err)
+{
+	bool has = false;
+	*any = false;
+	int rc = db_has_column(s->db, table, column, &has, err);
+	if (rc || !has)
+		return rc;
+	tg_stmt *st = db_prepare(s->db, sql, err);
+	int step = db_step(st, err);
+	*any = step == DB_ROW;
+	db_reset(st);
+	return step < 0 ? step : TG_OK;
+}
+
+/* A rotation that did not finish (the new key's file is there): which key
+** is the data under? */
+static int key_recover(tg_store *s, tg_error *err)
+{
+	struct stat st;
+	char next[PATH_MAX];
+	secret_key_new_path(s->key_path, next, sizeof next);
+	if (stat(next, &st) != 0)
+		return TG_OK;
+	tg_stmt *q = db_prepare(s->db, store_sql_key_sample, err);
+	int step = db_step(q, err);
+	int rc = step < 0 ? step
+	       : secret_key_recover(s->key_path, step == DB_ROW ? db_column_text(q, 0) : NULL,
+				    step == DB_ROW ? db_column_text(q, 1) : NULL, err);
+	db_reset(q);
+	return rc;
+}
+
+/* The data key: loaded when its file exists; made (0600) when missing and
+** no number is sealed yet; missing with sealed numbers: no key, and what
+** needs one says so.  The audit key likewise, made when the chain has no
+** keyed record yet (a new database, or one from before migration 9). */
+int store_keys_load(tg_store *s, tg_error *err)
+{
+	struct stat st;
+	bool sealed = false, keyed = false;
+	store_key_path(s->url, s->key_path, sizeof s->key_path);
+	int rc = key_recover(s, err);
+	bool exists = rc == TG_OK && (stat(s->key_path, &st) == 0 || errno != ENOENT);
+	if (rc == TG_OK && !exists)
+		rc = any_row(s, "persons", "id_number",
+			     "SELECT 1 FROM persons WHERE \"id_number\" LIKE 'v1:%' LIMIT 1", &sealed,
+			     err);
+	if (rc == TG_OK && (exists || !sealed)) {
+		rc = secret_key_load(s->key_path, !exists, &s->key, err);
+		s->have_key = rc == TG_OK;
+	}
+	store_audit_key_path(s->url, s->audit_key_path, sizeof s->audit_key_path);
+	if (rc == TG_OK)
+		rc = any_row(s, "audit_log", "alg",
+			     "SELECT 1 FROM audit_log WHERE \"alg\" <> 'sha256' LIMIT 1", &keyed, err);
+	if (rc == TG_OK)
+		rc = store_audit_key_load(s->audit_key_path, !keyed, &s->audit_key,
+					  &s->have_audit_key, err);
+	return rc;
+}
 
 int store_need_key(tg_store *s, tg_error *err)
 {

@@ -96,8 +96,8 @@ int store_history(tg_store *s, const char *association, size_t offset, size_t li
 	if (!st)
 		return TG_EIO;
 	db_bind_text(st, 1, association);
-	db_bind_int64(st, 2, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
-	db_bind_int64(st, 3, offset > (size_t)INT64_MAX ? INT64_MAX : (int64_t)offset);
+	db_bind_size(st, 2, limit);
+	db_bind_size(st, 3, offset);
 	return each_change(st, fn, ctx, err);
 }
 
@@ -114,7 +114,7 @@ int store_changes_since(tg_store *s, int64_t after, size_t limit, tg_change_fn f
 	if (!st)
 		return TG_EIO;
 	db_bind_int64(st, 1, after);
-	db_bind_int64(st, 2, limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)limit);
+	db_bind_size(st, 2, limit);
 	return each_change(st, fn, ctx, err);
 }
 
@@ -696,9 +696,8 @@ int store_record_list(tg_store *s, int a, const tg_list_query *q, tg_record_page
 		sb_adds(&sql, " LIMIT ? OFFSET ?");
 		st = db_prepare(s->db, sql.buf, err);
 		bind_all(st, 1, &b);
-		db_bind_int64(st, b.n + 1, q->limit > (size_t)INT64_MAX ? INT64_MAX : (int64_t)q->limit);
-		db_bind_int64(st, b.n + 2,
-			      q->offset > (size_t)INT64_MAX ? INT64_MAX : (int64_t)q->offset);
+		db_bind_size(st, b.n + 1, q->limit);
+		db_bind_size(st, b.n + 2, q->offset);
 		rc = read_page(s, st, a, n, out, err);
 		db_reset(st);
 	}

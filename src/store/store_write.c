@@ -132,16 +132,23 @@ static void insert_sql(int a, strbuf *sb)
 	sb_adds(sb, ")");
 }
 
+/* The derived columns, each written with fmt (the column's name twice). */
+static void derived_sql(int a, strbuf *sb, const char *fmt)
+{
+	static const char *const person[] = {"birth", "id_masked", NULL};
+	static const char *const association[] = {"name_pinyin", NULL};
+	const char *const *d = a == ARR_PERSONS ? person : a == ARR_ASSOCIATIONS ? association : NULL;
+	for (; d && *d; d++)
+		sb_addf(sb, fmt, *d, *d);
+}
+
 /* "UPDATE t SET <column> = ?, ... WHERE <key> AND version = ? RETURNING
 ** version": the columns, the derived ones, then the key and the version. */
 static void update_sql(int a, strbuf *sb)
 {
 	sb_addf(sb, "UPDATE %s SET ", tg_schema[a].key);
 	store_columns_sql(a, sb, "\"%s\" = ?", ", \"%s\" = ?");
-	if (a == ARR_PERSONS)
-		sb_adds(sb, ", \"birth\" = ?, \"id_masked\" = ?");
-	else if (a == ARR_ASSOCIATIONS)
-		sb_adds(sb, ", \"name_pinyin\" = ?");
+	derived_sql(a, sb, ", \"%s\" = ?");
 	sb_addf(sb, ", \"version\" = \"version\" + 1, \"updated_at\" = tg_now() WHERE %s "
 		    "AND \"version\" = ? RETURNING \"version\"",
 		a == ARR_ANNUAL_REPORTS ? "\"association\" = ? AND \"year\" = ?"
@@ -285,6 +292,40 @@ static int write_update(tg_store *s, int a, const void *row, const char *key, co
 				  "记录已被他人修改，请刷新后重试");
 	db_reset(st);
 	return rc && st && step < 0 ? refused(s, a, rc, err) : rc;
+}
+
+/* ---- bulk load ---- */
+
+tg_stmt *store_bulk_begin(tg_store *s, int a, tg_error *err)
+{
+	strbuf columns, merge;
+	sb_init(&columns);
+	sb_init(&merge);
+	int n = store_columns_sql(a, &columns, "\"%s\"", ", \"%s\"") + derived_count(a);
+	sb_adds(&columns, derived_columns(a));
+	sb_addf(&merge, " ON CONFLICT (%s) DO UPDATE SET ", store_key_columns(a));
+	store_columns_sql(a, &merge, "\"%s\" = excluded.\"%s\"", ", \"%s\" = excluded.\"%s\"");
+	derived_sql(a, &merge, ", \"%s\" = excluded.\"%s\"");
+	sb_adds(&merge, ", \"version\" = t.\"version\" + 1, \"updated_at\" = tg_now()");
+	tg_stmt *st = db_bulk_begin(s->db, tg_schema[a].key, columns.buf, n, merge.buf, err);
+	sb_release(&columns);
+	sb_release(&merge);
+	return st;
+}
+
+int store_bulk_row(tg_stmt *bulk, int a, const void *row, const struct person_seal *ps,
+		   tg_error *err)
+{
+	static const struct person_seal none = {0};
+	derived d = {ps ? ps : &none, NULL, 0};
+	char buf[MAX_COLUMNS][32];
+	if (a == ARR_ASSOCIATIONS &&
+	    !(d.pinyin = store_name_sort_key(((const tg_association *)row)->name, &d.pinyin_len)))
+		return TG_ENOMEM;
+	bind_row(bulk, a, row, &d, buf);
+	int rc = db_bulk_row(bulk, err);
+	free(d.pinyin);
+	return rc;
 }
 
 /* ---- one record ---- */

@@ -63,13 +63,16 @@ test('the public page on a 390 px phone: ratings, fees, evaluations; no sideways
   const m = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth }));
   assert.ok(m.scroll <= m.inner, `the public page is ${m.scroll} px wide in a window of ${m.inner} px`);
   await S.shot(page, 'public-390', { fullPage: true });
-  // the jurisdiction filter: a county with no association of the demo
+  // the jurisdiction filter: 新安县's associations only (the demo's county tier)
   await page.goto(server.url + '/public/');
   await page.waitForSelector('#public-jurisdiction option[value="410323"]', { state: 'attached' });
   const answered = page.waitForResponse((r) => r.url().includes('jurisdiction=410323'));
   await page.selectOption('#public-jurisdiction', '410323');
   await answered;
-  await page.waitForSelector('#public-results .empty');
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('#public-results tbody tr')];
+    return rows.length > 0 && rows.every((r) => r.textContent.includes('新安县'));
+  });
   const m2 = await page.evaluate(() => document.scrollingElement.scrollWidth <= window.innerWidth);
   assert.ok(m2, 'no sideways scrolling with the filter');
   S.clean();

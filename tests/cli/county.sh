@@ -219,5 +219,170 @@ expect_grep "the city compares its two counties" "^counties \['410322', '410323'
 expect_grep "opening a county gives its row's numbers" "^opened same$" "$T/cmp"
 expect_grep "the city counts more than one county" "^city-more True$" "$T/cmp"
 
+# --- the progress report as a download: the city's with a page per county,
+# a county office's of its county only
+as city
+expect_eq "the city downloads the report by county: 200" 200 \
+	"$(req GET "/api/v1/reports/progress.pdf?as_of=$DAY&by=jurisdiction")"
+cp "$T/body" "$T/web-by.pdf"
+expect_eq "... an unknown grouping: 400" 400 "$(req GET "/api/v1/reports/progress.pdf?as_of=$DAY&by=unit")"
+as mj
+expect_eq "a county office downloads the report: 200" 200 \
+	"$(req GET "/api/v1/reports/progress.pdf?as_of=$DAY")"
+cp "$T/body" "$T/web-mj.pdf"
+expect_eq "... asking for another county's: 404" 404 \
+	"$(req GET "/api/v1/reports/progress.pdf?as_of=$DAY&jurisdiction=$XA")"
+if command -v pdftotext >/dev/null; then
+	pdftotext "$T/web-mj.pdf" - | tr -d '\n ' >"$T/web-mj.txt"
+	expect_grep "... it is its county's report" "关于孟津县行业协会商会与行政机关脱钩工作进展情况的报告" "$T/web-mj.txt"
+	pdftotext "$T/web-by.pdf" - | tr -d '\n ' >"$T/web-by.txt"
+	expect_grep "the city's download has the counties' table" "各县（市、区）脱钩工作进展对比" "$T/web-by.txt"
+	expect_grep "... and 新安's own section" "关于新安县行业协会商会与行政机关脱钩工作进展情况的报告" "$T/web-by.txt"
+fi
+
+# --- a duty of 孟津's own plan (issue 12 "Left"): 孟津 adopts a newer
+# version of its plan, with an obligation the city's plan does not have,
+# while the server runs (plan use in another process); the next requests
+# judge, list and mark it under 孟津's plan, and nowhere else.
+python3 - "$T/mengjin.json" "$T/mengjin2.json" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1], encoding="utf-8"))
+plan["obligations"].append({
+    "id": "county.self-inspection", "clause": "6.1", "basis": None,
+    "title": "未按县方案开展脱钩工作自查", "subject": "associations",
+    "anchor": {"param": "decoupling_due"}, "offset": {"days": 30}})
+json.dump(plan, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+items() { # items RULE: the checklist items of RULE in $T/body, "rule status"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(" ".join(i["rule"] + ":" + i["status"] for s in d["separations"] for i in s["items"] if i["rule"] == sys.argv[2]) or "none")' "$T/body" "$1"
+}
+as mj
+req GET "/api/v1/associations/$MJ_ASSOC/checklist?as_of=$DAY" >/dev/null
+expect_eq "before: 孟津's association has no such item" none "$(items county.self-inspection)"
+expect_exit "孟津 adopts the newer version while the server runs" 0 \
+	tg plan use "$T/mengjin2.json" --jurisdiction $MJ --db "$DB"
+expect_eq "the next checklist: 200" 200 "$(req GET "/api/v1/associations/$MJ_ASSOC/checklist?as_of=$DAY")"
+expect_eq "... lists the county's duty, overdue (due 30 days after 孟津's deadline)" \
+	"county.self-inspection:overdue" "$(items county.self-inspection)"
+expect_eq "the next findings: 200" 200 "$(req GET "/api/v1/findings?as_of=$DAY&per_page=500")"
+python3 -c 'import json,sys; fs=json.load(open(sys.argv[1]))["findings"]; print(sorted({f["plan"] for f in fs if f["rule"] == "county.self-inspection"}), any(f["rule"] == "county.self-inspection" and f["association"] == sys.argv[2] for f in fs))' "$T/body" "$MJ_ASSOC" >"$T/own"
+expect_eq "... carry the duty, judged under 孟津's plan" "['mengjin-2018'] True" "$(cat "$T/own")"
+printf '%%PDF-1.4\n%% 自查报告\n%%%%EOF\n' >"$T/自查.pdf"
+expect_eq "evidence for the county's duty: 201" 201 "$(req POST "/api/v1/associations/$MJ_ASSOC/evidence" \
+	-H "X-CSRF-Token: $CSRF" -F "file=@$T/自查.pdf" -F "rule=county.self-inspection")"
+EV=$(json_number id)
+expect_eq "marking the county's duty done with it: 200" 200 "$(send POST "/api/v1/associations/$MJ_ASSOC/checklist?as_of=$DAY" \
+	"{\"rule\": \"county.self-inspection\", \"subject\": null, \"on\": \"2018-08-01\", \"evidence\": [$EV]}")"
+expect_eq "... the duty leaves the checklist (an obligation is an item while it is owed)" none "$(items county.self-inspection)"
+expect_eq "... one step written for it" "1|$MJ_ASSOC" \
+	"$(q "SELECT count(*) || '|' || max(subject) FROM steps WHERE obligation = 'county.self-inspection'")"
+expect_eq "... the evidence attached to it" "county.self-inspection" "$(q "SELECT rule FROM evidence WHERE id = $EV")"
+as city
+req GET "/api/v1/associations/$XA_ASSOC/checklist?as_of=$DAY" >/dev/null
+expect_eq "新安's checklist (the city's plan) has no such item" none "$(items county.self-inspection)"
+expect_eq "... nor can it be marked there: 400" 400 "$(send POST "/api/v1/associations/$XA_ASSOC/checklist?as_of=$DAY" \
+	'{"rule": "county.self-inspection", "subject": null, "on": "2018-08-01", "evidence": []}')"
+expect_eq "... refused as not markable" not_markable "$(json_field code)"
+# import checks a step under the plan of its record's jurisdiction
+printf '{"format": "tuogou-bundle/1", "steps": [{"id": "ST-MJ2", "obligation": "county.self-inspection", "subject": "%s", "period": null, "done_on": "2018-08-02", "note": null}]}\n' "$MJ_ASSOC" >"$T/step-mj.json"
+printf '{"format": "tuogou-bundle/1", "steps": [{"id": "ST-XA1", "obligation": "county.self-inspection", "subject": "%s", "period": null, "done_on": "2018-08-02", "note": null}]}\n' "$XA_ASSOC" >"$T/step-xa.json"
+expect_exit "import: a step of 孟津's duty for 孟津's association" 0 tg import --db "$DB" "$T/step-mj.json"
+expect_exit "import: the same duty for 新安's association is refused" 2 tg import --db "$DB" "$T/step-xa.json"
+expect_grep "... naming the step's obligation and the plan it is judged under" "steps\[0\]\.obligation.*luoyang-2017" "$T/err"
+tg check --db "$DB" --as-of $DAY --format json >"$T/d.json"
+if grep -q "\"rule\": \"county.self-inspection\", \"association\": \"$MJ_ASSOC\"" "$T/d.json"; then
+	fail "check --db: the county duty marked done has no finding"
+else pass "check --db: the county duty marked done has no finding"; fi
+
 serve_stop
+
+# --- --plan as a one-run override on serve and export, refused when the
+# register's steps do not fit it (the steps of 孟津's duty do not fit a
+# plan that drops it for 孟津)
+python3 - "$T/mengjin.json" "$T/luoyang-other.json" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1], encoding="utf-8"))
+plan["id"] = "luoyang-other"
+json.dump(plan, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+expect_exit "export --plan of a plan the steps fit" 0 tg export --db "$DB" --plan "$PLAN" -o "$T/exp.json"
+expect_eq "... the bundle names it" luoyang-2017 "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["plan"])' "$T/exp.json")"
+expect_exit "export --plan another plan: exit 0" 0 tg export --db "$DB" --plan "$T/luoyang-other.json" -o "$T/exp2.json"
+expect_eq "... the bundle names the plan of the run" luoyang-other "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["plan"])' "$T/exp2.json")"
+q "INSERT INTO steps (id, obligation, subject, period, done_on, note) VALUES ('ST-X', 'no.such-duty', '$XA_ASSOC', 0, '2018-08-02', NULL)" 2>"$T/qerr" ||
+	fail "a stray step could not be stored: $(cat "$T/qerr")"
+expect_exit "export --plan refuses a plan the register's steps do not fit" 2 \
+	tg export --db "$DB" --plan "$PLAN" -o "$T/exp3.json"
+expect_grep "... saying so, and that nothing was exported" "不符.*未导出" "$T/err"
+if [ -e "$T/exp3.json" ]; then fail "... no file written"; else pass "... no file written"; fi
+expect_exit "check --db --plan refuses it the same way" 2 tg check --db "$DB" --plan "$PLAN" --as-of $DAY
+expect_grep "... saying nothing was checked" "不符.*未检查" "$T/err"
+timeout 60 $TUOGOU_WRAP "$TUOGOU" serve --db "$DB" --listen 127.0.0.1:0 --web "$WEB" \
+	--evidence "$T/evidence" --plan "$PLAN" >"$T/out" 2>"$T/err"
+expect_eq "serve --plan refuses it too, before starting" 2 $?
+expect_grep "... saying the server did not start" "不符.*未启动服务" "$T/err"
+q "DELETE FROM steps WHERE id = 'ST-X'"
+serve_start --plan "$T/luoyang-other.json"
+as city
+expect_eq "serve --plan FILE: the plan route" 200 "$(req GET /api/v1/plan)"
+expect_grep "... names the plan of the run" '"id": "luoyang-other"' "$T/body"
+expect_eq "... findings: 200" 200 "$(req GET "/api/v1/findings?as_of=$DAY&per_page=500")"
+python3 -c 'import json,sys; fs=json.load(open(sys.argv[1]))["findings"]; print(" ".join(sorted({f["plan"] for f in fs})))' "$T/body" >"$T/plans"
+expect_eq "... judged under it, and 孟津's own plan in 孟津" "luoyang-other mengjin-2018" "$(cat "$T/plans")"
+serve_stop
+tg plan show --db "$DB" >"$T/show"
+expect_grep "... and the register's plan is unchanged" "luoyang-2017（.*）：登记簿方案" "$T/show"
+
+# --- the city's progress report with a section per county (六(一)): each
+# county's numbers are its records' findings in check --db, and with the
+# city's own records (本级) they add up to the city's
+expect_exit "report progress --by-jurisdiction" 0 \
+	tg report progress --by-jurisdiction --db "$DB" --as-of $DAY -o "$T/by.pdf"
+expect_exit "... not with --jurisdiction too" 2 \
+	tg report progress --by-jurisdiction --jurisdiction $MJ --db "$DB" --as-of $DAY -o "$T/x.pdf"
+tg check --db "$DB" --as-of $DAY --format json >"$T/d.json"
+if command -v pdftotext >/dev/null; then
+	pdftotext "$T/by.pdf" - | tr -d '\n ' >"$T/by.txt"
+	pdftotext -layout "$T/by.pdf" "$T/by-layout.txt"
+	python3 - "$BUNDLE" "$T/d.json" "$T/by.txt" "$T/by-layout.txt" >"$T/sum" <<'PY'
+import json, re, sys
+bundle, doc = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:3])
+text = open(sys.argv[3], encoding="utf-8").read()
+layout = open(sys.argv[4], encoding="utf-8").read()
+unit_j = {u["id"]: u.get("jurisdiction") for u in bundle["units"]}
+pers_j = {p["id"]: unit_j.get(p.get("unit")) for p in bundle["persons"]}
+task_j = {t["id"]: unit_j.get(t["unit"]) for t in bundle.get("unit_tasks", [])}
+a_j = {a["uscc"]: a.get("jurisdiction") for a in bundle["associations"]}
+def where(f):
+    if f["association"]:
+        return a_j[f["association"]]
+    s = f["subject"]
+    return pers_j[s] if s in pers_j else task_j[s] if s in task_j else unit_j.get(s)
+def count(fs):
+    return (sum(f["state"] == "overdue" for f in fs), sum(f["state"] == "open" for f in fs))
+fs = doc["findings"]
+want = {"city": count(fs), "410322": count([f for f in fs if where(f) == "410322"]),
+        "410323": count([f for f in fs if where(f) == "410323"]),
+        "rest": count([f for f in fs if where(f) not in ("410322", "410323")])}
+pages = re.findall(r"共发现问题(\d+)项，其中逾期(\d+)项、待办(\d+)项", text)
+got = [(int(o), int(p)) for _, o, p in pages]
+print("pages", len(got))
+print("city", "same" if got and got[0] == want["city"] else "differ", got[:1], want["city"])
+# the county sections follow in the table's order (孟津县, 新安县)
+print("counties", "same" if got[1:] == [want["410322"], want["410323"]] else "differ", got[1:])
+rows = {m.group(1): tuple(int(x) for x in m.groups()[1:])
+        for m in re.finditer(r"^\s*(孟津县|新安县|本级|合计)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", layout, re.M)}
+print("rows", sorted(rows))
+print("rest", "same" if rows.get("本级", (0,) * 5)[3:] == want["rest"] else "differ", rows.get("本级"), want["rest"])
+adds = all(sum(rows[k][i] for k in ("孟津县", "新安县", "本级")) == rows["合计"][i] for i in range(5)) if len(rows) == 4 else False
+print("adds", adds, rows.get("合计", (0,) * 5)[3:] == want["city"])
+PY
+	expect_grep "the city's report, then one section per county" "^pages 3$" "$T/sum"
+	expect_grep "... the city's numbers are check --db's" "^city same" "$T/sum"
+	expect_grep "... each county's are its records' in check --db" "^counties same" "$T/sum"
+	expect_grep "... the table has both counties, 本级 and the total" "^rows \['合计', '孟津县', '新安县', '本级'\]$" "$T/sum"
+	expect_grep "... 本级 is the records of no county" "^rest same" "$T/sum"
+	expect_grep "... the rows add up to the city's total, which is check --db's" "^adds True True$" "$T/sum"
+	grep -v "same\|True\|^pages\|^rows" "$T/sum" | sed 's/^/# /'
+fi
 finish

@@ -57,6 +57,19 @@ PY
 expect_grep "the step duty is an item of 脱钩进程, done by a step" "^progress t.review 复核脱钩工作总结 六(三) step None overdue" "$T/items"
 expect_grep "the field duty is an item, done by its field" "^supervision t.charter 脱钩后备案章程 五(二) field associations.charter_filed_on \(open\|overdue\)$" "$T/items"
 
+# The plan route lists each obligation under its clause beside the rules,
+# with its title, so a page names a finding of either (dashboard, filters).
+expect_eq "the plan: 200" 200 "$(req GET /api/v1/plan)"
+python3 - "$T/body" >"$T/plan-items" <<'PY'
+import json, sys
+for c in json.load(open(sys.argv[1]))["clauses"]:
+    for r in c["rules"]:
+        print(c["id"], r["kind"], r["id"], r["title"])
+PY
+expect_grep "the plan names the step duty under 6.3" "^6.3 obligation t.review 复核脱钩工作总结$" "$T/plan-items"
+expect_grep "the plan names the field duty under 5.2" "^5.2 obligation t.charter 脱钩后备案章程$" "$T/plan-items"
+expect_grep "the rules keep their kind" "^6.3 rule report.summary-missing " "$T/plan-items"
+
 login fin >/dev/null
 as fin
 expect_eq "finance: evidence for the step duty: 403" 403 "$(up t.review)"

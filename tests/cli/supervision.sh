@@ -173,6 +173,7 @@ PY
 while read -r id states plans; do
 	case $id in
 	fees.unpublished | awards.unapproved) want=overdue ;; # due the day before it opens
+	posts.notice-missing) want=overdue ;; # due the day the post starts: open on that day only
 	*) want=open+overdue ;;
 	esac
 	expect_eq "$id: $want as of 2019-06-30, under luoyang-2017" "$want luoyang-2017" "$states $plans"

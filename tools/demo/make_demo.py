@@ -65,8 +65,8 @@ def load_stories(path):
         STORIES = json.load(f, object_pairs_hook=OrderedDict)
     TODAY = STORIES["today"]
     REFORM_FROM = STORIES["reform_from"]
-    UNITS = [(u["name"], u["kind"], u["function_list_on"]) for u in STORIES["units"]]
-    UID = {name: "U%02d" % (i + 1) for i, (name, _, _) in enumerate(UNITS)}
+    UNITS = [(u["name"], u["kind"], u["function_list_on"], u.get("jurisdiction")) for u in STORIES["units"]]
+    UID = {name: "U%02d" % (i + 1) for i, (name, _, _, _) in enumerate(UNITS)}
     UNIT_TASKS = [(k["unit"], k["task"], k["clause"], k["higher_level_doc_on"], k["issued_on"], k["published_on"])
                   for k in STORIES["unit_tasks"]]
     STORY_PEOPLE = {key: (p["male"], p["born_on"], p["civil_servant"], p["leading_cadre"], p["unit"],
@@ -92,7 +92,8 @@ def association_spec(story):
     s["posts"] = [dict(person=p["person"], role=p["role"], frm=p["from"], to=p.get("to"),
                        replace=p.get("replaces_holder", False), legal=p.get("legal_representative", False),
                        rec=p.get("recommended_by_unit", False), paid=p.get("paid", False),
-                       approval=p.get("approval"), audit=p.get("departure_audit_on"))
+                       approval=p.get("approval"), audit=p.get("departure_audit_on"),
+                       notice=p.get("public_notice_on", "ordinary"))
                   for p in story.get("posts", [])]
     return s
 
@@ -133,9 +134,20 @@ class Calendar:
         return s
 
 
+def jurisdiction_plan_args():
+    """--jurisdiction-plan CODE=FILE for each county plan the demo adopts
+    (stories' jurisdiction_plans: scripts/run stores them with plan use)."""
+    args = []
+    for code, path in STORIES.get("jurisdiction_plans", {}).items():
+        args += ["--jurisdiction-plan", "%s=%s" % (code, os.path.join(ROOT, path))]
+    return args
+
+
 def check(binary, bundle_path, d):
-    """The product's findings as of d: validates the bundle on the way."""
-    doc = json.loads(tuogou(binary, "check", "--bundle", bundle_path, "--as-of", d, "--format", "json"))
+    """The product's findings as of d, each record under its jurisdiction's
+    plan: validates the bundle on the way."""
+    doc = json.loads(tuogou(binary, "check", "--bundle", bundle_path, *jurisdiction_plan_args(),
+                            "--as-of", d, "--format", "json"))
     return doc["findings"]
 
 
@@ -354,6 +366,10 @@ class Builder:
             a["link_cancelled_on"] = None
             a["scope_override"] = s.get("scope_override")
             a["batch"] = s["batch"]
+            # the association's jurisdiction: its division when the register
+            # holds it (the city, 孟津县, 新安县), else the register's own
+            held = {j["id"] for j in STORIES["supervision"].get("jurisdictions", [])}
+            a["jurisdiction"] = s["div"] if s["div"] in held else None
             self.workflow(s, a, R(s["slug"], "workflow"))
             self.assocs.append(a)
             self.by_slug[s["slug"]] = a
@@ -482,7 +498,7 @@ class Builder:
         return token
 
     def new_post(self, a, role, frm, to, person=None, legal=False, rec=False, paid=False,
-                 approval=None, audit=None):
+                 approval=None, audit=None, notice="ordinary"):
         t = OrderedDict()
         t["id"] = None
         t["person"] = None
@@ -495,6 +511,12 @@ class Builder:
         t["paid"] = paid
         t["approval"] = approval
         t["departure_audit_on"] = audit
+        # 任职前公示: on the ordinary path a president or secretary general
+        # is noticed ten days before taking office; a story states its own
+        # date, or null for none
+        if notice == "ordinary":
+            notice = add_days(frm, -10) if role in ("president", "secretary_general") else None
+        t["public_notice_on"] = notice
         t["_person"] = person          # story key, a shared token, or None (a new person)
         self.posts.append(t)
         return t
@@ -575,7 +597,7 @@ class Builder:
                 f, t = self.resolve(slug, sp["frm"]), self.resolve(slug, sp["to"])
                 self.new_post(a, sp["role"], f, t, person=sp["person"], legal=sp["legal"],
                               rec=sp["rec"], paid=sp["paid"], approval=sp["approval"],
-                              audit=sp["audit"])
+                              audit=sp["audit"], notice=sp["notice"])
 
     # ---- staff
     def build_staff(self):
@@ -658,7 +680,7 @@ class Builder:
         self.premises.append(p)
 
     def build_premises(self):
-        unit_name = {"U%02d" % (i + 1): n for i, (n, _, _) in enumerate(UNITS)}
+        unit_name = {"U%02d" % (i + 1): u[0] for i, u in enumerate(UNITS)}
         for s in ASSOCS:
             slug = s["slug"]
             a = self.by_slug[slug]
@@ -943,12 +965,13 @@ class Builder:
         self.annual_reports.sort(key=lambda r: (order[r["association"]], r["year"]))
 
         units = []
-        for i, (name, kind, fl) in enumerate(UNITS):
+        for i, (name, kind, fl, where) in enumerate(UNITS):
             u = OrderedDict()
             u["id"] = "U%02d" % (i + 1)
             u["name"] = name
             u["kind"] = kind
             u["function_list_on"] = fl
+            u["jurisdiction"] = where          # a county's unit (六(一)), else the city's (null)
             units.append(u)
         tasks = []
         for i, (unit, task, clause, hl, issued, published) in enumerate(UNIT_TASKS):

@@ -23,9 +23,10 @@ export async function render(root, ctx) {
     (plan.clauses || []).map((c) => h('article', { class: ['card', 'clause', c.id === want ? 'clause-target' : null], id: `clause-${c.id}`, 'aria-labelledby': `clause-${c.id}-h` },
       h('h2', { id: `clause-${c.id}-h` }, h('span', { class: 'clause-cite' }, c.cite), ' ', c.heading || ''),
       clauseText(c),
-      (c.rules || []).length ? h('div', { class: 'clause-rules' }, h('h3', null, `据此检查的规则（${c.rules.length} 条）`),
+      (c.rules || []).length ? h('div', { class: 'clause-rules' }, h('h3', null, `据此检查的规则与应办事项（${c.rules.length} 项）`),
         table([
-          { label: '规则', class: 'mono', cell: (r) => r.id },
+          { label: '编号', class: 'mono', cell: (r) => r.id },
+          { label: '类别', cell: (r) => (r.kind === 'obligation' ? '应办事项' : '规则') },
           { label: '内容', cell: (r) => h('a', { href: `#/findings?rule=${encodeURIComponent(r.id)}` }, r.title) },
           { label: '依据', cell: (r) => r.basis || '本方案' }], c.rules, { className: 'compact' }))
         : h('p', { class: 'muted' }, '本条没有对应的检查规则。'))),
