@@ -64,6 +64,9 @@ static const struct right {
 	{R_UNIT, NULL, ARR_FUNCTIONS, NULL},
 	{R_UNIT, NULL, ARR_UNIT_TASKS, NULL},
 	{R_UNIT, NULL, ARR_FOREIGN_APPROVALS, NULL},
+	/* 四(四): the unit issues its function list (清单目录); its own unit
+	** record only (policy.c's scope), that date and nothing else of it */
+	{R_UNIT, NULL, ARR_UNITS, "function_list_on"},
 
 	/* 财政局: appropriations and state assets, the association's account. */
 	{R_DEPARTMENT, "finance", ARR_APPROPRIATIONS, NULL},

@@ -791,21 +791,22 @@ static tg_date apply_offset(tg_eval *ev, const tg_obligation *o, tg_date anchor)
 	}
 }
 
-/* done.record: a record x of the array with x.association = a, x.F
-** happened and x.F >= anchor. */
-static bool done_by_record(const tg_eval *ev, const tg_obligation *o, tg_ix a, tg_date anchor)
+/* done.record: the earliest x.F of a record x of the array with
+** x.association = a, x.F happened and x.F >= anchor; TG_DATE_NONE if none. */
+static tg_date done_by_record(const tg_eval *ev, const tg_obligation *o, tg_ix a, tg_date anchor)
 {
 	const tg_field *af = association_field(o->done_array);
 	size_t n = REG_COUNT(ev->reg, o->done_array);
+	tg_date first = TG_DATE_NONE;
 	for (size_t k = 0; k < n; k++) {
 		const char *x = register_row(ev->reg, o->done_array, k);
 		if (*(const tg_ix *)(x + af->off_ix) != a)
 			continue;
 		tg_date d = *(const tg_date *)(x + o->done_off);
-		if (happened(d, ev->D) && d >= anchor)
-			return true;
+		if (happened(d, ev->D) && d >= anchor && (first == TG_DATE_NONE || d < first))
+			first = d;
 	}
-	return false;
+	return first;
 }
 
 static int32_t unit_of(const tg_eval *ev, int arr, const void *row, tg_ix assoc)
@@ -837,19 +838,33 @@ static const char *who(tg_eval *ev, int arr, const void *row, tg_ix assoc, const
 	return arena_printf(ar, "%s记录%s", tg_schema[arr].zh, key);
 }
 
-static void eval_one(tg_eval *ev, const struct steps_ix *steps, const tg_obligation *o)
+/* What eval_one reports: the open items as findings (emit), or, with
+** done set, the items done by D of one association's records (the
+** checklist keeps them, progress.c). */
+struct eval_mode {
+	obligation_done_fn done; /* NULL: emit the open items */
+	void *ctx;
+	tg_ix only; /* with done: the association whose items are reported */
+};
+
+static void eval_one(tg_eval *ev, const struct steps_ix *steps, const tg_obligation *o,
+		     const struct eval_mode *mode)
 {
 	int arr = o->subject;
 	const tg_field *af = association_field(arr);
 	size_t n = REG_COUNT(ev->reg, arr);
 	const char *title = o->title ? o->title : o->id;
-	for (size_t i = 0; i < n; i++) {
+	if (mode->done && arr == ARR_ASSOCIATIONS)
+		n = mode->only + 1 < n ? mode->only + 1 : n;
+	for (size_t i = mode->done && arr == ARR_ASSOCIATIONS ? mode->only : 0; i < n; i++) {
 		const void *row = register_row(ev->reg, arr, i);
 		const char *key = register_key(ev->reg, arr, i);
 		tg_ix a = arr == ARR_ASSOCIATIONS ? (tg_ix)i
 			  : af ? *(const tg_ix *)((const char *)row + af->off_ix)
 			       : TG_IX_NONE;
 		assert(ix_ok(ev, ARR_ASSOCIATIONS, a));
+		if (mode->done && a != mode->only)
+			continue;
 		/* 1. registered, in scope, when */
 		if (a != TG_IX_NONE && !ev->registered[a])
 			continue;
@@ -860,7 +875,7 @@ static void eval_one(tg_eval *ev, const struct steps_ix *steps, const tg_obligat
 		tg_ix fa = a;
 		const char *subject = arr == ARR_ASSOCIATIONS ? NULL : key;
 		int32_t unit = unit_of(ev, arr, row, a);
-		const char *name = who(ev, arr, row, a, key);
+		const char *name = mode->done ? NULL : who(ev, arr, row, a, key);
 		if (!o->yearly) {
 			/* 2. anchor, due, opens, done */
 			tg_date anchor = source_date(ev, steps, &o->anchor, row, a, key);
@@ -872,16 +887,20 @@ static void eval_one(tg_eval *ev, const struct steps_ix *steps, const tg_obligat
 						: source_date(ev, steps, &o->opens, row, a, key);
 			if (!happened(opens, ev->D))
 				continue;
-			bool done;
+			tg_date done_on;
 			if (o->done == DONE_FIELD)
-				done = happened(*(const tg_date *)((const char *)row + o->done_off), ev->D);
+				done_on = *(const tg_date *)((const char *)row + o->done_off);
 			else if (o->done == DONE_RECORD)
-				done = done_by_record(ev, o, a, anchor);
+				done_on = done_by_record(ev, o, a, anchor);
 			else
-				done = happened(earliest_step(steps, o->id, key, 0), ev->D);
-			if (done)
+				done_on = earliest_step(steps, o->id, key, 0);
+			if (happened(done_on, ev->D)) {
+				if (mode->done)
+					mode->done(mode->ctx, o, subject, 0, due, done_on);
 				continue;
-			emit(ev, fa, unit, subject, due, "办结", "%s：%s", name, title);
+			}
+			if (!mode->done)
+				emit(ev, fa, unit, subject, due, "办结", "%s：%s", name, title);
 			continue;
 		}
 		/* 3. yearly */
@@ -904,10 +923,16 @@ static void eval_one(tg_eval *ev, const struct steps_ix *steps, const tg_obligat
 		for (int y = from; date_from_ymd(y, 12, 31) < ev->D; y++) {
 			if (opens != TG_DATE_NONE && opens > date_from_ymd(y, 12, 31))
 				continue;
-			if (happened(earliest_step(steps, o->id, key, y), ev->D))
-				continue;
 			int last = date_days_in_month(y + 1, m);
 			tg_date due = date_from_ymd(y + 1, m, d > last ? last : d);
+			tg_date done_on = earliest_step(steps, o->id, key, y);
+			if (happened(done_on, ev->D)) {
+				if (mode->done)
+					mode->done(mode->ctx, o, subject, y, due, done_on);
+				continue;
+			}
+			if (mode->done)
+				continue;
 			const char *subj = subject ? arena_printf(&ev->out->arena, "%s/%d", subject, y)
 						   : arena_printf(&ev->out->arena, "%d", y);
 			emit(ev, fa, unit, subj, due, "办结", "%s：%d年度%s", name, y, title);
@@ -915,7 +940,8 @@ static void eval_one(tg_eval *ev, const struct steps_ix *steps, const tg_obligat
 	}
 }
 
-void obligations_evaluate(tg_eval *ev)
+/* Every obligation of the plan, as mode says. */
+static void eval_all(tg_eval *ev, const struct eval_mode *mode)
 {
 	const tg_plan *plan = ev->plan;
 	if (!plan->n_obligations)
@@ -939,9 +965,36 @@ void obligations_evaluate(tg_eval *ev)
 		ev->clause = o->clause;
 		ev->cite = cl && cl->cite ? cl->cite : o->clause;
 		ev->basis = o->basis;
-		eval_one(ev, &steps, o);
+		eval_one(ev, &steps, o, mode);
 	}
 	free(steps.v);
+}
+
+void obligations_evaluate(tg_eval *ev)
+{
+	const struct eval_mode emit_open = {NULL, NULL, TG_IX_NONE};
+	eval_all(ev, &emit_open);
+}
+
+void obligations_done(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+		      tg_ix assoc, tg_date as_of, obligation_done_fn fn, void *ctx)
+{
+	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS);
+	if (assoc == TG_IX_NONE || assoc >= na)
+		return;
+	tg_eval ev = {.reg = r, .plan = plan, .P = &plan->p, .cal = cal, .D = as_of, .birth_ix = -1};
+	/* only assoc's records are looked at: its facts alone are computed */
+	ev.registered = calloc(na, 1);
+	ev.in_A = calloc(na, 1);
+	if (!ev.registered || !ev.in_A)
+		abort();
+	const tg_association *a = &REG_ROWS(r, ARR_ASSOCIATIONS, tg_association)[assoc];
+	ev.registered[assoc] = rules_registered(a, as_of);
+	ev.in_A[assoc] = ev.registered[assoc] && rules_in_scope(r, plan, a);
+	const struct eval_mode report_done = {fn, ctx, assoc};
+	eval_all(&ev, &report_done);
+	free(ev.registered);
+	free(ev.in_A);
 }
 
 /* ---- explain: an obligation in words (tuogou explain ID) ---- */

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "calendar.h"
 #include "plan.h"
 #include "register.h"
 #include "strbuf.h"
@@ -31,6 +32,17 @@ void obligations_load(tg_plan *plan, json_t *arr, tg_errors *errs);
 ** resolves.  Errors name "steps[N].field". */
 int obligation_check_steps(const tg_register *r, const tg_plan *plan, const tg_register *fallback,
 			   tg_errors *errs);
+
+/* The items of the plan's obligations that are done on D for association
+** assoc (the association itself and its records), evaluated as
+** obligations_evaluate does for the open ones (registered, in scope, when,
+** anchor, opens): fn(ctx, o, key, year, due, done_on) for each, key the
+** subject record's key (NULL for the association), year the year of a
+** yearly duty (0 none), due its due date, done_on the date it was done. */
+typedef void (*obligation_done_fn)(void *ctx, const tg_obligation *o, const char *key, int year,
+				   tg_date due, tg_date done_on);
+void obligations_done(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
+		      tg_ix assoc, tg_date as_of, obligation_done_fn fn, void *ctx);
 
 /* An obligation in words for `tuogou explain`: its subject, filters, where
 ** its due date counts from and how, when it opens and what makes it done

@@ -3,12 +3,15 @@
 **
 ** Everything here is derived from the register and one run of the rules;
 ** nothing is stored.  The fixed steps below are the association-level
-** obligations the UI shows even when they are done; record-level items
-** (a post, a staff member, an asset...) appear while a rule finds them.
+** obligations the UI shows even when they are done; record-level items of
+** a rule (a post, a staff member, an asset...) appear while the rule finds
+** them; an item of the plan's obligations (a credit listing's or an exit
+** case's step, a commitment) stays once done, with its due date.
 */
 #include <stdlib.h>
 #include <string.h>
 
+#include "obligation.h"
 #include "progress.h"
 
 static const char *const stage_keys[] = {"not_registered", "registered", "in_scope",
@@ -311,6 +314,33 @@ static void set_from_finding(const tg_findings *fs, const tg_calendar *cal, cons
 	it->light = progress_light(cal, f->due, fs->as_of);
 }
 
+/* A done item of an obligation (obligations_done): kept in the checklist
+** with its due date, its done date and so its evidence, named as its
+** finding was while it was open ("key", "key/Y", "Y" or none). */
+struct done_ctx {
+	const tg_register *r;
+	const tg_plan *plan;
+	item_list *items;
+	tg_arena *arena;
+};
+
+static void add_done(void *vctx, const tg_obligation *o, const char *key, int year, tg_date due,
+		     tg_date done_on)
+{
+	struct done_ctx *c = vctx;
+	tg_check_item *it = item_add(c->items);
+	describe_rule(c->plan, o->id, it);
+	it->subject = !year ? key
+		      : key ? arena_printf(c->arena, "%s/%d", key, year)
+			    : arena_printf(c->arena, "%d", year);
+	it->subject_label = it->subject ? subject_label(c->r, c->plan, it->array, it->subject,
+							c->arena)
+					: NULL;
+	it->status = "done";
+	it->due = due;
+	it->done_on = done_on;
+}
+
 void checklist_build(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 		     const tg_findings *fs, tg_ix ai, tg_checklist *out)
 {
@@ -377,6 +407,10 @@ void checklist_build(const tg_register *r, const tg_plan *plan, const tg_calenda
 		set_from_finding(fs, cal, f, it);
 	}
 	free(mine);
+	/* 2b. the plan's obligations done by D, which their findings no longer
+	** show: a done item keeps its due date and its evidence */
+	struct done_ctx dc = {r, rules_plan_for(plan, r, a->jurisdiction), &items, &out->arena};
+	obligations_done(r, dc.plan, cal, ai, d, add_done, &dc);
 
 	/* 3. group by section: the plan's separations, its groups, supervision */
 	const char *order[TG_PLAN_SECTIONS_MAX];

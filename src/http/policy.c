@@ -11,7 +11,8 @@
 **     and elections, and registers new associations; after decoupling it
 **     keeps every array of supervision.md (五) and the jurisdictions;
 **   - unit is scoped to its own associations and writes their decoupling
-**     records, but never a person's employing unit (persons.unit): that
+**     records, and on its own unit record the date its function list was
+**     issued (function_list_on, 四(四)), but never a person's employing unit (persons.unit): that
 **     fact says whose staff a person is, and so whose full ID number the
 **     unit may reveal (policy_may_reveal); the office and 组织部 write it;
 **   - department reads everything and writes only its kind's fields (the
@@ -87,8 +88,12 @@ int policy_row_in_scope(http_request *rq, int a, const void *row, bool *in)
 			return rc;
 	}
 	*in = false;
-	if (a == ARR_BATCHES || a == ARR_UNITS || a == ARR_JURISDICTIONS)
+	if (a == ARR_BATCHES || a == ARR_JURISDICTIONS)
 		return TG_OK;
+	if (a == ARR_UNITS) { /* a unit's own record: its function list (四(四)) */
+		*in = scope.unit && str_same(row_str(a, row, "id"), scope.unit);
+		return TG_OK;
+	}
 	if (a == ARR_ASSOCIATIONS) {
 		const tg_association *as = row;
 		*in = scope.unit ? str_same(as->unit, scope.unit) : str_same(as->uscc, scope.association);

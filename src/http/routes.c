@@ -22,7 +22,7 @@
 
 /* Who may write each array (policy.c narrows it to fields and scope). */
 #define W_BATCHES R_OFFICE
-#define W_UNITS R_OFFICE
+#define W_UNITS (R_OFFICE | R_UNIT) /* a unit: its own, function_list_on (rights.c) */
 #define W_ASSOCIATIONS (R_OFFICE | R_CIVIL_AFFAIRS | R_UNIT | R_DEPARTMENT | R_ASSOCIATION)
 #define W_PERSONS (R_OFFICE | R_UNIT | R_DEPARTMENT)
 #define W_POSTS (R_OFFICE | R_UNIT | R_DEPARTMENT)

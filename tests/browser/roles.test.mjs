@@ -2,8 +2,9 @@
 // browser: civil affairs lists an association in the 活动异常名录 and later,
 // once rectified, removes it with evidence (信用名录, each step with its due
 // date from the plan); an association updates its staff and files its
-// annual report; a unit lists a function of its association and marks a
-// checklist item done with evidence, which stays visible with its due date;
+// annual report; a unit records the day its 职能清单 was issued, lists a
+// function of its association and marks a checklist item done with
+// evidence, which stays visible with its due date;
 // a finance officer records a purchase of services and sees no 新增 or
 // 编辑 on what is not finance's.  The forms show exactly the fields GET
 // /api/v1/rights says the role may write.  Screenshots at 1440 and 390 px:
@@ -149,6 +150,8 @@ test('civil affairs follows an exit case: notice with evidence, its due date fro
   await page.locator('main table tbody tr', { hasText: 'XC01' }).getByRole('button', { name: '办理' }).click();
   await page.waitForSelector('section.rec-steps li[data-step="notified_on"].done');
   assert.match(await notice.innerText(), /已于2026年12月2日办理[\s\S]*期限：2026年12月10日/);
+  // the done step keeps its evidence (issue 17 item 5)
+  assert.match(await notice.innerText(), /佐证材料：告知书\.pdf/);
   // the decision's due date counts from the notice: 60 days
   assert.match(await page.textContent('section.rec-steps li[data-step="decided_on"]'), /期限：2027年1月31日/);
   await shots('exit-steps');
@@ -201,9 +204,21 @@ test('an association updates its staff and files its annual report', async () =>
   S.clean();
 });
 
-test('a unit lists a function and marks a checklist item done with evidence', async () => {
+test('a unit issues its function list, lists a function and marks a checklist item done with evidence', async () => {
   await as(UNIT_USER);
   const rights = await rightsOf(UNIT_USER);
+  // 四(四): the day its 职能清单 was issued, on its own unit's page
+  assert.deepEqual(rights.units.fields.filter((f) => f.write).map((f) => f.key), ['function_list_on']);
+  await open('#/units/U06');
+  await page.click('#function-list-issue');
+  await page.waitForSelector('form.rec-form #rec-function_list_on');
+  await page.fill('#rec-function_list_on', '2017-06-20');
+  const issued = page.waitForResponse((r) => r.url().endsWith('/api/v1/units/U06') && r.request().method() === 'PUT');
+  await page.click('form.rec-form button[type=submit]');
+  assert.equal((await issued).status(), 200);
+  await S.idle();
+  await page.waitForFunction(() => /职能清单印发日期\s*2017年6月20日/.test(document.querySelector('#unit-profile')?.innerText || ''));
+  await shots('unit-function-list');
   await open('#/functions');
   await page.getByRole('button', { name: '新增职能' }).click();
   await page.waitForSelector('form.rec-form');
@@ -220,7 +235,7 @@ test('a unit lists a function and marks a checklist item done with evidence', as
   await shots('unit-functions');
   // an item of its own that waits on it (待办), marked done with a file
   const api = await apiSession(server.url, UNIT_USER);
-  // (association-level: a record-level item leaves the checklist once done)
+  // (association-level: a rule's record-level item leaves the checklist once done)
   const waiting = (await api.get('inbox')).body.items.filter((i) => i.kind === 'item' && i.association && !i.subject);
   let row = null;
   for (const i of waiting) {

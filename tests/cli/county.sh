@@ -273,7 +273,8 @@ expect_eq "evidence for the county's duty: 201" 201 "$(req POST "/api/v1/associa
 EV=$(json_number id)
 expect_eq "marking the county's duty done with it: 200" 200 "$(send POST "/api/v1/associations/$MJ_ASSOC/checklist?as_of=$DAY" \
 	"{\"rule\": \"county.self-inspection\", \"subject\": null, \"on\": \"2018-08-01\", \"evidence\": [$EV]}")"
-expect_eq "... the duty leaves the checklist (an obligation is an item while it is owed)" none "$(items county.self-inspection)"
+expect_eq "... the duty stays on the checklist, done (issue 17: a done item keeps its evidence)" \
+	"county.self-inspection:done" "$(items county.self-inspection)"
 expect_eq "... one step written for it" "1|$MJ_ASSOC" \
 	"$(q "SELECT count(*) || '|' || max(subject) FROM steps WHERE obligation = 'county.self-inspection'")"
 expect_eq "... the evidence attached to it" "county.self-inspection" "$(q "SELECT rule FROM evidence WHERE id = $EV")"

@@ -96,5 +96,39 @@ expect_eq "the field duty set the field" 2017-12-21 "$(q "SELECT charter_filed_o
 expect_eq "a duty done by a record cannot be marked: 400" 400 "$(send POST "/api/v1/associations/$A/checklist" \
 	'{"rule": "commitment.missing", "subject": null, "on": "2017-12-20", "evidence": []}')"
 expect_eq "... not_markable" not_markable "$(json_field code)"
+# a done item stays on the checklist with its due date, its done date and
+# its evidence (issue 17, item 5): the association's step duty above, and
+# a record's (an exit case's notice, 五(二))
+item() { # item RULE SUBJECT: "status|due|done_on|evidence ids" of the item in $T/body
+	python3 - "$T/body" "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for s in d["separations"]:
+    for i in s["items"]:
+        if i["rule"] == sys.argv[2] and (i["subject"] or "") == sys.argv[3]:
+            print("%s|%s|%s|%s" % (i["status"], i["due"], i["done_on"], ",".join(str(e["id"]) for e in i["evidence"])))
+PY
+}
+expect_eq "the checklist after: 200" 200 "$(req GET "/api/v1/associations/$A/checklist?as_of=$DAY")"
+due=$(q "SELECT decoupled_on FROM associations WHERE uscc = '$A'" | python3 -c 'import sys, datetime; print(datetime.date.fromisoformat(sys.stdin.read().strip()) + datetime.timedelta(days=30))')
+expect_eq "the done step duty is still listed: done, its due, its date, its evidence" "done|$due|2017-12-20|$id" "$(item t.review "")"
+expect_eq "the done field duty too" "done|$(q "SELECT decoupled_on FROM associations WHERE uscc = '$A'" | python3 -c 'import sys, datetime; print(datetime.date.fromisoformat(sys.stdin.read().strip()) + datetime.timedelta(days=60))')|2017-12-21|" "$(item t.charter "")"
+
+DAY2=2026-12-01
+X=$(q "SELECT association FROM exit_cases WHERE id = 'XC02'")
+expect_eq "an exit case's notice item: 200" 200 "$(req GET "/api/v1/associations/$X/checklist?as_of=$DAY2")"
+expect_eq "... open and overdue, due 30 days after opening, no evidence" "overdue|2026-08-31|None|" "$(item exit.notice-missing XC02)"
+expect_eq "evidence for it: 201" 201 "$(req POST "/api/v1/associations/$X/evidence" -H "X-CSRF-Token: $CSRF" \
+	-F "file=@$T/复核.pdf" -F "rule=exit.notice-missing" -F "subject=XC02")"
+xid=$(json_number id)
+expect_eq "marking the notice done with it: 200" 200 "$(send POST "/api/v1/associations/$X/checklist?as_of=$DAY2" \
+	"{\"rule\": \"exit.notice-missing\", \"subject\": \"XC02\", \"on\": \"2026-09-10\", \"evidence\": [$xid]}")"
+expect_eq "the answer lists it done, with its due, its date and its evidence" "done|2026-08-31|2026-09-10|$xid" "$(item exit.notice-missing XC02)"
+expect_eq "so does the checklist read again" 200 "$(req GET "/api/v1/associations/$X/checklist?as_of=$DAY2")"
+expect_eq "... done|2026-08-31|2026-09-10|evidence" "done|2026-08-31|2026-09-10|$xid" "$(item exit.notice-missing XC02)"
+expect_eq "the next step (the decision) counts from the notice: 60 days" "overdue|2026-11-09|None|" "$(item exit.decision-missing XC02)"
+expect_eq "on the day before the notice it is open again, with the same due" 200 "$(req GET "/api/v1/associations/$X/checklist?as_of=2026-09-09")"
+expect_eq "... overdue|2026-08-31" "overdue|2026-08-31|None|$xid" "$(item exit.notice-missing XC02)"
+
 serve_stop
 finish

@@ -109,5 +109,31 @@ else
 	expect_eq "GET /api/v1/rights agrees with the server's writes ($1 checks)" 0 "$2"
 	[ "$1" -gt 500 ] && pass "at least 500 checks ran" || fail "only $1 checks ran"
 fi
+
+# 四(四): a unit issues its function list: it records the date on its own
+# unit record, and on no other (404), and nothing else of its record (403)
+U2=$(q "SELECT id FROM units WHERE id <> '$U1' ORDER BY id LIMIT 1")
+unit_json() { # unit_json ID FIELD VALUE: the record as GET answered it ($T/body), FIELD set
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d[sys.argv[2]] = sys.argv[3]; print(json.dumps(d, ensure_ascii=False))' "$T/body" "$1" "$2"
+}
+login unit1 >/dev/null
+as unit1
+expect_eq "unit: its own unit record: 200" 200 "$(req GET "/api/v1/units/$U1")"
+own=$(unit_json function_list_on 2017-06-15)
+renamed=$(unit_json name "改名的单位")
+counts() { echo "$(q "SELECT count(*) FROM changes WHERE \"array\" = 'units' AND key = '$U1'") $(q "SELECT count(*) FROM audit_log WHERE object LIKE '%$U1%'")"; }
+set -- $(counts)
+expect_eq "unit: sets its 职能清单印发日期: 200" 200 "$(send PUT "/api/v1/units/$U1" "$own")"
+expect_eq "... stored" 2017-06-15 "$(q "SELECT function_list_on FROM units WHERE id = '$U1'")"
+expect_eq "... with one more history row and one more audit record" "$(($1 + 1)) $(($2 + 1))" "$(counts)"
+expect_eq "unit: another field of its record (name): 403" 403 "$(send PUT "/api/v1/units/$U1" "$renamed")"
+expect_eq "... field_forbidden" field_forbidden "$(json_field code)"
+was=$(q "SELECT coalesce(function_list_on, '-') FROM units WHERE id = '$U2'")
+expect_eq "unit: another unit's record: 404" 404 "$(send PUT "/api/v1/units/$U2" "$(sed "s/\"$U1\"/\"$U2\"/" <<<"$own")")"
+expect_eq "... unchanged" "$was" "$(q "SELECT coalesce(function_list_on, '-') FROM units WHERE id = '$U2'")"
+expect_eq "unit: a new unit: 403" 403 "$(send POST /api/v1/units '{"id": "U-NEW", "name": "新单位", "kind": "department"}')"
+login assoc1 >/dev/null
+as assoc1
+expect_eq "association: its unit's record: 403" 403 "$(send PUT "/api/v1/units/$U1" "$own")"
 serve_stop
 finish
