@@ -18,7 +18,6 @@
 #include "policy.h"
 #include "respond.h"
 #include "roles.h"
-#include "routes.h"
 
 static const char *const type_names[] = {
 	[FT_KEY] = "key",   [FT_STR] = "text",  [FT_DATE] = "date", [FT_BOOL] = "bool",
@@ -33,12 +32,13 @@ static void add_str(strbuf *o, const char *key, const char *value)
 	sb_add_json_str(o, value);
 }
 
-/* Whether the route table lets role bit `who` call method on array a. */
-static bool route_allows(unsigned who, const char *method, int a)
+/* Whether the route table the request was routed by lets role bit `who`
+** call method on array a. */
+static bool route_allows(const http_request *rq, unsigned who, const char *method, int a)
 {
-	for (size_t i = 0; i < tg_routes_count; i++)
-		if (tg_routes[i].array == a && !strcmp(tg_routes[i].method, method) &&
-		    (tg_routes[i].roles & who))
+	for (size_t i = 0; i < rq->n_routes; i++)
+		if (rq->routes[i].array == a && !strcmp(rq->routes[i].method, method) &&
+		    (rq->routes[i].roles & who))
 			return true;
 	return false;
 }
@@ -150,10 +150,10 @@ int api_rights(http_request *rq)
 	sb_adds(o, ",\n \"arrays\": {");
 	int n = 0;
 	for (int a = 0; a < ARR_COUNT; a++) {
-		if (!route_allows(who, "GET", a))
+		if (!route_allows(rq, who, "GET", a))
 			continue; /* an array without record routes, or not this role's */
-		bool may_put = route_allows(who, "PUT", a);
-		bool may_post = route_allows(who, "POST", a) && policy_can_create(u, a);
+		bool may_put = route_allows(rq, who, "PUT", a);
+		bool may_post = route_allows(rq, who, "POST", a) && policy_can_create(u, a);
 		sb_adds(o, n++ ? ",\n  " : "\n  ");
 		sb_add_json_str(o, tg_schema[a].key);
 		sb_adds(o, ": {\"label\": ");

@@ -152,6 +152,10 @@ struct http_request {
 	size_t body_held;  /* bytes reserved of the server's budget */
 
 	const tg_route *route;
+	/* the table route was matched in (router_admit), for a handler that
+	** answers from it (api_rights.c) without including routes.h */
+	const tg_route *routes;
+	size_t n_routes;
 	route_params params;
 
 	/* session */

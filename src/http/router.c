@@ -53,6 +53,8 @@ int router_admit(http_request *rq)
 {
 	bool path_known = false;
 	rq->route = route_match(rq->method, rq->path, &rq->params, &path_known);
+	rq->routes = tg_routes;
+	rq->n_routes = tg_routes_count;
 	if (!rq->route) {
 		if (path_known) {
 			allow_header(rq);
