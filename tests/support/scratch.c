@@ -51,6 +51,19 @@ const char *scratch_begin(scratch_store *sc)
 	return sc->url;
 }
 
+struct tg_store *scratch_open(scratch_store *sc)
+{
+	tg_error e = {0};
+	tg_store *s = NULL;
+	if (!scratch_begin(sc))
+		return NULL;
+	if (store_open(sc->url, &s, &e)) {
+		fprintf(stderr, "store_open: %s [%s]\n", e.message, e.code);
+		return NULL;
+	}
+	return s;
+}
+
 void scratch_end(scratch_store *sc)
 {
 	char side[48];

@@ -29,6 +29,11 @@ int scratch_association(struct tg_store *s, char uscc[19], char unit[32]);
 
 /* Returns sc->url, or NULL when no scratch name could be made. */
 const char *scratch_begin(scratch_store *sc);
+
+/* scratch_begin, then store_open on sc->url: the open store, or NULL (the
+** store's message and code printed on stderr) for the test to assert on.
+** The caller closes the store and calls scratch_end. */
+struct tg_store *scratch_open(scratch_store *sc);
 void scratch_end(scratch_store *sc);
 
 #endif

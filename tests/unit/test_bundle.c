@@ -232,14 +232,9 @@ static void test_round_trip_store(void **state)
 {
 	(void)state;
 	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	tg_store *s = scratch_open(&sc);
+	assert_non_null(s);
 	tg_error err;
-	tg_store *s;
-	int rc = store_open(url, &s, &err);
-	if (rc)
-		print_error("store_open: %s\n", err.message);
-	assert_int_equal(rc, 0);
 	tg_register r;
 	register_init(&r);
 	gen_register(&r, 42, 60);
@@ -273,12 +268,10 @@ static void test_login_ip_failures(void **state)
 {
 	(void)state;
 	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	tg_store *a = scratch_open(&sc), *b;
+	assert_non_null(a);
 	tg_error err;
-	tg_store *a, *b;
-	assert_int_equal(store_open(url, &a, &err), 0);
-	assert_int_equal(store_open(url, &b, &err), 0);
+	assert_int_equal(store_open(sc.url, &b, &err), 0);
 	/* addresses of this run only: a PostgreSQL test database is shared */
 	char ip[64], other[64];
 	snprintf(ip, sizeof ip, "192.0.2.1-%ld-%d", (long)time(NULL), (int)getpid());
@@ -332,14 +325,12 @@ static void test_read_snapshot(void **state)
 {
 	(void)state;
 	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	tg_store *a = scratch_open(&sc), *b;
+	assert_non_null(a);
 	char v[64];
 	tg_error err;
-	tg_store *a, *b;
-	bool sqlite = url == sc.path;
-	assert_int_equal(store_open(url, &a, &err), 0);
-	assert_int_equal(store_open(url, &b, &err), 0);
+	bool sqlite = sc.url == sc.path;
+	assert_int_equal(store_open(sc.url, &b, &err), 0);
 	assert_int_equal(store_setting_set(b, "test.snapshot", "1", &err), 0);
 
 	assert_int_equal(store_read_begin(a, &err), 0);

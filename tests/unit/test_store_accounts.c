@@ -128,14 +128,9 @@ static void test_store_refuses_what_does_not_exist(void **state)
 {
 	(void)state;
 	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	tg_store *s = scratch_open(&sc);
+	assert_non_null(s);
 	tg_error e = {0};
-	tg_store *s;
-	int rc = store_open(url, &s, &e);
-	if (rc)
-		print_error("store_open: %s [%s]\n", e.message, e.code);
-	assert_int_equal(rc, 0);
 	/* one unit and its association, no person: a PostgreSQL test database
 	** already holds numbers sealed with another run's key */
 	char uscc[19], unit[32];
@@ -212,11 +207,9 @@ static void test_requests_and_delay(void **state)
 {
 	(void)state;
 	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	tg_store *s = scratch_open(&sc);
+	assert_non_null(s);
 	tg_error e = {0};
-	tg_store *s;
-	assert_int_equal(store_open(url, &s, &e), 0);
 	char name[64], object[96];
 	snprintf(name, sizeof name, "req-%ld-%d", (long)time(NULL), (int)getpid());
 	snprintf(object, sizeof object, "users/%s", name);

@@ -61,14 +61,9 @@ static void test_days_are_beijing_days(void **state)
 {
 	(void)state;
 	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	tg_store *s = scratch_open(&sc);
+	assert_non_null(s);
 	tg_error e = {0};
-	tg_store *s;
-	int rc = store_open(url, &s, &e);
-	if (rc)
-		print_error("store_open: %s [%s]\n", e.message, e.code);
-	assert_int_equal(rc, 0);
 	/* a user of this run only: a PostgreSQL test database is shared */
 	char user[64];
 	snprintf(user, sizeof user, "clock-%ld-%d", (long)time(NULL), (int)getpid());
@@ -138,11 +133,9 @@ static void test_keyed_chain_needs_the_key(void **state)
 {
 	(void)state;
 	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	tg_store *s = scratch_open(&sc);
+	assert_non_null(s);
 	tg_error e = {0};
-	tg_store *s;
-	assert_int_equal(store_open(url, &s, &e), 0);
 	struct stat st;
 	assert_int_equal(stat(sc.audit_key, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -167,7 +160,7 @@ static void test_keyed_chain_needs_the_key(void **state)
 	char missing[600];
 	snprintf(missing, sizeof missing, "%s.missing", sc.audit_key);
 	setenv("TUOGOU_AUDIT_KEY", missing, 1);
-	assert_int_equal(store_open(url, &s, &e), 0);
+	assert_int_equal(store_open(sc.url, &s, &e), 0);
 	assert_int_equal(stat(missing, &st), -1); /* not made: the chain is keyed */
 	assert_int_equal(store_audit_verify(s, &bad, &count, &e), TG_ENOTFOUND);
 	assert_string_equal(e.code, "audit_key_missing");
