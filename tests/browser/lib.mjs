@@ -253,6 +253,28 @@ export async function loginAs(page, baseUrl, user, password = PASSWORD) {
 }
 
 // ---------------------------------------------------------------- what the test files share
+// Marks the checklist row `row` (a selector) done through its 标记完成
+// dialog, as a person does: on `on`, with a PDF named `file` (pdfBytes(tag))
+// as its evidence; `opened(due)`, when given, runs once the dialog is open,
+// with the row's due date as it was.  Asserts that the POST is 200, the row
+// turns done and keeps its evidence and its due date; returns that due date.
+export async function markDone(page, row, { on, file, tag, opened }) {
+  const dueBefore = await page.textContent(`${row} td:nth-child(3)`);
+  await page.click(`${row} button:text("标记完成")`);
+  await page.waitForSelector('dialog[open] #done-on');
+  if (opened) await opened(dueBefore);
+  await page.fill('#done-on', on);
+  await page.setInputFiles('#done-file', { name: file, mimeType: 'application/pdf', buffer: pdfBytes(tag) });
+  const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/checklist'));
+  await page.click('dialog[open] button[type=submit]');
+  assert.equal((await posted).status(), 200);
+  await page.waitForFunction((s) => document.querySelector(s)?.dataset.status === 'done', row);
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  assert.match(await page.textContent(`${row} td:nth-child(6)`), new RegExp(escaped), 'the evidence stays on the done item');
+  assert.equal(await page.textContent(`${row} td:nth-child(3)`), dueBefore, 'and so does its due date');
+  return dueBefore;
+}
+
 // The register the server was loaded with (the demo bundle, else the
 // fixture), for tests that pick their subjects from it.
 export const BUNDLE_FILE = fs.existsSync(path.join(TOP, 'data/demo-bundle.json')) ? path.join(TOP, 'data/demo-bundle.json') : path.join(TOP, 'tests/browser/fixtures/bundle.json');
