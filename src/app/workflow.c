@@ -193,14 +193,18 @@ int app_summary_return(tg_store *s, const tg_user *actor, const char *uscc, cons
 	sb_add_json_str(&after, reason);
 	sb_addc(&after, '}');
 	a->report_submitted_on = TG_DATE_NONE;
-	/* The record's write opens its own transaction in the old backends (it
-	** cannot join one): the note follows it, the reason in both the history
-	** and the audit log. */
-	rc = store_record_write(s, ARR_ASSOCIATIONS, &r, 0, false, version, actor->username, NULL,
-				NULL, err);
-	if (rc == TG_OK)
-		rc = store_workflow_note(s, actor->username, uscc, "summary_return", before.buf,
-					 after.buf, err);
+	/* The record's write and the note (the reason in the history and the
+	** audit log) are one transaction: both or neither. */
+	rc = store_tx_begin(s, err);
+	if (rc == TG_OK) {
+		rc = store_record_write(s, ARR_ASSOCIATIONS, &r, 0, false, version,
+					actor->username, NULL, NULL, err);
+		if (rc == TG_OK)
+			rc = store_workflow_note(s, actor->username, uscc, "summary_return",
+						 before.buf, after.buf, err);
+		int end = store_tx_end(s, rc == TG_OK, err);
+		rc = rc ? rc : end;
+	}
 	sb_release(&before);
 	sb_release(&after);
 out:
