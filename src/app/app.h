@@ -28,6 +28,7 @@
 #include "register.h"
 #include "store.h"
 #include "strbuf.h"
+#include "totp.h"
 
 /* ---- evidence (evidence.c) ---- */
 
@@ -124,6 +125,19 @@ int app_acceptance_override_audit(tg_store *s, const char *uscc, tg_date on, con
 ** record "summary_return" (before: the date; after: null and the reason). */
 int app_summary_return(tg_store *s, const tg_user *actor, const char *uscc, const char *reason,
 		       tg_error *err);
+
+/* ---- accounts (users.c) ---- */
+
+/* A new TOTP secret for account u (sealed by the store, audited), in secret. */
+int app_user_totp(tg_store *s, const tg_user *u, char secret[TOTP_SECRET_CHARS + 1],
+		  tg_error *err);
+/* Add account u (filled by store_user_fill, its password hash set; on
+** return as stored, with its id) and, when it needs a second factor (an
+** administrator, want_totp, or the setting require_totp), its TOTP secret
+** in secret (else ""): one transaction, audited (user_add, totp).  The
+** store's errors as store_user_add gives them. */
+int app_user_add(tg_store *s, tg_user *u, bool want_totp, char secret[TOTP_SECRET_CHARS + 1],
+		 tg_error *err);
 
 /* ---- import (import.c) ---- */
 

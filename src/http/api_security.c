@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "app.h"
 #include "audit_words.h"
 #include "auth.h"
 #include "cache.h"
@@ -309,21 +310,15 @@ static int read_role(http_request *rq, json_t *body, const char *username, tg_us
 	return TG_OK;
 }
 
-/* A new TOTP secret for the account, sealed by the store; the answer's
-** fields "totp_secret" and "otpauth" (for the authenticator app's QR). */
-static int issue_totp(http_request *rq, const tg_user *u, strbuf *o)
+/* The answer's fields "totp_secret" and "otpauth" (for the authenticator
+** app's QR) of a secret just issued, which is then forgotten. */
+static void totp_json(strbuf *o, const tg_user *u, char secret[TOTP_SECRET_CHARS + 1])
 {
-	char secret[TOTP_SECRET_CHARS + 1];
-	totp_new_secret(secret);
-	int rc = store_user_totp_set(rq_store(rq), u->id, secret, &rq->err);
-	if (rc == TG_OK) {
-		sb_adds(o, ", \"totp_secret\": ");
-		sb_add_json_str(o, secret);
-		sb_addf(o, ", \"otpauth\": \"otpauth://totp/tuogou:%s?secret=%s&issuer=tuogou\"",
-			u->username, secret);
-	}
-	sodium_memzero(secret, sizeof secret);
-	return rc;
+	sb_adds(o, ", \"totp_secret\": ");
+	sb_add_json_str(o, secret);
+	sb_addf(o, ", \"otpauth\": \"otpauth://totp/tuogou:%s?secret=%s&issuer=tuogou\"",
+		u->username, secret);
+	sodium_memzero(secret, TOTP_SECRET_CHARS + 1);
 }
 
 /* A one-time password made at approval: 4 groups of 4 letters and digits
@@ -543,10 +538,12 @@ int api_user_totp(http_request *rq)
 	int rc = target_user(rq, &u);
 	if (rc)
 		return rq->responded ? TG_OK : rc;
+	char secret[TOTP_SECRET_CHARS + 1];
+	if ((rc = app_user_totp(rq_store(rq), &u, secret, &rq->err)))
+		return rc;
 	user_json(&rq->out, &u);
 	rq->out.len--;
-	if ((rc = issue_totp(rq, &u, &rq->out)))
-		return rc;
+	totp_json(&rq->out, &u, secret);
 	sb_adds(&rq->out, "}\n");
 	return reply_json(rq, HTTP_OK);
 }
@@ -669,9 +666,10 @@ static int carry_out(http_request *rq, const tg_account_request *r, tg_error *e)
 		u.must_change = true; /* changed at the next login (auth.c) */
 	if (rc == TG_OK && strcmp(r->kind, "change"))
 		u.locked = false; /* a reset also lifts a lock */
-	if (rc == TG_OK)
-		rc = !strcmp(r->kind, "create") ? store_user_add(s, &u, e) : store_user_update(s, &u, e);
-	if (rc == TG_OK)
+	char secret[TOTP_SECRET_CHARS + 1] = "";
+	if (rc == TG_OK && !strcmp(r->kind, "create"))
+		rc = app_user_add(s, &u, json_is_true(json_object_get(d, "totp")), secret, e);
+	else if (rc == TG_OK && (rc = store_user_update(s, &u, e)) == TG_OK)
 		rc = store_user_get(s, u.username, 0, &u, e);
 	if (rc == TG_OK) {
 		sb_adds(&rq->out, ", \"user\": ");
@@ -680,9 +678,8 @@ static int carry_out(http_request *rq, const tg_account_request *r, tg_error *e)
 			sb_adds(&rq->out, ", \"temporary_password\": ");
 			sb_add_json_str(&rq->out, password);
 		}
-		if (!strcmp(r->kind, "create") &&
-		    (json_is_true(json_object_get(d, "totp")) || store_setting_on(s, "require_totp")))
-			rc = issue_totp(rq, &u, &rq->out);
+		if (secret[0])
+			totp_json(&rq->out, &u, secret);
 	}
 	sodium_memzero(password, sizeof password);
 	json_decref(d);
