@@ -139,6 +139,24 @@ int app_user_totp(tg_store *s, const tg_user *u, char secret[TOTP_SECRET_CHARS +
 int app_user_add(tg_store *s, tg_user *u, bool want_totp, char secret[TOTP_SECRET_CHARS + 1],
 		 tg_error *err);
 
+/* ---- one full ID number (reveal.c) ---- */
+
+/* How the way in asks the person for the password again (the web: the
+** session's password, counted as a login): TG_OK when given and right;
+** else the refusal's reason for the audit record ("bad_password", ...) in
+** *reason, *failed true for a wrong password (outcome "failed", else
+** "denied"); the caller's answer is then set. */
+typedef int (*app_password_again_fn)(void *ctx, const char **reason, bool *failed);
+
+/* The full ID number of person id (malloc'd in *number, for the caller to
+** wipe): a person outside what the actor may reveal (policy_may_reveal:
+** a unit its own staff only) is TG_ENOTFOUND "not_found" and audited
+** "denied"; then the password again (again, ctx), a refusal TG_EINVAL
+** "password_again" audited with its reason; then the number, audited
+** "reveal_id" by the store. */
+int app_reveal(tg_store *s, const tg_user *actor, const char *id, app_password_again_fn again,
+	       void *ctx, char **number, tg_error *err);
+
 /* ---- import (import.c) ---- */
 
 /* One file of an import: a bundle's bytes (data), or a file to read by its

@@ -782,53 +782,47 @@ static const char *refusal_reason(unsigned status)
 	}
 }
 
+struct again_ctx {
+	http_request *rq;
+	const char *password;
+};
+
+/* auth_password_again as app_reveal asks it (the answer set on refusal). */
+static int password_again(void *ctx, const char **reason, bool *failed)
+{
+	struct again_ctx *c = ctx;
+	if (!auth_password_again(c->rq, c->password))
+		return TG_OK;
+	*reason = refusal_reason(c->rq->status);
+	*failed = c->rq->status == HTTP_FORBIDDEN;
+	return TG_EINVAL;
+}
+
 int api_person_reveal(http_request *rq)
 {
 	json_t *body = NULL;
-	tg_register r;
-	char *number = NULL, object[96];
-	int rc = TG_OK;
-	register_init(&r);
+	char *number = NULL;
 	if (rq_json_body(rq, &body))
-		goto out;
+		return TG_OK;
 	const char *id = rq->params.value[0];
-	snprintf(object, sizeof object, "persons/%s", id);
-	if ((rc = store_record_get(rq_store(rq), ARR_PERSONS, id, &r, NULL, &rq->err)))
-		goto out;
-	const tg_person *p = register_row(&r, ARR_PERSONS, 0);
-	/* A unit sees the full number of its own staff only: persons.unit,
-	** which no unit can write (policy.c). */
-	if (!policy_may_reveal(&rq->user, p)) {
-		store_audit_add(rq_store(rq), "reveal_id", object, "denied", NULL, NULL, NULL);
-		rc = reply_error(rq, HTTP_NOT_FOUND, "not_found", NULL,
-				 "没有找到该记录（只能查看本单位人员的完整公民身份号码）");
-		goto out;
+	struct again_ctx ctx = {rq, json_string_value(json_object_get(body, "password"))};
+	int rc = app_reveal(rq_store(rq), &rq->user, id, password_again, &ctx, &number, &rq->err);
+	if (rc == TG_ENOTFOUND && !strcmp(rq->err.code, "not_found"))
+		rc = reply_error(rq, HTTP_NOT_FOUND, "not_found", NULL, "%s", rq->err.message);
+	else if (rc == TG_EINVAL && !strcmp(rq->err.code, "password_again"))
+		rc = TG_OK; /* the answer is auth_password_again's */
+	else if (rc == TG_OK) {
+		sb_adds(&rq->out, "{\"id\": ");
+		sb_add_json_str(&rq->out, id);
+		sb_adds(&rq->out, ", \"id_number\": ");
+		sb_add_json_str(&rq->out, number);
+		sb_adds(&rq->out, "}\n");
+		rc = reply_json(rq, HTTP_OK);
 	}
-	/* A wrong password counts as a failed login (auth_password_again): a
-	** session is no oracle for guessing it. */
-	if (auth_password_again(rq, json_string_value(json_object_get(body, "password")))) {
-		char after[64];
-		snprintf(after, sizeof after, "{\"reason\": \"%s\"}", refusal_reason(rq->status));
-		store_audit_add(rq_store(rq), "reveal_id", object,
-				rq->status == HTTP_FORBIDDEN ? "failed" : "denied", NULL, after,
-				NULL);
-		rc = TG_OK; /* the response is set */
-		goto out;
-	}
-	if ((rc = store_person_reveal(rq_store(rq), id, &number, &rq->err)))
-		goto out;
-	sb_adds(&rq->out, "{\"id\": ");
-	sb_add_json_str(&rq->out, id);
-	sb_adds(&rq->out, ", \"id_number\": ");
-	sb_add_json_str(&rq->out, number);
-	sb_adds(&rq->out, "}\n");
-	rc = reply_json(rq, HTTP_OK);
-out:
 	if (number) {
 		sodium_memzero(number, strlen(number));
 		free(number);
 	}
 	json_decref(body);
-	register_release(&r);
 	return rc;
 }
