@@ -234,14 +234,7 @@ static void user_json(strbuf *o, const tg_user *u)
 	sb_add_json_str(o, u->display_name[0] ? u->display_name : NULL);
 	sb_adds(o, ", \"role\": ");
 	sb_add_json_str(o, u->role);
-	sb_adds(o, ", \"unit\": ");
-	sb_add_json_str(o, u->unit[0] ? u->unit : NULL);
-	sb_adds(o, ", \"association\": ");
-	sb_add_json_str(o, u->association[0] ? u->association : NULL);
-	sb_adds(o, ", \"department\": ");
-	sb_add_json_str(o, u->department[0] ? u->department : NULL);
-	sb_adds(o, ", \"jurisdiction\": ");
-	sb_add_json_str(o, u->jurisdiction[0] ? u->jurisdiction : NULL);
+	auth_scope_json(o, u);
 	sb_addf(o,
 		", \"locked\": %s, \"locked_until\": %lld, \"totp\": %s, \"must_change_password\": %s, "
 		"\"created_at\": ",
@@ -353,14 +346,7 @@ static bool request_detail(const tg_user *u, bool totp, char out[1024])
 	sb_init(&b);
 	sb_adds(&b, "{\"role\": ");
 	sb_add_json_str(&b, u->role);
-	sb_adds(&b, ", \"unit\": ");
-	sb_add_json_str(&b, u->unit[0] ? u->unit : NULL);
-	sb_adds(&b, ", \"association\": ");
-	sb_add_json_str(&b, u->association[0] ? u->association : NULL);
-	sb_adds(&b, ", \"department\": ");
-	sb_add_json_str(&b, u->department[0] ? u->department : NULL);
-	sb_adds(&b, ", \"jurisdiction\": ");
-	sb_add_json_str(&b, u->jurisdiction[0] ? u->jurisdiction : NULL);
+	auth_scope_json(&b, u);
 	sb_adds(&b, ", \"display_name\": ");
 	sb_add_json_str(&b, u->display_name[0] ? u->display_name : NULL);
 	sb_addf(&b, ", \"totp\": %s}", totp ? "true" : "false");
@@ -604,23 +590,35 @@ static int decidable(http_request *rq, tg_account_request *out)
 	return TG_OK;
 }
 
+/* Decide the request {id} (decidable) as status ("approved", "rejected"):
+** claimed in the store first (of two decisions at once, one wins; 404 to
+** the other), then the answer begun with it: {"request": ... */
+static int decide(http_request *rq, tg_account_request *r, const char *status)
+{
+	int rc = decidable(rq, r);
+	if (rc)
+		return rc;
+	int64_t now = (int64_t)time(NULL);
+	if ((rc = store_request_decide(rq_store(rq), r->id, "pending", status, now,
+				       now - REQUEST_TTL_SECONDS, &rq->err)))
+		return rc == TG_ENOTFOUND ? (reply_error(rq, HTTP_NOT_FOUND, rq->err.code, "id",
+							 "%s", rq->err.message),
+					     TG_ENOTFOUND)
+					  : rc;
+	snprintf(r->status, sizeof r->status, "%s", status);
+	snprintf(r->decided_by, sizeof r->decided_by, "%s", rq->user.username);
+	r->decided_at = now;
+	sb_adds(&rq->out, "{\"request\": ");
+	request_json(rq, &rq->out, r);
+	return TG_OK;
+}
+
 int api_request_reject(http_request *rq)
 {
 	tg_account_request r;
-	int rc = decidable(rq, &r);
+	int rc = decide(rq, &r, "rejected");
 	if (rc)
 		return rq->responded ? TG_OK : rc;
-	int64_t now = (int64_t)time(NULL);
-	if ((rc = store_request_decide(rq_store(rq), r.id, "pending", "rejected", now,
-				       now - REQUEST_TTL_SECONDS, &rq->err)))
-		return rc == TG_ENOTFOUND ? reply_error(rq, HTTP_NOT_FOUND, rq->err.code, "id",
-							"%s", rq->err.message)
-					  : rc;
-	snprintf(r.status, sizeof r.status, "rejected");
-	snprintf(r.decided_by, sizeof r.decided_by, "%s", rq->user.username);
-	r.decided_at = now;
-	sb_adds(&rq->out, "{\"request\": ");
-	request_json(rq, &rq->out, &r);
 	sb_adds(&rq->out, "}\n");
 	return reply_json(rq, HTTP_OK);
 }
@@ -690,28 +688,17 @@ int api_request_approve(http_request *rq)
 {
 	tg_account_request r;
 	tg_error e = {0};
-	int rc = decidable(rq, &r);
+	/* claimed first: of two approvals at once, one carries it out */
+	int rc = decide(rq, &r, "approved");
 	if (rc)
 		return rq->responded ? TG_OK : rc;
-	int64_t now = (int64_t)time(NULL);
-	/* claimed first: of two approvals at once, one carries it out */
-	if ((rc = store_request_decide(rq_store(rq), r.id, "pending", "approved", now,
-				       now - REQUEST_TTL_SECONDS, &rq->err)))
-		return rc == TG_ENOTFOUND ? reply_error(rq, HTTP_NOT_FOUND, rq->err.code, "id",
-							"%s", rq->err.message)
-					  : rc;
-	snprintf(r.status, sizeof r.status, "approved");
-	snprintf(r.decided_by, sizeof r.decided_by, "%s", rq->user.username);
-	r.decided_at = now;
-	sb_adds(&rq->out, "{\"request\": ");
-	request_json(rq, &rq->out, &r);
 	rc = carry_out(rq, &r, &e);
 	if (rc == TG_OK) {
 		sb_adds(&rq->out, "}\n");
 		return reply_json(rq, HTTP_OK);
 	}
 	/* the change could not be made (the name taken, the unit gone ...) */
-	store_request_decide(rq_store(rq), r.id, "approved", "failed", now, 0, NULL);
+	store_request_decide(rq_store(rq), r.id, "approved", "failed", r.decided_at, 0, NULL);
 	rq->out.len = 0;
 	if (rc == TG_EINVAL || rc == TG_ECONFLICT || rc == TG_ENOTFOUND)
 		return reply_error(rq, rc == TG_ECONFLICT ? HTTP_CONFLICT : HTTP_BAD_REQUEST,

@@ -17,13 +17,9 @@
 #
 # BAD_INPUT_LEARN=1 prints what each row got instead of checking it.
 . "$(dirname "$0")/../lib.sh"
-if [ -n "${TUOGOU_TEST_DB_URL:-}" ]; then
-	echo "# bad_input.sh: skipped on PostgreSQL (it reads the SQLite file with the sqlite3 shell to prove nothing was stored)"
-	exit 0
-fi
+sqlite_only "it reads the SQLite file with the sqlite3 shell to prove nothing was stored"
 . "$(dirname "$0")/http_lib.bash"
-command -v sqlite3 >/dev/null || { fail "sqlite3 shell missing"; finish; exit; }
-command -v python3 >/dev/null || { fail "python3 missing"; finish; exit; }
+need sqlite3 python3
 TSV=$TOP/tests/data/bad_input.tsv
 LEARN=${BAD_INPUT_LEARN:-0}
 
