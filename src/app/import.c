@@ -397,8 +397,7 @@ void app_import_json(const app_import_result *r, bool with_diff, strbuf *o)
 		const app_diff_record *x = &d->records[k];
 		sb_addf(o, "%s{\"array\": \"%s\", \"id\": ", k ? ", " : "", tg_schema[x->array].key);
 		sb_add_json_str(o, x->id);
-		sb_adds(o, ", \"label\": ");
-		sb_add_json_str(o, x->label);
+		sb_add_json_member(o, ", \"label\": ", x->label);
 		sb_addf(o, ", \"status\": \"%s\", \"newer_edit\": %s, \"edited_at\": ",
 			x->is_new ? "new" : "changed", x->newer_edit ? "true" : "false");
 		if (x->edited_at[0])

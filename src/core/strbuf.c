@@ -129,6 +129,12 @@ static const unsigned char json_plain[256] = {
 };
 #undef J16
 
+void sb_add_json_member(strbuf *sb, const char *lead, const char *s)
+{
+	sb_adds(sb, lead);
+	sb_add_json_str(sb, s);
+}
+
 void sb_add_json_str(strbuf *sb, const char *s)
 {
 	if (!s) {

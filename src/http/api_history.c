@@ -49,12 +49,9 @@ static void history_row(void *vctx, const tg_change *c)
 	sb_adds(o, ctx->n++ ? ",\n  " : "\n  ");
 	sb_addf(o, "{\"id\": %lld, \"at\": ", (long long)c->id);
 	sb_add_json_str(o, c->at);
-	sb_adds(o, ", \"user\": ");
-	sb_add_json_str(o, c->user);
-	sb_adds(o, ", \"array\": ");
-	sb_add_json_str(o, c->array);
-	sb_adds(o, ", \"key\": ");
-	sb_add_json_str(o, c->key);
+	sb_add_json_member(o, ", \"user\": ", c->user);
+	sb_add_json_member(o, ", \"array\": ", c->array);
+	sb_add_json_member(o, ", \"key\": ", c->key);
 	sb_adds(o, ", \"before\": ");
 	write_json_masked(o, c->before);
 	sb_adds(o, ", \"after\": ");

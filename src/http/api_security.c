@@ -67,26 +67,17 @@ static void write_audit_json(void *ctx, const tg_audit_record *r)
 	sb_addf(o, "{\"seq\": %lld, \"at\": ", (long long)r->seq);
 	beijing_at(r->at, at);
 	sb_add_json_str(o, at);
-	sb_adds(o, ", \"user\": ");
-	sb_add_json_str(o, r->user);
-	sb_adds(o, ", \"role\": ");
-	sb_add_json_str(o, r->role);
-	sb_adds(o, ", \"ip\": ");
-	sb_add_json_str(o, r->ip);
-	sb_adds(o, ", \"event\": ");
-	sb_add_json_str(o, r->event);
-	sb_adds(o, ", \"object\": ");
-	sb_add_json_str(o, r->object);
-	sb_adds(o, ", \"outcome\": ");
-	sb_add_json_str(o, r->outcome);
+	sb_add_json_member(o, ", \"user\": ", r->user);
+	sb_add_json_member(o, ", \"role\": ", r->role);
+	sb_add_json_member(o, ", \"ip\": ", r->ip);
+	sb_add_json_member(o, ", \"event\": ", r->event);
+	sb_add_json_member(o, ", \"object\": ", r->object);
+	sb_add_json_member(o, ", \"outcome\": ", r->outcome);
 	/* before/after are JSON text written by the store (numbers masked). */
-	sb_adds(o, ", \"before\": ");
-	sb_add_json_str(o, r->before);
-	sb_adds(o, ", \"after\": ");
-	sb_add_json_str(o, r->after);
+	sb_add_json_member(o, ", \"before\": ", r->before);
+	sb_add_json_member(o, ", \"after\": ", r->after);
 	audit_hex(r->hash, hash);
-	sb_adds(o, ", \"hash\": ");
-	sb_add_json_str(o, hash);
+	sb_add_json_member(o, ", \"hash\": ", hash);
 	sb_addc(o, '}');
 }
 
@@ -201,10 +192,8 @@ int api_audit_verify(http_request *rq)
 		sb_addf(&rq->out, "%lld", (long long)bad);
 	else
 		sb_adds(&rq->out, "null");
-	sb_adds(&rq->out, ", \"code\": ");
-	sb_add_json_str(&rq->out, rc ? e.code : NULL);
-	sb_adds(&rq->out, ", \"message\": ");
-	sb_add_json_str(&rq->out, rc ? e.message : "审计记录完整，散列链未被篡改");
+	sb_add_json_member(&rq->out, ", \"code\": ", rc ? e.code : NULL);
+	sb_add_json_member(&rq->out, ", \"message\": ", rc ? e.message : "审计记录完整，散列链未被篡改");
 	sb_adds(&rq->out, "}\n");
 	return reply_json(rq, HTTP_OK);
 }
@@ -228,12 +217,9 @@ int api_audit_verify(http_request *rq)
 
 static void user_json(strbuf *o, const tg_user *u)
 {
-	sb_adds(o, "{\"username\": ");
-	sb_add_json_str(o, u->username);
-	sb_adds(o, ", \"display_name\": ");
-	sb_add_json_str(o, u->display_name[0] ? u->display_name : NULL);
-	sb_adds(o, ", \"role\": ");
-	sb_add_json_str(o, u->role);
+	sb_add_json_member(o, "{\"username\": ", u->username);
+	sb_add_json_member(o, ", \"display_name\": ", u->display_name[0] ? u->display_name : NULL);
+	sb_add_json_member(o, ", \"role\": ", u->role);
 	auth_scope_json(o, u);
 	sb_addf(o,
 		", \"locked\": %s, \"locked_until\": %lld, \"totp\": %s, \"must_change_password\": %s, "
@@ -307,8 +293,7 @@ static int read_role(http_request *rq, json_t *body, const char *username, tg_us
 ** app's QR) of a secret just issued, which is then forgotten. */
 static void totp_json(strbuf *o, const tg_user *u, char secret[TOTP_SECRET_CHARS + 1])
 {
-	sb_adds(o, ", \"totp_secret\": ");
-	sb_add_json_str(o, secret);
+	sb_add_json_member(o, ", \"totp_secret\": ", secret);
 	sb_addf(o, ", \"otpauth\": \"otpauth://totp/tuogou:%s?secret=%s&issuer=tuogou\"",
 		u->username, secret);
 	sodium_memzero(secret, TOTP_SECRET_CHARS + 1);
@@ -344,11 +329,9 @@ static bool request_detail(const tg_user *u, bool totp, char out[1024])
 {
 	strbuf b;
 	sb_init(&b);
-	sb_adds(&b, "{\"role\": ");
-	sb_add_json_str(&b, u->role);
+	sb_add_json_member(&b, "{\"role\": ", u->role);
 	auth_scope_json(&b, u);
-	sb_adds(&b, ", \"display_name\": ");
-	sb_add_json_str(&b, u->display_name[0] ? u->display_name : NULL);
+	sb_add_json_member(&b, ", \"display_name\": ", u->display_name[0] ? u->display_name : NULL);
 	sb_addf(&b, ", \"totp\": %s}", totp ? "true" : "false");
 	bool fits = b.buf && b.len < 1024;
 	snprintf(out, 1024, "%s", fits ? b.buf : "{}");
@@ -673,8 +656,7 @@ static int carry_out(http_request *rq, const tg_account_request *r, tg_error *e)
 		sb_adds(&rq->out, ", \"user\": ");
 		user_json(&rq->out, &u);
 		if (password[0]) {
-			sb_adds(&rq->out, ", \"temporary_password\": ");
-			sb_add_json_str(&rq->out, password);
+			sb_add_json_member(&rq->out, ", \"temporary_password\": ", password);
 		}
 		if (secret[0])
 			totp_json(&rq->out, &u, secret);
@@ -799,10 +781,8 @@ int api_person_reveal(http_request *rq)
 	else if (rc == TG_EINVAL && !strcmp(rq->err.code, "password_again"))
 		rc = TG_OK; /* the answer is auth_password_again's */
 	else if (rc == TG_OK) {
-		sb_adds(&rq->out, "{\"id\": ");
-		sb_add_json_str(&rq->out, id);
-		sb_adds(&rq->out, ", \"id_number\": ");
-		sb_add_json_str(&rq->out, number);
+		sb_add_json_member(&rq->out, "{\"id\": ", id);
+		sb_add_json_member(&rq->out, ", \"id_number\": ", number);
 		sb_adds(&rq->out, "}\n");
 		rc = reply_json(rq, HTTP_OK);
 	}

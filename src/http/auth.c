@@ -325,15 +325,12 @@ static void session_json(http_request *rq, const tg_user *u, const char *csrf)
 {
 	strbuf *o = &rq->out;
 	o->len = 0;
-	sb_adds(o, "{\"user\": ");
-	sb_add_json_str(o, u->username);
-	sb_adds(o, ", \"role\": ");
-	sb_add_json_str(o, u->role);
-	sb_adds(o, ", \"csrf_token\": ");
-	sb_add_json_str(o, csrf);
+	sb_add_json_member(o, "{\"user\": ", u->username);
+	sb_add_json_member(o, ", \"role\": ", u->role);
+	sb_add_json_member(o, ", \"csrf_token\": ", csrf);
 	auth_scope_json(o, u);
-	sb_adds(o, ", \"display_name\": ");
-	sb_add_json_str(o, u->display_name[0] ? u->display_name : u->username);
+	sb_add_json_member(o, ", \"display_name\": ",
+			   u->display_name[0] ? u->display_name : u->username);
 	sb_adds(o, "}\n");
 }
 
