@@ -230,6 +230,17 @@ static int open_db(const char *path, int flags, sqlite3 **db)
 	return rc;
 }
 
+/* The end of a copy (backup, restore): both databases closed, the
+** temporary file removed unless the copy succeeded (rc). */
+static int copy_done(int rc, sqlite3 *src, sqlite3 *dst, const char *tmp)
+{
+	sqlite3_close(dst);
+	sqlite3_close(src);
+	if (rc != EXIT_OK)
+		unlink(tmp);
+	return rc;
+}
+
 /* The options of backup and restore: --db, --force (restore: force not
 ** NULL), and one FILE. */
 static int file_args(int argc, char **argv, const char *usage, const char **db, bool *force,
@@ -314,11 +325,7 @@ int cmd_backup(int argc, char **argv)
 	key_note(db_path);
 	rc = EXIT_OK;
 out:
-	sqlite3_close(dst);
-	sqlite3_close(src);
-	if (rc != EXIT_OK)
-		unlink(tmp);
-	return rc;
+	return copy_done(rc, src, dst, tmp);
 }
 
 int cmd_restore(int argc, char **argv)
@@ -408,9 +415,5 @@ int cmd_restore(int argc, char **argv)
 	key_note(db_path);
 	rc = EXIT_OK;
 out:
-	sqlite3_close(dst);
-	sqlite3_close(src);
-	if (rc != EXIT_OK)
-		unlink(tmp);
-	return rc;
+	return copy_done(rc, src, dst, tmp);
 }

@@ -211,14 +211,16 @@ for group in (idle, trickle):
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         group.append(s)
 t0 = time.time()
-ok = 0
-for i in range(10):
-    try:
-        with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
-            ok += r.status == 200
-    except Exception:
-        pass
-print("served_meanwhile=%d" % ok)
+def served(n):
+    ok = 0
+    for i in range(n):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
+                ok += r.status == 200
+        except Exception:
+            pass
+    return ok
+print("served_meanwhile=%d" % served(10))
 def is_closed(s):
     try:
         s.settimeout(0.01)
@@ -242,13 +244,7 @@ while time.time() < deadline and not all(closed_idle):
                     s.sendall(b"x")
                 except OSError:
                     closed_trickle[i] = True
-ok2 = 0
-for i in range(5):
-    try:
-        with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
-            ok2 += r.status == 200
-    except Exception:
-        pass
+ok2 = served(5)
 print("closed_idle=%d" % sum(closed_idle))
 print("closed_trickle=%d" % sum(closed_trickle))
 print("served_after=%d" % ok2)
