@@ -135,6 +135,14 @@ void sb_add_json_member(strbuf *sb, const char *lead, const char *s)
 	sb_add_json_str(sb, s);
 }
 
+void sb_add_json_members(strbuf *sb, const char *const (*kv)[2], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sb_addf(sb, ", \"%s\": ", kv[i][0]);
+		sb_add_json_str(sb, kv[i][1]);
+	}
+}
+
 void sb_add_json_str(strbuf *sb, const char *s)
 {
 	if (!s) {

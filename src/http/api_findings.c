@@ -269,12 +269,13 @@ static void write_evidence(strbuf *o, const tg_evidence *ev, size_t n, const cha
 
 static void write_item(strbuf *o, const tg_check_item *it, const tg_evidence *ev, size_t n_ev)
 {
+	const char *const members[][2] = {{"title", it->title},
+					  {"clause", it->clause},
+					  {"cite", it->cite},
+					  {"subject", it->subject},
+					  {"subject_label", it->subject_label}};
 	sb_add_json_member(o, "{\"rule\": ", it->rule);
-	sb_add_json_member(o, ", \"title\": ", it->title);
-	sb_add_json_member(o, ", \"clause\": ", it->clause);
-	sb_add_json_member(o, ", \"cite\": ", it->cite);
-	sb_add_json_member(o, ", \"subject\": ", it->subject);
-	sb_add_json_member(o, ", \"subject_label\": ", it->subject_label);
+	sb_add_json_members(o, members, sizeof members / sizeof members[0]);
 	sb_adds(o, ", \"field\": ");
 	if (it->field && it->array >= 0)
 		sb_addf(o, "\"%s.%s\"", tg_schema[it->array].key, it->field);

@@ -67,17 +67,13 @@ static void write_audit_json(void *ctx, const tg_audit_record *r)
 	sb_addf(o, "{\"seq\": %lld, \"at\": ", (long long)r->seq);
 	beijing_at(r->at, at);
 	sb_add_json_str(o, at);
-	sb_add_json_member(o, ", \"user\": ", r->user);
-	sb_add_json_member(o, ", \"role\": ", r->role);
-	sb_add_json_member(o, ", \"ip\": ", r->ip);
-	sb_add_json_member(o, ", \"event\": ", r->event);
-	sb_add_json_member(o, ", \"object\": ", r->object);
-	sb_add_json_member(o, ", \"outcome\": ", r->outcome);
-	/* before/after are JSON text written by the store (numbers masked). */
-	sb_add_json_member(o, ", \"before\": ", r->before);
-	sb_add_json_member(o, ", \"after\": ", r->after);
 	audit_hex(r->hash, hash);
-	sb_add_json_member(o, ", \"hash\": ", hash);
+	/* before/after are JSON text written by the store (numbers masked). */
+	const char *const members[][2] = {
+		{"user", r->user},     {"role", r->role},     {"ip", r->ip},
+		{"event", r->event},   {"object", r->object}, {"outcome", r->outcome},
+		{"before", r->before}, {"after", r->after},   {"hash", hash}};
+	sb_add_json_members(o, members, sizeof members / sizeof members[0]);
 	sb_addc(o, '}');
 }
 
