@@ -148,27 +148,28 @@ static int user_add(int argc, char **argv)
 	return rc;
 }
 
-/* The options of list and totp: --db only; operands operands. */
-static int db_only(int argc, char **argv, int operands, const char **db)
+/* list and totp: their options (--db only) and operands operands, then the
+** store opened (an exit status, messages printed). */
+static int open_for(int argc, char **argv, int operands, tg_store **store)
 {
-	const cli_option opts[] = {OPT_STRING("db", db), CLI_OPTIONS_END};
+	const char *db = cli_default_db();
+	const cli_option opts[] = {OPT_STRING("db", &db), CLI_OPTIONS_END};
 	int rest;
 	if (cli_options(argc, argv, opts, usage, &rest))
 		return EXIT_BADINPUT;
-	return argc - rest == operands ? EXIT_OK : cli_usage(usage);
+	if (argc - rest != operands)
+		return cli_usage(usage);
+	return cli_open_store(db, true, store);
 }
 
 static int user_totp(int argc, char **argv)
 {
-	const char *db = cli_default_db();
-	int rc = db_only(argc, argv, 1, &db);
-	if (rc)
-		return rc;
 	tg_store *store = NULL;
 	tg_user u;
 	tg_error err = {0};
 	char secret[TOTP_SECRET_CHARS + 1];
-	if ((rc = cli_open_store(db, true, &store)))
+	int rc = open_for(argc, argv, 1, &store);
+	if (rc)
 		return rc;
 	if (store_user_get(store, argv[argc - 1], 0, &u, &err)) {
 		cli_print_error(&err);
@@ -185,15 +186,12 @@ static int user_totp(int argc, char **argv)
 
 static int user_list(int argc, char **argv)
 {
-	const char *db = cli_default_db();
-	int rc = db_only(argc, argv, 0, &db);
-	if (rc)
-		return rc;
 	tg_store *store = NULL;
 	tg_user *users = NULL;
 	size_t n = 0;
 	tg_error err = {0};
-	if ((rc = cli_open_store(db, true, &store)))
+	int rc = open_for(argc, argv, 0, &store);
+	if (rc)
 		return rc;
 	if (store_user_list(store, &users, &n, &err)) {
 		cli_print_error(&err);

@@ -64,23 +64,18 @@ try:
     s.shutdown(socket.SHUT_WR)
 except OSError:
     pass
-buf = b""
-try:
-    while b"\r\n" not in buf:
-        chunk = s.recv(4096)
-        if not chunk:
-            break
-        buf += chunk
-except OSError:
-    pass
-try:
-    while len(buf) < 65536:
-        chunk = s.recv(4096)
-        if not chunk:
-            break
-        buf += chunk
-except OSError:
-    pass
+def read_while(buf, more):
+    try:
+        while more(buf):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+    except OSError:
+        pass
+    return buf
+buf = read_while(b"", lambda b: b"\r\n" not in b)
+buf = read_while(buf, lambda b: len(b) < 65536)
 open(sys.argv[3], "wb").write(buf)
 line = buf.split(b"\r\n", 1)[0].decode("latin-1")
 parts = line.split(" ")
