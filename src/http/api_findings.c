@@ -595,14 +595,10 @@ static void write_clause_item(strbuf *o, size_t *n, const char *id, const char *
 			      const char *basis, const char *kind)
 {
 	sb_adds(o, (*n)++ ? ", " : "");
-	sb_adds(o, "{\"id\": ");
-	sb_add_json_str(o, id);
-	sb_adds(o, ", \"title\": ");
-	sb_add_json_str(o, title);
-	sb_adds(o, ", \"basis\": ");
-	sb_add_json_str(o, basis);
-	sb_adds(o, ", \"kind\": ");
-	sb_add_json_str(o, kind);
+	sb_add_json_member(o, "{\"id\": ", id);
+	sb_add_json_member(o, ", \"title\": ", title);
+	sb_add_json_member(o, ", \"basis\": ", basis);
+	sb_add_json_member(o, ", \"kind\": ", kind);
 	sb_addc(o, '}');
 }
 
