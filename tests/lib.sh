@@ -94,6 +94,23 @@ expect_grep() {
 	if grep -q -- "$2" "$3"; then pass "$1"; else fail "$1: no [$2] in $(head -c 400 "$3")"; fi
 }
 
+# sqlite_only WHY: a story that works on SQLite files ends here, passed,
+# on PostgreSQL, saying why.
+sqlite_only() {
+	if [ -n "${TUOGOU_TEST_DB_URL:-}" ]; then
+		echo "# $(basename "$0"): skipped on PostgreSQL ($1)"
+		exit 0
+	fi
+}
+
+# need COMMAND...: each must be installed, else the story fails here.
+need() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || { fail "$c missing"; finish; exit; }
+	done
+}
+
 finish() {
 	echo "# $(basename "$0"): $_passed passed, $_failed failed"
 	[ "$_failed" = 0 ]

@@ -28,6 +28,7 @@
 #include "register.h"
 #include "store.h"
 #include "strbuf.h"
+#include "totp.h"
 
 /* ---- evidence (evidence.c) ---- */
 
@@ -130,5 +131,118 @@ int app_acceptance_override_audit(tg_store *s, const char *uscc, tg_date on, con
 ** record "summary_return" (before: the date; after: null and the reason). */
 int app_summary_return(tg_store *s, const tg_user *actor, const char *uscc, const char *reason,
 		       tg_error *err);
+
+/* ---- accounts (users.c) ---- */
+
+/* A new TOTP secret for account u (sealed by the store, audited), in secret. */
+int app_user_totp(tg_store *s, const tg_user *u, char secret[TOTP_SECRET_CHARS + 1],
+		  tg_error *err);
+/* Add account u (filled by store_user_fill, its password hash set; on
+** return as stored, with its id) and, when it needs a second factor (an
+** administrator, want_totp, or the setting require_totp), its TOTP secret
+** in secret (else ""): one transaction, audited (user_add, totp).  The
+** store's errors as store_user_add gives them. */
+int app_user_add(tg_store *s, tg_user *u, bool want_totp, char secret[TOTP_SECRET_CHARS + 1],
+		 tg_error *err);
+
+/* ---- one full ID number (reveal.c) ---- */
+
+/* How the way in asks the person for the password again (the web: the
+** session's password, counted as a login): TG_OK when given and right;
+** else the refusal's reason for the audit record ("bad_password", ...) in
+** *reason, *failed true for a wrong password (outcome "failed", else
+** "denied"); the caller's answer is then set. */
+typedef int (*app_password_again_fn)(void *ctx, const char **reason, bool *failed);
+
+/* The full ID number of person id (malloc'd in *number, for the caller to
+** wipe): a person outside what the actor may reveal (policy_may_reveal:
+** a unit its own staff only) is TG_ENOTFOUND "not_found" and audited
+** "denied"; then the password again (again, ctx), a refusal TG_EINVAL
+** "password_again" audited with its reason; then the number, audited
+** "reveal_id" by the store. */
+int app_reveal(tg_store *s, const tg_user *actor, const char *id, app_password_again_fn again,
+	       void *ctx, char **number, tg_error *err);
+
+/* ---- import (import.c) ---- */
+
+/* One file of an import: a bundle's bytes (data), or a file to read by its
+** name's ending (path: .json bundle, .csv one array, .xlsx one sheet per
+** array); neither: not read (the caller put its problem in errs).  errs is
+** the caller's (tg_errors_init), and gets every problem of the file, for
+** sheets named by sheet, row and column. */
+typedef struct app_import_file {
+	const char *name; /* as the person named it */
+	const char *path;
+	const char *data;
+	size_t len;
+	tg_errors errs;
+} app_import_file;
+
+typedef struct app_import_opts {
+	const tg_plan *plan;    /* the plan the files are checked against */
+	bool dry_run;           /* check and compare only: nothing is written */
+	bool confirm_overwrite; /* write over newer edits (else newer_edit) */
+	bool store_plan;        /* also keep plan as the register's plan */
+} app_import_opts;
+
+/* A field an import changes: JSON texts (NULL: none), masked as the
+** history masks them. */
+typedef struct app_diff_field {
+	const char *field, *label; /* key, glossary word */
+	char *before, *after;
+} app_diff_field;
+
+/* A record an import creates or changes.  edited_at ("YYYY-MM-DD
+** HH:MM:SS", Beijing time) and edited_by: the record's last write, "" when
+** the history has none; newer_edit: that write was a person's (through the
+** web, the API or the command line's record writes), not an import. */
+typedef struct app_diff_record {
+	int array;
+	char *id, *label;
+	bool is_new, newer_edit;
+	char edited_at[20], edited_by[65];
+	app_diff_field *fields;
+	size_t n_fields;
+} app_diff_record;
+
+typedef struct app_import_diff { /* records: only changed ones unless listed new */
+	size_t n_new, n_changed, n_unchanged, n_newer;
+	app_diff_record *records; /* new and changed, in the files' order */
+	size_t n;
+} app_import_diff;
+
+typedef struct app_import_result {
+	tg_register incoming; /* the files merged (app_import inits it) */
+	app_import_diff diff;
+	size_t n_errors;      /* problems in all files */
+} app_import_result;
+
+/* Import files as one bundle: each is read, then resolved against the
+** others and the register stored, its steps checked against the plan, and
+** an acceptance it newly records judged (app_workflow_check).  Any problem
+** in any file: TG_EINVAL "import_invalid", the problems in each file's
+** errs, nothing written.  Then out->diff compares the bundle with what is
+** stored (app_import_compare); a write (not dry_run) that would overwrite
+** a newer edit is refused, TG_EINVAL "newer_edit" naming how many and the
+** first, unless confirm_overwrite.  Then the bundle is merged by key in
+** the store's import transaction, recorded under actor's name (NULL: the
+** store's actor or "cli"): each record created or changed has its history
+** row and audit record.  out is the caller's to release (app_import_done). */
+int app_import(tg_store *s, const tg_user *actor, app_import_file *files, size_t n,
+	       const app_import_opts *o, app_import_result *out, tg_error *err);
+void app_import_done(app_import_result *r);
+
+/* What importing incoming (resolved) would do to stored: each record new,
+** changed (field by field) or unchanged; with s, each listed record's
+** last write from the history and whether it is a newer edit.  New records
+** are listed with list_new, else only counted (a write into an empty
+** register needs no list: nothing there can be a newer edit).  app_import
+** lists them in a dry run only. */
+int app_import_compare(tg_store *s, const tg_register *stored, const tg_register *incoming,
+		       bool list_new, app_import_diff *d, tg_error *err);
+void app_import_diff_free(app_import_diff *d);
+/* The answer of the import routes: "counts": {...} and, with_diff,
+** "diff": {...} (the shape docs/api.md gives), without braces around. */
+void app_import_json(const app_import_result *r, bool with_diff, strbuf *out);
 
 #endif

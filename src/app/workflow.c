@@ -141,12 +141,9 @@ int app_acceptance_override_audit(tg_store *s, const char *uscc, tg_date on, con
 	snprintf(object, sizeof object, "associations/%s", uscc);
 	strbuf sb;
 	sb_init(&sb);
-	sb_adds(&sb, "{\"accepted_on\": ");
-	sb_add_json_str(&sb, day);
-	sb_adds(&sb, ", \"unmet\": ");
-	sb_add_json_str(&sb, unmet);
-	sb_adds(&sb, ", \"reason\": ");
-	sb_add_json_str(&sb, reason);
+	sb_add_json_member(&sb, "{\"accepted_on\": ", day);
+	sb_add_json_member(&sb, ", \"unmet\": ", unmet);
+	sb_add_json_member(&sb, ", \"reason\": ", reason);
 	sb_addc(&sb, '}');
 	int rc = store_audit_add(s, "acceptance_override", object, "ok", NULL, sb.buf, err);
 	sb_release(&sb);
@@ -186,21 +183,23 @@ int app_summary_return(tg_store *s, const tg_user *actor, const char *uscc, cons
 	strbuf before, after;
 	sb_init(&before);
 	sb_init(&after);
-	sb_adds(&before, "{\"report_submitted_on\": ");
-	sb_add_json_str(&before, day);
+	sb_add_json_member(&before, "{\"report_submitted_on\": ", day);
 	sb_addc(&before, '}');
-	sb_adds(&after, "{\"report_submitted_on\": null, \"return_reason\": ");
-	sb_add_json_str(&after, reason);
+	sb_add_json_member(&after, "{\"report_submitted_on\": null, \"return_reason\": ", reason);
 	sb_addc(&after, '}');
 	a->report_submitted_on = TG_DATE_NONE;
-	/* The record's write opens its own transaction in the old backends (it
-	** cannot join one): the note follows it, the reason in both the history
-	** and the audit log. */
-	rc = store_record_write(s, ARR_ASSOCIATIONS, &r, 0, false, version, actor->username, NULL,
-				NULL, err);
-	if (rc == TG_OK)
-		rc = store_workflow_note(s, actor->username, uscc, "summary_return", before.buf,
-					 after.buf, err);
+	/* The record's write and the note (the reason in the history and the
+	** audit log) are one transaction: both or neither. */
+	rc = store_tx_begin(s, err);
+	if (rc == TG_OK) {
+		rc = store_record_write(s, ARR_ASSOCIATIONS, &r, 0, false, version,
+					actor->username, NULL, NULL, err);
+		if (rc == TG_OK)
+			rc = store_workflow_note(s, actor->username, uscc, "summary_return",
+						 before.buf, after.buf, err);
+		int end = store_tx_end(s, rc == TG_OK, err);
+		rc = rc ? rc : end;
+	}
 	sb_release(&before);
 	sb_release(&after);
 out:

@@ -230,16 +230,40 @@ static int open_db(const char *path, int flags, sqlite3 **db)
 	return rc;
 }
 
-int cmd_backup(int argc, char **argv)
+/* The end of a copy (backup, restore): both databases closed, the
+** temporary file removed unless the copy succeeded (rc). */
+static int copy_done(int rc, sqlite3 *src, sqlite3 *dst, const char *tmp)
 {
-	const char *db_path = cli_default_db();
-	const cli_option opts[] = {OPT_STRING("db", &db_path), CLI_OPTIONS_END};
+	sqlite3_close(dst);
+	sqlite3_close(src);
+	if (rc != EXIT_OK)
+		unlink(tmp);
+	return rc;
+}
+
+/* The options of backup and restore: --db, --force (restore: force not
+** NULL), and one FILE. */
+static int file_args(int argc, char **argv, const char *usage, const char **db, bool *force,
+		     const char **file)
+{
+	cli_option opts[] = {OPT_STRING("db", db), OPT_FLAG("force", force), CLI_OPTIONS_END};
+	if (!force)
+		opts[1] = (cli_option)CLI_OPTIONS_END;
 	int rest;
-	if (cli_options(argc, argv, opts, usage_backup, &rest))
+	if (cli_options(argc, argv, opts, usage, &rest))
 		return EXIT_BADINPUT;
 	if (rest != argc - 1)
-		return cli_usage(usage_backup);
-	const char *file = argv[rest];
+		return cli_usage(usage);
+	*file = argv[rest];
+	return EXIT_OK;
+}
+
+int cmd_backup(int argc, char **argv)
+{
+	const char *db_path = cli_default_db(), *file = NULL;
+	int rc = file_args(argc, argv, usage_backup, &db_path, NULL, &file);
+	if (rc)
+		return rc;
 	if (is_postgres(db_path)) {
 		fprintf(stderr,
 			"tuogou: PostgreSQL 登记簿请用 pg_dump 备份（服务运行中亦可，见 README）：\n"
@@ -259,7 +283,8 @@ int cmd_backup(int argc, char **argv)
 	unlink(tmp);
 
 	sqlite3 *src = NULL, *dst = NULL;
-	int rc = EXIT_INTERNAL, restarts = 0, pages = 0;
+	int restarts = 0, pages = 0;
+	rc = EXIT_INTERNAL;
 	if (open_db(db_path, SQLITE_OPEN_READWRITE, &src) != SQLITE_OK) {
 		fprintf(stderr, "tuogou: 无法打开数据库“%s”：%s [db_open]\n", db_path,
 			src ? sqlite3_errmsg(src) : "内存不足");
@@ -300,25 +325,16 @@ int cmd_backup(int argc, char **argv)
 	key_note(db_path);
 	rc = EXIT_OK;
 out:
-	sqlite3_close(dst);
-	sqlite3_close(src);
-	if (rc != EXIT_OK)
-		unlink(tmp);
-	return rc;
+	return copy_done(rc, src, dst, tmp);
 }
 
 int cmd_restore(int argc, char **argv)
 {
-	const char *db_path = cli_default_db();
+	const char *db_path = cli_default_db(), *file = NULL;
 	bool force = false;
-	const cli_option opts[] = {OPT_STRING("db", &db_path), OPT_FLAG("force", &force),
-				   CLI_OPTIONS_END};
-	int rest;
-	if (cli_options(argc, argv, opts, usage_restore, &rest))
-		return EXIT_BADINPUT;
-	if (rest != argc - 1)
-		return cli_usage(usage_restore);
-	const char *file = argv[rest];
+	int rc = file_args(argc, argv, usage_restore, &db_path, &force, &file);
+	if (rc)
+		return rc;
 	if (is_postgres(db_path)) {
 		fprintf(stderr,
 			"tuogou: PostgreSQL 登记簿请用 pg_restore 恢复到新建的空库（见 README），例如：\n"
@@ -341,7 +357,7 @@ int cmd_restore(int argc, char **argv)
 	char uri[13000];
 	uri_of(file, uri, sizeof uri);
 	sqlite3 *src = NULL, *dst = NULL, *old = NULL;
-	int rc = EXIT_BADINPUT;
+	rc = EXIT_BADINPUT;
 	if (open_db(uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &src) != SQLITE_OK) {
 		fprintf(stderr, "tuogou: %s无法打开：%s [bad_backup]\n", what,
 			src ? sqlite3_errmsg(src) : "内存不足");
@@ -399,9 +415,5 @@ int cmd_restore(int argc, char **argv)
 	key_note(db_path);
 	rc = EXIT_OK;
 out:
-	sqlite3_close(dst);
-	sqlite3_close(src);
-	if (rc != EXIT_OK)
-		unlink(tmp);
-	return rc;
+	return copy_done(rc, src, dst, tmp);
 }

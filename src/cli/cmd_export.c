@@ -101,10 +101,8 @@ int cmd_export(int argc, char **argv)
 	}
 	strbuf after;
 	sb_init(&after);
-	sb_adds(&after, "{\"format\": ");
-	sb_add_json_str(&after, format);
-	sb_adds(&after, ", \"file\": ");
-	sb_add_json_str(&after, output);
+	sb_add_json_member(&after, "{\"format\": ", format);
+	sb_add_json_member(&after, ", \"file\": ", output);
 	sb_addf(&after, ", \"persons\": %zu, \"id_numbers\": \"full\"}", r.t[ARR_PERSONS].count);
 	int arc = store_audit_add(store, "export", "register", "ok", NULL, after.buf, &err);
 	sb_release(&after);

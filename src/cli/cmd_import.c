@@ -7,19 +7,23 @@
 ** other files or into the register already stored.  Only when nothing is
 ** wrong anywhere is the lot merged by key in one transaction.  With any
 ** error: every problem printed with its file and path (for sheets: sheet,
-** row and column), exit 2, nothing stored.
+** row and column), exit 2, nothing stored.  All of it is app_import's
+** (app.h); this file parses the options and prints.
+**
+** --dry-run stores nothing and prints what the import would do: new,
+** changed (field by field, old and new value), unchanged.  An import that
+** would overwrite a newer edit (a record last written by a person, not by
+** an import) is refused, exit 2, unless --overwrite-edits.
 */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "bundle.h"
 #include "app.h"
 #include "cli.h"
-#include "obligation.h"
-#include "sheet.h"
 
-static const char usage[] = "tuogou import [--db PATH] [--plan FILE] FILE.json|FILE.csv|FILE.xlsx...";
+static const char usage[] = "tuogou import [--db PATH] [--plan FILE] [--dry-run] [--overwrite-edits] "
+			    "FILE.json|FILE.csv|FILE.xlsx...";
 
 static bool has_ext(const char *path, const char *ext)
 {
@@ -27,9 +31,9 @@ static bool has_ext(const char *path, const char *ext)
 	return n > k && !strcasecmp(path + n - k, ext);
 }
 
-static void print_summary(const tg_register *r)
+static void print_summary(const tg_register *r, bool dry_run)
 {
-	printf("已导入：");
+	printf(dry_run ? "试导入（未写入）：" : "已导入：");
 	int first = 1;
 	for (int a = 0; a < ARR_COUNT; a++) {
 		if (!r->t[a].count)
@@ -40,56 +44,39 @@ static void print_summary(const tg_register *r)
 	printf(first ? "（数据包为空）\n" : "\n");
 }
 
-/* One file of the import, read but not yet resolved. */
-typedef struct input {
-	const char *path;
-	tg_register reg;
-	tg_sheet_origin *origin; /* sheets only */
-	tg_errors errs;
-	bool io_failed;
-} input;
-
-static void read_input(input *in, const tg_plan *plan)
+/* The preview of --dry-run: the counts, then one line a changed field
+** (数据表, 记录, 字段, 原值, 新值), a new record on one line. */
+static void print_diff(const app_import_diff *d)
 {
-	register_init(&in->reg);
-	tg_errors_init(&in->errs);
-	if (has_ext(in->path, ".json")) {
-		in->io_failed = bundle_read_file(in->path, &in->reg, &in->errs) == TG_EIO;
-		if (in->reg.plan && strcmp(in->reg.plan, plan->id))
-			tg_errors_add(&in->errs, "plan_mismatch", "plan",
-				      "数据包所属方案“%s”与所用方案“%s”不一致", in->reg.plan,
-				      plan->id);
-	} else {
-		sheet_read_file(in->path, &in->reg, &in->origin, &in->errs);
-	}
-}
-
-/* Resolve a file's references against the bundle of all files and the
-** stored register (pool). */
-static void resolve_input(input *in, const tg_plan *plan, const tg_register *pool,
-			  const tg_register *stored)
-{
-	if (in->io_failed)
+	printf("新增 %zu 条，变更 %zu 条，未变 %zu 条，其中 %zu 条将覆盖他人较新的修改\n", d->n_new,
+	       d->n_changed, d->n_unchanged, d->n_newer);
+	if (!d->n)
 		return;
-	const char **ids = calloc(plan->n_batches + 1, sizeof *ids);
-	if (!ids)
-		abort();
-	for (size_t i = 0; i < plan->n_batches; i++)
-		ids[i] = plan->batches[i].id;
-	size_t mark = in->errs.count;
-	register_resolve(&in->reg, ids, plan->n_batches, pool, &in->errs);
-	free(ids);
-	obligation_check_steps(&in->reg, plan, pool, &in->errs);
-	if (!in->errs.total) /* an acceptance the file newly records must be ready */
-		app_workflow_check(stored, &in->reg, plan, false, &in->errs, NULL);
-	sheet_translate_errors(in->origin, &in->errs, mark);
+	printf("数据表\t记录\t状态\t字段\t原值\t新值\t最后修改\n");
+	for (size_t k = 0; k < d->n; k++) {
+		const app_diff_record *r = &d->records[k];
+		char edit[120] = "";
+		if (r->edited_by[0])
+			snprintf(edit, sizeof edit, "%s %s%s", r->edited_by, r->edited_at,
+				 r->newer_edit ? "（较新的修改）" : "");
+		if (r->is_new) {
+			printf("%s\t%s\t新增\t\t\t\t\n", tg_schema[r->array].zh, r->label);
+			continue;
+		}
+		for (size_t f = 0; f < r->n_fields; f++)
+			printf("%s\t%s\t变更\t%s\t%s\t%s\t%s\n", tg_schema[r->array].zh, r->label,
+			       r->fields[f].label, r->fields[f].before ? r->fields[f].before : "（空）",
+			       r->fields[f].after ? r->fields[f].after : "（空）", edit);
+	}
 }
 
 int cmd_import(int argc, char **argv)
 {
 	const char *db = cli_default_db(), *plan_file = NULL;
+	bool dry_run = false, overwrite = false;
 	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("plan", &plan_file),
-				   CLI_OPTIONS_END};
+				   OPT_FLAG("dry-run", &dry_run),
+				   OPT_FLAG("overwrite-edits", &overwrite), CLI_OPTIONS_END};
 	int rest;
 	if (cli_options(argc, argv, opts, usage, &rest))
 		return EXIT_BADINPUT;
@@ -105,15 +92,17 @@ int cmd_import(int argc, char **argv)
 
 	tg_store *store = NULL;
 	tg_plan *plan = NULL;
-	tg_register existing, incoming, pool;
-	register_init(&existing);
-	register_init(&incoming);
-	register_init(&pool);
-	size_t n_in = (size_t)(argc - rest);
-	input *ins = calloc(n_in, sizeof *ins);
+	size_t n = (size_t)(argc - rest);
+	app_import_file *files = calloc(n, sizeof *files);
+	app_import_result res;
+	memset(&res, 0, sizeof res);
 	tg_error err = {0};
-	if (!ins)
+	if (!files)
 		abort();
+	for (size_t i = 0; i < n; i++) {
+		files[i].name = files[i].path = argv[rest + (int)i];
+		tg_errors_init(&files[i].errs);
+	}
 	int rc = cli_open_store(db, false, &store);
 	if (rc)
 		goto out;
@@ -121,52 +110,36 @@ int cmd_import(int argc, char **argv)
 	** is left as it is (holding plans is `plan use`, issue 12). */
 	if ((rc = cli_load_plan(plan_file, store, &plan)))
 		goto out;
-	if (store_load_register(store, &existing, &err)) {
-		cli_print_error(&err);
-		rc = EXIT_INTERNAL;
-		goto out;
-	}
-	/* All files form one bundle: each is validated with the others and
-	** the stored register as the places references may point to. */
-	for (size_t i = 0; i < n_in; i++) {
-		ins[i].path = argv[rest + (int)i];
-		read_input(&ins[i], plan);
-	}
-	register_merge(&pool, &existing);
-	for (size_t i = 0; i < n_in; i++)
-		register_merge(&pool, &ins[i].reg);
-	for (size_t i = 0; i < n_in; i++) {
-		resolve_input(&ins[i], plan, &pool, &existing);
-		if (ins[i].errs.total) {
-			cli_print_errors(&ins[i].errs, ins[i].path);
-			fprintf(stderr, "tuogou: %s 共有 %zu 处错误，未写入任何数据\n", ins[i].path,
-				ins[i].errs.total);
-			rc = EXIT_BADINPUT;
+	const app_import_opts o = {.plan = plan, .dry_run = dry_run,
+				   .confirm_overwrite = overwrite, .store_plan = !plan_file};
+	int app_rc = app_import(store, NULL, files, n, &o, &res, &err);
+	if (app_rc == TG_EINVAL && !strcmp(err.code, "import_invalid")) {
+		for (size_t i = 0; i < n; i++) {
+			if (!files[i].errs.total)
+				continue;
+			cli_print_errors(&files[i].errs, files[i].name);
+			fprintf(stderr, "tuogou: %s 共有 %zu 处错误，未写入任何数据\n", files[i].name,
+				files[i].errs.total);
 		}
-	}
-	if (rc)
-		goto out;
-	for (size_t i = 0; i < n_in; i++)
-		register_merge(&incoming, &ins[i].reg);
-	if (store_import(store, &incoming, &err) ||
-	    (!plan_file && store_set_plan(store, plan->id, plan->json, plan->json_len, &err))) {
+		rc = EXIT_BADINPUT;
+	} else if (app_rc == TG_EINVAL) { /* newer_edit */
+		cli_print_error(&err);
+		fprintf(stderr, "tuogou: 未写入任何数据；确认覆盖请加 --overwrite-edits，"
+				"先查看变更请加 --dry-run\n");
+		rc = EXIT_BADINPUT;
+	} else if (app_rc) {
 		cli_print_error(&err);
 		rc = EXIT_INTERNAL;
-		goto out;
+	} else {
+		print_summary(&res.incoming, dry_run);
+		if (dry_run)
+			print_diff(&res.diff);
 	}
-	print_summary(&incoming);
 out:
-	for (size_t i = 0; i < n_in; i++) {
-		if (!ins[i].path)
-			continue;
-		register_release(&ins[i].reg);
-		tg_errors_free(&ins[i].errs);
-		sheet_origin_free(ins[i].origin);
-	}
-	free(ins);
-	register_release(&pool);
-	register_release(&incoming);
-	register_release(&existing);
+	for (size_t i = 0; i < n; i++)
+		tg_errors_free(&files[i].errs);
+	free(files);
+	app_import_done(&res);
 	plan_free(plan);
 	store_close(store);
 	return rc;

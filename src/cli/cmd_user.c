@@ -17,36 +17,27 @@
 ** secret, printed once as "totp-secret: BASE32" for the authenticator app;
 ** `user totp NAME` issues a new one.  Both are audited.
 */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "app.h"
 #include "cli.h"
 #include "http.h"
-#include "totp.h"
 
 static const char usage[] =
 	"tuogou user add NAME --role ROLE [--unit ID | --association USCC | --department KIND] "
 	"[--jurisdiction CODE] [--display-name TEXT] [--totp] [--db PATH] < 密码\n       tuogou user list [--db PATH]\n"
 	"       tuogou user totp NAME [--db PATH]";
 
-/* Give the account a new TOTP secret and print it. */
-static int issue_totp(tg_store *store, const tg_user *u)
+/* Print a TOTP secret for the authenticator app, and forget it. */
+static void print_totp(const tg_user *u, char secret[TOTP_SECRET_CHARS + 1])
 {
-	char secret[TOTP_SECRET_CHARS + 1];
-	tg_error err = {0};
-	totp_new_secret(secret);
-	if (store_user_totp_set(store, u->id, secret, &err)) {
-		cli_print_error(&err);
-		return EXIT_INTERNAL;
-	}
 	printf("totp-secret: %s\n", secret);
 	printf("otpauth://totp/tuogou:%s?secret=%s&issuer=tuogou\n", u->username, secret);
-	sodium_memzero(secret, sizeof secret);
-	return EXIT_OK;
+	sodium_memzero(secret, TOTP_SECRET_CHARS + 1);
 }
 
 static const char *role_zh(const char *role)
@@ -96,40 +87,28 @@ static void print_user_error(tg_error *err)
 
 static int user_add(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {"role", required_argument, NULL, 'r'},
-					      {"unit", required_argument, NULL, 'u'},
-					      {"association", required_argument, NULL, 'a'},
-					      {"department", required_argument, NULL, 'p'},
-					      {"display-name", required_argument, NULL, 'n'},
-					      {"jurisdiction", required_argument, NULL, 'j'},
-					      {"totp", no_argument, NULL, 't'},
-					      {NULL, 0, NULL, 0}};
 	const char *db = cli_default_db(), *role = NULL, *unit = NULL, *assoc = NULL, *dept = NULL,
 		   *display = NULL, *jurisdiction = NULL;
 	bool want_totp = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'r': role = optarg; break;
-		case 'u': unit = optarg; break;
-		case 'a': assoc = optarg; break;
-		case 'p': dept = optarg; break;
-		case 'n': display = optarg; break;
-		case 'j': jurisdiction = optarg; break;
-		case 't': want_totp = true; break;
-		default: return cli_usage(usage);
-		}
-	}
-	if (optind != argc - 1 || !role)
+	const cli_option opts[] = {OPT_STRING("db", &db),
+				   OPT_STRING("role", &role),
+				   OPT_STRING("unit", &unit),
+				   OPT_STRING("association", &assoc),
+				   OPT_STRING("department", &dept),
+				   OPT_STRING("display-name", &display),
+				   OPT_STRING("jurisdiction", &jurisdiction),
+				   OPT_FLAG("totp", &want_totp),
+				   CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc, argv, opts, usage, &rest))
+		return EXIT_BADINPUT;
+	if (rest != argc - 1 || !role)
 		return cli_usage(usage);
 	tg_user u;
 	tg_error err = {0};
 	int rc;
 	memset(&u, 0, sizeof u);
-	const char *name = argv[optind];
+	const char *name = argv[rest];
 	/* the store's rules, before the password is read */
 	if (store_user_fill(&u, name, role, unit, assoc, dept, jurisdiction, &err)) {
 		print_user_error(&err);
@@ -154,49 +133,52 @@ static int user_add(int argc, char **argv)
 	free(password);
 
 	tg_store *store = NULL;
+	char secret[TOTP_SECRET_CHARS + 1];
 	if ((rc = cli_open_store(db, false, &store)))
 		return rc;
-	if (store_user_add(store, &u, &err)) {
+	if (app_user_add(store, &u, want_totp, secret, &err)) {
 		print_user_error(&err);
 		rc = err.code[0] && strcmp(err.code, "db_error") ? EXIT_BADINPUT : EXIT_INTERNAL;
 	} else {
 		printf("已建立用户 %s（%s）\n", u.username, role_zh(u.role));
-		bool admin = !strcmp(u.role, "sysadmin") || !strcmp(u.role, "secadmin") ||
-			     !strcmp(u.role, "auditor");
-		if ((admin || want_totp || store_setting_on(store, "require_totp")) &&
-		    store_user_get(store, u.username, 0, &u, &err) == TG_OK)
-			rc = issue_totp(store, &u);
+		if (secret[0])
+			print_totp(&u, secret);
 	}
 	store_close(store);
 	return rc;
 }
 
+/* list and totp: their options (--db only) and operands operands, then the
+** store opened (an exit status, messages printed). */
+static int open_for(int argc, char **argv, int operands, tg_store **store)
+{
+	const char *db = cli_default_db();
+	const cli_option opts[] = {OPT_STRING("db", &db), CLI_OPTIONS_END};
+	int rest;
+	if (cli_options(argc, argv, opts, usage, &rest))
+		return EXIT_BADINPUT;
+	if (argc - rest != operands)
+		return cli_usage(usage);
+	return cli_open_store(db, true, store);
+}
+
 static int user_totp(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {NULL, 0, NULL, 0}};
-	const char *db = cli_default_db();
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else
-			return cli_usage(usage);
-	}
-	if (optind != argc - 1)
-		return cli_usage(usage);
 	tg_store *store = NULL;
 	tg_user u;
 	tg_error err = {0};
-	int rc = cli_open_store(db, true, &store);
+	char secret[TOTP_SECRET_CHARS + 1];
+	int rc = open_for(argc, argv, 1, &store);
 	if (rc)
 		return rc;
-	if (store_user_get(store, argv[optind], 0, &u, &err)) {
+	if (store_user_get(store, argv[argc - 1], 0, &u, &err)) {
 		cli_print_error(&err);
 		rc = EXIT_BADINPUT;
+	} else if (app_user_totp(store, &u, secret, &err)) {
+		cli_print_error(&err);
+		rc = EXIT_INTERNAL;
 	} else {
-		rc = issue_totp(store, &u);
+		print_totp(&u, secret);
 	}
 	store_close(store);
 	return rc;
@@ -204,24 +186,11 @@ static int user_totp(int argc, char **argv)
 
 static int user_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-					      {NULL, 0, NULL, 0}};
-	const char *db = cli_default_db();
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else
-			return cli_usage(usage);
-	}
-	if (optind != argc)
-		return cli_usage(usage);
 	tg_store *store = NULL;
 	tg_user *users = NULL;
 	size_t n = 0;
 	tg_error err = {0};
-	int rc = cli_open_store(db, true, &store);
+	int rc = open_for(argc, argv, 0, &store);
 	if (rc)
 		return rc;
 	if (store_user_list(store, &users, &n, &err)) {

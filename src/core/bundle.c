@@ -835,16 +835,6 @@ void bundle_write_record(const tg_register *r, int a, const void *row, strbuf *o
 	sb_addc(out, '}');
 }
 
-struct keyed {
-	const char *key;
-	size_t i;
-};
-
-static int cmp_keyed(const void *x, const void *y)
-{
-	return strcmp(((const struct keyed *)x)->key, ((const struct keyed *)y)->key);
-}
-
 void bundle_write(const tg_register *r, const char *plan_id, strbuf *out)
 {
 	sb_adds(out, "{\n  \"format\": \"" TG_BUNDLE_FORMAT "\",\n  \"plan\": ");
@@ -852,19 +842,10 @@ void bundle_write(const tg_register *r, const char *plan_id, strbuf *out)
 	for (int a = 0; a < ARR_COUNT; a++) {
 		size_t n = r->t[a].count;
 		sb_addf(out, ",\n  \"%s\": [", tg_schema[a].key);
-		struct keyed *order = malloc((n ? n : 1) * sizeof *order);
-		if (!order)
-			abort();
-		for (size_t i = 0; i < n; i++) {
-			order[i].key = register_key(r, a, i);
-			order[i].i = i;
-			if (!order[i].key)
-				order[i].key = "";
-		}
-		qsort(order, n, sizeof *order, cmp_keyed);
+		size_t *order = register_key_order(r, a);
 		for (size_t i = 0; i < n; i++) {
 			sb_adds(out, i ? ",\n    " : "\n    ");
-			bundle_write_record(r, a, register_row(r, a, order[i].i), out);
+			bundle_write_record(r, a, register_row(r, a, order[i]), out);
 		}
 		sb_adds(out, n ? "\n  ]" : "]");
 		free(order);

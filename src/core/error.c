@@ -15,16 +15,21 @@ static void copy_str(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src);
 }
 
+static void fill(tg_error *e, const char *code, const char *path, const char *fmt, va_list ap)
+{
+	copy_str(e->code, sizeof e->code, code);
+	copy_str(e->path, sizeof e->path, path);
+	vsnprintf(e->message, sizeof e->message, fmt, ap);
+}
+
 int tg_error_set(tg_error *err, int rc, const char *code, const char *path,
 		 const char *fmt, ...)
 {
 	if (!err)
 		return rc;
 	va_list ap;
-	copy_str(err->code, sizeof err->code, code);
-	copy_str(err->path, sizeof err->path, path);
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof err->message, fmt, ap);
+	fill(err, code, path, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -57,9 +62,7 @@ void tg_errors_add(tg_errors *list, const char *code, const char *path,
 	}
 	tg_error *e = &list->items[list->count++];
 	va_list ap;
-	copy_str(e->code, sizeof e->code, code);
-	copy_str(e->path, sizeof e->path, path);
 	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof e->message, fmt, ap);
+	fill(e, code, path, fmt, ap);
 	va_end(ap);
 }

@@ -14,28 +14,20 @@ static const char *state_of(const tg_findings *fs, const tg_finding *f)
 
 void finding_write_json(const tg_findings *fs, const tg_finding *f, strbuf *out)
 {
-	sb_adds(out, "{\"rule\": ");
-	sb_add_json_str(out, f->rule);
-	sb_adds(out, ", \"clause\": ");
-	sb_add_json_str(out, f->clause);
-	sb_adds(out, ", \"association\": ");
-	sb_add_json_str(out, f->association);
-	sb_adds(out, ", \"subject\": ");
-	sb_add_json_str(out, f->subject);
+	sb_add_json_member(out, "{\"rule\": ", f->rule);
+	sb_add_json_member(out, ", \"clause\": ", f->clause);
+	sb_add_json_member(out, ", \"association\": ", f->association);
+	sb_add_json_member(out, ", \"subject\": ", f->subject);
 	sb_adds(out, ", \"due\": ");
 	if (f->due_year_only)
 		/* the day withheld (rules.h): the year, and why */
 		sb_addf(out, "null, \"due_year\": %d, \"due_withheld\": \"birth\"", date_year(f->due));
 	else
 		date_add_json(out, f->due);
-	sb_adds(out, ", \"state\": ");
-	sb_add_json_str(out, state_of(fs, f));
-	sb_adds(out, ", \"basis\": ");
-	sb_add_json_str(out, f->basis);
-	sb_adds(out, ", \"plan\": ");
-	sb_add_json_str(out, f->plan ? f->plan : fs->plan_id);
-	sb_adds(out, ", \"message\": ");
-	sb_add_json_str(out, f->message);
+	sb_add_json_member(out, ", \"state\": ", state_of(fs, f));
+	sb_add_json_member(out, ", \"basis\": ", f->basis);
+	sb_add_json_member(out, ", \"plan\": ", f->plan ? f->plan : fs->plan_id);
+	sb_add_json_member(out, ", \"message\": ", f->message);
 	sb_addc(out, '}');
 }
 
@@ -53,8 +45,7 @@ void findings_write_json_head(const tg_findings *fs, strbuf *out)
 {
 	sb_adds(out, "{\"as_of\": ");
 	date_add_json(out, fs->as_of);
-	sb_adds(out, ", \"plan\": ");
-	sb_add_json_str(out, fs->plan_id);
+	sb_add_json_member(out, ", \"plan\": ", fs->plan_id);
 	sb_adds(out, ", \"notes\": [");
 	for (size_t i = 0; i < fs->n_notes; i++) {
 		if (i)

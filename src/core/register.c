@@ -251,3 +251,33 @@ void register_merge(tg_register *dst, const tg_register *src)
 		}
 	}
 }
+
+struct keyed {
+	const char *key;
+	size_t i;
+};
+
+static int cmp_keyed(const void *x, const void *y)
+{
+	return strcmp(((const struct keyed *)x)->key, ((const struct keyed *)y)->key);
+}
+
+size_t *register_key_order(const tg_register *r, int a)
+{
+	size_t n = r->t[a].count;
+	struct keyed *order = malloc((n ? n : 1) * sizeof *order);
+	size_t *rows = malloc((n ? n : 1) * sizeof *rows);
+	if (!order || !rows)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		order[i].key = register_key(r, a, i);
+		order[i].i = i;
+		if (!order[i].key)
+			order[i].key = "";
+	}
+	qsort(order, n, sizeof *order, cmp_keyed);
+	for (size_t i = 0; i < n; i++)
+		rows[i] = order[i].i;
+	free(order);
+	return rows;
+}

@@ -429,6 +429,9 @@ const char *register_key(const tg_register *r, int a, size_t i);
 ** TG_IX_NONE in r. */
 int register_resolve(tg_register *r, const char *const *extra_batches, size_t n_extra,
 		     const tg_register *fallback, tg_errors *errs);
+/* The rows of array a in the order of their keys (strcmp; a row without a
+** key first): malloc'd, r->t[a].count positions (room for one at least). */
+size_t *register_key_order(const tg_register *r, int a);
 /* Position of the record with this key, or TG_IX_NONE. */
 tg_ix register_find(const tg_register *r, int a, const char *key);
 

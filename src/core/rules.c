@@ -227,22 +227,16 @@ void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, 
 			snprintf(deadline, sizeof deadline, "，应于%d年内%s，已逾期", y, action);
 		else if (action)
 			snprintf(deadline, sizeof deadline, "，须于%d年内%s", y, action);
-	} else if (due != TG_DATE_NONE && action && !strncmp(action, now, sizeof now - 1)) {
-		char ds[11];
-		date_format(due, ds);
-		if (ev->D > due)
-			snprintf(deadline, sizeof deadline, "，自%s起即属违规，须%s，已%d天", ds, action,
-				 (int)(ev->D - due));
-		else
-			snprintf(deadline, sizeof deadline, "，自%s起即属违规，须%s", ds, action);
 	} else if (due != TG_DATE_NONE && action) {
+		/* an action due at once (now...) is a fault from the day, else a
+		** deadline; past it, the days since */
+		bool at_once = !strncmp(action, now, sizeof now - 1), late = ev->D > due;
 		char ds[11];
 		date_format(due, ds);
-		if (ev->D > due)
-			snprintf(deadline, sizeof deadline, "，应于%s前%s，已逾期%d天", ds, action,
-				 (int)(ev->D - due));
-		else
-			snprintf(deadline, sizeof deadline, "，须于%s前%s", ds, action);
+		snprintf(deadline, sizeof deadline,
+			 at_once ? (late ? "，自%s起即属违规，须%s，已%d天" : "，自%s起即属违规，须%s")
+				 : (late ? "，应于%s前%s，已逾期%d天" : "，须于%s前%s"),
+			 ds, action, (int)(ev->D - due));
 	} else if (action) {
 		snprintf(deadline, sizeof deadline, "，请%s", action);
 	}

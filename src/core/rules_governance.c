@@ -10,38 +10,38 @@
 
 #include "rules_impl.h"
 
-/* latest_board(a, D) for every association at once: the board election
-** with the latest date on or before D; on a tie the greatest id. */
-static tg_ix *latest_boards(const tg_eval *ev)
+/* latest_board(a, D) for every registered association at once: the board
+** election with the latest date on or before D, on a tie the greatest id;
+** NULL for an association not registered or without one. */
+static const tg_election **latest_boards(const tg_eval *ev)
 {
 	size_t n = COUNT(ev, ARR_ASSOCIATIONS);
-	tg_ix *best = malloc((n ? n : 1) * sizeof *best);
+	const tg_election **best = calloc(n ? n : 1, sizeof *best);
 	if (!best)
 		abort();
-	for (size_t i = 0; i < n; i++)
-		best[i] = TG_IX_NONE;
 	const tg_election *es = ROWS(ev, ARR_ELECTIONS, tg_election);
 	for (size_t k = 0; k < COUNT(ev, ARR_ELECTIONS); k++) {
 		const tg_election *e = &es[k];
 		if (e->association_ix == TG_IX_NONE || e->body != BODY_BOARD || !happened(e->on, ev->D))
 			continue;
-		tg_ix *b = &best[e->association_ix];
-		if (*b == TG_IX_NONE || e->on > es[*b].on ||
-		    (e->on == es[*b].on && strcmp(e->id, es[*b].id) > 0))
-			*b = (tg_ix)k;
+		const tg_election **b = &best[e->association_ix];
+		if (!*b || e->on > (*b)->on || (e->on == (*b)->on && strcmp(e->id, (*b)->id) > 0))
+			*b = e;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (!ev->registered[i])
+			best[i] = NULL;
 	return best;
 }
 
 /* governance.term-expired */
 void rule_governance_term_expired(tg_eval *ev)
 {
-	tg_ix *best = latest_boards(ev);
-	const tg_election *es = ROWS(ev, ARR_ELECTIONS, tg_election);
+	const tg_election **best = latest_boards(ev);
 	FOR_EACH_ASSOCIATION(ev, i, a) {
-		if (!ev->registered[i] || best[i] == TG_IX_NONE)
+		const tg_election *e = best[i];
+		if (!e)
 			continue;
-		const tg_election *e = &es[best[i]];
 		tg_date end = date_add_years(e->on, (int)e->term_years);
 		if (ev->D < end)
 			continue;
@@ -54,12 +54,11 @@ void rule_governance_term_expired(tg_eval *ev)
 /* governance.election-irregular: 民主选举、差额选举和无记名投票. */
 void rule_governance_election_irregular(tg_eval *ev)
 {
-	tg_ix *best = latest_boards(ev);
-	const tg_election *es = ROWS(ev, ARR_ELECTIONS, tg_election);
+	const tg_election **best = latest_boards(ev);
 	FOR_EACH_ASSOCIATION(ev, i, a) {
-		if (!ev->registered[i] || best[i] == TG_IX_NONE)
+		const tg_election *e = best[i];
+		if (!e)
 			continue;
-		const tg_election *e = &es[best[i]];
 		if (e->on < ev->P->issued || (e->contested && e->secret_ballot))
 			continue;
 		char d[11];

@@ -129,6 +129,20 @@ static const unsigned char json_plain[256] = {
 };
 #undef J16
 
+void sb_add_json_member(strbuf *sb, const char *lead, const char *s)
+{
+	sb_adds(sb, lead);
+	sb_add_json_str(sb, s);
+}
+
+void sb_add_json_members(strbuf *sb, const char *const (*kv)[2], size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sb_addf(sb, ", \"%s\": ", kv[i][0]);
+		sb_add_json_str(sb, kv[i][1]);
+	}
+}
+
 void sb_add_json_str(strbuf *sb, const char *s)
 {
 	if (!s) {

@@ -31,6 +31,11 @@ void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 
 void sb_add_int(strbuf *sb, long long v);
 /* A JSON string literal with quotes; NULL writes null. */
 void sb_add_json_str(strbuf *sb, const char *s);
+/* A member of a JSON object: lead (its key and what goes before it, JSON
+** text: ", \"name\": "), then s as sb_add_json_str writes it. */
+void sb_add_json_member(strbuf *sb, const char *lead, const char *s);
+/* Members ", \"KEY\": VALUE" of n (key, value) pairs, values as strings. */
+void sb_add_json_members(strbuf *sb, const char *const (*kv)[2], size_t n);
 /* A CSV field (RFC 4180 quoting when needed); NULL writes nothing.  Every
 ** CSV tuogou writes goes through here, so this is where a cell that a
 ** spreadsheet would run as a formula (OWASP CSV injection: it starts with

@@ -34,18 +34,13 @@ static void evidence_json(strbuf *o, const tg_evidence *e)
 {
 	sb_addf(o, "{\"id\": %lld, \"name\": ", (long long)e->id);
 	sb_add_json_str(o, e->name);
-	sb_adds(o, ", \"sha256\": ");
-	sb_add_json_str(o, e->sha256);
+	sb_add_json_member(o, ", \"sha256\": ", e->sha256);
 	sb_addf(o, ", \"size\": %lld, \"content_type\": ", (long long)e->size);
 	sb_add_json_str(o, e->content_type);
-	sb_adds(o, ", \"rule\": ");
-	sb_add_json_str(o, e->rule[0] ? e->rule : NULL);
-	sb_adds(o, ", \"subject\": ");
-	sb_add_json_str(o, e->subject[0] ? e->subject : NULL);
-	sb_adds(o, ", \"uploaded_at\": ");
-	sb_add_json_str(o, e->uploaded_at);
-	sb_adds(o, ", \"uploaded_by\": ");
-	sb_add_json_str(o, e->uploaded_by);
+	sb_add_json_member(o, ", \"rule\": ", e->rule[0] ? e->rule : NULL);
+	sb_add_json_member(o, ", \"subject\": ", e->subject[0] ? e->subject : NULL);
+	sb_add_json_member(o, ", \"uploaded_at\": ", e->uploaded_at);
+	sb_add_json_member(o, ", \"uploaded_by\": ", e->uploaded_by);
 	sb_adds(o, "}\n");
 }
 

@@ -258,8 +258,7 @@ static void write_evidence(strbuf *o, const tg_evidence *ev, size_t n, const cha
 		sb_adds(o, k++ ? ", " : "");
 		sb_addf(o, "{\"id\": %lld, \"name\": ", (long long)ev[i].id);
 		sb_add_json_str(o, ev[i].name);
-		sb_adds(o, ", \"sha256\": ");
-		sb_add_json_str(o, ev[i].sha256);
+		sb_add_json_member(o, ", \"sha256\": ", ev[i].sha256);
 		sb_addf(o, ", \"size\": %lld}", (long long)ev[i].size);
 	}
 	sb_adds(o, "]");
@@ -267,38 +266,29 @@ static void write_evidence(strbuf *o, const tg_evidence *ev, size_t n, const cha
 
 static void write_item(strbuf *o, const tg_check_item *it, const tg_evidence *ev, size_t n_ev)
 {
-	sb_adds(o, "{\"rule\": ");
-	sb_add_json_str(o, it->rule);
-	sb_adds(o, ", \"title\": ");
-	sb_add_json_str(o, it->title);
-	sb_adds(o, ", \"clause\": ");
-	sb_add_json_str(o, it->clause);
-	sb_adds(o, ", \"cite\": ");
-	sb_add_json_str(o, it->cite);
-	sb_adds(o, ", \"subject\": ");
-	sb_add_json_str(o, it->subject);
-	sb_adds(o, ", \"subject_label\": ");
-	sb_add_json_str(o, it->subject_label);
+	const char *const members[][2] = {{"title", it->title},
+					  {"clause", it->clause},
+					  {"cite", it->cite},
+					  {"subject", it->subject},
+					  {"subject_label", it->subject_label}};
+	sb_add_json_member(o, "{\"rule\": ", it->rule);
+	sb_add_json_members(o, members, sizeof members / sizeof members[0]);
 	sb_adds(o, ", \"field\": ");
 	if (it->field && it->array >= 0)
 		sb_addf(o, "\"%s.%s\"", tg_schema[it->array].key, it->field);
 	else
 		sb_adds(o, "null");
-	sb_adds(o, ", \"done_by\": ");
-	sb_add_json_str(o, it->done_by);
+	sb_add_json_member(o, ", \"done_by\": ", it->done_by);
 	sb_adds(o, ", \"done_on\": ");
 	date_add_json(o, it->done_on);
-	sb_adds(o, ", \"status\": ");
-	sb_add_json_str(o, it->status ? it->status : "n/a");
+	sb_add_json_member(o, ", \"status\": ", it->status ? it->status : "n/a");
 	sb_adds(o, ", \"due\": ");
 	if (it->finding && it->finding->due_year_only) /* the day withheld (rules.h) */
 		sb_addf(o, "null, \"due_year\": %d, \"due_withheld\": \"birth\"", date_year(it->due));
 	else
 		date_add_json(o, it->due);
-	sb_adds(o, ", \"light\": ");
-	sb_add_json_str(o, it->light);
-	sb_adds(o, ", \"message\": ");
-	sb_add_json_str(o, it->finding ? it->finding->message : NULL);
+	sb_add_json_member(o, ", \"light\": ", it->light);
+	sb_add_json_member(o, ", \"message\": ", it->finding ? it->finding->message : NULL);
 	sb_adds(o, ", \"evidence\": ");
 	write_evidence(o, ev, n_ev, it->rule, it->subject);
 	sb_addc(o, '}');
@@ -314,14 +304,10 @@ static void write_clauses(strbuf *o, const tg_plan *plan, const char *section)
 	for (size_t i = 0; sep && i < sep->n_clauses; i++) {
 		const tg_clause *cl = plan_clause(plan, sep->clauses[i]);
 		sb_adds(o, i ? ", " : "");
-		sb_adds(o, "{\"id\": ");
-		sb_add_json_str(o, sep->clauses[i]);
-		sb_adds(o, ", \"cite\": ");
-		sb_add_json_str(o, cl ? cl->cite : NULL);
-		sb_adds(o, ", \"heading\": ");
-		sb_add_json_str(o, cl ? cl->heading : NULL);
-		sb_adds(o, ", \"text\": ");
-		sb_add_json_str(o, cl ? cl->text : NULL);
+		sb_add_json_member(o, "{\"id\": ", sep->clauses[i]);
+		sb_add_json_member(o, ", \"cite\": ", cl ? cl->cite : NULL);
+		sb_add_json_member(o, ", \"heading\": ", cl ? cl->heading : NULL);
+		sb_add_json_member(o, ", \"text\": ", cl ? cl->text : NULL);
 		sb_addc(o, '}');
 	}
 	sb_adds(o, "]");
@@ -351,16 +337,12 @@ static int checklist_reply(http_request *rq, const char *uscc, tg_date as_of)
 	checklist_build(v.reg, plan, calendar_default(), v.fs, ix, &cl);
 	strbuf *o = &rq->out;
 	o->len = 0;
-	sb_adds(o, "{\"association\": ");
-	sb_add_json_str(o, a->uscc);
-	sb_adds(o, ", \"name\": ");
-	sb_add_json_str(o, a->name);
+	sb_add_json_member(o, "{\"association\": ", a->uscc);
+	sb_add_json_member(o, ", \"name\": ", a->name);
 	sb_adds(o, ", \"as_of\": ");
 	date_add_json(o, as_of);
-	sb_adds(o, ", \"stage\": ");
-	sb_add_json_str(o, stage_key(facts.stage));
-	sb_adds(o, ", \"stage_name\": ");
-	sb_add_json_str(o, stage_zh(facts.stage));
+	sb_add_json_member(o, ", \"stage\": ", stage_key(facts.stage));
+	sb_add_json_member(o, ", \"stage_name\": ", stage_zh(facts.stage));
 	sb_addf(o, ", \"registered\": %s, \"in_scope\": %s, \"scope_reason\": ",
 		facts.registered ? "true" : "false", facts.in_scope ? "true" : "false");
 	sb_add_json_str(o, facts.scope_reason);
@@ -370,10 +352,8 @@ static int checklist_reply(http_request *rq, const char *uscc, tg_date as_of)
 	for (size_t s = 0; s < cl.n_sections; s++) {
 		const tg_checklist_section *sec = &cl.sections[s];
 		sb_adds(o, s ? ",\n  " : "\n  ");
-		sb_adds(o, "{\"id\": ");
-		sb_add_json_str(o, sec->id);
-		sb_adds(o, ", \"name\": ");
-		sb_add_json_str(o, sec->name);
+		sb_add_json_member(o, "{\"id\": ", sec->id);
+		sb_add_json_member(o, ", \"name\": ", sec->name);
 		sb_adds(o, ", \"clauses\": ");
 		write_clauses(o, plan, sec->id);
 		sb_adds(o, ", \"items\": [");
@@ -459,33 +439,25 @@ static void write_rows(strbuf *o, const tg_dashboard_row *rows, size_t n, int ki
 		const tg_dashboard_row *r = &rows[i];
 		sb_adds(o, i ? ",\n   " : "\n   ");
 		if (kind == 0) {
-			sb_adds(o, "{\"batch\": ");
-			sb_add_json_str(o, r->id);
-			sb_adds(o, ", \"name\": ");
-			sb_add_json_str(o, r->name);
+			sb_add_json_member(o, "{\"batch\": ", r->id);
+			sb_add_json_member(o, ", \"name\": ", r->name);
 			sb_adds(o, ", \"due\": ");
 			date_add_json(o, r->due);
 			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu}", r->in_scope, r->decoupled);
 		} else if (kind == 1) {
-			sb_adds(o, "{\"unit\": ");
-			sb_add_json_str(o, r->id);
-			sb_adds(o, ", \"name\": ");
-			sb_add_json_str(o, r->name);
+			sb_add_json_member(o, "{\"unit\": ", r->id);
+			sb_add_json_member(o, ", \"name\": ", r->name);
 			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu, \"overdue\": %zu}",
 				r->in_scope, r->decoupled, r->overdue);
 		} else if (kind == 3) {
-			sb_adds(o, "{\"jurisdiction\": ");
-			sb_add_json_str(o, r->id);
-			sb_adds(o, ", \"name\": ");
-			sb_add_json_str(o, r->name);
+			sb_add_json_member(o, "{\"jurisdiction\": ", r->id);
+			sb_add_json_member(o, ", \"name\": ", r->name);
 			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu, \"open\": %zu, "
 				   "\"overdue\": %zu}",
 				r->in_scope, r->decoupled, r->open, r->overdue);
 		} else {
-			sb_adds(o, "{\"id\": ");
-			sb_add_json_str(o, r->id);
-			sb_adds(o, ", \"name\": ");
-			sb_add_json_str(o, r->name);
+			sb_add_json_member(o, "{\"id\": ", r->id);
+			sb_add_json_member(o, ", \"name\": ", r->name);
 			sb_addf(o, ", \"done\": %zu, \"open\": %zu, \"overdue\": %zu}", r->done, r->open,
 				r->overdue);
 		}
@@ -521,8 +493,8 @@ static void write_deadlines(strbuf *o, const tg_findings *fs, const struct findi
 		sb_adds(o, k ? ",\n   " : "\n   ");
 		finding_write_json(fs, f, o);
 		o->len--; /* reopen the object */
-		sb_adds(o, ", \"light\": ");
-		sb_add_json_str(o, progress_light(calendar_default(), f->due, fs->as_of));
+		sb_add_json_member(o, ", \"light\": ",
+				   progress_light(calendar_default(), f->due, fs->as_of));
 		sb_addc(o, '}');
 	}
 	sb_adds(o, "]");
@@ -540,12 +512,9 @@ static void write_timeline(strbuf *o, const tg_plan *plan)
 		char value[64];
 		plan_param_value(plan, pi->name, value, sizeof value);
 		sb_adds(o, n++ ? ",\n   " : "\n   ");
-		sb_adds(o, "{\"date\": ");
-		sb_add_json_str(o, value);
-		sb_adds(o, ", \"label\": ");
-		sb_add_json_str(o, pi->label ? pi->label : pi->name);
-		sb_adds(o, ", \"clause\": ");
-		sb_add_json_str(o, pi->clause);
+		sb_add_json_member(o, "{\"date\": ", value);
+		sb_add_json_member(o, ", \"label\": ", pi->label ? pi->label : pi->name);
+		sb_add_json_member(o, ", \"clause\": ", pi->clause);
 		sb_addc(o, '}');
 	}
 	for (size_t i = 0; i < plan->n_batches; i++) {
@@ -597,8 +566,7 @@ int api_dashboard(http_request *rq)
 	write_rows(o, d.by_separation, d.n_separation, 2);
 	sb_adds(o, ",\n \"by_jurisdiction\": ");
 	write_rows(o, d.by_jurisdiction, d.n_jurisdiction, 3);
-	sb_adds(o, ",\n \"jurisdiction\": ");
-	sb_add_json_str(o, ff.jurisdiction);
+	sb_add_json_member(o, ",\n \"jurisdiction\": ", ff.jurisdiction);
 	sb_adds(o, ",\n \"upcoming\": ");
 	write_deadlines(o, v.fs, &ff, false);
 	sb_adds(o, ",\n \"overdue\": ");
@@ -627,14 +595,10 @@ static void write_clause_item(strbuf *o, size_t *n, const char *id, const char *
 			      const char *basis, const char *kind)
 {
 	sb_adds(o, (*n)++ ? ", " : "");
-	sb_adds(o, "{\"id\": ");
-	sb_add_json_str(o, id);
-	sb_adds(o, ", \"title\": ");
-	sb_add_json_str(o, title);
-	sb_adds(o, ", \"basis\": ");
-	sb_add_json_str(o, basis);
-	sb_adds(o, ", \"kind\": ");
-	sb_add_json_str(o, kind);
+	sb_add_json_member(o, "{\"id\": ", id);
+	sb_add_json_member(o, ", \"title\": ", title);
+	sb_add_json_member(o, ", \"basis\": ", basis);
+	sb_add_json_member(o, ", \"kind\": ", kind);
 	sb_addc(o, '}');
 }
 
@@ -659,18 +623,12 @@ static void write_clause_rules(strbuf *o, const tg_plan *plan, const char *claus
 
 void api_plan_head(strbuf *o, const tg_plan *plan)
 {
-	sb_adds(o, "{\"id\": ");
-	sb_add_json_str(o, plan->id);
-	sb_adds(o, ", \"title\": ");
-	sb_add_json_str(o, plan->title);
-	sb_adds(o, ", \"number\": ");
-	sb_add_json_str(o, plan->number);
-	sb_adds(o, ", \"level\": ");
-	sb_add_json_str(o, plan_level_name(plan));
-	sb_adds(o, ", \"office\": ");
-	sb_add_json_str(o, plan->office);
-	sb_adds(o, ", \"place\": ");
-	sb_add_json_str(o, plan_place(plan));
+	sb_add_json_member(o, "{\"id\": ", plan->id);
+	sb_add_json_member(o, ", \"title\": ", plan->title);
+	sb_add_json_member(o, ", \"number\": ", plan->number);
+	sb_add_json_member(o, ", \"level\": ", plan_level_name(plan));
+	sb_add_json_member(o, ", \"office\": ", plan->office);
+	sb_add_json_member(o, ", \"place\": ", plan_place(plan));
 }
 
 int api_plan(http_request *rq)
@@ -680,22 +638,16 @@ int api_plan(http_request *rq)
 	api_plan_head(o, plan);
 	sb_adds(o, ", \"issuers\": ");
 	write_strings(o, plan->issuers, plan->n_issuers);
-	sb_adds(o, ", \"issued_on\": ");
-	sb_add_json_str(o, plan->issued_on);
+	sb_add_json_member(o, ", \"issued_on\": ", plan->issued_on);
 	sb_adds(o, ",\n \"clauses\": [");
 	for (size_t i = 0; i < plan->n_clauses; i++) {
 		const tg_clause *c = &plan->clauses[i];
 		sb_adds(o, i ? ",\n  " : "\n  ");
-		sb_adds(o, "{\"id\": ");
-		sb_add_json_str(o, c->id);
-		sb_adds(o, ", \"cite\": ");
-		sb_add_json_str(o, c->cite);
-		sb_adds(o, ", \"heading\": ");
-		sb_add_json_str(o, c->heading);
-		sb_adds(o, ", \"text\": ");
-		sb_add_json_str(o, c->text);
-		sb_adds(o, ", \"uncertain\": ");
-		sb_add_json_str(o, c->uncertain);
+		sb_add_json_member(o, "{\"id\": ", c->id);
+		sb_add_json_member(o, ", \"cite\": ", c->cite);
+		sb_add_json_member(o, ", \"heading\": ", c->heading);
+		sb_add_json_member(o, ", \"text\": ", c->text);
+		sb_add_json_member(o, ", \"uncertain\": ", c->uncertain);
 		sb_adds(o, ", \"rules\": ");
 		write_clause_rules(o, plan, c->id);
 		sb_addc(o, '}');
@@ -706,26 +658,19 @@ int api_plan(http_request *rq)
 		char value[512];
 		plan_param_value(plan, p->name, value, sizeof value);
 		sb_adds(o, i ? ",\n  " : "\n  ");
-		sb_adds(o, "{\"name\": ");
-		sb_add_json_str(o, p->name);
-		sb_adds(o, ", \"value\": ");
-		sb_add_json_str(o, value);
-		sb_adds(o, ", \"label\": ");
-		sb_add_json_str(o, p->label);
-		sb_adds(o, ", \"clause\": ");
-		sb_add_json_str(o, p->clause);
-		sb_adds(o, ", \"note\": ");
-		sb_add_json_str(o, p->note);
+		sb_add_json_member(o, "{\"name\": ", p->name);
+		sb_add_json_member(o, ", \"value\": ", value);
+		sb_add_json_member(o, ", \"label\": ", p->label);
+		sb_add_json_member(o, ", \"clause\": ", p->clause);
+		sb_add_json_member(o, ", \"note\": ", p->note);
 		sb_addc(o, '}');
 	}
 	sb_adds(o, "],\n \"separations\": [");
 	for (size_t i = 0; i < plan->n_separations; i++) {
 		const tg_separation *s = &plan->separations[i];
 		sb_adds(o, i ? ",\n  " : "\n  ");
-		sb_adds(o, "{\"id\": ");
-		sb_add_json_str(o, s->id);
-		sb_adds(o, ", \"name\": ");
-		sb_add_json_str(o, s->name);
+		sb_add_json_member(o, "{\"id\": ", s->id);
+		sb_add_json_member(o, ", \"name\": ", s->name);
 		sb_adds(o, ", \"clauses\": ");
 		write_strings(o, s->clauses, s->n_clauses);
 		sb_addc(o, '}');
@@ -734,10 +679,8 @@ int api_plan(http_request *rq)
 	for (size_t i = 0; i < plan->n_batches; i++) {
 		const tg_plan_batch *b = &plan->batches[i];
 		sb_adds(o, i ? ", " : "");
-		sb_adds(o, "{\"id\": ");
-		sb_add_json_str(o, b->id);
-		sb_adds(o, ", \"name\": ");
-		sb_add_json_str(o, b->name);
+		sb_add_json_member(o, "{\"id\": ", b->id);
+		sb_add_json_member(o, ", \"name\": ", b->name);
 		sb_adds(o, ", \"due\": ");
 		date_add_json(o, b->due);
 		sb_addc(o, '}');

@@ -53,31 +53,25 @@ static bool waits_on(const tg_finding *f, void *ctx)
 static void item_head(strbuf *o, size_t *n, const char *kind, const char *title)
 {
 	sb_adds(o, (*n)++ ? ",\n  " : "\n  ");
-	sb_adds(o, "{\"kind\": ");
-	sb_add_json_str(o, kind);
-	sb_adds(o, ", \"title\": ");
-	sb_add_json_str(o, title);
+	sb_add_json_member(o, "{\"kind\": ", kind);
+	sb_add_json_member(o, ", \"title\": ", title);
 }
 
 static void finding_fields(strbuf *o, const tg_register *r, const tg_finding *f)
 {
 	tg_ix ai = f->association ? register_find(r, ARR_ASSOCIATIONS, f->association) : TG_IX_NONE;
-	sb_adds(o, ", \"association\": ");
-	sb_add_json_str(o, f->association);
+	sb_add_json_member(o, ", \"association\": ", f->association);
 	sb_adds(o, ", \"association_name\": ");
 	sb_add_json_str(o, ai != TG_IX_NONE ? REG_ROWS(r, ARR_ASSOCIATIONS, tg_association)[ai].name
 					    : NULL);
-	sb_adds(o, ", \"rule\": ");
-	sb_add_json_str(o, f->rule);
-	sb_adds(o, ", \"subject\": ");
-	sb_add_json_str(o, f->subject);
+	sb_add_json_member(o, ", \"rule\": ", f->rule);
+	sb_add_json_member(o, ", \"subject\": ", f->subject);
 	sb_adds(o, ", \"due\": ");
 	if (f->due_year_only)
 		sb_adds(o, "null");
 	else
 		date_add_json(o, f->due);
-	sb_adds(o, ", \"message\": ");
-	sb_add_json_str(o, f->message);
+	sb_add_json_member(o, ", \"message\": ", f->message);
 }
 
 static int business_items(http_request *rq, tg_date as_of, strbuf *o, size_t *n)
@@ -112,8 +106,7 @@ static int business_items(http_request *rq, tg_date as_of, strbuf *o, size_t *n)
 		const tg_plan_rule *pr = plan_rule(rq->srv->plan, it->f->rule);
 		item_head(o, n, "item", pr ? pr->title : it->f->rule);
 		finding_fields(o, v.reg, it->f);
-		sb_adds(o, ", \"state\": ");
-		sb_add_json_str(o, it->overdue ? "overdue" : "near");
+		sb_add_json_member(o, ", \"state\": ", it->overdue ? "overdue" : "near");
 		sb_addc(o, '}');
 	}
 	remind_release(&d);
@@ -135,8 +128,7 @@ static int request_items(http_request *rq, strbuf *o, size_t *n)
 		item_head(o, n, "account_request", "审批账户申请");
 		sb_addf(o, ", \"id\": %lld, \"username\": ", (long long)r->id);
 		sb_add_json_str(o, r->username);
-		sb_adds(o, ", \"proposer\": ");
-		sb_add_json_str(o, r->proposer);
+		sb_add_json_member(o, ", \"proposer\": ", r->proposer);
 		sb_adds(o, ", \"state\": \"open\"}");
 	}
 	free(items);

@@ -337,14 +337,10 @@ static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date 
 	const tg_field *level = schema_field(ARR_ASSOCIATIONS, "level");
 	const tg_field *link = schema_field(ARR_ASSOCIATIONS, "link");
 	o->len = 0;
-	sb_adds(o, "{\"uscc\": ");
-	sb_add_json_str(o, a->uscc);
-	sb_adds(o, ", \"name\": ");
-	sb_add_json_str(o, a->name);
-	sb_adds(o, ", \"level\": ");
-	sb_add_json_str(o, schema_enum_key(level, a->level));
-	sb_adds(o, ", \"level_name\": ");
-	sb_add_json_str(o, schema_enum_zh(level, a->level));
+	sb_add_json_member(o, "{\"uscc\": ", a->uscc);
+	sb_add_json_member(o, ", \"name\": ", a->name);
+	sb_add_json_member(o, ", \"level\": ", schema_enum_key(level, a->level));
+	sb_add_json_member(o, ", \"level_name\": ", schema_enum_zh(level, a->level));
 	add_str(o, "jurisdiction", a->jurisdiction);
 	add_str(o, "jurisdiction_name",
 		a->jurisdiction_ix != TG_IX_NONE
@@ -357,16 +353,13 @@ static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date 
 	sb_adds(o, ",\n   \"unit_name\": ");
 	sb_add_json_str(o, a->unit_ix != TG_IX_NONE ? REG_ROWS(r, ARR_UNITS, tg_unit)[a->unit_ix].name
 						    : NULL);
-	sb_adds(o, ", \"link\": ");
-	sb_add_json_str(o, schema_enum_key(link, a->link));
-	sb_adds(o, ", \"link_name\": ");
-	sb_add_json_str(o, schema_enum_zh(link, a->link));
+	sb_add_json_member(o, ", \"link\": ", schema_enum_key(link, a->link));
+	sb_add_json_member(o, ", \"link_name\": ", schema_enum_zh(link, a->link));
 	sb_adds(o, ", \"link_cancelled_on\": ");
 	date_add_json(o, date_happened(a->link_cancelled_on, day) ? a->link_cancelled_on : TG_DATE_NONE);
 	sb_addf(o, ",\n   \"in_scope\": %s, \"stage\": ", facts.in_scope ? "true" : "false");
 	sb_add_json_str(o, stage_key(facts.stage));
-	sb_adds(o, ", \"stage_name\": ");
-	sb_add_json_str(o, stage_zh(facts.stage));
+	sb_add_json_member(o, ", \"stage_name\": ", stage_zh(facts.stage));
 	sb_adds(o, ", \"decoupled_on\": ");
 	e->decoupled = date_happened(a->decoupled_on, day);
 	date_add_json(o, e->decoupled ? a->decoupled_on : TG_DATE_NONE);
@@ -384,10 +377,8 @@ static void render(const tg_register *r, const tg_plan *plan, tg_ix ai, tg_date 
 		if (!date_happened(cl->on, day) || date_happened(cl->removed_on, day))
 			continue;
 		sb_adds(o, k++ ? ", " : "");
-		sb_adds(o, "{\"list\": ");
-		sb_add_json_str(o, schema_enum_key(list, cl->list));
-		sb_adds(o, ", \"list_name\": ");
-		sb_add_json_str(o, schema_enum_zh(list, cl->list));
+		sb_add_json_member(o, "{\"list\": ", schema_enum_key(list, cl->list));
+		sb_add_json_member(o, ", \"list_name\": ", schema_enum_zh(list, cl->list));
 		sb_adds(o, ", \"on\": ");
 		date_add_json(o, cl->on);
 		sb_addc(o, '}');

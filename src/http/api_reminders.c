@@ -71,30 +71,23 @@ static void write_item(strbuf *o, const tg_register *r, const tg_plan *plan,
 	const tg_clause *cl = plan_clause(plan, f->clause);
 	const tg_plan_rule *pr = plan_rule(plan, f->rule);
 	tg_ix ai = f->association ? register_find(r, ARR_ASSOCIATIONS, f->association) : TG_IX_NONE;
-	sb_adds(o, "{\"rule\": ");
-	sb_add_json_str(o, f->rule);
-	sb_adds(o, ", \"title\": ");
-	sb_add_json_str(o, pr ? pr->title : NULL);
-	sb_adds(o, ", \"clause\": ");
-	sb_add_json_str(o, f->clause);
-	sb_adds(o, ", \"cite\": ");
-	sb_add_json_str(o, cl && cl->cite ? cl->cite : f->clause);
-	sb_adds(o, ", \"association\": ");
-	sb_add_json_str(o, f->association);
+	sb_add_json_member(o, "{\"rule\": ", f->rule);
+	sb_add_json_member(o, ", \"title\": ", pr ? pr->title : NULL);
+	sb_add_json_member(o, ", \"clause\": ", f->clause);
+	sb_add_json_member(o, ", \"cite\": ", cl && cl->cite ? cl->cite : f->clause);
+	sb_add_json_member(o, ", \"association\": ", f->association);
 	sb_adds(o, ", \"association_name\": ");
 	sb_add_json_str(o, ai != TG_IX_NONE ? REG_ROWS(r, ARR_ASSOCIATIONS, tg_association)[ai].name
 					    : NULL);
-	sb_adds(o, ", \"subject\": ");
-	sb_add_json_str(o, f->subject);
+	sb_add_json_member(o, ", \"subject\": ", f->subject);
 	sb_adds(o, ", \"due\": ");
 	if (f->due_year_only) /* the day withheld (rules.h): no count of days either */
 		sb_addf(o, "null, \"due_year\": %d, \"due_withheld\": \"birth\"", date_year(f->due));
 	else
 		date_add_json(o, f->due);
-	sb_adds(o, ", \"state\": ");
-	sb_add_json_str(o, it->overdue ? "overdue" : "near");
-	sb_adds(o, ", \"light\": ");
-	sb_add_json_str(o, progress_light(calendar_default(), f->due, d->as_of));
+	sb_add_json_member(o, ", \"state\": ", it->overdue ? "overdue" : "near");
+	sb_add_json_member(o, ", \"light\": ",
+			   progress_light(calendar_default(), f->due, d->as_of));
 	if (f->due_year_only)
 		sb_adds(o, ", \"days_overdue\": null, \"workdays\": null, \"message\": ");
 	else
@@ -140,10 +133,8 @@ int api_reminders(http_request *rq)
 	for (size_t i = 0; i < d.n_units; i++) {
 		const tg_remind_unit *u = &d.units[i];
 		sb_adds(o, i ? ",\n  " : "\n  ");
-		sb_adds(o, "{\"unit\": ");
-		sb_add_json_str(o, u->unit_id);
-		sb_adds(o, ", \"name\": ");
-		sb_add_json_str(o, u->unit_name);
+		sb_add_json_member(o, "{\"unit\": ", u->unit_id);
+		sb_add_json_member(o, ", \"name\": ", u->unit_name);
 		sb_addf(o, ", \"overdue\": %zu, \"near\": %zu", u->n_overdue, u->n_near);
 		if (!only_counts) {
 			sb_adds(o, ", \"items\": [");

@@ -46,43 +46,64 @@ static void pdf_begin(void)
 		registered = atexit(pdf_library_shutdown) == 0;
 }
 
-int api_report_progress(http_request *rq)
+/* Before a report: its as-of date, the file it is drawn into (*path,
+** malloc'd) and the cached run of that date (*v). */
+static int report_begin(http_request *rq, tg_date *as_of, cache_view *v, char **path)
 {
-	tg_date as_of;
-	cache_view v;
-	int rc = rq_as_of(rq, &as_of);
+	int rc = rq_as_of(rq, as_of);
 	if (rc)
 		return rc;
-	char *path = download_tmp_path(".pdf", &rq->err);
-	if (!path)
+	if (!(*path = download_tmp_path(".pdf", &rq->err)))
 		return TG_EIO;
-	if ((rc = cache_get_viewer(rq, as_of, &v)))
-		goto out;
-	const char *code = api_jurisdiction_scope(rq, v.reg), *by = rq_query(rq, "by");
-	if (by && strcmp(by, "jurisdiction")) {
-		rc = tg_error_set(&rq->err, TG_EINVAL, "bad_value", "by",
-				  "by 只能为 jurisdiction（按县分页）");
-		cache_put(rq->srv->cache, &v);
-		goto out;
+	if ((rc = cache_get_viewer(rq, *as_of, v))) {
+		unlink(*path);
+		free(*path);
+		*path = NULL;
 	}
-	pdf_begin();
-	rc = code ? report_progress_jurisdiction_pdf(v.reg, rq->srv->plan, v.fs, code, path,
-						     &rq->err)
-	     : by ? report_progress_by_jurisdiction_pdf(v.reg, rq->srv->plan, v.fs, path, &rq->err)
-		  : report_progress_pdf(v.reg, rq->srv->plan, v.fs, path, &rq->err);
-	pthread_mutex_unlock(&pdf_lock);
-	cache_put(rq->srv->cache, &v);
+	return rc;
+}
+
+/* After drawing it (rc): sent as "<title>-YYYY-MM-DD.pdf", and the file
+** removed (on failure) and forgotten. */
+static int report_send(http_request *rq, int rc, char *path, const char *title, tg_date as_of)
+{
 	if (rc == TG_OK) {
-		char day[11], name[96];
+		char day[11], name[320];
 		date_format(as_of, day);
-		snprintf(name, sizeof name, "脱钩工作进展情况报告-%s.pdf", day);
+		snprintf(name, sizeof name, "%s-%s.pdf", title, day);
 		rc = reply_download(rq, path, "application/pdf", name);
 	}
-out:
 	if (rc)
 		unlink(path);
 	free(path);
 	return rc;
+}
+
+int api_report_progress(http_request *rq)
+{
+	tg_date as_of;
+	cache_view v;
+	char *path = NULL;
+	int rc = report_begin(rq, &as_of, &v, &path);
+	if (rc)
+		return rc;
+	/* a county's account gets its county; the city, with by=jurisdiction,
+	** a page per county */
+	const char *code = api_jurisdiction_scope(rq, v.reg), *by = rq_query(rq, "by");
+	if (by && strcmp(by, "jurisdiction")) {
+		rc = tg_error_set(&rq->err, TG_EINVAL, "bad_value", "by",
+				  "by 只能为 jurisdiction（按县分页）");
+	} else {
+		pdf_begin();
+		rc = code ? report_progress_jurisdiction_pdf(v.reg, rq->srv->plan, v.fs, code,
+							     path, &rq->err)
+		     : by ? report_progress_by_jurisdiction_pdf(v.reg, rq->srv->plan, v.fs, path,
+								&rq->err)
+			  : report_progress_pdf(v.reg, rq->srv->plan, v.fs, path, &rq->err);
+		pthread_mutex_unlock(&pdf_lock);
+	}
+	cache_put(rq->srv->cache, &v);
+	return report_send(rq, rc, path, "脱钩工作进展情况报告", as_of);
 }
 
 int api_report_summary(http_request *rq)
@@ -93,14 +114,10 @@ int api_report_summary(http_request *rq)
 	tg_evidence *ev = NULL;
 	tg_report_evidence *names = NULL;
 	size_t n_ev = 0;
-	int rc = rq_as_of(rq, &as_of);
+	char *path = NULL, title[320];
+	int rc = report_begin(rq, &as_of, &v, &path);
 	if (rc)
 		return rc;
-	char *path = download_tmp_path(".pdf", &rq->err);
-	if (!path)
-		return TG_EIO;
-	if ((rc = cache_get_viewer(rq, as_of, &v)))
-		goto out;
 	tg_ix ai = register_find(v.reg, ARR_ASSOCIATIONS, uscc);
 	if (ai == TG_IX_NONE) {
 		rc = tg_error_set(&rq->err, TG_ENOTFOUND, "not_found", "", "没有找到该协会");
@@ -116,19 +133,16 @@ int api_report_summary(http_request *rq)
 	pdf_begin();
 	rc = report_summary_pdf(v.reg, rq->srv->plan, v.fs, ai, names, n_ev, path, &rq->err);
 	pthread_mutex_unlock(&pdf_lock);
-	if (rc == TG_OK) {
-		const tg_association *a = &REG_ROWS(v.reg, ARR_ASSOCIATIONS, tg_association)[ai];
-		char day[11], name[320];
-		date_format(as_of, day);
-		snprintf(name, sizeof name, "%.200s脱钩工作总结-%s.pdf", a->name ? a->name : uscc, day);
-		rc = reply_download(rq, path, "application/pdf", name);
-	}
 out:
-	if (rc)
-		unlink(path);
+	if (ai != TG_IX_NONE) {
+		const tg_association *a = &REG_ROWS(v.reg, ARR_ASSOCIATIONS, tg_association)[ai];
+		snprintf(title, sizeof title, "%.200s脱钩工作总结", a->name ? a->name : uscc);
+	} else {
+		title[0] = '\0';
+	}
+	rc = report_send(rq, rc, path, title, as_of);
 	cache_put(rq->srv->cache, &v);
 	free(names);
 	free(ev);
-	free(path);
 	return rc;
 }

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "app.h"
 #include "audit_words.h"
 #include "auth.h"
 #include "cache.h"
@@ -66,26 +67,13 @@ static void write_audit_json(void *ctx, const tg_audit_record *r)
 	sb_addf(o, "{\"seq\": %lld, \"at\": ", (long long)r->seq);
 	beijing_at(r->at, at);
 	sb_add_json_str(o, at);
-	sb_adds(o, ", \"user\": ");
-	sb_add_json_str(o, r->user);
-	sb_adds(o, ", \"role\": ");
-	sb_add_json_str(o, r->role);
-	sb_adds(o, ", \"ip\": ");
-	sb_add_json_str(o, r->ip);
-	sb_adds(o, ", \"event\": ");
-	sb_add_json_str(o, r->event);
-	sb_adds(o, ", \"object\": ");
-	sb_add_json_str(o, r->object);
-	sb_adds(o, ", \"outcome\": ");
-	sb_add_json_str(o, r->outcome);
-	/* before/after are JSON text written by the store (numbers masked). */
-	sb_adds(o, ", \"before\": ");
-	sb_add_json_str(o, r->before);
-	sb_adds(o, ", \"after\": ");
-	sb_add_json_str(o, r->after);
 	audit_hex(r->hash, hash);
-	sb_adds(o, ", \"hash\": ");
-	sb_add_json_str(o, hash);
+	/* before/after are JSON text written by the store (numbers masked). */
+	const char *const members[][2] = {
+		{"user", r->user},     {"role", r->role},     {"ip", r->ip},
+		{"event", r->event},   {"object", r->object}, {"outcome", r->outcome},
+		{"before", r->before}, {"after", r->after},   {"hash", hash}};
+	sb_add_json_members(o, members, sizeof members / sizeof members[0]);
 	sb_addc(o, '}');
 }
 
@@ -200,10 +188,8 @@ int api_audit_verify(http_request *rq)
 		sb_addf(&rq->out, "%lld", (long long)bad);
 	else
 		sb_adds(&rq->out, "null");
-	sb_adds(&rq->out, ", \"code\": ");
-	sb_add_json_str(&rq->out, rc ? e.code : NULL);
-	sb_adds(&rq->out, ", \"message\": ");
-	sb_add_json_str(&rq->out, rc ? e.message : "审计记录完整，散列链未被篡改");
+	sb_add_json_member(&rq->out, ", \"code\": ", rc ? e.code : NULL);
+	sb_add_json_member(&rq->out, ", \"message\": ", rc ? e.message : "审计记录完整，散列链未被篡改");
 	sb_adds(&rq->out, "}\n");
 	return reply_json(rq, HTTP_OK);
 }
@@ -227,20 +213,10 @@ int api_audit_verify(http_request *rq)
 
 static void user_json(strbuf *o, const tg_user *u)
 {
-	sb_adds(o, "{\"username\": ");
-	sb_add_json_str(o, u->username);
-	sb_adds(o, ", \"display_name\": ");
-	sb_add_json_str(o, u->display_name[0] ? u->display_name : NULL);
-	sb_adds(o, ", \"role\": ");
-	sb_add_json_str(o, u->role);
-	sb_adds(o, ", \"unit\": ");
-	sb_add_json_str(o, u->unit[0] ? u->unit : NULL);
-	sb_adds(o, ", \"association\": ");
-	sb_add_json_str(o, u->association[0] ? u->association : NULL);
-	sb_adds(o, ", \"department\": ");
-	sb_add_json_str(o, u->department[0] ? u->department : NULL);
-	sb_adds(o, ", \"jurisdiction\": ");
-	sb_add_json_str(o, u->jurisdiction[0] ? u->jurisdiction : NULL);
+	sb_add_json_member(o, "{\"username\": ", u->username);
+	sb_add_json_member(o, ", \"display_name\": ", u->display_name[0] ? u->display_name : NULL);
+	sb_add_json_member(o, ", \"role\": ", u->role);
+	auth_scope_json(o, u);
 	sb_addf(o,
 		", \"locked\": %s, \"locked_until\": %lld, \"totp\": %s, \"must_change_password\": %s, "
 		"\"created_at\": ",
@@ -309,21 +285,14 @@ static int read_role(http_request *rq, json_t *body, const char *username, tg_us
 	return TG_OK;
 }
 
-/* A new TOTP secret for the account, sealed by the store; the answer's
-** fields "totp_secret" and "otpauth" (for the authenticator app's QR). */
-static int issue_totp(http_request *rq, const tg_user *u, strbuf *o)
+/* The answer's fields "totp_secret" and "otpauth" (for the authenticator
+** app's QR) of a secret just issued, which is then forgotten. */
+static void totp_json(strbuf *o, const tg_user *u, char secret[TOTP_SECRET_CHARS + 1])
 {
-	char secret[TOTP_SECRET_CHARS + 1];
-	totp_new_secret(secret);
-	int rc = store_user_totp_set(rq_store(rq), u->id, secret, &rq->err);
-	if (rc == TG_OK) {
-		sb_adds(o, ", \"totp_secret\": ");
-		sb_add_json_str(o, secret);
-		sb_addf(o, ", \"otpauth\": \"otpauth://totp/tuogou:%s?secret=%s&issuer=tuogou\"",
-			u->username, secret);
-	}
-	sodium_memzero(secret, sizeof secret);
-	return rc;
+	sb_add_json_member(o, ", \"totp_secret\": ", secret);
+	sb_addf(o, ", \"otpauth\": \"otpauth://totp/tuogou:%s?secret=%s&issuer=tuogou\"",
+		u->username, secret);
+	sodium_memzero(secret, TOTP_SECRET_CHARS + 1);
 }
 
 /* A one-time password made at approval: 4 groups of 4 letters and digits
@@ -356,18 +325,9 @@ static bool request_detail(const tg_user *u, bool totp, char out[1024])
 {
 	strbuf b;
 	sb_init(&b);
-	sb_adds(&b, "{\"role\": ");
-	sb_add_json_str(&b, u->role);
-	sb_adds(&b, ", \"unit\": ");
-	sb_add_json_str(&b, u->unit[0] ? u->unit : NULL);
-	sb_adds(&b, ", \"association\": ");
-	sb_add_json_str(&b, u->association[0] ? u->association : NULL);
-	sb_adds(&b, ", \"department\": ");
-	sb_add_json_str(&b, u->department[0] ? u->department : NULL);
-	sb_adds(&b, ", \"jurisdiction\": ");
-	sb_add_json_str(&b, u->jurisdiction[0] ? u->jurisdiction : NULL);
-	sb_adds(&b, ", \"display_name\": ");
-	sb_add_json_str(&b, u->display_name[0] ? u->display_name : NULL);
+	sb_add_json_member(&b, "{\"role\": ", u->role);
+	auth_scope_json(&b, u);
+	sb_add_json_member(&b, ", \"display_name\": ", u->display_name[0] ? u->display_name : NULL);
 	sb_addf(&b, ", \"totp\": %s}", totp ? "true" : "false");
 	bool fits = b.buf && b.len < 1024;
 	snprintf(out, 1024, "%s", fits ? b.buf : "{}");
@@ -543,10 +503,12 @@ int api_user_totp(http_request *rq)
 	int rc = target_user(rq, &u);
 	if (rc)
 		return rq->responded ? TG_OK : rc;
+	char secret[TOTP_SECRET_CHARS + 1];
+	if ((rc = app_user_totp(rq_store(rq), &u, secret, &rq->err)))
+		return rc;
 	user_json(&rq->out, &u);
 	rq->out.len--;
-	if ((rc = issue_totp(rq, &u, &rq->out)))
-		return rc;
+	totp_json(&rq->out, &u, secret);
 	sb_adds(&rq->out, "}\n");
 	return reply_json(rq, HTTP_OK);
 }
@@ -607,23 +569,35 @@ static int decidable(http_request *rq, tg_account_request *out)
 	return TG_OK;
 }
 
+/* Decide the request {id} (decidable) as status ("approved", "rejected"):
+** claimed in the store first (of two decisions at once, one wins; 404 to
+** the other), then the answer begun with it: {"request": ... */
+static int decide(http_request *rq, tg_account_request *r, const char *status)
+{
+	int rc = decidable(rq, r);
+	if (rc)
+		return rc;
+	int64_t now = (int64_t)time(NULL);
+	if ((rc = store_request_decide(rq_store(rq), r->id, "pending", status, now,
+				       now - REQUEST_TTL_SECONDS, &rq->err)))
+		return rc == TG_ENOTFOUND ? (reply_error(rq, HTTP_NOT_FOUND, rq->err.code, "id",
+							 "%s", rq->err.message),
+					     TG_ENOTFOUND)
+					  : rc;
+	snprintf(r->status, sizeof r->status, "%s", status);
+	snprintf(r->decided_by, sizeof r->decided_by, "%s", rq->user.username);
+	r->decided_at = now;
+	sb_adds(&rq->out, "{\"request\": ");
+	request_json(rq, &rq->out, r);
+	return TG_OK;
+}
+
 int api_request_reject(http_request *rq)
 {
 	tg_account_request r;
-	int rc = decidable(rq, &r);
+	int rc = decide(rq, &r, "rejected");
 	if (rc)
 		return rq->responded ? TG_OK : rc;
-	int64_t now = (int64_t)time(NULL);
-	if ((rc = store_request_decide(rq_store(rq), r.id, "pending", "rejected", now,
-				       now - REQUEST_TTL_SECONDS, &rq->err)))
-		return rc == TG_ENOTFOUND ? reply_error(rq, HTTP_NOT_FOUND, rq->err.code, "id",
-							"%s", rq->err.message)
-					  : rc;
-	snprintf(r.status, sizeof r.status, "rejected");
-	snprintf(r.decided_by, sizeof r.decided_by, "%s", rq->user.username);
-	r.decided_at = now;
-	sb_adds(&rq->out, "{\"request\": ");
-	request_json(rq, &rq->out, &r);
 	sb_adds(&rq->out, "}\n");
 	return reply_json(rq, HTTP_OK);
 }
@@ -669,20 +643,19 @@ static int carry_out(http_request *rq, const tg_account_request *r, tg_error *e)
 		u.must_change = true; /* changed at the next login (auth.c) */
 	if (rc == TG_OK && strcmp(r->kind, "change"))
 		u.locked = false; /* a reset also lifts a lock */
-	if (rc == TG_OK)
-		rc = !strcmp(r->kind, "create") ? store_user_add(s, &u, e) : store_user_update(s, &u, e);
-	if (rc == TG_OK)
+	char secret[TOTP_SECRET_CHARS + 1] = "";
+	if (rc == TG_OK && !strcmp(r->kind, "create"))
+		rc = app_user_add(s, &u, json_is_true(json_object_get(d, "totp")), secret, e);
+	else if (rc == TG_OK && (rc = store_user_update(s, &u, e)) == TG_OK)
 		rc = store_user_get(s, u.username, 0, &u, e);
 	if (rc == TG_OK) {
 		sb_adds(&rq->out, ", \"user\": ");
 		user_json(&rq->out, &u);
 		if (password[0]) {
-			sb_adds(&rq->out, ", \"temporary_password\": ");
-			sb_add_json_str(&rq->out, password);
+			sb_add_json_member(&rq->out, ", \"temporary_password\": ", password);
 		}
-		if (!strcmp(r->kind, "create") &&
-		    (json_is_true(json_object_get(d, "totp")) || store_setting_on(s, "require_totp")))
-			rc = issue_totp(rq, &u, &rq->out);
+		if (secret[0])
+			totp_json(&rq->out, &u, secret);
 	}
 	sodium_memzero(password, sizeof password);
 	json_decref(d);
@@ -693,28 +666,17 @@ int api_request_approve(http_request *rq)
 {
 	tg_account_request r;
 	tg_error e = {0};
-	int rc = decidable(rq, &r);
+	/* claimed first: of two approvals at once, one carries it out */
+	int rc = decide(rq, &r, "approved");
 	if (rc)
 		return rq->responded ? TG_OK : rc;
-	int64_t now = (int64_t)time(NULL);
-	/* claimed first: of two approvals at once, one carries it out */
-	if ((rc = store_request_decide(rq_store(rq), r.id, "pending", "approved", now,
-				       now - REQUEST_TTL_SECONDS, &rq->err)))
-		return rc == TG_ENOTFOUND ? reply_error(rq, HTTP_NOT_FOUND, rq->err.code, "id",
-							"%s", rq->err.message)
-					  : rc;
-	snprintf(r.status, sizeof r.status, "approved");
-	snprintf(r.decided_by, sizeof r.decided_by, "%s", rq->user.username);
-	r.decided_at = now;
-	sb_adds(&rq->out, "{\"request\": ");
-	request_json(rq, &rq->out, &r);
 	rc = carry_out(rq, &r, &e);
 	if (rc == TG_OK) {
 		sb_adds(&rq->out, "}\n");
 		return reply_json(rq, HTTP_OK);
 	}
 	/* the change could not be made (the name taken, the unit gone ...) */
-	store_request_decide(rq_store(rq), r.id, "approved", "failed", now, 0, NULL);
+	store_request_decide(rq_store(rq), r.id, "approved", "failed", r.decided_at, 0, NULL);
 	rq->out.len = 0;
 	if (rc == TG_EINVAL || rc == TG_ECONFLICT || rc == TG_ENOTFOUND)
 		return reply_error(rq, rc == TG_ECONFLICT ? HTTP_CONFLICT : HTTP_BAD_REQUEST,
@@ -785,53 +747,45 @@ static const char *refusal_reason(unsigned status)
 	}
 }
 
+struct again_ctx {
+	http_request *rq;
+	const char *password;
+};
+
+/* auth_password_again as app_reveal asks it (the answer set on refusal). */
+static int password_again(void *ctx, const char **reason, bool *failed)
+{
+	struct again_ctx *c = ctx;
+	if (!auth_password_again(c->rq, c->password))
+		return TG_OK;
+	*reason = refusal_reason(c->rq->status);
+	*failed = c->rq->status == HTTP_FORBIDDEN;
+	return TG_EINVAL;
+}
+
 int api_person_reveal(http_request *rq)
 {
 	json_t *body = NULL;
-	tg_register r;
-	char *number = NULL, object[96];
-	int rc = TG_OK;
-	register_init(&r);
+	char *number = NULL;
 	if (rq_json_body(rq, &body))
-		goto out;
+		return TG_OK;
 	const char *id = rq->params.value[0];
-	snprintf(object, sizeof object, "persons/%s", id);
-	if ((rc = store_record_get(rq_store(rq), ARR_PERSONS, id, &r, NULL, &rq->err)))
-		goto out;
-	const tg_person *p = register_row(&r, ARR_PERSONS, 0);
-	/* A unit sees the full number of its own staff only: persons.unit,
-	** which no unit can write (policy.c). */
-	if (!policy_may_reveal(&rq->user, p)) {
-		store_audit_add(rq_store(rq), "reveal_id", object, "denied", NULL, NULL, NULL);
-		rc = reply_error(rq, HTTP_NOT_FOUND, "not_found", NULL,
-				 "没有找到该记录（只能查看本单位人员的完整公民身份号码）");
-		goto out;
+	struct again_ctx ctx = {rq, json_string_value(json_object_get(body, "password"))};
+	int rc = app_reveal(rq_store(rq), &rq->user, id, password_again, &ctx, &number, &rq->err);
+	if (rc == TG_ENOTFOUND && !strcmp(rq->err.code, "not_found"))
+		rc = reply_error(rq, HTTP_NOT_FOUND, "not_found", NULL, "%s", rq->err.message);
+	else if (rc == TG_EINVAL && !strcmp(rq->err.code, "password_again"))
+		rc = TG_OK; /* the answer is auth_password_again's */
+	else if (rc == TG_OK) {
+		sb_add_json_member(&rq->out, "{\"id\": ", id);
+		sb_add_json_member(&rq->out, ", \"id_number\": ", number);
+		sb_adds(&rq->out, "}\n");
+		rc = reply_json(rq, HTTP_OK);
 	}
-	/* A wrong password counts as a failed login (auth_password_again): a
-	** session is no oracle for guessing it. */
-	if (auth_password_again(rq, json_string_value(json_object_get(body, "password")))) {
-		char after[64];
-		snprintf(after, sizeof after, "{\"reason\": \"%s\"}", refusal_reason(rq->status));
-		store_audit_add(rq_store(rq), "reveal_id", object,
-				rq->status == HTTP_FORBIDDEN ? "failed" : "denied", NULL, after,
-				NULL);
-		rc = TG_OK; /* the response is set */
-		goto out;
-	}
-	if ((rc = store_person_reveal(rq_store(rq), id, &number, &rq->err)))
-		goto out;
-	sb_adds(&rq->out, "{\"id\": ");
-	sb_add_json_str(&rq->out, id);
-	sb_adds(&rq->out, ", \"id_number\": ");
-	sb_add_json_str(&rq->out, number);
-	sb_adds(&rq->out, "}\n");
-	rc = reply_json(rq, HTTP_OK);
-out:
 	if (number) {
 		sodium_memzero(number, strlen(number));
 		free(number);
 	}
 	json_decref(body);
-	register_release(&r);
 	return rc;
 }

@@ -325,21 +325,25 @@ static void session_json(http_request *rq, const tg_user *u, const char *csrf)
 {
 	strbuf *o = &rq->out;
 	o->len = 0;
-	sb_adds(o, "{\"user\": ");
-	sb_add_json_str(o, u->username);
-	sb_adds(o, ", \"role\": ");
-	sb_add_json_str(o, u->role);
-	sb_adds(o, ", \"csrf_token\": ");
-	sb_add_json_str(o, csrf);
-	sb_adds(o, ", \"unit\": ");
-	sb_add_json_str(o, u->unit[0] ? u->unit : NULL);
-	sb_adds(o, ", \"association\": ");
-	sb_add_json_str(o, u->association[0] ? u->association : NULL);
-	sb_adds(o, ", \"department\": ");
-	sb_add_json_str(o, u->department[0] ? u->department : NULL);
-	sb_adds(o, ", \"display_name\": ");
-	sb_add_json_str(o, u->display_name[0] ? u->display_name : u->username);
+	sb_add_json_member(o, "{\"user\": ", u->username);
+	sb_add_json_member(o, ", \"role\": ", u->role);
+	sb_add_json_member(o, ", \"csrf_token\": ", csrf);
+	auth_scope_json(o, u);
+	sb_add_json_member(o, ", \"display_name\": ",
+			   u->display_name[0] ? u->display_name : u->username);
 	sb_adds(o, "}\n");
+}
+
+void auth_scope_json(strbuf *o, const tg_user *u)
+{
+	const char *const scope[][2] = {{"unit", u->unit},
+					{"association", u->association},
+					{"department", u->department},
+					{"jurisdiction", u->jurisdiction}};
+	for (size_t i = 0; i < sizeof scope / sizeof scope[0]; i++) {
+		sb_addf(o, ", \"%s\": ", scope[i][0]);
+		sb_add_json_str(o, scope[i][1][0] ? scope[i][1] : NULL);
+	}
 }
 
 static bool over_tls(http_request *rq)

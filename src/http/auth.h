@@ -26,5 +26,8 @@ void auth_audit_denied(http_request *rq, const char *why);
 ** account_locked, 403 bad_password (counted as a failed login for the
 ** account and the address), 503 login_limit_unavailable. */
 int auth_password_again(http_request *rq, const char *password);
+/* An account's scope as JSON members: , "unit": ..., "association": ...,
+** "department": ..., "jurisdiction": ... (null for none). */
+void auth_scope_json(strbuf *o, const tg_user *u);
 
 #endif

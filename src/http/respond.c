@@ -149,6 +149,7 @@ static const struct {
 	{"acceptance_unready", HTTP_CONFLICT},
 	{"not_submitted", HTTP_CONFLICT},
 	{"already_accepted", HTTP_CONFLICT},
+	{"newer_edit", HTTP_CONFLICT},
 	{"unsupported_type", HTTP_UNSUPPORTED_MEDIA_TYPE},
 };
 

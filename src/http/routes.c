@@ -256,10 +256,8 @@ void http_routes_json(strbuf *out)
 	for (size_t i = 0; i < tg_routes_count; i++) {
 		const tg_route *r = &tg_routes[i];
 		sb_adds(out, i ? ",\n " : "\n ");
-		sb_adds(out, "{\"method\": ");
-		sb_add_json_str(out, r->method);
-		sb_adds(out, ", \"pattern\": ");
-		sb_add_json_str(out, r->pattern);
+		sb_add_json_member(out, "{\"method\": ", r->method);
+		sb_add_json_member(out, ", \"pattern\": ", r->pattern);
 		sb_adds(out, ", \"roles\": [");
 		int n = 0;
 		for (unsigned bit = 1; bit <= R_PUBLIC; bit <<= 1) /* the roles in bit order */
@@ -269,10 +267,9 @@ void http_routes_json(strbuf *out)
 			}
 		sb_adds(out, "], \"login\": ");
 		sb_adds(out, r->roles & R_PUBLIC ? "false" : "true");
-		sb_adds(out, ", \"scope\": ");
-		sb_add_json_str(out, scope_name(r->scope));
-		sb_adds(out, ", \"array\": ");
-		sb_add_json_str(out, r->array >= 0 ? tg_schema[r->array].key : NULL);
+		sb_add_json_member(out, ", \"scope\": ", scope_name(r->scope));
+		sb_add_json_member(out, ", \"array\": ",
+				   r->array >= 0 ? tg_schema[r->array].key : NULL);
 		sb_addf(out, ", \"body_cap\": %zu}", r->body_cap ? r->body_cap : (size_t)HTTP_JSON_CAP);
 	}
 	sb_adds(out, "\n]\n");

@@ -203,16 +203,6 @@ static void write_value(lxw_worksheet *ws, const formats *fm, lxw_row_t row, lxw
 	}
 }
 
-struct keyed {
-	const char *key;
-	size_t i;
-};
-
-static int cmp_keyed(const void *x, const void *y)
-{
-	return strcmp(((const struct keyed *)x)->key, ((const struct keyed *)y)->key);
-}
-
 static void write_array(lxw_workbook *wb, const formats *fm, const tg_register *r, int a,
 			bool mask)
 {
@@ -220,18 +210,9 @@ static void write_array(lxw_workbook *wb, const formats *fm, const tg_register *
 	size_t nc = columns_of(a, cols, 64), n = r->t[a].count;
 	lxw_worksheet *ws = workbook_add_worksheet(wb, tg_schema[a].zh);
 	write_headers(ws, fm, cols, nc);
-	struct keyed *order = malloc((n ? n : 1) * sizeof *order);
-	if (!order)
-		abort();
+	size_t *order = register_key_order(r, a);
 	for (size_t i = 0; i < n; i++) {
-		order[i].key = register_key(r, a, i);
-		order[i].i = i;
-		if (!order[i].key)
-			order[i].key = "";
-	}
-	qsort(order, n, sizeof *order, cmp_keyed);
-	for (size_t i = 0; i < n; i++) {
-		const void *rec = register_row(r, a, order[i].i);
+		const void *rec = register_row(r, a, order[i]);
 		for (size_t c = 0; c < nc; c++)
 			write_value(ws, fm, (lxw_row_t)(i + 1), (lxw_col_t)c, &cols[c], a, rec, mask);
 	}

@@ -7,12 +7,9 @@
 # acknowledged before the backup began is in it.  Then the refusals: a file
 # that is no register, a newer schema, a database a server holds open.
 . "$(dirname "$0")/../lib.sh"
-if [ -n "${TUOGOU_TEST_DB_URL:-}" ]; then
-	echo "# backup_drill.sh: skipped on PostgreSQL (the SQLite online backup; PostgreSQL backs up with pg_dump)"
-	exit 0
-fi
+sqlite_only "the SQLite online backup; PostgreSQL backs up with pg_dump"
 . "$(dirname "$0")/http_lib.bash"
-command -v sqlite3 >/dev/null || { fail "sqlite3 shell missing"; finish; exit; }
+need sqlite3
 AS_OF=2017-12-31
 
 http_setup

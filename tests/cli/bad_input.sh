@@ -17,13 +17,9 @@
 #
 # BAD_INPUT_LEARN=1 prints what each row got instead of checking it.
 . "$(dirname "$0")/../lib.sh"
-if [ -n "${TUOGOU_TEST_DB_URL:-}" ]; then
-	echo "# bad_input.sh: skipped on PostgreSQL (it reads the SQLite file with the sqlite3 shell to prove nothing was stored)"
-	exit 0
-fi
+sqlite_only "it reads the SQLite file with the sqlite3 shell to prove nothing was stored"
 . "$(dirname "$0")/http_lib.bash"
-command -v sqlite3 >/dev/null || { fail "sqlite3 shell missing"; finish; exit; }
-command -v python3 >/dev/null || { fail "python3 missing"; finish; exit; }
+need sqlite3 python3
 TSV=$TOP/tests/data/bad_input.tsv
 LEARN=${BAD_INPUT_LEARN:-0}
 
@@ -68,23 +64,18 @@ try:
     s.shutdown(socket.SHUT_WR)
 except OSError:
     pass
-buf = b""
-try:
-    while b"\r\n" not in buf:
-        chunk = s.recv(4096)
-        if not chunk:
-            break
-        buf += chunk
-except OSError:
-    pass
-try:
-    while len(buf) < 65536:
-        chunk = s.recv(4096)
-        if not chunk:
-            break
-        buf += chunk
-except OSError:
-    pass
+def read_while(buf, more):
+    try:
+        while more(buf):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+    except OSError:
+        pass
+    return buf
+buf = read_while(b"", lambda b: b"\r\n" not in b)
+buf = read_while(buf, lambda b: len(b) < 65536)
 open(sys.argv[3], "wb").write(buf)
 line = buf.split(b"\r\n", 1)[0].decode("latin-1")
 parts = line.split(" ")
@@ -215,14 +206,16 @@ for group in (idle, trickle):
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
         group.append(s)
 t0 = time.time()
-ok = 0
-for i in range(10):
-    try:
-        with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
-            ok += r.status == 200
-    except Exception:
-        pass
-print("served_meanwhile=%d" % ok)
+def served(n):
+    ok = 0
+    for i in range(n):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
+                ok += r.status == 200
+        except Exception:
+            pass
+    return ok
+print("served_meanwhile=%d" % served(10))
 def is_closed(s):
     try:
         s.settimeout(0.01)
@@ -246,13 +239,7 @@ while time.time() < deadline and not all(closed_idle):
                     s.sendall(b"x")
                 except OSError:
                     closed_trickle[i] = True
-ok2 = 0
-for i in range(5):
-    try:
-        with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
-            ok2 += r.status == 200
-    except Exception:
-        pass
+ok2 = served(5)
 print("closed_idle=%d" % sum(closed_idle))
 print("closed_trickle=%d" % sum(closed_trickle))
 print("served_after=%d" % ok2)

@@ -4,11 +4,8 @@
 # must pass PRAGMA integrity_check, and the register must be exactly the one
 # before the import or exactly the one after it: never half of a bundle.
 . "$(dirname "$0")/../lib.sh"
-if [ -n "${TUOGOU_TEST_DB_URL:-}" ]; then # copies database files, reads PRAGMA integrity_check
-	echo "# crash_import.sh: skipped on PostgreSQL (SQLite files and the sqlite3 shell; PostgreSQL's WAL makes a killed import all or nothing)"
-	exit 0
-fi
-command -v sqlite3 >/dev/null || { fail "sqlite3 shell missing"; finish; exit; }
+sqlite_only "SQLite files and the sqlite3 shell; PostgreSQL's WAL makes a killed import all or nothing"
+need sqlite3
 DB=$T/reg.db
 DEMO=$TOP/data/demo-bundle.json
 KILLS=${KILLS:-24}

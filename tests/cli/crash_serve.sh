@@ -12,13 +12,9 @@
 #   - `tuogou audit verify` (when the command exists) finds the chain whole;
 # then the server restarts on the same database and the sessions still work.
 . "$(dirname "$0")/../lib.sh"
-if [ -n "${TUOGOU_TEST_DB_URL:-}" ]; then
-	echo "# crash_serve.sh: skipped on PostgreSQL (SQLite files, PRAGMA integrity_check and the sqlite3 shell)"
-	exit 0
-fi
+sqlite_only "SQLite files, PRAGMA integrity_check and the sqlite3 shell"
 . "$(dirname "$0")/http_lib.bash"
-command -v sqlite3 >/dev/null || { fail "sqlite3 shell missing"; finish; exit; }
-command -v curl >/dev/null || { fail "curl missing"; finish; exit; }
+need sqlite3 curl
 KILLS=${KILLS:-10}
 WRITERS=${WRITERS:-4}
 

@@ -11,7 +11,7 @@
 # connections and time.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/http_lib.bash"
-command -v python3 >/dev/null || { fail "python3 missing"; finish; exit; }
+need python3
 
 http_setup
 add_user office office

@@ -7,8 +7,7 @@
 . "$(dirname "$0")/http_lib.bash"
 
 http_setup
-A1=$(q "SELECT uscc FROM associations WHERE unit IS NOT NULL ORDER BY uscc LIMIT 1")
-U1=$(q "SELECT unit FROM associations WHERE uscc = '$A1'")
+two_units
 add_user boss office
 add_user u1 unit --unit "$U1"
 add_user aud auditor

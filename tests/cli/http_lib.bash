@@ -3,6 +3,8 @@
 #
 #   http_setup                 fresh database from the demo register (or the
 #                              small tests/data/http-bundle.json)
+#   two_units                  A1 (an association with a unit), U1 its unit,
+#                              A2 an association of another unit
 #   add_user NAME ROLE [opts]  tuogou user add, password $PW (a TOTP secret it
 #                              prints is kept in $T/totp.NAME)
 #   serve_start                tuogou serve on a free loopback port; $BASE
@@ -45,6 +47,14 @@ http_setup() {
 		finish
 		exit 1
 	}
+}
+
+# two_units: A1, the first association with a unit, U1 its unit, and A2
+# the first association of another unit.
+two_units() {
+	A1=$(q "SELECT uscc FROM associations WHERE unit IS NOT NULL ORDER BY uscc LIMIT 1")
+	U1=$(q "SELECT unit FROM associations WHERE uscc = '$A1'")
+	A2=$(q "SELECT uscc FROM associations WHERE unit IS NOT NULL AND unit <> '$U1' ORDER BY uscc LIMIT 1")
 }
 
 # q SQL: run SQL on the story's database (sqlite3, or psql on PostgreSQL)

@@ -170,18 +170,23 @@ expect_eq "a unit that does not exist: 400" 400 "$(send POST /api/v1/users \
 	"{\"username\": \"nounit\", \"role\": \"unit\", \"unit\": \"U99\"}")"
 expect_grep "names the unit field" '"code": "dangling_ref", "message": "主管单位“U99”不存在", "field": "unit"' "$T/body"
 no_option_names "no such unit"
-expect_eq "an association that does not exist: 400" 400 "$(send POST /api/v1/users \
-	"{\"username\": \"noassoc\", \"role\": \"association\", \"association\": \"91410300MA44X0Y04F\"}")"
-expect_grep "names the association field" '"code": "dangling_ref", "message": "统一社会信用代码为“91410300MA44X0Y04F”的协会不存在", "field": "association"' "$T/body"
-expect_eq "a unit for an office account: 400" 400 "$(send POST /api/v1/users \
-	"{\"username\": \"office9\", \"role\": \"office\", \"unit\": \"$U1\"}")"
-expect_grep "names the unit field" '"code": "bad_scope", "message": "只有主管单位账户才能指定主管单位", "field": "unit"' "$T/body"
-expect_eq "a department of no known kind: 400" 400 "$(send POST /api/v1/users \
-	"{\"username\": \"dept9\", \"role\": \"department\", \"department\": \"police\"}")"
-expect_grep "names the department field" '"code": "bad_department", .*"field": "department"' "$T/body"
-expect_eq "an unknown role: 400" 400 "$(send POST /api/v1/users \
-	"{\"username\": \"role9\", \"role\": \"boss\"}")"
-expect_grep "names the role field" '"code": "bad_role", .*"field": "role"' "$T/body"
+# refused_account DESC JSON PATTERN: creating JSON's account answers 400,
+# its body matching PATTERN.
+refused_account() {
+	expect_eq "$1: 400" 400 "$(send POST /api/v1/users "$2")"
+	expect_grep "... names the field" "$3" "$T/body"
+}
+refused_account "an association that does not exist" \
+	'{"username": "noassoc", "role": "association", "association": "91410300MA44X0Y04F"}' \
+	'"code": "dangling_ref", "message": "统一社会信用代码为“91410300MA44X0Y04F”的协会不存在", "field": "association"'
+refused_account "a unit for an office account" \
+	"{\"username\": \"office9\", \"role\": \"office\", \"unit\": \"$U1\"}" \
+	'"code": "bad_scope", "message": "只有主管单位账户才能指定主管单位", "field": "unit"'
+refused_account "a department of no known kind" \
+	'{"username": "dept9", "role": "department", "department": "police"}' \
+	'"code": "bad_department", .*"field": "department"'
+refused_account "an unknown role" '{"username": "role9", "role": "boss"}' \
+	'"code": "bad_role", .*"field": "role"'
 no_option_names "unknown role"
 expect_eq "a name taken: 409" 409 "$(send POST /api/v1/users '{"username": "boss", "role": "office"}')"
 expect_eq "a role change to unit without one: 400" 400 "$(send PUT /api/v1/users/u1 '{"role": "unit"}')"

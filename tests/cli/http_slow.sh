@@ -14,7 +14,7 @@
 # the machine was (520 seen under a loaded CI run).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/http_lib.bash"
-command -v python3 >/dev/null || { fail "python3 missing"; finish; exit; }
+need python3
 
 http_setup
 serve_start

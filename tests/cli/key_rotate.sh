@@ -84,16 +84,22 @@ expect_exit "refused while the previous .old is there" 2 tg key rotate --db "$DB
 expect_grep "... saying why" "key_old_exists" "$T/err"
 mv "$KEY.old" "$T/key.1.kept"
 
+# opens_after_crash NAME: the next command opens the data, with the numbers
+# as before (the export kept as $T/NAME.json).
+opens_after_crash() {
+	tg export --db "$DB" --format json -o "$T/$1.json" >/dev/null 2>"$T/err" &&
+		pass "the next command opens the data" || fail "export after the crash: $(head -c 300 "$T/err")"
+	numbers "$T/$1.json" >"$T/$1.txt"
+	cmp -s "$T/before.txt" "$T/$1.txt" && pass "... with the same numbers" || fail "... with the same numbers"
+}
+
 # --- a crash after the commit, before the rename: the next command finishes it
 cp "$KEY" "$T/key.2"
 expect_exit "crash right after the commit (test hook)" 3 \
 	env TUOGOU_TEST_CRASH_AFTER=key_commit "$TUOGOU" key rotate --db "$DB"
 [ -e "$KEY.new" ] && pass "the crash left .new" || fail "the crash left .new"
 cmp -s "$T/key.2" "$KEY" && pass "... and the key file as it was" || fail "... and the key file as it was"
-tg export --db "$DB" --format json -o "$T/crash1.json" >/dev/null 2>"$T/err" &&
-	pass "the next command opens the data" || fail "export after the crash: $(head -c 300 "$T/err")"
-numbers "$T/crash1.json" >"$T/crash1.txt"
-cmp -s "$T/before.txt" "$T/crash1.txt" && pass "... with the same numbers" || fail "... with the same numbers"
+opens_after_crash crash1
 [ ! -e "$KEY.new" ] && pass "the rotation was finished (.new installed)" || fail "the rotation was finished"
 cmp -s "$T/key.2" "$KEY" && fail "the key file is the new key" || pass "the key file is the new key"
 cmp -s "$T/key.2" "$KEY.old" && pass "the key before is kept as .old" || fail "the key before is kept as .old"
@@ -107,10 +113,7 @@ expect_exit "crash after writing .new, before the transaction (test hook)" 3 \
 	env TUOGOU_TEST_CRASH_AFTER=key_new "$TUOGOU" key rotate --db "$DB"
 [ -e "$KEY.new" ] && pass "the crash left .new" || fail "the crash left .new"
 expect_eq ".new is 0600" 600 "$(mode "$KEY.new")"
-tg export --db "$DB" --format json -o "$T/crash2.json" >/dev/null 2>"$T/err" &&
-	pass "the next command opens the data" || fail "export after the crash: $(head -c 300 "$T/err")"
-numbers "$T/crash2.json" >"$T/crash2.txt"
-cmp -s "$T/before.txt" "$T/crash2.txt" && pass "... with the same numbers" || fail "... with the same numbers"
+opens_after_crash crash2
 [ ! -e "$KEY.new" ] && pass "the rotation was undone (.new deleted)" || fail "the rotation was undone"
 cmp -s "$T/key.3" "$KEY" && pass "the key file is unchanged" || fail "the key file is unchanged"
 [ ! -e "$KEY.old" ] && pass "no .old made" || fail "no .old made"

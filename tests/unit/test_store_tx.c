@@ -6,7 +6,8 @@
 ** says ok.  Marking a checklist item done (app_mark_done) is one: when
 ** attaching its evidence fails after the record was written (a trigger
 ** refuses the update of that evidence row), the record, the evidence, the
-** audit log and the generation are as they were.  On PostgreSQL when
+** audit log and the generation are as they were; so is returning a work
+** summary (app_summary_return) when its note fails.  On PostgreSQL when
 ** TUOGOU_TEST_PG_URL is set.
 */
 #include <stdarg.h>
@@ -152,40 +153,54 @@ static void test_failed_part_rolls_back_all(void **state)
 	assert_true(setting_is(key_a, "3"));
 }
 
-/* The association's charter filing date and version. */
-static tg_date charter_filed(int64_t *version)
+/* A date field (at offset off) of the association, and its version. */
+static tg_date association_date(size_t off, int64_t *version)
 {
 	tg_register r;
 	tg_error e;
 	register_init(&r);
 	assert_int_equal(store_record_get(st, ARR_ASSOCIATIONS, uscc, &r, version, &e), TG_OK);
-	tg_date d = ((const tg_association *)register_row(&r, ARR_ASSOCIATIONS, 0))->charter_filed_on;
+	tg_date d = *(const tg_date *)((const char *)register_row(&r, ARR_ASSOCIATIONS, 0) + off);
 	register_release(&r);
 	return d;
 }
 
-/* A trigger that refuses any update of evidence row id (or drops it). */
-static void refuse_evidence(int64_t id, bool on)
+static tg_date charter_filed(int64_t *version)
 {
-	char sql[512];
+	return association_date(offsetof(tg_association, charter_filed_on), version);
+}
+
+/* A trigger that refuses any insert or update (event) of table's rows
+** matching the condition (in terms of row, NEW or OLD), or drops it. */
+static void refuse(const char *table, const char *event, const char *row, const char *cond,
+		   bool on)
+{
+	char sql[768];
 	tg_error e;
 	bool pg = !strcmp(db_name(st->db), "postgresql");
 	if (!on)
-		snprintf(sql, sizeof sql, "DROP TRIGGER tg_refuse_%d%s", (int)getpid(),
-			 pg ? " ON evidence" : "");
+		snprintf(sql, sizeof sql, "DROP TRIGGER tg_refuse_%d%s%s", (int)getpid(),
+			 pg ? " ON " : "", pg ? table : "");
 	else if (pg)
 		snprintf(sql, sizeof sql,
 			 "CREATE OR REPLACE FUNCTION tg_refuse() RETURNS trigger LANGUAGE plpgsql "
 			 "AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$; "
-			 "CREATE TRIGGER tg_refuse_%d BEFORE UPDATE ON evidence FOR EACH ROW "
-			 "WHEN (OLD.\"id\" = %lld) EXECUTE FUNCTION tg_refuse()",
-			 (int)getpid(), (long long)id);
+			 "CREATE TRIGGER tg_refuse_%d BEFORE %s ON %s FOR EACH ROW "
+			 "WHEN (%s.%s) EXECUTE FUNCTION tg_refuse()",
+			 (int)getpid(), event, table, row, cond);
 	else
 		snprintf(sql, sizeof sql,
-			 "CREATE TEMP TRIGGER tg_refuse_%d BEFORE UPDATE ON evidence "
-			 "WHEN OLD.\"id\" = %lld BEGIN SELECT RAISE(ABORT, 'refused'); END",
-			 (int)getpid(), (long long)id);
+			 "CREATE TEMP TRIGGER tg_refuse_%d BEFORE %s ON %s "
+			 "WHEN %s.%s BEGIN SELECT RAISE(ABORT, 'refused'); END",
+			 (int)getpid(), event, table, row, cond);
 	assert_int_equal(db_exec(st->db, sql, &e), TG_OK);
+}
+
+static void refuse_evidence(int64_t id, bool on)
+{
+	char cond[64];
+	snprintf(cond, sizeof cond, "\"id\" = %lld", (long long)id);
+	refuse("evidence", "UPDATE", "OLD", cond, on);
 }
 
 static void test_evidence_failure_writes_nothing(void **state)
@@ -238,11 +253,55 @@ static void test_evidence_failure_writes_nothing(void **state)
 	tg_errors_free(&errs);
 }
 
+/* A summary returned (退回): the record's write and the note with the
+** reason are one transaction.  When the note is refused (a trigger on the
+** history row that carries the reason), the report date, the version, the
+** audit log and the generation are as they were. */
+static void test_summary_return_failure_writes_nothing(void **state)
+{
+	(void)state;
+	tg_error e = {0};
+	tg_register r;
+	register_init(&r);
+	int64_t version = 0;
+	assert_int_equal(store_record_get(st, ARR_ASSOCIATIONS, uscc, &r, &version, &e), TG_OK);
+	tg_association *a = register_row(&r, ARR_ASSOCIATIONS, 0);
+	assert_int_equal(date_parse("2026-04-01", &a->report_submitted_on), TG_OK);
+	a->accepted_on = TG_DATE_NONE;
+	assert_int_equal(store_record_write(st, ARR_ASSOCIATIONS, &r, 0, false, version, "tester",
+					    NULL, &version, &e),
+			 TG_OK);
+	tg_date reported = a->report_submitted_on;
+	register_release(&r);
+
+	tg_user office = {0};
+	snprintf(office.username, sizeof office.username, "office-%d", (int)getpid());
+	snprintf(office.role, sizeof office.role, "office");
+	size_t off = offsetof(tg_association, report_submitted_on);
+	size_t audits = audit_total();
+	int64_t gen = generation(), after = 0;
+
+	refuse("changes", "INSERT", "NEW", "\"after\" LIKE '%return_reason%'", true);
+	assert_int_not_equal(app_summary_return(st, &office, uscc, "材料不全", &e), TG_OK);
+	refuse("changes", "INSERT", "NEW", "", false);
+	assert_int_equal(association_date(off, &after), reported); /* as it was */
+	assert_int_equal(after, version);
+	assert_int_equal(audit_total(), audits);
+	assert_int_equal(generation(), gen);
+
+	/* nothing refused: the date cleared, the write and the note audited */
+	assert_int_equal(app_summary_return(st, &office, uscc, "材料不全", &e), TG_OK);
+	assert_int_equal(association_date(off, &after), TG_DATE_NONE);
+	assert_int_equal(after, version + 1);
+	assert_int_equal(audit_total(), audits + 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {cmocka_unit_test(test_rolled_back_together),
 					   cmocka_unit_test(test_committed_together),
 					   cmocka_unit_test(test_failed_part_rolls_back_all),
-					   cmocka_unit_test(test_evidence_failure_writes_nothing)};
+					   cmocka_unit_test(test_evidence_failure_writes_nothing),
+					   cmocka_unit_test(test_summary_return_failure_writes_nothing)};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
