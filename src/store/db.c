@@ -213,6 +213,14 @@ int db_run(tg_stmt *st, tg_error *err)
 	return step == DB_DONE ? TG_OK : step;
 }
 
+int db_run_texts(tg_db *db, const char *sql, const char *const *v, int n, tg_error *err)
+{
+	tg_stmt *st = db_prepare(db, sql, err);
+	for (int i = 0; i < n; i++)
+		db_bind_text(st, i + 1, v[i]);
+	return db_run(st, err);
+}
+
 int db_collect(tg_stmt *st, size_t size, void (*read)(tg_stmt *st, void *item), void **items,
 	       size_t *n, tg_error *err)
 {

@@ -132,6 +132,10 @@ void db_read_members(tg_stmt *st, void *item, const db_member *m, size_t n);
 void db_reset(tg_stmt *st);
 /* Step to the end (rows are ignored), then reset. */
 int db_run(tg_stmt *st, tg_error *err);
+/* Prepare sql, bind the n texts v[0 .. n-1] to ?1 .. ?n and run it: a
+** statement whose every parameter is a text, e.g.
+** db_run_texts(db, "DELETE FROM t WHERE \"k\" = ?", (const char *[]){k}, 1, err). */
+int db_run_texts(tg_db *db, const char *sql, const char *const *v, int n, tg_error *err);
 /* Step st to its end (then reset), each row read by read into the next
 ** item (of size bytes, zeroed) of a growing array: *items (malloc'd, the
 ** caller frees it even on failure) and *n.  TG_ENOMEM, or the step's error. */

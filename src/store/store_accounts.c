@@ -48,16 +48,11 @@ int store_setting_set(tg_store *s, const char *key, const char *value, tg_error 
 	int rc = db_write_begin(s->db, err);
 	if (rc)
 		return rc;
-	tg_stmt *st = db_prepare(
-		s->db,
-		"INSERT INTO settings (\"key\", \"value\", \"updated_by\") VALUES (?, ?, ?) "
-		"ON CONFLICT (\"key\") DO UPDATE SET \"value\" = excluded.\"value\", "
-		"\"updated_by\" = excluded.\"updated_by\", \"updated_at\" = tg_now()",
-		err);
-	db_bind_text(st, 1, key);
-	db_bind_text(st, 2, value);
-	db_bind_text(st, 3, s->actor.user);
-	rc = db_run(st, err);
+	rc = db_run_texts(s->db,
+			  "INSERT INTO settings (\"key\", \"value\", \"updated_by\") VALUES (?, ?, ?) "
+			  "ON CONFLICT (\"key\") DO UPDATE SET \"value\" = excluded.\"value\", "
+			  "\"updated_by\" = excluded.\"updated_by\", \"updated_at\" = tg_now()",
+			  (const char *[]){key, value, s->actor.user}, 3, err);
 	if (rc == TG_OK) {
 		strbuf b, a;
 		setting_json(&b, key, had ? old : NULL);
@@ -446,9 +441,8 @@ int store_session_touch(tg_store *s, const char *token_hash, int64_t now, tg_err
 
 int store_session_delete(tg_store *s, const char *token_hash, tg_error *err)
 {
-	tg_stmt *st = db_prepare(s->db, "DELETE FROM sessions WHERE \"token_hash\" = ?", err);
-	db_bind_text(st, 1, token_hash);
-	return db_run(st, err);
+	return db_run_texts(s->db, "DELETE FROM sessions WHERE \"token_hash\" = ?",
+			    (const char *[]){token_hash}, 1, err);
 }
 
 /* ---- requests for a second administrator's approval (issue 14) ---- */

@@ -44,13 +44,10 @@ static int meta_get(tg_store *s, const char *key, char *out, size_t size, tg_err
 
 static int meta_set(tg_store *s, const char *key, const char *value, tg_error *err)
 {
-	tg_stmt *st = db_prepare(s->db,
-				 "INSERT INTO meta (\"key\", \"value\") VALUES (?, ?) ON CONFLICT "
-				 "(\"key\") DO UPDATE SET \"value\" = excluded.\"value\"",
-				 err);
-	db_bind_text(st, 1, key);
-	db_bind_text(st, 2, value);
-	return db_run(st, err);
+	return db_run_texts(s->db,
+			    "INSERT INTO meta (\"key\", \"value\") VALUES (?, ?) ON CONFLICT "
+			    "(\"key\") DO UPDATE SET \"value\" = excluded.\"value\"",
+			    (const char *[]){key, value}, 2, err);
 }
 
 /* A chain position kept in meta: (seq, hash); seq 0 and zeros when unset. */

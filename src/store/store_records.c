@@ -153,13 +153,10 @@ int store_get_plan(tg_store *s, char **json, size_t *len, tg_error *err)
 static int same_plan_elsewhere(tg_store *s, const char *plan_id, const char *text,
 			       tg_error *err)
 {
-	tg_stmt *st = db_prepare(s->db,
-				 "UPDATE jurisdiction_plans SET \"json\" = ?2, \"loaded_at\" = tg_now() "
-				 "WHERE \"plan_id\" = ?1",
-				 err);
-	db_bind_text(st, 1, plan_id);
-	db_bind_text(st, 2, text);
-	return db_run(st, err);
+	return db_run_texts(s->db,
+			    "UPDATE jurisdiction_plans SET \"json\" = ?2, \"loaded_at\" = tg_now() "
+			    "WHERE \"plan_id\" = ?1",
+			    (const char *[]){plan_id, text}, 2, err);
 }
 
 int store_jurisdiction_plans(tg_store *s,

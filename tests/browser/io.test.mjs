@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { browserSuite, demoBundle, USER, PASSWORD, UNIT_USER } from './lib.mjs';
+import { browserSuite, demoBundle, USER, UNIT_USER } from './lib.mjs';
 
 let server;
 let b;
@@ -24,14 +24,7 @@ const bundle = demoBundle();
 const personNames = [...new Set([...(bundle.persons || []).map((p) => p.name), ...(bundle.staff || []).map((s) => s.name)].filter(Boolean))];
 const idNumbers = (bundle.persons || []).map((p) => p.id_number).filter(Boolean);
 
-async function login(user) {
-  await page.goto(server.url + '/');
-  await page.waitForSelector('form.login-form');
-  await page.fill('#username', user);
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('#logout');
-}
+const login = (user) => S.login(user);
 // Click a download button; the saved file's first bytes and name.
 async function downloaded(selector) {
   const dl = page.waitForEvent('download');
@@ -119,9 +112,7 @@ test('the bell counts the reminders, and 提醒 lists them by unit with lights',
 
 test('the next deadlines of the dashboard include the overdue ones in red', async () => {
   await setAsOf('2017-12-31');
-  await page.click('.sidenav a:text("总览")');
-  await page.waitForSelector('#upcoming table');
-  await waitIdle();
+  await S.nav('总览', '#upcoming table');
   const rows = await page.$$eval('#upcoming tbody tr', (trs) => trs.map((tr) => [tr.dataset.light, tr.querySelector('.light').textContent]));
   assert.ok(rows.length > 0 && rows.length <= 20, `${rows.length} rows`);
   assert.ok(rows.some(([l]) => l === 'red'), 'overdue items are listed');
@@ -160,9 +151,7 @@ test('findings show their lights and download as xlsx with the filters', async (
 });
 
 test('lists, the work summary and the 导出 page download', async () => {
-  await page.click('.sidenav a:text("协会名录")');
-  await page.waitForSelector('#results tbody tr');
-  await waitIdle();
+  await S.nav('协会名录', '#results tbody tr');
   const a = await downloaded('#export-associations');
   assert.equal(a.head.slice(0, 2), 'PK');
   assert.match(a.name, /^行业协会商会-2017-12-31\.xlsx$/);
@@ -172,9 +161,7 @@ test('lists, the work summary and the 导出 page download', async () => {
   const s = await downloaded('#summary-pdf');
   assert.equal(s.head, '%PDF-');
   assert.match(s.name, /脱钩工作总结-2017-12-31\.pdf$/);
-  await page.click('.sidenav a:text("导出")');
-  await page.waitForSelector('main h1:text("导出")');
-  await waitIdle();
+  await S.nav('导出');
   const ids = await page.$$eval('#export-lists button', (bs) => bs.map((x) => x.id));
   for (const want of ['export-associations', 'export-findings', 'export-posts', 'export-unit_tasks', 'export-persons']) assert.ok(ids.includes(want), want);
   const p = await downloaded('#export-persons');

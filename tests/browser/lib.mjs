@@ -6,6 +6,7 @@
 // The server: TUOGOU_BASE_URL when set (run.sh starts the server and sets it);
 // otherwise this starts the real `build/tuogou serve` on a scratch database.
 
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -252,6 +253,28 @@ export async function loginAs(page, baseUrl, user, password = PASSWORD) {
 }
 
 // ---------------------------------------------------------------- what the test files share
+// Marks the checklist row `row` (a selector) done through its 标记完成
+// dialog, as a person does: on `on`, with a PDF named `file` (pdfBytes(tag))
+// as its evidence; `opened(due)`, when given, runs once the dialog is open,
+// with the row's due date as it was.  Asserts that the POST is 200, the row
+// turns done and keeps its evidence and its due date; returns that due date.
+export async function markDone(page, row, { on, file, tag, opened }) {
+  const dueBefore = await page.textContent(`${row} td:nth-child(3)`);
+  await page.click(`${row} button:text("标记完成")`);
+  await page.waitForSelector('dialog[open] #done-on');
+  if (opened) await opened(dueBefore);
+  await page.fill('#done-on', on);
+  await page.setInputFiles('#done-file', { name: file, mimeType: 'application/pdf', buffer: pdfBytes(tag) });
+  const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/checklist'));
+  await page.click('dialog[open] button[type=submit]');
+  assert.equal((await posted).status(), 200);
+  await page.waitForFunction((s) => document.querySelector(s)?.dataset.status === 'done', row);
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  assert.match(await page.textContent(`${row} td:nth-child(6)`), new RegExp(escaped), 'the evidence stays on the done item');
+  assert.equal(await page.textContent(`${row} td:nth-child(3)`), dueBefore, 'and so does its due date');
+  return dueBefore;
+}
+
 // The register the server was loaded with (the demo bundle, else the
 // fixture), for tests that pick their subjects from it.
 export const BUNDLE_FILE = fs.existsSync(path.join(TOP, 'data/demo-bundle.json')) ? path.join(TOP, 'data/demo-bundle.json') : path.join(TOP, 'tests/browser/fixtures/bundle.json');
@@ -270,7 +293,10 @@ export const fmtDate = (d) => { const [y, m, dd] = d.split('-'); return `${y}年
 // wrong since it was last called; `idle()` waits for the page's requests
 // and its loading notes to end; `setAsOf(d)` moves the top bar's 截至 date
 // and waits for the page to follow; `login(user)` is loginAs on the suite's
-// page and server.  The fields are set once before() ran, and then
+// page and server; `nav(label, ready)` clicks the side menu's `label`, waits
+// for `ready` (by default the page's h1 saying `label`) and for idle();
+// `quiet()` asserts that the whole file's run had no console error or CSP
+// violation and asked no host but the server.  The fields are set once before() ran, and then
 // ready(suite) is called (node runs a file's before hooks side by side, so a
 // second hook could not count on them).  Options: `timeout` (the page's
 // default, 20 s), `setup(suite)` (after the launch, before ready: a clock to
@@ -313,6 +339,16 @@ export function browserSuite(prefix, { before: beforeHook, after: afterHook, rea
     await s.page.waitForFunction((t) => document.querySelector('#as-of-text')?.textContent === t, fmtDate(d));
   };
   s.login = (user, password) => loginAs(s.page, s.server.url, user, password);
+  s.nav = async (label, ready = `main h1:text("${label}")`) => {
+    await s.page.click(`.sidenav a:text("${label}")`);
+    await s.page.waitForSelector(ready);
+    await s.idle();
+  };
+  s.quiet = () => {
+    assert.deepEqual(s.b.problems, []);
+    const foreign = s.b.requests.filter((u) => !u.startsWith(s.server.url) && !/^(data|blob|about):/.test(u));
+    assert.deepEqual(foreign, []);
+  };
   s.shot = (p, name, opts = {}) => shot(p, name, { ...opts, prefix });
   return s;
 }

@@ -14,7 +14,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, loginAs, apiSession, pdfBytes, UNIT_USER, FINANCE_USER, CIVIL_USER, ASSOC_USER, ASSOC } from './lib.mjs';
+import { browserSuite, loginAs, apiSession, pdfBytes, markDone, UNIT_USER, FINANCE_USER, CIVIL_USER, ASSOC_USER, ASSOC } from './lib.mjs';
 
 let page;
 let server;
@@ -245,17 +245,7 @@ test('a unit issues its function list, lists a function and marks a checklist it
     if (await page.locator(`${r} button:text("标记完成")`).count()) { row = r; break; }
   }
   assert.ok(row, 'the unit has an item of its own to mark done');
-  const dueBefore = await page.textContent(`${row} td:nth-child(3)`);
-  await page.click(`${row} button:text("标记完成")`);
-  await page.waitForSelector('dialog[open] #done-on');
-  await page.fill('#done-on', '2026-12-01');
-  await page.setInputFiles('#done-file', { name: '单位佐证.pdf', mimeType: 'application/pdf', buffer: pdfBytes('unit') });
-  const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/checklist'));
-  await page.click('dialog[open] button[type=submit]');
-  assert.equal((await posted).status(), 200);
-  await page.waitForFunction((s) => document.querySelector(s)?.dataset.status === 'done', row);
-  assert.match(await page.textContent(`${row} td:nth-child(6)`), /单位佐证\.pdf/, 'the evidence stays on the done item');
-  assert.equal(await page.textContent(`${row} td:nth-child(3)`), dueBefore, 'and so does its due date');
+  await markDone(page, row, { on: '2026-12-01', file: '单位佐证.pdf', tag: 'unit' });
   await shots('unit-done');
   S.clean();
 });

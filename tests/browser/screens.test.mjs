@@ -13,7 +13,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserSuite, loginAs, apiSession, pdfBytes, ADMINS, USER, UNIT_USER, UNIT } from './lib.mjs';
+import { browserSuite, loginAs, apiSession, markDone, ADMINS, USER, UNIT_USER, UNIT } from './lib.mjs';
 
 let page;
 let b;
@@ -206,19 +206,13 @@ test('the checklist says tasks, keeps due dates and evidence on done items', asy
   assert.match(doneDue, /^\d{4}年\d{1,2}月\d{1,2}日$/, `the due date of a done item: ${doneDue}`);
   // mark the open one done with a file: it stays, done, with its file and its due date
   const row = `#checklist tr[data-rule="${open.rule}"][data-subject=""]`;
-  const dueBefore = await page.textContent(`${row} td:nth-child(3)`);
-  assert.match(dueBefore, /^\d{4}年/);
-  await page.click(`${row} button:text("标记完成")`);
-  await page.waitForSelector('dialog[open] #done-on');
-  assert.ok(!/MiB/.test(await page.textContent('dialog[open]')), 'sizes in MB');
-  await page.fill('#done-on', '2017-05-20');
-  await page.setInputFiles('#done-file', { name: '佐证-完成情况.pdf', mimeType: 'application/pdf', buffer: pdfBytes('screens') });
-  const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/checklist'));
-  await page.click('dialog[open] button[type=submit]');
-  assert.equal((await posted).status(), 200);
-  await page.waitForFunction((s) => document.querySelector(s)?.dataset.status === 'done', row);
-  assert.match(await page.textContent(`${row} td:nth-child(6)`), /佐证-完成情况\.pdf/, 'the evidence stays on the done item');
-  assert.equal(await page.textContent(`${row} td:nth-child(3)`), dueBefore, 'and so does its due date');
+  await markDone(page, row, {
+    on: '2017-05-20', file: '佐证-完成情况.pdf', tag: 'screens',
+    opened: async (dueBefore) => {
+      assert.match(dueBefore, /^\d{4}年/);
+      assert.ok(!/MiB/.test(await page.textContent('dialog[open]')), 'sizes in MB');
+    },
+  });
   assert.ok(!/未规定/.test(await page.textContent(`${row} td:nth-child(3)`)));
   await shot(page, 'checklist-done', { fullPage: false });
   // the history says the change in words: field, before → after

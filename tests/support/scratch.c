@@ -51,6 +51,39 @@ const char *scratch_begin(scratch_store *sc)
 	return sc->url;
 }
 
+struct tg_store *scratch_open(scratch_store *sc)
+{
+	tg_error e = {0};
+	tg_store *s = NULL;
+	if (!scratch_begin(sc))
+		return NULL;
+	if (store_open(sc->url, &s, &e)) {
+		fprintf(stderr, "store_open: %s [%s]\n", e.message, e.code);
+		return NULL;
+	}
+	return s;
+}
+
+int scratch_setup(void **state)
+{
+	scratch_fixture *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	*state = f;
+	f->s = scratch_open(&f->sc);
+	return f->s ? 0 : -1;
+}
+
+int scratch_teardown(void **state)
+{
+	scratch_fixture *f = *state;
+	if (f->s)
+		store_close(f->s);
+	scratch_end(&f->sc);
+	free(f);
+	return 0;
+}
+
 void scratch_end(scratch_store *sc)
 {
 	char side[48];

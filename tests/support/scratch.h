@@ -29,6 +29,23 @@ int scratch_association(struct tg_store *s, char uscc[19], char unit[32]);
 
 /* Returns sc->url, or NULL when no scratch name could be made. */
 const char *scratch_begin(scratch_store *sc);
+
+/* scratch_begin, then store_open on sc->url: the open store, or NULL (the
+** store's message and code printed on stderr) for the test to assert on.
+** The caller closes the store and calls scratch_end. */
+struct tg_store *scratch_open(scratch_store *sc);
+
+/* A cmocka fixture for a test of one store:
+** cmocka_unit_test_setup_teardown(test, scratch_setup, scratch_teardown).
+** scratch_setup makes *state a scratch_fixture whose s is open (scratch_open);
+** scratch_teardown closes s unless the test set it NULL, ends the scratch
+** and frees the fixture.  A test that reopens the store keeps f->s current. */
+typedef struct scratch_fixture {
+	scratch_store sc;
+	struct tg_store *s;
+} scratch_fixture;
+int scratch_setup(void **state);
+int scratch_teardown(void **state);
 void scratch_end(scratch_store *sc);
 
 #endif

@@ -230,16 +230,9 @@ static void test_round_trip_json(void **state)
 ** PostgreSQL database instead. */
 static void test_round_trip_store(void **state)
 {
-	(void)state;
-	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	scratch_fixture *fx = *state;
+	tg_store *s = fx->s;
 	tg_error err;
-	tg_store *s;
-	int rc = store_open(url, &s, &err);
-	if (rc)
-		print_error("store_open: %s\n", err.message);
-	assert_int_equal(rc, 0);
 	tg_register r;
 	register_init(&r);
 	gen_register(&r, 42, 60);
@@ -260,8 +253,6 @@ static void test_round_trip_store(void **state)
 	free(second);
 	register_release(&back);
 	register_release(&r);
-	store_close(s);
-	scratch_end(&sc);
 }
 
 /* The per-IP count of failed logins (store_login_ip_failure) through two
@@ -271,14 +262,10 @@ static void test_round_trip_store(void **state)
 ** deletes the rows of expired windows. */
 static void test_login_ip_failures(void **state)
 {
-	(void)state;
-	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	scratch_fixture *fx = *state;
+	tg_store *a = fx->s, *b;
 	tg_error err;
-	tg_store *a, *b;
-	assert_int_equal(store_open(url, &a, &err), 0);
-	assert_int_equal(store_open(url, &b, &err), 0);
+	assert_int_equal(store_open(fx->sc.url, &b, &err), 0);
 	/* addresses of this run only: a PostgreSQL test database is shared */
 	char ip[64], other[64];
 	snprintf(ip, sizeof ip, "192.0.2.1-%ld-%d", (long)time(NULL), (int)getpid());
@@ -318,9 +305,7 @@ static void test_login_ip_failures(void **state)
 	assert_int_equal(store_login_ip_failure(a, other, t, window, false, &n, &err), 0);
 	assert_int_equal(n, 0);
 
-	store_close(a);
 	store_close(b);
-	scratch_end(&sc);
 }
 
 /* store_read_begin/end: on SQLite the reads between them see one snapshot,
@@ -330,16 +315,12 @@ static void test_login_ip_failures(void **state)
 ** connections. */
 static void test_read_snapshot(void **state)
 {
-	(void)state;
-	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	scratch_fixture *fx = *state;
+	tg_store *a = fx->s, *b;
 	char v[64];
 	tg_error err;
-	tg_store *a, *b;
-	bool sqlite = url == sc.path;
-	assert_int_equal(store_open(url, &a, &err), 0);
-	assert_int_equal(store_open(url, &b, &err), 0);
+	bool sqlite = fx->sc.url == fx->sc.path;
+	assert_int_equal(store_open(fx->sc.url, &b, &err), 0);
 	assert_int_equal(store_setting_set(b, "test.snapshot", "1", &err), 0);
 
 	assert_int_equal(store_read_begin(a, &err), 0);
@@ -374,9 +355,7 @@ static void test_read_snapshot(void **state)
 	assert_int_equal(store_setting_get(a, "test.snapshot", v, sizeof v, &err), 0);
 	assert_string_equal(v, "4");
 
-	store_close(a);
 	store_close(b);
-	scratch_end(&sc);
 }
 
 int main(void)
@@ -392,9 +371,9 @@ int main(void)
 		cmocka_unit_test(test_unknown_enum),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_round_trip_json),
-		cmocka_unit_test(test_round_trip_store),
-		cmocka_unit_test(test_login_ip_failures),
-		cmocka_unit_test(test_read_snapshot),
+		cmocka_unit_test_setup_teardown(test_round_trip_store, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_login_ip_failures, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_read_snapshot, scratch_setup, scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

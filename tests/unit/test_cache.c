@@ -45,8 +45,8 @@ static int setup(void **state)
 	(void)state;
 	tg_error e;
 	tg_errors errs = {0};
-	const char *url = scratch_begin(&sc);
-	if (!url || store_open(url, &s1, &e) != TG_OK || store_open(url, &s2, &e) != TG_OK)
+	s1 = scratch_open(&sc);
+	if (!s1 || store_open(sc.url, &s2, &e) != TG_OK)
 		return -1;
 	if (plan_load_default(&plan, &errs) != TG_OK)
 		return -1;

@@ -126,16 +126,9 @@ static void test_fill_names_the_fields(void **state)
 ** role change; the accounts that pass are stored. */
 static void test_store_refuses_what_does_not_exist(void **state)
 {
-	(void)state;
-	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	scratch_fixture *fx = *state;
+	tg_store *s = fx->s;
 	tg_error e = {0};
-	tg_store *s;
-	int rc = store_open(url, &s, &e);
-	if (rc)
-		print_error("store_open: %s [%s]\n", e.message, e.code);
-	assert_int_equal(rc, 0);
 	/* one unit and its association, no person: a PostgreSQL test database
 	** already holds numbers sealed with another run's key */
 	char uscc[19], unit[32];
@@ -185,8 +178,6 @@ static void test_store_refuses_what_does_not_exist(void **state)
 	assert_int_equal(store_user_add(s, &u, &e), TG_ECONFLICT);
 	assert_string_equal(e.path, "username");
 
-	store_close(s);
-	scratch_end(&sc);
 }
 
 /* The audit records of event on object. */
@@ -210,13 +201,9 @@ static size_t audit_count(tg_store *s, const char *event, const char *object)
 
 static void test_requests_and_delay(void **state)
 {
-	(void)state;
-	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	scratch_fixture *fx = *state;
+	tg_store *s = fx->s;
 	tg_error e = {0};
-	tg_store *s;
-	assert_int_equal(store_open(url, &s, &e), 0);
 	char name[64], object[96];
 	snprintf(name, sizeof name, "req-%ld-%d", (long)time(NULL), (int)getpid());
 	snprintf(object, sizeof object, "users/%s", name);
@@ -296,16 +283,16 @@ static void test_requests_and_delay(void **state)
 	assert_int_equal(back.failed_count, 0);
 	assert_int_equal(back.locked_until, 0);
 
-	store_close(s);
-	scratch_end(&sc);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fill_names_the_fields),
-		cmocka_unit_test(test_store_refuses_what_does_not_exist),
-		cmocka_unit_test(test_requests_and_delay),
+		cmocka_unit_test_setup_teardown(test_store_refuses_what_does_not_exist,
+						scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_requests_and_delay, scratch_setup,
+						scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -59,16 +59,9 @@ static void list(tg_store *st, const char *user, const char *from, const char *t
 
 static void test_days_are_beijing_days(void **state)
 {
-	(void)state;
-	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	scratch_fixture *fx = *state;
+	tg_store *s = fx->s;
 	tg_error e = {0};
-	tg_store *s;
-	int rc = store_open(url, &s, &e);
-	if (rc)
-		print_error("store_open: %s [%s]\n", e.message, e.code);
-	assert_int_equal(rc, 0);
 	/* a user of this run only: a PostgreSQL test database is shared */
 	char user[64];
 	snprintf(user, sizeof user, "clock-%ld-%d", (long)time(NULL), (int)getpid());
@@ -126,8 +119,6 @@ static void test_days_are_beijing_days(void **state)
 	assert_int_equal(store_audit_verify(s, &bad_seq, &count, &e), 0);
 	assert_true(count >= 5);
 
-	store_close(s);
-	scratch_end(&sc);
 }
 
 /* Issue 14: the chain is keyed under the audit key file, which is made
@@ -136,15 +127,11 @@ static void test_days_are_beijing_days(void **state)
 ** intact) nor appends.  On PostgreSQL the unit tests share the key. */
 static void test_keyed_chain_needs_the_key(void **state)
 {
-	(void)state;
-	scratch_store sc;
-	const char *url = scratch_begin(&sc);
-	assert_non_null(url);
+	scratch_fixture *fx = *state;
+	tg_store *s = fx->s;
 	tg_error e = {0};
-	tg_store *s;
-	assert_int_equal(store_open(url, &s, &e), 0);
 	struct stat st;
-	assert_int_equal(stat(sc.audit_key, &st), 0);
+	assert_int_equal(stat(fx->sc.audit_key, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	store_set_actor(s, "keyed", "auditor", "192.0.2.9");
 	assert_int_equal(store_audit_add(s, "login", "users/keyed", "ok", NULL, NULL, &e), 0);
@@ -162,28 +149,30 @@ static void test_keyed_chain_needs_the_key(void **state)
 			 TG_EINVAL);
 	assert_string_equal(e.code, "audit_checkpoint");
 	store_close(s);
+	fx->s = NULL;
 
 	/* the same database without its audit key */
 	char missing[600];
-	snprintf(missing, sizeof missing, "%s.missing", sc.audit_key);
+	snprintf(missing, sizeof missing, "%s.missing", fx->sc.audit_key);
 	setenv("TUOGOU_AUDIT_KEY", missing, 1);
-	assert_int_equal(store_open(url, &s, &e), 0);
+	assert_int_equal(store_open(fx->sc.url, &fx->s, &e), 0);
+	s = fx->s;
 	assert_int_equal(stat(missing, &st), -1); /* not made: the chain is keyed */
 	assert_int_equal(store_audit_verify(s, &bad, &count, &e), TG_ENOTFOUND);
 	assert_string_equal(e.code, "audit_key_missing");
 	store_set_actor(s, "keyed", "auditor", "192.0.2.9");
 	assert_int_not_equal(store_audit_add(s, "login", "users/keyed", "ok", NULL, NULL, &e), 0);
 	assert_string_equal(e.code, "audit_key_missing");
-	store_close(s);
-	setenv("TUOGOU_AUDIT_KEY", sc.audit_key, 1);
-	scratch_end(&sc);
+	setenv("TUOGOU_AUDIT_KEY", fx->sc.audit_key, 1);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_days_are_beijing_days),
-		cmocka_unit_test(test_keyed_chain_needs_the_key),
+		cmocka_unit_test_setup_teardown(test_days_are_beijing_days, scratch_setup,
+						scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_keyed_chain_needs_the_key, scratch_setup,
+						scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,11 +33,9 @@ static char uscc[19], unit[32];
 /* The store in *state, with the unit and association of this run. */
 static int setup(void **state)
 {
-	tg_error e;
-	const char *url = scratch_begin(&sc);
-	int rc = url ? store_open(url, &st, &e) : TG_EIO;
+	st = scratch_open(&sc);
 	*state = st;
-	return rc || scratch_association(st, uscc, unit) ? -1 : 0;
+	return !st || scratch_association(st, uscc, unit) ? -1 : 0;
 }
 
 static int teardown(void **state)

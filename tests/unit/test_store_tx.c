@@ -34,9 +34,8 @@ static char uscc[19];                /* an association of this run */
 static int setup(void **state)
 {
 	(void)state;
-	tg_error e;
-	const char *url = scratch_begin(&sc);
-	if (!url || store_open(url, &st, &e) != TG_OK || scratch_association(st, uscc, NULL))
+	st = scratch_open(&sc);
+	if (!st || scratch_association(st, uscc, NULL))
 		return -1;
 	snprintf(key_a, sizeof key_a, "tx_test_a_%ld", (long)getpid());
 	snprintf(key_b, sizeof key_b, "tx_test_b_%ld", (long)getpid());

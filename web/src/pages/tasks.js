@@ -13,6 +13,18 @@ export function taskState(t, asOf) {
   return h('span', { class: 'badge' }, '待上级文件');
 }
 
+// The columns of a task that this page and a unit's page (unit.js) show.
+export function taskColumns(lk, asOf) {
+  return [
+    { label: '任务', rowHeader: true, cell: (t) => t.task || t.id },
+    { label: '条款', cell: (t) => cite(t.clause || '6.2', lk) },
+    { label: '上级文件印发日期', cell: (t) => fmt.dateAsOf(t.higher_level_doc_on, asOf) },
+    { label: '印发日期', cell: (t) => fmt.dateAsOf(t.issued_on, asOf) },
+    { label: '公开日期', cell: (t) => fmt.dateAsOf(t.published_on, asOf) },
+    { label: '状态', cell: (t) => taskState(t, asOf) },
+  ];
+}
+
 export async function render(root, ctx) {
   ctx.crumbs([['责任分工']]);
   const lk = await lookups();
@@ -31,12 +43,7 @@ export async function render(root, ctx) {
         h('button', { type: 'button', class: 'btn btn-plain', onclick: () => window.print() }, '打印'))),
     tasks.length ? table([
       { label: '牵头单位', cell: (t) => (t.unit ? h('a', { href: `#/units/${encodeURIComponent(t.unit)}` }, lk.unit[t.unit]?.name || t.unit) : '—') },
-      { label: '任务', rowHeader: true, cell: (t) => t.task || t.id },
-      { label: '条款', cell: (t) => cite(t.clause || '6.2', lk) },
-      { label: '上级文件印发日期', cell: (t) => fmt.dateAsOf(t.higher_level_doc_on, ctx.asOf) },
-      { label: '印发日期', cell: (t) => fmt.dateAsOf(t.issued_on, ctx.asOf) },
-      { label: '公开日期', cell: (t) => fmt.dateAsOf(t.published_on, ctx.asOf) },
-      { label: '状态', cell: (t) => taskState(t, ctx.asOf) },
+      ...taskColumns(lk, ctx.asOf),
       { label: '问题', cell: (t) => ((byTask[t.id] || []).length ? byTask[t.id].map((f) => h('div', { class: 'task-finding' }, findingLight(f), ' ', lk.rule[f.rule]?.title || f.rule, f.due ? [' · 截止 ', due(f.due, f.rule, lk, f.due_year)] : null)) : h('span', { class: 'muted' }, '无')) },
     ], tasks, { caption: '配套文件' }) : emptyState('还没有配套文件任务。请在导入页上传含“配套文件”的数据包。', h('a', { href: '#/import' }, '去导入')));
 }

@@ -7,7 +7,7 @@ import { api, all, allFindings, lookups } from '../api.js';
 import * as fmt from '../fmt.js';
 import { val, FIELD } from '../labels.js';
 import { table, section, dl, findingLight, cite, due, downloadButton, field, dateInput } from '../ui.js';
-import { taskState } from './tasks.js';
+import { taskColumns } from './tasks.js';
 import { rights, saveForm } from './records.js';
 
 export async function render(root, ctx) {
@@ -62,12 +62,5 @@ export async function render(root, ctx) {
       { label: '法律依据', cell: (x) => x.legal_basis || '—' },
       { label: '购买服务合同', cell: (x) => x.purchase_ref || '—' },
     ], functions, { empty: '还没有职能记录。单位印发职能清单后，可在导入页上传“职能”表格。' })),
-    section('配套文件', 'unit-tasks', table([
-      { label: '任务', rowHeader: true, cell: (t) => t.task || t.id },
-      { label: '条款', cell: (t) => cite(t.clause || '6.2', lk) },
-      { label: '上级文件印发日期', cell: (t) => fmt.dateAsOf(t.higher_level_doc_on, ctx.asOf) },
-      { label: '印发日期', cell: (t) => fmt.dateAsOf(t.issued_on, ctx.asOf) },
-      { label: '公开日期', cell: (t) => fmt.dateAsOf(t.published_on, ctx.asOf) },
-      { label: '状态', cell: (t) => taskState(t, ctx.asOf) },
-    ], tasks, { empty: '该单位没有配套文件任务。' })));
+    section('配套文件', 'unit-tasks', table(taskColumns(lk, ctx.asOf), tasks, { empty: '该单位没有配套文件任务。' })));
 }
