@@ -105,6 +105,34 @@ void date_format_zh(tg_date day, char out[24])
 	snprintf(out, 24, "%04d年%d月%d日", ((y % 10000) + 10000) % 10000, m % 100, d % 100);
 }
 
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+void date_text_zh(const char *s, strbuf *out)
+{
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		char iso[11], zh[24];
+		tg_date d;
+		if (p - s >= 1 && is_digit(p[-1]))
+			continue;
+		if (strnlen(p, 11) < 10 || is_digit(p[10]))
+			continue;
+		memcpy(iso, p, 10);
+		iso[10] = '\0';
+		if (date_parse(iso, &d))
+			continue;
+		sb_add(out, run, (size_t)(p - run));
+		date_format_zh(d, zh);
+		sb_adds(out, zh);
+		run = p + 10;
+		p += 9;
+	}
+	sb_adds(out, run);
+}
+
 int date_year(tg_date day)
 {
 	int y, m, d;

@@ -35,6 +35,11 @@ void date_add_json(strbuf *sb, tg_date day);
 /* Write "2017年12月31日" (at most 24 bytes with NUL). */
 void date_format_zh(tg_date day, char out[24]);
 
+/* s as a document says it: each date "YYYY-MM-DD" inside it (a real day,
+** not part of a longer number) written "2017年6月30日", the rest as is;
+** appended to out.  The web does the same (fmt.js, sentence). */
+void date_text_zh(const char *s, strbuf *out);
+
 int date_year(tg_date day);
 /* ISO weekday: 1 = Monday ... 7 = Sunday. */
 int date_weekday(tg_date day);

@@ -297,7 +297,7 @@ static void section_overdue(tg_pdf *pdf, const report_run *run)
 		 run->day_zh, n, units, run->office);
 	pdf_paragraph(pdf, text, true);
 	static const char *heads[] = {"序号", "协会", "逾期事项", "条款", "截止日期", "逾期天数"};
-	static const double widths[] = {0.06, 0.2, 0.43, 0.08, 0.12, 0.11};
+	static const double widths[] = {0.06, 0.18, 0.40, 0.08, 0.17, 0.11};
 	pdf_table t = {6, heads, widths, "cllccr", 8.5};
 	size_t group = 0;
 	for (size_t i = 0; i < n;) {
@@ -314,13 +314,19 @@ static void section_overdue(tg_pdf *pdf, const report_run *run)
 			const tg_finding *f = od[k];
 			char no[24], due[24] = "—", days[24] = "—";
 			snprintf(no, sizeof no, "%zu", k - i + 1);
-			if (f->due != TG_DATE_NONE)
+			if (f->due_year_only)
 				finding_due_text(f, due);
+			else if (f->due != TG_DATE_NONE)
+				date_format_zh(f->due, due);
 			if (!f->due_year_only) /* a count of days would give the day */
 				snprintf(days, sizeof days, "%d天", (int)(fs->as_of - f->due));
+			strbuf message;
+			sb_init(&message);
+			date_text_zh(f->message, &message);
 			const char *cells[] = {no, f->association ? assoc_name(run->r, f->association) : "—",
-					       f->message, cite_of(run->plan, f->clause), due, days};
+					       message.buf, cite_of(run->plan, f->clause), due, days};
 			pdf_table_row(pdf, cells, 5);
+			sb_release(&message);
 		}
 		pdf_table_end(pdf);
 		i = j;
@@ -359,19 +365,19 @@ static void section_tasks(tg_pdf *pdf, const report_run *run)
 		 n, issued, published);
 	pdf_paragraph(pdf, text, true);
 	static const char *heads[] = {"序号", "牵头部门", "配套文件", "印发日期", "公开日期", "状态"};
-	static const double widths[] = {0.06, 0.22, 0.32, 0.12, 0.12, 0.16};
+	static const double widths[] = {0.06, 0.17, 0.26, 0.17, 0.17, 0.17};
 	pdf_table t = {6, heads, widths, "cllccl", 8.5};
 	pdf_table_begin(pdf, &t);
 	for (size_t i = 0; i < n; i++) {
 		const tg_unit_task *k = &ts[i];
-		char no[24], iss[11] = "—", pub[11] = "—", state[96];
+		char no[24], iss[24] = "—", pub[24] = "—", state[96];
 		snprintf(no, sizeof no, "%zu", i + 1);
 		bool is_issued = date_happened(k->issued_on, run->as_of);
 		bool is_pub = date_happened(k->published_on, run->as_of);
 		if (is_issued)
-			date_format(k->issued_on, iss);
+			date_format_zh(k->issued_on, iss);
 		if (is_pub)
-			date_format(k->published_on, pub);
+			date_format_zh(k->published_on, pub);
 		const tg_finding *late = finding_for(run->fs, "task.supporting-rules-late", k->id);
 		const tg_finding *unpub = finding_for(run->fs, "task.not-published", k->id);
 		const tg_finding *f = late ? late : unpub;
@@ -381,8 +387,8 @@ static void section_tasks(tg_pdf *pdf, const report_run *run)
 		else if (is_issued)
 			snprintf(state, sizeof state, "已印发，未公开");
 		else if (f && f->due != TG_DATE_NONE) {
-			char due[11];
-			date_format(f->due, due);
+			char due[24];
+			date_format_zh(f->due, due);
 			snprintf(state, sizeof state, "%s（应于%s前印发）", red ? "逾期未印发" : "未印发", due);
 		} else
 			snprintf(state, sizeof state, "未印发");

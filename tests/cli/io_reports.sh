@@ -24,6 +24,10 @@ expect_grep "the as-of date" "截至2017年12月31日" "$T/flat.txt"
 expect_grep "the overdue items cite their clauses" "四(二)" "$T/flat.txt"
 expect_grep "the lead departments' tasks of 6.2" "牵头部门配套文件制定情况（六(二)）" "$T/flat.txt"
 expect_grep "page numbers in the official form" "—2—" "$T/flat.txt"
+# Dates are said in Chinese everywhere in the text (2017年6月30日); the one
+# ISO date left is the command line the closing note quotes (--as-of D).
+grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}' "$T/flat.txt" | sort -u >"$T/iso"
+expect_eq "no ISO date but the command's" "$DAY" "$(tr '\n' ' ' <"$T/iso" | sed 's/ $//')"
 
 # The headline numbers against check's findings for the same day.
 tg check --db "$DB" --as-of $DAY --format json >"$T/check.json"

@@ -218,6 +218,28 @@ static void test_happened_active(void **state)
 	assert_false(date_active(TG_DATE_NONE, c, b));
 }
 
+/* Dates inside a sentence said in Chinese; numbers that only look like a
+** date (part of a longer number, or a day that does not exist) untouched. */
+static void test_text_zh(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"应于2017-06-30前清理，已628天", "应于2017年6月30日前清理，已628天"},
+		{"2016-04-12起至2017-12-31", "2016年4月12日起至2017年12月31日"},
+		{"编号12017-06-30与2017-02-30", "编号12017-06-30与2017-02-30"},
+		{"2017-06-301", "2017-06-301"},
+		{"", ""},
+		{"2017-06", "2017-06"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		strbuf sb;
+		sb_init(&sb);
+		date_text_zh(cases[i][0], &sb);
+		assert_string_equal(sb.buf ? sb.buf : "", cases[i][1]);
+		sb_release(&sb);
+	}
+}
+
 static void test_today(void **state)
 {
 	(void)state;
@@ -285,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_weekday),
 		cmocka_unit_test(test_format_zh),
 		cmocka_unit_test(test_happened_active),
+		cmocka_unit_test(test_text_zh),
 		cmocka_unit_test(test_today),
 		cmocka_unit_test(test_instants),
 	};
