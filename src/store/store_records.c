@@ -629,12 +629,18 @@ static void where_filter(tg_store *s, int a, const tg_record_filter *f, strbuf *
 		bind_add(b, f->uscc_json);
 	}
 	if (f->q && *f->q) {
+		/* by name, or by the whole USCC (typed in either case) */
 		strbuf value;
 		sb_init(&value);
-		sb_addf(sql, " AND %s",
+		sb_addf(sql, " AND (%s OR \"uscc\" = ?)",
 			db_sql_name_contains(s->db, f->q, utf8_chars(f->q) >= 3, &value));
 		bind_add(b, arena_strdup(scratch, value.buf));
 		sb_release(&value);
+		char *uscc = arena_strdup(scratch, f->q);
+		for (char *c = uscc; *c; c++)
+			if (*c >= 'a' && *c <= 'z')
+				*c = (char)(*c - 'a' + 'A');
+		bind_add(b, uscc);
 	}
 }
 

@@ -33,6 +33,12 @@ one=${NAME1:4:1}
 req GET /api/v1/associations --get --data-urlencode "q=$one" -d per_page=500 >/dev/null
 want=$(q "SELECT count(*) FROM associations WHERE instr(name, '$one') > 0")
 expect_eq "one-character search total" "$want" "$(sed -n 's/.*"total": \([0-9]*\).*/\1/p' "$T/body")"
+lower=$(printf '%s' "$A1" | tr 'A-Z' 'a-z')
+for typed in "$A1" "$lower"; do
+	req GET /api/v1/associations --get --data-urlencode "q=$typed" -d per_page=500 >/dev/null
+	expect_eq "search by the whole USCC ($typed) finds exactly it" "1 $A1" \
+		"$(sed -n 's/.*"total": \([0-9]*\).*/\1/p' "$T/body") $(sed -n 's/.*"uscc": "\([^"]*\)".*/\1/p' "$T/body" | head -1)"
+done
 req GET "/api/v1/associations?unit=$U1&per_page=500" >/dev/null
 expect_eq "filter by unit" "$(q "SELECT count(*) FROM associations WHERE unit = '$U1'")" \
 	"$(sed -n 's/.*"total": \([0-9]*\).*/\1/p' "$T/body")"
