@@ -223,7 +223,7 @@ static void user_json(strbuf *o, const tg_user *u)
 		u->locked ? "true" : "false", (long long)u->locked_until,
 		u->has_totp ? "true" : "false", u->must_change ? "true" : "false");
 	sb_add_json_str(o, u->created_at);
-	sb_addc(o, '}');
+	sb_addf(o, ", \"last_login_at\": %lld}", (long long)u->last_login_at);
 }
 
 int api_users_list(http_request *rq)

@@ -640,3 +640,8 @@ CREATE TABLE jurisdiction_plans (
   "json" text COLLATE "C" NOT NULL,
   "loaded_at" text COLLATE "C" NOT NULL DEFAULT tg_now()
 );
+
+-- migration: 13
+-- The last successful login of an account (Unix seconds, 0 never), shown
+-- on the users page (issue 17); set in the login's transaction.
+ALTER TABLE users ADD COLUMN "last_login_at" bigint NOT NULL DEFAULT 0;

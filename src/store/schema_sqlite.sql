@@ -633,3 +633,8 @@ CREATE TABLE jurisdiction_plans (
   "json" TEXT NOT NULL,
   "loaded_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
 ) STRICT;
+
+-- migration: 13
+-- The last successful login of an account (Unix seconds, 0 never), shown
+-- on the users page (issue 17); set in the login's transaction.
+ALTER TABLE users ADD COLUMN "last_login_at" INTEGER NOT NULL DEFAULT 0;

@@ -76,6 +76,7 @@ typedef struct tg_user {
 	char created_at[24];
 	bool locked;            /* locked by the security administrator */
 	int64_t totp_last_step; /* the last TOTP step accepted */
+	int64_t last_login_at; /* the last successful login, Unix seconds; 0 never */
 	bool must_change;       /* a temporary password: changed at the next login */
 } tg_user;
 

@@ -77,14 +77,14 @@ bool store_setting_on(tg_store *s, const char *key)
 	"\"id\", \"username\", \"display_name\", \"role\", \"unit\", \"association\", "             \
 	"\"department\", \"password_hash\", \"failed_count\", \"locked_until\", "                 \
 	"\"totp_secret\" IS NOT NULL, \"created_at\", \"locked\", \"totp_last_step\", "        \
-	"\"must_change_password\", \"jurisdiction\""
+	"\"must_change_password\", \"jurisdiction\", \"last_login_at\""
 
 #define U(kind, m) DB_##kind(tg_user, m)
 static const db_member user_members[] = {
 	U(INT, id), U(TEXT, username), U(TEXT, display_name), U(TEXT, role), U(TEXT, unit),
 	U(TEXT, association), U(TEXT, department), U(TEXT, password_hash), U(INT, failed_count),
 	U(INT, locked_until), U(BOOL, has_totp), U(TEXT, created_at), U(BOOL, locked),
-	U(INT, totp_last_step), U(BOOL, must_change), U(TEXT, jurisdiction)
+	U(INT, totp_last_step), U(BOOL, must_change), U(TEXT, jurisdiction), U(INT, last_login_at)
 };
 #undef U
 
@@ -180,9 +180,10 @@ static int login_counters(tg_store *s, int64_t id, bool ok, int64_t now, int max
 	tg_stmt *st;
 	if (ok) {
 		st = db_prepare(s->db,
-				"UPDATE users SET \"failed_count\" = 0, \"locked_until\" = 0 "
-				"WHERE \"id\" = ?",
+				"UPDATE users SET \"failed_count\" = 0, \"locked_until\" = 0, "
+				"\"last_login_at\" = CAST(?2 AS BIGINT) WHERE \"id\" = ?1",
 				err);
+		db_bind_int64(st, 2, now);
 	} else if (max_failures <= 0) { /* the administrators' growing delay */
 		st = db_prepare(s->db,
 				"UPDATE users SET \"failed_count\" = \"failed_count\" + 1, "

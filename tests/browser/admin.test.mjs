@@ -112,6 +112,7 @@ test('the security administrator logs in with password and one-time code and see
   const me = await userRow(ADMINS.secadmin);
   assert.equal(me['角色'], '安全管理员');
   assert.equal(me['动态口令'], '已设置');
+  assert.match(me['最近登录'], /^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/, 'one who just logged in shows when');
   assert.equal(me['操作'], '本人账户', 'no change of one\'s own account');
   assert.equal((await userRow(USER))['角色'], '联合工作组办公室');
   await shot(page, 'users');
@@ -211,7 +212,7 @@ test('the system administrator approves the request and is shown the temporary p
   await page.waitForSelector('#temp-password');
   NEW_PASSWORD = await page.textContent('#temp-password');
   assert.match(NEW_PASSWORD, /^[A-Za-z0-9]{4}(-[A-Za-z0-9]{4}){3}$/);
-  assert.deepEqual(await userRow(NEW_USER), { 用户名: NEW_USER, 姓名: '王丽', 角色: '主管单位', 管理范围: NEW_UNIT, 动态口令: '未设置', 状态: '正常', 操作: '锁定 申请重置密码' });
+  assert.deepEqual(await userRow(NEW_USER), { 用户名: NEW_USER, 姓名: '王丽', 角色: '主管单位', 管理范围: NEW_UNIT, 动态口令: '未设置', 最近登录: '从未登录', 状态: '正常', 操作: '锁定 申请重置密码' });
   assert.equal(await requestRow(NEW_USER), null, 'no longer waiting');
   assert.match(await page.textContent('#user-requests'), /没有待审批的申请/);
   await shot(page, 'user-approved', { fullPage: false });

@@ -107,6 +107,14 @@ as sec
 expect_eq "secadmin lists the users" 200 "$(req GET /api/v1/users)"
 grep -q 'password_hash\|argon2' "$T/body" && fail "the user list shows password hashes" ||
 	pass "the user list shows no password hash"
+python3 - "$T/body" >"$T/last" <<'PY'
+import json, sys, time
+for u in json.load(open(sys.argv[1]))["items"]:
+    t = u["last_login_at"]
+    print(u["username"], "never" if t == 0 else "recent" if abs(time.time() - t) < 3600 else "odd %d" % t)
+PY
+expect_grep "the list gives the last login of one who logged in (boss)" "^boss recent$" "$T/last"
+expect_grep "... and says never for one who did not (newbie)" "^newbie never$" "$T/last"
 as sys
 expect_eq "sysadmin lists the users (to judge requests)" 200 "$(req GET /api/v1/users)"
 as sec

@@ -116,6 +116,7 @@ export async function render(root, ctx) {
     { label: '角色', cell: (u) => ROLE[u.role] || u.role },
     { label: '管理范围', cell: scopeText },
     { label: '动态口令', cell: (u) => (u.totp ? '已设置' : '未设置') },
+    { label: '最近登录', cell: (u) => (u.last_login_at ? fmt.dateTime(u.last_login_at * 1000) : '从未登录') },
     { label: '状态', cell: (u) => (u.locked ? h('span', { class: 'text-red' }, '已锁定') : u.locked_until * 1000 > Date.now() ? h('span', { class: 'text-red' }, '登录失败锁定中') : '正常') },
     { label: '操作', cell: actions },
   ], rows, { caption: '全部账户', className: 'users-table' });
