@@ -66,8 +66,9 @@ typedef struct cli_option {
 	{(name), 0, CLI_LIST, (array), sizeof(array) / sizeof *(array), (count)}
 #define CLI_OPTIONS_END {NULL, 0, CLI_STRING, NULL, 0, NULL}
 /* Parse argv's options by the table (argv is permuted: the operands come
-** last); *operands: the index of the first operand.  Returns 0, or prints
-** the usage line or what is wrong and returns EXIT_BADINPUT. */
+** last); *operands: the index of the first operand, or operands NULL for a
+** command that takes none (one given is a usage error).  Returns 0, or
+** prints the usage line or what is wrong and returns EXIT_BADINPUT. */
 int cli_options(int argc, char **argv, const cli_option *opts, const char *usage, int *operands);
 
 /* Open the store; with must_exist a missing SQLite file is an error (a

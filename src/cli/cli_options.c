@@ -60,6 +60,8 @@ int cli_options(int argc, char **argv, const cli_option *opts, const char *usage
 			break;
 		}
 	}
+	if (!operands) /* a command that takes none */
+		return optind == argc ? EXIT_OK : cli_usage(usage);
 	*operands = optind;
 	return EXIT_OK;
 }

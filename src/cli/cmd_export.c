@@ -66,11 +66,8 @@ int cmd_export(int argc, char **argv)
 				   OPT_STRING("plan", &plan_file),
 				   OPT_OUTPUT(&output), OPT_FLAG("template", &template_only),
 				   CLI_OPTIONS_END};
-	int rest;
-	if (cli_options(argc, argv, opts, usage, &rest))
+	if (cli_options(argc, argv, opts, usage, NULL))
 		return EXIT_BADINPUT;
-	if (rest != argc)
-		return cli_usage(usage);
 	if (strcmp(format, "json") && strcmp(format, "xlsx")) {
 		fprintf(stderr, "tuogou: 不支持的导出格式“%s”（可选：json、xlsx）\n", format);
 		return EXIT_BADINPUT;

@@ -61,11 +61,8 @@ int cmd_serve(int argc, char **argv)
 				   OPT_LIST("trusted-proxy", proxy, &n_proxies),
 				   OPT_STRING("plan", &cfg.plan_file), OPT_FLAG("quiet", &quiet),
 				   CLI_OPTIONS_END};
-	int rest;
-	if (cli_options(argc, argv, opts, usage, &rest))
+	if (cli_options(argc, argv, opts, usage, NULL))
 		return EXIT_BADINPUT;
-	if (rest != argc)
-		return cli_usage(usage);
 	cfg.log = !quiet;
 	int fit = plan_fits(cfg.db, cfg.plan_file);
 	if (fit)

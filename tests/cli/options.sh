@@ -67,6 +67,10 @@ expect_grep "... --department" "\-\-department" "$T/err"
 tg user list --db "$DB" >"$T/list2"
 expect_eq "none of the refused accounts was made" "$(wc -l <"$T/list")" "$(($(wc -l <"$T/list2") - 3))"
 expect_exit "user list with an operand: exit 2" 2 tg user list extra --db "$DB"
+for cmd in export serve; do
+	expect_exit "$cmd with an operand: exit 2" 2 tg $cmd extra --db "$DB"
+	expect_grep "... with its usage line" "^用法: tuogou $cmd " "$T/err"
+done
 expect_exit "user totp NAME --db: a new secret" 0 tg user totp --db "$DB" zhao
 expect_grep "... printed" "^totp-secret: [A-Z2-7]\{32\}$" "$T/out"
 expect_exit "user totp without a name: exit 2" 2 tg user totp --db "$DB"
