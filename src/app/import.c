@@ -23,6 +23,7 @@
 
 #include <jansson.h>
 
+#include "arena.h"
 #include "app.h"
 #include "bundle.h"
 #include "ident.h"
@@ -232,14 +233,16 @@ static int read_history(tg_store *s, app_import_diff *d, tg_error *err)
 {
 	history_walk w = {.d = d};
 	size_t listed = 0;
+	tg_arena keys; /* the map does not copy its keys: they live here */
+	arena_init(&keys);
 	idmap_init(&w.where);
 	for (size_t k = 0; k < d->n; k++) {
 		if (d->records[k].is_new)
 			continue;
-		char key[300];
-		snprintf(key, sizeof key, "%s/%s", tg_schema[d->records[k].array].key,
-			 d->records[k].id);
-		idmap_set(&w.where, key, (uint32_t)(k + 1));
+		idmap_set(&w.where,
+			  arena_printf(&keys, "%s/%s", tg_schema[d->records[k].array].key,
+				       d->records[k].id),
+			  (uint32_t)(k + 1));
 		listed++;
 	}
 	int rc = TG_OK;
@@ -268,6 +271,7 @@ static int read_history(tg_store *s, app_import_diff *d, tg_error *err)
 		free(w.run);
 	}
 	idmap_free(&w.where);
+	arena_free(&keys);
 	d->n_newer = 0;
 	for (size_t k = 0; k < d->n; k++)
 		d->n_newer += d->records[k].newer_edit;

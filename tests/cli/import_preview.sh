@@ -125,5 +125,18 @@ grep -qE "$OLDN|$NEWN|${NEWN:6:8}" "$T/cli.out" && fail "the CLI preview shows a
 	pass "the CLI preview shows masked numbers only"
 expect_grep "... the masked one" "${NEWN:0:6}\*\*\*\*\*\*\*\*${NEWN:14:4}" "$T/cli.out"
 
+# --- two records edited after the export: each is a newer edit (the
+# history's index once kept one key for all, so only the last was found)
+for B in $(q "SELECT uscc FROM associations WHERE decoupled_on IS NOT NULL ORDER BY uscc LIMIT 2"); do
+	req GET "/api/v1/associations/$B" >/dev/null
+	python3 -c "import json, sys; import datetime; d = json.load(open(sys.argv[1])); d['decoupled_on'] = str(datetime.date.fromisoformat(d['decoupled_on']) + datetime.timedelta(days=1)); print(json.dumps(d, ensure_ascii=False))" \
+		"$T/body" >"$T/put.json"
+	send PUT "/api/v1/associations/$B" "$(cat "$T/put.json")" >/dev/null
+done
+expect_eq "two edited records: dry run 200" 200 \
+	"$(up '/api/v1/import/sheets?dry_run=1' -F "file=@$T/all.xlsx")"
+expect_eq "both changed, both newer edits" "2 2 True True" \
+	"$(diff_of '"%d %d %s %s" % (d["changed"], d["newer_edits"], d["records"][0]["newer_edit"], d["records"][1]["newer_edit"])')"
+
 serve_stop
 finish
