@@ -13,8 +13,9 @@
 ** field), so a workflow page can show each step's due date from the plan.
 **
 ** "actions": the acts of no array the role may do, from the route table:
-** "urge" (send a 催办, POST /api/v1/units/{id}/urges), "urge_acknowledge"
-** (sign for one, POST /api/v1/urges/{id}/acknowledge).
+** "urge" (send a 催办, POST /api/v1/units/{id}/urges), "urge_list" (read
+** them, GET /api/v1/urges), "urge_acknowledge" (sign for one, POST
+** /api/v1/urges/{id}/acknowledge).
 */
 #include <string.h>
 
@@ -180,8 +181,9 @@ int api_rights(http_request *rq)
 		sb_addc(o, '}');
 	}
 	sb_adds(o, "\n },\n \"actions\": {");
-	sb_addf(o, "\"urge\": %s, \"urge_acknowledge\": %s",
+	sb_addf(o, "\"urge\": %s, \"urge_list\": %s, \"urge_acknowledge\": %s",
 		action_allows(rq, who, "POST", "/api/v1/units/{id}/urges") ? "true" : "false",
+		action_allows(rq, who, "GET", "/api/v1/urges") ? "true" : "false",
 		action_allows(rq, who, "POST", "/api/v1/urges/{id}/acknowledge") ? "true" : "false");
 	sb_adds(o, "}}\n");
 	return reply_json(rq, HTTP_OK);
