@@ -170,7 +170,8 @@ void remind_write_item_json(strbuf *o, const tg_register *r, const tg_plan *plan
 	const tg_plan_rule *pr = plan_rule(plan, f->rule);
 	tg_ix ai = f->association ? register_find(r, ARR_ASSOCIATIONS, f->association) : TG_IX_NONE;
 	sb_add_json_member(o, "{\"rule\": ", f->rule);
-	sb_add_json_member(o, ", \"title\": ", pr ? pr->title : NULL);
+	const tg_obligation *ob = pr ? NULL : plan_obligation(plan, f->rule);
+	sb_add_json_member(o, ", \"title\": ", pr ? pr->title : ob ? ob->title : NULL);
 	sb_add_json_member(o, ", \"clause\": ", f->clause);
 	sb_add_json_member(o, ", \"cite\": ", cl && cl->cite ? cl->cite : f->clause);
 	sb_add_json_member(o, ", \"association\": ", f->association);

@@ -73,7 +73,7 @@ export const OUTCOME = { ok: '成功', failed: '失败', denied: '拒绝' };
 
 // What became of a 催办's mail (GET /api/v1/urges mail_status).
 export const MAIL_STATUS = {
-  none: '未配置邮件，仅站内', no_recipients: '无该单位收件人，仅站内', pending: '待发送',
+  none: '未配置邮件', no_recipients: '该单位未配置收件邮箱', pending: '邮件待发送',
   sent: '邮件已发送', failed: '邮件发送失败',
 };
 

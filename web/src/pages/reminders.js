@@ -29,7 +29,7 @@ function itemLine(it, lk, names) {
 }
 
 function channelText(x) {
-  return x.channels && x.channels.includes('mail') ? `站内、${MAIL_STATUS[x.mail_status] || '邮件'}` : `站内（${MAIL_STATUS[x.mail_status] || '未发邮件'}）`;
+  return x.channels && x.channels.includes('mail') ? `站内、${MAIL_STATUS[x.mail_status] || '邮件'}` : `仅站内（${MAIL_STATUS[x.mail_status] || '未发邮件'}）`;
 }
 
 function urgeLog(list, ctx, acts, lk) {
@@ -57,10 +57,10 @@ function urgeLog(list, ctx, acts, lk) {
         : h('span', { class: 'text-red' }, '未签收')) },
   ].filter(Boolean);
   return section(isUnit ? '收到的催办' : '催办记录', 'urge-log',
-    h('p', { class: 'hint' }, isUnit ? '联合工作组办公室发来的催办，最新的在前。请逐项办理，并点击“签收”确认已收到。'
-      : `已发送的催办共 ${fmt.num(list.total)} 条，最新的在前。单位签收后显示签收时间。`),
-    items.length ? table(cols, items, { className: 'compact urge-log', caption: isUnit ? '收到的催办' : '催办记录', rowAttrs: (x) => ({ dataset: { urge: String(x.id), unit: x.unit } }) })
-      : emptyState(isUnit ? '还没有收到催办。' : '还没有发送过催办。在上方有逾期事项的主管单位处点击“发送催办”。'));
+    h('p', { class: 'hint' }, isUnit ? '联合工作组办公室发来的催办。请逐项办理，并点击“签收”确认已收到。'
+      : `已发送的催办共 ${fmt.num(list.total)} 条${list.total > items.length ? `，此处列出最近 ${fmt.num(items.length)} 条` : ''}。单位签收后显示签收时间。`),
+    items.length ? table(cols, items, { className: 'compact urge-log', caption: '最新的在前', rowAttrs: (x) => ({ dataset: { urge: String(x.id), unit: x.unit } }) })
+      : emptyState(isUnit ? '还没有收到催办。' : '还没有发送过催办。在下方有逾期事项的主管单位处点击“发送催办”。'));
 }
 
 export async function render(root, ctx) {
@@ -68,7 +68,7 @@ export async function render(root, ctx) {
   const within = WITHIN.includes(Number(ctx.query.within)) ? Number(ctx.query.within) : 5;
   const [r, lk, rt] = await Promise.all([api.get('reminders', { as_of: ctx.asOf, within }), lookups(), rights().catch(() => null)]);
   const acts = (rt && rt.actions) || {};
-  const list = acts.urge_list ? await api.get('urges', { per_page: 100 }) : null;
+  const list = acts.urge_list ? await api.get('urges', { per_page: ctx.user.role === 'unit' ? 100 : 20 }) : null;
   if (!ctx.alive()) return;
   const names = {};
   for (const u of r.units || []) for (const it of u.items || []) if (it.association) names[it.association] = it.association_name;
@@ -134,8 +134,7 @@ export async function render(root, ctx) {
       h('div', { class: 'field field-inline' }, h('label', { for: 'within' }, '临近'), sel),
       h('p', { class: 'hint' }, ctx.user.role === 'unit' ? '仅列本单位主管的协会和本单位的事项。'
         : ctx.user.role === 'association' ? '仅列本协会的事项。' : '按主管单位分组；未明确主管单位的事项列在最后。')),
-    list && ctx.user.role === 'unit' ? urgeLog(list, ctx, acts, lk) : null,
+    list ? urgeLog(list, ctx, acts, lk) : null,
     units.length ? units : emptyState(`截至 ${fmt.date(r.as_of)}，没有逾期或 ${within} 个工作日内到期的事项。可在顶部“截至”换一个日期查看。`),
-    list && ctx.user.role !== 'unit' ? urgeLog(list, ctx, acts, lk) : null,
     dialog);
 }
