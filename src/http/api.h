@@ -91,6 +91,8 @@ int api_reminders(http_request *rq);
 int api_urge_send(http_request *rq);
 int api_urges_list(http_request *rq);
 int api_urge_acknowledge(http_request *rq);
+/* One 催办 as JSON, as GET /api/v1/urges lists it (the inbox's too). */
+void api_write_urge(strbuf *o, const tg_urge *u);
 int api_calendar_workdays(http_request *rq);
 /* GET /api/v1/rights: what the user may write, per array and field (api_rights.c). */
 int api_rights(http_request *rq);

@@ -13,7 +13,8 @@
 ** association: every item of their own); kind "account_request": for the
 ** security and the system administrator, a pending account request that
 ** the other kind proposed; kind "urge": for a unit, each 催办 sent to it
-** and not yet signed for (签收), newest first, before its items.  Overdue
+** and not yet signed for (签收), newest first, before its items, with the
+** 催办 as GET /api/v1/urges gives it.  Overdue
 ** first, then by due date (the digest's order).
 */
 #include <stdlib.h>
@@ -91,11 +92,8 @@ static int urge_items(http_request *rq, strbuf *o, size_t *n)
 		item_head(o, n, "urge", "催办");
 		sb_addf(o, ", \"id\": %lld", (long long)u->id);
 		sb_add_json_member(o, ", \"subject\": ", u->unit);
-		sb_add_json_member(o, ", \"urge_as_of\": ", u->as_of);
-		sb_add_json_member(o, ", \"sent_at\": ", u->sent_at);
-		sb_add_json_member(o, ", \"sent_by_name\": ", u->sent_by_name);
-		sb_addf(o, ", \"n_items\": %lld", (long long)u->n_items);
-		sb_add_json_member(o, ", \"message\": ", u->message);
+		sb_adds(o, ", \"urge\": ");
+		api_write_urge(o, u);
 		sb_adds(o, ", \"state\": \"open\"}");
 	}
 	store_urges_free(items, k);

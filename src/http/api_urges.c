@@ -23,8 +23,7 @@
 #include "input.h"
 #include "respond.h"
 
-/* One 催办 as JSON. */
-static void write_urge(strbuf *o, const tg_urge *u)
+void api_write_urge(strbuf *o, const tg_urge *u)
 {
 	sb_addf(o, "{\"id\": %lld", (long long)u->id);
 	sb_add_json_member(o, ", \"unit\": ", u->unit);
@@ -97,7 +96,7 @@ int api_urge_send(http_request *rq)
 	json_decref(body);
 	if (rc)
 		return rc;
-	write_urge(&rq->out, &u);
+	api_write_urge(&rq->out, &u);
 	sb_addc(&rq->out, '\n');
 	free(u.message);
 	free(u.items);
@@ -134,7 +133,7 @@ int api_urges_list(http_request *rq)
 			continue;
 		if (total >= first && total < first + per_page) {
 			sb_adds(&list, list.len ? ",\n " : "\n ");
-			write_urge(&list, u);
+			api_write_urge(&list, u);
 		}
 		total++;
 	}
@@ -162,7 +161,7 @@ int api_urge_acknowledge(http_request *rq)
 	int rc = app_urge_acknowledge(rq_store(rq), &rq->user, id, &rq->err);
 	tg_urge u;
 	if (rc == TG_OK && (rc = store_urge_get(rq_store(rq), id, &u, &rq->err)) == TG_OK) {
-		write_urge(&rq->out, &u);
+		api_write_urge(&rq->out, &u);
 		sb_addc(&rq->out, '\n');
 		free(u.message);
 		free(u.items);

@@ -139,17 +139,16 @@ int store_urge_mail_result(tg_store *s, int64_t id, const char *status, const ch
 		return rc;
 	char unit[65], ack[24];
 	rc = urge_unit(s, id, unit, sizeof unit, ack, sizeof ack, err);
-	if (rc == TG_OK) {
-		tg_stmt *st = db_prepare(s->db,
-					 "UPDATE urges SET \"mail_status\" = ?, \"mail_to\" = ?, "
-					 "\"mail_error\" = ?, \"mail_at\" = tg_now() WHERE \"id\" = ?",
-					 err);
-		db_bind_text(st, 1, status);
-		db_bind_text_or_null(st, 2, to);
-		db_bind_text_or_null(st, 3, error);
-		db_bind_int64(st, 4, id);
-		rc = db_run(st, err);
-	}
+	char key[24];
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	if (rc == TG_OK)
+		rc = db_run_texts(s->db,
+				  "UPDATE urges SET \"mail_status\" = ?, \"mail_to\" = ?, "
+				  "\"mail_error\" = ?, \"mail_at\" = tg_now() "
+				  "WHERE \"id\" = CAST(? AS BIGINT)",
+				  (const char *[]){status, to && *to ? to : NULL,
+						   error && *error ? error : NULL, key},
+				  4, err);
 	if (rc == TG_OK) {
 		strbuf after;
 		sb_init(&after);
@@ -175,15 +174,13 @@ int store_urge_acknowledge(tg_store *s, int64_t id, const char *user, tg_error *
 	if (rc == TG_OK && ack[0])
 		rc = tg_error_set(err, TG_ECONFLICT, "already_acknowledged", "",
 				  "该催办已于%s签收", ack);
-	if (rc == TG_OK) {
-		tg_stmt *st = db_prepare(s->db,
-					 "UPDATE urges SET \"acknowledged_by\" = ?, "
-					 "\"acknowledged_at\" = tg_now() WHERE \"id\" = ?",
-					 err);
-		db_bind_text(st, 1, user);
-		db_bind_int64(st, 2, id);
-		rc = db_run(st, err);
-	}
+	char key[24];
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	if (rc == TG_OK)
+		rc = db_run_texts(s->db,
+				  "UPDATE urges SET \"acknowledged_by\" = ?, "
+				  "\"acknowledged_at\" = tg_now() WHERE \"id\" = CAST(? AS BIGINT)",
+				  (const char *[]){user, key}, 2, err);
 	if (rc == TG_OK) {
 		char after[64];
 		snprintf(after, sizeof after, "{\"urge\": %lld}", (long long)id);

@@ -21,7 +21,7 @@ export async function render(root, ctx) {
   const overdue = items.filter((x) => x.state === 'overdue').length;
   const what = (x) => {
     if (x.kind === 'acceptance') return '工作总结已报送，待验收';
-    if (x.kind === 'urge') return `联合工作组办公室催办：逾期 ${fmt.num(x.n_items)} 项（截至 ${fmt.date(x.urge_as_of)}）`;
+    if (x.kind === 'urge') return `联合工作组办公室催办：逾期 ${fmt.num(x.urge.n_items)} 项（截至 ${fmt.date(x.urge.as_of)}）`;
     return TASK[x.rule] || lk.rule[x.rule]?.title || x.title || '待办事项';
   };
   const where = (x) => (x.kind === 'urge' ? h('a', { href: '#/reminders' }, '查看并签收')
@@ -34,9 +34,10 @@ export async function render(root, ctx) {
       h('p', { class: 'page-sub' }, `截至 ${fmt.date(ctx.asOf)}，等待您办理的事项共 ${fmt.num(items.length)} 项${overdue ? `，其中逾期 ${fmt.num(overdue)} 项` : ''}。逾期的在前。`)),
     items.length ? table([
       { label: '状态', cell: (x) => (x.state === 'overdue' ? light('red') : x.state === 'near' ? light('yellow') : h('span', { class: 'tag' }, KIND[x.kind] || '待办')) },
-      { label: '事项', cell: (x) => h('span', null, h('strong', { class: 'rule-title' }, what(x)), x.message && x.kind !== 'acceptance' ? [h('br'), h('span', { class: 'msg' }, x.kind === 'urge' ? `附言：${x.message}` : fmt.sentence(x.message))] : null) },
+      { label: '事项', cell: (x) => h('span', null, h('strong', { class: 'rule-title' }, what(x)), x.kind === 'urge' ? (x.urge.message ? [h('br'), h('span', { class: 'msg' }, `附言：${x.urge.message}`)] : null)
+        : x.message && x.kind !== 'acceptance' ? [h('br'), h('span', { class: 'msg' }, fmt.sentence(x.message))] : null) },
       { label: '协会或单位', cell: where },
-      { label: '截止日期', cell: (x) => (x.kind === 'item' ? due(x.due, x.rule, lk) : x.kind === 'urge' ? `${fmt.dateTime(x.sent_at)} 发来` : x.due ? fmt.date(x.due) : '—') },
+      { label: '截止日期', cell: (x) => (x.kind === 'item' ? due(x.due, x.rule, lk) : x.kind === 'urge' ? `${fmt.dateTime(x.urge.sent_at)} 发来` : x.due ? fmt.date(x.due) : '—') },
       { label: '条款', cell: (x) => (x.rule && lk.rule[x.rule] ? cite(lk.rule[x.rule].clause, lk) : '—') },
     ], items, { className: 'inbox', caption: '待办事项', rowAttrs: (x) => ({ dataset: { kind: x.kind, rule: x.rule || '', association: x.association || '', urge: x.kind === 'urge' ? String(x.id) : '' } }) })
       : emptyState(`截至 ${fmt.date(ctx.asOf)}，没有等待您办理的事项。`));
