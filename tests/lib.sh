@@ -58,6 +58,17 @@ db_url() {
 	echo "$url"
 }
 
+# smtp_sink DIR SECONDS: a throw-away SMTP server on 127.0.0.1 keeping what
+# it gets in DIR (tests/support/smtp_sink.py); $SINK its pid (for the EXIT
+# trap), $SMTP_PORT its port.  Read the messages with tests/support/mails.py.
+smtp_sink() {
+	mkdir -p "$1"
+	python3 "$TOP/tests/support/smtp_sink.py" "$1" "$2" >"$T/port" 2>"$T/sink.err" &
+	SINK=$!
+	for _ in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+	SMTP_PORT=$(head -1 "$T/port")
+}
+
 # At exit: drop the story's PostgreSQL databases, remove $T.
 tg_cleanup() {
 	local name

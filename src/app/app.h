@@ -26,6 +26,7 @@
 #include "error.h"
 #include "plan.h"
 #include "register.h"
+#include "rules.h"
 #include "store.h"
 #include "strbuf.h"
 #include "totp.h"
@@ -244,5 +245,39 @@ void app_import_diff_free(app_import_diff *d);
 /* The answer of the import routes: "counts": {...} and, with_diff,
 ** "diff": {...} (the shape docs/api.md gives), without braces around. */
 void app_import_json(const app_import_result *r, bool with_diff, strbuf *out);
+
+/* ---- 催办 (urge.c) ---- */
+
+/* A 催办 to send: to a supervising unit, for its overdue items as of the
+** day the findings were evaluated on. */
+typedef struct app_urge_in {
+	const char *unit;          /* the unit's id */
+	const char *message;       /* an optional note (附言), up to 2000 bytes; "" none */
+	const tg_register *reg;    /* the register the findings were evaluated on */
+	const tg_findings *fs;     /* as of the urge's day, as the unit's users see
+				    * them (a birth-dated timing by the year) */
+	const tg_plan *plan;       /* titles and cites */
+	const char *mail_config;   /* the mail settings file, or NULL (mail.h) */
+	bool mail_config_given;    /* it must exist (the person named it) */
+} app_urge_in;
+
+/* Send a 催办: the joint office's act (6.1; actor NULL is the console's
+** operator), refused field_forbidden otherwise; a unit that is not there
+** or outside the actor's jurisdiction is TG_ENOTFOUND "not_found" on
+** "unit"; a message over 2000 bytes too_long; a unit with no overdue item
+** in the actor's reach nothing_overdue.  Then the 催办 is recorded (its
+** items, as the unit sees them, in *out) with its change row and audit
+** record in one transaction, and only then mailed when mail is configured
+** and the unit has recipients (to.UNIT): the mail's outcome is recorded in
+** a second write (a failed mail keeps the 催办, mail_status "failed"). */
+int app_urge(tg_store *s, const tg_user *actor, const app_urge_in *in, tg_urge *out,
+	     tg_error *err);
+/* The unit's 签收 of 催办 id: only a unit account of the unit it was sent
+** to (anyone else: TG_ENOTFOUND, as for a 催办 that is not there);
+** TG_ECONFLICT "already_acknowledged" when it was signed for. */
+int app_urge_acknowledge(tg_store *s, const tg_user *actor, int64_t id, tg_error *err);
+/* Whether u sees 催办 x (sent to a unit of reg): the office every one to a
+** unit of its jurisdiction (all, without one), a unit those sent to it. */
+bool app_urge_visible(const tg_user *u, const tg_register *reg, const tg_urge *x);
 
 #endif

@@ -102,5 +102,9 @@ int cli_parse_date(const char *s, const char *what, tg_date *out);
 /* The database a command works on: --db PATH, else $TUOGOU_DB, else
 ** var/tuogou.db. */
 const char *cli_default_db(void);
+/* The mail settings file (docs/mail.md): given (--mail-config), else
+** $TUOGOU_MAIL_CONFIG, else mail.conf beside a SQLite database file; NULL
+** for a PostgreSQL one.  malloc'd. */
+char *cli_mail_config_path(const char *given, const char *db);
 
 #endif

@@ -166,3 +166,20 @@ int cli_parse_date(const char *s, const char *what, tg_date *out)
 	}
 	return EXIT_OK;
 }
+
+/* The mail settings: --mail-config, else $TUOGOU_MAIL_CONFIG, else mail.conf
+** beside a database file. */
+char *cli_mail_config_path(const char *given, const char *db)
+{
+	const char *env = getenv("TUOGOU_MAIL_CONFIG");
+	if (given || (env && *env))
+		return strdup(given ? given : env);
+	if (!strncmp(db, "postgres", 8))
+		return NULL;
+	const char *slash = strrchr(db, '/');
+	size_t n = slash ? (size_t)(slash - db) + 1 : 0;
+	char *p = malloc(n + sizeof "mail.conf");
+	if (p)
+		snprintf(p, n + sizeof "mail.conf", "%.*smail.conf", (int)n, db);
+	return p;
+}

@@ -16,35 +16,28 @@
 ** its users (rules_evaluate_with_years; issue 14); settings from --mail-config FILE, $TUOGOU_MAIL_CONFIG
 ** or mail.conf beside the database, and $TUOGOU_SMTP_URL, $TUOGOU_SMTP_FROM
 ** (docs/mail.md).  Off unless asked for.
+**
+** --urge UNIT [--message TEXT] sends that unit a 催办 for its overdue items
+** as of D instead of printing the digest: recorded (催办记录, the same
+** operation as POST /api/v1/units/{id}/urges, app_urge) under the
+** operating-system user, and mailed when the mail settings are there and
+** list the unit (to.UNIT).  Exit 1 when the unit has nothing overdue, 2
+** for a unit the register lacks, 3 when the mail failed (the 催办 is
+** recorded all the same).
 */
 #include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
+#include "app.h"
 #include "cli.h"
 #include "mail.h"
 #include "remind.h"
 #include "rules.h"
 
 static const char usage[] =
-	"tuogou remind [--db PATH] [--plan FILE] --as-of YYYY-MM-DD [--within N] [--mail [--mail-config FILE]]";
-
-/* The mail settings: --mail-config, else $TUOGOU_MAIL_CONFIG, else mail.conf
-** beside a database file. */
-static char *mail_config_path(const char *given, const char *db)
-{
-	const char *env = getenv("TUOGOU_MAIL_CONFIG");
-	if (given || (env && *env))
-		return strdup(given ? given : env);
-	if (!strncmp(db, "postgres", 8))
-		return NULL;
-	const char *slash = strrchr(db, '/');
-	size_t n = slash ? (size_t)(slash - db) + 1 : 0;
-	char *p = malloc(n + sizeof "mail.conf");
-	if (p)
-		snprintf(p, n + sizeof "mail.conf", "%.*smail.conf", (int)n, db);
-	return p;
-}
+	"tuogou remind [--db PATH] [--plan FILE] --as-of YYYY-MM-DD [--within N] [--mail [--mail-config FILE]]\n"
+	"       tuogou remind [--db PATH] [--plan FILE] --as-of YYYY-MM-DD --urge UNIT [--message TEXT] [--mail-config FILE]";
 
 /* What a unit's users see of the findings (policy_may_reveal of the
 ** server): the exact timing of its own staff's findings only. */
@@ -159,16 +152,69 @@ static int send_mail(const tg_register *r, const tg_findings *fs, const tg_findi
 	return rc;
 }
 
+static const char *const mail_words[][2] = {
+	{"none", "未配置邮件，仅站内催办"},
+	{"no_recipients", "邮件配置中没有该单位的收件人，仅站内催办"},
+	{"pending", "邮件结果未能记录"},
+	{"sent", "已发送"},
+	{"failed", "发送失败"},
+};
+
+/* --urge: a 催办 to unit for its overdue items as of fs's day, as the
+** unit's users see them.  Returns the exit code. */
+static int send_urge(tg_store *store, const tg_register *r, const tg_findings *fs,
+		     const tg_findings *years, const tg_plan *plan, const char *unit,
+		     const char *message, const char *db, const char *mail_config)
+{
+	tg_ix ux = register_find(r, ARR_UNITS, unit);
+	struct unit_view v = {r, unit, ux == TG_IX_NONE ? -2 : (int32_t)ux};
+	tg_findings view = {0};
+	bool mixed = findings_for_viewer(fs, years, exact_for_unit, &v, &view);
+	char *path = cli_mail_config_path(mail_config, db);
+	app_urge_in in = {unit, message, r, mixed ? &view : fs, plan, path, mail_config != NULL};
+	tg_urge u;
+	tg_error err = {0};
+	int rc = app_urge(store, NULL, &in, &u, &err);
+	free(path);
+	free(view.items);
+	if (rc) {
+		cli_print_error(&err);
+		return !strcmp(err.code, "nothing_overdue") ? EXIT_INVALID
+		       : rc == TG_ENOTFOUND || rc == TG_EINVAL ? EXIT_BADINPUT
+							   : EXIT_INTERNAL;
+	}
+	char day[24];
+	tg_date d;
+	date_parse(u.as_of, &d);
+	date_format_zh(d, day);
+	printf("已催办：%s，逾期 %lld 项（截至%s；催办记录第 %lld 号）\n", u.unit_name,
+	       (long long)u.n_items, day, (long long)u.id);
+	const char *said = u.mail_status;
+	for (size_t i = 0; i < sizeof mail_words / sizeof *mail_words; i++)
+		if (!strcmp(mail_words[i][0], u.mail_status))
+			said = mail_words[i][1];
+	if (!strcmp(u.mail_status, "sent"))
+		printf("邮件：已发送 → %s\n", u.mail_to);
+	else if (!strcmp(u.mail_status, "failed"))
+		printf("邮件：%s：%s（催办已记录）\n", said, u.mail_error);
+	else
+		printf("邮件：%s\n", said);
+	free(u.message);
+	free(u.items);
+	return strcmp(u.mail_status, "failed") ? EXIT_OK : EXIT_INTERNAL;
+}
+
 int cmd_remind(int argc, char **argv)
 {
 	const char *db = cli_default_db(), *as_of = NULL, *mail_config = NULL, *plan_file = NULL,
-		   *within_text = NULL;
+		   *within_text = NULL, *urge = NULL, *message = NULL;
 	int within = REMIND_WITHIN_DEFAULT;
 	bool mail = false;
 	const cli_option opts[] = {OPT_STRING("db", &db), OPT_STRING("as-of", &as_of),
 				   OPT_STRING("within", &within_text), OPT_FLAG("mail", &mail),
 				   OPT_STRING("mail-config", &mail_config),
-				   OPT_STRING("plan", &plan_file), CLI_OPTIONS_END};
+				   OPT_STRING("plan", &plan_file), OPT_STRING("urge", &urge),
+				   OPT_STRING("message", &message), CLI_OPTIONS_END};
 	int rest;
 	if (cli_options(argc, argv, opts, usage, &rest))
 		return EXIT_BADINPUT;
@@ -182,7 +228,8 @@ int cmd_remind(int argc, char **argv)
 		}
 		within = (int)v;
 	}
-	if (rest != argc || !as_of || (mail_config && !mail))
+	if (rest != argc || !as_of || (mail_config && !mail && !urge) || (message && !urge) ||
+	    (urge && (mail || within_text)))
 		return cli_usage(usage);
 	tg_date day;
 	if (cli_parse_date(as_of, "--as-of", &day))
@@ -198,6 +245,12 @@ int cmd_remind(int argc, char **argv)
 	tg_findings fs, years;
 	tg_remind_digest d;
 	rules_evaluate_with_years(&r, plan, calendar_default(), day, &fs, &years);
+	if (urge) {
+		rc = send_urge(store, &r, &fs, &years, plan, urge, message, db, mail_config);
+		findings_release(&fs);
+		findings_release(&years);
+		goto out;
+	}
 	if (remind_digest(&r, &fs, calendar_default(), within, NULL, NULL, &d)) {
 		findings_release(&fs);
 		findings_release(&years);
@@ -211,7 +264,7 @@ int cmd_remind(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 	sb_release(&text);
 	if (mail && rc == EXIT_OK) {
-		char *path = mail_config_path(mail_config, db);
+		char *path = cli_mail_config_path(mail_config, db);
 		printf("\n");
 		rc = send_mail(&r, &fs, &years, &d, plan, path, mail_config != NULL);
 		free(path);

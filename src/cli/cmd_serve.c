@@ -1,6 +1,7 @@
 /*
 ** cmd_serve.c: tuogou serve [--db PATH] [--listen 127.0.0.1:8080] [--web DIR]
-**              [--evidence DIR] [--trusted-proxy ADDR[,ADDR...]] [--plan FILE] [--quiet]
+**              [--evidence DIR] [--trusted-proxy ADDR[,ADDR...]] [--plan FILE]
+**              [--mail-config FILE] [--quiet]
 **
 ** Runs the web server (src/http) until SIGINT or SIGTERM, then stops it
 ** cleanly: connections finish, worker threads end, stores close.  The
@@ -16,6 +17,10 @@
 ** (the jurisdictions' plans still hold), refused before it starts when the
 ** register's steps do not fit it (cli_steps_fit), as check and export
 ** refuse it.  Without it the server follows `plan use` as it happens.
+**
+** --mail-config FILE: the mail settings a 催办 sent from the web is mailed
+** by (docs/mail.md), read at each 催办; without it those of `tuogou remind
+** --mail` ($TUOGOU_MAIL_CONFIG, else mail.conf beside the database).
 */
 #include <pthread.h>
 #include <signal.h>
@@ -27,7 +32,8 @@
 #include "http.h"
 
 static const char usage[] = "tuogou serve [--db PATH] [--listen 127.0.0.1:8080] [--web DIR] "
-			    "[--evidence DIR] [--trusted-proxy ADDR[,ADDR...]] [--plan FILE] [--quiet]";
+			    "[--evidence DIR] [--trusted-proxy ADDR[,ADDR...]] [--plan FILE] "
+			    "[--mail-config FILE] [--quiet]";
 
 /* --plan FILE loads (with the jurisdictions' plans) and fits the stored
 ** register, or the server does not start. */
@@ -52,15 +58,16 @@ static int plan_fits(const char *db, const char *plan_file)
 
 int cmd_serve(int argc, char **argv)
 {
-	tg_http_config cfg = {cli_default_db(), "127.0.0.1:8080", "web", NULL, true, false, NULL, NULL};
+	tg_http_config cfg = {.db = cli_default_db(), .listen = "127.0.0.1:8080", .web = "web", .log = true};
 	const char *proxy[32]; /* every --trusted-proxy */
 	size_t n_proxies = 0;
 	bool quiet = false;
+	const char *mail_config = NULL;
 	const cli_option opts[] = {OPT_STRING("db", &cfg.db), OPT_STRING("listen", &cfg.listen),
 				   OPT_STRING("web", &cfg.web), OPT_STRING("evidence", &cfg.evidence),
 				   OPT_LIST("trusted-proxy", proxy, &n_proxies),
 				   OPT_STRING("plan", &cfg.plan_file), OPT_FLAG("quiet", &quiet),
-				   CLI_OPTIONS_END};
+				   OPT_STRING("mail-config", &mail_config), CLI_OPTIONS_END};
 	if (cli_options(argc, argv, opts, usage, NULL))
 		return EXIT_BADINPUT;
 	cfg.log = !quiet;
@@ -90,8 +97,13 @@ int cmd_serve(int argc, char **argv)
 	tg_http_server *srv = NULL;
 	tg_error err = {0};
 	unsigned port = 0;
+	/* a 催办 is mailed by the settings of `tuogou remind --mail` */
+	char *mail_path = cli_mail_config_path(mail_config, cfg.db);
+	cfg.mail_config = mail_path;
+	cfg.mail_config_given = mail_config != NULL;
 	int rc = http_start(&cfg, &srv, &port, &err);
 	free(trusted);
+	free(mail_path);
 	if (rc) {
 		cli_print_error(&err);
 		return !strcmp(err.code, "bad_listen") || !strcmp(err.code, "listen_failed") ||

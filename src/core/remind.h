@@ -65,4 +65,10 @@ void remind_write_text(const tg_remind_digest *d, const tg_plan *plan, strbuf *o
 /* One unit's block alone (a mail body): its heading and lines. */
 void remind_write_unit_text(const tg_remind_digest *d, const tg_remind_unit *u,
 			    const tg_plan *plan, strbuf *out);
+/* One item as JSON (GET /api/v1/reminders, a 催办's items): rule, title,
+** clause, cite, association, association_name, subject, due (null with
+** due_year when the day is withheld), state, light, days_overdue,
+** workdays, message. */
+void remind_write_item_json(strbuf *o, const tg_register *r, const tg_plan *plan,
+			    const tg_remind_digest *d, const tg_remind_item *it);
 #endif

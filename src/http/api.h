@@ -87,6 +87,12 @@ int api_report_progress(http_request *rq);
 const char *api_jurisdiction_scope(http_request *rq, const tg_register *r);
 int api_report_summary(http_request *rq);
 int api_reminders(http_request *rq);
+/* 催办 (api_urges.c): send one to a unit, list them, a unit's 签收. */
+int api_urge_send(http_request *rq);
+int api_urges_list(http_request *rq);
+int api_urge_acknowledge(http_request *rq);
+/* One 催办 as JSON, as GET /api/v1/urges lists it (the inbox's too). */
+void api_write_urge(strbuf *o, const tg_urge *u);
 int api_calendar_workdays(http_request *rq);
 /* GET /api/v1/rights: what the user may write, per array and field (api_rights.c). */
 int api_rights(http_request *rq);

@@ -12,14 +12,17 @@
 ** done (the field its rule clears is one the user may write; a unit and an
 ** association: every item of their own); kind "account_request": for the
 ** security and the system administrator, a pending account request that
-** the other kind proposed.  Overdue first, then by due date (the digest's
-** order).
+** the other kind proposed; kind "urge": for a unit, each 催办 sent to it
+** and not yet signed for (签收), newest first, before its items, with the
+** 催办 as GET /api/v1/urges gives it.  Overdue
+** first, then by due date (the digest's order).
 */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "api.h"
+#include "app.h"
 #include "auth.h"
 #include "cache.h"
 #include "input.h"
@@ -72,6 +75,29 @@ static void finding_fields(strbuf *o, const tg_register *r, const tg_finding *f)
 	else
 		date_add_json(o, f->due);
 	sb_add_json_member(o, ", \"message\": ", f->message);
+}
+
+/* A unit's 催办 not yet signed for. */
+static int urge_items(http_request *rq, strbuf *o, size_t *n)
+{
+	tg_urge *items = NULL;
+	size_t k = 0;
+	if (!rq->user.unit[0])
+		return TG_OK;
+	int rc = store_urge_list(rq_store(rq), rq->user.unit, &items, &k, &rq->err);
+	for (size_t i = 0; rc == TG_OK && i < k; i++) {
+		const tg_urge *u = &items[i];
+		if (u->acknowledged_at[0])
+			continue;
+		item_head(o, n, "urge", "催办");
+		sb_addf(o, ", \"id\": %lld", (long long)u->id);
+		sb_add_json_member(o, ", \"subject\": ", u->unit);
+		sb_adds(o, ", \"urge\": ");
+		api_write_urge(o, u);
+		sb_adds(o, ", \"state\": \"open\"}");
+	}
+	store_urges_free(items, k);
+	return rc;
 }
 
 static int business_items(http_request *rq, tg_date as_of, strbuf *o, size_t *n)
@@ -145,7 +171,9 @@ int api_inbox(http_request *rq)
 	size_t n = 0;
 	sb_init(&items);
 	unsigned bit = role_bit(rq->user.role);
-	if (bit & R_BUSINESS)
+	if (bit & R_UNIT)
+		rc = urge_items(rq, &items, &n);
+	if (rc == TG_OK && (bit & R_BUSINESS))
 		rc = business_items(rq, as_of, &items, &n);
 	else if (bit & (R_SECADMIN | R_SYSADMIN))
 		rc = request_items(rq, &items, &n);

@@ -64,39 +64,6 @@ static bool in_scope(const tg_finding *f, void *ctx)
 	return true;
 }
 
-static void write_item(strbuf *o, const tg_register *r, const tg_plan *plan,
-		       const tg_remind_digest *d, const tg_remind_item *it)
-{
-	const tg_finding *f = it->f;
-	const tg_clause *cl = plan_clause(plan, f->clause);
-	const tg_plan_rule *pr = plan_rule(plan, f->rule);
-	tg_ix ai = f->association ? register_find(r, ARR_ASSOCIATIONS, f->association) : TG_IX_NONE;
-	sb_add_json_member(o, "{\"rule\": ", f->rule);
-	sb_add_json_member(o, ", \"title\": ", pr ? pr->title : NULL);
-	sb_add_json_member(o, ", \"clause\": ", f->clause);
-	sb_add_json_member(o, ", \"cite\": ", cl && cl->cite ? cl->cite : f->clause);
-	sb_add_json_member(o, ", \"association\": ", f->association);
-	sb_adds(o, ", \"association_name\": ");
-	sb_add_json_str(o, ai != TG_IX_NONE ? REG_ROWS(r, ARR_ASSOCIATIONS, tg_association)[ai].name
-					    : NULL);
-	sb_add_json_member(o, ", \"subject\": ", f->subject);
-	sb_adds(o, ", \"due\": ");
-	if (f->due_year_only) /* the day withheld (rules.h): no count of days either */
-		sb_addf(o, "null, \"due_year\": %d, \"due_withheld\": \"birth\"", date_year(f->due));
-	else
-		date_add_json(o, f->due);
-	sb_add_json_member(o, ", \"state\": ", it->overdue ? "overdue" : "near");
-	sb_add_json_member(o, ", \"light\": ",
-			   progress_light(calendar_default(), f->due, d->as_of));
-	if (f->due_year_only)
-		sb_adds(o, ", \"days_overdue\": null, \"workdays\": null, \"message\": ");
-	else
-		sb_addf(o, ", \"days_overdue\": %d, \"workdays\": %d, \"message\": ",
-			it->days_overdue, it->workdays);
-	sb_add_json_str(o, f->message);
-	sb_addc(o, '}');
-}
-
 int api_reminders(http_request *rq)
 {
 	tg_date as_of;
@@ -140,7 +107,7 @@ int api_reminders(http_request *rq)
 			sb_adds(o, ", \"items\": [");
 			for (size_t k = 0; k < u->n; k++) {
 				sb_adds(o, k ? ",\n    " : "\n    ");
-				write_item(o, v.reg, plan, &d, &u->items[k]);
+				remind_write_item_json(o, v.reg, plan, &d, &u->items[k]);
 			}
 			sb_adds(o, "]");
 		}

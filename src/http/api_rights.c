@@ -11,6 +11,11 @@
 ** steps on its records: the obligations whose subject is the array and
 ** which a date field of the record ends (anchor field, offset, done
 ** field), so a workflow page can show each step's due date from the plan.
+**
+** "actions": the acts of no array the role may do, from the route table:
+** "urge" (send a 催办, POST /api/v1/units/{id}/urges), "urge_list" (read
+** them, GET /api/v1/urges), "urge_acknowledge" (sign for one, POST
+** /api/v1/urges/{id}/acknowledge).
 */
 #include <string.h>
 
@@ -40,6 +45,17 @@ static bool route_allows(const http_request *rq, unsigned who, const char *metho
 		if (rq->routes[i].array == a && !strcmp(rq->routes[i].method, method) &&
 		    (rq->routes[i].roles & who))
 			return true;
+	return false;
+}
+
+/* Whether the route table lets role bit `who` call method on pattern: the
+** actions of no array (a 催办 sent, signed for). */
+static bool action_allows(const http_request *rq, unsigned who, const char *method,
+			  const char *pattern)
+{
+	for (size_t i = 0; i < rq->n_routes; i++)
+		if (!strcmp(rq->routes[i].pattern, pattern) && !strcmp(rq->routes[i].method, method))
+			return rq->routes[i].roles & who;
 	return false;
 }
 
@@ -164,6 +180,11 @@ int api_rights(http_request *rq)
 		write_steps(o, rq->srv->plan, a);
 		sb_addc(o, '}');
 	}
-	sb_adds(o, "\n}}\n");
+	sb_adds(o, "\n },\n \"actions\": {");
+	sb_addf(o, "\"urge\": %s, \"urge_list\": %s, \"urge_acknowledge\": %s",
+		action_allows(rq, who, "POST", "/api/v1/units/{id}/urges") ? "true" : "false",
+		action_allows(rq, who, "GET", "/api/v1/urges") ? "true" : "false",
+		action_allows(rq, who, "POST", "/api/v1/urges/{id}/acknowledge") ? "true" : "false");
+	sb_adds(o, "}}\n");
 	return reply_json(rq, HTTP_OK);
 }

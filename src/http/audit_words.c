@@ -32,6 +32,7 @@ static const struct word events[] = {
 	{"audit_purge", "清除过期审计记录"}, {"audit_keyed", "审计记录启用密钥散列"},
 	{"key_rotate", "更换密钥"}, {"backup", "备份"}, {"restore", "恢复"},
 	{"acceptance_override", "例外验收"}, {"summary_return", "退回工作总结"},
+	{"urge_send", "发送催办"}, {"urge_mail", "催办邮件"}, {"urge_acknowledge", "签收催办"},
 	{NULL, NULL}};
 
 static const struct word roles[] = {
@@ -53,7 +54,9 @@ static const struct word keys[] = {
 	{"status", "状态"}, {"proposer", "申请人"}, {"unmet", "未满足的验收条件"},
 	{"return_reason", "退回理由"}, {"value", "值"}, {"size", "大小"}, {"sha256", "散列"},
 	{"rule", "事项"}, {"subject", "对象"}, {"filter", "筛选条件"}, {"count", "数量"},
-	{NULL, NULL}};
+	{"urge", "催办记录编号"}, {"as_of", "截至日期"}, {"n_items", "逾期事项数"},
+	{"message", "附言"}, {"mail_status", "邮件发送结果"}, {"mail_to", "邮件收件人"},
+	{"mail_error", "邮件失败原因"}, {NULL, NULL}};
 
 static const char *lookup(const struct word *t, const char *key)
 {

@@ -384,9 +384,10 @@ static void collect(void *ctx, const tg_change *ch)
 		return; /* only the ids (a whole load) */
 	int a = ch->array ? schema_array_find(ch->array) : -1;
 	if (a < 0 || !ch->key) {
-		/* evidence files are no part of the register; anything else
-		** unknown (an import's one row) is followed by a whole load */
-		if (!ch->array || strcmp(ch->array, "evidence"))
+		/* evidence files and 催办 sent are no part of the register;
+		** anything else unknown (an import's one row) is followed by a
+		** whole load */
+		if (!ch->array || (strcmp(ch->array, "evidence") && strcmp(ch->array, "urges")))
 			l->reload = true;
 		return;
 	}
@@ -906,11 +907,16 @@ static bool exact_for(const tg_finding *f, void *ctx)
 
 int cache_get_viewer(http_request *rq, tg_date as_of, cache_view *out)
 {
+	return cache_get_as(rq, &rq->user, as_of, out);
+}
+
+int cache_get_as(http_request *rq, const tg_user *viewer, tg_date as_of, cache_view *out)
+{
 	int rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, out, &rq->err);
 	if (rc)
 		return rc;
 	const cache_entry *e = out->entry;
-	struct viewer v = {&rq->user, out->reg};
+	struct viewer v = {viewer, out->reg};
 	tg_findings view;
 	if (!findings_for_viewer(&e->fs, &e->years, exact_for, &v, &view))
 		return TG_OK; /* nothing withheld: the shared run as it is */

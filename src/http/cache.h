@@ -47,5 +47,8 @@ void cache_stats(findings_cache *c, cache_counts *out);
 ** that no answer, download or report rebuilds the number (issue 14).  Every
 ** handler that shows findings to a user reads them through this. */
 int cache_get_viewer(http_request *rq, tg_date as_of, cache_view *out);
+/* The same for another user than the request's (a 催办's items as the
+** unit it is sent to sees them). */
+int cache_get_as(http_request *rq, const tg_user *viewer, tg_date as_of, cache_view *out);
 
 #endif

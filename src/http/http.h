@@ -27,6 +27,8 @@ typedef struct tg_http_config {
 	bool in_process;        /* no socket: requests come through http_handle */
 	const char *trusted_proxies; /* --trusted-proxy "ADDR[,ADDR...]" or NULL (client_addr.h) */
 	const char *plan_file;  /* --plan FILE: the register's plan for this run, or NULL */
+	const char *mail_config; /* the mail settings file a 催办 is mailed by (docs/mail.md), or NULL */
+	bool mail_config_given;  /* --mail-config: it must exist */
 } tg_http_config;
 
 typedef struct tg_http_server tg_http_server;

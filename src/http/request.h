@@ -90,6 +90,8 @@ struct tg_http_server {
 	char *db;
 	char *web_root;     /* realpath of the UI folder, or NULL */
 	char *evidence_dir; /* absolute, created 0700 */
+	char *mail_config;  /* the mail settings a 催办 is mailed by, or NULL */
+	bool mail_config_given;
 	bool log;
 	/* The plans (plans.c): swapped whole when a stored plan changes; one
 	** swapped out is kept in retired until the server stops. */

@@ -150,6 +150,7 @@ static const struct {
 	{"not_submitted", HTTP_CONFLICT},
 	{"already_accepted", HTTP_CONFLICT},
 	{"newer_edit", HTTP_CONFLICT},
+	{"nothing_overdue", HTTP_CONFLICT},
 	{"unsupported_type", HTTP_UNSUPPORTED_MEDIA_TYPE},
 };
 

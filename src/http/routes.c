@@ -149,6 +149,13 @@ const tg_route tg_routes[] = {
 	/* Reminders (临近提醒, 催办) in the user's scope; the working-day
 	** calendar the lights use. */
 	{"GET", "/api/v1/reminders", api_reminders, R_BUSINESS, SCOPE_NONE, -1, 0},
+	/* 催办 (6.1: the office urges): sent to a unit in the office's scope
+	** (SCOPE_RECORD of units: a county's office its county's); listed for
+	** the office and the unit it was sent to, who signs for it (签收). */
+	{"POST", "/api/v1/units/{id}/urges", api_urge_send, R_OFFICE, SCOPE_RECORD, ARR_UNITS, 0},
+	{"GET", "/api/v1/urges", api_urges_list, R_OFFICE | R_UNIT, SCOPE_NONE, -1, 0},
+	{"POST", "/api/v1/urges/{id}/acknowledge", api_urge_acknowledge, R_UNIT, SCOPE_NONE, -1,
+	 0},
 	{"GET", "/api/v1/inbox", api_inbox, R_USERS, SCOPE_NONE, -1, 0},
 	{"GET", "/api/v1/calendar/workdays", api_calendar_workdays, R_USERS, SCOPE_NONE, -1, 0},
 	{"GET", "/api/v1/rights", api_rights, R_BUSINESS, SCOPE_NONE, -1, 0},

@@ -692,6 +692,7 @@ void http_stop(tg_http_server *srv)
 	free(srv->db);
 	free(srv->web_root);
 	free(srv->evidence_dir);
+	free(srv->mail_config);
 	free(srv->front);
 	free(srv);
 	proxies_install(NULL);
@@ -727,6 +728,8 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 	atomic_init(&srv->body_bytes, 0);
 	srv->db = strdup(cfg->db);
 	srv->plan_file = cfg->plan_file ? strdup(cfg->plan_file) : NULL;
+	srv->mail_config = cfg->mail_config ? strdup(cfg->mail_config) : NULL;
+	srv->mail_config_given = cfg->mail_config_given;
 	srv->log = cfg->log;
 	srv->web_root = web_root(cfg->web);
 	srv->cache = cache_new();

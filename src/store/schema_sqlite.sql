@@ -638,3 +638,31 @@ CREATE TABLE jurisdiction_plans (
 -- The last successful login of an account (Unix seconds, 0 never), shown
 -- on the users page (issue 17); set in the login's transaction.
 ALTER TABLE users ADD COLUMN "last_login_at" INTEGER NOT NULL DEFAULT 0;
+
+-- migration: 14
+-- 催办 sent (issue 17 item 9): the office urges a supervising unit for its
+-- overdue items as of a day.  items: the items as the unit's users see
+-- them (JSON array: rule, title, clause, cite, association, subject, due,
+-- message); unit_name as it was on sending.  The channel is 站内 always;
+-- mail_status says what became of the mail: none (mail not configured),
+-- no_recipients (no to.UNIT), pending (written, not yet sent), sent,
+-- failed (mail_error says why).  acknowledged_*: the unit's 签收.
+CREATE TABLE urges (
+  "id" INTEGER PRIMARY KEY,
+  "unit" TEXT NOT NULL,
+  "unit_name" TEXT NOT NULL,
+  "as_of" TEXT NOT NULL,
+  "message" TEXT,
+  "items" TEXT NOT NULL,
+  "n_items" INTEGER NOT NULL,
+  "sent_by" TEXT NOT NULL,
+  "sent_by_name" TEXT NOT NULL,
+  "sent_at" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+  "mail_status" TEXT NOT NULL,
+  "mail_to" TEXT,
+  "mail_error" TEXT,
+  "mail_at" TEXT,
+  "acknowledged_by" TEXT,
+  "acknowledged_at" TEXT
+) STRICT;
+CREATE INDEX urges_unit ON urges("unit", "id");

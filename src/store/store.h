@@ -331,6 +331,41 @@ int store_change_max(tg_store *s, int64_t *id, tg_error *err);
 int store_workflow_note(tg_store *s, const char *user, const char *association,
 			const char *event, const char *before, const char *after, tg_error *err);
 
+/* A 催办 sent to a supervising unit (store_urge.c, migration 14): items
+** is a JSON array (the items as the unit's users see them), message may be
+** NULL.  mail_status: "none" (mail not configured), "no_recipients",
+** "pending" (not yet sent), "sent", "failed" (mail_error says why).
+** Times are UTC "YYYY-MM-DDTHH:MM:SSZ"; acknowledged_at "" until the
+** unit's 签收. */
+typedef struct tg_urge {
+	int64_t id;
+	char unit[65], unit_name[257], as_of[11];
+	char *message, *items; /* malloc'd (store_urges_free) */
+	int64_t n_items;
+	char sent_by[65], sent_by_name[129], sent_at[24];
+	char mail_status[16], mail_to[1024], mail_error[512], mail_at[24];
+	char acknowledged_by[65], acknowledged_at[24];
+} tg_urge;
+
+/* Record u (its id and sent_at set on return) with its change row (array
+** "urges", key the id) and its audit record "urge_send" on "units/UNIT",
+** in one transaction. */
+int store_urge_add(tg_store *s, tg_urge *u, tg_error *err);
+/* The mail's outcome of urge id (status, error or NULL, recipients or
+** NULL), stamped now, with its audit record "urge_mail" (outcome "ok" when
+** sent, else "failed"), in one transaction. */
+int store_urge_mail_result(tg_store *s, int64_t id, const char *status, const char *to,
+			   const char *error, tg_error *err);
+/* The unit's 签收 of urge id by user: TG_ENOTFOUND when there is none,
+** TG_ECONFLICT "already_acknowledged" when it was; audited
+** "urge_acknowledge". */
+int store_urge_acknowledge(tg_store *s, int64_t id, const char *user, tg_error *err);
+/* One urge (TG_ENOTFOUND), or every urge, newest first, of unit (NULL:
+** all); free each list with store_urges_free. */
+int store_urge_get(tg_store *s, int64_t id, tg_urge *out, tg_error *err);
+int store_urge_list(tg_store *s, const char *unit, tg_urge **items, size_t *n, tg_error *err);
+void store_urges_free(tg_urge *items, size_t n);
+
 /* Changes of an association and its records, newest first. */
 int store_history(tg_store *s, const char *association, size_t offset, size_t limit,
 		  tg_change_fn fn, void *ctx, size_t *total, tg_error *err);

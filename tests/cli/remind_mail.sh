@@ -8,12 +8,9 @@
 DB=$(db_url reg)
 DAY=2017-06-28
 tg import --db "$DB" "$TOP/data/demo-bundle.json" >/dev/null
-mkdir -p "$T/box"
-python3 "$TOP/tests/support/smtp_sink.py" "$T/box" 60 >"$T/port" 2>"$T/sink.err" &
-SINK=$!
+smtp_sink "$T/box" 60
 trap 'kill $SINK 2>/dev/null; tg_cleanup' EXIT
-for _ in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.1; done
-PORT=$(head -1 "$T/port")
+PORT=$SMTP_PORT
 [ -n "$PORT" ] && pass "the SMTP sink listens on 127.0.0.1:$PORT" || fail "no SMTP sink: $(cat "$T/sink.err")"
 
 # Without settings: refused, nothing sent.
@@ -35,16 +32,7 @@ expect_grep "it reports each mail" "已发送：洛阳市工业和信息化委�
 expect_grep "two mails in all" "邮件：已发送 2 封" "$T/out"
 expect_grep "a unit without recipients is named" "未配置“洛阳市商务局”（to.U09）的收件人" "$T/err"
 expect_eq "the sink got two messages" 2 "$(ls "$T/box" | wc -l)"
-python3 - "$T/box" >"$T/mails" <<'PY'
-import email, glob, sys
-from email import policy
-for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
-    m = email.message_from_bytes(open(f, "rb").read(), policy=policy.default)
-    print("TO", m["X-Envelope-To"])
-    print("SUBJECT", m["Subject"])
-    print("TYPE", m.get_content_type(), m.get_content_charset())
-    print(m.get_content())
-PY
+python3 "$TOP/tests/support/mails.py" "$T/box" >"$T/mails"
 expect_grep "the unit's mail goes to both its recipients" "^TO <gxw@example.gov.cn>,<gxw-2@example.gov.cn>" "$T/mails"
 expect_grep "with a Chinese subject (RFC 2047)" "^SUBJECT 【催办提醒】洛阳市工业和信息化委员会：逾期 1 项，临近 2 项（截至2017年6月28日）" "$T/mails"
 expect_grep "as UTF-8 plain text" "^TYPE text/plain utf-8" "$T/mails"
@@ -74,14 +62,7 @@ PY
 tg import --db "$DB" "$T/cadre.json" >/dev/null 2>"$T/err" || fail "import the cadre: $(cat "$T/err")"
 rm -f "$T/box"/*
 expect_exit "remind --mail with a retired cadre of nobody's staff" 0 tg remind --db "$DB" --as-of $DAY --mail --mail-config "$T/mail.conf"
-python3 - "$T/box" >"$T/mails" <<'PY'
-import email, glob, sys
-from email import policy
-for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
-    m = email.message_from_bytes(open(f, "rb").read(), policy=policy.default)
-    print("TO", m["X-Envelope-To"])
-    print(m.get_content())
-PY
+python3 "$TOP/tests/support/mails.py" "$T/box" >"$T/mails"
 grep -A200 '^TO <gxw@' "$T/mails" | sed '/^TO <office/,$d' >"$T/unitmail"
 sed -n '/^TO <office/,$p' "$T/mails" >"$T/officemail"
 expect_grep "the unit's mail: the cadre's finding by the year" "2016年内.*邮件测试至2016年底已年满70周岁" "$T/unitmail"

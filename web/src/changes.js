@@ -7,7 +7,7 @@
 
 import { h } from './dom.js';
 import * as fmt from './fmt.js';
-import { FIELD, VALUE, ROLE } from './labels.js';
+import { FIELD, VALUE, ROLE, MAIL_STATUS } from './labels.js';
 
 // Coded values by field; `kind` and `role` mean different things in
 // different records, and each of their codes is told apart by its words.
@@ -23,7 +23,7 @@ const CODED = {
   link: VALUE.link, level: VALUE.level, member_basis: VALUE.member_basis, owner: VALUE.owner,
   disposition: VALUE.disposition, body: VALUE.body, list: VALUE.list, department: VALUE.department,
   kind: { ...VALUE.unit_kind, ...VALUE.appropriation_kind, ...VALUE.approval_kind },
-  role: { ...VALUE.role, ...ROLE },
+  role: { ...VALUE.role, ...ROLE }, mail_status: MAIL_STATUS,
 };
 
 // An account's role is its 角色 (the glossary's role, 职务, is a post's).

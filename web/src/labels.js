@@ -28,6 +28,8 @@ export const FIELD = {
   locked_until: '锁定至', require_totp: '所有账户须使用动态口令', in_scope: '纳入脱钩范围', ref: '文号',
   format: '格式', records: '记录数', sha256: 'SHA-256 校验值', size: '大小（字节）', rule: '规则',
   subject: '事项对象', alg: '算法', request: '申请编号', jurisdiction: '辖区', path: '路径', count: '条数', method: '请求方式',
+  urge: '催办记录编号', as_of: '截至日期', n_items: '逾期事项数', message: '附言', mail_status: '邮件发送结果',
+  mail_to: '邮件收件人', mail_error: '邮件失败原因',
 };
 
 export const VALUE = {
@@ -65,8 +67,15 @@ export const EVENT = {
   access_denied: '越权访问被拒绝', audit_purge: '清除过期审计记录', audit_keyed: '审计记录启用密钥散列',
   key_rotate: '更换密钥', backup: '备份', restore: '恢复',
   acceptance_override: '例外验收', summary_return: '退回工作总结',
+  urge_send: '发送催办', urge_mail: '催办邮件', urge_acknowledge: '签收催办',
 };
 export const OUTCOME = { ok: '成功', failed: '失败', denied: '拒绝' };
+
+// What became of a 催办's mail (GET /api/v1/urges mail_status).
+export const MAIL_STATUS = {
+  none: '未配置邮件', no_recipients: '该单位未配置收件邮箱', pending: '邮件待发送',
+  sent: '邮件已发送', failed: '邮件发送失败',
+};
 
 export const ROLE = {
   office: '联合工作组办公室', civil_affairs: '民政局', unit: '主管单位', department: '职能部门',
