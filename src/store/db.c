@@ -213,6 +213,21 @@ int db_run(tg_stmt *st, tg_error *err)
 	return step == DB_DONE ? TG_OK : step;
 }
 
+int db_run_returning(tg_stmt *st, void *item, const db_member *m, size_t n, bool *got,
+		     tg_error *err)
+{
+	int step = db_step(st, err);
+	if (got)
+		*got = step == DB_ROW;
+	if (step == DB_ROW && n)
+		db_read_members(st, item, m, n);
+	if (step < 0) {
+		db_reset(st);
+		return step;
+	}
+	return db_run(st, err);
+}
+
 int db_run_texts(tg_db *db, const char *sql, const char *const *v, int n, tg_error *err)
 {
 	tg_stmt *st = db_prepare(db, sql, err);

@@ -128,6 +128,11 @@ typedef struct db_member {
 #define DB_BOOL(type, m) {offsetof(type, m), sizeof(((type *)0)->m), 'b'}
 /* Columns 0 .. n-1 of the current row into item's members m[0 .. n-1]. */
 void db_read_members(tg_stmt *st, void *item, const db_member *m, size_t n);
+/* Run st to its end (then reset), the first row's columns 0 .. n-1 read
+** into item's members m[0 .. n-1]: an INSERT or UPDATE ... RETURNING.
+** *got says whether there was a row (NULL: not asked). */
+int db_run_returning(tg_stmt *st, void *item, const db_member *m, size_t n, bool *got,
+		     tg_error *err);
 /* Clear the bindings and the rows; the statement stays cached. */
 void db_reset(tg_stmt *st);
 /* Step to the end (rows are ignored), then reset. */

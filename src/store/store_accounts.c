@@ -367,9 +367,8 @@ int store_user_totp_used(tg_store *s, int64_t id, int64_t step, tg_error *err)
 				 err);
 	db_bind_int64(st, 1, id);
 	db_bind_int64(st, 2, step);
-	int rc = db_step(st, err);
-	bool changed = rc == DB_ROW;
-	rc = rc < 0 ? (db_reset(st), rc) : db_run(st, err);
+	bool changed;
+	int rc = db_run_returning(st, NULL, NULL, 0, &changed, err);
 	if (rc == TG_OK && !changed)
 		rc = tg_error_set(err, TG_ECONFLICT, "totp_reused", "totp",
 				  "该动态口令已使用过，请等待下一个口令");
@@ -467,12 +466,11 @@ int store_request_add(tg_store *s, tg_account_request *r, tg_error *err)
 	db_bind_text(st, 4, r->proposer);
 	db_bind_text(st, 5, r->proposer_role);
 	db_bind_int64(st, 6, r->created_at);
-	int step = db_step(st, err);
-	if (step == DB_ROW)
-		r->id = db_column_int64(st, 0);
-	else
-		rc = step < 0 ? step : TG_EIO;
-	db_reset(st);
+	static const db_member returned[] = {DB_INT(tg_account_request, id)};
+	bool got;
+	rc = db_run_returning(st, r, returned, 1, &got, err);
+	if (rc == TG_OK && !got)
+		rc = TG_EIO;
 	if (rc == TG_OK) {
 		char object[96], *after = store_request_json(r);
 		snprintf(object, sizeof object, "users/%s", r->username);
@@ -543,9 +541,8 @@ int store_request_decide(tg_store *s, int64_t id, const char *from, const char *
 	db_bind_int64(st, 4, id);
 	db_bind_text(st, 5, from);
 	db_bind_int64(st, 6, since);
-	int step = db_step(st, err);
-	bool decided = step == DB_ROW;
-	rc = step < 0 ? (db_reset(st), step) : db_run(st, err);
+	bool decided;
+	rc = db_run_returning(st, NULL, NULL, 0, &decided, err);
 	if (rc == TG_OK && !decided)
 		rc = tg_error_set(err, TG_ENOTFOUND, "no_request", "id",
 				  "没有待审批的申请 %lld（可能已处理或已过期）", (long long)id);

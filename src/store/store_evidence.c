@@ -50,14 +50,9 @@ static int evidence_insert(tg_store *s, tg_evidence *e, tg_error *err)
 	db_bind_text(st, 7, e->sha256);
 	db_bind_text(st, 8, e->path);
 	db_bind_text(st, 9, e->uploaded_by);
-	int step = db_step(st, err);
-	if (step == DB_ROW) {
-		e->id = db_column_int64(st, 0);
-		str_copy(e->uploaded_at, sizeof e->uploaded_at, db_column_text(st, 1));
-		step = db_step(st, err);
-	}
-	db_reset(st);
-	return step < 0 ? step : TG_OK;
+	static const db_member returned[] = {DB_INT(tg_evidence, id),
+					     DB_TEXT(tg_evidence, uploaded_at)};
+	return db_run_returning(st, e, returned, 2, NULL, err);
 }
 
 int store_evidence_add(tg_store *s, tg_evidence *e, tg_error *err)

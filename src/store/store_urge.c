@@ -80,14 +80,8 @@ int store_urge_add(tg_store *s, tg_urge *u, tg_error *err)
 	db_bind_text(st, 9, u->mail_status);
 	db_bind_text_or_null(st, 10, u->mail_to);
 	db_bind_text_or_null(st, 11, u->mail_error);
-	int step = db_step(st, err);
-	if (step == DB_ROW) {
-		u->id = db_column_int64(st, 0);
-		str_copy(u->sent_at, sizeof u->sent_at, db_column_text(st, 1));
-		step = db_step(st, err);
-	}
-	db_reset(st);
-	rc = step < 0 ? step : TG_OK;
+	static const db_member returned[] = {DB_INT(tg_urge, id), DB_TEXT(tg_urge, sent_at)};
+	rc = db_run_returning(st, u, returned, 2, NULL, err);
 	if (rc == TG_OK) {
 		char key[24];
 		strbuf after;
