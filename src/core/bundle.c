@@ -824,6 +824,21 @@ static void write_field(const tg_register *r, const tg_field *f, const void *row
 	write_value(r, f, row, out);
 }
 
+void bundle_write_record_masked(const tg_register *r, int a, const void *row, strbuf *out)
+{
+	if (a != ARR_PERSONS) {
+		bundle_write_record(r, a, row, out);
+		return;
+	}
+	tg_person p = *(const tg_person *)row;
+	char masked[19];
+	if (p.id_number) {
+		ident_id_mask(p.id_number, masked);
+		p.id_number = masked;
+	}
+	bundle_write_record(r, a, &p, out);
+}
+
 void bundle_write_record(const tg_register *r, int a, const void *row, strbuf *out)
 {
 	sb_addc(out, '{');

@@ -37,6 +37,9 @@ void bundle_check_record(const tg_register *r, int a, const void *row, const cha
 void bundle_write(const tg_register *r, const char *plan_id, strbuf *out);
 /* Write one record as a JSON object. */
 void bundle_write_record(const tg_register *r, int a, const void *row, strbuf *out);
+/* The same with a person's ID number masked (ident_id_mask): what a
+** person, the history and the audit log are shown. */
+void bundle_write_record_masked(const tg_register *r, int a, const void *row, strbuf *out);
 
 /* Money in fen as a JSON number ("35000", "12.5", "0.05"). */
 void bundle_money_str(int64_t fen, char out[32]);

@@ -33,17 +33,7 @@
 void api_write_record(const tg_register *r, int a, const void *row, int64_t version, strbuf *out)
 {
 	size_t start = out->len;
-	if (a == ARR_PERSONS) {
-		tg_person p = *(const tg_person *)row;
-		char masked[19];
-		if (p.id_number) {
-			ident_id_mask(p.id_number, masked);
-			p.id_number = masked;
-		}
-		bundle_write_record(r, a, &p, out);
-	} else {
-		bundle_write_record(r, a, row, out);
-	}
+	bundle_write_record_masked(r, a, row, out);
 	if (out->len > start && out->buf[out->len - 1] == '}')
 		out->len--;
 	sb_adds(out, ", \"version\": ");

@@ -61,17 +61,7 @@ char *store_record_json_masked(const tg_register *r, int a, const void *row)
 {
 	strbuf sb;
 	sb_init(&sb);
-	if (a == ARR_PERSONS) {
-		tg_person p = *(const tg_person *)row;
-		char masked[19];
-		if (p.id_number) {
-			ident_id_mask(p.id_number, masked);
-			p.id_number = masked;
-		}
-		bundle_write_record(r, a, &p, &sb);
-	} else {
-		bundle_write_record(r, a, row, &sb);
-	}
+	bundle_write_record_masked(r, a, row, &sb);
 	return sb_detach(&sb, NULL);
 }
 
