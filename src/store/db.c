@@ -228,11 +228,16 @@ int db_run_returning(tg_stmt *st, void *item, const db_member *m, size_t n, bool
 	return db_run(st, err);
 }
 
+void db_bind_texts(tg_stmt *st, int first, const char *const *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		db_bind_text(st, first + i, v[i]);
+}
+
 int db_run_texts(tg_db *db, const char *sql, const char *const *v, int n, tg_error *err)
 {
 	tg_stmt *st = db_prepare(db, sql, err);
-	for (int i = 0; i < n; i++)
-		db_bind_text(st, i + 1, v[i]);
+	db_bind_texts(st, 1, v, n);
 	return db_run(st, err);
 }
 

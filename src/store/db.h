@@ -137,6 +137,8 @@ int db_run_returning(tg_stmt *st, void *item, const db_member *m, size_t n, bool
 void db_reset(tg_stmt *st);
 /* Step to the end (rows are ignored), then reset. */
 int db_run(tg_stmt *st, tg_error *err);
+/* Bind the n texts v[0 .. n-1] to ?first .. ?first+n-1 (NULL binds null). */
+void db_bind_texts(tg_stmt *st, int first, const char *const *v, int n);
 /* Prepare sql, bind the n texts v[0 .. n-1] to ?1 .. ?n and run it: a
 ** statement whose every parameter is a text, e.g.
 ** db_run_texts(db, "DELETE FROM t WHERE \"k\" = ?", (const char *[]){k}, 1, err). */

@@ -460,11 +460,10 @@ int store_request_add(tg_store *s, tg_account_request *r, tg_error *err)
 				 "\"proposer\", \"proposer_role\", \"created_at\") "
 				 "VALUES (?, ?, ?, ?, ?, ?) RETURNING \"id\"",
 				 err);
-	db_bind_text(st, 1, r->kind);
-	db_bind_text(st, 2, r->username);
-	db_bind_text(st, 3, r->detail);
-	db_bind_text(st, 4, r->proposer);
-	db_bind_text(st, 5, r->proposer_role);
+	db_bind_texts(st, 1,
+		      (const char *const[]){r->kind, r->username, r->detail, r->proposer,
+					    r->proposer_role},
+		      5);
 	db_bind_int64(st, 6, r->created_at);
 	static const db_member returned[] = {DB_INT(tg_account_request, id)};
 	bool got;

@@ -90,18 +90,12 @@ static int audit_write(tg_store *s, tg_audit_record *r, tg_error *err)
 				 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				 err);
 	db_bind_int64(st, 1, r->seq);
-	db_bind_text(st, 2, r->at);
-	db_bind_text(st, 3, r->user);
-	db_bind_text(st, 4, r->role);
-	db_bind_text(st, 5, r->ip);
-	db_bind_text(st, 6, r->event);
+	db_bind_texts(st, 2, (const char *const[]){r->at, r->user, r->role, r->ip, r->event}, 5);
 	db_bind_text_or_null(st, 7, r->object);
 	db_bind_text(st, 8, r->outcome);
 	db_bind_text_or_null(st, 9, r->before);
 	db_bind_text_or_null(st, 10, r->after);
-	db_bind_text(st, 11, prev_hex);
-	db_bind_text(st, 12, hash_hex);
-	db_bind_text(st, 13, r->alg);
+	db_bind_texts(st, 11, (const char *const[]){prev_hex, hash_hex, r->alg}, 3);
 	int rc = db_run(st, err);
 	snprintf(seq_text, sizeof seq_text, "%lld", (long long)r->seq);
 	if (rc == TG_OK)

@@ -44,12 +44,9 @@ static int evidence_insert(tg_store *s, tg_evidence *e, tg_error *err)
 	db_bind_text(st, 1, e->association);
 	db_bind_text_or_null(st, 2, e->rule);
 	db_bind_text_or_null(st, 3, e->subject);
-	db_bind_text(st, 4, e->name);
-	db_bind_text(st, 5, e->content_type);
+	db_bind_texts(st, 4, (const char *const[]){e->name, e->content_type}, 2);
 	db_bind_int64(st, 6, e->size);
-	db_bind_text(st, 7, e->sha256);
-	db_bind_text(st, 8, e->path);
-	db_bind_text(st, 9, e->uploaded_by);
+	db_bind_texts(st, 7, (const char *const[]){e->sha256, e->path, e->uploaded_by}, 3);
 	static const db_member returned[] = {DB_INT(tg_evidence, id),
 					     DB_TEXT(tg_evidence, uploaded_at)};
 	return db_run_returning(st, e, returned, 2, NULL, err);

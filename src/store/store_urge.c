@@ -69,15 +69,11 @@ int store_urge_add(tg_store *s, tg_urge *u, tg_error *err)
 				 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 				 "RETURNING \"id\", \"sent_at\"",
 				 err);
-	db_bind_text(st, 1, u->unit);
-	db_bind_text(st, 2, u->unit_name);
-	db_bind_text(st, 3, u->as_of);
+	db_bind_texts(st, 1, (const char *const[]){u->unit, u->unit_name, u->as_of}, 3);
 	db_bind_text_or_null(st, 4, u->message);
 	db_bind_text(st, 5, u->items);
 	db_bind_int64(st, 6, u->n_items);
-	db_bind_text(st, 7, u->sent_by);
-	db_bind_text(st, 8, u->sent_by_name);
-	db_bind_text(st, 9, u->mail_status);
+	db_bind_texts(st, 7, (const char *const[]){u->sent_by, u->sent_by_name, u->mail_status}, 3);
 	db_bind_text_or_null(st, 10, u->mail_to);
 	db_bind_text_or_null(st, 11, u->mail_error);
 	static const db_member returned[] = {DB_INT(tg_urge, id), DB_TEXT(tg_urge, sent_at)};
