@@ -181,10 +181,7 @@ int api_inbox(http_request *rq)
 		sb_adds(&rq->out, "{\"as_of\": ");
 		date_add_json(&rq->out, as_of);
 		sb_addf(&rq->out, ", \"total\": %zu, \"items\": [", n);
-		if (items.len)
-			sb_add(&rq->out, items.buf, items.len);
-		sb_adds(&rq->out, "]}\n");
-		rc = reply_json(rq, HTTP_OK);
+		rc = reply_json_list(rq, &items);
 	}
 	sb_release(&items);
 	return rc;

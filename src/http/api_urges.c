@@ -143,10 +143,7 @@ int api_urges_list(http_request *rq)
 	if (rc == TG_OK) {
 		sb_addf(&rq->out, "{\"total\": %zu, \"page\": %zu, \"per_page\": %zu, \"items\": [",
 			total, page, per_page);
-		if (list.len)
-			sb_add(&rq->out, list.buf, list.len);
-		sb_adds(&rq->out, "]}\n");
-		rc = reply_json(rq, HTTP_OK);
+		rc = reply_json_list(rq, &list);
 	}
 	sb_release(&list);
 	return rc;

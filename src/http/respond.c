@@ -61,6 +61,14 @@ int reply_json(http_request *rq, unsigned status)
 	return reply(rq, status, "application/json; charset=utf-8");
 }
 
+int reply_json_list(http_request *rq, const strbuf *items)
+{
+	if (items->len)
+		sb_add(&rq->out, items->buf, items->len);
+	sb_adds(&rq->out, "]}\n");
+	return reply_json(rq, HTTP_OK);
+}
+
 void reply_busy(http_request *rq)
 {
 	char secs[16];

@@ -12,6 +12,9 @@
 
 int reply(http_request *rq, unsigned status, const char *content_type);
 int reply_json(http_request *rq, unsigned status); /* rq->out holds the JSON */
+/* 200 with rq->out, an object opened up to its list ("...\"items\": ["),
+** closed by the comma-separated members in items. */
+int reply_json_list(http_request *rq, const strbuf *items);
 int reply_error(http_request *rq, unsigned status, const char *code, const char *field,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* The response for a handler's failure code (rq->err, rq->errs): 400,
