@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "strbuf.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static size_t replay_file(const char *path)
@@ -23,27 +25,21 @@ static size_t replay_file(const char *path)
 		fprintf(stderr, "cannot open %s\n", path);
 		exit(2);
 	}
-	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	uint8_t chunk[65536];
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (len + n > cap) {
-			cap = (len + n) * 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				exit(3);
-		}
-		memcpy(buf + len, chunk, n);
-		len += n;
+	strbuf sb;
+	sb_init(&sb);
+	if (sb_add_stream(&sb, f, 0)) {
+		fprintf(stderr, "cannot read %s\n", path);
+		exit(2);
 	}
 	fclose(f);
+	size_t len = sb.len;
 	/* libFuzzer hands the harness its own copy of exactly len bytes */
 	uint8_t *copy = malloc(len ? len : 1);
 	if (len)
-		memcpy(copy, buf, len);
+		memcpy(copy, sb.buf, len);
 	LLVMFuzzerTestOneInput(copy, len);
 	free(copy);
-	free(buf);
+	sb_release(&sb);
 	return 1;
 }
 

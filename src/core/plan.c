@@ -710,26 +710,16 @@ int plan_load_file(const char *path, tg_plan **out, tg_errors *errs)
 		tg_errors_add(errs, "io", path, "无法打开方案文件");
 		return TG_EIO;
 	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	char chunk[65536];
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (len + n > cap) {
-			cap = (len + n) * 2;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return TG_ENOMEM;
-			}
-			buf = nb;
-		}
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
+	strbuf sb;
+	sb_init(&sb);
+	int got = sb_add_stream(&sb, f, 0);
 	fclose(f);
-	int rc = plan_load_buffer(buf ? buf : "", len, out, errs);
-	free(buf);
+	int rc = TG_EIO;
+	if (got)
+		tg_errors_add(errs, "io", path, "读取方案文件失败");
+	else
+		rc = plan_load_buffer(sb.buf ? sb.buf : "", sb.len, out, errs);
+	sb_release(&sb);
 	return rc;
 }
 

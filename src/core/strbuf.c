@@ -69,6 +69,18 @@ void sb_adds(strbuf *sb, const char *s)
 	sb_add(sb, s, strlen(s));
 }
 
+int sb_add_stream(strbuf *sb, FILE *f, size_t max)
+{
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (max && sb->len + got > max)
+			return 1;
+		sb_add(sb, chunk, got);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
 void sb_addc(strbuf *sb, char c)
 {
 	if (sb->len + 2 <= sb->alloc && !sb->sink) { /* the common case, in place */

@@ -25,6 +25,9 @@ void sb_init_sink(strbuf *sb, FILE *sink);
 void sb_release(strbuf *sb);
 void sb_add(strbuf *sb, const char *s, size_t n);
 void sb_adds(strbuf *sb, const char *s);
+/* The rest of the stream f appended: 0, 1 when it would pass max bytes
+** in all (0: no limit; what was read stays), -1 on a read error. */
+int sb_add_stream(strbuf *sb, FILE *f, size_t max);
 void sb_addc(strbuf *sb, char c);
 void sb_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A decimal integer, as "%lld" writes it. */

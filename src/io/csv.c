@@ -217,18 +217,11 @@ int csv_read_file(const char *path, tg_grid *g, tg_error *err)
 		return tg_error_set(err, TG_EIO, "io", path, "无法打开文件");
 	strbuf sb;
 	sb_init(&sb);
-	char chunk[65536];
-	size_t got;
-	int rc = TG_OK;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (sb.len + got > TG_CSV_MAX_BYTES) {
-			rc = tg_error_set(err, TG_EINVAL, "too_large", path, "CSV 文件过大（最多 %zu MB）",
-					  TG_CSV_MAX_BYTES >> 20);
-			break;
-		}
-		sb_add(&sb, chunk, got);
-	}
-	if (!rc && ferror(f))
+	int rc = TG_OK, got = sb_add_stream(&sb, f, TG_CSV_MAX_BYTES);
+	if (got > 0)
+		rc = tg_error_set(err, TG_EINVAL, "too_large", path, "CSV 文件过大（最多 %zu MB）",
+				  TG_CSV_MAX_BYTES >> 20);
+	else if (got < 0)
 		rc = tg_error_set(err, TG_EIO, "io", path, "读取文件失败");
 	fclose(f);
 	if (!rc)

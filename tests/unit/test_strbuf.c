@@ -150,6 +150,33 @@ static void test_csv_formula_cells(void **state)
 	assert_false(csv_cell_is_formula(NULL));
 }
 
+/* A stream past one read's chunk (64 KiB) appended whole, after what the
+** buffer held; a limit stops it with 1. */
+static void test_add_stream(void **state)
+{
+	(void)state;
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	for (int i = 0; i < 100000; i++)
+		fputc('a' + i % 26, f);
+	rewind(f);
+	strbuf sb;
+	sb_init(&sb);
+	sb_adds(&sb, ">");
+	assert_int_equal(sb_add_stream(&sb, f, 0), 0);
+	assert_int_equal(sb.len, 100001);
+	assert_int_equal(sb.buf[1], 'a');
+	assert_int_equal(sb.buf[100000], 'a' + 99999 % 26);
+	assert_int_equal(sb.buf[sb.len], '\0');
+	sb_release(&sb);
+	rewind(f);
+	sb_init(&sb);
+	assert_int_equal(sb_add_stream(&sb, f, 70000), 1);
+	assert_true(sb.len <= 70000);
+	sb_release(&sb);
+	fclose(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_addc_grows),
 		cmocka_unit_test(test_str_copy),
 		cmocka_unit_test(test_csv_formula_cells),
+		cmocka_unit_test(test_add_stream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
