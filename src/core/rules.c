@@ -440,7 +440,16 @@ void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg
 			     .plan_id = fresh->plan_id, .notes = fresh->notes,
 			     .n_notes = fresh->n_notes};
 	/* prev is sorted by rule, then association: runs of one association
-	** share its pointer, so most lookups are the last one's */
+	** share its pointer, so most lookups are the last one's.  A write
+	** marks a few associations: their keys are compared, no lookup made
+	** (a patch never takes an association away, so every other one is
+	** in r); past SPLICE_FEW, each is looked up in r. */
+	enum { SPLICE_FEW = 16 };
+	const char *marked[SPLICE_FEW];
+	size_t n_marked = 0, na = REG_COUNT(r, ARR_ASSOCIATIONS);
+	for (size_t a = 0; a < na && n_marked <= SPLICE_FEW; a++)
+		if (only[a] && n_marked++ < SPLICE_FEW)
+			marked[n_marked - 1] = register_key(r, ARR_ASSOCIATIONS, a);
 	const char *last = NULL;
 	bool last_kept = false;
 	size_t i = 0, k = 0;
@@ -448,8 +457,16 @@ void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg
 		const tg_finding *x = i < prev->count ? &prev->items[i] : NULL;
 		if (x && x->association != last) {
 			last = x->association;
-			tg_ix a = last ? register_find(r, ARR_ASSOCIATIONS, last) : TG_IX_NONE;
-			last_kept = a != TG_IX_NONE && !only[a];
+			if (!last) {
+				last_kept = false;
+			} else if (n_marked <= SPLICE_FEW) {
+				last_kept = true;
+				for (size_t m = 0; last_kept && m < n_marked; m++)
+					last_kept = strcmp(marked[m], last) != 0;
+			} else {
+				tg_ix a = register_find(r, ARR_ASSOCIATIONS, last);
+				last_kept = a != TG_IX_NONE && !only[a];
+			}
 		}
 		if (x && !last_kept) {
 			i++; /* replaced by fresh's */
