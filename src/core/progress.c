@@ -470,6 +470,25 @@ static tg_dashboard_row *county_row(const tg_register *r, tg_dashboard *out, con
 	return NULL;
 }
 
+/* The fixed steps of association a (in scope, judged under judged) done
+** by D: the separation (of root's sections) of each, into out; how many. */
+static size_t steps_done(const tg_register *r, const tg_plan *root, const tg_plan *judged,
+			 const tg_association *a, tg_date d, const char *out[N_STEPS])
+{
+	size_t n = 0;
+	for (size_t s = 0; s < N_STEPS; s++) {
+		int array;
+		const char *field, *name;
+		const tg_plan_rule *pr = plan_rule(judged, steps[s].rule);
+		if (!pr || !steps[s].applies(a, judged, d) ||
+		    !progress_done_field(steps[s].rule, &array, &field))
+			continue;
+		if (date_happened(field_date(r, ARR_ASSOCIATIONS, a->uscc, field), d))
+			out[n++] = plan_section_of(root, pr->clause, &name);
+	}
+	return n;
+}
+
 /* The rows every dashboard of (r, plan, filter) has, all zero: the batches
 ** (the register's, then the plan's not overridden, then none), the
 ** separations, the counties within the filter; by_unit room for every
@@ -597,17 +616,9 @@ void dashboard_compute(const tg_register *r, const tg_plan *root, const tg_findi
 		    (jurisdiction && !rules_within(r, a->jurisdiction, jurisdiction)) ||
 		    !rules_registered(a, d) || !rules_in_scope(r, judged, a))
 			continue;
-		for (size_t s = 0; s < N_STEPS; s++) {
-			int array;
-			const char *field, *name;
-			const tg_plan_rule *pr = plan_rule(judged, steps[s].rule);
-			if (!pr || !steps[s].applies(a, judged, d) ||
-			    !progress_done_field(steps[s].rule, &array, &field))
-				continue;
-			if (!date_happened(field_date(r, ARR_ASSOCIATIONS, a->uscc, field), d))
-				continue;
-			tg_dashboard_row *sr = row_for(out->by_separation, out->n_separation,
-						       plan_section_of(plan, pr->clause, &name));
+		const char *done[N_STEPS];
+		for (size_t s = 0, n = steps_done(r, plan, judged, a, d, done); s < n; s++) {
+			tg_dashboard_row *sr = row_for(out->by_separation, out->n_separation, done[s]);
 			if (sr)
 				sr->done++;
 		}
@@ -876,17 +887,9 @@ static bool assoc_part(kept_ctx *x, tg_ix i, tg_date d, tg_ix *unit)
 		if (dec)
 			push(x, k->o_unit + 3 * a->unit_ix + 1);
 	}
-	for (size_t s = 0; s < N_STEPS; s++) {
-		int array;
-		const char *field, *name;
-		const tg_plan_rule *pr = plan_rule(judged, steps[s].rule);
-		if (!pr || !steps[s].applies(a, judged, d) ||
-		    !progress_done_field(steps[s].rule, &array, &field))
-			continue;
-		if (!date_happened(field_date(r, ARR_ASSOCIATIONS, a->uscc, field), d))
-			continue;
-		size_t sr = row_index(x->fr.by_separation, x->fr.n_separation,
-				      plan_section_of(x->root, pr->clause, &name));
+	const char *done[N_STEPS];
+	for (size_t s = 0, n = steps_done(r, x->root, judged, a, d, done); s < n; s++) {
+		size_t sr = row_index(x->fr.by_separation, x->fr.n_separation, done[s]);
 		if (sr != SIZE_MAX)
 			push(x, k->o_sep + 3 * sr);
 	}

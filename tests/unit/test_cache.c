@@ -211,7 +211,9 @@ static void viewers_init(const tg_register *r)
 	memset(viewers, 0, sizeof viewers);
 	strcpy(viewers[0].role, "office");
 	strcpy(viewers[1].role, "unit");
-	snprintf(viewers[1].unit, sizeof viewers[1].unit, "%s", register_key(r, ARR_UNITS, 1));
+	assert_true(REG_COUNT(r, ARR_UNITS) > 0);
+	snprintf(viewers[1].unit, sizeof viewers[1].unit, "%s",
+		 register_key(r, ARR_UNITS, REG_COUNT(r, ARR_UNITS) / 2));
 	strcpy(viewers[2].role, "department");
 }
 
@@ -271,41 +273,10 @@ static uint64_t next_random(void)
 	return rng;
 }
 
-/* Change one field of row 0 of w (of array a) at random: a date moved or
-** cleared, a flag flipped, an enumeration set to another value. */
+/* Change one field of row 0 of w (of array a) at random (gen_mutate). */
 static void mutate(tg_register *w, int a)
 {
-	void *row = register_row(w, a, 0);
-	const tg_field *pick[64];
-	size_t n = 0;
-	for (const tg_field *f = tg_schema[a].fields; f->key && n < 64; f++)
-		if (f->type == FT_DATE || f->type == FT_BOOL || f->type == FT_ENUM)
-			pick[n++] = f;
-	if (!n)
-		return;
-	const tg_field *f = pick[next_random() % n];
-	char *p = (char *)row + f->off;
-	switch (f->type) {
-	case FT_DATE: {
-		tg_date *d = (tg_date *)p;
-		if (*d != TG_DATE_NONE && !f->required && next_random() % 3 == 0)
-			*d = TG_DATE_NONE;
-		else
-			*d = date_from_ymd(2015 + (int)(next_random() % 7), 1 + (int)(next_random() % 12),
-					   1 + (int)(next_random() % 28));
-		break;
-	}
-	case FT_BOOL:
-		*(bool *)p = !*(bool *)p;
-		break;
-	default: {
-		int k = 0;
-		while (f->values[k].key)
-			k++;
-		*(int8_t *)p = (int8_t)(f->required || next_random() % 4 ? (int)(next_random() % (unsigned)k) : -1);
-		break;
-	}
-	}
+	gen_mutate(register_row(w, a, 0), a, next_random);
 }
 
 /* One random write through s: a record of a random array changed, or a

@@ -63,8 +63,8 @@ static char *kept_json(const tg_dashboard_kept *k, const tg_register *r, const t
 }
 
 /* Change association i at random: one of its dates moved or cleared, a
-** flag flipped, an enumeration set, or (one time in three) another
-** supervising unit. */
+** flag flipped, an enumeration set (gen_mutate), or (one time in three)
+** another supervising unit. */
 static void mutate(tg_register *r, tg_ix i)
 {
 	tg_association *a = &REG_ROWS(r, ARR_ASSOCIATIONS, tg_association)[i];
@@ -74,34 +74,7 @@ static void mutate(tg_register *r, tg_ix i)
 		a->unit_ix = u;
 		return;
 	}
-	const tg_field *pick[64];
-	size_t n = 0;
-	for (const tg_field *f = tg_schema[ARR_ASSOCIATIONS].fields; f->key && n < 64; f++)
-		if (f->type == FT_DATE || f->type == FT_BOOL || f->type == FT_ENUM)
-			pick[n++] = f;
-	const tg_field *f = pick[next_random() % n];
-	char *p = (char *)a + f->off;
-	switch (f->type) {
-	case FT_DATE: {
-		tg_date *d = (tg_date *)p;
-		if (*d != TG_DATE_NONE && !f->required && next_random() % 3 == 0)
-			*d = TG_DATE_NONE;
-		else
-			*d = date_from_ymd(2015 + (int)(next_random() % 7), 1 + (int)(next_random() % 12),
-					   1 + (int)(next_random() % 28));
-		break;
-	}
-	case FT_BOOL:
-		*(bool *)p = !*(bool *)p;
-		break;
-	default: {
-		int k = 0;
-		while (f->values[k].key)
-			k++;
-		*(int8_t *)p = (int8_t)(next_random() % (unsigned)k);
-		break;
-	}
-	}
+	gen_mutate(a, ARR_ASSOCIATIONS, next_random);
 }
 
 static const tg_findings *all_of(void *ctx)
@@ -121,7 +94,9 @@ static void rounds(tg_date day, size_t n_assoc, int n_rounds)
 	tg_findings *runs = calloc((size_t)n_rounds + 1, sizeof *runs);
 	assert_non_null(runs);
 	assert_int_equal(rules_evaluate(&r, plan, calendar_default(), day, &runs[0]), TG_OK);
-	tg_ix filters[] = {TG_IX_NONE, 1};
+	/* no filter, and a unit's (one of several) */
+	assert_true(REG_COUNT(&r, ARR_UNITS) >= 3);
+	tg_ix filters[] = {TG_IX_NONE, (tg_ix)(REG_COUNT(&r, ARR_UNITS) / 2)};
 	tg_dashboard_kept *kept[2];
 	for (int k = 0; k < 2; k++) {
 		kept[k] = dashboard_kept_new(&r, plan, &runs[0], filters[k], NULL);
