@@ -929,7 +929,8 @@ static void assoc_store(kept_ctx *x, tg_ix i, bool counted, tg_ix unit)
 		k->pool = kmust(realloc(k->pool, k->pool_cap * sizeof *k->pool));
 	}
 	assert(k->pool_n + x->n <= UINT32_MAX);
-	memcpy(k->pool + k->pool_n, x->buf, x->n * sizeof *x->buf);
+	if (x->n)
+		memcpy(k->pool + k->pool_n, x->buf, x->n * sizeof *x->buf);
 	k->per[i] = (kept_assoc){(uint32_t)k->pool_n, (uint32_t)x->n, unit, counted};
 	k->pool_n += x->n;
 	k->pool_live += x->n;
@@ -945,7 +946,8 @@ static void beyond_store(kept_ctx *x)
 		k->beyond_cap = 2 * (k->n_beyond + x->n) + 64;
 		k->beyond = kmust(realloc(k->beyond, k->beyond_cap * sizeof *k->beyond));
 	}
-	memcpy(k->beyond + k->n_beyond, x->buf, x->n * sizeof *x->buf);
+	if (x->n)
+		memcpy(k->beyond + k->n_beyond, x->buf, x->n * sizeof *x->buf);
 	k->n_beyond += x->n;
 	for (size_t j = 0; j < x->n; j++)
 		k->c[x->buf[j]]++;
@@ -1164,7 +1166,8 @@ bool dashboard_kept_update(tg_dashboard_kept *k, const tg_register *r, const tg_
 		uint32_t *pool = kmust(malloc((k->pool_live ? k->pool_live : 1) * sizeof *pool));
 		size_t n = 0;
 		for (size_t a = 0; a < k->na; a++) {
-			memcpy(pool + n, k->pool + k->per[a].off, k->per[a].n * sizeof *pool);
+			if (k->per[a].n)
+				memcpy(pool + n, k->pool + k->per[a].off, k->per[a].n * sizeof *pool);
 			k->per[a].off = (uint32_t)n;
 			n += k->per[a].n;
 		}
