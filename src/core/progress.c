@@ -693,6 +693,15 @@ static void deadline_sort(const tg_register *r, const tg_findings *fs, tg_ix uni
 	*n = m;
 }
 
+/* Room for out's list late (or upcoming) of n findings, set in out. */
+static tg_finding *deadline_list(tg_dashboard *out, int late, size_t n)
+{
+	tg_finding *list = arena_alloc(&out->arena, (n ? n : 1) * sizeof *list);
+	*(late ? &out->late : &out->upcoming) = list;
+	*(late ? &out->n_late : &out->n_upcoming) = n;
+	return list;
+}
+
 void dashboard_deadlines(const tg_register *r, const tg_findings *fs, tg_ix unit_filter,
 			 const char *jurisdiction, tg_dashboard *out)
 {
@@ -702,16 +711,9 @@ void dashboard_deadlines(const tg_register *r, const tg_findings *fs, tg_ix unit
 		deadline_sort(r, fs, unit_filter, jurisdiction, late, &v, &n);
 		if (n > DASHBOARD_DEADLINES)
 			n = DASHBOARD_DEADLINES;
-		tg_finding *list = arena_alloc(&out->arena, (n ? n : 1) * sizeof *list);
+		tg_finding *list = deadline_list(out, late, n);
 		for (size_t k = 0; k < n; k++)
 			list[k] = *v[k];
-		if (late) {
-			out->late = list;
-			out->n_late = n;
-		} else {
-			out->upcoming = list;
-			out->n_upcoming = n;
-		}
 		free(v);
 	}
 }
@@ -1243,16 +1245,9 @@ void dashboard_kept_view(const tg_dashboard_kept *k, const tg_register *r, const
 	for (int late = 0; late < 2; late++) {
 		const kept_list *l = &k->lists[late];
 		size_t m = l->n < DASHBOARD_DEADLINES ? l->n : DASHBOARD_DEADLINES;
-		tg_finding *list = arena_alloc(&out->arena, (m ? m : 1) * sizeof *list);
+		tg_finding *list = deadline_list(out, late, m);
 		if (m)
 			memcpy(list, l->v, m * sizeof *list);
-		if (late) {
-			out->late = list;
-			out->n_late = m;
-		} else {
-			out->upcoming = list;
-			out->n_upcoming = m;
-		}
 	}
 }
 

@@ -75,3 +75,11 @@ void gen_mutate(void *row, int a, uint64_t (*next_random)(void))
 	}
 	}
 }
+
+uint64_t gen_xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}

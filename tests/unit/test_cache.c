@@ -267,10 +267,7 @@ static void check_dashboards(findings_cache *c, tg_store *s, tg_date d)
 static uint64_t rng = 88172645463325252ull;
 static uint64_t next_random(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return gen_xorshift(&rng);
 }
 
 /* Change one field of row 0 of w (of array a) at random (gen_mutate). */

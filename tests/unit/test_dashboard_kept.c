@@ -28,10 +28,7 @@
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 static uint64_t next_random(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return gen_xorshift(&rng);
 }
 
 static char *answer(const tg_dashboard *d, const tg_findings *fs, const tg_plan *plan)
