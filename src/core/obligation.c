@@ -865,6 +865,11 @@ static void eval_one(tg_eval *ev, const struct steps_ix *steps, const tg_obligat
 		assert(ix_ok(ev, ARR_ASSOCIATIONS, a));
 		if (mode->done && a != mode->only)
 			continue;
+		/* rules_evaluate_only: emit() would drop what an unmarked
+		** association's records owe, so they are not looked at (its
+		** records are as in the run the kept findings came from) */
+		if (ev->only && a != TG_IX_NONE && !ev->only[a])
+			continue;
 		/* 1. registered, in scope, when */
 		if (a != TG_IX_NONE && !ev->registered[a])
 			continue;

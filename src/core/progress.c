@@ -8,6 +8,7 @@
 ** them; an item of the plan's obligations (a credit listing's or an exit
 ** case's step, a commitment) stays once done, with its due date.
 */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -469,19 +470,33 @@ static tg_dashboard_row *county_row(const tg_register *r, tg_dashboard *out, con
 	return NULL;
 }
 
-void dashboard_compute(const tg_register *r, const tg_plan *root, const tg_findings *fs,
-		       tg_ix unit_filter, const char *jurisdiction, tg_dashboard *out)
+/* The fixed steps of association a (in scope, judged under judged) done
+** by D: the separation (of root's sections) of each, into out; how many. */
+static size_t steps_done(const tg_register *r, const tg_plan *root, const tg_plan *judged,
+			 const tg_association *a, tg_date d, const char *out[N_STEPS])
 {
-	const tg_plan *plan = root;
-	memset(out, 0, sizeof *out);
-	arena_init(&out->arena);
-	out->as_of = fs->as_of;
-	tg_date d = fs->as_of;
-	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS), nu = REG_COUNT(r, ARR_UNITS);
-	const tg_association *as = REG_ROWS(r, ARR_ASSOCIATIONS, tg_association);
+	size_t n = 0;
+	for (size_t s = 0; s < N_STEPS; s++) {
+		int array;
+		const char *field, *name;
+		const tg_plan_rule *pr = plan_rule(judged, steps[s].rule);
+		if (!pr || !steps[s].applies(a, judged, d) ||
+		    !progress_done_field(steps[s].rule, &array, &field))
+			continue;
+		if (date_happened(field_date(r, ARR_ASSOCIATIONS, a->uscc, field), d))
+			out[n++] = plan_section_of(root, pr->clause, &name);
+	}
+	return n;
+}
 
-	/* batches: the register's, then the plan's not overridden, then none */
-	size_t nb_reg = REG_COUNT(r, ARR_BATCHES);
+/* The rows every dashboard of (r, plan, filter) has, all zero: the batches
+** (the register's, then the plan's not overridden, then none), the
+** separations, the counties within the filter; by_unit room for every
+** unit. */
+static void dash_frame(const tg_register *r, const tg_plan *plan, const char *jurisdiction,
+		       tg_dashboard *out)
+{
+	size_t nb_reg = REG_COUNT(r, ARR_BATCHES), nu = REG_COUNT(r, ARR_UNITS);
 	out->by_batch = arena_alloc(&out->arena, (nb_reg + plan->n_batches + 1) * sizeof *out->by_batch);
 	for (size_t i = 0; i < nb_reg; i++) {
 		const tg_batch *b = &REG_ROWS(r, ARR_BATCHES, tg_batch)[i];
@@ -495,15 +510,35 @@ void dashboard_compute(const tg_register *r, const tg_plan *root, const tg_findi
 				0, 0, 0, 0, 0};
 	out->by_batch[out->n_batch++] = (tg_dashboard_row){NULL, "未分批", plan->p.decoupling_due,
 							    0, 0, 0, 0, 0};
-
 	out->by_unit = arena_alloc(&out->arena, (nu ? nu : 1) * sizeof *out->by_unit);
+	county_rows(r, jurisdiction, out);
+	const char *ids[TG_PLAN_SECTIONS_MAX];
+	const char *names[TG_PLAN_SECTIONS_MAX];
+	size_t n_sections = plan_sections(plan, ids, names);
+	out->by_separation = arena_alloc(&out->arena, n_sections * sizeof *out->by_separation);
+	for (size_t s = 0; s < n_sections; s++)
+		out->by_separation[out->n_separation++] =
+			(tg_dashboard_row){ids[s], names[s], TG_DATE_NONE, 0, 0, 0, 0, 0};
+}
+
+void dashboard_compute(const tg_register *r, const tg_plan *root, const tg_findings *fs,
+		       tg_ix unit_filter, const char *jurisdiction, tg_dashboard *out)
+{
+	const tg_plan *plan = root;
+	memset(out, 0, sizeof *out);
+	arena_init(&out->arena);
+	out->as_of = fs->as_of;
+	tg_date d = fs->as_of;
+	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS), nu = REG_COUNT(r, ARR_UNITS);
+	const tg_association *as = REG_ROWS(r, ARR_ASSOCIATIONS, tg_association);
+
+	dash_frame(r, plan, jurisdiction, out);
 	size_t *unit_row = malloc((nu ? nu : 1) * sizeof *unit_row);
 	if (!unit_row)
 		abort();
 	for (size_t u = 0; u < nu; u++)
 		unit_row[u] = SIZE_MAX;
 
-	county_rows(r, jurisdiction, out);
 	for (size_t i = 0; i < na; i++) {
 		const tg_association *a = &as[i];
 		const tg_plan *judged = rules_plan_for(root, r, a->jurisdiction);
@@ -544,14 +579,6 @@ void dashboard_compute(const tg_register *r, const tg_plan *root, const tg_findi
 	out->not_decoupled = out->in_scope - out->decoupled;
 
 	/* separations: open/overdue findings by clause, done fixed steps */
-	const char *ids[TG_PLAN_SECTIONS_MAX];
-	const char *names[TG_PLAN_SECTIONS_MAX];
-	size_t n_sections = plan_sections(plan, ids, names);
-	out->by_separation = arena_alloc(&out->arena, n_sections * sizeof *out->by_separation);
-	for (size_t s = 0; s < n_sections; s++)
-		out->by_separation[out->n_separation++] =
-			(tg_dashboard_row){ids[s], names[s], TG_DATE_NONE, 0, 0, 0, 0, 0};
-
 	for (size_t k = 0; k < fs->count; k++) {
 		const tg_finding *f = &fs->items[k];
 		if (unit_filter != TG_IX_NONE && f->unit_ix != (int32_t)unit_filter)
@@ -589,17 +616,9 @@ void dashboard_compute(const tg_register *r, const tg_plan *root, const tg_findi
 		    (jurisdiction && !rules_within(r, a->jurisdiction, jurisdiction)) ||
 		    !rules_registered(a, d) || !rules_in_scope(r, judged, a))
 			continue;
-		for (size_t s = 0; s < N_STEPS; s++) {
-			int array;
-			const char *field, *name;
-			const tg_plan_rule *pr = plan_rule(judged, steps[s].rule);
-			if (!pr || !steps[s].applies(a, judged, d) ||
-			    !progress_done_field(steps[s].rule, &array, &field))
-				continue;
-			if (!date_happened(field_date(r, ARR_ASSOCIATIONS, a->uscc, field), d))
-				continue;
-			tg_dashboard_row *sr = row_for(out->by_separation, out->n_separation,
-						       plan_section_of(plan, pr->clause, &name));
+		const char *done[N_STEPS];
+		for (size_t s = 0, n = steps_done(r, plan, judged, a, d, done); s < n; s++) {
+			tg_dashboard_row *sr = row_for(out->by_separation, out->n_separation, done[s]);
 			if (sr)
 				sr->done++;
 		}
@@ -611,4 +630,645 @@ void dashboard_release(tg_dashboard *dash)
 {
 	arena_free(&dash->arena);
 	memset(dash, 0, sizeof *dash);
+}
+
+/* ---- the deadline lists ---- */
+
+/* Whether finding f counts in a dashboard of the filter (unit_filter,
+** jurisdiction), with the jurisdiction it counts in (in *fj when asked
+** for). */
+static bool finding_in(const tg_register *r, const tg_finding *f, tg_ix unit_filter,
+		       const char *jurisdiction, bool want_fj, const char **fj)
+{
+	if (unit_filter != TG_IX_NONE && f->unit_ix != (int32_t)unit_filter)
+		return false;
+	const char *j = jurisdiction || want_fj ? finding_jurisdiction(r, f) : NULL;
+	if (jurisdiction && !rules_within(r, j, jurisdiction))
+		return false;
+	if (fj)
+		*fj = j;
+	return true;
+}
+
+/* The order of a deadline list: by due, then in the findings' order (a
+** stable sort of the findings by due gives the same). */
+static int cmp_deadline(const tg_finding *x, const tg_finding *y)
+{
+	if (x->due != y->due)
+		return x->due < y->due ? -1 : 1;
+	return finding_cmp(x, y);
+}
+
+static int cmp_upcoming(const void *x, const void *y)
+{
+	return cmp_deadline(*(const tg_finding *const *)x, *(const tg_finding *const *)y);
+}
+
+static int cmp_late(const void *x, const void *y)
+{
+	return cmp_deadline(*(const tg_finding *const *)y, *(const tg_finding *const *)x);
+}
+
+static bool deadline_of(const tg_findings *fs, const tg_finding *f, bool late)
+{
+	return f->due != TG_DATE_NONE && finding_overdue(fs, f) == late;
+}
+
+/* The findings of fs within the filter on list late (or upcoming), best
+** first, into *v (malloc'd; *n of them). */
+static void deadline_sort(const tg_register *r, const tg_findings *fs, tg_ix unit_filter,
+			  const char *jurisdiction, bool late, const tg_finding ***v, size_t *n)
+{
+	const tg_finding **p = malloc((fs->count ? fs->count : 1) * sizeof *p);
+	if (!p)
+		abort();
+	size_t m = 0;
+	for (size_t i = 0; i < fs->count; i++) {
+		const tg_finding *f = &fs->items[i];
+		if (deadline_of(fs, f, late) && finding_in(r, f, unit_filter, jurisdiction, false, NULL))
+			p[m++] = f;
+	}
+	qsort(p, m, sizeof *p, late ? cmp_late : cmp_upcoming);
+	*v = p;
+	*n = m;
+}
+
+/* Room for out's list late (or upcoming) of n findings, set in out. */
+static tg_finding *deadline_list(tg_dashboard *out, int late, size_t n)
+{
+	tg_finding *list = arena_alloc(&out->arena, (n ? n : 1) * sizeof *list);
+	*(late ? &out->late : &out->upcoming) = list;
+	*(late ? &out->n_late : &out->n_upcoming) = n;
+	return list;
+}
+
+void dashboard_deadlines(const tg_register *r, const tg_findings *fs, tg_ix unit_filter,
+			 const char *jurisdiction, tg_dashboard *out)
+{
+	for (int late = 0; late < 2; late++) {
+		const tg_finding **v;
+		size_t n;
+		deadline_sort(r, fs, unit_filter, jurisdiction, late, &v, &n);
+		if (n > DASHBOARD_DEADLINES)
+			n = DASHBOARD_DEADLINES;
+		tg_finding *list = deadline_list(out, late, n);
+		for (size_t k = 0; k < n; k++)
+			list[k] = *v[k];
+		free(v);
+	}
+}
+
+/* ---- the dashboard kept by difference ---- */
+
+/* The counters of a kept dashboard, one array: the totals, then three per
+** batch row (in scope, decoupled, overdue), three per unit of the register
+** (in scope, decoupled, overdue findings), three per separation (done,
+** open, overdue), four per county row (in scope, decoupled, open,
+** overdue).  An association's contribution is the list of the counters
+** it adds one to. */
+enum { K_IN_SCOPE, K_DECOUPLED, K_OVERDUE, K_OPEN, K_AWAITING, K_SUMMARIES, K_ACCEPTED, K_TOTALS };
+
+/* The candidates of one deadline list kept: more than a view shows, so
+** that a write taking some away seldom leaves fewer than it shows (the
+** tests set fewer: dashboard_kept_candidates). */
+#define KEPT_CANDIDATES 64
+static size_t kept_candidates = KEPT_CANDIDATES;
+
+void dashboard_kept_candidates(size_t n)
+{
+	kept_candidates = n < DASHBOARD_DEADLINES ? DASHBOARD_DEADLINES : n;
+}
+
+typedef struct kept_list {
+	tg_finding *v; /* best first: copies, pointing into the findings' strings */
+	size_t n;
+	bool complete; /* every finding of the list is in v */
+} kept_list;
+
+typedef struct kept_assoc {
+	uint32_t off, n; /* its counters: pool[off .. off + n) */
+	tg_ix unit;      /* the unit it is counted under, TG_IX_NONE: none */
+	bool counted;    /* in scope, within the filter */
+} kept_assoc;
+
+struct tg_dashboard_kept {
+	tg_date as_of;
+	tg_ix unit_filter;
+	char *jurisdiction;
+	size_t n_batch, n_unit, n_sep, n_county;
+	size_t o_batch, o_unit, o_sep, o_county, n_counters;
+	size_t *c;
+	kept_assoc *per;
+	size_t na;
+	uint32_t *pool;
+	size_t pool_n, pool_cap, pool_live;
+	uint32_t *beyond; /* what the findings naming no association add */
+	size_t n_beyond, beyond_cap;
+	size_t *unit_first; /* per unit: its first association counted, SIZE_MAX none */
+	kept_list lists[2]; /* upcoming, late */
+	size_t cap;         /* candidates per list */
+};
+
+/* One computation's context: the frame of rows on r (to find a row's
+** index) and the counters collected for one association. */
+typedef struct kept_ctx {
+	tg_dashboard_kept *k;
+	const tg_register *r;
+	const tg_plan *root;
+	tg_dashboard fr;
+	uint32_t *buf;
+	size_t n, cap;
+} kept_ctx;
+
+static void *kmust(void *p)
+{
+	if (!p)
+		abort();
+	return p;
+}
+
+static void push(kept_ctx *x, size_t id)
+{
+	assert(id < x->k->n_counters);
+	if (x->n == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : 64;
+		x->buf = kmust(realloc(x->buf, x->cap * sizeof *x->buf));
+	}
+	x->buf[x->n++] = (uint32_t)id;
+}
+
+static size_t row_index(const tg_dashboard_row *rows, size_t n, const char *id)
+{
+	const tg_dashboard_row *row = row_for((tg_dashboard_row *)rows, n, id);
+	return row ? (size_t)(row - rows) : SIZE_MAX;
+}
+
+static size_t county_index(kept_ctx *x, const char *code)
+{
+	tg_dashboard_row *row = county_row(x->r, &x->fr, code);
+	return row ? (size_t)(row - x->fr.by_jurisdiction) : SIZE_MAX;
+}
+
+/* The frame of rows on r; false when it does not fit k's counters (a
+** batch, unit or jurisdiction was written: the rows are others). */
+static bool ctx_begin(kept_ctx *x, tg_dashboard_kept *k, const tg_register *r, const tg_plan *plan)
+{
+	memset(x, 0, sizeof *x);
+	x->k = k;
+	x->r = r;
+	x->root = plan;
+	arena_init(&x->fr.arena);
+	dash_frame(r, plan, k->jurisdiction, &x->fr);
+	size_t nu = REG_COUNT(r, ARR_UNITS);
+	if (!k->n_counters) {
+		k->n_batch = x->fr.n_batch;
+		k->n_unit = nu;
+		k->n_sep = x->fr.n_separation;
+		k->n_county = x->fr.n_jurisdiction;
+		k->o_batch = K_TOTALS;
+		k->o_unit = k->o_batch + 3 * k->n_batch;
+		k->o_sep = k->o_unit + 3 * k->n_unit;
+		k->o_county = k->o_sep + 3 * k->n_sep;
+		k->n_counters = k->o_county + 4 * k->n_county;
+		k->c = kmust(calloc(k->n_counters, sizeof *k->c));
+		k->unit_first = kmust(malloc((nu ? nu : 1) * sizeof *k->unit_first));
+		for (size_t u = 0; u < nu; u++)
+			k->unit_first[u] = SIZE_MAX;
+		return true;
+	}
+	/* the same rows: a batch, unit or jurisdiction written re-evaluates
+	** all (no incremental run), so only a mistaken caller sees others */
+	return k->n_batch == x->fr.n_batch && k->n_unit == nu &&
+	       k->n_sep == x->fr.n_separation && k->n_county == x->fr.n_jurisdiction;
+}
+
+static void ctx_end(kept_ctx *x)
+{
+	arena_free(&x->fr.arena);
+	free(x->buf);
+}
+
+/* What association i adds (its record's facts, as dashboard_compute counts
+** them); whether it is counted. */
+static bool assoc_part(kept_ctx *x, tg_ix i, tg_date d, tg_ix *unit)
+{
+	const tg_dashboard_kept *k = x->k;
+	const tg_register *r = x->r;
+	const tg_association *a = &REG_ROWS(r, ARR_ASSOCIATIONS, tg_association)[i];
+	const tg_plan *judged = rules_plan_for(x->root, r, a->jurisdiction);
+	*unit = TG_IX_NONE;
+	if (k->unit_filter != TG_IX_NONE && a->unit_ix != k->unit_filter)
+		return false;
+	if (k->jurisdiction && !rules_within(r, a->jurisdiction, k->jurisdiction))
+		return false;
+	if (!rules_registered(a, d) || !rules_in_scope(r, judged, a))
+		return false;
+	bool dec = date_happened(a->decoupled_on, d);
+	size_t cr = county_index(x, a->jurisdiction);
+	if (cr != SIZE_MAX) {
+		push(x, k->o_county + 4 * cr);
+		if (dec)
+			push(x, k->o_county + 4 * cr + 1);
+	}
+	push(x, K_IN_SCOPE);
+	if (dec)
+		push(x, K_DECOUPLED);
+	if (date_happened(a->accepted_on, d))
+		push(x, K_ACCEPTED);
+	size_t b = row_index(x->fr.by_batch, x->fr.n_batch, a->batch);
+	if (b == SIZE_MAX)
+		b = row_index(x->fr.by_batch, x->fr.n_batch, NULL);
+	push(x, k->o_batch + 3 * b);
+	if (dec)
+		push(x, k->o_batch + 3 * b + 1);
+	if (!dec && d > rules_due(r, judged, a))
+		push(x, k->o_batch + 3 * b + 2);
+	if (a->unit_ix != TG_IX_NONE) {
+		*unit = a->unit_ix;
+		push(x, k->o_unit + 3 * a->unit_ix);
+		if (dec)
+			push(x, k->o_unit + 3 * a->unit_ix + 1);
+	}
+	const char *done[N_STEPS];
+	for (size_t s = 0, n = steps_done(r, x->root, judged, a, d, done); s < n; s++) {
+		size_t sr = row_index(x->fr.by_separation, x->fr.n_separation, done[s]);
+		if (sr != SIZE_MAX)
+			push(x, k->o_sep + 3 * sr);
+	}
+	return true;
+}
+
+/* What finding f of fs adds. */
+static void finding_part(kept_ctx *x, const tg_findings *fs, const tg_finding *f)
+{
+	const tg_dashboard_kept *k = x->k;
+	const char *fj = NULL, *name;
+	if (!finding_in(x->r, f, k->unit_filter, k->jurisdiction, k->n_county > 0, &fj))
+		return;
+	bool overdue = finding_overdue(fs, f);
+	size_t cr = k->n_county ? county_index(x, fj) : SIZE_MAX;
+	if (cr != SIZE_MAX)
+		push(x, k->o_county + 4 * cr + (overdue ? 3 : 2));
+	push(x, overdue ? K_OVERDUE : K_OPEN);
+	if (!strcmp(f->rule, "acceptance.pending"))
+		push(x, K_AWAITING);
+	if (!strcmp(f->rule, "report.summary-missing"))
+		push(x, K_SUMMARIES);
+	size_t sr = row_index(x->fr.by_separation, x->fr.n_separation,
+			      plan_section_of(x->root, f->clause, &name));
+	if (sr != SIZE_MAX)
+		push(x, k->o_sep + 3 * sr + (overdue ? 2 : 1));
+	if (overdue && f->unit_ix >= 0 && (size_t)f->unit_ix < k->n_unit)
+		push(x, k->o_unit + 3 * (size_t)f->unit_ix + 2);
+}
+
+/* The counters collected in x become association i's contribution. */
+static void assoc_store(kept_ctx *x, tg_ix i, bool counted, tg_ix unit)
+{
+	tg_dashboard_kept *k = x->k;
+	if (k->pool_n + x->n > k->pool_cap) {
+		k->pool_cap = 2 * (k->pool_n + x->n) + 1024;
+		k->pool = kmust(realloc(k->pool, k->pool_cap * sizeof *k->pool));
+	}
+	assert(k->pool_n + x->n <= UINT32_MAX);
+	if (x->n)
+		memcpy(k->pool + k->pool_n, x->buf, x->n * sizeof *x->buf);
+	k->per[i] = (kept_assoc){(uint32_t)k->pool_n, (uint32_t)x->n, unit, counted};
+	k->pool_n += x->n;
+	k->pool_live += x->n;
+	for (size_t j = 0; j < x->n; j++)
+		k->c[x->buf[j]]++;
+	x->n = 0;
+}
+
+static void beyond_store(kept_ctx *x)
+{
+	tg_dashboard_kept *k = x->k;
+	if (k->n_beyond + x->n > k->beyond_cap) {
+		k->beyond_cap = 2 * (k->n_beyond + x->n) + 64;
+		k->beyond = kmust(realloc(k->beyond, k->beyond_cap * sizeof *k->beyond));
+	}
+	if (x->n)
+		memcpy(k->beyond + k->n_beyond, x->buf, x->n * sizeof *x->buf);
+	k->n_beyond += x->n;
+	for (size_t j = 0; j < x->n; j++)
+		k->c[x->buf[j]]++;
+	x->n = 0;
+}
+
+/* The association a finding counts under in r: its index when it names one
+** of the register (the splice keeps or replaces it with its association),
+** else TG_IX_NONE (it is taken again with every evaluation). */
+static tg_ix finding_assoc(const tg_register *r, const tg_finding *f)
+{
+	return f->association ? register_find(r, ARR_ASSOCIATIONS, f->association) : TG_IX_NONE;
+}
+
+/* List late (or upcoming) taken afresh from fs. */
+static void list_full(tg_dashboard_kept *k, const tg_register *r, const tg_findings *fs, int late)
+{
+	const tg_finding **v;
+	size_t n;
+	deadline_sort(r, fs, k->unit_filter, k->jurisdiction, late, &v, &n);
+	kept_list *l = &k->lists[late];
+	l->complete = n <= k->cap;
+	l->n = n < k->cap ? n : k->cap;
+	if (!l->v)
+		l->v = kmust(malloc(k->cap * sizeof *l->v));
+	for (size_t i = 0; i < l->n; i++)
+		l->v[i] = *v[i];
+	free(v);
+}
+
+tg_dashboard_kept *dashboard_kept_new(const tg_register *r, const tg_plan *plan,
+				      const tg_findings *fs, tg_ix unit_filter,
+				      const char *jurisdiction)
+{
+	tg_dashboard_kept *k = kmust(calloc(1, sizeof *k));
+	k->as_of = fs->as_of;
+	k->cap = kept_candidates;
+	k->unit_filter = unit_filter;
+	k->jurisdiction = jurisdiction ? kmust(strdup(jurisdiction)) : NULL;
+	kept_ctx x;
+	ctx_begin(&x, k, r, plan);
+	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS);
+	k->na = na;
+	k->per = kmust(calloc(na ? na : 1, sizeof *k->per));
+
+	/* the findings by association (a counting sort), those naming none
+	** counted at once */
+	size_t *start = kmust(calloc(na + 2, sizeof *start));
+	tg_ix *fa = kmust(malloc((fs->count ? fs->count : 1) * sizeof *fa));
+	for (size_t i = 0; i < fs->count; i++) {
+		fa[i] = finding_assoc(r, &fs->items[i]);
+		if (fa[i] != TG_IX_NONE)
+			start[fa[i] + 2]++;
+		else
+			finding_part(&x, fs, &fs->items[i]);
+	}
+	beyond_store(&x);
+	for (size_t a = 0; a < na; a++)
+		start[a + 2] += start[a + 1];
+	size_t *order = kmust(malloc((fs->count ? fs->count : 1) * sizeof *order));
+	for (size_t i = 0; i < fs->count; i++)
+		if (fa[i] != TG_IX_NONE)
+			order[start[fa[i] + 1]++] = i;
+	/* start[a] .. start[a + 1]: the findings of association a */
+	for (size_t a = 0; a < na; a++) {
+		tg_ix unit;
+		bool counted = assoc_part(&x, (tg_ix)a, fs->as_of, &unit);
+		for (size_t j = start[a]; j < start[a + 1]; j++)
+			finding_part(&x, fs, &fs->items[order[j]]);
+		assoc_store(&x, (tg_ix)a, counted, unit);
+		if (counted && unit != TG_IX_NONE && k->unit_first[unit] == SIZE_MAX)
+			k->unit_first[unit] = a;
+	}
+	free(order);
+	free(fa);
+	free(start);
+	list_full(k, r, fs, 0);
+	list_full(k, r, fs, 1);
+	ctx_end(&x);
+	return k;
+}
+
+static int cmp_ix_pair(const void *x, const void *y)
+{
+	const size_t *a = x, *b = y;
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	return (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+/* List late (or upcoming) after a write: its candidates of unmarked
+** associations stay (the splice keeps their findings), fresh's join them.
+** Past the last one kept, a finding of fresh may have others not kept
+** before it, so the list ends there unless it was complete.  False when
+** fewer than a view shows are left of an incomplete list. */
+static bool list_update(tg_dashboard_kept *k, const tg_register *r, const uint8_t *only,
+			const tg_findings *fresh, int late)
+{
+	kept_list *l = &k->lists[late];
+	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS), n_keep = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		tg_ix a = finding_assoc(r, &l->v[i]);
+		if (a != TG_IX_NONE && a < na && !only[a])
+			l->v[n_keep++] = l->v[i];
+	}
+	const tg_finding **add = kmust(malloc((fresh->count ? fresh->count : 1) * sizeof *add));
+	size_t n_add = 0;
+	for (size_t i = 0; i < fresh->count; i++) {
+		const tg_finding *f = &fresh->items[i];
+		if (deadline_of(fresh, f, late) &&
+		    finding_in(r, f, k->unit_filter, k->jurisdiction, false, NULL))
+			add[n_add++] = f;
+	}
+	qsort(add, n_add, sizeof *add, late ? cmp_late : cmp_upcoming);
+	tg_finding *merged = kmust(malloc(k->cap * sizeof *merged));
+	size_t n = 0, i = 0, j = 0;
+	bool complete = l->complete;
+	while (n < k->cap && (i < n_keep || (j < n_add && complete))) {
+		bool take_kept = i < n_keep &&
+				 (j >= n_add || (late ? cmp_deadline(add[j], &l->v[i])
+						      : cmp_deadline(&l->v[i], add[j])) <= 0);
+		merged[n++] = take_kept ? l->v[i++] : *add[j++];
+	}
+	if (i < n_keep || j < n_add) {
+		if (n == k->cap)
+			complete = false; /* truncated */
+	}
+	free(add);
+	free(l->v);
+	l->v = merged;
+	l->n = n;
+	l->complete = complete;
+	return complete || n >= DASHBOARD_DEADLINES;
+}
+
+bool dashboard_kept_update(tg_dashboard_kept *k, const tg_register *r, const tg_plan *plan,
+			   const tg_findings *fresh, const uint8_t *only,
+			   const tg_findings *(*all)(void *ctx), void *ctx)
+{
+	kept_ctx x;
+	if (k->as_of != fresh->as_of)
+		return false;
+	if (!ctx_begin(&x, k, r, plan)) {
+		ctx_end(&x);
+		return false;
+	}
+	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS);
+	if (na > k->na) { /* new associations: marked */
+		k->per = kmust(realloc(k->per, na * sizeof *k->per));
+		for (size_t a = k->na; a < na; a++)
+			k->per[a] = (kept_assoc){0, 0, TG_IX_NONE, false};
+		k->na = na;
+	}
+	/* what the findings naming no association added goes, fresh's comes */
+	for (size_t j = 0; j < k->n_beyond; j++)
+		k->c[k->beyond[j]]--;
+	k->n_beyond = 0;
+	size_t (*pairs)[2] = kmust(malloc((fresh->count ? fresh->count : 1) * sizeof *pairs));
+	size_t n_pairs = 0;
+	for (size_t i = 0; i < fresh->count; i++) {
+		tg_ix a = finding_assoc(r, &fresh->items[i]);
+		if (a != TG_IX_NONE && a < na && only[a]) {
+			pairs[n_pairs][0] = a;
+			pairs[n_pairs++][1] = i;
+		} else {
+			finding_part(&x, fresh, &fresh->items[i]);
+		}
+	}
+	beyond_store(&x);
+	qsort(pairs, n_pairs, sizeof *pairs, cmp_ix_pair);
+
+	/* each marked association: its contribution taken away, its new one
+	** added; its unit's first association followed */
+	uint8_t *dirty = NULL;
+	size_t p = 0;
+	for (size_t a = 0; a < na; a++) {
+		if (!only[a])
+			continue;
+		kept_assoc old = k->per[a];
+		for (uint32_t j = 0; j < old.n; j++)
+			k->c[k->pool[old.off + j]]--;
+		k->pool_live -= old.n;
+		tg_ix unit;
+		bool counted = assoc_part(&x, (tg_ix)a, fresh->as_of, &unit);
+		while (p < n_pairs && pairs[p][0] < a)
+			p++;
+		for (; p < n_pairs && pairs[p][0] == a; p++)
+			finding_part(&x, fresh, &fresh->items[pairs[p][1]]);
+		assoc_store(&x, (tg_ix)a, counted, unit);
+		if (old.counted && old.unit != TG_IX_NONE && k->unit_first[old.unit] == a &&
+		    !(counted && unit == old.unit)) {
+			if (!dirty)
+				dirty = kmust(calloc(k->n_unit ? k->n_unit : 1, 1));
+			dirty[old.unit] = 1;
+		}
+		if (counted && unit != TG_IX_NONE &&
+		    (k->unit_first[unit] == SIZE_MAX || a < k->unit_first[unit]))
+			k->unit_first[unit] = a;
+	}
+	free(pairs);
+	if (dirty) { /* a unit's first association left it: the next one */
+		for (size_t u = 0; u < k->n_unit; u++)
+			if (dirty[u])
+				k->unit_first[u] = SIZE_MAX;
+		for (size_t a = 0; a < na; a++) {
+			tg_ix u = k->per[a].unit;
+			if (k->per[a].counted && u != TG_IX_NONE && dirty[u] &&
+			    k->unit_first[u] == SIZE_MAX)
+				k->unit_first[u] = a;
+		}
+		free(dirty);
+	}
+	/* the pool holds the old contributions too: past twice what lives,
+	** copied into one */
+	if (k->pool_n > 2 * k->pool_live + 4096) {
+		uint32_t *pool = kmust(malloc((k->pool_live ? k->pool_live : 1) * sizeof *pool));
+		size_t n = 0;
+		for (size_t a = 0; a < k->na; a++) {
+			if (k->per[a].n)
+				memcpy(pool + n, k->pool + k->per[a].off, k->per[a].n * sizeof *pool);
+			k->per[a].off = (uint32_t)n;
+			n += k->per[a].n;
+		}
+		free(k->pool);
+		k->pool = pool;
+		k->pool_n = k->pool_cap = n;
+	}
+	for (int late = 0; late < 2; late++)
+		if (!list_update(k, r, only, fresh, late))
+			list_full(k, r, all(ctx), late);
+	ctx_end(&x);
+	return true;
+}
+
+static int cmp_first(const void *x, const void *y)
+{
+	size_t a = ((const size_t *)x)[1], b = ((const size_t *)y)[1];
+	return (a > b) - (a < b);
+}
+
+void dashboard_kept_view(const tg_dashboard_kept *k, const tg_register *r, const tg_plan *plan,
+			 tg_dashboard *out)
+{
+	memset(out, 0, sizeof *out);
+	arena_init(&out->arena);
+	out->as_of = k->as_of;
+	dash_frame(r, plan, k->jurisdiction, out);
+	assert(out->n_batch == k->n_batch && out->n_separation == k->n_sep &&
+	       out->n_jurisdiction == k->n_county && REG_COUNT(r, ARR_UNITS) == k->n_unit);
+	const size_t *c = k->c;
+	out->in_scope = c[K_IN_SCOPE];
+	out->decoupled = c[K_DECOUPLED];
+	out->not_decoupled = out->in_scope - out->decoupled;
+	out->overdue_findings = c[K_OVERDUE];
+	out->open_findings = c[K_OPEN];
+	out->awaiting_acceptance = c[K_AWAITING];
+	out->summaries_missing = c[K_SUMMARIES];
+	out->accepted = c[K_ACCEPTED];
+	for (size_t b = 0; b < k->n_batch; b++) {
+		out->by_batch[b].in_scope = c[k->o_batch + 3 * b];
+		out->by_batch[b].decoupled = c[k->o_batch + 3 * b + 1];
+		out->by_batch[b].overdue = c[k->o_batch + 3 * b + 2];
+	}
+	for (size_t s = 0; s < k->n_sep; s++) {
+		out->by_separation[s].done = c[k->o_sep + 3 * s];
+		out->by_separation[s].open = c[k->o_sep + 3 * s + 1];
+		out->by_separation[s].overdue = c[k->o_sep + 3 * s + 2];
+	}
+	for (size_t j = 0; j < k->n_county; j++) {
+		out->by_jurisdiction[j].in_scope = c[k->o_county + 4 * j];
+		out->by_jurisdiction[j].decoupled = c[k->o_county + 4 * j + 1];
+		out->by_jurisdiction[j].open = c[k->o_county + 4 * j + 2];
+		out->by_jurisdiction[j].overdue = c[k->o_county + 4 * j + 3];
+	}
+	/* the units with an association counted, in the order of their first */
+	size_t (*units)[2] = kmust(malloc((k->n_unit ? k->n_unit : 1) * sizeof *units));
+	size_t n = 0;
+	for (size_t u = 0; u < k->n_unit; u++)
+		if (c[k->o_unit + 3 * u]) {
+			assert(k->unit_first[u] != SIZE_MAX);
+			units[n][0] = u;
+			units[n++][1] = k->unit_first[u];
+		}
+	qsort(units, n, sizeof *units, cmp_first);
+	for (size_t i = 0; i < n; i++) {
+		size_t u = units[i][0];
+		const tg_unit *row = &REG_ROWS(r, ARR_UNITS, tg_unit)[u];
+		out->by_unit[out->n_unit++] = (tg_dashboard_row){
+			row->id, row->name, TG_DATE_NONE, c[k->o_unit + 3 * u],
+			c[k->o_unit + 3 * u + 1], c[k->o_unit + 3 * u + 2], 0, 0};
+	}
+	free(units);
+	for (int late = 0; late < 2; late++) {
+		const kept_list *l = &k->lists[late];
+		size_t m = l->n < DASHBOARD_DEADLINES ? l->n : DASHBOARD_DEADLINES;
+		tg_finding *list = deadline_list(out, late, m);
+		if (m)
+			memcpy(list, l->v, m * sizeof *list);
+	}
+}
+
+size_t dashboard_kept_bytes(const tg_dashboard_kept *k)
+{
+	return sizeof *k + k->n_counters * sizeof *k->c + k->na * sizeof *k->per +
+	       k->pool_cap * sizeof *k->pool + k->beyond_cap * sizeof *k->beyond +
+	       k->n_unit * sizeof *k->unit_first + 2 * k->cap * sizeof(tg_finding);
+}
+
+void dashboard_kept_free(tg_dashboard_kept *k)
+{
+	if (!k)
+		return;
+	free(k->jurisdiction);
+	free(k->c);
+	free(k->per);
+	free(k->pool);
+	free(k->beyond);
+	free(k->unit_first);
+	free(k->lists[0].v);
+	free(k->lists[1].v);
+	free(k);
 }

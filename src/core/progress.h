@@ -100,8 +100,15 @@ typedef struct tg_dashboard {
 	** decoupled, open and overdue (findings) */
 	tg_dashboard_row *by_jurisdiction;
 	size_t n_jurisdiction;
+	/* the findings within the filter that have a due date: the next
+	** DASHBOARD_DEADLINES open ones, soonest first, and as many of the
+	** most recently overdue, latest first; ties in the findings' order
+	** (dashboard_deadlines, or a kept dashboard) */
+	tg_finding *upcoming, *late;
+	size_t n_upcoming, n_late;
 	tg_arena arena;
 } tg_dashboard;
+#define DASHBOARD_DEADLINES 20
 
 /* Numbers of the 总览 page, from one run's findings.  unit_filter: a unit
 ** index to restrict to (a unit user's scope), or TG_IX_NONE for all;
@@ -111,5 +118,41 @@ typedef struct tg_dashboard {
 void dashboard_compute(const tg_register *r, const tg_plan *plan, const tg_findings *fs,
 		       tg_ix unit_filter, const char *jurisdiction, tg_dashboard *out);
 void dashboard_release(tg_dashboard *d);
+/* The deadline lists of out (upcoming, late) from the findings, one sort
+** of those within the filter. */
+void dashboard_deadlines(const tg_register *r, const tg_findings *fs, tg_ix unit_filter,
+			 const char *jurisdiction, tg_dashboard *out);
+
+/* A dashboard kept by difference (docs/performance.md, "The dashboard after
+** a write"): dashboard_compute and dashboard_deadlines of one filter,
+** with what each association contributed to every number (its record's
+** facts and its findings'), what the findings naming no association
+** contributed, and the first KEPT_CANDIDATES findings of each deadline
+** list.  After a write, dashboard_kept_update takes away the contribution
+** of each association the incremental evaluation marked and adds its new
+** one, so that the cost follows the change; dashboard_kept_view gives the
+** numbers, equal to a fresh dashboard_compute on the same findings. */
+typedef struct tg_dashboard_kept tg_dashboard_kept;
+tg_dashboard_kept *dashboard_kept_new(const tg_register *r, const tg_plan *plan,
+				      const tg_findings *fs, tg_ix unit_filter,
+				      const char *jurisdiction);
+/* k was made on the findings before a write; r is the register after it,
+** fresh the findings rules_evaluate_only gave with the mask only (the
+** associations it marked and every finding naming no association, as the
+** kept dashboard's viewer sees them).  all(ctx) gives the whole findings
+** after the write (the splice), read only when a deadline list ran short.
+** Returns false when k cannot follow (the rows changed: a batch, unit or
+** jurisdiction written): then make a new one. */
+bool dashboard_kept_update(tg_dashboard_kept *k, const tg_register *r, const tg_plan *plan,
+			   const tg_findings *fresh, const uint8_t *only,
+			   const tg_findings *(*all)(void *ctx), void *ctx);
+void dashboard_kept_view(const tg_dashboard_kept *k, const tg_register *r, const tg_plan *plan,
+			 tg_dashboard *out);
+/* The candidates each deadline list keeps (64; at least
+** DASHBOARD_DEADLINES): fewer make the tests reach the lists' ends. */
+void dashboard_kept_candidates(size_t n);
+/* Bytes held (the figures of docs/performance.md). */
+size_t dashboard_kept_bytes(const tg_dashboard_kept *k);
+void dashboard_kept_free(tg_dashboard_kept *k);
 
 #endif

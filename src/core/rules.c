@@ -440,28 +440,56 @@ void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg
 			     .plan_id = fresh->plan_id, .notes = fresh->notes,
 			     .n_notes = fresh->n_notes};
 	/* prev is sorted by rule, then association: runs of one association
-	** share its pointer, so most lookups are the last one's */
+	** share its pointer, so most lookups are the last one's.  A write
+	** marks a few associations: their keys are compared, no lookup made
+	** (a patch never takes an association away, so every other one is
+	** in r); past SPLICE_FEW, each is looked up in r. */
+	enum { SPLICE_FEW = 16 };
+	const char *marked[SPLICE_FEW];
+	size_t n_marked = 0, na = REG_COUNT(r, ARR_ASSOCIATIONS);
+	for (size_t a = 0; a < na && n_marked <= SPLICE_FEW; a++)
+		if (only[a] && n_marked++ < SPLICE_FEW)
+			marked[n_marked - 1] = register_key(r, ARR_ASSOCIATIONS, a);
 	const char *last = NULL;
 	bool last_kept = false;
 	size_t i = 0, k = 0;
 	while (i < prev->count || k < fresh->count) {
-		const tg_finding *x = i < prev->count ? &prev->items[i] : NULL;
-		if (x && x->association != last) {
-			last = x->association;
-			tg_ix a = last ? register_find(r, ARR_ASSOCIATIONS, last) : TG_IX_NONE;
-			last_kept = a != TG_IX_NONE && !only[a];
-		}
-		if (x && !last_kept) {
-			i++; /* replaced by fresh's */
-			continue;
-		}
+		/* the merge: prev's findings up to fresh's next (a binary
+		** search: fresh is short, prev the whole list), then that one */
 		const tg_finding *y = k < fresh->count ? &fresh->items[k] : NULL;
-		assert(!x || !i || finding_cmp(x - 1, x) <= 0);
 		assert(!y || !k || finding_cmp(y - 1, y) <= 0);
-		if (x && (!y || finding_cmp(x, y) <= 0)) {
-			out->items[out->count++] = *x;
-			i++;
-		} else {
+		size_t end = prev->count;
+		if (y) {
+			size_t lo = i, hi = prev->count;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (finding_cmp(&prev->items[mid], y) <= 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			end = lo;
+		}
+		assert(end == i || !i || finding_cmp(&prev->items[i - 1], &prev->items[i]) <= 0);
+		for (; i < end; i++) {
+			const tg_finding *x = &prev->items[i];
+			if (x->association != last) {
+				last = x->association;
+				if (!last) {
+					last_kept = false;
+				} else if (n_marked <= SPLICE_FEW) {
+					last_kept = true;
+					for (size_t m = 0; last_kept && m < n_marked; m++)
+						last_kept = strcmp(marked[m], last) != 0;
+				} else {
+					tg_ix a = register_find(r, ARR_ASSOCIATIONS, last);
+					last_kept = a != TG_IX_NONE && !only[a];
+				}
+			}
+			if (last_kept) /* else replaced by fresh's */
+				out->items[out->count++] = *x;
+		}
+		if (y) {
 			out->items[out->count++] = *y;
 			k++;
 		}

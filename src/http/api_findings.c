@@ -432,107 +432,9 @@ out:
 
 /* ---- dashboard ---- */
 
-static void write_rows(strbuf *o, const tg_dashboard_row *rows, size_t n, int kind)
-{
-	sb_adds(o, "[");
-	for (size_t i = 0; i < n; i++) {
-		const tg_dashboard_row *r = &rows[i];
-		sb_adds(o, i ? ",\n   " : "\n   ");
-		if (kind == 0) {
-			sb_add_json_member(o, "{\"batch\": ", r->id);
-			sb_add_json_member(o, ", \"name\": ", r->name);
-			sb_adds(o, ", \"due\": ");
-			date_add_json(o, r->due);
-			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu}", r->in_scope, r->decoupled);
-		} else if (kind == 1) {
-			sb_add_json_member(o, "{\"unit\": ", r->id);
-			sb_add_json_member(o, ", \"name\": ", r->name);
-			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu, \"overdue\": %zu}",
-				r->in_scope, r->decoupled, r->overdue);
-		} else if (kind == 3) {
-			sb_add_json_member(o, "{\"jurisdiction\": ", r->id);
-			sb_add_json_member(o, ", \"name\": ", r->name);
-			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu, \"open\": %zu, "
-				   "\"overdue\": %zu}",
-				r->in_scope, r->decoupled, r->open, r->overdue);
-		} else {
-			sb_add_json_member(o, "{\"id\": ", r->id);
-			sb_add_json_member(o, ", \"name\": ", r->name);
-			sb_addf(o, ", \"done\": %zu, \"open\": %zu, \"overdue\": %zu}", r->done, r->open,
-				r->overdue);
-		}
-	}
-	sb_adds(o, "]");
-}
-
-static int cmp_due(const void *x, const void *y)
-{
-	const tg_finding *a = *(const tg_finding *const *)x, *b = *(const tg_finding *const *)y;
-	return a->due < b->due ? -1 : a->due > b->due;
-}
-
-/* Findings with a due date in scope: the next 20 (open, soonest first) or
-** the 20 most recently overdue. */
-static void write_deadlines(strbuf *o, const tg_findings *fs, const struct finding_filter *ff,
-			    bool overdue)
-{
-	const tg_finding **v = malloc((fs->count ? fs->count : 1) * sizeof *v);
-	size_t n = 0;
-	if (!v)
-		abort();
-	for (size_t i = 0; i < fs->count; i++) {
-		const tg_finding *f = &fs->items[i];
-		if (f->due != TG_DATE_NONE && finding_overdue(fs, f) == overdue &&
-		    finding_kept(fs, f, ff))
-			v[n++] = f;
-	}
-	qsort(v, n, sizeof *v, cmp_due);
-	sb_adds(o, "[");
-	for (size_t k = 0; k < n && k < 20; k++) {
-		const tg_finding *f = overdue ? v[n - 1 - k] : v[k];
-		sb_adds(o, k ? ",\n   " : "\n   ");
-		finding_write_json(fs, f, o);
-		o->len--; /* reopen the object */
-		sb_add_json_member(o, ", \"light\": ",
-				   progress_light(calendar_default(), f->due, fs->as_of));
-		sb_addc(o, '}');
-	}
-	sb_adds(o, "]");
-	free(v);
-}
-
-static void write_timeline(strbuf *o, const tg_plan *plan)
-{
-	size_t n = 0;
-	sb_adds(o, "[");
-	for (size_t i = 0; i < plan->n_params; i++) {
-		const tg_param_info *pi = &plan->params[i];
-		if (pi->type != PT_DATE)
-			continue;
-		char value[64];
-		plan_param_value(plan, pi->name, value, sizeof value);
-		sb_adds(o, n++ ? ",\n   " : "\n   ");
-		sb_add_json_member(o, "{\"date\": ", value);
-		sb_add_json_member(o, ", \"label\": ", pi->label ? pi->label : pi->name);
-		sb_add_json_member(o, ", \"clause\": ", pi->clause);
-		sb_addc(o, '}');
-	}
-	for (size_t i = 0; i < plan->n_batches; i++) {
-		const tg_plan_batch *b = &plan->batches[i];
-		if (b->due == TG_DATE_NONE)
-			continue;
-		sb_adds(o, n++ ? ",\n   " : "\n   ");
-		sb_adds(o, "{\"date\": ");
-		date_add_json(o, b->due);
-		sb_adds(o, ", \"label\": ");
-		char label[160];
-		snprintf(label, sizeof label, "%s截止", b->name ? b->name : b->id);
-		sb_add_json_str(o, label);
-		sb_adds(o, ", \"clause\": \"6.3\"}");
-	}
-	sb_adds(o, "]");
-}
-
+/* The dashboard's answer is kept with the findings it came from (per
+** viewer, unit and jurisdiction) and updated by difference after a write:
+** cache_dashboard. */
 int api_dashboard(http_request *rq)
 {
 	tg_date as_of;
@@ -540,41 +442,14 @@ int api_dashboard(http_request *rq)
 	int rc = rq_as_of(rq, &as_of);
 	if (rc)
 		return rc;
-	if ((rc = cache_get_viewer(rq, as_of, &v)))
+	if ((rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v, &rq->err)))
 		return rc;
-	struct finding_filter ff = {0};
-	ff.by_unit = unit_scope(rq, v.reg, &ff.unit);
-	ff.reg = v.reg;
-	ff.jurisdiction = api_jurisdiction_scope(rq, v.reg);
-	tg_dashboard d;
+	tg_ix unit;
+	bool by_unit = unit_scope(rq, v.reg, &unit);
 	/* A unit not in the register sees nothing: an index no record has. */
-	tg_ix filter = !ff.by_unit ? TG_IX_NONE : ff.unit == TG_IX_NONE ? TG_IX_NONE - 1 : ff.unit;
-	dashboard_compute(v.reg, rq->srv->plan, v.fs, filter, ff.jurisdiction, &d);
-	strbuf *o = &rq->out;
-	sb_adds(o, "{\"as_of\": ");
-	date_add_json(o, as_of);
-	sb_addf(o, ",\n \"totals\": {\"in_scope\": %zu, \"decoupled\": %zu, \"not_decoupled\": %zu, "
-		   "\"overdue_findings\": %zu, \"open_findings\": %zu, \"awaiting_acceptance\": %zu, "
-		   "\"summaries_missing\": %zu, \"accepted\": %zu}",
-		d.in_scope, d.decoupled, d.not_decoupled, d.overdue_findings, d.open_findings,
-		d.awaiting_acceptance, d.summaries_missing, d.accepted);
-	sb_adds(o, ",\n \"by_batch\": ");
-	write_rows(o, d.by_batch, d.n_batch, 0);
-	sb_adds(o, ",\n \"by_unit\": ");
-	write_rows(o, d.by_unit, d.n_unit, 1);
-	sb_adds(o, ",\n \"by_separation\": ");
-	write_rows(o, d.by_separation, d.n_separation, 2);
-	sb_adds(o, ",\n \"by_jurisdiction\": ");
-	write_rows(o, d.by_jurisdiction, d.n_jurisdiction, 3);
-	sb_add_json_member(o, ",\n \"jurisdiction\": ", ff.jurisdiction);
-	sb_adds(o, ",\n \"upcoming\": ");
-	write_deadlines(o, v.fs, &ff, false);
-	sb_adds(o, ",\n \"overdue\": ");
-	write_deadlines(o, v.fs, &ff, true);
-	sb_adds(o, ",\n \"timeline\": ");
-	write_timeline(o, rq->srv->plan);
-	sb_adds(o, "}\n");
-	dashboard_release(&d);
+	tg_ix filter = !by_unit ? TG_IX_NONE : unit == TG_IX_NONE ? TG_IX_NONE - 1 : unit;
+	cache_dashboard(rq->srv->cache, &v, &rq->user, filter, api_jurisdiction_scope(rq, v.reg),
+			&rq->out);
 	cache_put(rq->srv->cache, &v);
 	return reply_json(rq, HTTP_OK);
 }

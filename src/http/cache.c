@@ -50,7 +50,9 @@
 #include <string.h>
 
 #include "cache.h"
+#include "dashboard.h"
 #include "policy.h"
+#include "progress.h"
 #include "respond.h"
 
 /* One array's rows and index, shared by the registers of successive
@@ -106,6 +108,29 @@ typedef struct cache_register {
 	cache_delta delta; /* patched: what from its base (.to == 0: loaded) */
 } cache_register;
 
+/* A dashboard kept with an entry: its key, its answer, and what updates it
+** (dashboard_kept_update) when the next entry of its date is made from
+** this one incrementally (it then moves there). */
+typedef struct cache_dash {
+	tg_user viewer; /* role and unit only */
+	tg_ix unit;
+	char *jurisdiction;
+	tg_dashboard_kept *kept;
+	char *json;
+	size_t len;
+	uint64_t used;
+} cache_dash;
+
+static void dash_free(cache_dash *d)
+{
+	if (!d)
+		return;
+	dashboard_kept_free(d->kept);
+	free(d->jurisdiction);
+	free(d->json);
+	free(d);
+}
+
 typedef struct cache_entry {
 	tg_date as_of;
 	int64_t generation;
@@ -118,6 +143,7 @@ typedef struct cache_entry {
 	int refs; /* requests holding it */
 	uint64_t used;
 	bool dead; /* dropped from the table: freed at the last put */
+	cache_dash *dash[CACHE_MAX_DASHBOARDS]; /* under the lock */
 } cache_entry;
 
 struct findings_cache {
@@ -127,6 +153,7 @@ struct findings_cache {
 	uint64_t clock;
 	uint64_t evaluations; /* rules runs so far (cache_stats) */
 	uint64_t loads, patches, increments;
+	uint64_t dashboards, dashboard_updates;
 	cache_delta deltas[CACHE_DELTAS]; /* ring: the last patches' */
 	size_t next_delta;
 };
@@ -193,6 +220,8 @@ static void *must(void *p)
 
 static void entry_free(cache_entry *e)
 {
+	for (int i = 0; i < CACHE_MAX_DASHBOARDS; i++)
+		dash_free(e->dash[i]);
 	findings_release(&e->fs);
 	findings_release(&e->years);
 	fstrings_unref(e->strs);
@@ -312,6 +341,8 @@ void cache_stats(findings_cache *c, cache_counts *out)
 	out->loads = c->loads;
 	out->patches = c->patches;
 	out->increments = c->increments;
+	out->dashboards = c->dashboards;
+	out->dashboard_updates = c->dashboard_updates;
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -730,9 +761,14 @@ static void copy_strings(tg_arena *a, tg_findings *fs)
 ** those of every person, unit and task among them), copy what they point
 ** to into one arena and let the chain go.  The copy costs what the runs
 ** since the last one added, so a write's share stays bounded. */
+static bool compact_due(const cache_entry *e)
+{
+	return e->strs->bytes > 2 * e->strs->base + (1u << 20);
+}
+
 static void compact(findings_cache *c, cache_entry *e)
 {
-	if (e->strs->bytes <= 2 * e->strs->base + (1u << 20))
+	if (!compact_due(e))
 		return;
 	tg_findings fs = {0}, years = {0}; /* their arenas only */
 	arena_init(&fs.arena);
@@ -744,6 +780,97 @@ static void compact(findings_cache *c, cache_entry *e)
 	fstrings_unref(e->strs);
 	pthread_mutex_unlock(&c->lock);
 	e->strs = l;
+}
+
+/* Whether the user may see the exact timing of f: it derives from no birth
+** date, or from that of a person whose number the user may reveal. */
+struct viewer {
+	const tg_user *u;
+	const tg_register *r;
+};
+
+static bool exact_for(const tg_finding *f, void *ctx)
+{
+	const struct viewer *v = ctx;
+	if (f->birth_ix < 0)
+		return true;
+	if ((size_t)f->birth_ix >= REG_COUNT(v->r, ARR_PERSONS))
+		return false;
+	return policy_may_reveal(v->u, &REG_ROWS(v->r, ARR_PERSONS, tg_person)[f->birth_ix]);
+}
+
+/* d's answer written afresh from its kept numbers on register r. */
+static void dash_write(cache_dash *d, const tg_register *r, const tg_plan *plan,
+		       const tg_findings *fs)
+{
+	tg_dashboard view;
+	dashboard_kept_view(d->kept, r, plan, &view);
+	strbuf sb;
+	sb_init(&sb);
+	dashboard_write_json(&view, fs, plan, d->jurisdiction, &sb);
+	dashboard_release(&view);
+	free(d->json);
+	d->json = sb_detach(&sb, &d->len);
+}
+
+/* The whole findings after a write as one kept dashboard's viewer sees
+** them (read only when a deadline list ran short). */
+struct all_ctx {
+	const cache_entry *e;
+	struct viewer *v;
+	const tg_findings *fs;
+	tg_findings own;
+};
+
+static const tg_findings *all_findings(void *ctx)
+{
+	struct all_ctx *a = ctx;
+	if (!a->fs)
+		a->fs = findings_for_viewer(&a->e->fs, &a->e->years, exact_for, a->v, &a->own)
+				? &a->own
+				: &a->e->fs;
+	return a->fs;
+}
+
+/* e was made from prev incrementally (fresh and fresh_years the run of
+** the associations in mask, on cr): prev's dashboards move to e, each
+** updated by difference (dashboard_kept_update) and its answer written
+** again.  One that cannot follow is dropped (made afresh when asked). */
+static void carry_dashboards(findings_cache *c, cache_entry *prev, cache_entry *e,
+			     cache_register *cr, const tg_plan *plan, const tg_findings *fresh,
+			     const tg_findings *fresh_years, const uint8_t *mask)
+{
+	cache_dash *ds[CACHE_MAX_DASHBOARDS];
+	int n = 0, moved = 0;
+	pthread_mutex_lock(&c->lock);
+	for (int i = 0; i < CACHE_MAX_DASHBOARDS; i++) {
+		if (prev->dash[i])
+			ds[n++] = prev->dash[i];
+		prev->dash[i] = NULL;
+	}
+	pthread_mutex_unlock(&c->lock);
+	for (int i = 0; i < n; i++) {
+		cache_dash *d = ds[i];
+		struct viewer vw = {&d->viewer, &cr->reg};
+		tg_findings mine;
+		bool own = findings_for_viewer(fresh, fresh_years, exact_for, &vw, &mine);
+		struct all_ctx all = {e, &vw, NULL, {0}};
+		bool ok = dashboard_kept_update(d->kept, &cr->reg, plan, own ? &mine : fresh, mask,
+						all_findings, &all);
+		if (own)
+			free(mine.items);
+		if (all.fs == &all.own)
+			free(all.own.items);
+		if (!ok) {
+			dash_free(d);
+			continue;
+		}
+		dash_write(d, &cr->reg, plan, &e->fs);
+		e->dash[moved++] = d;
+	}
+	pthread_mutex_lock(&c->lock);
+	c->dashboard_updates += (uint64_t)moved;
+	pthread_mutex_unlock(&c->lock);
 }
 
 /* The findings as of as_of on cr (generation gen) into e, under the build
@@ -791,6 +918,10 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 	findings_splice(&prev->fs, &fresh, &cr->reg, mask, &e->fs);
 	findings_splice(&prev->years, &fresh_years, &cr->reg, mask, &e->years);
 	e->strs = fstrings_new(&fresh, &fresh_years, prev->strs);
+	/* the kept dashboards' deadline lists point into the chain of
+	** strings: a compaction lets it go, so they are made afresh then */
+	if (!compact_due(e))
+		carry_dashboards(c, prev, e, cr, plan, &fresh, &fresh_years, mask);
 	free(fresh.items);
 	free(fresh_years.items);
 	free(mask);
@@ -888,21 +1019,17 @@ void cache_put(findings_cache *c, cache_view *v)
 	memset(v, 0, sizeof *v);
 }
 
-/* Whether the user may see the exact timing of f: it derives from no birth
-** date, or from that of a person whose number the user may reveal. */
-struct viewer {
-	const tg_user *u;
-	const tg_register *r;
-};
 
-static bool exact_for(const tg_finding *f, void *ctx)
+void cache_view_for(const tg_user *u, cache_view *v)
 {
-	const struct viewer *v = ctx;
-	if (f->birth_ix < 0)
-		return true;
-	if ((size_t)f->birth_ix >= REG_COUNT(v->r, ARR_PERSONS))
-		return false;
-	return policy_may_reveal(v->u, &REG_ROWS(v->r, ARR_PERSONS, tg_person)[f->birth_ix]);
+	const cache_entry *e = v->entry;
+	struct viewer vw = {u, v->reg};
+	tg_findings view;
+	if (!findings_for_viewer(&e->fs, &e->years, exact_for, &vw, &view))
+		return; /* nothing withheld: the shared run as it is */
+	v->own = must(malloc(sizeof *v->own));
+	*v->own = view;
+	v->fs = v->own;
 }
 
 int cache_get_viewer(http_request *rq, tg_date as_of, cache_view *out)
@@ -915,15 +1042,77 @@ int cache_get_as(http_request *rq, const tg_user *viewer, tg_date as_of, cache_v
 	int rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, out, &rq->err);
 	if (rc)
 		return rc;
-	const cache_entry *e = out->entry;
-	struct viewer v = {viewer, out->reg};
-	tg_findings view;
-	if (!findings_for_viewer(&e->fs, &e->years, exact_for, &v, &view))
-		return TG_OK; /* nothing withheld: the shared run as it is */
-	out->own = malloc(sizeof *out->own);
-	if (!out->own)
-		abort();
-	*out->own = view;
-	out->fs = out->own;
+	cache_view_for(viewer, out);
 	return TG_OK;
+}
+
+/* ---- the dashboards kept ---- */
+
+static bool dash_is(const cache_dash *d, const tg_user *u, tg_ix unit, const char *jurisdiction)
+{
+	return !strcmp(d->viewer.role, u->role) && !strcmp(d->viewer.unit, u->unit) &&
+	       d->unit == unit &&
+	       (d->jurisdiction ? jurisdiction && !strcmp(d->jurisdiction, jurisdiction)
+				: !jurisdiction);
+}
+
+void cache_dashboard(findings_cache *c, const cache_view *v, const tg_user *u, tg_ix unit,
+		     const char *jurisdiction, strbuf *out)
+{
+	cache_entry *e = v->entry;
+	pthread_mutex_lock(&c->lock);
+	for (int i = 0; i < CACHE_MAX_DASHBOARDS; i++) {
+		cache_dash *d = e->dash[i];
+		if (d && dash_is(d, u, unit, jurisdiction)) {
+			d->used = ++c->clock;
+			sb_add(out, d->json, d->len);
+			pthread_mutex_unlock(&c->lock);
+			return;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+
+	/* made on the findings as u sees them: the viewer is its key */
+	cache_view mine = *v;
+	mine.own = NULL;
+	cache_view_for(u, &mine);
+	cache_dash *d = must(calloc(1, sizeof *d));
+	snprintf(d->viewer.role, sizeof d->viewer.role, "%s", u->role);
+	snprintf(d->viewer.unit, sizeof d->viewer.unit, "%s", u->unit);
+	d->unit = unit;
+	d->jurisdiction = jurisdiction ? must(strdup(jurisdiction)) : NULL;
+	d->kept = dashboard_kept_new(v->reg, e->plan, mine.fs, unit, jurisdiction);
+	dash_write(d, v->reg, e->plan, mine.fs);
+	sb_add(out, d->json, d->len);
+	if (mine.own) {
+		free(mine.own->items);
+		free(mine.own);
+	}
+
+	cache_dash *gone = NULL;
+	pthread_mutex_lock(&c->lock);
+	c->dashboards++;
+	int slot = -1;
+	for (int i = 0; i < CACHE_MAX_DASHBOARDS; i++) {
+		if (e->dash[i] && dash_is(e->dash[i], u, unit, jurisdiction)) {
+			gone = d; /* made meanwhile by another request */
+			slot = -2;
+			break;
+		}
+		if (slot == -1 && !e->dash[i])
+			slot = i;
+	}
+	if (slot == -1) { /* the least recently used gives way */
+		slot = 0;
+		for (int i = 1; i < CACHE_MAX_DASHBOARDS; i++)
+			if (e->dash[i]->used < e->dash[slot]->used)
+				slot = i;
+		gone = e->dash[slot];
+	}
+	if (slot >= 0) {
+		d->used = ++c->clock;
+		e->dash[slot] = d;
+	}
+	pthread_mutex_unlock(&c->lock);
+	dash_free(gone);
 }

@@ -39,6 +39,8 @@ typedef struct cache_counts {
 	uint64_t patches;     /* registers made from the last one and the writes since */
 	uint64_t increments;  /* evaluations of a date made from its findings on an
 			       * older register and what the writes since touched */
+	uint64_t dashboards;  /* dashboards made afresh (dashboard_kept_new) */
+	uint64_t dashboard_updates; /* kept dashboards updated by difference */
 } cache_counts;
 void cache_stats(findings_cache *c, cache_counts *out);
 /* cache_get for the request's user: the findings whose timing derives from
@@ -50,5 +52,21 @@ int cache_get_viewer(http_request *rq, tg_date as_of, cache_view *out);
 /* The same for another user than the request's (a 催办's items as the
 ** unit it is sent to sees them). */
 int cache_get_as(http_request *rq, const tg_user *viewer, tg_date as_of, cache_view *out);
+/* The same for a view cache_get gave: v->fs becomes user u's own list when
+** some of the findings are withheld from u (cache_put frees it). */
+void cache_view_for(const tg_user *u, cache_view *v);
+
+/* The dashboards kept with an entry (docs/performance.md, "The dashboard
+** after a write"): per viewer (role and unit: what policy_may_reveal
+** reads), unit filter and jurisdiction, the answer of GET
+** /api/v1/dashboard and what updates it by difference when the entry's
+** findings are made incrementally from it; the least recently used given
+** up past the bound. */
+#define CACHE_MAX_DASHBOARDS 8
+/* The dashboard of v's entry for user u, unit filter (TG_IX_NONE: all)
+** and jurisdiction (NULL: all) as JSON, appended to out: the kept one, or
+** made now (dashboard_kept_new on u's findings) and kept. */
+void cache_dashboard(findings_cache *c, const cache_view *v, const tg_user *u, tg_ix unit,
+		     const char *jurisdiction, strbuf *out);
 
 #endif

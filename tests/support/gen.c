@@ -41,3 +41,45 @@ void gen_register(tg_register *r, uint64_t seed, size_t n)
 	tg_errors_free(&errs);
 	sb_release(&sb);
 }
+
+void gen_mutate(void *row, int a, uint64_t (*next_random)(void))
+{
+	const tg_field *pick[64];
+	size_t n = 0;
+	for (const tg_field *f = tg_schema[a].fields; f->key && n < 64; f++)
+		if (f->type == FT_DATE || f->type == FT_BOOL || f->type == FT_ENUM)
+			pick[n++] = f;
+	if (!n)
+		return;
+	const tg_field *f = pick[next_random() % n];
+	char *p = (char *)row + f->off;
+	switch (f->type) {
+	case FT_DATE: {
+		tg_date *d = (tg_date *)p;
+		if (*d != TG_DATE_NONE && !f->required && next_random() % 3 == 0)
+			*d = TG_DATE_NONE;
+		else
+			*d = date_from_ymd(2015 + (int)(next_random() % 7), 1 + (int)(next_random() % 12),
+					   1 + (int)(next_random() % 28));
+		break;
+	}
+	case FT_BOOL:
+		*(bool *)p = !*(bool *)p;
+		break;
+	default: {
+		int k = 0;
+		while (f->values[k].key)
+			k++;
+		*(int8_t *)p = (int8_t)(f->required || next_random() % 4 ? (int)(next_random() % (unsigned)k) : -1);
+		break;
+	}
+	}
+}
+
+uint64_t gen_xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}

@@ -18,4 +18,11 @@ void gen_register(tg_register *r, uint64_t seed, size_t n);
 ** 1,000,000; gen_register's associations are 0 ... n-1). */
 void gen_uscc(uint64_t k, char out[19]);
 
+/* The next number of a xorshift generator of state *s (not 0). */
+uint64_t gen_xorshift(uint64_t *s);
+/* Change one field of row (of array a) at random, next_random giving the
+** numbers: a date moved or cleared, a flag flipped, an enumeration set to
+** another value (or none); the random writes of the cache's tests. */
+void gen_mutate(void *row, int a, uint64_t (*next_random)(void));
+
 #endif

@@ -8,7 +8,9 @@
 ** sequences of record writes through either connection (fourteen kinds of
 ** record the API writes, persons too, and new posts) the caches make
 ** each register from the last and the writes (no whole load), and still
-** serve exactly what a full check gives.  On PostgreSQL when
+** serve exactly what a full check gives; and the dashboards kept with the
+** findings (updated by difference after each write) equal the dashboard
+** made afresh on the same findings, for three kinds of viewer.  On PostgreSQL when
 ** TUOGOU_TEST_PG_URL is set.
 */
 #include <stdarg.h>
@@ -22,11 +24,15 @@
 #include <string.h>
 
 #include "cache.h"
+#include "dashboard.h"
 #include "gen.h"
+#include "progress.h"
 #include "scratch.h"
 #include "store.h"
 
 static scratch_store sc;
+static tg_user viewers[3];
+static void viewers_init(const tg_register *r);
 static tg_store *s1, *s2; /* two servers' connections to one database */
 static tg_plan *plan;
 
@@ -51,6 +57,12 @@ static int setup(void **state)
 	if (plan_load_default(&plan, &errs) != TG_OK)
 		return -1;
 	import_generated(s1, 11);
+	tg_register r;
+	register_init(&r);
+	if (store_load_register(s1, &r, &e) != TG_OK)
+		return -1;
+	viewers_init(&r);
+	register_release(&r);
 	return 0;
 }
 
@@ -188,52 +200,80 @@ static void test_two_servers_see_writes(void **state)
 	cache_free(c2);
 }
 
+/* ---- dashboards ---- */
+
+/* The viewers whose dashboards are compared: the office (every finding
+** exact, no filter), a unit's account (its unit's findings, the birth
+** dates of its own staff exact) and a department (every birth date
+** withheld: the findings by the year). */
+static void viewers_init(const tg_register *r)
+{
+	memset(viewers, 0, sizeof viewers);
+	strcpy(viewers[0].role, "office");
+	strcpy(viewers[1].role, "unit");
+	assert_true(REG_COUNT(r, ARR_UNITS) > 0);
+	snprintf(viewers[1].unit, sizeof viewers[1].unit, "%s",
+		 register_key(r, ARR_UNITS, REG_COUNT(r, ARR_UNITS) / 2));
+	strcpy(viewers[2].role, "department");
+}
+
+static tg_ix viewer_filter(const tg_user *u, const tg_register *r)
+{
+	return strcmp(u->role, "unit") ? TG_IX_NONE : register_find(r, ARR_UNITS, u->unit);
+}
+
+/* The dashboard as of d for u through the cache (kept, or updated by
+** difference after a write), and made afresh on the same findings
+** (dashboard_compute and dashboard_deadlines, as the handler did before it
+** kept them): both as the JSON the API answers. */
+static void dashboards(findings_cache *c, tg_store *s, tg_date d, const tg_user *u,
+		       char **kept, char **fresh)
+{
+	cache_view v;
+	tg_error e;
+	assert_int_equal(cache_get(c, s, plan, d, &v, &e), TG_OK);
+	tg_ix unit = viewer_filter(u, v.reg);
+	strbuf sb;
+	sb_init(&sb);
+	cache_dashboard(c, &v, u, unit, NULL, &sb);
+	*kept = sb_detach(&sb, NULL);
+	cache_view_for(u, &v);
+	tg_dashboard dash;
+	dashboard_compute(v.reg, plan, v.fs, unit, NULL, &dash);
+	dashboard_deadlines(v.reg, v.fs, unit, NULL, &dash);
+	sb_init(&sb);
+	dashboard_write_json(&dash, v.fs, plan, NULL, &sb);
+	*fresh = sb_detach(&sb, NULL);
+	dashboard_release(&dash);
+	cache_put(c, &v);
+}
+
+static void check_dashboards(findings_cache *c, tg_store *s, tg_date d)
+{
+	for (size_t i = 0; i < sizeof viewers / sizeof *viewers; i++) {
+		char *kept, *fresh;
+		dashboards(c, s, d, &viewers[i], &kept, &fresh);
+		if (strcmp(kept, fresh))
+			fprintf(stderr, "dashboard of %s %s differs:\n--- kept\n%s\n--- fresh\n%s\n",
+				viewers[i].role, viewers[i].unit, kept, fresh);
+		assert_string_equal(kept, fresh);
+		free(kept);
+		free(fresh);
+	}
+}
+
 /* ---- random writes ---- */
 
 static uint64_t rng = 88172645463325252ull;
 static uint64_t next_random(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return gen_xorshift(&rng);
 }
 
-/* Change one field of row 0 of w (of array a) at random: a date moved or
-** cleared, a flag flipped, an enumeration set to another value. */
+/* Change one field of row 0 of w (of array a) at random (gen_mutate). */
 static void mutate(tg_register *w, int a)
 {
-	void *row = register_row(w, a, 0);
-	const tg_field *pick[64];
-	size_t n = 0;
-	for (const tg_field *f = tg_schema[a].fields; f->key && n < 64; f++)
-		if (f->type == FT_DATE || f->type == FT_BOOL || f->type == FT_ENUM)
-			pick[n++] = f;
-	if (!n)
-		return;
-	const tg_field *f = pick[next_random() % n];
-	char *p = (char *)row + f->off;
-	switch (f->type) {
-	case FT_DATE: {
-		tg_date *d = (tg_date *)p;
-		if (*d != TG_DATE_NONE && !f->required && next_random() % 3 == 0)
-			*d = TG_DATE_NONE;
-		else
-			*d = date_from_ymd(2015 + (int)(next_random() % 7), 1 + (int)(next_random() % 12),
-					   1 + (int)(next_random() % 28));
-		break;
-	}
-	case FT_BOOL:
-		*(bool *)p = !*(bool *)p;
-		break;
-	default: {
-		int k = 0;
-		while (f->values[k].key)
-			k++;
-		*(int8_t *)p = (int8_t)(f->required || next_random() % 4 ? (int)(next_random() % (unsigned)k) : -1);
-		break;
-	}
-	}
+	gen_mutate(register_row(w, a, 0), a, next_random);
 }
 
 /* One random write through s: a record of a random array changed, or a
@@ -320,6 +360,10 @@ static int write_rounds(findings_cache *c1, findings_cache *c2, int rounds, cons
 		char *a = cached(c1, s1, day), *b = cached(c2, s2, day);
 		assert_string_equal(a, full);
 		assert_string_equal(b, full);
+		/* and each kept dashboard, updated by difference, equals one
+		** made afresh on the same findings */
+		check_dashboards(c1, s1, day);
+		check_dashboards(c2, s2, day);
 		free(a);
 		free(b);
 		free(full);
@@ -366,6 +410,11 @@ static void test_incremental_only(void **state)
 	cache_stats(c2, &n2);
 	assert_int_equal(n1.increments, n1.evaluations - 2);
 	assert_int_equal(n2.increments, n2.evaluations - 2);
+	/* the dashboards were carried from run to run, not made afresh: the
+	** three viewers' of the two dates, made once */
+	assert_int_equal(n1.dashboards, 6);
+	assert_int_equal(n2.dashboards, 6);
+	assert_true(n1.dashboard_updates >= 3 * 70);
 	cache_free(c1);
 	cache_free(c2);
 }

@@ -1,0 +1,184 @@
+/*
+** test_dashboard_kept.c: the dashboard kept by difference (progress.c,
+** dashboard_kept_*) against the dashboard made afresh (dashboard_compute
+** and dashboard_deadlines, as the handler made it before): after each of
+** many rounds of random changes to a few associations (a date, a flag, an
+** enumeration, the supervising unit), the kept dashboard, told only which
+** associations changed and given their findings and those naming no
+** association, answers the same JSON byte for byte, with no filter and
+** with a unit's.  The register is large enough that the deadline lists
+** hold more findings than their kept candidates (64, and in one test as
+** few as a view shows), and the rounds move the first association of units
+** out of them.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dashboard.h"
+#include "gen.h"
+#include "progress.h"
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint64_t next_random(void)
+{
+	return gen_xorshift(&rng);
+}
+
+static char *answer(const tg_dashboard *d, const tg_findings *fs, const tg_plan *plan)
+{
+	strbuf sb;
+	sb_init(&sb);
+	dashboard_write_json(d, fs, plan, NULL, &sb);
+	return sb_detach(&sb, NULL);
+}
+
+static char *fresh_json(const tg_register *r, const tg_plan *plan, const tg_findings *fs, tg_ix unit)
+{
+	tg_dashboard d;
+	dashboard_compute(r, plan, fs, unit, NULL, &d);
+	dashboard_deadlines(r, fs, unit, NULL, &d);
+	char *json = answer(&d, fs, plan);
+	dashboard_release(&d);
+	return json;
+}
+
+static char *kept_json(const tg_dashboard_kept *k, const tg_register *r, const tg_plan *plan,
+		       const tg_findings *fs)
+{
+	tg_dashboard d;
+	dashboard_kept_view(k, r, plan, &d);
+	char *json = answer(&d, fs, plan);
+	dashboard_release(&d);
+	return json;
+}
+
+/* Change association i at random: one of its dates moved or cleared, a
+** flag flipped, an enumeration set (gen_mutate), or (one time in three)
+** another supervising unit. */
+static void mutate(tg_register *r, tg_ix i)
+{
+	tg_association *a = &REG_ROWS(r, ARR_ASSOCIATIONS, tg_association)[i];
+	if (next_random() % 3 == 0 && REG_COUNT(r, ARR_UNITS)) {
+		tg_ix u = (tg_ix)(next_random() % REG_COUNT(r, ARR_UNITS));
+		a->unit = register_key(r, ARR_UNITS, u);
+		a->unit_ix = u;
+		return;
+	}
+	gen_mutate(a, ARR_ASSOCIATIONS, next_random);
+}
+
+static const tg_findings *all_of(void *ctx)
+{
+	return ctx;
+}
+
+static void rounds(tg_date day, size_t n_assoc, int n_rounds)
+{
+	tg_errors errs = {0};
+	tg_plan *plan;
+	assert_int_equal(plan_load_default(&plan, &errs), TG_OK);
+	tg_register r;
+	register_init(&r);
+	gen_register(&r, 5, n_assoc);
+	size_t na = REG_COUNT(&r, ARR_ASSOCIATIONS);
+	tg_findings *runs = calloc((size_t)n_rounds + 1, sizeof *runs);
+	assert_non_null(runs);
+	assert_int_equal(rules_evaluate(&r, plan, calendar_default(), day, &runs[0]), TG_OK);
+	/* no filter, and a unit's (one of several) */
+	assert_true(REG_COUNT(&r, ARR_UNITS) >= 3);
+	tg_ix filters[] = {TG_IX_NONE, (tg_ix)(REG_COUNT(&r, ARR_UNITS) / 2)};
+	tg_dashboard_kept *kept[2];
+	for (int k = 0; k < 2; k++) {
+		kept[k] = dashboard_kept_new(&r, plan, &runs[0], filters[k], NULL);
+		char *a = kept_json(kept[k], &r, plan, &runs[0]), *b = fresh_json(&r, plan, &runs[0], filters[k]);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+	}
+	uint8_t *only = malloc(na);
+	assert_non_null(only);
+	for (int round = 1; round <= n_rounds; round++) {
+		memset(only, 0, na);
+		int n = 1 + (int)(next_random() % 4);
+		for (int i = 0; i < n; i++) {
+			/* the first associations now and then: each unit's first */
+			tg_ix a = (tg_ix)(next_random() % (next_random() % 4 ? na : 40));
+			mutate(&r, a);
+			only[a] = 1;
+		}
+		tg_findings *fs = &runs[round];
+		assert_int_equal(rules_evaluate(&r, plan, calendar_default(), day, fs), TG_OK);
+		/* what rules_evaluate_only gives: the marked associations'
+		** findings and every one naming no association */
+		tg_findings fresh = *fs;
+		fresh.items = malloc((fs->count ? fs->count : 1) * sizeof *fresh.items);
+		assert_non_null(fresh.items);
+		fresh.count = 0;
+		for (size_t i = 0; i < fs->count; i++) {
+			const tg_finding *f = &fs->items[i];
+			tg_ix a = f->association ? register_find(&r, ARR_ASSOCIATIONS, f->association)
+						 : TG_IX_NONE;
+			if (a == TG_IX_NONE || only[a])
+				fresh.items[fresh.count++] = *f;
+		}
+		for (int k = 0; k < 2; k++) {
+			assert_true(dashboard_kept_update(kept[k], &r, plan, &fresh, only, all_of, fs));
+			char *a = kept_json(kept[k], &r, plan, fs), *b = fresh_json(&r, plan, fs, filters[k]);
+			if (strcmp(a, b))
+				fprintf(stderr, "round %d, filter %d:\n--- kept\n%s\n--- fresh\n%s\n", round,
+					k, a, b);
+			assert_string_equal(a, b);
+			free(a);
+			free(b);
+		}
+		free(fresh.items);
+	}
+	for (int k = 0; k < 2; k++)
+		dashboard_kept_free(kept[k]);
+	for (int i = 0; i <= n_rounds; i++)
+		findings_release(&runs[i]);
+	free(runs);
+	free(only);
+	register_release(&r);
+	plan_free(plan);
+}
+
+static void test_end_of_reform(void **state)
+{
+	(void)state;
+	rounds(date_from_ymd(2020, 12, 31), 300, 300);
+}
+
+static void test_mid_reform(void **state)
+{
+	(void)state;
+	rounds(date_from_ymd(2018, 6, 30), 300, 200);
+}
+
+/* As few candidates as a view shows: each write that takes one away runs
+** the lists to their end (taken afresh) or past what was kept. */
+static void test_short_lists(void **state)
+{
+	(void)state;
+	dashboard_kept_candidates(DASHBOARD_DEADLINES);
+	rounds(date_from_ymd(2020, 12, 31), 300, 200);
+	rounds(date_from_ymd(2018, 6, 30), 300, 200);
+	dashboard_kept_candidates(64);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_end_of_reform),
+		cmocka_unit_test(test_mid_reform),
+		cmocka_unit_test(test_short_lists),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
