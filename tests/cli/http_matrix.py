@@ -449,6 +449,14 @@ def plan_call(route, caller, client):
         success = 200
         if allowed and kind == "unit" and rec.get("unit") != caller[1]:
             return m, path, body, ctype, {404}
+    elif a and route["scope"] == "record" and pat.endswith("/urges"):
+        # a 催办 to the unit (http_urge.sh tells the whole story): sent, or
+        # refused because nothing of the unit is overdue that day
+        rec = obj[a][0]
+        path = "/api/v1/%s/%s/urges" % (a, urllib.parse.quote(key_of(a, rec)))
+        body = {"as_of": "2020-12-31"}
+        scope_rec, scope_arr = rec, a
+        loose = True
     elif a and route["scope"] == "record":
         rec = obj[a][0]
         path = "/api/v1/%s/%s" % (a, urllib.parse.quote(key_of(a, rec)))
@@ -480,6 +488,9 @@ def plan_call(route, caller, client):
     elif pat.startswith("/api/v1/user-requests/{id}/"):
         # no such request: an allowed caller is told so (the two-person path
         # itself is in http_security.sh)
+        path, body, success = pat.replace("{id}", "999999999"), {}, 404
+    elif pat == "/api/v1/urges/{id}/acknowledge":
+        # no such 催办: an allowed caller is told so (http_urge.sh signs one)
         path, body, success = pat.replace("{id}", "999999999"), {}, 404
     elif pat.startswith("/api/v1/users/{username}"):
         path = pat.replace("{username}", "matrix-target")
