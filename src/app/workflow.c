@@ -118,14 +118,54 @@ size_t app_workflow_check(const tg_register *stored, const tg_register *incoming
 	return refused;
 }
 
+/* Whether the write sets an acceptance date app_workflow_check judges: one
+** that differs from the stored record's (a new record's only when
+** check_new).  Reads one association per incoming row, so that the common
+** write (a name, a phone number, an item done) never loads the register. */
+static int acceptance_changes(tg_store *s, const tg_register *incoming, bool check_new,
+			      bool *changes, tg_error *err)
+{
+	*changes = false;
+	int rc = TG_OK;
+	for (size_t j = 0; rc == TG_OK && !*changes && j < REG_COUNT(incoming, ARR_ASSOCIATIONS);
+	     j++) {
+		const tg_association *a = &REG_ROWS(incoming, ARR_ASSOCIATIONS, tg_association)[j];
+		if (a->accepted_on == TG_DATE_NONE)
+			continue;
+		if (!a->uscc) {
+			*changes = check_new;
+			continue;
+		}
+		tg_register one;
+		int64_t version = 0;
+		register_init(&one);
+		rc = store_record_get(s, ARR_ASSOCIATIONS, a->uscc, &one, &version, err);
+		if (rc == TG_ENOTFOUND) {
+			if (err)
+				memset(err, 0, sizeof *err);
+			rc = TG_OK;
+			*changes = check_new;
+		} else if (rc == TG_OK) {
+			const tg_association *was = register_row(&one, ARR_ASSOCIATIONS, 0);
+			*changes = was->accepted_on != a->accepted_on;
+		}
+		register_release(&one);
+	}
+	return rc;
+}
+
 int app_workflow_check_store(tg_store *s, const tg_plan *plan, const tg_register *incoming,
 			     bool check_new, tg_errors *errs, strbuf *unmet, size_t *refused,
 			     tg_error *err)
 {
+	bool changes = false;
+	*refused = 0;
+	int rc = acceptance_changes(s, incoming, check_new, &changes, err);
+	if (rc || !changes)
+		return rc;
 	tg_register stored;
 	register_init(&stored);
-	*refused = 0;
-	int rc = store_load_register(s, &stored, err);
+	rc = store_load_register(s, &stored, err);
 	if (rc == TG_OK)
 		*refused = app_workflow_check(&stored, incoming, plan, check_new, errs, unmet);
 	register_release(&stored);
