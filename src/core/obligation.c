@@ -856,7 +856,12 @@ static void eval_one(tg_eval *ev, const struct steps_ix *steps, const tg_obligat
 	const char *title = o->title ? o->title : o->id;
 	if (mode->done && arr == ARR_ASSOCIATIONS)
 		n = mode->only + 1 < n ? mode->only + 1 : n;
-	for (size_t i = mode->done && arr == ARR_ASSOCIATIONS ? mode->only : 0; i < n; i++) {
+	/* rules_evaluate_only: the marked associations' rows alone */
+	uint32_t *pick = NULL;
+	if (ev->only && !mode->done)
+		n = eval_rows(ev, arr, &pick);
+	for (size_t j = mode->done && arr == ARR_ASSOCIATIONS ? mode->only : 0; j < n; j++) {
+		size_t i = pick ? pick[j] : j;
 		const void *row = register_row(ev->reg, arr, i);
 		const char *key = register_key(ev->reg, arr, i);
 		tg_ix a = arr == ARR_ASSOCIATIONS ? (tg_ix)i
@@ -943,6 +948,7 @@ static void eval_one(tg_eval *ev, const struct steps_ix *steps, const tg_obligat
 			emit(ev, fa, unit, subj, due, "办结", "%s：%d年度%s", name, y, title);
 		}
 	}
+	free(pick);
 }
 
 /* Every obligation of the plan, as mode says. */

@@ -141,6 +141,7 @@ static void build_reports(tg_eval *ev)
 bool report_submitted(const tg_eval *ev, tg_ix i, int64_t y)
 {
 	assert(i < COUNT(ev, ARR_ASSOCIATIONS));
+	assert(ev->reports); /* not by a rule in reach_beyond */
 	uint64_t key = ((uint64_t)i << 32) | (uint64_t)y;
 	return bsearch(&key, ev->reports, ev->n_reports, sizeof key, cmp_u64) != NULL;
 }
@@ -554,8 +555,8 @@ enum part { PART_ALL, PART_LOCAL, PART_BEYOND };
 /* One plan over the whole register (or the part of it rules_evaluate_only
 ** asks for); false in *escaped when a PART_LOCAL run left its bounds. */
 static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			 tg_date as_of, const uint8_t *only, enum part part, bool *escaped,
-			 tg_findings *out, tg_findings *years)
+			 tg_date as_of, const uint8_t *only, const tg_assoc_rows *const *reach,
+			 enum part part, bool *escaped, tg_findings *out, tg_findings *years)
 {
 	assert(r && plan && cal && out && as_of != TG_DATE_NONE);
 	assert(register_indexed(r));
@@ -573,6 +574,7 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 	ev.years = years;
 	ev.birth_ix = -1;
 	ev.only = only;
+	ev.reach = reach;
 	ev.local = part == PART_LOCAL;
 	compute_association_facts(&ev);
 	{
@@ -586,7 +588,11 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 						(person_retired_cadre(&ps[i], as_of) ? PF_RETIRED_CADRE : 0) |
 						(ps[i].civil_servant ? PF_CIVIL_SERVANT : 0));
 	}
-	build_reports(&ev);
+	/* The annual reports are read by rules within one association only:
+	** a PART_BEYOND run (the whole register beside a sub-register's run)
+	** does not sort the 400,000 of a national register for nothing. */
+	if (part != PART_BEYOND)
+		build_reports(&ev);
 
 	for (size_t i = 0; i < plan->n_rules; i++) {
 		const tg_plan_rule *pr = &plan->rules[i];
@@ -712,10 +718,10 @@ static void keep_judged(const tg_register *r, const tg_plan *root, const tg_plan
 /* Every plan held (the register's and its jurisdictions'), each record
 ** judged under its own: the part asked of each, on r. */
 static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			   tg_date as_of, const uint8_t *only, enum part part, bool *escaped,
-			   tg_findings *out, tg_findings *years)
+			   tg_date as_of, const uint8_t *only, const tg_assoc_rows *const *reach,
+			   enum part part, bool *escaped, tg_findings *out, tg_findings *years)
 {
-	int rc = evaluate_plan(r, plan, cal, as_of, only, part, escaped, out, years);
+	int rc = evaluate_plan(r, plan, cal, as_of, only, reach, part, escaped, out, years);
 	if (rc || !plan->n_places)
 		return rc;
 	/* each record under the plan of its jurisdiction, or of the nearest
@@ -727,7 +733,7 @@ static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_c
 		const tg_plan *sub = plan->places[i].plan;
 		tg_findings o, y;
 		bool esc = false;
-		rc = evaluate_plan(r, sub, cal, as_of, only, part, &esc, &o, years ? &y : NULL);
+		rc = evaluate_plan(r, sub, cal, as_of, only, reach, part, &esc, &o, years ? &y : NULL);
 		if (escaped)
 			*escaped |= esc;
 		if (rc)
@@ -749,7 +755,182 @@ static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_c
 int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			      tg_date as_of, tg_findings *out, tg_findings *years)
 {
-	return evaluate_places(r, plan, cal, as_of, NULL, PART_ALL, NULL, out, years);
+	return evaluate_places(r, plan, cal, as_of, NULL, NULL, PART_ALL, NULL, out, years);
+}
+
+/* The references of array a to associations (at most 8). */
+static size_t association_refs(int a, const tg_field **refs)
+{
+	size_t n = 0;
+	for (const tg_field *f = tg_schema[a].fields; f->key && n < 8; f++)
+		if (f->type == FT_REF && f->target == ARR_ASSOCIATIONS)
+			refs[n++] = f;
+	return n;
+}
+
+/* The associations row i of array a names, each once: their count. */
+static size_t row_associations(const tg_register *r, int a, const tg_field *const *refs,
+			       size_t n_refs, size_t i, tg_ix *out)
+{
+	const char *row = register_row(r, a, i);
+	size_t n = 0;
+	for (size_t k = 0; k < n_refs; k++) {
+		tg_ix x = *(const tg_ix *)(row + refs[k]->off_ix);
+		bool again = x == TG_IX_NONE;
+		for (size_t j = 0; !again && j < n; j++)
+			again = out[j] == x;
+		if (!again)
+			out[n++] = x;
+	}
+	return n;
+}
+
+void assoc_rows_build(const tg_register *r, int a, tg_assoc_rows *out)
+{
+	const tg_field *refs[8];
+	size_t n_refs = association_refs(a, refs);
+	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS), n = REG_COUNT(r, a), total = 0;
+	assert(n <= UINT32_MAX);
+	out->n_assoc = na;
+	out->n_rows = n;
+	out->start = calloc(na + 2, sizeof *out->start);
+	uint32_t *at = malloc((na + 1) * sizeof *at);
+	if (!out->start || !at)
+		abort();
+	tg_ix named[8];
+	for (size_t i = 0; i < n; i++) { /* counting sort: how many per association */
+		size_t k = row_associations(r, a, refs, n_refs, i, named);
+		if (!k)
+			named[k++] = (tg_ix)na; /* the bucket of rows naming none */
+		for (total += k; k--;)
+			out->start[named[k] + 1]++;
+	}
+	for (size_t x = 0; x <= na; x++)
+		out->start[x + 1] += out->start[x];
+	memcpy(at, out->start, (na + 1) * sizeof *at);
+	out->rows = malloc((total ? total : 1) * sizeof *out->rows);
+	if (!out->rows)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		size_t k = row_associations(r, a, refs, n_refs, i, named);
+		if (!k)
+			named[k++] = (tg_ix)na;
+		while (k--)
+			out->rows[at[named[k]]++] = (uint32_t)i;
+	}
+	free(at);
+}
+
+void assoc_rows_free(tg_assoc_rows *x)
+{
+	free(x->start);
+	free(x->rows);
+	memset(x, 0, sizeof *x);
+}
+
+/* A growing list of row numbers. */
+typedef struct row_list {
+	uint32_t *v;
+	size_t n, alloc;
+} row_list;
+
+static void row_push(row_list *l, size_t i)
+{
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? 2 * l->alloc : 64;
+		l->v = realloc(l->v, l->alloc * sizeof *l->v);
+		if (!l->v)
+			abort();
+	}
+	l->v[l->n++] = (uint32_t)i;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Sorted, each once. */
+static void row_sort_unique(row_list *l)
+{
+	if (l->n)
+		qsort(l->v, l->n, sizeof *l->v, cmp_u32);
+	size_t k = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (!k || l->v[k - 1] != l->v[i])
+			l->v[k++] = l->v[i];
+	l->n = k;
+}
+
+/* The rows of array a (n_refs references to associations) naming a marked
+** association, and with_none those naming none, ascending: from the index
+** when it is r's, else a scan. */
+static void marked_rows(const tg_register *r, int a, const tg_field *const *refs, size_t n_refs,
+			const uint8_t *only, const row_list *marked, bool with_none,
+			const tg_assoc_rows *x, row_list *out)
+{
+	out->n = 0;
+	size_t n = REG_COUNT(r, a);
+	tg_ix named[8];
+	if (x && x->n_rows == n && x->n_assoc <= REG_COUNT(r, ARR_ASSOCIATIONS)) {
+		/* an association added since the index names no row of it */
+		for (size_t m = 0; m < marked->n && marked->v[m] < x->n_assoc; m++)
+			for (uint32_t k = x->start[marked->v[m]]; k < x->start[marked->v[m] + 1]; k++)
+				row_push(out, x->rows[k]);
+		for (uint32_t k = x->start[x->n_assoc]; with_none && k < x->start[x->n_assoc + 1]; k++)
+			row_push(out, x->rows[k]);
+		row_sort_unique(out);
+#ifndef NDEBUG
+		size_t scanned = 0; /* the index is the scan's answer */
+		for (size_t i = 0; i < n; i++) {
+			size_t k = row_associations(r, a, refs, n_refs, i, named);
+			bool in = with_none && !k;
+			while (!in && k--)
+				in = only[named[k]];
+			scanned += in;
+		}
+		assert(scanned == out->n);
+#endif
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = row_associations(r, a, refs, n_refs, i, named);
+		bool in = with_none && !k;
+		while (!in && k--)
+			in = only[named[k]];
+		if (in)
+			row_push(out, i);
+	}
+}
+
+/* The associations marked in only, ascending. */
+static void marked_associations(const tg_register *r, const uint8_t *only, row_list *out)
+{
+	out->n = 0;
+	for (size_t i = 0; i < REG_COUNT(r, ARR_ASSOCIATIONS); i++)
+		if (only[i])
+			row_push(out, i);
+}
+
+size_t eval_rows(const tg_eval *ev, int a, uint32_t **rows)
+{
+	*rows = NULL;
+	const tg_field *refs[8];
+	size_t n_refs = a == ARR_ASSOCIATIONS ? 0 : association_refs(a, refs);
+	if (!ev->only || (a != ARR_ASSOCIATIONS && !n_refs))
+		return COUNT(ev, a);
+	row_list marked = {0}, out = {0};
+	marked_associations(ev->reg, ev->only, &marked);
+	if (a == ARR_ASSOCIATIONS) {
+		*rows = marked.v;
+		return marked.n;
+	}
+	marked_rows(ev->reg, a, refs, n_refs, ev->only, &marked, true,
+		    ev->reach ? ev->reach[a] : NULL, &out);
+	free(marked.v);
+	*rows = out.v;
+	return out.n;
 }
 
 /* The sub-register of the marked associations: their rows, the rows of
@@ -758,8 +939,10 @@ int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const t
 ** keep their positions, so a finding's unit_ix is the same in r; a rule
 ** over the tasks left out of reach_beyond escapes instead of finding none).
 ** The steps are read by the obligations alone, which run on r.  Rows are
-** copied shallow: their strings stay r's. */
-static void subregister(const tg_register *r, const uint8_t *only, tg_register *sub)
+** copied shallow: their strings stay r's.  With the arrays' indexes
+** (reach) it costs the marked associations' rows, not the register. */
+static void subregister(const tg_register *r, const uint8_t *only,
+			const tg_assoc_rows *const *reach, tg_register *sub)
 {
 	register_init(sub);
 	static const int whole[] = {ARR_BATCHES, ARR_JURISDICTIONS, ARR_UNITS, ARR_UNIT_TASKS};
@@ -769,39 +952,35 @@ static void subregister(const tg_register *r, const uint8_t *only, tg_register *
 		for (size_t i = 0; i < REG_COUNT(r, a); i++)
 			memcpy(register_append(sub, a), register_row(r, a, i), tg_schema[a].size);
 	}
-	size_t np = REG_COUNT(r, ARR_PERSONS);
-	uint8_t *person = calloc(np ? np : 1, 1);
-	if (!person)
-		abort();
+	row_list marked = {0}, rows = {0}, persons = {0};
+	marked_associations(r, only, &marked);
 	for (int a = ARR_ASSOCIATIONS; a < ARR_COUNT; a++) {
-		if (a == ARR_PERSONS)
-			continue;
 		const tg_field *refs[8];
-		size_t n_refs = 0;
-		for (const tg_field *f = tg_schema[a].fields; f->key && n_refs < 8; f++)
-			if (f->type == FT_REF && f->target == ARR_ASSOCIATIONS)
-				refs[n_refs++] = f;
-		if (a != ARR_ASSOCIATIONS && !n_refs)
+		size_t n_refs = association_refs(a, refs);
+		assert(a != ARR_ASSOCIATIONS || !n_refs); /* an association names none */
+		if (a == ARR_PERSONS || (a != ARR_ASSOCIATIONS && !n_refs))
 			continue; /* read by the rules run on the whole register only */
-		for (size_t i = 0; i < REG_COUNT(r, a); i++) {
-			const char *row = register_row(r, a, i);
-			bool in = a == ARR_ASSOCIATIONS && only[i];
-			for (size_t k = 0; !in && k < n_refs; k++) {
-				tg_ix x = *(const tg_ix *)(row + refs[k]->off_ix);
-				in = x != TG_IX_NONE && only[x];
-			}
-			if (!in)
-				continue;
+		const row_list *in = &marked;
+		if (a != ARR_ASSOCIATIONS) {
+			marked_rows(r, a, refs, n_refs, only, &marked, false, reach ? reach[a] : NULL,
+				    &rows);
+			in = &rows;
+		}
+		register_reserve(sub, a, in->n);
+		for (size_t k = 0; k < in->n; k++) {
+			const char *row = register_row(r, a, in->v[k]);
 			memcpy(register_append(sub, a), row, tg_schema[a].size);
 			if (a == ARR_POSTS && ((const tg_post *)row)->person_ix != TG_IX_NONE)
-				person[((const tg_post *)row)->person_ix] = 1;
+				row_push(&persons, ((const tg_post *)row)->person_ix);
 		}
 	}
-	for (size_t i = 0; i < np; i++)
-		if (person[i])
-			memcpy(register_append(sub, ARR_PERSONS), register_row(r, ARR_PERSONS, i),
-			       tg_schema[ARR_PERSONS].size);
-	free(person);
+	row_sort_unique(&persons);
+	for (size_t k = 0; k < persons.n; k++)
+		memcpy(register_append(sub, ARR_PERSONS), register_row(r, ARR_PERSONS, persons.v[k]),
+		       tg_schema[ARR_PERSONS].size);
+	free(marked.v);
+	free(rows.v);
+	free(persons.v);
 	tg_errors errs = {0};
 	register_resolve(sub, NULL, 0, r, &errs); /* r resolved: nothing new */
 	tg_errors_free(&errs);
@@ -835,18 +1014,19 @@ static void move_findings(const tg_register *r, const tg_register *sub, tg_findi
 }
 
 int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			tg_date as_of, const uint8_t *only, tg_findings *out, tg_findings *years)
+			tg_date as_of, const uint8_t *only, const tg_assoc_rows *const *reach,
+			tg_findings *out, tg_findings *years)
 {
 	assert(only);
 	tg_register sub;
-	subregister(r, only, &sub);
+	subregister(r, only, reach, &sub);
 	tg_findings lo, ly;
 	bool escaped = false, beyond_escaped = false;
-	int rc = evaluate_places(&sub, plan, cal, as_of, NULL, PART_LOCAL, &escaped, &lo,
+	int rc = evaluate_places(&sub, plan, cal, as_of, NULL, NULL, PART_LOCAL, &escaped, &lo,
 				 years ? &ly : NULL);
 	if (rc == TG_OK)
-		rc = evaluate_places(r, plan, cal, as_of, only, PART_BEYOND, &beyond_escaped, out,
-				     years);
+		rc = evaluate_places(r, plan, cal, as_of, only, reach, PART_BEYOND, &beyond_escaped,
+				     out, years);
 	if (rc == TG_OK) {
 		move_findings(r, &sub, &lo, out);
 		if (years)

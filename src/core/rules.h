@@ -110,8 +110,24 @@ int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const t
 ** data (the run's notes are the whole register's), or a rule of the
 ** sub-register emitted a finding naming no association. */
 #define RULES_RUN_IN_FULL 1
+/* Where the rows of one array that name each association are (by any of
+** its references to associations), so that the sub-register costs the
+** marked associations' rows and not a scan of the array: rows[start[i]]
+** up to rows[start[i + 1]] name association i, ascending.  Valid for the
+** array it was built from while no row of it changes (the server's cache
+** keeps one per array it shares between generations). */
+typedef struct tg_assoc_rows {
+	size_t n_assoc, n_rows; /* as built */
+	uint32_t *start;        /* n_assoc + 1 */
+	uint32_t *rows;
+} tg_assoc_rows;
+void assoc_rows_build(const tg_register *r, int a, tg_assoc_rows *out);
+void assoc_rows_free(tg_assoc_rows *x);
+/* reach[a] (any may be NULL, reach itself too): array a's index, built on
+** r's rows of a. */
 int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			tg_date as_of, const uint8_t *only, tg_findings *out, tg_findings *years);
+			tg_date as_of, const uint8_t *only, const tg_assoc_rows *const *reach,
+			tg_findings *out, tg_findings *years);
 /* The full findings after a write, from the full findings before it (prev)
 ** and rules_evaluate_only's run (fresh) on the register after it (r) with
 ** the mask only: prev's findings of unmarked associations, fresh's in

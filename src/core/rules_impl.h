@@ -50,6 +50,9 @@ struct tg_eval {
 	/* rules_evaluate_only: a byte per association, the ones whose
 	** findings are wanted; emit() drops the others' (NULL: all) */
 	const uint8_t *only;
+	/* with only, on the whole register: where each array's rows of each
+	** association are (NULL, or an entry NULL: found by a scan) */
+	const tg_assoc_rows *const *reach;
 	/* rules_evaluate_only's run of the rules that stay within one
 	** association on its sub-register: set when one emits a finding that
 	** names none (a rule missing from the list of those that reach
@@ -149,6 +152,11 @@ void emit(tg_eval *ev, tg_ix association, int32_t unit_ix, const char *subject, 
 	  const char *action, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 /* 31 December of d's year. */
 tg_date year_end(tg_date d);
+/* The rows of array a a run with ev->only looks at: those of the marked
+** associations and those naming none, ascending, in *rows (freed by the
+** caller); all of them (*rows NULL) when the run is whole or a names no
+** association.  Returns their count. */
+size_t eval_rows(const tg_eval *ev, int a, uint32_t **rows);
 
 /* The plan's obligations, as of D (obligation.c): findings through emit. */
 void obligations_evaluate(tg_eval *ev);

@@ -56,10 +56,14 @@
 #include "respond.h"
 
 /* One array's rows and index, shared by the registers of successive
-** generations until a write changes that array. */
+** generations until a write changes that array, and, for an array that
+** names associations, where each association's rows are (reach: built by
+** the first incremental evaluation that needs it, under build_lock, and
+** shared as long as the rows are). */
 typedef struct cache_rows {
 	int refs;
 	tg_table t;
+	tg_assoc_rows *reach;
 } cache_rows;
 
 /* The strings the rows point to: the arena of a whole load, then one small
@@ -174,6 +178,9 @@ static void rows_unref(cache_rows *r)
 	if (r && --r->refs == 0) {
 		free(r->t.rows);
 		idmap_free(&r->t.index);
+		if (r->reach)
+			assoc_rows_free(r->reach);
+		free(r->reach);
 		free(r);
 	}
 }
@@ -877,6 +884,22 @@ static void carry_dashboards(findings_cache *c, cache_entry *prev, cache_entry *
 ** lock: made from the newest kept findings of that date on an older
 ** register and what the patches since touched, when every patch between
 ** is remembered (returns true); else a full run. */
+/* Under build_lock: the index of each array of cr that names associations
+** (rules_evaluate_only's sub-register), built once per array's rows. */
+static void reach_of(cache_register *cr, const tg_assoc_rows **reach)
+{
+	for (int a = 0; a < ARR_COUNT; a++) {
+		if (a == ARR_ASSOCIATIONS || !names_association(a))
+			continue;
+		cache_rows *rows = cr->rows[a];
+		if (!rows->reach) {
+			rows->reach = must(malloc(sizeof *rows->reach));
+			assoc_rows_build(&cr->reg, a, rows->reach);
+		}
+		reach[a] = rows->reach;
+	}
+}
+
 static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan, tg_date as_of,
 		     int64_t gen, cache_entry *e)
 {
@@ -897,9 +920,12 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 	}
 	pthread_mutex_unlock(&c->lock);
 	tg_findings fresh, fresh_years;
+	const tg_assoc_rows *reach[ARR_COUNT] = {0};
+	if (mask && !prev->fs.n_notes)
+		reach_of(cr, reach);
 	if (mask && (prev->fs.n_notes ||
-		     rules_evaluate_only(&cr->reg, plan, calendar_default(), as_of, mask, &fresh,
-					 &fresh_years) != TG_OK)) {
+		     rules_evaluate_only(&cr->reg, plan, calendar_default(), as_of, mask, reach,
+					 &fresh, &fresh_years) != TG_OK)) {
 		/* notes are the whole register's: a full run says them */
 		pthread_mutex_lock(&c->lock);
 		prev->refs--;

@@ -1,0 +1,222 @@
+/*
+** test_incremental.c: the incremental evaluation of rules.c against a full
+** run.  assoc_rows_build (where each association's rows are) is checked
+** against a scan of every array, and after each of many rounds of random
+** writes to a few associations (their own fields, a record of theirs in
+** any array that names one, a record moved from one to another) the
+** findings spliced from the run before and rules_evaluate_only's run
+** (with the arrays' indexes, and without: a scan) equal a full run, the
+** exact list and the by-year one, finding for finding.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+#include "rules.h"
+
+static uint64_t rng = 0x2545F4914F6CDD1Dull;
+static uint64_t next_random(void)
+{
+	return gen_xorshift(&rng);
+}
+
+/* The association reference of array a (every array that names one has
+** exactly one), or NULL. */
+static const tg_field *association_ref(int a)
+{
+	for (const tg_field *f = tg_schema[a].fields; f->key; f++)
+		if (f->type == FT_REF && f->target == ARR_ASSOCIATIONS)
+			return f;
+	return NULL;
+}
+
+static tg_ix association_of(const tg_register *r, int a, size_t i)
+{
+	const tg_field *f = association_ref(a);
+	return *(const tg_ix *)((const char *)register_row(r, a, i) + f->off_ix);
+}
+
+static void test_assoc_rows_match_scan(void **state)
+{
+	(void)state;
+	tg_register r;
+	register_init(&r);
+	gen_register(&r, 11, 120);
+	size_t na = REG_COUNT(&r, ARR_ASSOCIATIONS), arrays = 0;
+	for (int a = 0; a < ARR_COUNT; a++) {
+		if (a == ARR_ASSOCIATIONS || !association_ref(a))
+			continue;
+		tg_assoc_rows x;
+		assoc_rows_build(&r, a, &x);
+		assert_int_equal(x.n_assoc, na);
+		assert_int_equal(x.n_rows, REG_COUNT(&r, a));
+		/* bucket na: the rows naming none */
+		for (size_t i = 0; i <= na; i++) {
+			size_t k = x.start[i];
+			for (size_t row = 0; row < REG_COUNT(&r, a); row++) {
+				tg_ix of = association_of(&r, a, row);
+				if ((i == na && of == TG_IX_NONE) || (i < na && of == (tg_ix)i)) {
+					assert_true(k < x.start[i + 1]);
+					assert_int_equal(x.rows[k], row);
+					k++;
+				}
+			}
+			assert_int_equal(k, x.start[i + 1]);
+		}
+		arrays += REG_COUNT(&r, a) > 0;
+		assoc_rows_free(&x);
+	}
+	assert_true(arrays >= 10); /* the generator fills most arrays */
+	register_release(&r);
+}
+
+/* A write to association i: one of its fields, or a record of its in a
+** random array (a field changed, or the record moved to association to). */
+static void write_to(tg_register *r, tg_ix i, tg_ix to)
+{
+	if (next_random() % 3 == 0) {
+		gen_mutate(register_row(r, ARR_ASSOCIATIONS, i), ARR_ASSOCIATIONS, next_random);
+		return;
+	}
+	for (int tries = 0; tries < 20; tries++) {
+		int a = (int)(next_random() % ARR_COUNT);
+		const tg_field *f = a == ARR_ASSOCIATIONS ? NULL : association_ref(a);
+		if (!f || !REG_COUNT(r, a))
+			continue;
+		for (size_t k = 0; k < REG_COUNT(r, a); k++) {
+			size_t row = (k + (size_t)next_random()) % REG_COUNT(r, a);
+			if (association_of(r, a, row) != i)
+				continue;
+			char *p = register_row(r, a, row);
+			if (next_random() % 4 == 0 && a != ARR_ANNUAL_REPORTS) { /* its key names it */
+				*(const char **)(p + f->off) = register_key(r, ARR_ASSOCIATIONS, to);
+				*(tg_ix *)(p + f->off_ix) = to;
+			} else {
+				gen_mutate(p, a, next_random);
+			}
+			return;
+		}
+	}
+}
+
+static void assert_same(const tg_findings *x, const tg_findings *y, const char *what, int round)
+{
+	if (x->count != y->count)
+		fprintf(stderr, "round %d, %s: %zu findings, a full run %zu\n", round, what, x->count,
+			y->count);
+	assert_int_equal(x->count, y->count);
+	for (size_t i = 0; i < x->count; i++) {
+		const tg_finding *f = &x->items[i], *g = &y->items[i];
+		if (finding_cmp(f, g) || strcmp(f->message, g->message))
+			fprintf(stderr, "round %d, %s, finding %zu: %s %s %s / %s %s %s\n", round, what,
+				i, f->rule, f->association ? f->association : "-", f->message, g->rule,
+				g->association ? g->association : "-", g->message);
+		assert_int_equal(finding_cmp(f, g), 0);
+		assert_string_equal(f->message, g->message);
+		assert_int_equal(f->due, g->due);
+	}
+}
+
+static void rounds(tg_date day, bool indexed, int n_rounds)
+{
+	tg_errors errs = {0};
+	tg_plan *plan;
+	assert_int_equal(plan_load_default(&plan, &errs), TG_OK);
+	tg_register r;
+	register_init(&r);
+	gen_register(&r, 3, 150);
+	size_t na = REG_COUNT(&r, ARR_ASSOCIATIONS);
+	tg_findings prev, prev_years;
+	assert_int_equal(rules_evaluate_with_years(&r, plan, calendar_default(), day, &prev,
+						   &prev_years),
+			 TG_OK);
+	uint8_t *only = malloc(na);
+	assert_non_null(only);
+	int incremental = 0;
+	for (int round = 1; round <= n_rounds; round++) {
+		memset(only, 0, na);
+		tg_ix marked[4];
+		int n = 1 + (int)(next_random() % 4);
+		for (int k = 0; k < n; k++) {
+			marked[k] = (tg_ix)(next_random() % na);
+			only[marked[k]] = 1;
+		}
+		for (int k = 0; k < n; k++)
+			write_to(&r, marked[k], marked[next_random() % (uint64_t)n]);
+		tg_assoc_rows x[ARR_COUNT];
+		const tg_assoc_rows *reach[ARR_COUNT] = {0};
+		for (int a = 0; indexed && a < ARR_COUNT; a++)
+			if (a != ARR_ASSOCIATIONS && association_ref(a)) {
+				assoc_rows_build(&r, a, &x[a]);
+				reach[a] = &x[a];
+			}
+		tg_findings full, full_years, fresh, fresh_years;
+		assert_int_equal(rules_evaluate_with_years(&r, plan, calendar_default(), day, &full,
+							   &full_years),
+				 TG_OK);
+		int rc = rules_evaluate_only(&r, plan, calendar_default(), day, only, reach, &fresh,
+					     &fresh_years);
+		assert_true(rc == TG_OK || rc == RULES_RUN_IN_FULL);
+		if (rc == TG_OK) {
+			tg_findings spliced, spliced_years;
+			findings_splice(&prev, &fresh, &r, only, &spliced);
+			findings_splice(&prev_years, &fresh_years, &r, only, &spliced_years);
+			assert_same(&spliced, &full, "exact", round);
+			assert_same(&spliced_years, &full_years, "by year", round);
+			free(spliced.items);
+			free(spliced_years.items);
+			findings_release(&fresh);
+			findings_release(&fresh_years);
+			incremental++;
+		}
+		for (int a = 0; a < ARR_COUNT; a++)
+			if (reach[a])
+				assoc_rows_free(&x[a]);
+		findings_release(&prev);
+		findings_release(&prev_years);
+		prev = full;
+		prev_years = full_years;
+	}
+	assert_true(incremental > n_rounds / 2); /* the runs were not all in full */
+	findings_release(&prev);
+	findings_release(&prev_years);
+	free(only);
+	register_release(&r);
+	plan_free(plan);
+}
+
+static void test_indexed_end_of_reform(void **state)
+{
+	(void)state;
+	rounds(date_from_ymd(2020, 12, 31), true, 120);
+}
+
+static void test_indexed_mid_reform(void **state)
+{
+	(void)state;
+	rounds(date_from_ymd(2018, 6, 30), true, 120);
+}
+
+static void test_scanned(void **state)
+{
+	(void)state;
+	rounds(date_from_ymd(2020, 12, 31), false, 80);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_assoc_rows_match_scan),
+		cmocka_unit_test(test_indexed_end_of_reform),
+		cmocka_unit_test(test_indexed_mid_reform),
+		cmocka_unit_test(test_scanned),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
