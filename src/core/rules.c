@@ -881,7 +881,7 @@ static void marked_rows(const tg_register *r, int a, const tg_field *const *refs
 		for (uint32_t k = x->start[x->n_assoc]; with_none && k < x->start[x->n_assoc + 1]; k++)
 			row_push(out, x->rows[k]);
 		row_sort_unique(out);
-#ifndef NDEBUG
+#ifdef TG_SLOW_CHECKS
 		size_t scanned = 0; /* the index is the scan's answer */
 		for (size_t i = 0; i < n; i++) {
 			size_t k = row_associations(r, a, refs, n_refs, i, named);
