@@ -71,6 +71,12 @@ int store_seal_clear_births(tg_store *s, tg_error *err);
 /* At open: numbers written in clear by other tools since, sealed in one
 ** write. */
 int store_seal_left_plain(tg_store *s, tg_error *err);
+/* A number not sealed, not masked: in clear.  The condition of migration
+** 15's partial index, term for term, so that the look of every
+** store_open is one probe of an index that is normally empty. */
+#define STORE_PLAIN_NUMBER                                                       \
+	"\"id_number\" IS NOT NULL AND \"id_number\" NOT LIKE 'v1:%' AND " \
+	"\"id_number\" NOT LIKE '%*%'"
 /* An association's pinyin sort key (collate.h), in the caller's write;
 ** at open, in one write, the keys of rows written before migration 2 or
 ** by other tools (store_write.c). */

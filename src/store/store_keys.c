@@ -220,15 +220,12 @@ static void key_rows_free(key_rows *k)
 	register_release(&k->tmp);
 }
 
-/* A number not sealed, not masked: in clear. */
-#define PLAIN_NUMBER "\"id_number\" IS NOT NULL AND \"id_number\" NOT LIKE 'v1:%' AND " \
-		     "\"id_number\" NOT LIKE '%*%'"
 
 int store_seal_plain_ids(tg_store *s, tg_error *err)
 {
 	key_rows k;
 	int rc = key_rows_read(s, "SELECT \"id\", \"id_number\", NULL FROM persons WHERE "
-			       PLAIN_NUMBER, &k, err);
+			       STORE_PLAIN_NUMBER, &k, err);
 	tg_stmt *upd = rc ? NULL
 			  : db_prepare(s->db, "UPDATE persons SET \"id_number\" = ?, \"birth\" = ?, "
 					      "\"id_masked\" = ? WHERE \"id\" = ?",
@@ -278,7 +275,8 @@ int store_seal_clear_births(tg_store *s, tg_error *err)
 
 int store_seal_left_plain(tg_store *s, tg_error *err)
 {
-	tg_stmt *st = db_prepare(s->db, "SELECT 1 FROM persons WHERE " PLAIN_NUMBER " LIMIT 1", err);
+	tg_stmt *st =
+		db_prepare(s->db, "SELECT 1 FROM persons WHERE " STORE_PLAIN_NUMBER " LIMIT 1", err);
 	int step = db_step(st, err);
 	db_reset(st);
 	if (step != DB_ROW)
