@@ -102,13 +102,19 @@ static void add_padded(strbuf *out, const char *s, size_t width)
 		sb_addc(out, ' ');
 }
 
+size_t findings_overdue_count(const tg_findings *fs)
+{
+	size_t overdue = 0;
+	for (size_t i = 0; i < fs->count; i++)
+		overdue += finding_overdue(fs, &fs->items[i]);
+	return overdue;
+}
+
 void findings_write_table(const tg_findings *fs, const tg_plan *plan, strbuf *out)
 {
 	char day[24];
 	date_format_zh(fs->as_of, day);
-	size_t overdue = 0;
-	for (size_t i = 0; i < fs->count; i++)
-		overdue += finding_overdue(fs, &fs->items[i]);
+	size_t overdue = findings_overdue_count(fs);
 	sb_addf(out, "%s问题清单（截至%s，依据%s%s）\n", plan->title ? plan->title : "", day,
 		plan->number ? plan->number : "", "");
 	sb_addf(out, "共 %zu 项：逾期 %zu 项，待办 %zu 项\n", fs->count, overdue, fs->count - overdue);

@@ -58,6 +58,8 @@ static inline bool finding_overdue(const tg_findings *fs, const tg_finding *f)
 {
 	return f->due != TG_DATE_NONE && fs->as_of > f->due;
 }
+/* How many of fs are overdue on its as_of. */
+size_t findings_overdue_count(const tg_findings *fs);
 
 typedef struct tg_eval tg_eval;
 typedef void (*tg_rule_fn)(tg_eval *ev);

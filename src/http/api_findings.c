@@ -126,15 +126,18 @@ static int cmp_entry(const void *x, const void *y)
 }
 
 /* One page of the kept findings: {"as_of","plan","notes","total","overdue",
-** "page","per_page","findings"}. */
-static void write_page(const tg_findings *fs, const struct finding_filter *ff, int sort,
-		       size_t page, size_t per_page, strbuf *o)
+** "page","per_page","findings"}.  all_overdue: fs's overdue findings, or
+** SIZE_MAX.  A page of every finding in the run's order, with that count
+** known, is a slice of the list: it costs the page, not the register. */
+static void write_page(const tg_findings *fs, const struct finding_filter *ff, bool everything,
+		       size_t all_overdue, int sort, size_t page, size_t per_page, strbuf *o)
 {
-	struct page_entry *v = malloc((fs->count ? fs->count : 1) * sizeof *v);
-	size_t n = 0, overdue = 0;
-	if (!v)
+	bool slice = everything && sort == SORT_RULE && all_overdue != SIZE_MAX;
+	struct page_entry *v = slice ? NULL : malloc((fs->count ? fs->count : 1) * sizeof *v);
+	size_t n = slice ? fs->count : 0, overdue = slice ? all_overdue : 0;
+	if (!slice && !v)
 		abort();
-	for (size_t i = 0; i < fs->count; i++) {
+	for (size_t i = 0; !slice && i < fs->count; i++) {
 		const tg_finding *f = &fs->items[i];
 		if (!finding_kept(fs, f, ff))
 			continue;
@@ -150,7 +153,7 @@ static void write_page(const tg_findings *fs, const struct finding_filter *ff, i
 			e->assoc = f->association;
 		overdue += finding_overdue(fs, f);
 	}
-	if (sort != SORT_RULE)
+	if (!slice && sort != SORT_RULE)
 		qsort(v, n, sizeof *v, cmp_entry);
 	findings_write_json_head(fs, o);
 	sb_addf(o, ",\n \"total\": %zu, \"overdue\": %zu, \"page\": %zu, \"per_page\": %zu,\n"
@@ -159,7 +162,7 @@ static void write_page(const tg_findings *fs, const struct finding_filter *ff, i
 	size_t first = page - 1 <= n / per_page ? (page - 1) * per_page : n, k = 0;
 	for (size_t i = first; i < n && k < per_page; i++, k++) {
 		sb_adds(o, k ? ",\n   " : "\n   ");
-		finding_write_json(fs, &fs->items[v[i].ix], o);
+		finding_write_json(fs, &fs->items[slice ? i : v[i].ix], o);
 	}
 	sb_adds(o, k ? "\n ]}\n" : "]}\n");
 	free(v);
@@ -226,7 +229,8 @@ static int findings_reply(http_request *rq, const char *association)
 	}
 	bool everything = !ff.by_unit && !ff.association && !ff.rule && !ff.state && !ff.separation;
 	if (!association)
-		write_page(v.fs, &ff, sort, page, per_page, &rq->out);
+		write_page(v.fs, &ff, everything && !ff.jurisdiction, v.n_overdue, sort, page, per_page,
+			   &rq->out);
 	else if (everything)
 		findings_write_json(v.fs, &rq->out);
 	else

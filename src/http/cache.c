@@ -142,6 +142,7 @@ typedef struct cache_entry {
 	cache_register *cr;
 	tg_findings fs;
 	tg_findings years; /* the birth-derived findings by the year (rules.h) */
+	size_t n_overdue;  /* of fs: a page of all findings says it (api_findings.c) */
 	cache_fstrings *strs; /* what fs and years point into, beside cr */
 	cache_strings *rstrs; /* kept as a base only: cr let go, its strings kept */
 	int refs; /* requests holding it */
@@ -309,6 +310,7 @@ static void hold(findings_cache *c, cache_entry *e, cache_view *out)
 	e->used = ++c->clock;
 	out->reg = &e->cr->reg;
 	out->fs = &e->fs;
+	out->n_overdue = e->n_overdue;
 	out->generation = e->generation;
 	out->entry = e;
 }
@@ -1010,6 +1012,7 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 	}
 	/* The register is immutable once loaded: evaluate without the lock. */
 	bool incremental = evaluate(c, cr, plan, as_of, gen, e);
+	e->n_overdue = findings_overdue_count(&e->fs);
 	e->as_of = as_of;
 	e->generation = gen;
 	e->plan = plan;
@@ -1056,6 +1059,7 @@ void cache_view_for(const tg_user *u, cache_view *v)
 	v->own = must(malloc(sizeof *v->own));
 	*v->own = view;
 	v->fs = v->own;
+	v->n_overdue = SIZE_MAX;
 }
 
 int cache_get_viewer(http_request *rq, tg_date as_of, cache_view *out)

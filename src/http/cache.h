@@ -21,6 +21,7 @@ typedef struct cache_view {
 	int64_t generation;
 	void *entry;
 	tg_findings *own; /* cache_get_viewer: fs when it is the viewer's own */
+	size_t n_overdue; /* of fs, counted once per entry; SIZE_MAX: fs is own */
 } cache_view;
 
 typedef struct findings_cache findings_cache;

@@ -32,10 +32,12 @@ want = json.load(open(sys.argv[1]))
 per = int(sys.argv[2])
 pages = sorted((json.load(open(p)) for p in sys.argv[3:]), key=lambda d: d["page"])
 got = [f for d in pages for f in d["findings"]]
-bad = [d["page"] for d in pages if len(d["findings"]) > per or d["per_page"] != per or d["total"] != len(want["findings"])]
+overdue = sum(f["state"] == "overdue" for f in want["findings"])
+bad = [d["page"] for d in pages if len(d["findings"]) > per or d["per_page"] != per or d["total"] != len(want["findings"])
+       or d["overdue"] != overdue]
 head = [(d["as_of"], d["plan"], d["notes"]) for d in pages]
 if bad:
-    print("pages %s: wrong size or total" % bad)
+    print("pages %s: wrong size, total or overdue" % bad)
 elif any(h != (want["as_of"], want["plan"], want["notes"]) for h in head):
     print("as_of, plan or notes differ")
 elif got != want["findings"]:
