@@ -15,6 +15,20 @@ void gen_uscc(uint64_t k, char out[19])
 	tg_gen_uscc((uint32_t)(k % 1000000), out);
 }
 
+tg_plan *gen_plan_and_register(tg_register *r, uint64_t seed, size_t n)
+{
+	tg_errors errs = {0};
+	tg_plan *plan = NULL;
+	if (plan_load_default(&plan, &errs) != TG_OK) {
+		fprintf(stderr, "gen_plan_and_register: the default plan does not load\n");
+		exit(1);
+	}
+	tg_errors_free(&errs);
+	register_init(r);
+	gen_register(r, seed, n);
+	return plan;
+}
+
 void gen_register(tg_register *r, uint64_t seed, size_t n)
 {
 	strbuf sb;

@@ -9,11 +9,16 @@
 
 #include <stdint.h>
 
+#include "plan.h"
 #include "register.h"
 
 /* Fill r (initialised) with exactly n associations and their records (the
 ** register of tools/gen for this seed, with steps), resolved. */
 void gen_register(tg_register *r, uint64_t seed, size_t n);
+/* The default plan (exits when it does not load) and r initialised and
+** filled by gen_register: what the tests of the rules over many rounds
+** start from.  The caller frees both. */
+tg_plan *gen_plan_and_register(tg_register *r, uint64_t seed, size_t n);
 /* A valid USCC of a social organisation with sequence number k (k modulo
 ** 1,000,000; gen_register's associations are 0 ... n-1). */
 void gen_uscc(uint64_t k, char out[19]);

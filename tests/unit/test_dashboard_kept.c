@@ -81,12 +81,8 @@ static const tg_findings *all_of(void *ctx)
 
 static void rounds(tg_date day, size_t n_assoc, int n_rounds)
 {
-	tg_errors errs = {0};
-	tg_plan *plan;
-	assert_int_equal(plan_load_default(&plan, &errs), TG_OK);
 	tg_register r;
-	register_init(&r);
-	gen_register(&r, 5, n_assoc);
+	tg_plan *plan = gen_plan_and_register(&r, 5, n_assoc);
 	size_t na = REG_COUNT(&r, ARR_ASSOCIATIONS);
 	tg_findings *runs = calloc((size_t)n_rounds + 1, sizeof *runs);
 	assert_non_null(runs);

@@ -126,12 +126,8 @@ static void assert_same(const tg_findings *x, const tg_findings *y, const char *
 
 static void rounds(tg_date day, bool indexed, int n_rounds)
 {
-	tg_errors errs = {0};
-	tg_plan *plan;
-	assert_int_equal(plan_load_default(&plan, &errs), TG_OK);
 	tg_register r;
-	register_init(&r);
-	gen_register(&r, 3, 150);
+	tg_plan *plan = gen_plan_and_register(&r, 3, 150);
 	size_t na = REG_COUNT(&r, ARR_ASSOCIATIONS);
 	tg_findings prev, prev_years;
 	assert_int_equal(rules_evaluate_with_years(&r, plan, calendar_default(), day, &prev,
