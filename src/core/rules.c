@@ -863,6 +863,19 @@ static void row_sort_unique(row_list *l)
 	l->n = k;
 }
 
+/* Whether row i of array a names a marked association, or with_none names
+** none. */
+static bool row_marked(const tg_register *r, int a, const tg_field *const *refs, size_t n_refs,
+		       size_t i, const uint8_t *only, bool with_none)
+{
+	tg_ix named[8];
+	size_t k = row_associations(r, a, refs, n_refs, i, named);
+	bool in = with_none && !k;
+	while (!in && k--)
+		in = only[named[k]];
+	return in;
+}
+
 /* The rows of array a (n_refs references to associations) naming a marked
 ** association, and with_none those naming none, ascending: from the index
 ** when it is r's, else a scan. */
@@ -872,7 +885,6 @@ static void marked_rows(const tg_register *r, int a, const tg_field *const *refs
 {
 	out->n = 0;
 	size_t n = REG_COUNT(r, a);
-	tg_ix named[8];
 	if (x && x->n_rows == n && x->n_assoc <= REG_COUNT(r, ARR_ASSOCIATIONS)) {
 		/* an association added since the index names no row of it */
 		for (size_t m = 0; m < marked->n && marked->v[m] < x->n_assoc; m++)
@@ -883,25 +895,15 @@ static void marked_rows(const tg_register *r, int a, const tg_field *const *refs
 		row_sort_unique(out);
 #ifdef TG_SLOW_CHECKS
 		size_t scanned = 0; /* the index is the scan's answer */
-		for (size_t i = 0; i < n; i++) {
-			size_t k = row_associations(r, a, refs, n_refs, i, named);
-			bool in = with_none && !k;
-			while (!in && k--)
-				in = only[named[k]];
-			scanned += in;
-		}
+		for (size_t i = 0; i < n; i++)
+			scanned += row_marked(r, a, refs, n_refs, i, only, with_none);
 		assert(scanned == out->n);
 #endif
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		size_t k = row_associations(r, a, refs, n_refs, i, named);
-		bool in = with_none && !k;
-		while (!in && k--)
-			in = only[named[k]];
-		if (in)
+	for (size_t i = 0; i < n; i++)
+		if (row_marked(r, a, refs, n_refs, i, only, with_none))
 			row_push(out, i);
-	}
 }
 
 /* The associations marked in only, ascending. */

@@ -115,12 +115,13 @@ int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const t
 /* Where the rows of one array that name each association are (by any of
 ** its references to associations), so that the sub-register costs the
 ** marked associations' rows and not a scan of the array: rows[start[i]]
-** up to rows[start[i + 1]] name association i, ascending.  Valid for the
-** array it was built from while no row of it changes (the server's cache
-** keeps one per array it shares between generations). */
+** up to rows[start[i + 1]] name association i, ascending, and those of
+** i = n_assoc name none.  Valid for the array it was built from while no
+** row of it changes (the server's cache keeps one per array it shares
+** between generations). */
 typedef struct tg_assoc_rows {
 	size_t n_assoc, n_rows; /* as built */
-	uint32_t *start;        /* n_assoc + 1 */
+	uint32_t *start;        /* n_assoc + 2 */
 	uint32_t *rows;
 } tg_assoc_rows;
 void assoc_rows_build(const tg_register *r, int a, tg_assoc_rows *out);

@@ -882,10 +882,6 @@ static void carry_dashboards(findings_cache *c, cache_entry *prev, cache_entry *
 	pthread_mutex_unlock(&c->lock);
 }
 
-/* The findings as of as_of on cr (generation gen) into e, under the build
-** lock: made from the newest kept findings of that date on an older
-** register and what the patches since touched, when every patch between
-** is remembered (returns true); else a full run. */
 /* Under build_lock: the index of each array of cr that names associations
 ** (rules_evaluate_only's sub-register), built once per array's rows. */
 static void reach_of(cache_register *cr, const tg_assoc_rows **reach)
@@ -902,6 +898,10 @@ static void reach_of(cache_register *cr, const tg_assoc_rows **reach)
 	}
 }
 
+/* The findings as of as_of on cr (generation gen) into e, under the build
+** lock: made from the newest kept findings of that date on an older
+** register and what the patches since touched, when every patch between
+** is remembered (returns true); else a full run. */
 static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan, tg_date as_of,
 		     int64_t gen, cache_entry *e)
 {

@@ -220,7 +220,6 @@ static void key_rows_free(key_rows *k)
 	register_release(&k->tmp);
 }
 
-
 int store_seal_plain_ids(tg_store *s, tg_error *err)
 {
 	key_rows k;
