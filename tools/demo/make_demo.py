@@ -43,6 +43,8 @@ from collections import Counter, OrderedDict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+# The plan the demo register is written for, and judged under.
+PLAN = "luoyang-2017"
 OUT_DEFAULT = os.path.join(ROOT, "data", "demo-bundle.json")
 STORIES_DEFAULT = os.path.join(HERE, "stories.json")
 
@@ -153,9 +155,12 @@ def check(binary, bundle_path, d):
 
 def plan_rules(binary):
     """The rule ids and the obligation ids of the plan, as `tuogou plan show`
-    lists them (an obligation's title ends in （义务）)."""
+    lists them (an obligation's title ends in （义务）).  The plan file, not
+    the default database's plan: that may be another register's (scripts/run
+    leaves var/tuogou.db, sealed with its own key) or another plan."""
     rules, duties = [], []
-    for line in tuogou(binary, "plan", "show").splitlines():
+    plan_file = os.path.join(ROOT, "plans", PLAN + ".json")
+    for line in tuogou(binary, "plan", "show", "--plan", plan_file).splitlines():
         if line.startswith("    ") and not line.startswith("     "):
             word = line.split()[0] if line.split() else ""
             if "." in word and word.replace(".", "").replace("-", "").isalnum() and word.isascii():
@@ -986,7 +991,7 @@ class Builder:
             tasks.append(k)
         b = OrderedDict()
         b["format"] = "tuogou-bundle/1"
-        b["plan"] = "luoyang-2017"
+        b["plan"] = PLAN
         b["batches"] = [OrderedDict([("id", "pilot"), ("name", "试点"), ("due", "2017-06-30")]),
                         OrderedDict([("id", "second"), ("name", "第二批"), ("due", None)])]
         b["jurisdictions"] = self.supervision["jurisdictions"]
