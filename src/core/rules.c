@@ -555,7 +555,7 @@ enum part { PART_ALL, PART_LOCAL, PART_BEYOND };
 /* One plan over the whole register (or the part of it rules_evaluate_only
 ** asks for); false in *escaped when a PART_LOCAL run left its bounds. */
 static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			 tg_date as_of, const uint8_t *only, const tg_assoc_rows *const *reach,
+			 tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
 			 enum part part, bool *escaped, tg_findings *out, tg_findings *years)
 {
 	assert(r && plan && cal && out && as_of != TG_DATE_NONE);
@@ -574,10 +574,15 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 	ev.years = years;
 	ev.birth_ix = -1;
 	ev.only = only;
-	ev.reach = reach;
+	ev.reach = ix ? ix->by_assoc : NULL;
+	ev.cadre_posts = ix ? ix->cadre_posts : NULL;
 	ev.local = part == PART_LOCAL;
 	compute_association_facts(&ev);
-	{
+	/* Each person's flags as of the day, but in a run of the rules that
+	** reach further with the retired cadres' posts at hand: the one of them
+	** that reads a flag reads those (rules_personnel.c), and 1 million
+	** persons are not read for nothing. */
+	if (part != PART_BEYOND || !ev.cadre_posts) {
 		size_t np = COUNT(&ev, ARR_PERSONS);
 		const tg_person *ps = ROWS(&ev, ARR_PERSONS, tg_person);
 		ev.pflag = malloc(np ? np : 1);
@@ -718,10 +723,10 @@ static void keep_judged(const tg_register *r, const tg_plan *root, const tg_plan
 /* Every plan held (the register's and its jurisdictions'), each record
 ** judged under its own: the part asked of each, on r. */
 static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			   tg_date as_of, const uint8_t *only, const tg_assoc_rows *const *reach,
+			   tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
 			   enum part part, bool *escaped, tg_findings *out, tg_findings *years)
 {
-	int rc = evaluate_plan(r, plan, cal, as_of, only, reach, part, escaped, out, years);
+	int rc = evaluate_plan(r, plan, cal, as_of, only, ix, part, escaped, out, years);
 	if (rc || !plan->n_places)
 		return rc;
 	/* each record under the plan of its jurisdiction, or of the nearest
@@ -733,7 +738,7 @@ static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_c
 		const tg_plan *sub = plan->places[i].plan;
 		tg_findings o, y;
 		bool esc = false;
-		rc = evaluate_plan(r, sub, cal, as_of, only, reach, part, &esc, &o, years ? &y : NULL);
+		rc = evaluate_plan(r, sub, cal, as_of, only, ix, part, &esc, &o, years ? &y : NULL);
 		if (escaped)
 			*escaped |= esc;
 		if (rc)
@@ -819,6 +824,57 @@ void assoc_rows_build(const tg_register *r, int a, tg_assoc_rows *out)
 			out->rows[at[named[k]]++] = (uint32_t)i;
 	}
 	free(at);
+}
+
+void cadre_posts_build(const tg_register *r, tg_cadre_posts *out)
+{
+	size_t np = REG_COUNT(r, ARR_PERSONS), nt = REG_COUNT(r, ARR_POSTS), n = 0;
+	const tg_person *ps = REG_ROWS(r, ARR_PERSONS, tg_person);
+	const tg_post *ts = REG_ROWS(r, ARR_POSTS, tg_post);
+	uint32_t *slot = malloc((np ? np : 1) * sizeof *slot); /* person: its c + 1, or 0 */
+	if (!slot)
+		abort();
+	for (size_t i = 0; i < np; i++)
+		slot[i] = ps[i].leading_cadre && ps[i].retired_on != TG_DATE_NONE ? (uint32_t)++n : 0;
+	out->n = n;
+	out->person = malloc((n ? n : 1) * sizeof *out->person);
+	out->retired_on = malloc((n ? n : 1) * sizeof *out->retired_on);
+	out->start = calloc(n + 2, sizeof *out->start);
+	if (!out->person || !out->retired_on || !out->start)
+		abort();
+	for (size_t i = 0; i < np; i++)
+		if (slot[i]) {
+			out->person[slot[i] - 1] = (uint32_t)i;
+			out->retired_on[slot[i] - 1] = ps[i].retired_on;
+		}
+	for (size_t k = 0; k < nt; k++) /* counting sort: person c's at start[c + 1] */
+		if (ts[k].person_ix != TG_IX_NONE && slot[ts[k].person_ix])
+			out->start[slot[ts[k].person_ix]]++;
+	for (size_t c = 0; c < n; c++)
+		out->start[c + 1] += out->start[c];
+	size_t total = out->start[n];
+	uint32_t *at = malloc((n + 1) * sizeof *at);
+	out->posts = malloc((total ? total : 1) * sizeof *out->posts);
+	if (!at || !out->posts)
+		abort();
+	memcpy(at, out->start, (n + 1) * sizeof *at);
+	for (size_t k = 0; k < nt; k++) {
+		const tg_post *t = &ts[k];
+		if (t->person_ix != TG_IX_NONE && slot[t->person_ix])
+			out->posts[at[slot[t->person_ix] - 1]++] =
+				(tg_cadre_post){t->association_ix, t->from, t->to};
+	}
+	free(at);
+	free(slot);
+}
+
+void cadre_posts_free(tg_cadre_posts *x)
+{
+	free(x->person);
+	free(x->retired_on);
+	free(x->start);
+	free(x->posts);
+	memset(x, 0, sizeof *x);
 }
 
 void assoc_rows_free(tg_assoc_rows *x)
@@ -1016,18 +1072,18 @@ static void move_findings(const tg_register *r, const tg_register *sub, tg_findi
 }
 
 int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			tg_date as_of, const uint8_t *only, const tg_assoc_rows *const *reach,
+			tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
 			tg_findings *out, tg_findings *years)
 {
 	assert(only);
 	tg_register sub;
-	subregister(r, only, reach, &sub);
+	subregister(r, only, ix ? ix->by_assoc : NULL, &sub);
 	tg_findings lo, ly;
 	bool escaped = false, beyond_escaped = false;
 	int rc = evaluate_places(&sub, plan, cal, as_of, NULL, NULL, PART_LOCAL, &escaped, &lo,
 				 years ? &ly : NULL);
 	if (rc == TG_OK)
-		rc = evaluate_places(r, plan, cal, as_of, only, reach, PART_BEYOND, &beyond_escaped,
+		rc = evaluate_places(r, plan, cal, as_of, only, ix, PART_BEYOND, &beyond_escaped,
 				     out, years);
 	if (rc == TG_OK) {
 		move_findings(r, &sub, &lo, out);

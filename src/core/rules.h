@@ -126,10 +126,36 @@ typedef struct tg_assoc_rows {
 } tg_assoc_rows;
 void assoc_rows_build(const tg_register *r, int a, tg_assoc_rows *out);
 void assoc_rows_free(tg_assoc_rows *x);
-/* reach[a] (any may be NULL, reach itself too): array a's index, built on
-** r's rows of a. */
+/* The posts of the persons who are or may become retired cadres (leading
+** cadres with a retirement date), by person, with what a count of posts
+** reads of each copied in: personnel.retired-cadre-multiple-posts reads
+** this (a few hundred thousand entries at national size), not 1.5 million
+** posts and 1 million persons.  posts[start[c]] up to posts[start[c + 1]]
+** are those of person[c]; persons ascending.  Valid while no post and no
+** person changes (the server's cache builds it again then). */
+typedef struct tg_cadre_post {
+	tg_ix association_ix;
+	tg_date from, to;
+} tg_cadre_post;
+typedef struct tg_cadre_posts {
+	size_t n; /* persons */
+	uint32_t *person;
+	tg_date *retired_on;
+	uint32_t *start; /* n + 1 */
+	tg_cadre_post *posts;
+} tg_cadre_posts;
+void cadre_posts_build(const tg_register *r, tg_cadre_posts *out);
+void cadre_posts_free(tg_cadre_posts *x);
+/* What a run may read beside the register, built on its rows and kept by
+** the caller while they are (any entry NULL: found by a scan): by_assoc[a],
+** array a's rows by association (the sub-register's, the masked
+** obligations'); cadre_posts. */
+typedef struct tg_eval_index {
+	const tg_assoc_rows *by_assoc[ARR_COUNT];
+	const tg_cadre_posts *cadre_posts;
+} tg_eval_index;
 int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
-			tg_date as_of, const uint8_t *only, const tg_assoc_rows *const *reach,
+			tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
 			tg_findings *out, tg_findings *years);
 /* The full findings after a write, from the full findings before it (prev)
 ** and rules_evaluate_only's run (fresh) on the register after it (r) with

@@ -53,6 +53,8 @@ struct tg_eval {
 	/* with only, on the whole register: where each array's rows of each
 	** association are (NULL, or an entry NULL: found by a scan) */
 	const tg_assoc_rows *const *reach;
+	/* the posts of the (future) retired cadres (NULL: a scan of the posts) */
+	const tg_cadre_posts *cadre_posts;
 	/* rules_evaluate_only's run of the rules that stay within one
 	** association on its sub-register: set when one emits a finding that
 	** names none (a rule missing from the list of those that reach

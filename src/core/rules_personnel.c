@@ -5,6 +5,7 @@
 ** staff contracts and insurance, and the staffing quota cancelled at
 ** decoupling.
 */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "rules_impl.h"
@@ -14,6 +15,7 @@
 ** records are read only for the few posts that can fire. */
 static const tg_person *post_person(const tg_eval *ev, const tg_post *t, unsigned need)
 {
+	assert(ev->pflag); /* a rule within one association: every run has them */
 	return t->person_ix == TG_IX_NONE || !(ev->pflag[t->person_ix] & need)
 		       ? NULL
 		       : &ROWS(ev, ARR_PERSONS, tg_person)[t->person_ix];
@@ -133,33 +135,67 @@ void rule_personnel_retired_cadre_over_age(tg_eval *ev)
 	}
 }
 
+/* Whether a post (of association a, from..to) counts toward its retired
+** cadre's posts as of the run's day: held in a registered association (in
+** scope or not) and active. */
+static bool cadre_post_counts(const tg_eval *ev, tg_ix a, tg_date from, tg_date to)
+{
+	return is_registered(ev, a) && active(from, to, ev->D);
+}
+
+static void emit_cadre(tg_eval *ev, const tg_person *p, uint32_t count, tg_date latest)
+{
+	if (count <= (uint32_t)ev->P->retired_cadre_max_posts)
+		return;
+	emit(ev, TG_IX_NONE, p->unit_ix == TG_IX_NONE ? -1 : (int32_t)p->unit_ix, p->id, latest,
+	     "立即辞去多余职务", "退休领导干部%s在行业协会商会兼任%u个职务，超过%d个", p->name,
+	     count, ev->P->retired_cadre_max_posts);
+}
+
 /* personnel.retired-cadre-multiple-posts: counted over every registered
-** association, in scope or not; the finding is about the person. */
+** association, in scope or not; the finding is about the person, dated
+** from the latest post counted.  With the retired cadres' posts at hand
+** (ev->cadre_posts, the server's incremental runs) those are read; without,
+** every post. */
 void rule_personnel_retired_cadre_multiple_posts(tg_eval *ev)
 {
 	size_t np = COUNT(ev, ARR_PERSONS);
+	const tg_person *ps = ROWS(ev, ARR_PERSONS, tg_person);
+	const tg_cadre_posts *cp = ev->cadre_posts;
+	if (cp) {
+		uint32_t most = (uint32_t)ev->P->retired_cadre_max_posts;
+		for (size_t c = 0; c < cp->n; c++) {
+			/* retired by the day, and past the most if all counted */
+			if (!happened(cp->retired_on[c], ev->D) || cp->start[c + 1] - cp->start[c] <= most)
+				continue;
+			uint32_t count = 0;
+			tg_date latest = TG_DATE_NONE;
+			for (uint32_t k = cp->start[c]; k < cp->start[c + 1]; k++) {
+				const tg_cadre_post *t = &cp->posts[k];
+				if (cadre_post_counts(ev, t->association_ix, t->from, t->to) &&
+				    (!count++ || t->from > latest))
+					latest = t->from;
+			}
+			assert(cp->person[c] < np && person_retired_cadre(&ps[cp->person[c]], ev->D));
+			emit_cadre(ev, &ps[cp->person[c]], count, latest);
+		}
+		return;
+	}
+	const tg_post *ts = ROWS(ev, ARR_POSTS, tg_post);
 	uint32_t *count = calloc(np ? np : 1, sizeof *count);
 	tg_date *latest = malloc((np ? np : 1) * sizeof *latest);
 	if (!count || !latest)
 		abort();
-	const tg_person *ps = ROWS(ev, ARR_PERSONS, tg_person);
-	const tg_post *ts = ROWS(ev, ARR_POSTS, tg_post);
 	for (size_t k = 0; k < COUNT(ev, ARR_POSTS); k++) {
 		const tg_post *t = &ts[k];
-		if (t->person_ix == TG_IX_NONE || !is_registered(ev, t->association_ix) ||
-		    !active(t->from, t->to, ev->D) || !(ev->pflag[t->person_ix] & PF_RETIRED_CADRE))
+		if (t->person_ix == TG_IX_NONE || !(ev->pflag[t->person_ix] & PF_RETIRED_CADRE) ||
+		    !cadre_post_counts(ev, t->association_ix, t->from, t->to))
 			continue;
 		if (!count[t->person_ix]++ || t->from > latest[t->person_ix])
 			latest[t->person_ix] = t->from;
 	}
-	for (size_t i = 0; i < np; i++) {
-		if (count[i] <= (uint32_t)ev->P->retired_cadre_max_posts)
-			continue;
-		emit(ev, TG_IX_NONE, ps[i].unit_ix == TG_IX_NONE ? -1 : (int32_t)ps[i].unit_ix,
-		     ps[i].id, latest[i], "立即辞去多余职务",
-		     "退休领导干部%s在行业协会商会兼任%u个职务，超过%d个", ps[i].name, count[i],
-		     ev->P->retired_cadre_max_posts);
-	}
+	for (size_t i = 0; i < np; i++)
+		emit_cadre(ev, &ps[i], count[i], latest[i]);
 	free(count);
 	free(latest);
 }

@@ -446,7 +446,8 @@ int api_dashboard(http_request *rq)
 	int rc = rq_as_of(rq, &as_of);
 	if (rc)
 		return rc;
-	if ((rc = cache_get(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v, &rq->err)))
+	if ((rc = cache_get_lazy(rq->srv->cache, rq_store(rq), rq->srv->plan, as_of, &v,
+				 &rq->err)))
 		return rc;
 	tg_ix unit;
 	bool by_unit = unit_scope(rq, v.reg, &unit);

@@ -21,10 +21,15 @@
 ** reach (delta_add; docs/performance.md, "What a write reaches"), and a
 ** date asked again is evaluated from its findings on the older register:
 ** only the touched associations on a sub-register, the few rules that reach
-** further on the whole (rules_evaluate_only), spliced into the kept list
-** (findings_splice).  A register is loaded whole again after an import, a
-** deleted record, more than CACHE_PATCH_MAX_CHANGES changes at once, or
-** CACHE_PATCHES_MAX patches (each keeps a small arena of strings).
+** further on the whole (rules_evaluate_only, with the indexes index_of keeps
+** beside the rows), and what they give replaces those associations'
+** findings in the kept list (findings_splice) when a request first reads
+** the list: the kept dashboards follow the run itself, so a write that
+** only dashboards read copies none of the list (list_now, "The list made
+** when asked" in docs/performance.md).  A register is loaded whole again
+** after an import, a deleted record, more than CACHE_PATCH_MAX_CHANGES
+** changes at once, or CACHE_PATCHES_MAX patches (each keeps a small arena
+** of strings).
 **
 ** What of the history a register holds is every change id up to `floor`
 ** and those in seen[] above it: ids are taken in insertion order but
@@ -46,6 +51,7 @@
 ** Memory: one register per generation in use plus, per kept date, its
 ** findings (docs/performance.md gives the figures).
 */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,9 +68,31 @@
 ** shared as long as the rows are). */
 typedef struct cache_rows {
 	int refs;
+	uint64_t serial; /* one per rows made: which the indexes were built on */
 	tg_table t;
 	tg_assoc_rows *reach;
+	/* the posts': the retired cadres' (cadre_posts_build), on these rows
+	** and the persons' rows of serial cadres_persons */
+	tg_cadre_posts *cadres;
+	uint64_t cadres_persons;
 } cache_rows;
+
+static void *must(void *p)
+{
+	if (!p)
+		abort();
+	return p;
+}
+
+static _Atomic uint64_t rows_serial;
+
+static cache_rows *rows_new(void)
+{
+	cache_rows *r = must(calloc(1, sizeof *r));
+	r->refs = 1;
+	r->serial = ++rows_serial;
+	return r;
+}
 
 /* The strings the rows point to: the arena of a whole load, then one small
 ** arena per patch, each holding on to the older ones. */
@@ -140,9 +168,24 @@ typedef struct cache_entry {
 	int64_t generation;
 	const tg_plan *plan; /* evaluated under (plans.c may swap the server's) */
 	cache_register *cr;
+	/* The list, once made (listed): fs, years (the birth-derived findings
+	** by the year, rules.h) and fs's overdue count (a page of all findings
+	** says it, api_findings.c).  An entry evaluated incrementally is not
+	** listed at first: its list is base's (a listed entry it holds) with
+	** the findings of the associations in mask, and those naming none,
+	** replaced by over's and over_years' (findings_splice), and is made
+	** when a request first needs it (list_now).  A dashboard kept by
+	** difference never does, so a write costs what it touched, not a copy
+	** of every finding (docs/performance.md, "The list made when asked"). */
+	bool listed;
 	tg_findings fs;
-	tg_findings years; /* the birth-derived findings by the year (rules.h) */
-	size_t n_overdue;  /* of fs: a page of all findings says it (api_findings.c) */
+	tg_findings years;
+	size_t n_overdue;
+	tg_findings head; /* fs's as_of, plan and notes, no items: for dashboards */
+	struct cache_entry *base;
+	tg_findings over, over_years;
+	uint8_t *mask;
+	size_t n_mask;
 	cache_fstrings *strs; /* what fs and years point into, beside cr */
 	cache_strings *rstrs; /* kept as a base only: cr let go, its strings kept */
 	int refs; /* requests holding it */
@@ -158,7 +201,7 @@ struct findings_cache {
 	uint64_t clock;
 	uint64_t evaluations; /* rules runs so far (cache_stats) */
 	uint64_t loads, patches, increments;
-	uint64_t dashboards, dashboard_updates;
+	uint64_t dashboards, dashboard_updates, lists;
 	cache_delta deltas[CACHE_DELTAS]; /* ring: the last patches' */
 	size_t next_delta;
 };
@@ -182,6 +225,9 @@ static void rows_unref(cache_rows *r)
 		if (r->reach)
 			assoc_rows_free(r->reach);
 		free(r->reach);
+		if (r->cadres)
+			cadre_posts_free(r->cadres);
+		free(r->cadres);
 		free(r);
 	}
 }
@@ -219,11 +265,14 @@ static void fstrings_unref(cache_fstrings *s)
 	}
 }
 
-static void *must(void *p)
+static void entry_free(cache_entry *e);
+
+/* Under lock: let go of a reference to e held by a request or by an entry
+** made from it (base). */
+static void entry_unref(cache_entry *e)
 {
-	if (!p)
-		abort();
-	return p;
+	if (e && --e->refs == 0 && e->dead)
+		entry_free(e);
 }
 
 static void entry_free(cache_entry *e)
@@ -232,25 +281,14 @@ static void entry_free(cache_entry *e)
 		dash_free(e->dash[i]);
 	findings_release(&e->fs);
 	findings_release(&e->years);
+	free(e->over.items);
+	free(e->over_years.items);
+	free(e->mask);
+	entry_unref(e->base);
 	fstrings_unref(e->strs);
 	strings_unref(e->rstrs);
 	register_unref(e->cr);
 	free(e);
-}
-
-void cache_free(findings_cache *c)
-{
-	if (!c)
-		return;
-	for (int i = 0; i < CACHE_MAX_DATES; i++)
-		if (c->entries[i])
-			entry_free(c->entries[i]);
-	register_unref(c->current);
-	for (int i = 0; i < CACHE_DELTAS; i++)
-		free(c->deltas[i].ix);
-	pthread_mutex_destroy(&c->lock);
-	pthread_mutex_destroy(&c->build_lock);
-	free(c);
 }
 
 /* Drop entry i from the table (under lock). */
@@ -262,6 +300,21 @@ static void drop(findings_cache *c, int i)
 		e->dead = true;
 	else
 		entry_free(e);
+}
+
+void cache_free(findings_cache *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < CACHE_MAX_DATES; i++)
+		if (c->entries[i])
+			drop(c, i); /* a base held by another is freed with it */
+	register_unref(c->current);
+	for (int i = 0; i < CACHE_DELTAS; i++)
+		free(c->deltas[i].ix);
+	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->build_lock);
+	free(c);
 }
 
 /* Under lock: forget the findings of other generations but, per date,
@@ -304,13 +357,15 @@ static cache_entry *find(findings_cache *c, int64_t gen, tg_date as_of, const tg
 	return NULL;
 }
 
+/* Under lock: out holds e (its list, or only the head while it is not
+** made: cache_get_lazy). */
 static void hold(findings_cache *c, cache_entry *e, cache_view *out)
 {
 	e->refs++;
 	e->used = ++c->clock;
 	out->reg = &e->cr->reg;
-	out->fs = &e->fs;
-	out->n_overdue = e->n_overdue;
+	out->fs = e->listed ? &e->fs : &e->head;
+	out->n_overdue = e->listed ? e->n_overdue : SIZE_MAX;
 	out->generation = e->generation;
 	out->entry = e;
 }
@@ -352,6 +407,7 @@ void cache_stats(findings_cache *c, cache_counts *out)
 	out->increments = c->increments;
 	out->dashboards = c->dashboards;
 	out->dashboard_updates = c->dashboard_updates;
+	out->lists = c->lists;
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -476,8 +532,7 @@ static int load_whole(tg_store *s, int64_t gen, cache_register **out, tg_error *
 	cr->reg = reg;
 	arena_init(&cr->reg.arena);
 	for (int a = 0; a < ARR_COUNT; a++) {
-		cr->rows[a] = must(calloc(1, sizeof *cr->rows[a]));
-		cr->rows[a]->refs = 1;
+		cr->rows[a] = rows_new();
 		cr->rows[a]->t = reg.t[a];
 	}
 	cr->strings = must(calloc(1, sizeof *cr->strings));
@@ -645,8 +700,7 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 	for (int a = 0; a < ARR_COUNT; a++) {
 		if (d.t[a].count) { /* copy on write */
 			const tg_table *from = &base->rows[a]->t;
-			cache_rows *r = must(calloc(1, sizeof *r));
-			r->refs = 1;
+			cache_rows *r = rows_new();
 			r->t.alloc = from->count + d.t[a].count;
 			r->t.rows = must(malloc(r->t.alloc * tg_schema[a].size));
 			if (from->count)
@@ -687,6 +741,8 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 	return TG_OK;
 }
 
+static void index_of(cache_register *cr, tg_eval_index *ix);
+
 /* The register of generation gen, made current, with a reference of the
 ** caller's own in *out: made from base (a reference the caller passes on,
 ** or NULL) when base is older, else loaded whole. */
@@ -700,8 +756,14 @@ static int make_current(findings_cache *c, tg_store *s, int64_t gen, cache_regis
 		rc = patch_from(c, s, base, gen, &cr, err);
 		patched = rc == TG_OK;
 	}
-	if (rc == CACHE_LOAD_WHOLE)
+	if (rc == CACHE_LOAD_WHOLE) {
 		rc = load_whole(s, gen, &cr, err);
+		/* the indexes an incremental run reads, built now: the first
+		** write after a start does not pay for them */
+		tg_eval_index ix;
+		if (rc == TG_OK)
+			index_of(cr, &ix);
+	}
 	pthread_mutex_lock(&c->lock);
 	register_unref(base);
 	if (rc == TG_OK) {
@@ -791,6 +853,37 @@ static void compact(findings_cache *c, cache_entry *e)
 	e->strs = l;
 }
 
+/* Under build_lock: make e's list (listed) from its base's and what
+** replaced the findings of the associations in its mask, and let the base
+** go.  Costs a copy of every finding: a request that reads the list pays
+** it once per entry, a write does not (docs/performance.md, "The list made
+** when asked"). */
+static void list_now(findings_cache *c, cache_entry *e)
+{
+	if (e->listed)
+		return;
+	assert(e->base && e->base->listed && e->cr);
+	tg_findings fs, years;
+	findings_splice(&e->base->fs, &e->over, &e->cr->reg, e->mask, &fs);
+	findings_splice(&e->base->years, &e->over_years, &e->cr->reg, e->mask, &years);
+	size_t n_overdue = findings_overdue_count(&fs);
+	pthread_mutex_lock(&c->lock);
+	e->fs = fs;
+	e->years = years;
+	e->n_overdue = n_overdue;
+	e->listed = true;
+	c->lists++;
+	entry_unref(e->base);
+	e->base = NULL;
+	pthread_mutex_unlock(&c->lock);
+	free(e->over.items);
+	free(e->over_years.items);
+	free(e->mask);
+	e->over = e->over_years = (tg_findings){0};
+	e->mask = NULL;
+	e->n_mask = 0;
+}
+
 /* Whether the user may see the exact timing of f: it derives from no birth
 ** date, or from that of a person whose number the user may reveal. */
 struct viewer {
@@ -825,7 +918,8 @@ static void dash_write(cache_dash *d, const tg_register *r, const tg_plan *plan,
 /* The whole findings after a write as one kept dashboard's viewer sees
 ** them (read only when a deadline list ran short). */
 struct all_ctx {
-	const cache_entry *e;
+	findings_cache *c;
+	cache_entry *e;
 	struct viewer *v;
 	const tg_findings *fs;
 	tg_findings own;
@@ -834,6 +928,8 @@ struct all_ctx {
 static const tg_findings *all_findings(void *ctx)
 {
 	struct all_ctx *a = ctx;
+	if (!a->fs)
+		list_now(a->c, a->e); /* under build_lock: evaluate's */
 	if (!a->fs)
 		a->fs = findings_for_viewer(&a->e->fs, &a->e->years, exact_for, a->v, &a->own)
 				? &a->own
@@ -863,7 +959,7 @@ static void carry_dashboards(findings_cache *c, cache_entry *prev, cache_entry *
 		struct viewer vw = {&d->viewer, &cr->reg};
 		tg_findings mine;
 		bool own = findings_for_viewer(fresh, fresh_years, exact_for, &vw, &mine);
-		struct all_ctx all = {e, &vw, NULL, {0}};
+		struct all_ctx all = {c, e, &vw, NULL, {0}};
 		bool ok = dashboard_kept_update(d->kept, &cr->reg, plan, own ? &mine : fresh, mask,
 						all_findings, &all);
 		if (own)
@@ -874,7 +970,7 @@ static void carry_dashboards(findings_cache *c, cache_entry *prev, cache_entry *
 			dash_free(d);
 			continue;
 		}
-		dash_write(d, &cr->reg, plan, &e->fs);
+		dash_write(d, &cr->reg, plan, &e->head);
 		e->dash[moved++] = d;
 	}
 	pthread_mutex_lock(&c->lock);
@@ -882,10 +978,13 @@ static void carry_dashboards(findings_cache *c, cache_entry *prev, cache_entry *
 	pthread_mutex_unlock(&c->lock);
 }
 
-/* Under build_lock: the index of each array of cr that names associations
-** (rules_evaluate_only's sub-register), built once per array's rows. */
-static void reach_of(cache_register *cr, const tg_assoc_rows **reach)
+/* Under build_lock: what an incremental run reads beside cr (rules.h,
+** tg_eval_index), built once per array's rows: each array's rows by
+** association (the sub-register's), the retired cadres' posts (on the
+** posts' and the persons' rows). */
+static void index_of(cache_register *cr, tg_eval_index *ix)
 {
+	memset(ix, 0, sizeof *ix);
 	for (int a = 0; a < ARR_COUNT; a++) {
 		if (a == ARR_ASSOCIATIONS || !names_association(a))
 			continue;
@@ -894,19 +993,49 @@ static void reach_of(cache_register *cr, const tg_assoc_rows **reach)
 			rows->reach = must(malloc(sizeof *rows->reach));
 			assoc_rows_build(&cr->reg, a, rows->reach);
 		}
-		reach[a] = rows->reach;
+		ix->by_assoc[a] = rows->reach;
 	}
+	cache_rows *posts = cr->rows[ARR_POSTS];
+	if (posts->cadres && posts->cadres_persons != cr->rows[ARR_PERSONS]->serial) {
+		cadre_posts_free(posts->cadres); /* a person was written since */
+		free(posts->cadres);
+		posts->cadres = NULL;
+	}
+	if (!posts->cadres) {
+		posts->cadres = must(malloc(sizeof *posts->cadres));
+		cadre_posts_build(&cr->reg, posts->cadres);
+		posts->cadres_persons = cr->rows[ARR_PERSONS]->serial;
+	}
+	ix->cadre_posts = posts->cadres;
 }
 
-/* The findings as of as_of on cr (generation gen) into e, under the build
-** lock: made from the newest kept findings of that date on an older
-** register and what the patches since touched, when every patch between
-** is remembered (returns true); else a full run. */
+/* fs's as_of, plan and notes without its items. */
+static tg_findings head_of(const tg_findings *fs)
+{
+	return (tg_findings){.as_of = fs->as_of, .plan_id = fs->plan_id, .notes = fs->notes,
+			     .n_notes = fs->n_notes};
+}
+
+/* An entry not listed whose findings replaced have grown past an eighth of
+** its base's is listed at once: each write copies them into the next
+** entry's (findings_splice), so they must stay small beside the list. */
+static bool over_due(const cache_entry *e)
+{
+	const cache_entry *b = e->base;
+	return e->over.count + e->over_years.count > (b->fs.count + b->years.count) / 8 + 4096;
+}
+
+/* The findings as of as_of on cr (generation gen) into e (its cr set),
+** under the build lock: made from the newest kept findings of that date
+** on an older register and what the patches since touched, when every
+** patch between is remembered (returns true: e is not listed, list_now
+** makes its list when asked); else a full run (e is listed). */
 static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan, tg_date as_of,
 		     int64_t gen, cache_entry *e)
 {
 	cache_entry *prev = NULL;
 	uint8_t *mask = NULL;
+	size_t n = REG_COUNT(&cr->reg, ARR_ASSOCIATIONS);
 	pthread_mutex_lock(&c->lock);
 	for (int i = 0; i < CACHE_MAX_DATES; i++) {
 		cache_entry *o = c->entries[i];
@@ -915,25 +1044,23 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 			prev = o;
 	}
 	if (prev)
-		mask = delta_mask(c, prev->generation, gen, REG_COUNT(&cr->reg, ARR_ASSOCIATIONS));
+		mask = delta_mask(c, prev->generation, gen, n);
 	if (mask) {
 		prev->refs++;
 		prev->strs->refs++; /* passed on to e's chain */
 	}
 	pthread_mutex_unlock(&c->lock);
 	tg_findings fresh, fresh_years;
-	const tg_assoc_rows *reach[ARR_COUNT] = {0};
-	if (mask && !prev->fs.n_notes)
-		reach_of(cr, reach);
-	if (mask && (prev->fs.n_notes ||
-		     rules_evaluate_only(&cr->reg, plan, calendar_default(), as_of, mask, reach,
+	tg_eval_index ix;
+	if (mask && !prev->head.n_notes)
+		index_of(cr, &ix);
+	if (mask && (prev->head.n_notes ||
+		     rules_evaluate_only(&cr->reg, plan, calendar_default(), as_of, mask, &ix,
 					 &fresh, &fresh_years) != TG_OK)) {
 		/* notes are the whole register's: a full run says them */
 		pthread_mutex_lock(&c->lock);
-		prev->refs--;
 		prev->strs->refs--;
-		if (!prev->refs && prev->dead)
-			entry_free(prev);
+		entry_unref(prev);
 		pthread_mutex_unlock(&c->lock);
 		free(mask);
 		mask = NULL;
@@ -941,28 +1068,74 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 	if (!mask) {
 		rules_evaluate_with_years(&cr->reg, plan, calendar_default(), as_of, &e->fs, &e->years);
 		e->strs = fstrings_new(&e->fs, &e->years, NULL);
+		e->n_overdue = findings_overdue_count(&e->fs);
+		e->head = head_of(&e->fs);
+		e->listed = true;
 		return false;
 	}
-	findings_splice(&prev->fs, &fresh, &cr->reg, mask, &e->fs);
-	findings_splice(&prev->years, &fresh_years, &cr->reg, mask, &e->years);
 	e->strs = fstrings_new(&fresh, &fresh_years, prev->strs);
+	e->head = head_of(&fresh);
+	/* e's list is its base's with the findings of e->mask replaced by
+	** e->over's: prev's base and mask, and prev's findings replaced
+	** with this write's in place of those of the associations it marks */
+	pthread_mutex_lock(&c->lock);
+	e->base = prev->listed ? prev : prev->base;
+	e->base->refs++;
+	pthread_mutex_unlock(&c->lock);
+	e->n_mask = n;
+	e->mask = must(malloc(n ? n : 1));
+	memcpy(e->mask, mask, n);
+	if (prev->listed) {
+		e->over = fresh; /* its items now e's */
+		e->over_years = fresh_years;
+	} else {
+		assert(prev->n_mask <= n); /* a patch never takes an association away */
+		for (size_t a = 0; a < prev->n_mask; a++)
+			e->mask[a] |= prev->mask[a];
+		findings_splice(&prev->over, &fresh, &cr->reg, mask, &e->over);
+		findings_splice(&prev->over_years, &fresh_years, &cr->reg, mask, &e->over_years);
+	}
 	/* the kept dashboards' deadline lists point into the chain of
 	** strings: a compaction lets it go, so they are made afresh then */
 	if (!compact_due(e))
 		carry_dashboards(c, prev, e, cr, plan, &fresh, &fresh_years, mask);
-	free(fresh.items);
-	free(fresh_years.items);
+	if (!prev->listed) {
+		free(fresh.items);
+		free(fresh_years.items);
+	}
 	free(mask);
 	pthread_mutex_lock(&c->lock);
-	if (--prev->refs == 0 && prev->dead)
-		entry_free(prev);
+	entry_unref(prev);
 	pthread_mutex_unlock(&c->lock);
+	if (compact_due(e) || over_due(e))
+		list_now(c, e);
 	compact(c, e);
 	return true;
 }
 
-int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
-	      cache_view *out, tg_error *err)
+/* Under build_lock: v's entry listed, and v reading its list. */
+static void view_list(findings_cache *c, cache_view *v)
+{
+	cache_entry *e = v->entry;
+	list_now(c, e);
+	pthread_mutex_lock(&c->lock);
+	v->fs = &e->fs;
+	v->n_overdue = e->n_overdue;
+	pthread_mutex_unlock(&c->lock);
+}
+
+void cache_list(findings_cache *c, cache_view *v)
+{
+	cache_entry *e = v->entry;
+	if (v->fs != &e->head)
+		return; /* the list, or the viewer's own made from it */
+	pthread_mutex_lock(&c->build_lock);
+	view_list(c, v);
+	pthread_mutex_unlock(&c->build_lock);
+}
+
+static int get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of, bool list,
+	       cache_view *out, tg_error *err)
 {
 	int64_t gen = 0;
 	int rc = store_generation(s, &gen, err);
@@ -975,6 +1148,8 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 	if (e) {
 		hold(c, e, out);
 		pthread_mutex_unlock(&c->lock);
+		if (list)
+			cache_list(c, out);
 		return TG_OK;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -1010,13 +1185,12 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 		rc = TG_ENOMEM;
 		goto done;
 	}
-	/* The register is immutable once loaded: evaluate without the lock. */
-	bool incremental = evaluate(c, cr, plan, as_of, gen, e);
-	e->n_overdue = findings_overdue_count(&e->fs);
 	e->as_of = as_of;
 	e->generation = gen;
 	e->plan = plan;
 	e->cr = cr;
+	/* The register is immutable once loaded: evaluate without the lock. */
+	bool incremental = evaluate(c, cr, plan, as_of, gen, e);
 	pthread_mutex_lock(&c->lock);
 	c->evaluations++;
 	c->increments += incremental;
@@ -1027,8 +1201,22 @@ int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of
 	hold(c, e, out);
 	pthread_mutex_unlock(&c->lock);
 done:
+	if (rc == TG_OK && list)
+		view_list(c, out);
 	pthread_mutex_unlock(&c->build_lock);
 	return rc;
+}
+
+int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
+	      cache_view *out, tg_error *err)
+{
+	return get(c, s, plan, as_of, true, out, err);
+}
+
+int cache_get_lazy(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
+		   cache_view *out, tg_error *err)
+{
+	return get(c, s, plan, as_of, false, out, err);
 }
 
 void cache_put(findings_cache *c, cache_view *v)
@@ -1052,6 +1240,7 @@ void cache_put(findings_cache *c, cache_view *v)
 void cache_view_for(const tg_user *u, cache_view *v)
 {
 	const cache_entry *e = v->entry;
+	assert(e->listed && v->fs == &e->fs);
 	struct viewer vw = {u, v->reg};
 	tg_findings view;
 	if (!findings_for_viewer(&e->fs, &e->years, exact_for, &vw, &view))
@@ -1105,6 +1294,7 @@ void cache_dashboard(findings_cache *c, const cache_view *v, const tg_user *u, t
 	/* made on the findings as u sees them: the viewer is its key */
 	cache_view mine = *v;
 	mine.own = NULL;
+	cache_list(c, &mine);
 	cache_view_for(u, &mine);
 	cache_dash *d = must(calloc(1, sizeof *d));
 	snprintf(d->viewer.role, sizeof d->viewer.role, "%s", u->role);

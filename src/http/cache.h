@@ -30,6 +30,14 @@ void cache_free(findings_cache *c);
 int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
 	      cache_view *out, tg_error *err);
 void cache_put(findings_cache *c, cache_view *v);
+/* cache_get for a request that may need no more than a kept dashboard:
+** after a write, the entry's list may not be made yet (the list is a copy
+** of every finding, made when first asked): v->fs then holds the as_of,
+** plan and notes only, until cache_list. */
+int cache_get_lazy(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
+		   cache_view *out, tg_error *err);
+/* v (from cache_get_lazy) reading its entry's list, made now if need be. */
+void cache_list(findings_cache *c, cache_view *v);
 
 /* What the cache holds and has done: for the tests and the benchmarks. */
 typedef struct cache_counts {
@@ -42,6 +50,7 @@ typedef struct cache_counts {
 			       * older register and what the writes since touched */
 	uint64_t dashboards;  /* dashboards made afresh (dashboard_kept_new) */
 	uint64_t dashboard_updates; /* kept dashboards updated by difference */
+	uint64_t lists;       /* lists made when asked, after incremental runs */
 } cache_counts;
 void cache_stats(findings_cache *c, cache_counts *out);
 /* cache_get for the request's user: the findings whose timing derives from

@@ -419,6 +419,67 @@ static void test_incremental_only(void **state)
 	cache_free(c2);
 }
 
+/* The dashboards of the three viewers through the cache as the handler
+** reads them (cache_get_lazy: no list made when they are kept). */
+static void lazy_dashboards(findings_cache *c, tg_store *s, tg_date d)
+{
+	for (size_t i = 0; i < sizeof viewers / sizeof *viewers; i++) {
+		cache_view v;
+		tg_error e;
+		assert_int_equal(cache_get_lazy(c, s, plan, d, &v, &e), TG_OK);
+		assert_int_equal(v.fs->as_of, d);
+		strbuf sb;
+		sb_init(&sb);
+		cache_dashboard(c, &v, &viewers[i], viewer_filter(&viewers[i], v.reg), NULL, &sb);
+		assert_true(sb.len > 0);
+		sb_release(&sb);
+		cache_put(c, &v);
+	}
+}
+
+/* Writes read by dashboards only, the list asked every fifth round: the
+** runs between make no list (each entry's findings are its base's with
+** those of the associations touched since replaced, carried from entry to
+** entry), and the list made at last, after several writes, equals a full
+** check, as do the dashboards carried over all of them. */
+static void test_list_made_when_asked(void **state)
+{
+	(void)state;
+	findings_cache *c = cache_new();
+	tg_date d = date_from_ymd(2020, 12, 31);
+	free(cached(c, s1, d));
+	check_dashboards(c, s1, d);
+	int writes = 0, compared = 0;
+	for (int round = 0; round < 40; round++) {
+		tg_register now;
+		register_init(&now);
+		tg_error e;
+		assert_int_equal(store_load_register(s1, &now, &e), TG_OK);
+		int k = 1 + (int)(next_random() % 3);
+		for (int i = 0; i < k; i++)
+			writes += random_write(next_random() % 2 ? s1 : s2, &now, 5000 + round * 10 + i,
+					       local_arrays);
+		register_release(&now);
+		lazy_dashboards(c, s1, d);
+		if (round % 5 == 4) {
+			char *full = full_check(s1, d), *got = cached(c, s1, d);
+			assert_string_equal(got, full);
+			free(got);
+			free(full);
+			check_dashboards(c, s1, d);
+			compared++;
+		}
+	}
+	assert_true(writes >= 40);
+	cache_counts n;
+	cache_stats(c, &n);
+	assert_int_equal(n.increments, n.evaluations - 1);
+	/* a list per comparison, and none for the dashboards between */
+	assert_int_equal(n.lists, (uint64_t)compared);
+	assert_int_equal(n.dashboards, 3);
+	cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_two_servers_see_writes),
 		cmocka_unit_test(test_random_writes),
 		cmocka_unit_test(test_incremental_only),
+		cmocka_unit_test(test_list_made_when_asked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

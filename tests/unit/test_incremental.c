@@ -74,6 +74,34 @@ static void test_assoc_rows_match_scan(void **state)
 		assoc_rows_free(&x);
 	}
 	assert_true(arrays >= 10); /* the generator fills most arrays */
+	/* the posts of the leading cadres with a retirement date, by person */
+	tg_cadre_posts cp;
+	cadre_posts_build(&r, &cp);
+	const tg_person *ps = REG_ROWS(&r, ARR_PERSONS, tg_person);
+	const tg_post *ts = REG_ROWS(&r, ARR_POSTS, tg_post);
+	size_t c = 0, held = 0;
+	for (size_t p = 0; p < REG_COUNT(&r, ARR_PERSONS); p++) {
+		if (!ps[p].leading_cadre || ps[p].retired_on == TG_DATE_NONE)
+			continue;
+		assert_true(c < cp.n);
+		assert_int_equal(cp.person[c], p);
+		assert_int_equal(cp.retired_on[c], ps[p].retired_on);
+		size_t k = cp.start[c];
+		for (size_t row = 0; row < REG_COUNT(&r, ARR_POSTS); row++)
+			if (ts[row].person_ix == (tg_ix)p) {
+				assert_true(k < cp.start[c + 1]);
+				assert_int_equal(cp.posts[k].association_ix, ts[row].association_ix);
+				assert_int_equal(cp.posts[k].from, ts[row].from);
+				assert_int_equal(cp.posts[k].to, ts[row].to);
+				k++;
+				held++;
+			}
+		assert_int_equal(k, cp.start[c + 1]);
+		c++;
+	}
+	assert_int_equal(c, cp.n);
+	assert_true(held > 0);
+	cadre_posts_free(&cp);
 	register_release(&r);
 }
 
@@ -136,6 +164,7 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 	uint8_t *only = malloc(na);
 	assert_non_null(only);
 	int incremental = 0;
+	size_t n_cadre_findings = 0;
 	for (int round = 1; round <= n_rounds; round++) {
 		memset(only, 0, na);
 		tg_ix marked[4];
@@ -147,17 +176,25 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 		for (int k = 0; k < n; k++)
 			write_to(&r, marked[k], marked[next_random() % (uint64_t)n]);
 		tg_assoc_rows x[ARR_COUNT];
-		const tg_assoc_rows *reach[ARR_COUNT] = {0};
+		tg_cadre_posts cadres;
+		tg_eval_index ix = {0};
 		for (int a = 0; indexed && a < ARR_COUNT; a++)
 			if (a != ARR_ASSOCIATIONS && association_ref(a)) {
 				assoc_rows_build(&r, a, &x[a]);
-				reach[a] = &x[a];
+				ix.by_assoc[a] = &x[a];
 			}
+		if (indexed) {
+			cadre_posts_build(&r, &cadres);
+			ix.cadre_posts = &cadres;
+		}
 		tg_findings full, full_years, fresh, fresh_years;
 		assert_int_equal(rules_evaluate_with_years(&r, plan, calendar_default(), day, &full,
 							   &full_years),
 				 TG_OK);
-		int rc = rules_evaluate_only(&r, plan, calendar_default(), day, only, reach, &fresh,
+		for (size_t i = 0; i < full.count; i++)
+			n_cadre_findings +=
+				!strcmp(full.items[i].rule, "personnel.retired-cadre-multiple-posts");
+		int rc = rules_evaluate_only(&r, plan, calendar_default(), day, only, &ix, &fresh,
 					     &fresh_years);
 		assert_true(rc == TG_OK || rc == RULES_RUN_IN_FULL);
 		if (rc == TG_OK) {
@@ -173,14 +210,17 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 			incremental++;
 		}
 		for (int a = 0; a < ARR_COUNT; a++)
-			if (reach[a])
+			if (ix.by_assoc[a])
 				assoc_rows_free(&x[a]);
+		if (indexed)
+			cadre_posts_free(&cadres);
 		findings_release(&prev);
 		findings_release(&prev_years);
 		prev = full;
 		prev_years = full_years;
 	}
 	assert_true(incremental > n_rounds / 2); /* the runs were not all in full */
+	assert_true(n_cadre_findings > 0); /* the retired cadres' posts were counted */
 	findings_release(&prev);
 	findings_release(&prev_years);
 	free(only);
