@@ -497,6 +497,57 @@ void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg
 	}
 }
 
+/* From *at on in fs (sorted): the finding equal to f, or NULL; *at moves
+** to where f is or would be (a galloping search: f ascending from call to
+** call costs the log of each gap, not of the list). */
+static const tg_finding *gallop(const tg_findings *fs, size_t *at, const tg_finding *f)
+{
+	size_t lo = *at, n = fs->count, step = 1;
+	while (lo + step - 1 < n && finding_cmp(&fs->items[lo + step - 1], f) < 0) {
+		lo += step; /* every finding before lo is before f */
+		step *= 2;
+	}
+	size_t hi = lo + step - 1 < n ? lo + step - 1 : n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (finding_cmp(&fs->items[mid], f) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return lo < n && !finding_cmp(&fs->items[lo], f) ? &fs->items[lo] : NULL;
+}
+
+void findings_share_strings(const tg_findings *const *prev, size_t n_prev, tg_findings *fresh)
+{
+	enum { SHARE_LISTS = 4 };
+	assert(n_prev <= SHARE_LISTS);
+	if (fresh->n_notes)
+		return; /* they point into the arena too */
+	size_t at[SHARE_LISTS] = {0};
+	tg_arena kept;
+	arena_init(&kept);
+	for (size_t i = 0; i < fresh->count; i++) {
+		tg_finding *f = &fresh->items[i];
+		assert(!i || finding_cmp(f - 1, f) <= 0);
+		const tg_finding *same = NULL;
+		for (size_t l = 0; !same && l < n_prev; l++)
+			same = gallop(prev[l], &at[l], f);
+		if (same) {
+			f->association = same->association;
+			f->subject = same->subject;
+			f->message = same->message;
+			continue;
+		}
+		f->association = f->association ? arena_strdup(&kept, f->association) : NULL;
+		f->subject = f->subject ? arena_strdup(&kept, f->subject) : NULL;
+		f->message = arena_strdup(&kept, f->message);
+	}
+	arena_free(&fresh->arena);
+	fresh->arena = kept;
+}
+
 static int cmp_finding(const void *px, const void *py)
 {
 	return finding_cmp(px, py);

@@ -167,6 +167,14 @@ int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_cale
 ** reaches"). */
 void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg_register *r,
 		     const uint8_t *only, tg_findings *out);
+/* After rules_evaluate_only: fresh's findings equal to one in a list of
+** prev (each sorted, as fresh is) point at that one's strings, and the
+** strings of the others are copied into a new arena in place of fresh's.
+** A run after a write gives again mostly what was there (every finding
+** that names no association), so what the server keeps of each run's
+** strings is what changed.  The lists of prev must outlive fresh; at most
+** four; nothing is done when fresh has notes. */
+void findings_share_strings(const tg_findings *const *prev, size_t n_prev, tg_findings *fresh);
 /* The county tier (六(一), obligations.md "Plans in the register"): the
 ** jurisdiction a finding's record belongs to (its association's, its
 ** unit's, a person's employing unit's; NULL: the register's own);

@@ -1073,6 +1073,13 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 		e->listed = true;
 		return false;
 	}
+	/* what the run gave again points at the strings kept already */
+	const tg_findings *near[2] = {prev->listed ? &prev->fs : &prev->over,
+				      prev->listed ? NULL : &prev->base->fs};
+	const tg_findings *near_years[2] = {prev->listed ? &prev->years : &prev->over_years,
+					    prev->listed ? NULL : &prev->base->years};
+	findings_share_strings(near, prev->listed ? 1 : 2, &fresh);
+	findings_share_strings(near_years, prev->listed ? 1 : 2, &fresh_years);
 	e->strs = fstrings_new(&fresh, &fresh_years, prev->strs);
 	e->head = head_of(&fresh);
 	/* e's list is its base's with the findings of e->mask replaced by

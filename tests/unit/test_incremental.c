@@ -152,6 +152,44 @@ static void assert_same(const tg_findings *x, const tg_findings *y, const char *
 	}
 }
 
+/* findings_share_strings on fresh against prev: each finding of fresh
+** equal to one of prev then points at the first such one's strings, the
+** others at copies, and fresh's arena holds the copies only.  Returns how
+** many were shared. */
+static size_t share_and_check(const tg_findings *prev, tg_findings *fresh)
+{
+	const tg_finding **same = calloc(fresh->count + 1, sizeof *same);
+	assert_non_null(same);
+	size_t n_same = 0, copied = 0;
+	for (size_t i = 0; i < fresh->count; i++) {
+		size_t lo = 0, hi = prev->count;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (finding_cmp(&prev->items[mid], &fresh->items[i]) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < prev->count && !finding_cmp(&prev->items[lo], &fresh->items[i])) {
+			same[i] = &prev->items[lo];
+			n_same++;
+		} else {
+			copied += strlen(fresh->items[i].message) + 1;
+		}
+	}
+	const tg_findings *near[] = {prev};
+	findings_share_strings(near, 1, fresh);
+	for (size_t i = 0; i < fresh->count; i++)
+		if (same[i]) {
+			assert_ptr_equal(fresh->items[i].message, same[i]->message);
+			assert_ptr_equal(fresh->items[i].subject, same[i]->subject);
+		}
+	assert_true(fresh->arena.total >= copied);
+	assert_true(n_same == fresh->count ? fresh->arena.total == 0 : fresh->arena.total > 0);
+	free(same);
+	return n_same;
+}
+
 static void rounds(tg_date day, bool indexed, int n_rounds)
 {
 	tg_register r;
@@ -164,7 +202,7 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 	uint8_t *only = malloc(na);
 	assert_non_null(only);
 	int incremental = 0;
-	size_t n_cadre_findings = 0;
+	size_t n_cadre_findings = 0, shared = 0;
 	for (int round = 1; round <= n_rounds; round++) {
 		memset(only, 0, na);
 		tg_ix marked[4];
@@ -198,6 +236,11 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 					     &fresh_years);
 		assert_true(rc == TG_OK || rc == RULES_RUN_IN_FULL);
 		if (rc == TG_OK) {
+			/* on the indexed rounds, the strings of what the run
+			** gave again are the ones kept (the splice below then
+			** checks what they say) */
+			if (indexed)
+				shared += share_and_check(&prev, &fresh);
 			tg_findings spliced, spliced_years;
 			findings_splice(&prev, &fresh, &r, only, &spliced);
 			findings_splice(&prev_years, &fresh_years, &r, only, &spliced_years);
@@ -221,6 +264,7 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 	}
 	assert_true(incremental > n_rounds / 2); /* the runs were not all in full */
 	assert_true(n_cadre_findings > 0); /* the retired cadres' posts were counted */
+	assert_true(!indexed || shared > (size_t)n_rounds); /* every run gives some again */
 	findings_release(&prev);
 	findings_release(&prev_years);
 	free(only);
