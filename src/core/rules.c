@@ -355,21 +355,95 @@ bool eval_name_listed(const tg_eval *ev, const char *name)
 	return rules_name_listed(ev->plan, name);
 }
 
-static void compute_association_facts(tg_eval *ev)
+/* One plan's facts in a tg_facts_kept: as of, for n associations. */
+typedef struct plan_facts {
+	const tg_plan *plan;
+	tg_date as_of;
+	size_t n;
+	uint8_t *registered, *in_A;
+	tg_date *due;
+} plan_facts;
+
+struct tg_facts_kept {
+	plan_facts *v;
+	size_t n;
+};
+
+tg_facts_kept *facts_kept_new(void)
+{
+	tg_facts_kept *k = calloc(1, sizeof *k);
+	if (!k)
+		abort();
+	return k;
+}
+
+void facts_kept_free(tg_facts_kept *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < k->n; i++) {
+		free(k->v[i].registered);
+		free(k->v[i].in_A);
+		free(k->v[i].due);
+	}
+	free(k->v);
+	free(k);
+}
+
+/* The facts of association i into the run's arrays. */
+static void association_facts(tg_eval *ev, size_t i)
+{
+	const tg_association *a = &ROWS(ev, ARR_ASSOCIATIONS, tg_association)[i];
+	ev->registered[i] = rules_registered(a, ev->D);
+	ev->in_A[i] = ev->registered[i] && rules_in_scope(ev->reg, ev->plan, a);
+	ev->due[i] = rules_due(ev->reg, ev->plan, a);
+}
+
+static void *must_realloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+/* The facts of every association: computed, or with kept (the facts of
+** the runs before on this date), those kept but of the associations only
+** marks and of those added since, and kept again. */
+static void compute_association_facts(tg_eval *ev, tg_facts_kept *kept)
 {
 	size_t n = COUNT(ev, ARR_ASSOCIATIONS);
-	const tg_association *as = ROWS(ev, ARR_ASSOCIATIONS, tg_association);
-	ev->registered = calloc(n ? n : 1, 1);
-	ev->in_A = calloc(n ? n : 1, 1);
-	ev->due = malloc((n ? n : 1) * sizeof *ev->due);
-	if (!ev->registered || !ev->in_A || !ev->due)
-		abort();
-	for (size_t i = 0; i < n; i++) {
-		const tg_association *a = &as[i];
-		ev->registered[i] = rules_registered(a, ev->D);
-		ev->in_A[i] = ev->registered[i] && rules_in_scope(ev->reg, ev->plan, a);
-		ev->due[i] = rules_due(ev->reg, ev->plan, a);
+	plan_facts *pf = NULL;
+	for (size_t k = 0; kept && k < kept->n && !pf; k++)
+		if (kept->v[k].plan == ev->plan)
+			pf = &kept->v[k];
+	if (kept && !pf) {
+		kept->v = must_realloc(kept->v, (kept->n + 1) * sizeof *kept->v);
+		pf = &kept->v[kept->n++];
+		*pf = (plan_facts){.plan = ev->plan, .as_of = ev->D};
 	}
+	size_t from = 0;
+	if (pf) {
+		if (pf->as_of != ev->D || pf->n > n)
+			pf->n = 0; /* another date, or not this register's: all again */
+		from = pf->n;
+		pf->registered = must_realloc(pf->registered, n);
+		pf->in_A = must_realloc(pf->in_A, n);
+		pf->due = must_realloc(pf->due, n * sizeof *pf->due);
+		pf->as_of = ev->D;
+		pf->n = n;
+		ev->registered = pf->registered;
+		ev->in_A = pf->in_A;
+		ev->due = pf->due;
+		ev->facts_kept = true;
+	} else {
+		ev->registered = must_realloc(NULL, n);
+		ev->in_A = must_realloc(NULL, n);
+		ev->due = must_realloc(NULL, n * sizeof *ev->due);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (i >= from || (ev->only && ev->only[i]))
+			association_facts(ev, i);
 }
 
 static int cmp_nullable(const char *x, const char *y)
@@ -607,7 +681,8 @@ enum part { PART_ALL, PART_LOCAL, PART_BEYOND };
 ** asks for); false in *escaped when a PART_LOCAL run left its bounds. */
 static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			 tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
-			 enum part part, bool *escaped, tg_findings *out, tg_findings *years)
+			 tg_facts_kept *facts, enum part part, bool *escaped, tg_findings *out,
+			 tg_findings *years)
 {
 	assert(r && plan && cal && out && as_of != TG_DATE_NONE);
 	assert(register_indexed(r));
@@ -628,7 +703,9 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 	ev.reach = ix ? ix->by_assoc : NULL;
 	ev.cadre_posts = ix ? ix->cadre_posts : NULL;
 	ev.local = part == PART_LOCAL;
-	compute_association_facts(&ev);
+	/* the facts kept serve the runs on the whole register (a
+	** sub-register's indexes are its own) */
+	compute_association_facts(&ev, part == PART_BEYOND ? facts : NULL);
 	/* Each person's flags as of the day, but in a run of the rules that
 	** reach further with the retired cadres' posts at hand: the one of them
 	** that reads a flag reads those (rules_personnel.c), and 1 million
@@ -681,9 +758,11 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 			"这些年份按周一至周五计算工作日，请以国务院当年公布的节假日安排为准",
 			calendar_first_year(cal), calendar_last_year(cal), ev.outside_year);
 	}
-	free(ev.registered);
-	free(ev.in_A);
-	free(ev.due);
+	if (!ev.facts_kept) {
+		free(ev.registered);
+		free(ev.in_A);
+		free(ev.due);
+	}
 	free(ev.pflag);
 	free(ev.reports);
 	return TG_OK;
@@ -775,9 +854,10 @@ static void keep_judged(const tg_register *r, const tg_plan *root, const tg_plan
 ** judged under its own: the part asked of each, on r. */
 static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			   tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
-			   enum part part, bool *escaped, tg_findings *out, tg_findings *years)
+			   tg_facts_kept *facts, enum part part, bool *escaped, tg_findings *out,
+			   tg_findings *years)
 {
-	int rc = evaluate_plan(r, plan, cal, as_of, only, ix, part, escaped, out, years);
+	int rc = evaluate_plan(r, plan, cal, as_of, only, ix, facts, part, escaped, out, years);
 	if (rc || !plan->n_places)
 		return rc;
 	/* each record under the plan of its jurisdiction, or of the nearest
@@ -789,7 +869,8 @@ static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_c
 		const tg_plan *sub = plan->places[i].plan;
 		tg_findings o, y;
 		bool esc = false;
-		rc = evaluate_plan(r, sub, cal, as_of, only, ix, part, &esc, &o, years ? &y : NULL);
+		rc = evaluate_plan(r, sub, cal, as_of, only, ix, facts, part, &esc, &o,
+				   years ? &y : NULL);
 		if (escaped)
 			*escaped |= esc;
 		if (rc)
@@ -811,7 +892,7 @@ static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_c
 int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			      tg_date as_of, tg_findings *out, tg_findings *years)
 {
-	return evaluate_places(r, plan, cal, as_of, NULL, NULL, PART_ALL, NULL, out, years);
+	return evaluate_places(r, plan, cal, as_of, NULL, NULL, NULL, PART_ALL, NULL, out, years);
 }
 
 /* The references of array a to associations (at most 8). */
@@ -1124,17 +1205,17 @@ static void move_findings(const tg_register *r, const tg_register *sub, tg_findi
 
 int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
-			tg_findings *out, tg_findings *years)
+			tg_facts_kept *facts, tg_findings *out, tg_findings *years)
 {
 	assert(only);
 	tg_register sub;
 	subregister(r, only, ix ? ix->by_assoc : NULL, &sub);
 	tg_findings lo, ly;
 	bool escaped = false, beyond_escaped = false;
-	int rc = evaluate_places(&sub, plan, cal, as_of, NULL, NULL, PART_LOCAL, &escaped, &lo,
+	int rc = evaluate_places(&sub, plan, cal, as_of, NULL, NULL, NULL, PART_LOCAL, &escaped, &lo,
 				 years ? &ly : NULL);
 	if (rc == TG_OK)
-		rc = evaluate_places(r, plan, cal, as_of, only, ix, PART_BEYOND, &beyond_escaped,
+		rc = evaluate_places(r, plan, cal, as_of, only, ix, facts, PART_BEYOND, &beyond_escaped,
 				     out, years);
 	if (rc == TG_OK) {
 		move_findings(r, &sub, &lo, out);

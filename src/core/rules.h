@@ -154,9 +154,19 @@ typedef struct tg_eval_index {
 	const tg_assoc_rows *by_assoc[ARR_COUNT];
 	const tg_cadre_posts *cadre_posts;
 } tg_eval_index;
+/* The facts of every association (registered, in scope, due) of the last
+** incremental run of one date, per plan held: kept by the caller from run
+** to run of that date, each computing again those of the associations it
+** marks (and of any added since) only.  Valid while the register changes
+** only by writes those marks follow (a unit or batch written: a full run,
+** and a new tg_facts_kept). */
+typedef struct tg_facts_kept tg_facts_kept;
+tg_facts_kept *facts_kept_new(void);
+void facts_kept_free(tg_facts_kept *k);
+/* facts: NULL, or what the runs before on this date kept (updated). */
 int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
-			tg_findings *out, tg_findings *years);
+			tg_facts_kept *facts, tg_findings *out, tg_findings *years);
 /* The full findings after a write, from the full findings before it (prev)
 ** and rules_evaluate_only's run (fresh) on the register after it (r) with
 ** the mask only: prev's findings of unmarked associations, fresh's in

@@ -27,6 +27,7 @@ struct tg_eval {
 	uint8_t *registered;
 	uint8_t *in_A;
 	tg_date *due;
+	bool facts_kept; /* the three above are a tg_facts_kept's, not the run's */
 	/* per person, computed once per run: PF_* bits */
 	uint8_t *pflag;
 

@@ -182,6 +182,7 @@ typedef struct cache_entry {
 	tg_findings years;
 	size_t n_overdue;
 	tg_findings head; /* fs's as_of, plan and notes, no items: for dashboards */
+	tg_facts_kept *facts; /* of the runs on this date (rules_evaluate_only) */
 	struct cache_entry *base;
 	tg_findings over, over_years;
 	uint8_t *mask;
@@ -284,6 +285,7 @@ static void entry_free(cache_entry *e)
 	free(e->over.items);
 	free(e->over_years.items);
 	free(e->mask);
+	facts_kept_free(e->facts);
 	entry_unref(e->base);
 	fstrings_unref(e->strs);
 	strings_unref(e->rstrs);
@@ -1048,22 +1050,30 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 	if (mask) {
 		prev->refs++;
 		prev->strs->refs++; /* passed on to e's chain */
+		e->facts = prev->facts; /* the facts move on with the date's runs */
+		prev->facts = NULL;
 	}
 	pthread_mutex_unlock(&c->lock);
 	tg_findings fresh, fresh_years;
 	tg_eval_index ix;
-	if (mask && !prev->head.n_notes)
+	if (mask && !prev->head.n_notes) {
 		index_of(cr, &ix);
+		if (!e->facts)
+			e->facts = facts_kept_new();
+	}
 	if (mask && (prev->head.n_notes ||
 		     rules_evaluate_only(&cr->reg, plan, calendar_default(), as_of, mask, &ix,
-					 &fresh, &fresh_years) != TG_OK)) {
-		/* notes are the whole register's: a full run says them */
+					 e->facts, &fresh, &fresh_years) != TG_OK)) {
+		/* notes are the whole register's: a full run says them (and
+		** the facts kept, not brought up to this register, start over) */
 		pthread_mutex_lock(&c->lock);
 		prev->strs->refs--;
 		entry_unref(prev);
 		pthread_mutex_unlock(&c->lock);
 		free(mask);
 		mask = NULL;
+		facts_kept_free(e->facts);
+		e->facts = NULL;
 	}
 	if (!mask) {
 		rules_evaluate_with_years(&cr->reg, plan, calendar_default(), as_of, &e->fs, &e->years);

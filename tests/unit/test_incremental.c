@@ -203,6 +203,9 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 	assert_non_null(only);
 	int incremental = 0;
 	size_t n_cadre_findings = 0, shared = 0;
+	/* the facts of the associations kept from round to round, as the
+	** server keeps them from write to write */
+	tg_facts_kept *facts = facts_kept_new();
 	for (int round = 1; round <= n_rounds; round++) {
 		memset(only, 0, na);
 		tg_ix marked[4];
@@ -232,8 +235,8 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 		for (size_t i = 0; i < full.count; i++)
 			n_cadre_findings +=
 				!strcmp(full.items[i].rule, "personnel.retired-cadre-multiple-posts");
-		int rc = rules_evaluate_only(&r, plan, calendar_default(), day, only, &ix, &fresh,
-					     &fresh_years);
+		int rc = rules_evaluate_only(&r, plan, calendar_default(), day, only, &ix,
+					     indexed ? facts : NULL, &fresh, &fresh_years);
 		assert_true(rc == TG_OK || rc == RULES_RUN_IN_FULL);
 		if (rc == TG_OK) {
 			/* on the indexed rounds, the strings of what the run
@@ -263,6 +266,7 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 		prev_years = full_years;
 	}
 	assert_true(incremental > n_rounds / 2); /* the runs were not all in full */
+	facts_kept_free(facts);
 	assert_true(n_cadre_findings > 0); /* the retired cadres' posts were counted */
 	assert_true(!indexed || shared > (size_t)n_rounds); /* every run gives some again */
 	findings_release(&prev);
