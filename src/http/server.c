@@ -763,14 +763,17 @@ int http_start(const tg_http_config *cfg, tg_http_server **out, unsigned *port, 
 		goto fail;
 	}
 #ifdef __GLIBC__
-	/* One malloc arena for the workers (before they start): glibc gives
-	** each thread its own, so the lists an evaluation makes and frees
-	** (megabytes at national size) came from a different arena on each
-	** worker, fresh pages every time: the dashboard after a write took
-	** 24-94 ms on the national register, 22-24 ms with one arena
-	** (docs/performance.md, "The list made when asked").  Small blocks
-	** stay per thread (tcache). */
-	mallopt(M_ARENA_MAX, 1);
+	/* Two malloc arenas for the four workers (before they start).  glibc
+	** gives each thread its own, and the megabytes an evaluation after a
+	** write frees go back to the arena that gave them: the first writes
+	** after a start each found a cold arena and faulted fresh pages in
+	** (the national dashboard after each of the first five writes took
+	** 41-48 ms, then 8-11 ms).  One arena warmed after two writes but
+	** cost the reads 20-40 % more CPU (38-50 against 28-32 us a request,
+	** wrk on GET /api/v1/associations/{uscc}: the workers queue on its
+	** lock); two cost the reads nothing measurable (31 us) and warm after
+	** three writes (docs/performance.md, "The list made when asked"). */
+	mallopt(M_ARENA_MAX, 2);
 #endif
 	if (pthread_create(&srv->front->sweeper, NULL, sweeper, srv)) {
 		rc = tg_error_set(err, TG_EIO, "thread", "", "无法启动连接超时线程");
