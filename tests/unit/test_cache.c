@@ -340,6 +340,21 @@ static bool random_write(tg_store *s, const tg_register *now, int serial, const 
 	return rc == TG_OK;
 }
 
+/* One to three random writes through either server (serials from
+** serial on); returns the writes taken. */
+static int round_of_writes(int serial, const int *arrays)
+{
+	tg_register now;
+	register_init(&now);
+	tg_error e;
+	assert_int_equal(store_load_register(s1, &now, &e), TG_OK);
+	int k = 1 + (int)(next_random() % 3), writes = 0;
+	for (int i = 0; i < k; i++)
+		writes += random_write(next_random() % 2 ? s1 : s2, &now, serial + i, arrays);
+	register_release(&now);
+	return writes;
+}
+
 /* Random writes through either of two servers, then each server's
 ** findings of two dates against a full check; returns the writes taken. */
 static int write_rounds(findings_cache *c1, findings_cache *c2, int rounds, const int *arrays)
@@ -347,14 +362,7 @@ static int write_rounds(findings_cache *c1, findings_cache *c2, int rounds, cons
 	tg_date d = date_from_ymd(2020, 12, 31), d2 = date_from_ymd(2018, 6, 30);
 	int writes = 0;
 	for (int round = 0; round < rounds; round++) {
-		tg_register now;
-		register_init(&now);
-		tg_error e;
-		assert_int_equal(store_load_register(s1, &now, &e), TG_OK);
-		int k = 1 + (int)(next_random() % 3);
-		for (int i = 0; i < k; i++)
-			writes += random_write(next_random() % 2 ? s1 : s2, &now, round * 10 + i, arrays);
-		register_release(&now);
+		writes += round_of_writes(round * 10, arrays);
 		tg_date day = round % 2 ? d : d2;
 		char *full = full_check(s1, day);
 		char *a = cached(c1, s1, day), *b = cached(c2, s2, day);
@@ -451,15 +459,7 @@ static void test_list_made_when_asked(void **state)
 	check_dashboards(c, s1, d);
 	int writes = 0, compared = 0;
 	for (int round = 0; round < 40; round++) {
-		tg_register now;
-		register_init(&now);
-		tg_error e;
-		assert_int_equal(store_load_register(s1, &now, &e), TG_OK);
-		int k = 1 + (int)(next_random() % 3);
-		for (int i = 0; i < k; i++)
-			writes += random_write(next_random() % 2 ? s1 : s2, &now, 5000 + round * 10 + i,
-					       local_arrays);
-		register_release(&now);
+		writes += round_of_writes(5000 + round * 10, local_arrays);
 		lazy_dashboards(c, s1, d);
 		if (round % 5 == 4) {
 			char *full = full_check(s1, d), *got = cached(c, s1, d);
