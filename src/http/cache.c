@@ -930,12 +930,12 @@ struct all_ctx {
 static const tg_findings *all_findings(void *ctx)
 {
 	struct all_ctx *a = ctx;
-	if (!a->fs)
+	if (!a->fs) {
 		list_now(a->c, a->e); /* under build_lock: evaluate's */
-	if (!a->fs)
 		a->fs = findings_for_viewer(&a->e->fs, &a->e->years, exact_for, a->v, &a->own)
 				? &a->own
 				: &a->e->fs;
+	}
 	return a->fs;
 }
 
