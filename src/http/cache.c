@@ -349,14 +349,24 @@ static void drop_stale(findings_cache *c, int64_t gen)
 	}
 }
 
+/* Under lock: the newest entry of (as_of, plan) made at generation gen or
+** later, with its register (one kept as a base only has none).  A request
+** that saw generation gen is answered by any such entry: it holds every
+** write gen holds (the generation never goes back under a running server:
+** restore refuses a database a server has open, pg_restore goes to a new
+** one), so a reader never waits for, nor makes, the register of an older
+** number than the newest made (under a flood of writes each reader would
+** otherwise build its own, one after another). */
 static cache_entry *find(findings_cache *c, int64_t gen, tg_date as_of, const tg_plan *plan)
 {
+	cache_entry *best = NULL;
 	for (int i = 0; i < CACHE_MAX_DATES; i++) {
 		cache_entry *e = c->entries[i];
-		if (e && e->generation == gen && e->as_of == as_of && e->plan == plan)
-			return e;
+		if (e && e->cr && e->generation >= gen && e->as_of == as_of && e->plan == plan &&
+		    (!best || e->generation > best->generation))
+			best = e;
 	}
-	return NULL;
+	return best;
 }
 
 /* Under lock: out holds e (its list, or only the head while it is not
@@ -1152,15 +1162,11 @@ void cache_list(findings_cache *c, cache_view *v)
 }
 
 static int get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of, bool list,
-	       cache_view *out, tg_error *err)
+	       int64_t gen, cache_view *out, tg_error *err)
 {
-	int64_t gen = 0;
-	int rc = store_generation(s, &gen, err);
-	if (rc)
-		return rc;
+	int rc;
 	memset(out, 0, sizeof *out);
 	pthread_mutex_lock(&c->lock);
-	drop_stale(c, gen);
 	cache_entry *e = find(c, gen, as_of, plan);
 	if (e) {
 		hold(c, e, out);
@@ -1172,12 +1178,21 @@ static int get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_o
 	pthread_mutex_unlock(&c->lock);
 
 	pthread_mutex_lock(&c->build_lock);
+	/* Built while we waited?  If not, build the newest generation there
+	** is, not the one seen before the wait: the requests that queued
+	** behind this one, each having seen its own, are all answered by it. */
+	int64_t seen = gen;
+	if ((rc = store_generation(s, &gen, err))) {
+		pthread_mutex_unlock(&c->build_lock);
+		return rc;
+	}
 	pthread_mutex_lock(&c->lock);
-	e = find(c, gen, as_of, plan); /* built while we waited? */
-	/* Take the register by reference now: a request that sees a newer
-	** generation in the meantime drops c->current (drop_stale) without
-	** the build lock, so it must not be read again after the unlock
-	** (bench/load crashed here with a NULL c->current under writes). */
+	e = find(c, seen, as_of, plan);
+	if (!e)
+		drop_stale(c, gen);
+	/* Take the register by reference now, and read c->current no more
+	** after the unlock (bench/load once crashed on a NULL c->current
+	** under writes, when requests dropped it without the build lock). */
 	cache_register *cr = NULL, *base = NULL;
 	if (e) {
 		hold(c, e, out);
@@ -1224,16 +1239,26 @@ done:
 	return rc;
 }
 
+int cache_get_seen(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
+		   int64_t seen, cache_view *out, tg_error *err)
+{
+	return get(c, s, plan, as_of, true, seen, out, err);
+}
+
 int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
 	      cache_view *out, tg_error *err)
 {
-	return get(c, s, plan, as_of, true, out, err);
+	int64_t gen = 0;
+	int rc = store_generation(s, &gen, err);
+	return rc ? rc : get(c, s, plan, as_of, true, gen, out, err);
 }
 
 int cache_get_lazy(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
 		   cache_view *out, tg_error *err)
 {
-	return get(c, s, plan, as_of, false, out, err);
+	int64_t gen = 0;
+	int rc = store_generation(s, &gen, err);
+	return rc ? rc : get(c, s, plan, as_of, false, gen, out, err);
 }
 
 void cache_put(findings_cache *c, cache_view *v)

@@ -36,6 +36,12 @@ void cache_put(findings_cache *c, cache_view *v);
 ** plan and notes only, until cache_list. */
 int cache_get_lazy(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
 		   cache_view *out, tg_error *err);
+/* cache_get for a request that saw generation `seen` (store_generation)
+** some time ago: any entry made at that generation or later answers it.
+** cache_get is this with the generation read now; the tests call it to be
+** the request that queued behind the build of a newer one. */
+int cache_get_seen(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
+		   int64_t seen, cache_view *out, tg_error *err);
 /* v (from cache_get_lazy) reading its entry's list, made now if need be. */
 void cache_list(findings_cache *c, cache_view *v);
 
