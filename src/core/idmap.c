@@ -134,12 +134,15 @@ uint32_t idmap_get(const tg_idmap *m, const char *key)
 
 void idmap_copy(tg_idmap *dst, const tg_idmap *src)
 {
-	idmap_init(dst);
+	if (dst->cap != src->cap)
+		idmap_free(dst);
 	if (!src->cap)
 		return;
-	dst->keys = malloc(src->cap * sizeof *dst->keys);
-	dst->vals = malloc(src->cap * sizeof *dst->vals);
-	dst->hashes = malloc(src->cap * sizeof *dst->hashes);
+	if (!dst->cap) {
+		dst->keys = malloc(src->cap * sizeof *dst->keys);
+		dst->vals = malloc(src->cap * sizeof *dst->vals);
+		dst->hashes = malloc(src->cap * sizeof *dst->hashes);
+	}
 	if (!dst->keys || !dst->vals || !dst->hashes) {
 		fputs("tuogou: 内存不足\n", stderr);
 		abort();

@@ -34,7 +34,9 @@ uint32_t idmap_put(tg_idmap *m, const char *key, uint32_t val);
 /* Replace the value of a present key, or insert it. */
 void idmap_set(tg_idmap *m, const char *key, uint32_t val);
 uint32_t idmap_get(const tg_idmap *m, const char *key);
-/* dst (freed or never used) becomes a copy of src, sharing its keys. */
+/* dst becomes a copy of src, sharing its keys.  dst is empty (idmap_init,
+** idmap_free) or a map whose buffers are reused when its capacity is src's
+** (a copy into memory already paged in: cache.c's spare arrays). */
 void idmap_copy(tg_idmap *dst, const tg_idmap *src);
 
 #endif

@@ -66,8 +66,22 @@
 ** names associations, where each association's rows are (reach: built by
 ** the first incremental evaluation that needs it, under build_lock, and
 ** shared as long as the rows are). */
+/* The buffers of a dead array's rows and index, kept for the next copy of
+** that array.  A patch copies each array it writes (the associations':
+** 70,000 rows at national size), and memory fresh from malloc faults its
+** pages in as the copy is written: about 10 us a page on the machines
+** measured, 30-50 ms a copy, at whichever writes glibc's arenas happen to
+** grow or trim at.  The copy made into the last one's buffers costs the
+** copy only (docs/performance.md, "The spare arrays"). */
+typedef struct cache_spare {
+	void *rows;
+	size_t alloc;
+	tg_idmap index;
+} cache_spare;
+
 typedef struct cache_rows {
 	int refs;
+	cache_spare *spare; /* where its buffers go when it dies (NULL: freed) */
 	uint64_t serial; /* one per rows made: which the indexes were built on */
 	tg_table t;
 	tg_assoc_rows *reach;
@@ -86,10 +100,11 @@ static void *must(void *p)
 
 static _Atomic uint64_t rows_serial;
 
-static cache_rows *rows_new(void)
+static cache_rows *rows_new(cache_spare *spare)
 {
 	cache_rows *r = must(calloc(1, sizeof *r));
 	r->refs = 1;
+	r->spare = spare;
 	r->serial = ++rows_serial;
 	return r;
 }
@@ -202,7 +217,8 @@ struct findings_cache {
 	uint64_t clock;
 	uint64_t evaluations; /* rules runs so far (cache_stats) */
 	uint64_t loads, patches, increments;
-	uint64_t dashboards, dashboard_updates, lists;
+	uint64_t dashboards, dashboard_updates, lists, spares;
+	cache_spare spare[ARR_COUNT];
 	cache_delta deltas[CACHE_DELTAS]; /* ring: the last patches' */
 	size_t next_delta;
 };
@@ -221,8 +237,15 @@ findings_cache *cache_new(void)
 static void rows_unref(cache_rows *r)
 {
 	if (r && --r->refs == 0) {
-		free(r->t.rows);
-		idmap_free(&r->t.index);
+		cache_spare *sp = r->spare;
+		if (sp && r->t.alloc > sp->alloc) { /* the larger kept */
+			free(sp->rows);
+			idmap_free(&sp->index);
+			*sp = (cache_spare){r->t.rows, r->t.alloc, r->t.index};
+		} else {
+			free(r->t.rows);
+			idmap_free(&r->t.index);
+		}
 		if (r->reach)
 			assoc_rows_free(r->reach);
 		free(r->reach);
@@ -314,6 +337,10 @@ void cache_free(findings_cache *c)
 	register_unref(c->current);
 	for (int i = 0; i < CACHE_DELTAS; i++)
 		free(c->deltas[i].ix);
+	for (int a = 0; a < ARR_COUNT; a++) {
+		free(c->spare[a].rows);
+		idmap_free(&c->spare[a].index);
+	}
 	pthread_mutex_destroy(&c->lock);
 	pthread_mutex_destroy(&c->build_lock);
 	free(c);
@@ -420,6 +447,7 @@ void cache_stats(findings_cache *c, cache_counts *out)
 	out->dashboards = c->dashboards;
 	out->dashboard_updates = c->dashboard_updates;
 	out->lists = c->lists;
+	out->spares = c->spares;
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -522,7 +550,8 @@ static void change_list_free(change_list *l)
 ** the last CACHE_SEEN_MAX changes are read first, so that a write between
 ** that and the load is read again at the next look (merging a record
 ** already there changes nothing). */
-static int load_whole(tg_store *s, int64_t gen, cache_register **out, tg_error *err)
+static int load_whole(findings_cache *c, tg_store *s, int64_t gen, cache_register **out,
+		      tg_error *err)
 {
 	int64_t max = 0;
 	int rc = store_change_max(s, &max, err);
@@ -544,7 +573,7 @@ static int load_whole(tg_store *s, int64_t gen, cache_register **out, tg_error *
 	cr->reg = reg;
 	arena_init(&cr->reg.arena);
 	for (int a = 0; a < ARR_COUNT; a++) {
-		cr->rows[a] = rows_new();
+		cr->rows[a] = rows_new(&c->spare[a]);
 		cr->rows[a]->t = reg.t[a];
 	}
 	cr->strings = must(calloc(1, sizeof *cr->strings));
@@ -701,20 +730,29 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 	nr->patches = base->patches + 1;
 	nr->reg = base->reg;
 	arena_init(&nr->reg.arena);
+	cache_spare spare[ARR_COUNT] = {0};
 	pthread_mutex_lock(&c->lock);
-	for (int a = 0; a < ARR_COUNT; a++)
+	for (int a = 0; a < ARR_COUNT; a++) {
 		if (!d.t[a].count) {
 			nr->rows[a] = base->rows[a];
 			nr->rows[a]->refs++;
+		} else if (c->spare[a].alloc >= base->rows[a]->t.count + d.t[a].count) {
+			spare[a] = c->spare[a];
+			c->spare[a] = (cache_spare){0};
+			c->spares++;
 		}
+	}
 	base->strings->refs++;
 	pthread_mutex_unlock(&c->lock);
 	for (int a = 0; a < ARR_COUNT; a++) {
 		if (d.t[a].count) { /* copy on write */
 			const tg_table *from = &base->rows[a]->t;
-			cache_rows *r = rows_new();
+			cache_rows *r = rows_new(&c->spare[a]);
 			r->t.alloc = from->count + d.t[a].count;
-			r->t.rows = must(malloc(r->t.alloc * tg_schema[a].size));
+			r->t.rows = spare[a].rows ? spare[a].rows
+						  : must(malloc(r->t.alloc * tg_schema[a].size));
+			r->t.alloc = spare[a].rows ? spare[a].alloc : r->t.alloc;
+			r->t.index = spare[a].index;
 			if (from->count)
 				memcpy(r->t.rows, from->rows, from->count * tg_schema[a].size);
 			r->t.count = from->count;
@@ -769,7 +807,7 @@ static int make_current(findings_cache *c, tg_store *s, int64_t gen, cache_regis
 		patched = rc == TG_OK;
 	}
 	if (rc == CACHE_LOAD_WHOLE) {
-		rc = load_whole(s, gen, &cr, err);
+		rc = load_whole(c, s, gen, &cr, err);
 		/* the indexes an incremental run reads, built now: the first
 		** write after a start does not pay for them */
 		tg_eval_index ix;
