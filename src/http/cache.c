@@ -15,7 +15,8 @@
 ** (store_changes_since: one row per record written, by any process), fetches
 ** those records (store_record_get) and makes the next register from the
 ** last one, copy on write per array: the arrays no write touched are
-** shared, a touched one is copied with its index and the records merged
+** shared, a touched one is copied with its index (into the buffers of its
+** last copy that died: cache_spare) and the records merged
 ** into it, their references resolved one row at a time
 ** (register_resolve_row).  Each patch records the associations its writes
 ** reach (delta_add; docs/performance.md, "What a write reaches"), and a
@@ -39,7 +40,9 @@
 ** write left in flight that long would be missed: that is the bound).
 **
 ** Readers hold an entry by reference (cache_get / cache_put); one
-** evaluation runs at a time (build_lock), others wait and then reuse it.
+** evaluation runs at a time (build_lock), others wait and then reuse it:
+** a request is answered by any entry of the generation it saw or a later
+** one, and the request that builds builds the newest (find, get).
 **
 ** Dates other than today (the UI's 截至 box) are kept the same way: each
 ** (generation, date, plan) is evaluated once and kept until a write (then
