@@ -750,12 +750,11 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 	for (int a = 0; a < ARR_COUNT; a++) {
 		if (d.t[a].count) { /* copy on write */
 			const tg_table *from = &base->rows[a]->t;
+			size_t need = from->count + d.t[a].count;
 			cache_rows *r = rows_new(&c->spare[a]);
-			r->t.alloc = from->count + d.t[a].count;
-			r->t.rows = spare[a].rows ? spare[a].rows
-						  : must(malloc(r->t.alloc * tg_schema[a].size));
-			r->t.alloc = spare[a].rows ? spare[a].alloc : r->t.alloc;
-			r->t.index = spare[a].index;
+			r->t.rows = spare[a].rows ? spare[a].rows : must(malloc(need * tg_schema[a].size));
+			r->t.alloc = spare[a].rows ? spare[a].alloc : need;
+			r->t.index = spare[a].index; /* its buffers, reused by idmap_copy */
 			if (from->count)
 				memcpy(r->t.rows, from->rows, from->count * tg_schema[a].size);
 			r->t.count = from->count;
