@@ -64,11 +64,6 @@
 #include "progress.h"
 #include "respond.h"
 
-/* One array's rows and index, shared by the registers of successive
-** generations until a write changes that array, and, for an array that
-** names associations, where each association's rows are (reach: built by
-** the first incremental evaluation that needs it, under build_lock, and
-** shared as long as the rows are). */
 /* The buffers of a dead array's rows and index, kept for the next copy of
 ** that array.  A patch copies each array it writes (the associations':
 ** 70,000 rows at national size), and memory fresh from malloc faults its
@@ -82,6 +77,11 @@ typedef struct cache_spare {
 	tg_idmap index;
 } cache_spare;
 
+/* One array's rows and index, shared by the registers of successive
+** generations until a write changes that array, and, for an array that
+** names associations, where each association's rows are (reach: built by
+** the first incremental evaluation that needs it, under build_lock, and
+** shared as long as the rows are). */
 typedef struct cache_rows {
 	int refs;
 	cache_spare *spare; /* where its buffers go when it dies (NULL: freed) */
@@ -1285,20 +1285,25 @@ int cache_get_seen(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date 
 	return get(c, s, plan, as_of, true, seen, out, err);
 }
 
-int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
-	      cache_view *out, tg_error *err)
+/* get for the generation there is now */
+static int get_now(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of, bool list,
+		   cache_view *out, tg_error *err)
 {
 	int64_t gen = 0;
 	int rc = store_generation(s, &gen, err);
-	return rc ? rc : get(c, s, plan, as_of, true, gen, out, err);
+	return rc ? rc : get(c, s, plan, as_of, list, gen, out, err);
+}
+
+int cache_get(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
+	      cache_view *out, tg_error *err)
+{
+	return get_now(c, s, plan, as_of, true, out, err);
 }
 
 int cache_get_lazy(findings_cache *c, tg_store *s, const tg_plan *plan, tg_date as_of,
 		   cache_view *out, tg_error *err)
 {
-	int64_t gen = 0;
-	int rc = store_generation(s, &gen, err);
-	return rc ? rc : get(c, s, plan, as_of, false, gen, out, err);
+	return get_now(c, s, plan, as_of, false, out, err);
 }
 
 void cache_put(findings_cache *c, cache_view *v)
