@@ -634,6 +634,25 @@ static int cmp_finding(const void *px, const void *py)
 	return finding_cmp(px, py);
 }
 
+/* n findings (sorted) merged into to (sorted): to stays sorted. */
+static void merge_sorted(tg_findings *to, const tg_finding *add, size_t n)
+{
+	if (!n)
+		return;
+	size_t total = to->count + n;
+	tg_finding *v = malloc(total * sizeof *v);
+	if (!v)
+		abort();
+	size_t i = 0, k = 0, m = 0;
+	while (i < to->count || k < n)
+		v[m++] = k >= n || (i < to->count && finding_cmp(&to->items[i], &add[k]) <= 0)
+				 ? to->items[i++]
+				 : add[k++];
+	free(to->items);
+	to->items = v;
+	to->count = to->alloc = total;
+}
+
 static void findings_begin(tg_findings *out, const tg_plan *plan, tg_date as_of)
 {
 	memset(out, 0, sizeof *out);
@@ -665,33 +684,210 @@ int rules_evaluate(const tg_register *r, const tg_plan *plan, const tg_calendar 
 ** sub-register of the associations touched.  A rule left out of this list
 ** that emits a finding naming no association makes the sub-register's run
 ** escape (emit), and the caller evaluates in full: slower, never wrong.
-** docs/performance.md, "What a write reaches", says why each is here. */
-static const char *const reach_beyond[] = {
-	"function.list-missing",
-	"personnel.retired-cadre-multiple-posts",
-	"task.supporting-rules-late",
-	"task.not-published",
+** Each finding of theirs is about one record, its place (the array here;
+** the finding's subject is the record's id).  With the findings of the run
+** before kept (tg_beyond_kept), they are evaluated again for the places a
+** write reached only: a marked association reaches the units it names and
+** the persons its posts name (what function.list-missing and
+** personnel.retired-cadre-multiple-posts read of it), and each record
+** written reaches the places rules_row_places names.  A unit's task is
+** reached by no write the server follows (a task or a unit written: a full
+** run), so the task rules are not run again.  docs/performance.md, "What a
+** write reaches", says why each is here. */
+static const struct {
+	const char *id;
+	int place;
+} reach_beyond[] = {
+	{"function.list-missing", ARR_UNITS},
+	{"personnel.retired-cadre-multiple-posts", ARR_PERSONS},
+	{"task.supporting-rules-late", ARR_UNIT_TASKS},
+	{"task.not-published", ARR_UNIT_TASKS},
 };
 
-static bool reaches_beyond(const char *id)
+/* The place of rule id's findings when it reaches beyond one association,
+** else -1. */
+static int beyond_place(const char *id)
 {
 	for (size_t i = 0; i < sizeof reach_beyond / sizeof *reach_beyond; i++)
-		if (!strcmp(reach_beyond[i], id))
+		if (reach_beyond[i].id == id || !strcmp(reach_beyond[i].id, id))
+			return reach_beyond[i].place;
+	return -1;
+}
+
+/* Whether a is the array of some rule's places. */
+static bool is_place(int a)
+{
+	for (size_t i = 0; i < sizeof reach_beyond / sizeof *reach_beyond; i++)
+		if (reach_beyond[i].place == a)
 			return true;
 	return false;
+}
+
+size_t rules_row_places(const tg_register *r, int a, size_t i, tg_place *out)
+{
+	size_t n = 0;
+	if (is_place(a))
+		out[n++] = (tg_place){a, (tg_ix)i};
+	const char *row = register_row(r, a, i);
+	for (const tg_field *f = tg_schema[a].fields; f->key && n < TG_ROW_PLACES_MAX; f++) {
+		if (f->type != FT_REF || !is_place(f->target))
+			continue;
+		tg_ix x = *(const tg_ix *)(row + f->off_ix);
+		if (x != TG_IX_NONE)
+			out[n++] = (tg_place){f->target, x};
+	}
+	return n;
+}
+
+bool eval_reached(const tg_eval *ev, int a, size_t i)
+{
+	if (!ev->reach_kept)
+		return true;
+	size_t lo = 0, hi = ev->n_reached[a];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ev->reached[a][mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ev->n_reached[a] && ev->reached[a][lo] == i;
+}
+
+/* The references of array a to associations (at most 8). */
+static size_t association_refs(int a, const tg_field **refs)
+{
+	size_t n = 0;
+	for (const tg_field *f = tg_schema[a].fields; f->key && n < 8; f++)
+		if (f->type == FT_REF && f->target == ARR_ASSOCIATIONS)
+			refs[n++] = f;
+	return n;
+}
+
+/* The associations row i of array a names, each once: their count. */
+static size_t row_associations(const tg_register *r, int a, const tg_field *const *refs,
+			       size_t n_refs, size_t i, tg_ix *out)
+{
+	const char *row = register_row(r, a, i);
+	size_t n = 0;
+	for (size_t k = 0; k < n_refs; k++) {
+		tg_ix x = *(const tg_ix *)(row + refs[k]->off_ix);
+		bool again = x == TG_IX_NONE;
+		for (size_t j = 0; !again && j < n; j++)
+			again = out[j] == x;
+		if (!again)
+			out[n++] = x;
+	}
+	return n;
+}
+
+/* A growing list of row numbers. */
+typedef struct row_list {
+	uint32_t *v;
+	size_t n, alloc;
+} row_list;
+
+static void row_push(row_list *l, size_t i)
+{
+	if (l->n == l->alloc) {
+		l->alloc = l->alloc ? 2 * l->alloc : 64;
+		l->v = realloc(l->v, l->alloc * sizeof *l->v);
+		if (!l->v)
+			abort();
+	}
+	l->v[l->n++] = (uint32_t)i;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Sorted, each once. */
+static void row_sort_unique(row_list *l)
+{
+	if (l->n)
+		qsort(l->v, l->n, sizeof *l->v, cmp_u32);
+	size_t k = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (!k || l->v[k - 1] != l->v[i])
+			l->v[k++] = l->v[i];
+	l->n = k;
+}
+
+/* Whether row i of array a names a marked association, or with_none names
+** none. */
+static bool row_marked(const tg_register *r, int a, const tg_field *const *refs, size_t n_refs,
+		       size_t i, const uint8_t *only, bool with_none)
+{
+	tg_ix named[8];
+	size_t k = row_associations(r, a, refs, n_refs, i, named);
+	bool in = with_none && !k;
+	while (!in && k--)
+		in = only[named[k]];
+	return in;
+}
+
+/* The rows of array a (n_refs references to associations) naming a marked
+** association, and with_none those naming none, ascending: from the index
+** when it is r's, else a scan. */
+static void marked_rows(const tg_register *r, int a, const tg_field *const *refs, size_t n_refs,
+			const uint8_t *only, const row_list *marked, bool with_none,
+			const tg_assoc_rows *x, row_list *out)
+{
+	out->n = 0;
+	size_t n = REG_COUNT(r, a);
+	if (x && x->n_rows == n && x->n_assoc <= REG_COUNT(r, ARR_ASSOCIATIONS)) {
+		/* an association added since the index names no row of it */
+		for (size_t m = 0; m < marked->n && marked->v[m] < x->n_assoc; m++)
+			for (uint32_t k = x->start[marked->v[m]]; k < x->start[marked->v[m] + 1]; k++)
+				row_push(out, x->rows[k]);
+		for (uint32_t k = x->start[x->n_assoc]; with_none && k < x->start[x->n_assoc + 1]; k++)
+			row_push(out, x->rows[k]);
+		row_sort_unique(out);
+#ifdef TG_SLOW_CHECKS
+		size_t scanned = 0; /* the index is the scan's answer */
+		for (size_t i = 0; i < n; i++)
+			scanned += row_marked(r, a, refs, n_refs, i, only, with_none);
+		assert(scanned == out->n);
+#endif
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (row_marked(r, a, refs, n_refs, i, only, with_none))
+			row_push(out, i);
+}
+
+/* The associations marked in only, ascending. */
+static void marked_associations(const tg_register *r, const uint8_t *only, row_list *out)
+{
+	out->n = 0;
+	for (size_t i = 0; i < REG_COUNT(r, ARR_ASSOCIATIONS); i++)
+		if (only[i])
+			row_push(out, i);
 }
 
 /* What of a plan one run evaluates. */
 enum part { PART_ALL, PART_LOCAL, PART_BEYOND };
 
+/* The places a write reached, per array of places: rows ascending, and
+** their keys in strcmp order. */
+typedef struct reached_places {
+	uint32_t *v[ARR_COUNT];
+	const char **keys[ARR_COUNT];
+	size_t n[ARR_COUNT];
+} reached_places;
+
 /* One plan over the whole register (or the part of it rules_evaluate_only
 ** asks for); false in *escaped when a PART_LOCAL run left its bounds. */
 static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			 tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
-			 tg_facts_kept *facts, enum part part, bool *escaped, tg_findings *out,
-			 tg_findings *years)
+			 tg_facts_kept *facts, const reached_places *reached, enum part part,
+			 bool *escaped, tg_findings *out, tg_findings *years)
 {
 	assert(r && plan && cal && out && as_of != TG_DATE_NONE);
+	assert(!reached || part == PART_BEYOND);
 	assert(register_indexed(r));
 	findings_begin(out, plan, as_of);
 	if (years)
@@ -710,6 +906,19 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 	ev.reach = ix ? ix->by_assoc : NULL;
 	ev.cadre_posts = ix ? ix->cadre_posts : NULL;
 	ev.local = part == PART_LOCAL;
+	row_list marked = {0};
+	if (only) {
+		marked_associations(r, only, &marked);
+		ev.marked = marked.v;
+		ev.n_marked = marked.n;
+	}
+	if (reached) {
+		ev.reach_kept = true;
+		for (int a = 0; a < ARR_COUNT; a++) {
+			ev.reached[a] = reached->v[a];
+			ev.n_reached[a] = reached->n[a];
+		}
+	}
 	/* the facts kept serve the runs on the whole register (a
 	** sub-register's indexes are its own) */
 	compute_association_facts(&ev, part == PART_BEYOND ? facts : NULL);
@@ -739,8 +948,11 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 		const tg_rule_def *def = pr->id ? rules_find(pr->id) : NULL;
 		if (!def)
 			continue; /* rejected by rules_check_plan */
-		if (part != PART_ALL && (part == PART_BEYOND) != reaches_beyond(def->id))
+		int place = beyond_place(def->id);
+		if (part != PART_ALL && (part == PART_BEYOND) != (place >= 0))
 			continue;
+		if (reached && place >= 0 && !reached->n[place])
+			continue; /* kept from the run before, every one */
 		const tg_clause *cl = plan_clause(plan, pr->clause);
 		ev.rule_id = def->id;
 		ev.clause = pr->clause ? pr->clause : def->clause;
@@ -772,6 +984,7 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 	}
 	free(ev.pflag);
 	free(ev.reports);
+	free(marked.v);
 	return TG_OK;
 }
 
@@ -861,10 +1074,11 @@ static void keep_judged(const tg_register *r, const tg_plan *root, const tg_plan
 ** judged under its own: the part asked of each, on r. */
 static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			   tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
-			   tg_facts_kept *facts, enum part part, bool *escaped, tg_findings *out,
-			   tg_findings *years)
+			   tg_facts_kept *facts, const reached_places *reached, enum part part,
+			   bool *escaped, tg_findings *out, tg_findings *years)
 {
-	int rc = evaluate_plan(r, plan, cal, as_of, only, ix, facts, part, escaped, out, years);
+	int rc = evaluate_plan(r, plan, cal, as_of, only, ix, facts, reached, part, escaped, out,
+			       years);
 	if (rc || !plan->n_places)
 		return rc;
 	/* each record under the plan of its jurisdiction, or of the nearest
@@ -876,7 +1090,7 @@ static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_c
 		const tg_plan *sub = plan->places[i].plan;
 		tg_findings o, y;
 		bool esc = false;
-		rc = evaluate_plan(r, sub, cal, as_of, only, ix, facts, part, &esc, &o,
+		rc = evaluate_plan(r, sub, cal, as_of, only, ix, facts, reached, part, &esc, &o,
 				   years ? &y : NULL);
 		if (escaped)
 			*escaped |= esc;
@@ -899,34 +1113,8 @@ static int evaluate_places(const tg_register *r, const tg_plan *plan, const tg_c
 int rules_evaluate_with_years(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			      tg_date as_of, tg_findings *out, tg_findings *years)
 {
-	return evaluate_places(r, plan, cal, as_of, NULL, NULL, NULL, PART_ALL, NULL, out, years);
-}
-
-/* The references of array a to associations (at most 8). */
-static size_t association_refs(int a, const tg_field **refs)
-{
-	size_t n = 0;
-	for (const tg_field *f = tg_schema[a].fields; f->key && n < 8; f++)
-		if (f->type == FT_REF && f->target == ARR_ASSOCIATIONS)
-			refs[n++] = f;
-	return n;
-}
-
-/* The associations row i of array a names, each once: their count. */
-static size_t row_associations(const tg_register *r, int a, const tg_field *const *refs,
-			       size_t n_refs, size_t i, tg_ix *out)
-{
-	const char *row = register_row(r, a, i);
-	size_t n = 0;
-	for (size_t k = 0; k < n_refs; k++) {
-		tg_ix x = *(const tg_ix *)(row + refs[k]->off_ix);
-		bool again = x == TG_IX_NONE;
-		for (size_t j = 0; !again && j < n; j++)
-			again = out[j] == x;
-		if (!again)
-			out[n++] = x;
-	}
-	return n;
+	return evaluate_places(r, plan, cal, as_of, NULL, NULL, NULL, NULL, PART_ALL, NULL, out,
+			       years);
 }
 
 void assoc_rows_build(const tg_register *r, int a, tg_assoc_rows *out)
@@ -1023,93 +1211,6 @@ void assoc_rows_free(tg_assoc_rows *x)
 	memset(x, 0, sizeof *x);
 }
 
-/* A growing list of row numbers. */
-typedef struct row_list {
-	uint32_t *v;
-	size_t n, alloc;
-} row_list;
-
-static void row_push(row_list *l, size_t i)
-{
-	if (l->n == l->alloc) {
-		l->alloc = l->alloc ? 2 * l->alloc : 64;
-		l->v = realloc(l->v, l->alloc * sizeof *l->v);
-		if (!l->v)
-			abort();
-	}
-	l->v[l->n++] = (uint32_t)i;
-}
-
-static int cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
-}
-
-/* Sorted, each once. */
-static void row_sort_unique(row_list *l)
-{
-	if (l->n)
-		qsort(l->v, l->n, sizeof *l->v, cmp_u32);
-	size_t k = 0;
-	for (size_t i = 0; i < l->n; i++)
-		if (!k || l->v[k - 1] != l->v[i])
-			l->v[k++] = l->v[i];
-	l->n = k;
-}
-
-/* Whether row i of array a names a marked association, or with_none names
-** none. */
-static bool row_marked(const tg_register *r, int a, const tg_field *const *refs, size_t n_refs,
-		       size_t i, const uint8_t *only, bool with_none)
-{
-	tg_ix named[8];
-	size_t k = row_associations(r, a, refs, n_refs, i, named);
-	bool in = with_none && !k;
-	while (!in && k--)
-		in = only[named[k]];
-	return in;
-}
-
-/* The rows of array a (n_refs references to associations) naming a marked
-** association, and with_none those naming none, ascending: from the index
-** when it is r's, else a scan. */
-static void marked_rows(const tg_register *r, int a, const tg_field *const *refs, size_t n_refs,
-			const uint8_t *only, const row_list *marked, bool with_none,
-			const tg_assoc_rows *x, row_list *out)
-{
-	out->n = 0;
-	size_t n = REG_COUNT(r, a);
-	if (x && x->n_rows == n && x->n_assoc <= REG_COUNT(r, ARR_ASSOCIATIONS)) {
-		/* an association added since the index names no row of it */
-		for (size_t m = 0; m < marked->n && marked->v[m] < x->n_assoc; m++)
-			for (uint32_t k = x->start[marked->v[m]]; k < x->start[marked->v[m] + 1]; k++)
-				row_push(out, x->rows[k]);
-		for (uint32_t k = x->start[x->n_assoc]; with_none && k < x->start[x->n_assoc + 1]; k++)
-			row_push(out, x->rows[k]);
-		row_sort_unique(out);
-#ifdef TG_SLOW_CHECKS
-		size_t scanned = 0; /* the index is the scan's answer */
-		for (size_t i = 0; i < n; i++)
-			scanned += row_marked(r, a, refs, n_refs, i, only, with_none);
-		assert(scanned == out->n);
-#endif
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (row_marked(r, a, refs, n_refs, i, only, with_none))
-			row_push(out, i);
-}
-
-/* The associations marked in only, ascending. */
-static void marked_associations(const tg_register *r, const uint8_t *only, row_list *out)
-{
-	out->n = 0;
-	for (size_t i = 0; i < REG_COUNT(r, ARR_ASSOCIATIONS); i++)
-		if (only[i])
-			row_push(out, i);
-}
-
 size_t eval_rows(const tg_eval *ev, int a, uint32_t **rows)
 {
 	*rows = NULL;
@@ -1117,15 +1218,17 @@ size_t eval_rows(const tg_eval *ev, int a, uint32_t **rows)
 	size_t n_refs = a == ARR_ASSOCIATIONS ? 0 : association_refs(a, refs);
 	if (!ev->only || (a != ARR_ASSOCIATIONS && !n_refs))
 		return COUNT(ev, a);
-	row_list marked = {0}, out = {0};
-	marked_associations(ev->reg, ev->only, &marked);
+	const row_list marked = {(uint32_t *)ev->marked, ev->n_marked, ev->n_marked};
 	if (a == ARR_ASSOCIATIONS) {
-		*rows = marked.v;
+		*rows = malloc((marked.n ? marked.n : 1) * sizeof **rows);
+		if (!*rows)
+			abort();
+		memcpy(*rows, marked.v, marked.n * sizeof **rows);
 		return marked.n;
 	}
+	row_list out = {0};
 	marked_rows(ev->reg, a, refs, n_refs, ev->only, &marked, true,
 		    ev->reach ? ev->reach[a] : NULL, &out);
-	free(marked.v);
 	*rows = out.v;
 	return out.n;
 }
@@ -1189,45 +1292,129 @@ static void subregister(const tg_register *r, const uint8_t *only,
 static void move_findings(const tg_register *r, const tg_register *sub, tg_findings *from,
 			  tg_findings *to)
 {
-	if (to->count + from->count > to->alloc) {
-		to->alloc = to->count + from->count;
-		to->items = realloc(to->items, (to->alloc ? to->alloc : 1) * sizeof *to->items);
-		if (!to->items)
-			abort();
-	}
 	for (size_t i = 0; i < from->count; i++) {
-		tg_finding f = from->items[i];
-		f.association = f.association ? arena_strdup(&to->arena, f.association) : NULL;
-		f.subject = f.subject ? arena_strdup(&to->arena, f.subject) : NULL;
-		f.message = f.message ? arena_strdup(&to->arena, f.message) : NULL;
-		if (f.birth_ix >= 0)
-			f.birth_ix = (int32_t)register_find(r, ARR_PERSONS,
-							    register_key(sub, ARR_PERSONS, (size_t)f.birth_ix));
-		to->items[to->count++] = f;
+		tg_finding *f = &from->items[i];
+		f->association = f->association ? arena_strdup(&to->arena, f->association) : NULL;
+		f->subject = f->subject ? arena_strdup(&to->arena, f->subject) : NULL;
+		f->message = f->message ? arena_strdup(&to->arena, f->message) : NULL;
+		if (f->birth_ix >= 0)
+			f->birth_ix = (int32_t)register_find(
+				r, ARR_PERSONS, register_key(sub, ARR_PERSONS, (size_t)f->birth_ix));
 	}
-	if (to->count)
-		qsort(to->items, to->count, sizeof *to->items, cmp_finding);
+	merge_sorted(to, from->items, from->count);
 	findings_release(from);
+}
+
+static int cmp_key(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The places a write reached (tg_beyond_kept): those of the marked
+** associations (the units each names, the persons its posts name) and
+** those kept->places names. */
+static void reach_places(const tg_register *r, const uint8_t *only, const tg_eval_index *ix,
+			 const tg_beyond_kept *kept, reached_places *out)
+{
+	row_list l[ARR_COUNT] = {0}, marked = {0}, posts = {0};
+	marked_associations(r, only, &marked);
+	tg_place p[TG_ROW_PLACES_MAX];
+	for (size_t m = 0; m < marked.n; m++)
+		for (size_t k = rules_row_places(r, ARR_ASSOCIATIONS, marked.v[m], p); k--;)
+			row_push(&l[p[k].arr], p[k].ix);
+	const tg_field *refs[8];
+	size_t n_refs = association_refs(ARR_POSTS, refs);
+	marked_rows(r, ARR_POSTS, refs, n_refs, only, &marked, false,
+		    ix ? ix->by_assoc[ARR_POSTS] : NULL, &posts);
+	for (size_t k = 0; k < posts.n; k++) {
+		tg_ix person = REG_ROWS(r, ARR_POSTS, tg_post)[posts.v[k]].person_ix;
+		if (person != TG_IX_NONE)
+			row_push(&l[ARR_PERSONS], person);
+	}
+	for (size_t k = 0; k < kept->n_places; k++)
+		if (kept->places[k].ix < REG_COUNT(r, kept->places[k].arr))
+			row_push(&l[kept->places[k].arr], kept->places[k].ix);
+	for (int a = 0; a < ARR_COUNT; a++) {
+		row_sort_unique(&l[a]);
+		out->v[a] = l[a].v;
+		out->n[a] = l[a].n;
+		out->keys[a] = malloc((l[a].n ? l[a].n : 1) * sizeof *out->keys[a]);
+		if (!out->keys[a])
+			abort();
+		for (size_t k = 0; k < l[a].n; k++)
+			out->keys[a][k] = register_key(r, a, l[a].v[k]);
+		qsort(out->keys[a], l[a].n, sizeof *out->keys[a], cmp_key);
+	}
+	free(marked.v);
+	free(posts.v);
+}
+
+/* Whether f, a finding of a rule that reaches beyond one association, is
+** about a place reached (its subject the place's key: a search of the few
+** keys reached, not of the register's). */
+static bool finding_reached(const reached_places *rp, const tg_finding *f, int place)
+{
+	return f->subject && bsearch(&f->subject, rp->keys[place], rp->n[place],
+				     sizeof *rp->keys[place], cmp_key);
+}
+
+/* out (sorted, the beyond part's run on the places reached): each finding
+** of a beyond rule kept when its place was reached (a rule may emit for
+** more), and kept's of the places not reached added, in order. */
+static void keep_beyond(const tg_register *r, const reached_places *rp, const tg_beyond_kept *kept,
+			tg_findings *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < out->count; i++) {
+		const tg_finding *f = &out->items[i];
+		int place = f->association ? -1 : beyond_place(f->rule);
+		if (place < 0 || finding_reached(rp, f, place))
+			out->items[n++] = *f;
+	}
+	out->count = n;
+	tg_finding *add = malloc((kept->n ? kept->n : 1) * sizeof *add);
+	if (!add)
+		abort();
+	size_t n_add = 0;
+	for (size_t i = 0; i < kept->n; i++) {
+		const tg_finding *f = &kept->items[i];
+		int place = beyond_place(f->rule);
+		assert(!f->association && place >= 0 && (!i || finding_cmp(f - 1, f) <= 0));
+		if (!finding_reached(rp, f, place))
+			add[n_add++] = *f;
+	}
+	merge_sorted(out, add, n_add);
+	free(add);
 }
 
 int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
-			tg_facts_kept *facts, tg_findings *out, tg_findings *years)
+			tg_facts_kept *facts, const tg_beyond_kept *kept, tg_findings *out,
+			tg_findings *years)
 {
 	assert(only);
 	tg_register sub;
 	subregister(r, only, ix ? ix->by_assoc : NULL, &sub);
+	reached_places rp = {0};
+	if (kept)
+		reach_places(r, only, ix, kept, &rp);
 	tg_findings lo, ly;
 	bool escaped = false, beyond_escaped = false;
-	int rc = evaluate_places(&sub, plan, cal, as_of, NULL, NULL, NULL, PART_LOCAL, &escaped, &lo,
-				 years ? &ly : NULL);
+	int rc = evaluate_places(&sub, plan, cal, as_of, NULL, NULL, NULL, NULL, PART_LOCAL,
+				 &escaped, &lo, years ? &ly : NULL);
 	if (rc == TG_OK)
-		rc = evaluate_places(r, plan, cal, as_of, only, ix, facts, PART_BEYOND, &beyond_escaped,
-				     out, years);
+		rc = evaluate_places(r, plan, cal, as_of, only, ix, facts, kept ? &rp : NULL,
+				     PART_BEYOND, &beyond_escaped, out, years);
 	if (rc == TG_OK) {
+		if (kept)
+			keep_beyond(r, &rp, kept, out);
 		move_findings(r, &sub, &lo, out);
 		if (years)
 			move_findings(r, &sub, &ly, years);
+	}
+	for (int a = 0; a < ARR_COUNT; a++) {
+		free(rp.v[a]);
+		free(rp.keys[a]);
 	}
 	register_release(&sub);
 	if (rc == TG_OK && (escaped || beyond_escaped)) {
@@ -1237,6 +1424,21 @@ int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_cale
 		return RULES_RUN_IN_FULL;
 	}
 	return rc;
+}
+
+tg_finding *rules_beyond_findings(const tg_findings *fs, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < fs->count; i++)
+		*n += !fs->items[i].association && beyond_place(fs->items[i].rule) >= 0;
+	tg_finding *v = malloc((*n ? *n : 1) * sizeof *v);
+	if (!v)
+		abort();
+	size_t k = 0;
+	for (size_t i = 0; i < fs->count; i++)
+		if (!fs->items[i].association && beyond_place(fs->items[i].rule) >= 0)
+			v[k++] = fs->items[i];
+	return v;
 }
 
 void findings_release(tg_findings *fs)

@@ -163,10 +163,42 @@ typedef struct tg_eval_index {
 typedef struct tg_facts_kept tg_facts_kept;
 tg_facts_kept *facts_kept_new(void);
 void facts_kept_free(tg_facts_kept *k);
-/* facts: NULL, or what the runs before on this date kept (updated). */
+/* The record a finding of a rule that reaches beyond one association is
+** about (its place: a unit, a person, a unit's task; the finding's subject
+** is its id). */
+typedef struct tg_place {
+	int arr;
+	tg_ix ix;
+} tg_place;
+#define TG_ROW_PLACES_MAX 8
+/* The places row i of array a reaches in r, the register before a write
+** changes the row: itself when it is one, and those it names (at most
+** TG_ROW_PLACES_MAX, in out).  The server notes them for each record
+** written (tg_beyond_kept). */
+size_t rules_row_places(const tg_register *r, int a, size_t i, tg_place *out);
+/* What rules_evaluate_only may keep of the run before the writes its mask
+** follows: that run's findings of the rules that reach beyond one
+** association (rules_beyond_findings, sorted), and the places the records
+** written named before each write (rules_row_places).  Those rules then
+** run for the places reached only (besides the ones noted: the units the
+** marked associations name, the persons their posts name), and the kept
+** findings of every other place are given again. */
+typedef struct tg_beyond_kept {
+	const tg_finding *items;
+	size_t n;
+	const tg_place *places;
+	size_t n_places;
+} tg_beyond_kept;
+/* fs's findings of the rules that reach beyond one association, in order,
+** in a new array (free it; its items point at fs's strings), n of them. */
+tg_finding *rules_beyond_findings(const tg_findings *fs, size_t *n);
+/* facts: NULL, or what the runs before on this date kept (updated);
+** kept: NULL (the rules reaching beyond run on the whole register), or
+** what the run before found. */
 int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
-			tg_facts_kept *facts, tg_findings *out, tg_findings *years);
+			tg_facts_kept *facts, const tg_beyond_kept *kept, tg_findings *out,
+			tg_findings *years);
 /* The full findings after a write, from the full findings before it (prev)
 ** and rules_evaluate_only's run (fresh) on the register after it (r) with
 ** the mask only: prev's findings of unmarked associations, fresh's in

@@ -18,8 +18,16 @@ void rule_function_list_missing(tg_eval *ev)
 		abort();
 	for (size_t u = 0; u < nu; u++)
 		earliest[u] = TG_DATE_NONE;
+	uint8_t *want = NULL; /* the units reached, when not all */
+	if (ev->reach_kept) {
+		want = calloc(nu ? nu : 1, 1);
+		if (!want)
+			abort();
+		for (size_t k = 0; k < ev->n_reached[ARR_UNITS]; k++)
+			want[ev->reached[ARR_UNITS][k]] = 1;
+	}
 	FOR_EACH_ASSOCIATION(ev, i, a) {
-		if (!ev->in_A[i] || a->unit_ix == TG_IX_NONE)
+		if (!ev->in_A[i] || a->unit_ix == TG_IX_NONE || (want && !want[a->unit_ix]))
 			continue;
 		tg_date *e = &earliest[a->unit_ix];
 		if (*e == TG_DATE_NONE || ev->due[i] < *e)
@@ -32,6 +40,7 @@ void rule_function_list_missing(tg_eval *ev)
 		emit(ev, TG_IX_NONE, (int32_t)u, us[u].id, earliest[u], "制定印发",
 		     "%s尚未制定职能清单目录", us[u].name);
 	}
+	free(want);
 	free(earliest);
 }
 

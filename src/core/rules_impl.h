@@ -51,6 +51,8 @@ struct tg_eval {
 	/* rules_evaluate_only: a byte per association, the ones whose
 	** findings are wanted; emit() drops the others' (NULL: all) */
 	const uint8_t *only;
+	const uint32_t *marked; /* with only: the marked ones, ascending */
+	size_t n_marked;
 	/* with only, on the whole register: where each array's rows of each
 	** association are (NULL, or an entry NULL: found by a scan) */
 	const tg_assoc_rows *const *reach;
@@ -62,6 +64,12 @@ struct tg_eval {
 	** further, rules.c): the run is not used */
 	bool local;
 	bool escaped;
+	/* rules_evaluate_only with the findings before kept (reach_kept): the
+	** places (rows of each array) a write reached, ascending; the rules
+	** that reach beyond one association look at these only */
+	bool reach_kept;
+	const uint32_t *reached[ARR_COUNT];
+	size_t n_reached[ARR_COUNT];
 };
 
 /* shorthand */
@@ -160,6 +168,10 @@ tg_date year_end(tg_date d);
 ** caller); all of them (*rows NULL) when the run is whole or a names no
 ** association.  Returns their count. */
 size_t eval_rows(const tg_eval *ev, int a, uint32_t **rows);
+
+/* Whether row i of array a is a place the run looks at (all of them
+** unless ev->reach_kept). */
+bool eval_reached(const tg_eval *ev, int a, size_t i);
 
 /* The plan's obligations, as of D (obligation.c): findings through emit. */
 void obligations_evaluate(tg_eval *ev);

@@ -152,6 +152,21 @@ static void emit_cadre(tg_eval *ev, const tg_person *p, uint32_t count, tg_date 
 	     count, ev->P->retired_cadre_max_posts);
 }
 
+/* Person p's place in cp (its persons ascending) in *c: false if none. */
+static bool cadre_find(const tg_cadre_posts *cp, uint32_t p, size_t *c)
+{
+	size_t lo = 0, hi = cp->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cp->person[mid] < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*c = lo;
+	return lo < cp->n && cp->person[lo] == p;
+}
+
 /* personnel.retired-cadre-multiple-posts: counted over every registered
 ** association, in scope or not; the finding is about the person, dated
 ** from the latest post counted.  With the retired cadres' posts at hand
@@ -164,7 +179,14 @@ void rule_personnel_retired_cadre_multiple_posts(tg_eval *ev)
 	const tg_cadre_posts *cp = ev->cadre_posts;
 	if (cp) {
 		uint32_t most = (uint32_t)ev->P->retired_cadre_max_posts;
-		for (size_t c = 0; c < cp->n; c++) {
+		/* every cadre, or (reach_kept) the persons reached that are */
+		size_t n = ev->reach_kept ? ev->n_reached[ARR_PERSONS] : cp->n;
+		for (size_t j = 0, c = 0; j < n; j++) {
+			if (!ev->reach_kept) {
+				c = j;
+			} else if (!cadre_find(cp, ev->reached[ARR_PERSONS][j], &c)) {
+				continue;
+			}
 			/* retired by the day, and past the most if all counted */
 			if (!happened(cp->retired_on[c], ev->D) || cp->start[c + 1] - cp->start[c] <= most)
 				continue;
@@ -195,7 +217,8 @@ void rule_personnel_retired_cadre_multiple_posts(tg_eval *ev)
 			latest[t->person_ix] = t->from;
 	}
 	for (size_t i = 0; i < np; i++)
-		emit_cadre(ev, &ps[i], count[i], latest[i]);
+		if (eval_reached(ev, ARR_PERSONS, i))
+			emit_cadre(ev, &ps[i], count[i], latest[i]);
 	free(count);
 	free(latest);
 }

@@ -133,6 +133,8 @@ typedef struct cache_delta {
 	bool all;
 	tg_ix *ix;
 	size_t n;
+	tg_place *places; /* the records written reached before and after */
+	size_t n_places;
 } cache_delta;
 
 /* The strings of a kept list of findings: the arenas of a full run, then
@@ -205,6 +207,9 @@ typedef struct cache_entry {
 	tg_findings over, over_years;
 	uint8_t *mask;
 	size_t n_mask;
+	/* the findings of the rules that reach beyond one association, for
+	** the next write's run (tg_beyond_kept): fs's or over's, the same */
+	tg_findings beyond;
 	cache_fstrings *strs; /* what fs and years point into, beside cr */
 	cache_strings *rstrs; /* kept as a base only: cr let go, its strings kept */
 	int refs; /* requests holding it */
@@ -277,6 +282,7 @@ static void register_unref(cache_register *cr)
 		strings_unref(cr->strings);
 		free(cr->seen);
 		free(cr->delta.ix);
+		free(cr->delta.places);
 		free(cr);
 	}
 }
@@ -311,6 +317,7 @@ static void entry_free(cache_entry *e)
 	free(e->over.items);
 	free(e->over_years.items);
 	free(e->mask);
+	free(e->beyond.items);
 	facts_kept_free(e->facts);
 	entry_unref(e->base);
 	fstrings_unref(e->strs);
@@ -338,8 +345,10 @@ void cache_free(findings_cache *c)
 		if (c->entries[i])
 			drop(c, i); /* a base held by another is freed with it */
 	register_unref(c->current);
-	for (int i = 0; i < CACHE_DELTAS; i++)
+	for (int i = 0; i < CACHE_DELTAS; i++) {
 		free(c->deltas[i].ix);
+		free(c->deltas[i].places);
+	}
 	for (int a = 0; a < ARR_COUNT; a++) {
 		free(c->spare[a].rows);
 		idmap_free(&c->spare[a].index);
@@ -634,6 +643,17 @@ static bool names_association(int a)
 static void delta_add(cache_delta *d, const tg_register *old, const tg_register *now, int a,
 		      const char *key)
 {
+	const tg_register *both[] = {old, now};
+	for (int w = 0; w < 2; w++) { /* the places it reached (rules.h) */
+		tg_ix i = register_find(both[w], a, key);
+		tg_place p[TG_ROW_PLACES_MAX];
+		size_t k = i == TG_IX_NONE ? 0 : rules_row_places(both[w], a, i, p);
+		if (!k)
+			continue;
+		d->places = must(realloc(d->places, (d->n_places + k) * sizeof *d->places));
+		memcpy(d->places + d->n_places, p, k * sizeof *p);
+		d->n_places += k;
+	}
 	if (a == ARR_ASSOCIATIONS || names_association(a)) {
 		touch_row(d, old, a, key);
 		touch_row(d, now, a, key);
@@ -664,20 +684,30 @@ static void delta_keep(findings_cache *c, const cache_register *cr)
 {
 	cache_delta *slot = &c->deltas[c->next_delta++ % CACHE_DELTAS];
 	free(slot->ix);
+	free(slot->places);
 	*slot = cr->delta;
 	slot->ix = NULL;
+	slot->places = NULL;
 	if (!cr->delta.all && cr->delta.n) {
 		slot->ix = must(malloc(cr->delta.n * sizeof *slot->ix));
 		memcpy(slot->ix, cr->delta.ix, cr->delta.n * sizeof *slot->ix);
 	}
+	if (!cr->delta.all && cr->delta.n_places) {
+		slot->places = must(malloc(cr->delta.n_places * sizeof *slot->places));
+		memcpy(slot->places, cr->delta.places, cr->delta.n_places * sizeof *slot->places);
+	}
 }
 
 /* Under lock: the associations (of n) whose findings may differ between
-** generations from and to, a byte each; NULL when the patches between are
-** not all remembered (a whole load, or more than CACHE_DELTAS) or one
-** touched all: then only a full run will do. */
-static uint8_t *delta_mask(findings_cache *c, int64_t from, int64_t to, size_t n)
+** generations from and to, a byte each, and the places the records written
+** reached in *places (rules.h, tg_beyond_kept; free it); NULL when the
+** patches between are not all remembered (a whole load, or more than
+** CACHE_DELTAS) or one touched all: then only a full run will do. */
+static uint8_t *delta_mask(findings_cache *c, int64_t from, int64_t to, size_t n,
+			   tg_beyond_kept *places)
 {
+	tg_place *v = NULL;
+	size_t n_v = 0;
 	uint8_t *mask = must(calloc(n ? n : 1, 1));
 	for (int64_t g = from; g != to;) {
 		const cache_delta *d = NULL;
@@ -686,13 +716,21 @@ static uint8_t *delta_mask(findings_cache *c, int64_t from, int64_t to, size_t n
 				d = &c->deltas[i];
 		if (!d || d->all || d->to > to) {
 			free(mask);
+			free(v);
 			return NULL;
 		}
 		for (size_t k = 0; k < d->n; k++)
 			if (d->ix[k] < n)
 				mask[d->ix[k]] = 1;
+		if (d->n_places) {
+			v = must(realloc(v, (n_v + d->n_places) * sizeof *v));
+			memcpy(v + n_v, d->places, d->n_places * sizeof *v);
+			n_v += d->n_places;
+		}
 		g = d->to;
 	}
+	places->places = v;
+	places->n_places = n_v;
 	return mask;
 }
 
@@ -898,6 +936,7 @@ static void compact(findings_cache *c, cache_entry *e)
 	arena_init(&years.arena);
 	copy_strings(&fs.arena, &e->fs);
 	copy_strings(&years.arena, &e->years);
+	copy_strings(&fs.arena, &e->beyond);
 	cache_fstrings *l = fstrings_new(&fs, &years, NULL);
 	pthread_mutex_lock(&c->lock);
 	fstrings_unref(e->strs);
@@ -1087,6 +1126,7 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 {
 	cache_entry *prev = NULL;
 	uint8_t *mask = NULL;
+	tg_beyond_kept kept = {0};
 	size_t n = REG_COUNT(&cr->reg, ARR_ASSOCIATIONS);
 	pthread_mutex_lock(&c->lock);
 	for (int i = 0; i < CACHE_MAX_DATES; i++) {
@@ -1096,7 +1136,7 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 			prev = o;
 	}
 	if (prev)
-		mask = delta_mask(c, prev->generation, gen, n);
+		mask = delta_mask(c, prev->generation, gen, n, &kept);
 	if (mask) {
 		prev->refs++;
 		prev->strs->refs++; /* passed on to e's chain */
@@ -1111,9 +1151,11 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 		if (!e->facts)
 			e->facts = facts_kept_new();
 	}
+	kept.items = mask ? prev->beyond.items : NULL;
+	kept.n = mask ? prev->beyond.count : 0;
 	if (mask && (prev->head.n_notes ||
 		     rules_evaluate_only(&cr->reg, plan, calendar_default(), as_of, mask, &ix,
-					 e->facts, &fresh, &fresh_years) != TG_OK)) {
+					 e->facts, &kept, &fresh, &fresh_years) != TG_OK)) {
 		/* notes are the whole register's: a full run says them (and
 		** the facts kept, not brought up to this register, start over) */
 		pthread_mutex_lock(&c->lock);
@@ -1125,8 +1167,10 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 		facts_kept_free(e->facts);
 		e->facts = NULL;
 	}
+	free((void *)kept.places);
 	if (!mask) {
 		rules_evaluate_with_years(&cr->reg, plan, calendar_default(), as_of, &e->fs, &e->years);
+		e->beyond.items = rules_beyond_findings(&e->fs, &e->beyond.count);
 		e->strs = fstrings_new(&e->fs, &e->years, NULL);
 		e->n_overdue = findings_overdue_count(&e->fs);
 		e->head = head_of(&e->fs);
@@ -1140,6 +1184,7 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 					    prev->listed ? NULL : &prev->base->years};
 	findings_share_strings(near, prev->listed ? 1 : 2, &fresh);
 	findings_share_strings(near_years, prev->listed ? 1 : 2, &fresh_years);
+	e->beyond.items = rules_beyond_findings(&fresh, &e->beyond.count);
 	e->strs = fstrings_new(&fresh, &fresh_years, prev->strs);
 	e->head = head_of(&fresh);
 	/* e's list is its base's with the findings of e->mask replaced by

@@ -105,9 +105,80 @@ static void test_assoc_rows_match_scan(void **state)
 	register_release(&r);
 }
 
+/* The places the records written reached, before and after each write,
+** as the server notes them (tg_beyond_kept). */
+typedef struct places {
+	tg_place v[4096];
+	size_t n;
+} places;
+
+static void note(places *pl, const tg_register *r, int a, size_t row)
+{
+	tg_place p[TG_ROW_PLACES_MAX];
+	size_t k = rules_row_places(r, a, row, p);
+	assert_true(pl->n + k <= sizeof pl->v / sizeof *pl->v);
+	memcpy(pl->v + pl->n, p, k * sizeof *p);
+	pl->n += k;
+}
+
+/* Another unit or person than *ix (of array a), both its key and index. */
+static void repoint(const tg_register *r, int a, const char **key, tg_ix *ix)
+{
+	size_t n = REG_COUNT(r, a);
+	tg_ix to = (tg_ix)(next_random() % n);
+	*key = register_key(r, a, to);
+	*ix = to;
+}
+
+/* What the server's delta does for a person written: the associations of
+** its posts marked. */
+static void mark_posts_of(const tg_register *r, tg_ix person, uint8_t *only)
+{
+	const tg_post *ts = REG_ROWS(r, ARR_POSTS, tg_post);
+	for (size_t k = 0; k < REG_COUNT(r, ARR_POSTS); k++)
+		if (ts[k].person_ix == person && ts[k].association_ix != TG_IX_NONE)
+			only[ts[k].association_ix] = 1;
+}
+
+/* A write beyond association i's own records, reaching places: its unit
+** changed, a post of it held by another person, or the person holding one
+** changed (the associations of the person's posts marked in only).  False
+** when i has no post to write. */
+static bool write_beyond(tg_register *r, tg_ix i, places *pl, uint8_t *only)
+{
+	int kind = (int)(next_random() % 3);
+	if (kind == 0) {
+		tg_association *a = register_row(r, ARR_ASSOCIATIONS, i);
+		note(pl, r, ARR_ASSOCIATIONS, i);
+		repoint(r, ARR_UNITS, &a->unit, &a->unit_ix);
+		note(pl, r, ARR_ASSOCIATIONS, i);
+		return true;
+	}
+	tg_post *ts = REG_ROWS(r, ARR_POSTS, tg_post);
+	for (size_t k = 0; k < REG_COUNT(r, ARR_POSTS); k++) {
+		size_t row = (k + (size_t)next_random()) % REG_COUNT(r, ARR_POSTS);
+		if (ts[row].association_ix != i || ts[row].person_ix == TG_IX_NONE)
+			continue;
+		if (kind == 1) {
+			note(pl, r, ARR_POSTS, row);
+			repoint(r, ARR_PERSONS, &ts[row].person, &ts[row].person_ix);
+			note(pl, r, ARR_POSTS, row);
+		} else {
+			tg_ix p = ts[row].person_ix;
+			mark_posts_of(r, p, only);
+			note(pl, r, ARR_PERSONS, p);
+			gen_mutate(register_row(r, ARR_PERSONS, p), ARR_PERSONS, next_random);
+			note(pl, r, ARR_PERSONS, p);
+			mark_posts_of(r, p, only);
+		}
+		return true;
+	}
+	return false;
+}
+
 /* A write to association i: one of its fields, or a record of its in a
 ** random array (a field changed, or the record moved to association to). */
-static void write_to(tg_register *r, tg_ix i, tg_ix to)
+static void write_to(tg_register *r, tg_ix i, tg_ix to, places *pl)
 {
 	if (next_random() % 3 == 0) {
 		gen_mutate(register_row(r, ARR_ASSOCIATIONS, i), ARR_ASSOCIATIONS, next_random);
@@ -123,12 +194,14 @@ static void write_to(tg_register *r, tg_ix i, tg_ix to)
 			if (association_of(r, a, row) != i)
 				continue;
 			char *p = register_row(r, a, row);
+			note(pl, r, a, row);
 			if (next_random() % 4 == 0 && a != ARR_ANNUAL_REPORTS) { /* its key names it */
 				*(const char **)(p + f->off) = register_key(r, ARR_ASSOCIATIONS, to);
 				*(tg_ix *)(p + f->off_ix) = to;
 			} else {
 				gen_mutate(p, a, next_random);
 			}
+			note(pl, r, a, row);
 			return;
 		}
 	}
@@ -190,11 +263,19 @@ static size_t share_and_check(const tg_findings *prev, tg_findings *fresh)
 	return n_same;
 }
 
-static void rounds(tg_date day, bool indexed, int n_rounds)
+/* n_rounds of writes, each followed by an incremental run checked against
+** a full one: with the arrays' indexes or without (indexed), and with the
+** findings of the rules that reach beyond one association kept from the
+** run before (keep) or evaluated on the whole register. */
+static void rounds(tg_date day, bool indexed, bool keep, int n_rounds)
 {
 	tg_register r;
 	tg_plan *plan = gen_plan_and_register(&r, 3, 150);
 	size_t na = REG_COUNT(&r, ARR_ASSOCIATIONS);
+	/* half the units without a function list: function.list-missing
+	** fires for each that has an association in scope, dated by them */
+	for (size_t u = 0; u < REG_COUNT(&r, ARR_UNITS); u += 2)
+		REG_ROWS(&r, ARR_UNITS, tg_unit)[u].function_list_on = TG_DATE_NONE;
 	tg_findings prev, prev_years;
 	assert_int_equal(rules_evaluate_with_years(&r, plan, calendar_default(), day, &prev,
 						   &prev_years),
@@ -202,20 +283,30 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 	uint8_t *only = malloc(na);
 	assert_non_null(only);
 	int incremental = 0;
-	size_t n_cadre_findings = 0, shared = 0;
+	size_t n_cadre_findings = 0, n_unit_findings = 0, shared = 0;
 	/* the facts of the associations kept from round to round, as the
 	** server keeps them from write to write */
 	tg_facts_kept *facts = facts_kept_new();
+	places *pl = malloc(sizeof *pl);
+	assert_non_null(pl);
+	int beyond_writes = 0;
 	for (int round = 1; round <= n_rounds; round++) {
 		memset(only, 0, na);
+		pl->n = 0;
 		tg_ix marked[4];
 		int n = 1 + (int)(next_random() % 4);
 		for (int k = 0; k < n; k++) {
 			marked[k] = (tg_ix)(next_random() % na);
 			only[marked[k]] = 1;
 		}
-		for (int k = 0; k < n; k++)
-			write_to(&r, marked[k], marked[next_random() % (uint64_t)n]);
+		for (int k = 0; k < n; k++) {
+			write_to(&r, marked[k], marked[next_random() % (uint64_t)n], pl);
+			if (next_random() % 2)
+				beyond_writes += write_beyond(&r, marked[k], pl, only);
+		}
+		size_t n_kept;
+		tg_finding *kept_items = rules_beyond_findings(&prev, &n_kept);
+		const tg_beyond_kept kept = {kept_items, n_kept, pl->v, pl->n};
 		tg_assoc_rows x[ARR_COUNT];
 		tg_cadre_posts cadres;
 		tg_eval_index ix = {0};
@@ -232,11 +323,15 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 		assert_int_equal(rules_evaluate_with_years(&r, plan, calendar_default(), day, &full,
 							   &full_years),
 				 TG_OK);
-		for (size_t i = 0; i < full.count; i++)
+		for (size_t i = 0; i < full.count; i++) {
 			n_cadre_findings +=
 				!strcmp(full.items[i].rule, "personnel.retired-cadre-multiple-posts");
+			n_unit_findings += !strcmp(full.items[i].rule, "function.list-missing");
+		}
 		int rc = rules_evaluate_only(&r, plan, calendar_default(), day, only, &ix,
-					     indexed ? facts : NULL, &fresh, &fresh_years);
+					     indexed ? facts : NULL, keep ? &kept : NULL, &fresh,
+					     &fresh_years);
+		free(kept_items);
 		assert_true(rc == TG_OK || rc == RULES_RUN_IN_FULL);
 		if (rc == TG_OK) {
 			/* on the indexed rounds, the strings of what the run
@@ -266,8 +361,11 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 		prev_years = full_years;
 	}
 	assert_true(incremental > n_rounds / 2); /* the runs were not all in full */
+	assert_true(beyond_writes > n_rounds / 4); /* units, posts' persons, persons written */
+	free(pl);
 	facts_kept_free(facts);
 	assert_true(n_cadre_findings > 0); /* the retired cadres' posts were counted */
+	assert_true(n_unit_findings > 0); /* the units' function lists were looked at */
 	assert_true(!indexed || shared > (size_t)n_rounds); /* every run gives some again */
 	findings_release(&prev);
 	findings_release(&prev_years);
@@ -279,25 +377,88 @@ static void rounds(tg_date day, bool indexed, int n_rounds)
 static void test_indexed_end_of_reform(void **state)
 {
 	(void)state;
-	rounds(date_from_ymd(2020, 12, 31), true, 120);
+	rounds(date_from_ymd(2020, 12, 31), true, true, 120);
 }
 
 static void test_indexed_mid_reform(void **state)
 {
 	(void)state;
-	rounds(date_from_ymd(2018, 6, 30), true, 120);
+	rounds(date_from_ymd(2018, 6, 30), true, true, 120);
+}
+
+/* A unit's function.list-missing finding follows its associations' facts
+** though no record naming the unit was written (no place noted): every
+** association of a unit without its list deregistered, the finding goes. */
+static void test_unit_follows_its_associations(void **state)
+{
+	(void)state;
+	tg_register r;
+	tg_plan *plan = gen_plan_and_register(&r, 5, 150);
+	tg_unit *us = REG_ROWS(&r, ARR_UNITS, tg_unit);
+	for (size_t u = 0; u < REG_COUNT(&r, ARR_UNITS); u++)
+		us[u].function_list_on = TG_DATE_NONE;
+	tg_date day = date_from_ymd(2020, 12, 31);
+	tg_findings prev, full, fresh, spliced;
+	assert_int_equal(rules_evaluate(&r, plan, calendar_default(), day, &prev), TG_OK);
+	const char *unit = NULL;
+	for (size_t i = 0; !unit && i < prev.count; i++)
+		if (!strcmp(prev.items[i].rule, "function.list-missing"))
+			unit = prev.items[i].subject;
+	assert_non_null(unit);
+	tg_ix u = register_find(&r, ARR_UNITS, unit);
+	size_t na = REG_COUNT(&r, ARR_ASSOCIATIONS);
+	uint8_t *only = calloc(na, 1);
+	assert_non_null(only);
+	tg_association *as = REG_ROWS(&r, ARR_ASSOCIATIONS, tg_association);
+	for (size_t a = 0; a < na; a++)
+		if (as[a].unit_ix == u) {
+			as[a].registered_on = date_from_ymd(2010, 1, 1);
+			as[a].deregistered_on = date_from_ymd(2016, 1, 1);
+			only[a] = 1;
+		}
+	size_t n_kept;
+	tg_finding *items = rules_beyond_findings(&prev, &n_kept);
+	const tg_beyond_kept kept = {items, n_kept, NULL, 0};
+	const tg_eval_index ix = {0};
+	assert_int_equal(rules_evaluate_only(&r, plan, calendar_default(), day, only, &ix, NULL,
+					     &kept, &fresh, NULL),
+			 TG_OK);
+	assert_int_equal(rules_evaluate(&r, plan, calendar_default(), day, &full), TG_OK);
+	for (size_t i = 0; i < full.count; i++)
+		assert_false(full.items[i].subject && !strcmp(full.items[i].subject, unit) &&
+			     !strcmp(full.items[i].rule, "function.list-missing"));
+	findings_splice(&prev, &fresh, &r, only, &spliced);
+	assert_same(&spliced, &full, "exact", 1);
+	free(spliced.items);
+	free(items);
+	free(only);
+	findings_release(&fresh);
+	findings_release(&full);
+	findings_release(&prev);
+	register_release(&r);
+	plan_free(plan);
+}
+
+/* The rules reaching beyond one association run on the whole register
+** (no findings kept), as after a full run with nothing before. */
+static void test_indexed_whole_beyond(void **state)
+{
+	(void)state;
+	rounds(date_from_ymd(2020, 12, 31), true, false, 60);
 }
 
 static void test_scanned(void **state)
 {
 	(void)state;
-	rounds(date_from_ymd(2020, 12, 31), false, 80);
+	rounds(date_from_ymd(2020, 12, 31), false, true, 80);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_assoc_rows_match_scan),
+		cmocka_unit_test(test_indexed_whole_beyond),
+		cmocka_unit_test(test_unit_follows_its_associations),
 		cmocka_unit_test(test_indexed_end_of_reform),
 		cmocka_unit_test(test_indexed_mid_reform),
 		cmocka_unit_test(test_scanned),
