@@ -213,6 +213,30 @@ int register_resolve(tg_register *r, const char *const *extra_batches, size_t n_
 	return errs && errs->total > before ? TG_EINVAL : TG_OK;
 }
 
+void register_resolve_copied(tg_register *r, const tg_register *from,
+			     const bool copied[ARR_COUNT])
+{
+	annual_report_keys(r);
+	for (int a = 0; a < ARR_COUNT; a++) {
+		if (!copied[a]) {
+			build_index(r, a, NULL);
+			continue;
+		}
+		assert(r->t[a].count == from->t[a].count);
+		idmap_free(&r->t[a].index);
+		idmap_init(&r->t[a].index);
+		idmap_copy(&r->t[a].index, &from->t[a].index);
+	}
+	for (int a = 0; a < ARR_COUNT; a++)
+		for (const tg_field *f = tg_schema[a].fields; f->key; f++) {
+			if (f->type != FT_REF)
+				continue;
+			assert(!copied[a] || copied[f->target]);
+			for (size_t i = 0; !copied[a] && i < r->t[a].count; i++)
+				resolve_field(r, a, i, f, NULL, 0, from, NULL);
+		}
+}
+
 static void copy_strings(tg_register *dst, const tg_field *fields, void *row)
 {
 	for (const tg_field *f = fields; f->key; f++) {

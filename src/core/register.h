@@ -440,6 +440,13 @@ tg_ix register_find(const tg_register *r, int a, const char *key);
 ** instead of register_resolve's pass over every row.  Dangling references
 ** stay TG_IX_NONE; the annual report's key is set when missing. */
 void register_resolve_row(tg_register *r, int a, size_t i);
+/* register_resolve(r, NULL, 0, from, NULL) for a register whose arrays
+** marked in copied hold from's rows, row for row, from a resolved from:
+** their indexes are copied and their references, all naming arrays marked
+** too, kept; the other arrays indexed and resolved as register_resolve
+** does (the incremental run's sub-register, rules.c). */
+void register_resolve_copied(tg_register *r, const tg_register *from,
+			     const bool copied[ARR_COUNT]);
 
 /* Reset every field of a freshly appended row to its default. */
 void register_row_defaults(int a, void *row);

@@ -369,6 +369,7 @@ typedef struct plan_facts {
 	size_t n;
 	uint8_t *registered, *in_A;
 	tg_date *due;
+	tg_ix *unit;
 } plan_facts;
 
 struct tg_facts_kept {
@@ -392,6 +393,7 @@ void facts_kept_free(tg_facts_kept *k)
 		free(k->v[i].registered);
 		free(k->v[i].in_A);
 		free(k->v[i].due);
+		free(k->v[i].unit);
 	}
 	free(k->v);
 	free(k);
@@ -404,6 +406,7 @@ static void association_facts(tg_eval *ev, size_t i)
 	ev->registered[i] = rules_registered(a, ev->D);
 	ev->in_A[i] = ev->registered[i] && rules_in_scope(ev->reg, ev->plan, a);
 	ev->due[i] = rules_due(ev->reg, ev->plan, a);
+	ev->unit_of[i] = a->unit_ix;
 }
 
 static void *must_realloc(void *p, size_t size)
@@ -437,16 +440,19 @@ static void compute_association_facts(tg_eval *ev, tg_facts_kept *kept)
 		pf->registered = must_realloc(pf->registered, n);
 		pf->in_A = must_realloc(pf->in_A, n);
 		pf->due = must_realloc(pf->due, n * sizeof *pf->due);
+		pf->unit = must_realloc(pf->unit, n * sizeof *pf->unit);
 		pf->as_of = ev->D;
 		pf->n = n;
 		ev->registered = pf->registered;
 		ev->in_A = pf->in_A;
 		ev->due = pf->due;
+		ev->unit_of = pf->unit;
 		ev->facts_kept = true;
 	} else {
 		ev->registered = must_realloc(NULL, n);
 		ev->in_A = must_realloc(NULL, n);
 		ev->due = must_realloc(NULL, n * sizeof *ev->due);
+		ev->unit_of = must_realloc(NULL, n * sizeof *ev->unit_of);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (i >= from || (ev->only && ev->only[i]))
@@ -981,6 +987,7 @@ static int evaluate_plan(const tg_register *r, const tg_plan *plan, const tg_cal
 		free(ev.registered);
 		free(ev.in_A);
 		free(ev.due);
+		free(ev.unit_of);
 	}
 	free(ev.pflag);
 	free(ev.reports);
@@ -1281,9 +1288,10 @@ static void subregister(const tg_register *r, const uint8_t *only,
 	free(marked.v);
 	free(rows.v);
 	free(persons.v);
-	tg_errors errs = {0};
-	register_resolve(sub, NULL, 0, r, &errs); /* r resolved: nothing new */
-	tg_errors_free(&errs);
+	bool copied[ARR_COUNT] = {false};
+	for (size_t w = 0; w < sizeof whole / sizeof *whole; w++)
+		copied[whole[w]] = true;
+	register_resolve_copied(sub, r, copied); /* r resolved: nothing new */
 }
 
 /* Move the findings of from (a run on sub) into to (a run on r): their

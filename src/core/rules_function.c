@@ -26,10 +26,11 @@ void rule_function_list_missing(tg_eval *ev)
 		for (size_t k = 0; k < ev->n_reached[ARR_UNITS]; k++)
 			want[ev->reached[ARR_UNITS][k]] = 1;
 	}
-	FOR_EACH_ASSOCIATION(ev, i, a) {
-		if (!ev->in_A[i] || a->unit_ix == TG_IX_NONE || (want && !want[a->unit_ix]))
+	for (size_t i = 0; i < COUNT(ev, ARR_ASSOCIATIONS); i++) {
+		tg_ix u = ev->unit_of[i];
+		if (!ev->in_A[i] || u == TG_IX_NONE || (want && !want[u]))
 			continue;
-		tg_date *e = &earliest[a->unit_ix];
+		tg_date *e = &earliest[u];
 		if (*e == TG_DATE_NONE || ev->due[i] < *e)
 			*e = ev->due[i];
 	}

@@ -27,7 +27,9 @@ struct tg_eval {
 	uint8_t *registered;
 	uint8_t *in_A;
 	tg_date *due;
-	bool facts_kept; /* the three above are a tg_facts_kept's, not the run's */
+	tg_ix *unit_of; /* its unit (a->unit_ix), beside the facts: a scan of
+			 ** associations by unit reads 4 bytes of each, not its row */
+	bool facts_kept; /* the four above are a tg_facts_kept's, not the run's */
 	/* per person, computed once per run: PF_* bits */
 	uint8_t *pflag;
 

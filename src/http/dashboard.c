@@ -20,10 +20,17 @@ static void write_rows(strbuf *o, const tg_dashboard_row *rows, size_t n, int ki
 			date_add_json(o, r->due);
 			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu}", r->in_scope, r->decoupled);
 		} else if (kind == 1) {
+			/* a row per unit (2,000 at national size), written again
+			** after each write: the numbers without a printf */
 			sb_add_json_member(o, "{\"unit\": ", r->id);
 			sb_add_json_member(o, ", \"name\": ", r->name);
-			sb_addf(o, ", \"in_scope\": %zu, \"decoupled\": %zu, \"overdue\": %zu}",
-				r->in_scope, r->decoupled, r->overdue);
+			sb_adds(o, ", \"in_scope\": ");
+			sb_add_int(o, (long long)r->in_scope);
+			sb_adds(o, ", \"decoupled\": ");
+			sb_add_int(o, (long long)r->decoupled);
+			sb_adds(o, ", \"overdue\": ");
+			sb_add_int(o, (long long)r->overdue);
+			sb_addc(o, '}');
 		} else if (kind == 3) {
 			sb_add_json_member(o, "{\"jurisdiction\": ", r->id);
 			sb_add_json_member(o, ", \"name\": ", r->name);
