@@ -1230,7 +1230,8 @@ size_t eval_rows(const tg_eval *ev, int a, uint32_t **rows)
 		*rows = malloc((marked.n ? marked.n : 1) * sizeof **rows);
 		if (!*rows)
 			abort();
-		memcpy(*rows, marked.v, marked.n * sizeof **rows);
+		if (marked.n)
+			memcpy(*rows, marked.v, marked.n * sizeof **rows);
 		return marked.n;
 	}
 	row_list out = {0};
