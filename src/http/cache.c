@@ -75,7 +75,20 @@ typedef struct cache_spare {
 	void *rows;
 	size_t alloc;
 	tg_idmap index;
+	uint64_t serial; /* of the rows whose content it holds */
+	size_t count;
 } cache_spare;
+
+/* One patch's copy of an array: the rows of serial to are those of serial
+** from with rows[0..n) written (overwritten, or appended).  A spare holding
+** the content of a recent copy is brought up to date by the rows written
+** since (catch_up), not copied whole: a write costs the rows it wrote. */
+typedef struct cache_step {
+	uint64_t from, to;
+	uint32_t *rows;
+	size_t n;
+} cache_step;
+#define CACHE_STEPS 64 /* per array: the last copies' steps */
 
 /* One array's rows and index, shared by the registers of successive
 ** generations until a write changes that array, and, for an array that
@@ -227,6 +240,9 @@ struct findings_cache {
 	uint64_t loads, patches, increments;
 	uint64_t dashboards, dashboard_updates, lists, spares;
 	cache_spare spare[ARR_COUNT];
+	cache_step steps[ARR_COUNT][CACHE_STEPS]; /* rings, under build_lock */
+	size_t next_step[ARR_COUNT];
+	uint64_t caught_up; /* spares brought up to date (cache_stats) */
 	cache_delta deltas[CACHE_DELTAS]; /* ring: the last patches' */
 	size_t next_delta;
 };
@@ -246,10 +262,10 @@ static void rows_unref(cache_rows *r)
 {
 	if (r && --r->refs == 0) {
 		cache_spare *sp = r->spare;
-		if (sp && r->t.alloc > sp->alloc) { /* the larger kept */
+		if (sp && r->t.alloc >= sp->alloc) { /* the larger, else the newer, kept */
 			free(sp->rows);
 			idmap_free(&sp->index);
-			*sp = (cache_spare){r->t.rows, r->t.alloc, r->t.index};
+			*sp = (cache_spare){r->t.rows, r->t.alloc, r->t.index, r->serial, r->t.count};
 		} else {
 			free(r->t.rows);
 			idmap_free(&r->t.index);
@@ -352,6 +368,8 @@ void cache_free(findings_cache *c)
 	for (int a = 0; a < ARR_COUNT; a++) {
 		free(c->spare[a].rows);
 		idmap_free(&c->spare[a].index);
+		for (int k = 0; k < CACHE_STEPS; k++)
+			free(c->steps[a][k].rows);
 	}
 	pthread_mutex_destroy(&c->lock);
 	pthread_mutex_destroy(&c->build_lock);
@@ -460,6 +478,7 @@ void cache_stats(findings_cache *c, cache_counts *out)
 	out->dashboard_updates = c->dashboard_updates;
 	out->lists = c->lists;
 	out->spares = c->spares;
+	out->caught_up = c->caught_up;
 	pthread_mutex_unlock(&c->lock);
 }
 
@@ -734,6 +753,47 @@ static uint8_t *delta_mask(findings_cache *c, int64_t from, int64_t to, size_t n
 	return mask;
 }
 
+/* Under build_lock: sp (taken from array a's spare, alloc enough for
+** from's rows) made to hold from's rows and index, from the rows written
+** since the content it holds (the steps from sp->serial to from's); false
+** (sp unchanged) when a step is no longer remembered. */
+static bool catch_up(findings_cache *c, int a, cache_spare *sp, const cache_rows *from)
+{
+	const cache_step *chain[CACHE_STEPS];
+	size_t n = 0;
+	for (uint64_t s = sp->serial; s != from->serial; s = chain[n++]->to) {
+		const cache_step *st = NULL;
+		for (int k = 0; !st && k < CACHE_STEPS; k++)
+			if (c->steps[a][k].rows && c->steps[a][k].from == s)
+				st = &c->steps[a][k];
+		if (!st || n == CACHE_STEPS)
+			return false;
+		chain[n] = st;
+	}
+	if (sp->count > from->t.count || sp->alloc < from->t.count)
+		return false;
+	size_t size = tg_schema[a].size;
+	for (size_t k = 0; k < n; k++)
+		for (size_t j = 0; j < chain[k]->n; j++) {
+			size_t i = chain[k]->rows[j];
+			assert(i < from->t.count);
+			memcpy((char *)sp->rows + i * size, (const char *)from->t.rows + i * size, size);
+		}
+	tg_register view; /* for register_key */
+	memset(&view, 0, sizeof view);
+	view.t[a] = from->t;
+	for (size_t i = sp->count; i < from->t.count; i++) /* appended since */
+		idmap_put(&sp->index, register_key(&view, a, i), (uint32_t)i);
+#ifdef TG_SLOW_CHECKS
+	assert(!memcmp(sp->rows, from->t.rows, from->t.count * size));
+	assert(sp->index.count == from->t.index.count);
+	for (size_t i = 0; i < from->t.count; i++)
+		assert(idmap_get(&sp->index, register_key(&view, a, i)) ==
+		       idmap_get(&from->t.index, register_key(&view, a, i)));
+#endif
+	return true;
+}
+
 /* The register of generation gen made from base (held by the caller):
 ** CACHE_LOAD_WHOLE when only a whole load will do. */
 static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int64_t gen,
@@ -793,10 +853,15 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 			r->t.rows = spare[a].rows ? spare[a].rows : must(malloc(need * tg_schema[a].size));
 			r->t.alloc = spare[a].rows ? spare[a].alloc : need;
 			r->t.index = spare[a].index; /* its buffers, reused by idmap_copy */
-			if (from->count)
-				memcpy(r->t.rows, from->rows, from->count * tg_schema[a].size);
+			if (spare[a].rows && catch_up(c, a, &spare[a], base->rows[a])) {
+				r->t.index = spare[a].index;
+				c->caught_up++;
+			} else {
+				if (from->count)
+					memcpy(r->t.rows, from->rows, from->count * tg_schema[a].size);
+				idmap_copy(&r->t.index, &from->index);
+			}
 			r->t.count = from->count;
-			idmap_copy(&r->t.index, &from->index);
 			nr->rows[a] = r;
 		}
 		nr->reg.t[a] = nr->rows[a]->t;
@@ -805,8 +870,15 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 	for (int a = 0; a < ARR_COUNT; a++) {
 		if (!d.t[a].count)
 			continue;
-		for (size_t i = 0; i < d.t[a].count; i++)
-			register_resolve_row(&nr->reg, a, register_find(&nr->reg, a, register_key(&d, a, i)));
+		cache_step *st = &c->steps[a][c->next_step[a]++ % CACHE_STEPS];
+		free(st->rows);
+		*st = (cache_step){base->rows[a]->serial, nr->rows[a]->serial,
+				   must(malloc(d.t[a].count * sizeof *st->rows)), d.t[a].count};
+		for (size_t i = 0; i < d.t[a].count; i++) {
+			tg_ix at = register_find(&nr->reg, a, register_key(&d, a, i));
+			register_resolve_row(&nr->reg, a, at);
+			st->rows[i] = at;
+		}
 		nr->rows[a]->t = nr->reg.t[a];
 	}
 	nr->delta.from = base->generation;

@@ -58,6 +58,7 @@ typedef struct cache_counts {
 	uint64_t dashboard_updates; /* kept dashboards updated by difference */
 	uint64_t lists;       /* lists made when asked, after incremental runs */
 	uint64_t spares;      /* arrays copied into a dead copy's buffers */
+	uint64_t caught_up;   /* of those, brought up to date by the rows written since */
 } cache_counts;
 void cache_stats(findings_cache *c, cache_counts *out);
 /* cache_get for the request's user: the findings whose timing derives from
