@@ -29,8 +29,8 @@
 ** only dashboards read copies none of the list (list_now, "The list made
 ** when asked" in docs/performance.md).  A register is loaded whole again
 ** after an import, a deleted record, more than CACHE_PATCH_MAX_CHANGES
-** changes at once, or CACHE_PATCHES_MAX patches (each keeps a small arena
-** of strings).
+** changes at once, or CACHE_PATCHES_MAX patches (the strings of the
+** records written pile up in the register's arena).
 **
 ** What of the history a register holds is every change id up to `floor`
 ** and those in seen[] above it: ids are taken in insertion order but
@@ -125,16 +125,17 @@ static cache_rows *rows_new(cache_spare *spare)
 	return r;
 }
 
-/* The strings the rows point to: the arena of a whole load, then one small
-** arena per patch, each holding on to the older ones. */
+/* The strings the rows point to: the arena of a whole load, with those of
+** every record patched in since added (the old strings of a record written
+** again stay: the garbage a whole load every CACHE_PATCHES_MAX patches
+** bounds, a few hundred bytes a write). */
 typedef struct cache_strings {
 	int refs;
 	tg_arena arena;
-	struct cache_strings *older;
 } cache_strings;
 
 #define CACHE_PATCH_MAX_CHANGES 512
-#define CACHE_PATCHES_MAX 1024
+#define CACHE_PATCHES_MAX 65536
 #define CACHE_SEEN_MAX 4096
 #define CACHE_LOAD_WHOLE 1 /* patch_from: only a whole load will do */
 #define CACHE_DELTAS 64    /* the patches remembered (what each touched) */
@@ -282,11 +283,9 @@ static void rows_unref(cache_rows *r)
 
 static void strings_unref(cache_strings *s)
 {
-	while (s && --s->refs == 0) {
-		cache_strings *older = s->older;
+	if (s && --s->refs == 0) {
 		arena_free(&s->arena);
 		free(s);
-		s = older;
 	}
 }
 
@@ -830,7 +829,11 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 	nr->generation = gen;
 	nr->patches = base->patches + 1;
 	nr->reg = base->reg;
-	arena_init(&nr->reg.arena);
+	/* the strings of the records written are added to base's arena, which
+	** nr then shares: an arena only grows, so every string base's rows
+	** point to stays where it is, and patches are made one at a time
+	** (build_lock) */
+	nr->reg.arena = base->strings->arena;
 	cache_spare spare[ARR_COUNT] = {0};
 	pthread_mutex_lock(&c->lock);
 	for (int a = 0; a < ARR_COUNT; a++) {
@@ -855,7 +858,9 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 			r->t.index = spare[a].index; /* its buffers, reused by idmap_copy */
 			if (spare[a].rows && catch_up(c, a, &spare[a], base->rows[a])) {
 				r->t.index = spare[a].index;
+				pthread_mutex_lock(&c->lock); /* cache_stats reads it */
 				c->caught_up++;
+				pthread_mutex_unlock(&c->lock);
 			} else {
 				if (from->count)
 					memcpy(r->t.rows, from->rows, from->count * tg_schema[a].size);
@@ -886,10 +891,8 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 	for (int a = 0; a < ARR_COUNT; a++)
 		for (size_t i = 0; i < d.t[a].count; i++)
 			delta_add(&nr->delta, &base->reg, &nr->reg, a, register_key(&d, a, i));
-	nr->strings = must(calloc(1, sizeof *nr->strings));
-	nr->strings->refs = 1;
-	nr->strings->arena = nr->reg.arena;
-	nr->strings->older = base->strings;
+	base->strings->arena = nr->reg.arena;
+	nr->strings = base->strings; /* the reference taken above */
 	arena_init(&nr->reg.arena);
 	nr->floor = base->floor;
 	nr->seen = base->n_seen ? must(malloc(base->n_seen * sizeof *nr->seen)) : NULL;
