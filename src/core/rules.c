@@ -1370,8 +1370,7 @@ static bool finding_reached(const reached_places *rp, const tg_finding *f, int p
 /* out (sorted, the beyond part's run on the places reached): each finding
 ** of a beyond rule kept when its place was reached (a rule may emit for
 ** more), and kept's of the places not reached added, in order. */
-static void keep_beyond(const tg_register *r, const reached_places *rp, const tg_beyond_kept *kept,
-			tg_findings *out)
+static void keep_beyond(const reached_places *rp, const tg_beyond_kept *kept, tg_findings *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < out->count; i++) {
@@ -1416,7 +1415,7 @@ int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_cale
 				     PART_BEYOND, &beyond_escaped, out, years);
 	if (rc == TG_OK) {
 		if (kept)
-			keep_beyond(r, &rp, kept, out);
+			keep_beyond(&rp, kept, out);
 		move_findings(r, &sub, &lo, out);
 		if (years)
 			move_findings(r, &sub, &ly, years);

@@ -171,18 +171,18 @@ typedef struct tg_place {
 	tg_ix ix;
 } tg_place;
 #define TG_ROW_PLACES_MAX 8
-/* The places row i of array a reaches in r, the register before a write
-** changes the row: itself when it is one, and those it names (at most
-** TG_ROW_PLACES_MAX, in out).  The server notes them for each record
-** written (tg_beyond_kept). */
+/* The places row i of array a reaches in r: itself when it is one, and
+** those it names (at most TG_ROW_PLACES_MAX, in out).  The server notes
+** them for each record written, in the register before the write and in
+** the one after (tg_beyond_kept). */
 size_t rules_row_places(const tg_register *r, int a, size_t i, tg_place *out);
 /* What rules_evaluate_only may keep of the run before the writes its mask
 ** follows: that run's findings of the rules that reach beyond one
 ** association (rules_beyond_findings, sorted), and the places the records
-** written named before each write (rules_row_places).  Those rules then
-** run for the places reached only (besides the ones noted: the units the
-** marked associations name, the persons their posts name), and the kept
-** findings of every other place are given again. */
+** written named before and after each write (rules_row_places).  Those
+** rules then run for the places reached only (the ones noted, the units
+** the marked associations name, the persons their posts name), and the
+** kept findings of every other place are given again. */
 typedef struct tg_beyond_kept {
 	const tg_finding *items;
 	size_t n;
