@@ -745,19 +745,21 @@ size_t rules_row_places(const tg_register *r, int a, size_t i, tg_place *out)
 	return n;
 }
 
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+const uint32_t *rows_find(const uint32_t *v, size_t n, size_t i)
+{
+	uint32_t key = (uint32_t)i;
+	return n ? bsearch(&key, v, n, sizeof *v, cmp_u32) : NULL;
+}
+
 bool eval_reached(const tg_eval *ev, int a, size_t i)
 {
-	if (!ev->reach_kept)
-		return true;
-	size_t lo = 0, hi = ev->n_reached[a];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ev->reached[a][mid] < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < ev->n_reached[a] && ev->reached[a][lo] == i;
+	return !ev->reach_kept || rows_find(ev->reached[a], ev->n_reached[a], i);
 }
 
 /* The references of array a to associations (at most 8). */
@@ -802,12 +804,6 @@ static void row_push(row_list *l, size_t i)
 			abort();
 	}
 	l->v[l->n++] = (uint32_t)i;
-}
-
-static int cmp_u32(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return a < b ? -1 : a > b;
 }
 
 /* Sorted, each once. */
@@ -1249,8 +1245,8 @@ size_t eval_rows(const tg_eval *ev, int a, uint32_t **rows)
 ** The steps are read by the obligations alone, which run on r.  Rows are
 ** copied shallow: their strings stay r's.  With the arrays' indexes
 ** (reach) it costs the marked associations' rows, not the register. */
-static void subregister(const tg_register *r, const uint8_t *only,
-			const tg_assoc_rows *const *reach, tg_register *sub)
+static void subregister(const tg_register *r, const uint8_t *only, const row_list *marked,
+			const tg_assoc_rows *const *reach, tg_register *sub, row_list *persons)
 {
 	register_init(sub);
 	static const int whole[] = {ARR_BATCHES, ARR_JURISDICTIONS, ARR_UNITS, ARR_UNIT_TASKS};
@@ -1260,17 +1256,17 @@ static void subregister(const tg_register *r, const uint8_t *only,
 		for (size_t i = 0; i < REG_COUNT(r, a); i++)
 			memcpy(register_append(sub, a), register_row(r, a, i), tg_schema[a].size);
 	}
-	row_list marked = {0}, rows = {0}, persons = {0};
-	marked_associations(r, only, &marked);
+	row_list rows = {0};
+	persons->n = 0;
 	for (int a = ARR_ASSOCIATIONS; a < ARR_COUNT; a++) {
 		const tg_field *refs[8];
 		size_t n_refs = association_refs(a, refs);
 		assert(a != ARR_ASSOCIATIONS || !n_refs); /* an association names none */
 		if (a == ARR_PERSONS || (a != ARR_ASSOCIATIONS && !n_refs))
 			continue; /* read by the rules run on the whole register only */
-		const row_list *in = &marked;
+		const row_list *in = marked;
 		if (a != ARR_ASSOCIATIONS) {
-			marked_rows(r, a, refs, n_refs, only, &marked, false, reach ? reach[a] : NULL,
+			marked_rows(r, a, refs, n_refs, only, marked, false, reach ? reach[a] : NULL,
 				    &rows);
 			in = &rows;
 		}
@@ -1279,16 +1275,14 @@ static void subregister(const tg_register *r, const uint8_t *only,
 			const char *row = register_row(r, a, in->v[k]);
 			memcpy(register_append(sub, a), row, tg_schema[a].size);
 			if (a == ARR_POSTS && ((const tg_post *)row)->person_ix != TG_IX_NONE)
-				row_push(&persons, ((const tg_post *)row)->person_ix);
+				row_push(persons, ((const tg_post *)row)->person_ix);
 		}
 	}
-	row_sort_unique(&persons);
-	for (size_t k = 0; k < persons.n; k++)
-		memcpy(register_append(sub, ARR_PERSONS), register_row(r, ARR_PERSONS, persons.v[k]),
+	row_sort_unique(persons);
+	for (size_t k = 0; k < persons->n; k++)
+		memcpy(register_append(sub, ARR_PERSONS), register_row(r, ARR_PERSONS, persons->v[k]),
 		       tg_schema[ARR_PERSONS].size);
-	free(marked.v);
 	free(rows.v);
-	free(persons.v);
 	bool copied[ARR_COUNT] = {false};
 	for (size_t w = 0; w < sizeof whole / sizeof *whole; w++)
 		copied[whole[w]] = true;
@@ -1320,26 +1314,18 @@ static int cmp_key(const void *x, const void *y)
 }
 
 /* The places a write reached (tg_beyond_kept): those of the marked
-** associations (the units each names, the persons its posts name) and
-** those kept->places names. */
-static void reach_places(const tg_register *r, const uint8_t *only, const tg_eval_index *ix,
+** associations (the units each names; persons, the persons their posts
+** name, as subregister found them) and those kept->places names. */
+static void reach_places(const tg_register *r, const row_list *marked, const row_list *persons,
 			 const tg_beyond_kept *kept, reached_places *out)
 {
-	row_list l[ARR_COUNT] = {0}, marked = {0}, posts = {0};
-	marked_associations(r, only, &marked);
+	row_list l[ARR_COUNT] = {0};
 	tg_place p[TG_ROW_PLACES_MAX];
-	for (size_t m = 0; m < marked.n; m++)
-		for (size_t k = rules_row_places(r, ARR_ASSOCIATIONS, marked.v[m], p); k--;)
+	for (size_t m = 0; m < marked->n; m++)
+		for (size_t k = rules_row_places(r, ARR_ASSOCIATIONS, marked->v[m], p); k--;)
 			row_push(&l[p[k].arr], p[k].ix);
-	const tg_field *refs[8];
-	size_t n_refs = association_refs(ARR_POSTS, refs);
-	marked_rows(r, ARR_POSTS, refs, n_refs, only, &marked, false,
-		    ix ? ix->by_assoc[ARR_POSTS] : NULL, &posts);
-	for (size_t k = 0; k < posts.n; k++) {
-		tg_ix person = REG_ROWS(r, ARR_POSTS, tg_post)[posts.v[k]].person_ix;
-		if (person != TG_IX_NONE)
-			row_push(&l[ARR_PERSONS], person);
-	}
+	for (size_t k = 0; k < persons->n; k++)
+		row_push(&l[ARR_PERSONS], persons->v[k]);
 	for (size_t k = 0; k < kept->n_places; k++)
 		if (kept->places[k].ix < REG_COUNT(r, kept->places[k].arr))
 			row_push(&l[kept->places[k].arr], kept->places[k].ix);
@@ -1354,8 +1340,6 @@ static void reach_places(const tg_register *r, const uint8_t *only, const tg_eva
 			out->keys[a][k] = register_key(r, a, l[a].v[k]);
 		qsort(out->keys[a], l[a].n, sizeof *out->keys[a], cmp_key);
 	}
-	free(marked.v);
-	free(posts.v);
 }
 
 /* Whether f, a finding of a rule that reaches beyond one association, is
@@ -1402,10 +1386,14 @@ int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_cale
 {
 	assert(only);
 	tg_register sub;
-	subregister(r, only, ix ? ix->by_assoc : NULL, &sub);
+	row_list marked = {0}, persons = {0};
+	marked_associations(r, only, &marked);
+	subregister(r, only, &marked, ix ? ix->by_assoc : NULL, &sub, &persons);
 	reached_places rp = {0};
 	if (kept)
-		reach_places(r, only, ix, kept, &rp);
+		reach_places(r, &marked, &persons, kept, &rp);
+	free(marked.v);
+	free(persons.v);
 	tg_findings lo, ly;
 	bool escaped = false, beyond_escaped = false;
 	int rc = evaluate_places(&sub, plan, cal, as_of, NULL, NULL, NULL, NULL, PART_LOCAL,

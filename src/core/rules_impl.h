@@ -171,6 +171,8 @@ tg_date year_end(tg_date d);
 ** association.  Returns their count. */
 size_t eval_rows(const tg_eval *ev, int a, uint32_t **rows);
 
+/* Row i in v (n row numbers ascending), or NULL. */
+const uint32_t *rows_find(const uint32_t *v, size_t n, size_t i);
 /* Whether row i of array a is a place the run looks at (all of them
 ** unless ev->reach_kept). */
 bool eval_reached(const tg_eval *ev, int a, size_t i);

@@ -152,21 +152,6 @@ static void emit_cadre(tg_eval *ev, const tg_person *p, uint32_t count, tg_date 
 	     count, ev->P->retired_cadre_max_posts);
 }
 
-/* Person p's place in cp (its persons ascending) in *c: false if none. */
-static bool cadre_find(const tg_cadre_posts *cp, uint32_t p, size_t *c)
-{
-	size_t lo = 0, hi = cp->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (cp->person[mid] < p)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*c = lo;
-	return lo < cp->n && cp->person[lo] == p;
-}
-
 /* personnel.retired-cadre-multiple-posts: counted over every registered
 ** association, in scope or not; the finding is about the person, dated
 ** from the latest post counted.  With the retired cadres' posts at hand
@@ -181,12 +166,13 @@ void rule_personnel_retired_cadre_multiple_posts(tg_eval *ev)
 		uint32_t most = (uint32_t)ev->P->retired_cadre_max_posts;
 		/* every cadre, or (reach_kept) the persons reached that are */
 		size_t n = ev->reach_kept ? ev->n_reached[ARR_PERSONS] : cp->n;
-		for (size_t j = 0, c = 0; j < n; j++) {
-			if (!ev->reach_kept) {
-				c = j;
-			} else if (!cadre_find(cp, ev->reached[ARR_PERSONS][j], &c)) {
+		for (size_t j = 0; j < n; j++) {
+			const uint32_t *at =
+				ev->reach_kept ? rows_find(cp->person, cp->n, ev->reached[ARR_PERSONS][j])
+					       : &cp->person[j];
+			if (!at)
 				continue;
-			}
+			size_t c = (size_t)(at - cp->person);
 			/* retired by the day, and past the most if all counted */
 			if (!happened(cp->retired_on[c], ev->D) || cp->start[c + 1] - cp->start[c] <= most)
 				continue;
