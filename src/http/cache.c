@@ -658,6 +658,16 @@ static bool names_association(int a)
 ** it marks done; anything else (a unit, a batch, a jurisdiction, a task)
 ** reaches too far to follow: all.  Findings that name no association are
 ** evaluated on every run (rules_evaluate_only). */
+/* k places added to *v (*n of them). */
+static void places_add(tg_place **v, size_t *n, const tg_place *p, size_t k)
+{
+	if (!k)
+		return;
+	*v = must(realloc(*v, (*n + k) * sizeof **v));
+	memcpy(*v + *n, p, k * sizeof *p);
+	*n += k;
+}
+
 static void delta_add(cache_delta *d, const tg_register *old, const tg_register *now, int a,
 		      const char *key)
 {
@@ -666,11 +676,7 @@ static void delta_add(cache_delta *d, const tg_register *old, const tg_register 
 		tg_ix i = register_find(both[w], a, key);
 		tg_place p[TG_ROW_PLACES_MAX];
 		size_t k = i == TG_IX_NONE ? 0 : rules_row_places(both[w], a, i, p);
-		if (!k)
-			continue;
-		d->places = must(realloc(d->places, (d->n_places + k) * sizeof *d->places));
-		memcpy(d->places + d->n_places, p, k * sizeof *p);
-		d->n_places += k;
+		places_add(&d->places, &d->n_places, p, k);
 	}
 	if (a == ARR_ASSOCIATIONS || names_association(a)) {
 		touch_row(d, old, a, key);
@@ -710,10 +716,9 @@ static void delta_keep(findings_cache *c, const cache_register *cr)
 		slot->ix = must(malloc(cr->delta.n * sizeof *slot->ix));
 		memcpy(slot->ix, cr->delta.ix, cr->delta.n * sizeof *slot->ix);
 	}
-	if (!cr->delta.all && cr->delta.n_places) {
-		slot->places = must(malloc(cr->delta.n_places * sizeof *slot->places));
-		memcpy(slot->places, cr->delta.places, cr->delta.n_places * sizeof *slot->places);
-	}
+	slot->n_places = 0;
+	if (!cr->delta.all)
+		places_add(&slot->places, &slot->n_places, cr->delta.places, cr->delta.n_places);
 }
 
 /* Under lock: the associations (of n) whose findings may differ between
@@ -740,11 +745,7 @@ static uint8_t *delta_mask(findings_cache *c, int64_t from, int64_t to, size_t n
 		for (size_t k = 0; k < d->n; k++)
 			if (d->ix[k] < n)
 				mask[d->ix[k]] = 1;
-		if (d->n_places) {
-			v = must(realloc(v, (n_v + d->n_places) * sizeof *v));
-			memcpy(v + n_v, d->places, d->n_places * sizeof *v);
-			n_v += d->n_places;
-		}
+		places_add(&v, &n_v, d->places, d->n_places);
 		g = d->to;
 	}
 	places->places = v;
@@ -855,17 +856,16 @@ static int patch_from(findings_cache *c, tg_store *s, cache_register *base, int6
 			cache_rows *r = rows_new(&c->spare[a]);
 			r->t.rows = spare[a].rows ? spare[a].rows : must(malloc(need * tg_schema[a].size));
 			r->t.alloc = spare[a].rows ? spare[a].alloc : need;
-			r->t.index = spare[a].index; /* its buffers, reused by idmap_copy */
 			if (spare[a].rows && catch_up(c, a, &spare[a], base->rows[a])) {
-				r->t.index = spare[a].index;
 				pthread_mutex_lock(&c->lock); /* cache_stats reads it */
 				c->caught_up++;
 				pthread_mutex_unlock(&c->lock);
-			} else {
+			} else { /* copied whole, into the spare's buffers if any */
 				if (from->count)
 					memcpy(r->t.rows, from->rows, from->count * tg_schema[a].size);
-				idmap_copy(&r->t.index, &from->index);
+				idmap_copy(&spare[a].index, &from->index);
 			}
+			r->t.index = spare[a].index;
 			r->t.count = from->count;
 			nr->rows[a] = r;
 		}
