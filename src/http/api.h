@@ -45,6 +45,7 @@ int api_association_findings(http_request *rq);
 int api_checklist_get(http_request *rq);
 int api_checklist_post(http_request *rq);
 int api_dashboard(http_request *rq);
+int api_dashboard_units(http_request *rq);
 int api_plan(http_request *rq);
 int api_evidence_upload(http_request *rq);
 int api_evidence_get(http_request *rq);

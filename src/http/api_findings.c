@@ -439,7 +439,7 @@ out:
 /* The dashboard's answer is kept with the findings it came from (per
 ** viewer, unit and jurisdiction) and updated by difference after a write:
 ** cache_dashboard. */
-int api_dashboard(http_request *rq)
+static int dashboard_reply(http_request *rq, bool units)
 {
 	tg_date as_of;
 	cache_view v;
@@ -453,10 +453,22 @@ int api_dashboard(http_request *rq)
 	bool by_unit = unit_scope(rq, v.reg, &unit);
 	/* A unit not in the register sees nothing: an index no record has. */
 	tg_ix filter = !by_unit ? TG_IX_NONE : unit == TG_IX_NONE ? TG_IX_NONE - 1 : unit;
-	cache_dashboard(rq->srv->cache, &v, &rq->user, filter, api_jurisdiction_scope(rq, v.reg),
-			&rq->out);
+	(units ? cache_dashboard_units : cache_dashboard)(rq->srv->cache, &v, &rq->user, filter,
+							 api_jurisdiction_scope(rq, v.reg), &rq->out);
 	cache_put(rq->srv->cache, &v);
 	return reply_json(rq, HTTP_OK);
+}
+
+int api_dashboard(http_request *rq)
+{
+	return dashboard_reply(rq, false);
+}
+
+/* Every unit's row of the dashboard: the 主管单位 page's (the dashboard
+** gives the DASHBOARD_UNITS with the most associations in scope). */
+int api_dashboard_units(http_request *rq)
+{
+	return dashboard_reply(rq, true);
 }
 
 /* ---- plan ---- */

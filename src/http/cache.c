@@ -1482,8 +1482,21 @@ static bool dash_is(const cache_dash *d, const tg_user *u, tg_ix unit, const cha
 				: !jurisdiction);
 }
 
-void cache_dashboard(findings_cache *c, const cache_view *v, const tg_user *u, tg_ix unit,
-		     const char *jurisdiction, strbuf *out)
+/* Every unit row of d on register r (GET /api/v1/dashboard/units): made
+** from its kept numbers when asked, not kept (a list page's, not written
+** again after each write).  Under c->lock when d is an entry's: a write's
+** carry_dashboards takes d from it under the lock before changing it. */
+static void dash_units(const cache_dash *d, const tg_register *r, const tg_plan *plan,
+		       strbuf *out)
+{
+	tg_dashboard view;
+	dashboard_kept_view(d->kept, r, plan, &view);
+	dashboard_write_units_json(&view, d->jurisdiction, out);
+	dashboard_release(&view);
+}
+
+static void dashboard_answer(findings_cache *c, const cache_view *v, const tg_user *u, tg_ix unit,
+			     const char *jurisdiction, bool units, strbuf *out)
 {
 	cache_entry *e = v->entry;
 	pthread_mutex_lock(&c->lock);
@@ -1491,7 +1504,10 @@ void cache_dashboard(findings_cache *c, const cache_view *v, const tg_user *u, t
 		cache_dash *d = e->dash[i];
 		if (d && dash_is(d, u, unit, jurisdiction)) {
 			d->used = ++c->clock;
-			sb_add(out, d->json, d->len);
+			if (units)
+				dash_units(d, v->reg, e->plan, out);
+			else
+				sb_add(out, d->json, d->len);
 			pthread_mutex_unlock(&c->lock);
 			return;
 		}
@@ -1510,7 +1526,10 @@ void cache_dashboard(findings_cache *c, const cache_view *v, const tg_user *u, t
 	d->jurisdiction = jurisdiction ? must(strdup(jurisdiction)) : NULL;
 	d->kept = dashboard_kept_new(v->reg, e->plan, mine.fs, unit, jurisdiction);
 	dash_write(d, v->reg, e->plan, mine.fs);
-	sb_add(out, d->json, d->len);
+	if (units)
+		dash_units(d, v->reg, e->plan, out);
+	else
+		sb_add(out, d->json, d->len);
 	if (mine.own) {
 		free(mine.own->items);
 		free(mine.own);
@@ -1542,4 +1561,16 @@ void cache_dashboard(findings_cache *c, const cache_view *v, const tg_user *u, t
 	}
 	pthread_mutex_unlock(&c->lock);
 	dash_free(gone);
+}
+
+void cache_dashboard(findings_cache *c, const cache_view *v, const tg_user *u, tg_ix unit,
+		     const char *jurisdiction, strbuf *out)
+{
+	dashboard_answer(c, v, u, unit, jurisdiction, false, out);
+}
+
+void cache_dashboard_units(findings_cache *c, const cache_view *v, const tg_user *u, tg_ix unit,
+			   const char *jurisdiction, strbuf *out)
+{
+	dashboard_answer(c, v, u, unit, jurisdiction, true, out);
 }

@@ -86,5 +86,10 @@ void cache_view_for(const tg_user *u, cache_view *v);
 ** made now (dashboard_kept_new on u's findings) and kept. */
 void cache_dashboard(findings_cache *c, const cache_view *v, const tg_user *u, tg_ix unit,
 		     const char *jurisdiction, strbuf *out);
+/* Every unit row of that dashboard (GET /api/v1/dashboard/units), made
+** from its kept numbers when asked; the dashboard kept as cache_dashboard
+** keeps it. */
+void cache_dashboard_units(findings_cache *c, const cache_view *v, const tg_user *u, tg_ix unit,
+			   const char *jurisdiction, strbuf *out);
 
 #endif

@@ -95,6 +95,35 @@ static void write_timeline(strbuf *o, const tg_plan *plan)
 	sb_adds(o, "]");
 }
 
+/* Whether unit row x comes before y on the dashboard: more associations in
+** scope first, then the dashboard's own order (x, y its positions). */
+static bool unit_before(const tg_dashboard_row *rows, size_t x, size_t y)
+{
+	if (rows[x].in_scope != rows[y].in_scope)
+		return rows[x].in_scope > rows[y].in_scope;
+	return x < y;
+}
+
+/* The DASHBOARD_UNITS unit rows with the most associations in scope, in
+** that order, into top (their positions in d->by_unit); how many.  One
+** pass keeping the best few sorted: the register's units are read once,
+** whatever their number. */
+static size_t top_units(const tg_dashboard *d, size_t top[DASHBOARD_UNITS])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->n_unit; i++) {
+		if (n == DASHBOARD_UNITS && !unit_before(d->by_unit, i, top[n - 1]))
+			continue;
+		size_t at = n < DASHBOARD_UNITS ? n++ : n - 1;
+		while (at > 0 && unit_before(d->by_unit, i, top[at - 1])) {
+			top[at] = top[at - 1];
+			at--;
+		}
+		top[at] = i;
+	}
+	return n;
+}
+
 void dashboard_write_json(const tg_dashboard *d, const tg_findings *fs, const tg_plan *plan,
 			  const char *jurisdiction, strbuf *o)
 {
@@ -107,8 +136,17 @@ void dashboard_write_json(const tg_dashboard *d, const tg_findings *fs, const tg
 		d->awaiting_acceptance, d->summaries_missing, d->accepted);
 	sb_adds(o, ",\n \"by_batch\": ");
 	write_rows(o, d->by_batch, d->n_batch, 0);
+	/* the units with the most associations in scope (the whole list is
+	** GET /api/v1/dashboard/units: 2,000 rows at national size, written
+	** again after every write, are not a dashboard's) */
+	size_t top[DASHBOARD_UNITS], n_top = top_units(d, top);
+	tg_dashboard_row rows[DASHBOARD_UNITS];
+	for (size_t i = 0; i < n_top; i++)
+		rows[i] = d->by_unit[top[i]];
 	sb_adds(o, ",\n \"by_unit\": ");
-	write_rows(o, d->by_unit, d->n_unit, 1);
+	write_rows(o, rows, n_top, 1);
+	sb_adds(o, ",\n \"units_total\": ");
+	sb_add_int(o, (long long)d->n_unit);
 	sb_adds(o, ",\n \"by_separation\": ");
 	write_rows(o, d->by_separation, d->n_separation, 2);
 	sb_adds(o, ",\n \"by_jurisdiction\": ");
@@ -120,5 +158,17 @@ void dashboard_write_json(const tg_dashboard *d, const tg_findings *fs, const tg
 	write_deadlines(o, fs, d->late, d->n_late);
 	sb_adds(o, ",\n \"timeline\": ");
 	write_timeline(o, plan);
+	sb_adds(o, "}\n");
+}
+
+void dashboard_write_units_json(const tg_dashboard *d, const char *jurisdiction, strbuf *o)
+{
+	sb_adds(o, "{\"as_of\": ");
+	date_add_json(o, d->as_of);
+	sb_add_json_member(o, ",\n \"jurisdiction\": ", jurisdiction);
+	sb_adds(o, ",\n \"total\": ");
+	sb_add_int(o, (long long)d->n_unit);
+	sb_adds(o, ",\n \"by_unit\": ");
+	write_rows(o, d->by_unit, d->n_unit, 1);
 	sb_adds(o, "}\n");
 }

@@ -15,4 +15,13 @@
 void dashboard_write_json(const tg_dashboard *d, const tg_findings *fs, const tg_plan *plan,
 			  const char *jurisdiction, strbuf *o);
 
+/* The units' rows of the dashboard's answer: the DASHBOARD_UNITS with the
+** most associations in scope (ties in d's order), and units_total, the
+** number of rows d has. */
+#define DASHBOARD_UNITS 20
+
+/* The answer of GET /api/v1/dashboard/units: every unit row of d, in d's
+** order, and their number. */
+void dashboard_write_units_json(const tg_dashboard *d, const char *jurisdiction, strbuf *o);
+
 #endif

@@ -108,6 +108,8 @@ const tg_route tg_routes[] = {
 	{"GET", "/api/v1/findings", api_findings, R_BUSINESS, SCOPE_NONE, -1, 0},
 	{"GET", "/api/v1/dashboard", api_dashboard,
 	 R_OFFICE | R_CIVIL_AFFAIRS | R_UNIT | R_DEPARTMENT, SCOPE_NONE, -1, 0},
+	{"GET", "/api/v1/dashboard/units", api_dashboard_units,
+	 R_OFFICE | R_CIVIL_AFFAIRS | R_UNIT | R_DEPARTMENT, SCOPE_NONE, -1, 0},
 	{"GET", "/api/v1/plan", api_plan, R_BUSINESS, SCOPE_NONE, -1, 0},
 	{"POST", "/api/v1/import", api_import, R_OFFICE, SCOPE_NONE, -1, HTTP_IMPORT_CAP},
 

@@ -212,6 +212,20 @@ for k in by_batch by_unit by_separation upcoming timeline; do
 	expect_grep "dashboard has $k" "\"$k\": \[" "$T/body"
 done
 cp "$T/body" "$T/dash-late.json"
+# the dashboard names the 20 units with the most associations in scope and
+# how many there are; /dashboard/units gives every one, the same numbers
+expect_eq "dashboard/units: 200" 200 "$(req GET "/api/v1/dashboard/units?as_of=2017-12-31")"
+expect_eq "dashboard/units: every unit, the numbers the dashboard gives its own" ok \
+	"$(python3 - "$T/dash-late.json" "$T/body" <<'PY'
+import json, sys
+d, u = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert u["total"] == d["units_total"] == len(u["by_unit"]) > 0, (u["total"], d["units_total"])
+assert len(d["by_unit"]) == min(20, u["total"])
+top = sorted(range(len(u["by_unit"])), key=lambda i: (-u["by_unit"][i]["in_scope"], i))[:20]
+assert d["by_unit"] == [u["by_unit"][i] for i in top], "not the units with the most in scope"
+print("ok")
+PY
+)"
 req GET "/api/v1/dashboard?as_of=2017-04-01" >/dev/null
 cmp -s "$T/body" "$T/dash-late.json" && fail "dashboard does not change with as_of" ||
 	pass "an earlier as_of gives another dashboard"

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "dashboard.h"
 #include "gen.h"
 #include "progress.h"
@@ -36,6 +38,7 @@ static char *answer(const tg_dashboard *d, const tg_findings *fs, const tg_plan 
 	strbuf sb;
 	sb_init(&sb);
 	dashboard_write_json(d, fs, plan, NULL, &sb);
+	dashboard_write_units_json(d, NULL, &sb); /* every unit's row compared too */
 	return sb_detach(&sb, NULL);
 }
 
@@ -169,12 +172,93 @@ static void test_short_lists(void **state)
 	dashboard_kept_candidates(64);
 }
 
+/* The dashboard's answer names the DASHBOARD_UNITS units with the most
+** associations in scope, ties in the dashboard's order, and how many rows
+** there are; GET /api/v1/dashboard/units every row.  Checked against a
+** plain sort of the rows by the same order. */
+static int by_in_scope(const void *x, const void *y)
+{
+	const tg_dashboard_row *a = *(const tg_dashboard_row *const *)x,
+			       *b = *(const tg_dashboard_row *const *)y;
+	if (a->in_scope != b->in_scope)
+		return a->in_scope > b->in_scope ? -1 : 1;
+	return a < b ? -1 : a > b; /* the rows' own order */
+}
+
+static void top_units_of(size_t n_rows, unsigned spread)
+{
+	tg_register r;
+	tg_plan *plan = gen_plan_and_register(&r, 3, 10);
+	tg_dashboard d;
+	memset(&d, 0, sizeof d);
+	arena_init(&d.arena);
+	d.as_of = date_from_ymd(2020, 12, 31);
+	d.by_unit = calloc(n_rows ? n_rows : 1, sizeof *d.by_unit);
+	assert_non_null(d.by_unit);
+	d.n_unit = n_rows;
+	const tg_dashboard_row **order = calloc(n_rows ? n_rows : 1, sizeof *order);
+	assert_non_null(order);
+	for (size_t i = 0; i < n_rows; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "U%03zu", i);
+		d.by_unit[i].id = arena_strdup(&d.arena, id);
+		d.by_unit[i].name = d.by_unit[i].id;
+		d.by_unit[i].in_scope = (size_t)(next_random() % spread);
+		order[i] = &d.by_unit[i];
+	}
+	qsort(order, n_rows, sizeof *order, by_in_scope);
+	tg_findings none;
+	memset(&none, 0, sizeof none);
+	char *text = answer(&d, &none, plan);
+	/* the two answers, one after the other */
+	json_error_t err;
+	json_t *dash = json_loadb(text, strlen(text), JSON_DISABLE_EOF_CHECK, &err);
+	assert_non_null(dash);
+	size_t n_expect = n_rows < DASHBOARD_UNITS ? n_rows : DASHBOARD_UNITS;
+	json_t *rows = json_object_get(dash, "by_unit");
+	assert_int_equal(json_array_size(rows), n_expect);
+	assert_int_equal(json_integer_value(json_object_get(dash, "units_total")), n_rows);
+	for (size_t i = 0; i < n_expect; i++)
+		assert_string_equal(json_string_value(json_object_get(json_array_get(rows, i), "unit")),
+				    order[i]->id);
+	const char *second = strstr(text, "}\n{");
+	assert_non_null(second);
+	json_t *all = json_loads(second + 2, 0, &err);
+	assert_non_null(all);
+	assert_int_equal(json_integer_value(json_object_get(all, "total")), n_rows);
+	rows = json_object_get(all, "by_unit");
+	assert_int_equal(json_array_size(rows), n_rows);
+	for (size_t i = 0; i < n_rows; i++)
+		assert_string_equal(json_string_value(json_object_get(json_array_get(rows, i), "unit")),
+				    d.by_unit[i].id);
+	json_decref(dash);
+	json_decref(all);
+	free(text);
+	free(order);
+	free(d.by_unit); /* not the arena's, as dashboard_compute's are */
+	dashboard_release(&d);
+	register_release(&r);
+	plan_free(plan);
+}
+
+static void test_top_units(void **state)
+{
+	(void)state;
+	top_units_of(0, 5);
+	top_units_of(7, 5);
+	top_units_of(20, 3);
+	top_units_of(21, 1000);
+	top_units_of(300, 4);   /* ties across the cut */
+	top_units_of(2000, 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_end_of_reform),
 		cmocka_unit_test(test_mid_reform),
 		cmocka_unit_test(test_short_lists),
+		cmocka_unit_test(test_top_units),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,6 @@
 // 总览: headline numbers (each a link to the list behind it), progress by
-// batch and by supervising unit, the five separations, the counties side by
+// batch and by supervising unit (the 20 with the most associations in
+// scope; 主管单位 lists every one), the five separations, the counties side by
 // side (六(一): each opens this page for that county, ?jurisdiction=CODE),
 // the plan's timeline and the next 20 deadlines with their lights.
 import { h, replace } from '../dom.js';
@@ -67,7 +68,11 @@ export async function render(root, ctx) {
           { label: '已完成', num: true, cell: (s) => fmt.num(s.done) },
           { label: '待办', num: true, cell: (s) => h('a', { href: `#/findings?separation=${encodeURIComponent(s.id)}&state=open` }, fmt.num(s.open)) },
           { label: '逾期', num: true, cell: (s) => h('a', { href: `#/findings?separation=${encodeURIComponent(s.id)}&state=overdue` }, fmt.num(s.overdue)) }], d.by_separation || []))])),
-    section('按主管单位', 'by-unit', units.length ? [unitEl,
+    section('按主管单位', 'by-unit', units.length ? [
+      (d.units_total || 0) > units.length
+        ? h('p', { class: 'page-sub', id: 'units-top' }, `共 ${fmt.num(d.units_total)} 个主管单位，此处列出纳入范围协会最多的 ${fmt.num(units.length)} 个。`,
+          h('a', { href: '#/units' }, '查看全部主管单位')) : null,
+      unitEl,
       dataTable('查看数据表', table([
         { label: '主管单位', cell: (u) => h('a', { href: `#/units/${encodeURIComponent(u.unit)}` }, u.name) },
         { label: '纳入范围', num: true, cell: (u) => h('a', { href: `#/associations?unit=${encodeURIComponent(u.unit)}&state=in_scope%2B` }, fmt.num(u.in_scope)) },

@@ -7,7 +7,7 @@ import { table, emptyState } from '../ui.js';
 
 export async function render(root, ctx) {
   ctx.crumbs([['主管单位']]);
-  const [lk, d] = await Promise.all([lookups(), api.get('dashboard', { as_of: ctx.asOf })]);
+  const [lk, d] = await Promise.all([lookups(), api.get('dashboard/units', { as_of: ctx.asOf })]);
   if (!ctx.alive()) return;
   const by = Object.fromEntries((d.by_unit || []).map((u) => [u.unit, u]));
   const units = lk.units.slice().sort((a, b) => ((by[b.id]?.in_scope || 0) - (by[a.id]?.in_scope || 0)) || a.id.localeCompare(b.id));
