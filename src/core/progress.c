@@ -751,6 +751,17 @@ typedef struct kept_assoc {
 	bool counted;    /* in scope, within the filter */
 } kept_assoc;
 
+/* What the findings about one place (rules_finding_place: a unit, a
+** person, a unit's task) add: a write re-evaluates the places it reached
+** only (rules.h, tg_reached), so their findings are taken away and added
+** per place. */
+typedef struct kept_place {
+	int arr;
+	char *key;
+	uint32_t *c;
+	size_t n;
+} kept_place;
+
 struct tg_dashboard_kept {
 	tg_date as_of;
 	tg_ix unit_filter;
@@ -762,8 +773,10 @@ struct tg_dashboard_kept {
 	size_t na;
 	uint32_t *pool;
 	size_t pool_n, pool_cap, pool_live;
-	uint32_t *beyond; /* what the findings naming no association add */
+	uint32_t *beyond; /* what the findings naming no association nor place add */
 	size_t n_beyond, beyond_cap;
+	kept_place *places; /* what each place's findings add, by (arr, key) */
+	size_t n_places, places_cap;
 	size_t *unit_first; /* per unit: its first association counted, SIZE_MAX none */
 	kept_list lists[2]; /* upcoming, late */
 	size_t cap;         /* candidates per list */
@@ -956,6 +969,76 @@ static void beyond_store(kept_ctx *x)
 	x->n = 0;
 }
 
+static int place_cmp(const kept_place *p, int arr, const char *key)
+{
+	return p->arr != arr ? (p->arr < arr ? -1 : 1) : strcmp(p->key, key);
+}
+
+/* The position of place (arr, key) in k->places, or where it would go. */
+static size_t place_at(const tg_dashboard_kept *k, int arr, const char *key, bool *found)
+{
+	size_t lo = 0, hi = k->n_places;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (place_cmp(&k->places[mid], arr, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < k->n_places && !place_cmp(&k->places[lo], arr, key);
+	return lo;
+}
+
+/* The counters collected in x become (part of) what place (arr, key)
+** adds. */
+static void place_store(kept_ctx *x, int arr, const char *key)
+{
+	tg_dashboard_kept *k = x->k;
+	bool found;
+	size_t i = place_at(k, arr, key, &found);
+	if (!found) {
+		if (k->n_places == k->places_cap) {
+			k->places_cap = k->places_cap ? 2 * k->places_cap : 64;
+			k->places = kmust(realloc(k->places, k->places_cap * sizeof *k->places));
+		}
+		memmove(k->places + i + 1, k->places + i, (k->n_places - i) * sizeof *k->places);
+		k->places[i] = (kept_place){arr, kmust(strdup(key)), NULL, 0};
+		k->n_places++;
+	}
+	kept_place *p = &k->places[i];
+	p->c = kmust(realloc(p->c, (p->n + x->n ? p->n + x->n : 1) * sizeof *p->c));
+	if (x->n)
+		memcpy(p->c + p->n, x->buf, x->n * sizeof *x->buf);
+	p->n += x->n;
+	for (size_t j = 0; j < x->n; j++)
+		k->c[x->buf[j]]++;
+	x->n = 0;
+}
+
+/* What place i adds taken away, and the place forgotten. */
+static void place_drop(tg_dashboard_kept *k, size_t i)
+{
+	kept_place *p = &k->places[i];
+	for (size_t j = 0; j < p->n; j++)
+		k->c[p->c[j]]--;
+	free(p->c);
+	free(p->key);
+	memmove(k->places + i, k->places + i + 1, (k->n_places - i - 1) * sizeof *k->places);
+	k->n_places--;
+}
+
+/* What finding f of fs, naming no association, adds: to its place's, or
+** to those of no place. */
+static void unnamed_part(kept_ctx *x, const tg_findings *fs, const tg_finding *f)
+{
+	finding_part(x, fs, f);
+	int place = rules_finding_place(f);
+	if (place >= 0 && f->subject)
+		place_store(x, place, f->subject);
+	else
+		beyond_store(x);
+}
+
 /* The association a finding counts under in r: its index when it names one
 ** of the register (the splice keeps or replaces it with its association),
 ** else TG_IX_NONE (it is taken again with every evaluation). */
@@ -1004,9 +1087,8 @@ tg_dashboard_kept *dashboard_kept_new(const tg_register *r, const tg_plan *plan,
 		if (fa[i] != TG_IX_NONE)
 			start[fa[i] + 2]++;
 		else
-			finding_part(&x, fs, &fs->items[i]);
+			unnamed_part(&x, fs, &fs->items[i]);
 	}
-	beyond_store(&x);
 	for (size_t a = 0; a < na; a++)
 		start[a + 2] += start[a + 1];
 	size_t *order = kmust(malloc((fs->count ? fs->count : 1) * sizeof *order));
@@ -1046,14 +1128,16 @@ static int cmp_ix_pair(const void *x, const void *y)
 ** before it, so the list ends there unless it was complete.  False when
 ** fewer than a view shows are left of an incomplete list. */
 static bool list_update(tg_dashboard_kept *k, const tg_register *r, const uint8_t *only,
-			const tg_findings *fresh, int late)
+			const tg_reached *reached, const tg_findings *fresh, int late)
 {
 	kept_list *l = &k->lists[late];
 	size_t na = REG_COUNT(r, ARR_ASSOCIATIONS), n_keep = 0;
 	for (size_t i = 0; i < l->n; i++) {
-		tg_ix a = finding_assoc(r, &l->v[i]);
-		if (a != TG_IX_NONE && a < na && !only[a])
-			l->v[n_keep++] = l->v[i];
+		const tg_finding *f = &l->v[i];
+		tg_ix a = finding_assoc(r, f);
+		if (f->association ? a != TG_IX_NONE && a < na && !only[a]
+				   : reached && !rules_reached_finding(reached, f))
+			l->v[n_keep++] = *f;
 	}
 	const tg_finding **add = kmust(malloc((fresh->count ? fresh->count : 1) * sizeof *add));
 	size_t n_add = 0;
@@ -1086,7 +1170,7 @@ static bool list_update(tg_dashboard_kept *k, const tg_register *r, const uint8_
 }
 
 bool dashboard_kept_update(tg_dashboard_kept *k, const tg_register *r, const tg_plan *plan,
-			   const tg_findings *fresh, const uint8_t *only,
+			   const tg_findings *fresh, const uint8_t *only, const tg_reached *reached,
 			   const tg_findings *(*all)(void *ctx), void *ctx)
 {
 	kept_ctx x;
@@ -1103,10 +1187,23 @@ bool dashboard_kept_update(tg_dashboard_kept *k, const tg_register *r, const tg_
 			k->per[a] = (kept_assoc){0, 0, TG_IX_NONE, false};
 		k->na = na;
 	}
-	/* what the findings naming no association added goes, fresh's comes */
+	/* what the findings naming no association added goes (of the places
+	** reached only: the others' stay), fresh's comes */
 	for (size_t j = 0; j < k->n_beyond; j++)
 		k->c[k->beyond[j]]--;
 	k->n_beyond = 0;
+	if (!reached || reached->all) {
+		while (k->n_places)
+			place_drop(k, k->n_places - 1);
+	} else {
+		for (int p = 0; p < ARR_COUNT; p++)
+			for (size_t j = 0; j < reached->n[p]; j++) {
+				bool found;
+				size_t i = place_at(k, p, reached->keys[p][j], &found);
+				if (found)
+					place_drop(k, i);
+			}
+	}
 	size_t (*pairs)[2] = kmust(malloc((fresh->count ? fresh->count : 1) * sizeof *pairs));
 	size_t n_pairs = 0;
 	for (size_t i = 0; i < fresh->count; i++) {
@@ -1115,10 +1212,9 @@ bool dashboard_kept_update(tg_dashboard_kept *k, const tg_register *r, const tg_
 			pairs[n_pairs][0] = a;
 			pairs[n_pairs++][1] = i;
 		} else {
-			finding_part(&x, fresh, &fresh->items[i]);
+			unnamed_part(&x, fresh, &fresh->items[i]);
 		}
 	}
-	beyond_store(&x);
 	qsort(pairs, n_pairs, sizeof *pairs, cmp_ix_pair);
 
 	/* each marked association: its contribution taken away, its new one
@@ -1178,7 +1274,7 @@ bool dashboard_kept_update(tg_dashboard_kept *k, const tg_register *r, const tg_
 		k->pool_n = k->pool_cap = n;
 	}
 	for (int late = 0; late < 2; late++)
-		if (!list_update(k, r, only, fresh, late))
+		if (!list_update(k, r, only, reached, fresh, late))
 			list_full(k, r, all(ctx), late);
 	ctx_end(&x);
 	return true;
@@ -1251,11 +1347,20 @@ void dashboard_kept_view(const tg_dashboard_kept *k, const tg_register *r, const
 	}
 }
 
+static size_t places_bytes(const tg_dashboard_kept *k)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < k->n_places; i++)
+		n += k->places[i].n * sizeof *k->places[i].c + strlen(k->places[i].key) + 1;
+	return n;
+}
+
 size_t dashboard_kept_bytes(const tg_dashboard_kept *k)
 {
 	return sizeof *k + k->n_counters * sizeof *k->c + k->na * sizeof *k->per +
 	       k->pool_cap * sizeof *k->pool + k->beyond_cap * sizeof *k->beyond +
-	       k->n_unit * sizeof *k->unit_first + 2 * k->cap * sizeof(tg_finding);
+	       k->n_unit * sizeof *k->unit_first + 2 * k->cap * sizeof(tg_finding) +
+	       k->places_cap * sizeof *k->places + places_bytes(k);
 }
 
 void dashboard_kept_free(tg_dashboard_kept *k)
@@ -1267,6 +1372,11 @@ void dashboard_kept_free(tg_dashboard_kept *k)
 	free(k->per);
 	free(k->pool);
 	free(k->beyond);
+	for (size_t i = 0; i < k->n_places; i++) {
+		free(k->places[i].key);
+		free(k->places[i].c);
+	}
+	free(k->places);
 	free(k->unit_first);
 	free(k->lists[0].v);
 	free(k->lists[1].v);

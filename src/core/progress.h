@@ -138,13 +138,14 @@ tg_dashboard_kept *dashboard_kept_new(const tg_register *r, const tg_plan *plan,
 				      const char *jurisdiction);
 /* k was made on the findings before a write; r is the register after it,
 ** fresh the findings rules_evaluate_only gave with the mask only (the
-** associations it marked and every finding naming no association, as the
-** kept dashboard's viewer sees them).  all(ctx) gives the whole findings
+** associations it marked, the places it reached (reached; NULL: every
+** place) and every finding naming neither, as the kept dashboard's viewer
+** sees them).  all(ctx) gives the whole findings
 ** after the write (the splice), read only when a deadline list ran short.
 ** Returns false when k cannot follow (the rows changed: a batch, unit or
 ** jurisdiction written): then make a new one. */
 bool dashboard_kept_update(tg_dashboard_kept *k, const tg_register *r, const tg_plan *plan,
-			   const tg_findings *fresh, const uint8_t *only,
+			   const tg_findings *fresh, const uint8_t *only, const tg_reached *reached,
 			   const tg_findings *(*all)(void *ctx), void *ctx);
 void dashboard_kept_view(const tg_dashboard_kept *k, const tg_register *r, const tg_plan *plan,
 			 tg_dashboard *out);

@@ -518,7 +518,7 @@ bool findings_for_viewer(const tg_findings *fs, const tg_findings *years,
 }
 
 void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg_register *r,
-		     const uint8_t *only, tg_findings *out)
+		     const uint8_t *only, const tg_reached *reached, tg_findings *out)
 {
 	size_t n = prev->count + fresh->count;
 	tg_finding *items = malloc((n ? n : 1) * sizeof *items);
@@ -561,11 +561,12 @@ void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg
 		assert(end == i || !i || finding_cmp(&prev->items[i - 1], &prev->items[i]) <= 0);
 		for (; i < end; i++) {
 			const tg_finding *x = &prev->items[i];
-			if (x->association != last) {
+			if (!x->association) { /* a place's, unless not reached */
+				last = NULL;
+				last_kept = reached && !rules_reached_finding(reached, x);
+			} else if (x->association != last) {
 				last = x->association;
-				if (!last) {
-					last_kept = false;
-				} else if (n_marked <= SPLICE_FEW) {
+				if (n_marked <= SPLICE_FEW) {
 					last_kept = true;
 					for (size_t m = 0; last_kept && m < n_marked; m++)
 						last_kept = strcmp(marked[m], last) != 0;
@@ -1353,36 +1354,94 @@ static bool finding_reached(const reached_places *rp, const tg_finding *f, int p
 
 /* out (sorted, the beyond part's run on the places reached): each finding
 ** of a beyond rule kept when its place was reached (a rule may emit for
-** more), and kept's of the places not reached added, in order. */
-static void keep_beyond(const reached_places *rp, const tg_beyond_kept *kept, tg_findings *out)
+** more); the splice keeps the run before's of the others. */
+static void keep_reached(const reached_places *rp, tg_findings *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < out->count; i++) {
 		const tg_finding *f = &out->items[i];
-		int place = f->association ? -1 : beyond_place(f->rule);
+		int place = rules_finding_place(f);
 		if (place < 0 || finding_reached(rp, f, place))
 			out->items[n++] = *f;
 	}
 	out->count = n;
-	tg_finding *add = malloc((kept->n ? kept->n : 1) * sizeof *add);
-	if (!add)
-		abort();
-	size_t n_add = 0;
-	for (size_t i = 0; i < kept->n; i++) {
-		const tg_finding *f = &kept->items[i];
-		int place = beyond_place(f->rule);
-		assert(!f->association && place >= 0 && (!i || finding_cmp(f - 1, f) <= 0));
-		if (!finding_reached(rp, f, place))
-			add[n_add++] = *f;
+}
+
+/* rp's keys, owned, into out. */
+static void reached_out(const reached_places *rp, tg_reached *out)
+{
+	memset(out, 0, sizeof *out);
+	for (int a = 0; a < ARR_COUNT; a++) {
+		if (!rp->n[a])
+			continue;
+		out->keys[a] = malloc(rp->n[a] * sizeof *out->keys[a]);
+		if (!out->keys[a])
+			abort();
+		for (size_t k = 0; k < rp->n[a]; k++)
+			if (!(out->keys[a][k] = strdup(rp->keys[a][k])))
+				abort();
+		out->n[a] = rp->n[a];
 	}
-	merge_sorted(out, add, n_add);
-	free(add);
+}
+
+int rules_finding_place(const tg_finding *f)
+{
+	return f->association ? -1 : beyond_place(f->rule);
+}
+
+bool rules_reached_finding(const tg_reached *reached, const tg_finding *f)
+{
+	int place = rules_finding_place(f);
+	if (reached->all || place < 0)
+		return true; /* every run gives those naming no place again */
+	return f->subject && reached->n[place] &&
+	       bsearch(&f->subject, reached->keys[place], reached->n[place],
+		       sizeof *reached->keys[place], cmp_key);
+}
+
+void rules_reached_add(tg_reached *to, const tg_reached *add)
+{
+	if (to->all || add->all) {
+		rules_reached_free(to);
+		to->all = true;
+		return;
+	}
+	for (int a = 0; a < ARR_COUNT; a++) {
+		if (!add->n[a])
+			continue;
+		size_t n = to->n[a] + add->n[a], i = 0, k = 0, m = 0;
+		char **v = malloc(n * sizeof *v);
+		if (!v)
+			abort();
+		while (i < to->n[a] || k < add->n[a]) {
+			int c = i >= to->n[a] ? 1 : k >= add->n[a] ? -1 : strcmp(to->keys[a][i], add->keys[a][k]);
+			if (c <= 0) {
+				v[m++] = to->keys[a][i++];
+				k += !c;
+			} else if (!(v[m++] = strdup(add->keys[a][k++]))) {
+				abort();
+			}
+		}
+		free(to->keys[a]);
+		to->keys[a] = v;
+		to->n[a] = m;
+	}
+}
+
+void rules_reached_free(tg_reached *reached)
+{
+	for (int a = 0; a < ARR_COUNT; a++) {
+		for (size_t k = 0; k < reached->n[a]; k++)
+			free(reached->keys[a][k]);
+		free(reached->keys[a]);
+	}
+	memset(reached, 0, sizeof *reached);
 }
 
 int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
-			tg_facts_kept *facts, const tg_beyond_kept *kept, tg_findings *out,
-			tg_findings *years)
+			tg_facts_kept *facts, const tg_beyond_kept *kept, tg_reached *reached,
+			tg_findings *out, tg_findings *years)
 {
 	assert(only);
 	tg_register sub;
@@ -1402,12 +1461,19 @@ int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_cale
 		rc = evaluate_places(r, plan, cal, as_of, only, ix, facts, kept ? &rp : NULL,
 				     PART_BEYOND, &beyond_escaped, out, years);
 	if (rc == TG_OK) {
-		if (kept)
-			keep_beyond(&rp, kept, out);
+		if (kept) {
+			keep_reached(&rp, out);
+			if (years)
+				keep_reached(&rp, years);
+		}
 		move_findings(r, &sub, &lo, out);
 		if (years)
 			move_findings(r, &sub, &ly, years);
 	}
+	if (reached) /* given when the run is (TG_OK) */
+		*reached = (tg_reached){.all = !kept};
+	if (reached && kept && rc == TG_OK && !escaped && !beyond_escaped)
+		reached_out(&rp, reached);
 	for (int a = 0; a < ARR_COUNT; a++) {
 		free(rp.v[a]);
 		free(rp.keys[a]);
@@ -1420,21 +1486,6 @@ int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_cale
 		return RULES_RUN_IN_FULL;
 	}
 	return rc;
-}
-
-tg_finding *rules_beyond_findings(const tg_findings *fs, size_t *n)
-{
-	*n = 0;
-	for (size_t i = 0; i < fs->count; i++)
-		*n += !fs->items[i].association && beyond_place(fs->items[i].rule) >= 0;
-	tg_finding *v = malloc((*n ? *n : 1) * sizeof *v);
-	if (!v)
-		abort();
-	size_t k = 0;
-	for (size_t i = 0; i < fs->count; i++)
-		if (!fs->items[i].association && beyond_place(fs->items[i].rule) >= 0)
-			v[k++] = fs->items[i];
-	return v;
 }
 
 void findings_release(tg_findings *fs)

@@ -176,39 +176,52 @@ typedef struct tg_place {
 ** them for each record written, in the register before the write and in
 ** the one after (tg_beyond_kept). */
 size_t rules_row_places(const tg_register *r, int a, size_t i, tg_place *out);
-/* What rules_evaluate_only may keep of the run before the writes its mask
-** follows: that run's findings of the rules that reach beyond one
-** association (rules_beyond_findings, sorted), and the places the records
-** written named before and after each write (rules_row_places).  Those
-** rules then run for the places reached only (the ones noted, the units
-** the marked associations name, the persons their posts name), and the
-** kept findings of every other place are given again. */
+/* What rules_evaluate_only is told of the writes its mask follows: the
+** places the records written named before and after each write
+** (rules_row_places).  The rules that reach beyond one association then
+** run for the places reached only: the ones noted, the units the marked
+** associations name, the persons their posts name. */
 typedef struct tg_beyond_kept {
-	const tg_finding *items;
-	size_t n;
 	const tg_place *places;
 	size_t n_places;
 } tg_beyond_kept;
-/* fs's findings of the rules that reach beyond one association, in order,
-** in a new array (free it; its items point at fs's strings), n of them. */
-tg_finding *rules_beyond_findings(const tg_findings *fs, size_t *n);
+/* The places a run evaluated the rules reaching beyond one association
+** for: every place (all), or the keys listed per array of places (strcmp
+** order, owned).  Its findings of those rules are those of the places
+** reached: the findings splice keeps the others' (findings_splice). */
+typedef struct tg_reached {
+	bool all;
+	char **keys[ARR_COUNT];
+	size_t n[ARR_COUNT];
+} tg_reached;
+/* The array of places finding f is about when it is a finding of a rule
+** reaching beyond one association (its subject the place's key), else -1. */
+int rules_finding_place(const tg_finding *f);
+/* Whether f, a finding naming no association, is one the run that gave
+** reached gave again (else the run before's stands). */
+bool rules_reached_finding(const tg_reached *reached, const tg_finding *f);
+/* to becomes the places of to and of add. */
+void rules_reached_add(tg_reached *to, const tg_reached *add);
+void rules_reached_free(tg_reached *reached);
 /* facts: NULL, or what the runs before on this date kept (updated);
 ** kept: NULL (the rules reaching beyond run on the whole register), or
-** what the run before found. */
+** the places the writes reached; reached: NULL, or the places the run
+** evaluated those rules for (free it with rules_reached_free). */
 int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_calendar *cal,
 			tg_date as_of, const uint8_t *only, const tg_eval_index *ix,
-			tg_facts_kept *facts, const tg_beyond_kept *kept, tg_findings *out,
-			tg_findings *years);
+			tg_facts_kept *facts, const tg_beyond_kept *kept, tg_reached *reached,
+			tg_findings *out, tg_findings *years);
 /* The full findings after a write, from the full findings before it (prev)
 ** and rules_evaluate_only's run (fresh) on the register after it (r) with
-** the mask only: prev's findings of unmarked associations, fresh's in
-** their place, in order.  *out holds copies of the items, which point into
-** prev's and fresh's strings (free(out->items) only); its notes are
-** fresh's (none: prev must have none either).  Equal to a full run when only marks every association whose
-** findings the write can change (docs/performance.md, "What a write
-** reaches"). */
+** the mask only: prev's findings of unmarked associations, and of the
+** places the run did not reach (reached: the run's; NULL, every place),
+** fresh's in place of the others, in order.  *out holds copies of the
+** items, which point into prev's and fresh's strings (free(out->items)
+** only); its notes are fresh's (none: prev must have none either).  Equal
+** to a full run when only marks every association whose findings the write
+** can change (docs/performance.md, "What a write reaches"). */
 void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg_register *r,
-		     const uint8_t *only, tg_findings *out);
+		     const uint8_t *only, const tg_reached *reached, tg_findings *out);
 /* After rules_evaluate_only: fresh's findings equal to one in a list of
 ** prev (each sorted, as fresh is) point at that one's strings, and the
 ** strings of the others are copied into a new arena in place of fresh's.

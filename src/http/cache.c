@@ -206,8 +206,9 @@ typedef struct cache_entry {
 	** by the year, rules.h) and fs's overdue count (a page of all findings
 	** says it, api_findings.c).  An entry evaluated incrementally is not
 	** listed at first: its list is base's (a listed entry it holds) with
-	** the findings of the associations in mask, and those naming none,
-	** replaced by over's and over_years' (findings_splice), and is made
+	** the findings of the associations in mask, of the places in reached
+	** (rules.h, tg_reached) and those naming neither replaced by over's
+	** and over_years' (findings_splice), and is made
 	** when a request first needs it (list_now).  A dashboard kept by
 	** difference never does, so a write costs what it touched, not a copy
 	** of every finding (docs/performance.md, "The list made when asked"). */
@@ -221,9 +222,7 @@ typedef struct cache_entry {
 	tg_findings over, over_years;
 	uint8_t *mask;
 	size_t n_mask;
-	/* the findings of the rules that reach beyond one association, for
-	** the next write's run (tg_beyond_kept): fs's or over's, the same */
-	tg_findings beyond;
+	tg_reached reached;
 	cache_fstrings *strs; /* what fs and years point into, beside cr */
 	cache_strings *rstrs; /* kept as a base only: cr let go, its strings kept */
 	int refs; /* requests holding it */
@@ -332,7 +331,7 @@ static void entry_free(cache_entry *e)
 	free(e->over.items);
 	free(e->over_years.items);
 	free(e->mask);
-	free(e->beyond.items);
+	rules_reached_free(&e->reached);
 	facts_kept_free(e->facts);
 	entry_unref(e->base);
 	fstrings_unref(e->strs);
@@ -1011,7 +1010,6 @@ static void compact(findings_cache *c, cache_entry *e)
 	arena_init(&years.arena);
 	copy_strings(&fs.arena, &e->fs);
 	copy_strings(&years.arena, &e->years);
-	copy_strings(&fs.arena, &e->beyond);
 	cache_fstrings *l = fstrings_new(&fs, &years, NULL);
 	pthread_mutex_lock(&c->lock);
 	fstrings_unref(e->strs);
@@ -1030,8 +1028,9 @@ static void list_now(findings_cache *c, cache_entry *e)
 		return;
 	assert(e->base && e->base->listed && e->cr);
 	tg_findings fs, years;
-	findings_splice(&e->base->fs, &e->over, &e->cr->reg, e->mask, &fs);
-	findings_splice(&e->base->years, &e->over_years, &e->cr->reg, e->mask, &years);
+	findings_splice(&e->base->fs, &e->over, &e->cr->reg, e->mask, &e->reached, &fs);
+	findings_splice(&e->base->years, &e->over_years, &e->cr->reg, e->mask, &e->reached,
+			&years);
 	size_t n_overdue = findings_overdue_count(&fs);
 	pthread_mutex_lock(&c->lock);
 	e->fs = fs;
@@ -1045,6 +1044,7 @@ static void list_now(findings_cache *c, cache_entry *e)
 	free(e->over.items);
 	free(e->over_years.items);
 	free(e->mask);
+	rules_reached_free(&e->reached);
 	e->over = e->over_years = (tg_findings){0};
 	e->mask = NULL;
 	e->n_mask = 0;
@@ -1109,7 +1109,8 @@ static const tg_findings *all_findings(void *ctx)
 ** again.  One that cannot follow is dropped (made afresh when asked). */
 static void carry_dashboards(findings_cache *c, cache_entry *prev, cache_entry *e,
 			     cache_register *cr, const tg_plan *plan, const tg_findings *fresh,
-			     const tg_findings *fresh_years, const uint8_t *mask)
+			     const tg_findings *fresh_years, const uint8_t *mask,
+			     const tg_reached *reached)
 {
 	cache_dash *ds[CACHE_MAX_DASHBOARDS];
 	int n = 0, moved = 0;
@@ -1127,7 +1128,7 @@ static void carry_dashboards(findings_cache *c, cache_entry *prev, cache_entry *
 		bool own = findings_for_viewer(fresh, fresh_years, exact_for, &vw, &mine);
 		struct all_ctx all = {c, e, &vw, NULL, {0}};
 		bool ok = dashboard_kept_update(d->kept, &cr->reg, plan, own ? &mine : fresh, mask,
-						all_findings, &all);
+						reached, all_findings, &all);
 		if (own)
 			free(mine.items);
 		if (all.fs == &all.own)
@@ -1226,11 +1227,10 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 		if (!e->facts)
 			e->facts = facts_kept_new();
 	}
-	kept.items = mask ? prev->beyond.items : NULL;
-	kept.n = mask ? prev->beyond.count : 0;
+	tg_reached reached = {0};
 	if (mask && (prev->head.n_notes ||
 		     rules_evaluate_only(&cr->reg, plan, calendar_default(), as_of, mask, &ix,
-					 e->facts, &kept, &fresh, &fresh_years) != TG_OK)) {
+					 e->facts, &kept, &reached, &fresh, &fresh_years) != TG_OK)) {
 		/* notes are the whole register's: a full run says them (and
 		** the facts kept, not brought up to this register, start over) */
 		pthread_mutex_lock(&c->lock);
@@ -1245,7 +1245,6 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 	free((void *)kept.places);
 	if (!mask) {
 		rules_evaluate_with_years(&cr->reg, plan, calendar_default(), as_of, &e->fs, &e->years);
-		e->beyond.items = rules_beyond_findings(&e->fs, &e->beyond.count);
 		e->strs = fstrings_new(&e->fs, &e->years, NULL);
 		e->n_overdue = findings_overdue_count(&e->fs);
 		e->head = head_of(&e->fs);
@@ -1259,7 +1258,6 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 					    prev->listed ? NULL : &prev->base->years};
 	findings_share_strings(near, prev->listed ? 1 : 2, &fresh);
 	findings_share_strings(near_years, prev->listed ? 1 : 2, &fresh_years);
-	e->beyond.items = rules_beyond_findings(&fresh, &e->beyond.count);
 	e->strs = fstrings_new(&fresh, &fresh_years, prev->strs);
 	e->head = head_of(&fresh);
 	/* e's list is its base's with the findings of e->mask replaced by
@@ -1279,13 +1277,17 @@ static bool evaluate(findings_cache *c, cache_register *cr, const tg_plan *plan,
 		assert(prev->n_mask <= n); /* a patch never takes an association away */
 		for (size_t a = 0; a < prev->n_mask; a++)
 			e->mask[a] |= prev->mask[a];
-		findings_splice(&prev->over, &fresh, &cr->reg, mask, &e->over);
-		findings_splice(&prev->over_years, &fresh_years, &cr->reg, mask, &e->over_years);
+		findings_splice(&prev->over, &fresh, &cr->reg, mask, &reached, &e->over);
+		findings_splice(&prev->over_years, &fresh_years, &cr->reg, mask, &reached,
+				&e->over_years);
+		rules_reached_add(&e->reached, &prev->reached);
 	}
+	rules_reached_add(&e->reached, &reached);
 	/* the kept dashboards' deadline lists point into the chain of
 	** strings: a compaction lets it go, so they are made afresh then */
 	if (!compact_due(e))
-		carry_dashboards(c, prev, e, cr, plan, &fresh, &fresh_years, mask);
+		carry_dashboards(c, prev, e, cr, plan, &fresh, &fresh_years, mask, &reached);
+	rules_reached_free(&reached);
 	if (!prev->listed) {
 		free(fresh.items);
 		free(fresh_years.items);

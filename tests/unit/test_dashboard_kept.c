@@ -82,8 +82,65 @@ static const tg_findings *all_of(void *ctx)
 	return ctx;
 }
 
-static void rounds(tg_date day, size_t n_assoc, int n_rounds)
+static int cmp_finding(const void *x, const void *y)
 {
+	return finding_cmp(x, y);
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Whether f is in fs (sorted). */
+static bool has(const tg_findings *fs, const tg_finding *f)
+{
+	return fs->count && bsearch(f, fs->items, fs->count, sizeof *f, cmp_finding) != NULL;
+}
+
+static void reach(tg_reached *rd, const tg_finding *f)
+{
+	int p = rules_finding_place(f);
+	if (p < 0 || !f->subject)
+		return;
+	rd->keys[p] = realloc(rd->keys[p], (rd->n[p] + 1) * sizeof *rd->keys[p]);
+	assert_non_null(rd->keys[p]);
+	rd->keys[p][rd->n[p]++] = strdup(f->subject);
+}
+
+/* The places a run after the write from before to now would reach, as
+** rules_evaluate_only says them: every place whose findings changed, and
+** about a third of the others. */
+static void reached_of(const tg_findings *before, const tg_findings *now, tg_reached *rd)
+{
+	memset(rd, 0, sizeof *rd);
+	const tg_findings *both[] = {before, now};
+	for (int w = 0; w < 2; w++)
+		for (size_t i = 0; i < both[w]->count; i++) {
+			const tg_finding *f = &both[w]->items[i];
+			if (!has(both[1 - w], f) || next_random() % 3 == 0)
+				reach(rd, f);
+		}
+	for (int p = 0; p < ARR_COUNT; p++) { /* strcmp order, each key once */
+		if (!rd->n[p])
+			continue;
+		qsort(rd->keys[p], rd->n[p], sizeof *rd->keys[p], cmp_str);
+		size_t n = 0;
+		for (size_t k = 0; k < rd->n[p]; k++)
+			if (n && !strcmp(rd->keys[p][n - 1], rd->keys[p][k]))
+				free(rd->keys[p][k]);
+			else
+				rd->keys[p][n++] = rd->keys[p][k];
+		rd->n[p] = n;
+	}
+}
+
+/* places: the run after a write gives the findings of the places it
+** reached only (the unit's, the persons' ...), as the server's does; else
+** every finding naming no association. */
+static void rounds(tg_date day, size_t n_assoc, int n_rounds, bool places)
+{
+	size_t n_placed = 0;
 	tg_register r;
 	tg_plan *plan = gen_plan_and_register(&r, 5, n_assoc);
 	size_t na = REG_COUNT(&r, ARR_ASSOCIATIONS);
@@ -115,7 +172,11 @@ static void rounds(tg_date day, size_t n_assoc, int n_rounds)
 		tg_findings *fs = &runs[round];
 		assert_int_equal(rules_evaluate(&r, plan, calendar_default(), day, fs), TG_OK);
 		/* what rules_evaluate_only gives: the marked associations'
-		** findings and every one naming no association */
+		** findings and those naming no association (of the places
+		** reached only, when places) */
+		tg_reached rd;
+		if (places)
+			reached_of(&runs[round - 1], fs, &rd);
 		tg_findings fresh = *fs;
 		fresh.items = malloc((fs->count ? fs->count : 1) * sizeof *fresh.items);
 		assert_non_null(fresh.items);
@@ -124,11 +185,15 @@ static void rounds(tg_date day, size_t n_assoc, int n_rounds)
 			const tg_finding *f = &fs->items[i];
 			tg_ix a = f->association ? register_find(&r, ARR_ASSOCIATIONS, f->association)
 						 : TG_IX_NONE;
+			n_placed += a == TG_IX_NONE && rules_finding_place(f) >= 0;
+			if (a == TG_IX_NONE && places && !rules_reached_finding(&rd, f))
+				continue;
 			if (a == TG_IX_NONE || only[a])
 				fresh.items[fresh.count++] = *f;
 		}
 		for (int k = 0; k < 2; k++) {
-			assert_true(dashboard_kept_update(kept[k], &r, plan, &fresh, only, all_of, fs));
+			assert_true(dashboard_kept_update(kept[k], &r, plan, &fresh, only,
+							  places ? &rd : NULL, all_of, fs));
 			char *a = kept_json(kept[k], &r, plan, fs), *b = fresh_json(&r, plan, fs, filters[k]);
 			if (strcmp(a, b))
 				fprintf(stderr, "round %d, filter %d:\n--- kept\n%s\n--- fresh\n%s\n", round,
@@ -138,7 +203,10 @@ static void rounds(tg_date day, size_t n_assoc, int n_rounds)
 			free(b);
 		}
 		free(fresh.items);
+		if (places)
+			rules_reached_free(&rd);
 	}
+	assert_true(n_placed > 0); /* units without their function list, ... */
 	for (int k = 0; k < 2; k++)
 		dashboard_kept_free(kept[k]);
 	for (int i = 0; i <= n_rounds; i++)
@@ -152,13 +220,14 @@ static void rounds(tg_date day, size_t n_assoc, int n_rounds)
 static void test_end_of_reform(void **state)
 {
 	(void)state;
-	rounds(date_from_ymd(2020, 12, 31), 300, 300);
+	rounds(date_from_ymd(2020, 12, 31), 300, 300, false);
+	rounds(date_from_ymd(2020, 12, 31), 300, 300, true);
 }
 
 static void test_mid_reform(void **state)
 {
 	(void)state;
-	rounds(date_from_ymd(2018, 6, 30), 300, 200);
+	rounds(date_from_ymd(2018, 6, 30), 300, 200, true);
 }
 
 /* As few candidates as a view shows: each write that takes one away runs
@@ -167,8 +236,8 @@ static void test_short_lists(void **state)
 {
 	(void)state;
 	dashboard_kept_candidates(DASHBOARD_DEADLINES);
-	rounds(date_from_ymd(2020, 12, 31), 300, 200);
-	rounds(date_from_ymd(2018, 6, 30), 300, 200);
+	rounds(date_from_ymd(2020, 12, 31), 300, 200, true);
+	rounds(date_from_ymd(2018, 6, 30), 300, 200, false);
 	dashboard_kept_candidates(64);
 }
 
@@ -199,7 +268,7 @@ static void top_units_of(size_t n_rows, unsigned spread)
 	const tg_dashboard_row **order = calloc(n_rows ? n_rows : 1, sizeof *order);
 	assert_non_null(order);
 	for (size_t i = 0; i < n_rows; i++) {
-		char id[16];
+		char id[32];
 		snprintf(id, sizeof id, "U%03zu", i);
 		d.by_unit[i].id = arena_strdup(&d.arena, id);
 		d.by_unit[i].name = d.by_unit[i].id;

@@ -304,9 +304,8 @@ static void rounds(tg_date day, bool indexed, bool keep, int n_rounds)
 			if (next_random() % 2)
 				beyond_writes += write_beyond(&r, marked[k], pl, only);
 		}
-		size_t n_kept;
-		tg_finding *kept_items = rules_beyond_findings(&prev, &n_kept);
-		const tg_beyond_kept kept = {kept_items, n_kept, pl->v, pl->n};
+		const tg_beyond_kept kept = {pl->v, pl->n};
+		tg_reached reached;
 		tg_assoc_rows x[ARR_COUNT];
 		tg_cadre_posts cadres;
 		tg_eval_index ix = {0};
@@ -329,9 +328,8 @@ static void rounds(tg_date day, bool indexed, bool keep, int n_rounds)
 			n_unit_findings += !strcmp(full.items[i].rule, "function.list-missing");
 		}
 		int rc = rules_evaluate_only(&r, plan, calendar_default(), day, only, &ix,
-					     indexed ? facts : NULL, keep ? &kept : NULL, &fresh,
-					     &fresh_years);
-		free(kept_items);
+					     indexed ? facts : NULL, keep ? &kept : NULL, &reached,
+					     &fresh, &fresh_years);
 		assert_true(rc == TG_OK || rc == RULES_RUN_IN_FULL);
 		if (rc == TG_OK) {
 			/* on the indexed rounds, the strings of what the run
@@ -340,8 +338,11 @@ static void rounds(tg_date day, bool indexed, bool keep, int n_rounds)
 			if (indexed)
 				shared += share_and_check(&prev, &fresh);
 			tg_findings spliced, spliced_years;
-			findings_splice(&prev, &fresh, &r, only, &spliced);
-			findings_splice(&prev_years, &fresh_years, &r, only, &spliced_years);
+			assert_true(reached.all == !keep);
+			findings_splice(&prev, &fresh, &r, only, &reached, &spliced);
+			findings_splice(&prev_years, &fresh_years, &r, only, &reached,
+					&spliced_years);
+			rules_reached_free(&reached);
 			assert_same(&spliced, &full, "exact", round);
 			assert_same(&spliced_years, &full_years, "by year", round);
 			free(spliced.items);
@@ -416,21 +417,20 @@ static void test_unit_follows_its_associations(void **state)
 			as[a].deregistered_on = date_from_ymd(2016, 1, 1);
 			only[a] = 1;
 		}
-	size_t n_kept;
-	tg_finding *items = rules_beyond_findings(&prev, &n_kept);
-	const tg_beyond_kept kept = {items, n_kept, NULL, 0};
+	const tg_beyond_kept kept = {NULL, 0};
 	const tg_eval_index ix = {0};
+	tg_reached reached;
 	assert_int_equal(rules_evaluate_only(&r, plan, calendar_default(), day, only, &ix, NULL,
-					     &kept, &fresh, NULL),
+					     &kept, &reached, &fresh, NULL),
 			 TG_OK);
 	assert_int_equal(rules_evaluate(&r, plan, calendar_default(), day, &full), TG_OK);
 	for (size_t i = 0; i < full.count; i++)
 		assert_false(full.items[i].subject && !strcmp(full.items[i].subject, unit) &&
 			     !strcmp(full.items[i].rule, "function.list-missing"));
-	findings_splice(&prev, &fresh, &r, only, &spliced);
+	findings_splice(&prev, &fresh, &r, only, &reached, &spliced);
 	assert_same(&spliced, &full, "exact", 1);
 	free(spliced.items);
-	free(items);
+	rules_reached_free(&reached);
 	free(only);
 	findings_release(&fresh);
 	findings_release(&full);
