@@ -778,6 +778,11 @@ struct tg_dashboard_kept {
 	kept_place *places; /* what each place's findings add, by (arr, key) */
 	size_t n_places, places_cap;
 	size_t *unit_first; /* per unit: its first association counted, SIZE_MAX none */
+	/* the units with an association counted, in the order of their first
+	** (the view's rows), each with the first it was sorted by: sorted
+	** again only when that changed (unit_order) */
+	size_t (*order)[2];
+	size_t n_order;
 	kept_list lists[2]; /* upcoming, late */
 	size_t cap;         /* candidates per list */
 };
@@ -1063,6 +1068,38 @@ static void list_full(tg_dashboard_kept *k, const tg_register *r, const tg_findi
 	free(v);
 }
 
+static int cmp_first(const void *x, const void *y)
+{
+	size_t a = ((const size_t *)x)[1], b = ((const size_t *)y)[1];
+	return (a > b) - (a < b);
+}
+
+/* k->order brought up to date: kept when every unit it holds is still
+** counted from the same first association and no other is counted (a
+** pass over the units), else sorted again. */
+static void unit_order(tg_dashboard_kept *k)
+{
+	size_t counted = 0;
+	for (size_t u = 0; u < k->n_unit; u++)
+		counted += k->c[k->o_unit + 3 * u] != 0;
+	bool same = k->order && counted == k->n_order;
+	for (size_t i = 0; same && i < k->n_order; i++) {
+		size_t u = k->order[i][0];
+		same = k->c[k->o_unit + 3 * u] && k->unit_first[u] == k->order[i][1];
+	}
+	if (same)
+		return;
+	k->order = kmust(realloc(k->order, (k->n_unit ? k->n_unit : 1) * sizeof *k->order));
+	k->n_order = 0;
+	for (size_t u = 0; u < k->n_unit; u++)
+		if (k->c[k->o_unit + 3 * u]) {
+			assert(k->unit_first[u] != SIZE_MAX);
+			k->order[k->n_order][0] = u;
+			k->order[k->n_order++][1] = k->unit_first[u];
+		}
+	qsort(k->order, k->n_order, sizeof *k->order, cmp_first);
+}
+
 tg_dashboard_kept *dashboard_kept_new(const tg_register *r, const tg_plan *plan,
 				      const tg_findings *fs, tg_ix unit_filter,
 				      const char *jurisdiction)
@@ -1110,6 +1147,7 @@ tg_dashboard_kept *dashboard_kept_new(const tg_register *r, const tg_plan *plan,
 	free(start);
 	list_full(k, r, fs, 0);
 	list_full(k, r, fs, 1);
+	unit_order(k);
 	ctx_end(&x);
 	return k;
 }
@@ -1276,14 +1314,9 @@ bool dashboard_kept_update(tg_dashboard_kept *k, const tg_register *r, const tg_
 	for (int late = 0; late < 2; late++)
 		if (!list_update(k, r, only, reached, fresh, late))
 			list_full(k, r, all(ctx), late);
+	unit_order(k);
 	ctx_end(&x);
 	return true;
-}
-
-static int cmp_first(const void *x, const void *y)
-{
-	size_t a = ((const size_t *)x)[1], b = ((const size_t *)y)[1];
-	return (a > b) - (a < b);
 }
 
 void dashboard_kept_view(const tg_dashboard_kept *k, const tg_register *r, const tg_plan *plan,
@@ -1321,23 +1354,14 @@ void dashboard_kept_view(const tg_dashboard_kept *k, const tg_register *r, const
 		out->by_jurisdiction[j].overdue = c[k->o_county + 4 * j + 3];
 	}
 	/* the units with an association counted, in the order of their first */
-	size_t (*units)[2] = kmust(malloc((k->n_unit ? k->n_unit : 1) * sizeof *units));
-	size_t n = 0;
-	for (size_t u = 0; u < k->n_unit; u++)
-		if (c[k->o_unit + 3 * u]) {
-			assert(k->unit_first[u] != SIZE_MAX);
-			units[n][0] = u;
-			units[n++][1] = k->unit_first[u];
-		}
-	qsort(units, n, sizeof *units, cmp_first);
-	for (size_t i = 0; i < n; i++) {
-		size_t u = units[i][0];
+	for (size_t i = 0; i < k->n_order; i++) {
+		size_t u = k->order[i][0];
+		assert(c[k->o_unit + 3 * u] && k->unit_first[u] == k->order[i][1]);
 		const tg_unit *row = &REG_ROWS(r, ARR_UNITS, tg_unit)[u];
 		out->by_unit[out->n_unit++] = (tg_dashboard_row){
 			row->id, row->name, TG_DATE_NONE, c[k->o_unit + 3 * u],
 			c[k->o_unit + 3 * u + 1], c[k->o_unit + 3 * u + 2], 0, 0};
 	}
-	free(units);
 	for (int late = 0; late < 2; late++) {
 		const kept_list *l = &k->lists[late];
 		size_t m = l->n < DASHBOARD_DEADLINES ? l->n : DASHBOARD_DEADLINES;
@@ -1360,7 +1384,8 @@ size_t dashboard_kept_bytes(const tg_dashboard_kept *k)
 	return sizeof *k + k->n_counters * sizeof *k->c + k->na * sizeof *k->per +
 	       k->pool_cap * sizeof *k->pool + k->beyond_cap * sizeof *k->beyond +
 	       k->n_unit * sizeof *k->unit_first + 2 * k->cap * sizeof(tg_finding) +
-	       k->places_cap * sizeof *k->places + places_bytes(k);
+	       k->places_cap * sizeof *k->places + places_bytes(k) +
+	       (k->order ? k->n_unit * sizeof *k->order : 0);
 }
 
 void dashboard_kept_free(tg_dashboard_kept *k)
@@ -1378,6 +1403,7 @@ void dashboard_kept_free(tg_dashboard_kept *k)
 	}
 	free(k->places);
 	free(k->unit_first);
+	free(k->order);
 	free(k->lists[0].v);
 	free(k->lists[1].v);
 	free(k);
