@@ -223,6 +223,8 @@ void register_resolve_copied(tg_register *r, const tg_register *from,
 			continue;
 		}
 		assert(r->t[a].count == from->t[a].count);
+		if (r->t[a].rows == from->t[a].rows)
+			continue; /* from's table itself, index and all */
 		idmap_free(&r->t[a].index);
 		idmap_init(&r->t[a].index);
 		idmap_copy(&r->t[a].index, &from->t[a].index);

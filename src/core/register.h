@@ -442,9 +442,10 @@ tg_ix register_find(const tg_register *r, int a, const char *key);
 void register_resolve_row(tg_register *r, int a, size_t i);
 /* register_resolve(r, NULL, 0, from, NULL) for a register whose arrays
 ** marked in copied hold from's rows, row for row, from a resolved from:
-** their indexes are copied and their references, all naming arrays marked
-** too, kept; the other arrays indexed and resolved as register_resolve
-** does (the incremental run's sub-register, rules.c). */
+** their indexes are copied (or, when r's table is from's itself, shared:
+** r then must not be released with it) and their references, all naming
+** arrays marked too, kept; the other arrays indexed and resolved as
+** register_resolve does (the incremental run's sub-register, rules.c). */
 void register_resolve_copied(tg_register *r, const tg_register *from,
 			     const bool copied[ARR_COUNT]);
 

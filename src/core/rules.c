@@ -1238,11 +1238,23 @@ size_t eval_rows(const tg_eval *ev, int a, uint32_t **rows)
 	return out.n;
 }
 
+/* The arrays the sub-register takes whole from r: not copied, r's own
+** tables (read only; subregister_release lets them go unfreed). */
+static const int sub_whole[] = {ARR_BATCHES, ARR_JURISDICTIONS, ARR_UNITS, ARR_UNIT_TASKS};
+
+static void subregister_release(tg_register *sub)
+{
+	for (size_t w = 0; w < sizeof sub_whole / sizeof *sub_whole; w++)
+		memset(&sub->t[sub_whole[w]], 0, sizeof sub->t[sub_whole[w]]);
+	register_release(sub);
+}
+
 /* The sub-register of the marked associations: their rows, the rows of
 ** every array that names one of them, the persons those posts name, and
-** the batches, jurisdictions, units and unit tasks whole (small; units
-** keep their positions, so a finding's unit_ix is the same in r; a rule
-** over the tasks left out of reach_beyond escapes instead of finding none).
+** the batches, jurisdictions, units and unit tasks whole (r's tables
+** shared, so units keep their positions and a finding's unit_ix is the
+** same in r; a rule over the tasks left out of reach_beyond escapes
+** instead of finding none).
 ** The steps are read by the obligations alone, which run on r.  Rows are
 ** copied shallow: their strings stay r's.  With the arrays' indexes
 ** (reach) it costs the marked associations' rows, not the register. */
@@ -1250,13 +1262,8 @@ static void subregister(const tg_register *r, const uint8_t *only, const row_lis
 			const tg_assoc_rows *const *reach, tg_register *sub, row_list *persons)
 {
 	register_init(sub);
-	static const int whole[] = {ARR_BATCHES, ARR_JURISDICTIONS, ARR_UNITS, ARR_UNIT_TASKS};
-	for (size_t w = 0; w < sizeof whole / sizeof *whole; w++) {
-		int a = whole[w];
-		register_reserve(sub, a, REG_COUNT(r, a));
-		for (size_t i = 0; i < REG_COUNT(r, a); i++)
-			memcpy(register_append(sub, a), register_row(r, a, i), tg_schema[a].size);
-	}
+	for (size_t w = 0; w < sizeof sub_whole / sizeof *sub_whole; w++)
+		sub->t[sub_whole[w]] = r->t[sub_whole[w]];
 	row_list rows = {0};
 	persons->n = 0;
 	for (int a = ARR_ASSOCIATIONS; a < ARR_COUNT; a++) {
@@ -1285,8 +1292,8 @@ static void subregister(const tg_register *r, const uint8_t *only, const row_lis
 		       tg_schema[ARR_PERSONS].size);
 	free(rows.v);
 	bool copied[ARR_COUNT] = {false};
-	for (size_t w = 0; w < sizeof whole / sizeof *whole; w++)
-		copied[whole[w]] = true;
+	for (size_t w = 0; w < sizeof sub_whole / sizeof *sub_whole; w++)
+		copied[sub_whole[w]] = true;
 	register_resolve_copied(sub, r, copied); /* r resolved: nothing new */
 }
 
@@ -1478,7 +1485,7 @@ int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_cale
 		free(rp.v[a]);
 		free(rp.keys[a]);
 	}
-	register_release(&sub);
+	subregister_release(&sub);
 	if (rc == TG_OK && (escaped || beyond_escaped)) {
 		findings_release(out);
 		if (years)
