@@ -1259,9 +1259,7 @@ bool dashboard_kept_update(tg_dashboard_kept *k, const tg_register *r, const tg_
 	** added; its unit's first association followed */
 	uint8_t *dirty = NULL;
 	size_t p = 0;
-	for (size_t a = 0; a < na; a++) {
-		if (!only[a])
-			continue;
+	for (size_t a = tg_mask_next(only, 0, na); a < na; a = tg_mask_next(only, a + 1, na)) {
 		kept_assoc old = k->per[a];
 		for (uint32_t j = 0; j < old.n; j++)
 			k->c[k->pool[old.off + j]]--;

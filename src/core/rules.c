@@ -362,7 +362,17 @@ bool eval_name_listed(const tg_eval *ev, const char *name)
 	return rules_name_listed(ev->plan, name);
 }
 
-/* One plan's facts in a tg_facts_kept: as of, for n associations. */
+/* How many associations in scope of one unit have each due date (the
+** dates few: a batch's, the plan's), so that function.list-missing finds a
+** unit's earliest without a scan of the associations. */
+typedef struct unit_dues {
+	tg_date *due;
+	uint32_t *count;
+	size_t n, cap;
+} unit_dues;
+
+/* One plan's facts in a tg_facts_kept: as of, for n associations; their
+** dues per unit. */
 typedef struct plan_facts {
 	const tg_plan *plan;
 	tg_date as_of;
@@ -370,6 +380,8 @@ typedef struct plan_facts {
 	uint8_t *registered, *in_A;
 	tg_date *due;
 	tg_ix *unit;
+	unit_dues *by_unit;
+	size_t n_units;
 } plan_facts;
 
 struct tg_facts_kept {
@@ -394,6 +406,11 @@ void facts_kept_free(tg_facts_kept *k)
 		free(k->v[i].in_A);
 		free(k->v[i].due);
 		free(k->v[i].unit);
+		for (size_t u = 0; u < k->v[i].n_units; u++) {
+			free(k->v[i].by_unit[u].due);
+			free(k->v[i].by_unit[u].count);
+		}
+		free(k->v[i].by_unit);
 	}
 	free(k->v);
 	free(k);
@@ -417,6 +434,57 @@ static void *must_realloc(void *p, size_t size)
 	return p;
 }
 
+/* Association i's facts in pf counted in (add) or out of its unit's dues. */
+static void unit_dues_count(plan_facts *pf, size_t i, bool add)
+{
+	tg_ix u = pf->unit[i];
+	if (!pf->in_A[i] || u == TG_IX_NONE)
+		return;
+	if ((size_t)u >= pf->n_units) {
+		size_t n = (size_t)u + 1;
+		pf->by_unit = must_realloc(pf->by_unit, n * sizeof *pf->by_unit);
+		memset(pf->by_unit + pf->n_units, 0, (n - pf->n_units) * sizeof *pf->by_unit);
+		pf->n_units = n;
+	}
+	unit_dues *d = &pf->by_unit[u];
+	size_t k = 0;
+	while (k < d->n && d->due[k] != pf->due[i])
+		k++;
+	if (k == d->n) {
+		assert(add);
+		if (d->n == d->cap) {
+			d->cap = d->cap ? 2 * d->cap : 4;
+			d->due = must_realloc(d->due, d->cap * sizeof *d->due);
+			d->count = must_realloc(d->count, d->cap * sizeof *d->count);
+		}
+		d->due[k] = pf->due[i];
+		d->count[k] = 0;
+		d->n++;
+	}
+	if (add) {
+		d->count[k]++;
+	} else {
+		assert(d->count[k] > 0);
+		if (!--d->count[k]) { /* the last of that date: its place to the last */
+			d->due[k] = d->due[d->n - 1];
+			d->count[k] = d->count[d->n - 1];
+			d->n--;
+		}
+	}
+}
+
+tg_date eval_unit_earliest(const tg_eval *ev, size_t u)
+{
+	tg_date e = TG_DATE_NONE;
+	if (u >= ev->n_unit_dues)
+		return e;
+	const unit_dues *d = &ev->unit_dues[u];
+	for (size_t k = 0; k < d->n; k++)
+		if (e == TG_DATE_NONE || d->due[k] < e)
+			e = d->due[k];
+	return e;
+}
+
 /* The facts of every association: computed, or with kept (the facts of
 ** the runs before on this date), those kept but of the associations only
 ** marks and of those added since, and kept again. */
@@ -437,6 +505,9 @@ static void compute_association_facts(tg_eval *ev, tg_facts_kept *kept)
 		if (pf->as_of != ev->D || pf->n > n)
 			pf->n = 0; /* another date, or not this register's: all again */
 		from = pf->n;
+		if (!from)
+			for (size_t u = 0; u < pf->n_units; u++)
+				pf->by_unit[u].n = 0;
 		pf->registered = must_realloc(pf->registered, n);
 		pf->in_A = must_realloc(pf->in_A, n);
 		pf->due = must_realloc(pf->due, n * sizeof *pf->due);
@@ -448,6 +519,19 @@ static void compute_association_facts(tg_eval *ev, tg_facts_kept *kept)
 		ev->due = pf->due;
 		ev->unit_of = pf->unit;
 		ev->facts_kept = true;
+		for (size_t i = ev->only ? tg_mask_next(ev->only, 0, from) : from; i < from;
+		     i = tg_mask_next(ev->only, i + 1, from)) {
+			unit_dues_count(pf, i, false); /* the marked of those kept */
+			association_facts(ev, i);
+			unit_dues_count(pf, i, true);
+		}
+		for (size_t i = from; i < n; i++) {
+			association_facts(ev, i);
+			unit_dues_count(pf, i, true);
+		}
+		ev->unit_dues = pf->by_unit;
+		ev->n_unit_dues = pf->n_units;
+		return;
 	} else {
 		ev->registered = must_realloc(NULL, n);
 		ev->in_A = must_realloc(NULL, n);
@@ -455,8 +539,7 @@ static void compute_association_facts(tg_eval *ev, tg_facts_kept *kept)
 		ev->unit_of = must_realloc(NULL, n * sizeof *ev->unit_of);
 	}
 	for (size_t i = 0; i < n; i++)
-		if (i >= from || (ev->only && ev->only[i]))
-			association_facts(ev, i);
+		association_facts(ev, i);
 }
 
 static int cmp_nullable(const char *x, const char *y)
@@ -535,8 +618,9 @@ void findings_splice(const tg_findings *prev, const tg_findings *fresh, const tg
 	enum { SPLICE_FEW = 16 };
 	const char *marked[SPLICE_FEW];
 	size_t n_marked = 0, na = REG_COUNT(r, ARR_ASSOCIATIONS);
-	for (size_t a = 0; a < na && n_marked <= SPLICE_FEW; a++)
-		if (only[a] && n_marked++ < SPLICE_FEW)
+	for (size_t a = tg_mask_next(only, 0, na); a < na && n_marked <= SPLICE_FEW;
+	     a = tg_mask_next(only, a + 1, na))
+		if (n_marked++ < SPLICE_FEW)
 			marked[n_marked - 1] = register_key(r, ARR_ASSOCIATIONS, a);
 	const char *last = NULL;
 	bool last_kept = false;
@@ -866,9 +950,9 @@ static void marked_rows(const tg_register *r, int a, const tg_field *const *refs
 static void marked_associations(const tg_register *r, const uint8_t *only, row_list *out)
 {
 	out->n = 0;
-	for (size_t i = 0; i < REG_COUNT(r, ARR_ASSOCIATIONS); i++)
-		if (only[i])
-			row_push(out, i);
+	size_t n = REG_COUNT(r, ARR_ASSOCIATIONS);
+	for (size_t i = tg_mask_next(only, 0, n); i < n; i = tg_mask_next(only, i + 1, n))
+		row_push(out, i);
 }
 
 /* What of a plan one run evaluates. */

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "calendar.h"
 #include "plan.h"
@@ -203,6 +204,20 @@ bool rules_reached_finding(const tg_reached *reached, const tg_finding *f);
 /* to becomes the places of to and of add. */
 void rules_reached_add(tg_reached *to, const tg_reached *add);
 void rules_reached_free(tg_reached *reached);
+/* The first association from i on (of n) that mask marks (a byte each,
+** non-zero: marked), or n: a word at a time over the unmarked, since a
+** write marks a few of 70,000. */
+static inline size_t tg_mask_next(const uint8_t *mask, size_t i, size_t n)
+{
+	while (i < n && !mask[i]) {
+		uint64_t w;
+		if (!(i & 7) && i + 8 <= n && (memcpy(&w, mask + i, 8), !w))
+			i += 8;
+		else
+			i++;
+	}
+	return i;
+}
 /* facts: NULL, or what the runs before on this date kept (updated);
 ** kept: NULL (the rules reaching beyond run on the whole register), or
 ** the places the writes reached; reached: NULL, or the places the run

@@ -26,13 +26,20 @@ void rule_function_list_missing(tg_eval *ev)
 		for (size_t k = 0; k < ev->n_reached[ARR_UNITS]; k++)
 			want[ev->reached[ARR_UNITS][k]] = 1;
 	}
-	for (size_t i = 0; i < COUNT(ev, ARR_ASSOCIATIONS); i++) {
-		tg_ix u = ev->unit_of[i];
-		if (!ev->in_A[i] || u == TG_IX_NONE || (want && !want[u]))
-			continue;
-		tg_date *e = &earliest[u];
-		if (*e == TG_DATE_NONE || ev->due[i] < *e)
-			*e = ev->due[i];
+	if (want && ev->unit_dues) { /* the units reached, from the dues kept */
+		for (size_t k = 0; k < ev->n_reached[ARR_UNITS]; k++) {
+			size_t u = ev->reached[ARR_UNITS][k];
+			earliest[u] = eval_unit_earliest(ev, u);
+		}
+	} else {
+		for (size_t i = 0; i < COUNT(ev, ARR_ASSOCIATIONS); i++) {
+			tg_ix u = ev->unit_of[i];
+			if (!ev->in_A[i] || u == TG_IX_NONE || (want && !want[u]))
+				continue;
+			tg_date *e = &earliest[u];
+			if (*e == TG_DATE_NONE || ev->due[i] < *e)
+				*e = ev->due[i];
+		}
 	}
 	const tg_unit *us = ROWS(ev, ARR_UNITS, tg_unit);
 	for (size_t u = 0; u < nu; u++) {

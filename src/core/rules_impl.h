@@ -30,6 +30,10 @@ struct tg_eval {
 	tg_ix *unit_of; /* its unit (a->unit_ix), beside the facts: a scan of
 			 ** associations by unit reads 4 bytes of each, not its row */
 	bool facts_kept; /* the four above are a tg_facts_kept's, not the run's */
+	/* with facts kept: the earliest due of each unit's associations in
+	** scope (eval_unit_earliest), kept beside them */
+	const struct unit_dues *unit_dues;
+	size_t n_unit_dues;
 	/* per person, computed once per run: PF_* bits */
 	uint8_t *pflag;
 
@@ -175,6 +179,9 @@ size_t eval_rows(const tg_eval *ev, int a, uint32_t **rows);
 const uint32_t *rows_find(const uint32_t *v, size_t n, size_t i);
 /* Whether row i of array a is a place the run looks at (all of them
 ** unless ev->reach_kept). */
+/* With ev->unit_dues: the earliest due of unit u's associations in scope
+** (TG_DATE_NONE: none), from the counts kept, not a scan. */
+tg_date eval_unit_earliest(const tg_eval *ev, size_t u);
 bool eval_reached(const tg_eval *ev, int a, size_t i);
 
 /* The plan's obligations, as of D (obligation.c): findings through emit. */

@@ -453,9 +453,30 @@ static void test_scanned(void **state)
 	rounds(date_from_ymd(2020, 12, 31), false, true, 80);
 }
 
+/* tg_mask_next against a byte-by-byte search: masks of every length up
+** to 70, marks sparse and dense, values other than 1, from every start. */
+static void test_mask_next(void **state)
+{
+	(void)state;
+	uint8_t m[80];
+	for (size_t n = 0; n <= 70; n++)
+		for (int round = 0; round < 40; round++) {
+			unsigned density = 1 + (unsigned)(next_random() % 40);
+			for (size_t i = 0; i < n; i++)
+				m[i] = next_random() % density ? 0 : (uint8_t)(1 + next_random() % 255);
+			for (size_t from = 0; from <= n; from++) {
+				size_t want = from;
+				while (want < n && !m[want])
+					want++;
+				assert_int_equal(tg_mask_next(m, from, n), want);
+			}
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mask_next),
 		cmocka_unit_test(test_assoc_rows_match_scan),
 		cmocka_unit_test(test_indexed_whole_beyond),
 		cmocka_unit_test(test_unit_follows_its_associations),
