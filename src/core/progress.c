@@ -759,7 +759,7 @@ typedef struct kept_place {
 	int arr;
 	char *key;
 	uint32_t *c;
-	size_t n;
+	size_t n, cap;
 } kept_place;
 
 struct tg_dashboard_kept {
@@ -959,19 +959,26 @@ static void assoc_store(kept_ctx *x, tg_ix i, bool counted, tg_ix unit)
 	x->n = 0;
 }
 
+/* The counters collected in x appended to a list (*v, *n of *cap) and
+** counted. */
+static void take_counters(kept_ctx *x, uint32_t **v, size_t *n, size_t *cap)
+{
+	if (*n + x->n > *cap) {
+		*cap = 2 * (*n + x->n) + 8;
+		*v = kmust(realloc(*v, *cap * sizeof **v));
+	}
+	if (x->n)
+		memcpy(*v + *n, x->buf, x->n * sizeof *x->buf);
+	*n += x->n;
+	for (size_t j = 0; j < x->n; j++)
+		x->k->c[x->buf[j]]++;
+	x->n = 0;
+}
+
 static void beyond_store(kept_ctx *x)
 {
 	tg_dashboard_kept *k = x->k;
-	if (k->n_beyond + x->n > k->beyond_cap) {
-		k->beyond_cap = 2 * (k->n_beyond + x->n) + 64;
-		k->beyond = kmust(realloc(k->beyond, k->beyond_cap * sizeof *k->beyond));
-	}
-	if (x->n)
-		memcpy(k->beyond + k->n_beyond, x->buf, x->n * sizeof *x->buf);
-	k->n_beyond += x->n;
-	for (size_t j = 0; j < x->n; j++)
-		k->c[x->buf[j]]++;
-	x->n = 0;
+	take_counters(x, &k->beyond, &k->n_beyond, &k->beyond_cap);
 }
 
 static int place_cmp(const kept_place *p, int arr, const char *key)
@@ -1007,17 +1014,11 @@ static void place_store(kept_ctx *x, int arr, const char *key)
 			k->places = kmust(realloc(k->places, k->places_cap * sizeof *k->places));
 		}
 		memmove(k->places + i + 1, k->places + i, (k->n_places - i) * sizeof *k->places);
-		k->places[i] = (kept_place){arr, kmust(strdup(key)), NULL, 0};
+		k->places[i] = (kept_place){arr, kmust(strdup(key)), NULL, 0, 0};
 		k->n_places++;
 	}
 	kept_place *p = &k->places[i];
-	p->c = kmust(realloc(p->c, (p->n + x->n ? p->n + x->n : 1) * sizeof *p->c));
-	if (x->n)
-		memcpy(p->c + p->n, x->buf, x->n * sizeof *x->buf);
-	p->n += x->n;
-	for (size_t j = 0; j < x->n; j++)
-		k->c[x->buf[j]]++;
-	x->n = 0;
+	take_counters(x, &p->c, &p->n, &p->cap);
 }
 
 /* What place i adds taken away, and the place forgotten. */
@@ -1373,7 +1374,7 @@ static size_t places_bytes(const tg_dashboard_kept *k)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < k->n_places; i++)
-		n += k->places[i].n * sizeof *k->places[i].c + strlen(k->places[i].key) + 1;
+		n += k->places[i].cap * sizeof *k->places[i].c + strlen(k->places[i].key) + 1;
 	return n;
 }
 
