@@ -958,12 +958,13 @@ static void marked_associations(const tg_register *r, const uint8_t *only, row_l
 /* What of a plan one run evaluates. */
 enum part { PART_ALL, PART_LOCAL, PART_BEYOND };
 
-/* The places a write reached, per array of places: rows ascending, and
-** their keys in strcmp order. */
+/* The places a write reached, per array of places: rows ascending (what
+** the rules read), and their keys (what the findings say, handed on to the
+** caller). */
 typedef struct reached_places {
 	uint32_t *v[ARR_COUNT];
-	const char **keys[ARR_COUNT];
 	size_t n[ARR_COUNT];
+	tg_reached keys;
 } reached_places;
 
 /* One plan over the whole register (or the part of it rules_evaluate_only
@@ -1424,55 +1425,27 @@ static void reach_places(const tg_register *r, const row_list *marked, const row
 	for (int a = 0; a < ARR_COUNT; a++) {
 		row_sort_unique(&l[a]);
 		out->v[a] = l[a].v;
-		out->n[a] = l[a].n;
-		out->keys[a] = malloc((l[a].n ? l[a].n : 1) * sizeof *out->keys[a]);
-		if (!out->keys[a])
+		out->n[a] = out->keys.n[a] = l[a].n;
+		out->keys.keys[a] = malloc((l[a].n ? l[a].n : 1) * sizeof *out->keys.keys[a]);
+		if (!out->keys.keys[a])
 			abort();
 		for (size_t k = 0; k < l[a].n; k++)
-			out->keys[a][k] = register_key(r, a, l[a].v[k]);
-		qsort(out->keys[a], l[a].n, sizeof *out->keys[a], cmp_key);
+			if (!(out->keys.keys[a][k] = strdup(register_key(r, a, l[a].v[k]))))
+				abort();
+		qsort(out->keys.keys[a], l[a].n, sizeof *out->keys.keys[a], cmp_key);
 	}
-}
-
-/* Whether f, a finding of a rule that reaches beyond one association, is
-** about a place reached (its subject the place's key: a search of the few
-** keys reached, not of the register's). */
-static bool finding_reached(const reached_places *rp, const tg_finding *f, int place)
-{
-	return f->subject && bsearch(&f->subject, rp->keys[place], rp->n[place],
-				     sizeof *rp->keys[place], cmp_key);
 }
 
 /* out (sorted, the beyond part's run on the places reached): each finding
 ** of a beyond rule kept when its place was reached (a rule may emit for
 ** more); the splice keeps the run before's of the others. */
-static void keep_reached(const reached_places *rp, tg_findings *out)
+static void keep_reached(const tg_reached *reached, tg_findings *out)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < out->count; i++) {
-		const tg_finding *f = &out->items[i];
-		int place = rules_finding_place(f);
-		if (place < 0 || finding_reached(rp, f, place))
-			out->items[n++] = *f;
-	}
+	for (size_t i = 0; i < out->count; i++)
+		if (rules_reached_finding(reached, &out->items[i]))
+			out->items[n++] = out->items[i];
 	out->count = n;
-}
-
-/* rp's keys, owned, into out. */
-static void reached_out(const reached_places *rp, tg_reached *out)
-{
-	memset(out, 0, sizeof *out);
-	for (int a = 0; a < ARR_COUNT; a++) {
-		if (!rp->n[a])
-			continue;
-		out->keys[a] = malloc(rp->n[a] * sizeof *out->keys[a]);
-		if (!out->keys[a])
-			abort();
-		for (size_t k = 0; k < rp->n[a]; k++)
-			if (!(out->keys[a][k] = strdup(rp->keys[a][k])))
-				abort();
-		out->n[a] = rp->n[a];
-	}
 }
 
 int rules_finding_place(const tg_finding *f)
@@ -1553,9 +1526,9 @@ int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_cale
 				     PART_BEYOND, &beyond_escaped, out, years);
 	if (rc == TG_OK) {
 		if (kept) {
-			keep_reached(&rp, out);
+			keep_reached(&rp.keys, out);
 			if (years)
-				keep_reached(&rp, years);
+				keep_reached(&rp.keys, years);
 		}
 		move_findings(r, &sub, &lo, out);
 		if (years)
@@ -1563,12 +1536,13 @@ int rules_evaluate_only(const tg_register *r, const tg_plan *plan, const tg_cale
 	}
 	if (reached) /* given when the run is (TG_OK) */
 		*reached = (tg_reached){.all = !kept};
-	if (reached && kept && rc == TG_OK && !escaped && !beyond_escaped)
-		reached_out(&rp, reached);
-	for (int a = 0; a < ARR_COUNT; a++) {
-		free(rp.v[a]);
-		free(rp.keys[a]);
+	if (reached && kept && rc == TG_OK && !escaped && !beyond_escaped) {
+		*reached = rp.keys; /* handed on */
+		rp.keys = (tg_reached){0};
 	}
+	rules_reached_free(&rp.keys);
+	for (int a = 0; a < ARR_COUNT; a++)
+		free(rp.v[a]);
 	subregister_release(&sub);
 	if (rc == TG_OK && (escaped || beyond_escaped)) {
 		findings_release(out);

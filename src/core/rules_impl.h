@@ -177,11 +177,11 @@ size_t eval_rows(const tg_eval *ev, int a, uint32_t **rows);
 
 /* Row i in v (n row numbers ascending), or NULL. */
 const uint32_t *rows_find(const uint32_t *v, size_t n, size_t i);
-/* Whether row i of array a is a place the run looks at (all of them
-** unless ev->reach_kept). */
 /* With ev->unit_dues: the earliest due of unit u's associations in scope
 ** (TG_DATE_NONE: none), from the counts kept, not a scan. */
 tg_date eval_unit_earliest(const tg_eval *ev, size_t u);
+/* Whether row i of array a is a place the run looks at (all of them
+** unless ev->reach_kept). */
 bool eval_reached(const tg_eval *ev, int a, size_t i);
 
 /* The plan's obligations, as of D (obligation.c): findings through emit. */
